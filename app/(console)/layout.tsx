@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { headers } from 'next/headers';
+import { requirePageRole } from '@/lib/auth/guard';
+import { Header } from '@/components/shell/header';
+import { Sidebar } from '@/components/shell/sidebar';
+import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const path = (await headers()).get('x-drover-path') ?? '/';
+  const principal = await requirePageRole('viewer', path);
+  const connections = await getSidebarConnections();
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 border-r border-zinc-200 bg-white md:block dark:border-zinc-800 dark:bg-zinc-950">
+        <Sidebar principal={principal} connections={connections} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <Header principal={principal} />
+        <main className="min-w-0 flex-1 p-4 md:p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useState } from 'react';
+import { cn } from '@/components/ui/cn';
+
+export type SidebarConnection = { name: string; endpoint: string; readOnly: boolean; queues: string[]; error?: string };
+
+export function SidebarConnections({ connections }: { connections: SidebarConnection[] }) {
+  const pathname = usePathname();
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const many = connections.reduce((n, c) => n + c.queues.length, 0) > 12;
+  return (
+    <div className="space-y-3">
+      <p className="px-2 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Connections</p>
+      {many && (
+        <input
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="Filter queues…"
+          aria-label="Filter queues in the sidebar"
+          className="mx-2 h-7 w-[calc(100%-1rem)] rounded border border-zinc-300 bg-transparent px-2 text-xs dark:border-zinc-700"
+        />
+      )}
+      {connections.map((conn) => (
+        <div key={conn.name}>
+          <div className="flex items-center gap-1 px-2 text-xs font-medium text-zinc-600 dark:text-zinc-400" title={conn.endpoint}>
+            <span className="truncate">{conn.name}</span>
+            {conn.readOnly && <span className="rounded bg-zinc-200 px-1 text-[10px] dark:bg-zinc-800">read-only</span>}
+          </div>
+          {conn.error && <p className="px-2 text-[11px] text-red-600">{conn.error}</p>}
+          <ul className="mt-1 space-y-0.5">
+            {conn.queues
+              .filter((q) => !needle || q.toLowerCase().includes(needle))
+              .map((queue) => {
+                const href = `/connections/${encodeURIComponent(conn.name)}/queues/${encodeURIComponent(queue)}`;
+                return (
+                  <li key={queue}>
+                    <Link
+                      href={href}
+                      className={cn(
+                        'block truncate rounded px-2 py-0.5 text-[13px] hover:bg-zinc-100 dark:hover:bg-zinc-800',
+                        pathname.startsWith(href) ? 'bg-zinc-100 font-medium dark:bg-zinc-800' : 'text-zinc-700 dark:text-zinc-300',
+                      )}
+                    >
+                      {queue}
+                    </Link>
+                  </li>
+                );
+              })}
+            {conn.queues.length === 0 && !conn.error && <li className="px-2 text-[11px] text-zinc-400">no queues yet</li>}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import Link from 'next/link';
+import type { Principal } from '@/lib/auth/principal';
+import { hasRole } from '@/lib/auth/roles';
+import { SidebarConnections, type SidebarConnection } from './sidebar-connections';
+
+function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+  return (
+    <Link href={href} className="block rounded px-2 py-1 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+      {children}
+    </Link>
+  );
+}
+
+export function Sidebar({ principal, connections }: { principal: Principal; connections: SidebarConnection[] }) {
+  return (
+    <nav aria-label="Main" className="flex h-full flex-col gap-4 overflow-y-auto p-3">
+      <Link href="/" className="px-2 text-base font-semibold tracking-tight">
+        Drover
+      </Link>
+      <div className="space-y-0.5">
+        <NavLink href="/">Overview</NavLink>
+        {hasRole(principal.role, 'admin') && <NavLink href="/users">Users &amp; tokens</NavLink>}
+      </div>
+      <SidebarConnections connections={connections} />
+    </nav>
+  );
+}

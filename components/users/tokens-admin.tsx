@@ -1,0 +1,133 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition, type FormEvent } from 'react';
+import { createTokenAction, revokeTokenAction } from '@/app/actions/users';
+import { Button } from '@/components/ui/button';
+import { FieldError, Input, Label, Select } from '@/components/ui/input';
+import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { useToast } from '@/components/ui/toast';
+import type { ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { ROLES, type Role } from '@/lib/auth/roles';
+
+export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [pending, startTransition] = useTransition();
+  const [created, setCreated] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [revoking, setRevoking] = useState<ApiTokenRecord | null>(null);
+
+  function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    startTransition(async () => {
+      const res = await createTokenAction({ name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role });
+      if (!res.ok) {
+        setFieldErrors(res.error.fieldErrors ?? {});
+        return toast.error(res.error.message);
+      }
+      setFieldErrors({});
+      form.reset();
+      setCreated(res.data.token);
+      toast.success(`Token "${res.data.record.name}" created`);
+      router.refresh();
+    });
+  }
+
+  return (
+    <div className="space-y-4">
+      {created && (
+        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
+          <p className="mb-1 font-medium">Copy this token now: it is not stored and will not be shown again.</p>
+          <code data-testid="created-token" className="block font-mono break-all select-all">{created}</code>
+          <div className="mt-2 flex gap-2">
+            <Button size="sm" onClick={() => navigator.clipboard?.writeText(created).then(() => toast.info('Copied'))}>
+              Copy
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
+              Done
+            </Button>
+          </div>
+        </div>
+      )}
+      {tokens.length === 0 ? (
+        <EmptyState title="No API tokens">Create one below for CI jobs or scripts that call the JSON API.</EmptyState>
+      ) : (
+        <Table>
+          <THead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Role</Th>
+              <Th>Starts with</Th>
+              <Th>Created by</Th>
+              <Th>Created</Th>
+              <Th className="text-right">Actions</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {tokens.map((t) => (
+              <Tr key={t.id}>
+                <Td className="font-medium">{t.name}</Td>
+                <Td>{t.role}</Td>
+                <Td className="font-mono text-xs">{t.hint}…</Td>
+                <Td>{t.createdBy}</Td>
+                <Td>
+                  <RelativeTime ms={t.createdAt} />
+                </Td>
+                <Td className="text-right">
+                  <Button size="sm" variant="danger" disabled={pending} onClick={() => setRevoking(t)}>
+                    Revoke
+                  </Button>
+                </Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
+      <form onSubmit={onCreate} className="flex flex-wrap items-end gap-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label="Create API token">
+        <div className="min-w-56 flex-1">
+          <Label htmlFor="token-name">Token name</Label>
+          <Input id="token-name" name="name" placeholder="e.g. ci-deploy" required aria-invalid={Boolean(fieldErrors.name)} />
+          <FieldError messages={fieldErrors.name} />
+        </div>
+        <div>
+          <Label htmlFor="token-role">Role</Label>
+          <Select id="token-role" name="role" defaultValue="viewer" className="w-32">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <Button type="submit" variant="primary" disabled={pending}>
+          Create token
+        </Button>
+      </form>
+      <ConfirmDialog
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title="Revoke API token"
+        confirmLabel="Revoke token"
+        onConfirm={() => {
+          const token = revoking!;
+          setRevoking(null);
+          startTransition(async () => {
+            const res = await revokeTokenAction({ id: token.id });
+            if (res.ok) toast.success(`Revoked "${token.name}"`);
+            else toast.error(res.error.message);
+            router.refresh();
+          });
+        }}
+      >
+        <p>
+          Requests using <strong>{revoking?.name}</strong> ({revoking?.role}) will get 401 from the next request on. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,174 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition, type FormEvent } from 'react';
+import { addUserAction, removeUserAction, resetPasswordAction, setUserRoleAction } from '@/app/actions/users';
+import { Button } from '@/components/ui/button';
+import { FieldError, Input, Label, Select } from '@/components/ui/input';
+import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
+import { Badge } from '@/components/ui/badge';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { useToast } from '@/components/ui/toast';
+import type { PublicUser } from '@/lib/auth/user-schema';
+import { ROLES, type Role } from '@/lib/auth/roles';
+
+export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; currentEmail: string }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [pending, startTransition] = useTransition();
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [shownPassword, setShownPassword] = useState<{ email: string; password: string } | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
+
+  function onAdd(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const password = String(data.get('password') ?? '');
+    startTransition(async () => {
+      const res = await addUserAction({
+        email: String(data.get('email') ?? ''),
+        role: String(data.get('role')) as Role,
+        password: password || undefined,
+      });
+      if (!res.ok) {
+        setFieldErrors(res.error.fieldErrors ?? {});
+        toast.error(res.error.message);
+        return;
+      }
+      setFieldErrors({});
+      form.reset();
+      toast.success(`Added ${res.data.user.email} as ${res.data.user.role}`);
+      if (res.data.password) setShownPassword({ email: res.data.user.email, password: res.data.password });
+      router.refresh();
+    });
+  }
+
+  return (
+    <div className="space-y-4">
+      {shownPassword && (
+        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
+          Password for <strong>{shownPassword.email}</strong> (shown once):{' '}
+          <code data-testid="generated-password" className="font-mono select-all">{shownPassword.password}</code>
+          <Button size="sm" variant="ghost" className="ml-2" onClick={() => setShownPassword(null)}>
+            Dismiss
+          </Button>
+        </div>
+      )}
+      <Table>
+        <THead>
+          <tr>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            <Th>Sign-in</Th>
+            <Th>Created</Th>
+            <Th className="text-right">Actions</Th>
+          </tr>
+        </THead>
+        <TBody>
+          {users.map((user) => (
+            <Tr key={user.email}>
+              <Td className="font-medium">
+                {user.email} {user.email === currentEmail && <Badge>you</Badge>}
+              </Td>
+              <Td>
+                <Select
+                  aria-label={`Role of ${user.email}`}
+                  value={user.role}
+                  disabled={pending}
+                  className="h-7 w-32 text-xs"
+                  onChange={(e) =>
+                    startTransition(async () => {
+                      const res = await setUserRoleAction({ email: user.email, role: e.target.value as Role });
+                      if (res.ok) toast.success(`${user.email} is now ${res.data.role}`);
+                      else toast.error(res.error.message);
+                      router.refresh();
+                    })
+                  }
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </Select>
+              </Td>
+              <Td>{user.source === 'oidc' ? 'single sign-on' : 'password'}</Td>
+              <Td>
+                <RelativeTime ms={user.createdAt} />
+              </Td>
+              <Td className="space-x-1 text-right">
+                {user.source === 'local' && (
+                  <Button
+                    size="sm"
+                    disabled={pending}
+                    onClick={() =>
+                      startTransition(async () => {
+                        const res = await resetPasswordAction({ email: user.email });
+                        if (!res.ok) return toast.error(res.error.message);
+                        if (res.data.password) setShownPassword({ email: user.email, password: res.data.password });
+                        toast.success(`New password set for ${user.email}`);
+                      })
+                    }
+                  >
+                    Reset password
+                  </Button>
+                )}
+                <Button size="sm" variant="danger" disabled={pending || user.email === currentEmail} onClick={() => setRemoving(user.email)}>
+                  Remove
+                </Button>
+              </Td>
+            </Tr>
+          ))}
+        </TBody>
+      </Table>
+
+      <form onSubmit={onAdd} className="flex flex-wrap items-end gap-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label="Add user">
+        <div className="min-w-56 flex-1">
+          <Label htmlFor="new-email">Email</Label>
+          <Input id="new-email" name="email" type="email" required aria-invalid={Boolean(fieldErrors.email)} />
+          <FieldError messages={fieldErrors.email} />
+        </div>
+        <div>
+          <Label htmlFor="new-role">Role</Label>
+          <Select id="new-role" name="role" defaultValue="viewer" className="w-32">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="min-w-56 flex-1">
+          <Label htmlFor="new-password">Password (empty: generate one)</Label>
+          <Input id="new-password" name="password" type="password" autoComplete="new-password" aria-invalid={Boolean(fieldErrors.password)} />
+          <FieldError messages={fieldErrors.password} />
+        </div>
+        <Button type="submit" variant="primary" disabled={pending}>
+          Add user
+        </Button>
+      </form>
+
+      <ConfirmDialog
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        title="Remove user"
+        confirmLabel="Remove user"
+        onConfirm={() => {
+          const email = removing!;
+          setRemoving(null);
+          startTransition(async () => {
+            const res = await removeUserAction({ email });
+            if (res.ok) toast.success(`Removed ${email}`);
+            else toast.error(res.error.message);
+            router.refresh();
+          });
+        }}
+      >
+        <p>
+          <strong>{removing}</strong> will be signed out on their next request and can no longer sign in. Their past actions stay in the audit log.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

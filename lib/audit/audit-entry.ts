@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const auditOutcomeSchema = z.enum(['ok', 'denied', 'invalid', 'error']);
+export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  ts: z.number(),
+  actor: z.string(),
+  role: z.string(),
+  via: z.enum(['ui', 'api', 'cli', 'system']),
+  action: z.string(),
+  connection: z.string().optional(),
+  queue: z.string().optional(),
+  jobIds: z.array(z.string()).optional(),
+  count: z.number().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  outcome: auditOutcomeSchema,
+  message: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts'>;

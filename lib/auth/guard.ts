@@ -1,0 +1,47 @@
+// The one server-side guard: every page, route handler and server action resolves its principal here.
+import 'server-only';
+import { cache } from 'react';
+import { getServerSession } from 'next-auth';
+import { forbidden, redirect } from 'next/navigation';
+import { UnauthorizedError } from '@/lib/errors';
+import { authOptions } from './options';
+import { getUser } from './users';
+import { verifyApiToken } from './api-tokens';
+import { hasRole, type Role } from './roles';
+import type { Principal } from './principal';
+
+/**
+ * The signed-in user of this request, re-read from Redis so that a removed user or a changed
+ * role takes effect on the next request rather than when the JWT expires.
+ */
+export const currentSessionPrincipal = cache(async (): Promise<Principal | null> => {
+  const session = await getServerSession(authOptions());
+  const email = session?.user?.email;
+  if (!email) return null;
+  const user = await getUser(email);
+  if (!user) return null;
+  return { kind: 'session', id: user.email, name: user.email, role: user.role };
+});
+
+/** Bearer token first (automation), then the session cookie. Throws 401 for a bad token. */
+export async function principalFromRequest(request: Request): Promise<Principal | null> {
+  const header = request.headers.get('authorization');
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
+    const record = await verifyApiToken(match[1]);
+    if (!record) throw new UnauthorizedError('Invalid or revoked API token');
+    return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
+  }
+  return currentSessionPrincipal();
+}
+
+export { assertRole } from './assert-role';
+
+/** For pages: redirects to /signin when signed out, renders the 403 page when the role is too low. */
+export async function requirePageRole(required: Role, callbackPath = '/'): Promise<Principal> {
+  const principal = await currentSessionPrincipal();
+  if (!principal) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
+  if (!hasRole(principal.role, required)) forbidden();
+  return principal;
+}

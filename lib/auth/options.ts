@@ -1,0 +1,90 @@
+// next-auth configuration: credentials (+ optional OIDC), JWT sessions carrying the user's role.
+import 'server-only';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { getAuthSecret } from './secret';
+import { upsertOidcUser, verifyCredentials, getUser } from './users';
+import { clearAccountFailures, clientIp, recordSigninFailure } from './signin-rate-limit';
+import { emailSchema } from './user-schema';
+import { logger } from '@/lib/log';
+
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+
+export function oidcConfigured(): boolean {
+  return Boolean(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
+}
+
+export function oidcDisplayName(): string {
+  return process.env.OIDC_NAME || 'single sign-on';
+}
+
+function oidcProvider(): NextAuthOptions['providers'][number] {
+  const issuer = process.env.OIDC_ISSUER!.replace(/\/$/, '');
+  return {
+    id: 'oidc',
+    name: oidcDisplayName(),
+    type: 'oauth',
+    wellKnown: `${issuer}/.well-known/openid-configuration`,
+    clientId: process.env.OIDC_CLIENT_ID,
+    clientSecret: process.env.OIDC_CLIENT_SECRET,
+    authorization: { params: { scope: 'openid email profile' } },
+    idToken: true,
+    checks: ['pkce', 'state'],
+    profile(profile: { sub: string; email?: string; name?: string }) {
+      return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
+    },
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  cached ??= {
+    secret: getAuthSecret(),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, req) {
+          const email = emailSchema.safeParse(credentials?.email ?? '');
+          const password = credentials?.password ?? '';
+          const ip = clientIp((req?.headers ?? {}) as Record<string, string>);
+          const user = email.success && password ? await verifyCredentials(email.data, password) : null;
+          if (!user) {
+            await recordSigninFailure(ip, email.success ? email.data : undefined);
+            logger.warn({ event: 'signin.failed', email: email.success ? email.data : undefined, ip }, 'sign-in failed');
+            return null;
+          }
+          await clearAccountFailures(user.email);
+          logger.info({ event: 'signin.ok', email: user.email, ip }, 'signed in');
+          return { id: user.email, email: user.email, name: user.name ?? null, role: user.role };
+        },
+      }),
+      ...(oidcConfigured() ? [oidcProvider()] : []),
+    ],
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== 'oidc') return true;
+        if (!user.email) return '/signin?error=OidcNoEmail';
+        const record = await upsertOidcUser(user.email, user.name ?? undefined);
+        user.role = record.role;
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user?.email) {
+          token.email = user.email.toLowerCase();
+          token.role = user.role ?? (await getUser(user.email))?.role ?? 'viewer';
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = { email: String(token.email ?? ''), name: token.name ?? null, role: token.role ?? 'viewer' };
+        return session;
+      },
+    },
+  };
+  return cached;
+}

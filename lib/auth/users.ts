@@ -1,0 +1,134 @@
+// Console users, stored in the console Redis as one hash (email → JSON record).
+import 'server-only';
+import { getConsoleConnection } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
+import { getDummyHash, hashPassword, verifyPassword } from './password';
+import type { Role } from './roles';
+import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
+
+function redis() {
+  return getConsoleConnection().redis;
+}
+
+function parseRecord(raw: string | null): UserRecord | null {
+  if (!raw) return null;
+  const parsed = userRecordSchema.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : null;
+}
+
+function normalizeEmail(email: string): string {
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) throw new InvalidError(`Invalid email: ${parsed.error.issues[0].message}`, { email: [parsed.error.issues[0].message] });
+  return parsed.data;
+}
+
+function checkPassword(password: string): void {
+  const parsed = passwordSchema.safeParse(password);
+  if (!parsed.success) throw new InvalidError(parsed.error.issues[0].message, { password: [parsed.error.issues[0].message] });
+}
+
+export async function getUser(email: string): Promise<UserRecord | null> {
+  const key = emailSchema.safeParse(email);
+  if (!key.success) return null;
+  return parseRecord(await redis().hget(KEYS.users, key.data));
+}
+
+export async function listUsers(): Promise<PublicUser[]> {
+  const all = await redis().hgetall(KEYS.users);
+  return Object.values(all)
+    .map((raw) => parseRecord(raw))
+    .filter((u): u is UserRecord => u !== null)
+    .map(toPublicUser)
+    .sort((a, b) => a.email.localeCompare(b.email));
+}
+
+export async function countUsers(): Promise<number> {
+  return redis().hlen(KEYS.users);
+}
+
+export async function createUser(input: { email: string; password: string; role: Role; name?: string }): Promise<PublicUser> {
+  const email = normalizeEmail(input.email);
+  checkPassword(input.password);
+  const now = Date.now();
+  const record: UserRecord = {
+    email,
+    name: input.name,
+    role: input.role,
+    passwordHash: await hashPassword(input.password),
+    source: 'local',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await redis().hsetnx(KEYS.users, email, JSON.stringify(record));
+  if (!created) throw new ConflictError(`A user with email ${email} already exists`);
+  return toPublicUser(record);
+}
+
+async function updateUser(email: string, change: (u: UserRecord) => UserRecord): Promise<UserRecord> {
+  const key = normalizeEmail(email);
+  const current = await getUser(key);
+  if (!current) throw new NotFoundError(`No user with email ${key}`);
+  const next = { ...change(current), updatedAt: Date.now() };
+  await redis().hset(KEYS.users, key, JSON.stringify(next));
+  return next;
+}
+
+async function assertNotLastAdmin(email: string): Promise<void> {
+  const admins = (await listUsers()).filter((u) => u.role === 'admin');
+  if (admins.length === 1 && admins[0].email === email) {
+    throw new ConflictError('This is the only admin: make another user admin first');
+  }
+}
+
+export async function setUserRole(email: string, role: Role): Promise<PublicUser> {
+  const key = normalizeEmail(email);
+  if (role !== 'admin') await assertNotLastAdmin(key);
+  return toPublicUser(await updateUser(key, (u) => ({ ...u, role })));
+}
+
+export async function setUserPassword(email: string, password: string): Promise<PublicUser> {
+  checkPassword(password);
+  const passwordHash = await hashPassword(password);
+  return toPublicUser(await updateUser(email, (u) => ({ ...u, passwordHash, source: 'local' })));
+}
+
+export async function removeUser(email: string): Promise<void> {
+  const key = normalizeEmail(email);
+  await assertNotLastAdmin(key);
+  const removed = await redis().hdel(KEYS.users, key);
+  if (!removed) throw new NotFoundError(`No user with email ${key}`);
+}
+
+/** Creates or updates a local admin (bootstrap from DROVER_ADMIN_EMAIL / DROVER_ADMIN_PASSWORD). */
+export async function upsertAdmin(email: string, password: string): Promise<'created' | 'updated'> {
+  const key = normalizeEmail(email);
+  checkPassword(password);
+  const existing = await getUser(key);
+  if (!existing) {
+    await createUser({ email: key, password, role: 'admin' });
+    return 'created';
+  }
+  const passwordHash = (existing.passwordHash && (await verifyPassword(password, existing.passwordHash)))
+    ? existing.passwordHash
+    : await hashPassword(password);
+  await redis().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
+  return 'updated';
+}
+
+/** Users signing in through OIDC for the first time become viewers. Returns their current record. */
+export async function upsertOidcUser(email: string, name?: string): Promise<UserRecord> {
+  const key = normalizeEmail(email);
+  const now = Date.now();
+  const record: UserRecord = { email: key, name, role: 'viewer', source: 'oidc', createdAt: now, updatedAt: now };
+  await redis().hsetnx(KEYS.users, key, JSON.stringify(record));
+  return (await getUser(key)) ?? record;
+}
+
+/** The user when email and password match; null otherwise, in about the same time either way. */
+export async function verifyCredentials(email: string, password: string): Promise<UserRecord | null> {
+  const user = await getUser(email);
+  const hash = user?.passwordHash ?? (await getDummyHash());
+  const ok = await verifyPassword(password, hash);
+  return ok && user?.passwordHash ? user : null;
+}

@@ -1,0 +1,57 @@
+// Reads the connection configuration from drover.config.json / DROVER_CONFIG or REDIS_URL.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { droverConfigSchema, type DroverConfig } from './schema';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** "connections[1].url: must be a redis://… URL" — names the field that is wrong. */
+export function formatZodIssues(error: z.ZodError, source: string): string {
+  const lines = error.issues.map((issue) => {
+    const field = issue.path.reduce<string>(
+      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+      '',
+    );
+    return `  - ${field || '(root)'}: ${issue.message}`;
+  });
+  return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
+}
+
+export type ConfigSource = { config: DroverConfig; source: 'file' | 'env' | 'none'; file?: string };
+
+export function parseConfig(raw: unknown, source: string): DroverConfig {
+  const parsed = droverConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatZodIssues(parsed.error, source));
+  return parsed.data;
+}
+
+/**
+ * Config file first (DROVER_CONFIG or ./drover.config.json), then REDIS_URL as one connection
+ * named "default". Returns source "none" when nothing is configured (npm start then embeds Redis).
+ */
+export type Env = Record<string, string | undefined>;
+
+export function readConfig(env: Env = process.env, cwd = process.cwd()): ConfigSource {
+  const explicit = env.DROVER_CONFIG;
+  const file = path.resolve(/*turbopackIgnore: true*/ cwd, explicit || 'drover.config.json');
+  if (fs.existsSync(/*turbopackIgnore: true*/ file)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(/*turbopackIgnore: true*/ file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration in ${file}: not valid JSON (${(err as Error).message})`);
+    }
+    return { config: parseConfig(raw, file), source: 'file', file };
+  }
+  if (explicit) throw new ConfigError(`DROVER_CONFIG points to ${file}, which does not exist`);
+  if (env.REDIS_URL) {
+    return { config: parseConfig({ connections: [{ name: 'default', url: env.REDIS_URL }] }, 'REDIS_URL'), source: 'env' };
+  }
+  return { config: { connections: [] } as unknown as DroverConfig, source: 'none' };
+}

@@ -1,0 +1,57 @@
+// The console's configuration: named Redis connections and console-wide settings.
+import { z } from 'zod';
+
+/** BullMQ queue names may not contain ':' (it separates key parts). */
+export const queueNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine((s) => !s.includes(':'), 'must not contain ":"');
+
+export const connectionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+
+const redisUrlSchema = z
+  .string()
+  .refine((s) => /^(rediss?|redis\+cluster):\/\/[^\s]+$/.test(s), 'must be a redis://, rediss:// or redis+cluster:// URL');
+
+export const connectionConfigSchema = z
+  .object({
+    name: connectionNameSchema,
+    url: redisUrlSchema,
+    /** BullMQ key prefix; on a Redis Cluster use a hash tag such as "{bull}". */
+    prefix: z.string().min(1).refine((s) => !s.includes(' '), 'must not contain spaces').default('bull'),
+    readOnly: z.boolean().default(false),
+    /** Treat the URL's host list (or `nodes`) as Redis Cluster seed nodes. */
+    cluster: z.boolean().default(false),
+    nodes: z.array(redisUrlSchema).optional(),
+    /** Queues always listed even before they exist in Redis. */
+    queues: z.array(queueNameSchema).default([]),
+    /** Name of this connection's dead-letter queue. */
+    deadLetterQueue: queueNameSchema.default('dead-letter'),
+  })
+  .strict();
+
+export const droverConfigSchema = z
+  .object({
+    connections: z.array(connectionConfigSchema).min(1, 'must declare at least one connection'),
+    /** Connection whose Redis holds the console's own `drover:` keys (users, audit…). Default: the first. */
+    consoleConnection: connectionNameSchema.optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.connections.forEach((c, i) => {
+      if (seen.has(c.name)) {
+        ctx.addIssue({ code: 'custom', path: ['connections', i, 'name'], message: `duplicate connection name "${c.name}"` });
+      }
+      seen.add(c.name);
+    });
+    if (cfg.consoleConnection && !seen.has(cfg.consoleConnection)) {
+      ctx.addIssue({ code: 'custom', path: ['consoleConnection'], message: `names no declared connection ("${cfg.consoleConnection}")` });
+    }
+  });
+
+export type ConnectionConfig = z.infer<typeof connectionConfigSchema>;
+export type DroverConfig = z.infer<typeof droverConfigSchema>;

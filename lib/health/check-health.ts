@@ -1,0 +1,45 @@
+// Per-connection Redis reachability for GET /api/health (no secrets: endpoint host:port only).
+import 'server-only';
+import { listConnections } from '@/lib/redis/connections';
+
+export type ConnectionHealth = {
+  name: string;
+  endpoint: string;
+  status: 'up' | 'down';
+  latencyMs?: number;
+  error?: string;
+};
+
+const PING_TIMEOUT_MS = 1500;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+export async function checkHealth(): Promise<{ ok: boolean; connections: ConnectionHealth[] }> {
+  const connections = await Promise.all(
+    listConnections().map(async (conn): Promise<ConnectionHealth> => {
+      const started = performance.now();
+      try {
+        await withTimeout(conn.redis.ping(), PING_TIMEOUT_MS);
+        return { name: conn.name, endpoint: conn.endpoint, status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      } catch (err) {
+        const message = (err as Error).message.split('\n')[0].replace(/redis(s)?:\/\/\S+/gi, '[redis url]');
+        return { name: conn.name, endpoint: conn.endpoint, status: 'down', error: message.slice(0, 200) };
+      }
+    }),
+  );
+  return { ok: connections.every((c) => c.status === 'up'), connections };
+}

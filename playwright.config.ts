@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { defineConfig } from '@playwright/test';
+
+// Chosen once in the main process; worker processes inherit them through the environment.
+const env = process.env;
+env.E2E_PORT ??= String(20000 + Math.floor(Math.random() * 20000));
+env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'drover-e2e-'));
+env.E2E_REDIS_PASSWORD ??= `e2e-redis-${randomBytes(8).toString('hex')}`;
+env.E2E_AUTH_SECRET ??= `e2e-secret-${randomBytes(16).toString('hex')}`;
+env.E2E_ADMIN_PASSWORD ??= `admin-${randomBytes(8).toString('hex')}`;
+
+const baseURL = `http://localhost:${env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: Boolean(env.CI),
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: '.test-out/playwright.json' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', testIgnore: /.*\.setup\.ts/, dependencies: ['setup'] },
+  ],
+  webServer: {
+    // Starts its own password-protected redis-server, then the console through scripts/start.mjs.
+    command: 'node scripts/e2e-server.mjs',
+    url: `${baseURL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      E2E_PORT: env.E2E_PORT,
+      E2E_DATA_DIR: env.E2E_DATA_DIR,
+      E2E_REDIS_PASSWORD: env.E2E_REDIS_PASSWORD,
+      E2E_AUTH_SECRET: env.E2E_AUTH_SECRET,
+      E2E_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD,
+    },
+  },
+});

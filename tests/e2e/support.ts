@@ -1,0 +1,47 @@
+// Shared by e2e specs: the test Redis, signed-in request contexts per role, and known credentials.
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export const USERS: Record<Role, { email: string; password: string }> = {
+  admin: { email: 'admin@e2e.test', password: process.env.E2E_ADMIN_PASSWORD! },
+  operator: { email: 'operator@e2e.test', password: 'operator password 1' },
+  viewer: { email: 'viewer@e2e.test', password: 'viewer password 1' },
+};
+
+export const baseURL = `http://localhost:${process.env.E2E_PORT}`;
+
+export function storageStatePath(role: Role): string {
+  return path.join(process.env.E2E_DATA_DIR!, `storage-${role}.json`);
+}
+
+export function redisUrl(): string {
+  return fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-redis-url'), 'utf8').trim();
+}
+
+export function secrets(): string[] {
+  return [process.env.E2E_REDIS_PASSWORD!, process.env.E2E_AUTH_SECRET!];
+}
+
+/** A request context signed in as `role` (cookie from the setup project), same-origin for mutations. */
+export async function apiAs(role: Role | 'anonymous'): Promise<APIRequestContext> {
+  return playwrightRequest.newContext({
+    baseURL,
+    storageState: role === 'anonymous' ? undefined : storageStatePath(role),
+    extraHTTPHeaders: { origin: baseURL },
+  });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+export async function expectSignedIn(page: Page, role: Role): Promise<void> {
+  await expect(page.getByTestId('current-user')).toHaveText(USERS[role].email);
+  await expect(page.getByTestId('current-role')).toHaveText(role);
+}

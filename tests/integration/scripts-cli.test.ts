@@ -1,0 +1,61 @@
+// The preflight config check and the users CLI, run as the real processes `npm start` / `npm run users` run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const TSX = ['--import', 'tsx', '--conditions=react-server'];
+let redis: TestRedis;
+
+function runScript(script: string, args: string[], env: Record<string, string | undefined>) {
+  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, ...env } as NodeJS.ProcessEnv;
+  return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 60_000 });
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe('preflight check-config', () => {
+  it('exits 1 with a message naming the bad field', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cfg-'));
+    const file = path.join(dir, 'bad.json');
+    fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: 'redis://:pw@h:1', readOnly: 'yes' }] }));
+    const r = runScript('scripts/preflight.ts', ['check-config'], { DROVER_CONFIG: file });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`Invalid configuration in ${file}`);
+    expect(r.stderr).toMatch(/connections\[0\]\.readOnly: /);
+    expect(r.stderr).not.toContain(':pw@');
+  });
+
+  it('prints connections without credentials', () => {
+    const r = runScript('scripts/preflight.ts', ['check-config'], { REDIS_URL: 'redis://:s3cret@127.0.0.1:6399' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ source: 'env', connections: [{ name: 'default', endpoint: '127.0.0.1:6399', prefix: 'bull', readOnly: false }] });
+    expect(r.stdout).not.toContain('s3cret');
+  });
+});
+
+describe('npm run users', () => {
+  it('adds users, lists them, and creates a token that authenticates', () => {
+    const env = { REDIS_URL: redis.url };
+    const add = runScript('scripts/users.ts', ['add', 'cli-op@example.com', '--role', 'operator', '--password', 'cli password 123'], env);
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toContain('added cli-op@example.com (operator)');
+    const list = runScript('scripts/users.ts', ['list'], env);
+    expect(list.stdout).toMatch(/cli-op@example\.com\s+operator\s+local/);
+    const token = runScript('scripts/users.ts', ['token', 'create', '--role', 'operator', '--name', 'ci'], env);
+    expect(token.status).toBe(0);
+    expect(token.stdout.trim()).toMatch(/^drv_[A-Za-z0-9_-]{43}$/);
+    const tokens = runScript('scripts/users.ts', ['token', 'list'], env);
+    expect(tokens.stdout).toMatch(/ci\s+operator/);
+    const bad = runScript('scripts/users.ts', ['set-role', 'cli-op@example.com', 'superuser'], env);
+    expect(bad.status).toBe(1);
+  });
+});

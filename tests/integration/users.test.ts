@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { ctxAs, useRedisUrl } from '../helpers/console-env';
+import { createUser, getUser, listUsers, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
+import { bootstrapAdmin } from '@/lib/auth/bootstrap';
+import { addUser, changeUserRole, deleteUser } from '@/lib/users/commands';
+import { closeAllConnections } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  await useRedisUrl(redis.url);
+});
+afterAll(async () => {
+  await closeAllConnections();
+  await redis.stop();
+});
+beforeEach(async () => {
+  await redis.client().flushall();
+});
+
+describe('users in the console Redis', () => {
+  it('stores scrypt hashes, never the password, and checks credentials', async () => {
+    await createUser({ email: 'Ops@Example.com', password: 'a long password', role: 'operator' });
+    const raw = await redis.client().hget(KEYS.users, 'ops@example.com');
+    expect(raw).not.toContain('a long password');
+    expect(JSON.parse(raw!).passwordHash).toMatch(/^scrypt\$/);
+    expect((await verifyCredentials('ops@example.com', 'a long password'))?.role).toBe('operator');
+    expect(await verifyCredentials('ops@example.com', 'wrong password!')).toBeNull();
+    expect(await verifyCredentials('nobody@example.com', 'a long password')).toBeNull();
+  });
+
+  it('refuses duplicates, short passwords and bad emails with precise messages', async () => {
+    await createUser({ email: 'a@x', password: 'a long password', role: 'viewer' });
+    await expect(createUser({ email: 'A@X', password: 'a long password', role: 'viewer' })).rejects.toThrow('A user with email a@x already exists');
+    await expect(createUser({ email: 'b@x', password: 'short', role: 'viewer' })).rejects.toThrow('password must be at least 10 characters');
+    await expect(createUser({ email: 'not-an-email', password: 'a long password', role: 'viewer' })).rejects.toThrow(/Invalid email/);
+  });
+
+  it('never removes or demotes the last admin', async () => {
+    await createUser({ email: 'root@x', password: 'a long password', role: 'admin' });
+    await expect(setUserRole('root@x', 'viewer')).rejects.toThrow('This is the only admin');
+    await expect(removeUser('root@x')).rejects.toThrow('This is the only admin');
+    await createUser({ email: 'second@x', password: 'a long password', role: 'admin' });
+    await setUserRole('root@x', 'viewer');
+    expect((await getUser('root@x'))?.role).toBe('viewer');
+  });
+
+  it('admin commands check the role first and audit every outcome', async () => {
+    await expect(addUser(ctxAs('operator'), { email: 'x@y', role: 'viewer' })).rejects.toThrow(/needs the admin role/);
+    const created = await addUser(ctxAs('admin', 'boss@x'), { email: 'new@y', role: 'viewer' });
+    expect(created.password).toMatch(/.{20,}/);
+    await changeUserRole(ctxAs('admin', 'boss@x'), { email: 'new@y', role: 'operator' });
+    await expect(deleteUser(ctxAs('admin', 'boss@x'), { email: 'ghost@y' })).rejects.toThrow('No user with email ghost@y');
+    const entries = (await redis.client().xrange(KEYS.audit, '-', '+')).map(([, fields]) => JSON.parse(fields[1]));
+    expect(entries.map((e) => [e.action, e.outcome, e.actor])).toEqual([
+      ['user.add', 'ok', 'boss@x'],
+      ['user.set-role', 'ok', 'boss@x'],
+      ['user.remove', 'error', 'boss@x'],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(created.password);
+  });
+});
+
+describe('first admin bootstrap', () => {
+  it('creates admin@localhost with a random password on first run only', async () => {
+    const first = await bootstrapAdmin({});
+    expect(first.kind).toBe('generated-admin');
+    if (first.kind !== 'generated-admin') return;
+    expect((await verifyCredentials('admin@localhost', first.password))?.role).toBe('admin');
+    expect((await bootstrapAdmin({})).kind).toBe('none');
+    expect(await listUsers()).toHaveLength(1);
+  });
+
+  it('creates or updates the admin from DROVER_ADMIN_EMAIL / DROVER_ADMIN_PASSWORD', async () => {
+    const env = { DROVER_ADMIN_EMAIL: 'Boss@Example.com', DROVER_ADMIN_PASSWORD: 'first password' };
+    expect(await bootstrapAdmin(env)).toEqual({ kind: 'env-admin', email: 'boss@example.com', change: 'created' });
+    await setUserRoleSafely();
+    expect(await bootstrapAdmin({ ...env, DROVER_ADMIN_PASSWORD: 'second password' })).toMatchObject({ change: 'updated' });
+    const user = await verifyCredentials('boss@example.com', 'second password');
+    expect(user?.role).toBe('admin');
+    await expect(bootstrapAdmin({ DROVER_ADMIN_EMAIL: 'x@y' })).rejects.toThrow('Set both DROVER_ADMIN_EMAIL and DROVER_ADMIN_PASSWORD, or neither');
+  });
+
+  async function setUserRoleSafely() {
+    // Demote via a second admin so the env bootstrap has something to restore.
+    await upsertAdmin('other@example.com', 'other password');
+    await setUserRole('boss@example.com', 'viewer');
+  }
+});
