@@ -1,6 +1,8 @@
 // @ts-check
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Separate build dirs let parallel checkouts/agents build without clobbering each other.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // BullMQ and ioredis hold sockets and Lua scripts: keep them as plain Node requires.
   serverExternalPackages: ['bullmq', 'ioredis', 'pino', 'sharp', 'prom-client'],
   poweredByHeader: false,

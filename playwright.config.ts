@@ -16,14 +16,14 @@ const baseURL = `http://localhost:${env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  outputDir: env.E2E_RESULTS_DIR || 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
   fullyParallel: true,
   forbidOnly: Boolean(env.CI),
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: '.test-out/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: env.E2E_JSON_REPORT || '.test-out/playwright.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -59,6 +59,7 @@ export default defineConfig({
       E2E_REDIS_PASSWORD: env.E2E_REDIS_PASSWORD,
       E2E_AUTH_SECRET: env.E2E_AUTH_SECRET,
       E2E_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD,
+      ...(env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: env.NEXT_DIST_DIR } : {}),
     },
   },
 });

@@ -7,7 +7,7 @@ import { apiAs, baseURL } from './support';
 type ManifestEntry = { filename: string; exportedName: string; workers: Record<string, unknown> };
 
 function manifest(): Array<{ id: string; name: string; file: string; page: string }> {
-  const raw = JSON.parse(fs.readFileSync(path.resolve('.next/server/server-reference-manifest.json'), 'utf8')) as { node: Record<string, ManifestEntry> };
+  const raw = JSON.parse(fs.readFileSync(path.resolve(process.env.NEXT_DIST_DIR || '.next', 'server/server-reference-manifest.json'), 'utf8')) as { node: Record<string, ManifestEntry> };
   return Object.entries(raw.node).map(([id, entry]) => ({
     id,
     name: entry.exportedName,
