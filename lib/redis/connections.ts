@@ -6,6 +6,7 @@ import { getConfig } from '@/lib/config/get-config';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { NotFoundError, ReadOnlyError } from '@/lib/errors';
 import { createRedisClient } from './create-client';
+import { defineDroverScripts } from './scripts';
 import { describeEndpoint } from '@/lib/config/redact';
 
 export class Connection {
@@ -35,7 +36,7 @@ export class Connection {
   /** Shared client for console reads and writes; fails fast (not queued forever) when Redis is down. */
   get redis(): Redis {
     if (!this.client) {
-      this.client = createRedisClient(this.config, { purpose: 'console', maxRetriesPerRequest: 1 });
+      this.client = defineDroverScripts(createRedisClient(this.config, { purpose: 'console', maxRetriesPerRequest: 1 }));
     }
     return this.client;
   }
@@ -64,6 +65,11 @@ export class Connection {
   /** Redis key of a queue-level key, e.g. key('emails', 'wait') → "bull:emails:wait". */
   key(queue: string, ...parts: string[]): string {
     return [this.prefix, queue, ...parts].join(':');
+  }
+
+  /** "bull:emails:" — the prefix of every key of one queue. */
+  queuePrefix(queue: string): string {
+    return `${this.prefix}:${queue}:`;
   }
 
   async close(): Promise<void> {

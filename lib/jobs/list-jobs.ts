@@ -1,0 +1,100 @@
+// A page of one state's jobs, paginated by Redis ranges (fast on deep pages), summary fields only.
+import 'server-only';
+import { z } from 'zod';
+import type { Connection } from '@/lib/redis/connections';
+import { STATE_STORE, jobStateSchema, redisOrder, type JobState } from './job-states';
+import { getJobSummaries, type JobSummary } from './job-summary';
+
+export const PAGE_SIZES = [10, 25, 50, 100, 200] as const;
+
+export const listJobsQuerySchema = z.object({
+  state: jobStateSchema.default('waiting'),
+  page: z.coerce.number().int().min(1).max(100_000_000).default(1),
+  size: z.coerce
+    .number()
+    .int()
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `size must be one of ${PAGE_SIZES.join(', ')}`)
+    .default(25),
+  order: z.enum(['newest', 'oldest']).default('newest'),
+  name: z.string().trim().max(200).optional().transform((s) => s || undefined),
+});
+export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+
+export type JobPage = {
+  state: JobState;
+  page: number;
+  size: number;
+  order: 'newest' | 'oldest';
+  name?: string;
+  /** jobs in the state (without a name filter) */
+  total: number;
+  jobs: JobSummary[];
+  hasNext: boolean;
+  /** with a name filter: how many jobs were examined and whether the whole state was */
+  filter?: { scanned: number; complete: boolean };
+};
+
+/** Ids at ranks [start, end] of a state, in the requested direction. */
+export async function rangeIds(conn: Connection, queue: string, state: JobState, order: 'desc' | 'asc', start: number, end: number) {
+  const { key, kind } = STATE_STORE[state];
+  const fullKey = conn.key(queue, key);
+  const pipeline = conn.redis.pipeline();
+  if (kind === 'list') {
+    pipeline.llen(fullKey);
+    if (order === 'desc') pipeline.lrange(fullKey, start, end);
+    else pipeline.lrange(fullKey, -(end + 1), -(start + 1));
+  } else {
+    pipeline.zcard(fullKey);
+    if (order === 'desc') pipeline.zrevrange(fullKey, start, end);
+    else pipeline.zrange(fullKey, String(start), String(end));
+  }
+  const [[e1, total], [e2, ids]] = (await pipeline.exec()) as [[Error | null, number], [Error | null, string[]]];
+  if (e1) throw e1;
+  if (e2) throw e2;
+  return { total, ids: kind === 'list' && order === 'asc' ? [...ids].reverse() : ids };
+}
+
+const FILTER_MAX_SCAN = 500_000;
+const CHUNK_IDS = 5000;
+const CHUNK_BUDGET_US = 5000;
+
+export async function listJobs(conn: Connection, queue: string, query: ListJobsQuery): Promise<JobPage> {
+  const { state, page, size, order, name } = query;
+  const direction = redisOrder(state, order);
+  const start = (page - 1) * size;
+  if (!name) {
+    const { total, ids } = await rangeIds(conn, queue, state, direction, start, start + size - 1);
+    const jobs = await getJobSummaries(conn, queue, ids);
+    return { state, page, size, order, total, jobs, hasNext: start + size < total };
+  }
+  // Name filter: bounded chunks of a server-side scan until the page (and one more match) is found.
+  const { key, kind } = STATE_STORE[state];
+  const wanted = start + size + 1;
+  const matches: string[] = [];
+  let offset = 0;
+  let scanned = 0;
+  let total = 0;
+  for (;;) {
+    const [next, chunkScanned, chunkTotal, ids] = await conn.redis.droverSearchChunk(
+      conn.queuePrefix(queue), key, kind, direction, offset, CHUNK_IDS, CHUNK_BUDGET_US, 'name-exact', '', wanted - matches.length, name,
+    );
+    matches.push(...ids);
+    scanned += chunkScanned;
+    total = chunkTotal;
+    offset = next;
+    if (matches.length >= wanted || offset >= chunkTotal || scanned >= FILTER_MAX_SCAN || chunkScanned === 0) break;
+  }
+  const pageIds = matches.slice(start, start + size);
+  const jobs = await getJobSummaries(conn, queue, pageIds);
+  return {
+    state,
+    page,
+    size,
+    order,
+    name,
+    total,
+    jobs,
+    hasNext: matches.length > start + size,
+    filter: { scanned, complete: offset >= total },
+  };
+}

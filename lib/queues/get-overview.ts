@@ -1,0 +1,61 @@
+// The overview: every queue of every connection with counts, workers and throughput, plus each
+// connection's Redis facts. Per connection: one SCAN loop (cached), one pipelined summary call,
+// one CLIENT LIST and one INFO pipeline — never one call per queue per state.
+import 'server-only';
+import { listConnections, type Connection } from '@/lib/redis/connections';
+import { toDroverError } from '@/lib/errors';
+import { cachedQueues, discoverQueues } from './discover-queues';
+import { getQueueSummaries, type QueueSummary } from './queue-summary';
+import { getWorkersByQueue } from './workers-by-queue';
+import { getRedisInfo, type RedisInfo } from './redis-info';
+
+export type OverviewQueue = QueueSummary & { workers: number };
+
+export type OverviewConnection = {
+  name: string;
+  endpoint: string;
+  readOnly: boolean;
+  prefix: string;
+  redis: RedisInfo | null;
+  /** set when Redis could not be read; queues then lists the last known names without counts */
+  error: string | null;
+  discoveryComplete: boolean;
+  queues: OverviewQueue[];
+  queueNames: string[];
+};
+
+export type Overview = { generatedAt: number; connections: OverviewConnection[] };
+
+export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean } = {}): Promise<OverviewConnection> {
+  const base = { name: conn.name, endpoint: conn.endpoint, readOnly: conn.readOnly, prefix: conn.prefix };
+  try {
+    const discovery = await discoverQueues(conn, opts);
+    const [summaries, workers, redis] = await Promise.all([
+      getQueueSummaries(conn, discovery.queues),
+      getWorkersByQueue(conn),
+      getRedisInfo(conn),
+    ]);
+    return {
+      ...base,
+      redis,
+      error: null,
+      discoveryComplete: discovery.complete,
+      queueNames: discovery.queues,
+      queues: summaries.map((s) => ({ ...s, workers: workers.get(s.name)?.length ?? 0 })),
+    };
+  } catch (err) {
+    return {
+      ...base,
+      redis: null,
+      error: toDroverError(err, conn.name).message,
+      discoveryComplete: false,
+      queueNames: cachedQueues(conn),
+      queues: [],
+    };
+  }
+}
+
+export async function getOverview(opts: { refresh?: boolean } = {}): Promise<Overview> {
+  const connections = await Promise.all(listConnections().map((c) => getConnectionOverview(c, opts)));
+  return { generatedAt: Date.now(), connections };
+}

@@ -1,0 +1,37 @@
+// One queue's page header: counts, flags, limits, workers and scheduler count.
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { NotFoundError } from '@/lib/errors';
+import { getQueueSummaries, type QueueSummary } from './queue-summary';
+import { getWorkersByQueue, type WorkerInfo } from './workers-by-queue';
+
+export type QueueDetail = QueueSummary & {
+  workers: WorkerInfo[];
+  schedulers: number;
+  /** ms until the rate limiter lets jobs through again; 0 when not limited */
+  rateLimitTtl: number;
+  readOnly: boolean;
+};
+
+export async function getQueue(conn: Connection, queue: string): Promise<QueueDetail> {
+  const pipeline = conn.redis.pipeline();
+  pipeline.zcard(conn.key(queue, 'repeat'));
+  pipeline.pttl(conn.key(queue, 'limiter'));
+  const [[summary], workers, extra] = await Promise.all([
+    getQueueSummaries(conn, [queue]),
+    getWorkersByQueue(conn),
+    pipeline.exec(),
+  ]);
+  if (!summary.exists && !conn.config.queues.includes(queue)) {
+    throw new NotFoundError(`Queue "${queue}" not found on connection "${conn.name}"`);
+  }
+  const schedulers = Number(extra?.[0]?.[1] ?? 0);
+  const ttl = Number(extra?.[1]?.[1] ?? -2);
+  return {
+    ...summary,
+    workers: workers.get(queue) ?? [],
+    schedulers,
+    rateLimitTtl: ttl > 0 ? ttl : 0,
+    readOnly: conn.readOnly,
+  };
+}

@@ -1,0 +1,82 @@
+// Per-queue counts, flags and throughput for every queue of a connection in one pipelined round trip.
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { minuteSeries, parseMetricsMeta, throughputOf, type Throughput } from './throughput';
+
+export const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+export type CountedState = (typeof COUNTED_STATES)[number];
+export type QueueCounts = Record<CountedState, number>;
+
+export type QueueSummary = {
+  connection: string;
+  name: string;
+  /** false when the queue is only named in the config and has no keys yet */
+  exists: boolean;
+  counts: QueueCounts;
+  paused: boolean;
+  globalConcurrency: number | null;
+  globalRateLimit: { max: number; duration: number } | null;
+  oldestWaitingAt: number | null;
+  completed: Throughput;
+  failed: Throughput;
+  /** false when no worker records BullMQ metrics for this queue */
+  metricsRecorded: boolean;
+  /** completed per minute, newest first (current minute at index 0), 60 points */
+  completedSeries: number[];
+  failedSeries: number[];
+};
+
+const METRIC_POINTS = 60;
+
+function num(v: unknown): number | null {
+  if (v === '' || v === null || v === undefined || v === false) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function parseQueueSummary(connection: string, name: string, raw: unknown[], now: number): QueueSummary {
+  const counts: QueueCounts = {
+    waiting: Number(raw[0]),
+    active: Number(raw[1]),
+    delayed: Number(raw[2]),
+    prioritized: Number(raw[3]),
+    'waiting-children': Number(raw[4]),
+    completed: Number(raw[5]),
+    failed: Number(raw[6]),
+  };
+  const completedMeta = parseMetricsMeta(raw[12]);
+  const failedMeta = parseMetricsMeta(raw[14]);
+  const completedSeries = minuteSeries(completedMeta, ((raw[13] as string[]) ?? []).map(Number), now, METRIC_POINTS);
+  const failedSeries = minuteSeries(failedMeta, ((raw[15] as string[]) ?? []).map(Number), now, METRIC_POINTS);
+  const max = num(raw[9]);
+  const duration = num(raw[10]);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return {
+    connection,
+    name,
+    exists: Number(raw[16]) === 1 || total > 0,
+    counts,
+    paused: raw[7] !== '' && raw[7] !== '0' && raw[7] !== false,
+    globalConcurrency: num(raw[8]),
+    globalRateLimit: max !== null && duration !== null ? { max, duration } : null,
+    oldestWaitingAt: num(raw[11]),
+    completed: throughputOf(completedSeries, now),
+    failed: throughputOf(failedSeries, now),
+    metricsRecorded: Boolean(completedMeta || failedMeta),
+    completedSeries,
+    failedSeries,
+  };
+}
+
+/** Summaries of the given queues: one EVALSHA per queue, all in one pipeline (one round trip). */
+export async function getQueueSummaries(conn: Connection, queues: string[], now = Date.now()): Promise<QueueSummary[]> {
+  if (queues.length === 0) return [];
+  const pipeline = conn.redis.pipeline();
+  for (const q of queues) pipeline.droverQueueSummary(conn.queuePrefix(q), METRIC_POINTS);
+  const results = (await pipeline.exec()) ?? [];
+  return queues.map((q, i) => {
+    const [err, value] = results[i] ?? [new Error('no reply')];
+    if (err) throw err;
+    return parseQueueSummary(conn.name, q, value as unknown[], now);
+  });
+}

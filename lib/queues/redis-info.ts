@@ -1,0 +1,58 @@
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+
+export type RedisInfo = {
+  version: string;
+  usedMemory: number;
+  usedMemoryHuman: string;
+  maxmemory: number;
+  maxmemoryPolicy: string;
+  connectedClients: number;
+  uptimeSeconds: number;
+  warnings: string[];
+};
+
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+export function redisInfoFrom(fields: Record<string, string>): RedisInfo {
+  const policy = fields.maxmemory_policy ?? 'unknown';
+  const maxmemory = Number(fields.maxmemory ?? 0);
+  const usedMemory = Number(fields.used_memory ?? 0);
+  const warnings: string[] = [];
+  if (policy !== 'noeviction') {
+    warnings.push(`maxmemory-policy is "${policy}": Redis may evict BullMQ keys and lose jobs. Set it to "noeviction".`);
+  }
+  if (maxmemory > 0 && usedMemory / maxmemory > 0.9) {
+    warnings.push(`Memory is ${Math.round((usedMemory / maxmemory) * 100)}% of maxmemory: writes will fail when it is full.`);
+  }
+  return {
+    version: fields.redis_version ?? fields.valkey_version ?? 'unknown',
+    usedMemory,
+    usedMemoryHuman: fields.used_memory_human ?? `${usedMemory} B`,
+    maxmemory,
+    maxmemoryPolicy: policy,
+    connectedClients: Number(fields.connected_clients ?? 0),
+    uptimeSeconds: Number(fields.uptime_in_seconds ?? 0),
+    warnings,
+  };
+}
+
+export async function getRedisInfo(conn: Connection): Promise<RedisInfo> {
+  const pipeline = conn.redis.pipeline();
+  pipeline.info('server');
+  pipeline.info('memory');
+  pipeline.info('clients');
+  const results = (await pipeline.exec()) ?? [];
+  const text = results.map(([err, value]) => {
+    if (err) throw err;
+    return String(value);
+  });
+  return redisInfoFrom(parseInfo(text.join('\n')));
+}

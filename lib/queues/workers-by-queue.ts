@@ -1,0 +1,57 @@
+// Workers of every queue of a connection from one CLIENT LIST (BullMQ's getWorkers runs it per
+// queue; with 50 queues that is 50 full client lists per refresh).
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+
+export type WorkerInfo = {
+  /** the Worker's `name` option, or "(unnamed)" */
+  name: string;
+  addr: string;
+  ageSeconds: number;
+  idleSeconds: number;
+};
+
+export function parseClientList(list: string, prefix: string): Map<string, WorkerInfo[]> {
+  const byQueue = new Map<string, WorkerInfo[]>();
+  const start = `${prefix}:`;
+  for (const line of list.split(/\r?\n/)) {
+    if (!line) continue;
+    const fields: Record<string, string> = {};
+    for (const part of line.split(' ')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) fields[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+    const clientName = fields.name;
+    if (!clientName?.startsWith(start)) continue;
+    const rest = clientName.slice(start.length);
+    const sep = rest.indexOf(':');
+    const encoded = sep === -1 ? rest : rest.slice(0, sep);
+    const tail = sep === -1 ? '' : rest.slice(sep + 1);
+    // Worker clients are "<prefix>:<base64 queue>" or "<prefix>:<base64 queue>:w:<worker name>";
+    // other BullMQ clients (QueueEvents "…:qe") are not workers.
+    if (tail && !tail.startsWith('w:')) continue;
+    if (!/^[A-Za-z0-9+/]+=*$/.test(encoded)) continue;
+    const queue = Buffer.from(encoded, 'base64').toString('utf8');
+    const info: WorkerInfo = {
+      name: tail ? tail.slice(2) : '(unnamed)',
+      addr: fields.addr ?? '',
+      ageSeconds: Number(fields.age ?? 0),
+      idleSeconds: Number(fields.idle ?? 0),
+    };
+    const list = byQueue.get(queue) ?? [];
+    list.push(info);
+    byQueue.set(queue, list);
+  }
+  return byQueue;
+}
+
+export async function getWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
+  try {
+    const list = (await conn.redis.client('LIST')) as string;
+    return parseClientList(list, conn.prefix);
+  } catch (err) {
+    // Managed Redis services may refuse CLIENT LIST; worker counts are then unknown, not an error.
+    if (/unknown command|NOPERM|not allowed/i.test((err as Error).message)) return new Map();
+    throw err;
+  }
+}

@@ -1,0 +1,314 @@
+// The read side against real Redis, with data built through BullMQ's own API.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { useConfig } from '../helpers/console-env';
+import { waitFor } from '../helpers/wait';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { getOverview } from '@/lib/queues/get-overview';
+import { getQueue } from '@/lib/queues/get-queue';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { getJob } from '@/lib/jobs/get-job';
+import { getJobField } from '@/lib/jobs/get-job-field';
+import { getJobLogs } from '@/lib/jobs/get-job-logs';
+import { getJobChildren } from '@/lib/jobs/get-job-children';
+import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
+
+let redis: TestRedis;
+let client: Redis;
+const queues: Queue[] = [];
+let blockerRelease: () => void = () => {};
+let activeJobId = '';
+let worker: Worker;
+
+function q(name: string, prefix = 'bull') {
+  const queue = new Queue(name, { connection: { url: redis.url }, prefix });
+  queues.push(queue);
+  return queue;
+}
+
+const list = (queue: string, raw: Record<string, unknown>) => listJobs(getConnection('main'), queue, listJobsQuerySchema.parse(raw));
+const search = (queue: string, raw: Record<string, unknown>) => searchJobs(getConnection('main'), queue, searchQuerySchema.parse(raw));
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = redis.client();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-explorer-'));
+  const file = path.join(dir, 'drover.config.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      connections: [
+        { name: 'main', url: redis.url, queues: ['configured-only'] },
+        { name: 'acme', url: redis.url, prefix: 'acme' },
+      ],
+    }),
+  );
+  await useConfig(file);
+
+  // "mail": one job in each state.
+  const mail = q('mail');
+  await mail.add('welcome', { to: 'a@example.com' });
+  await mail.add('later', { to: 'b@example.com' }, { delay: 60_000 });
+  await mail.add('vip', { to: 'c@example.com' }, { priority: 5 });
+  await mail.add('ok', { to: 'd@example.com' });
+  await mail.add('broken', { to: 'e@example.com', marker: 'needle-in-data' });
+  await mail.add('hold', { to: 'f@example.com' });
+  const blocker = new Promise<void>((resolve) => (blockerRelease = resolve));
+  let processed = 0;
+  worker = new Worker(
+    'mail',
+    async (job: Job) => {
+      processed++;
+      if (job.name === 'broken') throw new Error('SMTP 550 mailbox unavailable for e@example.com');
+      if (job.name === 'hold') {
+        activeJobId = job.id!;
+        await job.updateProgress(42);
+        await job.log('holding the line');
+        await blocker;
+      }
+      return { sent: true };
+    },
+    { connection: { url: redis.url }, concurrency: 5, name: 'drover@test:1' },
+  );
+  // "welcome", "ok", "broken", "hold" are processed; "vip" (prioritized) too unless we pause first.
+  await waitFor(() => processed >= 5 && activeJobId, { what: 'the worker to process five jobs' });
+  await mail.pause();
+  await mail.add('queued', { to: 'g@example.com' });
+  await mail.add('vip2', { to: 'h@example.com' }, { priority: 3 });
+
+  // A flow: parent waits for two children in another queue.
+  const flows = new FlowProducer({ connection: { url: redis.url } });
+  await flows.add({ name: 'report', queueName: 'reports', data: { month: 11 }, children: [
+    { name: 'part-a', queueName: 'parts', data: { i: 1 } },
+    { name: 'part-b', queueName: 'parts', data: { i: 2 } },
+  ] });
+  await flows.close();
+
+  // A custom-prefix queue on the second connection.
+  await q('invoices', 'acme').add('bill', { n: 1 });
+}, 60_000);
+
+afterAll(async () => {
+  blockerRelease();
+  await worker?.close();
+  await Promise.all(queues.map((x) => x.close()));
+  await closeAllConnections();
+  await redis.stop();
+});
+
+describe('discovery and overview', () => {
+  it('finds queues from their meta keys under each prefix, plus configured ones', async () => {
+    expect((await discoverQueues(getConnection('main'), { refresh: true })).queues).toEqual(['configured-only', 'mail', 'parts', 'reports']);
+    expect((await discoverQueues(getConnection('acme'), { refresh: true })).queues).toEqual(['invoices']);
+  });
+
+  it('counts every state, flags, workers and Redis facts', async () => {
+    const overview = await getOverview({ refresh: true });
+    const main = overview.connections.find((c) => c.name === 'main')!;
+    expect(main.error).toBeNull();
+    expect(main.redis?.maxmemoryPolicy).toBe('noeviction');
+    expect(main.redis?.warnings).toEqual([]);
+    const mail = main.queues.find((x) => x.name === 'mail')!;
+    expect(mail.counts).toEqual({ waiting: 1, active: 1, delayed: 1, prioritized: 1, 'waiting-children': 0, completed: 3, failed: 1 });
+    expect(mail.workers).toBe(1);
+    expect(mail.paused).toBe(true);
+    expect(mail.oldestWaitingAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(main.queues.find((x) => x.name === 'reports')!.counts['waiting-children']).toBe(1);
+    expect(main.queues.find((x) => x.name === 'configured-only')!.exists).toBe(false);
+    const acme = overview.connections.find((c) => c.name === 'acme')!;
+    expect(acme.queues.map((x) => [x.name, x.counts.waiting])).toEqual([['invoices', 1]]);
+  });
+
+  it('warns when maxmemory-policy is not noeviction', async () => {
+    await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    const overview = await getOverview();
+    expect(overview.connections[0].redis?.warnings[0]).toMatch(/maxmemory-policy is "allkeys-lru"/);
+    await client.config('SET', 'maxmemory-policy', 'noeviction');
+  });
+
+  it('queue detail lists its workers by name', async () => {
+    const detail = await getQueue(getConnection('main'), 'mail');
+    expect(detail.workers.map((w) => w.name)).toEqual(['drover@test:1']);
+    await expect(getQueue(getConnection('main'), 'nope')).rejects.toThrow('Queue "nope" not found on connection "main"');
+  });
+});
+
+describe('job lists', () => {
+  it('lists each state with summary fields only', async () => {
+    const failed = await list('mail', { state: 'failed' });
+    expect(failed.total).toBe(1);
+    expect(failed.jobs[0]).toMatchObject({ name: 'broken', failedReason: 'SMTP 550 mailbox unavailable for e@example.com', attemptsMade: 1 });
+    expect(failed.jobs[0].dataSize).toBeGreaterThan(10);
+    expect(JSON.stringify(failed)).not.toContain('needle-in-data');
+    const active = await list('mail', { state: 'active' });
+    expect(active.jobs[0]).toMatchObject({ id: activeJobId, progress: 42, processedBy: 'drover@test:1' });
+    expect((await list('mail', { state: 'prioritized' })).jobs.map((j) => j.name)).toEqual(['vip2']);
+    expect((await list('mail', { state: 'delayed' })).jobs.map((j) => j.name)).toEqual(['later']);
+    expect((await list('mail', { state: 'completed', order: 'oldest' })).jobs).toHaveLength(3);
+  });
+
+  it('paginates with exact boundaries in both orders', async () => {
+    const pages = q('pages');
+    await pages.addBulk(Array.from({ length: 25 }, (_, i) => ({ name: `job-${i}`, data: { i } })));
+    const p1 = await list('pages', { state: 'waiting', size: 10, page: 1 });
+    expect(p1.jobs.map((j) => j.name)).toEqual(Array.from({ length: 10 }, (_, i) => `job-${24 - i}`));
+    expect(p1.hasNext).toBe(true);
+    const p3 = await list('pages', { state: 'waiting', size: 10, page: 3 });
+    expect(p3.jobs.map((j) => j.name)).toEqual(['job-4', 'job-3', 'job-2', 'job-1', 'job-0']);
+    expect(p3.hasNext).toBe(false);
+    expect((await list('pages', { state: 'waiting', size: 10, page: 4 })).jobs).toEqual([]);
+    const oldest = await list('pages', { state: 'waiting', size: 10, page: 1, order: 'oldest' });
+    expect(oldest.jobs.map((j) => j.name).slice(0, 3)).toEqual(['job-0', 'job-1', 'job-2']);
+    expect(() => listJobsQuerySchema.parse({ size: 7 })).toThrow(/size must be one of/);
+  });
+
+  it('filters by job name across pages', async () => {
+    const named = q('named');
+    await named.addBulk(Array.from({ length: 60 }, (_, i) => ({ name: i % 3 === 0 ? 'send-email' : 'other', data: { i } })));
+    const page2 = await list('named', { state: 'waiting', size: 10, page: 2, name: 'send-email' });
+    expect(page2.jobs).toHaveLength(10);
+    expect(page2.jobs.every((j) => j.name === 'send-email')).toBe(true);
+    expect(page2.hasNext).toBe(false);
+    expect(page2.filter).toEqual({ scanned: 60, complete: true });
+  });
+});
+
+describe('payload safety', () => {
+  it('a 30 MB job lists with a small response and opens without loading its data', async () => {
+    const huge = q('huge');
+    const blob = 'x'.repeat(30 * 1024 * 1024);
+    const job = await huge.add('big', { blob });
+    const page = await list('huge', { state: 'waiting' });
+    const bytes = JSON.stringify(page).length;
+    expect(bytes).toBeLessThan(5000);
+    expect(page.jobs[0].dataSize).toBeGreaterThan(30 * 1024 * 1024);
+    const detail = await getJob(getConnection('main'), 'huge', job.id!);
+    expect(JSON.stringify(detail).length).toBeLessThan(5000);
+    expect(detail.dataSize).toBe(page.jobs[0].dataSize);
+    const inline = await getJobField(getConnection('main'), 'huge', job.id!, 'data');
+    expect(inline.truncated).toBe(true);
+    expect(inline.text.length).toBe(256 * 1024);
+    expect(inline.size).toBe(detail.dataSize);
+    const full = await getJobField(getConnection('main'), 'huge', job.id!, 'data', -1);
+    expect(full.truncated).toBe(false);
+    expect(full.text.length).toBe(full.size);
+  });
+});
+
+describe('job detail', () => {
+  it('shows a flow parent with its children and a child with its parent', async () => {
+    const [parentId] = await client.zrange('bull:reports:waiting-children', '0', '0');
+    const parent = await getJob(getConnection('main'), 'reports', parentId);
+    expect(parent).toMatchObject({ name: 'report', state: 'waiting-children', dependencies: { unprocessed: 2, processed: 0 } });
+    const children = await getJobChildren(getConnection('main'), 'reports', parentId);
+    expect(children.map((c) => [c.queue, c.name, c.state, c.group]).sort()).toEqual([
+      ['parts', 'part-a', 'waiting', 'pending'],
+      ['parts', 'part-b', 'waiting', 'pending'],
+    ]);
+    const child = await getJob(getConnection('main'), 'parts', children[0].id);
+    expect(child.parent).toEqual({ queue: 'reports', id: parentId, key: `bull:reports:${parentId}` });
+  });
+
+  it('shows failures, options, logs and progress', async () => {
+    const [failedId] = await client.zrange('bull:mail:failed', '0', '0');
+    const failed = await getJob(getConnection('main'), 'mail', failedId);
+    expect(failed.state).toBe('failed');
+    expect(failed.failedReason).toBe('SMTP 550 mailbox unavailable for e@example.com');
+    expect(failed.stacktrace[0]).toMatch(/^Error: SMTP 550/);
+    expect(failed.processedBy).toBe('drover@test:1');
+    const active = await getJob(getConnection('main'), 'mail', activeJobId);
+    expect(active).toMatchObject({ state: 'active', progress: 42, attemptsStarted: 1 });
+    const logs = await getJobLogs(getConnection('main'), 'mail', activeJobId, 0, 99);
+    expect(logs).toMatchObject({ count: 1, logs: ['holding the line'] });
+    const delayed = (await list('mail', { state: 'delayed' })).jobs[0];
+    const delayedDetail = await getJob(getConnection('main'), 'mail', delayed.id);
+    expect(delayedDetail.delayedUntil).toBe(delayedDetail.timestamp! + 60_000);
+    expect(delayedDetail.opts).toMatchObject({ delay: 60_000 });
+  });
+
+  it('says a missing job may have been removed', async () => {
+    await expect(getJob(getConnection('main'), 'mail', 'no-such-job')).rejects.toThrow('Job no-such-job not found in queue "mail" (it may have been removed)');
+    await expect(getJobField(getConnection('main'), 'mail', 'no-such-job', 'data')).rejects.toThrow(/not found/);
+  });
+});
+
+describe('search', () => {
+  it('finds by id, name, data, failedReason and logs', async () => {
+    const [failedId] = await client.zrange('bull:mail:failed', '0', '0');
+    expect((await search('mail', { q: failedId, field: 'id' })).matches.map((m) => m.state)).toEqual(['failed']);
+    expect((await search('mail', { q: 'VIP', field: 'name' })).matches.map((m) => m.name).sort()).toEqual(['vip', 'vip2']);
+    expect((await search('mail', { q: 'needle-in-data', field: 'data' })).matches.map((m) => m.name)).toEqual(['broken']);
+    expect((await search('mail', { q: 'mailbox unavailable', field: 'failedReason' })).matches.map((m) => m.id)).toEqual([failedId]);
+    expect((await search('mail', { q: 'holding the', field: 'logs' })).matches.map((m) => m.id)).toEqual([activeJobId]);
+    expect((await search('mail', { q: 'g@example.com', state: 'waiting' })).matches.map((m) => m.name)).toEqual(['queued']);
+  });
+
+  it('scans 20k jobs in bounded chunks with a cursor and finds every match', async () => {
+    const big = q('big');
+    const jobs = Array.from({ length: 20_000 }, (_, i) => ({ name: 'order', data: { order: i, tag: i % 1000 === 7 ? 'rare-tag' : 'common' } }));
+    for (let i = 0; i < jobs.length; i += 5000) await big.addBulk(jobs.slice(i, i + 5000));
+    await client.config('SET', 'slowlog-log-slower-than', '15000');
+    await client.slowlog('RESET');
+    let cursor: string | undefined;
+    const found: string[] = [];
+    let chunks = 0;
+    let last;
+    do {
+      last = await search('big', { q: 'rare-tag', field: 'data', cursor, budget: 2 });
+      found.push(...last.matches.map((m) => m.id));
+      cursor = last.cursor ?? undefined;
+      chunks += last.chunks;
+    } while (cursor);
+    expect(found).toHaveLength(20);
+    expect(last.scannedSoFar).toBe(20_000);
+    expect(last.total).toBe(20_000);
+    // Many short Redis calls, none of them slow (SLOWLOG threshold 15 ms).
+    expect(chunks).toBeGreaterThan(3);
+    const slow = (await client.slowlog('GET', 100)) as unknown[][];
+    expect(slow.filter((entry) => JSON.stringify(entry).includes('evalsha'))).toEqual([]);
+  });
+});
+
+describe('look without touching', () => {
+  async function snapshot(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        if (key.startsWith('drover:')) continue;
+        const dump = await client.dumpBuffer(key);
+        out[key] = createHash('sha1').update(dump ?? Buffer.alloc(0)).digest('hex');
+      }
+    } while (cursor !== '0');
+    return out;
+  }
+
+  it('browsing every read path changes no queue key', async () => {
+    blockerRelease();
+    await worker.close();
+    const before = await snapshot();
+    const conn = getConnection('main');
+    await getOverview({ refresh: true });
+    await getQueue(conn, 'mail');
+    for (const state of ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']) await list('mail', { state });
+    await list('named', { state: 'waiting', name: 'send-email' });
+    const [id] = await client.zrange('bull:mail:failed', '0', '0');
+    await getJob(conn, 'mail', id);
+    await getJobField(conn, 'mail', id, 'data');
+    await getJobLogs(conn, 'mail', id, 0, 10);
+    await search('mail', { q: 'x' });
+    conn.queue('mail');
+    await conn.queue('mail').getJobCounts();
+    const after = await snapshot();
+    expect(after).toEqual(before);
+  });
+});
