@@ -4,6 +4,7 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { Header } from '@/components/shell/header';
 import { Sidebar } from '@/components/shell/sidebar';
 import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
+import { RedisBanner } from '@/components/explorer/redis-banner';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +18,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Sidebar principal={principal} connections={connections} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <Header principal={principal} />
+        <Header principal={principal} banner={<RedisBanner />} />
         <main className="min-w-0 flex-1 p-4 md:p-6">{children}</main>
       </div>
     </div>

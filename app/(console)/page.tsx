@@ -1,13 +1,12 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/empty-state';
+import { requirePageRole } from '@/lib/auth/guard';
+import { getOverview } from '@/lib/queues/get-overview';
+import { OverviewView } from '@/components/explorer/overview-view';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-export default function OverviewPage() {
-  return (
-    <div className="space-y-4">
-      <h1 className="text-lg font-semibold">Overview</h1>
-      <EmptyState title="No queues to show yet">Queues appear here once producers or workers use them.</EmptyState>
-    </div>
-  );
+export default async function OverviewPage() {
+  await requirePageRole('viewer', '/');
+  const overview = await getOverview();
+  return <OverviewView initial={overview} />;
 }

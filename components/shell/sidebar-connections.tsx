@@ -40,7 +40,7 @@ export function SidebarConnections({ connections }: { connections: SidebarConnec
                     <Link
                       href={href}
                       className={cn(
-                        'block truncate rounded px-2 py-0.5 text-[13px] hover:bg-zinc-100 dark:hover:bg-zinc-800',
+                        'block truncate rounded py-0.5 pr-2 pl-4 text-[13px] hover:bg-zinc-100 dark:hover:bg-zinc-800',
                         pathname.startsWith(href) ? 'bg-zinc-100 font-medium dark:bg-zinc-800' : 'text-zinc-700 dark:text-zinc-300',
                       )}
                     >

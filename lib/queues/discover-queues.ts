@@ -3,7 +3,8 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 
-const CACHE_MS = 15_000;
+/** How long a discovery result is reused (DROVER_DISCOVERY_INTERVAL_MS); "Rediscover" and ?refresh=1 bypass it. */
+const CACHE_MS = Number(process.env.DROVER_DISCOVERY_INTERVAL_MS) || 15_000;
 const SCAN_COUNT = 1000;
 const MAX_SCAN_MS = 4000;
 

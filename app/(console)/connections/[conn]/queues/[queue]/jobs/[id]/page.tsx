@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { requirePageRole } from '@/lib/auth/guard';
+import { jobParamsSchema } from '@/lib/queues/params';
+import { getConnection } from '@/lib/redis/connections';
+import { getJob } from '@/lib/jobs/get-job';
+import { readAttempts } from '@/lib/attempts';
+import { loadPageData } from '@/lib/api/load-page-data';
+import { JobView } from '@/components/explorer/job-view';
+import { PageError } from '@/components/explorer/page-error';
+import { queueHref } from '@/components/explorer/format';
+
+type Props = { params: Promise<{ conn: string; queue: string; id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { id, queue } = await params;
+  return { title: `Job ${decodeURIComponent(id)} · ${decodeURIComponent(queue)}` };
+}
+
+export default async function JobPage({ params }: Props) {
+  const raw = await params;
+  const parsed = jobParamsSchema.safeParse({ conn: decodeURIComponent(raw.conn), queue: decodeURIComponent(raw.queue), id: decodeURIComponent(raw.id) });
+  if (!parsed.success) notFound();
+  const { conn, queue, id } = parsed.data;
+  await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}/jobs/${raw.id}`);
+  const result = await loadPageData(async () => {
+    const connection = getConnection(conn);
+    return Promise.all([getJob(connection, queue, id), readAttempts(connection.redis, connection.prefix, queue, id)]);
+  }, conn);
+  if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;
+  const [job, attempts] = result.data;
+  return <JobView key={`${conn}/${queue}/${id}`} conn={conn} queue={queue} initialJob={job} initialAttempts={attempts} />;
+}

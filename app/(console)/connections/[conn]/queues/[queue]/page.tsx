@@ -1,0 +1,36 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { requirePageRole } from '@/lib/auth/guard';
+import { queueParamsSchema } from '@/lib/queues/params';
+import { getConnection } from '@/lib/redis/connections';
+import { getQueue } from '@/lib/queues/get-queue';
+import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { loadPageData } from '@/lib/api/load-page-data';
+import { PageError } from '@/components/explorer/page-error';
+import { QueueView } from '@/components/explorer/queue-view';
+
+type Props = { params: Promise<{ conn: string; queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { queue } = await params;
+  return { title: decodeURIComponent(queue) };
+}
+
+export default async function QueuePage({ params, searchParams }: Props) {
+  const raw = await params;
+  const parsed = queueParamsSchema.safeParse({ conn: decodeURIComponent(raw.conn), queue: decodeURIComponent(raw.queue) });
+  if (!parsed.success) notFound();
+  const { conn, queue } = parsed.data;
+  await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}`);
+  const sp = await searchParams;
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const query = listJobsQuerySchema.safeParse({ state: first(sp.state), page: first(sp.page), size: first(sp.size), order: first(sp.order), name: first(sp.name) });
+  const q = query.success ? query.data : listJobsQuerySchema.parse({});
+  const result = await loadPageData(async () => {
+    const connection = getConnection(conn);
+    return Promise.all([getQueue(connection, queue), listJobs(connection, queue, q)]);
+  }, conn);
+  if (!result.ok) return <PageError error={result.error} />;
+  const [detail, page] = result.data;
+  return <QueueView key={`${conn}/${queue}`} conn={conn} queue={queue} initialDetail={detail} initialPage={page} query={q} />;
+}

@@ -1,0 +1,219 @@
+'use client';
+import Link from 'next/link';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import type { JobDetail } from '@/lib/jobs/get-job';
+import type { ChildJob } from '@/lib/jobs/get-job-children';
+import type { Attempt } from '@/lib/attempts';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { fetchJson } from './api-client';
+import { apiQueuePath, formatDuration, jobHref, queueHref } from './format';
+import { useLiveEvents, throttle } from './use-live-events';
+import { LiveIndicator } from './live-indicator';
+import { StateBadge } from './state-badge';
+import { ProgressBar } from './progress-bar';
+import { PayloadPanel } from './payload-panel';
+import { LogsPanel } from './logs-panel';
+import { JsonTree } from './json-viewer';
+import { AttemptsPanel } from './attempts-panel';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dd className="text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export function JobView({
+  conn,
+  queue,
+  initialJob,
+  initialAttempts,
+  actions,
+}: {
+  conn: string;
+  queue: string;
+  initialJob: JobDetail;
+  initialAttempts: Attempt[];
+  actions?: (job: JobDetail) => ReactNode;
+}) {
+  const queryClient = useQueryClient();
+  const id = initialJob.id;
+  const key: QueryKey = ['job', conn, queue, id];
+  const base = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}`;
+  const { data: job, error } = useQuery({ queryKey: key, queryFn: () => fetchJson<JobDetail>(base), initialData: initialJob, refetchInterval: 10_000 });
+  const attempts = useQuery({
+    queryKey: ['job-attempts', conn, queue, id],
+    queryFn: () => fetchJson<{ attempts: Attempt[] }>(`${base}/attempts`).then((r) => r.attempts),
+    initialData: initialAttempts,
+  }).data;
+  const childTotal = job.dependencies.processed + job.dependencies.unprocessed + job.dependencies.ignored + job.dependencies.failed;
+  const children = useQuery({
+    queryKey: ['job-children', conn, queue, id],
+    queryFn: () => fetchJson<{ children: ChildJob[] }>(`${base}/children`).then((r) => r.children),
+    enabled: childTotal > 0,
+  }).data;
+
+  const refresh = useRef<() => void>(() => {});
+  useEffect(() => {
+    refresh.current = throttle(() => {
+      void queryClient.invalidateQueries({ queryKey: ['job', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: ['job-attempts', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: ['job-logs-count', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: ['job-children', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: ['job-field', conn, queue, id] });
+    }, 300);
+  }, [queryClient, conn, queue, id]);
+
+  useLiveEvents({ queues: [{ conn, queue }] }, (event) => {
+    if (event.type !== 'job' || event.jobId !== id) return;
+    if (event.event === 'progress') {
+      queryClient.setQueryData<JobDetail>(key, (old) => (old ? { ...old, progress: event.progress as number | string } : old));
+      void queryClient.invalidateQueries({ queryKey: ['job-logs-count', conn, queue, id] });
+    } else refresh.current();
+  });
+
+  const gone = error && (error as { status?: number }).status === 404;
+  const duration = job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
+  const waited = job.timestamp && job.processedOn ? job.processedOn - job.timestamp : null;
+
+  return (
+    <div className="space-y-4">
+      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
+        <Link href="/" className="hover:underline">
+          Overview
+        </Link>{' '}
+        / {conn} /{' '}
+        <Link href={queueHref(conn, queue, { state: job.state })} className="hover:underline">
+          {queue}
+        </Link>{' '}
+        / job
+      </nav>
+      {gone && (
+        <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          This job no longer exists (it may have been removed). Showing the last data loaded.
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="text-lg font-semibold break-all" data-testid="job-name">
+          {job.name}
+        </h1>
+        <span className="font-mono text-sm text-zinc-500 break-all">#{job.id}</span>
+        <StateBadge state={job.state} />
+        <LiveIndicator />
+        <div className="ml-auto flex flex-wrap gap-2">{actions?.(job)}</div>
+      </div>
+
+      <div data-testid="job-progress">
+        <ProgressBar progress={job.progress} large />
+      </div>
+
+      <dl className="grid grid-cols-2 gap-3 rounded-md border border-zinc-200 p-3 sm:grid-cols-4 lg:grid-cols-6 dark:border-zinc-800">
+        <Fact label="Created">
+          <RelativeTime ms={job.timestamp} />
+        </Fact>
+        {job.delayedUntil && (
+          <Fact label="Delayed until">
+            <RelativeTime ms={job.delayedUntil} />
+          </Fact>
+        )}
+        <Fact label="Started">
+          <RelativeTime ms={job.processedOn} />
+        </Fact>
+        <Fact label="Finished">
+          <RelativeTime ms={job.finishedOn} />
+        </Fact>
+        <Fact label="Waited / ran">
+          <span className="font-mono text-xs">
+            {formatDuration(waited)} / {formatDuration(duration)}
+          </span>
+        </Fact>
+        <Fact label="Attempts made / started">
+          <span className="font-mono">
+            {job.attemptsMade} / {job.attemptsStarted}
+            {typeof job.opts.attempts === 'number' && job.opts.attempts > 0 && <span className="text-zinc-500"> of {job.opts.attempts}</span>}
+          </span>
+        </Fact>
+        <Fact label="Stalled">
+          <span className="font-mono">{job.stalledCounter}</span>
+        </Fact>
+        <Fact label="Priority">
+          <span className="font-mono">{job.priority}</span>
+        </Fact>
+        <Fact label="Processed by">
+          <span className="font-mono text-xs break-all">{job.processedBy ?? '—'}</span>
+        </Fact>
+        {job.parent && (
+          <Fact label="Parent">
+            <Link className="font-mono text-xs text-indigo-600 hover:underline" href={jobHref(conn, job.parent.queue, job.parent.id)}>
+              {job.parent.queue} #{job.parent.id}
+            </Link>
+          </Fact>
+        )}
+        {job.repeatJobKey && (
+          <Fact label="Scheduler">
+            <span className="font-mono text-xs break-all">{job.repeatJobKey}</span>
+          </Fact>
+        )}
+        {job.deduplicationId && (
+          <Fact label="Deduplication id">
+            <span className="font-mono text-xs break-all">{job.deduplicationId}</span>
+          </Fact>
+        )}
+      </dl>
+
+      {(job.failedReason || job.deferredFailure) && (
+        <section aria-label="Error" className="rounded-md border border-red-200 bg-red-50 p-3 dark:border-red-900 dark:bg-red-950/40">
+          <h2 className="text-sm font-semibold text-red-800 dark:text-red-300">Failed reason</h2>
+          <pre className="mt-1 font-mono text-xs break-all whitespace-pre-wrap text-red-900 dark:text-red-200" data-testid="failed-reason">
+            {job.failedReason ?? job.deferredFailure}
+          </pre>
+        </section>
+      )}
+
+      <div className="grid gap-4 xl:grid-cols-2">
+        <PayloadPanel conn={conn} queue={queue} id={id} field="data" size={job.dataSize} title="Data" />
+        <PayloadPanel conn={conn} queue={queue} id={id} field="returnvalue" size={job.returnValueSize} title="Return value" />
+      </div>
+
+      <AttemptsPanel attempts={attempts} stacktrace={job.stacktrace} attemptsMade={job.attemptsMade} />
+
+      <LogsPanel conn={conn} queue={queue} id={id} live={job.state === 'active'} />
+
+      {childTotal > 0 && (
+        <section aria-label="Children" className="rounded-md border border-zinc-200 dark:border-zinc-800">
+          <header className="flex gap-3 border-b border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800">
+            <h2 className="text-sm font-semibold">Children</h2>
+            <span>{job.dependencies.unprocessed} pending</span>
+            <span>{job.dependencies.processed} processed</span>
+            <span>{job.dependencies.failed} failed</span>
+            <span>{job.dependencies.ignored} ignored</span>
+          </header>
+          <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+            {(children ?? []).map((c) => (
+              <li key={c.key} className="flex items-center gap-3 px-3 py-1.5">
+                <StateBadge state={c.state} />
+                <Link href={jobHref(conn, c.queue, c.id)} className="font-mono text-xs text-indigo-600 hover:underline">
+                  {c.queue} #{c.id}
+                </Link>
+                <span className="truncate">{c.name}</span>
+                <span className="ml-auto text-xs text-zinc-500">{c.group}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section aria-label="Options" className="rounded-md border border-zinc-200 dark:border-zinc-800">
+        <header className="border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+          <h2 className="text-sm font-semibold">Options</h2>
+        </header>
+        <div className="p-3">
+          {job.truncated.opts ? <p className="text-xs text-zinc-500">Options are {job.truncated.opts} bytes; too large to show.</p> : <JsonTree value={job.opts} defaultDepth={1} />}
+        </div>
+      </section>
+    </div>
+  );
+}

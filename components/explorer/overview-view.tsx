@@ -1,0 +1,243 @@
+'use client';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Overview, OverviewConnection, OverviewQueue } from '@/lib/queues/get-overview';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Input } from '@/components/ui/input';
+import { cn } from '@/components/ui/cn';
+import { useNow } from '@/components/ui/use-now';
+import { fetchJson } from './api-client';
+import { formatCount, formatDuration, formatExact, queueHref } from './format';
+import { useLiveEvents } from './use-live-events';
+import { LiveIndicator } from './live-indicator';
+import { SortHeader } from './sort-header';
+import { useLiveState } from './live-store';
+
+type Column = { key: string; label: string; title?: string; value: (q: OverviewQueue, now: number) => number | string; state?: string };
+
+const COLUMNS: Column[] = [
+  { key: 'waiting', label: 'Waiting', value: (q) => q.counts.waiting, state: 'waiting' },
+  { key: 'active', label: 'Active', value: (q) => q.counts.active, state: 'active' },
+  { key: 'delayed', label: 'Delayed', value: (q) => q.counts.delayed, state: 'delayed' },
+  { key: 'prioritized', label: 'Prior.', title: 'Prioritized', value: (q) => q.counts.prioritized, state: 'prioritized' },
+  { key: 'waiting-children', label: 'Children', title: 'Waiting for children', value: (q) => q.counts['waiting-children'], state: 'waiting-children' },
+  { key: 'completed', label: 'Completed', value: (q) => q.counts.completed, state: 'completed' },
+  { key: 'failed', label: 'Failed', value: (q) => q.counts.failed, state: 'failed' },
+  { key: 'workers', label: 'Workers', value: (q) => q.workers },
+  { key: 'done1m', label: 'Done/1m', title: 'Completed in about the last minute (BullMQ metrics)', value: (q) => q.completed.lastMinute },
+  { key: 'failed1m', label: 'Failed/1m', title: 'Failed in about the last minute', value: (q) => q.failed.lastMinute },
+  { key: 'done1h', label: 'Done/1h', title: 'Completed in the last hour', value: (q) => q.completed.lastHour },
+  { key: 'failed1h', label: 'Failed/1h', title: 'Failed in the last hour', value: (q) => q.failed.lastHour },
+  { key: 'oldest', label: 'Oldest wait', title: 'Age of the oldest waiting job', value: (q, now) => (q.oldestWaitingAt ? now - q.oldestWaitingAt : -1) },
+];
+
+export function OverviewView({ initial }: { initial: Overview }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const { status } = useLiveState();
+  const now = useNow() ?? initial.generatedAt;
+  const { data, refetch, isFetching } = useQuery({
+    queryKey: ['overview'],
+    queryFn: () => fetchJson<Overview>('/api/v1/queues'),
+    initialData: initial,
+    // The SSE stream pushes snapshots; poll only while it is down.
+    refetchInterval: status === 'live' ? false : 10_000,
+  });
+  useLiveEvents({ overview: true }, (event) => {
+    if (event.type === 'overview') queryClient.setQueryData(['overview'], event.overview);
+  });
+
+  const filter = params.get('q') ?? '';
+  const sort = params.get('sort') ?? 'name';
+  const dir = (params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : sort === 'name' ? 'asc' : 'desc') as 'asc' | 'desc';
+  const setParams = (patch: Record<string, string | null>) => {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === '') next.delete(k);
+      else next.set(k, v);
+    }
+    router.replace(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
+  };
+  const onSort = (column: string) => setParams({ sort: column, dir: sort === column ? (dir === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc' });
+
+  const rows = useMemo(() => {
+    const all = data.connections.flatMap((c) => c.queues);
+    const needle = filter.trim().toLowerCase();
+    const filtered = needle ? all.filter((q) => `${q.connection}/${q.name}`.toLowerCase().includes(needle)) : all;
+    const column = COLUMNS.find((c) => c.key === sort);
+    const sign = dir === 'asc' ? 1 : -1;
+    return [...filtered].sort((a, b) => {
+      if (!column) return sign * `${a.connection}/${a.name}`.localeCompare(`${b.connection}/${b.name}`);
+      const av = column.value(a, now);
+      const bv = column.value(b, now);
+      return sign * (Number(av) - Number(bv)) || a.name.localeCompare(b.name);
+    });
+  }, [data, filter, sort, dir, now]);
+
+  const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-lg font-semibold">Overview</h1>
+        <LiveIndicator />
+        <div className="ml-auto flex items-center gap-2">
+          <Input
+            aria-label="Filter queues"
+            placeholder="Filter queues…"
+            className="h-8 w-64"
+            defaultValue={filter}
+            onChange={(e) => setParams({ q: e.target.value })}
+          />
+          <Button
+            size="sm"
+            disabled={isFetching}
+            onClick={async () => {
+              await fetchJson('/api/v1/queues?refresh=1').then((fresh) => queryClient.setQueryData(['overview'], fresh));
+              router.refresh();
+              await refetch();
+            }}
+          >
+            Rediscover
+          </Button>
+        </div>
+      </div>
+
+      <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+        {data.connections.map((c) => (
+          <ConnectionCard key={c.name} connection={c} />
+        ))}
+      </div>
+
+      {totalQueues === 0 ? (
+        <EmptyState title="No queues yet">
+          Queues appear here as soon as a producer adds a job (Drover finds them from their <code>&lt;prefix&gt;:*:meta</code> keys). With the embedded
+          Redis, <code className="font-mono">npm run seed</code> adds demo traffic; or list queues under <code>queues</code> in drover.config.json.
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+          <table className="w-full border-collapse text-left text-sm" data-testid="overview-table">
+            <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
+              <tr>
+                <SortHeader label="Queue" column="name" sort={sort} dir={dir} onSort={onSort} />
+                {COLUMNS.map((col) => (
+                  <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className="text-right" />
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {rows.map((q) => (
+                <tr key={`${q.connection}/${q.name}`} className="hover:bg-zinc-50 dark:hover:bg-zinc-900/60">
+                  <td className="px-3 py-1.5 whitespace-nowrap">
+                    <Link href={queueHref(q.connection, q.name)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                      {q.name}
+                    </Link>
+                    {data.connections.length > 1 && <span className="ml-1.5 text-xs text-zinc-400">{q.connection}</span>}
+                    {q.paused && (
+                      <Badge tone="amber" className="ml-1.5">
+                        paused
+                      </Badge>
+                    )}
+                    {!q.exists && (
+                      <Badge className="ml-1.5" title="Named in the config, no keys in Redis yet">
+                        empty
+                      </Badge>
+                    )}
+                  </td>
+                  {COLUMNS.map((col) => {
+                    const value = col.value(q, now);
+                    const text = col.key === 'oldest' ? (Number(value) < 0 ? '—' : formatDuration(Number(value))) : formatCount(Number(value));
+                    const cell = (
+                      <span title={col.key === 'oldest' || typeof value !== 'number' ? undefined : formatExact(value)}>{text}</span>
+                    );
+                    return (
+                      <td
+                        key={col.key}
+                        className={cn(
+                          'px-3 py-1.5 text-right font-mono text-[13px] tabular-nums',
+                          col.key === 'failed' && Number(value) > 0 && 'text-red-600 dark:text-red-400',
+                          col.key === 'workers' && Number(value) === 0 && q.counts.waiting > 0 && 'text-amber-600',
+                          Number(value) === 0 && 'text-zinc-400',
+                        )}
+                      >
+                        {col.state ? (
+                          <Link href={queueHref(q.connection, q.name, { state: col.state })} className="hover:underline">
+                            {cell}
+                          </Link>
+                        ) : (
+                          cell
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+              {rows.length === 0 && (
+                <tr>
+                  <td colSpan={COLUMNS.length + 1} className="px-3 py-6 text-center text-sm text-zinc-500">
+                    No queue matches “{filter}”.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="text-xs text-zinc-500">
+        Throughput comes from BullMQ metrics, recorded only by workers started with the <code>metrics</code> option (Drover’s bundled workers do).
+      </p>
+    </div>
+  );
+}
+
+function ConnectionCard({ connection: c }: { connection: OverviewConnection }) {
+  return (
+    <section aria-label={`Connection ${c.name}`} className="rounded-md border border-zinc-200 bg-white p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="flex items-center gap-2">
+        <h2 className="font-semibold">{c.name}</h2>
+        <span className="font-mono text-xs text-zinc-500">{c.endpoint}</span>
+        {c.readOnly && <Badge>read-only</Badge>}
+        <span className="ml-auto">{c.error ? <Badge tone="red">unreachable</Badge> : <Badge tone="green">up</Badge>}</span>
+      </div>
+      {c.error ? (
+        <p className="mt-2 text-xs text-red-600 dark:text-red-400">{c.error}</p>
+      ) : (
+        c.redis && (
+          <dl className="mt-2 grid grid-cols-4 gap-2 text-xs">
+            <div>
+              <dt className="text-zinc-500">Redis</dt>
+              <dd className="font-mono">{c.redis.version}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Memory</dt>
+              <dd className="font-mono">{c.redis.usedMemoryHuman}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Clients</dt>
+              <dd className="font-mono">{c.redis.connectedClients}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Queues</dt>
+              <dd className="font-mono">
+                {c.queues.length}
+                {!c.discoveryComplete && '+'}
+              </dd>
+            </div>
+          </dl>
+        )
+      )}
+      {c.redis?.warnings.map((w) => (
+        <p key={w} role="alert" className="mt-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          {w}
+        </p>
+      ))}
+      <p className="mt-1 text-[11px] text-zinc-400">prefix {c.prefix}</p>
+    </section>
+  );
+}

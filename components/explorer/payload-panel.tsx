@@ -1,0 +1,92 @@
+'use client';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { JobFieldValue } from '@/lib/jobs/get-job-field';
+import { Button } from '@/components/ui/button';
+import { useToast } from '@/components/ui/toast';
+import { fetchJson } from './api-client';
+import { apiQueuePath, formatBytes } from './format';
+import { JsonTree } from './json-viewer';
+
+const INLINE = 256 * 1024;
+const EXPANDED = 4 * 1024 * 1024;
+
+/**
+ * Data or return value, fetched on its own: at most 256 KB inline, "show more" up to 4 MB, and a
+ * raw download of the whole value. A truncated value is shown as raw text (it is not valid JSON).
+ */
+export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: string; queue: string; id: string; field: 'data' | 'returnvalue'; size: number; title: string }) {
+  const toast = useToast();
+  const [limit, setLimit] = useState(INLINE);
+  const [raw, setRaw] = useState(false);
+  const url = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}/${field}`;
+  const { data, error, isLoading } = useQuery({
+    queryKey: ['job-field', conn, queue, id, field, limit, size],
+    queryFn: () => fetchJson<JobFieldValue>(`${url}?limit=${limit}`),
+    enabled: size > 0,
+  });
+  let parsed: { ok: true; value: unknown } | { ok: false } = { ok: false };
+  if (data && !data.truncated) {
+    try {
+      parsed = { ok: true, value: JSON.parse(data.text) };
+    } catch {
+      parsed = { ok: false };
+    }
+  }
+  return (
+    <section aria-label={title} className="rounded-md border border-zinc-200 dark:border-zinc-800" data-testid={`panel-${field}`}>
+      <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <h2 className="text-sm font-semibold">{title}</h2>
+        <span className="text-xs text-zinc-500">{formatBytes(size)}</span>
+        {data?.truncated && (
+          <span className="text-xs text-amber-600">
+            showing the first {formatBytes(Math.min(limit, data.size))} of {formatBytes(data.size)}
+          </span>
+        )}
+        <div className="ml-auto flex gap-1">
+          {parsed.ok && (
+            <Button size="sm" variant="ghost" onClick={() => setRaw(!raw)}>
+              {raw ? 'Tree' : 'Raw'}
+            </Button>
+          )}
+          {data && (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => navigator.clipboard?.writeText(data.text).then(() => toast.info(data.truncated ? 'Copied the shown part' : 'Copied'))}
+            >
+              Copy
+            </Button>
+          )}
+          {size > 0 && (
+            <a href={`${url}?raw=1`} download className="inline-flex h-7 items-center rounded-md px-2 text-xs text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+              Download raw
+            </a>
+          )}
+        </div>
+      </header>
+      <div className="max-h-[32rem] overflow-auto p-3">
+        {size === 0 ? (
+          <p className="text-xs text-zinc-500">{field === 'data' ? 'No data.' : 'No return value (yet).'}</p>
+        ) : isLoading ? (
+          <p className="text-xs text-zinc-500">Loading…</p>
+        ) : error ? (
+          <p role="alert" className="text-xs text-red-600">
+            {(error as Error).message}
+          </p>
+        ) : data && parsed.ok && !raw ? (
+          <JsonTree value={parsed.value} />
+        ) : data ? (
+          <pre className="font-mono text-xs break-all whitespace-pre-wrap" data-testid={`raw-${field}`}>
+            {data.text}
+          </pre>
+        ) : null}
+        {data?.truncated && limit < EXPANDED && (
+          <Button size="sm" className="mt-2" onClick={() => setLimit(EXPANDED)}>
+            Show up to {formatBytes(Math.min(EXPANDED, data.size))}
+          </Button>
+        )}
+      </div>
+    </section>
+  );
+}

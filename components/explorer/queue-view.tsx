@@ -1,0 +1,130 @@
+'use client';
+import { useEffect, useRef } from 'react';
+import { useRouter } from 'next/navigation';
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import type { QueueDetail } from '@/lib/queues/get-queue';
+import type { JobPage } from '@/lib/jobs/list-jobs';
+import type { JobState } from '@/lib/jobs/job-states';
+import { Input, Select } from '@/components/ui/input';
+import { EmptyState } from '@/components/ui/empty-state';
+import { fetchJson } from './api-client';
+import { apiQueuePath, formatExact, queueHref } from './format';
+import { useLiveEvents, throttle } from './use-live-events';
+import { QueueHeader } from './queue-header';
+import { StateTabs } from './state-tabs';
+import { JobsTable } from './jobs-table';
+import { Pagination } from './pagination';
+import { SearchPanel } from './search-panel';
+
+export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string };
+
+const EMPTY_HINT: Record<JobState, string> = {
+  waiting: 'No job is waiting. New jobs appear here until a worker picks them up.',
+  active: 'No job is running right now.',
+  delayed: 'No delayed job. Jobs added with a delay (or waiting for a retry backoff) appear here.',
+  prioritized: 'No prioritized job waiting.',
+  'waiting-children': 'No flow parent is waiting for its children.',
+  completed: 'No completed job kept. Workers may remove completed jobs (removeOnComplete).',
+  failed: 'No failed job. Failures appear here after their last attempt.',
+};
+
+export function QueueView({ conn, queue, initialDetail, initialPage, query }: { conn: string; queue: string; initialDetail: QueueDetail; initialPage: JobPage; query: QueueQuery }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const base = apiQueuePath(conn, queue);
+  const detailKey: QueryKey = ['queue', conn, queue];
+  const pageKey: QueryKey = ['jobs', conn, queue, query];
+
+  const detail = useQuery({ queryKey: detailKey, queryFn: () => fetchJson<QueueDetail>(base), initialData: initialDetail, refetchInterval: 15_000 }).data;
+  const page = useQuery({
+    queryKey: pageKey,
+    queryFn: () => {
+      const qs = new URLSearchParams({ state: query.state, page: String(query.page), size: String(query.size), order: query.order });
+      if (query.name) qs.set('name', query.name);
+      return fetchJson<JobPage>(`${base}/jobs?${qs}`);
+    },
+    initialData: initialPage,
+  }).data;
+
+  const refreshRef = useRef<() => void>(() => {});
+  useEffect(() => {
+    refreshRef.current = throttle(() => {
+      void queryClient.invalidateQueries({ queryKey: ['queue', conn, queue] });
+      void queryClient.invalidateQueries({ queryKey: ['jobs', conn, queue] });
+    }, 1000);
+  }, [queryClient, conn, queue]);
+
+  useLiveEvents({ queues: [{ conn, queue }] }, (event) => {
+    if (event.type === 'job' && event.event === 'progress') {
+      // Move progress bars in place, without refetching the page.
+      queryClient.setQueriesData<JobPage>({ queryKey: ['jobs', conn, queue] }, (old) =>
+        old ? { ...old, jobs: old.jobs.map((j) => (j.id === event.jobId ? { ...j, progress: event.progress as number | string } : j)) } : old,
+      );
+      return;
+    }
+    if (event.type === 'job' || event.type === 'burst' || event.type === 'queue') refreshRef.current();
+  });
+
+  const keep = { size: query.size !== 25 ? String(query.size) : undefined, order: query.order !== 'newest' ? query.order : undefined, name: query.name };
+  const hrefFor = (p: number) => queueHref(conn, queue, { ...keep, state: query.state, page: p > 1 ? p : undefined });
+
+  // Keyboard: "/" focuses search, ← / → change page (when not typing).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        searchRef.current?.focus();
+      } else if (e.key === 'ArrowRight' && page.hasNext) router.push(hrefFor(query.page + 1));
+      else if (e.key === 'ArrowLeft' && query.page > 1) router.push(hrefFor(query.page - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const setQuery = (patch: Record<string, string | undefined>) =>
+    router.push(queueHref(conn, queue, { ...keep, state: query.state, ...patch }));
+
+  return (
+    <div className="space-y-4">
+      <QueueHeader conn={conn} queue={queue} detail={detail} />
+      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} />
+      <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
+      <div className="flex flex-wrap items-center gap-2">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
+            setQuery({ name: name || undefined, page: undefined });
+          }}
+        >
+          <Input key={query.name ?? ''} name="name" defaultValue={query.name ?? ''} placeholder="Filter by job name (exact)" aria-label="Filter by job name" className="h-8 w-60" />
+        </form>
+        <Select aria-label="Order" className="h-8 w-36 text-xs" value={query.order} onChange={(e) => setQuery({ order: e.target.value === 'newest' ? undefined : e.target.value, page: undefined })}>
+          <option value="newest">Newest first</option>
+          <option value="oldest">Oldest first</option>
+        </Select>
+        <Select aria-label="Page size" className="h-8 w-28 text-xs" value={query.size} onChange={(e) => setQuery({ size: e.target.value === '25' ? undefined : e.target.value, page: undefined })}>
+          {[10, 25, 50, 100, 200].map((n) => (
+            <option key={n} value={n}>
+              {n} / page
+            </option>
+          ))}
+        </Select>
+        <span className="ml-auto text-xs text-zinc-500" data-testid="jobs-total">
+          {page.filter
+            ? `Name filter: scanned ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.complete ? '' : ' (stopped early; refine the filter)'}`
+            : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
+        </span>
+      </div>
+      {page.jobs.length === 0 && query.page === 1 && !query.name ? (
+        <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
+      ) : (
+        <JobsTable conn={conn} queue={queue} jobs={page.jobs} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
+      )}
+      <Pagination page={query.page} size={query.size} total={page.filter ? null : page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+'use client';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import type { SearchChunk, SearchMatch } from '@/lib/jobs/search-jobs';
+import { Button } from '@/components/ui/button';
+import { Input, Select } from '@/components/ui/input';
+import { fetchJson } from './api-client';
+import { apiQueuePath, formatExact } from './format';
+import { JobsTable, type Selection } from './jobs-table';
+
+const FIELDS = [
+  ['any', 'Any text'],
+  ['id', 'Job id (exact)'],
+  ['name', 'Name'],
+  ['data', 'Data'],
+  ['failedReason', 'Error / stacktrace'],
+  ['returnvalue', 'Return value'],
+  ['logs', 'Logs'],
+] as const;
+
+export type SearchResults = { matches: SearchMatch[]; done: boolean; query: { q: string; field: string; state: string } | null };
+
+/**
+ * Streams a server-side search into the page: calls the search API chunk by chunk (each a bounded
+ * Redis script), showing matches as they arrive, progress, and a cancel button.
+ */
+export function SearchPanel({
+  conn,
+  queue,
+  inputRef,
+  selection,
+  onResults,
+}: {
+  conn: string;
+  queue: string;
+  inputRef?: React.RefObject<HTMLInputElement | null>;
+  selection?: Selection;
+  onResults?: (results: SearchResults) => void;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const urlQ = params.get('q') ?? '';
+  const urlField = params.get('field') ?? 'any';
+  const urlState = params.get('in') ?? 'all';
+  const [matches, setMatches] = useState<SearchMatch[]>([]);
+  const [progress, setProgress] = useState<{ scanned: number; total: number } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [finished, setFinished] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const onResultsRef = useRef(onResults);
+  useEffect(() => {
+    onResultsRef.current = onResults;
+  });
+
+  const run = useCallback(
+    async (q: string, field: string, state: string) => {
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      setMatches([]);
+      setError(null);
+      setFinished(false);
+      setProgress(null);
+      setRunning(true);
+      let cursor: string | null = null;
+      const all: SearchMatch[] = [];
+      try {
+        do {
+          const search = new URLSearchParams({ q, field, state });
+          if (cursor) search.set('cursor', cursor);
+          const chunk: SearchChunk = await fetchJson<SearchChunk>(`${apiQueuePath(conn, queue)}/search?${search}`, { signal: controller.signal });
+          if (controller.signal.aborted) return;
+          all.push(...chunk.matches);
+          setMatches([...all]);
+          setProgress({ scanned: chunk.scannedSoFar, total: Math.max(chunk.total, chunk.scannedSoFar) });
+          onResultsRef.current?.({ matches: [...all], done: chunk.cursor === null, query: { q, field, state } });
+          cursor = chunk.cursor;
+        } while (cursor && !controller.signal.aborted);
+        setFinished(true);
+      } catch (err) {
+        if (!controller.signal.aborted) setError((err as Error).message);
+      } finally {
+        if (abort.current === controller) setRunning(false);
+      }
+    },
+    [conn, queue],
+  );
+
+  // The URL is the source of truth: a shared link or the back button re-runs the search.
+  useEffect(() => {
+    if (urlQ) {
+      const t = setTimeout(() => void run(urlQ, urlField, urlState), 0);
+      return () => clearTimeout(t);
+    }
+    abort.current?.abort();
+  }, [urlQ, urlField, urlState, run]);
+  useEffect(() => () => abort.current?.abort(), []);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const next = new URLSearchParams(params.toString());
+    const q = String(data.get('q') ?? '').trim();
+    if (!q) next.delete('q');
+    else next.set('q', q);
+    next.set('field', String(data.get('field')));
+    next.set('in', String(data.get('in')));
+    router.push(`${pathname}?${next}`, { scroll: false });
+  }
+
+  function clear() {
+    abort.current?.abort();
+    const next = new URLSearchParams(params.toString());
+    next.delete('q');
+    next.delete('field');
+    next.delete('in');
+    setMatches([]);
+    setProgress(null);
+    onResultsRef.current?.({ matches: [], done: true, query: null });
+    router.push(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
+  }
+
+  const pct = progress && progress.total > 0 ? Math.min(100, (progress.scanned / progress.total) * 100) : 0;
+
+  return (
+    <section aria-label="Search jobs" className="space-y-2">
+      <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2" role="search">
+        <Input
+          ref={inputRef}
+          name="q"
+          key={urlQ}
+          defaultValue={urlQ}
+          placeholder="Search this queue: id, name, data, errors, logs…  ( / )"
+          aria-label="Search text"
+          className="h-8 min-w-72 flex-1"
+        />
+        <Select name="field" key={`f-${urlField}`} defaultValue={urlField} aria-label="Search in field" className="h-8 w-44 text-xs">
+          {FIELDS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Select>
+        <Select name="in" key={`s-${urlState}`} defaultValue={urlState} aria-label="Search in state" className="h-8 w-40 text-xs">
+          <option value="all">All states</option>
+          {['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'].map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </Select>
+        <Button type="submit" size="sm" variant="primary">
+          Search
+        </Button>
+        {running && (
+          <Button size="sm" onClick={() => abort.current?.abort()}>
+            Cancel
+          </Button>
+        )}
+        {urlQ && !running && (
+          <Button size="sm" variant="ghost" onClick={clear}>
+            Clear search
+          </Button>
+        )}
+      </form>
+      {urlQ && (
+        <div className="space-y-2">
+          <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400" role="status" data-testid="search-status">
+            <div className="h-1.5 w-48 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+              <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished ? 100 : pct}%` }} />
+            </div>
+            <span>
+              {running ? 'Searching… ' : finished ? 'Done: ' : 'Stopped: '}
+              scanned {formatExact(progress?.scanned ?? 0)}
+              {progress ? ` of ${formatExact(progress.total)}` : ''} jobs, {formatExact(matches.length)} match{matches.length === 1 ? '' : 'es'}
+            </span>
+          </div>
+          {error && (
+            <p role="alert" className="text-sm text-red-600">
+              {error}
+            </p>
+          )}
+          <JobsTable conn={conn} queue={queue} jobs={matches} showState selection={selection} empty={running ? 'Searching…' : 'No job matches.'} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+// The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json. Paths are a public contract.
+
+type Op = {
+  summary: string;
+  role: 'viewer' | 'operator' | 'admin' | 'none';
+  params?: string[];
+  query?: Array<{ name: string; schema: Record<string, unknown>; description?: string; required?: boolean }>;
+  body?: Record<string, unknown>;
+  response?: Record<string, unknown>;
+  responseType?: string;
+  status?: number;
+};
+
+const PATH_PARAMS: Record<string, string> = {
+  conn: 'Connection name from the configuration',
+  queue: 'Queue name',
+  id: 'Job id',
+  email: 'User email',
+  schedulerId: 'Job scheduler id',
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
+
+const paths: Record<string, Record<string, Op>> = {
+  '/api/health': { get: { summary: 'Redis reachability per connection (200 all up, 503 otherwise)', role: 'none' } },
+  '/api/v1/me': { get: { summary: 'The caller (user or token) and its role', role: 'viewer' } },
+  '/api/v1/users': {
+    get: { summary: 'List users', role: 'admin' },
+    post: { summary: 'Add a user (a generated password is returned once when omitted)', role: 'admin', status: 201, body: obj({ email: str, role: ref('Role'), password: str, name: str }, ['email', 'role']) },
+  },
+  '/api/v1/users/{email}': {
+    patch: { summary: 'Change role and/or password', role: 'admin', params: ['email'], body: obj({ role: ref('Role'), password: str, resetPassword: { type: 'boolean' } }) },
+    delete: { summary: 'Remove a user', role: 'admin', params: ['email'] },
+  },
+  '/api/v1/tokens': {
+    get: { summary: 'List API tokens (never the secrets)', role: 'admin' },
+    post: { summary: 'Create an API token (returned once)', role: 'admin', status: 201, body: obj({ name: str, role: ref('Role') }, ['name', 'role']) },
+  },
+  '/api/v1/tokens/{id}': { delete: { summary: 'Revoke an API token', role: 'admin', params: ['id'] } },
+  '/api/v1/queues': {
+    get: {
+      summary: 'Every queue of every connection with counts, paused flag, workers, throughput and Redis facts',
+      role: 'viewer',
+      query: [{ name: 'refresh', schema: { type: 'string', enum: ['1'] }, description: 'Rediscover queues now instead of using the 15 s cache' }],
+      response: ref('Overview'),
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}': {
+    get: { summary: 'One queue: counts, flags, limits, workers, schedulers', role: 'viewer', params: ['conn', 'queue'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs': {
+    get: {
+      summary: 'One page of jobs in a state (summary fields only, never data or return values)',
+      role: 'viewer',
+      params: ['conn', 'queue'],
+      query: [
+        { name: 'state', schema: { type: 'string', enum: JOB_STATES, default: 'waiting' } },
+        { name: 'page', schema: { ...int, minimum: 1, default: 1 } },
+        { name: 'size', schema: { ...int, enum: [10, 25, 50, 100, 200], default: 25 } },
+        { name: 'order', schema: { type: 'string', enum: ['newest', 'oldest'], default: 'newest' } },
+        { name: 'name', schema: str, description: 'Only jobs with exactly this name (a bounded server-side scan)' },
+      ],
+      response: ref('JobPage'),
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/{id}': {
+    get: { summary: 'One job without data/return value (their sizes are included)', role: 'viewer', params: ['conn', 'queue', 'id'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/{id}/data': {
+    get: {
+      summary: 'The job data, cut at `limit` bytes (default 256 KB, max 4 MB); raw=1 downloads all of it',
+      role: 'viewer',
+      params: ['conn', 'queue', 'id'],
+      query: [{ name: 'limit', schema: int }, { name: 'raw', schema: { type: 'string', enum: ['1'] } }],
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/{id}/returnvalue': {
+    get: { summary: 'The return value, like …/data', role: 'viewer', params: ['conn', 'queue', 'id'], query: [{ name: 'limit', schema: int }, { name: 'raw', schema: { type: 'string', enum: ['1'] } }] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/{id}/children': {
+    get: { summary: 'A flow parent’s children with their states (first 100 per group)', role: 'viewer', params: ['conn', 'queue', 'id'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/{id}/logs': {
+    get: {
+      summary: 'Job log lines [start, end] in write order, and the total count',
+      role: 'viewer',
+      params: ['conn', 'queue', 'id'],
+      query: [{ name: 'start', schema: { ...int, default: 0 } }, { name: 'end', schema: int }],
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/search': {
+    get: {
+      summary: 'One bounded chunk of a search: matches, next cursor (null when done), scanned and total counts',
+      role: 'viewer',
+      params: ['conn', 'queue'],
+      query: [
+        { name: 'q', schema: str, required: true },
+        { name: 'field', schema: { type: 'string', enum: ['any', 'id', 'name', 'data', 'failedReason', 'returnvalue', 'logs'], default: 'any' } },
+        { name: 'state', schema: { type: 'string', enum: [...JOB_STATES, 'all'], default: 'all' } },
+        { name: 'cursor', schema: str },
+      ],
+    },
+  },
+  '/api/v1/events': {
+    get: {
+      summary: 'Server-Sent Events: job events of the given queues, overview snapshots, Redis health',
+      role: 'viewer',
+      query: [
+        { name: 'queue', schema: str, description: '"<connection>/<queue>", repeatable (max 20)' },
+        { name: 'overview', schema: { type: 'string', enum: ['1'] } },
+      ],
+      responseType: 'text/event-stream',
+    },
+  },
+};
+
+export function openApiDocument(): Record<string, unknown> {
+  const built: Record<string, Record<string, unknown>> = {};
+  for (const [path, ops] of Object.entries(paths)) {
+    built[path] = {};
+    for (const [method, op] of Object.entries(ops)) {
+      const parameters = [
+        ...(op.params ?? []).map((name) => ({ name, in: 'path', required: true, schema: str, description: PATH_PARAMS[name] })),
+        ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: Boolean(q.required), schema: q.schema, ...(q.description ? { description: q.description } : {}) })),
+      ];
+      const ok = String(op.status ?? 200);
+      built[path][method] = {
+        summary: op.summary,
+        description: op.role === 'none' ? 'No authentication.' : `Requires the ${op.role} role (session cookie or bearer token).`,
+        ...(op.role === 'none' ? { security: [] } : {}),
+        ...(parameters.length ? { parameters } : {}),
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+        responses: {
+          [ok]: { description: 'OK', content: { [op.responseType ?? 'application/json']: { schema: op.response ?? { type: 'object' } } } },
+          ...(op.role === 'none' ? {} : { '401': errorResponse('Not signed in, or an invalid/revoked token'), '403': errorResponse('Role too low, read-only connection, or cross-origin') }),
+          '400': errorResponse('Invalid input (malformed JSON or a field that fails validation)'),
+          '404': errorResponse('Unknown connection, queue or job'),
+          '503': errorResponse('Redis unreachable'),
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Drover API', version: '1', description: 'Admin API for BullMQ queues. Errors are `{ "error": { "code", "message" } }`.' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { session: [] }],
+    paths: built,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token created by an admin (`drv_…`)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token' },
+      },
+      schemas: {
+        Role: { type: 'string', enum: ['viewer', 'operator', 'admin'] },
+        Error: obj({ error: obj({ code: str, message: str, fieldErrors: { type: 'object', additionalProperties: { type: 'array', items: str } } }, ['code', 'message']) }, ['error']),
+        JobSummary: obj({
+          id: str, name: str, timestamp: int, processedOn: int, finishedOn: int, attemptsMade: int, maxAttempts: int,
+          progress: {}, failedReason: str, delay: int, priority: int, dataSize: int, returnValueSize: int,
+        }),
+        JobPage: obj({ state: str, page: int, size: int, order: str, total: int, hasNext: { type: 'boolean' }, jobs: { type: 'array', items: ref('JobSummary') } }),
+        Overview: obj({ generatedAt: int, connections: { type: 'array', items: { type: 'object' } } }),
+      },
+    },
+  };
+}
+
+function errorResponse(description: string) {
+  return { description, content: { 'application/json': { schema: ref('Error') } } };
+}
