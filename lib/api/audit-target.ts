@@ -3,7 +3,8 @@ import type { AuditMeta } from '@/lib/audit/audited';
 /** Best-effort connection/queue/job ids of a request that was refused before its input was validated. */
 export function auditTargetOf(action: string, ...sources: unknown[]): AuditMeta {
   const meta: AuditMeta = { action };
-  for (const source of sources) {
+  const expanded = sources.flatMap((s) => (s && typeof s === 'object' && 'target' in s ? [(s as { target: unknown }).target, s] : [s]));
+  for (const source of expanded) {
     if (!source || typeof source !== 'object') continue;
     const s = source as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : undefined);

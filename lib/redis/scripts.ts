@@ -1,10 +1,11 @@
-// Drover's own read-only Lua scripts, registered on console clients with defineCommand (EVALSHA).
+// Drover's own Lua scripts (all read-only except droverFailJob), registered on console clients with defineCommand (EVALSHA).
 import type { Redis, Result } from 'ioredis';
 import { QUEUE_SUMMARY_LUA } from './lua/queue-summary';
 import { JOB_SUMMARIES_LUA } from './lua/job-summaries';
 import { JOB_DETAIL_LUA, JOB_FIELD_LUA } from './lua/job-detail';
 import { JOB_STATE_LUA } from './lua/job-state';
 import { SEARCH_CHUNK_LUA } from './lua/search-chunk';
+import { FAIL_JOB_LUA } from './lua/fail-job';
 
 const SCRIPTS = {
   droverQueueSummary: QUEUE_SUMMARY_LUA,
@@ -13,6 +14,7 @@ const SCRIPTS = {
   droverJobField: JOB_FIELD_LUA,
   droverJobState: JOB_STATE_LUA,
   droverSearchChunk: SEARCH_CHUNK_LUA,
+  droverFailJob: FAIL_JOB_LUA,
 } as const;
 
 declare module 'ioredis' {
@@ -35,6 +37,7 @@ declare module 'ioredis' {
       maxMatches: number,
       exact: string,
     ): Result<[number, number, number, string[]], Context>;
+    droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
   }
 }
 

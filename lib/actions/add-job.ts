@@ -1,0 +1,55 @@
+// Add a job from the console: name, JSON data (checked against the queue's registry schema when
+// Drover's workers declare one) and the common options.
+import 'server-only';
+import { z } from 'zod';
+import type { JobsOptions } from 'bullmq';
+import { audited, type AuditContext } from '@/lib/audit/audited';
+import { assertRole } from '@/lib/auth/assert-role';
+import { getConnection } from '@/lib/redis/connections';
+import { queueParamsSchema, jobIdSchema } from '@/lib/queues/params';
+import { ConflictError } from '@/lib/errors';
+import { parseJsonInput, validateAgainstRegistry } from './job-data';
+
+export const addJobOptionsSchema = z
+  .object({
+    delay: z.number().int().min(0, 'delay must be ≥ 0 ms').optional(),
+    priority: z.number().int().min(0).max(2_097_152, 'priority must be ≤ 2,097,152').optional(),
+    attempts: z.number().int().min(1, 'attempts must be ≥ 1').max(1000).optional(),
+    backoff: z.object({ type: z.enum(['fixed', 'exponential']), delay: z.number().int().min(0) }).strict().optional(),
+    jobId: jobIdSchema.optional(),
+    deduplication: z.object({ id: z.string().min(1).max(512), ttl: z.number().int().min(1).optional() }).strict().optional(),
+    lifo: z.boolean().optional(),
+    removeOnComplete: z.union([z.boolean(), z.number().int().min(0)]).optional(),
+    removeOnFail: z.union([z.boolean(), z.number().int().min(0)]).optional(),
+  })
+  .strict();
+
+export const addJobInputSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
+  /** JSON text (from the editor) or any JSON value (API). */
+  data: z.unknown().optional(),
+  opts: addJobOptionsSchema.default({}),
+});
+export type AddJobInput = z.input<typeof addJobInputSchema>;
+
+export const addJobTargetSchema = queueParamsSchema;
+
+export async function addJob(ctx: AuditContext, target: z.infer<typeof queueParamsSchema>, input: z.infer<typeof addJobInputSchema>): Promise<{ message: string; jobId: string }> {
+  return audited(ctx, { action: 'job.add', connection: target.conn, queue: target.queue, params: { name: input.name, opts: input.opts } }, async () => {
+    assertRole(ctx.actor, 'operator');
+    const conn = getConnection(target.conn);
+    conn.assertWritable();
+    const data = parseJsonInput(input.data ?? {}, 'data');
+    validateAgainstRegistry(target.queue, input.name, data);
+    const queue = conn.queue(target.queue);
+    if (input.opts.jobId && (await conn.redis.exists(conn.key(target.queue, input.opts.jobId)))) {
+      throw new ConflictError(`A job with id ${input.opts.jobId} already exists in "${target.queue}"`);
+    }
+    const job = await queue.add(input.name, data, input.opts as JobsOptions);
+    const deduplicated = input.opts.deduplication && job.id !== input.opts.jobId && job.deduplicationId === undefined;
+    return {
+      result: { message: deduplicated ? `Deduplicated: job ${job.id} already holds id ${input.opts.deduplication!.id}` : `Added job ${job.id} to ${target.queue}`, jobId: job.id! },
+      jobIds: [job.id!],
+    };
+  });
+}

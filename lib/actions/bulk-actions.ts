@@ -1,0 +1,162 @@
+// Bulk actions: on a list of ids (selection, search result, error group) or on a whole state.
+// Whole states use BullMQ's Lua-backed batch calls (1,000 jobs per call, progress after each);
+// id lists are sent in concurrent chunks (pipelined on one connection), never one round trip per job.
+import 'server-only';
+import { z } from 'zod';
+import { Job } from 'bullmq';
+import { audited, type AuditContext } from '@/lib/audit/audited';
+import { assertRole } from '@/lib/auth/assert-role';
+import { getConnection, type Connection } from '@/lib/redis/connections';
+import { InvalidError } from '@/lib/errors';
+import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
+import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
+import { mapJobError } from './job-errors';
+
+export const BULK_ID_LIMIT = 100_000;
+const BATCH = 1000;
+
+export const bulkActionNames = ['retry', 'remove', 'promote', 'fail'] as const;
+
+export const bulkInputSchema = z.union([
+  z
+    .object({
+      action: z.enum(bulkActionNames),
+      ids: z.array(jobIdSchema).min(1, 'ids must not be empty').max(BULK_ID_LIMIT, `at most ${BULK_ID_LIMIT} ids per call`),
+      operationId: operationIdSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.enum(['retry', 'remove', 'promote']),
+      state: z.enum(['waiting', 'delayed', 'prioritized', 'completed', 'failed']),
+      /** Only jobs finished (or created, for waiting states) more than this long ago. */
+      olderThanMs: z.number().int().min(0).optional(),
+      operationId: operationIdSchema.optional(),
+    })
+    .strict(),
+]);
+export type BulkInput = z.infer<typeof bulkInputSchema>;
+
+export type BulkResult = { action: string; requested: number; succeeded: number; failed: number; errors: Array<{ id: string; message: string }>; message: string };
+
+function prepare(ctx: AuditContext, connName: string): Connection {
+  assertRole(ctx.actor, 'operator');
+  const conn = getConnection(connName);
+  conn.assertWritable();
+  return conn;
+}
+
+async function countOf(conn: Connection, queue: string, key: string, kind: 'list' | 'zset'): Promise<number> {
+  return kind === 'list' ? conn.redis.llen(conn.key(queue, key)) : conn.redis.zcard(conn.key(queue, key));
+}
+
+const STATE_KEY = { waiting: ['wait', 'list'], delayed: ['delayed', 'zset'], prioritized: ['prioritized', 'zset'], completed: ['completed', 'zset'], failed: ['failed', 'zset'] } as const;
+
+/** Whole-state actions in bounded Lua batches with progress. */
+async function stateAction(conn: Connection, queue: string, input: Extract<BulkInput, { state: string }>, report: ProgressReporter): Promise<BulkResult> {
+  const q = conn.queue(queue);
+  const [key, kind] = STATE_KEY[input.state];
+  const total = await countOf(conn, queue, key, kind);
+  let done = 0;
+  await report({ done, total, phase: `${input.action} ${input.state}` });
+  if (input.action === 'retry') {
+    if (input.state !== 'failed' && input.state !== 'completed') throw new InvalidError('retry applies to the failed or completed state');
+    const timestamp = Date.now() - (input.olderThanMs ?? 0);
+    let cursor = 0;
+    do {
+      cursor = await q.backend.retryFinishedJobs(input.state, BATCH, timestamp);
+      done = total - (await countOf(conn, queue, key, kind));
+      await report({ done, total, phase: `retry ${input.state}` });
+    } while (cursor);
+  } else if (input.action === 'promote') {
+    if (input.state !== 'delayed') throw new InvalidError('promote applies to the delayed state');
+    let cursor = 0;
+    do {
+      cursor = await q.backend.promoteJobs(BATCH);
+      done = total - (await countOf(conn, queue, key, kind));
+      await report({ done, total, phase: 'promote delayed' });
+    } while (cursor);
+  } else {
+    const type = input.state === 'waiting' ? 'wait' : input.state;
+    const timestamp = Date.now() - (input.olderThanMs ?? 0);
+    for (;;) {
+      const removed = await q.backend.cleanJobsByState(type, timestamp, BATCH);
+      done += removed.length;
+      await report({ done, total, phase: `remove ${input.state}` });
+      if (removed.length < BATCH) break;
+    }
+  }
+  await report({ done, total, phase: 'done', finished: true });
+  const verb = { retry: 'retried', promote: 'promoted', remove: 'removed' }[input.action];
+  return { action: input.action, requested: total, succeeded: done, failed: 0, errors: [], message: `${done.toLocaleString('en')} ${input.state} job${done === 1 ? '' : 's'} ${verb}` };
+}
+
+const CHUNK = 500;
+
+/** Id-list actions: opts of each chunk in one pipeline, then the chunk's calls concurrently. */
+async function idsAction(conn: Connection, queue: string, input: Extract<BulkInput, { ids: string[] }>, actor: string, report: ProgressReporter): Promise<BulkResult> {
+  const q = conn.queue(queue);
+  const total = input.ids.length;
+  let succeeded = 0;
+  const errors: Array<{ id: string; message: string }> = [];
+  for (let i = 0; i < total; i += CHUNK) {
+    const ids = input.ids.slice(i, i + CHUNK);
+    const pipeline = conn.redis.pipeline();
+    for (const id of ids) {
+      pipeline.hmget(conn.key(queue, id), 'name', 'opts');
+      pipeline.droverJobState(conn.queuePrefix(queue), id);
+    }
+    const info = (await pipeline.exec()) ?? [];
+    const outcomes = await Promise.allSettled(
+      ids.map(async (id, j) => {
+        const [name, opts] = (info[j * 2]?.[1] as [string | null, string | null]) ?? [null, null];
+        const state = String(info[j * 2 + 1]?.[1] ?? 'missing');
+        try {
+          if (state === 'missing' || name === null) throw Object.assign(new Error('gone'), { code: -1 });
+          const job = new Job(q, name, {}, Job.optsFromJSON(opts ?? '{}'), id);
+          if (input.action === 'retry') {
+            if (state !== 'failed' && state !== 'completed') throw Object.assign(new Error('state'), { code: -3, state });
+            await job.retry(state);
+          } else if (input.action === 'promote') {
+            if (state !== 'delayed') throw Object.assign(new Error('state'), { code: -3, state });
+            await job.promote();
+          } else if (input.action === 'remove') {
+            if (!(await q.remove(id))) throw Object.assign(new Error('locked'), { code: -2 });
+          } else {
+            const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), id, `failed permanently by ${actor}`, Date.now(), 10_000);
+            if (code !== 1) throw Object.assign(new Error('fail'), { code: code === -3 ? -3 : code, state });
+          }
+        } catch (err) {
+          const e = err as { code?: number; state?: string };
+          throw mapJobError(err, { queue, id, state: e.state ?? state, expected: input.action === 'retry' ? 'failed or completed' : input.action === 'promote' ? 'delayed' : undefined }, conn.name);
+        }
+      }),
+    );
+    outcomes.forEach((o, j) => {
+      if (o.status === 'fulfilled') succeeded++;
+      else if (errors.length < 50) errors.push({ id: ids[j], message: (o.reason as Error).message });
+    });
+    await report({ done: Math.min(total, i + CHUNK), total, phase: input.action });
+  }
+  await report({ done: total, total, phase: 'done', finished: true });
+  const failed = total - succeeded;
+  const verb = { retry: 'retried', promote: 'promoted', remove: 'removed', fail: 'failed permanently' }[input.action];
+  return {
+    action: input.action,
+    requested: total,
+    succeeded,
+    failed,
+    errors,
+    message: `${succeeded.toLocaleString('en')} of ${total.toLocaleString('en')} job${total === 1 ? '' : 's'} ${verb}${failed ? `; ${failed} skipped (see errors)` : ''}`,
+  };
+}
+
+export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof queueParamsSchema>, input: BulkInput): Promise<BulkResult> {
+  const report = progressReporter(input.operationId);
+  const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
+  return audited(ctx, { action: `jobs.bulk-${input.action}`, connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async () => {
+    const conn = prepare(ctx, target.conn);
+    const result = 'ids' in input ? await idsAction(conn, target.queue, input, ctx.actor.name, report) : await stateAction(conn, target.queue, input, report);
+    return { result, count: result.succeeded, details: { requested: result.requested, failed: result.failed } };
+  });
+}

@@ -1,0 +1,313 @@
+// Operator actions against real Redis, with jobs built through BullMQ, including the error paths.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { ctxAs, useConfig } from '../helpers/console-env';
+import { waitFor } from '../helpers/wait';
+import { closeAllConnections } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+import { cancelJob, duplicateJob, failJob, promoteJob, removeJob, retryJob, updateJob } from '@/lib/actions/job-actions';
+import { addJob, addJobInputSchema } from '@/lib/actions/add-job';
+import { bulkJobAction } from '@/lib/actions/bulk-actions';
+import { cleanQueue, drainQueue, obliterateQueue, pauseQueue, resumeQueue, setConnectionPaused, setQueueLimits } from '@/lib/actions/queue-actions';
+import { getOperationProgress } from '@/lib/operations/progress';
+import { issueApiToken } from '@/lib/users/commands';
+import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/retry/route';
+import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
+
+let redis: TestRedis;
+let client: Redis;
+const queues: Queue[] = [];
+const workers: Worker[] = [];
+const operator = ctxAs('operator', 'op@test');
+const admin = ctxAs('admin', 'boss@test');
+
+function q(name: string) {
+  const queue = new Queue(name, { connection: { url: redis.url } });
+  queues.push(queue);
+  return queue;
+}
+
+/** Runs `count` jobs of `queue` through a worker that fails them, and waits until they are failed. */
+async function failJobs(queue: Queue, count: number, attempts = 1) {
+  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'doomed', data: { i }, opts: { attempts } })));
+  const worker: Worker = new Worker(queue.name, async (): Promise<unknown> => {
+    throw new Error('boom');
+  }, { connection: { url: redis.url }, concurrency: 200 });
+  workers.push(worker);
+  await waitFor(async () => (await queue.getFailedCount()) === count, { timeout: 30_000, what: `${count} failed jobs` });
+  await worker.close();
+}
+
+async function lastAudit() {
+  const [[, fields]] = await client.xrevrange(KEYS.audit, '+', '-', 'COUNT', 1);
+  return JSON.parse(fields[1]);
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  client = redis.client();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-actions-'));
+  const file = path.join(dir, 'drover.config.json');
+  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }] }));
+  await useConfig(file);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close(true)));
+  await Promise.all(queues.map((x) => x.close()));
+  await closeAllConnections();
+  await redis.stop();
+});
+
+beforeEach(async () => {
+  await client.del(KEYS.audit);
+});
+
+describe('single-job actions', () => {
+  it('retries a failed job and refuses one that is not finished', async () => {
+    const queue = q('retry');
+    await failJobs(queue, 1);
+    const [failed] = await queue.getFailed(0, 0);
+    const out = await retryJob(operator, { conn: 'main', queue: 'retry', id: failed.id! });
+    expect(out.message).toBe(`Job ${failed.id} moved from failed back to waiting`);
+    expect(await queue.getJobState(failed.id!)).toBe('waiting');
+    await expect(retryJob(operator, { conn: 'main', queue: 'retry', id: failed.id! })).rejects.toThrow(`Job ${failed.id} is waiting: only failed or completed jobs can be retried`);
+    expect(await lastAudit()).toMatchObject({ action: 'job.retry', outcome: 'error', actor: 'op@test', jobIds: [failed.id] });
+  });
+
+  it('says a job removed meanwhile no longer exists', async () => {
+    const queue = q('gone');
+    const job = await queue.add('x', {});
+    await job.remove();
+    await expect(retryJob(operator, { conn: 'main', queue: 'gone', id: job.id! })).rejects.toThrow(`Job ${job.id} no longer exists in queue "gone" (it may have been removed)`);
+    await expect(removeJob(operator, { conn: 'main', queue: 'gone', id: job.id! })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('refuses to remove a job locked by a worker', async () => {
+    const queue = q('locked');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let running: Job | undefined;
+    const worker = new Worker('locked', async (job) => {
+      running = job;
+      await gate;
+    }, { connection: { url: redis.url } });
+    workers.push(worker);
+    await queue.add('busy', {});
+    await waitFor(() => running);
+    await expect(removeJob(operator, { conn: 'main', queue: 'locked', id: running!.id! })).rejects.toThrow(/is locked by a worker/);
+    release();
+    await worker.close();
+  });
+
+  it('promotes a delayed job, changes its delay and priority, and edits data with validation', async () => {
+    const queue = q('edit');
+    const delayed = await queue.add('later', { v: 1 }, { delay: 60_000 });
+    await updateJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! }, { delay: 120_000 });
+    expect((await queue.getJob(delayed.id!))!.delay).toBe(120_000);
+    await expect(updateJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! }, { data: '{"v": 2' })).rejects.toThrow(/^data is not valid JSON/);
+    await updateJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! }, { data: '{"v": 2}' });
+    expect((await queue.getJob(delayed.id!))!.data).toEqual({ v: 2 });
+    await promoteJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! });
+    expect(await queue.getJobState(delayed.id!)).toBe('waiting');
+    await expect(promoteJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! })).rejects.toThrow(/only delayed jobs can be promoted/);
+    await updateJob(operator, { conn: 'main', queue: 'edit', id: delayed.id! }, { priority: 7 });
+    expect(await queue.getJobState(delayed.id!)).toBe('prioritized');
+  });
+
+  it('duplicates a job as a new one with the same data and options', async () => {
+    const queue = q('dup');
+    const job = await queue.add('copy-me', { deep: { a: [1, 2] } }, { attempts: 4, jobId: 'fixed-id' });
+    const out = await duplicateJob(operator, { conn: 'main', queue: 'dup', id: job.id! });
+    const copy = await queue.getJob(out.jobId!);
+    expect(copy).toMatchObject({ name: 'copy-me', data: { deep: { a: [1, 2] } } });
+    expect(copy!.opts.attempts).toBe(4);
+    expect(copy!.id).not.toBe('fixed-id');
+    expect(await lastAudit()).toMatchObject({ action: 'job.duplicate', outcome: 'ok', params: { newJobId: out.jobId } });
+  });
+
+  it('fails a waiting job permanently, and says when no worker listens for an active one', async () => {
+    const queue = q('discard');
+    const waiting = await queue.add('w', {}, { attempts: 5 });
+    const out = await failJob(operator, { conn: 'main', queue: 'discard', id: waiting.id! }, { reason: 'bad data' });
+    expect(out.message).toBe(`Job ${waiting.id} moved from waiting to failed: failed permanently by op@test: bad data`);
+    const failed = await queue.getJob(waiting.id!);
+    expect(await failed!.getState()).toBe('failed');
+    expect(failed!.failedReason).toBe('failed permanently by op@test: bad data');
+    await expect(failJob(operator, { conn: 'main', queue: 'discard', id: waiting.id! })).rejects.toThrow(/already finished/);
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let running: Job | undefined;
+    const foreign = new Worker('discard', async (job) => {
+      running = job;
+      await gate;
+    }, { connection: { url: redis.url } });
+    workers.push(foreign);
+    await queue.add('run', {});
+    await waitFor(() => running);
+    await expect(cancelJob(operator, { conn: 'main', queue: 'discard', id: running!.id! })).rejects.toThrow(
+      'No Drover worker listens on queue "discard": the job runs on a worker that does not listen for cancellation',
+    );
+    await expect(failJob(operator, { conn: 'main', queue: 'discard', id: running!.id! })).rejects.toThrow(/does not listen for cancellation/);
+    await expect(cancelJob(operator, { conn: 'main', queue: 'discard', id: waiting.id! })).rejects.toThrow(/is failed, not active/);
+    release();
+    await foreign.close();
+  });
+});
+
+describe('add job', () => {
+  it('adds with options, refuses invalid JSON and id collisions', async () => {
+    const added = await addJob(operator, { conn: 'main', queue: 'adds' }, addJobInputSchema.parse({ name: 'hello', data: '{"to":"x"}', opts: { jobId: 'j-1', priority: 3, attempts: 2 } }));
+    expect(added).toEqual({ message: 'Added job j-1 to adds', jobId: 'j-1' });
+    const queue = q('adds');
+    expect(await queue.getJobState('j-1')).toBe('prioritized');
+    await expect(addJob(operator, { conn: 'main', queue: 'adds' }, addJobInputSchema.parse({ name: 'hello', data: '{nope' }))).rejects.toThrow(/^data is not valid JSON/);
+    await expect(addJob(operator, { conn: 'main', queue: 'adds' }, addJobInputSchema.parse({ name: 'hello', data: '{}', opts: { jobId: 'j-1' } }))).rejects.toThrow('A job with id j-1 already exists in "adds"');
+  });
+
+  it('validates data against the registry schema of a bundled queue, with field errors', async () => {
+    const err = await addJob(operator, { conn: 'main', queue: 'webhook' }, addJobInputSchema.parse({ name: 'deliver', data: { url: 'ftp://x', payload: {} } })).catch((e) => e);
+    expect(err.message).toMatch(/^Data does not match the webhook schema: data\.url: must be an http/);
+    expect(err.fieldErrors['data.url']).toBeDefined();
+    const wrongName = await addJob(operator, { conn: 'main', queue: 'webhook' }, addJobInputSchema.parse({ name: 'send', data: {} })).catch((e) => e);
+    expect(wrongName.message).toMatch(/processes jobs named "deliver"/);
+  });
+});
+
+describe('bulk actions', () => {
+  it('retries a selection in one call and reports skipped ids precisely', async () => {
+    const queue = q('bulk-ids');
+    await failJobs(queue, 5);
+    const failed = await queue.getFailed(0, -1);
+    const ids = failed.map((j) => j.id!).slice(0, 3);
+    const result = await bulkJobAction(operator, { conn: 'main', queue: 'bulk-ids' }, { action: 'retry', ids: [...ids, 'missing-id'] });
+    expect(result).toMatchObject({ requested: 4, succeeded: 3, failed: 1 });
+    expect(result.errors).toEqual([{ id: 'missing-id', message: 'Job missing-id no longer exists in queue "bulk-ids" (it may have been removed)' }]);
+    expect(await queue.getFailedCount()).toBe(2);
+    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-retry', outcome: 'ok', count: 3 });
+  });
+
+  it('retries all 3,000 failed jobs in Lua batches with progress', async () => {
+    const queue = q('bulk-all');
+    await failJobs(queue, 3000);
+    const operationId = crypto.randomUUID();
+    const result = await bulkJobAction(operator, { conn: 'main', queue: 'bulk-all' }, { action: 'retry', state: 'failed', operationId });
+    expect(result).toMatchObject({ requested: 3000, succeeded: 3000, message: '3,000 failed jobs retried' });
+    expect(await queue.getFailedCount()).toBe(0);
+    expect(await queue.getWaitingCount()).toBe(3000);
+    expect(await getOperationProgress(operationId)).toMatchObject({ done: 3000, total: 3000, finished: true });
+  });
+
+  it('promotes all delayed and removes all of a state', async () => {
+    const queue = q('bulk-state');
+    await queue.addBulk(Array.from({ length: 1500 }, (_, i) => ({ name: 'd', data: { i }, opts: { delay: 3_600_000 } })));
+    expect((await bulkJobAction(operator, { conn: 'main', queue: 'bulk-state' }, { action: 'promote', state: 'delayed' })).succeeded).toBe(1500);
+    expect(await queue.getWaitingCount()).toBe(1500);
+    expect((await bulkJobAction(operator, { conn: 'main', queue: 'bulk-state' }, { action: 'remove', state: 'waiting' })).succeeded).toBe(1500);
+    expect(await queue.getWaitingCount()).toBe(0);
+  });
+});
+
+describe('queue actions', () => {
+  it('pauses and resumes one queue and all queues of a connection', async () => {
+    const a = q('pa');
+    const b = q('pb');
+    await a.add('x', {});
+    await b.add('x', {});
+    await pauseQueue(operator, { conn: 'main', queue: 'pa' });
+    expect(await a.isPaused()).toBe(true);
+    await resumeQueue(operator, { conn: 'main', queue: 'pa' });
+    expect(await a.isPaused()).toBe(false);
+    const out = await setConnectionPaused(operator, 'main', true);
+    expect(out.queues).toBeGreaterThanOrEqual(2);
+    expect((await a.isPaused()) && (await b.isPaused())).toBe(true);
+    await setConnectionPaused(operator, 'main', false);
+    expect(await b.isPaused()).toBe(false);
+  });
+
+  it('sets and removes global concurrency and rate limit', async () => {
+    const queue = q('limits');
+    await queue.add('x', {});
+    await setQueueLimits(operator, { conn: 'main', queue: 'limits' }, { concurrency: 3, rateLimit: { max: 10, duration: 1000 } });
+    expect(await queue.getGlobalConcurrency()).toBe(3);
+    expect(await queue.getGlobalRateLimit()).toEqual({ max: 10, duration: 1000 });
+    await setQueueLimits(operator, { conn: 'main', queue: 'limits' }, { concurrency: null, rateLimit: null });
+    expect(await queue.getGlobalConcurrency()).toBeNull();
+    expect(await queue.getGlobalRateLimit()).toBeNull();
+  });
+
+  it('cleans a state older than an age and drains in batches (admin only)', async () => {
+    const queue = q('drain');
+    await failJobs(queue, 20);
+    expect((await cleanQueue(operator, { conn: 'main', queue: 'drain' }, { state: 'failed', olderThanMs: 3_600_000 })).removed).toBe(0);
+    expect((await cleanQueue(operator, { conn: 'main', queue: 'drain' }, { state: 'failed', olderThanMs: 0 })).removed).toBe(20);
+    await queue.addBulk(Array.from({ length: 2500 }, (_, i) => ({ name: 'w', data: { i } })));
+    await queue.add('later', {}, { delay: 60_000 });
+    await expect(drainQueue(operator, { conn: 'main', queue: 'drain' }, { includeDelayed: false })).rejects.toThrow('This needs the admin role; you are operator');
+    const out = await drainQueue(admin, { conn: 'main', queue: 'drain' }, { includeDelayed: false });
+    expect(out.removed).toBe(2500);
+    expect(await queue.getWaitingCount()).toBe(0);
+    expect(await queue.getDelayedCount()).toBe(1);
+  });
+
+  it('obliterates only with the typed name, and not over active jobs unless forced', async () => {
+    const queue = q('doomed-queue');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let running: Job | undefined;
+    const worker = new Worker('doomed-queue', async (job) => {
+      running = job;
+      await gate;
+    }, { connection: { url: redis.url } });
+    workers.push(worker);
+    await queue.add('x', {});
+    await queue.add('y', {});
+    await waitFor(() => running);
+    await expect(obliterateQueue(admin, { conn: 'main', queue: 'doomed-queue' }, { confirm: 'doomed', force: false })).rejects.toThrow('Type the queue name "doomed-queue" exactly to confirm');
+    await expect(obliterateQueue(admin, { conn: 'main', queue: 'doomed-queue' }, { confirm: 'doomed-queue', force: false })).rejects.toThrow(
+      'Queue doomed-queue has 1 active job: wait for them, cancel them, or force the obliteration',
+    );
+    release();
+    await worker.close();
+    await obliterateQueue(admin, { conn: 'main', queue: 'doomed-queue' }, { confirm: 'doomed-queue', force: false });
+    expect(await client.exists('bull:doomed-queue:meta', 'bull:doomed-queue:wait')).toBe(0);
+  });
+});
+
+describe('refusals', () => {
+  it('a read-only connection refuses every change, audited as denied', async () => {
+    await expect(pauseQueue(operator, { conn: 'frozen', queue: 'anything' })).rejects.toThrow('Connection "frozen" is read-only: changes are disabled');
+    expect(await lastAudit()).toMatchObject({ action: 'queue.pause', connection: 'frozen', outcome: 'denied' });
+    await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'x' }, { action: 'retry', state: 'failed' })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('a viewer gets 403 from a mutating route, audited as denied; unknown queues and bad input get precise errors', async () => {
+    const { token } = await issueApiToken(admin, { name: 'viewer-bot', role: 'viewer' });
+    const res = await retryRoute.POST(
+      new Request('http://console.test/x', { method: 'POST', headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({ conn: 'main', queue: 'retry', id: '1' }) },
+    );
+    expect(res.status).toBe(403);
+    expect(await lastAudit()).toMatchObject({ action: 'job.retry', outcome: 'denied', actor: 'token:viewer-bot', connection: 'main', queue: 'retry', jobIds: ['1'] });
+
+    const { token: opToken } = await issueApiToken(admin, { name: 'op-bot', role: 'operator' });
+    const call = (body: string, params = { conn: 'main', queue: 'adds' }) =>
+      jobsRoute.POST(new Request('http://console.test/x', { method: 'POST', body, headers: { authorization: `Bearer ${opToken}` } }), { params: Promise.resolve(params) });
+    const malformed = await call('{"name": "x", "data": ');
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.message).toMatch(/^Malformed JSON body/);
+    const unknownConn = await call(JSON.stringify({ name: 'x' }), { conn: 'nope', queue: 'adds' });
+    expect(unknownConn.status).toBe(404);
+    expect((await unknownConn.json()).error.message).toBe('Unknown connection "nope"');
+    const huge = await call(JSON.stringify({ name: 'x', data: { blob: 'x'.repeat(10 * 1024 * 1024) } }));
+    expect(huge.status).toBe(413);
+    const ok = await call(JSON.stringify({ name: 'from-api', data: { a: 1 } }));
+    expect(ok.status).toBe(201);
+  });
+});
