@@ -14,4 +14,17 @@ export const KEYS = {
   signinFailuresByAccount: (email: string) => `drover:signin-failures:account:${email}`,
   /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
   audit: 'drover:audit',
+  /**
+   * list of JSON attempt records of one job, newest first (lib/attempts). Per-connection: lives in the
+   * Redis of the job. Capped at 25 entries (LTRIM), expires 14 days after the last write.
+   */
+  jobAttempts: (prefix: string, queue: string, jobId: string) => `drover:attempts:${prefix}:${queue}:${jobId}`,
+  /** pub/sub channel (no storage) of cancel requests for a queue's running jobs (lib/cancellation). Per-connection. */
+  cancelChannel: (prefix: string, queue: string) => `drover:cancel:${prefix}:${queue}`,
+  /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
+  cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
+  /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */
+  seeded: (prefix: string) => `drover:seeded:${prefix}`,
+  /** hash {done,total,phase,finished,updatedAt} of one bulk operation's progress; expires after 1 h. */
+  operation: (id: string) => `drover:op:${id}`,
 } as const;
