@@ -33,7 +33,7 @@ const child = spawn(process.execPath, ['scripts/start.mjs'], {
     AUTH_SECRET: env.E2E_AUTH_SECRET,
     DROVER_ADMIN_EMAIL: 'admin@e2e.test',
     DROVER_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
   },
 });
 

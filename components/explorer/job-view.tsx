@@ -16,6 +16,7 @@ import { PayloadPanel } from './payload-panel';
 import { LogsPanel } from './logs-panel';
 import { JsonTree } from './json-viewer';
 import { AttemptsPanel } from './attempts-panel';
+import { JobActionsBar } from '@/components/actions/job-actions-bar';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -31,13 +32,14 @@ export function JobView({
   queue,
   initialJob,
   initialAttempts,
-  actions,
+  canAct,
 }: {
   conn: string;
   queue: string;
   initialJob: JobDetail;
   initialAttempts: Attempt[];
-  actions?: (job: JobDetail) => ReactNode;
+  /** operator or admin on a writable connection */
+  canAct: boolean;
 }) {
   const queryClient = useQueryClient();
   const id = initialJob.id;
@@ -103,7 +105,7 @@ export function JobView({
         <span className="font-mono text-sm text-zinc-500 break-all">#{job.id}</span>
         <StateBadge state={job.state} />
         <LiveIndicator />
-        <div className="ml-auto flex flex-wrap gap-2">{actions?.(job)}</div>
+        <div className="ml-auto flex flex-wrap gap-2">{canAct && !gone && <JobActionsBar conn={conn} queue={queue} job={job} />}</div>
       </div>
 
       <div data-testid="job-progress">

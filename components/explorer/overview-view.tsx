@@ -16,6 +16,10 @@ import { useLiveEvents } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
 import { SortHeader } from './sort-header';
 import { useLiveState } from './live-store';
+import { setConnectionPausedAction } from '@/app/actions/queues';
+import { useRunAction } from '@/components/actions/use-run-action';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { useState } from 'react';
 
 type Column = { key: string; label: string; title?: string; value: (q: OverviewQueue, now: number) => number | string; state?: string };
 
@@ -35,7 +39,7 @@ const COLUMNS: Column[] = [
   { key: 'oldest', label: 'Oldest wait', title: 'Age of the oldest waiting job', value: (q, now) => (q.oldestWaitingAt ? now - q.oldestWaitingAt : -1) },
 ];
 
-export function OverviewView({ initial }: { initial: Overview }) {
+export function OverviewView({ initial, canAct }: { initial: Overview; canAct: boolean }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
@@ -111,7 +115,7 @@ export function OverviewView({ initial }: { initial: Overview }) {
 
       <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
         {data.connections.map((c) => (
-          <ConnectionCard key={c.name} connection={c} />
+          <ConnectionCard key={c.name} connection={c} canAct={canAct && !c.readOnly} />
         ))}
       </div>
 
@@ -196,7 +200,9 @@ export function OverviewView({ initial }: { initial: Overview }) {
   );
 }
 
-function ConnectionCard({ connection: c }: { connection: OverviewConnection }) {
+function ConnectionCard({ connection: c, canAct }: { connection: OverviewConnection; canAct: boolean }) {
+  const { run, pending } = useRunAction();
+  const [confirm, setConfirm] = useState<null | boolean>(null);
   return (
     <section aria-label={`Connection ${c.name}`} className="rounded-md border border-zinc-200 bg-white p-3 text-sm dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex items-center gap-2">
@@ -237,7 +243,34 @@ function ConnectionCard({ connection: c }: { connection: OverviewConnection }) {
           {w}
         </p>
       ))}
-      <p className="mt-1 text-[11px] text-zinc-400">prefix {c.prefix}</p>
+      <div className="mt-1 flex items-center gap-2">
+        <p className="text-[11px] text-zinc-400">prefix {c.prefix}</p>
+        {canAct && !c.error && c.queues.length > 0 && (
+          <span className="ml-auto flex gap-1">
+            <Button size="sm" variant="ghost" disabled={pending} onClick={() => setConfirm(true)}>
+              Pause all
+            </Button>
+            <Button size="sm" variant="ghost" disabled={pending} onClick={() => setConfirm(false)}>
+              Resume all
+            </Button>
+          </span>
+        )}
+      </div>
+      <ConfirmDialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title={`${confirm ? 'Pause' : 'Resume'} every queue on ${c.name}`}
+        confirmLabel={`${confirm ? 'Pause' : 'Resume'} ${c.queues.length} queues`}
+        danger={Boolean(confirm)}
+        busy={pending}
+        onConfirm={() => run(() => setConnectionPausedAction({ conn: c.name, paused: Boolean(confirm) }), { onDone: () => setConfirm(null) })}
+      >
+        <p>
+          {confirm
+            ? `Workers stop taking new jobs from all ${c.queues.length} queues of ${c.name} (running jobs finish). The dead-letter queue is left alone.`
+            : `Workers take jobs again from all ${c.queues.length} queues of ${c.name}.`}
+        </p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { QueueDetail } from '@/lib/queues/get-queue';
@@ -15,6 +15,10 @@ import { StateTabs } from './state-tabs';
 import { JobsTable } from './jobs-table';
 import { Pagination } from './pagination';
 import { SearchPanel } from './search-panel';
+import type { Role } from '@/lib/auth/roles';
+import type { JobKindSchemaSummary } from '@/workers/definitions';
+import { QueueActionsBar } from '@/components/actions/queue-actions-bar';
+import { BulkToolbar } from '@/components/actions/bulk-toolbar';
 
 export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string };
 
@@ -28,7 +32,26 @@ const EMPTY_HINT: Record<JobState, string> = {
   failed: 'No failed job. Failures appear here after their last attempt.',
 };
 
-export function QueueView({ conn, queue, initialDetail, initialPage, query }: { conn: string; queue: string; initialDetail: QueueDetail; initialPage: JobPage; query: QueueQuery }) {
+export function QueueView({
+  conn,
+  queue,
+  initialDetail,
+  initialPage,
+  query,
+  role,
+  canAct,
+  schema,
+}: {
+  conn: string;
+  queue: string;
+  initialDetail: QueueDetail;
+  initialPage: JobPage;
+  query: QueueQuery;
+  role: Role;
+  /** operator or admin on a writable connection */
+  canAct: boolean;
+  schema: JobKindSchemaSummary | null;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -47,6 +70,25 @@ export function QueueView({ conn, queue, initialDetail, initialPage, query }: { 
     initialData: initialPage,
   }).data;
 
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const selection = canAct
+    ? {
+        selected,
+        toggle: (id: string) =>
+          setSelected((prev) => {
+            const next = new Set(prev);
+            if (next.has(id)) next.delete(id);
+            else next.add(id);
+            return next;
+          }),
+        setAll: (ids: string[], on: boolean) =>
+          setSelected((prev) => {
+            const next = new Set(prev);
+            ids.forEach((id) => (on ? next.add(id) : next.delete(id)));
+            return next;
+          }),
+      }
+    : undefined;
   const refreshRef = useRef<() => void>(() => {});
   useEffect(() => {
     refreshRef.current = throttle(() => {
@@ -89,8 +131,8 @@ export function QueueView({ conn, queue, initialDetail, initialPage, query }: { 
 
   return (
     <div className="space-y-4">
-      <QueueHeader conn={conn} queue={queue} detail={detail} />
-      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} />
+      <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueActionsBar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
+      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} />
       <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
       <div className="flex flex-wrap items-center gap-2">
         <form
@@ -119,10 +161,22 @@ export function QueueView({ conn, queue, initialDetail, initialPage, query }: { 
             : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
         </span>
       </div>
+      {canAct && (
+        <BulkToolbar
+          key={`${query.state}-${query.page}`}
+          conn={conn}
+          queue={queue}
+          state={query.state}
+          stateCount={detail.counts[query.state]}
+          selectedIds={[...selected]}
+          scope="selected"
+          onDone={() => setSelected(new Set())}
+        />
+      )}
       {page.jobs.length === 0 && query.page === 1 && !query.name ? (
         <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
       ) : (
-        <JobsTable conn={conn} queue={queue} jobs={page.jobs} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
+        <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
       )}
       <Pagination page={query.page} size={query.size} total={page.filter ? null : page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
     </div>

@@ -7,6 +7,7 @@ import { Input, Select } from '@/components/ui/input';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable, type Selection } from './jobs-table';
+import { BulkToolbar } from '@/components/actions/bulk-toolbar';
 
 const FIELDS = [
   ['any', 'Any text'],
@@ -30,10 +31,12 @@ export function SearchPanel({
   inputRef,
   selection,
   onResults,
+  canAct = false,
 }: {
   conn: string;
   queue: string;
   inputRef?: React.RefObject<HTMLInputElement | null>;
+  canAct?: boolean;
   selection?: Selection;
   onResults?: (results: SearchResults) => void;
 }) {
@@ -181,6 +184,9 @@ export function SearchPanel({
             <p role="alert" className="text-sm text-red-600">
               {error}
             </p>
+          )}
+          {canAct && finished && matches.length > 0 && (
+            <BulkToolbar conn={conn} queue={queue} selectedIds={matches.map((m) => m.id)} scope="matching" onDone={() => void run(urlQ, urlField, urlState)} />
           )}
           <JobsTable conn={conn} queue={queue} jobs={matches} showState selection={selection} empty={running ? 'Searching…' : 'No job matches.'} />
         </div>

@@ -53,15 +53,30 @@ test('every server action refuses a signed-out caller', async () => {
   await api.dispose();
 });
 
-test('admin-only server actions refuse viewer and operator with forbidden', async () => {
-  const adminOnly = manifest().filter((a) => a.file.endsWith('users.ts'));
-  expect(adminOnly.length).toBeGreaterThanOrEqual(6);
-  for (const role of ['viewer', 'operator'] as const) {
-    const api = await apiAs(role);
-    for (const action of adminOnly) {
+/** The role each action requires, read from its serverAction({ role: … }) declaration. */
+function requiredRoles(): Map<string, 'viewer' | 'operator' | 'admin'> {
+  const dir = path.resolve('app/actions');
+  const roles = new Map<string, 'viewer' | 'operator' | 'admin'>();
+  for (const file of fs.readdirSync(dir)) {
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const m of source.matchAll(/export const (\w+Action) = serverAction\(\s*\{ role: '(viewer|operator|admin)'/g)) roles.set(m[1], m[2] as 'viewer');
+  }
+  return roles;
+}
+
+test('every server action refuses callers below its role with forbidden', async () => {
+  const roles = requiredRoles();
+  const actions = manifest();
+  expect(actions.every((a) => roles.has(a.name))).toBe(true);
+  const order = ['viewer', 'operator', 'admin'] as const;
+  for (const lower of ['viewer', 'operator'] as const) {
+    const api = await apiAs(lower);
+    for (const action of actions) {
+      const required = roles.get(action.name)!;
+      if (order.indexOf(lower) >= order.indexOf(required)) continue;
       const res = await callAction(api, action);
       const body = await res.text();
-      expect(body, `${role} → ${action.name}`).toContain('"code":"forbidden"');
+      expect(body, `${lower} → ${action.name} (needs ${required})`).toContain('"code":"forbidden"');
       expect(body).not.toContain('"ok":true');
     }
     await api.dispose();

@@ -8,6 +8,8 @@ import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
 import { loadPageData } from '@/lib/api/load-page-data';
 import { PageError } from '@/components/explorer/page-error';
 import { QueueView } from '@/components/explorer/queue-view';
+import { hasRole } from '@/lib/auth/roles';
+import { findKindByQueue, jsonSchemaSummary } from '@/workers/definitions';
 
 type Props = { params: Promise<{ conn: string; queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -21,7 +23,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
   const parsed = queueParamsSchema.safeParse({ conn: decodeURIComponent(raw.conn), queue: decodeURIComponent(raw.queue) });
   if (!parsed.success) notFound();
   const { conn, queue } = parsed.data;
-  await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}`);
+  const principal = await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}`);
   const sp = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = listJobsQuerySchema.safeParse({ state: first(sp.state), page: first(sp.page), size: first(sp.size), order: first(sp.order), name: first(sp.name) });
@@ -32,5 +34,18 @@ export default async function QueuePage({ params, searchParams }: Props) {
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
   const [detail, page] = result.data;
-  return <QueueView key={`${conn}/${queue}`} conn={conn} queue={queue} initialDetail={detail} initialPage={page} query={q} />;
+  const kind = findKindByQueue(queue);
+  return (
+    <QueueView
+      key={`${conn}/${queue}`}
+      conn={conn}
+      queue={queue}
+      initialDetail={detail}
+      initialPage={page}
+      query={q}
+      role={principal.role}
+      canAct={hasRole(principal.role, 'operator') && !detail.readOnly}
+      schema={kind ? jsonSchemaSummary(kind) : null}
+    />
+  );
 }

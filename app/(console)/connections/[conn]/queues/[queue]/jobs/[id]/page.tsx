@@ -9,6 +9,7 @@ import { loadPageData } from '@/lib/api/load-page-data';
 import { JobView } from '@/components/explorer/job-view';
 import { PageError } from '@/components/explorer/page-error';
 import { queueHref } from '@/components/explorer/format';
+import { hasRole } from '@/lib/auth/roles';
 
 type Props = { params: Promise<{ conn: string; queue: string; id: string }> };
 
@@ -22,12 +23,15 @@ export default async function JobPage({ params }: Props) {
   const parsed = jobParamsSchema.safeParse({ conn: decodeURIComponent(raw.conn), queue: decodeURIComponent(raw.queue), id: decodeURIComponent(raw.id) });
   if (!parsed.success) notFound();
   const { conn, queue, id } = parsed.data;
-  await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}/jobs/${raw.id}`);
+  const principal = await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}/jobs/${raw.id}`);
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    return Promise.all([getJob(connection, queue, id), readAttempts(connection.redis, connection.prefix, queue, id)]);
+    const [job, attempts] = await Promise.all([getJob(connection, queue, id), readAttempts(connection.redis, connection.prefix, queue, id)]);
+    return [job, attempts, connection.readOnly] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;
-  const [job, attempts] = result.data;
-  return <JobView key={`${conn}/${queue}/${id}`} conn={conn} queue={queue} initialJob={job} initialAttempts={attempts} />;
+  const [job, attempts, readOnly] = result.data;
+  return (
+    <JobView key={`${conn}/${queue}/${id}`} conn={conn} queue={queue} initialJob={job} initialAttempts={attempts} canAct={hasRole(principal.role, 'operator') && !readOnly} />
+  );
 }

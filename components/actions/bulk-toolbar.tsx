@@ -1,0 +1,121 @@
+'use client';
+import { useState } from 'react';
+import { bulkJobsAction } from '@/app/actions/jobs';
+import type { BulkInput } from '@/lib/actions/bulk-actions';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { formatExact } from '@/components/explorer/format';
+import { useRunAction } from './use-run-action';
+import { useOperationProgress } from './use-operation-progress';
+
+type Verb = 'retry' | 'remove' | 'promote' | 'fail';
+const LABEL: Record<Verb, string> = { retry: 'Retry', remove: 'Remove', promote: 'Promote', fail: 'Fail permanently' };
+const EFFECT: Record<Verb, string> = {
+  retry: 'move back to waiting and run again (attempts made are kept)',
+  remove: 'are deleted with their logs; this cannot be undone',
+  promote: 'run now instead of waiting for their delay',
+  fail: 'move to failed without running (running ones are skipped)',
+};
+
+type Pending = { input: BulkInput; title: string; count: number; verb: Verb };
+
+/**
+ * Bulk actions on a selection, on everything a search matched, or on a whole state. Every one asks
+ * for confirmation with the exact number of jobs, then reports progress for long runs.
+ */
+export function BulkToolbar({
+  conn,
+  queue,
+  state,
+  stateCount,
+  selectedIds,
+  scope,
+  onDone,
+}: {
+  conn: string;
+  queue: string;
+  /** set for "all in this state" buttons */
+  state?: string;
+  stateCount?: number;
+  selectedIds: string[];
+  /** "selected" rows of a page, or "matching" search results */
+  scope: 'selected' | 'matching';
+  onDone?: () => void;
+}) {
+  const { run, pending } = useRunAction();
+  const [confirm, setConfirm] = useState<Pending | null>(null);
+  const [operationId, setOperationId] = useState<string | null>(null);
+  const progress = useOperationProgress(operationId);
+  const idVerbs: Verb[] = ['retry', 'promote', 'fail', 'remove'];
+  const stateVerbs: Verb[] =
+    state === 'failed' || state === 'completed' ? ['retry', 'remove'] : state === 'delayed' ? ['promote', 'remove'] : state === 'waiting' || state === 'prioritized' ? ['remove'] : [];
+
+  const ask = (verb: Verb, all: boolean) => {
+    const count = all ? (stateCount ?? 0) : selectedIds.length;
+    const input: BulkInput = all
+      ? { action: verb as 'retry', state: state as 'failed' }
+      : { action: verb, ids: selectedIds };
+    const what = all ? `all ${formatExact(count)} ${state} jobs` : `${formatExact(count)} ${scope} job${count === 1 ? '' : 's'}`;
+    setConfirm({ input, count, verb, title: `${LABEL[verb]} ${what}` });
+  };
+
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm" data-testid={`bulk-${scope}`}>
+      {selectedIds.length > 0 && (
+        <>
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">
+            {formatExact(selectedIds.length)} {scope}:
+          </span>
+          {idVerbs.map((verb) => (
+            <Button key={verb} size="sm" variant={verb === 'remove' || verb === 'fail' ? 'danger' : 'secondary'} disabled={pending} onClick={() => ask(verb, false)}>
+              {LABEL[verb]} {scope === 'matching' ? `all ${formatExact(selectedIds.length)}` : ''}
+            </Button>
+          ))}
+        </>
+      )}
+      {state && stateCount !== undefined && stateCount > 0 && stateVerbs.length > 0 && (
+        <span className="ml-auto flex gap-2">
+          {stateVerbs.map((verb) => (
+            <Button key={verb} size="sm" variant={verb === 'remove' ? 'danger' : 'secondary'} disabled={pending} onClick={() => ask(verb, true)}>
+              {LABEL[verb]} all {formatExact(stateCount)}
+            </Button>
+          ))}
+        </span>
+      )}
+      {progress && !progress.finished && (
+        <span role="status" className="text-xs text-zinc-500">
+          {progress.phase}: {formatExact(progress.done)} / {formatExact(progress.total)}
+        </span>
+      )}
+      <ConfirmDialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title={confirm?.title ?? ''}
+        confirmLabel={confirm ? `${LABEL[confirm.verb]} ${formatExact(confirm.count)} jobs` : ''}
+        danger={confirm?.verb === 'remove' || confirm?.verb === 'fail'}
+        busy={pending}
+        onConfirm={() => {
+          const pendingAction = confirm!;
+          const id = crypto.randomUUID();
+          setOperationId(id);
+          run(() => bulkJobsAction({ target: { conn, queue }, bulk: { ...pendingAction.input, operationId: id } }), {
+            onDone: () => {
+              setOperationId(null);
+              setConfirm(null);
+              onDone?.();
+            },
+          });
+        }}
+      >
+        <p>
+          {confirm && (
+            <>
+              <strong>{formatExact(confirm.count)}</strong> job{confirm.count === 1 ? '' : 's'} in <strong>{queue}</strong> {EFFECT[confirm.verb]}. Jobs that moved meanwhile are
+              skipped and reported.
+            </>
+          )}
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
