@@ -1,19 +1,22 @@
 // Every Redis key the console itself owns. All start with "drover:" and live in the console connection
 // unless marked per-connection. Type and retention are listed next to each key.
+// Console keys carry the hash tag {console} so that, on a Redis Cluster, they share one slot and
+// multi-key commands (MULTI, pipelines) work; per-connection keys embed the queue prefix instead
+// (e.g. "{bull}"), which puts them in the same slot as the queue's own keys.
 
 export const KEYS = {
   /** hash email → user JSON {email, role, passwordHash, createdAt, …}. Kept until removed. */
-  users: 'drover:users',
+  users: 'drover:{console}:users',
   /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt}. Kept until revoked. */
-  apiTokens: 'drover:api-tokens',
+  apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
-  apiTokenIds: 'drover:api-token-ids',
+  apiTokenIds: 'drover:{console}:api-token-ids',
   /** zset of failure timestamps per client IP; expires 15 min after the last failure. */
-  signinFailuresByIp: (ip: string) => `drover:signin-failures:ip:${ip}`,
+  signinFailuresByIp: (ip: string) => `drover:{console}:signin-failures:ip:${ip}`,
   /** zset of failure timestamps per account; expires 15 min after the last failure. */
-  signinFailuresByAccount: (email: string) => `drover:signin-failures:account:${email}`,
+  signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
   /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
-  audit: 'drover:audit',
+  audit: 'drover:{console}:audit',
   /**
    * list of JSON attempt records of one job, newest first (lib/attempts). Per-connection: lives in the
    * Redis of the job. Capped at 25 entries (LTRIM), expires 14 days after the last write.
@@ -26,5 +29,5 @@ export const KEYS = {
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */
   seeded: (prefix: string) => `drover:seeded:${prefix}`,
   /** hash {done,total,phase,finished,updatedAt} of one bulk operation's progress; expires after 1 h. */
-  operation: (id: string) => `drover:op:${id}`,
+  operation: (id: string) => `drover:{console}:op:${id}`,
 } as const;
