@@ -38,6 +38,7 @@ async function main() {
   const missing = ensureDebianPackages(
     [
       { bin: 'redis-server', pkg: 'redis-server' },
+      { bin: 'redis-cli', pkg: 'redis-tools' },
       { bin: process.env.CHROMIUM_PATH || 'chromium', pkg: 'chromium' },
     ],
     (m) => log(m),

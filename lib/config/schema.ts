@@ -20,8 +20,8 @@ export const connectionConfigSchema = z
   .object({
     name: connectionNameSchema,
     url: redisUrlSchema,
-    /** BullMQ key prefix; on a Redis Cluster use a hash tag such as "{bull}". */
-    prefix: z.string().min(1).refine((s) => !s.includes(' '), 'must not contain spaces').default('bull'),
+    /** BullMQ key prefix; default "bull", or "{bull}" on a Redis Cluster (a hash tag keeps a queue's keys in one slot). */
+    prefix: z.string().min(1).refine((s) => !s.includes(' '), 'must not contain spaces').optional(),
     readOnly: z.boolean().default(false),
     /** Treat the URL's host list (or `nodes`) as Redis Cluster seed nodes. */
     cluster: z.boolean().default(false),
@@ -31,7 +31,8 @@ export const connectionConfigSchema = z
     /** Name of this connection's dead-letter queue. */
     deadLetterQueue: queueNameSchema.default('dead-letter'),
   })
-  .strict();
+  .strict()
+  .transform((c) => ({ ...c, prefix: c.prefix ?? (c.cluster || c.url.startsWith('redis+cluster://') ? '{bull}' : 'bull') }));
 
 export const droverConfigSchema = z
   .object({
@@ -47,6 +48,13 @@ export const droverConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'name'], message: `duplicate connection name "${c.name}"` });
       }
       seen.add(c.name);
+    });
+    cfg.connections.forEach((c, i) => {
+      const cluster = c.cluster || c.url.startsWith('redis+cluster://');
+      // BullMQ's multi-key scripts need every key of a queue in one slot: a {hash tag} prefix does that.
+      if (cluster && !/\{[^}]+\}/.test(c.prefix)) {
+        ctx.addIssue({ code: 'custom', path: ['connections', i, 'prefix'], message: `on a Redis Cluster the prefix needs a hash tag, e.g. "{${c.prefix}}"` });
+      }
     });
     if (cfg.consoleConnection && !seen.has(cfg.consoleConnection)) {
       ctx.addIssue({ code: 'custom', path: ['consoleConnection'], message: `names no declared connection ("${cfg.consoleConnection}")` });

@@ -2,6 +2,7 @@
 // SCAN in bounded batches (never KEYS), cached briefly per connection.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import { masterNodes } from '@/lib/redis/create-client';
 
 /** How long a discovery result is reused (DROVER_DISCOVERY_INTERVAL_MS); "Rediscover" and ?refresh=1 bypass it. */
 const CACHE_MS = Number(process.env.DROVER_DISCOVERY_INTERVAL_MS) || 15_000;
@@ -28,17 +29,20 @@ async function scanQueueNames(conn: Connection): Promise<{ names: Set<string>; c
   const match = `${escapeGlob(prefix)}*:meta`;
   const names = new Set<string>();
   const deadline = Date.now() + MAX_SCAN_MS;
-  let cursor = '0';
-  do {
-    const [next, keys] = await conn.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    for (const key of keys) {
-      const name = key.slice(prefix.length, -':meta'.length);
-      // "<prefix>:a:b:meta" would be a job or sub-key, not a queue: queue names have no ':'.
-      if (name && !name.includes(':')) names.add(name);
-    }
-    if (Date.now() > deadline) return { names, complete: false };
-  } while (cursor !== '0');
+  // On a Redis Cluster every master holds part of the keyspace: scan each of them.
+  for (const node of await masterNodes(conn.redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      for (const key of keys) {
+        const name = key.slice(prefix.length, -':meta'.length);
+        // "<prefix>:a:b:meta" would be a job or sub-key, not a queue: queue names have no ':'.
+        if (name && !name.includes(':')) names.add(name);
+      }
+      if (Date.now() > deadline) return { names, complete: false };
+    } while (cursor !== '0');
+  }
   return { names, complete: true };
 }
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import { masterNodes } from '@/lib/redis/create-client';
 
 export type RedisInfo = {
   version: string;
@@ -44,15 +45,23 @@ export function redisInfoFrom(fields: Record<string, string>): RedisInfo {
   };
 }
 
+async function nodeInfo(node: Connection['redis']): Promise<RedisInfo> {
+  const text = await node.info();
+  return redisInfoFrom(parseInfo(text));
+}
+
+/** INFO of the server, or of every master of a cluster summed up (memory, clients) with all warnings. */
 export async function getRedisInfo(conn: Connection): Promise<RedisInfo> {
-  const pipeline = conn.redis.pipeline();
-  pipeline.info('server');
-  pipeline.info('memory');
-  pipeline.info('clients');
-  const results = (await pipeline.exec()) ?? [];
-  const text = results.map(([err, value]) => {
-    if (err) throw err;
-    return String(value);
-  });
-  return redisInfoFrom(parseInfo(text.join('\n')));
+  const infos = await Promise.all((await masterNodes(conn.redis)).map(nodeInfo));
+  if (infos.length === 1) return infos[0];
+  const usedMemory = infos.reduce((a, i) => a + i.usedMemory, 0);
+  return {
+    ...infos[0],
+    version: `${infos[0].version} (cluster, ${infos.length} masters)`,
+    usedMemory,
+    usedMemoryHuman: `${(usedMemory / 1024 / 1024).toFixed(2)}M`,
+    maxmemory: infos.reduce((a, i) => a + i.maxmemory, 0),
+    connectedClients: infos.reduce((a, i) => a + i.connectedClients, 0),
+    warnings: [...new Set(infos.flatMap((i) => i.warnings))],
+  };
 }

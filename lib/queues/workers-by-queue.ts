@@ -2,6 +2,7 @@
 // queue; with 50 queues that is 50 full client lists per refresh).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import { allNodes } from '@/lib/redis/create-client';
 
 export type WorkerInfo = {
   /** the Worker's `name` option, or "(unnamed)" */
@@ -47,8 +48,18 @@ export function parseClientList(list: string, prefix: string): Map<string, Worke
 
 export async function getWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
   try {
-    const list = (await conn.redis.client('LIST')) as string;
-    return parseClientList(list, conn.prefix);
+    // One CLIENT LIST per node (a cluster's workers connect to the node of their queue's slot).
+    const lists = await Promise.all((await allNodes(conn.redis)).map((node) => node.client('LIST') as Promise<string>));
+    if (lists.length === 1) return parseClientList(lists[0], conn.prefix);
+    // A worker's cluster client may name its connection on several nodes: like BullMQ's own
+    // getWorkers, count each queue on the node where it has the most named clients.
+    const merged = new Map<string, WorkerInfo[]>();
+    for (const perNode of lists.map((list) => parseClientList(list, conn.prefix))) {
+      for (const [queue, workers] of perNode) {
+        if ((merged.get(queue)?.length ?? 0) < workers.length) merged.set(queue, workers);
+      }
+    }
+    return merged;
   } catch (err) {
     // Managed Redis services may refuse CLIENT LIST; worker counts are then unknown, not an error.
     if (/unknown command|NOPERM|not allowed/i.test((err as Error).message)) return new Map();

@@ -1,0 +1,132 @@
+// The console's read, act and account flows on a real 3-master Redis Cluster.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from 'ioredis';
+import { Queue, Worker, QueueEvents } from 'bullmq';
+import { startTestCluster, type TestCluster } from '../helpers/redis-cluster';
+import { ctxAs, useConfig } from '../helpers/console-env';
+import { waitFor } from '../helpers/wait';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { getOverview } from '@/lib/queues/get-overview';
+import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { getJob } from '@/lib/jobs/get-job';
+import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
+import { bulkJobAction } from '@/lib/actions/bulk-actions';
+import { retryJob } from '@/lib/actions/job-actions';
+import { pauseQueue, resumeQueue } from '@/lib/actions/queue-actions';
+import { createUser, verifyCredentials } from '@/lib/auth/users';
+import { createApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
+import { listAudit, auditQuerySchema } from '@/lib/audit/list-audit';
+import { subscribeToQueue } from '@/lib/events/queue-events-hub';
+import { parseConfig } from '@/lib/config/load-config';
+
+let cluster: TestCluster;
+const closers: Array<() => Promise<unknown>> = [];
+const operator = ctxAs('operator', 'op@cluster');
+
+function bullConnection() {
+  const c = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: null } });
+  closers.push(async () => c.disconnect());
+  return c;
+}
+
+beforeAll(async () => {
+  cluster = await startTestCluster();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cluster-cfg-'));
+  const file = path.join(dir, 'drover.config.json');
+  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'cl', url: cluster.url }] }));
+  await useConfig(file);
+}, 60_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close().catch(() => {});
+  await closeAllConnections();
+  await cluster?.stop();
+});
+
+describe('Redis Cluster', () => {
+  it('defaults the prefix to a hash tag and refuses a cluster prefix without one', () => {
+    expect(getConnection('cl').prefix).toBe('{bull}');
+    expect(() => parseConfig({ connections: [{ name: 'c', url: cluster.url, prefix: 'bull' }] }, 't')).toThrow(/connections\[0\]\.prefix: on a Redis Cluster the prefix needs a hash tag, e\.g\. "\{bull\}"/);
+  });
+
+  it('discovers, counts, lists, opens and searches queues spread over the masters', async () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta'];
+    for (const name of names) {
+      const queue = new Queue(name, { connection: bullConnection(), prefix: '{bull}' });
+      closers.push(() => queue.close());
+      await queue.addBulk(Array.from({ length: 30 }, (_, i) => ({ name: `${name}-job`, data: { i, tag: i === 7 ? 'findme' : 'x' } })));
+    }
+    const failing = new Queue('alpha', { connection: bullConnection(), prefix: '{bull}' });
+    closers.push(() => failing.close());
+    const worker = new Worker('alpha', async (job) => {
+      if (job.data.i % 10 === 0) throw new Error(`broke ${job.id}`);
+      return 'ok';
+    }, { connection: bullConnection(), prefix: '{bull}', concurrency: 5, name: 'drover@cluster:1' });
+    closers.push(() => worker.close());
+    await waitFor(async () => (await failing.getCompletedCount()) + (await failing.getFailedCount()) === 30, { timeout: 20_000, what: 'alpha processed' });
+
+    const overview = await getOverview({ refresh: true });
+    const cl = overview.connections[0];
+    expect(cl.error).toBeNull();
+    expect(cl.redis?.version).toMatch(/cluster, 3 masters/);
+    expect(cl.queues.map((q) => q.name)).toEqual(['alpha', 'beta', 'delta', 'gamma']);
+    const alpha = cl.queues.find((q) => q.name === 'alpha')!;
+    expect(alpha.counts).toMatchObject({ completed: 27, failed: 3, waiting: 0 });
+    expect(alpha.workers).toBe(1);
+    expect(cl.queues.find((q) => q.name === 'beta')!.counts.waiting).toBe(30);
+
+    const page = await listJobs(getConnection('cl'), 'beta', listJobsQuerySchema.parse({ state: 'waiting', size: 10, page: 3 }));
+    expect(page.jobs).toHaveLength(10);
+    const detail = await getJob(getConnection('cl'), 'beta', page.jobs[0].id);
+    expect(detail.state).toBe('waiting');
+    let cursor: string | undefined;
+    const found: string[] = [];
+    do {
+      const chunk = await searchJobs(getConnection('cl'), 'gamma', searchQuerySchema.parse({ q: 'findme', field: 'data', cursor }));
+      found.push(...chunk.matches.map((m) => m.name));
+      cursor = chunk.cursor ?? undefined;
+    } while (cursor);
+    expect(found).toEqual(['gamma-job']);
+  });
+
+  it('acts: retries one and all failed jobs, pauses and resumes', async () => {
+    const conn = getConnection('cl');
+    const failed = await listJobs(conn, 'alpha', listJobsQuerySchema.parse({ state: 'failed' }));
+    expect(failed.total).toBe(3);
+    await pauseQueue(operator, { conn: 'cl', queue: 'alpha' });
+    await retryJob(operator, { conn: 'cl', queue: 'alpha', id: failed.jobs[0].id });
+    const all = await bulkJobAction(operator, { conn: 'cl', queue: 'alpha' }, { action: 'retry', state: 'failed' });
+    expect(all.succeeded).toBe(2);
+    const overview = await getOverview();
+    expect(overview.connections[0].queues.find((q) => q.name === 'alpha')).toMatchObject({ paused: true, counts: { failed: 0, waiting: 3 } });
+    await resumeQueue(operator, { conn: 'cl', queue: 'alpha' });
+  });
+
+  it('keeps users, tokens and the audit log on the cluster', async () => {
+    await createUser({ email: 'c@x', password: 'cluster password', role: 'viewer' });
+    expect((await verifyCredentials('c@x', 'cluster password'))?.role).toBe('viewer');
+    const { token } = await createApiToken({ name: 'ci', role: 'operator', createdBy: 'c@x' });
+    expect((await verifyApiToken(token))?.name).toBe('ci');
+    const audit = await listAudit(auditQuerySchema.parse({ action: 'queue.' }));
+    expect(audit.entries.map((e) => e.action)).toEqual(['queue.resume', 'queue.pause']);
+  });
+
+  it('delivers live events from a cluster through the shared QueueEvents', async () => {
+    const seen: string[] = [];
+    const unsubscribe = subscribeToQueue('cl', 'delta', (e) => {
+      if (e.type === 'job') seen.push(e.event);
+    });
+    const events = new QueueEvents('delta', { connection: bullConnection(), prefix: '{bull}' });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    await new Promise((r) => setTimeout(r, 300));
+    const queue = new Queue('delta', { connection: bullConnection(), prefix: '{bull}' });
+    closers.push(() => queue.close());
+    await queue.add('live', {});
+    await waitFor(() => seen.includes('waiting') || seen.includes('added'), { what: 'an added/waiting event' });
+    unsubscribe();
+  });
+});
