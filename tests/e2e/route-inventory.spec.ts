@@ -1,43 +1,10 @@
 // Every /api/v1 route and every server action, found from the source tree (new ones are covered
 // automatically): signed-out callers get 401 and callers below the route's role get 403.
-import fs from 'node:fs';
-import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { apiAs, type Role } from './support';
-
-type RouteCase = { file: string; url: string; method: string; role: Role };
+import { routeInventory as inventory } from './inventory';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
-const FILL: Record<string, string> = {
-  conn: 'default',
-  queue: 'inventory-probe',
-  id: '00000000-0000-4000-8000-000000000000',
-  email: 'nobody%40example.com',
-  schedulerId: 'probe',
-};
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name === 'route.ts' ? [path.join(dir, e.name)] : []));
-}
-
-/** Finds each exported handler and the role it requires from its apiRoute(...) / jobActionRoute(...) call. */
-function inventory(): RouteCase[] {
-  const root = path.resolve('app/api/v1');
-  const cases: RouteCase[] = [];
-  for (const file of walk(root)) {
-    const rel = path.relative(root, path.dirname(file));
-    if (rel === 'openapi.json') continue;
-    const url = '/api/v1/' + rel.split(path.sep).map((seg) => seg.replace(/^\[(\w+)\]$/, (_m, name: string) => FILL[name] ?? 'x')).join('/');
-    const source = fs.readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE) = (\w+)\(\s*(?:\{\s*role: '(\w+)')?/g)) {
-      const [, method, factory, role] = match;
-      const resolved = (role as Role | undefined) ?? (factory === 'jobActionRoute' ? 'operator' : factory === 'jobFieldRoute' ? 'viewer' : undefined);
-      if (!resolved) throw new Error(`cannot tell the role of ${method} in ${file}`);
-      cases.push({ file: path.relative(process.cwd(), file), url: url.replace(/\/$/, ''), method, role: resolved });
-    }
-  }
-  return cases;
-}
 
 test('the inventory finds the routes (sanity)', () => {
   const cases = inventory();
