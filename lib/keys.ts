@@ -30,4 +30,16 @@ export const KEYS = {
   seeded: (prefix: string) => `drover:seeded:${prefix}`,
   /** hash {done,total,phase,finished,updatedAt} of one bulk operation's progress; expires after 1 h. */
   operation: (id: string) => `drover:{console}:op:${id}`,
+  /**
+   * hash "<queue>:<schedulerId>" → JSON {scheduler (BullMQ JobSchedulerJson + template), pausedAt, pausedBy}
+   * of the paused job schedulers of one prefix (lib/schedules). Per-connection. A field is kept until
+   * the schedule is resumed or deleted.
+   */
+  pausedSchedulers: (prefix: string) => `drover:paused-schedulers:${prefix}`,
+  /** string written before every change (denyoom), so a Redis at maxmemory refuses the change before any
+   *  BullMQ script runs (those scripts are not refused up front and could apply partly); expires after 10 s.
+   *  Per-connection: embeds the queue prefix, so on a cluster it lives in the queues' slot. */
+  writeProbe: (prefix: string) => `drover:write-probe:${prefix}`,
+  /** the same probe for the console Redis (audit, users). */
+  consoleWriteProbe: 'drover:{console}:write-probe',
 } as const;

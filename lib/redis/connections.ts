@@ -8,6 +8,7 @@ import { NotFoundError, ReadOnlyError } from '@/lib/errors';
 import { createRedisClient } from './create-client';
 import { defineDroverScripts } from './scripts';
 import { describeEndpoint } from '@/lib/config/redact';
+import { KEYS } from '@/lib/keys';
 
 export class Connection {
   readonly name: string;
@@ -55,6 +56,14 @@ export class Connection {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * A tiny write that Redis refuses when it is at maxmemory (noeviction): run before a change so that
+   * "out of memory" is reported before anything is touched.
+   */
+  async probeWrite(): Promise<void> {
+    await this.redis.set(KEYS.writeProbe(this.prefix), Date.now(), 'PX', 10_000);
   }
 
   /** Throws when this connection is configured read-only. */
