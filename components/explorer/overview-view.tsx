@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Overview, OverviewConnection, OverviewQueue } from '@/lib/queues/get-overview';
 import { Badge } from '@/components/ui/badge';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
@@ -212,7 +213,10 @@ function ConnectionCard({ connection: c, canAct }: { connection: OverviewConnect
         <span className="ml-auto">{c.error ? <Badge tone="red">unreachable</Badge> : <Badge tone="green">up</Badge>}</span>
       </div>
       {c.error ? (
-        <p className="mt-2 text-xs text-red-600 dark:text-red-400">{c.error}</p>
+        <p className="mt-2 text-xs text-red-600 dark:text-red-400">
+          {c.error}
+          {c.staleSince && <> Showing the counts read <RelativeTime ms={c.staleSince} />.</>}
+        </p>
       ) : (
         c.redis && (
           <dl className="mt-2 grid grid-cols-4 gap-2 text-xs">

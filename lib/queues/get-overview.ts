@@ -22,7 +22,18 @@ export type OverviewConnection = {
   discoveryComplete: boolean;
   queues: OverviewQueue[];
   queueNames: string[];
+  /** set while Redis is unreachable: `queues` then holds the last data read, from this time */
+  staleSince: number | null;
 };
+
+// The last good reading per connection, served (marked stale) while Redis is unreachable.
+const LAST_GOOD = Symbol.for('drover.overview.last-good');
+type Holder = { [LAST_GOOD]?: Map<string, { at: number; data: OverviewConnection }> };
+function lastGood(): Map<string, { at: number; data: OverviewConnection }> {
+  const holder = globalThis as Holder;
+  holder[LAST_GOOD] ??= new Map();
+  return holder[LAST_GOOD];
+}
 
 export type Overview = { generatedAt: number; connections: OverviewConnection[] };
 
@@ -35,22 +46,27 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       getWorkersByQueue(conn),
       getRedisInfo(conn),
     ]);
-    return {
+    const fresh: OverviewConnection = {
       ...base,
       redis,
       error: null,
       discoveryComplete: discovery.complete,
       queueNames: discovery.queues,
       queues: summaries.map((s) => ({ ...s, workers: workers.get(s.name)?.length ?? 0 })),
+      staleSince: null,
     };
+    lastGood().set(conn.name, { at: Date.now(), data: fresh });
+    return fresh;
   } catch (err) {
+    const previous = lastGood().get(conn.name);
     return {
       ...base,
-      redis: null,
+      redis: previous?.data.redis ?? null,
       error: toDroverError(err, conn.name).message,
       discoveryComplete: false,
-      queueNames: cachedQueues(conn),
-      queues: [],
+      queueNames: previous?.data.queueNames ?? cachedQueues(conn),
+      queues: previous?.data.queues ?? [],
+      staleSince: previous?.at ?? null,
     };
   }
 }

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 async function snapshot() {
   return {
-    failed: await client.zrange('bull:oom:failed', 0, -1),
+    failed: await client.zrange('bull:oom:failed', '0', '-1'),
     wait: await client.lrange('bull:oom:wait', 0, -1),
     meta: await client.hgetall('bull:oom:meta'),
     data: await client.hget('bull:oom:1', 'data'),
