@@ -41,7 +41,11 @@ export function QueueHeader({ conn, queue, detail, actions }: { conn: string; qu
         </div>
         <div>
           <dt className="inline text-zinc-500">Schedulers: </dt>
-          <dd className="inline font-mono">{detail.schedulers}</dd>
+          <dd className="inline font-mono">
+            <Link href={`/schedules?queue=${encodeURIComponent(`${conn}/${queue}`)}`} className="text-indigo-700 hover:underline dark:text-indigo-400" data-testid="queue-schedules-link">
+              {detail.schedulers}
+            </Link>
+          </dd>
         </div>
         <div>
           <dt className="inline text-zinc-500">Throughput: </dt>

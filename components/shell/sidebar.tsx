@@ -19,6 +19,7 @@ export function Sidebar({ principal, connections }: { principal: Principal; conn
       </Link>
       <div className="space-y-0.5">
         <NavLink href="/">Overview</NavLink>
+        <NavLink href="/schedules">Schedules</NavLink>
         {hasRole(principal.role, 'admin') && <NavLink href="/audit">Audit log</NavLink>}
         {hasRole(principal.role, 'admin') && <NavLink href="/users">Users &amp; tokens</NavLink>}
       </div>

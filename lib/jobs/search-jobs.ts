@@ -70,7 +70,6 @@ async function totalOf(conn: Connection, queue: string, states: JobState[]): Pro
 
 async function findById(conn: Connection, queue: string, query: SearchQuery): Promise<SearchChunk> {
   const id = query.q.trim();
-  if (id.includes(':')) return { matches: [], cursor: null, scanned: 1, total: 1, scannedSoFar: 1, chunks: 0 };
   const state = await conn.redis.droverJobState(conn.queuePrefix(queue), id);
   const [summary] = await getJobSummaries(conn, queue, [id]);
   const ok = summary && (JOB_STATES as readonly string[]).includes(state) && (query.state === 'all' || query.state === state);

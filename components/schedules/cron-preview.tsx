@@ -1,0 +1,87 @@
+'use client';
+import { useEffect, useState } from 'react';
+import type { CronPreview as Preview } from '@/lib/schedules/preview-cron';
+import { Badge } from '@/components/ui/badge';
+import { formatInZoneWithOffset, localTimeZone } from '@/lib/schedules/zone-format';
+
+export type PreviewRequest = { pattern?: string; every?: number; tz?: string; startDate?: string; endDate?: string };
+
+export type PreviewState = { status: 'idle' } | { status: 'loading' } | { status: 'ok'; preview: Preview } | { status: 'error'; message: string; field?: string };
+
+/** Asks the server (debounced) for the next 10 runs of what is being typed; the server says exactly what is wrong. */
+export function usePreview(request: PreviewRequest | null, delay = 300): PreviewState {
+  const [state, setState] = useState<PreviewState>({ status: 'idle' });
+  const key = request ? JSON.stringify(request) : '';
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      // Keep showing the last good preview while the next one is computed.
+      setState((prev) => (prev.status === 'ok' ? prev : { status: 'loading' }));
+      try {
+        const res = await fetch('/api/v1/cron/preview', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ ...JSON.parse(key), count: 10 }),
+          signal: controller.signal,
+          cache: 'no-store',
+        });
+        const body = (await res.json().catch(() => null)) as (Preview & { error?: undefined }) | { error: { message: string; fieldErrors?: Record<string, string[]> } } | null;
+        if (res.ok && body && !body.error) setState({ status: 'ok', preview: body as Preview });
+        else {
+          const error = body?.error;
+          const field = error?.fieldErrors ? Object.keys(error.fieldErrors)[0]?.replace(/^body\./, '') : undefined;
+          setState({ status: 'error', message: error?.message ?? `Preview failed (${res.status})`, field });
+        }
+      } catch {
+        if (controller.signal.aborted) return;
+        setState({ status: 'error', message: 'The console server is unreachable: no preview' });
+      }
+    }, delay);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [key, delay]);
+  return key ? state : { status: 'idle' };
+}
+
+export function CronPreview({ state }: { state: PreviewState }) {
+  if (state.status === 'idle') return null;
+  if (state.status === 'error') return null;
+  if (state.status === 'loading') return <p className="text-xs text-zinc-500">Computing the next runs…</p>;
+  const { preview } = state;
+  const viewer = localTimeZone();
+  return (
+    <div className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-800" data-testid="cron-preview">
+      <p className="mb-1">
+        <span className="font-medium" data-testid="cron-description">
+          {preview.description}
+        </span>
+        <span className="text-zinc-500">
+          {' '}
+          — next {preview.runs.length} run{preview.runs.length === 1 ? '' : 's'} in {preview.tz}
+          {preview.tzDefaulted ? ' (no time zone set: BullMQ uses the worker’s local zone; shown in the console’s)' : ''}
+          {viewer !== preview.tz ? ` and in your zone (${viewer})` : ''}
+        </span>
+      </p>
+      {preview.runs.length === 0 ? (
+        <p className="text-amber-700 dark:text-amber-400">No run in this window.</p>
+      ) : (
+        <ol className="space-y-0.5 font-mono" data-testid="preview-runs">
+          {preview.runs.map((r) => (
+            <li key={r.at} className="flex flex-wrap items-center gap-x-3">
+              <span>{r.inZone} {r.offset}</span>
+              {viewer !== preview.tz && <span className="text-zinc-500">{formatInZoneWithOffset(r.at, viewer)}</span>}
+              {r.offsetChange && (
+                <Badge tone="amber" title="The UTC offset changed since the previous run (daylight saving time)">
+                  DST {r.offsetChange.from} → {r.offsetChange.to}
+                </Badge>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
