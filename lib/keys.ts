@@ -42,4 +42,25 @@ export const KEYS = {
   writeProbe: (prefix: string) => `drover:write-probe:${prefix}`,
   /** the same probe for the console Redis (audit, users). */
   consoleWriteProbe: 'drover:{console}:write-probe',
+  /**
+   * stream of one queue's state counts every 10 s (lib/metrics), entry id = sample time in ms, integer
+   * fields w a d p wc c f (waiting, active, delayed, prioritized, waiting-children, completed, failed),
+   * k (workers), z (paused 0/1). A stream, not a zset of packed members: its listpack nodes delta-encode
+   * ids and share field names, ~40 bytes a point against ~150 for a zset, and XRANGE by time is bounded
+   * with COUNT. Trimmed to the last 24 h (exact XADD MINID: about one entry leaves per write); the key
+   * expires 24 h after the last sample (a removed queue's series go).
+   */
+  metricsSamples10s: (conn: string, queue: string) => `drover:{console}:metrics:${conn}:${queue}:10s`,
+  /** the same fields at 1-minute resolution: the last 10 s sample of each minute, written when the minute
+   *  closes. Trimmed to DROVER_METRICS_RETENTION_DAYS (default 7) days (XADD MINID); expires that long after the last sample. */
+  metricsSamples1m: (conn: string, queue: string) => `drover:{console}:metrics:${conn}:${queue}:1m`,
+  /** string = instance id of the console that samples metrics and evaluates alerts (SET NX PX); expires
+   *  3 sample intervals (at least 5 s) after its holder last renewed it. */
+  metricsSamplerLock: 'drover:{console}:metrics:sampler-lock',
+  /** hash rule id → alert rule JSON (lib/alerts; holds the webhook URL, never sent to browsers). Kept until deleted. */
+  alertRules: 'drover:{console}:alerts:rules',
+  /** hash rule id → JSON evaluation state per target {state ok|pending|firing, since, value, notified…}. Deleted with the rule. */
+  alertState: 'drover:{console}:alerts:state',
+  /** list of alert history entries (JSON: transitions, notifications, tests), newest first, capped at 500 (LTRIM). */
+  alertHistory: 'drover:{console}:alerts:history',
 } as const;

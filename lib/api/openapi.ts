@@ -117,6 +117,71 @@ const paths: Record<string, Record<string, Op>> = {
       responseType: 'text/event-stream',
     },
   },
+  '/api/v1/schedulers': {
+    get: {
+      summary: 'Every job scheduler (live and paused) and legacy BullMQ 5 repeatable, with next runs, descriptions and last outcomes',
+      role: 'viewer',
+      query: [
+        { name: 'conn', schema: str, description: 'Only this connection' },
+        { name: 'queue', schema: str, description: 'Only this queue, as "<connection>/<queue>"' },
+      ],
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers': {
+    get: { summary: 'The queue’s job schedulers (live and paused) and legacy repeatables', role: 'viewer', params: ['conn', 'queue'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers/{schedulerId}': {
+    get: { summary: 'One schedule (the live one, else its paused copy) with its full template and last outcomes', role: 'viewer', params: ['conn', 'queue', 'schedulerId'] },
+    put: {
+      summary: 'Create or replace a schedule (BullMQ upsertJobScheduler); a paused one is updated and stays paused',
+      role: 'operator',
+      params: ['conn', 'queue', 'schedulerId'],
+      body: obj(
+        {
+          pattern: { ...str, description: 'Cron pattern, 5 or 6 fields (exactly one of pattern and every)' },
+          every: { ...int, minimum: 1000, description: 'Interval in ms' },
+          tz: { ...str, description: 'IANA time zone of the pattern' },
+          startDate: { description: 'ISO 8601 date-time with offset, or epoch ms' },
+          endDate: { description: 'ISO 8601 date-time with offset, or epoch ms; after startDate and in the future' },
+          limit: { ...int, minimum: 1 },
+          immediately: { type: 'boolean', description: 'Cron only: also run once right away' },
+          template: obj({ name: str, data: { description: 'JSON value (or JSON text); checked against the queue’s schema when the bundled workers declare one' }, opts: { type: 'object' } }, ['name']),
+          expectNew: { type: 'boolean', description: 'Refuse (409) to replace an existing schedule with this id' },
+        },
+        ['template'],
+      ),
+    },
+    delete: {
+      summary: 'Delete the schedule and its pending job, and/or its paused copy',
+      role: 'operator',
+      params: ['conn', 'queue', 'schedulerId'],
+      query: [{ name: 'only', schema: { type: 'string', enum: ['live', 'paused'] }, description: 'Delete just the live scheduler or just the paused copy' }],
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers/{schedulerId}/pause': {
+    post: { summary: 'Pause: store the definition under drover: and remove the scheduler (and its pending job)', role: 'operator', params: ['conn', 'queue', 'schedulerId'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers/{schedulerId}/resume': {
+    post: { summary: 'Resume: upsert the stored definition again with every field; 409 if a live one with the id exists', role: 'operator', params: ['conn', 'queue', 'schedulerId'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers/{schedulerId}/run': {
+    post: { summary: 'Enqueue one job from the template now; the schedule is unchanged', role: 'operator', params: ['conn', 'queue', 'schedulerId'] },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/schedulers/{schedulerId}/migrate': {
+    post: {
+      summary: 'Migrate a legacy BullMQ 5 repeatable ({schedulerId} = its URL-encoded key) to a job scheduler',
+      role: 'operator',
+      params: ['conn', 'queue', 'schedulerId'],
+      body: obj({ id: { ...str, description: 'Id of the new scheduler (default: legacy job id, else job name)' }, template: obj({ name: str, data: {} }, ['name']) }),
+    },
+  },
+  '/api/v1/cron/preview': {
+    post: {
+      summary: 'Next run times of a cron pattern (or interval) in its zone, DST transitions marked; 400 names the wrong field',
+      role: 'viewer',
+      body: obj({ pattern: str, every: int, tz: str, startDate: {}, endDate: {}, count: { ...int, minimum: 1, maximum: 50, default: 10 } }),
+    },
+  },
 };
 
 export function openApiDocument(): Record<string, unknown> {
