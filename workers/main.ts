@@ -1,9 +1,73 @@
-// Placeholder worker entry until the worker runtime lands: stays up and exits cleanly on SIGTERM.
-const keepAlive = setInterval(() => {}, 60_000);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    clearInterval(keepAlive);
-    process.exit(0);
+// `npm run workers [-- <kind or queue> …]`: the bundled worker runtime as its own process (`npm start`
+// runs it next to the console; run it alone to add workers on other machines against the same Redis).
+import { ConfigError } from '@/lib/config/load-config';
+import { describeEndpoint } from '@/lib/config/redact';
+import { droverWorkerName } from '@/lib/workers/worker-name';
+import { jobKinds } from './definitions';
+import { bundledProcessors, selectKinds } from './runtime/bundled-processors';
+import { createWorkerLogger } from './runtime/logger';
+import { readRuntimeSettings } from './runtime/settings';
+import { startRuntime } from './runtime/start-runtime';
+import { getWebhookSecret } from './runtime/webhook-secret';
+import { resolveWorkerConnection } from './runtime/worker-connection';
+
+const USAGE = `Usage: npm run workers [-- <kind|queue> …]
+
+Runs one BullMQ worker per job kind (all by default): ${jobKinds.map((k) => k.kind).join(', ')}.
+Redis: the console connection (REDIS_URL / drover.config.json), or the one named by DROVER_WORKER_CONNECTION.
+SIGTERM/SIGINT: stop taking jobs, let active ones finish (DROVER_SHUTDOWN_TIMEOUT_MS), exit 0.`;
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const names = args.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  const workerName = droverWorkerName();
+  const logger = createWorkerLogger({ worker: workerName });
+
+  const connection = await resolveWorkerConnection();
+  const settings = readRuntimeSettings();
+  const webhook = getWebhookSecret();
+  if (webhook.source === 'generated') logger.info({ event: 'webhook.secret_generated', file: webhook.file }, `WEBHOOK_SECRET not set: generated one into ${webhook.file}`);
+  else if (webhook.source === 'file') logger.info({ event: 'webhook.secret_file', file: webhook.file }, `WEBHOOK_SECRET not set: using ${webhook.file}`);
+  const smtpUrl = process.env.SMTP_URL || undefined;
+  const bundled = bundledProcessors({ webhookSecret: webhook.secret, smtpUrl, mailFrom: process.env.DROVER_MAIL_FROM || 'drover@localhost' });
+  const kinds = selectKinds(names, bundled.processors);
+  logger.info(
+    { event: 'workers.starting', connection: connection.name, endpoint: describeEndpoint(connection.url), prefix: connection.prefix, email: smtpUrl ? 'smtp' : 'outbox', ...settings },
+    `starting workers on connection "${connection.name}"`,
+  );
+
+  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger });
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const received = new Set<NodeJS.Signals>();
+    const onSignal = (sig: NodeJS.Signals) => {
+      // Ctrl-C under `npm start` delivers SIGINT from the terminal and SIGTERM from start.mjs: only the
+      // same signal twice means "stop now".
+      if (received.has(sig)) {
+        logger.warn({ event: 'workers.forced_exit', signal: sig }, `${sig} again: exiting without waiting for active jobs`);
+        process.exit(1);
+      }
+      received.add(sig);
+      resolve(sig);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
+  logger.info({ event: 'workers.signal', signal }, `${signal} received`);
+  await runtime.close();
+  bundled.close();
+  return 0;
 }
-console.log(JSON.stringify({ level: 30, msg: 'workers: no processors registered yet' }));
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    const message = err instanceof ConfigError ? err.message : `workers failed to start: ${err.message}`;
+    console.error(JSON.stringify({ level: 50, time: Date.now(), service: 'drover-workers', msg: message }));
+    process.exit(1);
+  },
+);

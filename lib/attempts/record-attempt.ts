@@ -1,0 +1,193 @@
+// Writes attempt records. The runtime records a start and an end per run; to keep that cheap, records
+// are batched per connection (sent at most ATTEMPT_FLUSH_MS later, or at ATTEMPT_FLUSH_MAX records)
+// as one Lua call, and a run that starts and ends within one batch is written once.
+import type { Redis, Result } from 'ioredis';
+import { KEYS } from '@/lib/keys';
+import { ATTEMPTS_CAP, ATTEMPTS_TTL_MS, ATTEMPT_ERROR_MAX, type AttemptOutcome } from './attempt';
+
+// KEYS: the history lists touched. ARGV: cap, ttl ms, and the records as one string (one argument is
+// much cheaper to send than three per record), one per line: kind ("s" start, "e" end, "r" a whole
+// run), key index, ":", record JSON (JSON never holds a raw newline). Records start with
+// {"attempt":N,"startedAt":T, which identifies the run: an end replaces its run's record (normally
+// the head) or, when that is gone (trimmed), is pushed.
+const BATCH_LUA = `
+local cap, ttl = tonumber(ARGV[1]), ARGV[2]
+local function replace(key, record)
+  local head = string.match(record, '^{"attempt":%d+,"startedAt":%d+,')
+  if not head then return false end
+  local function matches(raw) return raw and string.sub(raw, 1, #head) == head end
+  if matches(redis.call('LINDEX', key, 0)) then
+    redis.call('LSET', key, 0, record)
+    return true
+  end
+  local items = redis.call('LRANGE', key, 1, cap - 1)
+  for i = 1, #items do
+    if matches(items[i]) then
+      redis.call('LSET', key, i, record)
+      return true
+    end
+  end
+  return false
+end
+for kind, index, record in string.gmatch(ARGV[3], '([sre])(%d+):([^\\n]+)') do
+  local key = KEYS[tonumber(index)]
+  if kind ~= 'e' or not replace(key, record) then
+    if redis.call('LPUSH', key, record) > cap then redis.call('LTRIM', key, 0, cap - 1) end
+  end
+end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+return #KEYS`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    droverAttemptBatch(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+  }
+}
+
+/** Registers the script on a client once (EVALSHA afterwards). */
+function withScript(redis: Redis): Redis {
+  const name: string = 'droverAttemptBatch';
+  if (!(name in redis)) redis.defineCommand(name, { lua: BATCH_LUA });
+  return redis;
+}
+
+export type AttemptRef = {
+  prefix: string;
+  queue: string;
+  jobId: string;
+  attempt: number;
+  startedAt: number;
+  worker: string;
+  /** job.timestamp, so readAttempts can drop the history of an earlier job with the same id. */
+  jobTimestamp?: number;
+};
+
+export type AttemptEnd = { endedAt: number; outcome: Exclude<AttemptOutcome, 'running'>; error?: string };
+
+/** Records wait at most this long, or until this many are pending, before they go out in one call. */
+export const ATTEMPT_FLUSH_MS = 20;
+export const ATTEMPT_FLUSH_MAX = 500;
+
+type Operation = { ref: AttemptRef; end?: AttemptEnd };
+
+function truncate(error: string | undefined): string | undefined {
+  return error === undefined || error.length <= ATTEMPT_ERROR_MAX ? error : `${error.slice(0, ATTEMPT_ERROR_MAX - 1)}…`;
+}
+
+/** Same JSON as JSON.stringify of an Attempt, with the identifying keys first. */
+function serialise(op: Operation): string {
+  const { ref, end } = op;
+  const rest = end
+    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), jobTimestamp: ref.jobTimestamp }
+    : { worker: ref.worker, outcome: 'running', jobTimestamp: ref.jobTimestamp };
+  return `{"attempt":${ref.attempt},"startedAt":${ref.startedAt},${JSON.stringify(rest).slice(1)}`;
+}
+
+/**
+ * Batches the attempt records written through one connection. The runtime keeps one per worker
+ * connection and passes the same `ref` object to start() and end(), which lets a short run be
+ * written once. Records are serialised only when they are sent.
+ */
+export class AttemptRecorder {
+  private ops: Operation[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly onError: (err: Error) => void = () => {},
+  ) {}
+
+  start(ref: AttemptRef): void {
+    this.push({ ref });
+  }
+
+  end(ref: AttemptRef, end: AttemptEnd): void {
+    this.push({ ref, end });
+  }
+
+  /** Resolves once the records queued so far reached Redis. */
+  whenSent(): Promise<void> {
+    if (this.ops.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Sends the pending records now (call before closing the connection). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ops = this.ops;
+    const waiters = this.waiters;
+    this.ops = [];
+    this.waiters = [];
+    if (ops.length === 0) return Promise.resolve();
+    return this.send(ops).then(
+      () => waiters.forEach((w) => w.resolve()),
+      (err: Error) => {
+        this.onError(err);
+        waiters.forEach((w) => w.reject(err));
+      },
+    );
+  }
+
+  private push(op: Operation): void {
+    this.ops.push(op);
+    if (this.ops.length >= ATTEMPT_FLUSH_MAX) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), ATTEMPT_FLUSH_MS);
+  }
+
+  private send(ops: Operation[]): Promise<unknown> {
+    const started = new Set<AttemptRef>();
+    const whole = new Set<AttemptRef>();
+    for (const op of ops) {
+      if (!op.end) started.add(op.ref);
+      else if (started.has(op.ref)) whole.add(op.ref);
+    }
+    const keys: string[] = [];
+    const index = new Map<string, number>();
+    let lines = '';
+    for (const op of ops) {
+      const isWhole = whole.has(op.ref);
+      if (!op.end && isWhole) continue;
+      const key = KEYS.jobAttempts(op.ref.prefix, op.ref.queue, op.ref.jobId);
+      let i = index.get(key);
+      if (i === undefined) {
+        keys.push(key);
+        i = keys.length;
+        index.set(key, i);
+      }
+      lines += `${op.end ? (isWhole ? 'r' : 'e') : 's'}${i}:${serialise(op)}\n`;
+    }
+    return withScript(this.redis).droverAttemptBatch(keys.length, ...keys, ATTEMPTS_CAP, ATTEMPTS_TTL_MS, lines);
+  }
+}
+
+const recorders = new WeakMap<Redis, AttemptRecorder>();
+
+function recorderFor(redis: Redis): AttemptRecorder {
+  let recorder = recorders.get(redis);
+  if (!recorder) {
+    recorder = new AttemptRecorder(redis);
+    recorders.set(redis, recorder);
+  }
+  return recorder;
+}
+
+/** Records that a run started (outcome "running"); resolves once written. */
+export function recordAttemptStart(redis: Redis, ref: AttemptRef): Promise<void> {
+  const recorder = recorderFor(redis);
+  recorder.start(ref);
+  return recorder.whenSent();
+}
+
+/** Records how a run ended, replacing its "running" record; resolves once written. */
+export function recordAttemptEnd(redis: Redis, ref: AttemptRef, end: AttemptEnd): Promise<void> {
+  const recorder = recorderFor(redis);
+  recorder.end(ref, end);
+  return recorder.whenSent();
+}
+
+/** Sends the records still waiting for this connection (the functions above batch them). */
+export function flushAttemptRecords(redis: Redis): Promise<void> {
+  return recorders.get(redis)?.flush() ?? Promise.resolve();
+}

@@ -1,0 +1,105 @@
+// Console side of cancellation: asks the Drover workers of a queue to abort one active job and reports
+// precisely what happened. BullMQ can only cancel a job inside the process running it.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { KEYS } from '@/lib/keys';
+import { isCluster } from '@/lib/redis/create-client';
+import { cancelAckSchema, cancellationReason, type CancelAck, type CancelMode, type CancelRequest } from './cancel-request';
+
+export type RequestJobCancelInput = {
+  redis: Redis;
+  prefix: string;
+  queue: string;
+  jobId: string;
+  /** Who asks (the audit actor name); the job fails with "cancelled by <requestedBy>". */
+  requestedBy: string;
+  /** Optional note appended to the failure reason. */
+  reason?: string;
+  mode?: CancelMode;
+  /** How long to wait for the workers' answers. */
+  timeoutMs?: number;
+};
+
+export type RequestJobCancelResult = {
+  delivered: boolean;
+  /** The worker that aborted the job. */
+  cancelledBy?: string;
+  /** Worker processes subscribed to the queue's channel when the request was published. */
+  listeners: number;
+  message: string;
+  /** The failedReason the job ends with when delivered. */
+  failedReason: string;
+};
+
+const POLL_MS = 25;
+
+export async function requestJobCancel(input: RequestJobCancelInput): Promise<RequestJobCancelResult> {
+  const { redis, prefix, queue, jobId, requestedBy } = input;
+  const mode = input.mode ?? 'cancel';
+  const timeoutMs = input.timeoutMs ?? 3000;
+  const request: CancelRequest = {
+    requestId: randomUUID(),
+    jobId,
+    reason: cancellationReason(mode, requestedBy, input.reason),
+    requestedBy,
+    mode,
+  };
+  const base = { failedReason: request.reason };
+  // On a cluster, sharded pub/sub: PUBLISH would count only the subscribers of the node it reached.
+  const channel = KEYS.cancelChannel(prefix, queue);
+  const listeners = Number(isCluster(redis) ? await redis.spublish(channel, JSON.stringify(request)) : await redis.publish(channel, JSON.stringify(request)));
+  if (listeners === 0) {
+    return {
+      ...base,
+      delivered: false,
+      listeners,
+      message: `No Drover worker listens on queue "${queue}": the job runs on a worker that does not listen for cancellation`,
+    };
+  }
+
+  const ackKey = KEYS.cancelAck(request.requestId);
+  const deadline = Date.now() + timeoutMs;
+  let acks: CancelAck[] = [];
+  for (;;) {
+    const raw = await redis.lrange(ackKey, 0, Math.min(listeners, 100) - 1);
+    acks = raw.flatMap((item) => {
+      try {
+        const parsed = cancelAckSchema.safeParse(JSON.parse(item));
+        return parsed.success ? [parsed.data] : [];
+      } catch {
+        return [];
+      }
+    });
+    if (acks.some((a) => a.cancelled) || acks.length >= listeners || Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+
+  const winner = acks.find((a) => a.cancelled);
+  if (winner) {
+    const verb = mode === 'fail' ? 'failed' : 'aborted';
+    const outcome = mode === 'fail' ? ' (it fails permanently, no retry)' : '';
+    return {
+      ...base,
+      delivered: true,
+      cancelledBy: winner.worker,
+      listeners,
+      message: `${mode === 'fail' ? 'Failure' : 'Cancellation'} delivered: worker ${winner.worker} ${verb} job ${jobId}${outcome}`,
+    };
+  }
+  const answered = `${acks.length} of ${listeners} listening worker${listeners === 1 ? '' : 's'} answered`;
+  if (acks.length < listeners) {
+    return {
+      ...base,
+      delivered: false,
+      listeners,
+      message: `No Drover worker confirmed job ${jobId} within ${Math.round(timeoutMs / 100) / 10} s (${answered}): it may run on a worker that is busy, stopping, or does not listen for cancellation`,
+    };
+  }
+  return {
+    ...base,
+    delivered: false,
+    listeners,
+    message: `No Drover worker is running job ${jobId} (${listeners} listening worker${listeners === 1 ? '' : 's'} answered): it may run on a worker that does not listen for cancellation`,
+  };
+}

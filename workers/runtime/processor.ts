@@ -1,0 +1,32 @@
+// What the runtime hands a processor, and how a kind's processor is wired (in-process or sandboxed).
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { JobKindDefinition } from '../kind';
+
+export type ProcessorContext<Data = unknown> = {
+  job: Job;
+  /** The job's data parsed with the kind's schema (defaults applied). */
+  data: Data;
+  /** Aborted when the console cancels the job: stop and throw (the runtime fails the job). */
+  signal: AbortSignal;
+  /** Process log with queue, jobId and attempt bound. Job logs go through job.log(). */
+  logger: Logger;
+  /** The connection the worker runs on (e.g. for reports that read the queue). */
+  connection: { redis: Redis; prefix: string };
+  /** This process's worker name, "drover@host:pid". */
+  worker: string;
+};
+
+export type InlineProcessor<Data = unknown, Result = unknown> = (ctx: ProcessorContext<Data>) => Promise<Result>;
+
+export type ProcessorSpec =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | { type: 'inline'; process: InlineProcessor<any, unknown> }
+  /** A file BullMQ runs in a child process; its default export is `(job, token, signal) => result`. */
+  | { type: 'sandboxed'; file: string };
+
+export type RuntimeKind = {
+  definition: JobKindDefinition;
+  processor: ProcessorSpec;
+};

@@ -1,0 +1,24 @@
+// Worker settings from the environment (documented in docs/readme-workers.md).
+import type { WorkerSettings } from './drover-worker';
+
+export type RuntimeSettings = WorkerSettings & {
+  /** On SIGTERM/SIGINT: how long active jobs may take to finish before connections are closed anyway. */
+  shutdownTimeoutMs: number;
+};
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
+  return value;
+}
+
+export function readRuntimeSettings(env: Record<string, string | undefined> = process.env): RuntimeSettings {
+  return {
+    lockDurationMs: positiveInt(env, 'DROVER_LOCK_DURATION_MS', 30_000, 1000),
+    stalledIntervalMs: positiveInt(env, 'DROVER_STALLED_INTERVAL_MS', 30_000, 100),
+    maxStalledCount: positiveInt(env, 'DROVER_MAX_STALLED_COUNT', 1, 0),
+    shutdownTimeoutMs: positiveInt(env, 'DROVER_SHUTDOWN_TIMEOUT_MS', 30_000, 0),
+  };
+}

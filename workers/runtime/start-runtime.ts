@@ -1,0 +1,194 @@
+// The worker runtime: one DroverWorker per kind on one connection, schedulers from code upserted at
+// start, one cancellation subscriber for the process, and a bounded graceful close.
+import { Queue } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createRedisClient, isCluster, masterNodes } from '@/lib/redis/create-client';
+import { KEYS } from '@/lib/keys';
+import type { ConnectionConfig } from '@/lib/config/schema';
+import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
+import { droverWorkerName } from '@/lib/workers/worker-name';
+import type { JobKindDefinition } from '../kind';
+import { DroverWorker, formatSchemaIssues, type WorkerSettings } from './drover-worker';
+import type { RuntimeKind } from './processor';
+import { createWorkerLogger } from './logger';
+
+export type RuntimeOptions = {
+  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes'>>;
+  kinds: RuntimeKind[];
+  settings: WorkerSettings & { shutdownTimeoutMs: number };
+  workerName?: string;
+  logger?: Logger;
+  /** Upsert the kinds' schedulers at start (default true). */
+  schedulers?: boolean;
+  /** Listen for console cancel requests (default true). */
+  cancellation?: boolean;
+};
+
+export type CloseResult = {
+  /** True when active jobs outlived the shutdown timeout (they are left to stalled-job recovery). */
+  timedOut: boolean;
+  abandonedJobs: Array<{ queue: string; jobId: string }>;
+};
+
+export type Runtime = {
+  workerName: string;
+  prefix: string;
+  workers: ReadonlyMap<string, DroverWorker>;
+  /** Stop taking jobs, wait for active ones up to the shutdown timeout, close every connection. */
+  close: () => Promise<CloseResult>;
+};
+
+/** Adds (or updates) the schedulers a kind declares in code, with the kind's default job options. */
+export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger): Promise<string[]> {
+  const ids: string[] = [];
+  for (const scheduler of definition.schedulers ?? []) {
+    if ((scheduler.pattern === undefined) === (scheduler.every === undefined)) {
+      throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" must have exactly one of pattern and every`);
+    }
+    const parsed = definition.dataSchema.safeParse(scheduler.template.data);
+    if (!parsed.success) throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" has invalid data: ${formatSchemaIssues(parsed.error)}`);
+    const repeat = scheduler.pattern !== undefined ? { pattern: scheduler.pattern, ...(scheduler.tz ? { tz: scheduler.tz } : {}) } : { every: scheduler.every };
+    await queue.upsertJobScheduler(scheduler.id, repeat, {
+      name: scheduler.template.name,
+      data: parsed.data,
+      opts: { ...definition.defaultJobOptions, ...scheduler.template.opts },
+    });
+    ids.push(scheduler.id);
+    logger.info({ event: 'scheduler.upserted', queue: definition.queue, scheduler: scheduler.id, ...repeat }, 'scheduler defined in code');
+  }
+  return ids;
+}
+
+/**
+ * The process's cancel-request subscriber. On a Redis Cluster: a plain connection to the master that
+ * owns the channels' slot, for sharded pub/sub (a topology change needs a worker restart to follow).
+ */
+async function cancelSubscriber(connection: RuntimeOptions['connection'], control: Redis, channel: string): Promise<{ subscriber: Redis; sharded: boolean }> {
+  if (!isCluster(control)) return { subscriber: createRedisClient(connection, { purpose: 'subscriber', maxRetriesPerRequest: null }), sharded: false };
+  const masters = await masterNodes(control);
+  const slot = Number(await masters[0].cluster('KEYSLOT', channel));
+  const owner = (control as unknown as Cluster).slots[slot]?.[0];
+  const node = masters.find((m) => `${m.options.host}:${m.options.port}` === owner) ?? masters[0];
+  const subscriber = node.duplicate({ connectionName: 'drover:subscriber', maxRetriesPerRequest: null });
+  subscriber.on('error', () => {});
+  return { subscriber, sharded: true };
+}
+
+/** QUIT, or a hard disconnect when Redis does not answer (a queued QUIT would wait forever). */
+async function closeClient(client: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.quit().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 2_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  client.disconnect();
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const workerName = opts.workerName ?? droverWorkerName();
+  const logger = opts.logger ?? createWorkerLogger({ worker: workerName });
+  const { connection, settings } = opts;
+  const prefix = connection.prefix;
+  const queues = opts.kinds.map((k) => k.definition.queue);
+  if (new Set(queues).size !== queues.length) throw new Error(`Two kinds share a queue: ${queues.join(', ')}`);
+
+  // Shared by schedulers and cancel acks; each worker gets its own connection (plus BullMQ's blocking one).
+  const control = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+  const clients: Redis[] = [control];
+  const workers = new Map<string, DroverWorker>();
+  const runs: Promise<void>[] = [];
+  let subscriber: Redis | undefined;
+  let listener: CancelListener | undefined;
+
+  const closeClients = async () => {
+    await listener?.stop();
+    subscriber?.disconnect();
+    await Promise.allSettled([...workers.values()].map((w) => w.flushAttempts()));
+    await Promise.allSettled(clients.map(closeClient));
+  };
+
+  try {
+    if (opts.schedulers !== false) {
+      for (const { definition } of opts.kinds) {
+        if (!definition.schedulers?.length) continue;
+        const queue = new Queue(definition.queue, { connection: control, prefix });
+        try {
+          await upsertSchedulers(queue, definition, logger);
+        } finally {
+          await queue.close();
+        }
+      }
+    }
+
+    for (const kind of opts.kinds) {
+      const client = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+      clients.push(client);
+      const worker = new DroverWorker(kind, { client, prefix, workerName, logger, settings });
+      worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
+      worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
+      workers.set(kind.definition.queue, worker);
+    }
+    await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+
+    if (opts.cancellation !== false) {
+      const channel = await cancelSubscriber(connection, control, KEYS.cancelChannel(prefix, queues[0] ?? 'none'));
+      subscriber = channel.subscriber;
+      listener = await listenForCancelRequests({
+        subscriber,
+        sharded: channel.sharded,
+        publisher: control,
+        prefix,
+        queues,
+        worker: workerName,
+        onRequest: (queue, request) => {
+          const cancelled = workers.get(queue)?.cancelRun(request.jobId, request.reason, request.mode) ?? false;
+          logger.info({ event: 'cancel.request', queue, jobId: request.jobId, requestedBy: request.requestedBy, mode: request.mode, cancelled }, cancelled ? 'aborting job on request' : 'cancel request for a job not running here');
+          return cancelled;
+        },
+        onError: (err, context) => logger.warn({ ...context, err: err.message }, 'cancellation channel error'),
+      });
+    }
+
+    for (const worker of workers.values()) {
+      runs.push(worker.run().catch((err: Error) => logger.error({ event: 'worker.run_failed', queue: worker.name, err: err.message }, 'worker stopped')));
+    }
+  } catch (err) {
+    await Promise.allSettled([...workers.values()].map((w) => w.close(true)));
+    await closeClients();
+    throw err;
+  }
+
+  logger.info({ event: 'workers.ready', worker: workerName, connection: connection.name, prefix, queues }, `workers ready: ${queues.join(', ')}`);
+
+  let closing: Promise<CloseResult> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const list = [...workers.values()];
+      const active = list.flatMap((w) => w.activeJobIds.map((jobId) => ({ queue: w.name, jobId })));
+      logger.info({ event: 'workers.stopping', activeJobs: active.length, timeoutMs: settings.shutdownTimeoutMs }, 'stopping: no new jobs, waiting for active ones');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        Promise.allSettled(list.map((w) => w.close())).then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), settings.shutdownTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      const abandonedJobs = timedOut ? list.flatMap((w) => w.activeJobIds.map((jobId) => ({ queue: w.name, jobId }))) : [];
+      if (timedOut) {
+        logger.warn({ event: 'workers.shutdown_timeout', abandonedJobs }, 'shutdown timeout: active jobs are left to stalled-job recovery');
+        await Promise.allSettled(list.map((w) => w.disconnect()));
+      }
+      await closeClients();
+      logger.info({ event: 'workers.stopped', timedOut }, 'workers stopped');
+      return { timedOut, abandonedJobs };
+    })();
+    return closing;
+  };
+
+  return { workerName, prefix, workers, close };
+}

@@ -1,0 +1,43 @@
+// Which Redis the bundled workers (and the seed) use: the console connection — `consoleConnection` or
+// the first one — unless DROVER_WORKER_CONNECTION names another. Without any configuration, the
+// embedded Redis that `npm start` runs.
+import fs from 'node:fs';
+import { ConfigError, readConfig, type Env } from '@/lib/config/load-config';
+import type { ConnectionConfig } from '@/lib/config/schema';
+import { dataDir } from '@/lib/data-dir';
+import { runtimeFile } from '../../scripts/lib/embedded-runtime.mjs';
+import { waitForPing } from '../../scripts/lib/redis-server.mjs';
+
+export function pickWorkerConnection(connections: ConnectionConfig[], consoleConnection: string | undefined, env: Env = process.env): ConnectionConfig {
+  const wanted = env.DROVER_WORKER_CONNECTION || consoleConnection || connections[0]?.name;
+  const found = connections.find((c) => c.name === wanted);
+  if (!found) {
+    throw new ConfigError(`DROVER_WORKER_CONNECTION names no configured connection ("${wanted}"; configured: ${connections.map((c) => c.name).join(', ')})`);
+  }
+  return found;
+}
+
+/** The running embedded Redis of this data dir, if `npm start` runs one. */
+export async function runningEmbeddedRedisUrl(): Promise<string | undefined> {
+  try {
+    const info = JSON.parse(fs.readFileSync(runtimeFile(dataDir()), 'utf8')) as { url: string; port: number };
+    await waitForPing(info.port, 1000);
+    return info.url;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function resolveWorkerConnection(env: Env = process.env): Promise<ConnectionConfig> {
+  const { config, source } = readConfig(env);
+  if (source === 'none') {
+    const url = await runningEmbeddedRedisUrl();
+    if (!url) {
+      throw new ConfigError(
+        'No Redis to work on: set REDIS_URL or create drover.config.json, or start the console with `npm start` (its embedded Redis is then used)',
+      );
+    }
+    return pickWorkerConnection(readConfig({ ...env, REDIS_URL: url }).config.connections, undefined, env);
+  }
+  return pickWorkerConnection(config.connections, config.consoleConnection, env);
+}
