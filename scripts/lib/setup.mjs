@@ -14,16 +14,18 @@ function which(bin) {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).status === 0;
 }
 
-/** npm ci (or npm install without a lockfile) when node_modules is missing or older than the lockfile. */
+/**
+ * npm install when node_modules is missing or older than the lockfile. Not `npm ci`: npm 11 writes
+ * lockfiles without the optional platform packages of other OSes (sharp, next/swc, tailwind oxide),
+ * and `npm ci` then refuses the lockfile as out of sync; `npm install` follows it and tolerates that.
+ */
 export function ensureNodeModules(log = console.log) {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
   if (!stale && fs.existsSync(path.join(root, 'node_modules', 'next'))) return;
   log('Installing npm dependencies…');
-  const code = fs.existsSync(lock)
-    ? run('npm', ['ci', '--no-audit', '--no-fund'])
-    : run('npm', ['install', '--no-audit', '--no-fund']);
+  const code = run('npm', ['install', '--no-audit', '--no-fund']);
   if (code !== 0) throw new Error('npm install failed');
 }
 
