@@ -19,6 +19,7 @@ import type { Role } from '@/lib/auth/roles';
 import type { JobKindSchemaSummary } from '@/workers/definitions';
 import { QueueActionsBar } from '@/components/actions/queue-actions-bar';
 import { BulkToolbar } from '@/components/actions/bulk-toolbar';
+import { QueueMetricsPanel } from '@/components/metrics/queue-metrics-panel';
 
 export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string };
 
@@ -132,6 +133,7 @@ export function QueueView({
   return (
     <div className="space-y-4">
       <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueActionsBar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
+      <QueueMetricsPanel conn={conn} queue={queue} />
       <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} />
       <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
       <div className="flex flex-wrap items-center gap-2">

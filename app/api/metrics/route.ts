@@ -1,0 +1,20 @@
+// GET /api/metrics — Prometheus text format; bearer DROVER_METRICS_TOKEN or an API token (docs/readme-metrics.md).
+import { errorResponse } from '@/lib/api/api-route';
+import { toDroverError } from '@/lib/errors';
+import { logger } from '@/lib/log';
+import { authorizeScrape } from '@/lib/metrics/scrape-auth';
+import { renderPrometheusMetrics } from '@/lib/metrics/prometheus';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<Response> {
+  try {
+    await authorizeScrape(request);
+    const { contentType, body } = await renderPrometheusMetrics();
+    return new Response(body, { headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
+  } catch (err) {
+    const error = toDroverError(err);
+    if (error.code === 'internal') logger.error({ err: (err as Error)?.stack ?? String(err), url: '/api/metrics' }, 'metrics scrape failed');
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,21 @@
+// Next.js startup hook: in the Node.js server (not the edge runtime, not during `next build`), start
+// the metrics sampler and the alert evaluator, one of each per process (lib/metrics, lib/alerts).
+// DROVER_SAMPLER=off leaves them stopped (e.g. on a replica that should never sample).
+
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  if (process.env.DROVER_SAMPLER === 'off') return;
+  const [{ startSampler }, { startAlertEvaluator }, { logger }] = await Promise.all([
+    import('./lib/metrics/sampler'),
+    import('./lib/alerts/evaluator'),
+    import('./lib/log'),
+  ]);
+  try {
+    startAlertEvaluator();
+    startSampler();
+  } catch (err) {
+    // No Redis configured yet, for instance: the console still serves its pages and error messages.
+    logger.error({ event: 'metrics.start_failed', err: (err as Error).message }, 'metrics sampler not started');
+  }
+}

@@ -1,0 +1,118 @@
+// Webhook notifications: the message text, the Slack-compatible and generic JSON bodies, and one POST
+// with a timeout. The URL is a secret (Slack hooks carry their token in the path): it is never logged
+// and never part of an error message.
+import 'server-only';
+import { KIND_INFO, describeScope, type AlertRule } from './rule';
+
+export const WEBHOOK_TIMEOUT_MS = 5000;
+
+export type NotificationEvent = {
+  state: 'firing' | 'resolved';
+  connection: string | null;
+  queue: string | null;
+  value: number | null;
+  at: number;
+  test?: boolean;
+};
+
+export type DeliveryOutcome = { ok: boolean; status: number | null; error: string | null; durationMs: number };
+
+function where(e: NotificationEvent, rule: AlertRule): string {
+  if (e.connection && e.queue) return `${e.connection}/${e.queue}`;
+  if (e.connection) return `connection ${e.connection}`;
+  return describeScope(rule);
+}
+
+function fmt(n: number | null): string {
+  return n === null ? 'n/a' : Number.isInteger(n) ? n.toLocaleString('en') : n.toFixed(2);
+}
+
+/** One line saying what is wrong (or was), e.g. "Waiting jobs in main/emails: 120 (> 100 for 5 min)". */
+export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
+  const at = where(e, rule);
+  const hold = rule.minutes > 0 ? ` for ${rule.minutes} min` : '';
+  switch (rule.kind) {
+    case 'waiting-depth':
+      return `Waiting jobs in ${at}: ${fmt(e.value)} (threshold > ${fmt(rule.threshold)}${hold})`;
+    case 'failure-rate':
+      return `Failure rate of ${at} over ${rule.minutes} min: ${e.value === null ? 'n/a' : `${fmt(e.value)}%`} (threshold > ${fmt(rule.threshold)}%)`;
+    case 'no-workers':
+      return `No workers on ${at} while ${fmt(e.value)} job${e.value === 1 ? '' : 's'} wait${hold ? ` (${hold.trim()})` : ''}`;
+    case 'oldest-waiting':
+      return `Oldest waiting job in ${at} is ${fmt(e.value)} s old (threshold > ${fmt(rule.threshold)} s${hold})`;
+    case 'dlq-growth':
+      return `Dead-letter queue of ${at} grew by ${fmt(e.value)} in ${rule.minutes} min (threshold > ${fmt(rule.threshold)})`;
+    case 'redis-unreachable':
+      return `Redis of ${at} is ${e.state === 'firing' ? 'unreachable' : 'reachable again'}`;
+  }
+}
+
+/** Slack mrkdwn treats &, < and > as markup: queue and rule names are user text. */
+function slackEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function notificationText(rule: AlertRule, e: NotificationEvent): string {
+  const head = e.test ? 'TEST' : e.state === 'firing' ? 'FIRING' : 'RESOLVED';
+  return `[${head}] ${rule.name}: ${describeEvent(rule, e)}`;
+}
+
+export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<string, unknown> {
+  const text = notificationText(rule, e);
+  if (rule.webhookFormat === 'slack') {
+    const icon = e.test ? ':bell:' : e.state === 'firing' ? ':red_circle:' : ':large_green_circle:';
+    const safe = `${icon} ${slackEscape(text)}`;
+    return {
+      text: safe,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: safe } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(`${KIND_INFO[rule.kind].label} · ${new Date(e.at).toISOString()}`) }] },
+      ],
+    };
+  }
+  return {
+    rule: rule.name,
+    ruleId: rule.id,
+    kind: rule.kind,
+    state: e.state,
+    value: e.value,
+    threshold: KIND_INFO[rule.kind].threshold ? rule.threshold : null,
+    minutes: rule.minutes,
+    connection: e.connection,
+    queue: e.queue,
+    at: new Date(e.at).toISOString(),
+    text,
+    ...(e.test ? { test: true } : {}),
+  };
+}
+
+/** A failure reason without the URL (fetch errors can quote it). */
+function reasonOf(err: unknown, url: string): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
+  const raw = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return raw.split(url).join('<webhook>').slice(0, 200);
+}
+
+export async function postWebhook(url: string, body: unknown, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
+  const started = Date.now();
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'drover-alerts' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      // A redirect could carry the body somewhere the admin did not choose.
+      redirect: 'manual',
+    });
+    await res.body?.cancel().catch(() => {});
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: Date.now() - started };
+  } catch (err) {
+    return { ok: false, status: null, error: reasonOf(err, url), durationMs: Date.now() - started };
+  }
+}
+
+export async function sendNotification(rule: AlertRule, e: NotificationEvent): Promise<DeliveryOutcome> {
+  return postWebhook(rule.webhookUrl, notificationBody(rule, e));
+}

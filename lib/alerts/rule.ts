@@ -1,0 +1,189 @@
+// Alert rules: what an admin configures (zod schemas are the types), how each kind reads its threshold
+// and minutes, and the public view that never carries the webhook URL back to a browser.
+import { z } from 'zod';
+import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
+
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'dlq-growth', 'redis-unreachable'] as const;
+export const alertKindSchema = z.enum(ALERT_KINDS);
+export type AlertKind = z.infer<typeof alertKindSchema>;
+
+export type KindInfo = {
+  label: string;
+  /** queue rules judge each queue; connection rules judge each connection */
+  scope: 'queue' | 'connection';
+  /** null: the kind has no threshold */
+  threshold: { label: string; unit: string; integer: boolean; max: number } | null;
+  /** "for": the condition must hold this long before firing; "window": the period the value is measured over */
+  minutes: { meaning: 'for' | 'window'; min: number; max: number };
+};
+
+export const KIND_INFO: Record<AlertKind, KindInfo> = {
+  'waiting-depth': {
+    label: 'Waiting jobs above N for M minutes',
+    scope: 'queue',
+    threshold: { label: 'N (waiting jobs)', unit: 'jobs', integer: true, max: 1e9 },
+    minutes: { meaning: 'for', min: 0, max: 1440 },
+  },
+  'failure-rate': {
+    label: 'Failure rate above X% over M minutes',
+    scope: 'queue',
+    threshold: { label: 'X (percent)', unit: '%', integer: false, max: 100 },
+    // BullMQ metrics give per-minute counts; the summary reads the last 60.
+    minutes: { meaning: 'window', min: 1, max: 60 },
+  },
+  'no-workers': { label: 'No workers while jobs wait', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
+  'oldest-waiting': {
+    label: 'Oldest waiting job older than T',
+    scope: 'queue',
+    threshold: { label: 'T (seconds)', unit: 'seconds', integer: true, max: 1e8 },
+    minutes: { meaning: 'for', min: 0, max: 1440 },
+  },
+  'dlq-growth': {
+    label: 'Dead-letter queue grew by more than N in M minutes',
+    scope: 'connection',
+    threshold: { label: 'N (new dead letters)', unit: 'jobs', integer: true, max: 1e9 },
+    minutes: { meaning: 'window', min: 1, max: 1440 },
+  },
+  'redis-unreachable': { label: 'Redis unreachable', scope: 'connection', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
+};
+
+export const webhookFormatSchema = z.enum(['slack', 'json']);
+export type WebhookFormat = z.infer<typeof webhookFormatSchema>;
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, 'must be at most 2,000 characters')
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && Boolean(u.hostname);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
+const ruleFields = {
+  name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
+  enabled: z.boolean(),
+  kind: alertKindSchema,
+  /** null: every connection */
+  connection: connectionNameSchema.nullable(),
+  /** null: every queue of the connection(s) except the dead-letter queue; ignored by connection rules */
+  queue: queueNameSchema.nullable(),
+  threshold: z.number().finite().min(0, 'must be ≥ 0'),
+  minutes: z.number().int('must be whole minutes').min(0, 'must be ≥ 0'),
+  cooldownMinutes: z.number().int('must be whole minutes').min(0, 'must be ≥ 0').max(1440, 'must be at most 1,440 (a day)'),
+  webhookUrl: webhookUrlSchema,
+  webhookFormat: webhookFormatSchema,
+};
+
+type RuleFields = { [K in keyof typeof ruleFields]: z.infer<(typeof ruleFields)[K]> };
+
+/** Checks that depend on the kind (threshold range, minutes meaning, scope). */
+function checkKind(rule: RuleFields, ctx: z.RefinementCtx): void {
+  const info = KIND_INFO[rule.kind];
+  if (info.threshold) {
+    if (rule.threshold > info.threshold.max) ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most ${info.threshold.max}` });
+    if (info.threshold.integer && !Number.isInteger(rule.threshold)) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'must be a whole number' });
+  }
+  if (rule.minutes < info.minutes.min || rule.minutes > info.minutes.max) {
+    ctx.addIssue({ code: 'custom', path: ['minutes'], message: `must be ${info.minutes.min}–${info.minutes.max} for this kind` });
+  }
+  if (info.scope === 'queue' && rule.queue !== null && rule.connection === null) ctx.addIssue({ code: 'custom', path: ['connection'], message: 'choose the connection of the queue' });
+}
+
+/** A rule as created: defaults filled, validated as a whole. */
+export const alertRuleInputSchema = z
+  .object({
+    ...ruleFields,
+    enabled: ruleFields.enabled.default(true),
+    connection: ruleFields.connection.default(null),
+    queue: ruleFields.queue.default(null),
+    threshold: ruleFields.threshold.default(0),
+    minutes: ruleFields.minutes.default(0),
+    cooldownMinutes: ruleFields.cooldownMinutes.default(15),
+    webhookFormat: ruleFields.webhookFormat.default('json'),
+  })
+  .strict()
+  .superRefine(checkKind);
+export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
+
+/** A change: any field; an omitted webhookUrl keeps the saved one (the browser never has it). */
+export const alertRulePatchSchema = z.object(ruleFields).partial().strict();
+export type AlertRulePatch = z.infer<typeof alertRulePatchSchema>;
+
+/** Validates a rule after a patch was applied. */
+export const alertRuleFieldsSchema = z.object(ruleFields).superRefine(checkKind);
+
+export const alertRuleSchema = z.object({
+  ...ruleFields,
+  id: z.string(),
+  createdAt: z.number(),
+  createdBy: z.string(),
+  updatedAt: z.number(),
+});
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export const ruleIdSchema = z.object({ id: z.string().uuid('must be an alert rule id') });
+
+/** "https://hooks.slack.com/…": enough to recognise the receiver, nothing of the secret path or query. */
+export function maskWebhookUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '…';
+  }
+}
+
+export type PublicAlertRule = Omit<AlertRule, 'webhookUrl'> & { webhookMasked: string };
+
+export function toPublicRule(rule: AlertRule): PublicAlertRule {
+  const { webhookUrl, ...rest } = rule;
+  return { ...rest, webhookMasked: maskWebhookUrl(webhookUrl) };
+}
+
+/** "main/emails", "main (all queues)", "all connections"… */
+export function describeScope(rule: Pick<AlertRule, 'kind' | 'connection' | 'queue'>): string {
+  const conn = rule.connection ?? 'every connection';
+  if (KIND_INFO[rule.kind].scope === 'connection') return conn;
+  if (rule.queue) return `${rule.connection}/${rule.queue}`;
+  return `${conn}, every queue`;
+}
+
+/** "waiting > 100 for 5 min", "failure rate > 10% over 5 min"… */
+export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'minutes'>): string {
+  const hold = rule.minutes > 0 ? ` for ${rule.minutes} min` : '';
+  switch (rule.kind) {
+    case 'waiting-depth':
+      return `waiting > ${rule.threshold}${hold}`;
+    case 'failure-rate':
+      return `failure rate > ${rule.threshold}% over ${rule.minutes} min`;
+    case 'no-workers':
+      return `no workers while jobs wait${hold}`;
+    case 'oldest-waiting':
+      return `oldest waiting job > ${rule.threshold} s${hold}`;
+    case 'dlq-growth':
+      return `dead-letter queue grows by > ${rule.threshold} in ${rule.minutes} min`;
+    case 'redis-unreachable':
+      return `Redis unreachable${hold}`;
+  }
+}
+
+/** The measured value with its unit, for tables. */
+export function formatAlertValue(kind: AlertKind, value: number | null): string {
+  if (value === null) return 'no data';
+  switch (kind) {
+    case 'failure-rate':
+      return `${value}%`;
+    case 'oldest-waiting':
+      return `${value} s`;
+    case 'redis-unreachable':
+      return value ? 'down' : 'up';
+    case 'no-workers':
+      return `${value} waiting`;
+    default:
+      return `${value} jobs`;
+  }
+}

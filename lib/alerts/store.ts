@@ -1,0 +1,112 @@
+// Alert rules, their evaluation state and the history, in the console Redis.
+import 'server-only';
+import { z } from 'zod';
+import { getConsoleConnection } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+import { alertKindSchema, alertRuleSchema, type AlertRule } from './rule';
+import type { RuleState } from './evaluate-rule';
+
+export const HISTORY_MAX_ENTRIES = 500;
+
+function redis() {
+  return getConsoleConnection().redis;
+}
+
+function parseRule(raw: string): AlertRule | null {
+  try {
+    const parsed = alertRuleSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function readRules(): Promise<AlertRule[]> {
+  const all = await redis().hgetall(KEYS.alertRules);
+  return Object.values(all)
+    .map(parseRule)
+    .filter((r): r is AlertRule => r !== null)
+    .sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function readRule(id: string): Promise<AlertRule | null> {
+  const raw = await redis().hget(KEYS.alertRules, id);
+  return raw ? parseRule(raw) : null;
+}
+
+export async function writeRule(rule: AlertRule, opts: { resetState?: boolean } = {}): Promise<void> {
+  const tx = redis().multi().hset(KEYS.alertRules, rule.id, JSON.stringify(rule));
+  if (opts.resetState) tx.hdel(KEYS.alertState, rule.id);
+  await tx.exec();
+}
+
+export async function removeRule(id: string): Promise<boolean> {
+  const results = await redis().multi().hdel(KEYS.alertRules, id).hdel(KEYS.alertState, id).exec();
+  return Number(results?.[0]?.[1] ?? 0) === 1;
+}
+
+export async function readStates(): Promise<Record<string, RuleState>> {
+  const all = await redis().hgetall(KEYS.alertState);
+  const out: Record<string, RuleState> = {};
+  for (const [id, raw] of Object.entries(all)) {
+    try {
+      out[id] = JSON.parse(raw) as RuleState;
+    } catch {
+      /* a corrupt state starts over */
+    }
+  }
+  return out;
+}
+
+/** Saves states of rules that still exist and drops the others (a rule deleted during an evaluation). */
+export async function writeStates(states: Record<string, RuleState>, ruleIds: Set<string>, staleIds: string[]): Promise<void> {
+  const tx = redis().multi();
+  const entries = Object.entries(states).filter(([id]) => ruleIds.has(id));
+  if (entries.length) tx.hset(KEYS.alertState, Object.fromEntries(entries.map(([id, s]) => [id, JSON.stringify(s)])));
+  if (staleIds.length) tx.hdel(KEYS.alertState, ...staleIds);
+  if (entries.length || staleIds.length) await tx.exec();
+}
+
+export const historyEntrySchema = z.object({
+  at: z.number(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: alertKindSchema,
+  type: z.enum(['firing', 'resolved', 'test']),
+  /** "main/emails" or "main" */
+  target: z.string().nullable(),
+  value: z.number().nullable(),
+  /** what happened to the webhook: sent (with status), failed (with error), or suppressed and why */
+  notification: z.object({
+    outcome: z.enum(['sent', 'failed', 'suppressed']),
+    status: z.number().nullable().optional(),
+    error: z.string().nullable().optional(),
+    reason: z.string().optional(),
+  }),
+  text: z.string(),
+});
+export type AlertHistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export async function appendHistory(entries: AlertHistoryEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await redis()
+    .multi()
+    .lpush(KEYS.alertHistory, ...entries.map((e) => JSON.stringify(e)))
+    .ltrim(KEYS.alertHistory, 0, HISTORY_MAX_ENTRIES - 1)
+    .exec();
+}
+
+export async function readHistory(limit = 100, ruleId?: string): Promise<AlertHistoryEntry[]> {
+  const raw = await redis().lrange(KEYS.alertHistory, 0, HISTORY_MAX_ENTRIES - 1);
+  const out: AlertHistoryEntry[] = [];
+  for (const item of raw) {
+    try {
+      const parsed = historyEntrySchema.safeParse(JSON.parse(item));
+      if (parsed.success && (!ruleId || parsed.data.ruleId === ruleId)) out.push(parsed.data);
+    } catch {
+      /* skip */
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+// One recorded point of a queue: its state counts, workers and paused flag, and how it is encoded
+// as stream fields (one-letter names keep entries small; values are integers Redis packs tightly).
+import type { QueueCounts } from '@/lib/queues/queue-summary';
+
+export type DepthPoint = {
+  /** sample time (10 s series) or minute start (1-minute series), ms */
+  t: number;
+  waiting: number;
+  active: number;
+  delayed: number;
+  prioritized: number;
+  waitingChildren: number;
+  completed: number;
+  failed: number;
+  workers: number;
+  paused: boolean;
+};
+
+const FIELDS = [
+  ['w', 'waiting'],
+  ['a', 'active'],
+  ['d', 'delayed'],
+  ['p', 'prioritized'],
+  ['wc', 'waitingChildren'],
+  ['c', 'completed'],
+  ['f', 'failed'],
+  ['k', 'workers'],
+] as const;
+
+export function encodeSample(counts: QueueCounts, workers: number, paused: boolean): Array<string | number> {
+  return [
+    'w', counts.waiting,
+    'a', counts.active,
+    'd', counts.delayed,
+    'p', counts.prioritized,
+    'wc', counts['waiting-children'],
+    'c', counts.completed,
+    'f', counts.failed,
+    'k', workers,
+    'z', paused ? 1 : 0,
+  ];
+}
+
+/** A stream entry [id, [field, value, …]] as a point; unknown fields are ignored, missing ones are 0. */
+export function decodeSample(id: string, fields: string[]): DepthPoint {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) raw[fields[i]] = fields[i + 1];
+  const point = { t: Number(id.split('-')[0]), paused: raw.z === '1' } as DepthPoint;
+  for (const [field, name] of FIELDS) point[name] = Number(raw[field] ?? 0) || 0;
+  return point;
+}
+
+/** Jobs of a queue in every counted state (the dead-letter queue's size). */
+export function totalJobs(p: Pick<DepthPoint, 'waiting' | 'active' | 'delayed' | 'prioritized' | 'waitingChildren' | 'completed' | 'failed'>): number {
+  return p.waiting + p.active + p.delayed + p.prioritized + p.waitingChildren + p.completed + p.failed;
+}

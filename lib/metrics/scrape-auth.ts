@@ -1,0 +1,26 @@
+// Who may scrape /api/metrics: a bearer token equal to DROVER_METRICS_TOKEN, or any Drover API token
+// (every role may read metrics). No session cookies: scrapers send a header, browsers need not apply.
+import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from '@/lib/errors';
+import { verifyApiToken } from '@/lib/auth/api-tokens';
+
+function sameSecret(a: string, b: string): boolean {
+  // Compare digests so the comparison takes the same time whatever the lengths.
+  const da = createHash('sha256').update(a).digest();
+  const db = createHash('sha256').update(b).digest();
+  return timingSafeEqual(da, db);
+}
+
+/** Throws UnauthorizedError unless the request carries an accepted bearer token; returns who it is. */
+export async function authorizeScrape(request: Request): Promise<'metrics-token' | `token:${string}`> {
+  const header = request.headers.get('authorization');
+  if (!header) throw new UnauthorizedError('Send "Authorization: Bearer <token>" (DROVER_METRICS_TOKEN or an API token)');
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
+  const configured = process.env.DROVER_METRICS_TOKEN;
+  if (configured && sameSecret(match[1], configured)) return 'metrics-token';
+  const record = await verifyApiToken(match[1]);
+  if (!record) throw new UnauthorizedError('Invalid metrics token');
+  return `token:${record.name}`;
+}
