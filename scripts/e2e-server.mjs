@@ -34,6 +34,8 @@ const child = spawn(process.execPath, ['scripts/start.mjs'], {
     DROVER_ADMIN_EMAIL: 'admin@e2e.test',
     DROVER_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD,
     LOG_LEVEL: 'error',
+    // Frequent samples: charts fill within the test, and the multi-replica spec can count them.
+    DROVER_SAMPLE_INTERVAL_MS: '1000',
   },
 });
 

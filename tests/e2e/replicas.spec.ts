@@ -1,0 +1,113 @@
+// Two console processes on the same Redis: sessions valid on both, one metrics sampler, live
+// updates on both.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect, request } from '@playwright/test';
+import { Queue, Worker, type Job } from 'bullmq';
+import IORedis from 'ioredis';
+import { baseURL, redisUrl, storageStatePath } from './support';
+
+/** Reads SSE `data:` events from a console until `match` accepts one, or the timeout passes. */
+async function waitForEvent(base: string, cookie: string, query: string, match: (e: Record<string, unknown>) => boolean, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}/api/v1/events?${query}`, { headers: { cookie }, signal });
+  if (!res.ok || !res.body) throw new Error(`SSE ${res.status}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended');
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const data = frame.split('\n').find((l) => l.startsWith('data: '));
+      if (!data) continue;
+      const event = JSON.parse(data.slice(6));
+      if (match(event)) {
+        await reader.cancel().catch(() => {});
+        return event;
+      }
+    }
+  }
+}
+
+test('a second console replica shares sessions and live updates, and only one of them samples', async () => {
+  test.setTimeout(120_000);
+  const port = Number(process.env.E2E_PORT) + 4;
+  const second = `http://localhost:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-replica-'));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    REDIS_URL: redisUrl(),
+    DROVER_DATA_DIR: dataDir,
+    DROVER_SKIP_INSTALL: '1',
+    DROVER_SKIP_BUILD: '1',
+    DROVER_WORKERS: 'off',
+    DROVER_SEED: 'off',
+    AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+    DROVER_SAMPLE_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'error',
+  };
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: env as NodeJS.ProcessEnv, stdio: 'ignore' });
+  const redis = new IORedis(redisUrl());
+  const queue = new Queue(`replicas-${Date.now()}`, { connection: { url: redisUrl() } });
+  let worker: Worker | undefined;
+  const abort = new AbortController();
+  try {
+    const probe = await request.newContext({ baseURL: second });
+    await expect.poll(async () => (await probe.get('/api/health').catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    await probe.dispose();
+
+    // The same session cookie works on both replicas (shared secret, users in Redis).
+    const state = JSON.parse(fs.readFileSync(storageStatePath('admin'), 'utf8')) as { cookies: Array<{ name: string; value: string }> };
+    const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    for (const base of [baseURL, second]) {
+      const me = await fetch(`${base}/api/v1/me`, { headers: { cookie } });
+      expect(me.status, base).toBe(200);
+      expect(((await me.json()) as { role: string }).role).toBe('admin');
+    }
+
+    // Live updates reach a browser connected to either replica.
+    await queue.add('watched', {});
+    let running: Job | undefined;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    worker = new Worker(queue.name, async (job) => {
+      running = job;
+      await gate;
+    }, { connection: { url: redisUrl() } });
+    await expect.poll(() => running !== undefined).toBe(true);
+    const wanted = (e: Record<string, unknown>) => e.type === 'job' && e.event === 'progress' && e.progress === 61;
+    const onBoth = Promise.all([baseURL, second].map((base) => waitForEvent(base, cookie, `queue=default/${queue.name}`, wanted, abort.signal)));
+    await new Promise((r) => setTimeout(r, 1000));
+    await running!.updateProgress(61);
+    const events = await onBoth;
+    expect(events).toHaveLength(2);
+    release();
+
+    // One sampler: over ~6 s at a 1 s interval a queue's series grows by about 6 points, not 12.
+    const key = `drover:{console}:metrics:default:${queue.name}:10s`;
+    await expect.poll(async () => redis.xlen(key), { timeout: 15_000 }).toBeGreaterThan(0);
+    const holder = await redis.get('drover:{console}:metrics:sampler-lock');
+    expect(holder).toBeTruthy();
+    const before = await redis.xlen(key);
+    await new Promise((r) => setTimeout(r, 6000));
+    const added = (await redis.xlen(key)) - before;
+    expect(added).toBeGreaterThanOrEqual(3);
+    expect(added).toBeLessThanOrEqual(8);
+    expect(await redis.get('drover:{console}:metrics:sampler-lock')).toBe(holder);
+  } finally {
+    abort.abort();
+    await worker?.close(true);
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    redis.disconnect();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
