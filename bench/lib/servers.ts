@@ -1,0 +1,64 @@
+// The two servers under test, each in its own process on the same Redis: Drover as `next start`
+// (production build) and Bull Board on Express.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../../scripts/lib/redis-server.mjs';
+import { root } from './build';
+import { waitForHttp } from './http';
+import { startProcess, waitForLine, type Started } from './processes';
+
+export type Server = { base: string; process: Started; logFile: string };
+
+/** Drover's config for the run: one connection "default" on the benchmark Redis. */
+export function writeDroverConfig(dir: string, redisUrl: string): string {
+  const file = path.join(dir, 'drover.config.json');
+  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'default', url: redisUrl }] }));
+  return file;
+}
+
+export async function startDrover(dir: string, configFile: string): Promise<Server> {
+  const port = await freePort();
+  const logFile = path.join(dir, 'drover.log');
+  const out = fs.openSync(logFile, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || '.next',
+    DROVER_CONFIG: configFile,
+    DROVER_DATA_DIR: path.join(dir, 'data'),
+    AUTH_SECRET: crypto.randomBytes(32).toString('hex'),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  };
+  delete env.REDIS_URL;
+  const started = startProcess('drover', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  const base = `http://127.0.0.1:${port}`;
+  let alive = true;
+  started.exited.then(() => (alive = false));
+  await waitForHttp(`${base}/api/health`, 60_000, () => alive).catch((err: Error) => {
+    throw new Error(`${err.message}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+  });
+  return { base, process: started, logFile };
+}
+
+export async function startBullBoard(dir: string, redisUrl: string, queues: string[]): Promise<Server> {
+  const port = await freePort();
+  const logFile = path.join(dir, 'bull-board.log');
+  const err = fs.openSync(logFile, 'a');
+  const started = startProcess('bull-board', process.execPath, ['--import', 'tsx', 'bench/peer-bull-board.ts', redisUrl, String(port), ...queues], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', err],
+  });
+  fs.closeSync(err);
+  await waitForLine(started, /READY (\d+)/, 60_000);
+  // Keep draining stdout so the peer never blocks on a full pipe.
+  started.child.stdout?.resume();
+  return { base: `http://127.0.0.1:${port}`, process: started, logFile };
+}
