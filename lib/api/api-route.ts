@@ -136,7 +136,8 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       }
       const result = await handler({ request, principal, params, query, body, audit: { actor: principal, via: 'api' } });
       if (result instanceof Response) return result;
-      return Response.json(result ?? { ok: true }, { headers: { 'Cache-Control': 'no-store' } });
+      // no-transform: Next.js skips gzip for these (small JSON; compression cost more than it saved).
+      return Response.json(result ?? { ok: true }, { headers: { 'Cache-Control': 'no-store, no-transform' } });
     } catch (err) {
       const error = toDroverError(err, typeof rawParams.conn === 'string' ? rawParams.conn : undefined);
       if (error.code === 'internal') logger.error({ err: (err as Error)?.stack ?? String(err), url: new URL(request.url).pathname }, 'api route failed');

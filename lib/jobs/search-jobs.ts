@@ -103,6 +103,8 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
       stateIndex += 1;
       offset = 0;
     }
+    // Send matches as soon as there are some: the page shows results while the scan goes on.
+    if (found.length > 0) break;
   }
   const summaries = await getJobSummaries(conn, queue, found.map((f) => f.id));
   const stateById = new Map(found.map((f) => [f.id, f.state]));

@@ -46,15 +46,43 @@ async function scanQueueNames(conn: Connection): Promise<{ names: Set<string>; c
   return { names, complete: true };
 }
 
-/** Queue names of a connection: discovered ones plus the ones named in the config, sorted. */
+const REFRESHING = Symbol.for('drover.discovery.refreshing');
+type RefreshHolder = { [REFRESHING]?: Map<string, Promise<Discovery>> };
+function inFlight(): Map<string, Promise<Discovery>> {
+  const holder = globalThis as RefreshHolder;
+  holder[REFRESHING] ??= new Map();
+  return holder[REFRESHING];
+}
+
+/** One scan per connection at a time, however many requests want it. */
+function rescan(conn: Connection): Promise<Discovery> {
+  let pending = inFlight().get(conn.name);
+  if (!pending) {
+    pending = scanQueueNames(conn)
+      .then(({ names, complete }) => {
+        for (const q of conn.config.queues) names.add(q);
+        const discovery = { queues: [...names].sort((a, b) => a.localeCompare(b)), complete, at: Date.now() };
+        cache().set(conn.name, discovery);
+        return discovery;
+      })
+      .finally(() => inFlight().delete(conn.name));
+    inFlight().set(conn.name, pending);
+  }
+  return pending;
+}
+
+/**
+ * Queue names of a connection: discovered ones plus the ones named in the config, sorted. A stale
+ * result is returned at once while a background rescan refreshes it (a SCAN over millions of keys
+ * never sits on a request); `refresh` waits for a fresh scan.
+ */
 export async function discoverQueues(conn: Connection, opts: { refresh?: boolean } = {}): Promise<Discovery> {
   const cached = cache().get(conn.name);
-  if (cached && !opts.refresh && Date.now() - cached.at < CACHE_MS) return cached;
-  const { names, complete } = await scanQueueNames(conn);
-  for (const q of conn.config.queues) names.add(q);
-  const discovery = { queues: [...names].sort((a, b) => a.localeCompare(b)), complete, at: Date.now() };
-  cache().set(conn.name, discovery);
-  return discovery;
+  if (cached && !opts.refresh) {
+    if (Date.now() - cached.at >= CACHE_MS) rescan(conn).catch(() => {});
+    return cached;
+  }
+  return rescan(conn);
 }
 
 /** The last discovery result, even if stale (used while Redis is unreachable). */
