@@ -63,4 +63,22 @@ export const KEYS = {
   alertState: 'drover:{console}:alerts:state',
   /** list of alert history entries (JSON: transitions, notifications, tests), newest first, capped at 500 (LTRIM). */
   alertHistory: 'drover:{console}:alerts:history',
+  /**
+   * Dead-letter indexes of one connection's DLQ (lib/dlq). Per-connection: the key embeds the queue prefix,
+   * so on a cluster it shares the queues' slot and one Lua call updates envelopes and indexes together.
+   * The envelopes themselves are BullMQ jobs in the DLQ queue's failed set ("<prefix>:<dlq>:<envelope id>").
+   * Every key below is written and trimmed with the envelopes (capture, requeue, purge, retention): none
+   * outlives the envelopes it indexes, except stats and watermarks (a few fields, kept until removed).
+   *   <base>:all                 zset envelope id → failedAt (ms)
+   *   <base>:env                 hash envelope id → "<group id>\t<origin queue>" (to unindex an envelope removed elsewhere)
+   *   <base>:groups              zset group id → dead letters in the group
+   *   <base>:group:<gid>         hash {pattern (normalized failedReason), sample (first raw failedReason)}
+   *   <base>:group:<gid>:ids     zset envelope id → failedAt
+   *   <base>:queues              zset origin queue → dead letters from it
+   *   <base>:queue:<queue>:ids   zset envelope id → failedAt
+   *   <base>:stats               hash {captured, requeued, purged, expired}: counters that only grow (DLQ growth)
+   *   <base>:watermarks          zset origin queue → finishedOn up to which the runtime's sweep has looked
+   * A captured origin job also gets a field "drover:dlq" = envelope id in its own BullMQ hash (it goes with the job).
+   */
+  deadLetters: (prefix: string, deadLetterQueue: string) => `drover:dlq:${prefix}:${deadLetterQueue}`,
 } as const;

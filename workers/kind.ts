@@ -29,6 +29,12 @@ export type JobKindDefinition<Kind extends string = string, Schema extends z.Zod
   schedulers?: SchedulerDefinition<z.input<Schema>>[];
   /** Runs in a separate process (BullMQ sandboxed processor) because it is CPU heavy. */
   sandboxed?: boolean;
+  /**
+   * Dead-letter capture (every permanently failed job becomes an envelope in the connection's DLQ).
+   * removeOrigin: remove the job from this queue's failed set once its envelope exists (default false:
+   * keep it, so the queue page still shows it until removeOnFail trims it).
+   */
+  deadLetter?: { removeOrigin?: boolean };
 };
 
 /** Identity function that keeps the literal kind name and the schema's types. */

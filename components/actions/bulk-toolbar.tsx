@@ -8,13 +8,14 @@ import { formatExact } from '@/components/explorer/format';
 import { useRunAction } from './use-run-action';
 import { useOperationProgress } from './use-operation-progress';
 
-type Verb = 'retry' | 'remove' | 'promote' | 'fail';
-const LABEL: Record<Verb, string> = { retry: 'Retry', remove: 'Remove', promote: 'Promote', fail: 'Fail permanently' };
+type Verb = 'retry' | 'remove' | 'promote' | 'fail' | 'dead-letter';
+const LABEL: Record<Verb, string> = { retry: 'Retry', remove: 'Remove', promote: 'Promote', fail: 'Fail permanently', 'dead-letter': 'Send to DLQ' };
 const EFFECT: Record<Verb, string> = {
   retry: 'move back to waiting and run again (attempts made are kept)',
   remove: 'are deleted with their logs; this cannot be undone',
   promote: 'run now instead of waiting for their delay',
   fail: 'move to failed without running (running ones are skipped)',
+  'dead-letter': "are copied into the connection's dead-letter queue, where they can be requeued later (they stay in failed here; ones already there are not copied twice)",
 };
 
 type Pending = { input: BulkInput; title: string; count: number; verb: Verb };
@@ -46,15 +47,24 @@ export function BulkToolbar({
   const [confirm, setConfirm] = useState<Pending | null>(null);
   const [operationId, setOperationId] = useState<string | null>(null);
   const progress = useOperationProgress(operationId);
-  const idVerbs: Verb[] = ['retry', 'promote', 'fail', 'remove'];
+  // "Send to DLQ" only where the rows are failed jobs (workers Drover does not run never capture them).
+  const idVerbs: Verb[] = state === 'failed' ? ['retry', 'promote', 'fail', 'dead-letter', 'remove'] : ['retry', 'promote', 'fail', 'remove'];
   const stateVerbs: Verb[] =
-    state === 'failed' || state === 'completed' ? ['retry', 'remove'] : state === 'delayed' ? ['promote', 'remove'] : state === 'waiting' || state === 'prioritized' ? ['remove'] : [];
+    state === 'failed'
+      ? ['retry', 'dead-letter', 'remove']
+      : state === 'completed'
+        ? ['retry', 'remove']
+        : state === 'delayed'
+          ? ['promote', 'remove']
+          : state === 'waiting' || state === 'prioritized'
+            ? ['remove']
+            : [];
 
   const ask = (verb: Verb, all: boolean) => {
     const count = all ? (stateCount ?? 0) : selectedIds.length;
     const input: BulkInput = all
       ? { action: verb as 'retry', state: state as 'failed' }
-      : { action: verb, ids: selectedIds };
+      : { action: verb as 'retry', ids: selectedIds };
     const what = all ? `all ${formatExact(count)} ${state} jobs` : `${formatExact(count)} ${scope} job${count === 1 ? '' : 's'}`;
     setConfirm({ input, count, verb, title: `${LABEL[verb]} ${what}` });
   };

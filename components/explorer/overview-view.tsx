@@ -21,6 +21,8 @@ import { setConnectionPausedAction } from '@/app/actions/queues';
 import { useRunAction } from '@/components/actions/use-run-action';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useState } from 'react';
+import { Sparkline } from '@/components/metrics/sparkline';
+import { DeadLetterLine, DeadLetterQueueBadge, useDeadLetterSummaries, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
 
 type Column = { key: string; label: string; title?: string; value: (q: OverviewQueue, now: number) => number | string; state?: string };
 
@@ -86,6 +88,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
   }, [data, filter, sort, dir, now]);
 
   const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
+  const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name));
 
   return (
     <div className="space-y-5">
@@ -116,7 +119,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
 
       <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
         {data.connections.map((c) => (
-          <ConnectionCard key={c.name} connection={c} canAct={canAct && !c.readOnly} />
+          <ConnectionCard key={c.name} connection={c} canAct={canAct && !c.readOnly} deadLetters={deadLetters} />
         ))}
       </div>
 
@@ -131,6 +134,9 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
             <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
                 <SortHeader label="Queue" column="name" sort={sort} dir={dir} onSort={onSort} />
+                <th className="px-3 py-2 font-medium whitespace-nowrap" title="Completed per minute over the last hour (BullMQ metrics)">
+                  Last hour
+                </th>
                 {COLUMNS.map((col) => (
                   <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className="text-right" />
                 ))}
@@ -149,11 +155,15 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
                         paused
                       </Badge>
                     )}
+                    {deadLetters[q.connection]?.deadLetterQueue === q.name && <DeadLetterQueueBadge />}
                     {!q.exists && (
                       <Badge className="ml-1.5" title="Named in the config, no keys in Redis yet">
                         empty
                       </Badge>
                     )}
+                  </td>
+                  <td className="px-3 py-1 text-zinc-400">
+                    <Sparkline series={q.completedSeries} label={`${q.name} completed per minute`} />
                   </td>
                   {COLUMNS.map((col) => {
                     const value = col.value(q, now);
@@ -185,7 +195,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
               ))}
               {rows.length === 0 && (
                 <tr>
-                  <td colSpan={COLUMNS.length + 1} className="px-3 py-6 text-center text-sm text-zinc-500">
+                  <td colSpan={COLUMNS.length + 2} className="px-3 py-6 text-center text-sm text-zinc-500">
                     No queue matches “{filter}”.
                   </td>
                 </tr>
@@ -201,7 +211,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
   );
 }
 
-function ConnectionCard({ connection: c, canAct }: { connection: OverviewConnection; canAct: boolean }) {
+function ConnectionCard({ connection: c, canAct, deadLetters }: { connection: OverviewConnection; canAct: boolean; deadLetters: DeadLetterSummaries }) {
   const { run, pending } = useRunAction();
   const [confirm, setConfirm] = useState<null | boolean>(null);
   return (
@@ -249,6 +259,7 @@ function ConnectionCard({ connection: c, canAct }: { connection: OverviewConnect
       ))}
       <div className="mt-1 flex items-center gap-2">
         <p className="text-[11px] text-zinc-400">prefix {c.prefix}</p>
+        <DeadLetterLine conn={c.name} summary={deadLetters[c.name]} />
         {canAct && !c.error && c.queues.length > 0 && (
           <span className="ml-auto flex gap-1">
             <Button size="sm" variant="ghost" disabled={pending} onClick={() => setConfirm(true)}>

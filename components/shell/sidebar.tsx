@@ -20,6 +20,8 @@ export function Sidebar({ principal, connections }: { principal: Principal; conn
       <div className="space-y-0.5">
         <NavLink href="/">Overview</NavLink>
         <NavLink href="/schedules">Schedules</NavLink>
+        <NavLink href="/dlq">Dead letters</NavLink>
+        {hasRole(principal.role, 'admin') && <NavLink href="/alerts">Alerts</NavLink>}
         {hasRole(principal.role, 'admin') && <NavLink href="/audit">Audit log</NavLink>}
         {hasRole(principal.role, 'admin') && <NavLink href="/users">Users &amp; tokens</NavLink>}
       </div>

@@ -11,6 +11,7 @@ import { InvalidError } from '@/lib/errors';
 import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
 import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
 import { mapJobError } from './job-errors';
+import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 
 export const BULK_ID_LIMIT = 100_000;
 const BATCH = 1000;
@@ -34,8 +35,28 @@ export const bulkInputSchema = z.union([
       operationId: operationIdSchema.optional(),
     })
     .strict(),
+  // Failed jobs into the connection's dead-letter queue (lib/dlq), for queues run by workers Drover does
+  // not run; removeOrigin also removes each job from failed once its envelope exists.
+  z
+    .object({
+      action: z.literal('dead-letter'),
+      ids: z.array(jobIdSchema).min(1, 'ids must not be empty').max(BULK_ID_LIMIT, `at most ${BULK_ID_LIMIT} ids per call`),
+      removeOrigin: z.boolean().optional(),
+      operationId: operationIdSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('dead-letter'),
+      state: z.literal('failed'),
+      olderThanMs: z.number().int().min(0).optional(),
+      removeOrigin: z.boolean().optional(),
+      operationId: operationIdSchema.optional(),
+    })
+    .strict(),
 ]);
 export type BulkInput = z.infer<typeof bulkInputSchema>;
+type JobBulkInput = Exclude<BulkInput, { action: 'dead-letter' }>;
 
 export type BulkResult = { action: string; requested: number; succeeded: number; failed: number; errors: Array<{ id: string; message: string }>; message: string };
 
@@ -53,7 +74,7 @@ async function countOf(conn: Connection, queue: string, key: string, kind: 'list
 const STATE_KEY = { waiting: ['wait', 'list'], delayed: ['delayed', 'zset'], prioritized: ['prioritized', 'zset'], completed: ['completed', 'zset'], failed: ['failed', 'zset'] } as const;
 
 /** Whole-state actions in bounded Lua batches with progress. */
-async function stateAction(conn: Connection, queue: string, input: Extract<BulkInput, { state: string }>, report: ProgressReporter): Promise<BulkResult> {
+async function stateAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { state: string }>, report: ProgressReporter): Promise<BulkResult> {
   const q = conn.queue(queue);
   const [key, kind] = STATE_KEY[input.state];
   const total = await countOf(conn, queue, key, kind);
@@ -94,7 +115,7 @@ async function stateAction(conn: Connection, queue: string, input: Extract<BulkI
 const CHUNK = 500;
 
 /** Id-list actions: opts of each chunk in one pipeline, then the chunk's calls concurrently. */
-async function idsAction(conn: Connection, queue: string, input: Extract<BulkInput, { ids: string[] }>, actor: string, report: ProgressReporter): Promise<BulkResult> {
+async function idsAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { ids: string[] }>, actor: string, report: ProgressReporter): Promise<BulkResult> {
   const q = conn.queue(queue);
   const total = input.ids.length;
   let succeeded = 0;
@@ -156,6 +177,11 @@ export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof qu
   const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
   return audited(ctx, { action: `jobs.bulk-${input.action}`, connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async () => {
     const conn = prepare(ctx, target.conn);
+    if (input.action === 'dead-letter') {
+      const sent = await sendToDeadLetter(conn, target.queue, input, ctx.actor.name, report);
+      const result: BulkResult = { action: input.action, requested: sent.requested, succeeded: sent.captured + sent.duplicates, failed: sent.failed, errors: sent.errors, message: sent.message };
+      return { result, count: sent.captured, details: { requested: sent.requested, duplicates: sent.duplicates, failed: sent.failed, deadLetterQueue: conn.config.deadLetterQueue } };
+    }
     const result = 'ids' in input ? await idsAction(conn, target.queue, input, ctx.actor.name, report) : await stateAction(conn, target.queue, input, report);
     return { result, count: result.succeeded, details: { requested: result.requested, failed: result.failed } };
   });

@@ -17,6 +17,8 @@ const PATH_PARAMS: Record<string, string> = {
   id: 'Job id',
   email: 'User email',
   schedulerId: 'Job scheduler id',
+  ruleId: 'Alert rule id',
+  deadLetterId: 'Dead-letter id ("dl-" and 32 hex digits)',
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -25,6 +27,17 @@ const int = { type: 'integer' };
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
+
+const DLQ_FILTER_QUERY = [
+  { name: 'queue', schema: str, description: 'Origin queue' },
+  { name: 'group', schema: str, description: 'Error group id (16 hex digits, from …/dlq/groups)' },
+  { name: 'name', schema: str, description: 'Exact origin job name' },
+  { name: 'q', schema: str, description: 'Case-insensitive text in the id, origin job id, name, error or data' },
+  { name: 'from', schema: int, description: 'Failed at or after (ms since epoch)' },
+  { name: 'to', schema: int, description: 'Failed at or before (ms since epoch)' },
+  { name: 'olderThanMs', schema: int, description: 'Failed more than this many ms ago' },
+];
+const dlqFilterBody = obj({ queue: str, group: str, name: str, q: str, from: int, to: int, olderThanMs: int });
 
 const paths: Record<string, Record<string, Op>> = {
   '/api/health': { get: { summary: 'Redis reachability per connection (200 all up, 503 otherwise)', role: 'none' } },
@@ -182,6 +195,154 @@ const paths: Record<string, Record<string, Op>> = {
       body: obj({ pattern: str, every: int, tz: str, startDate: {}, endDate: {}, count: { ...int, minimum: 1, maximum: 50, default: 10 } }),
     },
   },
+  '/api/v1/connections/{conn}/queues/{queue}/metrics': {
+    get: {
+      summary: 'Time series of one queue: depth by state from the console sampler (10 s points up to 6 h, 1-minute points beyond) and completed/failed per minute with the failure rate (BullMQ metrics)',
+      role: 'viewer',
+      params: ['conn', 'queue'],
+      query: [{ name: 'range', schema: { type: 'string', enum: ['1h', '6h', '24h', '7d'], default: '1h' } }],
+      response: obj({
+        connection: str, queue: str, range: str, from: int, to: int, resolutionSeconds: int, metricsRecorded: { type: 'boolean' },
+        depth: { type: 'array', items: obj({ t: int, waiting: int, active: int, delayed: int, prioritized: int, waitingChildren: int, completed: int, failed: int, workers: int, paused: { type: 'boolean' } }) },
+        throughput: { type: 'array', items: obj({ t: int, completed: int, failed: int, failureRate: { type: 'number', nullable: true } }) },
+      }),
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/metrics/latency': {
+    get: {
+      summary: 'Wait (started − created) and processing (finished − started) p50/p95/p99, overall and per job name, from the 1,000 most recently completed jobs',
+      role: 'viewer',
+      params: ['conn', 'queue'],
+    },
+  },
+  '/api/v1/alerts': {
+    get: { summary: 'Alert rules with their state (ok, pending, firing, disabled); webhook URLs are masked', role: 'admin' },
+    post: {
+      summary: 'Create an alert rule',
+      role: 'admin',
+      status: 201,
+      body: obj(
+        {
+          name: str,
+          enabled: { type: 'boolean', default: true },
+          kind: { type: 'string', enum: ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'dlq-growth', 'redis-unreachable'] },
+          connection: { ...str, nullable: true, description: 'null: every connection' },
+          queue: { ...str, nullable: true, description: 'null: every queue except the dead-letter queue (queue kinds only)' },
+          threshold: { type: 'number', description: 'N jobs, X percent or T seconds, by kind' },
+          minutes: { ...int, description: '"for" minutes (waiting-depth, no-workers, oldest-waiting, redis-unreachable) or window (failure-rate 1–60, dlq-growth 1–1440)' },
+          cooldownMinutes: { ...int, default: 15 },
+          webhookUrl: { ...str, description: 'http(s) URL; never returned' },
+          webhookFormat: { type: 'string', enum: ['json', 'slack'], default: 'json' },
+        },
+        ['name', 'kind', 'webhookUrl'],
+      ),
+    },
+  },
+  '/api/v1/alerts/{ruleId}': {
+    patch: { summary: 'Change an alert rule (any field; omit webhookUrl to keep the saved one)', role: 'admin', params: ['ruleId'], body: { type: 'object' } },
+    delete: { summary: 'Delete an alert rule and its state (its history stays)', role: 'admin', params: ['ruleId'] },
+  },
+  '/api/v1/alerts/{ruleId}/test': {
+    post: { summary: 'Send a test notification to the rule’s webhook; answers { ok, status, error, durationMs, message }', role: 'admin', params: ['ruleId'] },
+  },
+  '/api/v1/alerts/history': {
+    get: {
+      summary: 'Alert history, newest first: firing, resolved and test notifications with their delivery outcome (last 500 kept)',
+      role: 'admin',
+      query: [
+        { name: 'rule', schema: str, description: 'Only this rule id' },
+        { name: 'limit', schema: { ...int, minimum: 1, maximum: 500, default: 100 } },
+      ],
+    },
+  },
+  '/api/v1/connections/{conn}/queues/{queue}/jobs/bulk': {
+    post: {
+      summary:
+        'Bulk action on ids or a whole state, in batches with progress: { action: retry|remove|promote|fail, ids } or { action: retry|remove|promote, state, olderThanMs? }; ' +
+        "{ action: 'dead-letter', ids } or { action: 'dead-letter', state: 'failed', olderThanMs? } copies failed jobs into the connection's dead-letter queue (removeOrigin: true also removes them from failed)",
+      role: 'operator',
+      params: ['conn', 'queue'],
+      body: obj({
+        action: { type: 'string', enum: ['retry', 'remove', 'promote', 'fail', 'dead-letter'] },
+        ids: { type: 'array', items: str, maxItems: 100_000 },
+        state: { type: 'string', enum: ['waiting', 'delayed', 'prioritized', 'completed', 'failed'] },
+        olderThanMs: int,
+        removeOrigin: { type: 'boolean', description: "dead-letter only: remove each job from failed once its envelope exists" },
+        operationId: { ...str, format: 'uuid', description: 'Progress at /api/v1/operations/{operationId}' },
+      }, ['action']),
+      response: obj({ action: str, requested: int, succeeded: int, failed: int, errors: { type: 'array', items: obj({ id: str, message: str }) }, message: str }),
+    },
+  },
+  '/api/v1/connections/{conn}/dlq': {
+    get: {
+      summary: 'One page of dead letters (newest failure first) matching a filter; rows carry origin queue, job id, name, error, attempts, group — never payloads',
+      role: 'viewer',
+      params: ['conn'],
+      query: [
+        ...DLQ_FILTER_QUERY,
+        { name: 'page', schema: { ...int, minimum: 1, default: 1 } },
+        { name: 'size', schema: { ...int, enum: [10, 25, 50, 100, 200], default: 25 } },
+      ],
+      response: obj({
+        connection: str, deadLetterQueue: str, page: int, size: int, total: { ...int, nullable: true, description: 'null when the filter needs a walk that did not reach the end' }, hasNext: { type: 'boolean' },
+        rows: { type: 'array', items: ref('DeadLetterRow') },
+      }),
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/groups': {
+    get: {
+      summary: 'Dead letters grouped by normalized error (numbers, ids, UUIDs, IPv4 last octet, emails, quoted values masked), biggest first, with first/last seen',
+      role: 'viewer',
+      params: ['conn'],
+      query: [{ name: 'limit', schema: { ...int, minimum: 1, maximum: 500, default: 50 } }],
+      response: obj({ connection: str, deadLetterQueue: str, total: int, groupCount: int, groups: { type: 'array', items: obj({ id: str, pattern: str, sample: str, count: int, firstSeen: int, lastSeen: int }) } }),
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/summary': {
+    get: {
+      summary: 'DLQ size, counts by origin queue, retention, and counters that only grow (captured, requeued, purged, expired) for growth over time',
+      role: 'viewer',
+      params: ['conn'],
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/{deadLetterId}': {
+    get: {
+      summary: 'One dead letter: origin queue, job id, name, error and every stacktrace, attempts, times, worker, options, group; data=1 adds the origin data (≤ 4 MB)',
+      role: 'viewer',
+      params: ['conn', 'deadLetterId'],
+      query: [{ name: 'data', schema: { type: 'string', enum: ['0', '1'] } }],
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/requeue': {
+    post: {
+      summary:
+        'Requeue dead letters to their origin queues as fresh jobs (attempts reset; same name, data and options minus jobId/repeat/deduplication/parent/delay), in batches of 500; ' +
+        'each dead letter is removed only after its new job exists. { ids, data? } (data replaces the data, exactly one id) or { filter }. The audit entry records the new job ids',
+      role: 'operator',
+      params: ['conn'],
+      body: obj({ ids: { type: 'array', items: str, maxItems: 100_000 }, data: { description: 'JSON value or JSON text; only with one id' }, filter: dlqFilterBody, operationId: { ...str, format: 'uuid' } }),
+      response: obj({ requested: int, requeued: int, failed: int, errors: { type: 'array', items: obj({ id: str, message: str }) }, jobs: { type: 'array', items: obj({ deadLetter: str, queue: str, jobId: str }) }, more: { type: 'boolean' }, message: str }),
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/purge': {
+    post: {
+      summary: 'Delete dead letters for good: { ids } or { filter } (e.g. an error group, an origin queue, olderThanMs), in batches of 1,000',
+      role: 'admin',
+      params: ['conn'],
+      body: obj({ ids: { type: 'array', items: str, maxItems: 100_000 }, filter: dlqFilterBody, operationId: { ...str, format: 'uuid' } }),
+      response: obj({ requested: int, purged: int, more: { type: 'boolean' }, message: str }),
+    },
+  },
+  '/api/v1/connections/{conn}/dlq/export': {
+    get: {
+      summary: 'Matching dead letters as NDJSON, streamed: one line per dead letter, {"id", "group", "envelope"} with the stored envelope',
+      role: 'viewer',
+      params: ['conn'],
+      query: DLQ_FILTER_QUERY,
+      responseType: 'application/x-ndjson',
+      response: { type: 'string' },
+    },
+  },
 };
 
 export function openApiDocument(): Record<string, unknown> {
@@ -230,6 +391,10 @@ export function openApiDocument(): Record<string, unknown> {
         }),
         JobPage: obj({ state: str, page: int, size: int, order: str, total: int, hasNext: { type: 'boolean' }, jobs: { type: 'array', items: ref('JobSummary') } }),
         Overview: obj({ generatedAt: int, connections: { type: 'array', items: { type: 'object' } } }),
+        DeadLetterRow: obj({
+          id: str, queue: str, jobId: str, name: str, failedReason: str, failedReasonLength: int, failedAt: int, attemptsMade: int, group: str, capturedAt: int,
+          processedBy: { ...str, nullable: true },
+        }),
       },
     },
   };

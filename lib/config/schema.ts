@@ -30,6 +30,17 @@ export const connectionConfigSchema = z
     queues: z.array(queueNameSchema).default([]),
     /** Name of this connection's dead-letter queue. */
     deadLetterQueue: queueNameSchema.default('dead-letter'),
+    /**
+     * How long dead letters are kept and how many at most (oldest go first). Enforced in bounded
+     * batches by the worker runtime's periodic sweep and after each capture from the console (lib/dlq).
+     */
+    deadLetterRetention: z
+      .object({
+        maxAgeDays: z.number().positive('must be > 0').max(3650, 'must be at most 3650 days').default(30),
+        maxCount: z.number().int().min(1, 'must be ≥ 1').max(10_000_000, 'must be at most 10,000,000').default(100_000),
+      })
+      .strict()
+      .default({ maxAgeDays: 30, maxCount: 100_000 }),
   })
   .strict()
   .transform((c) => ({ ...c, prefix: c.prefix ?? (c.cluster || c.url.startsWith('redis+cluster://') ? '{bull}' : 'bull') }));

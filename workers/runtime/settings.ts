@@ -4,6 +4,8 @@ import type { WorkerSettings } from './drover-worker';
 export type RuntimeSettings = WorkerSettings & {
   /** On SIGTERM/SIGINT: how long active jobs may take to finish before connections are closed anyway. */
   shutdownTimeoutMs: number;
+  /** How often the dead-letter sweep (missed captures, retention) runs; it also runs at start. */
+  deadLetterSweepIntervalMs: number;
 };
 
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1): number {
@@ -20,5 +22,6 @@ export function readRuntimeSettings(env: Record<string, string | undefined> = pr
     stalledIntervalMs: positiveInt(env, 'DROVER_STALLED_INTERVAL_MS', 30_000, 100),
     maxStalledCount: positiveInt(env, 'DROVER_MAX_STALLED_COUNT', 1, 0),
     shutdownTimeoutMs: positiveInt(env, 'DROVER_SHUTDOWN_TIMEOUT_MS', 30_000, 0),
+    deadLetterSweepIntervalMs: positiveInt(env, 'DROVER_DLQ_SWEEP_INTERVAL_MS', 60_000, 100),
   };
 }

@@ -12,17 +12,20 @@ import type { JobKindDefinition } from '../kind';
 import { DroverWorker, formatSchemaIssues, type WorkerSettings } from './drover-worker';
 import type { RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
+import { DeadLetterCapture } from './dead-letters';
 
 export type RuntimeOptions = {
-  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes'>>;
+  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention'>>;
   kinds: RuntimeKind[];
-  settings: WorkerSettings & { shutdownTimeoutMs: number };
+  settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number };
   workerName?: string;
   logger?: Logger;
   /** Upsert the kinds' schedulers at start (default true). */
   schedulers?: boolean;
   /** Listen for console cancel requests (default true). */
   cancellation?: boolean;
+  /** Capture permanently failed jobs into the connection's dead-letter queue (default true; lib/dlq). */
+  deadLetters?: boolean;
 };
 
 export type CloseResult = {
@@ -103,8 +106,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const runs: Promise<void>[] = [];
   let subscriber: Redis | undefined;
   let listener: CancelListener | undefined;
+  let deadLetters: DeadLetterCapture | undefined;
 
   const closeClients = async () => {
+    await deadLetters?.stop();
     await listener?.stop();
     subscriber?.disconnect();
     await Promise.allSettled([...workers.values()].map((w) => w.flushAttempts()));
@@ -124,12 +129,27 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     }
 
+    if (opts.deadLetters !== false) {
+      deadLetters = new DeadLetterCapture({
+        client: control,
+        prefix,
+        deadLetterQueue: connection.deadLetterQueue ?? 'dead-letter',
+        retention: connection.deadLetterRetention ?? { maxAgeDays: 30, maxCount: 100_000 },
+        kinds: opts.kinds.map((k) => k.definition),
+        workerName,
+        logger,
+        sweepIntervalMs: settings.deadLetterSweepIntervalMs ?? 60_000,
+      });
+    }
+
     for (const kind of opts.kinds) {
       const client = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
       clients.push(client);
       const worker = new DroverWorker(kind, { client, prefix, workerName, logger, settings });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
+      // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.
+      if (deadLetters) worker.on('failed', (job) => deadLetters!.onFailed(job));
       workers.set(kind.definition.queue, worker);
     }
     await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
@@ -153,6 +173,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
     }
 
+    // The startup sweep captures what a previous process left between "failed" and "captured".
+    deadLetters?.start();
     for (const worker of workers.values()) {
       runs.push(worker.run().catch((err: Error) => logger.error({ event: 'worker.run_failed', queue: worker.name, err: err.message }, 'worker stopped')));
     }

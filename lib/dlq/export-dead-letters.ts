@@ -1,0 +1,45 @@
+// Export: every dead letter matching a filter as NDJSON, streamed with bounded memory — one line per
+// envelope, {"id","group","envelope"} where "envelope" is the stored envelope JSON, byte for byte.
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { dlqKeyPrefix } from './capture';
+import { deadLetterTarget, findMatchingIds, planFilter, type DeadLetterFilter } from './filter';
+
+/** Envelopes fetched per pull (and at most this many bytes, unless one envelope is larger). */
+const IDS_PER_PULL = 100;
+const BYTES_PER_PULL = 4 * 1024 * 1024;
+
+export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  const t = deadLetterTarget(conn);
+  // Pinned to "now": dead letters captured while the export runs (newest first) do not shift the walk.
+  const plan = planFilter(t, { ...filter, to: Math.min(filter.to ?? Infinity, Date.now()) });
+  const encoder = new TextEncoder();
+  let offset = 0;
+  let exhausted = false;
+  let queued: string[] = [];
+  return new ReadableStream<Uint8Array>({
+    // Pull-based: the next envelopes are read only when the client has taken the previous ones.
+    async pull(controller) {
+      // Loops until it has something to send: a pull that enqueues nothing would not be called again.
+      for (;;) {
+        if (signal?.aborted) return controller.close();
+        if (queued.length === 0 && !exhausted) {
+          const next = await findMatchingIds(t, plan, { limit: 1000, offset });
+          queued = next.ids;
+          offset = next.offset;
+          exhausted = next.exhausted;
+        }
+        if (queued.length === 0) return controller.close();
+        const ids = queued.splice(0, IDS_PER_PULL);
+        const sizes = await Promise.all(ids.map((id) => t.redis.hstrlen(`${dlqKeyPrefix(t)}${id}`, 'data')));
+        let bytes = 0;
+        let take = 0;
+        while (take < ids.length && (take === 0 || bytes + sizes[take] <= BYTES_PER_PULL)) bytes += sizes[take++];
+        queued.unshift(...ids.slice(take));
+        const rows = await Promise.all(ids.slice(0, take).map((id) => t.redis.hmget(`${dlqKeyPrefix(t)}${id}`, 'data', 'dg')));
+        const lines = rows.flatMap(([data, group], i) => (data === null ? [] : [`{"id":${JSON.stringify(ids[i])},"group":${JSON.stringify(group ?? '')},"envelope":${data}}\n`]));
+        if (lines.length) return controller.enqueue(encoder.encode(lines.join('')));
+      }
+    },
+  });
+}

@@ -1,0 +1,113 @@
+// Which dead letters a page, a requeue, a purge or an export is about, and the bounded walk that finds them.
+import 'server-only';
+import { z } from 'zod';
+import { queueNameSchema } from '@/lib/config/schema';
+import type { Connection } from '@/lib/redis/connections';
+import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
+import { withDeadLetterScripts } from './scripts';
+
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const errorGroupIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be an error group id (16 hex digits)');
+
+export const deadLetterFilterSchema = z
+  .object({
+    /** origin queue */
+    queue: z.preprocess(blankToUndefined, queueNameSchema.optional()),
+    /** error group id */
+    group: z.preprocess(blankToUndefined, errorGroupIdSchema.optional()),
+    /** exact origin job name */
+    name: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+    /** case-insensitive text in the id, origin job id, name, error or data */
+    q: z.preprocess(blankToUndefined, z.string().max(500).optional()),
+    /** failed at or after (ms) */
+    from: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
+    /** failed at or before (ms) */
+    to: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
+    /** failed more than this long ago (ms): purge or requeue "by age" */
+    olderThanMs: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
+  })
+  .strict();
+
+export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
+
+export function deadLetterTarget(conn: Connection): DeadLetterTarget {
+  return { redis: withDeadLetterScripts(conn.redis), prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
+}
+
+export type FilterPlan = {
+  index: string;
+  max: string;
+  min: string;
+  /** filters the index alone does not apply (checked per envelope in Lua) */
+  queue: string;
+  group: string;
+  name: string;
+  needle: string;
+};
+
+/** The smallest index for the filter (a group's, an origin queue's, or all) and the per-envelope rest. */
+export function planFilter(t: DeadLetterTarget, filter: DeadLetterFilter, now = Date.now()): FilterPlan {
+  const base = dlqIndexBase(t);
+  const index = filter.group ? `${base}:group:${filter.group}:ids` : filter.queue ? `${base}:queue:${filter.queue}:ids` : `${base}:all`;
+  const maxes = [filter.to, filter.olderThanMs !== undefined ? now - filter.olderThanMs : undefined].filter((v): v is number => v !== undefined);
+  return {
+    index,
+    max: maxes.length ? String(Math.min(...maxes)) : '+inf',
+    min: filter.from !== undefined ? String(filter.from) : '-inf',
+    queue: filter.group && filter.queue ? filter.queue : '',
+    group: '',
+    name: filter.name ?? '',
+    needle: (filter.q ?? '').trim().toLowerCase(),
+  };
+}
+
+/** True when the index range alone answers the filter (exact counts and rank paging apply). */
+export function isIndexOnly(plan: FilterPlan): boolean {
+  return !plan.queue && !plan.group && !plan.name && !plan.needle;
+}
+
+const CHUNK_IDS = 20_000;
+const BUDGET_MICROS = 8_000;
+
+/**
+ * Walks the matching ids newest first in bounded Lua chunks, from `offset` matches-in-index on.
+ * Stops when `limit` ids were found, the index is exhausted, or `deadline` passed.
+ */
+export async function findMatchingIds(
+  t: DeadLetterTarget,
+  plan: FilterPlan,
+  opts: { limit: number; offset?: number; deadline?: number },
+): Promise<{ ids: string[]; exhausted: boolean; offset: number }> {
+  const ids: string[] = [];
+  let offset = opts.offset ?? 0;
+  if (isIndexOnly(plan)) {
+    const page = await t.redis.zrevrangebyscore(plan.index, plan.max, plan.min, 'LIMIT', offset, opts.limit);
+    return { ids: page, exhausted: page.length < opts.limit, offset: offset + page.length };
+  }
+  const redis = withDeadLetterScripts(t.redis);
+  for (;;) {
+    const [next, , exhausted, found] = await redis.droverDlqScan(
+      dlqIndexBase(t), dlqKeyPrefix(t), plan.index, plan.max, plan.min, offset, CHUNK_IDS, BUDGET_MICROS,
+      plan.queue, plan.group, plan.name, plan.needle, opts.limit - ids.length,
+    );
+    offset = Number(next);
+    ids.push(...found);
+    if (exhausted === 1) return { ids, exhausted: true, offset };
+    if (ids.length >= opts.limit || (opts.deadline !== undefined && Date.now() > opts.deadline)) return { ids, exhausted: false, offset };
+  }
+}
+
+/** Every matching id (a snapshot, newest first), at most `max`. */
+export async function collectMatchingIds(t: DeadLetterTarget, filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
+  const plan = planFilter(t, filter);
+  const ids: string[] = [];
+  let offset = 0;
+  for (;;) {
+    const chunk = await findMatchingIds(t, plan, { limit: Math.min(5000, max + 1 - ids.length), offset });
+    ids.push(...chunk.ids);
+    offset = chunk.offset;
+    if (ids.length > max) return { ids: ids.slice(0, max), more: true };
+    if (chunk.exhausted) return { ids, more: false };
+  }
+}

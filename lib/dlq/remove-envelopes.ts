@@ -1,0 +1,28 @@
+// Removing envelopes with their index entries (requeue, purge, retention). Not server-only: the
+// runtime's retention sweep uses it too.
+import { Queue } from 'bullmq';
+import { withDeadLetterScripts } from './scripts';
+import { DLQ_EVENTS_MAX, dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
+
+export type RemoveReason = 'requeued' | 'purged' | 'expired';
+
+/**
+ * Removes envelopes (one Lua call for the whole list). With a claim token, only envelopes still
+ * claimed by it are removed. An envelope someone moved out of the DLQ's failed set by hand (the queue
+ * page's Retry) is removed through BullMQ, which knows every state. Returns the ids removed.
+ */
+export async function removeEnvelopes(t: DeadLetterTarget, ids: string[], reason: RemoveReason, claimToken = ''): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const [removed, foreign] = await withDeadLetterScripts(t.redis).droverDlqRemove(dlqIndexBase(t), dlqKeyPrefix(t), reason, claimToken, DLQ_EVENTS_MAX, ...ids);
+  if (foreign.length > 0) {
+    const queue = new Queue(t.deadLetterQueue, { connection: t.redis, prefix: t.prefix, skipMetasUpdate: true });
+    try {
+      for (const id of foreign) {
+        if (await queue.remove(id)) removed.push(id);
+      }
+    } finally {
+      await queue.close();
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,162 @@
+// Requeue: dead letters back to their origin queues as fresh jobs (attempts reset), one, a selection or
+// every match of a filter, in batches. Per batch: claim the envelopes (so two operators never requeue
+// the same one twice), add the new jobs, and only then remove the envelopes whose job now exists.
+// A crash between "added" and "removed" leaves the envelope (claimed for a minute): it can be requeued
+// again, so a dead letter is never lost, at worst requeued twice.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { audited, type AuditContext } from '@/lib/audit/audited';
+import { assertRole } from '@/lib/auth/assert-role';
+import { getConnection } from '@/lib/redis/connections';
+import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
+import { parseJsonInput, validateAgainstRegistry } from '@/lib/actions/job-data';
+import { operationIdSchema, progressReporter } from '@/lib/operations/progress';
+import { deadLetterIdSchema, parseEnvelope, requeueOptions } from './envelope';
+import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
+import { collectMatchingIds, deadLetterFilterSchema, deadLetterTarget } from './filter';
+import { withDeadLetterScripts } from './scripts';
+import { removeEnvelopes } from './remove-envelopes';
+
+/** Dead letters one call may act on (a filter matching more is done in several calls). */
+export const DLQ_BULK_LIMIT = 100_000;
+const BATCH = 500;
+/** Payload bytes of one batch held in memory at once (a larger single envelope goes alone). */
+const BATCH_BYTES = 16 * 1024 * 1024;
+/** A claim older than this (its console died mid-requeue) may be taken over. */
+const CLAIM_TTL_MS = 60_000;
+
+export const requeueInputSchema = z.union([
+  z
+    .object({
+      ids: z.array(deadLetterIdSchema).min(1, 'ids must not be empty').max(DLQ_BULK_LIMIT, `at most ${DLQ_BULK_LIMIT} ids per call`),
+      /** replacement data for the new job (JSON text or a value); only with exactly one id */
+      data: z.unknown().optional(),
+      operationId: operationIdSchema.optional(),
+    })
+    .strict()
+    .refine((v) => v.data === undefined || v.ids.length === 1, { message: 'data can only be given with exactly one id', path: ['data'] }),
+  z.object({ filter: deadLetterFilterSchema, operationId: operationIdSchema.optional() }).strict(),
+]);
+export type RequeueInput = z.infer<typeof requeueInputSchema>;
+
+export type RequeuedJob = { deadLetter: string; queue: string; jobId: string };
+
+export type RequeueResult = {
+  requested: number;
+  requeued: number;
+  failed: number;
+  errors: Array<{ id: string; message: string }>;
+  /** the first 100 new jobs */
+  jobs: RequeuedJob[];
+  /** more dead letters matched than one call handles */
+  more: boolean;
+  message: string;
+};
+
+type Prepared = { id: string; queue: string; name: string; data: unknown; opts: Record<string, unknown> };
+
+/** Claimed envelopes of one batch, read in rounds bounded by BATCH_BYTES. */
+async function* readClaimed(t: DeadLetterTarget, ids: string[]): AsyncGenerator<Array<{ id: string; text: string | null }>> {
+  const sizes = await Promise.all(ids.map((id) => t.redis.hstrlen(`${dlqKeyPrefix(t)}${id}`, 'data')));
+  for (let start = 0; start < ids.length; ) {
+    let end = start;
+    let bytes = 0;
+    while (end < ids.length && (end === start || bytes + sizes[end] <= BATCH_BYTES)) bytes += sizes[end++];
+    const round = ids.slice(start, end);
+    start = end;
+    const texts = await Promise.all(round.map((id) => t.redis.hget(`${dlqKeyPrefix(t)}${id}`, 'data')));
+    yield round.map((id, i) => ({ id, text: texts[i] }));
+  }
+}
+
+export async function requeueDeadLetters(ctx: AuditContext, connName: string, input: RequeueInput): Promise<RequeueResult> {
+  const report = progressReporter(input.operationId);
+  const byIds = 'ids' in input;
+  const params = byIds ? { editedData: input.data !== undefined } : { filter: input.filter };
+  let dlq: string | undefined;
+  try {
+    dlq = getConnection(connName).config.deadLetterQueue;
+  } catch {
+    dlq = undefined;
+  }
+  return audited(ctx, { action: 'dlq.requeue', connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params }, async () => {
+    assertRole(ctx.actor, 'operator');
+    const conn = getConnection(connName);
+    conn.assertWritable();
+    const t = deadLetterTarget(conn);
+    const edited = byIds && input.data !== undefined ? parseJsonInput(input.data, 'data') : undefined;
+    const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
+    const total = ids.length;
+    const token = randomUUID();
+    const redis = withDeadLetterScripts(t.redis);
+    const result: RequeueResult = { requested: total, requeued: 0, failed: 0, errors: [], jobs: [], more, message: '' };
+    const last: { kind: 'not_found' | 'conflict' } = { kind: 'conflict' };
+    const fail = (id: string, message: string, kind: 'not_found' | 'conflict' = 'conflict') => {
+      result.failed++;
+      last.kind = kind;
+      if (result.errors.length < 50) result.errors.push({ id, message });
+    };
+    await report({ done: 0, total, phase: 'requeue' });
+    for (let i = 0; i < total; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const claimed = new Set(await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'claim', token, Date.now(), CLAIM_TTL_MS, ...batch));
+      const unclaimed = batch.filter((id) => !claimed.has(id));
+      const exists = await Promise.all(unclaimed.map((id) => t.redis.exists(`${dlqKeyPrefix(t)}${id}`)));
+      unclaimed.forEach((id, k) => {
+        if (exists[k]) fail(id, `Dead letter ${id} is being requeued by someone else right now`);
+        else fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'not_found');
+      });
+      for await (const round of readClaimed(t, batch.filter((id) => claimed.has(id)))) {
+        const prepared: Prepared[] = [];
+        for (const { id, text } of round) {
+          try {
+            if (text === null) throw new Error('its envelope is gone');
+            const envelope = parseEnvelope(text);
+            const data = edited !== undefined ? edited : envelope.data;
+            if (edited !== undefined) validateAgainstRegistry(envelope.queue, envelope.name, data);
+            prepared.push({ id, queue: envelope.queue, name: envelope.name, data, opts: requeueOptions(envelope.opts) });
+          } catch (err) {
+            // An invalid edit is the caller's mistake: say it as such (one id only, so nothing else runs).
+            if (err instanceof InvalidError) {
+              await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'release', token, Date.now(), CLAIM_TTL_MS, id);
+              throw err;
+            }
+            fail(id, `Dead letter ${id} could not be read: ${(err as Error).message}`);
+          }
+        }
+        // The new jobs first (concurrent adds are pipelined on the connection)…
+        const added = await Promise.allSettled(prepared.map((p) => conn.queue(p.queue).add(p.name, p.data, p.opts)));
+        const done: string[] = [];
+        const release: string[] = [];
+        added.forEach((outcome, k) => {
+          const p = prepared[k];
+          if (outcome.status === 'fulfilled' && outcome.value.id) {
+            done.push(p.id);
+            if (result.jobs.length < 100) result.jobs.push({ deadLetter: p.id, queue: p.queue, jobId: outcome.value.id });
+          } else {
+            release.push(p.id);
+            fail(p.id, `Dead letter ${p.id} was not requeued: ${outcome.status === 'rejected' ? (outcome.reason as Error).message : 'no job id'}`);
+          }
+        });
+        if (release.length) await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'release', token, Date.now(), CLAIM_TTL_MS, ...release);
+        // …then the dead letters whose job now exists (one purged meanwhile is simply gone already).
+        await removeEnvelopes(t, done, 'requeued', token);
+        result.requeued += done.length;
+      }
+      await report({ done: Math.min(total, i + BATCH), total, phase: 'requeue' });
+    }
+    await report({ done: total, total, phase: 'done', finished: true });
+    const single = result.jobs.length === 1 && total === 1 ? result.jobs[0] : null;
+    result.message = single
+      ? `Requeued dead letter ${single.deadLetter} as job ${single.jobId} in ${single.queue}`
+      : `${result.requeued.toLocaleString('en')} of ${total.toLocaleString('en')} dead letter${total === 1 ? '' : 's'} requeued${result.failed ? `; ${result.failed} skipped (see errors)` : ''}${more ? `; more match the filter: requeue again for the next ${DLQ_BULK_LIMIT.toLocaleString('en')}` : ''}`;
+    // One dead letter asked for by id: its failure is the answer (404 / 409), not a "0 of 1" success.
+    if (byIds && total === 1 && result.failed === 1) throw last.kind === 'not_found' ? new NotFoundError(result.errors[0].message) : new ConflictError(result.errors[0].message);
+    return {
+      result,
+      count: result.requeued,
+      details: { requested: total, failed: result.failed, newJobs: result.jobs.map((j) => `${j.queue}/${j.jobId}`) },
+    };
+  });
+}

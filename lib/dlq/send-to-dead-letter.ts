@@ -1,0 +1,86 @@
+// "Send to DLQ" for queues whose workers Drover does not run: failed jobs (selected ids, or every
+// failed job older than an age) become envelopes, in batches of 500 with progress. The bulk-actions
+// route calls this for { action: 'dead-letter', … }.
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { InvalidError } from '@/lib/errors';
+import type { ProgressReporter } from '@/lib/operations/progress';
+import { captureJobsById, type CaptureResult } from './capture';
+import { deadLetterTarget } from './filter';
+import { enforceRetention } from './sweep';
+
+const BATCH = 500;
+
+export type SendToDeadLetterInput = { ids: string[]; removeOrigin?: boolean } | { state: 'failed'; olderThanMs?: number; removeOrigin?: boolean };
+
+export type SendToDeadLetterResult = {
+  requested: number;
+  captured: number;
+  /** already in the DLQ for this failure */
+  duplicates: number;
+  errors: Array<{ id: string; message: string }>;
+  failed: number;
+  message: string;
+};
+
+const WHY: Record<CaptureResult['skipped'][number]['reason'], string> = {
+  'not-failed': 'is not failed (only failed jobs go to the dead-letter queue)',
+  missing: 'not found (it may have been removed)',
+  changed: 'failed again while being captured: try again',
+};
+
+export async function sendToDeadLetter(conn: Connection, queue: string, input: SendToDeadLetterInput, actor: string, report: ProgressReporter): Promise<SendToDeadLetterResult> {
+  const t = deadLetterTarget(conn);
+  if (queue === t.deadLetterQueue) throw new InvalidError(`"${queue}" is the dead-letter queue itself: its failed jobs are the dead letters`);
+  const opts = { capturedBy: `console:${actor}` };
+  const out: SendToDeadLetterResult = { requested: 0, captured: 0, duplicates: 0, errors: [], failed: 0, message: '' };
+  const q = conn.queue(queue);
+  const apply = async (ids: string[]) => {
+    const r = await captureJobsById(t, queue, ids, opts);
+    out.captured += r.captured.length;
+    out.duplicates += r.duplicates.length;
+    out.failed += r.skipped.length;
+    for (const s of r.skipped) if (out.errors.length < 50) out.errors.push({ id: s.id, message: `Job ${s.id} ${WHY[s.reason]}` });
+    if (input.removeOrigin) {
+      // Only once the envelope exists (captured now or before).
+      await Promise.all([...r.captured, ...r.duplicates].map((id) => q.remove(id).catch(() => 0)));
+    }
+  };
+  if ('ids' in input) {
+    out.requested = input.ids.length;
+    await report({ done: 0, total: out.requested, phase: 'dead-letter' });
+    for (let i = 0; i < input.ids.length; i += BATCH) {
+      await apply(input.ids.slice(i, i + BATCH));
+      await report({ done: Math.min(out.requested, i + BATCH), total: out.requested, phase: 'dead-letter' });
+    }
+  } else {
+    // Walk failed jobs by finishedOn (not rank: BullMQ may trim the set meanwhile) up to the cutoff.
+    const failedKey = conn.key(queue, 'failed');
+    const cutoff = Date.now() - (input.olderThanMs ?? 0);
+    const total = await t.redis.zcount(failedKey, '-inf', cutoff);
+    out.requested = total;
+    await report({ done: 0, total, phase: 'dead-letter' });
+    let min = '-inf';
+    let seen = new Set<string>();
+    for (;;) {
+      const raw = await t.redis.zrangebyscore(failedKey, min, cutoff, 'WITHSCORES', 'LIMIT', 0, BATCH + seen.size);
+      const entries: Array<[string, string]> = [];
+      for (let i = 0; i < raw.length; i += 2) if (!(raw[i + 1] === min && seen.has(raw[i]))) entries.push([raw[i], raw[i + 1]]);
+      if (entries.length === 0) break;
+      await apply(entries.map(([id]) => id));
+      const top = entries[entries.length - 1][1];
+      const atTop = entries.filter(([, s]) => s === top).map(([id]) => id);
+      seen = top === min ? new Set([...seen, ...atTop]) : new Set(atTop);
+      min = top;
+      await report({ done: Math.min(total, out.captured + out.duplicates + out.failed), total, phase: 'dead-letter' });
+    }
+    out.requested = out.captured + out.duplicates + out.failed;
+  }
+  await enforceRetention(t, conn.config.deadLetterRetention);
+  await report({ done: out.requested, total: out.requested, phase: 'done', finished: true });
+  const n = (x: number) => x.toLocaleString('en');
+  out.message =
+    `${n(out.captured)} of ${n(out.requested)} job${out.requested === 1 ? '' : 's'} sent to the dead-letter queue "${t.deadLetterQueue}"` +
+    `${out.duplicates ? `; ${n(out.duplicates)} already there` : ''}${out.failed ? `; ${n(out.failed)} skipped (see errors)` : ''}`;
+  return out;
+}

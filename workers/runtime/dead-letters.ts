@@ -1,0 +1,140 @@
+// Dead-letter capture in the runtime: every job of our queues that reaches BullMQ's failed set (which
+// only holds final failures: retries go to delayed or waiting) becomes an envelope in the connection's
+// DLQ. Two paths, both idempotent (lib/dlq/capture.ts):
+// - live: right after the worker's 'failed' event, i.e. after the move to failed succeeded, from the
+//   Job object in memory (so a job removed on fail is still captured);
+// - sweep: at start and every DROVER_DLQ_SWEEP_INTERVAL_MS, failed jobs since the queue's watermark,
+//   which catches what the live path missed (a worker killed between the two steps, jobs failed by
+//   the stalled-job check or by the console's "Fail permanently"). The same tick enforces retention.
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { captureFailedJob, factsFromJob, type CaptureResult, type DeadLetterTarget } from '@/lib/dlq/capture';
+import { enforceRetention, sweepFailedJobs, DEFAULT_RETENTION, type Retention } from '@/lib/dlq/sweep';
+import type { JobKindDefinition } from '../kind';
+
+/**
+ * Test-only: when set to "1", the process kills itself (SIGKILL) right after BullMQ moved a job to
+ * failed and before the live capture, so tests can prove the restart sweep captures it exactly once.
+ * Never set it in production.
+ */
+export const TEST_CRASH_BEFORE_CAPTURE_ENV = 'DROVER_TEST_CRASH_BEFORE_DLQ_CAPTURE';
+
+export type DeadLetterOptions = {
+  client: Redis;
+  prefix: string;
+  deadLetterQueue: string;
+  retention: Retention;
+  kinds: JobKindDefinition[];
+  workerName: string;
+  logger: Logger;
+  sweepIntervalMs: number;
+};
+
+export class DeadLetterCapture {
+  private readonly target: DeadLetterTarget;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Queues whose kind removes the origin job once captured. */
+  private readonly removers = new Map<string, Queue>();
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  private stopped = false;
+  private readonly crashBeforeCapture = process.env[TEST_CRASH_BEFORE_CAPTURE_ENV] === '1';
+
+  constructor(private readonly opts: DeadLetterOptions) {
+    this.target = { redis: opts.client, prefix: opts.prefix, deadLetterQueue: opts.deadLetterQueue };
+    for (const kind of opts.kinds) {
+      if (kind.queue === opts.deadLetterQueue) throw new Error(`Kind "${kind.kind}" runs the dead-letter queue "${kind.queue}": rename one of them`);
+      if (kind.deadLetter?.removeOrigin) this.removers.set(kind.queue, new Queue(kind.queue, { connection: opts.client, prefix: opts.prefix, skipMetasUpdate: true }));
+    }
+  }
+
+  private get capturedBy(): string {
+    return `runtime:${this.opts.workerName}`;
+  }
+
+  /** The worker's 'failed' listener: BullMQ has finished moving the job (to failed, or back for a retry). */
+  onFailed(job: Job | undefined): void {
+    if (!job?.id || this.stopped) return;
+    // A retry leaves finishedOn unset (or older than this attempt's start): nothing to capture.
+    if (!job.finishedOn || (job.processedOn && job.finishedOn < job.processedOn)) return;
+    if (this.crashBeforeCapture) {
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    const work = this.captureLive(job).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private async captureLive(job: Job): Promise<void> {
+    const fields = { queue: job.queueName, jobId: job.id };
+    try {
+      const { outcome, id } = await captureFailedJob(this.target, factsFromJob(job, this.opts.workerName), { capturedBy: this.capturedBy, allowMissingOrigin: true });
+      if (outcome === 'captured' || outcome === 'duplicate') {
+        if (outcome === 'captured') this.opts.logger.info({ ...fields, event: 'dlq.captured', deadLetter: id, deadLetterQueue: this.opts.deadLetterQueue }, 'failed job captured in the dead-letter queue');
+        await this.removeOrigins(job.queueName, [job.id!]);
+      } else {
+        this.opts.logger.debug({ ...fields, event: 'dlq.not_captured', outcome }, 'failed job not captured');
+      }
+    } catch (err) {
+      // The sweep retries it (the watermark has not passed this job unless the sweep saw it).
+      this.opts.logger.warn({ ...fields, event: 'dlq.capture_failed', err: (err as Error).message }, 'dead-letter capture failed; the next sweep retries it');
+    }
+  }
+
+  private async removeOrigins(queue: string, ids: string[]): Promise<void> {
+    const remover = this.removers.get(queue);
+    if (!remover || ids.length === 0) return;
+    for (const id of ids) {
+      // Fails (0) when the job moved on meanwhile, e.g. an operator retried it: then it is not ours to remove.
+      await remover.remove(id).catch((err: Error) => this.opts.logger.warn({ queue, jobId: id, event: 'dlq.remove_origin_failed', err: err.message }, 'origin job not removed'));
+    }
+  }
+
+  /** One sweep over every queue of this runtime, then one bounded retention pass. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      let captured = 0;
+      for (const kind of this.opts.kinds) {
+        if (this.stopped) return;
+        try {
+          const onCaptured = (r: CaptureResult) => this.removeOrigins(kind.queue, [...r.captured, ...r.duplicates]);
+          let result;
+          do {
+            result = await sweepFailedJobs(this.target, kind.queue, { capturedBy: this.capturedBy, onCaptured });
+            captured += result.captured;
+            if (result.captured > 0) this.opts.logger.info({ queue: kind.queue, event: 'dlq.swept', captured: result.captured, scanned: result.scanned }, 'sweep captured failed jobs');
+          } while (!result.caughtUp && !this.stopped);
+        } catch (err) {
+          this.opts.logger.warn({ queue: kind.queue, event: 'dlq.sweep_failed', err: (err as Error).message }, 'dead-letter sweep failed');
+        }
+      }
+      try {
+        const { expired } = await enforceRetention(this.target, this.opts.retention ?? DEFAULT_RETENTION);
+        if (expired > 0) this.opts.logger.info({ event: 'dlq.expired', expired, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters removed by retention');
+        this.opts.logger.debug({ event: 'dlq.sweep_done', captured, expired }, 'dead-letter sweep done');
+      } catch (err) {
+        this.opts.logger.warn({ event: 'dlq.retention_failed', err: (err as Error).message }, 'dead-letter retention failed');
+      }
+    })().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  /** Sweeps now (in the background) and then every sweepIntervalMs. */
+  start(): void {
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.opts.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for captures in flight (before the connection closes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight, this.sweeping]);
+    await Promise.allSettled([...this.removers.values()].map((q) => q.close()));
+  }
+}
