@@ -34,11 +34,11 @@ export async function waitForFinished(queue: Queue, id: string, timeoutMs = 15_0
 }
 
 /** The attempt history once the newest run's end is written (the runtime batches records for ≤ 20 ms). */
-export async function settledAttempts(redis: Redis, prefix: string, queue: string, jobId: string): Promise<Attempt[]> {
+export async function settledAttempts(redis: Redis, prefix: string, queue: string, jobId: string, atLeast = 1): Promise<Attempt[]> {
   return waitFor(
     async () => {
       const attempts = await readAttempts(redis, prefix, queue, jobId);
-      return attempts.length > 0 && attempts[0].outcome !== 'running' ? attempts : undefined;
+      return attempts.length >= atLeast && attempts[0].outcome !== 'running' ? attempts : undefined;
     },
     `the attempt history of ${queue}/${jobId}`,
     5_000,

@@ -104,7 +104,7 @@ describe('npm run workers', () => {
     expect(peer.requests.filter((r) => r.url === '/crash')).toHaveLength(2);
     expect(second.logs.some((l) => l.event === 'job.stalled' && l.jobId === job.id)).toBe(true);
     // The history keeps both runs: the killed one reads as stalled.
-    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!);
+    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!, 2);
     expect(attempts.map((a) => [a.attempt, a.outcome, a.worker])).toEqual([
       [2, 'completed', done.processedBy],
       [1, 'stalled', firstName],

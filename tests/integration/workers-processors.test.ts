@@ -127,7 +127,7 @@ describe('webhook', () => {
     expect(hits[1].at - hits[0].at).toBeGreaterThanOrEqual(180);
     // The same delivery id on every attempt, so the receiver can de-duplicate.
     expect(new Set(hits.map((h) => h.headers['x-drover-delivery'])).size).toBe(1);
-    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!);
+    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!, 3);
     expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
       [3, 'completed'],
       [2, 'failed'],
@@ -173,7 +173,7 @@ describe('webhook', () => {
     const hits = peer.requests.filter((r) => r.url === '/limited');
     expect(hits).toHaveLength(2);
     expect(hits[1].at - hits[0].at).toBeGreaterThanOrEqual(900);
-    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!);
+    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!, 2);
     expect(attempts.map((a) => a.outcome)).toEqual(['completed', 'failed']);
     expect(attempts[1].error).toMatch(/HTTP 429: rate limited, retry after 1 s.*not counted as a failed attempt/);
   });
