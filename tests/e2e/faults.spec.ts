@@ -1,44 +1,21 @@
 // Real processes killed for real: Redis goes away and comes back, the console restarts under open
 // SSE streams. Uses its own Redis and console so the other specs are not disturbed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, expect, request } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { startConsole, waitHealthy } from './console-process';
 import { Queue } from 'bullmq';
 import { startRedisServer, type RedisServerHandle } from '../../scripts/lib/redis-server.mjs';
 
 const ADMIN = { email: 'faults@e2e.test', password: 'faults password 1' };
 
-function startConsole(port: number, redisUrl: string, dataDir: string): ChildProcess {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    REDIS_URL: redisUrl,
-    DROVER_DATA_DIR: dataDir,
-    DROVER_SKIP_INSTALL: '1',
-    DROVER_SKIP_BUILD: '1',
-    DROVER_WORKERS: 'off',
-    DROVER_SEED: 'off',
-    DROVER_ADMIN_EMAIL: ADMIN.email,
-    DROVER_ADMIN_PASSWORD: ADMIN.password,
-    AUTH_SECRET: 'faults-secret-0123456789',
-    LOG_LEVEL: 'error',
-  };
-  return spawn(process.execPath, ['scripts/start.mjs'], { env: env as NodeJS.ProcessEnv, stdio: 'ignore' });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitHealthy(base: string) {
-  const api = await request.newContext({ baseURL: base });
-  await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
-  await api.dispose();
+function faultConsole(port: number, redisUrl: string, dataDir: string) {
+  return startConsole(
+    port,
+    { REDIS_URL: redisUrl, DROVER_ADMIN_EMAIL: ADMIN.email, DROVER_ADMIN_PASSWORD: ADMIN.password, AUTH_SECRET: 'faults-secret-0123456789', LOG_LEVEL: 'error' },
+    dataDir,
+  );
 }
 
 test('Redis down: banner within seconds, last data kept, recovery without restart; console restart: SSE reconnects and resumes', async ({ browser }) => {
@@ -47,7 +24,7 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
   let redis: RedisServerHandle = await startRedisServer({ dir: path.join(dir, 'redis'), persistent: true });
   const port = Number(process.env.E2E_PORT) + 3;
   const base = `http://localhost:${port}`;
-  let console_ = startConsole(port, redis.url, dir);
+  let console_ = faultConsole(port, redis.url, dir);
   const queue = new Queue('faulty', { connection: { url: redis.url, maxRetriesPerRequest: null, retryStrategy: () => 200 } });
   queue.on('error', () => {});
   try {
@@ -81,9 +58,9 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
     // The console restarts while the queue page holds an SSE stream: it reconnects and resumes.
     await page.goto('/connections/default/queues/faulty');
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
-    await stop(console_);
+    await console_.stop();
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'reconnecting', { timeout: 10_000 });
-    console_ = startConsole(port, redis.url, dir);
+    console_ = faultConsole(port, redis.url, dir);
     await waitHealthy(base);
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
     await queue.add('after-restart', {});
@@ -91,7 +68,7 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
     await context.close();
   } finally {
     await queue.close().catch(() => {});
-    await stop(console_);
+    await console_.stop();
     await redis.stop();
   }
 });

@@ -1,32 +1,11 @@
 // `npm start` on an empty data dir: embedded Redis, bootstrap admin, and users + sessions kept across a restart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, request } from '@playwright/test';
+import { startConsole, waitHealthy } from './console-process';
 
-function startConsole(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), DROVER_DATA_DIR: dataDir, DROVER_SKIP_INSTALL: '1', DROVER_SKIP_BUILD: '1', DROVER_WORKERS: 'off', DROVER_SEED: 'off' };
-  for (const key of ['REDIS_URL', 'DROVER_CONFIG', 'AUTH_SECRET', 'NEXTAUTH_SECRET', 'DROVER_ADMIN_EMAIL', 'DROVER_ADMIN_PASSWORD', 'NEXTAUTH_URL']) delete env[key];
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, output: () => output };
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitForHealth(port: number) {
-  const api = await request.newContext({ baseURL: `http://localhost:${port}` });
-  await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
-  await api.dispose();
-}
+const FRESH = { REDIS_URL: undefined, DROVER_CONFIG: undefined, AUTH_SECRET: undefined, NEXTAUTH_SECRET: undefined, DROVER_ADMIN_EMAIL: undefined, DROVER_ADMIN_PASSWORD: undefined, NEXTAUTH_URL: undefined };
 
 test('npm start embeds Redis, prints the first admin once, and keeps users and sessions across a restart', async () => {
   test.setTimeout(150_000);
@@ -34,8 +13,8 @@ test('npm start embeds Redis, prints the first admin once, and keeps users and s
   const port = Number(process.env.E2E_PORT) + 1;
   const base = `http://localhost:${port}`;
 
-  const first = startConsole(dataDir, port);
-  await waitForHealth(port);
+  const first = startConsole(port, FRESH, dataDir);
+  await waitHealthy(base);
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
@@ -50,11 +29,11 @@ test('npm start embeds Redis, prints the first admin once, and keeps users and s
   const state = await api.storageState();
   await api.dispose();
 
-  await stop(first.child);
+  await first.stop();
   expect(first.output()).toContain('stopping');
 
-  const second = startConsole(dataDir, port);
-  await waitForHealth(port);
+  const second = startConsole(port, FRESH, dataDir);
+  await waitHealthy(base);
   expect(second.output()).not.toMatch(/First run: created admin user/);
   const again = await request.newContext({ baseURL: base, storageState: state });
   // The session cookie from before the restart is still valid (persisted secret), and the user is still there.
@@ -62,5 +41,5 @@ test('npm start embeds Redis, prints the first admin once, and keeps users and s
   const users = (await (await again.get('/api/v1/users')).json()).users.map((u: { email: string }) => u.email);
   expect(users).toEqual(['admin@localhost', 'kept@e2e.test']);
   await again.dispose();
-  await stop(second.child);
+  await second.stop();
 });

@@ -1,10 +1,8 @@
 // Two console processes on the same Redis: sessions valid on both, one metrics sampler, live
 // updates on both.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { test, expect, request } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { startConsole, waitHealthy } from './console-process';
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { baseURL, redisUrl, storageStatePath } from './support';
@@ -39,29 +37,13 @@ test('a second console replica shares sessions and live updates, and only one of
   test.setTimeout(120_000);
   const port = Number(process.env.E2E_PORT) + 4;
   const second = `http://localhost:${port}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-replica-'));
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    REDIS_URL: redisUrl(),
-    DROVER_DATA_DIR: dataDir,
-    DROVER_SKIP_INSTALL: '1',
-    DROVER_SKIP_BUILD: '1',
-    DROVER_WORKERS: 'off',
-    DROVER_SEED: 'off',
-    AUTH_SECRET: process.env.E2E_AUTH_SECRET,
-    DROVER_SAMPLE_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'error',
-  };
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: env as NodeJS.ProcessEnv, stdio: 'ignore' });
+  const replica = startConsole(port, { REDIS_URL: redisUrl(), AUTH_SECRET: process.env.E2E_AUTH_SECRET, DROVER_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'error' });
   const redis = new IORedis(redisUrl());
   const queue = new Queue(`replicas-${Date.now()}`, { connection: { url: redisUrl() } });
   let worker: Worker | undefined;
   const abort = new AbortController();
   try {
-    const probe = await request.newContext({ baseURL: second });
-    await expect.poll(async () => (await probe.get('/api/health').catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
-    await probe.dispose();
+    await waitHealthy(second);
 
     // The same session cookie works on both replicas (shared secret, users in Redis).
     const state = JSON.parse(fs.readFileSync(storageStatePath('admin'), 'utf8')) as { cookies: Array<{ name: string; value: string }> };
@@ -107,7 +89,6 @@ test('a second console replica shares sessions and live updates, and only one of
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
     redis.disconnect();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await replica.stop();
   }
 });

@@ -1,11 +1,8 @@
 // Security headers, cookie flags, sign-in CSRF, odd input everywhere, oversized and malformed bodies.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect, request } from '@playwright/test';
 import { USERS, apiAs, baseURL, redisUrl, storageStatePath } from './support';
 import { routeInventory } from './inventory';
+import { startConsole, waitHealthy } from './console-process';
 
 test('pages send a strict CSP (no unsafe-eval, frame-ancestors none) and every response nosniff', async ({ request: api }) => {
   const page = await api.get('/signin');
@@ -61,26 +58,17 @@ test('the session cookie is HttpOnly and SameSite=Lax; sign-in without the CSRF 
 
 test('behind HTTPS (NEXTAUTH_URL https) the session cookie is Secure', async () => {
   test.setTimeout(90_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-https-'));
   const port = Number(process.env.E2E_PORT) + 2;
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
+  const https = startConsole(port, {
     REDIS_URL: redisUrl(),
-    DROVER_DATA_DIR: dataDir,
-    DROVER_SKIP_INSTALL: '1',
-    DROVER_SKIP_BUILD: '1',
-    DROVER_WORKERS: 'off',
-    DROVER_SEED: 'off',
     NEXTAUTH_URL: `https://localhost:${port}`,
     AUTH_SECRET: process.env.E2E_AUTH_SECRET,
     DROVER_ADMIN_EMAIL: undefined,
     DROVER_ADMIN_PASSWORD: undefined,
-  };
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: env as NodeJS.ProcessEnv, stdio: 'ignore' });
+  });
   try {
-    const api = await request.newContext({ baseURL: `http://localhost:${port}` });
-    await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    await waitHealthy(https.base);
+    const api = await request.newContext({ baseURL: https.base });
     const csrf = await api.get('/api/auth/csrf');
     const { csrfToken } = await csrf.json();
     const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.includes('csrf-token'))!.value;
@@ -94,8 +82,7 @@ test('behind HTTPS (NEXTAUTH_URL https) the session cookie is Secure', async () 
     expect(session).toMatch(/HttpOnly/i);
     await api.dispose();
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await https.stop();
   }
 });
 

@@ -1,12 +1,9 @@
 // Operator actions against real Redis, with jobs built through BullMQ, including the error paths.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -51,10 +48,7 @@ async function lastAudit() {
 beforeAll(async () => {
   redis = await startTestRedis();
   client = redis.client();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-actions-'));
-  const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }] }));
-  await useConfig(file);
+  await configureConnections([{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }]);
 });
 
 afterAll(async () => {

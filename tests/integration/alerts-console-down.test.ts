@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useRedisUrl } from '../helpers/console-env';
+import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { sampleOnce } from '@/lib/metrics/sampler';
@@ -25,7 +25,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-console-down-'));
 
 beforeAll(async () => {
   redis = await startTestRedis({ persistent: true, dir });
-  await useRedisUrl(redis.url);
+  await configureRedisUrl(redis.url);
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

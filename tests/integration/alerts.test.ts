@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection, listConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-alerts-'));
   const file = path.join(dir, 'drover.config.json');
   fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: main.url }, { name: 'edge', url: edge.url }] }));
-  await useConfig(file);
+  await configureFromFile(file);
 
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 // API tokens end to end through the real route handlers (bearer auth needs no session).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useRedisUrl } from '../helpers/console-env';
+import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { createApiToken, listApiTokens, verifyApiToken } from '@/lib/auth/api-tokens';
 import { issueApiToken, revokeToken } from '@/lib/users/commands';
 import { closeAllConnections } from '@/lib/redis/connections';
@@ -20,7 +20,7 @@ function call(handler: (req: Request, ctx: typeof noParams) => Promise<Response>
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  await useRedisUrl(redis.url);
+  await configureRedisUrl(redis.url);
 });
 afterAll(async () => {
   await closeAllConnections();

@@ -1,12 +1,9 @@
 // The console's read, act and account flows on a real 3-master Redis Cluster.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { Queue, Worker, QueueEvents } from 'bullmq';
 import { startTestCluster, type TestCluster } from '../helpers/redis-cluster';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
@@ -34,10 +31,7 @@ function bullConnection() {
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cluster-cfg-'));
-  const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'cl', url: cluster.url }] }));
-  await useConfig(file);
+  await configureConnections([{ name: 'cl', url: cluster.url }]);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,15 +1,12 @@
 // The dead-letter queue from the console's side, against real Redis: "Send to DLQ" for foreign workers,
 // error groups, the filtered list and detail, requeue (one with edited data, 10k by filter in batches),
 // purge, NDJSON export round trip, retention, and the /api/v1 routes with their guards.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -83,19 +80,11 @@ const query = (q: Record<string, unknown>) => listDeadLettersQuerySchema.parse(q
 beforeAll(async () => {
   redis = await startTestRedis();
   client = redis.client();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-dlq-'));
-  const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      connections: [
+  await configureConnections([
         { name: 'main', url: redis.url },
         { name: 'frozen', url: redis.url, readOnly: true },
         { name: 'small', url: redis.url, prefix: 'small', deadLetterQueue: 'morgue', deadLetterRetention: { maxAgeDays: 30, maxCount: 5 } },
-      ],
-    }),
-  );
-  await useConfig(file);
+      ]);
 });
 
 afterAll(async () => {

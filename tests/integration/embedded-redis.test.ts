@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestRedis } from '../helpers/redis';
-import { useRedisUrl } from '../helpers/console-env';
+import { configureRedisUrl } from '../helpers/console-env';
 import { createUser, verifyCredentials } from '@/lib/auth/users';
 import { closeAllConnections } from '@/lib/redis/connections';
 
@@ -16,14 +16,14 @@ describe('embedded redis-server', () => {
     expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
     expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
     expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
-    await useRedisUrl(first.url);
+    await configureRedisUrl(first.url);
     await createUser({ email: 'kept@x', password: 'survives restarts', role: 'operator' });
     await closeAllConnections();
     await first.stop();
 
     const second = await startTestRedis({ dir, persistent: true });
     expect(second.port).not.toBe(0);
-    await useRedisUrl(second.url);
+    await configureRedisUrl(second.url);
     expect((await verifyCredentials('kept@x', 'survives restarts'))?.role).toBe('operator');
     await closeAllConnections();
     await second.stop();

@@ -1,13 +1,10 @@
 // The read side against real Redis, with data built through BullMQ's own API.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { useConfig } from '../helpers/console-env';
+import { configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
@@ -50,18 +47,10 @@ async function searchAll(queue: string, raw: Record<string, unknown>) {
 beforeAll(async () => {
   redis = await startTestRedis();
   client = redis.client();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-explorer-'));
-  const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      connections: [
+  await configureConnections([
         { name: 'main', url: redis.url, queues: ['configured-only'] },
         { name: 'acme', url: redis.url, prefix: 'acme' },
-      ],
-    }),
-  );
-  await useConfig(file);
+      ]);
 
   // "mail": one job in each state.
   const mail = q('mail');

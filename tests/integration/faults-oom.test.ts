@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useRedisUrl } from '../helpers/console-env';
+import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { retryJob, updateJob } from '@/lib/actions/job-actions';
@@ -19,7 +19,7 @@ const operator = ctxAs('operator', 'op@oom');
 beforeAll(async () => {
   redis = await startTestRedis();
   client = redis.client();
-  await useRedisUrl(redis.url);
+  await configureRedisUrl(redis.url);
   queue = new Queue('oom', { connection: { url: redis.url } });
   await queue.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'x', data: { i } })));
   const worker = new Worker('oom', async () => {

@@ -1,7 +1,7 @@
 // GET /api/health against a real, password-protected Redis that the test then stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { useRedisUrl } from '../helpers/console-env';
+import { configureRedisUrl } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { GET } from '@/app/api/health/route';
 
@@ -10,7 +10,7 @@ let redis: TestRedis;
 
 beforeAll(async () => {
   redis = await startTestRedis({ extraArgs: ['--requirepass', PASSWORD] });
-  await useRedisUrl(`redis://:${PASSWORD}@127.0.0.1:${redis.port}`);
+  await configureRedisUrl(`redis://:${PASSWORD}@127.0.0.1:${redis.port}`);
 });
 afterAll(async () => {
   await closeAllConnections();

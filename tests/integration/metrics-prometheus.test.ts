@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/commands';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   const file = path.join(dir, 'drover.config.json');
   // "offline" points at a port nothing listens on: its Redis is down for the whole file.
   fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }, { name: 'offline', url: 'redis://127.0.0.1:1' }] }));
-  await useConfig(file);
+  await configureFromFile(file);
   process.env.DROVER_METRICS_TOKEN = METRICS_TOKEN;
 
   // Finish the jobs and scrape within one clock minute, so "last minute" counts are exact.

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { useConfig } from '../helpers/console-env';
+import { configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-metrics-'));
   const file = path.join(dir, 'drover.config.json');
   fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url, deadLetterQueue: 'graveyard' }] }));
-  await useConfig(file);
+  await configureFromFile(file);
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { listSchedules } from '@/lib/schedules/list-schedules';
@@ -75,7 +75,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-legacy-'));
   const file = path.join(dir, 'drover.config.json');
   fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }] }));
-  await useConfig(file);
+  await configureFromFile(file);
 });
 
 afterAll(async () => {

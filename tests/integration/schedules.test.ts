@@ -1,14 +1,11 @@
 // Job schedulers from the console against a real Redis: create, edit, pause/resume, run now, delete,
 // precise refusals that change nothing, a real worker fed by a 1-second schedule, and the API routes.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useConfig } from '../helpers/console-env';
+import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -58,10 +55,7 @@ async function snapshot(queue: string) {
 beforeAll(async () => {
   redis = await startTestRedis();
   client = redis.client();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-schedules-'));
-  const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }] }));
-  await useConfig(file);
+  await configureConnections([{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }]);
 });
 
 afterAll(async () => {

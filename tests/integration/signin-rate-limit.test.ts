@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { useRedisUrl } from '../helpers/console-env';
+import { configureRedisUrl } from '../helpers/console-env';
 import { SIGNIN_WINDOW_MS, checkSigninAllowed, clearAccountFailures, rateLimitMessage, recordSigninFailure } from '@/lib/auth/signin-rate-limit';
 import { closeAllConnections } from '@/lib/redis/connections';
 
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startTestRedis();
-  await useRedisUrl(redis.url);
+  await configureRedisUrl(redis.url);
 });
 afterAll(async () => {
   await closeAllConnections();

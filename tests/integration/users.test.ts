@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, useRedisUrl } from '../helpers/console-env';
+import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { createUser, getUser, listUsers, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
 import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { addUser, changeUserRole, deleteUser } from '@/lib/users/commands';
@@ -11,7 +11,7 @@ let redis: TestRedis;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  await useRedisUrl(redis.url);
+  await configureRedisUrl(redis.url);
 });
 afterAll(async () => {
   await closeAllConnections();

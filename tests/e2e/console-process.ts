@@ -1,0 +1,45 @@
+// Extra console processes for specs that need their own (restarts, replicas, HTTPS, fresh data):
+// started the way `npm start` starts the console, with install/build/workers/seed off.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, request } from '@playwright/test';
+
+export type ConsoleProcess = { child: ChildProcess; base: string; output: () => string; stop: () => Promise<void> };
+
+/** `env` values of undefined remove inherited variables (e.g. REDIS_URL for the embedded default). */
+export function startConsole(port: number, env: Record<string, string | undefined>, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-console-'))): ConsoleProcess {
+  let output = '';
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    DROVER_DATA_DIR: dataDir,
+    DROVER_SKIP_INSTALL: '1',
+    DROVER_SKIP_BUILD: '1',
+    DROVER_WORKERS: 'off',
+    DROVER_SEED: 'off',
+    ...env,
+  };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return {
+    child,
+    base: `http://localhost:${port}`,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function waitHealthy(base: string, timeout = 60_000): Promise<void> {
+  const api = await request.newContext({ baseURL: base });
+  await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout }).toBe(200);
+  await api.dispose();
+}
