@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
@@ -42,6 +43,7 @@ export function QueueView({
   role,
   canAct,
   schema,
+  isDeadLetterQueue = false,
 }: {
   conn: string;
   queue: string;
@@ -52,6 +54,7 @@ export function QueueView({
   /** operator or admin on a writable connection */
   canAct: boolean;
   schema: JobKindSchemaSummary | null;
+  isDeadLetterQueue?: boolean;
 }) {
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -133,6 +136,15 @@ export function QueueView({
   return (
     <div className="space-y-4">
       <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueActionsBar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
+      {isDeadLetterQueue && (
+        <p role="note" className="rounded-md border border-purple-200 bg-purple-50 px-3 py-2 text-sm text-purple-900 dark:border-purple-900 dark:bg-purple-950/40 dark:text-purple-200">
+          This is the connection’s dead-letter queue: its dead letters sit in its failed set. Group, requeue, purge and export them on the{' '}
+          <Link href={`/dlq/${encodeURIComponent(conn)}`} className="font-medium underline">
+            Dead letters page
+          </Link>
+          .
+        </p>
+      )}
       <QueueMetricsPanel conn={conn} queue={queue} />
       <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} />
       <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />

@@ -30,10 +30,10 @@ export default async function QueuePage({ params, searchParams }: Props) {
   const q = query.success ? query.data : listJobsQuerySchema.parse({});
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    return Promise.all([getQueue(connection, queue), listJobs(connection, queue, q)]);
+    return [...(await Promise.all([getQueue(connection, queue), listJobs(connection, queue, q)])), connection.config.deadLetterQueue === queue] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
-  const [detail, page] = result.data;
+  const [detail, page, isDeadLetterQueue] = result.data;
   const kind = findKindByQueue(queue);
   return (
     <QueueView
@@ -44,7 +44,9 @@ export default async function QueuePage({ params, searchParams }: Props) {
       initialPage={page}
       query={q}
       role={principal.role}
-      canAct={hasRole(principal.role, 'operator') && !detail.readOnly}
+      // The dead-letter queue is managed on its own page (requeue/purge keep its indexes right).
+      canAct={hasRole(principal.role, 'operator') && !detail.readOnly && !isDeadLetterQueue}
+      isDeadLetterQueue={isDeadLetterQueue}
       schema={kind ? jsonSchemaSummary(kind) : null}
     />
   );
