@@ -33,7 +33,7 @@ export async function collectConnectionSnapshot(conn: Connection, now: number): 
   try {
     const { queues } = await discoverQueues(conn);
     const names = queues.includes(deadLetterQueue) ? queues : [...queues, deadLetterQueue];
-    const [summaries, workers] = await Promise.all([getQueueSummaries(conn, names, now), getWorkersByQueue(conn)]);
+    const [summaries, workers] = await Promise.all([getQueueSummaries(conn, names, now), getWorkersByQueue(conn, true)]);
     const dlq = summaries.find((s) => s.name === deadLetterQueue);
     return {
       name: conn.name,

@@ -43,8 +43,8 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
     const discovery = await discoverQueues(conn, opts);
     const [summaries, workers, redis] = await Promise.all([
       getQueueSummaries(conn, discovery.queues),
-      getWorkersByQueue(conn),
-      getRedisInfo(conn),
+      getWorkersByQueue(conn, opts.refresh),
+      getRedisInfo(conn, opts.refresh),
     ]);
     const fresh: OverviewConnection = {
       ...base,

@@ -3,6 +3,7 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { allNodes } from '@/lib/redis/create-client';
+import { shortCached } from './short-cache';
 
 export type WorkerInfo = {
   /** the Worker's `name` option, or "(unnamed)" */
@@ -46,7 +47,12 @@ export function parseClientList(list: string, prefix: string): Map<string, Worke
   return byQueue;
 }
 
-export async function getWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
+/** Workers per queue from CLIENT LIST, reused for 2 s (every tab and the live pulse share one call). */
+export function getWorkersByQueue(conn: Connection, fresh = false): Promise<Map<string, WorkerInfo[]>> {
+  return shortCached(`workers:${conn.name}`, 2000, () => readWorkersByQueue(conn), fresh);
+}
+
+async function readWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
   try {
     // One CLIENT LIST per node (a cluster's workers connect to the node of their queue's slot).
     const lists = await Promise.all((await allNodes(conn.redis)).map((node) => node.client('LIST') as Promise<string>));

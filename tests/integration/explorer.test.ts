@@ -128,7 +128,7 @@ describe('discovery and overview', () => {
 
   it('warns when maxmemory-policy is not noeviction', async () => {
     await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
-    const overview = await getOverview();
+    const overview = await getOverview({ refresh: true });
     expect(overview.connections[0].redis?.warnings[0]).toMatch(/maxmemory-policy is "allkeys-lru"/);
     await client.config('SET', 'maxmemory-policy', 'noeviction');
   });
