@@ -1,0 +1,70 @@
+// OIDC wiring: with OIDC_* set, the sign-in page offers single sign-on and sends the browser to the
+// issuer's authorization endpoint with the client id, PKCE and state (a local discovery document
+// stands in for the identity provider; no real IdP is reachable offline).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect } from '@playwright/test';
+import { redisUrl } from './support';
+import { startConsole, waitHealthy } from './console-process';
+
+test('single sign-on button leads to the issuer with client id, PKCE and state', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const issuer = http.createServer((req, res) => {
+    const base = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
+    if (req.url === '/.well-known/openid-configuration') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          issuer: base,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          jwks_uri: `${base}/jwks`,
+          userinfo_endpoint: `${base}/userinfo`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('identity provider');
+  });
+  await new Promise<void>((r) => issuer.listen(0, '127.0.0.1', r));
+  const issuerUrl = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
+  const port = Number(process.env.E2E_PORT) + 5;
+  const sso = startConsole(port, {
+    REDIS_URL: redisUrl(),
+    AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    OIDC_ISSUER: issuerUrl,
+    OIDC_CLIENT_ID: 'drover-test-client',
+    OIDC_CLIENT_SECRET: 'client-secret-value',
+    OIDC_NAME: 'Test SSO',
+    DROVER_ADMIN_EMAIL: undefined,
+    DROVER_ADMIN_PASSWORD: undefined,
+  });
+  try {
+    await waitHealthy(sso.base);
+    const context = await browser.newContext({ baseURL: sso.base });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    // The client secret never reaches the browser.
+    expect(await page.content()).not.toContain('client-secret-value');
+    expect(await (await page.request.get('/api/auth/providers')).text()).not.toContain('client-secret-value');
+    const toIssuer = page.waitForRequest((r) => r.url().startsWith(`${issuerUrl}/authorize`));
+    await page.getByRole('button', { name: 'Sign in with Test SSO' }).click();
+    const url = new URL((await toIssuer).url());
+    expect(url.searchParams.get('client_id')).toBe('drover-test-client');
+    expect(url.searchParams.get('response_type')).toBe('code');
+    expect(url.searchParams.get('scope')).toBe('openid email profile');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('code_challenge')).toBeTruthy();
+    expect(url.searchParams.get('state')).toBeTruthy();
+    expect(url.searchParams.get('redirect_uri')).toBe(`http://localhost:${port}/api/auth/callback/oidc`);
+    await context.close();
+  } finally {
+    await sso.stop();
+    issuer.close();
+  }
+});
