@@ -2,6 +2,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { queueNameSchema } from '@/lib/config/schema';
+import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { withDeadLetterScripts } from './scripts';
@@ -58,7 +59,7 @@ export function planFilter(t: DeadLetterTarget, filter: DeadLetterFilter, now = 
     queue: filter.group && filter.queue ? filter.queue : '',
     group: '',
     name: filter.name ?? '',
-    needle: (filter.q ?? '').trim().toLowerCase(),
+    needle: asciiLower((filter.q ?? '').trim()),
   };
 }
 

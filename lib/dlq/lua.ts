@@ -170,6 +170,15 @@ local started = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function has(v)
   return v and string.find(string.lower(v), needle, 1, true) ~= nil
 end
+-- Envelopes whose data is over 1 MB are matched on their other fields only; after reading a large
+-- one the time budget is checked at once (see lib/redis/lua/search-chunk.ts).
+local heavy = false
+local function hasData(key)
+  local len = r('HSTRLEN', key, 'data')
+  if len > 65536 then heavy = true end
+  if len == 0 or len > 1048576 then return false end
+  return has(r('HGET', key, 'data'))
+end
 local scanned, matches = 0, {}
 local step = 200
 while scanned < maxIds and #matches < maxMatches do
@@ -185,13 +194,14 @@ while scanned < maxIds and #matches < maxMatches do
     if ok and group ~= '' and f[2] ~= group then ok = false end
     if ok and name ~= '' and f[3] ~= name then ok = false end
     if ok and needle ~= '' then
-      ok = has(id) or has(f[3]) or has(f[4]) or has(f[5]) or has(r('HGET', dlq .. id, 'data'))
+      ok = has(id) or has(f[3]) or has(f[4]) or has(f[5]) or hasData(dlq .. id)
     end
     if ok then
       matches[#matches + 1] = id
       if #matches >= maxMatches then return { pos, scanned, 0, matches } end
     end
-    if scanned % 16 == 0 then
+    if scanned % 16 == 0 or heavy then
+      heavy = false
       local now = r('TIME')
       if (tonumber(now[1]) * 1000000 + tonumber(now[2])) - started > budget then return { pos, scanned, 0, matches } end
     end

@@ -8,12 +8,19 @@ export const MAX_PATTERN_LENGTH = 300;
 
 const NO_MESSAGE = '(no error message)';
 
+/**
+ * Only this much of a reason is normalized: error texts are hostile input (a third party may echo a
+ * 100 KB token), and the patterns below must never see unbounded text (some are quadratic on long
+ * runs without a match). Groups are keyed on the first part of the message anyway.
+ */
+export const MAX_INPUT_LENGTH = 2048;
+
 // Order matters: specific shapes first (UUID before hex, IP before digit runs, time before digits).
 const RULES: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   // ISO-8601 timestamps: 2024-05-01T12:00:00.123Z, 2024-05-01 12:00:00+02:00
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '<email>'],
+  [/[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g, '<email>'],
   // Quoted values ("alice", 'x', `y`): names, ids and inputs that differ per job.
   [/"(?:[^"\\]|\\.)*"/g, '"…"'],
   [/(?<!\w)'(?:[^'\\\n]|\\.)*'(?!\w)/g, "'…'"],
@@ -31,7 +38,7 @@ const RULES: Array<[RegExp, string | ((...m: string[]) => string)]> = [
 
 /** A failedReason with its variable parts masked; whitespace collapsed, at most MAX_PATTERN_LENGTH characters. */
 export function normalizeFailedReason(reason: string | null | undefined): string {
-  let text = (reason ?? '').replace(/\s+/g, ' ').trim();
+  let text = (reason ?? '').slice(0, MAX_INPUT_LENGTH).replace(/\s+/g, ' ').trim();
   if (!text) return NO_MESSAGE;
   for (const [pattern, replacement] of RULES) {
     text = typeof replacement === 'string' ? text.replace(pattern, replacement) : text.replace(pattern, replacement as (...m: string[]) => string);

@@ -2,6 +2,7 @@
 // (a few ms of Redis time) and returns matches, a cursor and progress, so a search of 300k jobs
 // never blocks Redis and results stream into the page.
 import 'server-only';
+import { asciiLower } from './ascii-lower';
 import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 import { InvalidError } from '@/lib/errors';
@@ -80,7 +81,7 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
   if (query.field === 'id') return findById(conn, queue, query);
   const states = statesOf(query.state);
   const cursor = decodeCursor(query.cursor);
-  const needle = query.q.toLowerCase();
+  const needle = asciiLower(query.q);
   const total = await totalOf(conn, queue, states);
   const found: Array<{ id: string; state: JobState }> = [];
   let { stateIndex, offset } = cursor;

@@ -1,7 +1,7 @@
 // Renders a templated email and sends it over SMTP_URL, or writes it to the outbox as .eml when no
 // SMTP server is configured (the default works offline).
 import fs from 'node:fs/promises';
-import path from 'node:path';
+import { fileInside, safeFileName } from './safe-file-name';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { EmailData } from '../kinds/email';
 import type { InlineProcessor } from '../runtime/processor';
@@ -79,7 +79,7 @@ export function createEmailProcessor(opts: { smtpUrl?: string; from: string; out
     const info = await outbox.sendMail(message);
     await fs.mkdir(opts.outboxDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = path.join(opts.outboxDir, `${stamp}-${job.queueName}-${job.id}.eml`);
+    const file = fileInside(opts.outboxDir, `${stamp}-${safeFileName(job.queueName)}-${safeFileName(String(job.id))}.eml`);
     await fs.writeFile(file, info.message as Buffer);
     await job.log(`no SMTP_URL: written to ${file}`);
     return { transport: 'outbox', messageId: info.messageId, accepted: recipients, rejected: [], file };

@@ -2,6 +2,7 @@
 // keep imports relative and free of server-only modules.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileInside, safeFileName } from './safe-file-name';
 import { threadId } from 'node:worker_threads';
 import sharp, { type Metadata } from 'sharp';
 import type { SandboxedJob } from 'bullmq';
@@ -41,21 +42,37 @@ async function loadSource(source: string, signal?: AbortSignal): Promise<{ buffe
     const url = new URL(source);
     let res: Response;
     try {
-      res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]) : AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      // No redirects: a public URL must not bounce the worker to an internal address.
+      res = await fetch(url, { redirect: 'manual', signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]) : AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new Error(`downloading ${url.host} failed: ${(err as Error).message}`);
     }
+    if (res.status >= 300 && res.status < 400) throw permanent(`${url.host} answered HTTP ${res.status} (a redirect; redirects are not followed)`);
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw permanent(`${url.host} answered HTTP ${res.status} for the image`);
     if (!res.ok) throw new Error(`${url.host} answered HTTP ${res.status} for the image: will retry`);
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_SOURCE_BYTES) throw permanent(`image is ${length} bytes, more than the ${MAX_SOURCE_BYTES} allowed`);
-    const buffer = Buffer.from(await res.arrayBuffer());
-    if (buffer.length > MAX_SOURCE_BYTES) throw permanent(`image is ${buffer.length} bytes, more than the ${MAX_SOURCE_BYTES} allowed`);
+    // Read with a byte cap: a chunked response has no content-length to check up front.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_SOURCE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw permanent(`image is more than the ${MAX_SOURCE_BYTES} bytes allowed`);
+      }
+      chunks.push(value);
+    }
+    const buffer = Buffer.concat(chunks);
     return { buffer, label: path.basename(url.pathname) || url.host };
   }
-  const file = path.resolve(dataDir(), source);
-  const dirs = allowedSourceDirs();
+  // Real paths on both sides: a symlink inside an allowed directory must not lead out of it.
+  const file = await fs.realpath(path.resolve(dataDir(), source)).catch(() => path.resolve(dataDir(), source));
+  const dirs = await Promise.all(allowedSourceDirs().map((d) => fs.realpath(d).catch(() => d)));
   if (!dirs.some((dir) => file === dir || file.startsWith(dir + path.sep))) {
     throw permanent(`source ${file} is outside the allowed directories (${dirs.join(', ')}); set DROVER_IMAGE_SOURCE_DIRS to allow more`);
   }
@@ -98,8 +115,8 @@ export default async function processImage(job: SandboxedJob, _token?: string, s
 
   const outDir = dataDir('images');
   await fs.mkdir(outDir, { recursive: true });
-  const base = data.name ?? path.parse(label).name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  const file = path.join(outDir, `${base || 'image'}-${job.id}.${data.format}`);
+  const base = safeFileName(data.name ?? path.parse(label).name, 100);
+  const file = fileInside(outDir, `${base}-${safeFileName(String(job.id))}.${data.format}`);
   await fs.writeFile(file, output);
   await step(100, `written to ${file}`);
 

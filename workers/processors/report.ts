@@ -1,7 +1,7 @@
 // Builds a CSV of a queue's finished jobs over a period, reading BullMQ's completed/failed sets
 // (scored by finish time) page by page with summary fields only, never job payloads.
 import fs from 'node:fs';
-import path from 'node:path';
+import { fileInside, safeFileName } from './safe-file-name';
 import type { ReportData } from '../kinds/report';
 import type { InlineProcessor } from '../runtime/processor';
 
@@ -22,7 +22,9 @@ export const REPORT_COLUMNS = ['id', 'name', 'state', 'attempts', 'created_at', 
 
 type Row = Record<(typeof REPORT_COLUMNS)[number], string>;
 
-export function csvField(value: string): string {
+export function csvField(raw: string): string {
+  // A leading = + - @ would run as a formula in a spreadsheet: job text is hostile, so it is quoted off.
+  const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
@@ -87,7 +89,7 @@ export function createReportProcessor(opts: { reportsDir: string }): InlineProce
     const kept = rows.slice(0, data.maxRows).sort((a, b) => a.finished_at.localeCompare(b.finished_at) || Number(a.id) - Number(b.id));
     fs.mkdirSync(opts.reportsDir, { recursive: true });
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:.]/g, '-');
-    const file = path.join(opts.reportsDir, `${data.queue}-${stamp(from)}-${stamp(to)}-job${job.id}.csv`);
+    const file = fileInside(opts.reportsDir, `${safeFileName(data.queue)}-${stamp(from)}-${stamp(to)}-job${safeFileName(String(job.id))}.csv`);
     const lines = [REPORT_COLUMNS.join(','), ...kept.map((row) => REPORT_COLUMNS.map((c) => csvField(row[c])).join(','))];
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     await job.log(`${kept.length} rows written to ${file}${truncated ? ` (cut at maxRows ${data.maxRows})` : ''}`);

@@ -22,7 +22,18 @@ export function signWebhookBody(secret: string, body: string): string {
 
 async function readSnippet(res: Response, max = 300): Promise<string> {
   try {
-    const text = await res.text();
+    // At most 16 KB of the body: a hostile receiver must not fill the worker's memory.
+    const reader = res.body?.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    while (reader && size < 16 * 1024) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+    await reader?.cancel().catch(() => {});
+    const text = Buffer.concat(chunks).toString('utf8');
     const oneLine = text.replace(/\s+/g, ' ').trim();
     return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
   } catch {

@@ -26,24 +26,34 @@ if kind == 'list' then total = r('LLEN', stateKey) else total = r('ZCARD', state
 local function has(v)
   return v and string.find(string.lower(v), needle, 1, true) ~= nil
 end
+-- Fields over 1 MB are not searched (copying and lower-casing a 30 MB payload would hold Redis for
+-- hundreds of ms); after any field over 64 KB the time budget is checked at once.
+local MAX_FIELD = 1048576
+local heavy = false
+local function hasField(key, name)
+  local len = r('HSTRLEN', key, name)
+  if len == 0 then return false end
+  if len > 65536 then heavy = true end
+  if len > MAX_FIELD then return false end
+  return has(r('HGET', key, name))
+end
 local function matchJob(id)
   local key = p .. id
-  if field == 'name' then return has(r('HGET', key, 'name')) end
+  if field == 'name' then return hasField(key, 'name') end
   if field == 'name-exact' then return r('HGET', key, 'name') == ARGV[10] end
-  if field == 'data' then return has(r('HGET', key, 'data')) end
+  if field == 'data' then return hasField(key, 'data') end
   if field == 'failedReason' then
-    return has(r('HGET', key, 'failedReason')) or has(r('HGET', key, 'stacktrace'))
+    return hasField(key, 'failedReason') or hasField(key, 'stacktrace')
   end
-  if field == 'returnvalue' then return has(r('HGET', key, 'returnvalue')) end
+  if field == 'returnvalue' then return hasField(key, 'returnvalue') end
   if field == 'logs' then
-    local lines = r('LRANGE', key .. ':logs', 0, -1)
+    -- The newest 1,000 lines at most.
+    local lines = r('LRANGE', key .. ':logs', -1000, -1)
     for i = 1, #lines do if has(lines[i]) then return true end end
     return false
   end
   -- 'any': every text field
-  local f = r('HMGET', key, 'name', 'data', 'failedReason', 'stacktrace', 'returnvalue')
-  for i = 1, 5 do if has(f[i]) then return true end end
-  return false
+  return hasField(key, 'name') or hasField(key, 'data') or hasField(key, 'failedReason') or hasField(key, 'stacktrace') or hasField(key, 'returnvalue')
 end
 while scanned < maxIds and pos < total and #matches < maxMatches do
   local n = math.min(step, maxIds - scanned, total - pos)
@@ -68,7 +78,8 @@ while scanned < maxIds and pos < total and #matches < maxMatches do
       matches[#matches + 1] = ids[i]
       if #matches >= maxMatches then break end
     end
-    if scanned % 16 == 0 then
+    if scanned % 16 == 0 or heavy then
+      heavy = false
       local now = r('TIME')
       if (tonumber(now[1]) * 1000000 + tonumber(now[2])) - started > budget then
         return {pos, scanned, total, matches}
