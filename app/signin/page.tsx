@@ -10,6 +10,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 const ERRORS: Record<string, string> = {
   CredentialsSignin: 'Wrong email or password.',
   OidcNoEmail: 'Your identity provider did not share an email address.',
+  OidcUnverifiedEmail: 'Your identity provider did not confirm that your email address is verified.',
+  OidcLocalAccount: 'This email belongs to a password account: sign in with the password, or ask an admin.',
   OAuthSignin: 'Single sign-on failed to start.',
   OAuthCallback: 'Single sign-on failed.',
   SessionRequired: 'Sign in to continue.',

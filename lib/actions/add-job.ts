@@ -9,6 +9,7 @@ import { getConnection } from '@/lib/redis/connections';
 import { queueParamsSchema, jobIdSchema } from '@/lib/queues/params';
 import { ConflictError } from '@/lib/errors';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
+import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 
 export const addJobOptionsSchema = z
   .object({
@@ -39,6 +40,7 @@ export async function addJob(ctx: AuditContext, target: z.infer<typeof queuePara
     assertRole(ctx.actor, 'operator');
     const conn = getConnection(target.conn);
     conn.assertWritable();
+    assertNotDeadLetterQueue(conn, target.queue);
     const data = parseJsonInput(input.data ?? {}, 'data');
     validateAgainstRegistry(target.queue, input.name, data);
     const queue = conn.queue(target.queue);

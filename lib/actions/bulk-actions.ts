@@ -11,6 +11,7 @@ import { InvalidError } from '@/lib/errors';
 import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
 import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
 import { mapJobError } from './job-errors';
+import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 
 export const BULK_ID_LIMIT = 100_000;
@@ -104,7 +105,8 @@ async function stateAction(conn: Connection, queue: string, input: Extract<JobBu
       const removed = await q.backend.cleanJobsByState(type, timestamp, BATCH);
       done += removed.length;
       await report({ done, total, phase: `remove ${input.state}` });
-      if (removed.length < BATCH) break;
+      // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
+      if (removed.length === 0) break;
     }
   }
   await report({ done, total, phase: 'done', finished: true });
@@ -177,6 +179,7 @@ export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof qu
   const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
   return audited(ctx, { action: `jobs.bulk-${input.action}`, connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async () => {
     const conn = prepare(ctx, target.conn);
+    assertNotDeadLetterQueue(conn, target.queue);
     if (input.action === 'dead-letter') {
       const sent = await sendToDeadLetter(conn, target.queue, input, ctx.actor.name, report);
       const result: BulkResult = { action: input.action, requested: sent.requested, succeeded: sent.captured + sent.duplicates, failed: sent.failed, errors: sent.errors, message: sent.message };

@@ -9,6 +9,7 @@ import { jobParamsSchema } from '@/lib/queues/params';
 import { requestJobCancel } from '@/lib/cancellation';
 import { getJobField } from '@/lib/jobs/get-job-field';
 import { loadJobRef } from './job-ref';
+import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 import { jobGone, mapJobError } from './job-errors';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
 
@@ -17,10 +18,11 @@ export type JobTarget = z.infer<typeof jobTargetSchema>;
 
 type Ctx = AuditContext;
 
-function writable(ctx: Ctx, conn: string): Connection {
+function writable(ctx: Ctx, t: JobTarget): Connection {
   assertRole(ctx.actor, 'operator');
-  const connection = getConnection(conn);
+  const connection = getConnection(t.conn);
   connection.assertWritable();
+  assertNotDeadLetterQueue(connection, t.queue);
   return connection;
 }
 
@@ -33,7 +35,7 @@ export type ActionOutcome = { message: string; jobId?: string; state?: string };
 /** Retry a failed or completed job: back to waiting, keeping its attempts count. */
 export async function retryJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
   return audited(ctx, meta('job.retry', t), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { job, state } = await loadJobRef(conn, t.queue, t.id);
     if (state !== 'failed' && state !== 'completed') {
       throw new ConflictError(`Job ${t.id} is ${state}: only failed or completed jobs can be retried`);
@@ -49,7 +51,7 @@ export async function retryJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
 
 export async function removeJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
   return audited(ctx, meta('job.remove', t), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { state } = await loadJobRef(conn, t.queue, t.id);
     let removed: number;
     try {
@@ -68,7 +70,7 @@ export async function removeJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> 
 
 export async function promoteJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
   return audited(ctx, meta('job.promote', t), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { job, state } = await loadJobRef(conn, t.queue, t.id);
     if (state !== 'delayed') throw new ConflictError(`Job ${t.id} is ${state}: only delayed jobs can be promoted`);
     try {
@@ -94,7 +96,7 @@ export type UpdateJobInput = z.infer<typeof updateJobInputSchema>;
 export async function updateJob(ctx: Ctx, t: JobTarget, input: UpdateJobInput): Promise<ActionOutcome> {
   const changes = [input.data !== undefined && 'data', input.priority !== undefined && 'priority', input.delay !== undefined && 'delay'].filter(Boolean);
   return audited(ctx, meta('job.update', t, { changes, priority: input.priority, delay: input.delay }), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const data = input.data === undefined ? undefined : parseJsonInput(input.data, 'data');
     const { job, name, state } = await loadJobRef(conn, t.queue, t.id);
     try {
@@ -122,7 +124,7 @@ export async function updateJob(ctx: Ctx, t: JobTarget, input: UpdateJobInput): 
 /** A new job with the same name, data and options (minus id, scheduler and deduplication). */
 export async function duplicateJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
   return audited(ctx, meta('job.duplicate', t), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { job, name } = await loadJobRef(conn, t.queue, t.id);
     const data = await getJobField(conn, t.queue, t.id, 'data', -1);
     const { jobId: _jobId, repeat: _repeat, deduplication: _dedupe, parent: _parent, repeatJobKey: _rjk, ...opts } = job.opts as Record<string, unknown>;
@@ -136,7 +138,7 @@ export const cancelInputSchema = z.object({ reason: z.string().trim().max(500).o
 /** Cancel an active job through the workers' cancellation channel; says plainly when no worker listens. */
 export async function cancelJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof cancelInputSchema> = {}): Promise<ActionOutcome & { delivered: boolean }> {
   return audited(ctx, meta('job.cancel', t, { reason: input.reason }), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { state } = await loadJobRef(conn, t.queue, t.id);
     if (state !== 'active') throw new ConflictError(`Job ${t.id} is ${state}, not active: only running jobs can be cancelled`);
     const result = await requestJobCancel({ redis: conn.redis, prefix: conn.prefix, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason });
@@ -151,7 +153,7 @@ export async function cancelJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof ca
  */
 export async function failJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof cancelInputSchema> = {}): Promise<ActionOutcome> {
   return audited<ActionOutcome>(ctx, meta('job.fail', t, { reason: input.reason }), async () => {
-    const conn = writable(ctx, t.conn);
+    const conn = writable(ctx, t);
     const { state } = await loadJobRef(conn, t.queue, t.id);
     if (state === 'active') {
       const result = await requestJobCancel({

@@ -10,14 +10,16 @@ import { ConflictError, InvalidError } from '@/lib/errors';
 import { queueParamsSchema } from '@/lib/queues/params';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { progressReporter, operationIdSchema } from '@/lib/operations/progress';
+import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 
 type Target = z.infer<typeof queueParamsSchema>;
 type Ctx = AuditContext;
 
-function prepare(ctx: Ctx, connName: string, role: Role = 'operator'): Connection {
+function prepare(ctx: Ctx, connName: string, role: Role = 'operator', queue?: string): Connection {
   assertRole(ctx.actor, role);
   const conn = getConnection(connName);
   conn.assertWritable();
+  if (queue !== undefined) assertNotDeadLetterQueue(conn, queue);
   return conn;
 }
 
@@ -89,7 +91,7 @@ const CLEAN_BATCH = 1000;
 export async function cleanQueue(ctx: Ctx, t: Target, input: z.infer<typeof cleanInputSchema>): Promise<{ message: string; removed: number }> {
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.clean', connection: t.conn, queue: t.queue, params: { state: input.state, olderThanMs: input.olderThanMs } }, async () => {
-    const conn = prepare(ctx, t.conn);
+    const conn = prepare(ctx, t.conn, 'operator', t.queue);
     const q = conn.queue(t.queue);
     const type = input.state === 'waiting' ? 'wait' : input.state;
     const timestamp = Date.now() - input.olderThanMs;
@@ -100,7 +102,8 @@ export async function cleanQueue(ctx: Ctx, t: Target, input: z.infer<typeof clea
       const ids = await q.backend.cleanJobsByState(type, timestamp, CLEAN_BATCH);
       removed += ids.length;
       await report({ done: removed, total, phase: `clean ${input.state}` });
-      if (ids.length < CLEAN_BATCH) break;
+      // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
+      if (ids.length === 0) break;
     }
     await report({ done: removed, total, phase: 'done', finished: true });
     return { result: { message: `Removed ${removed.toLocaleString('en')} ${input.state} job${removed === 1 ? '' : 's'} from ${t.queue}`, removed }, count: removed };
@@ -116,7 +119,7 @@ export const drainInputSchema = z.object({ includeDelayed: z.boolean().default(f
 export async function drainQueue(ctx: Ctx, t: Target, input: z.infer<typeof drainInputSchema>): Promise<{ message: string; removed: number }> {
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.drain', connection: t.conn, queue: t.queue, params: { includeDelayed: input.includeDelayed } }, async () => {
-    const conn = prepare(ctx, t.conn, 'admin');
+    const conn = prepare(ctx, t.conn, 'admin', t.queue);
     const q = conn.queue(t.queue);
     const types = ['wait', 'prioritized', ...(input.includeDelayed ? ['delayed'] : [])];
     const counts = await Promise.all(types.map((type) => (type === 'wait' ? conn.redis.llen(conn.key(t.queue, type)) : conn.redis.zcard(conn.key(t.queue, type)))));
@@ -129,7 +132,8 @@ export async function drainQueue(ctx: Ctx, t: Target, input: z.infer<typeof drai
         const ids = await q.backend.cleanJobsByState(type, type === 'delayed' ? Number.MAX_SAFE_INTEGER : cutoff, CLEAN_BATCH);
         removed += ids.length;
         await report({ done: removed, total, phase: `drain ${type}` });
-        if (ids.length < CLEAN_BATCH) break;
+        // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
+        if (ids.length === 0) break;
       }
     }
     await report({ done: removed, total, phase: 'done', finished: true });
@@ -142,7 +146,7 @@ export const obliterateInputSchema = z.object({ confirm: z.string(), force: z.bo
 /** Delete the queue and all its jobs; the caller must type the queue name; active jobs block it unless forced. */
 export async function obliterateQueue(ctx: Ctx, t: Target, input: z.infer<typeof obliterateInputSchema>): Promise<{ message: string }> {
   return audited(ctx, { action: 'queue.obliterate', connection: t.conn, queue: t.queue, params: { force: input.force } }, async () => {
-    const conn = prepare(ctx, t.conn, 'admin');
+    const conn = prepare(ctx, t.conn, 'admin', t.queue);
     if (input.confirm !== t.queue) throw new InvalidError(`Type the queue name "${t.queue}" exactly to confirm`, { confirm: ['does not match the queue name'] });
     const active = await conn.redis.llen(conn.key(t.queue, 'active'));
     if (active > 0 && !input.force) {

@@ -66,10 +66,17 @@ export function authOptions(): NextAuthOptions {
       ...(oidcConfigured() ? [oidcProvider()] : []),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== 'oidc') return true;
         if (!user.email) return '/signin?error=OidcNoEmail';
+        // An unverified email claim could name any existing account: refuse it (OIDC_TRUST_EMAIL=1
+        // for providers that vouch for every email without sending email_verified).
+        const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
+        if (verified !== true && verified !== 'true' && process.env.OIDC_TRUST_EMAIL !== '1') return '/signin?error=OidcUnverifiedEmail';
         const record = await upsertOidcUser(user.email, user.name ?? undefined);
+        // Never sign in to a password account through single sign-on: that would hand its role to
+        // whoever controls the identity provider's account with the same email.
+        if (record.source !== 'oidc') return '/signin?error=OidcLocalAccount';
         user.role = record.role;
         return true;
       },

@@ -250,6 +250,16 @@ describe('queue actions', () => {
     expect(await queue.getDelayedCount()).toBe(1);
   });
 
+  it('drains past jobs BullMQ skips (a scheduler job in the first batch)', async () => {
+    const queue = q('drain-sched');
+    await queue.upsertJobScheduler('hourly', { every: 3_600_000 }, { name: 'tick', data: {} });
+    await queue.addBulk(Array.from({ length: 3000 }, (_, i) => ({ name: 'w', data: { i } })));
+    const out = await drainQueue(admin, { conn: 'main', queue: 'drain-sched' }, { includeDelayed: false });
+    expect(out.removed).toBe(3000);
+    const left = await queue.getJobs(['waiting'], 0, 10);
+    expect(left.map((j) => j.name)).toEqual(['tick']);
+  });
+
   it('obliterates only with the typed name, and not over active jobs unless forced', async () => {
     const queue = q('doomed-queue');
     let release!: () => void;
@@ -275,6 +285,12 @@ describe('queue actions', () => {
 });
 
 describe('refusals', () => {
+  it('generic actions refuse the dead-letter queue (its own routes keep its indexes right)', async () => {
+    await expect(cleanQueue(operator, { conn: 'main', queue: 'dead-letter' }, { state: 'failed', olderThanMs: 0 })).rejects.toThrow(/is the dead-letter queue of connection "main"/);
+    await expect(retryJob(operator, { conn: 'main', queue: 'dead-letter', id: 'x' })).rejects.toThrow(/is the dead-letter queue/);
+    await expect(bulkJobAction(operator, { conn: 'main', queue: 'dead-letter' }, { action: 'remove', state: 'failed' })).rejects.toThrow(/is the dead-letter queue/);
+  });
+
   it('a read-only connection refuses every change, audited as denied', async () => {
     await expect(pauseQueue(operator, { conn: 'frozen', queue: 'anything' })).rejects.toThrow('Connection "frozen" is read-only: changes are disabled');
     expect(await lastAudit()).toMatchObject({ action: 'queue.pause', connection: 'frozen', outcome: 'denied' });

@@ -137,8 +137,8 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
   it('is refused for viewers, on read-only connections and for the dead-letter queue itself', async () => {
     await expect(bulkJobAction(viewer, { conn: 'main', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('This needs the operator role');
     await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('Connection "frozen" is read-only');
-    await expect(sendToDlq('dead-letter')).rejects.toThrow('"dead-letter" is the dead-letter queue itself');
-    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'invalid' });
+    await expect(sendToDlq('dead-letter')).rejects.toThrow('"dead-letter" is the dead-letter queue of connection "main": requeue or purge dead letters on the Dead letters page');
+    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'error' });
   });
 });
 
