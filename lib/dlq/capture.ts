@@ -44,7 +44,7 @@ function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOp
     facts.queue,
     facts.jobId,
     String(facts.attemptsMade),
-    deadLetterId(facts.queue, facts.jobId, facts.attemptsMade),
+    deadLetterId(facts.queue, facts.jobId, facts.attemptsMade, facts.timestamp),
     group.id,
     group.pattern,
     facts.failedReason.slice(0, SAMPLE_MAX),
@@ -68,7 +68,7 @@ function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOp
 /** One capture, atomic with its indexes. */
 export async function captureFailedJob(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOptions): Promise<{ outcome: CaptureOutcome; id: string }> {
   const outcome = await withDeadLetterScripts(t.redis).droverDlqCapture(...captureArgs(t, facts, opts));
-  return { outcome, id: deadLetterId(facts.queue, facts.jobId, facts.attemptsMade) };
+  return { outcome, id: deadLetterId(facts.queue, facts.jobId, facts.attemptsMade, facts.timestamp) };
 }
 
 function queueCapture(pipeline: ChainableCommander, t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOptions): void {
@@ -144,7 +144,7 @@ export async function captureJobsById(t: DeadLetterTarget, queue: string, ids: s
     if (fields[0] === null) return void result.skipped.push({ id, reason: 'missing' });
     if (score === null) return void result.skipped.push({ id, reason: 'not-failed' });
     const atm = Number(fields[5] ?? 0);
-    if (fields[10] === deadLetterId(queue, id, atm)) return void result.duplicates.push(id);
+    if (fields[10] === deadLetterId(queue, id, atm, num(fields[2]))) return void result.duplicates.push(id);
     pending.push({ id, fields, size: Number(size) });
   });
   for (let start = 0; start < pending.length; ) {

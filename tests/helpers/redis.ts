@@ -36,3 +36,10 @@ export async function startTestRedis(opts: { persistent?: boolean; dir?: string;
     },
   };
 }
+
+/** The dead-letter id of a failed job as capture computes it (the job's creation time included). */
+export async function deadLetterIdOf(client: Redis, queue: string, jobId: string, attemptsMade: number, prefix = 'bull'): Promise<string> {
+  const { deadLetterId } = await import('@/lib/dlq/envelope');
+  const timestamp = await client.hget(`${prefix}:${queue}:${jobId}`, 'timestamp');
+  return deadLetterId(queue, jobId, attemptsMade, timestamp === null ? null : Number(timestamp));
+}

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { startTestRedis, type TestRedis, deadLetterIdOf } from '../helpers/redis';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type SpawnedWorkers } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
@@ -35,8 +35,9 @@ function queue(name: string, prefix = 'bull'): Queue {
 }
 
 /** The envelope job of one failure, once it exists. */
-async function envelopeOf(dlq: Queue, originQueue: string, jobId: string, attemptsMade: number) {
-  const id = deadLetterId(originQueue, jobId, attemptsMade);
+async function envelopeOf(dlq: Queue, originQueue: string, job: { id?: string; timestamp: number }, attemptsMade: number) {
+  const jobId = job.id!;
+  const id = deadLetterId(originQueue, jobId, attemptsMade, job.timestamp);
   return waitFor(async () => (await dlq.getJob(id)) ?? undefined, `dead letter of ${originQueue}/${jobId}`, 15_000);
 }
 
@@ -105,7 +106,7 @@ describe('the runtime captures permanently failed jobs', () => {
     const webhook = queue('webhook');
     const dlq = queue('dead-letter');
     const job = await enqueue('webhook', { url: `${peer.url}/down`, payload: { order: 7, note: '<b>hi</b>' } }, { attempts: 3, backoff: { type: 'fixed', delay: 20 } }, { redis: client, prefix: 'bull' });
-    const envelopeJob = await envelopeOf(dlq, 'webhook', job.id!, 3);
+    const envelopeJob = await envelopeOf(dlq, 'webhook', job, 3);
     const origin = (await webhook.getJob(job.id!))!;
     expect(await origin.getState()).toBe('failed');
 
@@ -145,7 +146,7 @@ describe('the runtime captures permanently failed jobs', () => {
   it('a job failing with UnrecoverableError lands on its first failure', async () => {
     const dlq = queue('dead-letter');
     const job = await enqueue('webhook', { url: `${peer.url}/gone`, payload: {} }, { attempts: 5, backoff: { type: 'fixed', delay: 20 } }, { redis: client, prefix: 'bull' });
-    const envelopeJob = await envelopeOf(dlq, 'webhook', job.id!, 1);
+    const envelopeJob = await envelopeOf(dlq, 'webhook', job, 1);
     const envelope = parseEnvelope(JSON.stringify(envelopeJob.data));
     expect(envelope.attemptsMade).toBe(1);
     expect(envelope.stacktrace).toHaveLength(1);
@@ -157,7 +158,7 @@ describe('the runtime captures permanently failed jobs', () => {
     const doomed = queue('doomed');
     const dlq = queue('dead-letter');
     const job = await doomed.add('charge', { order: 12345 });
-    const envelopeJob = await envelopeOf(dlq, 'doomed', job.id!, 1);
+    const envelopeJob = await envelopeOf(dlq, 'doomed', job, 1);
     expect(parseEnvelope(JSON.stringify(envelopeJob.data))).toMatchObject({ queue: 'doomed', data: { order: 12345 }, failedReason: 'card declined for order 12345' });
     await waitFor(async () => (await doomed.getJob(job.id!)) === undefined, 'the origin job to be removed');
     expect(await doomed.getFailedCount()).toBe(0);
@@ -179,7 +180,7 @@ describe('the runtime captures permanently failed jobs', () => {
       logger: createWorkerLogger({ worker: 'swept' }, { write: (line: string) => void logs.push(JSON.parse(line)) }, 'debug'),
     });
     try {
-      const envelopeJob = await envelopeOf(queue('graveyard', 'swept'), 'email', job.id!, 0);
+      const envelopeJob = await envelopeOf(queue('graveyard', 'swept'), 'email', job, 0);
       expect(parseEnvelope(JSON.stringify(envelopeJob.data))).toMatchObject({ queue: 'email', failedReason: 'failed permanently by op', capturedBy: `runtime:${second.workerName}` });
     } finally {
       await second.close();
@@ -207,7 +208,7 @@ describe('a worker killed between "moved to failed" and "captured"', () => {
     expect((await first.exited).signal).toBe('SIGKILL');
     const origin = queue('webhook');
     expect(await origin.getJobState(job.id!)).toBe('failed');
-    const id = deadLetterId('webhook', job.id!, 2);
+    const id = await deadLetterIdOf(client, 'webhook', job.id!, 2);
     expect(await client.exists(`bull:dead-letter:${id}`)).toBe(0);
     expect(await client.hget(`bull:webhook:${job.id}`, 'drover:dlq')).toBeNull();
 
@@ -249,7 +250,7 @@ describe('on a Redis Cluster', () => {
     });
     try {
       const job = await enqueue('webhook', { url: `${peer.url}/gone`, payload: {} }, { attempts: 3 }, { redis: cl, prefix: '{bull}' });
-      const id = deadLetterId('webhook', job.id!, 1);
+      const id = deadLetterId('webhook', job.id!, 1, job.timestamp);
       await waitFor(async () => (await cl.exists(`{bull}:dead-letter:${id}`)) === 1, 'the envelope on the cluster');
       const base = KEYS.deadLetters('{bull}', 'dead-letter');
       expect(await cl.zrange(`${base}:all`, '0', '-1')).toEqual([id]);

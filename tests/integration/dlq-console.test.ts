@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { startTestRedis, type TestRedis, deadLetterIdOf } from '../helpers/redis';
 import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
@@ -13,7 +13,7 @@ import { KEYS } from '@/lib/keys';
 import { bulkJobAction } from '@/lib/actions/bulk-actions';
 import { getOperationProgress } from '@/lib/operations/progress';
 import { issueApiToken } from '@/lib/users/commands';
-import { deadLetterId, parseEnvelope } from '@/lib/dlq/envelope';
+import { parseEnvelope } from '@/lib/dlq/envelope';
 import { errorGroupOf } from '@/lib/dlq/normalize-error';
 import { listErrorGroups } from '@/lib/dlq/list-error-groups';
 import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
@@ -121,17 +121,19 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
     expect(await client.zcard(`${base}:queue:billing:ids`)).toBe(5);
     // The origin jobs stay in failed (the default) and the envelopes are the DLQ queue's failed jobs.
     expect(await billing.getFailedCount()).toBe(5);
-    expect(await q('dead-letter').getJobState(deadLetterId('billing', failed[0], 1))).toBe('failed');
+    expect(await q('dead-letter').getJobState(await deadLetterIdOf(client, 'billing', failed[0], 1))).toBe('failed');
     await billing.remove(waiting.id!);
   });
 
   it('with removeOrigin, removes each job from failed once its envelope exists', async () => {
     const refunds = q('refunds');
     const [id] = await failJobs(refunds, [{ reason: 'refund window closed for order 98765' }]);
+    // Its dead-letter id, computed while the origin job still exists (its creation time is part of it).
+    const deadLetter = await deadLetterIdOf(client, 'refunds', id, 1);
     const out = await bulkJobAction(operator, { conn: 'main', queue: 'refunds' }, { action: 'dead-letter', ids: [id], removeOrigin: true });
     expect(out.succeeded).toBe(1);
     expect(await refunds.getJob(id)).toBeUndefined();
-    expect(await client.exists(`bull:dead-letter:${deadLetterId('refunds', id, 1)}`)).toBe(1);
+    expect(await client.exists(`bull:dead-letter:${deadLetter}`)).toBe(1);
   });
 
   it('is refused for viewers, on read-only connections and for the dead-letter queue itself', async () => {
@@ -210,7 +212,7 @@ describe('error groups, the list and one dead letter', () => {
   });
 
   it('shows one dead letter without its payload, and its data on request', async () => {
-    const id = deadLetterId('mailer', mailerIds[0], 1);
+    const id = await deadLetterIdOf(client, 'mailer', mailerIds[0], 1);
     const detail = await getDeadLetter(main(), id);
     expect(detail).toMatchObject({
       id,
@@ -251,7 +253,8 @@ describe('error groups, the list and one dead letter', () => {
       expect(line.envelope).toEqual(parseEnvelope(stored!));
       expect(line.group).toBe(group);
     }
-    const bigLine = lines.find((l) => l.id === deadLetterId('bulky', bigId, 1))!;
+    const bigDeadLetter = await deadLetterIdOf(client, 'bulky', bigId, 1);
+    const bigLine = lines.find((l) => l.id === bigDeadLetter)!;
     expect((parseEnvelope(JSON.stringify(bigLine.envelope)).data as { blob: string }).blob).toHaveLength(5 * 1024 * 1024);
     // Filtered: only the mailer group.
     const group = errorGroupOf('mailbox x@y.z is full (message 1715000000009)').id;
@@ -266,7 +269,7 @@ describe('requeue', () => {
     const orders = q('orders');
     const [originId] = await failJobs(orders, [{ reason: 'card declined', data: { order: 1 } }], 'charge', { jobId: 'order-1', removeOnComplete: { count: 100 } });
     await sendToDlq('orders');
-    const id = deadLetterId('orders', originId, 1);
+    const id = await deadLetterIdOf(client, 'orders', originId, 1);
     const out = await requeueDeadLetters(operator, 'main', { ids: [id], data: '{"order": 99}' });
     expect(out).toMatchObject({ requested: 1, requeued: 1, failed: 0 });
     const [{ jobId, queue }] = out.jobs;
@@ -296,7 +299,7 @@ describe('requeue', () => {
     const webhook = q('webhook');
     const [originId] = await failJobs(webhook, [{ reason: 'peer down', data: { url: 'https://example.com/hook', payload: {} } }], 'deliver');
     await sendToDlq('webhook');
-    const id = deadLetterId('webhook', originId, 1);
+    const id = await deadLetterIdOf(client, 'webhook', originId, 1);
     await expect(requeueDeadLetters(operator, 'main', { ids: [id], data: '{"url": ' })).rejects.toThrow(/^data is not valid JSON/);
     await expect(requeueDeadLetters(operator, 'main', { ids: [id], data: { url: 'ftp://example.com', payload: {} } })).rejects.toThrow(/^Data does not match the webhook schema: data.url/);
     expect(await lastAudit()).toMatchObject({ action: 'dlq.requeue', outcome: 'invalid' });
@@ -407,7 +410,7 @@ describe('retention', () => {
     const summary = await getDeadLetterSummary(getConnection('small'));
     expect(summary).toMatchObject({ deadLetterQueue: 'morgue', total: 5, stats: { captured: 8, expired: 3 } });
     // The oldest failures went: every one kept failed no earlier than every one removed (ties may go either way).
-    const finished = new Map(await Promise.all(ids.map(async (id) => [deadLetterId('invoices', id, 1), (await small.getJob(id))!.finishedOn!] as const)));
+    const finished = new Map(await Promise.all(ids.map(async (id) => [await deadLetterIdOf(client, 'invoices', id, 1, 'small'), (await small.getJob(id))!.finishedOn!] as const)));
     const kept = await client.zrange(`${KEYS.deadLetters('small', 'morgue')}:all`, '0', '-1');
     const removed = [...finished.keys()].filter((id) => !kept.includes(id));
     expect(kept).toHaveLength(5);
@@ -443,7 +446,7 @@ describe('/api/v1 …/dlq routes', () => {
     const sent = await call(bulkRoute, 'POST', opToken, '/x', { conn: 'main', queue: 'api-origin' }, { action: 'dead-letter', ids: [originId] });
     expect(sent.status).toBe(200);
     expect(await sent.json()).toMatchObject({ succeeded: 1 });
-    const id = deadLetterId('api-origin', originId, 1);
+    const id = await deadLetterIdOf(client, 'api-origin', originId, 1);
 
     const list = await call(listRoute, 'GET', viewerToken, '/x?queue=api-origin&size=10', { conn: 'main' });
     expect(list.status).toBe(200);
@@ -469,5 +472,24 @@ describe('/api/v1 …/dlq routes', () => {
     expect(await lastAudit()).toMatchObject({ action: 'dlq.purge', outcome: 'denied', actor: 'token:dlq-op' });
     const notFound = await call(requeueRoute, 'POST', opToken, '/x', { conn: 'main' }, { ids: [id] });
     expect(notFound.status).toBe(404);
+  });
+});
+
+// Last: it adds dead letters to the main DLQ, whose exact totals earlier tests check.
+describe('reused job ids', () => {
+  it('a custom job id reused after removal gets its own dead letter', async () => {
+    const orders = q('orders-reuse');
+    await failJobs(orders, [{ reason: 'card declined' }], 'charge', { jobId: 'order-42' });
+    expect((await sendToDlq('orders-reuse', ['order-42'])).succeeded).toBe(1);
+    await orders.remove('order-42');
+    // Same id, same attempt count, a later creation time: a new failure, not a duplicate.
+    await new Promise((r) => setTimeout(r, 5));
+    await failJobs(orders, [{ reason: 'card declined' }], 'charge', { jobId: 'order-42' });
+    const second = await sendToDlq('orders-reuse', ['order-42']);
+    expect(second.succeeded).toBe(1);
+    expect(second.message).not.toMatch(/already/);
+    expect(await client.zcard(`${KEYS.deadLetters('bull', 'dead-letter')}:all`)).toBeGreaterThanOrEqual(2);
+    const summary = await getDeadLetterSummary(getConnection('main'));
+    expect(summary.queues.find((b) => b.queue === 'orders-reuse')?.count).toBe(2);
   });
 });

@@ -49,13 +49,16 @@ describe('normalizeFailedReason', () => {
 });
 
 describe('envelope', () => {
-  it('derives the dead-letter id from queue, job id and attempts made', () => {
-    expect(deadLetterId('webhook', '42', 3)).toBe(deadLetterId('webhook', '42', 3));
-    expect(deadLetterId('webhook', '42', 3)).toMatch(/^dl-[0-9a-f]{32}$/);
-    expect(deadLetterId('webhook', '42', 4)).not.toBe(deadLetterId('webhook', '42', 3));
+  it('derives the dead-letter id from queue, job id, attempts made and creation time', () => {
+    const t = 1_700_000_000_000;
+    expect(deadLetterId('webhook', '42', 3, t)).toBe(deadLetterId('webhook', '42', 3, t));
+    expect(deadLetterId('webhook', '42', 3, t)).toMatch(/^dl-[0-9a-f]{32}$/);
+    expect(deadLetterId('webhook', '42', 4, t)).not.toBe(deadLetterId('webhook', '42', 3, t));
+    // A custom id reused after removal fails as a new job: a new dead letter.
+    expect(deadLetterId('orders', 'order-42', 6, t + 1)).not.toBe(deadLetterId('orders', 'order-42', 6, t));
     // No ambiguity whatever the separators in names and ids.
-    expect(deadLetterId('a', 'b:c', 1)).not.toBe(deadLetterId('a:b', 'c', 1));
-    expect(deadLetterId('a', 'b\0c', 1)).not.toBe(deadLetterId('a\0b', 'c', 1));
+    expect(deadLetterId('a', 'b:c', 1, t)).not.toBe(deadLetterId('a:b', 'c', 1, t));
+    expect(deadLetterId('a', 'b\0c', 1, t)).not.toBe(deadLetterId('a\0b', 'c', 1, t));
   });
 
   it('splices the stored data text in and parses back to the same values', () => {
