@@ -15,6 +15,9 @@ export const KEYS = {
   signinFailuresByIp: (ip: string) => `drover:{console}:signin-failures:ip:${ip}`,
   /** zset of failure timestamps per account; expires 15 min after the last failure. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
+  /** string held while one sign-in of an account is being checked (SET NX PX 10 s): concurrent guesses
+   *  cannot all pass the failure limit before the first failure is counted. */
+  signinInFlight: (email: string) => `drover:{console}:signin-in-flight:${email}`,
   /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
   audit: 'drover:{console}:audit',
   /**

@@ -17,7 +17,11 @@ export const addJobOptionsSchema = z
     priority: z.number().int().min(0).max(2_097_152, 'priority must be ≤ 2,097,152').optional(),
     attempts: z.number().int().min(1, 'attempts must be ≥ 1').max(1000).optional(),
     backoff: z.object({ type: z.enum(['fixed', 'exponential']), delay: z.number().int().min(0) }).strict().optional(),
-    jobId: jobIdSchema.optional(),
+    // BullMQ refuses integer-like custom ids and ':' (outside its own "repeat:…:…" ids).
+    jobId: jobIdSchema
+      .refine((id) => `${parseInt(id, 10)}` !== id, 'jobId must not be an integer (BullMQ keeps those for its own ids)')
+      .refine((id) => !id.includes(':'), 'jobId must not contain ":"')
+      .optional(),
     deduplication: z.object({ id: z.string().min(1).max(512), ttl: z.number().int().min(1).optional() }).strict().optional(),
     lifo: z.boolean().optional(),
     removeOnComplete: z.union([z.boolean(), z.number().int().min(0)]).optional(),

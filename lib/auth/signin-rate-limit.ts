@@ -51,6 +51,22 @@ export async function clearAccountFailures(email: string): Promise<void> {
   await getConsoleConnection().redis.del(KEYS.signinFailuresByAccount(email));
 }
 
+/**
+ * One credentials check per account at a time: without it, N concurrent guesses would all pass the
+ * limit before the first failure is recorded. Returns a release function, or null when one is running.
+ */
+export async function acquireSigninSlot(email: string): Promise<(() => Promise<void>) | null> {
+  const redis = getConsoleConnection().redis;
+  const key = KEYS.signinInFlight(email);
+  const token = `${Date.now()}:${Math.random()}`;
+  const ok = await redis.set(key, token, 'PX', 10_000, 'NX');
+  if (!ok) return null;
+  return async () => {
+    // Release only our own hold (it may have expired and been taken by another attempt).
+    if ((await redis.get(key)) === token) await redis.del(key);
+  };
+}
+
 export function rateLimitMessage(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;

@@ -14,7 +14,8 @@ export const schedulerParamsSchema = queueParamsSchema.extend({ schedulerId: sch
 export type SchedulerParams = z.infer<typeof schedulerParamsSchema>;
 
 /** Epoch milliseconds or an ISO 8601 date-time with offset; null clears it. */
-const dateInputSchema = z.union([z.number().int().min(0), z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, or epoch ms' }), z.null()]).optional();
+// Epoch ms up to JavaScript's largest Date (8.64e15): larger values break Date and cron-parser.
+const dateInputSchema = z.union([z.number().int().min(0).max(8_640_000_000_000_000, 'must be a date before the year 275760'), z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, or epoch ms' }), z.null()]).optional();
 
 const keepJobsSchema = z.union([
   z.boolean(),
@@ -44,7 +45,7 @@ export const scheduleInputSchema = z
     /** Cron pattern (5 or 6 fields); exactly one of pattern and every. */
     pattern: z.string().trim().max(200, 'pattern must be at most 200 characters').optional(),
     /** Interval in ms (≥ 1000). */
-    every: z.number().int('every must be a whole number of milliseconds').optional(),
+    every: z.number().int('every must be a whole number of milliseconds').max(10 * 365 * 24 * 3600 * 1000, 'every must be at most 10 years').optional(),
     /** IANA time zone of the cron pattern. */
     tz: z.string().trim().max(100).optional(),
     startDate: dateInputSchema,
@@ -83,7 +84,7 @@ export type MigrateLegacyInput = z.infer<typeof migrateLegacyInputSchema>;
 export const cronPreviewInputSchema = z
   .object({
     pattern: z.string().max(200).optional(),
-    every: z.number().int().optional(),
+    every: z.number().int().max(10 * 365 * 24 * 3600 * 1000, 'every must be at most 10 years').optional(),
     tz: z.string().max(100).optional(),
     startDate: dateInputSchema,
     endDate: dateInputSchema,

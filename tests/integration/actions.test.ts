@@ -165,6 +165,15 @@ describe('add job', () => {
     await expect(addJob(operator, { conn: 'main', queue: 'adds' }, addJobInputSchema.parse({ name: 'hello', data: '{}', opts: { jobId: 'j-1' } }))).rejects.toThrow('A job with id j-1 already exists in "adds"');
   });
 
+  it('refuses custom ids BullMQ would reject, with the reason', () => {
+    const integer = addJobInputSchema.safeParse({ name: 'hello', data: '{}', opts: { jobId: '42' } });
+    expect(integer.success).toBe(false);
+    expect(integer.error?.issues[0].message).toMatch(/must not be an integer/);
+    const colon = addJobInputSchema.safeParse({ name: 'hello', data: '{}', opts: { jobId: 'a:b' } });
+    expect(colon.error?.issues[0].message).toBe('jobId must not contain ":"');
+    expect(addJobInputSchema.safeParse({ name: 'hello', data: '{}', opts: { jobId: '42a' } }).success).toBe(true);
+  });
+
   it('validates data against the registry schema of a bundled queue, with field errors', async () => {
     const err = await addJob(operator, { conn: 'main', queue: 'webhook' }, addJobInputSchema.parse({ name: 'deliver', data: { url: 'ftp://x', payload: {} } })).catch((e) => e);
     expect(err.message).toMatch(/^Data does not match the webhook schema: data\.url: must be an http/);

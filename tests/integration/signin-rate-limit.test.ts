@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { configureRedisUrl } from '../helpers/console-env';
-import { SIGNIN_WINDOW_MS, checkSigninAllowed, clearAccountFailures, rateLimitMessage, recordSigninFailure } from '@/lib/auth/signin-rate-limit';
+import { SIGNIN_WINDOW_MS, acquireSigninSlot, checkSigninAllowed, clearAccountFailures, rateLimitMessage, recordSigninFailure } from '@/lib/auth/signin-rate-limit';
 import { closeAllConnections } from '@/lib/redis/connections';
 
 let redis: TestRedis;
@@ -40,6 +40,26 @@ describe('sign-in rate limit', () => {
   it('says when to try again in plain words', () => {
     expect(rateLimitMessage(30)).toBe('Too many failed sign-in attempts. Try again in 1 minute.');
     expect(rateLimitMessage(600)).toBe('Too many failed sign-in attempts. Try again in 10 minutes.');
+  });
+
+  it('checks one sign-in per account at a time, so concurrent guesses cannot outrun the limit', async () => {
+    const first = await acquireSigninSlot('busy@x');
+    expect(first).toBeTypeOf('function');
+    expect(await acquireSigninSlot('busy@x')).toBeNull();
+    // Other accounts are not held up.
+    const other = await acquireSigninSlot('idle@x');
+    expect(other).toBeTypeOf('function');
+    const ttl = await redis.client().pttl('drover:{console}:signin-in-flight:busy@x');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000);
+    await first!();
+    const again = await acquireSigninSlot('busy@x');
+    expect(again).toBeTypeOf('function');
+    // A stale release (its hold expired and another attempt took the slot) leaves the new hold alone.
+    await redis.client().set('drover:{console}:signin-in-flight:idle@x', 'someone-else');
+    await other!();
+    expect(await redis.client().get('drover:{console}:signin-in-flight:idle@x')).toBe('someone-else');
+    await again!();
   });
 
   it('keys expire on their own', async () => {

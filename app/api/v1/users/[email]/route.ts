@@ -6,7 +6,8 @@ import { emailSchema, passwordSchema } from '@/lib/auth/user-schema';
 import { changeUserRole, deleteUser, resetUserPassword } from '@/lib/users/commands';
 import { InvalidError } from '@/lib/errors';
 
-const params = z.object({ email: z.string().transform((s) => decodeURIComponent(s)).pipe(emailSchema) });
+// Route-handler params arrive decoded (page params do not): no second decodeURIComponent here.
+const params = z.object({ email: emailSchema });
 const patchBody = z.object({ role: roleSchema.optional(), password: passwordSchema.optional(), resetPassword: z.boolean().optional() }).strict();
 
 export const PATCH = apiRoute({ role: 'admin', audit: 'user.update', params, body: patchBody }, async ({ params, body, audit }) => {
