@@ -15,6 +15,7 @@ import { getOperationProgress } from '@/lib/operations/progress';
 import { issueApiToken } from '@/lib/users/commands';
 import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/retry/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
+import { lastAudit } from '../helpers/audit';
 
 let redis: TestRedis;
 let client: Redis;
@@ -38,11 +39,6 @@ async function failJobs(queue: Queue, count: number, attempts = 1) {
   workers.push(worker);
   await waitFor(async () => (await queue.getFailedCount()) === count, { timeout: 30_000, what: `${count} failed jobs` });
   await worker.close();
-}
-
-async function lastAudit() {
-  const [[, fields]] = await client.xrevrange(KEYS.audit, '+', '-', 'COUNT', 1);
-  return JSON.parse(fields[1]);
 }
 
 beforeAll(async () => {
@@ -71,7 +67,7 @@ describe('single-job actions', () => {
     expect(out.message).toBe(`Job ${failed.id} moved from failed back to waiting`);
     expect(await queue.getJobState(failed.id!)).toBe('waiting');
     await expect(retryJob(operator, { conn: 'main', queue: 'retry', id: failed.id! })).rejects.toThrow(`Job ${failed.id} is waiting: only failed or completed jobs can be retried`);
-    expect(await lastAudit()).toMatchObject({ action: 'job.retry', outcome: 'error', actor: 'op@test', jobIds: [failed.id] });
+    expect(await lastAudit(client)).toMatchObject({ action: 'job.retry', outcome: 'error', actor: 'op@test', jobIds: [failed.id] });
   });
 
   it('says a job removed meanwhile no longer exists', async () => {
@@ -122,7 +118,7 @@ describe('single-job actions', () => {
     expect(copy).toMatchObject({ name: 'copy-me', data: { deep: { a: [1, 2] } } });
     expect(copy!.opts.attempts).toBe(4);
     expect(copy!.id).not.toBe('fixed-id');
-    expect(await lastAudit()).toMatchObject({ action: 'job.duplicate', outcome: 'ok', params: { newJobId: out.jobId } });
+    expect(await lastAudit(client)).toMatchObject({ action: 'job.duplicate', outcome: 'ok', params: { newJobId: out.jobId } });
   });
 
   it('fails a waiting job permanently, and says when no worker listens for an active one', async () => {
@@ -193,7 +189,7 @@ describe('bulk actions', () => {
     expect(result).toMatchObject({ requested: 4, succeeded: 3, failed: 1 });
     expect(result.errors).toEqual([{ id: 'missing-id', message: 'Job missing-id no longer exists in queue "bulk-ids" (it may have been removed)' }]);
     expect(await queue.getFailedCount()).toBe(2);
-    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-retry', outcome: 'ok', count: 3 });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk-retry', outcome: 'ok', count: 3 });
   });
 
   it('retries all 3,000 failed jobs in Lua batches with progress', async () => {
@@ -302,7 +298,7 @@ describe('refusals', () => {
 
   it('a read-only connection refuses every change, audited as denied', async () => {
     await expect(pauseQueue(operator, { conn: 'frozen', queue: 'anything' })).rejects.toThrow('Connection "frozen" is read-only: changes are disabled');
-    expect(await lastAudit()).toMatchObject({ action: 'queue.pause', connection: 'frozen', outcome: 'denied' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'queue.pause', connection: 'frozen', outcome: 'denied' });
     await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'x' }, { action: 'retry', state: 'failed' })).rejects.toMatchObject({ status: 403 });
   });
 
@@ -313,7 +309,7 @@ describe('refusals', () => {
       { params: Promise.resolve({ conn: 'main', queue: 'retry', id: '1' }) },
     );
     expect(res.status).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'job.retry', outcome: 'denied', actor: 'token:viewer-bot', connection: 'main', queue: 'retry', jobIds: ['1'] });
+    expect(await lastAudit(client)).toMatchObject({ action: 'job.retry', outcome: 'denied', actor: 'token:viewer-bot', connection: 'main', queue: 'retry', jobIds: ['1'] });
 
     const { token: opToken } = await issueApiToken(admin, { name: 'op-bot', role: 'operator' });
     const call = (body: string, params = { conn: 'main', queue: 'adds' }) =>

@@ -29,6 +29,7 @@ import * as requeueRoute from '@/app/api/v1/connections/[conn]/dlq/requeue/route
 import * as purgeRoute from '@/app/api/v1/connections/[conn]/dlq/purge/route';
 import * as exportRoute from '@/app/api/v1/connections/[conn]/dlq/export/route';
 import * as bulkRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/bulk/route';
+import { lastAudit } from '../helpers/audit';
 
 let redis: TestRedis;
 let client: Redis;
@@ -69,11 +70,6 @@ async function sendToDlq(queue: string, ids?: string[], conn = 'main') {
   return bulkJobAction(operator, { conn, queue }, ids ? { action: 'dead-letter', ids } : { action: 'dead-letter', state: 'failed' });
 }
 
-async function lastAudit() {
-  const [[, fields]] = await client.xrevrange(KEYS.audit, '+', '-', 'COUNT', 1);
-  return JSON.parse(fields[1]);
-}
-
 const main = () => getConnection('main');
 const query = (q: Record<string, unknown>) => listDeadLettersQuerySchema.parse(q);
 
@@ -109,7 +105,7 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
       { id: 'no-such-job', message: 'Job no-such-job not found (it may have been removed)' },
     ]);
     expect(out.message).toBe('3 of 5 jobs sent to the dead-letter queue "dead-letter"; 2 skipped (see errors)');
-    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'billing', count: 3 });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'billing', count: 3 });
 
     const again = await sendToDlq('billing', failed.slice(0, 3));
     expect(again.message).toBe('0 of 3 jobs sent to the dead-letter queue "dead-letter"; 3 already there');
@@ -140,7 +136,7 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
     await expect(bulkJobAction(viewer, { conn: 'main', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('This needs the operator role');
     await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('Connection "frozen" is read-only');
     await expect(sendToDlq('dead-letter')).rejects.toThrow('"dead-letter" is the dead-letter queue of connection "main": requeue or purge dead letters on the Dead letters page');
-    expect(await lastAudit()).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'error' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'error' });
   });
 });
 
@@ -285,7 +281,7 @@ describe('requeue', () => {
     expect(await fresh.getState()).toBe('waiting');
     expect(await client.exists(`bull:dead-letter:${id}`)).toBe(0);
     expect(await client.zscore(`${base}:all`, id)).toBeNull();
-    expect(await lastAudit()).toMatchObject({ action: 'dlq.requeue', outcome: 'ok', connection: 'main', queue: 'dead-letter', jobIds: [id], count: 1, params: { editedData: true, newJobs: [`orders/${jobId}`] } });
+    expect(await lastAudit(client)).toMatchObject({ action: 'dlq.requeue', outcome: 'ok', connection: 'main', queue: 'dead-letter', jobIds: [id], count: 1, params: { editedData: true, newJobs: [`orders/${jobId}`] } });
 
     // The fresh job runs like any other: a worker completes it.
     const worker = new Worker('orders', async (job) => ({ charged: (job.data as { order: number }).order }), { connection: { url: redis.url } });
@@ -302,7 +298,7 @@ describe('requeue', () => {
     const id = await deadLetterIdOf(client, 'webhook', originId, 1);
     await expect(requeueDeadLetters(operator, 'main', { ids: [id], data: '{"url": ' })).rejects.toThrow(/^data is not valid JSON/);
     await expect(requeueDeadLetters(operator, 'main', { ids: [id], data: { url: 'ftp://example.com', payload: {} } })).rejects.toThrow(/^Data does not match the webhook schema: data.url/);
-    expect(await lastAudit()).toMatchObject({ action: 'dlq.requeue', outcome: 'invalid' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'dlq.requeue', outcome: 'invalid' });
     expect(await client.exists(`bull:dead-letter:${id}`)).toBe(1);
     // The refused attempt released its claim: requeue unchanged works at once.
     const out = await requeueDeadLetters(operator, 'main', { ids: [id] });
@@ -353,9 +349,9 @@ describe('requeue', () => {
     expect(after.stats.requeued - before.stats.requeued).toBe(10_000);
     expect(await client.zcard(`${base}:queue:bulk10k:ids`)).toBe(0);
     expect((await listErrorGroups(main())).groups.some((g) => g.pattern === 'upstream 502 for item #')).toBe(false);
-    const audit = await lastAudit();
+    const audit = await lastAudit(client);
     expect(audit).toMatchObject({ action: 'dlq.requeue', outcome: 'ok', count: 10_000, params: { filter: { queue: 'bulk10k' }, requested: 10_000 } });
-    expect(audit.params.newJobs).toHaveLength(100);
+    expect((audit.params as { newJobs: unknown[] }).newJobs).toHaveLength(100);
     await bulk.obliterate({ force: true });
   }, 120_000);
 });
@@ -364,7 +360,7 @@ describe('purge', () => {
   it('is for admins: purges exactly an error group, by filter, with an audit entry', async () => {
     const group = errorGroupOf('connect ECONNREFUSED 10.0.0.1:5432').id;
     await expect(purgeDeadLetters(operator, 'main', { filter: { group } })).rejects.toThrow('admin');
-    expect(await lastAudit()).toMatchObject({ action: 'dlq.purge', outcome: 'denied' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'dlq.purge', outcome: 'denied' });
     const before = await getDeadLetterSummary(main());
     const out = await purgeDeadLetters(admin, 'main', { filter: { group } });
     expect(out).toMatchObject({ requested: 5, purged: 5, message: 'Purged 5 dead letters' });
@@ -373,7 +369,7 @@ describe('purge', () => {
     expect(after.stats.purged - before.stats.purged).toBe(5);
     expect(await client.exists(`${base}:group:${group}`)).toBe(0);
     expect(await client.exists(`${base}:group:${group}:ids`)).toBe(0);
-    expect(await lastAudit()).toMatchObject({ action: 'dlq.purge', outcome: 'ok', count: 5, params: { filter: { group } } });
+    expect(await lastAudit(client)).toMatchObject({ action: 'dlq.purge', outcome: 'ok', count: 5, params: { filter: { group } } });
     // The origin jobs were never touched.
     expect(await q('billing').getFailedCount()).toBe(5);
   });
@@ -469,7 +465,7 @@ describe('/api/v1 …/dlq routes', () => {
 
     const purgeDenied = await call(purgeRoute, 'POST', opToken, '/x', { conn: 'main' }, { filter: {} });
     expect(purgeDenied.status).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'dlq.purge', outcome: 'denied', actor: 'token:dlq-op' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'dlq.purge', outcome: 'denied', actor: 'token:dlq-op' });
     const notFound = await call(requeueRoute, 'POST', opToken, '/x', { conn: 'main' }, { ids: [id] });
     expect(notFound.status).toBe(404);
   });

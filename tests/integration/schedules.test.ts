@@ -21,6 +21,7 @@ import * as schedulerRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/
 import * as pauseRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/schedulers/[schedulerId]/pause/route';
 import * as listRoute from '@/app/api/v1/schedulers/route';
 import * as previewRoute from '@/app/api/v1/cron/preview/route';
+import { lastAudit } from '../helpers/audit';
 
 let redis: TestRedis;
 let client: Redis;
@@ -39,11 +40,6 @@ function q(name: string) {
 
 type RawInput = Omit<z.input<typeof scheduleInputSchema>, 'template'> & { template?: Partial<z.input<typeof scheduleInputSchema>['template']> };
 const input = (i: RawInput): ScheduleInput => scheduleInputSchema.parse({ ...i, template: { name: 'tick', ...i.template } });
-
-async function lastAudit() {
-  const [[, fields]] = await client.xrevrange(KEYS.audit, '+', '-', 'COUNT', 1);
-  return JSON.parse(fields[1]);
-}
 
 /** Everything BullMQ stores about the queue's schedulers, to prove a refused call changed nothing. */
 async function snapshot(queue: string) {
@@ -100,7 +96,7 @@ describe('create and edit', () => {
     });
     expect(byId.heartbeat).toMatchObject({ every: 60_000, limit: 100, description: 'Every 1m', template: { name: 'ping', opts: { attempts: 3 } } });
     expect(list.legacy).toEqual([]);
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.upsert', outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'nightly', params: { id: 'heartbeat', every: 60_000 } });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.upsert', outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'nightly', params: { id: 'heartbeat', every: 60_000 } });
   });
 
   it('edits a schedule in place, keeping its iteration count, and refuses "create" over an existing id', async () => {
@@ -163,14 +159,14 @@ describe('refusals say what is wrong and change nothing', () => {
       expect(err).toMatchObject({ code: 'invalid', message, fieldErrors: { [field]: [message] } });
     }
     expect(await snapshot('strict')).toEqual(before);
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.upsert', outcome: 'invalid', message, queue: 'strict' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.upsert', outcome: 'invalid', message, queue: 'strict' });
   });
 
   it('refuses viewers and read-only connections', async () => {
     q('guarded');
     await expect(upsertSchedule(viewer, { conn: 'main', queue: 'guarded', schedulerId: 'x' }, input({ every: 5000 }))).rejects.toThrow('This needs the operator role; you are viewer');
     await expect(pauseSchedule(operator, { conn: 'frozen', queue: 'guarded', schedulerId: 'x' })).rejects.toThrow('Connection "frozen" is read-only: changes are disabled');
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.pause', outcome: 'denied', connection: 'frozen' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.pause', outcome: 'denied', connection: 'frozen' });
     expect(await client.exists('bull:guarded:repeat')).toBe(0);
   });
 });
@@ -213,7 +209,7 @@ describe('pause and resume', () => {
     expect(after).toEqual(before);
     expect(await queue.getDelayedCount()).toBe(1);
     expect(await client.hexists(KEYS.pausedSchedulers('bull'), 'roundtrip:billing')).toBe(0);
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.resume', outcome: 'ok', params: { id: 'billing' } });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.resume', outcome: 'ok', params: { id: 'billing' } });
   });
 
   it('keeps an interval schedule’s phase (offset) and its iteration count across a pause', async () => {
@@ -312,7 +308,7 @@ describe('run now and delete', () => {
     expect(job).toMatchObject({ name: 'export', data: { format: 'csv' }, opts: expect.objectContaining({ attempts: 2 }) });
     expect(job!.repeatJobKey).toBeUndefined();
     expect(await queue.getJobScheduler('export')).toEqual(before);
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.run', outcome: 'ok', jobIds: [out.jobId] });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.run', outcome: 'ok', jobIds: [out.jobId] });
   });
 
   it('deletes a schedule with its pending job; unknown ids are 404', async () => {
@@ -384,7 +380,7 @@ describe('HTTP API', () => {
 
     const denied = await call(pauseRoute.POST, { method: 'POST' }, viewerToken);
     expect(denied.status).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'schedule.pause', outcome: 'denied', actor: 'token:eye', queue: 'api-sched' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.pause', outcome: 'denied', actor: 'token:eye', queue: 'api-sched' });
 
     expect((await call(pauseRoute.POST, { method: 'POST' })).status).toBe(200);
     const got = await call(schedulerRoute.GET, { method: 'GET' }, viewerToken);
