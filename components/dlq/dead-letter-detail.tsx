@@ -4,7 +4,7 @@
 // (data, every attempt's error, timeline).
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
 import type { JobDetail } from '@/lib/jobs/get-job';
 import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions/dlq';
@@ -15,19 +15,11 @@ import { JsonTree } from '@/components/explorer/json-viewer';
 import { JsonEditor, isValidJson } from '@/components/actions/json-editor';
 import { useRunAction } from '@/components/actions/use-run-action';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { Fact } from '@/components/ui/fact';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { apiDlqPath, dlqHref } from './format';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="text-sm">{children}</dd>
-    </div>
-  );
-}
 
 export function DeadLetterDetailView({
   conn,

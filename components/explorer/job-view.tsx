@@ -1,11 +1,12 @@
 'use client';
 import Link from 'next/link';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { JobDetail } from '@/lib/jobs/get-job';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import type { Attempt } from '@/lib/attempts';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { Fact } from '@/components/ui/fact';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatDuration, jobHref, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
@@ -17,15 +18,6 @@ import { LogsPanel } from './logs-panel';
 import { JsonTree } from './json-viewer';
 import { AttemptsPanel } from './attempts-panel';
 import { JobActionsBar } from '@/components/actions/job-actions-bar';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="text-sm">{children}</dd>
-    </div>
-  );
-}
 
 export function JobView({
   conn,
