@@ -1,14 +1,18 @@
 'use client';
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { Button } from '@/components/ui/button';
+
+const noSubscription = () => () => {};
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
+  // Disabled until hydrated: a click on the server-rendered button would otherwise do nothing.
+  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   return (
     <Button
       size="sm"
       variant="ghost"
-      disabled={busy}
+      disabled={busy || !ready}
       onClick={async () => {
         setBusy(true);
         const { csrfToken } = (await (await fetch('/api/auth/csrf', { cache: 'no-store' })).json()) as { csrfToken: string };
