@@ -1,6 +1,5 @@
-// GET /api/v1/openapi.json — the API description (public: it holds no data).
+// GET /api/v1/openapi.json — the API description, for any signed-in user or API token (viewer).
+import { apiRoute } from '@/lib/api/api-route';
 import { openApiDocument } from '@/lib/api/openapi';
 
-export function GET() {
-  return Response.json(openApiDocument(), { headers: { 'Cache-Control': 'no-store' } });
-}
+export const GET = apiRoute({ role: 'viewer' }, async () => openApiDocument());
