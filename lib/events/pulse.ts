@@ -8,23 +8,28 @@ import type { LiveEvent } from './live-event';
 type Listener = { overview: boolean; send: (e: LiveEvent) => void };
 
 const PULSE = Symbol.for('drover.pulse');
-type State = { listeners: Set<Listener>; timer?: ReturnType<typeof setTimeout>; running: boolean };
+/** At most one loop: either a tick is scheduled (timer) or one is running (inFlight), never both twice. */
+type State = { listeners: Set<Listener>; timer?: ReturnType<typeof setTimeout>; inFlight: boolean };
 type Holder = { [PULSE]?: State };
 
 export const PULSE_INTERVAL_MS = 3000;
 
 function state(): State {
   const holder = globalThis as Holder;
-  holder[PULSE] ??= { listeners: new Set(), running: false };
+  holder[PULSE] ??= { listeners: new Set(), inFlight: false };
   return holder[PULSE];
+}
+
+function schedule(s: State, ms: number): void {
+  s.timer = setTimeout(tick, ms);
+  s.timer.unref?.();
 }
 
 async function tick(): Promise<void> {
   const s = state();
-  if (s.listeners.size === 0) {
-    s.running = false;
-    return;
-  }
+  s.timer = undefined;
+  if (s.listeners.size === 0) return;
+  s.inFlight = true;
   try {
     const wantsOverview = [...s.listeners].some((l) => l.overview);
     if (wantsOverview) {
@@ -47,23 +52,23 @@ async function tick(): Promise<void> {
     }
   } catch {
     /* the next tick tries again */
+  } finally {
+    s.inFlight = false;
   }
-  s.timer = setTimeout(tick, PULSE_INTERVAL_MS);
-  s.timer.unref?.();
+  // Listeners that came while this tick ran are served by the next one (they did not start a loop).
+  if (s.listeners.size > 0 && !s.timer) schedule(s, PULSE_INTERVAL_MS);
 }
 
 export function subscribeToPulse(listener: Listener): () => void {
   const s = state();
   s.listeners.add(listener);
-  if (!s.running) {
-    s.running = true;
-    s.timer = setTimeout(tick, 50);
-  }
+  if (!s.timer && !s.inFlight) schedule(s, 50);
   return () => {
     s.listeners.delete(listener);
+    // A tick in flight ends on its own: it schedules no next one without listeners.
     if (s.listeners.size === 0 && s.timer) {
       clearTimeout(s.timer);
-      s.running = false;
+      s.timer = undefined;
     }
   };
 }

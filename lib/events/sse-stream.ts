@@ -16,6 +16,8 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
   const encoder = new TextEncoder();
   const cleanups: Array<() => void> = [];
   let closed = false;
+  /** Stops timers and subscriptions; set in start(), also called when the reader cancels. */
+  let close = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const write = (text: string) => {
@@ -48,7 +50,7 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
       };
       const flushTimer = setInterval(flush, FLUSH_MS);
       const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), HEARTBEAT_MS);
-      function close() {
+      close = () => {
         if (closed) return;
         closed = true;
         clearInterval(flushTimer);
@@ -57,9 +59,9 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         try {
           controller.close();
         } catch {
-          /* already closed */
+          /* already closed or cancelled */
         }
-      }
+      };
       write(`retry: 2000\n: connected\n\n`);
       for (const { connection, queue } of opts.queues) {
         // Progress is sent at once (live bars); everything else goes through the coalescing buffer.
@@ -69,8 +71,7 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
       opts.signal.addEventListener('abort', close, { once: true });
     },
     cancel() {
-      closed = true;
-      cleanups.splice(0).forEach((fn) => fn());
+      close();
     },
   });
 }
