@@ -1,4 +1,5 @@
-// `npm start` on an empty data dir: embedded Redis, bootstrap admin, and users + sessions kept across a restart.
+// `npm start` on an empty data dir: embedded Redis, bootstrap admin, workers and demo seed, and users +
+// sessions kept across a restart.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,18 +8,25 @@ import { startConsole, waitHealthy } from './console-process';
 
 const FRESH = { REDIS_URL: undefined, DROVER_CONFIG: undefined, AUTH_SECRET: undefined, NEXTAUTH_SECRET: undefined, DROVER_ADMIN_EMAIL: undefined, DROVER_ADMIN_PASSWORD: undefined, NEXTAUTH_URL: undefined };
 
-test('npm start embeds Redis, prints the first admin once, and keeps users and sessions across a restart', async () => {
+test('npm start embeds Redis, prints the first admin once, seeds demo jobs the workers process, and keeps users and sessions across a restart', async () => {
   test.setTimeout(150_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-npm-start-'));
   const port = Number(process.env.E2E_PORT) + 1;
   const base = `http://localhost:${port}`;
 
-  const first = startConsole(port, FRESH, dataDir);
+  // With the bundled workers and the demo seed, as `npm start` runs them.
+  const first = startConsole(port, { ...FRESH, DROVER_WORKERS: undefined, DROVER_SEED: undefined }, dataDir);
   await waitHealthy(base);
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
   expect(fs.existsSync(path.join(dataDir, 'auth-secret'))).toBe(true);
+
+  // A second `npm start` on the same data directory refuses: two Redis servers on one AOF corrupt it.
+  const twin = startConsole(port, FRESH, dataDir);
+  const twinCode = await new Promise((resolve) => twin.child.once('exit', resolve));
+  expect(twinCode).toBe(1);
+  expect(twin.output()).toMatch(/is in use: its embedded Redis runs on port \d+/);
 
   const api = await request.newContext({ baseURL: base, extraHTTPHeaders: { origin: base } });
   const { csrfToken } = await (await api.get('/api/auth/csrf')).json();
@@ -26,6 +34,10 @@ test('npm start embeds Redis, prints the first admin once, and keeps users and s
   expect(signin.status()).toBe(200);
   expect(await (await api.get('/api/v1/me')).json()).toMatchObject({ name: 'admin@localhost', role: 'admin' });
   expect((await api.post('/api/v1/users', { data: { email: 'kept@e2e.test', role: 'viewer', password: 'kept password 1' } })).status()).toBe(201);
+  // The seeded webhooks deliver to this console's /api/health: some of them complete.
+  await expect
+    .poll(async () => (await (await api.get('/api/v1/connections/default/queues/webhook')).json()).counts?.completed ?? 0, { timeout: 60_000 })
+    .toBeGreaterThan(0);
   const state = await api.storageState();
   await api.dispose();
 
