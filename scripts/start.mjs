@@ -6,14 +6,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { root, ensureNodeModules, buildIsStale, buildApp, TSX } from './lib/setup.mjs';
 import { startRedisServer } from './lib/redis-server.mjs';
-import { writeRuntime, clearRuntime } from './lib/embedded-runtime.mjs';
+import { writeRuntime, clearRuntime, runningEmbeddedRedis } from './lib/embedded-runtime.mjs';
 
 const log = (msg) => console.log(`[drover] ${msg}`);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const port = Number(env.PORT || 3000);
 const dataDir = path.resolve(root, env.DROVER_DATA_DIR || '.data');
 env.DROVER_DATA_DIR = dataDir;
+/** The embedded redis-server, once started: stopped last on every way out. */
+let redis;
 
+class ExitError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Runs scripts/preflight.ts; it prints its own error, so a failure carries only the exit code. */
 function preflight(command, extraEnv = {}) {
   const r = spawnSync(process.execPath, [...TSX, 'scripts/preflight.ts', command], {
     cwd: root,
@@ -21,8 +31,14 @@ function preflight(command, extraEnv = {}) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (r.status !== 0) throw new ExitError('', r.status ?? 1);
   return r.stdout;
+}
+
+async function stopRedis() {
+  if (!redis) return;
+  await redis.stop();
+  clearRuntime(dataDir);
 }
 
 async function main() {
@@ -30,11 +46,20 @@ async function main() {
   if (!env.DROVER_SKIP_BUILD && buildIsStale()) buildApp(log);
 
   const config = JSON.parse(preflight('check-config'));
-  let redis;
   if (config.source === 'none') {
-    redis = await startRedisServer({ dir: path.join(dataDir, 'redis'), persistent: true, log });
+    const other = await runningEmbeddedRedis(dataDir);
+    if (other) {
+      throw new ExitError(
+        `${dataDir.startsWith(root + path.sep) ? path.relative(root, dataDir) : dataDir} is in use: its embedded Redis runs on port ${other.port} (pid ${other.redisPid}), ` +
+          `started by another \`npm start\` (pid ${other.pid}). Stop that one first; if it was killed and left Redis behind, \`kill ${other.redisPid}\` ` +
+          '(Redis saves its data on SIGTERM). Two servers on one data directory would corrupt it.',
+        1,
+      );
+    }
+    // Detached: Ctrl-C reaches the console and the workers, not Redis; stopAll stops it after them.
+    redis = await startRedisServer({ dir: path.join(dataDir, 'redis'), persistent: true, detached: true, log });
     env.REDIS_URL = redis.url;
-    writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid });
+    writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid, redisPid: redis.pid });
     log(`embedded Redis on ${redis.url} (data in ${path.relative(root, redis.dir) || redis.dir})`);
   } else {
     log(`connections: ${config.connections.map((c) => `${c.name} (${c.endpoint})`).join(', ')}`);
@@ -54,46 +79,42 @@ async function main() {
       }),
     );
     await Promise.all(waits);
-    if (redis) {
-      await redis.stop();
-      clearRuntime(dataDir);
-    }
+    await stopRedis();
     process.exit(code);
   };
-  process.on('SIGINT', () => stopAll(0));
-  process.on('SIGTERM', () => stopAll(0));
+  // SIGHUP too (terminal closed): Redis runs detached and would otherwise be left behind.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
 
-  try {
-    process.stdout.write(preflight('bootstrap'));
-  } catch (err) {
-    if (redis) await redis.stop();
-    throw err;
-  }
+  process.stdout.write(preflight('bootstrap'));
   env.AUTH_SECRET ||= fs.readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim();
   env.NEXTAUTH_URL ||= `http://localhost:${port}`;
 
-  const start = (name, args) => {
+  const start = (name, args, { essential = true } = {}) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    children.push(child);
+    // The one-off seed may end; the console and the workers must not.
+    if (!essential) return child;
     child.once('exit', (code, signal) => {
       if (!stopping) {
         log(`${name} exited (${signal ?? code}); stopping the rest`);
         stopAll(code || 1);
       }
     });
-    children.push(child);
     return child;
   };
 
   start('console', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), ...(env.HOSTNAME_BIND ? ['-H', env.HOSTNAME_BIND] : [])]);
   if (env.DROVER_WORKERS !== 'off') start('workers', [...TSX, 'workers/main.ts', ...(env.DROVER_WORKERS ? env.DROVER_WORKERS.split(',') : [])]);
   if (config.source === 'none' && env.DROVER_SEED !== 'off') {
-    const seed = spawn(process.execPath, [...TSX, 'scripts/seed.ts', '--if-empty'], { cwd: root, env, stdio: 'inherit' });
+    // Tracked with the others, so stopping waits for it before Redis goes.
+    const seed = start('seed', [...TSX, 'scripts/seed.ts', '--if-empty'], { essential: false });
     seed.on('exit', (code) => code && log(`demo seed exited with ${code}`));
   }
   log(`console on http://localhost:${port}`);
 }
 
-main().catch((err) => {
-  console.error(`[drover] ${err.message}`);
-  process.exit(1);
+main().catch(async (err) => {
+  if (err.message) console.error(`[drover] ${err.message}`);
+  await stopRedis().catch(() => {});
+  process.exit(err instanceof ExitError ? err.code : 1);
 });

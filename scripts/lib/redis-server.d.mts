@@ -16,6 +16,7 @@ export function startRedisServer(opts: {
   dir: string;
   port?: number;
   persistent?: boolean;
+  detached?: boolean;
   extraArgs?: string[];
   log?: (msg: string) => void;
 }): Promise<RedisServerHandle>;

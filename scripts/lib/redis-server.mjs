@@ -76,8 +76,10 @@ export function waitForPing(port, timeoutMs = 10000, host = '127.0.0.1') {
 /**
  * Starts redis-server on a free loopback port.
  * persistent: AOF with appendfsync everysec (data survives restarts); otherwise nothing is written to disk.
+ * detached: its own process group, so a Ctrl-C in the terminal does not reach it; the owner stops it
+ * last (after the processes that write to it).
  */
-export async function startRedisServer({ dir, port, persistent = false, extraArgs = [], log = () => {} } = {}) {
+export async function startRedisServer({ dir, port, persistent = false, detached = false, extraArgs = [], log = () => {} } = {}) {
   const bin = ensureRedisServerBinary({ log });
   fs.mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -94,7 +96,7 @@ export async function startRedisServer({ dir, port, persistent = false, extraArg
       '--logfile', path.join(dir, 'redis.log'),
       ...extraArgs,
     ];
-    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d.toString()));
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

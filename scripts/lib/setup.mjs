@@ -44,8 +44,9 @@ export function ensureDebianPackages(wanted, log = console.log) {
   return missing.filter(({ bin }) => !which(bin)).map(({ pkg }) => pkg);
 }
 
-const SOURCE_DIRS = ['app', 'components', 'lib', 'public'];
-const SOURCE_FILES = ['next.config.js', 'package-lock.json', 'postcss.config.mjs', 'proxy.ts', 'instrumentation.ts', 'tsconfig.json'];
+// workers/: app/ and lib/ import the job kinds' schemas from it.
+const SOURCE_DIRS = ['app', 'components', 'lib', 'public', 'workers'];
+const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'postcss.config.mjs', 'proxy.ts', 'instrumentation.ts', 'tsconfig.json'];
 
 function newestMtime(target) {
   if (!fs.existsSync(target)) return 0;
