@@ -16,14 +16,14 @@ const baseURL = `http://localhost:${env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: env.E2E_RESULTS_DIR || 'test-results',
+  outputDir: 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
   fullyParallel: true,
   forbidOnly: Boolean(env.CI),
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: env.E2E_JSON_REPORT || '.test-out/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: '.test-out/playwright.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',

@@ -7,18 +7,22 @@ const alias = {
   'server-only': path.resolve(import.meta.dirname, 'tests/helpers/empty-module.ts'),
 };
 
+// A stray it.only would silently run part of the suite.
+const allowOnly = false;
+
 export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } },
+        test: { name: 'unit', allowOnly, include: ['tests/unit/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } },
       },
       {
         resolve: { alias },
         test: {
           name: 'integration',
+          allowOnly,
           sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',

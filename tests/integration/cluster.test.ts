@@ -122,5 +122,6 @@ describe('Redis Cluster', () => {
     await queue.add('live', {});
     await waitFor(() => seen.includes('waiting') || seen.includes('added'), { what: 'an added/waiting event' });
     unsubscribe();
+    expect(seen.some((event) => event === 'waiting' || event === 'added')).toBe(true);
   });
 });
