@@ -46,6 +46,14 @@ export function createRedisClient(config: ClientConfig, opts: { purpose: ClientP
       clusterRetryStrategy: (times) => Math.min(times * 250, 2000),
       slotsRefreshTimeout: 2000,
     });
+    // ioredis queues cluster commands while no node answers, for as long as it keeps reconnecting
+    // (maxRetriesPerRequest does not apply to that queue). Fail-fast clients reject them at each
+    // failed round instead, so a page or a tick errors within seconds rather than hanging.
+    if (opts.maxRetriesPerRequest !== null) {
+      const flush = () => (cluster as unknown as { flushQueue(err: Error): void }).flushQueue(new Error(`Redis Cluster "${config.name}" is unreachable (no node answers)`));
+      cluster.on('close', flush);
+      cluster.on('reconnecting', flush);
+    }
     client = cluster as unknown as Redis;
   } else {
     client = new IORedis(config.url, {
