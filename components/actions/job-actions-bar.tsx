@@ -1,7 +1,8 @@
 'use client';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { JobDetail } from '@/lib/jobs/get-job';
+import type { JobFieldValue } from '@/lib/jobs/get-job-field';
 import {
   cancelJobAction,
   duplicateJobAction,
@@ -15,11 +16,13 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
 import { Input, Label } from '@/components/ui/input';
-import { jobHref, queueHref } from '@/components/explorer/format';
+import { fetchJson } from '@/components/explorer/api-client';
+import { apiQueuePath, jobHref, queueHref } from '@/components/explorer/format';
 import { useRunAction } from './use-run-action';
 import { JsonEditor, isValidJson } from './json-editor';
 
 type Open = null | 'remove' | 'fail' | 'cancel' | 'data' | 'delay' | 'priority';
+type DataLoad = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
 /** The operator actions that apply to this job in its current state. */
 export function JobActionsBar({ conn, queue, job }: { conn: string; queue: string; job: JobDetail }) {
@@ -30,25 +33,36 @@ export function JobActionsBar({ conn, queue, job }: { conn: string; queue: strin
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [number, setNumber] = useState('');
   const [reason, setReason] = useState('');
+  const [dataLoad, setDataLoad] = useState<DataLoad>({ status: 'loading' });
+  const dataRequest = useRef(0);
   const t = { conn, queue, id: job.id };
   const s = job.state;
   const waitingLike = s === 'waiting' || s === 'delayed' || s === 'prioritized' || s === 'waiting-children';
 
+  // Save stays disabled until the current data has loaded: saving the placeholder would replace it.
   async function openDataEditor() {
-    const res = await fetch(`/api/v1/connections/${encodeURIComponent(conn)}/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(job.id)}/data?limit=4194304`);
-    const body = (await res.json()) as { text?: string; truncated?: boolean };
-    if (body.truncated) {
-      setDataText('');
-      setFieldErrors({ data: ['The data is larger than 4 MB: edit it through the API instead.'] });
-    } else {
-      try {
-        setDataText(JSON.stringify(JSON.parse(body.text ?? '{}'), null, 2));
-      } catch {
-        setDataText(body.text ?? '');
-      }
-      setFieldErrors({});
-    }
+    const request = ++dataRequest.current;
+    setDataText('');
+    setFieldErrors({});
+    setDataLoad({ status: 'loading' });
     setOpen('data');
+    try {
+      const body = await fetchJson<JobFieldValue>(`${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(job.id)}/data?limit=4194304`);
+      if (request !== dataRequest.current) return;
+      if (body.truncated) {
+        setDataLoad({ status: 'error', message: 'The data is larger than 4 MB: edit it through the API instead.' });
+        return;
+      }
+      try {
+        setDataText(JSON.stringify(JSON.parse(body.text), null, 2));
+      } catch {
+        setDataText(body.text);
+      }
+      setDataLoad({ status: 'ready' });
+    } catch (err) {
+      if (request !== dataRequest.current) return;
+      setDataLoad({ status: 'error', message: `Could not load the job's data: ${(err as Error).message}` });
+    }
   }
 
   return (
@@ -169,11 +183,19 @@ export function JobActionsBar({ conn, queue, job }: { conn: string; queue: strin
           }}
           className="space-y-3"
         >
-          <JsonEditor label="Data (JSON)" value={dataText} onChange={setDataText} rows={16} errors={Object.entries(fieldErrors).flatMap(([k, v]) => v.map((m) => (k === 'data' ? m : `${k}: ${m}`)))} />
+          {dataLoad.status === 'loading' && <p className="text-sm text-zinc-500">Loading the job’s data…</p>}
+          {dataLoad.status === 'error' && (
+            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              {dataLoad.message}
+            </p>
+          )}
+          {dataLoad.status === 'ready' && (
+            <JsonEditor label="Data (JSON)" value={dataText} onChange={setDataText} rows={16} errors={Object.entries(fieldErrors).flatMap(([k, v]) => v.map((m) => (k === 'data' ? m : `${k}: ${m}`)))} />
+          )}
           <p className="text-xs text-zinc-500">A running job keeps the data it started with; the new data is used by the next attempt.</p>
           <div className="flex justify-end gap-2">
             <Button onClick={() => setOpen(null)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending || !isValidJson(dataText)}>
+            <Button type="submit" variant="primary" disabled={pending || dataLoad.status !== 'ready' || !isValidJson(dataText)}>
               Save data
             </Button>
           </div>

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { fetchJson } from '@/components/explorer/api-client';
 
 export type Progress = { done: number; total: number; phase: string; finished: boolean };
 
@@ -10,8 +11,12 @@ export function useOperationProgress(operationId: string | null): Progress | nul
     if (!operationId) return;
     let stopped = false;
     const tick = async () => {
-      const res = await fetch(`/api/v1/operations/${operationId}`).catch(() => null);
-      if (res?.ok && !stopped) setProgress((await res.json()) as Progress);
+      try {
+        const next = await fetchJson<Progress>(`/api/v1/operations/${operationId}`);
+        if (!stopped) setProgress(next);
+      } catch {
+        /* not registered yet, or a network blip: ask again */
+      }
       if (!stopped) timer = setTimeout(tick, 400);
     };
     let timer = setTimeout(tick, 300);

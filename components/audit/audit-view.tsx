@@ -8,15 +8,10 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label, Select } from '@/components/ui/input';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { toLocalInput } from '@/components/ui/local-datetime';
 import { formatExact } from '@/components/explorer/format';
 
 const OUTCOME_TONE: Record<string, BadgeTone> = { ok: 'green', denied: 'red', invalid: 'amber', error: 'red' };
-
-function toLocalInput(ms?: number): string {
-  if (!ms) return '';
-  const d = new Date(ms);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-}
 
 export function AuditView({ page, query }: { page: { entries: AuditEntry[]; cursor: string | null; scanned: number; total: number }; query: AuditQuery }) {
   const router = useRouter();
@@ -46,7 +41,9 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
         <h1 className="text-lg font-semibold">Audit log</h1>
         <p className="text-sm text-zinc-500">Every change made in the console, the API or the CLI, including refused ones. The last 100,000 entries are kept ({formatExact(page.total)} now).</p>
       </div>
+      {/* Keyed on the query: after Clear or back/forward the inputs show the filters in force. */}
       <form
+        key={JSON.stringify(query)}
         className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();

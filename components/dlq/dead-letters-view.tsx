@@ -3,7 +3,7 @@
 // the filtered table of dead letters, and requeue / purge / export of a selection or of every match.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { DeadLetterPage } from '@/lib/dlq/list-dead-letters';
 import type { ErrorGroups } from '@/lib/dlq/list-error-groups';
@@ -17,6 +17,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input, Label, Select } from '@/components/ui/input';
 import { cn } from '@/components/ui/cn';
+import { fromLocalInput, toLocalInput } from '@/components/ui/local-datetime';
+import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { apiDlqPath, deadLetterHref, deadLetterSearch, dlqHref, filterOf, type DeadLetterQuery } from './format';
 import { DeadLetterBulkActions } from './dead-letter-bulk-actions';
 
@@ -32,19 +34,6 @@ export type DeadLettersViewProps = {
   /** admin on a writable connection */
   canPurge: boolean;
 };
-
-/** <input type="datetime-local"> value of a time (local time, minutes). */
-function toLocalInput(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const d = new Date(ms);
-  return new Date(ms - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 export function DeadLettersView({ conn, connections, query, initialPage, initialGroups, initialSummary, canRequeue, canPurge }: DeadLettersViewProps) {
   const router = useRouter();
@@ -67,12 +56,13 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
     initialData: initialSummary,
     refetchInterval: 15_000,
   });
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Keyed on the query string: any link or navigation to another page or filter starts with nothing selected.
+  const { selected, toggle, replace: replaceSelection, clear: clearSelection } = useKeyedSelection(search);
   const filter = filterOf(query);
   const filtered = Object.keys(filter).length > 0;
   const activeGroup = query.group ? groups.groups.find((g) => g.id === query.group) : undefined;
   const go = (next: DeadLetterQuery) => {
-    setSelected(new Set());
+    clearSelection();
     router.push(dlqHref(conn, next));
   };
 
@@ -266,7 +256,7 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
             matching={page.total}
             canRequeue={canRequeue}
             canPurge={canPurge}
-            onDone={() => setSelected(new Set())}
+            onDone={clearSelection}
           />
         )}
       </div>
@@ -288,7 +278,7 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
                       type="checkbox"
                       aria-label="Select all dead letters on this page"
                       checked={allSelected}
-                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())}
+                      onChange={(e) => replaceSelection(e.target.checked ? rows.map((r) => r.id) : [])}
                     />
                   </th>
                 )}
@@ -311,14 +301,7 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
                         type="checkbox"
                         aria-label={`Select dead letter ${r.id}`}
                         checked={selected.has(r.id)}
-                        onChange={() =>
-                          setSelected((s) => {
-                            const next = new Set(s);
-                            if (next.has(r.id)) next.delete(r.id);
-                            else next.add(r.id);
-                            return next;
-                          })
-                        }
+                        onChange={() => toggle(r.id)}
                       />
                     </td>
                   )}

@@ -6,6 +6,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly fieldErrors?: Record<string, string[]>,
   ) {
     super(message);
   }
@@ -23,9 +24,9 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; fieldErrors?: Record<string, string[]> } } | null;
   if (!res.ok) {
-    throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? `Request failed with status ${res.status}`);
+    throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? `Request failed with status ${res.status}`, body?.error?.fieldErrors);
   }
   return body as T;
 }

@@ -11,6 +11,7 @@ import { fetchJson } from './api-client';
 import { apiQueuePath, formatDuration, jobHref, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
+import { useLiveState } from './live-store';
 import { StateBadge } from './state-badge';
 import { ProgressBar } from './progress-bar';
 import { PayloadPanel } from './payload-panel';
@@ -37,7 +38,14 @@ export function JobView({
   const id = initialJob.id;
   const key: QueryKey = ['job', conn, queue, id];
   const base = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}`;
-  const { data: job, error } = useQuery({ queryKey: key, queryFn: () => fetchJson<JobDetail>(base), initialData: initialJob, refetchInterval: 10_000 });
+  const { status } = useLiveState();
+  const { data: job, error } = useQuery({
+    queryKey: key,
+    queryFn: () => fetchJson<JobDetail>(base),
+    initialData: initialJob,
+    // The SSE stream says when the job changes; poll only while it is down.
+    refetchInterval: status === 'live' ? false : 10_000,
+  });
   const attempts = useQuery({
     queryKey: ['job-attempts', conn, queue, id],
     queryFn: () => fetchJson<{ attempts: Attempt[] }>(`${base}/attempts`).then((r) => r.attempts),
@@ -51,17 +59,22 @@ export function JobView({
   }).data;
 
   const refresh = useRef<() => void>(() => {});
+  const refreshOnBurst = useRef<() => void>(() => {});
   useEffect(() => {
-    refresh.current = throttle(() => {
+    const invalidate = () => {
       void queryClient.invalidateQueries({ queryKey: ['job', conn, queue, id] });
       void queryClient.invalidateQueries({ queryKey: ['job-attempts', conn, queue, id] });
       void queryClient.invalidateQueries({ queryKey: ['job-logs-count', conn, queue, id] });
       void queryClient.invalidateQueries({ queryKey: ['job-children', conn, queue, id] });
       void queryClient.invalidateQueries({ queryKey: ['job-field', conn, queue, id] });
-    }, 300);
+    };
+    refresh.current = throttle(invalidate, 300);
+    // A busy queue's events arrive as bursts (counts, no job ids), every 100 ms: this job may be among them.
+    refreshOnBurst.current = throttle(invalidate, 5000);
   }, [queryClient, conn, queue, id]);
 
   useLiveEvents({ queues: [{ conn, queue }] }, (event) => {
+    if (event.type === 'burst' && event.connection === conn && event.queue === queue) refreshOnBurst.current();
     if (event.type !== 'job' || event.jobId !== id) return;
     if (event.event === 'progress') {
       queryClient.setQueryData<JobDetail>(key, (old) => (old ? { ...old, progress: event.progress as number | string } : old));

@@ -11,7 +11,7 @@ import { formatBytes, formatDuration, jobHref } from './format';
 export type JobRow = JobSummary & { state?: string };
 
 export type Selection = {
-  selected: Set<string>;
+  selected: ReadonlySet<string>;
   toggle: (id: string) => void;
   setAll: (ids: string[], on: boolean) => void;
 };

@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useMemo } from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Overview, OverviewConnection, OverviewQueue } from '@/lib/queues/get-overview';
 import { Badge } from '@/components/ui/badge';
@@ -11,6 +11,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { cn } from '@/components/ui/cn';
 import { useNow } from '@/components/ui/use-now';
+import { replaceSearchParams, useUrlTextFilter } from '@/components/ui/url-query';
 import { fetchJson } from './api-client';
 import { formatCount, formatDuration, formatExact, queueHref } from './format';
 import { useLiveEvents } from './use-live-events';
@@ -45,7 +46,6 @@ const COLUMNS: Column[] = [
 export function OverviewView({ initial, canAct }: { initial: Overview; canAct: boolean }) {
   const queryClient = useQueryClient();
   const router = useRouter();
-  const pathname = usePathname();
   const params = useSearchParams();
   const { status } = useLiveState();
   const now = useNow() ?? initial.generatedAt;
@@ -60,18 +60,12 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
     if (event.type === 'overview') queryClient.setQueryData(['overview'], event.overview);
   });
 
-  const filter = params.get('q') ?? '';
+  // Filter and sort are read only here: they change the URL in place, without rendering the page again.
+  const filterInput = useUrlTextFilter('q');
+  const filter = filterInput.value;
   const sort = params.get('sort') ?? 'name';
   const dir = (params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : sort === 'name' ? 'asc' : 'desc') as 'asc' | 'desc';
-  const setParams = (patch: Record<string, string | null>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    router.replace(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
-  };
-  const onSort = (column: string) => setParams({ sort: column, dir: sort === column ? (dir === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc' });
+  const onSort = (column: string) => replaceSearchParams({ sort: column, dir: sort === column ? (dir === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc' });
 
   const rows = useMemo(() => {
     const all = data.connections.flatMap((c) => c.queues);
@@ -100,8 +94,8 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
             aria-label="Filter queues"
             placeholder="Filter queues…"
             className="h-8 w-64"
-            defaultValue={filter}
-            onChange={(e) => setParams({ q: e.target.value })}
+            value={filterInput.value}
+            onChange={(e) => filterInput.onChange(e.target.value)}
           />
           <Button
             size="sm"

@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { QueueDetail } from '@/lib/queues/get-queue';
@@ -8,6 +8,7 @@ import type { JobPage } from '@/lib/jobs/list-jobs';
 import type { JobState } from '@/lib/jobs/job-states';
 import { Input, Select } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/empty-state';
+import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
@@ -74,25 +75,9 @@ export function QueueView({
     initialData: initialPage,
   }).data;
 
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const selection = canAct
-    ? {
-        selected,
-        toggle: (id: string) =>
-          setSelected((prev) => {
-            const next = new Set(prev);
-            if (next.has(id)) next.delete(id);
-            else next.add(id);
-            return next;
-          }),
-        setAll: (ids: string[], on: boolean) =>
-          setSelected((prev) => {
-            const next = new Set(prev);
-            ids.forEach((id) => (on ? next.add(id) : next.delete(id)));
-            return next;
-          }),
-      }
-    : undefined;
+  // Keyed on the whole query: another tab, page, order or filter starts with nothing selected.
+  const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(JSON.stringify(query));
+  const selection = canAct ? { selected, toggle, setAll } : undefined;
   const refreshRef = useRef<() => void>(() => {});
   useEffect(() => {
     refreshRef.current = throttle(() => {
@@ -115,20 +100,28 @@ export function QueueView({
   const keep = { size: query.size !== 25 ? String(query.size) : undefined, order: query.order !== 'newest' ? query.order : undefined, name: query.name };
   const hrefFor = (p: number) => queueHref(conn, queue, { ...keep, state: query.state, page: p > 1 ? p : undefined });
 
-  // Keyboard: "/" focuses search, ← / → change page (when not typing).
+  // Keyboard: "/" focuses search, ← / → change page (when not typing, and never under an open dialog:
+  // the page would change beneath it). Attached once; the current page is read from a ref.
+  const keyboardRef = useRef({ page: query.page, hasNext: page.hasNext, hrefFor });
+  useEffect(() => {
+    keyboardRef.current = { page: query.page, hasNext: page.hasNext, hrefFor };
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable || e.metaKey || e.ctrlKey || e.altKey) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
+      if (target && (['BUTTON', 'INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable || target.closest('dialog'))) return;
+      if (document.querySelector('dialog[open]')) return;
+      const { page: current, hasNext, hrefFor: href } = keyboardRef.current;
       if (e.key === '/') {
         e.preventDefault();
         searchRef.current?.focus();
-      } else if (e.key === 'ArrowRight' && page.hasNext) router.push(hrefFor(query.page + 1));
-      else if (e.key === 'ArrowLeft' && query.page > 1) router.push(hrefFor(query.page - 1));
+      } else if (e.key === 'ArrowRight' && hasNext) router.push(href(current + 1));
+      else if (e.key === 'ArrowLeft' && current > 1) router.push(href(current - 1));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, [router]);
 
   const setQuery = (patch: Record<string, string | undefined>) =>
     router.push(queueHref(conn, queue, { ...keep, state: query.state, ...patch }));
@@ -184,7 +177,7 @@ export function QueueView({
           stateCount={detail.counts[query.state]}
           selectedIds={[...selected]}
           scope="selected"
-          onDone={() => setSelected(new Set())}
+          onDone={clearSelection}
         />
       )}
       {page.jobs.length === 0 && query.page === 1 && !query.name ? (

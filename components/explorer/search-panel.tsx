@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Input, Select } from '@/components/ui/input';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
-import { JobsTable, type Selection } from './jobs-table';
+import { JobsTable } from './jobs-table';
 import { BulkToolbar } from '@/components/actions/bulk-toolbar';
 
 const FIELDS = [
@@ -19,8 +19,6 @@ const FIELDS = [
   ['logs', 'Logs'],
 ] as const;
 
-export type SearchResults = { matches: SearchMatch[]; done: boolean; query: { q: string; field: string; state: string } | null };
-
 /**
  * Streams a server-side search into the page: calls the search API chunk by chunk (each a bounded
  * Redis script), showing matches as they arrive, progress, and a cancel button.
@@ -29,16 +27,12 @@ export function SearchPanel({
   conn,
   queue,
   inputRef,
-  selection,
-  onResults,
   canAct = false,
 }: {
   conn: string;
   queue: string;
   inputRef?: React.RefObject<HTMLInputElement | null>;
   canAct?: boolean;
-  selection?: Selection;
-  onResults?: (results: SearchResults) => void;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -52,10 +46,6 @@ export function SearchPanel({
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
   const abort = useRef<AbortController | null>(null);
-  const onResultsRef = useRef(onResults);
-  useEffect(() => {
-    onResultsRef.current = onResults;
-  });
 
   const run = useCallback(
     async (q: string, field: string, state: string) => {
@@ -78,7 +68,6 @@ export function SearchPanel({
           all.push(...chunk.matches);
           setMatches([...all]);
           setProgress({ scanned: chunk.scannedSoFar, total: Math.max(chunk.total, chunk.scannedSoFar) });
-          onResultsRef.current?.({ matches: [...all], done: chunk.cursor === null, query: { q, field, state } });
           cursor = chunk.cursor;
         } while (cursor && !controller.signal.aborted);
         setFinished(true);
@@ -121,7 +110,6 @@ export function SearchPanel({
     next.delete('in');
     setMatches([]);
     setProgress(null);
-    onResultsRef.current?.({ matches: [], done: true, query: null });
     router.push(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
   }
 
@@ -188,7 +176,7 @@ export function SearchPanel({
           {canAct && finished && matches.length > 0 && (
             <BulkToolbar conn={conn} queue={queue} selectedIds={matches.map((m) => m.id)} scope="matching" onDone={() => void run(urlQ, urlField, urlState)} />
           )}
-          <JobsTable conn={conn} queue={queue} jobs={matches} showState selection={selection} empty={running ? 'Searching…' : 'No job matches.'} />
+          <JobsTable conn={conn} queue={queue} jobs={matches} showState empty={running ? 'Searching…' : 'No job matches.'} />
         </div>
       )}
     </section>

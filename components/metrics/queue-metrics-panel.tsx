@@ -2,12 +2,13 @@
 // The queue page's collapsible "Metrics" section: throughput, depth by state and failure rate over a
 // range kept in the URL (?range=6h), refreshed every 10 s, plus the latency percentiles.
 import { useState } from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { QueueMetrics } from '@/lib/metrics/queue-metrics';
 import { RANGES, type MetricsRange } from '@/lib/metrics/settings';
 import { cn } from '@/components/ui/cn';
+import { replaceSearchParams } from '@/components/ui/url-query';
 import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath, formatExact } from '@/components/explorer/format';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -27,19 +28,13 @@ const DEPTH_SERIES = [
 ] as const;
 
 export function QueueMetricsPanel({ conn, queue }: { conn: string; queue: string }) {
-  const router = useRouter();
-  const pathname = usePathname();
   const params = useSearchParams();
   const [open, setOpen] = useState(true);
   const requested = params.get('range');
   const range: MetricsRange = RANGE_KEYS.includes(requested as MetricsRange) ? (requested as MetricsRange) : '1h';
 
-  const setRange = (next: MetricsRange) => {
-    const qs = new URLSearchParams(params.toString());
-    if (next === '1h') qs.delete('range');
-    else qs.set('range', next);
-    router.replace(`${pathname}${qs.toString() ? `?${qs}` : ''}`, { scroll: false });
-  };
+  // Only this panel reads the range: the URL changes in place, without rendering the page again.
+  const setRange = (next: MetricsRange) => replaceSearchParams({ range: next === '1h' ? null : next });
 
   const { data, error, isPending } = useQuery({
     queryKey: ['queue-metrics', conn, queue, range],

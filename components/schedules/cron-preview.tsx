@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { CronPreview as Preview } from '@/lib/schedules/preview-cron';
 import { Badge } from '@/components/ui/badge';
+import { ApiError, fetchJson } from '@/components/explorer/api-client';
 import { formatInZoneWithOffset, localTimeZone } from '@/lib/schedules/zone-format';
 
 export type PreviewRequest = { pattern?: string; every?: number; tz?: string; startDate?: string; endDate?: string };
@@ -19,23 +20,21 @@ export function usePreview(request: PreviewRequest | null, delay = 300): Preview
       // Keep showing the last good preview while the next one is computed.
       setState((prev) => (prev.status === 'ok' ? prev : { status: 'loading' }));
       try {
-        const res = await fetch('/api/v1/cron/preview', {
+        const preview = await fetchJson<Preview | null>('/api/v1/cron/preview', {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ ...JSON.parse(key), count: 10 }),
           signal: controller.signal,
-          cache: 'no-store',
         });
-        const body = (await res.json().catch(() => null)) as (Preview & { error?: undefined }) | { error: { message: string; fieldErrors?: Record<string, string[]> } } | null;
-        if (res.ok && body && !body.error) setState({ status: 'ok', preview: body as Preview });
-        else {
-          const error = body?.error;
-          const field = error?.fieldErrors ? Object.keys(error.fieldErrors)[0]?.replace(/^body\./, '') : undefined;
-          setState({ status: 'error', message: error?.message ?? `Preview failed (${res.status})`, field });
-        }
-      } catch {
+        setState(preview ? { status: 'ok', preview } : { status: 'error', message: 'Preview failed: empty answer' });
+      } catch (err) {
         if (controller.signal.aborted) return;
-        setState({ status: 'error', message: 'The console server is unreachable: no preview' });
+        if (!(err instanceof ApiError) || err.status === 0) {
+          setState({ status: 'error', message: 'The console server is unreachable: no preview' });
+          return;
+        }
+        const field = err.fieldErrors ? Object.keys(err.fieldErrors)[0]?.replace(/^body\./, '') : undefined;
+        setState({ status: 'error', message: err.code === 'http' ? `Preview failed (${err.status})` : err.message, field });
       }
     }, delay);
     return () => {

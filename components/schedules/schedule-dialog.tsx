@@ -10,6 +10,7 @@ import { JsonEditor, isValidJson } from '@/components/actions/json-editor';
 import { useRunAction } from '@/components/actions/use-run-action';
 import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath } from '@/components/explorer/format';
+import { fromLocalInput, toLocalInput } from '@/components/ui/local-datetime';
 import { localTimeZone } from '@/lib/schedules/zone-format';
 import { CronPreview, usePreview, type PreviewRequest } from './cron-preview';
 import { TimeZoneInput } from './time-zone-input';
@@ -40,20 +41,13 @@ type Form = {
   opts: string;
 };
 
-/** "2031-05-01T09:30:00" in the viewer's zone, for datetime-local inputs. */
-function toLocalInput(ms: number | undefined): string {
-  if (!ms) return '';
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-function fromLocalInput(value: string, initial: string, initialMs: number | undefined): string | undefined {
+/** The ISO instant of a datetime-local value; an unreadable value is passed on for the server to reject. */
+function isoFromLocalInput(value: string, initial: string, initialMs: number | undefined): string | undefined {
   if (!value) return undefined;
   // Unchanged: keep the exact stored instant (inputs drop milliseconds).
   if (value === initial && initialMs) return new Date(initialMs).toISOString();
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  const ms = fromLocalInput(value);
+  return ms === undefined ? value : new Date(ms).toISOString();
 }
 
 function everyParts(ms: number): { everyValue: string; everyUnit: string } {
@@ -71,8 +65,8 @@ function formFrom(s: Schedule): Form {
     tz: s.tz ?? '',
     immediately: false,
     ...(s.every ? everyParts(s.every) : { everyValue: '60', everyUnit: '1000' }),
-    start: toLocalInput(s.startDate),
-    end: toLocalInput(s.endDate),
+    start: toLocalInput(s.startDate, { seconds: true }),
+    end: toLocalInput(s.endDate, { seconds: true }),
     limit: s.limit ? String(s.limit) : '',
     name: s.template.name,
     data: JSON.stringify(s.template.data ?? {}, null, 2),
@@ -144,8 +138,8 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
   }, [mode, schedule]);
 
   const everyMs = Math.round(Number(form.everyValue) * Number(form.everyUnit));
-  const startIso = fromLocalInput(form.start, initial.start, schedule?.startDate);
-  const endIso = fromLocalInput(form.end, initial.end, schedule?.endDate);
+  const startIso = isoFromLocalInput(form.start, initial.start, schedule?.startDate);
+  const endIso = isoFromLocalInput(form.end, initial.end, schedule?.endDate);
   const previewRequest = useMemo<PreviewRequest | null>(() => {
     const window = { ...(startIso ? { startDate: startIso } : {}), ...(endIso ? { endDate: endIso } : {}) };
     if (form.kind === 'cron') return form.pattern.trim() ? { pattern: form.pattern, ...(form.tz.trim() ? { tz: form.tz.trim() } : {}), ...window } : null;
@@ -168,7 +162,8 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
   const dataErrors = Object.entries(errors)
     .filter(([k]) => k === 'template.data' || k.startsWith('template.data.'))
     .flatMap(([k, v]) => v.map((m) => (k === 'template.data' ? m : `${k.replace(/^template\./, '')}: ${m}`)));
-  const canSave = !pending && !loading && !liveError && form.conn && form.queue.trim() && form.id.trim() && form.name.trim() && isValidJson(form.data) && optsValid;
+  // While the full schedule loads, or if it failed to, form.data is a placeholder: saving it would replace the template's data.
+  const canSave = !pending && !loading && !loadError && !liveError && form.conn && form.queue.trim() && form.id.trim() && form.name.trim() && isValidJson(form.data) && optsValid;
 
   function submit(e: React.FormEvent) {
     e.preventDefault();

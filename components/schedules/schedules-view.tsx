@@ -12,6 +12,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Select } from '@/components/ui/input';
+import { useUrlTextFilter } from '@/components/ui/url-query';
 import { formatInZoneWithOffset } from '@/lib/schedules/zone-format';
 import { useRunAction } from '@/components/actions/use-run-action';
 import { fetchJson } from '@/components/explorer/api-client';
@@ -92,7 +93,10 @@ export function SchedulesView({
     refetchInterval: 15_000,
   });
 
-  const filter = params.get('q') ?? '';
+  // The text filter is read only here: it changes the URL in place, without rendering the page again.
+  const filterInput = useUrlTextFilter('q');
+  const filter = filterInput.value;
+  // Connection and queue are read by the page: changing them renders it again.
   const setParams = (patch: Record<string, string | null>) => {
     const next = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(patch)) {
@@ -140,7 +144,7 @@ export function SchedulesView({
               </option>
             ))}
           </Select>
-          <Input aria-label="Filter schedules" placeholder="Filter by id, job name…" className="h-8 w-56" defaultValue={filter} onChange={(e) => setParams({ q: e.target.value })} />
+          <Input aria-label="Filter schedules" placeholder="Filter by id, job name…" className="h-8 w-56" value={filterInput.value} onChange={(e) => filterInput.onChange(e.target.value)} />
           {canAct && writableConnections.length > 0 && (
             <Button size="sm" variant="primary" onClick={() => setOpen({ kind: 'create' })}>
               New schedule
