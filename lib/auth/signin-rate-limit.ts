@@ -2,6 +2,7 @@
 import 'server-only';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
+import { withMetricsScripts } from '@/lib/metrics/scripts';
 
 export const SIGNIN_MAX_FAILURES = 10;
 export const SIGNIN_WINDOW_MS = 15 * 60 * 1000;
@@ -62,8 +63,8 @@ export async function acquireSigninSlot(email: string): Promise<(() => Promise<v
   const ok = await redis.set(key, token, 'PX', 10_000, 'NX');
   if (!ok) return null;
   return async () => {
-    // Release only our own hold (it may have expired and been taken by another attempt).
-    if ((await redis.get(key)) === token) await redis.del(key);
+    // Release only our own hold (it may have expired and been taken by another attempt), atomically.
+    await withMetricsScripts(redis).droverReleaseLock(key, token);
   };
 }
 
