@@ -39,7 +39,8 @@ async function main() {
     [
       { bin: 'redis-server', pkg: 'redis-server' },
       { bin: 'redis-cli', pkg: 'redis-tools' },
-      { bin: process.env.CHROMIUM_PATH || 'chromium', pkg: 'chromium' },
+      // The binary Playwright launches (playwright.config.ts), not whichever chromium is on the PATH.
+      { bin: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' },
     ],
     (m) => log(m),
   );
