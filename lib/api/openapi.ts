@@ -1,4 +1,5 @@
 // The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json. Paths are a public contract.
+import { JOB_STATES } from '@/lib/jobs/job-states';
 
 type Op = {
   summary: string;
@@ -26,7 +27,6 @@ const str = { type: 'string' };
 const int = { type: 'integer' };
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
 
-const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
 
 const DLQ_FILTER_QUERY = [
   { name: 'queue', schema: str, description: 'Origin queue' },

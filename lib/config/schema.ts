@@ -1,6 +1,11 @@
 // The console's configuration: named Redis connections and console-wide settings.
 import { z } from 'zod';
 
+/** A Redis Cluster connection: `cluster: true` or a redis+cluster:// URL. */
+export function isClusterConfig(config: { url: string; cluster?: boolean }): boolean {
+  return Boolean(config.cluster) || config.url.startsWith('redis+cluster://');
+}
+
 /** BullMQ queue names may not contain ':' (it separates key parts). */
 export const queueNameSchema = z
   .string()
@@ -43,7 +48,7 @@ export const connectionConfigSchema = z
       .default({ maxAgeDays: 30, maxCount: 100_000 }),
   })
   .strict()
-  .transform((c) => ({ ...c, prefix: c.prefix ?? (c.cluster || c.url.startsWith('redis+cluster://') ? '{bull}' : 'bull') }));
+  .transform((c) => ({ ...c, prefix: c.prefix ?? (isClusterConfig(c) ? '{bull}' : 'bull') }));
 
 export const droverConfigSchema = z
   .object({
@@ -61,7 +66,7 @@ export const droverConfigSchema = z
       seen.add(c.name);
     });
     cfg.connections.forEach((c, i) => {
-      const cluster = c.cluster || c.url.startsWith('redis+cluster://');
+      const cluster = isClusterConfig(c);
       // BullMQ's multi-key scripts need every key of a queue in one slot: a {hash tag} prefix does that.
       if (cluster && !/\{[^}]+\}/.test(c.prefix)) {
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'prefix'], message: `on a Redis Cluster the prefix needs a hash tag, e.g. "{${c.prefix}}"` });

@@ -74,7 +74,3 @@ export function subscribeToQueue(connection: string, queue: string, listener: Li
   };
 }
 
-/** For tests and the benchmark: how many QueueEvents this process holds. */
-export function openQueueEventsCount(): number {
-  return hub().size;
-}

@@ -22,10 +22,8 @@ export const STATE_STORE: Record<JobState, StateStore> = {
 
 /**
  * "newest" means: lists → most recently added; completed/failed → most recently finished;
- * delayed → latest due; prioritized → lowest priority last. Translated to a Redis direction.
+ * delayed → latest due; prioritized → lowest priority last. In every store that is the high end.
  */
-export function redisOrder(state: JobState, order: 'newest' | 'oldest'): 'desc' | 'asc' {
-  const store = STATE_STORE[state];
-  if (store.kind === 'list') return order === 'newest' ? 'desc' : 'asc';
+export function redisOrder(order: 'newest' | 'oldest'): 'desc' | 'asc' {
   return order === 'newest' ? 'desc' : 'asc';
 }

@@ -60,7 +60,7 @@ const CHUNK_BUDGET_US = 5000;
 
 export async function listJobs(conn: Connection, queue: string, query: ListJobsQuery): Promise<JobPage> {
   const { state, page, size, order, name } = query;
-  const direction = redisOrder(state, order);
+  const direction = redisOrder(order);
   const start = (page - 1) * size;
   if (!name) {
     const { total, ids } = await rangeIds(conn, queue, state, direction, start, start + size - 1);

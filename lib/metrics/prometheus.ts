@@ -4,7 +4,7 @@ import 'server-only';
 import { Gauge, Registry } from 'prom-client';
 import { listConnections } from '@/lib/redis/connections';
 import { getRedisInfo } from '@/lib/queues/redis-info';
-import { COUNTED_STATES } from '@/lib/queues/queue-summary';
+import { JOB_STATES } from '@/lib/jobs/job-states';
 import { collectSnapshot } from './snapshot';
 
 export type PrometheusExport = { contentType: string; body: string };
@@ -37,7 +37,7 @@ export async function renderPrometheusMetrics(now = Date.now()): Promise<Prometh
     for (const q of c.queues) {
       if (!q.exists) continue;
       const labels = { connection: c.name, queue: q.name };
-      for (const state of COUNTED_STATES) jobs.set({ ...labels, state }, q.counts[state]);
+      for (const state of JOB_STATES) jobs.set({ ...labels, state }, q.counts[state]);
       paused.set(labels, q.paused ? 1 : 0);
       workers.set(labels, q.workers);
       completed.set(labels, q.completed.lastMinute);

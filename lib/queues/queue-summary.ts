@@ -1,11 +1,10 @@
 // Per-queue counts, flags and throughput for every queue of a connection in one pipelined round trip.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import type { JobState } from '@/lib/jobs/job-states';
 import { minuteSeries, parseMetricsMeta, throughputOf, type Throughput } from './throughput';
 
-export const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
-export type CountedState = (typeof COUNTED_STATES)[number];
-export type QueueCounts = Record<CountedState, number>;
+export type QueueCounts = Record<JobState, number>;
 
 export type QueueSummary = {
   connection: string;

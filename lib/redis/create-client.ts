@@ -1,15 +1,11 @@
 // Builds ioredis clients from a connection config: a standalone client, or a Redis Cluster client
 // when the URL is redis+cluster:// or `cluster: true` (seed nodes from the URL host list and `nodes`).
 import IORedis, { Cluster, type Redis } from 'ioredis';
-import type { ConnectionConfig } from '@/lib/config/schema';
+import { isClusterConfig, type ConnectionConfig } from '@/lib/config/schema';
 
 export type ClientPurpose = 'console' | 'subscriber' | 'events' | 'worker';
 
 type ClientConfig = Pick<ConnectionConfig, 'url' | 'name'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes'>>;
-
-export function isClusterConfig(config: ClientConfig): boolean {
-  return Boolean(config.cluster) || config.url.startsWith('redis+cluster://');
-}
 
 type Seed = { host: string; port: number };
 
