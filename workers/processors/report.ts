@@ -16,6 +16,7 @@ export type ReportResult = {
   truncated: boolean;
 };
 
+/** Jobs read per page (ZRANGEBYSCORE … LIMIT and one pipeline of HMGETs). */
 const PAGE = 500;
 const FIELDS = ['name', 'timestamp', 'processedOn', 'finishedOn', 'atm', 'attemptsMade', 'failedReason', 'pb'] as const;
 export const REPORT_COLUMNS = ['id', 'name', 'state', 'attempts', 'created_at', 'processed_at', 'finished_at', 'duration_ms', 'worker', 'failed_reason'] as const;
@@ -39,7 +40,8 @@ export function resolvePeriod(data: Pick<ReportData, 'from' | 'to' | 'lastMinute
   return { from, to };
 }
 
-export function createReportProcessor(opts: { reportsDir: string }): InlineProcessor<ReportData, ReportResult> {
+export function createReportProcessor(opts: { reportsDir: string; pageSize?: number }): InlineProcessor<ReportData, ReportResult> {
+  const pageSize = opts.pageSize ?? PAGE;
   return async ({ job, data, signal, connection }) => {
     const { redis, prefix } = connection;
     const { from, to } = resolvePeriod(data);
@@ -49,11 +51,31 @@ export function createReportProcessor(opts: { reportsDir: string }): InlineProce
     let truncated = false;
     for (const [index, state] of data.states.entries()) {
       const key = `${prefix}:${data.queue}:${state}`;
-      let offset = 0;
+      // Walk by score (finishedOn), not by rank: BullMQ trims the oldest jobs of the set (removeOnComplete,
+      // removeOnFail) while the report reads, which would shift later jobs past a LIMIT offset; a score
+      // cursor also costs O(log n) per page where a deep offset costs O(offset). The ids already read at
+      // the cursor's score are skipped, as jobs finished in the same millisecond share it.
+      let min = from;
+      let seenAtMin = new Set<string>();
+      let read = 0;
       for (;;) {
         signal.throwIfAborted();
-        const ids = await redis.zrangebyscore(key, from, to, 'LIMIT', offset, PAGE);
+        const requested = pageSize + seenAtMin.size;
+        const raw = await redis.zrangebyscore(key, min, to, 'WITHSCORES', 'LIMIT', 0, requested);
+        const ids: string[] = [];
+        const scores: number[] = [];
+        for (let i = 0; i < raw.length; i += 2) {
+          const score = Number(raw[i + 1]);
+          if (score === min && seenAtMin.has(raw[i])) continue;
+          ids.push(raw[i]);
+          scores.push(score);
+        }
         if (ids.length === 0) break;
+        const top = scores[scores.length - 1];
+        const atTop = ids.filter((_, i) => scores[i] === top);
+        seenAtMin = top === min ? new Set([...seenAtMin, ...atTop]) : new Set(atTop);
+        min = top;
+        const lastPage = raw.length < requested * 2;
         const pipeline = redis.pipeline();
         for (const id of ids) pipeline.hmget(`${prefix}:${data.queue}:${id}`, ...FIELDS);
         const results = (await pipeline.exec()) ?? [];
@@ -75,14 +97,15 @@ export function createReportProcessor(opts: { reportsDir: string }): InlineProce
             failed_reason: state === 'failed' ? (failedReason ?? '') : '',
           });
         });
-        offset += ids.length;
+        read += ids.length;
         if (rows.length >= data.maxRows) {
           truncated = true;
           break;
         }
+        if (lastPage) break;
         await job.updateProgress(Math.min(90, Math.round(((index + 0.5) / data.states.length) * 90)));
       }
-      await job.log(`${state}: ${offset} jobs read`);
+      await job.log(`${state}: ${read} jobs read`);
       await job.updateProgress(Math.round(((index + 1) / data.states.length) * 90));
       if (truncated) break;
     }
