@@ -6,6 +6,7 @@
 // - sweep: at start and every DROVER_DLQ_SWEEP_INTERVAL_MS, failed jobs since the queue's watermark,
 //   which catches what the live path missed (a worker killed between the two steps, jobs failed by
 //   the stalled-job check or by the console's "Fail permanently"). The same tick enforces retention.
+//   Each sweep is bounded (sweepMaxJobs per queue); a backlog is worked off by sweeps run back to back.
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -29,7 +30,15 @@ export type DeadLetterOptions = {
   workerName: string;
   logger: Logger;
   sweepIntervalMs: number;
+  /** Failed jobs one sweep looks at per queue (default 5000); a bigger backlog takes further sweeps. */
+  sweepMaxJobs?: number;
 };
+
+const DEFAULT_SWEEP_MAX_JOBS = 5_000;
+/** Failed jobs read and captured per batch. */
+const SWEEP_BATCH = 500;
+/** Origin removals sent together. */
+const REMOVE_CHUNK = 100;
 
 export class DeadLetterCapture {
   private readonly target: DeadLetterTarget;
@@ -37,7 +46,9 @@ export class DeadLetterCapture {
   /** Queues whose kind removes the origin job once captured. */
   private readonly removers = new Map<string, Queue>();
   private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  /** The follow-up sweep of a backlog. */
+  private catchUp?: NodeJS.Timeout;
+  private sweeping?: Promise<boolean>;
   private stopped = false;
   private readonly crashBeforeCapture = process.env[TEST_CRASH_BEFORE_CAPTURE_ENV] === '1';
 
@@ -85,48 +96,72 @@ export class DeadLetterCapture {
   private async removeOrigins(queue: string, ids: string[]): Promise<void> {
     const remover = this.removers.get(queue);
     if (!remover || ids.length === 0) return;
-    for (const id of ids) {
-      // Fails (0) when the job moved on meanwhile, e.g. an operator retried it: then it is not ours to remove.
-      await remover.remove(id).catch((err: Error) => this.opts.logger.warn({ queue, jobId: id, event: 'dlq.remove_origin_failed', err: err.message }, 'origin job not removed'));
+    // Sent together (ioredis pipelines them), in chunks so a full sweep batch is not one huge burst.
+    for (let i = 0; i < ids.length; i += REMOVE_CHUNK) {
+      await Promise.all(
+        ids.slice(i, i + REMOVE_CHUNK).map((id) =>
+          // Fails (0) when the job moved on meanwhile, e.g. an operator retried it: then it is not ours to remove.
+          remover.remove(id).catch((err: Error) => this.opts.logger.warn({ queue, jobId: id, event: 'dlq.remove_origin_failed', err: err.message }, 'origin job not removed')),
+        ),
+      );
     }
   }
 
-  /** One sweep over every queue of this runtime, then one bounded retention pass. */
-  async sweep(): Promise<void> {
+  /**
+   * One sweep over every queue of this runtime, at most sweepMaxJobs failed jobs per queue, then one
+   * bounded retention pass. Resolves to true when a queue has more failed jobs left to look at and this
+   * sweep captured some (a backlog being worked off, not a window of already captured jobs re-read).
+   */
+  async sweep(): Promise<boolean> {
     if (this.sweeping) return this.sweeping;
-    this.sweeping = (async () => {
-      let captured = 0;
-      for (const kind of this.opts.kinds) {
-        if (this.stopped) return;
-        try {
-          const onCaptured = (r: CaptureResult) => this.removeOrigins(kind.queue, [...r.captured, ...r.duplicates]);
-          let result;
-          do {
-            result = await sweepFailedJobs(this.target, kind.queue, { capturedBy: this.capturedBy, onCaptured });
-            captured += result.captured;
-            if (result.captured > 0) this.opts.logger.info({ queue: kind.queue, event: 'dlq.swept', captured: result.captured, scanned: result.scanned }, 'sweep captured failed jobs');
-          } while (!result.caughtUp && !this.stopped);
-        } catch (err) {
-          this.opts.logger.warn({ queue: kind.queue, event: 'dlq.sweep_failed', err: (err as Error).message }, 'dead-letter sweep failed');
-        }
-      }
-      try {
-        const { expired } = await enforceRetention(this.target, this.opts.retention ?? DEFAULT_RETENTION);
-        if (expired > 0) this.opts.logger.info({ event: 'dlq.expired', expired, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters removed by retention');
-        this.opts.logger.debug({ event: 'dlq.sweep_done', captured, expired }, 'dead-letter sweep done');
-      } catch (err) {
-        this.opts.logger.warn({ event: 'dlq.retention_failed', err: (err as Error).message }, 'dead-letter retention failed');
-      }
-    })().finally(() => {
+    this.sweeping = this.sweepOnce().finally(() => {
       this.sweeping = undefined;
     });
     return this.sweeping;
   }
 
+  private async sweepOnce(): Promise<boolean> {
+    const maxJobs = this.opts.sweepMaxJobs ?? DEFAULT_SWEEP_MAX_JOBS;
+    let captured = 0;
+    let behind = false;
+    for (const kind of this.opts.kinds) {
+      if (this.stopped) return false;
+      try {
+        const onCaptured = (r: CaptureResult) => this.removeOrigins(kind.queue, [...r.captured, ...r.duplicates]);
+        const result = await sweepFailedJobs(this.target, kind.queue, { capturedBy: this.capturedBy, onCaptured, maxJobs, batch: Math.min(SWEEP_BATCH, maxJobs) });
+        captured += result.captured;
+        if (!result.caughtUp && result.captured > 0) behind = true;
+        if (result.captured > 0) this.opts.logger.info({ queue: kind.queue, event: 'dlq.swept', captured: result.captured, scanned: result.scanned, caughtUp: result.caughtUp }, 'sweep captured failed jobs');
+      } catch (err) {
+        this.opts.logger.warn({ queue: kind.queue, event: 'dlq.sweep_failed', err: (err as Error).message }, 'dead-letter sweep failed');
+      }
+    }
+    try {
+      const { expired } = await enforceRetention(this.target, this.opts.retention ?? DEFAULT_RETENTION);
+      if (expired > 0) this.opts.logger.info({ event: 'dlq.expired', expired, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters removed by retention');
+      this.opts.logger.debug({ event: 'dlq.sweep_done', captured, expired, behind }, 'dead-letter sweep done');
+    } catch (err) {
+      this.opts.logger.warn({ event: 'dlq.retention_failed', err: (err as Error).message }, 'dead-letter retention failed');
+    }
+    return behind;
+  }
+
+  /** A sweep; while one leaves a backlog, the next bounded sweep follows at once instead of an interval later. */
+  private tick(): void {
+    void this.sweep().then((behind) => {
+      if (!behind || this.stopped || this.catchUp) return;
+      this.catchUp = setTimeout(() => {
+        this.catchUp = undefined;
+        this.tick();
+      }, 0);
+      this.catchUp.unref();
+    });
+  }
+
   /** Sweeps now (in the background) and then every sweepIntervalMs. */
   start(): void {
-    void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.opts.sweepIntervalMs);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.opts.sweepIntervalMs);
     this.timer.unref();
   }
 
@@ -134,6 +169,7 @@ export class DeadLetterCapture {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.catchUp);
     await Promise.allSettled([...this.inFlight, this.sweeping]);
     await Promise.allSettled([...this.removers.values()].map((q) => q.close()));
   }
