@@ -4,11 +4,11 @@
 import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { isPeerRateLimitError, isPermanentFailure } from '../failures';
+import { formatSchemaIssues } from '../schema-issues';
 import type { ProcessorContext, RuntimeKind } from './processor';
 
 export type WorkerSettings = {
@@ -37,12 +37,6 @@ export type DroverWorkerOptions = {
   logger: Logger;
   settings: WorkerSettings;
 };
-
-export function formatSchemaIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(data)'}: ${issue.message}`)
-    .join('; ');
-}
 
 /** The run's context, handed from the run wrapper to an in-process processor. */
 const RUN_CONTEXT = Symbol('drover.runContext');
@@ -205,8 +199,9 @@ export class DroverWorker extends Worker {
     const requeues = job.attemptsStarted - job.attemptsMade - 1;
     if (isPeerRateLimitError(error) && this.kind.definition.limiter && requeues < MAX_REQUEUES) {
       // Pauses the whole queue (every worker honours the limiter key); the job goes back to waiting
-      // without using one of its attempts.
-      await this.getBackend().setRateLimit(Math.max(error.retryAfterMs, 1));
+      // without using one of its attempts. BullMQ 6.7 still marks Worker.rateLimit deprecated in favour
+      // of Queue.rateLimit, but both only set the queue's limiter key (backend.setRateLimit).
+      await this.rateLimit(Math.max(error.retryAfterMs, 1));
       const message = `${error.message} (queue paused, job moved back to waiting; not counted as a failed attempt)`;
       this.recordEnd(ref, 'failed', message);
       this.logger.warn({ ...fields, event: 'job.rate_limited', retryAfterMs: error.retryAfterMs, durationMs }, 'peer rate limit: queue paused');
