@@ -12,7 +12,7 @@ import type { ConnectionConfig } from '@/lib/config/schema';
 import { dataDir } from '@/lib/data-dir';
 import { KEYS } from '@/lib/keys';
 import { createRedisClient, masterNodes } from '@/lib/redis/create-client';
-import { getJobKind, jobKinds, type JobDataInput, type JobKindName } from '@/workers/definitions';
+import { getJobKind, jobKinds, withKindDefaults, type JobDataInput, type JobKindName } from '@/workers/definitions';
 import { closeEnqueueQueues, enqueue } from '@/workers/enqueue';
 import { pickWorkerConnection } from '@/workers/runtime/worker-connection';
 import { reachEmbeddedRedis } from './lib/embedded-runtime.mjs';
@@ -55,13 +55,9 @@ async function whyNotEmpty(redis: Redis, prefix: string): Promise<string | undef
 
 type Connection = { redis: Redis; prefix: string };
 
-function withDefaults(kind: JobKindName, opts: JobsOptions = {}): JobsOptions {
-  return { ...getJobKind(kind).defaultJobOptions, ...opts };
-}
-
 function flowChild<K extends JobKindName>(kind: K, data: JobDataInput<K>, opts?: JobsOptions): FlowJob {
   const definition = getJobKind(kind);
-  return { name: definition.jobNames[0], queueName: definition.queue, data: definition.dataSchema.parse(data) as object, opts: withDefaults(kind, opts) };
+  return { name: definition.jobNames[0], queueName: definition.queue, data: definition.dataSchema.parse(data) as object, opts: withKindDefaults(definition, opts) };
 }
 
 async function seedDemoData(conn: Connection, opts: { consoleUrl: string }): Promise<Record<string, number>> {
@@ -105,9 +101,10 @@ async function seedDemoData(conn: Connection, opts: { consoleUrl: string }): Pro
   for (let i = 0; i < 5; i++) await add('email', { to: 'later@example.com', subject: 'Trial ends in {{days}} days', text: 'Hi, your trial ends soon.', variables: { days: 3 } }, { delay: (i + 1) * 60 * 60_000 });
   for (let i = 0; i < 20; i++) await add('email', { to: `${people[i % people.length]}@example.com`, subject: 'Your weekly summary', text: 'Nothing urgent this week.' }, { delay: (i + 1) * 30_000 });
   // Data that fails the schema (added with BullMQ directly: enqueue would refuse it) fails permanently.
+  // enqueue applies the kind defaults itself; the jobs added around it (these, flow children) take them here.
   const emailQueue = new Queue('email', { connection: conn.redis, prefix: conn.prefix });
-  await emailQueue.add('send', { to: 'not-an-address', subject: '', text: 'x' }, withDefaults('email'));
-  await emailQueue.add('send', { to: 'someone@example.com' }, withDefaults('email'));
+  await emailQueue.add('send', { to: 'not-an-address', subject: '', text: 'x' }, withKindDefaults('email'));
+  await emailQueue.add('send', { to: 'someone@example.com' }, withKindDefaults('email'));
   await emailQueue.close();
   counts.email += 2;
 

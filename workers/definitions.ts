@@ -1,5 +1,6 @@
 // The job registry: one definition per job kind. Light on purpose — the Next.js server imports it to
 // validate "add job" forms and show each queue's schema — so no processor, sharp or nodemailer here.
+import type { DefaultJobOptions } from 'bullmq';
 import { z } from 'zod';
 import type { JobKindDefinition } from './kind';
 import { webhookKind } from './kinds/webhook';
@@ -32,6 +33,18 @@ export function isJobKindName(name: string): name is JobKindName {
 /** The registry entry whose queue is `queueName` (bundled queues), or undefined for any other queue. */
 export function findKindByQueue(queueName: string): JobKind | undefined {
   return jobKinds.find((k) => k.queue === queueName);
+}
+
+/**
+ * A job's options with its kind's defaults underneath (explicit options win; an option given as
+ * undefined counts as not given). BullMQ keeps defaults on producers, not in Redis, so every producer
+ * of a bundled queue goes through this: enqueue, the console's "add job", schedule templates, seed.
+ * Queues no kind runs get the options unchanged.
+ */
+export function withKindDefaults<Opts extends object>(queue: string | JobKindDefinition, opts?: Opts): Partial<DefaultJobOptions> & Opts {
+  const defaults = typeof queue === 'string' ? findKindByQueue(queue)?.defaultJobOptions : queue.defaultJobOptions;
+  const given = Object.fromEntries(Object.entries(opts ?? {}).filter(([, value]) => value !== undefined)) as Opts;
+  return { ...defaults, ...given };
 }
 
 export type SchemaField = {

@@ -2,10 +2,10 @@
 // applies the kind's default job options (BullMQ keeps defaults on producers, not in Redis).
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { z } from 'zod';
-import { InvalidError, ReadOnlyError, type FieldErrors } from '@/lib/errors';
+import { InvalidError, ReadOnlyError } from '@/lib/errors';
 import { getConnection, getConsoleConnection } from '@/lib/redis/connections';
-import { getJobKind, type JobData, type JobDataInput, type JobKindName } from './definitions';
+import { getJobKind, withKindDefaults, type JobData, type JobDataInput, type JobKindName } from './definitions';
+import { schemaFieldErrors, summarizeFieldErrors } from './schema-issues';
 
 /** Where to add the job; a lib/redis Connection fits. Default: the workers' connection (see docs/readme-workers.md). */
 export type EnqueueConnection = { redis: Redis; prefix: string; name?: string; readOnly?: boolean };
@@ -42,15 +42,6 @@ function defaultConnection(): EnqueueConnection {
   return named ? getConnection(named) : getConsoleConnection();
 }
 
-export function schemaFieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(data)';
-    (out[field] ??= []).push(issue.message);
-  }
-  return out;
-}
-
 export async function enqueue<K extends JobKindName>(
   kind: K,
   data: JobDataInput<K>,
@@ -65,12 +56,11 @@ export async function enqueue<K extends JobKindName>(
   const parsed = definition.dataSchema.safeParse(data);
   if (!parsed.success) {
     const fieldErrors = schemaFieldErrors(parsed.error);
-    const summary = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; ');
-    throw new InvalidError(`Invalid data for a ${kind} job: ${summary}`, fieldErrors);
+    throw new InvalidError(`Invalid data for a ${kind} job: ${summarizeFieldErrors(fieldErrors)}`, fieldErrors);
   }
   if (connection.readOnly) throw new ReadOnlyError(connection.name ?? 'unknown');
   const queue = queueFor(connection, definition.queue);
-  return (await queue.add(name, parsed.data, { ...definition.defaultJobOptions, ...jobOpts })) as Job<JobData<K>>;
+  return (await queue.add(name, parsed.data, withKindDefaults(definition, jobOpts))) as Job<JobData<K>>;
 }
 
 /** Closes the producer queues opened by enqueue (scripts call it before exiting). */

@@ -20,7 +20,7 @@ export type JobKindDefinition<Kind extends string = string, Schema extends z.Zod
   jobNames: string[];
   description: string;
   dataSchema: Schema;
-  /** Applied by `enqueue` and to scheduler templates (BullMQ keeps defaults on producers, not in Redis). */
+  /** Applied by every producer through withKindDefaults (definitions.ts): BullMQ keeps defaults on producers, not in Redis. */
   defaultJobOptions: DefaultJobOptions;
   /** Jobs one worker process runs at once. */
   concurrency: number;

@@ -1,5 +1,5 @@
 // Add a job from the console: name, JSON data (checked against the queue's registry schema when
-// Drover's workers declare one) and the common options.
+// Drover's workers declare one) and the common options over the kind's default job options.
 import 'server-only';
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
@@ -8,6 +8,7 @@ import { assertRole } from '@/lib/auth/assert-role';
 import { getConnection } from '@/lib/redis/connections';
 import { queueParamsSchema, jobIdSchema } from '@/lib/queues/params';
 import { ConflictError } from '@/lib/errors';
+import { withKindDefaults } from '@/workers/definitions';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
 import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 
@@ -51,7 +52,8 @@ export async function addJob(ctx: AuditContext, target: z.infer<typeof queuePara
     if (input.opts.jobId && (await conn.redis.exists(conn.key(target.queue, input.opts.jobId)))) {
       throw new ConflictError(`A job with id ${input.opts.jobId} already exists in "${target.queue}"`);
     }
-    const job = await queue.add(input.name, data, input.opts as JobsOptions);
+    // A queue Drover's workers run gets its kind's attempts, backoff and retention unless given here.
+    const job = await queue.add(input.name, data, withKindDefaults(target.queue, input.opts) as JobsOptions);
     const deduplicated = input.opts.deduplication && job.id !== input.opts.jobId && job.deduplicationId === undefined;
     return {
       result: { message: deduplicated ? `Deduplicated: job ${job.id} already holds id ${input.opts.deduplication!.id}` : `Added job ${job.id} to ${target.queue}`, jobId: job.id! },

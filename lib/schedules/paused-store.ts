@@ -50,6 +50,16 @@ export async function getPausedSchedule(conn: Connection, queue: string, id: str
   return parse(queue, await conn.redis.hget(KEYS.pausedSchedulers(conn.prefix), field(queue, id)));
 }
 
+/**
+ * Which of `ids` have a paused copy in `queue` (one HMGET over the given ids). The worker runtime asks
+ * this before upserting the schedulers declared in code, so a paused one stays paused across restarts.
+ */
+export async function pausedScheduleIds(conn: Pick<Connection, 'redis' | 'prefix'>, queue: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const values = await conn.redis.hmget(KEYS.pausedSchedulers(conn.prefix), ...ids.map((id) => field(queue, id)));
+  return new Set(ids.filter((_, i) => values[i] !== null));
+}
+
 /** Stores the definition; false when a paused copy with this id already exists (nothing is overwritten). */
 export async function storePausedSchedule(
   conn: Connection,

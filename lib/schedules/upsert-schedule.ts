@@ -45,7 +45,9 @@ export async function upsertSchedule(ctx: AuditContext, t: SchedulerParams, inpu
       const { queue: _queue, ...entry } = paused;
       void _queue;
       await replacePausedSchedule(conn, t.queue, { ...entry, scheduler: definitionOf(id, valid, paused.scheduler.iterationCount) });
-      return { result: { message: `Schedule "${id}" updated; it stays paused until resumed.${codeNote}`, state: 'paused', created: false, next: null, definedInCode } };
+      // Worker starts leave a paused schedule alone; the code's definition comes back after a resume.
+      const pausedNote = definedInCode ? ' It is defined in code: once it is resumed, the next worker start overwrites this change.' : '';
+      return { result: { message: `Schedule "${id}" updated; it stays paused until resumed.${pausedNote}`, state: 'paused', created: false, next: null, definedInCode } };
     }
 
     const job = await conn.queue(t.queue).upsertJobScheduler(id, valid.repeat, valid.template);

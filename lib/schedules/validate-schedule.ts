@@ -4,6 +4,7 @@ import 'server-only';
 import type { RepeatOptions } from 'bullmq';
 import { InvalidError, type FieldErrors } from '@/lib/errors';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/actions/job-data';
+import { withKindDefaults } from '@/workers/definitions';
 import { MIN_EVERY_MS, checkCronPattern, checkTimeZone, previewRuns } from './cron';
 import type { ScheduleInput } from './schema';
 import type { ScheduleDefinition } from './types';
@@ -83,7 +84,10 @@ export function validateSchedule(queue: string, input: ScheduleInput, now = Date
   if (endDate !== undefined) repeat.endDate = endDate;
   if (input.limit) repeat.limit = input.limit;
   if (input.immediately) repeat.immediately = true;
-  return { repeat, template: { name: input.template.name, data, opts: input.template.opts as Record<string, unknown> }, firstRun };
+  // BullMQ stores the template's options with the scheduler and its jobs get nothing else: a bundled
+  // queue's kind defaults (attempts, backoff, retention) are written into the template, explicit ones win.
+  const opts = withKindDefaults(queue, input.template.opts as Record<string, unknown>);
+  return { repeat, template: { name: input.template.name, data, opts }, firstRun };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The worker runtime: one DroverWorker per kind on one connection, schedulers from code upserted at
-// start, one cancellation subscriber for the process, and a bounded graceful close.
+// start (unless paused in the console), one cancellation subscriber for the process, and a bounded
+// graceful close.
 import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -8,8 +9,11 @@ import { KEYS } from '@/lib/keys';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
 import { droverWorkerName } from '@/lib/workers/worker-name';
+import { pausedScheduleIds } from '@/lib/schedules/paused-store';
+import { withKindDefaults } from '../definitions';
 import type { JobKindDefinition } from '../kind';
-import { DroverWorker, formatSchemaIssues, type WorkerSettings } from './drover-worker';
+import { DroverWorker, type WorkerSettings } from './drover-worker';
+import { formatSchemaIssues } from '../schema-issues';
 import type { RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
 import { DeadLetterCapture } from './dead-letters';
@@ -42,20 +46,30 @@ export type Runtime = {
   close: () => Promise<CloseResult>;
 };
 
-/** Adds (or updates) the schedulers a kind declares in code, with the kind's default job options. */
-export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger): Promise<string[]> {
+/**
+ * Adds (or updates) the schedulers a kind declares in code, with the kind's default job options. One an
+ * operator paused in the console (its copy in KEYS.pausedSchedulers) is left paused: upserting it would
+ * put a live scheduler next to the paused copy. Returns the ids upserted.
+ */
+export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, control: Redis): Promise<string[]> {
+  const declared = definition.schedulers ?? [];
+  const paused = await pausedScheduleIds({ redis: control, prefix: queue.opts.prefix ?? 'bull' }, definition.queue, declared.map((s) => s.id));
   const ids: string[] = [];
-  for (const scheduler of definition.schedulers ?? []) {
+  for (const scheduler of declared) {
     if ((scheduler.pattern === undefined) === (scheduler.every === undefined)) {
       throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" must have exactly one of pattern and every`);
     }
     const parsed = definition.dataSchema.safeParse(scheduler.template.data);
     if (!parsed.success) throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" has invalid data: ${formatSchemaIssues(parsed.error)}`);
     const repeat = scheduler.pattern !== undefined ? { pattern: scheduler.pattern, ...(scheduler.tz ? { tz: scheduler.tz } : {}) } : { every: scheduler.every };
+    if (paused.has(scheduler.id)) {
+      logger.info({ event: 'scheduler.kept_paused', queue: definition.queue, scheduler: scheduler.id }, 'scheduler defined in code stays paused (resume it in the console)');
+      continue;
+    }
     await queue.upsertJobScheduler(scheduler.id, repeat, {
       name: scheduler.template.name,
       data: parsed.data,
-      opts: { ...definition.defaultJobOptions, ...scheduler.template.opts },
+      opts: withKindDefaults(definition, scheduler.template.opts),
     });
     ids.push(scheduler.id);
     logger.info({ event: 'scheduler.upserted', queue: definition.queue, scheduler: scheduler.id, ...repeat }, 'scheduler defined in code');
@@ -122,7 +136,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         if (!definition.schedulers?.length) continue;
         const queue = new Queue(definition.queue, { connection: control, prefix });
         try {
-          await upsertSchedulers(queue, definition, logger);
+          await upsertSchedulers(queue, definition, logger, control);
         } finally {
           await queue.close();
         }
