@@ -4,6 +4,7 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqKeyPrefix } from './capture';
 import { deadLetterTarget, findMatchingIds, planFilter, type DeadLetterFilter } from './filter';
+import type { ScoreCursor } from './score-walk';
 
 /** Envelopes fetched per pull (and at most this many bytes, unless one envelope is larger). */
 const IDS_PER_PULL = 100;
@@ -11,10 +12,12 @@ const BYTES_PER_PULL = 4 * 1024 * 1024;
 
 export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): ReadableStream<Uint8Array> {
   const t = deadLetterTarget(conn);
-  // Pinned to "now": dead letters captured while the export runs (newest first) do not shift the walk.
+  // Pinned to "now": dead letters captured later with a newer failure time are not part of this export.
   const plan = planFilter(t, { ...filter, to: Math.min(filter.to ?? Infinity, Date.now()) });
   const encoder = new TextEncoder();
-  let offset = 0;
+  // A score cursor, not a rank offset: dead letters requeued or purged while the export runs do not
+  // shift the walk past others, and reading deep into a large DLQ costs no more than its start.
+  let cursor: ScoreCursor | null = null;
   let exhausted = false;
   let queued: string[] = [];
   return new ReadableStream<Uint8Array>({
@@ -24,9 +27,9 @@ export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, si
       for (;;) {
         if (signal?.aborted) return controller.close();
         if (queued.length === 0 && !exhausted) {
-          const next = await findMatchingIds(t, plan, { limit: 1000, offset });
+          const next = await findMatchingIds(t, plan, { limit: 1000, cursor });
           queued = next.ids;
-          offset = next.offset;
+          cursor = next.cursor;
           exhausted = next.exhausted;
         }
         if (queued.length === 0) return controller.close();

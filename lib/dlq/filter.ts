@@ -6,6 +6,7 @@ import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { withDeadLetterScripts } from './scripts';
+import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -68,34 +69,43 @@ export function isIndexOnly(plan: FilterPlan): boolean {
   return !plan.queue && !plan.group && !plan.name && !plan.needle;
 }
 
-const CHUNK_IDS = 20_000;
+/** Index entries read per round trip of a filtered walk (the Lua then looks at them within its budget). */
+const CHUNK_IDS = 1000;
 const BUDGET_MICROS = 8_000;
 
+function walkRange(plan: FilterPlan): ScoreRange {
+  return { key: plan.index, order: 'desc', from: plan.max, to: plan.min };
+}
+
 /**
- * Walks the matching ids newest first in bounded Lua chunks, from `offset` matches-in-index on.
+ * Walks the matching ids newest first in bounded chunks, from `cursor` on (a score cursor, so dead
+ * letters removed meanwhile — requeue, purge, retention — cannot shift the walk past others).
  * Stops when `limit` ids were found, the index is exhausted, or `deadline` passed.
  */
 export async function findMatchingIds(
   t: DeadLetterTarget,
   plan: FilterPlan,
-  opts: { limit: number; offset?: number; deadline?: number },
-): Promise<{ ids: string[]; exhausted: boolean; offset: number }> {
-  const ids: string[] = [];
-  let offset = opts.offset ?? 0;
+  opts: { limit: number; cursor?: ScoreCursor | null; deadline?: number },
+): Promise<{ ids: string[]; exhausted: boolean; cursor: ScoreCursor | null }> {
+  const range = walkRange(plan);
+  let cursor = opts.cursor ?? null;
   if (isIndexOnly(plan)) {
-    const page = await t.redis.zrevrangebyscore(plan.index, plan.max, plan.min, 'LIMIT', offset, opts.limit);
-    return { ids: page, exhausted: page.length < opts.limit, offset: offset + page.length };
+    const { entries, done } = await readScoreChunk(t.redis, range, cursor, opts.limit);
+    return { ids: entries.map((e) => e.id), exhausted: done, cursor: advanceCursor(cursor, entries) };
   }
   const redis = withDeadLetterScripts(t.redis);
+  const ids: string[] = [];
   for (;;) {
-    const [next, , exhausted, found] = await redis.droverDlqScan(
-      dlqIndexBase(t), dlqKeyPrefix(t), plan.index, plan.max, plan.min, offset, CHUNK_IDS, BUDGET_MICROS,
-      plan.queue, plan.group, plan.name, plan.needle, opts.limit - ids.length,
+    const { entries, done } = await readScoreChunk(t.redis, range, cursor, CHUNK_IDS);
+    if (entries.length === 0) return { ids, exhausted: true, cursor };
+    const [looked, found] = await redis.droverDlqMatch(
+      dlqIndexBase(t), dlqKeyPrefix(t), BUDGET_MICROS, plan.queue, plan.group, plan.name, plan.needle, opts.limit - ids.length,
+      ...entries.map((e) => e.id),
     );
-    offset = Number(next);
+    cursor = advanceCursor(cursor, entries.slice(0, Number(looked)));
     ids.push(...found);
-    if (exhausted === 1) return { ids, exhausted: true, offset };
-    if (ids.length >= opts.limit || (opts.deadline !== undefined && Date.now() > opts.deadline)) return { ids, exhausted: false, offset };
+    if (done && Number(looked) === entries.length) return { ids, exhausted: true, cursor };
+    if (ids.length >= opts.limit || (opts.deadline !== undefined && Date.now() > opts.deadline)) return { ids, exhausted: false, cursor };
   }
 }
 
@@ -103,11 +113,11 @@ export async function findMatchingIds(
 export async function collectMatchingIds(t: DeadLetterTarget, filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
   const plan = planFilter(t, filter);
   const ids: string[] = [];
-  let offset = 0;
+  let cursor: ScoreCursor | null = null;
   for (;;) {
-    const chunk = await findMatchingIds(t, plan, { limit: Math.min(5000, max + 1 - ids.length), offset });
+    const chunk = await findMatchingIds(t, plan, { limit: Math.min(5000, max + 1 - ids.length), cursor });
     ids.push(...chunk.ids);
-    offset = chunk.offset;
+    cursor = chunk.cursor;
     if (ids.length > max) return { ids: ids.slice(0, max), more: true };
     if (chunk.exhausted) return { ids, more: false };
   }

@@ -5,7 +5,6 @@ import type { Connection } from '@/lib/redis/connections';
 import { withDeadLetterScripts } from './scripts';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { deadLetterFilterSchema, deadLetterTarget, findMatchingIds, isIndexOnly, planFilter, type DeadLetterFilter } from './filter';
-import { removeEnvelopes } from './remove-envelopes';
 
 export const DEAD_LETTER_PAGE_SIZES = [10, 25, 50, 100, 200] as const;
 
@@ -40,7 +39,10 @@ export type DeadLetterPage = {
   deadLetterQueue: string;
   page: number;
   size: number;
-  /** exact when the filter is answered by an index alone (or a walk reached the end); null otherwise */
+  /**
+   * exact when the filter is answered by an index alone (or a walk reached the end); null otherwise.
+   * An index-only total includes envelopes removed outside Drover until the retention pass unindexes them.
+   */
   total: number | null;
   hasNext: boolean;
   rows: DeadLetterRow[];
@@ -96,12 +98,10 @@ export async function listDeadLetters(conn: Connection, query: ListDeadLettersQu
     hasNext = walk.ids.length > skip + size || !walk.exhausted;
     total = walk.exhausted ? walk.ids.length : null;
   }
+  // Read-only, also for envelopes removed behind Drover's back (another dashboard's Remove on the DLQ
+  // queue): their rows are skipped here, and the retention pass (lib/dlq/sweep.ts) drops their index
+  // entries. Until then an index-only total counts them and a page may show fewer rows than its size;
+  // paging stays right, as pages are ranks of the same index.
   const rows = await readDeadLetterRows(t, ids);
-  if (rows.length < ids.length && !conn.readOnly) {
-    // Envelopes removed behind Drover's back (the DLQ queue's own Clean or Remove on the queue page):
-    // drop their index entries so the counts heal. Best effort; retention would get them too.
-    const present = new Set(rows.map((r) => r.id));
-    await removeEnvelopes(t, ids.filter((id) => !present.has(id)), 'purged').catch(() => {});
-  }
   return { connection: conn.name, deadLetterQueue: t.deadLetterQueue, page, size, total, hasNext, rows };
 }

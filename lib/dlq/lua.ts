@@ -152,19 +152,18 @@ return out
 `;
 
 /**
- * One bounded chunk of a filtered walk over a DLQ index (newest first): stops after a few ms (TIME),
- * like lib/redis/lua/search-chunk.ts. Read-only.
- * ARGV: 1 dlq key prefix, 2 index key, 3 max score, 4 min score, 5 offset, 6 max ids, 7 budget µs,
- * 8 origin queue ('' any), 9 group id ('' any), 10 exact job name ('' any), 11 needle (lower case, '' none),
- * 12 max matches. Returns { next offset, scanned, 1 when the index is exhausted, matching ids }.
+ * The per-envelope part of a filtered walk: which of the given ids (a chunk of an index, walked by score
+ * in lib/dlq/filter.ts) match. Stops after a few ms (TIME), like lib/redis/lua/search-chunk.ts, or at
+ * max matches. Read-only; an id whose envelope is gone never matches.
+ * ARGV: 1 dlq key prefix, 2 budget µs, 3 origin queue ('' any), 4 group id ('' any), 5 exact job name
+ * ('' any), 6 needle (lower case, '' none), 7 max matches, 8… ids.
+ * Returns { ids looked at (a prefix of the given ones), matching ids }.
  */
-export const SCAN_LUA = `
+export const MATCH_LUA = `
 local r = redis.call
-local dlq, index = ARGV[1], ARGV[2]
-local maxScore, minScore = ARGV[3], ARGV[4]
-local pos, maxIds, budget = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local queue, group, name, needle = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
-local maxMatches = tonumber(ARGV[12])
+local dlq, budget = ARGV[1], tonumber(ARGV[2])
+local queue, group, name, needle = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local maxMatches = tonumber(ARGV[7])
 local t = r('TIME')
 local started = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function has(v)
@@ -179,35 +178,54 @@ local function hasData(key)
   if len == 0 or len > 1048576 then return false end
   return has(r('HGET', key, 'data'))
 end
-local scanned, matches = 0, {}
-local step = 200
-while scanned < maxIds and #matches < maxMatches do
-  local ids = r('ZREVRANGEBYSCORE', index, maxScore, minScore, 'LIMIT', pos, math.min(step, maxIds - scanned))
-  if #ids == 0 then return { pos, scanned, 1, matches } end
-  for i = 1, #ids do
-    local id = ids[i]
-    scanned = scanned + 1
-    pos = pos + 1
-    local f = r('HMGET', dlq .. id, 'dq', 'dg', 'name', 'dj', 'failedReason')
-    local ok = f[1] ~= false
-    if ok and queue ~= '' and f[1] ~= queue then ok = false end
-    if ok and group ~= '' and f[2] ~= group then ok = false end
-    if ok and name ~= '' and f[3] ~= name then ok = false end
-    if ok and needle ~= '' then
-      ok = has(id) or has(f[3]) or has(f[4]) or has(f[5]) or hasData(dlq .. id)
-    end
-    if ok then
-      matches[#matches + 1] = id
-      if #matches >= maxMatches then return { pos, scanned, 0, matches } end
-    end
-    if scanned % 16 == 0 or heavy then
-      heavy = false
-      local now = r('TIME')
-      if (tonumber(now[1]) * 1000000 + tonumber(now[2])) - started > budget then return { pos, scanned, 0, matches } end
+local matches = {}
+local looked = 0
+for i = 8, #ARGV do
+  local id = ARGV[i]
+  looked = looked + 1
+  local f = r('HMGET', dlq .. id, 'dq', 'dg', 'name', 'dj', 'failedReason')
+  local ok = f[1] ~= false
+  if ok and queue ~= '' and f[1] ~= queue then ok = false end
+  if ok and group ~= '' and f[2] ~= group then ok = false end
+  if ok and name ~= '' and f[3] ~= name then ok = false end
+  if ok and needle ~= '' then
+    ok = has(id) or has(f[3]) or has(f[4]) or has(f[5]) or hasData(dlq .. id)
+  end
+  if ok then
+    matches[#matches + 1] = id
+    if #matches >= maxMatches then return { looked, matches } end
+  end
+  if looked % 16 == 0 or heavy then
+    heavy = false
+    local now = r('TIME')
+    if (tonumber(now[1]) * 1000000 + tonumber(now[2])) - started > budget then return { looked, matches } end
+  end
+end
+return { looked, matches }
+`;
+
+/**
+ * Unindex ids whose envelope is gone (removed outside Drover, e.g. another dashboard's Remove on the DLQ
+ * queue), for the retention pass. An id whose envelope exists is left alone, so a capture racing the
+ * check is never undone. Counted as purged, so captured − requeued − purged − expired stays the size.
+ * ARGV: 1 dlq key prefix, 2… ids. Returns how many were unindexed.
+ */
+export const UNINDEX_MISSING_LUA = `${UNINDEX}
+local base = KEYS[1]
+local r = redis.call
+local dlq = ARGV[1]
+local n = 0
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if r('EXISTS', dlq .. id) == 0 then
+    r('ZREM', dlq .. 'failed', id)
+    if unindex(base, id) == 1 then
+      n = n + 1
+      r('HINCRBY', base .. ':stats', 'purged', 1)
     end
   end
 end
-return { pos, scanned, 0, matches }
+return n
 `;
 
 /**

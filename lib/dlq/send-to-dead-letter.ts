@@ -8,6 +8,7 @@ import type { ProgressReporter } from '@/lib/operations/progress';
 import { captureJobsById, type CaptureResult } from './capture';
 import { deadLetterTarget } from './filter';
 import { enforceRetention } from './sweep';
+import { scoreChunks } from './score-walk';
 
 const BATCH = 500;
 
@@ -60,18 +61,8 @@ export async function sendToDeadLetter(conn: Connection, queue: string, input: S
     const total = await t.redis.zcount(failedKey, '-inf', cutoff);
     out.requested = total;
     await report({ done: 0, total, phase: 'dead-letter' });
-    let min = '-inf';
-    let seen = new Set<string>();
-    for (;;) {
-      const raw = await t.redis.zrangebyscore(failedKey, min, cutoff, 'WITHSCORES', 'LIMIT', 0, BATCH + seen.size);
-      const entries: Array<[string, string]> = [];
-      for (let i = 0; i < raw.length; i += 2) if (!(raw[i + 1] === min && seen.has(raw[i]))) entries.push([raw[i], raw[i + 1]]);
-      if (entries.length === 0) break;
-      await apply(entries.map(([id]) => id));
-      const top = entries[entries.length - 1][1];
-      const atTop = entries.filter(([, s]) => s === top).map(([id]) => id);
-      seen = top === min ? new Set([...seen, ...atTop]) : new Set(atTop);
-      min = top;
+    for await (const { entries } of scoreChunks(t.redis, { key: failedKey, order: 'asc', from: '-inf', to: String(cutoff) }, BATCH)) {
+      await apply(entries.map((e) => e.id));
       await report({ done: Math.min(total, out.captured + out.duplicates + out.failed), total, phase: 'dead-letter' });
     }
     out.requested = out.captured + out.duplicates + out.failed;

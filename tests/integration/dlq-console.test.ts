@@ -384,16 +384,46 @@ describe('purge', () => {
 });
 
 describe('envelopes removed outside Drover', () => {
-  it('drop out of the counts once the list sees them gone (the DLQ queue page\'s own Remove)', async () => {
+  /** Every DLQ key (indexes, stats, envelopes, the DLQ queue's sets and events) as DUMPs. */
+  async function dlqKeys(): Promise<Record<string, string | null>> {
+    const keys: string[] = [];
+    for (const match of [`${base}*`, 'bull:dead-letter:*']) {
+      let cursor = '0';
+      do {
+        const [next, found] = await client.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        keys.push(...found);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+    const dumps = await Promise.all(keys.map(async (k) => [k, ((await client.dumpBuffer(k)) as Buffer | null)?.toString('hex') ?? null] as const));
+    return Object.fromEntries(dumps);
+  }
+
+  it('are skipped by the list, which writes nothing; the retention pass unindexes them', async () => {
     const before = await getDeadLetterSummary(main());
     const [row] = (await listDeadLetters(main(), query({ queue: 'refunds' }))).rows;
+    // Another dashboard's Remove on the DLQ queue: the envelope goes, Drover's index entries stay.
     expect(await q('dead-letter').remove(row.id)).toBe(1);
-    expect((await getDeadLetterSummary(main())).total).toBe(before.total);
-    const page = await listDeadLetters(main(), query({ queue: 'refunds' }));
-    expect(page.rows).toEqual([]);
+    const keys = await dlqKeys();
+    expect(keys[`${base}:all`]).toBeTruthy();
+
+    expect((await listDeadLetters(main(), query({ queue: 'refunds' }))).rows).toEqual([]);
+    expect((await listDeadLetters(main(), query({ size: 200 }))).rows.map((r) => r.id)).not.toContain(row.id);
+    expect((await listDeadLetters(main(), query({ q: 'refund window' }))).rows).toEqual([]);
+    const { token } = await issueApiToken(admin, { name: 'dlq-reader', role: 'viewer' });
+    const res = await listRoute.GET(new Request('http://console.test/x?queue=refunds', { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ conn: 'main' }) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).rows).toEqual([]);
+    expect(await dlqKeys()).toEqual(keys);
+    expect(await getDeadLetterSummary(main())).toEqual(before);
+
+    const retention = await enforceRetention(deadLetterTarget(main()), main().config.deadLetterRetention);
+    expect(retention).toEqual({ expired: 0, caughtUp: true, dangling: 1 });
     const after = await getDeadLetterSummary(main());
     expect(after.total).toBe(before.total - 1);
+    expect(after.stats.purged).toBe(before.stats.purged + 1);
     expect(after.queues.find((x) => x.queue === 'refunds')).toBeUndefined();
+    expect(await client.zscore(`${base}:all`, row.id)).toBeNull();
   });
 });
 
@@ -417,11 +447,11 @@ describe('retention', () => {
   it('removes dead letters older than maxAgeDays in bounded batches', async () => {
     const t = deadLetterTarget(getConnection('small'));
     const first = await enforceRetention(t, { maxAgeDays: 30, maxCount: 100 }, { now: Date.now() });
-    expect(first).toEqual({ expired: 0, caughtUp: true });
+    expect(first).toEqual({ expired: 0, caughtUp: true, dangling: 0 });
     const partial = await enforceRetention(t, { maxAgeDays: 1, maxCount: 100 }, { now: Date.now() + 2 * 24 * 3600 * 1000, batch: 2, maxBatches: 2 });
-    expect(partial).toEqual({ expired: 4, caughtUp: false });
+    expect(partial).toEqual({ expired: 4, caughtUp: false, dangling: 0 });
     const rest = await enforceRetention(t, { maxAgeDays: 1, maxCount: 100 }, { now: Date.now() + 2 * 24 * 3600 * 1000, batch: 2, maxBatches: 2 });
-    expect(rest).toEqual({ expired: 1, caughtUp: true });
+    expect(rest).toEqual({ expired: 1, caughtUp: true, dangling: 0 });
     expect((await getDeadLetterSummary(getConnection('small'))).total).toBe(0);
     expect(await q('morgue', 'small').getFailedCount()).toBe(0);
   });
