@@ -1,5 +1,6 @@
 // Bulk actions: on a list of ids (selection, search result, error group) or on a whole state.
-// Whole states use BullMQ's Lua-backed batch calls (1,000 jobs per call, progress after each);
+// Whole states use BullMQ's Lua-backed batch calls (1,000 jobs per call, progress after each; removal
+// through lib/actions/clean-state.ts);
 // id lists are sent in concurrent chunks (pipelined on one connection), never one round trip per job.
 import 'server-only';
 import { z } from 'zod';
@@ -7,10 +8,11 @@ import { Job } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { assertRole } from '@/lib/auth/assert-role';
 import { getConnection, type Connection } from '@/lib/redis/connections';
-import { InvalidError } from '@/lib/errors';
+import { DroverError, InvalidError } from '@/lib/errors';
 import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
 import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
-import { mapJobError } from './job-errors';
+import { failJobRefusal, mapJobError } from './job-errors';
+import { cleanState } from './clean-state';
 import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 
@@ -18,6 +20,18 @@ export const BULK_ID_LIMIT = 100_000;
 const BATCH = 1000;
 
 export const bulkActionNames = ['retry', 'remove', 'promote', 'fail'] as const;
+
+const STATES_BY_ACTION = {
+  retry: ['failed', 'completed'],
+  promote: ['delayed'],
+  remove: ['waiting', 'delayed', 'prioritized', 'completed', 'failed'],
+} as const;
+
+/** Why a whole-state action does not apply to a state, or null when it does. */
+export function stateActionMismatch(action: keyof typeof STATES_BY_ACTION, state: string): string | null {
+  const states: readonly string[] = STATES_BY_ACTION[action];
+  return states.includes(state) ? null : `${action} applies to the ${states.join(' or ')} state${states.length === 1 ? '' : 's'}, not ${state}`;
+}
 
 export const bulkInputSchema = z.union([
   z
@@ -35,7 +49,12 @@ export const bulkInputSchema = z.union([
       olderThanMs: z.number().int().min(0).optional(),
       operationId: operationIdSchema.optional(),
     })
-    .strict(),
+    .strict()
+    // Refused here, before any progress write or count: the API answers 400.
+    .superRefine((v, ctx) => {
+      const mismatch = stateActionMismatch(v.action, v.state);
+      if (mismatch) ctx.addIssue({ code: 'custom', path: ['state'], message: mismatch });
+    }),
   // Failed jobs into the connection's dead-letter queue (lib/dlq), for queues run by workers Drover does
   // not run; removeOrigin also removes each job from failed once its envelope exists.
   z
@@ -74,7 +93,7 @@ async function countOf(conn: Connection, queue: string, key: string, kind: 'list
 
 const STATE_KEY = { waiting: ['wait', 'list'], delayed: ['delayed', 'zset'], prioritized: ['prioritized', 'zset'], completed: ['completed', 'zset'], failed: ['failed', 'zset'] } as const;
 
-/** Whole-state actions in bounded Lua batches with progress. */
+/** Whole-state actions in bounded batches with progress. */
 async function stateAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { state: string }>, report: ProgressReporter): Promise<BulkResult> {
   const q = conn.queue(queue);
   const [key, kind] = STATE_KEY[input.state];
@@ -82,16 +101,15 @@ async function stateAction(conn: Connection, queue: string, input: Extract<JobBu
   let done = 0;
   await report({ done, total, phase: `${input.action} ${input.state}` });
   if (input.action === 'retry') {
-    if (input.state !== 'failed' && input.state !== 'completed') throw new InvalidError('retry applies to the failed or completed state');
+    const state = input.state as 'failed' | 'completed';
     const timestamp = Date.now() - (input.olderThanMs ?? 0);
     let cursor = 0;
     do {
-      cursor = await q.backend.retryFinishedJobs(input.state, BATCH, timestamp);
+      cursor = await q.backend.retryFinishedJobs(state, BATCH, timestamp);
       done = total - (await countOf(conn, queue, key, kind));
       await report({ done, total, phase: `retry ${input.state}` });
     } while (cursor);
   } else if (input.action === 'promote') {
-    if (input.state !== 'delayed') throw new InvalidError('promote applies to the delayed state');
     let cursor = 0;
     do {
       cursor = await q.backend.promoteJobs(BATCH);
@@ -100,14 +118,7 @@ async function stateAction(conn: Connection, queue: string, input: Extract<JobBu
     } while (cursor);
   } else {
     const type = input.state === 'waiting' ? 'wait' : input.state;
-    const timestamp = Date.now() - (input.olderThanMs ?? 0);
-    for (;;) {
-      const removed = await q.backend.cleanJobsByState(type, timestamp, BATCH);
-      done += removed.length;
-      await report({ done, total, phase: `remove ${input.state}` });
-      // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
-      if (removed.length === 0) break;
-    }
+    done = await cleanState(conn, queue, type, Date.now() - (input.olderThanMs ?? 0), (removed) => report({ done: removed, total, phase: `remove ${input.state}` }));
   }
   await report({ done, total, phase: 'done', finished: true });
   const verb = { retry: 'retried', promote: 'promoted', remove: 'removed' }[input.action];
@@ -147,9 +158,11 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
             if (!(await q.remove(id))) throw Object.assign(new Error('locked'), { code: -2 });
           } else {
             const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), id, `failed permanently by ${actor}`, Date.now(), 10_000);
-            if (code !== 1) throw Object.assign(new Error('fail'), { code: code === -3 ? -3 : code, state });
+            // 2: failed and removed, as the job's removeOnFail asks.
+            if (code !== 1 && code !== 2) throw failJobRefusal(code, { queue, id, state });
           }
         } catch (err) {
+          if (err instanceof DroverError) throw err;
           const e = err as { code?: number; state?: string };
           throw mapJobError(err, { queue, id, state: e.state ?? state, expected: input.action === 'retry' ? 'failed or completed' : input.action === 'promote' ? 'delayed' : undefined }, conn.name);
         }
@@ -180,6 +193,11 @@ export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof qu
   return audited(ctx, { action: `jobs.bulk-${input.action}`, connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async () => {
     const conn = prepare(ctx, target.conn);
     assertNotDeadLetterQueue(conn, target.queue);
+    // The schema refuses these; a direct caller gets the same answer before anything is written.
+    if ('state' in input && input.action !== 'dead-letter') {
+      const mismatch = stateActionMismatch(input.action, input.state);
+      if (mismatch) throw new InvalidError(mismatch, { state: [mismatch] });
+    }
     if (input.action === 'dead-letter') {
       const sent = await sendToDeadLetter(conn, target.queue, input, ctx.actor.name, report);
       const result: BulkResult = { action: input.action, requested: sent.requested, succeeded: sent.captured + sent.duplicates, failed: sent.failed, errors: sent.errors, message: sent.message };

@@ -10,7 +10,7 @@ import { requestJobCancel } from '@/lib/cancellation';
 import { getJobField } from '@/lib/jobs/get-job-field';
 import { loadJobRef } from './job-ref';
 import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
-import { jobGone, mapJobError } from './job-errors';
+import { failJobRefusal, jobGone, mapJobError } from './job-errors';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
 
 export const jobTargetSchema = jobParamsSchema;
@@ -43,7 +43,9 @@ export async function retryJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcome> {
     try {
       await job.retry(state);
     } catch (err) {
-      throw mapJobError(err, { ...t, state, expected: state }, t.conn);
+      // Moved meanwhile (e.g. retried by someone else): say where it is now, not where it was.
+      const now = (err as { code?: unknown })?.code === -3 ? await conn.redis.droverJobState(conn.queuePrefix(t.queue), t.id).catch(() => state) : state;
+      throw mapJobError(err, { ...t, state: now, expected: 'failed or completed' }, t.conn);
     }
     return { result: { message: `Job ${t.id} moved from ${state} back to waiting`, state: 'waiting' } };
   });
@@ -149,7 +151,8 @@ export async function cancelJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof ca
 
 /**
  * Fail permanently (BullMQ 6 has no job.discard()): a running job is aborted through the workers
- * with no retry; a waiting, delayed or prioritized job moves straight to failed.
+ * with no retry; a waiting, delayed or prioritized job moves straight to failed (or is removed, when
+ * its removeOnFail says so). Flow children are refused: see lib/redis/lua/fail-job.ts.
  */
 export async function failJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof cancelInputSchema> = {}): Promise<ActionOutcome> {
   return audited<ActionOutcome>(ctx, meta('job.fail', t, { reason: input.reason }), async () => {
@@ -164,9 +167,8 @@ export async function failJob(ctx: Ctx, t: JobTarget, input: z.infer<typeof canc
     }
     const reason = `failed permanently by ${ctx.actor.name}${input.reason ? `: ${input.reason}` : ''}`;
     const code = await conn.redis.droverFailJob(conn.queuePrefix(t.queue), t.id, reason, Date.now(), 10_000);
-    if (code === -1) throw jobGone(t.queue, t.id);
-    if (code === -2) throw new ConflictError(`Job ${t.id} started running meanwhile: try again to abort it through its worker`);
-    if (code === -3) throw new ConflictError(`Job ${t.id} is already ${state === 'completed' ? 'completed' : 'finished'}: nothing to fail`);
+    if (code === 2) return { result: { message: `Job ${t.id} failed permanently and removed, as its removeOnFail option asks: ${reason}` } };
+    if (code !== 1) throw failJobRefusal(code, { ...t, state });
     return { result: { message: `Job ${t.id} moved from ${state} to failed: ${reason}`, state: 'failed' } };
   });
 }

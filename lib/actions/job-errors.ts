@@ -25,3 +25,23 @@ export function mapJobError(err: unknown, where: { queue: string; id: string; st
       return toDroverError(err, connection);
   }
 }
+
+/** What the "fail permanently" script (lib/redis/lua/fail-job.ts) answered when it did not fail the job. */
+export function failJobRefusal(code: number, where: { queue: string; id: string; state: string }): DroverError {
+  switch (code) {
+    case -1:
+      return jobGone(where.queue, where.id);
+    case -2:
+      return new ConflictError(`Job ${where.id} started running meanwhile: try again to abort it through its worker`);
+    case -3:
+      return new ConflictError(`Job ${where.id} is already ${where.state === 'completed' ? 'completed' : 'finished'}: nothing to fail`);
+    case -5:
+      return new ConflictError(`Job ${where.id} is part of a flow; fail it through its worker or remove it (failing it here would not tell its parent job)`);
+    case -7:
+      return new ConflictError(
+        `Job ${where.id} has a deduplicated job waiting to be added when it finishes; fail it through its worker or remove it (failing it here would not add that job)`,
+      );
+    default:
+      return new ConflictError(`Job ${where.id} was not failed (code ${code})`);
+  }
+}

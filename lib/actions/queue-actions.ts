@@ -11,6 +11,7 @@ import { queueParamsSchema } from '@/lib/queues/params';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { progressReporter, operationIdSchema } from '@/lib/operations/progress';
 import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
+import { cleanState, type CleanableState } from './clean-state';
 
 type Target = z.infer<typeof queueParamsSchema>;
 type Ctx = AuditContext;
@@ -85,26 +86,15 @@ export const cleanInputSchema = z
   })
   .strict();
 
-const CLEAN_BATCH = 1000;
-
 /** Remove a state's jobs older than an age, in bounded batches. */
 export async function cleanQueue(ctx: Ctx, t: Target, input: z.infer<typeof cleanInputSchema>): Promise<{ message: string; removed: number }> {
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.clean', connection: t.conn, queue: t.queue, params: { state: input.state, olderThanMs: input.olderThanMs } }, async () => {
     const conn = prepare(ctx, t.conn, 'operator', t.queue);
-    const q = conn.queue(t.queue);
     const type = input.state === 'waiting' ? 'wait' : input.state;
-    const timestamp = Date.now() - input.olderThanMs;
     const key = conn.key(t.queue, type);
     const total = type === 'wait' ? await conn.redis.llen(key) : await conn.redis.zcard(key);
-    let removed = 0;
-    for (;;) {
-      const ids = await q.backend.cleanJobsByState(type, timestamp, CLEAN_BATCH);
-      removed += ids.length;
-      await report({ done: removed, total, phase: `clean ${input.state}` });
-      // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
-      if (ids.length === 0) break;
-    }
+    const removed = await cleanState(conn, t.queue, type, Date.now() - input.olderThanMs, (done) => report({ done, total, phase: `clean ${input.state}` }));
     await report({ done: removed, total, phase: 'done', finished: true });
     return { result: { message: `Removed ${removed.toLocaleString('en')} ${input.state} job${removed === 1 ? '' : 's'} from ${t.queue}`, removed }, count: removed };
   });
@@ -120,21 +110,15 @@ export async function drainQueue(ctx: Ctx, t: Target, input: z.infer<typeof drai
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.drain', connection: t.conn, queue: t.queue, params: { includeDelayed: input.includeDelayed } }, async () => {
     const conn = prepare(ctx, t.conn, 'admin', t.queue);
-    const q = conn.queue(t.queue);
-    const types = ['wait', 'prioritized', ...(input.includeDelayed ? ['delayed'] : [])];
+    const types: CleanableState[] = ['wait', 'prioritized', ...(input.includeDelayed ? (['delayed'] as const) : [])];
     const counts = await Promise.all(types.map((type) => (type === 'wait' ? conn.redis.llen(conn.key(t.queue, type)) : conn.redis.zcard(conn.key(t.queue, type)))));
     const total = counts.reduce((a, b) => a + b, 0);
     // Jobs added after the drain started are kept (the cut-off is the start time).
     const cutoff = Date.now() + 1;
     let removed = 0;
     for (const type of types) {
-      for (;;) {
-        const ids = await q.backend.cleanJobsByState(type, type === 'delayed' ? Number.MAX_SAFE_INTEGER : cutoff, CLEAN_BATCH);
-        removed += ids.length;
-        await report({ done: removed, total, phase: `drain ${type}` });
-        // Until a batch removes nothing: BullMQ skips scheduler jobs and newer ones inside its window.
-        if (ids.length === 0) break;
-      }
+      const before = removed;
+      removed += await cleanState(conn, t.queue, type, type === 'delayed' ? Number.MAX_SAFE_INTEGER : cutoff, (done) => report({ done: before + done, total, phase: `drain ${type}` }));
     }
     await report({ done: removed, total, phase: 'done', finished: true });
     return { result: { message: `Drained ${t.queue}: removed ${removed.toLocaleString('en')} waiting job${removed === 1 ? '' : 's'}`, removed }, count: removed };

@@ -1,6 +1,6 @@
 // Operator actions against real Redis, with jobs built through BullMQ, including the error paths.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Queue, Worker, type Job } from 'bullmq';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureConnections } from '../helpers/console-env';
@@ -9,12 +9,13 @@ import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { cancelJob, duplicateJob, failJob, promoteJob, removeJob, retryJob, updateJob } from '@/lib/actions/job-actions';
 import { addJob, addJobInputSchema } from '@/lib/actions/add-job';
-import { bulkJobAction } from '@/lib/actions/bulk-actions';
+import { bulkInputSchema, bulkJobAction } from '@/lib/actions/bulk-actions';
 import { cleanQueue, drainQueue, obliterateQueue, pauseQueue, resumeQueue, setConnectionPaused, setQueueLimits } from '@/lib/actions/queue-actions';
 import { getOperationProgress } from '@/lib/operations/progress';
 import { issueApiToken } from '@/lib/users/commands';
 import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/retry/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
+import * as bulkRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/bulk/route';
 import { lastAudit } from '../helpers/audit';
 
 let redis: TestRedis;
@@ -68,6 +69,26 @@ describe('single-job actions', () => {
     expect(await queue.getJobState(failed.id!)).toBe('waiting');
     await expect(retryJob(operator, { conn: 'main', queue: 'retry', id: failed.id! })).rejects.toThrow(`Job ${failed.id} is waiting: only failed or completed jobs can be retried`);
     expect(await lastAudit(client)).toMatchObject({ action: 'job.retry', outcome: 'error', actor: 'op@test', jobIds: [failed.id] });
+  });
+
+  it('says where a job went when it moved between the state check and the retry', async () => {
+    const queue = q('retry-race');
+    await failJobs(queue, 1);
+    const [failed] = await queue.getFailed(0, 0);
+    // Someone else retries it right after Drover read its state: Drover's own retry then finds it waiting.
+    const realRetry = Job.prototype.retry;
+    const spy = vi.spyOn(Job.prototype, 'retry').mockImplementationOnce(async function (this: Job, ...args: Parameters<Job['retry']>) {
+      await realRetry.apply(this, args);
+      return realRetry.apply(this, args);
+    });
+    try {
+      await expect(retryJob(operator, { conn: 'main', queue: 'retry-race', id: failed.id! })).rejects.toThrow(
+        `Job ${failed.id} is waiting, not failed or completed: the action does not apply (it may have moved meanwhile)`,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await queue.getJobState(failed.id!)).toBe('waiting');
   });
 
   it('says a job removed meanwhile no longer exists', async () => {
@@ -151,6 +172,60 @@ describe('single-job actions', () => {
   });
 });
 
+describe('fail permanently, as BullMQ fails a job', () => {
+  it('frees the deduplication id, so a later add with it is not dropped', async () => {
+    const queue = q('discard-dedupe');
+    const first = await queue.add('w', { n: 1 }, { deduplication: { id: 'order-7' } });
+    const dropped = await queue.add('w', { n: 2 }, { deduplication: { id: 'order-7' } });
+    expect(dropped.id).toBe(first.id);
+    await failJob(operator, { conn: 'main', queue: 'discard-dedupe', id: first.id! });
+    expect(await client.exists('bull:discard-dedupe:de:order-7')).toBe(0);
+    const again = await queue.add('w', { n: 3 }, { deduplication: { id: 'order-7' } });
+    expect(again.id).not.toBe(first.id);
+    expect(await queue.getJobState(again.id!)).toBe('waiting');
+  });
+
+  it('keeps a deduplication window with a TTL until it expires, as BullMQ does', async () => {
+    const queue = q('discard-dedupe-ttl');
+    const job = await queue.add('w', {}, { deduplication: { id: 'batch-1', ttl: 60_000 } });
+    await failJob(operator, { conn: 'main', queue: 'discard-dedupe-ttl', id: job.id! });
+    expect(await client.get('bull:discard-dedupe-ttl:de:batch-1')).toBe(job.id);
+    expect((await queue.add('w', {}, { deduplication: { id: 'batch-1', ttl: 60_000 } })).id).toBe(job.id);
+  });
+
+  it('refuses a flow child (its parent would never hear of it), one job or in bulk', async () => {
+    const flow = new FlowProducer({ connection: { url: redis.url } });
+    const tree = await flow.add({ name: 'parent', queueName: 'discard-flow', data: {}, children: [{ name: 'child', queueName: 'discard-flow', data: {} }] });
+    await flow.close();
+    const queue = q('discard-flow');
+    const childId = tree.children![0].job.id!;
+    await expect(failJob(operator, { conn: 'main', queue: 'discard-flow', id: childId })).rejects.toThrow(
+      `Job ${childId} is part of a flow; fail it through its worker or remove it (failing it here would not tell its parent job)`,
+    );
+    const bulk = await bulkJobAction(operator, { conn: 'main', queue: 'discard-flow' }, { action: 'fail', ids: [childId] });
+    expect(bulk).toMatchObject({ succeeded: 0, failed: 1, errors: [{ id: childId, message: expect.stringContaining('is part of a flow') }] });
+    expect(await queue.getJobState(childId)).toBe('waiting');
+    expect(await queue.getJobState(tree.job.id!)).toBe('waiting-children');
+  });
+
+  it("honours the job's removeOnFail: removed when true, the failed set trimmed to its count", async () => {
+    const queue = q('discard-rof');
+    const gone = await queue.add('w', {}, { removeOnFail: true });
+    const out = await failJob(operator, { conn: 'main', queue: 'discard-rof', id: gone.id! });
+    expect(out.message).toBe(`Job ${gone.id} failed permanently and removed, as its removeOnFail option asks: failed permanently by op@test`);
+    expect(await queue.getJob(gone.id!)).toBeUndefined();
+    expect(await queue.getFailedCount()).toBe(0);
+
+    const kept = await queue.addBulk([1, 2, 3].map((i) => ({ name: 'w', data: { i }, opts: { removeOnFail: 2 } })));
+    for (const job of kept) {
+      await failJob(operator, { conn: 'main', queue: 'discard-rof', id: job.id! });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect((await queue.getFailed(0, -1)).map((j) => j.id).sort()).toEqual([kept[1].id, kept[2].id].sort());
+    expect(await client.exists(`bull:discard-rof:${kept[0].id}`)).toBe(0);
+  });
+});
+
 describe('add job', () => {
   it('adds with options, refuses invalid JSON and id collisions', async () => {
     const added = await addJob(operator, { conn: 'main', queue: 'adds' }, addJobInputSchema.parse({ name: 'hello', data: '{"to":"x"}', opts: { jobId: 'j-1', priority: 3, attempts: 2 } }));
@@ -213,6 +288,29 @@ describe('bulk actions', () => {
   });
 });
 
+describe('bulk input', () => {
+  it('refuses an action that does not apply to the state in the schema: a 400 before anything is written', async () => {
+    const retry = bulkInputSchema.safeParse({ action: 'retry', state: 'waiting' });
+    expect(retry.error?.issues).toEqual([expect.objectContaining({ path: ['state'], message: 'retry applies to the failed or completed states, not waiting' })]);
+    expect(bulkInputSchema.safeParse({ action: 'promote', state: 'failed' }).error?.issues[0].message).toBe('promote applies to the delayed state, not failed');
+    expect(bulkInputSchema.safeParse({ action: 'remove', state: 'waiting' }).success).toBe(true);
+    expect(bulkInputSchema.safeParse({ action: 'retry', state: 'completed' }).success).toBe(true);
+
+    const queue = q('bulk-refused');
+    await queue.add('w', {});
+    const { token } = await issueApiToken(admin, { name: 'bulk-bot', role: 'operator' });
+    const operationId = crypto.randomUUID();
+    const res = await bulkRoute.POST(
+      new Request('http://console.test/x', { method: 'POST', body: JSON.stringify({ action: 'promote', state: 'waiting', operationId }), headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({ conn: 'main', queue: 'bulk-refused' }) },
+    );
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toBe('Invalid body: state: promote applies to the delayed state, not waiting');
+    expect(await getOperationProgress(operationId)).toBeNull();
+    expect(await queue.getWaitingCount()).toBe(1);
+  });
+});
+
 describe('queue actions', () => {
   it('pauses and resumes one queue and all queues of a connection', async () => {
     const a = q('pa');
@@ -253,6 +351,31 @@ describe('queue actions', () => {
     expect(out.removed).toBe(2500);
     expect(await queue.getWaitingCount()).toBe(0);
     expect(await queue.getDelayedCount()).toBe(1);
+  });
+
+  it('cleans every delayed job older than the age, also behind 1,500 newer ones that run first', async () => {
+    const queue = q('clean-delayed');
+    const now = Date.now();
+    await queue.addBulk(Array.from({ length: 1500 }, (_, i) => ({ name: 'soon', data: { i }, opts: { delay: 60_000 } })));
+    // Created two hours ago, due in an hour: after all 1,500 in score (run time) order.
+    const old = await queue.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'old', data: { i }, opts: { timestamp: now - 2 * 3_600_000, delay: 3 * 3_600_000 } })));
+    const operationId = crypto.randomUUID();
+    const out = await cleanQueue(operator, { conn: 'main', queue: 'clean-delayed' }, { state: 'delayed', olderThanMs: 3_600_000, operationId });
+    expect(out.removed).toBe(50);
+    expect(await queue.getDelayedCount()).toBe(1500);
+    expect(await client.exists(...old.map((j) => `bull:clean-delayed:${j.id}`))).toBe(0);
+    expect(await getOperationProgress(operationId)).toMatchObject({ done: 50, total: 1550, finished: true });
+  });
+
+  it('removes old prioritized jobs behind newer ones of a higher priority (bulk remove by age)', async () => {
+    const queue = q('clean-prio');
+    const now = Date.now();
+    await queue.addBulk(Array.from({ length: 1500 }, (_, i) => ({ name: 'new', data: { i }, opts: { priority: 1 } })));
+    await queue.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'old', data: { i }, opts: { priority: 5, timestamp: now - 2 * 3_600_000 } })));
+    const result = await bulkJobAction(operator, { conn: 'main', queue: 'clean-prio' }, { action: 'remove', state: 'prioritized', olderThanMs: 3_600_000 });
+    expect(result).toMatchObject({ succeeded: 50, message: '50 prioritized jobs removed' });
+    expect(await queue.getPrioritizedCount()).toBe(1500);
+    expect((await queue.getJobs(['prioritized'], 0, 1999)).every((j) => j.name === 'new')).toBe(true);
   });
 
   it('drains past jobs BullMQ skips (a scheduler job in the first batch)', async () => {
