@@ -36,15 +36,20 @@ export async function sweepFailedJobs(
   const mark = Number((await t.redis.zscore(watermarks, queue)) ?? 0);
   const range = { key: `${t.prefix}:${queue}:failed`, order: 'asc', from: String(Math.max(0, mark - WATERMARK_LOOKBACK_MS)), to: '+inf' } as const;
   const out: SweepResult = { scanned: 0, captured: 0, duplicates: [], caughtUp: true };
+  // Only jobs past the watermark count toward maxJobs: the re-read minute behind it may alone hold more
+  // than maxJobs (failures kept in the failed set), and counting it would stop every call before the
+  // watermark moves.
+  let beyondMark = 0;
   for await (const { entries, last } of scoreChunks(t.redis, range, batch)) {
     const result = await captureJobsById(t, queue, entries.map((e) => e.id), opts);
     await opts.onCaptured?.(result);
     out.scanned += entries.length;
     out.captured += result.captured.length;
     out.duplicates.push(...result.duplicates);
+    beyondMark += entries.filter((e) => Number(e.score) > mark).length;
     // Only ever forward (two workers sweeping the same queue).
     await t.redis.zadd(watermarks, 'GT', entries[entries.length - 1].score, queue);
-    if (!last && out.scanned >= maxJobs) {
+    if (!last && beyondMark >= maxJobs) {
       out.caughtUp = false;
       break;
     }

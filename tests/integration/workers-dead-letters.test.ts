@@ -21,9 +21,9 @@ function q(name: string) {
   return queue;
 }
 
-/** A kind whose captured failures leave their queue (deadLetter.removeOrigin). */
-function kindOn(queue: string) {
-  return defineJobKind({ kind: queue, queue, jobNames: ['charge'], description: 'fails', dataSchema: z.object({ n: z.number() }), defaultJobOptions: {}, concurrency: 1, deadLetter: { removeOrigin: true } });
+/** A kind whose captured failures leave their queue (deadLetter.removeOrigin) unless told to stay. */
+function kindOn(queue: string, removeOrigin = true) {
+  return defineJobKind({ kind: queue, queue, jobNames: ['charge'], description: 'fails', dataSchema: z.object({ n: z.number() }), defaultJobOptions: {}, concurrency: 1, deadLetter: { removeOrigin } });
 }
 
 /** `count` jobs failed for good by a real BullMQ worker (nothing captured them yet). */
@@ -42,13 +42,13 @@ async function failedJobs(name: string, count: number): Promise<Queue> {
   return queue;
 }
 
-function capture(queue: string, deadLetterQueue: string, sweepMaxJobs: number): DeadLetterCapture {
+function capture(queue: string, deadLetterQueue: string, sweepMaxJobs: number, removeOrigin = true): DeadLetterCapture {
   const c = new DeadLetterCapture({
     client,
     prefix: 'bull',
     deadLetterQueue,
     retention: { maxAgeDays: 30, maxCount: 100_000 },
-    kinds: [kindOn(queue)],
+    kinds: [kindOn(queue, removeOrigin)],
     workerName: 'drover@test:1',
     logger: createWorkerLogger({ worker: 'test' }, { write: () => {} }, 'silent'),
     // Long: only the start sweep and its catch-up runs happen during a test.
@@ -89,6 +89,18 @@ describe('the dead-letter sweep', () => {
     expect(await c.sweep()).toBe(false);
     expect(await dlq.getFailedCount()).toBe(120);
     expect(await origin.getFailedCount()).toBe(0);
+  });
+
+  it('moves past a re-read minute holding more than sweepMaxJobs failures that stay in the failed set', async () => {
+    // All failed within the sweep's one-minute look-back, and captured origins are kept (removeOrigin off).
+    const origin = await failedJobs('kept', 120);
+    const dlq = q('dlq-kept');
+    const c = capture('kept', 'dlq-kept', 50, false);
+    expect(await c.sweep()).toBe(true);
+    expect(await c.sweep()).toBe(true);
+    expect(await c.sweep()).toBe(false);
+    expect(await dlq.getFailedCount()).toBe(120);
+    expect(await origin.getFailedCount()).toBe(120);
   });
 
   it('works a backlog off with runs back to back once started, without waiting for the interval', async () => {
