@@ -19,29 +19,22 @@ export async function getJobChildren(conn: Connection, queue: string, id: string
   const jobKey = conn.key(queue, id);
   const lists = conn.redis.pipeline();
   lists.sscan(`${jobKey}:dependencies`, '0', 'COUNT', CHILD_LIMIT);
-  lists.hscan(`${jobKey}:processed`, '0', 'COUNT', CHILD_LIMIT, 'NOVALUES');
-  lists.hscan(`${jobKey}:failed`, '0', 'COUNT', CHILD_LIMIT, 'NOVALUES');
+  lists.droverHashFields(`${jobKey}:processed`, CHILD_LIMIT);
+  lists.droverHashFields(`${jobKey}:failed`, CHILD_LIMIT);
   lists.zrange(`${jobKey}:unsuccessful`, '0', String(CHILD_LIMIT - 1));
   const results = (await lists.exec()) ?? [];
   const keys: Array<{ key: string; group: ChildJob['group'] }> = [];
   const take = (i: number, group: ChildJob['group']) => {
     const [err, value] = results[i] ?? [];
-    if (err) return; // NOVALUES needs Redis 7.4; fall back below
+    if (err) throw err;
+    // SSCAN answers [cursor, members]; the others a plain list.
     const items = Array.isArray(value) && Array.isArray(value[1]) ? (value[1] as string[]) : (value as string[]);
     for (const key of items.slice(0, CHILD_LIMIT)) keys.push({ key, group });
   };
   take(0, 'pending');
   take(3, 'failed');
-  for (const [i, group] of [
-    [1, 'processed'],
-    [2, 'ignored'],
-  ] as const) {
-    if (results[i]?.[0]) {
-      // Older Redis without HSCAN NOVALUES: HKEYS is fine for the small hashes flows produce.
-      const hkeys = await conn.redis.hkeys(`${jobKey}:${i === 1 ? 'processed' : 'failed'}`);
-      for (const key of hkeys.slice(0, CHILD_LIMIT)) keys.push({ key, group });
-    } else take(i, group);
-  }
+  take(1, 'processed');
+  take(2, 'ignored');
   if (keys.length === 0) return [];
   const details = conn.redis.pipeline();
   const refs = keys.map(({ key, group }) => ({ key, group, ref: parseJobKey(key, conn.prefix) }));

@@ -6,6 +6,7 @@ import { JOB_DETAIL_LUA, JOB_FIELD_LUA } from './lua/job-detail';
 import { JOB_STATE_LUA } from './lua/job-state';
 import { SEARCH_CHUNK_LUA } from './lua/search-chunk';
 import { FAIL_JOB_LUA } from './lua/fail-job';
+import { HASH_FIELDS_LUA } from './lua/hash-fields';
 
 const SCRIPTS = {
   droverQueueSummary: QUEUE_SUMMARY_LUA,
@@ -15,6 +16,7 @@ const SCRIPTS = {
   droverJobState: JOB_STATE_LUA,
   droverSearchChunk: SEARCH_CHUNK_LUA,
   droverFailJob: FAIL_JOB_LUA,
+  droverHashFields: HASH_FIELDS_LUA,
 } as const;
 
 declare module 'ioredis' {
@@ -38,6 +40,7 @@ declare module 'ioredis' {
       exact: string,
     ): Result<[number, number, number, string[]], Context>;
     droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
+    droverHashFields(hashKey: string, count: number): Result<string[], Context>;
   }
 }
 

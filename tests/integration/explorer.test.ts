@@ -312,3 +312,23 @@ describe('look without touching', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('flow children', () => {
+  it('lists the first 100 processed children by name and state without shipping their return values', async () => {
+    const flows = new FlowProducer({ connection: { url: redis.url } });
+    const flow = await flows.add({
+      name: 'batch',
+      queueName: 'batches',
+      data: {},
+      children: Array.from({ length: 120 }, (_, i) => ({ name: `kid-${i}`, queueName: 'kids', data: { i } })),
+    });
+    await flows.close();
+    const kids = new Worker('kids', async () => 'r'.repeat(100_000), { connection: { url: redis.url }, concurrency: 40 });
+    await waitFor(async () => (await client.hlen(`bull:batches:${flow.job.id}:processed`)) === 120, { what: '120 processed children', timeout: 30_000 });
+    await kids.close();
+    const children = await getJobChildren(getConnection('main'), 'batches', flow.job.id!);
+    expect(children).toHaveLength(100);
+    expect(new Set(children.map((c) => c.group))).toEqual(new Set(['processed']));
+    expect(children.every((c) => c.queue === 'kids' && c.state === 'completed' && /^kid-\d+$/.test(c.name ?? ''))).toBe(true);
+  }, 60_000);
+});
