@@ -4,13 +4,11 @@ import 'server-only';
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
-import { getConnection } from '@/lib/redis/connections';
 import { queueParamsSchema, jobIdSchema } from '@/lib/queues/params';
 import { ConflictError } from '@/lib/errors';
 import { withKindDefaults } from '@/workers/definitions';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
-import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
+import { writableConnection } from './writable-connection';
 
 export const addJobOptionsSchema = z
   .object({
@@ -42,10 +40,7 @@ export const addJobTargetSchema = queueParamsSchema;
 
 export async function addJob(ctx: AuditContext, target: z.infer<typeof queueParamsSchema>, input: z.infer<typeof addJobInputSchema>): Promise<{ message: string; jobId: string }> {
   return audited(ctx, { action: 'job.add', connection: target.conn, queue: target.queue, params: { name: input.name, opts: input.opts } }, async () => {
-    assertRole(ctx.actor, 'operator');
-    const conn = getConnection(target.conn);
-    conn.assertWritable();
-    assertNotDeadLetterQueue(conn, target.queue);
+    const conn = writableConnection(ctx, target.conn, { notDeadLetterQueue: target.queue });
     const data = parseJsonInput(input.data ?? {}, 'data');
     validateAgainstRegistry(target.queue, input.name, data);
     const queue = conn.queue(target.queue);

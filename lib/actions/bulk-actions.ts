@@ -6,14 +6,13 @@ import 'server-only';
 import { z } from 'zod';
 import { Job } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
-import { getConnection, type Connection } from '@/lib/redis/connections';
+import type { Connection } from '@/lib/redis/connections';
 import { DroverError, InvalidError } from '@/lib/errors';
 import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
 import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
 import { failJobRefusal, mapJobError } from './job-errors';
 import { cleanState } from './clean-state';
-import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
+import { writableConnection } from './writable-connection';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 
 export const BULK_ID_LIMIT = 100_000;
@@ -79,13 +78,6 @@ export type BulkInput = z.infer<typeof bulkInputSchema>;
 type JobBulkInput = Exclude<BulkInput, { action: 'dead-letter' }>;
 
 export type BulkResult = { action: string; requested: number; succeeded: number; failed: number; errors: Array<{ id: string; message: string }>; message: string };
-
-function prepare(ctx: AuditContext, connName: string): Connection {
-  assertRole(ctx.actor, 'operator');
-  const conn = getConnection(connName);
-  conn.assertWritable();
-  return conn;
-}
 
 async function countOf(conn: Connection, queue: string, key: string, kind: 'list' | 'zset'): Promise<number> {
   return kind === 'list' ? conn.redis.llen(conn.key(queue, key)) : conn.redis.zcard(conn.key(queue, key));
@@ -191,8 +183,7 @@ export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof qu
   const report = progressReporter(input.operationId);
   const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
   return audited(ctx, { action: `jobs.bulk-${input.action}`, connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async () => {
-    const conn = prepare(ctx, target.conn);
-    assertNotDeadLetterQueue(conn, target.queue);
+    const conn = writableConnection(ctx, target.conn, { notDeadLetterQueue: target.queue });
     // The schema refuses these; a direct caller gets the same answer before anything is written.
     if ('state' in input && input.action !== 'dead-letter') {
       const mismatch = stateActionMismatch(input.action, input.state);

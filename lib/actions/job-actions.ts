@@ -2,16 +2,16 @@
 import 'server-only';
 import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
-import { getConnection, type Connection } from '@/lib/redis/connections';
+import type { Connection } from '@/lib/redis/connections';
 import { ConflictError } from '@/lib/errors';
 import { jobParamsSchema } from '@/lib/queues/params';
 import { requestJobCancel } from '@/lib/cancellation';
 import { getJobField } from '@/lib/jobs/get-job-field';
 import { loadJobRef } from './job-ref';
-import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
+import { writableConnection } from './writable-connection';
 import { failJobRefusal, jobGone, mapJobError } from './job-errors';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
+import { copyableJobOptions } from '@/lib/jobs/copy-options';
 
 export const jobTargetSchema = jobParamsSchema;
 export type JobTarget = z.infer<typeof jobTargetSchema>;
@@ -19,11 +19,7 @@ export type JobTarget = z.infer<typeof jobTargetSchema>;
 type Ctx = AuditContext;
 
 function writable(ctx: Ctx, t: JobTarget): Connection {
-  assertRole(ctx.actor, 'operator');
-  const connection = getConnection(t.conn);
-  connection.assertWritable();
-  assertNotDeadLetterQueue(connection, t.queue);
-  return connection;
+  return writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
 }
 
 function meta(action: string, t: JobTarget, params?: Record<string, unknown>) {
@@ -129,7 +125,7 @@ export async function duplicateJob(ctx: Ctx, t: JobTarget): Promise<ActionOutcom
     const conn = writable(ctx, t);
     const { job, name } = await loadJobRef(conn, t.queue, t.id);
     const data = await getJobField(conn, t.queue, t.id, 'data', -1);
-    const { jobId: _jobId, repeat: _repeat, deduplication: _dedupe, parent: _parent, repeatJobKey: _rjk, ...opts } = job.opts as Record<string, unknown>;
+    const opts = copyableJobOptions(job.opts as Record<string, unknown>, { keepDelay: true });
     const copy = await conn.queue(t.queue).add(name, data.text ? JSON.parse(data.text) : {}, opts);
     return { result: { message: `Duplicated job ${t.id} as job ${copy.id}`, jobId: copy.id }, details: { newJobId: copy.id } };
   });

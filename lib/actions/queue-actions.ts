@@ -3,30 +3,19 @@
 import 'server-only';
 import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
-import type { Role } from '@/lib/auth/roles';
-import { getConnection, type Connection } from '@/lib/redis/connections';
 import { ConflictError, InvalidError } from '@/lib/errors';
 import { queueParamsSchema } from '@/lib/queues/params';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { progressReporter, operationIdSchema } from '@/lib/operations/progress';
-import { assertNotDeadLetterQueue } from './not-dead-letter-queue';
+import { writableConnection } from './writable-connection';
 import { cleanState, type CleanableState } from './clean-state';
 
 type Target = z.infer<typeof queueParamsSchema>;
 type Ctx = AuditContext;
 
-function prepare(ctx: Ctx, connName: string, role: Role = 'operator', queue?: string): Connection {
-  assertRole(ctx.actor, role);
-  const conn = getConnection(connName);
-  conn.assertWritable();
-  if (queue !== undefined) assertNotDeadLetterQueue(conn, queue);
-  return conn;
-}
-
 export async function pauseQueue(ctx: Ctx, t: Target): Promise<{ message: string }> {
   return audited(ctx, { action: 'queue.pause', connection: t.conn, queue: t.queue }, async () => {
-    const conn = prepare(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn);
     await conn.queue(t.queue).pause();
     return { result: { message: `Queue ${t.queue} paused: workers take no new jobs (running ones finish)` } };
   });
@@ -34,7 +23,7 @@ export async function pauseQueue(ctx: Ctx, t: Target): Promise<{ message: string
 
 export async function resumeQueue(ctx: Ctx, t: Target): Promise<{ message: string }> {
   return audited(ctx, { action: 'queue.resume', connection: t.conn, queue: t.queue }, async () => {
-    const conn = prepare(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn);
     await conn.queue(t.queue).resume();
     return { result: { message: `Queue ${t.queue} resumed` } };
   });
@@ -43,7 +32,7 @@ export async function resumeQueue(ctx: Ctx, t: Target): Promise<{ message: strin
 /** Pause or resume every discovered queue of a connection. */
 export async function setConnectionPaused(ctx: Ctx, connName: string, paused: boolean): Promise<{ message: string; queues: number }> {
   return audited(ctx, { action: paused ? 'connection.pause-all' : 'connection.resume-all', connection: connName }, async () => {
-    const conn = prepare(ctx, connName);
+    const conn = writableConnection(ctx, connName);
     const { queues } = await discoverQueues(conn, { refresh: true });
     const dlq = conn.config.deadLetterQueue;
     const targets = queues.filter((q) => q !== dlq);
@@ -63,7 +52,7 @@ export const limitsInputSchema = z
 
 export async function setQueueLimits(ctx: Ctx, t: Target, input: z.infer<typeof limitsInputSchema>): Promise<{ message: string }> {
   return audited(ctx, { action: 'queue.limits', connection: t.conn, queue: t.queue, params: input }, async () => {
-    const conn = prepare(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn);
     const q = conn.queue(t.queue);
     if (input.concurrency === null) await q.removeGlobalConcurrency();
     else await q.setGlobalConcurrency(input.concurrency);
@@ -90,7 +79,7 @@ export const cleanInputSchema = z
 export async function cleanQueue(ctx: Ctx, t: Target, input: z.infer<typeof cleanInputSchema>): Promise<{ message: string; removed: number }> {
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.clean', connection: t.conn, queue: t.queue, params: { state: input.state, olderThanMs: input.olderThanMs } }, async () => {
-    const conn = prepare(ctx, t.conn, 'operator', t.queue);
+    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
     const type = input.state === 'waiting' ? 'wait' : input.state;
     const key = conn.key(t.queue, type);
     const total = type === 'wait' ? await conn.redis.llen(key) : await conn.redis.zcard(key);
@@ -109,7 +98,7 @@ export const drainInputSchema = z.object({ includeDelayed: z.boolean().default(f
 export async function drainQueue(ctx: Ctx, t: Target, input: z.infer<typeof drainInputSchema>): Promise<{ message: string; removed: number }> {
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.drain', connection: t.conn, queue: t.queue, params: { includeDelayed: input.includeDelayed } }, async () => {
-    const conn = prepare(ctx, t.conn, 'admin', t.queue);
+    const conn = writableConnection(ctx, t.conn, { role: 'admin', notDeadLetterQueue: t.queue });
     const types: CleanableState[] = ['wait', 'prioritized', ...(input.includeDelayed ? (['delayed'] as const) : [])];
     const counts = await Promise.all(types.map((type) => (type === 'wait' ? conn.redis.llen(conn.key(t.queue, type)) : conn.redis.zcard(conn.key(t.queue, type)))));
     const total = counts.reduce((a, b) => a + b, 0);
@@ -130,7 +119,7 @@ export const obliterateInputSchema = z.object({ confirm: z.string(), force: z.bo
 /** Delete the queue and all its jobs; the caller must type the queue name; active jobs block it unless forced. */
 export async function obliterateQueue(ctx: Ctx, t: Target, input: z.infer<typeof obliterateInputSchema>): Promise<{ message: string }> {
   return audited(ctx, { action: 'queue.obliterate', connection: t.conn, queue: t.queue, params: { force: input.force } }, async () => {
-    const conn = prepare(ctx, t.conn, 'admin', t.queue);
+    const conn = writableConnection(ctx, t.conn, { role: 'admin', notDeadLetterQueue: t.queue });
     if (input.confirm !== t.queue) throw new InvalidError(`Type the queue name "${t.queue}" exactly to confirm`, { confirm: ['does not match the queue name'] });
     const active = await conn.redis.llen(conn.key(t.queue, 'active'));
     if (active > 0 && !input.force) {

@@ -3,6 +3,7 @@
 // Pure: the worker runtime and the console both build and read envelopes with it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { copyableJobOptions } from '@/lib/jobs/copy-options';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -110,20 +111,7 @@ export function parseEnvelope(text: string): DeadLetterEnvelope {
   return deadLetterEnvelopeSchema.parse(JSON.parse(text));
 }
 
-/** Options of the fresh job a requeue creates: the origin's, minus identity, scheduling and flow links. */
+/** Options of the fresh job a requeue creates: it runs now, the origin's delay (or retry delay) already happened. */
 export function requeueOptions(opts: Record<string, unknown>): Record<string, unknown> {
-  const {
-    jobId: _jobId,
-    repeat: _repeat,
-    repeatJobKey: _repeatJobKey,
-    deduplication: _deduplication,
-    debounce: _debounce,
-    parent: _parent,
-    prevMillis: _prevMillis,
-    // A requeue runs now: the origin's delay (or retry delay) already happened.
-    delay: _delay,
-    timestamp: _timestamp,
-    ...rest
-  } = opts;
-  return rest;
+  return copyableJobOptions(opts, { keepDelay: false });
 }

@@ -3,13 +3,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
 import { getConnection } from '@/lib/redis/connections';
 import { operationIdSchema, progressReporter } from '@/lib/operations/progress';
 import { deadLetterIdSchema } from './envelope';
 import { collectMatchingIds, deadLetterFilterSchema, deadLetterTarget } from './filter';
 import { removeEnvelopes } from './remove-envelopes';
 import { DLQ_BULK_LIMIT } from './requeue-dead-letters';
+import { writableConnection } from '@/lib/actions/writable-connection';
 
 const BATCH = 1000;
 
@@ -36,9 +36,7 @@ export async function purgeDeadLetters(ctx: AuditContext, connName: string, inpu
     dlq = undefined;
   }
   return audited(ctx, { action: 'dlq.purge', connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params: byIds ? undefined : { filter: input.filter } }, async () => {
-    assertRole(ctx.actor, 'admin');
-    const conn = getConnection(connName);
-    conn.assertWritable();
+    const conn = writableConnection(ctx, connName, { role: 'admin' });
     const t = deadLetterTarget(conn);
     const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
     const total = ids.length;

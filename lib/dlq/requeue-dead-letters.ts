@@ -7,7 +7,6 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
-import { assertRole } from '@/lib/auth/assert-role';
 import { getConnection } from '@/lib/redis/connections';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/actions/job-data';
@@ -17,6 +16,7 @@ import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { collectMatchingIds, deadLetterFilterSchema, deadLetterTarget } from './filter';
 import { withDeadLetterScripts } from './scripts';
 import { removeEnvelopes } from './remove-envelopes';
+import { writableConnection } from '@/lib/actions/writable-connection';
 
 /** Dead letters one call may act on (a filter matching more is done in several calls). */
 export const DLQ_BULK_LIMIT = 100_000;
@@ -81,9 +81,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     dlq = undefined;
   }
   return audited(ctx, { action: 'dlq.requeue', connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params }, async () => {
-    assertRole(ctx.actor, 'operator');
-    const conn = getConnection(connName);
-    conn.assertWritable();
+    const conn = writableConnection(ctx, connName);
     const t = deadLetterTarget(conn);
     const edited = byIds && input.data !== undefined ? parseJsonInput(input.data, 'data') : undefined;
     const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);

@@ -5,7 +5,7 @@ import { NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { removePausedSchedule } from './paused-store';
 import { isDefinedInCode } from './code-defined';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import type { DeleteScheduleOptions, SchedulerParams } from './schema';
 
 export async function deleteSchedule(ctx: AuditContext, t: SchedulerParams, opts: DeleteScheduleOptions = {}): Promise<{ message: string }> {

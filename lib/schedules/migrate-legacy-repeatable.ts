@@ -12,7 +12,7 @@ import { parseLegacyKey } from './read-schedulers';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule } from './paused-store';
 import { validateSchedule } from './validate-schedule';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import { describeSchedule } from './cron';
 import type { MigrateLegacyInput, SchedulerParams } from './schema';
 

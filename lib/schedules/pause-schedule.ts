@@ -5,7 +5,7 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule, storePausedSchedule } from './paused-store';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import type { SchedulerParams } from './schema';
 
 export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string }> {

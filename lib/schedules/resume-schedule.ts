@@ -7,7 +7,7 @@ import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule } from './paused-store';
 import { repeatOptionsOf } from './validate-schedule';
 import { withScheduleScripts } from './lua';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import type { SchedulerParams } from './schema';
 
 export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; next: number | null }> {

@@ -7,7 +7,7 @@ import { NotFoundError } from '@/lib/errors';
 import { withKindDefaults } from '@/workers/definitions';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule } from './paused-store';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import type { SchedulerParams } from './schema';
 
 export async function runScheduleNow(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; jobId: string }> {

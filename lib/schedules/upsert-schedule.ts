@@ -7,7 +7,7 @@ import { validateSchedule, type ValidSchedule } from './validate-schedule';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, replacePausedSchedule } from './paused-store';
 import { isDefinedInCode } from './code-defined';
-import { writableConnection } from './writable-connection';
+import { writableConnection } from '@/lib/actions/writable-connection';
 import type { ScheduleInput, SchedulerParams } from './schema';
 import type { ScheduleDefinition } from './types';
 

@@ -142,6 +142,17 @@ describe('single-job actions', () => {
     expect(await lastAudit(client)).toMatchObject({ action: 'job.duplicate', outcome: 'ok', params: { newJobId: out.jobId } });
   });
 
+  it('gives the copy its own creation time and no deduplication id of the original', async () => {
+    const queue = q('dup-fresh');
+    const hourAgo = Date.now() - 3_600_000;
+    const job = await queue.add('once', { n: 1 }, { timestamp: hourAgo, deduplication: { id: 'only-one' } });
+    const out = await duplicateJob(operator, { conn: 'main', queue: 'dup-fresh', id: job.id! });
+    expect(out.jobId).not.toBe(job.id);
+    const copy = (await queue.getJob(out.jobId!))!;
+    expect(copy.timestamp).toBeGreaterThan(hourAgo + 3_000_000);
+    expect(copy.opts.deduplication).toBeUndefined();
+  });
+
   it('fails a waiting job permanently, and says when no worker listens for an active one', async () => {
     const queue = q('discard');
     const waiting = await queue.add('w', {}, { attempts: 5 });
