@@ -11,6 +11,7 @@ import { DroverError, ForbiddenError, InvalidError, PayloadTooLargeError, RateLi
 import { logger } from '@/lib/log';
 import { invalidFromZod } from './zod-error';
 import { auditTargetOf } from './audit-target';
+import { acquireExpensiveRead, releaseWhenDone, type ExpensiveReadKind } from '@/lib/limits/expensive-reads';
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -24,6 +25,8 @@ export type ApiSpec<P, Q, B> = {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   maxBodyBytes?: number;
+  /** A costly read (search, download): limited per principal and per process (lib/limits/expensive-reads). */
+  expensive?: ExpensiveReadKind | ((query: Q) => ExpensiveReadKind | undefined);
 };
 
 export type ApiContext<P, Q, B> = {
@@ -134,8 +137,24 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
           throw err;
         }
       }
-      const result = await handler({ request, principal, params, query, body, audit: { actor: principal, via: 'api' } });
-      if (result instanceof Response) return result;
+      const kind = typeof spec.expensive === 'function' ? spec.expensive(query) : spec.expensive;
+      const release = kind ? acquireExpensiveRead(principal, kind) : () => {};
+      let result: unknown;
+      try {
+        result = await handler({ request, principal, params, query, body, audit: { actor: principal, via: 'api' } });
+      } catch (err) {
+        release();
+        throw err;
+      }
+      if (result instanceof Response) {
+        // A streamed body holds its slot until it has been sent (or the client went away).
+        if (!kind || !result.body) {
+          release();
+          return result;
+        }
+        return new Response(releaseWhenDone(result.body, release), { status: result.status, headers: result.headers });
+      }
+      release();
       // no-transform: Next.js skips gzip for these (small JSON; compression cost more than it saved).
       return Response.json(result ?? { ok: true }, { headers: { 'Cache-Control': 'no-store, no-transform' } });
     } catch (err) {
