@@ -18,8 +18,15 @@ export const KEYS = {
   /** string held while one sign-in of an account is being checked (SET NX PX 10 s): concurrent guesses
    *  cannot all pass the failure limit before the first failure is counted. */
   signinInFlight: (email: string) => `drover:{console}:signin-in-flight:${email}`,
-  /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
+  /** stream of audit entries (JSON ≤ 1 KB each), capped at ~100k entries (XADD MAXLEN ~, DROVER_AUDIT_MAX_ENTRIES). */
   audit: 'drover:{console}:audit',
+  /** string = stream id of the entry that aggregates one (actor, action, outcome)'s refusals; expires 10 min after
+   *  that entry was written (the next refusal then starts a new entry). Key: a digest, not the actor's name. */
+  auditAggregate: (digest: string) => `drover:{console}:audit:agg:${digest}`,
+  /** hash stream id → "count firstMs lastMs" of aggregated refusal entries; a field goes when the stream trims its entry. */
+  auditRepeats: 'drover:{console}:audit:repeats',
+  /** zset stream id → entry time (ms), to drop auditRepeats fields of trimmed entries (≤ 100 per append). */
+  auditRepeatsIndex: 'drover:{console}:audit:repeats-index',
   /**
    * list of JSON attempt records of one job, newest first (lib/attempts). Per-connection: lives in the
    * Redis of the job. Capped at 25 entries (LTRIM), expires 14 days after the last write.

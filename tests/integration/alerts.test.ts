@@ -14,6 +14,7 @@ import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection, listConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
+import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
@@ -433,7 +434,8 @@ describe('/api/v1/alerts', () => {
       ['alert.create', 'ok'],
       ['alert.update', 'ok'],
       ['alert.test', 'ok'],
-      ...invalid.map(() => ['alert.create', 'invalid']),
+      // Six invalid calls by one token in a window: one entry that counts them (see audit-flood.test.ts).
+      ['alert.create', 'invalid'],
       ['alert.delete', 'denied'],
       ['alert.delete', 'ok'],
       ['alert.delete', 'error'],
