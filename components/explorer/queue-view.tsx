@@ -178,6 +178,7 @@ export function QueueView({
           stateCount={detail.counts[query.state]}
           selectedIds={[...selected]}
           scope="selected"
+          role={role}
           onDone={clearSelection}
         />
       )}
