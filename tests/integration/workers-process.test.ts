@@ -19,6 +19,8 @@ let peer: Awaited<ReturnType<typeof startHttpPeer>>;
 const spawned: SpawnedWorkers[] = [];
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   redis = await startTestRedis();
   client = redis.client();
   webhook = new Queue('webhook', { connection: client });
