@@ -197,6 +197,10 @@ describe('webhook', () => {
       code: 'invalid',
       fieldErrors: { url: ['must be an http:// or https:// URL'] },
     });
+    // Bounded: the URL's host:port names a receiver's pause key.
+    await expect(enqueue('webhook', { url: `https://example.com/${'x'.repeat(2100)}`, payload: {} }, {}, conn())).rejects.toMatchObject({
+      fieldErrors: { url: ['must be at most 2048 characters'] },
+    });
   });
 });
 

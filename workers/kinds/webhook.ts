@@ -37,7 +37,10 @@ const headersSchema = z
   });
 
 export const webhookDataSchema = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).describe('Endpoint that receives the POST'),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .max(2048, 'must be at most 2048 characters')
+    .describe('Endpoint that receives the POST (internal addresses need DROVER_EGRESS_ALLOW)'),
   event: z.string().min(1).max(100).optional().describe('Sent as X-Drover-Event'),
   payload: z.record(z.string(), z.unknown()).describe('JSON object sent as the request body'),
   headers: headersSchema
