@@ -307,6 +307,16 @@ describe('webhook: egress policy, receiver pauses, headers, answers', () => {
     }
   });
 
+  it('a receiver that keeps answering 429 delays a job at most 20 times; then the 429 counts as a failed attempt', async () => {
+    peerReply = (_index, p) => (p === '/always-limited' ? { status: 429, headers: { 'Retry-After': '0' } } : { status: 200 });
+    const job = await enqueue('webhook', { url: `${peer.url}/always-limited`, payload: {} }, { attempts: 1 }, conn());
+    const done = await waitForFinished(queue('webhook'), job.id!, 30_000);
+    expect([await done.getState(), done.attemptsMade]).toEqual(['failed', 1]);
+    expect(done.failedReason).toBe(`${hostOf(peer.url)} answered HTTP 429: rate limited, retry after 0 s`);
+    // 20 delays, then the run that fails.
+    expect(peer.requests.filter((r) => r.url === '/always-limited')).toHaveLength(21);
+  });
+
   it("job headers cannot override Drover's own, in any letter case, nor set connection headers", async () => {
     peerReply = () => ({ status: 200 });
     const forged = { 'content-type': 'text/plain', 'x-drover-signature': 'sha256=forged', 'X-DROVER-EVENT': 'x', HOST: 'evil.example', 'Content-Length': '1', 'transfer-encoding': 'chunked' };

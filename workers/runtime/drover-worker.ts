@@ -23,7 +23,7 @@ export type WorkerSettings = {
 };
 
 /** Rate-limit requeues (and stalls) a job may go through before a 429 counts as a normal failure. */
-export const MAX_REQUEUES = 20;
+const MAX_REQUEUES = 20;
 
 type LogFields = { queue: string; jobId: string; attempt: number };
 
