@@ -34,6 +34,13 @@ export const KEYS = {
   jobAttempts: (prefix: string, queue: string, jobId: string) => `drover:attempts:${prefix}:${queue}:${jobId}`,
   /** pub/sub channel (no storage) of cancel requests for a queue's running jobs (lib/cancellation). Per-connection. */
   cancelChannel: (prefix: string, queue: string) => `drover:cancel:${prefix}:${queue}`,
+  /**
+   * string (the time in ms the pause ends) set when a receiver answered 429 or Retry-After: the worker
+   * runtime delays that queue's jobs for this receiver ("host:port") until then, other receivers keep
+   * flowing (workers/runtime/peer-pause.ts). Expires when the pause ends (PX = Retry-After, ≤ 10 min).
+   * Per-connection.
+   */
+  peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
   cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

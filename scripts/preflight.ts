@@ -5,10 +5,13 @@ import { describeEndpoint } from '@/lib/config/redact';
 import { getAuthSecret } from '@/lib/auth/secret';
 import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { closeAllConnections } from '@/lib/redis/connections';
+import { parseEgressAllow } from '@/lib/egress/policy';
 
 async function main(command: string | undefined): Promise<void> {
   if (command === 'check-config') {
     const { config, source, file } = readConfig();
+    // A bad DROVER_EGRESS_ALLOW stops the start here, naming the entry, not at the first webhook.
+    parseEgressAllow(process.env.DROVER_EGRESS_ALLOW);
     process.stdout.write(
       JSON.stringify({
         source,
