@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startRedisServer } from '../scripts/lib/redis-server.mjs';
+import { startRedisServer } from '../lib/embedded/redis-server.mjs';
 import { ensureBuild, root } from './lib/build';
 import { cleanupAll, installSignalHandlers, onCleanup, wasInterrupted } from './lib/processes';
 import { treeRssBytes } from './lib/proc-stats';

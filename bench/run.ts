@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { startRedisServer } from '../scripts/lib/redis-server.mjs';
+import { startRedisServer } from '../lib/embedded/redis-server.mjs';
 import { measureWorkerThroughput } from './worker-throughput';
 import { ensureBuild, root } from './lib/build';
 import { round, type BenchContext } from './lib/context';

@@ -10,8 +10,8 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import pino from 'pino';
 import { z } from 'zod';
-import { startRedisServer } from '../scripts/lib/redis-server.mjs';
-import { defineJobKind } from '../workers/kind';
+import { startRedisServer } from '../lib/embedded/redis-server.mjs';
+import { defineJobKind } from '../lib/job-kinds/kind';
 import { createWorkerLogger } from '../workers/runtime/logger';
 import { startRuntime } from '../workers/runtime/start-runtime';
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startRedisServer } from './lib/redis-server.mjs';
+import { startRedisServer } from '../lib/embedded/redis-server.mjs';
 import { root } from './lib/setup.mjs';
 
 const env = process.env;

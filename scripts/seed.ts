@@ -13,10 +13,10 @@ import type { ConnectionConfig } from '@/lib/config/schema';
 import { dataDir } from '@/lib/data-dir';
 import { KEYS } from '@/lib/keys';
 import { createRedisClient, masterNodes } from '@/lib/redis/create-client';
-import { getJobKind, jobKinds, withKindDefaults, type JobDataInput, type JobKindName } from '@/workers/definitions';
+import { getJobKind, jobKinds, withKindDefaults, type JobDataInput, type JobKindName } from '@/lib/job-kinds/registry';
 import { closeEnqueueQueues, enqueue } from '@/workers/enqueue';
 import { pickWorkerConnection } from '@/workers/runtime/worker-connection';
-import { reachEmbeddedRedis } from './lib/embedded-runtime.mjs';
+import { reachEmbeddedRedis } from '../lib/embedded/embedded-runtime.mjs';
 
 const log = (msg: string) => console.log(`[drover] seed: ${msg}`);
 

@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { root, ensureNodeModules, buildIsStale, buildApp, TSX } from './lib/setup.mjs';
-import { startRedisServer } from './lib/redis-server.mjs';
-import { writeRuntime, clearRuntime, runningEmbeddedRedis } from './lib/embedded-runtime.mjs';
+import { startRedisServer } from '../lib/embedded/redis-server.mjs';
+import { writeRuntime, clearRuntime, runningEmbeddedRedis } from '../lib/embedded/embedded-runtime.mjs';
 
 const log = (msg) => console.log(`[drover] ${msg}`);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { root, ensureNodeModules, ensureDebianPackages, checkLockfile } from './lib/setup.mjs';
-import { freePort } from './lib/redis-server.mjs';
+import { freePort } from '../lib/embedded/redis-server.mjs';
 
 const outDir = path.join(root, '.test-out');
 const log = (msg) => console.log(`\n[test] ${msg}`);

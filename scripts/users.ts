@@ -10,7 +10,7 @@ import { roleSchema } from '@/lib/auth/roles';
 import type { AuditContext } from '@/lib/audit/audited';
 import { addUser, changeUserRole, deleteUser, issueApiToken, resetUserPassword, revokeToken } from '@/lib/users/commands';
 import { DroverError } from '@/lib/errors';
-import { reachEmbeddedRedis } from './lib/embedded-runtime.mjs';
+import { reachEmbeddedRedis } from '../lib/embedded/embedded-runtime.mjs';
 
 const USAGE = `Usage: npm run users -- <command>
 

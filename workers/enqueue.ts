@@ -4,10 +4,10 @@ import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InvalidError, ReadOnlyError } from '@/lib/errors';
 import { getConnection, getConsoleConnection } from '@/lib/redis/connections';
-import { getJobKind, withKindDefaults, type JobData, type JobDataInput, type JobKindName } from './definitions';
-import { schemaFieldErrors, summarizeFieldErrors } from './schema-issues';
+import { getJobKind, withKindDefaults, type JobData, type JobDataInput, type JobKindName } from '@/lib/job-kinds/registry';
+import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 
-/** Where to add the job; a lib/redis Connection fits. Default: the workers' connection (see docs/readme-workers.md). */
+/** Where to add the job; a lib/redis Connection fits. Default: the workers' connection (see the README, "Workers"). */
 export type EnqueueConnection = { redis: Redis; prefix: string; name?: string; readOnly?: boolean };
 
 /** BullMQ job options plus `name`, one of the kind's job names (default: its first). */
@@ -55,7 +55,7 @@ export async function enqueue<K extends JobKindName>(
   }
   const parsed = definition.dataSchema.safeParse(data);
   if (!parsed.success) {
-    const fieldErrors = schemaFieldErrors(parsed.error);
+    const fieldErrors = fieldErrorsOf(parsed.error, { root: '(data)' });
     throw new InvalidError(`Invalid data for a ${kind} job: ${summarizeFieldErrors(fieldErrors)}`, fieldErrors);
   }
   if (connection.readOnly) throw new ReadOnlyError(connection.name ?? 'unknown');

@@ -4,7 +4,7 @@ import { ConfigError } from '@/lib/config/load-config';
 import { egressPolicy } from '@/lib/egress/policy';
 import { describeEndpoint } from '@/lib/config/redact';
 import { droverWorkerName } from '@/lib/workers/worker-name';
-import { jobKinds } from './definitions';
+import { jobKinds } from '@/lib/job-kinds/registry';
 import { bundledProcessors, selectKinds } from './runtime/bundled-processors';
 import { createWorkerLogger } from './runtime/logger';
 import { readRuntimeSettings } from './runtime/settings';

@@ -1,9 +1,9 @@
 'use server';
-// Server actions for the Alerts page (admin). Each calls the same command as its /api/v1/alerts route.
-import { serverAction } from '@/lib/api/server-action';
-import { alertRuleIdInput, createAlertRule, createAlertRuleInput, deleteAlertRule, testAlertRule, updateAlertRule, updateAlertRuleInput } from '@/lib/alerts/commands';
+// Server actions of the Alerts page (admin): each is an operation of the table (lib/operations/alerts.ts).
+import { actionOf } from '@/lib/http/action';
+import { alertOperations as ops } from '@/lib/operations/alerts';
 
-export const createAlertRuleAction = serverAction({ role: 'admin', audit: 'alert.create', input: createAlertRuleInput }, (i, ctx) => createAlertRule(ctx, i));
-export const updateAlertRuleAction = serverAction({ role: 'admin', audit: 'alert.update', input: updateAlertRuleInput }, (i, ctx) => updateAlertRule(ctx, i));
-export const deleteAlertRuleAction = serverAction({ role: 'admin', audit: 'alert.delete', input: alertRuleIdInput }, (i, ctx) => deleteAlertRule(ctx, i));
-export const testAlertRuleAction = serverAction({ role: 'admin', audit: 'alert.test', input: alertRuleIdInput }, (i, ctx) => testAlertRule(ctx, i));
+export const createAlertRuleAction = actionOf(ops.createAlertRule);
+export const updateAlertRuleAction = actionOf(ops.updateAlertRule);
+export const deleteAlertRuleAction = actionOf(ops.deleteAlertRule);
+export const testAlertRuleAction = actionOf(ops.testAlertRule);

@@ -1,6 +1,6 @@
 'use server';
 // Server actions for the Users page (admin). Each wraps the same command the /api/v1 routes call.
-import { serverAction } from '@/lib/api/server-action';
+import { serverAction } from '@/lib/http/server-action';
 import {
   addUser,
   addUserInput,

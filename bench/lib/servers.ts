@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/redis-server.mjs';
+import { freePort } from '../../lib/embedded/redis-server.mjs';
 import { root } from './build';
 import { waitForHttp } from './http';
 import { startProcess, waitForLine, type Started } from './processes';

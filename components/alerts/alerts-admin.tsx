@@ -1,7 +1,8 @@
 'use client';
 // The Alerts page: rules with their live state, create/edit dialog, test notifications with the
 // receiver's answer, and the history of firings, resolutions and tests. Admin only.
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertRuleView } from '@/lib/alerts/list-alerts';
@@ -17,6 +18,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { RuleDialog } from './rule-dialog';
+import { queryKeys } from '@/components/query-keys';
 
 const REFRESH_MS = 5000;
 const STATUS_TONE: Record<AlertRuleView['status'], BadgeTone> = { ok: 'green', pending: 'amber', firing: 'red', disabled: 'neutral' };
@@ -28,47 +30,45 @@ export function AlertsAdmin({ initialRules, initialHistory, connections }: { ini
   const router = useRouter();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useRunAction();
   const [editing, setEditing] = useState<AlertRuleView | 'new' | null>(null);
   const [deleting, setDeleting] = useState<AlertRuleView | null>(null);
   const [tests, setTests] = useState<Record<string, TestOutcome>>({});
 
   const rules = useQuery({
-    queryKey: ['alerts', 'rules'],
+    queryKey: queryKeys.alertRules(),
     queryFn: () => fetchJson<{ rules: AlertRuleView[] }>('/api/v1/alerts').then((r) => r.rules),
     initialData: initialRules,
     refetchInterval: REFRESH_MS,
   }).data;
   const history = useQuery({
-    queryKey: ['alerts', 'history'],
+    queryKey: queryKeys.alertHistory(),
     queryFn: () => fetchJson<{ history: AlertHistoryEntry[] }>('/api/v1/alerts/history?limit=100').then((r) => r.history),
     initialData: initialHistory,
     refetchInterval: REFRESH_MS,
   }).data;
 
   const refresh = async () => {
-    await queryClient.invalidateQueries({ queryKey: ['alerts'] });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.alerts() });
     router.refresh();
   };
 
   const toggle = (rule: AlertRuleView) =>
-    startTransition(async () => {
-      const res = await updateAlertRuleAction({ id: rule.id, patch: { enabled: rule.status === 'disabled' } });
-      if (res.ok) toast.success(`${res.data.name} ${res.data.enabled ? 'enabled' : 'disabled'}`);
-      else toast.error(res.error.message);
-      await refresh();
+    run(() => updateAlertRuleAction({ params: { id: rule.id }, body: { enabled: rule.status === 'disabled' } }), {
+      success: (data) => `${data.name} ${data.enabled ? 'enabled' : 'disabled'}`,
     });
 
   const sendTest = (rule: AlertRuleView) =>
-    startTransition(async () => {
-      const res = await testAlertRuleAction({ id: rule.id });
-      const outcome: TestOutcome = res.ok
-        ? { ok: res.data.ok, text: res.data.ok ? `Delivered: HTTP ${res.data.status} in ${res.data.durationMs} ms` : `Failed: ${res.data.error}` }
-        : { ok: false, text: res.error.message };
-      setTests((prev) => ({ ...prev, [rule.id]: outcome }));
-      if (outcome.ok) toast.success(`Test notification for ${rule.name}: ${outcome.text}`);
-      else toast.error(`Test notification for ${rule.name}: ${outcome.text}`);
-      await refresh();
+    run(() => testAlertRuleAction({ params: { id: rule.id } }), {
+      quiet: true,
+      onDone: (res) => {
+        const outcome: TestOutcome = res.ok
+          ? { ok: res.data.ok, text: res.data.ok ? `Delivered: HTTP ${res.data.status} in ${res.data.durationMs} ms` : `Failed: ${res.data.error}` }
+          : { ok: false, text: res.error.message };
+        setTests((prev) => ({ ...prev, [rule.id]: outcome }));
+        if (outcome.ok) toast.success(`Test notification for ${rule.name}: ${outcome.text}`);
+        else toast.error(`Test notification for ${rule.name}: ${outcome.text}`);
+      },
     });
 
   return (
@@ -202,7 +202,7 @@ export function AlertsAdmin({ initialRules, initialHistory, connections }: { ini
             setEditing(null);
             await refresh();
           }}
-          save={(input) => (editing === 'new' ? createAlertRuleAction({ ...input, webhookUrl: input.webhookUrl ?? '' }) : updateAlertRuleAction({ id: editing.id, patch: input }))}
+          save={(input) => (editing === 'new' ? createAlertRuleAction({ body: { ...input, webhookUrl: input.webhookUrl ?? '' } }) : updateAlertRuleAction({ params: { id: editing.id }, body: input }))}
         />
       )}
 
@@ -215,12 +215,7 @@ export function AlertsAdmin({ initialRules, initialHistory, connections }: { ini
         onConfirm={() => {
           const rule = deleting!;
           setDeleting(null);
-          startTransition(async () => {
-            const res = await deleteAlertRuleAction({ id: rule.id });
-            if (res.ok) toast.success(`Deleted ${rule.name}`);
-            else toast.error(res.error.message);
-            await refresh();
-          });
+          run(() => deleteAlertRuleAction({ params: { id: rule.id } }), { success: () => `Deleted ${rule.name}` });
         }}
       >
         <p>

@@ -1,13 +1,13 @@
 'use client';
 // Create or edit an alert rule. The saved webhook URL is never sent back to the browser: when editing,
 // an empty URL field keeps it.
-import { useState, useTransition, type FormEvent } from 'react';
-import type { ActionResult } from '@/lib/api/server-action';
+import { useState, type FormEvent } from 'react';
+import type { ActionResult } from '@/lib/http/action';
 import { ALERT_KINDS, KIND_INFO, type AlertKind, type PublicAlertRule, type WebhookFormat } from '@/lib/alerts/rule';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
-import { useToast } from '@/components/ui/toast';
+import { useRunAction } from '@/components/ui/use-run-action';
 
 export type RuleFormInput = {
   name: string;
@@ -54,8 +54,7 @@ export function RuleDialog({
   onSaved: () => void;
   save: (input: RuleFormInput) => Promise<ActionResult<PublicAlertRule>>;
 }) {
-  const toast = useToast();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useRunAction();
   const [form, setForm] = useState<Form>(() => initialForm(rule));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const info = KIND_INFO[form.kind];
@@ -76,15 +75,9 @@ export function RuleDialog({
       webhookFormat: form.webhookFormat,
       ...(form.webhookUrl.trim() || !rule ? { webhookUrl: form.webhookUrl.trim() } : {}),
     };
-    startTransition(async () => {
-      const res = await save(input);
-      if (!res.ok) {
-        setErrors(res.error.fieldErrors ?? {});
-        toast.error(res.error.message);
-        return;
-      }
-      toast.success(`${rule ? 'Saved' : 'Created'} ${res.data.name}`);
-      onSaved();
+    run(() => save(input), {
+      success: (data) => `${rule ? 'Saved' : 'Created'} ${data.name}`,
+      onDone: (res) => (res.ok ? onSaved() : setErrors(res.error.fieldErrors ?? {})),
     });
   }
 

@@ -8,6 +8,7 @@ import { fetchJson } from '@/components/explorer/api-client';
 import { formatExact } from '@/components/explorer/format';
 import { Badge } from '@/components/ui/badge';
 import { apiDlqPath, dlqHref } from './format';
+import { queryKeys } from '@/components/query-keys';
 
 export type DeadLetterSummaries = Record<string, DeadLetterSummary | undefined>;
 
@@ -15,7 +16,7 @@ export type DeadLetterSummaries = Record<string, DeadLetterSummary | undefined>;
 export function useDeadLetterSummaries(connections: string[]): DeadLetterSummaries {
   const results = useQueries({
     queries: connections.map((conn) => ({
-      queryKey: ['dlq-summary', conn],
+      queryKey: queryKeys.deadLetterSummary(conn),
       queryFn: () => fetchJson<DeadLetterSummary>(`${apiDlqPath(conn)}/summary`),
       refetchInterval: 15_000,
       retry: false,

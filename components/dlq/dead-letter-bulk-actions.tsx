@@ -7,8 +7,8 @@ import type { DeadLetterFilter } from '@/lib/dlq/filter';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatExact } from '@/components/explorer/format';
-import { useRunAction } from '@/components/actions/use-run-action';
-import { useOperationProgress } from '@/components/actions/use-operation-progress';
+import { useRunAction } from '@/components/ui/use-run-action';
+import { useOperationProgress } from '@/components/ui/use-operation-progress';
 
 type Pending = { verb: 'requeue' | 'purge'; scope: 'selected' | 'matching'; count: number | null };
 
@@ -49,8 +49,8 @@ export function DeadLetterBulkActions({
         onDone();
       },
     };
-    if (p.verb === 'requeue') run(() => requeueDeadLettersAction({ conn, request }), done);
-    else run(() => purgeDeadLettersAction({ conn, request }), done);
+    if (p.verb === 'requeue') run(() => requeueDeadLettersAction({ params: { conn }, body: request }), done);
+    else run(() => purgeDeadLettersAction({ params: { conn }, body: request }), done);
   };
 
   const hasMatches = matching === null || matching > 0;

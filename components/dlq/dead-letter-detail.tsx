@@ -12,8 +12,8 @@ import { JobView } from '@/components/explorer/job-view';
 import { fetchJson } from '@/components/explorer/api-client';
 import { formatBytes, jobHref, queueHref } from '@/components/explorer/format';
 import { JsonTree } from '@/components/explorer/json-viewer';
-import { JsonEditor, isValidJson } from '@/components/actions/json-editor';
-import { useRunAction } from '@/components/actions/use-run-action';
+import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Fact } from '@/components/ui/fact';
 import { Button } from '@/components/ui/button';
@@ -58,7 +58,7 @@ export function DeadLetterDetailView({
   };
 
   const requeue = (withData: boolean) =>
-    run(() => requeueDeadLettersAction({ conn, request: withData ? { ids: [d.id], data: text } : { ids: [d.id] } }), {
+    run(() => requeueDeadLettersAction({ params: { conn }, body: withData ? { ids: [d.id], data: text } : { ids: [d.id] } }), {
       onDone: (result) => {
         if (!result.ok) {
           setFieldErrors(Object.entries(result.error.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(', ')}`));
@@ -195,7 +195,7 @@ export function DeadLetterDetailView({
         confirmLabel="Purge dead letter"
         busy={pending}
         onConfirm={() =>
-          run(() => purgeDeadLettersAction({ conn, request: { ids: [d.id] } }), {
+          run(() => purgeDeadLettersAction({ params: { conn }, body: { ids: [d.id] } }), {
             onDone: (result) => {
               setPurging(false);
               if (result.ok) router.push(dlqHref(conn));

@@ -21,6 +21,7 @@ import { fromLocalInput, toLocalInput } from '@/components/ui/local-datetime';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { apiDlqPath, deadLetterHref, deadLetterSearch, dlqHref, filterOf, type DeadLetterQuery } from './format';
 import { DeadLetterBulkActions } from './dead-letter-bulk-actions';
+import { queryKeys } from '@/components/query-keys';
 
 export type DeadLettersViewProps = {
   conn: string;
@@ -39,19 +40,19 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
   const router = useRouter();
   const search = deadLetterSearch(query);
   const { data: page } = useQuery({
-    queryKey: ['dlq-page', conn, search],
+    queryKey: queryKeys.deadLetterPage(conn, search),
     queryFn: () => fetchJson<DeadLetterPage>(`${apiDlqPath(conn)}?${search}`),
     initialData: initialPage,
     refetchInterval: 15_000,
   });
   const { data: groups } = useQuery({
-    queryKey: ['dlq-groups', conn],
+    queryKey: queryKeys.deadLetterGroups(conn),
     queryFn: () => fetchJson<ErrorGroups>(`${apiDlqPath(conn)}/groups`),
     initialData: initialGroups,
     refetchInterval: 15_000,
   });
   const { data: summary } = useQuery({
-    queryKey: ['dlq-summary', conn],
+    queryKey: queryKeys.deadLetterSummary(conn),
     queryFn: () => fetchJson<DeadLetterSummary>(`${apiDlqPath(conn)}/summary`),
     initialData: initialSummary,
     refetchInterval: 15_000,

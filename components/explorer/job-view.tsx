@@ -18,7 +18,8 @@ import { PayloadPanel } from './payload-panel';
 import { LogsPanel } from './logs-panel';
 import { JsonTree } from './json-viewer';
 import { AttemptsPanel } from './attempts-panel';
-import { JobActionsBar } from '@/components/actions/job-actions-bar';
+import { JobToolbar } from '@/components/jobs/job-toolbar';
+import { queryKeys } from '@/components/query-keys';
 
 export function JobView({
   conn,
@@ -36,7 +37,7 @@ export function JobView({
 }) {
   const queryClient = useQueryClient();
   const id = initialJob.id;
-  const key: QueryKey = ['job', conn, queue, id];
+  const key: QueryKey = queryKeys.job(conn, queue, id);
   const base = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}`;
   const { status } = useLiveState();
   const { data: job, error } = useQuery({
@@ -47,13 +48,13 @@ export function JobView({
     refetchInterval: status === 'live' ? false : 10_000,
   });
   const attempts = useQuery({
-    queryKey: ['job-attempts', conn, queue, id],
+    queryKey: queryKeys.jobAttempts(conn, queue, id),
     queryFn: () => fetchJson<{ attempts: Attempt[] }>(`${base}/attempts`).then((r) => r.attempts),
     initialData: initialAttempts,
   }).data;
   const childTotal = job.dependencies.processed + job.dependencies.unprocessed + job.dependencies.ignored + job.dependencies.failed;
   const children = useQuery({
-    queryKey: ['job-children', conn, queue, id],
+    queryKey: queryKeys.jobChildren(conn, queue, id),
     queryFn: () => fetchJson<{ children: ChildJob[] }>(`${base}/children`).then((r) => r.children),
     enabled: childTotal > 0,
   }).data;
@@ -62,11 +63,11 @@ export function JobView({
   const refreshOnBurst = useRef<() => void>(() => {});
   useEffect(() => {
     const invalidate = () => {
-      void queryClient.invalidateQueries({ queryKey: ['job', conn, queue, id] });
-      void queryClient.invalidateQueries({ queryKey: ['job-attempts', conn, queue, id] });
-      void queryClient.invalidateQueries({ queryKey: ['job-logs-count', conn, queue, id] });
-      void queryClient.invalidateQueries({ queryKey: ['job-children', conn, queue, id] });
-      void queryClient.invalidateQueries({ queryKey: ['job-field', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.job(conn, queue, id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobAttempts(conn, queue, id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobLogsCount(conn, queue, id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobChildren(conn, queue, id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobFields(conn, queue, id) });
     };
     refresh.current = throttle(invalidate, 300);
     // A busy queue's events arrive as bursts (counts, no job ids), every 100 ms: this job may be among them.
@@ -78,7 +79,7 @@ export function JobView({
     if (event.type !== 'job' || event.jobId !== id) return;
     if (event.event === 'progress') {
       queryClient.setQueryData<JobDetail>(key, (old) => (old ? { ...old, progress: event.progress as number | string } : old));
-      void queryClient.invalidateQueries({ queryKey: ['job-logs-count', conn, queue, id] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobLogsCount(conn, queue, id) });
     } else refresh.current();
   });
 
@@ -110,7 +111,7 @@ export function JobView({
         <span className="font-mono text-sm text-zinc-500 break-all">#{job.id}</span>
         <StateBadge state={job.state} />
         <LiveIndicator />
-        <div className="ml-auto flex flex-wrap gap-2">{canAct && !gone && <JobActionsBar conn={conn} queue={queue} job={job} />}</div>
+        <div className="ml-auto flex flex-wrap gap-2">{canAct && !gone && <JobToolbar conn={conn} queue={queue} job={job} />}</div>
       </div>
 
       <div data-testid="job-progress">

@@ -5,6 +5,7 @@ import type { JobLogs } from '@/lib/jobs/get-job-logs';
 import { Button } from '@/components/ui/button';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
+import { queryKeys } from '@/components/query-keys';
 
 const PAGE = 200;
 
@@ -13,7 +14,7 @@ export function LogsPanel({ conn, queue, id, live }: { conn: string; queue: stri
   const [page, setPage] = useState<number | 'last'>('last');
   const url = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}/logs`;
   const { data: head } = useQuery({
-    queryKey: ['job-logs-count', conn, queue, id],
+    queryKey: queryKeys.jobLogsCount(conn, queue, id),
     queryFn: () => fetchJson<JobLogs>(`${url}?start=0&end=0`),
     refetchInterval: live ? 1500 : false,
   });
@@ -21,7 +22,7 @@ export function LogsPanel({ conn, queue, id, live }: { conn: string; queue: stri
   const lastPage = Math.max(0, Math.ceil(count / PAGE) - 1);
   const current = page === 'last' ? lastPage : page;
   const { data, isLoading } = useQuery({
-    queryKey: ['job-logs', conn, queue, id, current, count],
+    queryKey: queryKeys.jobLogs(conn, queue, id, current, count),
     queryFn: () => fetchJson<JobLogs>(`${url}?start=${current * PAGE}&end=${current * PAGE + PAGE - 1}`),
     enabled: head !== undefined,
     placeholderData: (prev) => prev,

@@ -18,12 +18,13 @@ import { useLiveEvents } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
 import { SortHeader } from './sort-header';
 import { useLiveState } from './live-store';
-import { setConnectionPausedAction } from '@/app/actions/queues';
-import { useRunAction } from '@/components/actions/use-run-action';
+import { pauseAllQueuesAction, resumeAllQueuesAction } from '@/app/actions/queues';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useState } from 'react';
 import { Sparkline } from '@/components/metrics/sparkline';
 import { DeadLetterLine, DeadLetterQueueBadge, useDeadLetterSummaries, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
+import { queryKeys } from '@/components/query-keys';
 
 type Column = { key: string; label: string; title?: string; value: (q: OverviewQueue, now: number) => number | string; state?: string };
 
@@ -50,14 +51,14 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
   const { status } = useLiveState();
   const now = useNow() ?? initial.generatedAt;
   const { data, refetch, isFetching } = useQuery({
-    queryKey: ['overview'],
+    queryKey: queryKeys.overview(),
     queryFn: () => fetchJson<Overview>('/api/v1/queues'),
     initialData: initial,
     // The SSE stream pushes snapshots; poll only while it is down.
     refetchInterval: status === 'live' ? false : 10_000,
   });
   useLiveEvents({ overview: true }, (event) => {
-    if (event.type === 'overview') queryClient.setQueryData(['overview'], event.overview);
+    if (event.type === 'overview') queryClient.setQueryData(queryKeys.overview(), event.overview);
   });
 
   // Filter and sort are read only here: they change the URL in place, without rendering the page again.
@@ -101,7 +102,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
             size="sm"
             disabled={isFetching}
             onClick={async () => {
-              await fetchJson('/api/v1/queues?refresh=1').then((fresh) => queryClient.setQueryData(['overview'], fresh));
+              await fetchJson('/api/v1/queues?refresh=1').then((fresh) => queryClient.setQueryData(queryKeys.overview(), fresh));
               router.refresh();
               await refetch();
             }}
@@ -272,7 +273,7 @@ function ConnectionCard({ connection: c, canAct, deadLetters }: { connection: Ov
         confirmLabel={`${confirm ? 'Pause' : 'Resume'} ${c.queues.length} queues`}
         danger={Boolean(confirm)}
         busy={pending}
-        onConfirm={() => run(() => setConnectionPausedAction({ conn: c.name, paused: Boolean(confirm) }), { onDone: () => setConfirm(null) })}
+        onConfirm={() => run(() => (confirm ? pauseAllQueuesAction : resumeAllQueuesAction)({ params: { conn: c.name } }), { onDone: () => setConfirm(null) })}
       >
         <p>
           {confirm

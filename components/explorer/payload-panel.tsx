@@ -7,6 +7,7 @@ import { useToast } from '@/components/ui/toast';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatBytes } from './format';
 import { JsonTree } from './json-viewer';
+import { queryKeys } from '@/components/query-keys';
 
 const INLINE = 256 * 1024;
 const EXPANDED = 4 * 1024 * 1024;
@@ -21,7 +22,7 @@ export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: st
   const [raw, setRaw] = useState(false);
   const url = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}/${field}`;
   const { data, error, isLoading } = useQuery({
-    queryKey: ['job-field', conn, queue, id, field, limit, size],
+    queryKey: queryKeys.jobFieldView(conn, queue, id, field, limit, size),
     queryFn: () => fetchJson<JobFieldValue>(`${url}?limit=${limit}`),
     enabled: size > 0,
   });

@@ -18,10 +18,11 @@ import { JobsTable } from './jobs-table';
 import { Pagination } from './pagination';
 import { SearchPanel } from './search-panel';
 import type { Role } from '@/lib/auth/roles';
-import type { JobKindSchemaSummary } from '@/workers/definitions';
-import { QueueActionsBar } from '@/components/actions/queue-actions-bar';
-import { BulkToolbar } from '@/components/actions/bulk-toolbar';
+import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
+import { QueueToolbar } from '@/components/queues/queue-toolbar';
+import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { QueueMetricsPanel } from '@/components/metrics/queue-metrics-panel';
+import { queryKeys } from '@/components/query-keys';
 
 export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string; cursor?: number };
 
@@ -61,8 +62,8 @@ export function QueueView({
   const queryClient = useQueryClient();
   const searchRef = useRef<HTMLInputElement>(null);
   const base = apiQueuePath(conn, queue);
-  const detailKey: QueryKey = ['queue', conn, queue];
-  const pageKey: QueryKey = ['jobs', conn, queue, query];
+  const detailKey: QueryKey = queryKeys.queue(conn, queue);
+  const pageKey: QueryKey = queryKeys.jobPage(conn, queue, query);
 
   const detail = useQuery({ queryKey: detailKey, queryFn: () => fetchJson<QueueDetail>(base), initialData: initialDetail, refetchInterval: 15_000 }).data;
   const page = useQuery({
@@ -82,15 +83,15 @@ export function QueueView({
   const refreshRef = useRef<() => void>(() => {});
   useEffect(() => {
     refreshRef.current = throttle(() => {
-      void queryClient.invalidateQueries({ queryKey: ['queue', conn, queue] });
-      void queryClient.invalidateQueries({ queryKey: ['jobs', conn, queue] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queue(conn, queue) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queueJobs(conn, queue) });
     }, 1000);
   }, [queryClient, conn, queue]);
 
   useLiveEvents({ queues: [{ conn, queue }] }, (event) => {
     if (event.type === 'job' && event.event === 'progress') {
       // Move progress bars in place, without refetching the page.
-      queryClient.setQueriesData<JobPage>({ queryKey: ['jobs', conn, queue] }, (old) =>
+      queryClient.setQueriesData<JobPage>({ queryKey: queryKeys.queueJobs(conn, queue) }, (old) =>
         old ? { ...old, jobs: old.jobs.map((j) => (j.id === event.jobId ? { ...j, progress: event.progress as number | string } : j)) } : old,
       );
       return;
@@ -129,7 +130,7 @@ export function QueueView({
 
   return (
     <div className="space-y-4">
-      <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueActionsBar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
+      <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueToolbar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
       {isDeadLetterQueue && (
         <p role="note" className="rounded-md border border-purple-200 bg-purple-50 px-3 py-2 text-sm text-purple-900 dark:border-purple-900 dark:bg-purple-950/40 dark:text-purple-200">
           This is the connection’s dead-letter queue: its dead letters sit in its failed set. Group, requeue, purge and export them on the{' '}

@@ -7,7 +7,7 @@ import { Input, Select } from '@/components/ui/input';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable } from './jobs-table';
-import { BulkToolbar } from '@/components/actions/bulk-toolbar';
+import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 
 const FIELDS = [
   ['any', 'Any text'],

@@ -8,6 +8,7 @@ import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath, formatDuration, formatExact } from '@/components/explorer/format';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { queryKeys } from '@/components/query-keys';
 
 const LATENCY_REFRESH_MS = 30_000;
 
@@ -38,7 +39,7 @@ function Row({ label, stats, testId }: { label: string; stats: LatencyStats; tes
 
 export function LatencyPanel({ conn, queue }: { conn: string; queue: string }) {
   const { data, error } = useQuery({
-    queryKey: ['queue-latency', conn, queue],
+    queryKey: queryKeys.queueLatency(conn, queue),
     queryFn: () => fetchJson<QueueLatency>(`${apiQueuePath(conn, queue)}/metrics/latency`),
     refetchInterval: LATENCY_REFRESH_MS,
   });

@@ -15,6 +15,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { AXIS_PROPS, ChartCard, ChartTooltip, SERIES_COLORS, timeTick } from './chart-kit';
 import { sumThroughput, thinDepth } from './downsample';
 import { LatencyPanel } from './latency-panel';
+import { queryKeys } from '@/components/query-keys';
 
 export const METRICS_REFRESH_MS = 10_000;
 const RANGE_KEYS = Object.keys(RANGES) as MetricsRange[];
@@ -37,7 +38,7 @@ export function QueueMetricsPanel({ conn, queue }: { conn: string; queue: string
   const setRange = (next: MetricsRange) => replaceSearchParams({ range: next === '1h' ? null : next });
 
   const { data, error, isPending } = useQuery({
-    queryKey: ['queue-metrics', conn, queue, range],
+    queryKey: queryKeys.queueMetrics(conn, queue, range),
     queryFn: () => fetchJson<QueueMetrics>(`${apiQueuePath(conn, queue)}/metrics?range=${range}`),
     refetchInterval: METRICS_REFRESH_MS,
     enabled: open,

@@ -7,7 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Input, Label } from '@/components/ui/input';
-import { useRunAction } from '@/components/actions/use-run-action';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { formatExact, queueHref } from '@/components/explorer/format';
 import { ZonedTime } from './zoned-time';
 
@@ -102,7 +102,7 @@ export function LegacyRepeatables({ legacy, canAct }: { legacy: LegacyRepeatable
         onConfirm={() => {
           if (!migrating) return;
           const l = migrating;
-          run(() => migrateLegacyRepeatableAction({ target: { conn: l.connection, queue: l.queue, schedulerId: l.key }, migrate: id.trim() ? { id: id.trim() } : {} }), {
+          run(() => migrateLegacyRepeatableAction({ params: { conn: l.connection, queue: l.queue, schedulerId: l.key }, body: id.trim() ? { id: id.trim() } : {} }), {
             onDone: () => setMigrating(null),
           });
         }}

@@ -1,13 +1,13 @@
 'use client';
 import { useEffect, useMemo, useState } from 'react';
 import type { Schedule } from '@/lib/schedules/types';
-import type { JobKindSchemaSummary } from '@/workers/definitions';
+import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import { upsertScheduleAction } from '@/app/actions/schedules';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
-import { JsonEditor, isValidJson } from '@/components/actions/json-editor';
-import { useRunAction } from '@/components/actions/use-run-action';
+import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath } from '@/components/explorer/format';
 import { fromLocalInput, toLocalInput } from '@/components/ui/local-datetime';
@@ -174,8 +174,8 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
     run(
       () =>
         upsertScheduleAction({
-          target: { conn: form.conn, queue: form.queue.trim(), schedulerId: form.id.trim() },
-          schedule: {
+          params: { conn: form.conn, queue: form.queue.trim(), schedulerId: form.id.trim() },
+          body: {
             ...timing,
             ...(startIso ? { startDate: startIso } : {}),
             ...(endIso ? { endDate: endIso } : {}),

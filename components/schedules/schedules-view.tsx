@@ -5,7 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import type { Schedule, ScheduleList } from '@/lib/schedules/types';
 import type { ScheduleListQuery } from '@/lib/schedules/schema';
-import type { JobKindSchemaSummary } from '@/workers/definitions';
+import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction, runScheduleNowAction } from '@/app/actions/schedules';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -14,12 +14,13 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Select } from '@/components/ui/input';
 import { useUrlTextFilter } from '@/components/ui/url-query';
 import { formatInZoneWithOffset } from '@/lib/schedules/zone-format';
-import { useRunAction } from '@/components/actions/use-run-action';
+import { useRunAction } from '@/components/ui/use-run-action';
 import { fetchJson } from '@/components/explorer/api-client';
 import { formatExact, jobHref, queueHref } from '@/components/explorer/format';
 import { ScheduleDialog } from './schedule-dialog';
 import { ZonedTime } from './zoned-time';
 import { LegacyRepeatables } from './legacy-repeatables';
+import { queryKeys } from '@/components/query-keys';
 
 type Open = null | { kind: 'create' } | { kind: 'edit'; schedule: Schedule } | { kind: 'delete'; schedule: Schedule };
 
@@ -87,7 +88,7 @@ export function SchedulesView({
   const [ranJobs, setRanJobs] = useState<Record<string, string>>({});
   const qs = new URLSearchParams({ ...(query.conn ? { conn: query.conn } : {}), ...(query.queue ? { queue: query.queue } : {}) }).toString();
   const { data } = useQuery({
-    queryKey: ['schedules', query.conn ?? '', query.queue ?? ''],
+    queryKey: queryKeys.schedules(query.conn ?? '', query.queue ?? ''),
     queryFn: () => fetchJson<ScheduleList>(`/api/v1/schedulers${qs ? `?${qs}` : ''}`),
     initialData: initial,
     refetchInterval: 15_000,
@@ -273,18 +274,18 @@ export function SchedulesView({
                               Edit
                             </Button>
                             {s.state === 'active' ? (
-                              <Button size="sm" disabled={pending} onClick={() => run(() => pauseScheduleAction(t(s)))}>
+                              <Button size="sm" disabled={pending} onClick={() => run(() => pauseScheduleAction({ params: t(s) }))}>
                                 Pause
                               </Button>
                             ) : (
-                              <Button size="sm" variant="primary" disabled={pending} onClick={() => run(() => resumeScheduleAction(t(s)))}>
+                              <Button size="sm" variant="primary" disabled={pending} onClick={() => run(() => resumeScheduleAction({ params: t(s) }))}>
                                 Resume
                               </Button>
                             )}
                             <Button
                               size="sm"
                               disabled={pending}
-                              onClick={() => run(() => runScheduleNowAction(t(s)), { onDone: (r) => r.ok && setRanJobs((m) => ({ ...m, [key]: r.data.jobId })) })}
+                              onClick={() => run(() => runScheduleNowAction({ params: t(s) }), { onDone: (r) => r.ok && setRanJobs((m) => ({ ...m, [key]: r.data.jobId })) })}
                             >
                               Run now
                             </Button>
@@ -334,7 +335,7 @@ export function SchedulesView({
         onConfirm={() => {
           if (open?.kind !== 'delete') return;
           const s = open.schedule;
-          run(() => deleteScheduleAction({ target: t(s), options: { only: s.state === 'paused' ? 'paused' : 'live' } }), { onDone: () => setOpen(null) });
+          run(() => deleteScheduleAction({ params: t(s), query: { only: s.state === 'paused' ? 'paused' : 'live' } }), { onDone: () => setOpen(null) });
         }}
       >
         {open?.kind === 'delete' && (

@@ -4,7 +4,7 @@ import { usePathname } from 'next/navigation';
 import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
 
-export type SidebarConnection = { name: string; endpoint: string; readOnly: boolean; queues: string[]; error?: string };
+import type { SidebarConnection } from '@/lib/queues/sidebar-connection';
 
 export function SidebarConnections({ connections }: { connections: SidebarConnection[] }) {
   const pathname = usePathname();

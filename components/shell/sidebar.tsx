@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import type { Principal } from '@/lib/auth/principal';
 import { hasRole } from '@/lib/auth/roles';
-import { SidebarConnections, type SidebarConnection } from './sidebar-connections';
+import { SidebarConnections } from './sidebar-connections';
+import type { SidebarConnection } from '@/lib/queues/sidebar-connection';
 
 function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
   return (

@@ -1,6 +1,7 @@
 // Reads a job's attempt history for the job page, newest first, inferring runs that stalled.
 import 'server-only';
 import type { Redis } from 'ioredis';
+import type { Connection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { ATTEMPTS_CAP, attemptSchema, type Attempt } from './attempt';
 
@@ -43,4 +44,9 @@ export async function readAttempts(redis: Redis, prefix: string, queue: string, 
     const orphaned = index === 0 && lockExists === 0 && !justFinished;
     return superseded || orphaned ? { ...a, outcome: 'stalled' as const } : a;
   });
+}
+
+/** The attempts of one job of a connection's queue. */
+export function readJobAttempts(conn: Connection, queue: string, jobId: string): Promise<Attempt[]> {
+  return readAttempts(conn.redis, conn.prefix, queue, jobId);
 }

@@ -1,10 +1,16 @@
-// Runs a mutation and records its outcome in the audit log, success or failure.
+// Runs a mutation and records its outcome in the audit log, success or failure. The preamble runs
+// first, before anything is written (not even the write probe): the operation's role, then — for a
+// mutation on a connection — a known, writable connection that is not the dead-letter queue (whose
+// indexes change only through its own requeue/purge), then the write probe, then the change.
 import 'server-only';
 import type { Principal } from '@/lib/auth/principal';
+import { assertRole } from '@/lib/auth/assert-role';
 import { DroverError, toDroverError } from '@/lib/errors';
 import type { AuditOutcome } from './audit-entry';
-import { getConnection, getConsoleConnection } from '@/lib/redis/connections';
+import { getConnection, getConsoleConnection, type Connection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
+import { assertNotDeadLetterQueue } from '@/lib/queues/not-dead-letter-queue';
+import type { OperationRef } from '@/lib/operations/define';
 import { recordAudit } from './record-audit';
 
 export type AuditContext = {
@@ -12,21 +18,24 @@ export type AuditContext = {
   via: 'ui' | 'api' | 'cli' | 'system';
 };
 
-export type AuditMeta = {
-  action: string;
+/** What the audit entry names, and the target the preamble checks. */
+export type AuditTarget = {
   connection?: string;
   queue?: string;
   jobIds?: string[];
   params?: Record<string, unknown>;
+  /** the dead-letter queue's own operations (requeue, purge) act on it; every other one is refused there */
+  deadLetterQueueAllowed?: boolean;
 };
 
+export type Outcome<T> = { result: T; jobIds?: string[]; count?: number; details?: Record<string, unknown> };
+
 /** Refuses early (nothing changed) when the target Redis or the audit's Redis is out of memory. */
-async function probeWrites(connection: string | undefined): Promise<void> {
+async function probeWrites(target: Connection | null): Promise<void> {
   const consoleConn = getConsoleConnection();
-  const target = connection ? (() => { try { return getConnection(connection); } catch { return null; } })() : null;
   await Promise.all([
     consoleConn.redis.set(KEYS.consoleWriteProbe, Date.now(), 'PX', 10_000),
-    target && target !== consoleConn && !target.readOnly ? target.probeWrite() : null,
+    target && target !== consoleConn ? target.probeWrite() : null,
   ]);
 }
 
@@ -36,44 +45,52 @@ export function outcomeOf(err: DroverError): AuditOutcome {
   return 'error';
 }
 
+/** The connection a mutation changes, after the checks every mutation makes before it writes. */
+export function writableTarget(target: AuditTarget): Connection | null {
+  if (!target.connection) return null;
+  const conn = getConnection(target.connection);
+  conn.assertWritable();
+  if (target.queue !== undefined && !target.deadLetterQueueAllowed) assertNotDeadLetterQueue(conn, target.queue);
+  return conn;
+}
+
 /**
- * `fn` returns the result plus optional audit details learned while acting (e.g. the new job id or
- * how many jobs a bulk call touched).
+ * Runs the operation `op` for `ctx`: role, writable target, write probe, then `fn` with the target's
+ * connection; `fn` returns the result plus audit details learned while acting (the new job id, how
+ * many jobs a bulk call touched). Every outcome is audited under the operation's name.
  */
-export async function audited<T>(
-  ctx: AuditContext,
-  meta: AuditMeta,
-  fn: () => Promise<{ result: T; jobIds?: string[]; count?: number; details?: Record<string, unknown> }>,
-): Promise<T> {
+export async function audited<T>(ctx: AuditContext, op: OperationRef, target: AuditTarget, fn: (conn: Connection) => Promise<Outcome<T>>): Promise<T> {
   const base = {
     actor: ctx.actor.name,
     role: ctx.actor.role,
     via: ctx.via,
-    action: meta.action,
-    connection: meta.connection,
-    queue: meta.queue,
+    action: op.name,
+    connection: target.connection,
+    queue: target.queue,
   };
-  let outcome;
+  let outcome: Outcome<T>;
   try {
-    await probeWrites(meta.connection);
-    outcome = await fn();
+    assertRole(ctx.actor, op.role);
+    const conn = writableTarget(target);
+    await probeWrites(conn);
+    outcome = await fn(conn ?? getConsoleConnection());
   } catch (err) {
-    const error = toDroverError(err, meta.connection);
-    await recordAudit({ ...base, jobIds: meta.jobIds, params: meta.params, outcome: outcomeOf(error), message: error.message }).catch(() => {});
+    const error = toDroverError(err, target.connection);
+    await recordAudit({ ...base, jobIds: target.jobIds, params: target.params, outcome: outcomeOf(error), message: error.message }).catch(() => {});
     throw error;
   }
   try {
     await recordAudit({
       ...base,
-      jobIds: outcome.jobIds ?? meta.jobIds,
+      jobIds: outcome.jobIds ?? target.jobIds,
       count: outcome.count,
-      params: { ...meta.params, ...outcome.details },
+      params: { ...target.params, ...outcome.details },
       outcome: 'ok',
     });
   } catch (err) {
     // The change happened; only its record is missing (recordAudit logged the full entry). Say both.
-    const cause = toDroverError(err, meta.connection);
-    throw new DroverError(cause.code === 'internal' ? 'unavailable' : cause.code, 503, `${meta.action} was applied, but its audit entry could not be written (${cause.message}); the entry is in the server log`);
+    const cause = toDroverError(err, target.connection);
+    throw new DroverError(cause.code === 'internal' ? 'unavailable' : cause.code, 503, `${op.name} was applied, but its audit entry could not be written (${cause.message}); the entry is in the server log`);
   }
   return outcome.result;
 }

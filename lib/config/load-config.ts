@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { droverConfigSchema, type DroverConfig } from './schema';
+import { fieldErrorsOf } from '@/lib/zod-issues';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -11,15 +12,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** "connections[1].url: must be a redis://… URL" — names the field that is wrong. */
+/** "connections[1].url: must be a redis://… URL" — names the field that is wrong, one line each. */
 export function formatZodIssues(error: z.ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
-    const field = issue.path.reduce<string>(
-      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-      '',
-    );
-    return `  - ${field || '(root)'}: ${issue.message}`;
-  });
+  const lines = Object.entries(fieldErrorsOf(error)).flatMap(([field, messages]) => messages.map((m) => `  - ${field}: ${m}`));
   return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
 }
 

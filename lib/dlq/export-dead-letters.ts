@@ -46,3 +46,16 @@ export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, si
     },
   });
 }
+
+/** GET …/dlq/export: the stream as an NDJSON download named after the connection and the time. */
+export function exportDeadLettersResponse(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): Response {
+  const filename = `dead-letters-${conn.name}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`;
+  return new Response(exportDeadLetters(conn, filter, signal), {
+    headers: {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    },
+  });
+}

@@ -1,37 +1,13 @@
 // Which dead letters a page, a requeue, a purge or an export is about, and the bounded walk that finds them.
 import 'server-only';
-import { z } from 'zod';
-import { queueNameSchema } from '@/lib/config/schema';
 import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { withDeadLetterScripts } from './scripts';
 import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
-export const errorGroupIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be an error group id (16 hex digits)');
-
-export const deadLetterFilterSchema = z
-  .object({
-    /** origin queue */
-    queue: z.preprocess(blankToUndefined, queueNameSchema.optional()),
-    /** error group id */
-    group: z.preprocess(blankToUndefined, errorGroupIdSchema.optional()),
-    /** exact origin job name */
-    name: z.preprocess(blankToUndefined, z.string().max(200).optional()),
-    /** case-insensitive text in the id, origin job id, name, error or data */
-    q: z.preprocess(blankToUndefined, z.string().max(500).optional()),
-    /** failed at or after (ms) */
-    from: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
-    /** failed at or before (ms) */
-    to: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
-    /** failed more than this long ago (ms): purge or requeue "by age" */
-    olderThanMs: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
-  })
-  .strict();
-
-export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
+export { deadLetterFilterSchema, errorGroupIdSchema, type DeadLetterFilter } from './schemas';
+import type { DeadLetterFilter } from './schemas';
 
 export function deadLetterTarget(conn: Connection): DeadLetterTarget {
   return { redis: withDeadLetterScripts(conn.redis), prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };

@@ -3,7 +3,7 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
-import { MAX_JOB_DATA_BYTES } from '@/lib/actions/job-data';
+import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
 import { parseEnvelope } from './envelope';
 import { dlqIndexBase, dlqKeyPrefix } from './capture';
 import { deadLetterTarget } from './filter';

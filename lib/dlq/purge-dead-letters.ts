@@ -1,28 +1,17 @@
 // Purge (admin): delete dead letters for good — a selection, or every match of a filter (an error group,
 // an origin queue, everything older than an age) — in batches of 1,000 with progress.
 import 'server-only';
-import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
-import { operationIdSchema, progressReporter } from '@/lib/operations/progress';
-import { deadLetterIdSchema } from './envelope';
-import { collectMatchingIds, deadLetterFilterSchema, deadLetterTarget } from './filter';
+import { progressReporter } from '@/lib/progress/bulk-progress';
+import { collectMatchingIds, deadLetterTarget } from './filter';
 import { removeEnvelopes } from './remove-envelopes';
-import { DLQ_BULK_LIMIT } from './requeue-dead-letters';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { DLQ_BULK_LIMIT, type PurgeInput } from './schemas';
+import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
 
 const BATCH = 1000;
 
-export const purgeInputSchema = z.union([
-  z
-    .object({
-      ids: z.array(deadLetterIdSchema).min(1, 'ids must not be empty').max(DLQ_BULK_LIMIT, `at most ${DLQ_BULK_LIMIT} ids per call`),
-      operationId: operationIdSchema.optional(),
-    })
-    .strict(),
-  z.object({ filter: deadLetterFilterSchema, operationId: operationIdSchema.optional() }).strict(),
-]);
-export type PurgeInput = z.infer<typeof purgeInputSchema>;
+
 
 export type PurgeResult = { requested: number; purged: number; more: boolean; message: string };
 
@@ -35,8 +24,7 @@ export async function purgeDeadLetters(ctx: AuditContext, connName: string, inpu
   } catch {
     dlq = undefined;
   }
-  return audited(ctx, { action: 'dlq.purge', connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params: byIds ? undefined : { filter: input.filter } }, async () => {
-    const conn = writableConnection(ctx, connName, { role: 'admin' });
+  return audited(ctx, ops.purgeDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params: byIds ? undefined : { filter: input.filter }, deadLetterQueueAllowed: true }, async (conn) => {
     const t = deadLetterTarget(conn);
     const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
     const total = ids.length;

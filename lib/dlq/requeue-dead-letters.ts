@@ -5,40 +5,25 @@
 // again, so a dead letter is never lost, at worst requeued twice.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
-import { parseJsonInput, validateAgainstRegistry } from '@/lib/actions/job-data';
-import { operationIdSchema, progressReporter } from '@/lib/operations/progress';
-import { deadLetterIdSchema, parseEnvelope, requeueOptions } from './envelope';
+import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
+import { progressReporter } from '@/lib/progress/bulk-progress';
+import { parseEnvelope, requeueOptions } from './envelope';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
-import { collectMatchingIds, deadLetterFilterSchema, deadLetterTarget } from './filter';
+import { collectMatchingIds, deadLetterTarget } from './filter';
+import { DLQ_BULK_LIMIT, type RequeueInput } from './schemas';
+import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
 import { withDeadLetterScripts } from './scripts';
 import { removeEnvelopes } from './remove-envelopes';
-import { writableConnection } from '@/lib/actions/writable-connection';
 
-/** Dead letters one call may act on (a filter matching more is done in several calls). */
-export const DLQ_BULK_LIMIT = 100_000;
 const BATCH = 500;
 /** Payload bytes of one batch held in memory at once (a larger single envelope goes alone). */
 const BATCH_BYTES = 16 * 1024 * 1024;
 /** A claim older than this (its console died mid-requeue) may be taken over. */
 const CLAIM_TTL_MS = 60_000;
 
-export const requeueInputSchema = z.union([
-  z
-    .object({
-      ids: z.array(deadLetterIdSchema).min(1, 'ids must not be empty').max(DLQ_BULK_LIMIT, `at most ${DLQ_BULK_LIMIT} ids per call`),
-      /** replacement data for the new job (JSON text or a value); only with exactly one id */
-      data: z.unknown().optional(),
-      operationId: operationIdSchema.optional(),
-    })
-    .strict()
-    .refine((v) => v.data === undefined || v.ids.length === 1, { message: 'data can only be given with exactly one id', path: ['data'] }),
-  z.object({ filter: deadLetterFilterSchema, operationId: operationIdSchema.optional() }).strict(),
-]);
-export type RequeueInput = z.infer<typeof requeueInputSchema>;
 
 export type RequeuedJob = { deadLetter: string; queue: string; jobId: string };
 
@@ -80,8 +65,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
   } catch {
     dlq = undefined;
   }
-  return audited(ctx, { action: 'dlq.requeue', connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params }, async () => {
-    const conn = writableConnection(ctx, connName);
+  return audited(ctx, ops.requeueDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params, deadLetterQueueAllowed: true }, async (conn) => {
     const t = deadLetterTarget(conn);
     const edited = byIds && input.data !== undefined ? parseJsonInput(input.data, 'data') : undefined;
     const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);

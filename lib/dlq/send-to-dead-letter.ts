@@ -4,7 +4,7 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { InvalidError } from '@/lib/errors';
-import type { ProgressReporter } from '@/lib/operations/progress';
+import type { ProgressReporter } from '@/lib/progress/bulk-progress';
 import { captureJobsById, type CaptureResult } from './capture';
 import { deadLetterTarget } from './filter';
 import { enforceRetention } from './sweep';

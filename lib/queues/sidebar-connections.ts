@@ -1,7 +1,7 @@
 import 'server-only';
 import { listConnections } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
-import type { SidebarConnection } from '@/components/shell/sidebar-connections';
+import type { SidebarConnection } from './sidebar-connection';
 import { cachedQueues, discoverQueues } from './discover-queues';
 
 /** Connections and their queue names for the sidebar (discovery is cached, so this is cheap). */

@@ -1,6 +1,6 @@
 // Schedules the bundled workers declare in code (workers/definitions.ts): the worker runtime upserts
 // them at every start, so console edits to them last only until then.
-import { findKindByQueue, type JobKindDefinition, type SchedulerDefinition } from '@/workers/definitions';
+import { findKindByQueue, type JobKindDefinition, type SchedulerDefinition } from '@/lib/job-kinds/registry';
 
 export function codeDefinedScheduler(queue: string, id: string): SchedulerDefinition | undefined {
   const kind = findKindByQueue(queue) as JobKindDefinition | undefined;

@@ -5,13 +5,11 @@ import { NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { removePausedSchedule } from './paused-store';
 import { isDefinedInCode } from './code-defined';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { DeleteScheduleOptions, SchedulerParams } from './schema';
 
 export async function deleteSchedule(ctx: AuditContext, t: SchedulerParams, opts: DeleteScheduleOptions = {}): Promise<{ message: string }> {
-  return audited(ctx, { action: 'schedule.delete', connection: t.conn, queue: t.queue, params: { id: t.schedulerId, ...(opts.only ? { only: opts.only } : {}) } }, async () => {
-    // Allowed on the dead-letter queue: a schedule made there before it was refused can still be stopped.
-    const conn = writableConnection(ctx, t.conn);
+  return audited(ctx, ops.deleteSchedule, { connection: t.conn, queue: t.queue, params: { id: t.schedulerId, ...(opts.only ? { only: opts.only } : {}) }, deadLetterQueueAllowed: true }, async (conn) => {
     const id = t.schedulerId;
     let removedLive = false;
     let removedPaused = false;

@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { Job } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
-import { MAX_JOB_DATA_BYTES } from '@/lib/actions/job-data';
+import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
 import type { Connection } from '@/lib/redis/connections';
 import { parseLegacyKey } from './read-schedulers';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule } from './paused-store';
 import { validateSchedule } from './validate-schedule';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import { describeSchedule } from './cron';
 import type { MigrateLegacyInput, SchedulerParams } from './schema';
 
@@ -79,8 +79,7 @@ async function readTemplate(conn: Connection, queue: string, jobId: string): Pro
 }
 
 export async function migrateLegacyRepeatable(ctx: AuditContext, t: SchedulerParams, input: MigrateLegacyInput): Promise<{ message: string; id: string }> {
-  return audited(ctx, { action: 'schedule.migrate', connection: t.conn, queue: t.queue, params: { key: t.schedulerId, ...(input.id ? { id: input.id } : {}) } }, async () => {
-    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
+  return audited(ctx, ops.migrateLegacyRepeatable, { connection: t.conn, queue: t.queue, params: { key: t.schedulerId, ...(input.id ? { id: input.id } : {}) } }, async (conn) => {
     const key = t.schedulerId;
     const { entry, next } = await readLegacyEntry(conn, t.queue, key);
     const pendingJobId = await findPendingJob(conn, t.queue, key, entry, next);

@@ -5,13 +5,11 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule, storePausedSchedule } from './paused-store';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
 
 export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string }> {
-  return audited(ctx, { action: 'schedule.pause', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
-    // Allowed on the dead-letter queue: a schedule made there before it was refused can still be stopped.
-    const conn = writableConnection(ctx, t.conn);
+  return audited(ctx, ops.pauseSchedule, { connection: t.conn, queue: t.queue, params: { id: t.schedulerId }, deadLetterQueueAllowed: true }, async (conn) => {
     const id = t.schedulerId;
     const live = await readLiveScheduler(conn, t.queue, id);
     if (!live) {

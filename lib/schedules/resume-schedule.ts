@@ -7,12 +7,11 @@ import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule } from './paused-store';
 import { repeatOptionsOf } from './validate-schedule';
 import { withScheduleScripts } from './lua';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
 
 export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; next: number | null }> {
-  return audited(ctx, { action: 'schedule.resume', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
-    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
+  return audited(ctx, ops.resumeSchedule, { connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async (conn) => {
     const id = t.schedulerId;
     const [paused, live] = await Promise.all([getPausedSchedule(conn, t.queue, id), readLiveScheduler(conn, t.queue, id)]);
     if (!paused) {

@@ -4,15 +4,14 @@ import 'server-only';
 import type { JobsOptions } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { NotFoundError } from '@/lib/errors';
-import { withKindDefaults } from '@/workers/definitions';
+import { withKindDefaults } from '@/lib/job-kinds/registry';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule } from './paused-store';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
 
 export async function runScheduleNow(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; jobId: string }> {
-  return audited(ctx, { action: 'schedule.run', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
-    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
+  return audited(ctx, ops.runScheduleNow, { connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async (conn) => {
     const id = t.schedulerId;
     const def = (await readLiveScheduler(conn, t.queue, id)) ?? (await getPausedSchedule(conn, t.queue, id))?.scheduler;
     if (!def) throw new NotFoundError(`No schedule "${id}" in queue "${t.queue}" on connection "${t.conn}"`);

@@ -7,7 +7,7 @@ import { validateSchedule, type ValidSchedule } from './validate-schedule';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, replacePausedSchedule } from './paused-store';
 import { isDefinedInCode } from './code-defined';
-import { writableConnection } from '@/lib/actions/writable-connection';
+import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { ScheduleInput, SchedulerParams } from './schema';
 import type { ScheduleDefinition } from './types';
 
@@ -30,8 +30,7 @@ function definitionOf(id: string, valid: ValidSchedule, iterationCount?: number)
 
 export async function upsertSchedule(ctx: AuditContext, t: SchedulerParams, input: ScheduleInput): Promise<UpsertScheduleResult> {
   const params = { id: t.schedulerId, pattern: input.pattern, every: input.every, tz: input.tz, startDate: input.startDate, endDate: input.endDate, limit: input.limit, name: input.template.name };
-  return audited<UpsertScheduleResult>(ctx, { action: 'schedule.upsert', connection: t.conn, queue: t.queue, params }, async () => {
-    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
+  return audited<UpsertScheduleResult>(ctx, ops.upsertSchedule, { connection: t.conn, queue: t.queue, params }, async (conn) => {
     const valid = validateSchedule(t.queue, input);
     const id = t.schedulerId;
     const [live, paused] = await Promise.all([readLiveScheduler(conn, t.queue, id), getPausedSchedule(conn, t.queue, id)]);

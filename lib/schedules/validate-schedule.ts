@@ -3,8 +3,8 @@
 import 'server-only';
 import type { RepeatOptions } from 'bullmq';
 import { InvalidError, type FieldErrors } from '@/lib/errors';
-import { parseJsonInput, validateAgainstRegistry } from '@/lib/actions/job-data';
-import { withKindDefaults } from '@/workers/definitions';
+import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
+import { withKindDefaults } from '@/lib/job-kinds/registry';
 import { MIN_EVERY_MS, checkCronPattern, checkTimeZone, previewRuns } from './cron';
 import type { ScheduleInput } from './schema';
 import type { ScheduleDefinition } from './types';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { startConsole, waitHealthy } from './console-process';
 import { Queue } from 'bullmq';
-import { startRedisServer, type RedisServerHandle } from '../../scripts/lib/redis-server.mjs';
+import { startRedisServer, type RedisServerHandle } from '../../lib/embedded/redis-server.mjs';
 
 const ADMIN = { email: 'faults@e2e.test', password: 'faults password 1' };
 

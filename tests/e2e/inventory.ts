@@ -1,40 +1,72 @@
-// The /api/v1 route inventory, read from the source tree so new routes are covered by the abuse tests.
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Role } from './support';
+// The inventory the abuse tests iterate: every operation of the table, read from the running console's
+// /api/v1/openapi.json (which is generated from lib/operations), so a new operation is covered the
+// moment it is declared — no reading of source text.
+import { request } from '@playwright/test';
+import { baseURL, storageStatePath, type Role } from './support';
 
-export type RouteCase = { file: string; url: string; method: string; role: Role; acceptsJson: boolean };
+export type Escalation = { role: Role; when: string; example: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown } };
 
+export type OperationCase = {
+  /** the operation's name (its audit name) */
+  name: string;
+  method: string;
+  /** the path with parameters filled in, on a probe queue nobody uses */
+  url: string;
+  /** the path template, e.g. /api/v1/connections/{conn}/queues/{queue} */
+  path: string;
+  role: Role;
+  acceptsJson: boolean;
+  action?: string;
+  escalations: Escalation[];
+  example?: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+};
+
+/** Parameter values where an example gives none; the queue is always a probe, so nothing real is touched. */
 const FILL: Record<string, string> = {
   conn: 'default',
   queue: 'inventory-probe',
   id: '00000000-0000-4000-8000-000000000000',
-  email: 'nobody%40example.com',
+  email: 'nobody@example.com',
   schedulerId: 'probe',
 };
 
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name === 'route.ts' ? [path.join(dir, e.name)] : []));
+export function fillPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(name === 'queue' ? FILL.queue : (params[name] ?? FILL[name] ?? 'x')));
 }
 
-/** Each exported handler with the role its apiRoute(...) (or a known factory) requires, and whether it reads a JSON body. */
-export function routeInventory(): RouteCase[] {
-  const root = path.resolve('app/api/v1');
-  const cases: RouteCase[] = [];
-  for (const file of walk(root)) {
-    const rel = path.relative(root, path.dirname(file));
-    const url = ('/api/v1/' + rel.split(path.sep).map((seg) => seg.replace(/^\[(\w+)\]$/, (_m, name: string) => FILL[name] ?? 'x')).join('/')).replace(/\/$/, '');
-    const source = fs.readFileSync(file, 'utf8');
-    const exports = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE) = (\w+)\(/g)];
-    exports.forEach((match, i) => {
-      const [, method, factory] = match;
-      const block = source.slice(match.index, exports[i + 1]?.index ?? source.length);
-      const role = /role: '(viewer|operator|admin)'/.exec(block)?.[1] as Role | undefined;
-      const resolved = role ?? (factory === 'jobActionRoute' ? 'operator' : factory === 'jobFieldRoute' ? 'viewer' : undefined);
-      if (!resolved) throw new Error(`cannot tell the role of ${method} in ${file}`);
-      const acceptsJson = /\bbody: \w/.test(block.split(/async \(/)[0]) || (factory === 'jobActionRoute' && !/jobActionRoute\('[^']+', undefined/.test(block));
-      cases.push({ file: path.relative(process.cwd(), file), url, method, role: resolved, acceptsJson });
-    });
-  }
-  return cases;
+type OpenApiOperation = {
+  operationId: string;
+  requestBody?: unknown;
+  'x-drover-role'?: Role;
+  'x-drover-server-action'?: string;
+  'x-drover-escalations'?: Escalation[];
+  'x-drover-example'?: OperationCase['example'];
+};
+
+let cached: OperationCase[] | null = null;
+
+/** Every /api/v1 operation of the table. */
+export async function operationInventory(): Promise<OperationCase[]> {
+  if (cached) return cached;
+  const api = await request.newContext({ baseURL, storageState: storageStatePath('viewer') });
+  const res = await api.get('/api/v1/openapi.json');
+  if (res.status() !== 200) throw new Error(`openapi.json answered ${res.status()}`);
+  const doc = (await res.json()) as { paths: Record<string, Record<string, OpenApiOperation>> };
+  await api.dispose();
+  cached = Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/api/v1/'))
+    .flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        name: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        url: fillPath(path, op['x-drover-example']?.params),
+        role: op['x-drover-role'] ?? 'viewer',
+        acceptsJson: Boolean(op.requestBody),
+        action: op['x-drover-server-action'],
+        escalations: op['x-drover-escalations'] ?? [],
+        example: op['x-drover-example'],
+      })),
+    );
+  return cached;
 }

@@ -1,7 +1,7 @@
 // Security headers, cookie flags, sign-in CSRF, odd input everywhere, oversized and malformed bodies.
 import { test, expect, request } from '@playwright/test';
 import { USERS, apiAs, baseURL, redisUrl, storageStatePath } from './support';
-import { routeInventory } from './inventory';
+import { operationInventory } from './inventory';
 import { startConsole, waitHealthy } from './console-process';
 
 test('pages send a strict CSP (no unsafe-eval, frame-ancestors none) and every response nosniff', async ({ request: api }) => {
@@ -116,7 +116,7 @@ test('a 10 MB add-job body is refused with 413, malformed JSON with 400, everywh
   });
   expect(big.status()).toBe(413);
   expect((await big.json()).error.code).toBe('payload_too_large');
-  const jsonRoutes = routeInventory()
+  const jsonRoutes = (await operationInventory())
     .filter((c) => c.acceptsJson)
     .map((c) => [c.method, c.url] as const);
   expect(jsonRoutes.length).toBeGreaterThan(10);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { apiAs, baseURL } from './support';
+import { operationInventory, type OperationCase } from './inventory';
 
 type ManifestEntry = { filename: string; exportedName: string; workers: Record<string, unknown> };
 
@@ -17,27 +18,25 @@ function manifest(): Array<{ id: string; name: string; file: string; page: strin
   }));
 }
 
-/** The exported names of every file under app/actions, to prove the manifest covers them all. */
-function exportedActions(): string[] {
-  const dir = path.resolve('app/actions');
-  return fs.readdirSync(dir).flatMap((file) =>
-    [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^export const (\w+Action)\b/gm)].map((m) => `${file}:${m[1]}`),
-  );
+/** The server actions the table declares, with the role each needs (from the console's OpenAPI document). */
+async function tableActions(): Promise<Map<string, OperationCase>> {
+  return new Map((await operationInventory()).filter((c) => c.action).map((c) => [c.action!, c]));
 }
 
-async function callAction(api: APIRequestContext, action: { id: string; page: string }, origin = baseURL) {
+async function callAction(api: APIRequestContext, action: { id: string; page: string }, origin = baseURL, input: unknown = {}) {
   return api.post(action.page.replace(/\/$/, '') || '/', {
     headers: { 'next-action': action.id, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component', origin },
-    data: JSON.stringify([{}]),
+    data: JSON.stringify([input]),
     maxRedirects: 0,
   });
 }
 
-test('the build registers every exported server action', () => {
-  const inManifest = new Set(manifest().map((a) => `${path.basename(a.file)}:${a.name}`));
-  const missing = exportedActions().filter((a) => !inManifest.has(a));
-  expect(missing).toEqual([]);
-  expect(inManifest.size).toBeGreaterThan(0);
+test('the build registers every server action of the table, and no other', async () => {
+  const inManifest = new Set(manifest().map((a) => a.name));
+  const declared = [...(await tableActions()).keys()];
+  expect(declared.length).toBeGreaterThan(20);
+  expect(declared.filter((a) => !inManifest.has(a))).toEqual([]);
+  expect([...inManifest].filter((a) => !declared.includes(a))).toEqual([]);
 });
 
 test('every server action refuses a signed-out caller', async () => {
@@ -53,19 +52,9 @@ test('every server action refuses a signed-out caller', async () => {
   await api.dispose();
 });
 
-/** The role each action requires, read from its serverAction({ role: … }) declaration. */
-function requiredRoles(): Map<string, 'viewer' | 'operator' | 'admin'> {
-  const dir = path.resolve('app/actions');
-  const roles = new Map<string, 'viewer' | 'operator' | 'admin'>();
-  for (const file of fs.readdirSync(dir)) {
-    const source = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const m of source.matchAll(/export const (\w+Action) = serverAction\(\s*\{ role: '(viewer|operator|admin)'/g)) roles.set(m[1], m[2] as 'viewer');
-  }
-  return roles;
-}
-
 test('every server action refuses callers below its role with forbidden', async () => {
-  const roles = requiredRoles();
+  const table = await tableActions();
+  const roles = new Map([...table].map(([name, c]) => [name, c.role]));
   const actions = manifest();
   expect(actions.every((a) => roles.has(a.name))).toBe(true);
   const order = ['viewer', 'operator', 'admin'] as const;
@@ -81,6 +70,20 @@ test('every server action refuses callers below its role with forbidden', async 
     }
     await api.dispose();
   }
+});
+
+test('server actions follow the role rule too: an operator cannot reach what needs admin through one', async () => {
+  const table = await tableActions();
+  const api = await apiAs('operator');
+  for (const action of manifest()) {
+    for (const e of table.get(action.name)?.escalations ?? []) {
+      const res = await callAction(api, action, baseURL, { params: { ...e.example.params, queue: 'inventory-probe' }, body: e.example.body });
+      const body = await res.text();
+      expect(body, `${action.name}: ${e.when}`).toContain('"code":"forbidden"');
+      expect(body).not.toContain('"ok":true');
+    }
+  }
+  await api.dispose();
 });
 
 test('a forged cross-origin server-action POST is refused before it runs', async () => {

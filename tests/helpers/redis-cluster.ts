@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { startRedisServer, freePort, type RedisServerHandle } from '../../scripts/lib/redis-server.mjs';
+import { startRedisServer, freePort, type RedisServerHandle } from '../../lib/embedded/redis-server.mjs';
 import { waitFor } from './wait';
 
 export type TestCluster = { ports: number[]; url: string; stop: () => Promise<void> };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis, { type Redis } from 'ioredis';
-import { startRedisServer as start } from '../../scripts/lib/redis-server.mjs';
+import { startRedisServer as start } from '../../lib/embedded/redis-server.mjs';
 
 export type TestRedis = {
   url: string;

@@ -14,7 +14,7 @@ import { closeAllConnections } from '@/lib/redis/connections';
 import { sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
-import { createAlertRule } from '@/lib/alerts/commands';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
 
 let redis: TestRedis;

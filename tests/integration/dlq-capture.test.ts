@@ -10,7 +10,7 @@ import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type SpawnedWorker
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
-import { defineJobKind } from '@/workers/kind';
+import { defineJobKind } from '@/lib/job-kinds/kind';
 import { enqueue } from '@/workers/enqueue';
 import { KEYS } from '@/lib/keys';
 import { deadLetterId, parseEnvelope } from '@/lib/dlq/envelope';

@@ -9,7 +9,7 @@ import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { bulkJobAction } from '@/lib/actions/bulk-actions';
+import { bulkJobs as bulkJobAction } from '@/lib/jobs/bulk-jobs';
 import { exportDeadLetters } from '@/lib/dlq/export-dead-letters';
 import { purgeDeadLetters } from '@/lib/dlq/purge-dead-letters';
 import { deadLetterTarget, type DeadLetterFilter } from '@/lib/dlq/filter';

@@ -6,10 +6,12 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
-import { retryJob, updateJob } from '@/lib/actions/job-actions';
-import { addJob, addJobInputSchema } from '@/lib/actions/add-job';
-import { bulkJobAction } from '@/lib/actions/bulk-actions';
-import { pauseQueue } from '@/lib/actions/queue-actions';
+import { retryJob } from '@/lib/jobs/retry-job';
+import { updateJob } from '@/lib/jobs/update-job';
+import { addJob } from '@/lib/jobs/add-job';
+import { addJobInputSchema } from '@/lib/jobs/schemas';
+import { bulkJobs as bulkJobAction } from '@/lib/jobs/bulk-jobs';
+import { pauseQueue } from '@/lib/queues/pause-queue';
 
 let redis: TestRedis;
 let client: Redis;

@@ -7,7 +7,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { waitFor } from '../helpers/wait';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { createWorkerLogger } from '@/workers/runtime/logger';
-import { defineJobKind } from '@/workers/kind';
+import { defineJobKind } from '@/lib/job-kinds/kind';
 
 const TOTAL = 10_000;
 let redis: TestRedis;

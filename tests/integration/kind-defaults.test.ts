@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureConnections } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
-import { addJob, addJobInputSchema } from '@/lib/actions/add-job';
+import { addJob } from '@/lib/jobs/add-job';
+import { addJobInputSchema } from '@/lib/jobs/schemas';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
 import { runScheduleNow } from '@/lib/schedules/run-schedule-now';
 import { scheduleInputSchema } from '@/lib/schedules/schema';
 import { enqueue } from '@/workers/enqueue';
-import { webhookKind } from '@/workers/kinds/webhook';
-import { reportKind } from '@/workers/kinds/report';
+import { webhookKind } from '@/lib/job-kinds/webhook';
+import { reportKind } from '@/lib/job-kinds/report';
 
 const operator = ctxAs('operator', 'op@test');
 const webhookDefaults = webhookKind.defaultJobOptions;

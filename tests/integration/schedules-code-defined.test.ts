@@ -14,7 +14,7 @@ import { scheduleInputSchema } from '@/lib/schedules/schema';
 import { getSchedule, listSchedules } from '@/lib/schedules/list-schedules';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { createWorkerLogger } from '@/workers/runtime/logger';
-import { reportKind } from '@/workers/kinds/report';
+import { reportKind } from '@/lib/job-kinds/report';
 
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000 };
 const operator = ctxAs('operator', 'op@test');

@@ -8,7 +8,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { waitFor } from '../helpers/workers';
 import { DeadLetterCapture } from '@/workers/runtime/dead-letters';
 import { createWorkerLogger } from '@/workers/runtime/logger';
-import { defineJobKind } from '@/workers/kind';
+import { defineJobKind } from '@/lib/job-kinds/kind';
 
 let redis: TestRedis;
 let client: Redis;

@@ -18,7 +18,7 @@ import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-proces
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { enqueue } from '@/workers/enqueue';
 import { isDroverWorkerName, parseDroverWorkerName } from '@/lib/workers/worker-name';
-import { jobKinds } from '@/workers/definitions';
+import { jobKinds } from '@/lib/job-kinds/registry';
 import { createWebhookProcessor } from '@/workers/processors/webhook';
 import { egressRequest } from '@/lib/egress/egress-request';
 import { egressPolicy, EgressRefusedError } from '@/lib/egress/policy';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { waitFor } from '../helpers/workers';
 import { createReportProcessor } from '@/workers/processors/report';
-import { reportDataSchema } from '@/workers/kinds/report';
+import { reportDataSchema } from '@/lib/job-kinds/report';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 
 let redis: TestRedis;

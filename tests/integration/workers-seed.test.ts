@@ -11,7 +11,7 @@ import { root, startHttpPeer, TSX, waitFor } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
-import { jobKinds } from '@/workers/definitions';
+import { jobKinds } from '@/lib/job-kinds/registry';
 
 let redis: TestRedis;
 let client: Redis;

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import { fileInside, safeFileName } from './safe-file-name';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { EmailData } from '../kinds/email';
+import type { EmailData } from '@/lib/job-kinds/email';
 import type { InlineProcessor } from '../runtime/processor';
 import { permanentFailure } from '../failures';
 

@@ -6,7 +6,7 @@ import { fileInside, safeFileName } from './safe-file-name';
 import { threadId } from 'node:worker_threads';
 import sharp, { type Metadata } from 'sharp';
 import type { SandboxedJob } from 'bullmq';
-import { imageDataSchema } from '../kinds/image';
+import { imageDataSchema } from '../../lib/job-kinds/image';
 import { dataDir } from '../../lib/data-dir';
 import { egressRequest, type EgressResponse } from '../../lib/egress/egress-request';
 import { isEgressRefusal } from '../../lib/egress/policy';

@@ -2,7 +2,7 @@
 // (scored by finish time) page by page with summary fields only, never job payloads.
 import fs from 'node:fs';
 import { fileInside, safeFileName } from './safe-file-name';
-import type { ReportData } from '../kinds/report';
+import type { ReportData } from '@/lib/job-kinds/report';
 import type { InlineProcessor } from '../runtime/processor';
 
 export type ReportResult = {

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { egressRequest, type EgressResponse } from '@/lib/egress/egress-request';
 import { isEgressRefusal } from '@/lib/egress/policy';
 import { EXCERPT_READ_BYTES, receiverExcerpt } from '@/lib/egress/receiver-excerpt';
-import { reservedHeaderReason, type WebhookData } from '../kinds/webhook';
+import { reservedHeaderReason, type WebhookData } from '@/lib/job-kinds/webhook';
 import type { InlineProcessor } from '../runtime/processor';
 import { httpFailure, PeerRateLimitError, permanentFailure } from '../failures';
 import { peerOf, peerPauseRemaining } from '../runtime/peer-pause';

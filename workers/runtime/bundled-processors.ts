@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataDir } from '@/lib/data-dir';
-import { jobKinds, type JobKindName } from '../definitions';
+import { jobKinds, type JobKindName } from '@/lib/job-kinds/registry';
 import { createWebhookProcessor } from '../processors/webhook';
 import { createEmailProcessor } from '../processors/email';
 import { createReportProcessor } from '../processors/report';

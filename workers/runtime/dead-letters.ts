@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { captureFailedJob, factsFromJob, type CaptureResult, type DeadLetterTarget } from '@/lib/dlq/capture';
 import { enforceRetention, sweepFailedJobs, DEFAULT_RETENTION, type Retention } from '@/lib/dlq/sweep';
-import type { JobKindDefinition } from '../kind';
+import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
 /**
  * Test-only: when set to "1", the process kills itself (SIGKILL) right after BullMQ moved a job to

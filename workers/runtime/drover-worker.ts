@@ -10,7 +10,7 @@ import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
 import { isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
 import { pausePeer } from './peer-pause';
-import { formatSchemaIssues } from '../schema-issues';
+import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 import type { ProcessorContext, RuntimeKind } from './processor';
 
 export type WorkerSettings = {
@@ -187,7 +187,7 @@ export class DroverWorker extends Worker {
       throw new UnrecoverableError(`No processor for job name "${job.name}" on queue "${this.name}" (it processes: ${definition.jobNames.join(', ')})`);
     }
     const parsed = definition.dataSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`Invalid job data for "${definition.kind}": ${formatSchemaIssues(parsed.error)}`);
+    if (!parsed.success) throw new UnrecoverableError(`Invalid job data for "${definition.kind}": ${summarizeFieldErrors(fieldErrorsOf(parsed.error, { root: '(data)' }))}`);
     return parsed.data;
   }
 

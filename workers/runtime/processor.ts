@@ -2,7 +2,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { JobKindDefinition } from '../kind';
+import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
 export type ProcessorContext<Data = unknown> = {
   job: Job;

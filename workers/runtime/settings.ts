@@ -1,4 +1,4 @@
-// Worker settings from the environment (documented in docs/readme-workers.md).
+// Worker settings from the environment (documented in the README, "Environment (workers)").
 import type { WorkerSettings } from './drover-worker';
 
 export type RuntimeSettings = WorkerSettings & {

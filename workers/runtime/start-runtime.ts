@@ -11,10 +11,10 @@ import type { ConnectionConfig } from '@/lib/config/schema';
 import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
 import { droverWorkerName } from '@/lib/workers/worker-name';
 import { pausedScheduleIds } from '@/lib/schedules/paused-store';
-import { withKindDefaults } from '../definitions';
-import type { JobKindDefinition } from '../kind';
+import { withKindDefaults } from '@/lib/job-kinds/registry';
+import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 import { DroverWorker, type WorkerSettings } from './drover-worker';
-import { formatSchemaIssues } from '../schema-issues';
+import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 import type { RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
 import { DeadLetterCapture } from './dead-letters';
@@ -61,7 +61,7 @@ export async function upsertSchedulers(queue: Queue, definition: JobKindDefiniti
       throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" must have exactly one of pattern and every`);
     }
     const parsed = definition.dataSchema.safeParse(scheduler.template.data);
-    if (!parsed.success) throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" has invalid data: ${formatSchemaIssues(parsed.error)}`);
+    if (!parsed.success) throw new Error(`Scheduler "${scheduler.id}" of kind "${definition.kind}" has invalid data: ${summarizeFieldErrors(fieldErrorsOf(parsed.error, { root: '(data)' }))}`);
     const repeat = scheduler.pattern !== undefined ? { pattern: scheduler.pattern, ...(scheduler.tz ? { tz: scheduler.tz } : {}) } : { every: scheduler.every };
     if (paused.has(scheduler.id)) {
       logger.info({ event: 'scheduler.kept_paused', queue: definition.queue, scheduler: scheduler.id }, 'scheduler defined in code stays paused (resume it in the console)');

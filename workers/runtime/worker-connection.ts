@@ -1,12 +1,10 @@
 // Which Redis the bundled workers (and the seed) use: the console connection — `consoleConnection` or
 // the first one — unless DROVER_WORKER_CONNECTION names another. Without any configuration, the
 // embedded Redis that `npm start` runs.
-import fs from 'node:fs';
 import { ConfigError, readConfig, type Env } from '@/lib/config/load-config';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { dataDir } from '@/lib/data-dir';
-import { runtimeFile } from '../../scripts/lib/embedded-runtime.mjs';
-import { waitForPing } from '../../scripts/lib/redis-server.mjs';
+import { runningEmbeddedRedis } from '@/lib/embedded/embedded-runtime.mjs';
 
 export function pickWorkerConnection(connections: ConnectionConfig[], consoleConnection: string | undefined, env: Env = process.env): ConnectionConfig {
   const wanted = env.DROVER_WORKER_CONNECTION || consoleConnection || connections[0]?.name;
@@ -19,13 +17,7 @@ export function pickWorkerConnection(connections: ConnectionConfig[], consoleCon
 
 /** The running embedded Redis of this data dir, if `npm start` runs one. */
 export async function runningEmbeddedRedisUrl(): Promise<string | undefined> {
-  try {
-    const info = JSON.parse(fs.readFileSync(runtimeFile(dataDir()), 'utf8')) as { url: string; port: number };
-    await waitForPing(info.port, 1000);
-    return info.url;
-  } catch {
-    return undefined;
-  }
+  return (await runningEmbeddedRedis(dataDir()))?.url;
 }
 
 export async function resolveWorkerConnection(env: Env = process.env): Promise<ConnectionConfig> {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { listConnections } from '@/lib/redis/connections';
 import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
 import { PageError } from '@/components/explorer/page-error';

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { listSchedules } from '@/lib/schedules/list-schedules';
 import { scheduleListQuerySchema } from '@/lib/schedules/schema';
 import { timeZoneNames } from '@/lib/schedules/cron';
-import { jobKinds, jsonSchemaSummary, type JobKindSchemaSummary } from '@/workers/definitions';
+import { jobKinds, jsonSchemaSummary, type JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import { PageError } from '@/components/explorer/page-error';
 import { SchedulesView } from '@/components/schedules/schedules-view';
 

@@ -1,5 +1,5 @@
-// GET /api/metrics — Prometheus text format; bearer DROVER_METRICS_TOKEN or an API token (docs/readme-metrics.md).
-import { errorResponse } from '@/lib/api/api-route';
+// GET /api/metrics — Prometheus text format; bearer DROVER_METRICS_TOKEN or an API token (README, "Prometheus").
+import { errorResponse } from '@/lib/http/api-route';
 import { toDroverError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { authorizeScrape } from '@/lib/metrics/scrape-auth';

@@ -4,7 +4,7 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { connectionNameSchema } from '@/lib/config/schema';
 import { getConnection, listConnections } from '@/lib/redis/connections';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 import { listErrorGroups } from '@/lib/dlq/list-error-groups';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';

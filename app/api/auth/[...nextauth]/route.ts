@@ -4,7 +4,7 @@ import { authOptions } from '@/lib/auth/options';
 import { acquireSigninSlot, checkSigninAllowed, clientIp, rateLimitMessage } from '@/lib/auth/signin-rate-limit';
 import { emailSchema } from '@/lib/auth/user-schema';
 import { toDroverError } from '@/lib/errors';
-import { errorResponse } from '@/lib/api/api-route';
+import { errorResponse } from '@/lib/http/api-route';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

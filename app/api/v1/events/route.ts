@@ -1,6 +1,6 @@
 // GET /api/v1/events?queue=<conn>/<queue>[&queue=…][&overview=1] — Server-Sent Events.
 import { z } from 'zod';
-import { apiRoute } from '@/lib/api/api-route';
+import { apiRoute } from '@/lib/http/api-route';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { getConnection } from '@/lib/redis/connections';
 import { createEventStream } from '@/lib/events/sse-stream';

@@ -1,8 +1,4 @@
-// GET /api/v1/me — who the caller is (session or token) and their role.
-import { apiRoute } from '@/lib/api/api-route';
+import { routeOf } from '@/lib/http/route';
+import { consoleOperations } from '@/lib/operations/console';
 
-export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => ({
-  kind: principal.kind,
-  name: principal.name,
-  role: principal.role,
-}));
+export const GET = routeOf(consoleOperations.me);

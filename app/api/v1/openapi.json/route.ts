@@ -1,5 +1,4 @@
-// GET /api/v1/openapi.json — the API description, for any signed-in user or API token (viewer).
-import { apiRoute } from '@/lib/api/api-route';
-import { openApiDocument } from '@/lib/api/openapi';
+import { routeOf } from '@/lib/http/route';
+import { consoleOperations } from '@/lib/operations/console';
 
-export const GET = apiRoute({ role: 'viewer' }, async () => openApiDocument());
+export const GET = routeOf(consoleOperations.openapi);

@@ -1,10 +1,4 @@
-// GET /api/v1/queues — every queue of every connection with counts, workers and throughput.
-import { z } from 'zod';
-import { apiRoute } from '@/lib/api/api-route';
-import { getOverview } from '@/lib/queues/get-overview';
+import { routeOf } from '@/lib/http/route';
+import { queueOperations } from '@/lib/operations/queues';
 
-const query = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
-
-export const GET = apiRoute({ role: 'viewer', query }, async ({ query }) => {
-  return getOverview({ refresh: query.refresh === '1' || query.refresh === 'true' });
-});
+export const GET = routeOf(queueOperations.overview);

@@ -1,5 +1,5 @@
 // GET /api/v1/tokens (admin) — list API tokens (never the secrets); POST — create one, shown once.
-import { apiRoute } from '@/lib/api/api-route';
+import { apiRoute } from '@/lib/http/api-route';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { createTokenInput, issueApiToken } from '@/lib/users/commands';
 

@@ -1,5 +1,5 @@
 // GET /api/v1/users (admin) — list users; POST — add one (password generated and returned once when omitted).
-import { apiRoute } from '@/lib/api/api-route';
+import { apiRoute } from '@/lib/http/api-route';
 import { listUsers } from '@/lib/auth/users';
 import { addUser, addUserInput } from '@/lib/users/commands';
 

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { getConnection } from '@/lib/redis/connections';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { deadLetterParamsSchema } from '@/lib/dlq/params';
 import { getDeadLetter } from '@/lib/dlq/get-dead-letter';
 import { getJob } from '@/lib/jobs/get-job';

@@ -1,5 +1,5 @@
 // DELETE /api/v1/tokens/{id} (admin) — revoke; the next request with that token gets 401.
-import { apiRoute } from '@/lib/api/api-route';
+import { apiRoute } from '@/lib/http/api-route';
 import { revokeToken, revokeTokenInput } from '@/lib/users/commands';
 
 export const DELETE = apiRoute({ role: 'admin', audit: 'token.revoke', params: revokeTokenInput }, async ({ params, audit }) => {

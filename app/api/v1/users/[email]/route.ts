@@ -1,6 +1,6 @@
 // PATCH /api/v1/users/{email} — change role and/or reset password; DELETE — remove the user.
 import { z } from 'zod';
-import { apiRoute } from '@/lib/api/api-route';
+import { apiRoute } from '@/lib/http/api-route';
 import { roleSchema } from '@/lib/auth/roles';
 import { emailSchema, passwordSchema } from '@/lib/auth/user-schema';
 import { changeUserRole, deleteUser, resetUserPassword } from '@/lib/users/commands';

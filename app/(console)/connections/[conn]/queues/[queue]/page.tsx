@@ -6,11 +6,11 @@ import { getConnection } from '@/lib/redis/connections';
 import { getQueue } from '@/lib/queues/get-queue';
 import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
 import { withExpensiveRead } from '@/lib/limits/expensive-reads';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { PageError } from '@/components/explorer/page-error';
 import { QueueView } from '@/components/explorer/queue-view';
 import { hasRole } from '@/lib/auth/roles';
-import { findKindByQueue, jsonSchemaSummary } from '@/workers/definitions';
+import { findKindByQueue, jsonSchemaSummary } from '@/lib/job-kinds/registry';
 
 type Props = { params: Promise<{ conn: string; queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 

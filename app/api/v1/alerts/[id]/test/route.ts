@@ -1,5 +1,4 @@
-// POST /api/v1/alerts/{id}/test (admin) — send a test notification; answers with the receiver's status or the error.
-import { apiRoute } from '@/lib/api/api-route';
-import { alertRuleIdInput, testAlertRule } from '@/lib/alerts/commands';
+import { routeOf } from '@/lib/http/route';
+import { alertOperations } from '@/lib/operations/alerts';
 
-export const POST = apiRoute({ role: 'admin', audit: 'alert.test', params: alertRuleIdInput }, async ({ params, audit }) => testAlertRule(audit, params));
+export const POST = routeOf(alertOperations.testAlertRule);

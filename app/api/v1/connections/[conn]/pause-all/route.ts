@@ -1,9 +1,4 @@
-// POST /api/v1/connections/{conn}/pause-all — pause every queue of the connection.
-import { z } from 'zod';
-import { apiRoute } from '@/lib/api/api-route';
-import { connectionNameSchema } from '@/lib/config/schema';
-import { setConnectionPaused } from '@/lib/actions/queue-actions';
+import { routeOf } from '@/lib/http/route';
+import { queueOperations } from '@/lib/operations/queues';
 
-export const POST = apiRoute({ role: 'operator', audit: 'connection.pause-all', params: z.object({ conn: connectionNameSchema }) }, async ({ params, audit }) =>
-  setConnectionPaused(audit, params.conn, true),
-);
+export const POST = routeOf(queueOperations.pauseAll);

@@ -1,9 +1,4 @@
-// GET …/dlq/groups?limit= — failures grouped by normalized error, biggest first, with first/last seen.
-import { apiRoute } from '@/lib/api/api-route';
-import { getConnection } from '@/lib/redis/connections';
-import { dlqParamsSchema } from '@/lib/dlq/params';
-import { listErrorGroups, listErrorGroupsQuerySchema } from '@/lib/dlq/list-error-groups';
+import { routeOf } from '@/lib/http/route';
+import { deadLetterOperations } from '@/lib/operations/dead-letters';
 
-export const GET = apiRoute({ role: 'viewer', params: dlqParamsSchema, query: listErrorGroupsQuerySchema }, async ({ params, query }) =>
-  listErrorGroups(getConnection(params.conn), query),
-);
+export const GET = routeOf(deadLetterOperations.errorGroups);

@@ -5,7 +5,7 @@ import { jobParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { getJob } from '@/lib/jobs/get-job';
 import { readAttempts } from '@/lib/attempts';
-import { loadPageData } from '@/lib/api/load-page-data';
+import { loadPageData } from '@/lib/http/load-page-data';
 import { JobView } from '@/components/explorer/job-view';
 import { PageError } from '@/components/explorer/page-error';
 import { queueHref } from '@/components/explorer/format';

@@ -1,6 +1,4 @@
-// POST …/queues/{queue}/pause — workers stop taking new jobs.
-import { apiRoute } from '@/lib/api/api-route';
-import { queueParamsSchema } from '@/lib/queues/params';
-import { pauseQueue } from '@/lib/actions/queue-actions';
+import { routeOf } from '@/lib/http/route';
+import { queueOperations } from '@/lib/operations/queues';
 
-export const POST = apiRoute({ role: 'operator', audit: 'queue.pause', params: queueParamsSchema }, async ({ params, audit }) => pauseQueue(audit, params));
+export const POST = routeOf(queueOperations.pauseQueue);

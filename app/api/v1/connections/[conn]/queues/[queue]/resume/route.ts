@@ -1,6 +1,4 @@
-// POST …/queues/{queue}/resume
-import { apiRoute } from '@/lib/api/api-route';
-import { queueParamsSchema } from '@/lib/queues/params';
-import { resumeQueue } from '@/lib/actions/queue-actions';
+import { routeOf } from '@/lib/http/route';
+import { queueOperations } from '@/lib/operations/queues';
 
-export const POST = apiRoute({ role: 'operator', audit: 'queue.resume', params: queueParamsSchema }, async ({ params, audit }) => resumeQueue(audit, params));
+export const POST = routeOf(queueOperations.resumeQueue);

@@ -1,9 +1,4 @@
-// GET …/queues/{queue}/search?q=&field=&state=&cursor= — one bounded chunk: matches, next cursor, progress.
-import { apiRoute } from '@/lib/api/api-route';
-import { queueParamsSchema } from '@/lib/queues/params';
-import { getConnection } from '@/lib/redis/connections';
-import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const GET = apiRoute({ role: 'viewer', params: queueParamsSchema, query: searchQuerySchema, expensive: 'search' }, async ({ params, query }) => {
-  return searchJobs(getConnection(params.conn), params.queue, query);
-});
+export const GET = routeOf(jobOperations.searchJobs);

@@ -1,9 +1,4 @@
-// POST …/jobs/bulk — { action, ids } or { action, state, olderThanMs? }: retry / remove / promote / fail in batches.
-import { apiRoute } from '@/lib/api/api-route';
-import { queueParamsSchema } from '@/lib/queues/params';
-import { bulkInputSchema, bulkJobAction } from '@/lib/actions/bulk-actions';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const POST = apiRoute(
-  { role: 'operator', audit: 'jobs.bulk', params: queueParamsSchema, body: bulkInputSchema, maxBodyBytes: 8 * 1024 * 1024 },
-  async ({ params, body, audit }) => bulkJobAction(audit, params, body),
-);
+export const POST = routeOf(jobOperations.bulkJobs);

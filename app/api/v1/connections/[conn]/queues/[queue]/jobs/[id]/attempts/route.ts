@@ -1,10 +1,4 @@
-// GET …/jobs/{id}/attempts — every attempt recorded by Drover's worker runtime (newest first).
-import { apiRoute } from '@/lib/api/api-route';
-import { jobParamsSchema } from '@/lib/queues/params';
-import { getConnection } from '@/lib/redis/connections';
-import { readAttempts } from '@/lib/attempts';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const GET = apiRoute({ role: 'viewer', params: jobParamsSchema }, async ({ params }) => {
-  const conn = getConnection(params.conn);
-  return { attempts: await readAttempts(conn.redis, conn.prefix, params.queue, params.id) };
-});
+export const GET = routeOf(jobOperations.getJobAttempts);

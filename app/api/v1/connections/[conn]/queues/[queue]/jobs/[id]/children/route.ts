@@ -1,9 +1,4 @@
-// GET …/jobs/{id}/children — a flow parent's children (first 100 per group) with their states.
-import { apiRoute } from '@/lib/api/api-route';
-import { jobParamsSchema } from '@/lib/queues/params';
-import { getConnection } from '@/lib/redis/connections';
-import { getJobChildren } from '@/lib/jobs/get-job-children';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const GET = apiRoute({ role: 'viewer', params: jobParamsSchema }, async ({ params }) => {
-  return { children: await getJobChildren(getConnection(params.conn), params.queue, params.id) };
-});
+export const GET = routeOf(jobOperations.getJobChildren);

@@ -1,4 +1,4 @@
-// GET …/jobs/{id}/data?limit= — up to `limit` bytes (default 256 KB) with the full size; ?raw=1 downloads it all.
-import { jobFieldRoute } from '@/lib/jobs/job-field-route';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const GET = jobFieldRoute('data');
+export const GET = routeOf(jobOperations.getJobData);

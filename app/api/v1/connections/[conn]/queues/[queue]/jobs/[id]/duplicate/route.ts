@@ -1,5 +1,4 @@
-// POST …/jobs/{id}/duplicate — a new job with the same name, data and options.
-import { jobActionRoute } from '@/lib/actions/job-action-route';
-import { duplicateJob } from '@/lib/actions/job-actions';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const POST = jobActionRoute('job.duplicate', undefined, (ctx, t) => duplicateJob(ctx, t));
+export const POST = routeOf(jobOperations.duplicateJob);

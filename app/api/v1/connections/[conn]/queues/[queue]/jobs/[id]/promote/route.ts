@@ -1,5 +1,4 @@
-// POST …/jobs/{id}/promote — a delayed job runs now.
-import { jobActionRoute } from '@/lib/actions/job-action-route';
-import { promoteJob } from '@/lib/actions/job-actions';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const POST = jobActionRoute('job.promote', undefined, (ctx, t) => promoteJob(ctx, t));
+export const POST = routeOf(jobOperations.promoteJob);

@@ -1,5 +1,4 @@
-// POST …/jobs/{id}/retry — a failed or completed job back to waiting.
-import { jobActionRoute } from '@/lib/actions/job-action-route';
-import { retryJob } from '@/lib/actions/job-actions';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const POST = jobActionRoute('job.retry', undefined, (ctx, t) => retryJob(ctx, t));
+export const POST = routeOf(jobOperations.retryJob);

@@ -1,4 +1,4 @@
-// GET …/jobs/{id}/returnvalue?limit= — like …/data, for the return value.
-import { jobFieldRoute } from '@/lib/jobs/job-field-route';
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
 
-export const GET = jobFieldRoute('returnvalue');
+export const GET = routeOf(jobOperations.getJobReturnValue);

@@ -1,0 +1,14 @@
+// Delete an alert rule (admin) with its evaluation state.
+import 'server-only';
+import { audited, type AuditContext } from '@/lib/audit/audited';
+import { alertOperations as ops } from '@/lib/operations/alerts';
+import { removeRule } from './store';
+import { existingRule } from './rule-commands';
+
+export async function deleteAlertRule(ctx: AuditContext, input: { id: string }): Promise<{ deleted: string }> {
+  return audited(ctx, ops.deleteAlertRule, { params: { ruleId: input.id } }, async () => {
+    const rule = await existingRule(input.id);
+    await removeRule(rule.id);
+    return { result: { deleted: rule.id }, details: { name: rule.name } };
+  });
+}

@@ -1,0 +1,40 @@
+// What the alert-rule verbs share: the audit parameters of a rule (its webhook's host, never its URL),
+// the connection check, the scope rule and the lookup that answers 404.
+import 'server-only';
+import { listConnections } from '@/lib/redis/connections';
+import { InvalidError, NotFoundError } from '@/lib/errors';
+import { KIND_INFO, maskWebhookUrl, type AlertRule } from './rule';
+import { readRule } from './store';
+
+type RuleLike = Pick<AlertRule, 'name' | 'kind' | 'enabled' | 'threshold' | 'minutes' | 'cooldownMinutes' | 'webhookFormat' | 'webhookUrl'>;
+
+export function auditParams(rule: RuleLike): Record<string, unknown> {
+  return {
+    name: rule.name,
+    kind: rule.kind,
+    enabled: rule.enabled,
+    threshold: rule.threshold,
+    minutes: rule.minutes,
+    cooldownMinutes: rule.cooldownMinutes,
+    webhookFormat: rule.webhookFormat,
+    webhook: maskWebhookUrl(rule.webhookUrl),
+  };
+}
+
+export function assertKnownConnection(connection: string | null): void {
+  if (connection !== null && !listConnections().some((c) => c.name === connection)) {
+    throw new InvalidError(`Unknown connection "${connection}"`, { connection: ['no such connection in the configuration'] });
+  }
+}
+
+/** Connection rules (DLQ growth, Redis unreachable) have no queue. */
+export function withScope<T extends { kind: AlertRule['kind']; queue: string | null }>(rule: T): T {
+  return KIND_INFO[rule.kind].scope === 'connection' ? { ...rule, queue: null } : rule;
+}
+
+export async function existingRule(id: string): Promise<AlertRule> {
+  const rule = await readRule(id);
+  if (!rule) throw new NotFoundError(`No alert rule with id ${id}`);
+  return rule;
+}
+

@@ -1,0 +1,28 @@
+// Change an alert rule (admin): a change to what it judges starts it over from ok.
+import 'server-only';
+import { audited, type AuditContext } from '@/lib/audit/audited';
+import { alertOperations as ops } from '@/lib/operations/alerts';
+import { invalidFromZod } from '@/lib/zod-issues';
+import { alertRuleFieldsSchema, maskWebhookUrl, toPublicRule, type AlertRule, type AlertRulePatch, type PublicAlertRule } from './rule';
+import { writeRule } from './store';
+import { assertKnownConnection, existingRule, withScope } from './rule-commands';
+
+export type UpdateAlertRuleInput = { id: string; patch: AlertRulePatch };
+
+/** What the evaluator judges: changing it starts the rule over (from ok). */
+const JUDGED: Array<keyof AlertRule> = ['kind', 'connection', 'queue', 'threshold', 'minutes'];
+
+export async function updateAlertRule(ctx: AuditContext, input: UpdateAlertRuleInput): Promise<PublicAlertRule> {
+  const visiblePatch: Record<string, unknown> = { ...input.patch };
+  delete visiblePatch.webhookUrl;
+  return audited(ctx, ops.updateAlertRule, { params: { ruleId: input.id, ...visiblePatch, ...(input.patch.webhookUrl ? { webhook: maskWebhookUrl(input.patch.webhookUrl) } : {}) } }, async () => {
+    const before = await existingRule(input.id);
+    const merged = { ...before, ...input.patch };
+    const parsed = alertRuleFieldsSchema.safeParse(merged);
+    if (!parsed.success) throw invalidFromZod(parsed.error, 'input');
+    assertKnownConnection(parsed.data.connection);
+    const rule: AlertRule = { ...before, ...withScope(parsed.data), updatedAt: Date.now() };
+    await writeRule(rule, { resetState: JUDGED.some((k) => rule[k] !== before[k]) });
+    return { result: toPublicRule(rule) };
+  });
+}

@@ -1,0 +1,181 @@
+// The route-handler wrapper: authenticate (bearer or session) → origin check → role → zod → call → map errors.
+import 'server-only';
+import type { z } from 'zod';
+import { principalFromRequest, assertRole } from '@/lib/auth/guard';
+import type { Principal } from '@/lib/auth/principal';
+import type { Role } from '@/lib/auth/roles';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { outcomeOf, type AuditContext } from '@/lib/audit/audited';
+import { DroverError, ForbiddenError, InvalidError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
+import { logger } from '@/lib/log';
+import { invalidFromZod } from '@/lib/zod-issues';
+import { auditTargetOf } from './audit-target';
+import { acquireExpensiveRead, releaseWhenDone, type ExpensiveReadKind } from '@/lib/limits/expensive-reads';
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type ApiSpec<P, Q, B> = {
+  role: Role;
+  /** Audit action name; set on every mutating route. */
+  audit?: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  maxBodyBytes?: number;
+  /** Status of a successful JSON answer (201 for creations). */
+  status?: number;
+  /** A costly read (search, download): limited per principal and per process (lib/limits/expensive-reads). */
+  expensive?: ExpensiveReadKind | ((query: Q) => ExpensiveReadKind | undefined);
+};
+
+export type ApiContext<P, Q, B> = {
+  request: Request;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  audit: AuditContext;
+};
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Cookie-authenticated mutations must come from our own origin (route handlers get no built-in check). */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get('origin');
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (origin) {
+    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      throw new ForbiddenError('Cross-origin request refused (unparseable Origin header)');
+    }
+    const allowed = (process.env.DROVER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (originHost !== host && !allowed.includes(originHost)) {
+      throw new ForbiddenError(`Cross-origin request refused: origin ${originHost} does not match ${host}`);
+    }
+  } else if (fetchSite === 'cross-site') {
+    throw new ForbiddenError('Cross-origin request refused');
+  }
+}
+
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
+  if (!request.body) return undefined;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new PayloadTooLargeError(`Request body exceeds the limit of ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InvalidError(`Malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
+export function errorResponse(err: DroverError): Response {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (err instanceof RateLimitedError) headers['Retry-After'] = String(err.retryAfterSeconds);
+  if (err.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="drover"';
+  return Response.json(errorResponseBody(err), { status: err.status, headers });
+}
+
+function searchParamsObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  spec: ApiSpec<P, Q, B>,
+  handler: (ctx: ApiContext<P, Q, B>) => Promise<unknown>,
+) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    let principal: Principal | null = null;
+    let rawParams: Record<string, unknown> = {};
+    let rawBody: unknown;
+    try {
+      rawParams = (await context?.params) ?? {};
+      principal = await principalFromRequest(request);
+      if (!principal) throw new UnauthorizedError();
+      const who = principal;
+      let release = () => {};
+      let kind: ExpensiveReadKind | undefined;
+      let params: P;
+      let query: Q;
+      let body = undefined as B;
+      try {
+        if (MUTATING.has(request.method) && who.kind === 'session') assertSameOrigin(request);
+        assertRole(who, spec.role);
+        params = spec.params ? parseWith(spec.params, rawParams, 'path') : (rawParams as P);
+        query = spec.query ? parseWith(spec.query, searchParamsObject(new URL(request.url)), 'query') : ({} as Q);
+        if (spec.body) {
+          rawBody = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+          body = parseWith(spec.body, rawBody ?? {}, 'body');
+        }
+        kind = typeof spec.expensive === 'function' ? spec.expensive(query) : spec.expensive;
+        if (kind) release = acquireExpensiveRead(who, kind);
+      } catch (err) {
+        // Every refusal of a known caller is audited (bounded, and aggregated per actor and action).
+        if (err instanceof DroverError && refusalOutcome(err)) {
+          const action = spec.audit ?? `read ${request.method} ${new URL(request.url).pathname}`;
+          await recordAudit({ ...auditTargetOf(action, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome: refusalOutcome(err)!, message: err.message }).catch(() => {});
+        }
+        throw err;
+      }
+      let result: unknown;
+      try {
+        result = await handler({ request, principal: who, params, query, body, audit: { actor: who, via: 'api' } });
+      } catch (err) {
+        release();
+        throw err;
+      }
+      if (result instanceof Response) {
+        // A streamed body holds its slot until it has been sent (or the client went away).
+        if (!kind || !result.body) {
+          release();
+          return result;
+        }
+        return new Response(releaseWhenDone(result.body, release), { status: result.status, headers: result.headers });
+      }
+      release();
+      // no-transform: Next.js skips gzip for these (small JSON; compression cost more than it saved).
+      return Response.json(result ?? { ok: true }, { status: spec.status ?? 200, headers: { 'Cache-Control': 'no-store, no-transform' } });
+    } catch (err) {
+      const error = toDroverError(err, typeof rawParams.conn === 'string' ? rawParams.conn : undefined);
+      if (error.code === 'internal') logger.error({ err: (err as Error)?.stack ?? String(err), url: new URL(request.url).pathname }, 'api route failed');
+      return errorResponse(error);
+    }
+  };
+}
+
+/** The audit outcome of an error raised before an operation ran, or null when it is not a refusal. */
+function refusalOutcome(err: DroverError): 'denied' | 'invalid' | null {
+  if (err.code === 'rate_limited') return 'denied';
+  const outcome = outcomeOf(err);
+  return outcome === 'denied' || outcome === 'invalid' ? outcome : null;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidFromZod(parsed.error, what);
+  return parsed.data;
+}

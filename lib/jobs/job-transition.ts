@@ -1,0 +1,85 @@
+// One job's move from state to state, for the single-job verbs and the bulk verb alike: a payload-free
+// handle (a 30 MB job is retried as cheaply as a small one), the state rule (lib/jobs/transitions.ts)
+// checked before the move, the BullMQ call, and its errors mapped to precise domain errors.
+import 'server-only';
+import { Job } from 'bullmq';
+import type { Connection } from '@/lib/redis/connections';
+import { ConflictError, DroverError } from '@/lib/errors';
+import { failJobRefusal, jobGone, mapJobError } from './job-errors';
+import { TRANSITIONS, transitionRefusal, type JobAction } from './transitions';
+
+export type JobHandle = { id: string; job: Job; name: string; state: string };
+
+function handleOf(conn: Connection, queue: string, id: string, fields: [string | null, string | null], state: string): JobHandle | null {
+  if (state === 'missing' || fields[0] === null) return null;
+  const job = new Job(conn.queue(queue), fields[0], {}, Job.optsFromJSON(fields[1] ?? '{}'), id);
+  return { id, job, name: fields[0], state };
+}
+
+/** The job's name, options and state in one round trip; 404 when it is gone. */
+export async function loadJobHandle(conn: Connection, queue: string, id: string): Promise<JobHandle> {
+  const [handle] = await loadJobHandles(conn, queue, [id]);
+  if (!handle) throw jobGone(queue, id);
+  return handle;
+}
+
+/** Handles of many jobs in one pipeline (null for a job that is gone). */
+export async function loadJobHandles(conn: Connection, queue: string, ids: string[]): Promise<Array<JobHandle | null>> {
+  const pipeline = conn.redis.pipeline();
+  for (const id of ids) {
+    pipeline.hmget(conn.key(queue, id), 'name', 'opts');
+    pipeline.droverJobState(conn.queuePrefix(queue), id);
+  }
+  const results = (await pipeline.exec()) ?? [];
+  return ids.map((id, i) => {
+    const [e1, fields] = results[i * 2] ?? [null, [null, null]];
+    const [e2, state] = results[i * 2 + 1] ?? [null, 'missing'];
+    if (e1 || e2) throw e1 ?? e2;
+    return handleOf(conn, queue, id, fields as [string | null, string | null], String(state));
+  });
+}
+
+/** Throws 409 when the action does not apply to the job's state (retry, promote). */
+export function assertTransition(action: JobAction, handle: JobHandle): void {
+  if (action === 'remove' || action === 'fail') return; // BullMQ and the fail script say why themselves
+  const refusal = transitionRefusal(action, handle.state, handle.id);
+  if (refusal) throw new ConflictError(refusal);
+}
+
+export type TransitionResult = { state?: string; removed?: boolean };
+
+/**
+ * Moves one job. `reason` is the failed reason of "fail permanently" (which here only takes jobs that
+ * are not running: a running job is failed through its worker, see lib/jobs/fail-job.ts).
+ */
+export async function applyTransition(conn: Connection, queue: string, handle: JobHandle, action: JobAction, reason = ''): Promise<TransitionResult> {
+  assertTransition(action, handle);
+  const where = { queue, id: handle.id, state: handle.state };
+  try {
+    switch (action) {
+      case 'retry':
+        await handle.job.retry(handle.state as 'failed' | 'completed');
+        return { state: 'waiting' };
+      case 'promote':
+        await handle.job.promote();
+        return { state: 'waiting' };
+      case 'remove': {
+        if (await conn.queue(queue).remove(handle.id)) return { removed: true };
+        if (!(await conn.redis.exists(conn.key(queue, handle.id)))) throw jobGone(queue, handle.id);
+        throw new ConflictError(`Job ${handle.id} (or one of its children) is locked by a worker: cancel it or wait for it to finish`);
+      }
+      case 'fail': {
+        const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), handle.id, reason, Date.now(), 10_000);
+        // 2: failed and removed, as the job's removeOnFail asks.
+        if (code === 1) return { state: 'failed' };
+        if (code === 2) return { removed: true };
+        throw failJobRefusal(code, where);
+      }
+    }
+  } catch (err) {
+    if (err instanceof DroverError) throw err;
+    // Moved meanwhile (e.g. retried by someone else): say where it is now, not where it was.
+    const now = (err as { code?: unknown })?.code === -3 ? await conn.redis.droverJobState(conn.queuePrefix(queue), handle.id).catch(() => handle.state) : handle.state;
+    throw mapJobError(err, { ...where, state: now, expected: TRANSITIONS[action].from.join(' or ') }, conn.name);
+  }
+}

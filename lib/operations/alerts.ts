@@ -1,0 +1,83 @@
+// Operations on alert rules (admin): list, history, create, change, delete, send a test notification.
+import { z } from 'zod';
+import { alertRuleInputSchema, alertRulePatchSchema, ruleIdSchema } from '@/lib/alerts/rule';
+import { operation } from './define';
+
+const exampleRule = {
+  name: 'Email backlog',
+  kind: 'waiting-depth' as const,
+  connection: 'default',
+  queue: 'email',
+  threshold: 1000,
+  minutes: 5,
+  cooldownMinutes: 30,
+  webhookUrl: 'https://hooks.example.com/services/T000/B000/XXXX',
+  webhookFormat: 'slack' as const,
+};
+const exampleId = { id: '00000000-0000-4000-8000-000000000000' };
+
+export const alertOperations = {
+  listAlertRules: operation({
+    name: 'alerts.list',
+    tag: 'alerts',
+    summary: 'Every alert rule with its current state per target (webhook URLs masked)',
+    role: 'admin',
+    http: { method: 'GET', path: '/alerts' },
+    run: async () => ({ rules: await (await import('@/lib/alerts/list-alerts')).listAlertRules() }),
+  }),
+  alertHistory: operation({
+    name: 'alerts.history',
+    tag: 'alerts',
+    summary: 'Firing and resolved transitions, notifications and tests, newest first',
+    role: 'admin',
+    http: { method: 'GET', path: '/alerts/history' },
+    query: z.object({ rule: z.string().uuid('must be an alert rule id').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    example: { query: { limit: 100 } },
+    run: async (_ctx, { query }) => ({ history: await (await import('@/lib/alerts/list-alerts')).listAlertHistory({ limit: query.limit, ruleId: query.rule }) }),
+  }),
+  createAlertRule: operation({
+    name: 'alert.create',
+    tag: 'alerts',
+    summary: 'Create an alert rule (kind, target, threshold, minutes, cooldown, webhook)',
+    role: 'admin',
+    http: { method: 'POST', path: '/alerts', status: 201 },
+    body: alertRuleInputSchema,
+    action: 'createAlertRuleAction',
+    example: { body: exampleRule },
+    run: async (ctx, { body }) => (await import('@/lib/alerts/create-alert-rule')).createAlertRule(ctx, body),
+  }),
+  updateAlertRule: operation({
+    name: 'alert.update',
+    tag: 'alerts',
+    summary: 'Change fields of an alert rule; a change to what it judges starts it over',
+    role: 'admin',
+    http: { method: 'PATCH', path: '/alerts/{id}' },
+    params: ruleIdSchema,
+    body: alertRulePatchSchema,
+    action: 'updateAlertRuleAction',
+    example: { params: exampleId, body: { threshold: 500, enabled: true } },
+    run: async (ctx, { params, body }) => (await import('@/lib/alerts/update-alert-rule')).updateAlertRule(ctx, { id: params.id, patch: body }),
+  }),
+  deleteAlertRule: operation({
+    name: 'alert.delete',
+    tag: 'alerts',
+    summary: 'Delete an alert rule and its evaluation state',
+    role: 'admin',
+    http: { method: 'DELETE', path: '/alerts/{id}' },
+    params: ruleIdSchema,
+    action: 'deleteAlertRuleAction',
+    example: { params: exampleId },
+    run: async (ctx, { params }) => (await import('@/lib/alerts/delete-alert-rule')).deleteAlertRule(ctx, params),
+  }),
+  testAlertRule: operation({
+    name: 'alert.test',
+    tag: 'alerts',
+    summary: 'Send a clearly marked test notification to the rule’s webhook and report the answer',
+    role: 'admin',
+    http: { method: 'POST', path: '/alerts/{id}/test' },
+    params: ruleIdSchema,
+    action: 'testAlertRuleAction',
+    example: { params: exampleId },
+    run: async (ctx, { params }) => (await import('@/lib/alerts/test-alert-rule')).testAlertRule(ctx, params),
+  }),
+};

@@ -1,0 +1,32 @@
+// Operations about the console itself: who the caller is, the audit log, the API description.
+import { auditQuerySchema } from '@/lib/audit/list-audit';
+import { operation } from './define';
+
+export const consoleOperations = {
+  me: operation({
+    name: 'me',
+    tag: 'console',
+    summary: 'Who the caller is (user or token) and their role',
+    role: 'viewer',
+    http: { method: 'GET', path: '/me' },
+    run: async (ctx) => ({ kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role }),
+  }),
+  audit: operation({
+    name: 'audit.list',
+    tag: 'console',
+    summary: 'Audit entries newest first, filtered by user, action, queue, outcome and time; refusals repeated by one actor carry a count',
+    role: 'admin',
+    http: { method: 'GET', path: '/audit' },
+    query: auditQuerySchema,
+    example: { query: { outcome: 'denied', limit: 100 } },
+    run: async (_ctx, { query }) => (await import('@/lib/audit/list-audit')).listAudit(query),
+  }),
+  openapi: operation({
+    name: 'openapi',
+    tag: 'console',
+    summary: 'This API description (OpenAPI 3.1), generated from the operation table',
+    role: 'viewer',
+    http: { method: 'GET', path: '/openapi.json' },
+    run: async () => (await import('@/lib/http/openapi')).openApiDocument(),
+  }),
+};

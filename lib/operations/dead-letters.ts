@@ -1,0 +1,98 @@
+// Operations on a connection's dead-letter queue: summary, error groups, the list, one dead letter,
+// export, requeue and purge.
+import { z } from 'zod';
+import { dlqParamsSchema, deadLetterParamsSchema } from '@/lib/dlq/params';
+import { deadLetterFilterSchema, purgeInputSchema, requeueInputSchema } from '@/lib/dlq/schemas';
+import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
+import { listErrorGroupsQuerySchema } from '@/lib/dlq/list-error-groups';
+import { connection, operation } from './define';
+
+const DLQ = '/connections/{conn}/dlq';
+const exampleConn = { conn: 'default' };
+const exampleId = 'dl-0123456789abcdef0123456789abcdef';
+
+export const deadLetterOperations = {
+  summary: operation({
+    name: 'dlq.summary',
+    tag: 'dead letters',
+    summary: 'How many dead letters, by origin queue, and the capture/requeue/purge counters',
+    role: 'viewer',
+    http: { method: 'GET', path: `${DLQ}/summary` },
+    params: dlqParamsSchema,
+    example: { params: exampleConn },
+    run: async (_ctx, { params }) => (await import('@/lib/dlq/get-dead-letter-summary')).getDeadLetterSummary(connection(params.conn)),
+  }),
+  errorGroups: operation({
+    name: 'dlq.groups',
+    tag: 'dead letters',
+    summary: 'Dead letters grouped by their normalized error (numbers, ids and UUIDs masked), largest first',
+    role: 'viewer',
+    http: { method: 'GET', path: `${DLQ}/groups` },
+    params: dlqParamsSchema,
+    query: listErrorGroupsQuerySchema,
+    example: { params: exampleConn, query: { limit: 50 } },
+    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/list-error-groups')).listErrorGroups(connection(params.conn), query),
+  }),
+  list: operation({
+    name: 'dlq.list',
+    tag: 'dead letters',
+    summary: 'A page of dead letters, newest failure first, filtered by origin queue, error group, name, text or time',
+    role: 'viewer',
+    http: { method: 'GET', path: DLQ },
+    params: dlqParamsSchema,
+    query: listDeadLettersQuerySchema,
+    expensive: (q) => (q.q || q.name ? 'search' : undefined),
+    example: { params: exampleConn, query: { queue: 'email', page: 1, size: 25 } },
+    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/list-dead-letters')).listDeadLetters(connection(params.conn), query),
+  }),
+  get: operation({
+    name: 'dlq.get',
+    tag: 'dead letters',
+    summary: 'One dead letter: its origin job, error, attempts and (with `data=1`) its data',
+    role: 'viewer',
+    http: { method: 'GET', path: `${DLQ}/{id}` },
+    params: deadLetterParamsSchema,
+    query: z.object({ data: z.enum(['0', '1']).optional() }).strict(),
+    example: { params: { conn: 'default', id: exampleId }, query: { data: '1' } },
+    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/get-dead-letter')).getDeadLetter(connection(params.conn), params.id, { includeData: query.data === '1' }),
+  }),
+  export: operation({
+    name: 'dlq.export',
+    tag: 'dead letters',
+    summary: 'Every dead letter matching the filter as NDJSON, streamed as a download',
+    role: 'viewer',
+    http: { method: 'GET', path: `${DLQ}/export` },
+    params: dlqParamsSchema,
+    query: deadLetterFilterSchema,
+    produces: 'application/x-ndjson',
+    expensive: 'download',
+    example: { params: exampleConn, query: { queue: 'email' } },
+    run: async (ctx, { params, query }) => (await import('@/lib/dlq/export-dead-letters')).exportDeadLettersResponse(connection(params.conn), query, ctx.request?.signal),
+  }),
+  requeueDeadLetters: operation({
+    name: 'dlq.requeue',
+    tag: 'dead letters',
+    summary: 'Requeue dead letters as fresh jobs of their origin queues: ids (one with edited `data`) or every match of a filter',
+    role: 'operator',
+    http: { method: 'POST', path: `${DLQ}/requeue` },
+    params: dlqParamsSchema,
+    body: requeueInputSchema,
+    maxBodyBytes: 8 * 1024 * 1024,
+    action: 'requeueDeadLettersAction',
+    example: { params: exampleConn, body: { ids: [exampleId] } },
+    run: async (ctx, { params, body }) => (await import('@/lib/dlq/requeue-dead-letters')).requeueDeadLetters(ctx, params.conn, body),
+  }),
+  purgeDeadLetters: operation({
+    name: 'dlq.purge',
+    tag: 'dead letters',
+    summary: 'Delete dead letters for good: ids or every match of a filter, in batches of 1,000',
+    role: 'admin',
+    http: { method: 'POST', path: `${DLQ}/purge` },
+    params: dlqParamsSchema,
+    body: purgeInputSchema,
+    maxBodyBytes: 8 * 1024 * 1024,
+    action: 'purgeDeadLettersAction',
+    example: { params: exampleConn, body: { filter: { olderThanMs: 2_592_000_000 } } },
+    run: async (ctx, { params, body }) => (await import('@/lib/dlq/purge-dead-letters')).purgeDeadLetters(ctx, params.conn, body),
+  }),
+};

@@ -1,0 +1,25 @@
+// The operation table: every operation of the console, by noun. Read the noun files like a routing
+// table — name (= audit name), role, method and path, schemas, the verb it runs. Route handlers
+// (lib/http/route.ts), server actions (lib/http/action.ts), /api/v1/openapi.json (lib/http/openapi.ts)
+// and the abuse-test inventories are all derived from this list.
+import type { Operation } from './define';
+import { jobOperations } from './jobs';
+import { queueOperations } from './queues';
+import { scheduleOperations } from './schedules';
+import { deadLetterOperations } from './dead-letters';
+import { alertOperations } from './alerts';
+import { consoleOperations } from './console';
+
+export const OPERATION_TABLES = {
+  jobs: jobOperations,
+  queues: queueOperations,
+  schedules: scheduleOperations,
+  deadLetters: deadLetterOperations,
+  alerts: alertOperations,
+  console: consoleOperations,
+} as const;
+
+export const OPERATIONS: readonly Operation[] = Object.values(OPERATION_TABLES).flatMap((table) => Object.values(table) as Operation[]);
+
+/** The API prefix every operation path is under. */
+export const API_PREFIX = '/api/v1';
