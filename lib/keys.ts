@@ -11,13 +11,11 @@ export const KEYS = {
   apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
   apiTokenIds: 'drover:{console}:api-token-ids',
-  /** zset of failure timestamps per client IP; expires 15 min after the last failure. */
-  signinFailuresByIp: (ip: string) => `drover:{console}:signin-failures:ip:${ip}`,
-  /** zset of failure timestamps per account; expires 15 min after the last failure. */
+  /** zset of sign-in failures (and attempts being checked) per client address, an IPv6 address by its
+   *  /64: member "<ms>:<random>" → time (ms); at most 10 members; expires 15 min after the last attempt. */
+  signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,
+  /** the same per account (normalized email); deleted by a successful sign-in. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
-  /** string held while one sign-in of an account is being checked (SET NX PX 10 s): concurrent guesses
-   *  cannot all pass the failure limit before the first failure is counted. */
-  signinInFlight: (email: string) => `drover:{console}:signin-in-flight:${email}`,
   /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
   audit: 'drover:{console}:audit',
   /**

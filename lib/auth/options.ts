@@ -4,8 +4,8 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getAuthSecret } from './secret';
 import { upsertOidcUser, verifyCredentials, getUser } from './users';
-import { clearAccountFailures, clientIp, recordSigninFailure } from './signin-rate-limit';
 import { emailSchema } from './user-schema';
+import { currentSigninAttempt } from './signin-attempt';
 import { logger } from '@/lib/log';
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -48,18 +48,30 @@ export function authOptions(): NextAuthOptions {
         id: 'credentials',
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials, req) {
-          const email = emailSchema.safeParse(credentials?.email ?? '');
-          const password = credentials?.password ?? '';
-          const ip = clientIp((req?.headers ?? {}) as Record<string, string>);
-          const user = email.success && password ? await verifyCredentials(email.data, password) : null;
-          if (!user) {
-            await recordSigninFailure(ip, email.success ? email.data : undefined);
-            logger.warn({ event: 'signin.failed', email: email.success ? email.data : undefined, ip }, 'sign-in failed');
+        async authorize(credentials) {
+          // The /api/auth route reserved this attempt's failure slot for the email it read from the
+          // body; any other way in (there is none today) or another email is refused unchecked.
+          const attempt = currentSigninAttempt();
+          if (!attempt) {
+            logger.error({ event: 'signin.unlimited' }, 'credentials sign-in outside the rate-limited route refused');
             return null;
           }
-          await clearAccountFailures(user.email);
-          logger.info({ event: 'signin.ok', email: user.email, ip }, 'signed in');
+          const parsed = emailSchema.safeParse(credentials?.email ?? '');
+          const email = parsed.success ? parsed.data : undefined;
+          const password = credentials?.password ?? '';
+          if (email !== attempt.email) {
+            attempt.outcome = 'failure';
+            logger.error({ event: 'signin.email_mismatch', ip: attempt.ip }, 'sign-in body read two ways; refused');
+            return null;
+          }
+          const user = email && password ? await verifyCredentials(email, password) : null;
+          if (!user) {
+            attempt.outcome = 'failure';
+            logger.warn({ event: 'signin.failed', email, ip: attempt.ip }, 'sign-in failed');
+            return null;
+          }
+          attempt.outcome = 'success';
+          logger.info({ event: 'signin.ok', email: user.email, ip: attempt.ip }, 'signed in');
           return { id: user.email, email: user.email, name: user.name ?? null, role: user.role };
         },
       }),

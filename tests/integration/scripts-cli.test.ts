@@ -11,7 +11,7 @@ const TSX = ['--import', 'tsx', '--conditions=react-server'];
 let redis: TestRedis;
 
 function runScript(script: string, args: string[], env: Record<string, string | undefined>) {
-  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, ...env } as NodeJS.ProcessEnv;
+  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, DROVER_TRUSTED_PROXIES: undefined, ...env } as NodeJS.ProcessEnv;
   return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 60_000 });
 }
 
@@ -32,6 +32,12 @@ describe('preflight check-config', () => {
     expect(r.stderr).toContain(`Invalid configuration in ${file}`);
     expect(r.stderr).toMatch(/connections\[0\]\.readOnly: /);
     expect(r.stderr).not.toContain(':pw@');
+  });
+
+  it('refuses a malformed DROVER_TRUSTED_PROXIES before the console starts', () => {
+    const r = runScript('scripts/preflight.ts', ['check-config'], { REDIS_URL: 'redis://127.0.0.1:6399', DROVER_TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('DROVER_TRUSTED_PROXIES: "proxy.internal" is not a hop count, an IP address or a CIDR');
   });
 
   it('prints connections without credentials', () => {
