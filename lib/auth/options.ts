@@ -6,6 +6,7 @@ import { getAuthSecret } from './secret';
 import { upsertOidcUser, verifyCredentials, getUser } from './users';
 import { emailSchema } from './user-schema';
 import { currentSigninAttempt } from './signin-attempt';
+import { safeRedirectUrl } from './safe-callback';
 import { logger } from '@/lib/log';
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -102,6 +103,10 @@ export function authOptions(): NextAuthOptions {
       async session({ session, token }) {
         session.user = { email: String(token.email ?? ''), name: token.name ?? null, role: token.role ?? 'viewer' };
         return session;
+      },
+      // Every redirect after sign-in/out stays on this origin, whatever callbackUrl said.
+      async redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
       },
     },
   };

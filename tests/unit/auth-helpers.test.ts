@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasRole } from '@/lib/auth/roles';
-import { safeCallbackPath } from '@/lib/auth/safe-callback';
+import { safeCallbackPath, safeRedirectUrl } from '@/lib/auth/safe-callback';
 import { PEER_HEADER_MARKER, addressBucket, clientAddress, normalizeAddress, parseTrustedProxies } from '@/lib/auth/client-address';
 import { assertRole } from '@/lib/auth/assert-role';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
@@ -21,13 +21,74 @@ describe('roles', () => {
 });
 
 describe('sign-in redirect target', () => {
-  it('keeps same-site paths and drops everything else', () => {
+  const ORIGIN = 'https://drover.example:8443';
+
+  it('keeps paths on this origin, with their query and fragment', () => {
     expect(safeCallbackPath('/connections/default/queues/mail?state=failed')).toBe('/connections/default/queues/mail?state=failed');
-    expect(safeCallbackPath('//evil.example/x')).toBe('/');
-    expect(safeCallbackPath('https://evil.example')).toBe('/');
-    expect(safeCallbackPath('javascript:alert(1)')).toBe('/');
-    expect(safeCallbackPath('/\\evil.example')).toBe('/');
+    expect(safeCallbackPath('/jobs/1#logs', ORIGIN)).toBe('/jobs/1#logs');
+    expect(safeCallbackPath(`${ORIGIN}/audit?user=a`, ORIGIN)).toBe('/audit?user=a');
+    // Relative paths resolve against the root; dot segments are resolved.
+    expect(safeCallbackPath('queues', ORIGIN)).toBe('/queues');
+    expect(safeCallbackPath('/a/../b', ORIGIN)).toBe('/b');
+    // Encoded slashes stay encoded: one path segment, on this origin.
+    expect(safeCallbackPath('/%2F%2Fevil.example', ORIGIN)).toBe('/%2F%2Fevil.example');
+    // Same scheme without slashes is a relative path to the URL parser (and to browsers): harmless.
+    expect(safeCallbackPath('https:evil.example', ORIGIN)).toBe('/evil.example');
+  });
+
+  // Each of these reaches another host (or runs script) in some browser or parser, or cannot be parsed.
+  const HOSTILE = [
+    '//evil.example/x',
+    '/\\evil.example/x',
+    '\\/evil.example/x',
+    '/\t/evil.example/x',
+    '/\n/evil.example/x',
+    '/\r\n/evil.example/x',
+    '\t//evil.example/x',
+    ' //evil.example/x',
+    '\u0000//evil.example',
+    '/.//evil.example/x',
+    '/./\\evil.example',
+    'http:evil.example',
+    'http:/evil.example',
+    'https://evil.example',
+    'HTTPS://EVIL.EXAMPLE',
+    'http:\\\\evil.example',
+    `${ORIGIN}.evil.example/x`,
+    `${ORIGIN}@evil.example/x`,
+    'https://user:pass@drover.example:8443/x',
+    'http://drover.example:8443/x',
+    'https://drover.example/x',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'java\tscript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'http://[',
+    'https://%zz',
+    '',
+    'x'.repeat(3000),
+  ];
+  it.each(HOSTILE.map((raw) => [JSON.stringify(raw).slice(0, 60), raw]))('sends %s to /', (_label, raw) => {
+    expect(safeCallbackPath(raw, ORIGIN)).toBe('/');
+    expect(safeRedirectUrl(raw, ORIGIN)).toBe(`${ORIGIN}/`);
+  });
+
+  it('never returns something a browser would read as another host', () => {
+    for (const raw of HOSTILE) {
+      const out = safeRedirectUrl(raw, ORIGIN);
+      expect(new URL(out).origin).toBe(ORIGIN);
+      expect(out).not.toMatch(/[\t\n\r\\]/);
+    }
+  });
+
+  it('refuses non-strings and loops back to sign-in or the API', () => {
     expect(safeCallbackPath(undefined)).toBe('/');
+    expect(safeCallbackPath(['/a', '/b'])).toBe('/');
+    expect(safeCallbackPath('/signin?callbackUrl=%2F', ORIGIN)).toBe('/');
+    expect(safeCallbackPath('/api/auth/signout', ORIGIN)).toBe('/');
+    expect(safeRedirectUrl('/users', ORIGIN)).toBe(`${ORIGIN}/users`);
+    expect(safeRedirectUrl('/users', 'not a url')).toBe('/');
   });
 });
 
