@@ -6,6 +6,7 @@ import { getAuthSecret } from './secret';
 import { upsertOidcUser, verifyCredentials, getUser } from './users';
 import { emailSchema } from './user-schema';
 import { currentSigninAttempt } from './signin-attempt';
+import { HashingBusyError } from './password';
 import { safeRedirectUrl } from './safe-callback';
 import { logger } from '@/lib/log';
 
@@ -65,7 +66,14 @@ export function authOptions(): NextAuthOptions {
             logger.error({ event: 'signin.email_mismatch', ip: attempt.ip }, 'sign-in body read two ways; refused');
             return null;
           }
-          const user = email && password ? await verifyCredentials(email, password) : null;
+          let user = null;
+          try {
+            user = email && password ? await verifyCredentials(email, password) : null;
+          } catch (err) {
+            if (!(err instanceof HashingBusyError)) throw err;
+            attempt.busy = true;
+            return null;
+          }
           if (!user) {
             attempt.outcome = 'failure';
             logger.warn({ event: 'signin.failed', email, ip: attempt.ip }, 'sign-in failed');

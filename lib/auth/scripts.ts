@@ -1,4 +1,5 @@
-// Lua for sign-in: reserve a failure slot before a password is checked. Registered on the console client with defineCommand (EVALSHA).
+// Lua for sign-in: reserve a failure slot before a password is checked, and swap a password hash only
+// if nobody changed the user meanwhile. Registered on the console client with defineCommand (EVALSHA).
 import type { Redis, Result } from 'ioredis';
 
 /**
@@ -30,15 +31,26 @@ end
 return {1}
 `;
 
+/** KEYS[1] users hash, ARGV[1] email, ARGV[2] the record as read, ARGV[3] the new record: 1 when swapped. */
+export const SWAP_USER_RECORD_LUA = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return 1
+end
+return 0
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     droverReserveSignin(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Result<[number, number?, number?], Context>;
+    droverSwapUserRecord(usersKey: string, email: string, expected: string, next: string): Result<number, Context>;
   }
 }
 
 // numberOfKeys undefined: the caller passes it first (one or two windows).
 const SCRIPTS: ReadonlyArray<readonly [string, string, number | undefined]> = [
   ['droverReserveSignin', RESERVE_SIGNIN_LUA, undefined],
+  ['droverSwapUserRecord', SWAP_USER_RECORD_LUA, 1],
 ];
 
 /** Adds the sign-in scripts to a client (idempotent). */

@@ -11,6 +11,8 @@ export type SigninAttempt = {
   email: string | undefined;
   /** Set by authorize(): the password was checked and was right / wrong. Unset: never checked. */
   outcome?: 'success' | 'failure';
+  /** Set by authorize() when the password hashing queue was full: nothing was checked. */
+  busy?: boolean;
 };
 
 // On globalThis: the route module and next-auth's options may be bundled into separate chunks.

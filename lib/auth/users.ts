@@ -3,7 +3,9 @@ import 'server-only';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
-import { getDummyHash, hashPassword, verifyPassword } from './password';
+import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { withAuthScripts } from './scripts';
+import { logger } from '@/lib/log';
 import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
 
@@ -109,9 +111,8 @@ export async function upsertAdmin(email: string, password: string): Promise<'cre
     await createUser({ email: key, password, role: 'admin' });
     return 'created';
   }
-  const passwordHash = (existing.passwordHash && (await verifyPassword(password, existing.passwordHash)))
-    ? existing.passwordHash
-    : await hashPassword(password);
+  const unchanged = existing.passwordHash ? await verifyPassword(password, existing.passwordHash) : false;
+  const passwordHash = unchanged && !needsRehash(existing.passwordHash!) ? existing.passwordHash : await hashPassword(password);
   await redis().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
   return 'updated';
 }
@@ -127,8 +128,23 @@ export async function upsertOidcUser(email: string, name?: string): Promise<User
 
 /** The user when email and password match; null otherwise, in about the same time either way. */
 export async function verifyCredentials(email: string, password: string): Promise<UserRecord | null> {
-  const user = await getUser(email);
+  const key = emailSchema.safeParse(email);
+  const raw = key.success ? await redis().hget(KEYS.users, key.data) : null;
+  const user = parseRecord(raw);
   const hash = user?.passwordHash ?? (await getDummyHash());
   const ok = await verifyPassword(password, hash);
-  return ok && user?.passwordHash ? user : null;
+  if (!ok || !user?.passwordHash) return null;
+  if (needsRehash(user.passwordHash)) await upgradeHash(user, raw!, password);
+  return user;
+}
+
+/** Rehashes with today's scrypt cost, unless the record changed since it was read (a reset wins). */
+async function upgradeHash(user: UserRecord, raw: string, password: string): Promise<void> {
+  try {
+    const next: UserRecord = { ...user, passwordHash: await hashPassword(password) };
+    await withAuthScripts(redis()).droverSwapUserRecord(KEYS.users, user.email, raw, JSON.stringify(next));
+  } catch (err) {
+    // The sign-in itself succeeded; the upgrade is tried again next time.
+    logger.warn({ event: 'password.rehash_failed', email: user.email, err: (err as Error).message }, 'password hash upgrade failed');
+  }
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureRedisUrl } from '../helpers/console-env';
+import { scryptSync, randomBytes } from 'node:crypto';
 import { createUser, getUser, listUsers, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
+import { getDummyHash, hashingStats, needsRehash } from '@/lib/auth/password';
 import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { addUser, changeUserRole, deleteUser } from '@/lib/users/commands';
 import { closeAllConnections } from '@/lib/redis/connections';
@@ -89,4 +91,35 @@ describe('first admin bootstrap', () => {
     await upsertAdmin('other@example.com', 'other password');
     await setUserRole('boss@example.com', 'viewer');
   }
+});
+
+describe('password hashes', () => {
+  it('an old-cost hash is upgraded to today\'s scrypt cost at the next successful sign-in, not at a failed one', async () => {
+    const salt = randomBytes(16);
+    const oldHash = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('an old password', salt, 64, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    await createUser({ email: 'legacy@x', password: 'placeholder pw', role: 'viewer' });
+    const raw = JSON.parse((await redis.client().hget(KEYS.users, 'legacy@x'))!);
+    await redis.client().hset(KEYS.users, 'legacy@x', JSON.stringify({ ...raw, passwordHash: oldHash }));
+
+    expect(await verifyCredentials('legacy@x', 'wrong password!')).toBeNull();
+    expect((await getUser('legacy@x'))?.passwordHash).toBe(oldHash);
+    expect((await verifyCredentials('legacy@x', 'an old password'))?.email).toBe('legacy@x');
+    const upgraded = (await getUser('legacy@x'))!.passwordHash!;
+    expect(upgraded).toMatch(/^scrypt\$16384\$8\$5\$/);
+    expect((await verifyCredentials('legacy@x', 'an old password'))?.email).toBe('legacy@x');
+  });
+
+  it('an unknown account costs one full-cost hash, like a wrong password', async () => {
+    await createUser({ email: 'timed@x', password: 'a long password', role: 'viewer' });
+    await verifyCredentials('nobody@x', 'warm up the dummy hash');
+    const hashesFor = async (email: string) => {
+      const before = hashingStats().completed;
+      expect(await verifyCredentials(email, 'not the password')).toBeNull();
+      return hashingStats().completed - before;
+    };
+    expect(await hashesFor('timed@x')).toBe(1);
+    expect(await hashesFor('nobody@x')).toBe(1);
+    // The dummy hash has today's cost, as a known account's does.
+    expect(needsRehash(await getDummyHash())).toBe(false);
+  });
 });

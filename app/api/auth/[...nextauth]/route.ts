@@ -9,6 +9,7 @@ import { rateLimitMessage, reserveSigninAttempt, settleSigninAttempt } from '@/l
 import { AUTH_MAX_BODY_BYTES, parseSigninFields, readBodyBytes } from '@/lib/auth/signin-body';
 import { runSigninAttempt, type SigninAttempt } from '@/lib/auth/signin-attempt';
 import { clientAddress } from '@/lib/auth/client-address';
+import { HashingBusyError } from '@/lib/auth/password';
 import { emailSchema } from '@/lib/auth/user-schema';
 import { toDroverError } from '@/lib/errors';
 import { errorResponse } from '@/lib/api/api-route';
@@ -77,10 +78,14 @@ export async function POST(request: Request, context: Context) {
   } catch (err) {
     response = errorResponse(toDroverError(err));
   } finally {
-    // Unchecked (bad CSRF token, an error): give the slot back. Checked: success
+    // Unchecked (bad CSRF token, hashing queue full, an error): give the slot back. Checked: success
     // clears the account's failures, a wrong password keeps its slot as the failure.
     const outcome = current.outcome ?? 'void';
     await settleSigninAttempt(held, outcome).catch((err) => logger.error({ event: 'signin.settle_failed', err: (err as Error).message }, 'could not settle a sign-in attempt'));
+  }
+  if (current.busy) {
+    const busy = new HashingBusyError();
+    return refusal(503, busy.code, busy.message, 5);
   }
   return response;
 }
