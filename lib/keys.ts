@@ -16,6 +16,10 @@ export const KEYS = {
   signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,
   /** the same per account (normalized email); deleted by a successful sign-in. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
+  /** zset of a user's live sessions: sid (random, carried in the session JWT) → expiry (ms). At most 50
+   *  (the oldest are dropped); expires with the newest session (7 days); deleted on "sign out
+   *  everywhere", password reset, role change and removal of the user. */
+  userSessions: (email: string) => `drover:{console}:sessions:${email}`,
   /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
   audit: 'drover:{console}:audit',
   /**

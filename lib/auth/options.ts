@@ -7,6 +7,7 @@ import { upsertOidcUser, verifyCredentials, getUser } from './users';
 import { emailSchema } from './user-schema';
 import { currentSigninAttempt } from './signin-attempt';
 import { HashingBusyError } from './password';
+import { newSessionId, registerSession, revokeSession } from './sessions';
 import { safeRedirectUrl } from './safe-callback';
 import { logger } from '@/lib/log';
 
@@ -105,16 +106,27 @@ export function authOptions(): NextAuthOptions {
         if (user?.email) {
           token.email = user.email.toLowerCase();
           token.role = user.role ?? (await getUser(user.email))?.role ?? 'viewer';
+          // A new session id per sign-in, registered server-side: the guard accepts the JWT only
+          // while it is registered (lib/auth/sessions.ts).
+          token.sid = newSessionId();
+          await registerSession(token.email, token.sid, SESSION_MAX_AGE_SECONDS * 1000);
         }
         return token;
       },
       async session({ session, token }) {
         session.user = { email: String(token.email ?? ''), name: token.name ?? null, role: token.role ?? 'viewer' };
+        session.sid = token.sid;
         return session;
       },
       // Every redirect after sign-in/out stays on this origin, whatever callbackUrl said.
       async redirect({ url, baseUrl }) {
         return safeRedirectUrl(url, baseUrl);
+      },
+    },
+    events: {
+      // Sign-out ends this session server-side too: a copy of the cookie stops working at once.
+      async signOut({ token }) {
+        if (token?.email && token.sid) await revokeSession(String(token.email), token.sid);
       },
     },
   };

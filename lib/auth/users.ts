@@ -4,6 +4,7 @@ import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { revokeAllSessionsIn } from './sessions';
 import { withAuthScripts } from './scripts';
 import { logger } from '@/lib/log';
 import type { Role } from './roles';
@@ -67,12 +68,13 @@ export async function createUser(input: { email: string; password: string; role:
   return toPublicUser(record);
 }
 
+/** Changes the user and ends every session of theirs in one MULTI: a changed role or password applies at once. */
 async function updateUser(email: string, change: (u: UserRecord) => UserRecord): Promise<UserRecord> {
   const key = normalizeEmail(email);
   const current = await getUser(key);
   if (!current) throw new NotFoundError(`No user with email ${key}`);
   const next = { ...change(current), updatedAt: Date.now() };
-  await redis().hset(KEYS.users, key, JSON.stringify(next));
+  await revokeAllSessionsIn(redis().multi().hset(KEYS.users, key, JSON.stringify(next)), key).exec();
   return next;
 }
 
@@ -98,8 +100,8 @@ export async function setUserPassword(email: string, password: string): Promise<
 export async function removeUser(email: string): Promise<void> {
   const key = normalizeEmail(email);
   await assertNotLastAdmin(key);
-  const removed = await redis().hdel(KEYS.users, key);
-  if (!removed) throw new NotFoundError(`No user with email ${key}`);
+  const results = await revokeAllSessionsIn(redis().multi().hdel(KEYS.users, key), key).exec();
+  if (!results?.[0]?.[1]) throw new NotFoundError(`No user with email ${key}`);
 }
 
 /** Creates or updates a local admin (bootstrap from DROVER_ADMIN_EMAIL / DROVER_ADMIN_PASSWORD). */
@@ -113,7 +115,10 @@ export async function upsertAdmin(email: string, password: string): Promise<'cre
   }
   const unchanged = existing.passwordHash ? await verifyPassword(password, existing.passwordHash) : false;
   const passwordHash = unchanged && !needsRehash(existing.passwordHash!) ? existing.passwordHash : await hashPassword(password);
-  await redis().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
+  const multi = redis().multi().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
+  // A new password or a new role ends the old sessions, as when an admin changes them.
+  if (!unchanged || existing.role !== 'admin') revokeAllSessionsIn(multi, key);
+  await multi.exec();
   return 'updated';
 }
 

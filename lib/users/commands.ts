@@ -8,6 +8,7 @@ import { emailSchema, passwordSchema, type PublicUser } from '@/lib/auth/user-sc
 import { createUser, removeUser, setUserPassword, setUserRole } from '@/lib/auth/users';
 import { generatePassword } from '@/lib/auth/password';
 import { createApiToken, revokeApiToken, tokenNameSchema, type ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { revokeAllSessions } from '@/lib/auth/sessions';
 import { ConflictError } from '@/lib/errors';
 
 export const addUserInput = z.object({
@@ -65,4 +66,11 @@ export async function issueApiToken(ctx: AuditContext, input: z.infer<typeof cre
 export async function revokeToken(ctx: AuditContext, input: z.infer<typeof revokeTokenInput>): Promise<ApiTokenRecord> {
   assertRole(ctx.actor, 'admin');
   return audited(ctx, { action: 'token.revoke', params: input }, async () => ({ result: await revokeApiToken(input.id) }));
+}
+
+/** "Sign out everywhere": ends every session of the signed-in user (including this one). */
+export async function signOutEverywhere(ctx: AuditContext): Promise<void> {
+  const actor = assertRole(ctx.actor, 'viewer');
+  if (actor.kind !== 'session') throw new ConflictError('Only a signed-in user has sessions to end; revoke an API token instead');
+  return audited(ctx, { action: 'session.revoke-all', params: { email: actor.id } }, async () => ({ result: await revokeAllSessions(actor.id) }));
 }

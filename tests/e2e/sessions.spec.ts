@@ -1,0 +1,75 @@
+// Sessions that can be ended: sign-out, "sign out everywhere", a password reset, a role change and
+// removing the user end sessions at once, even for a copied cookie.
+import { test, expect } from '@playwright/test';
+import { apiAs } from './support';
+import { createUser, csrfToken, randomAddress, signInOverHttp, uniqueEmail, withCookie } from './signin-http';
+
+const PASSWORD = 'session password 1';
+
+async function status(cookie: string): Promise<number> {
+  const api = await withCookie(cookie);
+  const res = await api.get('/api/v1/me');
+  await api.dispose();
+  return res.status();
+}
+
+test('signing out ends that session for every copy of its cookie; the user’s other sessions go on', async () => {
+  const email = uniqueEmail('signout');
+  await createUser(email, PASSWORD);
+  const first = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
+  const second = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
+  expect(await status(first.cookie)).toBe(200);
+
+  const out = await first.api.post('/api/auth/signout', { form: { csrfToken: await csrfToken(first.api), json: 'true' } });
+  expect(out.status()).toBe(200);
+  // The browser dropped its cookie; a copy taken before (stolen, or another tab's) is dead too.
+  expect(await status(first.cookie)).toBe(401);
+  expect(await status(second.cookie)).toBe(200);
+  await Promise.all([first.api.dispose(), second.api.dispose()]);
+});
+
+test('"Sign out everywhere" in the user menu ends every session of the user, in this browser and elsewhere', async ({ browser }) => {
+  const email = uniqueEmail('everywhere');
+  await createUser(email, PASSWORD);
+  const elsewhere = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
+  const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });
+  const page = await context.newPage();
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByTestId('current-user')).toHaveText(email);
+  const browserCookie = (await context.cookies()).find((c) => c.name.endsWith('next-auth.session-token'))!;
+
+  await page.getByTestId('current-user').click();
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  expect(await status(elsewhere.cookie)).toBe(401);
+  expect(await status(`${browserCookie.name}=${browserCookie.value}`)).toBe(401);
+  // The audit log says who did it.
+  const admin = await apiAs('admin');
+  const audit = await (await admin.get(`/api/v1/audit?user=${encodeURIComponent(email)}&action=session.revoke-all`)).json();
+  expect(audit.entries[0]).toMatchObject({ action: 'session.revoke-all', actor: email, outcome: 'ok' });
+  await Promise.all([admin.dispose(), elsewhere.api.dispose(), context.close()]);
+});
+
+test('an admin resetting the password, changing the role or removing the user ends that user’s sessions at once', async () => {
+  const admin = await apiAs('admin');
+  for (const change of ['reset password', 'change role', 'remove'] as const) {
+    const email = uniqueEmail('revoked');
+    await createUser(email, PASSWORD, 'operator');
+    const session = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
+    expect(await status(session.cookie)).toBe(200);
+    const path = `/api/v1/users/${encodeURIComponent(email)}`;
+    const res =
+      change === 'reset password'
+        ? await admin.patch(path, { data: { resetPassword: true } })
+        : change === 'change role'
+          ? await admin.patch(path, { data: { role: 'viewer' } })
+          : await admin.delete(path);
+    expect(res.status(), change).toBe(200);
+    expect(await status(session.cookie), change).toBe(401);
+    await session.api.dispose();
+  }
+  await admin.dispose();
+});
