@@ -7,10 +7,13 @@
 export const KEYS = {
   /** hash email → user JSON {email, role, passwordHash, createdAt, …}. Kept until removed. */
   users: 'drover:{console}:users',
-  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt}. Kept until revoked. */
+  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt, expiresAt?}. Kept until revoked. */
   apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
   apiTokenIds: 'drover:{console}:api-token-ids',
+  /** hash token id → last time (ms) the token authenticated a request, written at most once a minute
+   *  per token and console process. Field removed when the token is revoked. */
+  apiTokenLastUsed: 'drover:{console}:api-token-last-used',
   /** zset of sign-in failures (and attempts being checked) per client address, an IPv6 address by its
    *  /64: member "<ms>:<random>" → time (ms); at most 10 members; expires 15 min after the last attempt. */
   signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,

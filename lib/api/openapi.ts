@@ -52,7 +52,7 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/v1/tokens': {
     get: { summary: 'List API tokens (never the secrets)', role: 'admin' },
-    post: { summary: 'Create an API token (returned once)', role: 'admin', status: 201, body: obj({ name: str, role: ref('Role') }, ['name', 'role']) },
+    post: { summary: 'Create an API token (returned once)', role: 'admin', status: 201, body: obj({ name: str, role: ref('Role'), expiresIn: str }, ['name', 'role']) },
   },
   '/api/v1/tokens/{id}': { delete: { summary: 'Revoke an API token', role: 'admin', params: ['id'] } },
   '/api/v1/queues': {

@@ -6,7 +6,7 @@ import { forbidden, redirect } from 'next/navigation';
 import { UnauthorizedError } from '@/lib/errors';
 import { authOptions } from './options';
 import { getUser } from './users';
-import { verifyApiToken } from './api-tokens';
+import { isExpired, touchApiToken, verifyApiToken } from './api-tokens';
 import { isSessionLive } from './sessions';
 import { hasRole, type Role } from './roles';
 import type { Principal } from './principal';
@@ -33,6 +33,10 @@ export async function principalFromRequest(request: Request): Promise<Principal 
     if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
     const record = await verifyApiToken(match[1]);
     if (!record) throw new UnauthorizedError('Invalid or revoked API token');
+    if (isExpired(record)) {
+      throw new UnauthorizedError(`API token "${record.name}" expired at ${new Date(record.expiresAt!).toISOString()}`);
+    }
+    void touchApiToken(record.id);
     return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
   }
   return currentSessionPrincipal();

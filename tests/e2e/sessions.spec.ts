@@ -1,7 +1,8 @@
 // Sessions that can be ended: sign-out, "sign out everywhere", a password reset, a role change and
-// removing the user end sessions at once, even for a copied cookie.
-import { test, expect } from '@playwright/test';
-import { apiAs } from './support';
+// removing the user end sessions at once, even for a copied cookie; API tokens expire and record their
+// last use.
+import { test, expect, request } from '@playwright/test';
+import { apiAs, baseURL, storageStatePath } from './support';
 import { createUser, csrfToken, randomAddress, signInOverHttp, uniqueEmail, withCookie } from './signin-http';
 
 const PASSWORD = 'session password 1';
@@ -72,4 +73,39 @@ test('an admin resetting the password, changing the role or removing the user en
     await session.api.dispose();
   }
   await admin.dispose();
+});
+
+test('an API token with an expiry answers 401 saying so once it passes; its last use is recorded and listed', async ({ browser }) => {
+  const admin = await apiAs('admin');
+  const name = `short-${Date.now()}`;
+  const created = await admin.post('/api/v1/tokens', { data: { name, role: 'viewer', expiresIn: '4s' } });
+  expect(created.status()).toBe(201);
+  const { token, id, expiresAt } = await created.json();
+  expect(expiresAt).toBeGreaterThan(Date.now() - 5000);
+  const bearer = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  expect((await bearer.get('/api/v1/me')).status()).toBe(200);
+
+  const listed = async () => ((await (await admin.get('/api/v1/tokens')).json()).tokens as Array<{ id: string; lastUsedAt: number | null; expiresAt?: number }>).find((t) => t.id === id)!;
+  await expect.poll(async () => (await listed()).lastUsedAt, { timeout: 10_000 }).toBeGreaterThan(Date.now() - 60_000);
+  expect((await listed()).expiresAt).toBe(expiresAt);
+
+  // The Users & tokens page shows both.
+  const context = await browser.newContext({ storageState: storageStatePath('admin') });
+  const page = await context.newPage();
+  await page.goto('/users');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row.getByTestId('token-last-used')).not.toHaveText('never');
+  await expect(row.getByTestId('token-expiry')).toBeVisible();
+
+  await expect.poll(async () => (await bearer.get('/api/v1/me')).status(), { timeout: 15_000, intervals: [500] }).toBe(401);
+  const expired = await bearer.get('/api/v1/me');
+  expect((await expired.json()).error.message).toMatch(new RegExp(`^API token "${name}" expired at \\d{4}-\\d\\d-\\d\\dT`));
+  await page.reload();
+  await expect(page.getByRole('row', { name: new RegExp(name) }).getByTestId('token-expiry')).toContainText('expired');
+
+  // A malformed expiry is a 400 that names the field.
+  const bad = await admin.post('/api/v1/tokens', { data: { name: 'bad', role: 'viewer', expiresIn: 'forever' } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.fieldErrors.expiresIn).toBeDefined();
+  await Promise.all([bearer.dispose(), admin.dispose(), context.close()]);
 });

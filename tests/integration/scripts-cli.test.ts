@@ -64,4 +64,17 @@ describe('npm run users', () => {
     const bad = runScript('scripts/users.ts', ['set-role', 'cli-op@example.com', 'superuser'], env);
     expect(bad.status).toBe(1);
   });
+
+  it('creates a token with an expiry and lists expiry and last use', () => {
+    const env = { REDIS_URL: redis.url };
+    const token = runScript('scripts/users.ts', ['token', 'create', '--role', 'viewer', '--name', 'monthly', '--expires-in', '30d'], env);
+    expect(token.status).toBe(0);
+    const expires = /expires (\S+)\)/.exec(token.stderr)?.[1];
+    expect(Date.parse(expires!) - Date.now()).toBeGreaterThan(30 * 86_400_000 - 60_000);
+    const tokens = runScript('scripts/users.ts', ['token', 'list'], env);
+    expect(tokens.stdout).toMatch(new RegExp(`monthly\\s+viewer .* expires ${expires!.replace(/[.]/g, '\\.')}\\s+last used never`));
+    const bad = runScript('scripts/users.ts', ['token', 'create', '--role', 'viewer', '--name', 'x', '--expires-in', 'forever'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid token: expiresIn: must be a duration like 30d, 12h, 15m or 90s/);
+  });
 });
