@@ -40,7 +40,7 @@ const DLQ_FILTER_QUERY = [
 const dlqFilterBody = obj({ queue: str, group: str, name: str, q: str, from: int, to: int, olderThanMs: int });
 
 const paths: Record<string, Record<string, Op>> = {
-  '/api/health': { get: { summary: 'Redis reachability per connection (200 all up, 503 otherwise)', role: 'none' } },
+  '/api/health': { get: { summary: 'Up or down (200 all connections answer, 503 otherwise); per-connection details only with a session or token (any role)', role: 'none' } },
   '/api/v1/me': { get: { summary: 'The caller (user or token) and its role', role: 'viewer' } },
   '/api/v1/users': {
     get: { summary: 'List users', role: 'admin' },

@@ -1,6 +1,6 @@
 // Sessions that can be ended: sign-out, "sign out everywhere", a password reset, a role change and
 // removing the user end sessions at once, even for a copied cookie; API tokens expire and record their
-// last use.
+// last use; anonymous /api/health says only up or down.
 import { test, expect, request } from '@playwright/test';
 import { apiAs, baseURL, storageStatePath } from './support';
 import { createUser, csrfToken, randomAddress, signInOverHttp, uniqueEmail, withCookie } from './signin-http';
@@ -108,4 +108,26 @@ test('an API token with an expiry answers 401 saying so once it passes; its last
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.fieldErrors.expiresIn).toBeDefined();
   await Promise.all([bearer.dispose(), admin.dispose(), context.close()]);
+});
+
+test('anonymous /api/health says only up or down; a token or a session of any role sees the connections', async () => {
+  const anonymous = await request.newContext({ baseURL });
+  for (const method of ['get', 'post'] as const) {
+    const res = await anonymous[method]('/api/health');
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  }
+  const viewer = await apiAs('viewer');
+  const detailed = await (await viewer.get('/api/health')).json();
+  expect(detailed.status).toBe('ok');
+  expect(detailed.connections[0]).toMatchObject({ name: 'default', status: 'up' });
+
+  const admin = await apiAs('admin');
+  const { token } = await (await admin.post('/api/v1/tokens', { data: { name: `health-${Date.now()}`, role: 'viewer' } })).json();
+  const bearer = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  expect((await (await bearer.get('/api/health')).json()).connections[0]).toMatchObject({ name: 'default', status: 'up' });
+  // A bad token is refused like everywhere else, not answered as anonymous.
+  const forged = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: 'Bearer drv_forged' } });
+  expect((await forged.get('/api/health')).status()).toBe(401);
+  await Promise.all([anonymous.dispose(), viewer.dispose(), admin.dispose(), bearer.dispose(), forged.dispose()]);
 });
