@@ -54,10 +54,12 @@ test('the sign-in page and form send a browser nowhere but this origin', async (
     visited.push(route.request().url());
     return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>evil</h1>' });
   });
-  const page = await context.newPage();
   for (const callbackUrl of ['/\t/evil.example/x', '/\\evil.example/x', '/.//evil.example/x', 'https:evil.example/x']) {
-    // Signed out: the form signs in and then goes to the callback.
+    // Signed out: the form signs in and then goes to the callback. A new page each time: the last one's
+    // live updates would notice the cleared cookie and navigate to /signin under our feet.
+    await Promise.all(context.pages().map((p) => p.close()));
     await context.clearCookies();
+    const page = await context.newPage();
     await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('right password 1');
