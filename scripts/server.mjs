@@ -21,10 +21,15 @@ await app.prepare();
 // header below is ignored, since any client could have sent it.
 globalThis[Symbol.for('drover.server.peer-header')] = PEER_HEADER;
 
+/** Responses in flight, so that a shutdown can end live streams at once and give the rest a grace period. */
+const open = new Set();
+
 const server = http.createServer((req, res) => {
   // Node lower-cases header names and joins repeats: one delete removes every client-sent copy.
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  open.add(res);
+  res.once('close', () => open.delete(res));
   handle(req, res).catch((err) => {
     console.error(`request ${req.method} ${req.url?.split('?')[0]} failed:`, err);
     if (!res.headersSent) res.statusCode = 500;
@@ -44,10 +49,13 @@ let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  // Stop accepting, let in-flight requests finish briefly, then close what is left (open SSE streams
-  // would otherwise hold the process forever; their request.signal aborts and they clean up).
+  // Stop accepting; end live streams now (they never finish on their own; clients reconnect with
+  // backoff, and request.signal aborts so the routes clean up); let other requests finish briefly.
   const closed = new Promise((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  for (const res of open) {
+    if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.socket?.destroy();
+  }
   const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   await closed;
   clearTimeout(timer);
