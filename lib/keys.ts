@@ -23,8 +23,15 @@ export const KEYS = {
    *  (the oldest are dropped); expires with the newest session (7 days); deleted on "sign out
    *  everywhere", password reset, role change and removal of the user. */
   userSessions: (email: string) => `drover:{console}:sessions:${email}`,
-  /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
+  /** stream of audit entries (JSON ≤ 1 KB each), capped at ~100k entries (XADD MAXLEN ~, DROVER_AUDIT_MAX_ENTRIES). */
   audit: 'drover:{console}:audit',
+  /** string = stream id of the entry that aggregates one (actor, action, outcome)'s refusals; expires 10 min after
+   *  that entry was written (the next refusal then starts a new entry). Key: a digest, not the actor's name. */
+  auditAggregate: (digest: string) => `drover:{console}:audit:agg:${digest}`,
+  /** hash stream id → "count firstMs lastMs" of aggregated refusal entries; a field goes when the stream trims its entry. */
+  auditRepeats: 'drover:{console}:audit:repeats',
+  /** zset stream id → entry time (ms), to drop auditRepeats fields of trimmed entries (≤ 100 per append). */
+  auditRepeatsIndex: 'drover:{console}:audit:repeats-index',
   /**
    * list of JSON attempt records of one job, newest first (lib/attempts). Per-connection: lives in the
    * Redis of the job. Capped at 25 entries (LTRIM), expires 14 days after the last write.
@@ -32,6 +39,13 @@ export const KEYS = {
   jobAttempts: (prefix: string, queue: string, jobId: string) => `drover:attempts:${prefix}:${queue}:${jobId}`,
   /** pub/sub channel (no storage) of cancel requests for a queue's running jobs (lib/cancellation). Per-connection. */
   cancelChannel: (prefix: string, queue: string) => `drover:cancel:${prefix}:${queue}`,
+  /**
+   * string (the time in ms the pause ends) set when a receiver answered 429 or Retry-After: the worker
+   * runtime delays that queue's jobs for this receiver ("host:port") until then, other receivers keep
+   * flowing (workers/runtime/peer-pause.ts). Expires when the pause ends (PX = Retry-After, ≤ 10 min).
+   * Per-connection.
+   */
+  peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
   cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

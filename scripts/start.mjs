@@ -61,6 +61,11 @@ async function main() {
     env.REDIS_URL = redis.url;
     writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid, redisPid: redis.pid });
     log(`embedded Redis on ${redis.url} (data in ${path.relative(root, redis.dir) || redis.dir})`);
+    // The demo webhooks deliver to this console's own /api/health: the egress policy refuses loopback
+    // unless allowed, so the embedded default allows exactly this origin (not the rest of loopback).
+    const own = `127.0.0.1:${port}`;
+    env.DROVER_EGRESS_ALLOW = [env.DROVER_EGRESS_ALLOW, own].filter(Boolean).join(',');
+    log(`egress: allowing the console's own origin ${own} for the demo webhooks (DROVER_EGRESS_ALLOW=${env.DROVER_EGRESS_ALLOW})`);
   } else {
     log(`connections: ${config.connections.map((c) => `${c.name} (${c.endpoint})`).join(', ')}`);
   }
