@@ -139,7 +139,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
         </div>
         <div>
           <Label htmlFor="token-expires">Expires</Label>
-          <Select id="token-expires" name="expiresIn" defaultValue="90d" className="w-32" aria-invalid={Boolean(fieldErrors.expiresIn)}>
+          <Select id="token-expires" name="expiresIn" defaultValue="90d" className="w-36" aria-invalid={Boolean(fieldErrors.expiresIn)}>
             {EXPIRY_CHOICES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label === 'Never' ? 'Never' : `in ${label}`}
