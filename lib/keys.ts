@@ -7,17 +7,22 @@
 export const KEYS = {
   /** hash email → user JSON {email, role, passwordHash, createdAt, …}. Kept until removed. */
   users: 'drover:{console}:users',
-  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt}. Kept until revoked. */
+  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt, expiresAt?}. Kept until revoked. */
   apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
   apiTokenIds: 'drover:{console}:api-token-ids',
-  /** zset of failure timestamps per client IP; expires 15 min after the last failure. */
-  signinFailuresByIp: (ip: string) => `drover:{console}:signin-failures:ip:${ip}`,
-  /** zset of failure timestamps per account; expires 15 min after the last failure. */
+  /** hash token id → last time (ms) the token authenticated a request, written at most once a minute
+   *  per token and console process. Field removed when the token is revoked. */
+  apiTokenLastUsed: 'drover:{console}:api-token-last-used',
+  /** zset of sign-in failures (and attempts being checked) per client address, an IPv6 address by its
+   *  /64: member "<ms>:<random>" → time (ms); at most 10 members; expires 15 min after the last attempt. */
+  signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,
+  /** the same per account (normalized email); deleted by a successful sign-in. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
-  /** string held while one sign-in of an account is being checked (SET NX PX 10 s): concurrent guesses
-   *  cannot all pass the failure limit before the first failure is counted. */
-  signinInFlight: (email: string) => `drover:{console}:signin-in-flight:${email}`,
+  /** zset of a user's live sessions: sid (random, carried in the session JWT) → expiry (ms). At most 50
+   *  (the oldest are dropped); expires with the newest session (7 days); deleted on "sign out
+   *  everywhere", password reset, role change and removal of the user. */
+  userSessions: (email: string) => `drover:{console}:sessions:${email}`,
   /** stream of audit entries (JSON ≤ 1 KB each), capped at ~100k entries (XADD MAXLEN ~, DROVER_AUDIT_MAX_ENTRIES). */
   audit: 'drover:{console}:audit',
   /** string = stream id of the entry that aggregates one (actor, action, outcome)'s refusals; expires 10 min after

@@ -108,7 +108,9 @@ async function main() {
     return child;
   };
 
-  start('console', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), ...(env.HOSTNAME_BIND ? ['-H', env.HOSTNAME_BIND] : [])]);
+  // scripts/server.mjs, not `next start`: it passes each request's TCP peer to the sign-in limits.
+  env.PORT = String(port);
+  start('console', ['scripts/server.mjs']);
   if (env.DROVER_WORKERS !== 'off') start('workers', [...TSX, 'workers/main.ts', ...(env.DROVER_WORKERS ? env.DROVER_WORKERS.split(',') : [])]);
   if (config.source === 'none' && env.DROVER_SEED !== 'off') {
     // Tracked with the others, so stopping waits for it before Redis goes.

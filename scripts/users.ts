@@ -8,8 +8,14 @@ import { listUsers } from '@/lib/auth/users';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { roleSchema } from '@/lib/auth/roles';
 import type { AuditContext } from '@/lib/audit/audited';
-import { addUser, changeUserRole, deleteUser, issueApiToken, resetUserPassword, revokeToken } from '@/lib/users/commands';
+import { addUser } from '@/lib/users/add-user';
+import { updateUser } from '@/lib/users/update-user';
+import { deleteUser } from '@/lib/users/remove-user';
+import { issueApiToken } from '@/lib/users/issue-api-token';
+import { revokeToken } from '@/lib/users/revoke-token';
+import { createTokenInput } from '@/lib/users/schemas';
 import { DroverError } from '@/lib/errors';
+import { invalidFromZod } from '@/lib/zod-issues';
 import { reachEmbeddedRedis } from '../lib/embedded/embedded-runtime.mjs';
 
 const USAGE = `Usage: npm run users -- <command>
@@ -20,7 +26,9 @@ const USAGE = `Usage: npm run users -- <command>
   set-role <email> <role>                      change a user's role
   passwd <email> [--password <pw>]             set or generate a new password
   remove <email>                               remove a user
-  token create --name <name> --role <role>     create an API token (printed once)
+  token create --name <name> --role <role> [--expires-in 30d]
+                                               create an API token (printed once); expiry as
+                                               90s, 15m, 12h or 30d (default: until revoked)
   token list                                   list API tokens
   token revoke <id>                            revoke an API token`;
 
@@ -33,7 +41,13 @@ async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      'expires-in': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   const role = (fallback?: string) => roleSchema.parse(values.role ?? fallback);
@@ -51,12 +65,12 @@ async function run(args: string[]): Promise<void> {
       return;
     }
     case 'set-role': {
-      const user = await changeUserRole(ctx, { email: need(rest[0], 'email'), role: roleSchema.parse(need(rest[1], 'role')) });
+      const { user } = await updateUser(ctx, { email: need(rest[0], 'email') }, { role: roleSchema.parse(need(rest[1], 'role')) });
       console.log(`${user.email} is now ${user.role}`);
       return;
     }
     case 'passwd': {
-      const reset = await resetUserPassword(ctx, { email: need(rest[0], 'email'), password: values.password });
+      const reset = await updateUser(ctx, { email: need(rest[0], 'email') }, values.password ? { password: values.password } : { resetPassword: true });
       console.log(`password changed for ${reset.user.email}`);
       if (reset.password) console.log(`password: ${reset.password}`);
       return;
@@ -69,13 +83,20 @@ async function run(args: string[]): Promise<void> {
     case 'token': {
       const [sub, id] = rest;
       if (sub === 'create') {
-        const { token, record } = await issueApiToken(ctx, { name: need(values.name, '--name'), role: role() });
-        console.error(`created token "${record.name}" (${record.role}, id ${record.id}); it is shown only once:`);
+        const input = createTokenInput.safeParse({ name: need(values.name, '--name'), role: role(), expiresIn: values['expires-in'] });
+        if (!input.success) throw invalidFromZod(input.error, 'token');
+        const { token, record } = await issueApiToken(ctx, input.data);
+        const expiry = record.expiresAt ? `, expires ${new Date(record.expiresAt).toISOString()}` : '';
+        console.error(`created token "${record.name}" (${record.role}, id ${record.id}${expiry}); it is shown only once:`);
         console.log(token);
         return;
       }
       if (sub === 'list') {
-        for (const t of await listApiTokens()) console.log(`${t.id}  ${t.name.padEnd(24)} ${t.role.padEnd(9)} ${t.hint}…  by ${t.createdBy}`);
+        const when = (ms: number | null | undefined, none: string) => (ms ? new Date(ms).toISOString() : none);
+        for (const t of await listApiTokens()) {
+          const expiry = t.expiresAt && t.expiresAt <= Date.now() ? `EXPIRED ${when(t.expiresAt, '')}` : `expires ${when(t.expiresAt, 'never')}`;
+          console.log(`${t.id}  ${t.name.padEnd(24)} ${t.role.padEnd(9)} ${t.hint}…  by ${t.createdBy}  ${expiry}  last used ${when(t.lastUsedAt, 'never')}`);
+        }
         return;
       }
       if (sub === 'revoke') {

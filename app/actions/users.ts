@@ -1,25 +1,11 @@
 'use server';
-// Server actions for the Users page (admin). Each wraps the same command the /api/v1 routes call.
-import { serverAction } from '@/lib/http/server-action';
-import {
-  addUser,
-  addUserInput,
-  changeUserRole,
-  createTokenInput,
-  deleteUser,
-  issueApiToken,
-  removeUserInput,
-  resetPasswordInput,
-  resetUserPassword,
-  revokeToken,
-  revokeTokenInput,
-  setRoleInput,
-} from '@/lib/users/commands';
+// Server actions of the Users & tokens page and the user menu: each is an operation of the table (lib/operations/users.ts).
+import { actionOf } from '@/lib/http/action';
+import { userOperations as ops } from '@/lib/operations/users';
 
-export const addUserAction = serverAction({ role: 'admin', audit: 'user.add', input: addUserInput }, (i, ctx) => addUser(ctx, i));
-export const setUserRoleAction = serverAction({ role: 'admin', audit: 'user.set-role', input: setRoleInput }, (i, ctx) => changeUserRole(ctx, i));
-export const resetPasswordAction = serverAction({ role: 'admin', audit: 'user.reset-password', input: resetPasswordInput }, (i, ctx) => resetUserPassword(ctx, i));
-export const removeUserAction = serverAction({ role: 'admin', audit: 'user.remove', input: removeUserInput }, (i, ctx) => deleteUser(ctx, i));
-export const createTokenAction = serverAction({ role: 'admin', audit: 'token.create', input: createTokenInput }, (i, ctx) => issueApiToken(ctx, i));
-export const revokeTokenAction = serverAction({ role: 'admin', audit: 'token.revoke', input: revokeTokenInput }, (i, ctx) => revokeToken(ctx, i));
-
+export const addUserAction = actionOf(ops.addUser);
+export const updateUserAction = actionOf(ops.updateUser);
+export const removeUserAction = actionOf(ops.removeUser);
+export const createTokenAction = actionOf(ops.createToken);
+export const revokeTokenAction = actionOf(ops.revokeToken);
+export const signOutEverywhereAction = actionOf(ops.signOutEverywhere);

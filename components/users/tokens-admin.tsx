@@ -1,6 +1,5 @@
 'use client';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { createTokenAction, revokeTokenAction } from '@/app/actions/users';
 import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
@@ -9,13 +8,36 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useToast } from '@/components/ui/toast';
-import type { ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { useRunAction } from '@/components/ui/use-run-action';
+import type { ApiTokenListing, ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { useNow } from '@/components/ui/use-now';
 import { ROLES, type Role } from '@/lib/auth/roles';
 
-export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
-  const router = useRouter();
+/** The form's expiry choices, as the API's expiresIn ("" = never). */
+const EXPIRY_CHOICES: Array<[string, string]> = [
+  ['', 'Never'],
+  ['1d', '1 day'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+  ['90d', '90 days'],
+  ['365d', '1 year'],
+];
+
+function Expiry({ at }: { at?: number }) {
+  const now = useNow();
+  if (at === undefined) return <span className="text-zinc-400">never</span>;
+  const expired = now !== null && at <= now;
+  return (
+    <span className={expired ? 'font-medium text-red-700 dark:text-red-400' : undefined} data-testid="token-expiry">
+      {expired ? 'expired ' : ''}
+      <RelativeTime ms={at} />
+    </span>
+  );
+}
+
+export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
   const toast = useToast();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useRunAction();
   const [created, setCreated] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [revoking, setRevoking] = useState<ApiTokenRecord | null>(null);
@@ -24,17 +46,14 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    startTransition(async () => {
-      const res = await createTokenAction({ name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role });
-      if (!res.ok) {
-        setFieldErrors(res.error.fieldErrors ?? {});
-        return toast.error(res.error.message);
-      }
-      setFieldErrors({});
-      form.reset();
-      setCreated(res.data.token);
-      toast.success(`Token "${res.data.record.name}" created`);
-      router.refresh();
+    run(() => createTokenAction({ body: { name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role, expiresIn: String(data.get('expiresIn') ?? '') } }), {
+      success: (res) => `Token "${res.record.name}" created`,
+      onDone: (res) => {
+        if (!res.ok) return setFieldErrors(res.error.fieldErrors ?? {});
+        setFieldErrors({});
+        form.reset();
+        setCreated(res.data.token);
+      },
     });
   }
 
@@ -65,6 +84,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
               <Th>Starts with</Th>
               <Th>Created by</Th>
               <Th>Created</Th>
+              <Th>Expires</Th>
+              <Th>Last used</Th>
               <Th className="text-right">Actions</Th>
             </tr>
           </THead>
@@ -78,6 +99,10 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
                 <Td>
                   <RelativeTime ms={t.createdAt} />
                 </Td>
+                <Td>
+                  <Expiry at={t.expiresAt} />
+                </Td>
+                <Td data-testid="token-last-used">{t.lastUsedAt ? <RelativeTime ms={t.lastUsedAt} /> : <span className="text-zinc-400">never</span>}</Td>
                 <Td className="text-right">
                   <Button size="sm" variant="danger" disabled={pending} onClick={() => setRevoking(t)}>
                     Revoke
@@ -104,6 +129,17 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
             ))}
           </Select>
         </div>
+        <div>
+          <Label htmlFor="token-expires">Expires</Label>
+          <Select id="token-expires" name="expiresIn" defaultValue="90d" className="w-36" aria-invalid={Boolean(fieldErrors.expiresIn)}>
+            {EXPIRY_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label === 'Never' ? 'Never' : `in ${label}`}
+              </option>
+            ))}
+          </Select>
+          <FieldError messages={fieldErrors.expiresIn} />
+        </div>
         <Button type="submit" variant="primary" disabled={pending}>
           Create token
         </Button>
@@ -116,12 +152,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
         onConfirm={() => {
           const token = revoking!;
           setRevoking(null);
-          startTransition(async () => {
-            const res = await revokeTokenAction({ id: token.id });
-            if (res.ok) toast.success(`Revoked "${token.name}"`);
-            else toast.error(res.error.message);
-            router.refresh();
-          });
+          run(() => revokeTokenAction({ params: { id: token.id } }), { success: () => `Revoked "${token.name}"` });
         }}
       >
         <p>

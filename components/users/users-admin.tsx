@@ -1,21 +1,18 @@
 'use client';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition, type FormEvent } from 'react';
-import { addUserAction, removeUserAction, resetPasswordAction, setUserRoleAction } from '@/app/actions/users';
+import { useState, type FormEvent } from 'react';
+import { addUserAction, removeUserAction, updateUserAction } from '@/app/actions/users';
 import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { Badge } from '@/components/ui/badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { useToast } from '@/components/ui/toast';
+import { useRunAction } from '@/components/ui/use-run-action';
 import type { PublicUser } from '@/lib/auth/user-schema';
 import { ROLES, type Role } from '@/lib/auth/roles';
 
 export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; currentEmail: string }) {
-  const router = useRouter();
-  const toast = useToast();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useRunAction();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [shownPassword, setShownPassword] = useState<{ email: string; password: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
@@ -25,22 +22,14 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
     const form = event.currentTarget;
     const data = new FormData(form);
     const password = String(data.get('password') ?? '');
-    startTransition(async () => {
-      const res = await addUserAction({
-        email: String(data.get('email') ?? ''),
-        role: String(data.get('role')) as Role,
-        password: password || undefined,
-      });
-      if (!res.ok) {
-        setFieldErrors(res.error.fieldErrors ?? {});
-        toast.error(res.error.message);
-        return;
-      }
-      setFieldErrors({});
-      form.reset();
-      toast.success(`Added ${res.data.user.email} as ${res.data.user.role}`);
-      if (res.data.password) setShownPassword({ email: res.data.user.email, password: res.data.password });
-      router.refresh();
+    run(() => addUserAction({ body: { email: String(data.get('email') ?? ''), role: String(data.get('role')) as Role, password: password || undefined } }), {
+      success: (created) => `Added ${created.user.email} as ${created.user.role}`,
+      onDone: (res) => {
+        if (!res.ok) return setFieldErrors(res.error.fieldErrors ?? {});
+        setFieldErrors({});
+        form.reset();
+        if (res.data.password) setShownPassword({ email: res.data.user.email, password: res.data.password });
+      },
     });
   }
 
@@ -77,14 +66,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
                   value={user.role}
                   disabled={pending}
                   className="h-7 w-32 text-xs"
-                  onChange={(e) =>
-                    startTransition(async () => {
-                      const res = await setUserRoleAction({ email: user.email, role: e.target.value as Role });
-                      if (res.ok) toast.success(`${user.email} is now ${res.data.role}`);
-                      else toast.error(res.error.message);
-                      router.refresh();
-                    })
-                  }
+                  onChange={(e) => run(() => updateUserAction({ params: { email: user.email }, body: { role: e.target.value as Role } }), { success: (r) => `${user.email} is now ${r.user.role}` })}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
@@ -103,11 +85,9 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
                     size="sm"
                     disabled={pending}
                     onClick={() =>
-                      startTransition(async () => {
-                        const res = await resetPasswordAction({ email: user.email });
-                        if (!res.ok) return toast.error(res.error.message);
-                        if (res.data.password) setShownPassword({ email: user.email, password: res.data.password });
-                        toast.success(`New password set for ${user.email}`);
+                      run(() => updateUserAction({ params: { email: user.email }, body: { resetPassword: true } }), {
+                        success: () => `New password set for ${user.email}`,
+                        onDone: (res) => res.ok && res.data.password && setShownPassword({ email: user.email, password: res.data.password }),
                       })
                     }
                   >
@@ -157,12 +137,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
         onConfirm={() => {
           const email = removing!;
           setRemoving(null);
-          startTransition(async () => {
-            const res = await removeUserAction({ email });
-            if (res.ok) toast.success(`Removed ${email}`);
-            else toast.error(res.error.message);
-            router.refresh();
-          });
+          run(() => removeUserAction({ params: { email } }), { success: () => `Removed ${email}` });
         }}
       >
         <p>

@@ -9,6 +9,7 @@ import { scheduleOperations } from './schedules';
 import { deadLetterOperations } from './dead-letters';
 import { alertOperations } from './alerts';
 import { consoleOperations } from './console';
+import { userOperations } from './users';
 
 export const OPERATION_TABLES = {
   jobs: jobOperations,
@@ -17,6 +18,7 @@ export const OPERATION_TABLES = {
   deadLetters: deadLetterOperations,
   alerts: alertOperations,
   console: consoleOperations,
+  users: userOperations,
 } as const;
 
 export const OPERATIONS: readonly Operation[] = Object.values(OPERATION_TABLES).flatMap((table) => Object.values(table) as Operation[]);

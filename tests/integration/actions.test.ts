@@ -26,7 +26,7 @@ import { resumeQueue } from '@/lib/queues/resume-queue';
 import { setConnectionPaused } from '@/lib/queues/set-connection-paused';
 import { setQueueLimits } from '@/lib/queues/set-queue-limits';
 import { getOperationProgress } from '@/lib/progress/bulk-progress';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/retry/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
 import * as bulkRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/bulk/route';

@@ -27,7 +27,7 @@ import { updateAlertRule } from '@/lib/alerts/update-alert-rule';
 import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
 import { readRules } from '@/lib/alerts/store';
 import type { AlertRuleInput } from '@/lib/alerts/rule';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import * as alertsRoute from '@/app/api/v1/alerts/route';
 import * as alertRoute from '@/app/api/v1/alerts/[id]/route';
 import * as alertTestRoute from '@/app/api/v1/alerts/[id]/test/route';
@@ -493,5 +493,7 @@ describe('/api/v1/alerts', () => {
       ['alert.delete', 'error'],
     ]);
     expect(JSON.stringify(audit)).not.toContain('secret-');
+    const listed = await listAudit(auditQuerySchema.parse({ action: 'alert.create', outcome: 'invalid' }));
+    expect(listed.entries.find((e) => e.actor.startsWith('token:alerts-'))?.repeats?.count).toBe(invalid.length);
   });
 });

@@ -7,7 +7,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { configureConnections, ctxAs } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import { listAudit, auditQuerySchema } from '@/lib/audit/list-audit';
 import { AUDIT_MAX_ENTRY_BYTES, boundAuditEntry, recordAudit } from '@/lib/audit/record-audit';
 import * as pauseRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/pause/route';

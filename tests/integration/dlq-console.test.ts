@@ -12,7 +12,7 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { bulkJobs as bulkJobAction } from '@/lib/jobs/bulk-jobs';
 import { getOperationProgress } from '@/lib/progress/bulk-progress';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import { parseEnvelope } from '@/lib/dlq/envelope';
 import { errorGroupOf } from '@/lib/dlq/normalize-error';
 import { listErrorGroups } from '@/lib/dlq/list-error-groups';

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { configureConnections, ctxAs } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import { acquireExpensiveRead, expensiveReadLimits, expensiveReadsInUse } from '@/lib/limits/expensive-reads';
 import { SEARCH_MAX_CALL_MS, searchQuerySchema } from '@/lib/jobs/search-jobs';
 import type { Principal } from '@/lib/auth/principal';

@@ -9,7 +9,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import * as metricsRoute from '@/app/api/metrics/route';
 
 type Sample = { name: string; labels: Record<string, string>; value: number };

@@ -9,7 +9,7 @@ import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { issueApiToken } from '@/lib/users/commands';
+import { issueApiToken } from '@/lib/users/issue-api-token';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
 import { pauseSchedule } from '@/lib/schedules/pause-schedule';
 import { resumeSchedule } from '@/lib/schedules/resume-schedule';
