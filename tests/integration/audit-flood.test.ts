@@ -98,7 +98,7 @@ describe('refusals are recorded and aggregated', () => {
     const res = await jobsRoute.GET(new Request('http://console.test/x?state=nonsense', { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ conn: 'main', queue: 'a:b' }) } as never);
     expect(res.status).toBe(400);
     const entries = (await listAudit(auditQuerySchema.parse({ user: 'token:prober' }))).entries;
-    expect(entries[0]).toMatchObject({ actor: 'token:prober', outcome: 'invalid', action: expect.stringMatching(/^read GET /), message: expect.stringMatching(/^Invalid path/) });
+    expect(entries[0]).toMatchObject({ actor: 'token:prober', outcome: 'invalid', action: 'jobs.list', message: expect.stringMatching(/^Invalid path/) });
   });
 
   it('20,000 denied and invalid calls with 50 KB bodies keep the audit under its bound and the last real mutation listed', async () => {

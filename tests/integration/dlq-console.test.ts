@@ -105,7 +105,7 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
       { id: 'no-such-job', message: 'Job no-such-job not found (it may have been removed)' },
     ]);
     expect(out.message).toBe('3 of 5 jobs sent to the dead-letter queue "dead-letter"; 2 skipped (see errors)');
-    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'billing', count: 3 });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk', params: { action: 'dead-letter' }, outcome: 'ok', actor: 'op@test', connection: 'main', queue: 'billing', count: 3 });
 
     const again = await sendToDlq('billing', failed.slice(0, 3));
     expect(again.message).toBe('0 of 3 jobs sent to the dead-letter queue "dead-letter"; 3 already there');
@@ -136,7 +136,7 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
     await expect(bulkJobAction(viewer, { conn: 'main', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('This needs the operator role');
     await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('Connection "frozen" is read-only');
     await expect(sendToDlq('dead-letter')).rejects.toThrow('"dead-letter" is the dead-letter queue of connection "main": requeue or purge dead letters on the Dead letters page');
-    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk-dead-letter', outcome: 'error' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk', params: { action: 'dead-letter' }, outcome: 'error' });
   });
 });
 
