@@ -493,7 +493,7 @@ describe('/api/v1/alerts', () => {
       ['alert.delete', 'error'],
     ]);
     expect(JSON.stringify(audit)).not.toContain('secret-');
-    const listed = await listAudit(auditQuerySchema.parse({ action: 'alert.create', outcome: 'invalid' }));
-    expect(listed.entries.find((e) => e.actor.startsWith('token:alerts-'))?.repeats?.count).toBe(invalid.length);
+    const refusals = await listAudit(auditQuerySchema.parse({ action: 'alert.create', outcome: 'invalid' }));
+    expect(refusals.entries.find((e) => e.actor.startsWith('token:alerts-'))?.repeats?.count).toBe(invalid.length);
   });
 });
