@@ -8,7 +8,7 @@ import { writeRule } from './store';
 import { assertKnownConnection, auditParams, withScope } from './rule-commands';
 
 export async function createAlertRule(ctx: AuditContext, input: AlertRuleInput): Promise<PublicAlertRule> {
-  return audited(ctx, ops.createAlertRule, { connection: input.connection ?? undefined, queue: input.queue ?? undefined, params: auditParams(input) }, async () => {
+  return audited(ctx, ops.createAlertRule, { writes: 'console', connection: input.connection ?? undefined, queue: input.queue ?? undefined, params: auditParams(input) }, async () => {
     assertKnownConnection(input.connection);
     const now = Date.now();
     const rule: AlertRule = { ...withScope(input), id: randomUUID(), createdAt: now, updatedAt: now, createdBy: ctx.actor.name };

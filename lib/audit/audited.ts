@@ -26,6 +26,8 @@ export type AuditTarget = {
   params?: Record<string, unknown>;
   /** the dead-letter queue's own operations (requeue, purge) act on it; every other one is refused there */
   deadLetterQueueAllowed?: boolean;
+  /** what the operation writes: the named connection (default), or only Drover's own data (an alert rule naming a connection) */
+  writes?: 'connection' | 'console';
 };
 
 export type Outcome<T> = { result: T; jobIds?: string[]; count?: number; details?: Record<string, unknown> };
@@ -47,7 +49,7 @@ export function outcomeOf(err: DroverError): AuditOutcome {
 
 /** The connection a mutation changes, after the checks every mutation makes before it writes. */
 export function writableTarget(target: AuditTarget): Connection | null {
-  if (!target.connection) return null;
+  if (!target.connection || target.writes === 'console') return null;
   const conn = getConnection(target.connection);
   conn.assertWritable();
   if (target.queue !== undefined && !target.deadLetterQueueAllowed) assertNotDeadLetterQueue(conn, target.queue);
