@@ -3,31 +3,10 @@
 // JSON when the Content-Type includes "application/json", a form when it includes
 // "application/x-www-form-urlencoded" (Object.fromEntries: the LAST of repeated fields), nothing
 // otherwise. Anything where a second reader could see something else is refused with 400.
-import { InvalidError, PayloadTooLargeError } from '@/lib/errors';
+import { InvalidError } from '@/lib/errors';
 
 /** Bodies to /api/auth/* (sign-in, sign-out, SSO) are small forms: 64 KB is generous. */
 export const AUTH_MAX_BODY_BYTES = 64 * 1024;
-
-/** Reads at most maxBytes, counting as it streams (Content-Length is checked first but not trusted). */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(`Request body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 export type SigninFields = Record<string, string>;
 

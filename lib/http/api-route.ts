@@ -9,6 +9,7 @@ import { outcomeOf, type AuditContext } from '@/lib/audit/audited';
 import { DroverError, ForbiddenError, InvalidError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { invalidFromZod } from '@/lib/zod-issues';
+import { readBodyBytes } from './body';
 import { auditTargetOf } from './audit-target';
 import { acquireExpensiveRead, releaseWhenDone, type ExpensiveReadKind } from '@/lib/limits/expensive-reads';
 
@@ -63,23 +64,7 @@ export function assertSameOrigin(request: Request): void {
 }
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
-  if (!request.body) return undefined;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(`Request body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = Buffer.from(await readBodyBytes(request, maxBytes)).toString('utf8');
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);

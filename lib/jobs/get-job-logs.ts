@@ -1,17 +1,7 @@
 import 'server-only';
-import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 
 const LINE_CAP = 10_000;
-
-export const logsQuerySchema = z
-  .object({
-    start: z.coerce.number().int().min(0).default(0),
-    end: z.coerce.number().int().min(0).optional(),
-  })
-  .transform((q) => ({ start: q.start, end: q.end ?? q.start + 199 }))
-  .refine((q) => q.end >= q.start, 'end must not be before start')
-  .refine((q) => q.end - q.start < 1000, 'at most 1000 lines per request');
 
 export type JobLogs = { start: number; end: number; count: number; logs: string[] };
 

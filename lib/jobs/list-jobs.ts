@@ -1,26 +1,9 @@
 // A page of one state's jobs, paginated by Redis ranges (fast on deep pages), summary fields only.
 import 'server-only';
-import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
-import { STATE_STORE, jobStateSchema, redisOrder, type JobState } from './job-states';
+import { STATE_STORE, redisOrder, type JobState } from './job-states';
+import type { ListJobsQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
-
-export const PAGE_SIZES = [10, 25, 50, 100, 200] as const;
-
-export const listJobsQuerySchema = z.object({
-  state: jobStateSchema.default('waiting'),
-  page: z.coerce.number().int().min(1).max(100_000_000).default(1),
-  size: z.coerce
-    .number()
-    .int()
-    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), `size must be one of ${PAGE_SIZES.join(', ')}`)
-    .default(25),
-  order: z.enum(['newest', 'oldest']).default('newest'),
-  name: z.string().trim().max(200).optional().transform((s) => s || undefined),
-  /** with a name filter: the position in the state where the previous answer stopped */
-  cursor: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
-});
-export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 
 export type JobPage = {
   state: JobState;

@@ -3,33 +3,11 @@
 // never blocks Redis and results stream into the page.
 import 'server-only';
 import { asciiLower } from './ascii-lower';
-import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 import { InvalidError } from '@/lib/errors';
-import { JOB_STATES, STATE_STORE, jobStateSchema, type JobState } from './job-states';
+import { JOB_STATES, STATE_STORE, type JobState } from './job-states';
+import type { SearchQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
-
-/** The longest a single search call may hold Redis, whatever the client asks for. */
-export const SEARCH_MAX_CALL_MS = 10;
-
-export const SEARCH_FIELDS = ['any', 'id', 'name', 'data', 'failedReason', 'returnvalue', 'logs'] as const;
-export const searchFieldSchema = z.enum(SEARCH_FIELDS);
-export type SearchField = z.infer<typeof searchFieldSchema>;
-
-export const searchQuerySchema = z.object({
-  q: z.string().min(1, 'q (the text to find) is required').max(500, 'q must be at most 500 characters'),
-  field: searchFieldSchema.default('any'),
-  state: z.union([jobStateSchema, z.literal('all')]).default('all'),
-  cursor: z.string().max(100).optional(),
-  /** Redis time per call, in ms (a chunk stops early when it is used up); clamped to SEARCH_MAX_CALL_MS. */
-  budget: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(8)
-    .transform((ms) => Math.min(ms, SEARCH_MAX_CALL_MS)),
-});
-export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 export type SearchMatch = JobSummary & { state: JobState };
 

@@ -7,7 +7,7 @@ import { configureConnections, ctxAs } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { acquireExpensiveRead, expensiveReadLimits, expensiveReadsInUse } from '@/lib/limits/expensive-reads';
-import { SEARCH_MAX_CALL_MS, searchQuerySchema } from '@/lib/jobs/search-jobs';
+import { SEARCH_MAX_CALL_MS, searchQuerySchema } from '@/lib/jobs/schemas';
 import type { Principal } from '@/lib/auth/principal';
 import * as searchRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/search/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';

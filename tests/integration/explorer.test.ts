@@ -10,12 +10,13 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { getQueue } from '@/lib/queues/get-queue';
 import { discoverQueues } from '@/lib/queues/discover-queues';
-import { FILTER_MAX_SCAN, listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { FILTER_MAX_SCAN, listJobs } from '@/lib/jobs/list-jobs';
+import { listJobsQuerySchema, searchQuerySchema } from '@/lib/jobs/schemas';
 import { getJob } from '@/lib/jobs/get-job';
 import { getJobField } from '@/lib/jobs/get-job-field';
 import { getJobLogs } from '@/lib/jobs/get-job-logs';
 import { getJobChildren } from '@/lib/jobs/get-job-children';
-import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
+import { searchJobs } from '@/lib/jobs/search-jobs';
 
 let redis: TestRedis;
 let client: Redis;

@@ -2,7 +2,8 @@
 // differently is refused (next-auth 4.24: JSON if the Content-Type includes "application/json", a
 // form if it includes "application/x-www-form-urlencoded", the LAST of repeated form fields).
 import { describe, expect, it } from 'vitest';
-import { AUTH_MAX_BODY_BYTES, parseSigninFields, readBodyBytes } from '@/lib/auth/signin-body';
+import { AUTH_MAX_BODY_BYTES, parseSigninFields } from '@/lib/auth/signin-body';
+import { readBodyBytes } from '@/lib/http/body';
 import { InvalidError, PayloadTooLargeError } from '@/lib/errors';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
