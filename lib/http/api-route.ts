@@ -6,7 +6,7 @@ import type { Principal } from '@/lib/auth/principal';
 import type { Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { outcomeOf, type AuditContext } from '@/lib/audit/audited';
-import { DroverError, ForbiddenError, InvalidError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
+import { DroverError, ForbiddenError, InvalidError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { invalidFromZod } from '@/lib/zod-issues';
 import { readBodyBytes } from './body';
