@@ -10,7 +10,13 @@ const FLUSH_MS = 100;
 /** More job events than this per flush window become one "burst" per queue. */
 const BURST_THRESHOLD = 40;
 
-export type SseOptions = { queues: Array<{ connection: string; queue: string }>; overview: boolean; signal: AbortSignal };
+export type SseOptions = {
+  queues: Array<{ connection: string; queue: string }>;
+  overview: boolean;
+  signal: AbortSignal;
+  /** Called once when the stream ends (the route gives its stream slot back). */
+  onClose?: () => void;
+};
 
 export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -61,6 +67,7 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         } catch {
           /* already closed or cancelled */
         }
+        opts.onClose?.();
       };
       write(`retry: 2000\n: connected\n\n`);
       for (const { connection, queue } of opts.queues) {
@@ -68,7 +75,8 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         cleanups.push(subscribeToQueue(connection, queue, (e) => (e.type === 'job' && e.event === 'progress' ? send(e) : pending.push(e))));
       }
       cleanups.push(subscribeToPulse({ overview: opts.overview, send }));
-      opts.signal.addEventListener('abort', close, { once: true });
+      if (opts.signal.aborted) close();
+      else opts.signal.addEventListener('abort', close, { once: true });
     },
     cancel() {
       close();

@@ -1,9 +1,14 @@
 // GET /api/v1/events?queue=<conn>/<queue>[&queue=…][&overview=1] — Server-Sent Events.
+// Only queues that exist (404 naming the others), at most DROVER_SSE_MAX_QUEUES_PER_STREAM per stream,
+// and at most DROVER_SSE_MAX_STREAMS_PER_USER / DROVER_SSE_MAX_STREAMS open streams (429).
 import { z } from 'zod';
 import { apiRoute } from '@/lib/api/api-route';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
-import { getConnection } from '@/lib/redis/connections';
+import { InvalidError } from '@/lib/errors';
 import { createEventStream } from '@/lib/events/sse-stream';
+import { liveLimits } from '@/lib/events/live-limits';
+import { assertQueuesExist, type QueueRef } from '@/lib/events/assert-queues-exist';
+import { acquireStreamSlot } from '@/lib/events/stream-slots';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,14 +24,33 @@ const queueRef = z.string().transform((s, ctx) => {
 });
 
 const query = z.object({
-  queue: z.union([queueRef, z.array(queueRef).max(20, 'at most 20 queues per stream')]).optional(),
+  // The configurable per-stream limit is checked below; this only bounds what zod parses.
+  queue: z.union([queueRef, z.array(queueRef).max(1000, 'at most 1000 queues per stream')]).optional(),
   overview: z.enum(['0', '1']).optional(),
 });
 
-export const GET = apiRoute({ role: 'viewer', query }, async ({ query, request }) => {
-  const queues = query.queue === undefined ? [] : Array.isArray(query.queue) ? query.queue : [query.queue];
-  for (const q of queues) getConnection(q.connection);
-  const stream = createEventStream({ queues, overview: query.overview === '1', signal: request.signal });
+export const GET = apiRoute({ role: 'viewer', query }, async ({ query, request, principal }) => {
+  const named = query.queue === undefined ? [] : Array.isArray(query.queue) ? query.queue : [query.queue];
+  const queues = [...new Map<string, QueueRef>(named.map((q) => [`${q.connection}/${q.queue}`, q])).values()];
+  const { queuesPerStream } = liveLimits();
+  if (queues.length > queuesPerStream) {
+    const message = `at most ${queuesPerStream} queues per stream (this one names ${queues.length})`;
+    throw new InvalidError(`Invalid query: queue: ${message}`, { queue: [message] });
+  }
+  await assertQueuesExist(queues);
+  const release = acquireStreamSlot(principal);
+  let stream: ReadableStream<Uint8Array>;
+  try {
+    stream = createEventStream({
+      queues,
+      overview: query.overview === '1',
+      signal: request.signal,
+      onClose: release,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
   return new Response(stream, {
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
