@@ -1,6 +1,6 @@
 // Live updates under a hostile viewer: /api/v1/events watches only queues that exist, caps streams per
 // user and per process, shares one Redis connection per Drover connection however many queues are
-// watched.
+// watched, holds a bounded buffer for a client that does not read and drops it when it falls behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,6 +9,9 @@ import { configureConnections, configureRedisUrl, ctxAs } from '../helpers/conso
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/commands';
+import { createEventStream } from '@/lib/events/sse-stream';
+import { subscribeToQueue } from '@/lib/events/queue-events-hub';
+import { subscribeToPulse } from '@/lib/events/pulse';
 import type { LiveEvent } from '@/lib/events/live-event';
 import * as eventsRoute from '@/app/api/v1/events/route';
 
@@ -201,5 +204,85 @@ describe('/api/v1/events bounds', () => {
     const stream = await openStream(token, ['default/planned']);
     expect(stream.status).toBe(200);
     stream.close();
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('holds at most 1 MiB plus one frame unread, then tells the client what it left out with a burst', async () => {
+    const producer = new Queue('bulky', { connection: { url: redis.url } });
+    cleanups.push(() => producer.close());
+    const job = await producer.add('big progress', {});
+    const stream = createEventStream({ queues: [{ connection: 'default', queue: 'bulky' }], overview: false, signal: new AbortController().signal });
+    let delivered = 0;
+    const off = subscribeToQueue('default', 'bulky', (e) => {
+      if (e.type === 'job' && e.event === 'progress') delivered += 1;
+    });
+    cleanups.push(off);
+    await new Promise((r) => setTimeout(r, 1500));
+    // 40 progress events of 64 KB each (2.6 MB) while nobody reads the stream.
+    for (let i = 0; i < 40; i++) await job.updateProgress({ i, blob: 'x'.repeat(64 * 1024) });
+    await waitFor(() => delivered === 40, { what: 'all 40 progress events fanned out' });
+
+    // Now read: what the stream held, then what it sends once there is room.
+    const reader = stream.getReader();
+    const frames: string[] = [];
+    const decoder = new TextDecoder();
+    let text = '';
+    let read = reader.read();
+    for (;;) {
+      const next = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      if (next === null || next.done) break;
+      text += decoder.decode(next.value, { stream: true });
+      read = reader.read();
+    }
+    let cut;
+    while ((cut = text.indexOf('\n\n')) >= 0) {
+      frames.push(text.slice(0, cut + 2));
+      text = text.slice(cut + 2);
+    }
+    const burstAt = frames.findIndex((f) => f.includes('"type":"burst"'));
+    expect(burstAt).toBeGreaterThan(0);
+    const held = frames.slice(0, burstAt);
+    const heldBytes = held.reduce((n, f) => n + Buffer.byteLength(f), 0);
+    const progressFrame = held.find((f) => f.includes('"event":"progress"'))!;
+    expect(heldBytes).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(heldBytes).toBeLessThan(1024 * 1024 + Buffer.byteLength(progressFrame));
+    const heldProgress = held.filter((f) => f.includes('"event":"progress"')).length;
+    expect(JSON.parse(frames[burstAt].slice('data: '.length))).toEqual({ type: 'burst', connection: 'default', queue: 'bulky', count: 40 - heldProgress });
+    await reader.cancel();
+  });
+
+  it('queues at most one overview and one health snapshot for a client that does not read', async () => {
+    const stream = createEventStream({ queues: [], overview: true, signal: new AbortController().signal });
+    let ticks = 0;
+    const off = subscribeToPulse({ overview: true, send: (e) => (ticks += e.type === 'overview' ? 1 : 0) });
+    cleanups.push(off);
+    // Three pulse ticks (one every 3 s) while the stream is not read.
+    await waitFor(() => ticks >= 3, { timeout: 20_000, what: 'three overview snapshots' });
+    const reader = stream.getReader();
+    let text = '';
+    let read = reader.read();
+    for (;;) {
+      const next = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 300))]);
+      if (next === null || next.done) break;
+      text += new TextDecoder().decode(next.value);
+      read = reader.read();
+    }
+    expect(text.split('"type":"overview"').length - 1).toBe(1);
+    expect(text.split('"type":"health"').length - 1).toBe(1);
+    await reader.cancel();
+  }, 30_000);
+
+  it('is dropped once its oldest unread byte is older than DROVER_SSE_MAX_LAG_MS', async () => {
+    process.env.DROVER_SSE_MAX_LAG_MS = '1500';
+    try {
+      const before = pulseListeners();
+      const stream = createEventStream({ queues: [], overview: false, signal: new AbortController().signal });
+      expect(pulseListeners()).toBe(before + 1);
+      await waitFor(() => pulseListeners() === before, { timeout: 10_000, what: 'the lagging stream dropped' });
+      await expect(stream.getReader().read()).rejects.toThrow(/unread for more than 1500 ms/);
+    } finally {
+      delete process.env.DROVER_SSE_MAX_LAG_MS;
+    }
   });
 });

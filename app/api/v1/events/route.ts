@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiRoute } from '@/lib/api/api-route';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { InvalidError } from '@/lib/errors';
+import { logger } from '@/lib/log';
 import { createEventStream } from '@/lib/events/sse-stream';
 import { liveLimits } from '@/lib/events/live-limits';
 import { assertQueuesExist, type QueueRef } from '@/lib/events/assert-queues-exist';
@@ -45,7 +46,10 @@ export const GET = apiRoute({ role: 'viewer', query }, async ({ query, request, 
       queues,
       overview: query.overview === '1',
       signal: request.signal,
-      onClose: release,
+      onClose: (droppedBecause) => {
+        release();
+        if (droppedBecause) logger.warn({ event: 'sse.dropped', actor: principal.name, reason: droppedBecause }, 'live stream dropped: its client stopped reading');
+      },
     });
   } catch (err) {
     release();
