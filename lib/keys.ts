@@ -7,19 +7,31 @@
 export const KEYS = {
   /** hash email → user JSON {email, role, passwordHash, createdAt, …}. Kept until removed. */
   users: 'drover:{console}:users',
-  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt}. Kept until revoked. */
+  /** hash sha256(token) → API token JSON {id, name, role, createdBy, createdAt, expiresAt?}. Kept until revoked. */
   apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
   apiTokenIds: 'drover:{console}:api-token-ids',
-  /** zset of failure timestamps per client IP; expires 15 min after the last failure. */
-  signinFailuresByIp: (ip: string) => `drover:{console}:signin-failures:ip:${ip}`,
-  /** zset of failure timestamps per account; expires 15 min after the last failure. */
+  /** hash token id → last time (ms) the token authenticated a request, written at most once a minute
+   *  per token and console process. Field removed when the token is revoked. */
+  apiTokenLastUsed: 'drover:{console}:api-token-last-used',
+  /** zset of sign-in failures (and attempts being checked) per client address, an IPv6 address by its
+   *  /64: member "<ms>:<random>" → time (ms); at most 10 members; expires 15 min after the last attempt. */
+  signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,
+  /** the same per account (normalized email); deleted by a successful sign-in. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
-  /** string held while one sign-in of an account is being checked (SET NX PX 10 s): concurrent guesses
-   *  cannot all pass the failure limit before the first failure is counted. */
-  signinInFlight: (email: string) => `drover:{console}:signin-in-flight:${email}`,
-  /** stream of audit entries, capped at ~100k entries (XADD MAXLEN ~). */
+  /** zset of a user's live sessions: sid (random, carried in the session JWT) → expiry (ms). At most 50
+   *  (the oldest are dropped); expires with the newest session (7 days); deleted on "sign out
+   *  everywhere", password reset, role change and removal of the user. */
+  userSessions: (email: string) => `drover:{console}:sessions:${email}`,
+  /** stream of audit entries (JSON ≤ 1 KB each), capped at ~100k entries (XADD MAXLEN ~, DROVER_AUDIT_MAX_ENTRIES). */
   audit: 'drover:{console}:audit',
+  /** string = stream id of the entry that aggregates one (actor, action, outcome)'s refusals; expires 10 min after
+   *  that entry was written (the next refusal then starts a new entry). Key: a digest, not the actor's name. */
+  auditAggregate: (digest: string) => `drover:{console}:audit:agg:${digest}`,
+  /** hash stream id → "count firstMs lastMs" of aggregated refusal entries; a field goes when the stream trims its entry. */
+  auditRepeats: 'drover:{console}:audit:repeats',
+  /** zset stream id → entry time (ms), to drop auditRepeats fields of trimmed entries (≤ 100 per append). */
+  auditRepeatsIndex: 'drover:{console}:audit:repeats-index',
   /**
    * list of JSON attempt records of one job, newest first (lib/attempts). Per-connection: lives in the
    * Redis of the job. Capped at 25 entries (LTRIM), expires 14 days after the last write.
@@ -27,6 +39,13 @@ export const KEYS = {
   jobAttempts: (prefix: string, queue: string, jobId: string) => `drover:attempts:${prefix}:${queue}:${jobId}`,
   /** pub/sub channel (no storage) of cancel requests for a queue's running jobs (lib/cancellation). Per-connection. */
   cancelChannel: (prefix: string, queue: string) => `drover:cancel:${prefix}:${queue}`,
+  /**
+   * string (the time in ms the pause ends) set when a receiver answered 429 or Retry-After: the worker
+   * runtime delays that queue's jobs for this receiver ("host:port") until then, other receivers keep
+   * flowing (workers/runtime/peer-pause.ts). Expires when the pause ends (PX = Retry-After, ≤ 10 min).
+   * Per-connection.
+   */
+  peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
   cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

@@ -34,8 +34,14 @@ const child = spawn(process.execPath, ['scripts/start.mjs'], {
     DROVER_ADMIN_EMAIL: 'admin@e2e.test',
     DROVER_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD,
     LOG_LEVEL: 'error',
+    // Specs play clients on many addresses through X-Forwarded-For, as if behind one proxy; without
+    // it every spec would share the loopback address's sign-in window (signin-limits.spec.ts proves
+    // the default on a console of its own).
+    DROVER_TRUSTED_PROXIES: '1',
     // Frequent samples: charts fill within the test, and the multi-replica spec can count them.
     DROVER_SAMPLE_INTERVAL_MS: '1000',
+    // The alert specs' webhook receivers listen on 127.0.0.1 (refused by default; its Redis port stays refused).
+    DROVER_EGRESS_ALLOW: '127.0.0.1',
   },
 });
 

@@ -4,11 +4,17 @@ import { readConfig, ConfigError } from '@/lib/config/load-config';
 import { describeEndpoint } from '@/lib/config/redact';
 import { getAuthSecret } from '@/lib/auth/secret';
 import { bootstrapAdmin } from '@/lib/auth/bootstrap';
+import { parseTrustedProxies } from '@/lib/auth/client-address';
 import { closeAllConnections } from '@/lib/redis/connections';
+import { parseEgressAllow } from '@/lib/egress/policy';
 
 async function main(command: string | undefined): Promise<void> {
   if (command === 'check-config') {
     const { config, source, file } = readConfig();
+    // Fails the start with a message naming the bad entry, rather than every sign-in later.
+    parseTrustedProxies(process.env.DROVER_TRUSTED_PROXIES);
+    // A bad DROVER_EGRESS_ALLOW stops the start here, naming the entry, not at the first webhook.
+    parseEgressAllow(process.env.DROVER_EGRESS_ALLOW);
     process.stdout.write(
       JSON.stringify({
         source,

@@ -1,6 +1,7 @@
 // `npm run seed [-- --if-empty]`: demo traffic so a first look at the console shows a lively system —
 // successes, retries, permanent failures, delayed and prioritized jobs, a flow with children. Needs no
-// internet: webhooks go to the console's own /api/health (200), /api/v1/me (401) and a closed port.
+// internet: webhooks go to the console's own /api/health (200), /api/v1/me (401) — `npm start` allows
+// that origin in the egress policy — and to another loopback port, which the policy refuses.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,22 +69,23 @@ async function seedDemoData(conn: Connection, opts: { consoleUrl: string }): Pro
   };
   const healthy = `${opts.consoleUrl}/api/health`;
   const unauthorized = `${opts.consoleUrl}/api/v1/me`;
-  const closedPort = 'http://127.0.0.1:9/drover-demo-hook';
+  // Loopback outside the console's own origin: refused by the egress policy (fails at once, no retries).
+  const refusedByEgress = 'http://127.0.0.1:9/drover-demo-hook';
   const quickRetries = { attempts: 3, backoff: { type: 'fixed', delay: 3_000 } } as const;
   const events = ['order.created', 'order.paid', 'invoice.sent', 'user.signed_up', 'subscription.renewed'];
 
-  // Webhooks: most succeed (some retry while the console is still starting), some fail after retries,
-  // some fail permanently on a 401, a few wait, a few jump the queue.
+  // Webhooks: most succeed (some retry while the console is still starting), some are refused by the
+  // egress policy, some fail permanently on a 401, a few wait, a few jump the queue.
   for (let i = 0; i < 60; i++) {
     const event = events[i % events.length];
     await add('webhook', { url: healthy, event, payload: { event, id: 1000 + i, amount: Math.round((i * 37.5) % 500) } }, { attempts: 8, backoff: { type: 'exponential', delay: 2_000 } });
   }
-  for (let i = 0; i < 12; i++) await add('webhook', { url: closedPort, event: 'order.paid', payload: { id: 2000 + i } }, quickRetries);
+  for (let i = 0; i < 12; i++) await add('webhook', { url: refusedByEgress, event: 'order.paid', payload: { id: 2000 + i } }, quickRetries);
   for (let i = 0; i < 6; i++) await add('webhook', { url: unauthorized, event: 'user.deleted', payload: { id: 3000 + i } }, { attempts: 8, backoff: { type: 'exponential', delay: 2_000 } });
   for (let i = 0; i < 8; i++) await add('webhook', { url: healthy, event: 'reminder.due', payload: { id: 4000 + i } }, { delay: (i + 1) * 15 * 60_000 });
   for (let i = 0; i < 10; i++) await add('webhook', { url: healthy, event: 'priority.check', payload: { id: 5000 + i, priority: 10 - i } }, { priority: 10 - i });
   // A trickle over the next ten minutes, so the throughput charts show activity past the first burst.
-  for (let i = 0; i < 40; i++) await add('webhook', { url: i % 8 === 7 ? closedPort : healthy, event: 'heartbeat', payload: { id: 6000 + i } }, { ...quickRetries, delay: (i + 1) * 15_000 });
+  for (let i = 0; i < 40; i++) await add('webhook', { url: i % 8 === 7 ? refusedByEgress : healthy, event: 'heartbeat', payload: { id: 6000 + i } }, { ...quickRetries, delay: (i + 1) * 15_000 });
 
   // Emails into the outbox (no SMTP needed), a few broken templates (permanent), a few scheduled.
   const people = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];

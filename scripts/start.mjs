@@ -61,6 +61,11 @@ async function main() {
     env.REDIS_URL = redis.url;
     writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid, redisPid: redis.pid });
     log(`embedded Redis on ${redis.url} (data in ${path.relative(root, redis.dir) || redis.dir})`);
+    // The demo webhooks deliver to this console's own /api/health: the egress policy refuses loopback
+    // unless allowed, so the embedded default allows exactly this origin (not the rest of loopback).
+    const own = `127.0.0.1:${port}`;
+    env.DROVER_EGRESS_ALLOW = [env.DROVER_EGRESS_ALLOW, own].filter(Boolean).join(',');
+    log(`egress: allowing the console's own origin ${own} for the demo webhooks (DROVER_EGRESS_ALLOW=${env.DROVER_EGRESS_ALLOW})`);
   } else {
     log(`connections: ${config.connections.map((c) => `${c.name} (${c.endpoint})`).join(', ')}`);
   }
@@ -103,7 +108,9 @@ async function main() {
     return child;
   };
 
-  start('console', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), ...(env.HOSTNAME_BIND ? ['-H', env.HOSTNAME_BIND] : [])]);
+  // scripts/server.mjs, not `next start`: it passes each request's TCP peer to the sign-in limits.
+  env.PORT = String(port);
+  start('console', ['scripts/server.mjs']);
   if (env.DROVER_WORKERS !== 'off') start('workers', [...TSX, 'workers/main.ts', ...(env.DROVER_WORKERS ? env.DROVER_WORKERS.split(',') : [])]);
   if (config.source === 'none' && env.DROVER_SEED !== 'off') {
     // Tracked with the others, so stopping waits for it before Redis goes.

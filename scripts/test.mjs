@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, ensureNodeModules, ensureDebianPackages } from './lib/setup.mjs';
+import { root, ensureNodeModules, ensureDebianPackages, checkLockfile } from './lib/setup.mjs';
 import { freePort } from './lib/redis-server.mjs';
 
 const outDir = path.join(root, '.test-out');
@@ -62,6 +62,15 @@ async function main() {
     summary.push(`${name.padEnd(12)} ${passed} passed, ${failed + skipped} failed${skipped ? ` (${skipped} skipped)` : ''}`);
   };
   const next = ['node_modules/next/dist/bin/next'];
+
+  if (wants('lockfile')) {
+    // Deployments install with `npm ci`: a lockfile missing other platforms' packages breaks them.
+    log('lockfile: npm install --package-lock-only on a copy');
+    const problem = checkLockfile();
+    if (problem) console.error(`[test] ${problem}`);
+    log(`lockfile: ${problem ? 'FAILED' : 'ok'}`);
+    record('lockfile', problem ? 0 : 1, problem ? 1 : 0);
+  }
 
   let typechecked = false;
   if (wants('typecheck')) {

@@ -8,8 +8,9 @@ import { listUsers } from '@/lib/auth/users';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { roleSchema } from '@/lib/auth/roles';
 import type { AuditContext } from '@/lib/audit/audited';
-import { addUser, changeUserRole, deleteUser, issueApiToken, resetUserPassword, revokeToken } from '@/lib/users/commands';
+import { addUser, changeUserRole, createTokenInput, deleteUser, issueApiToken, resetUserPassword, revokeToken } from '@/lib/users/commands';
 import { DroverError } from '@/lib/errors';
+import { invalidFromZod } from '@/lib/api/zod-error';
 import { reachEmbeddedRedis } from './lib/embedded-runtime.mjs';
 
 const USAGE = `Usage: npm run users -- <command>
@@ -20,7 +21,9 @@ const USAGE = `Usage: npm run users -- <command>
   set-role <email> <role>                      change a user's role
   passwd <email> [--password <pw>]             set or generate a new password
   remove <email>                               remove a user
-  token create --name <name> --role <role>     create an API token (printed once)
+  token create --name <name> --role <role> [--expires-in 30d]
+                                               create an API token (printed once); expiry as
+                                               90s, 15m, 12h or 30d (default: until revoked)
   token list                                   list API tokens
   token revoke <id>                            revoke an API token`;
 
@@ -33,7 +36,13 @@ async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      'expires-in': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   const role = (fallback?: string) => roleSchema.parse(values.role ?? fallback);
@@ -69,13 +78,20 @@ async function run(args: string[]): Promise<void> {
     case 'token': {
       const [sub, id] = rest;
       if (sub === 'create') {
-        const { token, record } = await issueApiToken(ctx, { name: need(values.name, '--name'), role: role() });
-        console.error(`created token "${record.name}" (${record.role}, id ${record.id}); it is shown only once:`);
+        const input = createTokenInput.safeParse({ name: need(values.name, '--name'), role: role(), expiresIn: values['expires-in'] });
+        if (!input.success) throw invalidFromZod(input.error, 'token');
+        const { token, record } = await issueApiToken(ctx, input.data);
+        const expiry = record.expiresAt ? `, expires ${new Date(record.expiresAt).toISOString()}` : '';
+        console.error(`created token "${record.name}" (${record.role}, id ${record.id}${expiry}); it is shown only once:`);
         console.log(token);
         return;
       }
       if (sub === 'list') {
-        for (const t of await listApiTokens()) console.log(`${t.id}  ${t.name.padEnd(24)} ${t.role.padEnd(9)} ${t.hint}…  by ${t.createdBy}`);
+        const when = (ms: number | null | undefined, none: string) => (ms ? new Date(ms).toISOString() : none);
+        for (const t of await listApiTokens()) {
+          const expiry = t.expiresAt && t.expiresAt <= Date.now() ? `EXPIRED ${when(t.expiresAt, '')}` : `expires ${when(t.expiresAt, 'never')}`;
+          console.log(`${t.id}  ${t.name.padEnd(24)} ${t.role.padEnd(9)} ${t.hint}…  by ${t.createdBy}  ${expiry}  last used ${when(t.lastUsedAt, 'never')}`);
+        }
         return;
       }
       if (sub === 'revoke') {

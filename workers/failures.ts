@@ -1,6 +1,7 @@
 // How processors say what kind of failure happened. The runtime maps these to BullMQ behaviour:
-// UnrecoverableError → failed now, no retry; PeerRateLimitError → the queue's rate limiter pauses and
-// the job goes back to waiting; anything else → retried with the job's backoff until attempts run out.
+// UnrecoverableError → failed now, no retry; PeerRateLimitError → the job is delayed for the Retry-After
+// without using an attempt, and so are the other jobs for the same receiver (its `peer`); anything else
+// → retried with the job's backoff until attempts run out.
 import { UnrecoverableError } from 'bullmq';
 
 export { UnrecoverableError };
@@ -13,10 +14,16 @@ export function permanentFailure(message: string): UnrecoverableError {
 /** The peer asked us to slow down (429, or Retry-After). */
 export class PeerRateLimitError extends Error {
   readonly retryAfterMs: number;
-  constructor(message: string, retryAfterMs: number) {
+  /** "host:port" of the receiver: the runtime pauses it for every job of the queue. */
+  readonly peer?: string;
+  /** The receiver was already paused (nothing was sent): the pause is not set again. */
+  readonly alreadyPaused: boolean;
+  constructor(message: string, retryAfterMs: number, opts: { peer?: string; alreadyPaused?: boolean } = {}) {
     super(message);
     this.name = 'PeerRateLimitError';
     this.retryAfterMs = retryAfterMs;
+    this.peer = opts.peer;
+    this.alreadyPaused = opts.alreadyPaused ?? false;
   }
 }
 
@@ -28,7 +35,7 @@ export function isPermanentFailure(err: unknown): boolean {
   return err instanceof UnrecoverableError || (err instanceof Error && err.name === 'UnrecoverableError');
 }
 
-/** Longest pause a Retry-After may impose on a queue. */
+/** Longest pause a Retry-After may impose on a receiver. */
 export const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;
 /** Pause when a 429 carries no usable Retry-After. */
 export const DEFAULT_RETRY_AFTER_MS = 5_000;
@@ -51,12 +58,12 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
  * The error for a non-2xx HTTP answer: 408 → retry; 429 or any Retry-After → rate limit; other 4xx
  * (and 3xx: a moved endpoint is a configuration problem) → permanent; 5xx → retry.
  */
-export function httpFailure(status: number, what: string, retryAfter: string | null, detail = ''): Error {
+export function httpFailure(status: number, what: string, retryAfter: string | null | undefined, detail = '', peer?: string): Error {
   const suffix = detail ? `: ${detail}` : '';
   const retryAfterMs = parseRetryAfter(retryAfter);
   if (status === 429 || (retryAfterMs !== undefined && status >= 500)) {
     const wait = retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-    return new PeerRateLimitError(`${what} answered HTTP ${status}: rate limited, retry after ${Math.round(wait / 100) / 10} s${suffix}`, wait);
+    return new PeerRateLimitError(`${what} answered HTTP ${status}: rate limited, retry after ${Math.round(wait / 100) / 10} s${suffix}`, wait, { peer });
   }
   if (status === 408) return new Error(`${what} answered HTTP 408 (request timeout): will retry${suffix}`);
   if (status >= 300 && status < 500) {

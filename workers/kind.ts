@@ -24,7 +24,7 @@ export type JobKindDefinition<Kind extends string = string, Schema extends z.Zod
   defaultJobOptions: DefaultJobOptions;
   /** Jobs one worker process runs at once. */
   concurrency: number;
-  /** Queue-wide rate limit; also what a peer's Retry-After / 429 pauses. */
+  /** Queue-wide rate limit (a peer's Retry-After / 429 pauses that peer only: workers/runtime/peer-pause.ts). */
   limiter?: RateLimiterOptions;
   schedulers?: SchedulerDefinition<z.input<Schema>>[];
   /** Runs in a separate process (BullMQ sandboxed processor) because it is CPU heavy. */

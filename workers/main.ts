@@ -1,6 +1,7 @@
 // `npm run workers [-- <kind or queue> …]`: the bundled worker runtime as its own process (`npm start`
 // runs it next to the console; run it alone to add workers on other machines against the same Redis).
 import { ConfigError } from '@/lib/config/load-config';
+import { egressPolicy } from '@/lib/egress/policy';
 import { describeEndpoint } from '@/lib/config/redact';
 import { droverWorkerName } from '@/lib/workers/worker-name';
 import { jobKinds } from './definitions';
@@ -28,6 +29,8 @@ async function main(): Promise<number> {
   const logger = createWorkerLogger({ worker: workerName });
 
   const connection = await resolveWorkerConnection();
+  // A bad DROVER_EGRESS_ALLOW stops the workers here (ConfigError naming the entry), not at the first webhook.
+  const egress = egressPolicy();
   const settings = readRuntimeSettings();
   const webhook = getWebhookSecret();
   if (webhook.source === 'generated') logger.info({ event: 'webhook.secret_generated', file: webhook.file }, `WEBHOOK_SECRET not set: generated one into ${webhook.file}`);
@@ -36,7 +39,15 @@ async function main(): Promise<number> {
   const bundled = bundledProcessors({ webhookSecret: webhook.secret, smtpUrl, mailFrom: process.env.DROVER_MAIL_FROM || 'drover@localhost' });
   const kinds = selectKinds(names, bundled.processors);
   logger.info(
-    { event: 'workers.starting', connection: connection.name, endpoint: describeEndpoint(connection.url), prefix: connection.prefix, email: smtpUrl ? 'smtp' : 'outbox', ...settings },
+    {
+      event: 'workers.starting',
+      connection: connection.name,
+      endpoint: describeEndpoint(connection.url),
+      prefix: connection.prefix,
+      email: smtpUrl ? 'smtp' : 'outbox',
+      egressAllow: egress.allow.map((rule) => rule.text),
+      ...settings,
+    },
     `starting workers on connection "${connection.name}"`,
   );
 

@@ -1,4 +1,6 @@
 'use client';
+import type { Role } from '@/lib/auth/roles';
+import { isUnprocessedState } from '@/lib/actions/unprocessed-work';
 import { useState } from 'react';
 import { bulkJobsAction } from '@/app/actions/jobs';
 import type { BulkInput } from '@/lib/actions/bulk-actions';
@@ -31,6 +33,7 @@ export function BulkToolbar({
   stateCount,
   selectedIds,
   scope,
+  role,
   onDone,
 }: {
   conn: string;
@@ -41,6 +44,8 @@ export function BulkToolbar({
   selectedIds: string[];
   /** "selected" rows of a page, or "matching" search results */
   scope: 'selected' | 'matching';
+  /** below admin, unprocessed jobs are removed or failed one at a time (lib/actions/unprocessed-work.ts) */
+  role?: Role;
   onDone?: () => void;
 }) {
   const { run, pending } = useRunAction();
@@ -49,6 +54,8 @@ export function BulkToolbar({
   const progress = useOperationProgress(operationId);
   // "Send to DLQ" only where the rows are failed jobs (workers Drover does not run never capture them).
   const idVerbs: Verb[] = state === 'failed' ? ['retry', 'promote', 'fail', 'dead-letter', 'remove'] : ['retry', 'promote', 'fail', 'remove'];
+  const unprocessedInBulk = role !== 'admin' && state !== undefined && isUnprocessedState(state);
+  const allowed = (verb: Verb, many: boolean) => !(unprocessedInBulk && many && (verb === 'remove' || verb === 'fail'));
   const stateVerbs: Verb[] =
     state === 'failed'
       ? ['retry', 'dead-letter', 'remove']
@@ -76,7 +83,7 @@ export function BulkToolbar({
           <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {formatExact(selectedIds.length)} {scope}:
           </span>
-          {idVerbs.map((verb) => (
+          {idVerbs.filter((verb) => allowed(verb, selectedIds.length > 1)).map((verb) => (
             <Button key={verb} size="sm" variant={verb === 'remove' || verb === 'fail' ? 'danger' : 'secondary'} disabled={pending} onClick={() => ask(verb, false)}>
               {LABEL[verb]} {scope === 'matching' ? `all ${formatExact(selectedIds.length)}` : ''}
             </Button>
@@ -85,7 +92,7 @@ export function BulkToolbar({
       )}
       {state && stateCount !== undefined && stateCount > 0 && stateVerbs.length > 0 && (
         <span className="ml-auto flex gap-2">
-          {stateVerbs.map((verb) => (
+          {stateVerbs.filter((verb) => allowed(verb, true)).map((verb) => (
             <Button key={verb} size="sm" variant={verb === 'remove' ? 'danger' : 'secondary'} disabled={pending} onClick={() => ask(verb, true)}>
               {LABEL[verb]} all {formatExact(stateCount)}
             </Button>

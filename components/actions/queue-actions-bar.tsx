@@ -150,7 +150,7 @@ export function QueueActionsBar({ conn, queue, detail, role, schema }: { conn: s
           <div>
             <Label htmlFor="clean-state">State</Label>
             <Select id="clean-state" value={clean.state} onChange={(e) => setClean({ ...clean, state: e.target.value })}>
-              {['completed', 'failed', 'delayed', 'waiting', 'prioritized'].map((s) => (
+              {(isAdmin ? ['completed', 'failed', 'delayed', 'waiting', 'prioritized'] : ['completed', 'failed']).map((s) => (
                 <option key={s}>{s}</option>
               ))}
             </Select>

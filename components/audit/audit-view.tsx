@@ -119,6 +119,11 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
                   </td>
                   <td className="px-3 py-1.5">
                     <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
+                    {e.repeats && (
+                      <p className="mt-1 text-xs whitespace-nowrap text-zinc-500" data-testid="audit-repeats">
+                        ×{formatExact(e.repeats.count)} until <RelativeTime ms={e.repeats.last} />
+                      </p>
+                    )}
                   </td>
                   <td className="max-w-96 px-3 py-1.5 font-mono text-[11px] break-all text-zinc-600 dark:text-zinc-400">
                     {e.message && <p className="text-red-700 dark:text-red-400">{e.message}</p>}

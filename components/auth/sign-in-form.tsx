@@ -32,8 +32,9 @@ export function SignInForm({ callbackPath, oidcName, initialError }: { callbackP
         body,
       });
       const payload = (await res.json().catch(() => ({}))) as { url?: string; error?: { message?: string } };
-      if (res.status === 429) {
-        setError(payload.error?.message ?? 'Too many failed sign-in attempts. Try again later.');
+      // Our own refusals (429 limit, 503 busy, 400/413 bad request) say what happened; next-auth's say "error=…".
+      if (payload.error?.message) {
+        setError(payload.error.message);
       } else if (!res.ok || (payload.url && new URL(payload.url, window.location.href).searchParams.get('error'))) {
         setError('Wrong email or password.');
       } else {

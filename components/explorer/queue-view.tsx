@@ -23,7 +23,7 @@ import { QueueActionsBar } from '@/components/actions/queue-actions-bar';
 import { BulkToolbar } from '@/components/actions/bulk-toolbar';
 import { QueueMetricsPanel } from '@/components/metrics/queue-metrics-panel';
 
-export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string };
+export type QueueQuery = { state: JobState; page: number; size: number; order: 'newest' | 'oldest'; name?: string; cursor?: number };
 
 const EMPTY_HINT: Record<JobState, string> = {
   waiting: 'No job is waiting. New jobs appear here until a worker picks them up.',
@@ -70,6 +70,7 @@ export function QueueView({
     queryFn: () => {
       const qs = new URLSearchParams({ state: query.state, page: String(query.page), size: String(query.size), order: query.order });
       if (query.name) qs.set('name', query.name);
+      if (query.name && query.cursor) qs.set('cursor', String(query.cursor));
       return fetchJson<JobPage>(`${base}/jobs?${qs}`);
     },
     initialData: initialPage,
@@ -164,7 +165,7 @@ export function QueueView({
         </Select>
         <span className="ml-auto text-xs text-zinc-500" data-testid="jobs-total">
           {page.filter
-            ? `Name filter: scanned ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.complete ? '' : ' (stopped early; refine the filter)'}`
+            ? `Name filter: looked at ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.from ? ` from position ${formatExact(page.filter.from)}` : ''}${page.filter.complete ? ' (to the end)' : ` (at most ${formatExact(page.filter.maxScan)} per page)`}`
             : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
         </span>
       </div>
@@ -177,6 +178,7 @@ export function QueueView({
           stateCount={detail.counts[query.state]}
           selectedIds={[...selected]}
           scope="selected"
+          role={role}
           onDone={clearSelection}
         />
       )}
@@ -185,7 +187,24 @@ export function QueueView({
       ) : (
         <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
       )}
-      <Pagination page={query.page} size={query.size} total={page.filter ? null : page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
+      {page.filter ? (
+        <nav aria-label="Pagination" className="flex items-center gap-2 text-sm">
+          {page.filter.from > 0 && (
+            <Link href={queueHref(conn, queue, { ...keep, state: query.state })} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+              « From the start
+            </Link>
+          )}
+          {page.filter.nextCursor !== null ? (
+            <Link href={queueHref(conn, queue, { ...keep, state: query.state, cursor: page.filter.nextCursor })} rel="next" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+              Continue ›
+            </Link>
+          ) : (
+            <span className="text-xs text-zinc-500">No more {query.state} jobs to look at.</span>
+          )}
+        </nav>
+      ) : (
+        <Pagination page={query.page} size={query.size} total={page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
+      )}
     </div>
   );
 }

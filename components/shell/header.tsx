@@ -2,6 +2,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { Badge } from '@/components/ui/badge';
 import { ThemeToggle } from './theme-toggle';
 import { SignOutButton } from './sign-out-button';
+import { UserMenu } from './user-menu';
 
 const ROLE_TONE = { viewer: 'neutral', operator: 'blue', admin: 'purple' } as const;
 
@@ -10,9 +11,7 @@ export function Header({ principal, banner }: { principal: Principal; banner?: R
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
       {banner}
       <div className="flex h-12 items-center justify-end gap-3 px-4">
-        <span className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="current-user">
-          {principal.name}
-        </span>
+        <UserMenu name={principal.name} />
         <Badge tone={ROLE_TONE[principal.role]} className="uppercase" title="Your role">
           <span data-testid="current-role">{principal.role}</span>
         </Badge>

@@ -1,6 +1,7 @@
 'use client';
 import { useState, useSyncExternalStore } from 'react';
 import { Button } from '@/components/ui/button';
+import { signOutAndReload } from './sign-out';
 
 const noSubscription = () => () => {};
 
@@ -15,15 +16,7 @@ export function SignOutButton() {
       disabled={busy || !ready}
       onClick={async () => {
         setBusy(true);
-        const { csrfToken } = (await (await fetch('/api/auth/csrf', { cache: 'no-store' })).json()) as { csrfToken: string };
-        await fetch('/api/auth/signout', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ csrfToken, json: 'true', callbackUrl: '/signin' }),
-        });
-        // A full page load drops every cached query of the signed-out user.
-        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-        window.location.assign('/signin');
+        await signOutAndReload();
       }}
     >
       Sign out

@@ -9,10 +9,33 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useToast } from '@/components/ui/toast';
-import type { ApiTokenRecord } from '@/lib/auth/api-tokens';
+import type { ApiTokenListing, ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { useNow } from '@/components/ui/use-now';
 import { ROLES, type Role } from '@/lib/auth/roles';
 
-export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
+/** The form's expiry choices, as the API's expiresIn ("" = never). */
+const EXPIRY_CHOICES: Array<[string, string]> = [
+  ['', 'Never'],
+  ['1d', '1 day'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+  ['90d', '90 days'],
+  ['365d', '1 year'],
+];
+
+function Expiry({ at }: { at?: number }) {
+  const now = useNow();
+  if (at === undefined) return <span className="text-zinc-400">never</span>;
+  const expired = now !== null && at <= now;
+  return (
+    <span className={expired ? 'font-medium text-red-700 dark:text-red-400' : undefined} data-testid="token-expiry">
+      {expired ? 'expired ' : ''}
+      <RelativeTime ms={at} />
+    </span>
+  );
+}
+
+export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
   const router = useRouter();
   const toast = useToast();
   const [pending, startTransition] = useTransition();
@@ -25,7 +48,11 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
     const form = event.currentTarget;
     const data = new FormData(form);
     startTransition(async () => {
-      const res = await createTokenAction({ name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role });
+      const res = await createTokenAction({
+        name: String(data.get('name') ?? ''),
+        role: String(data.get('role')) as Role,
+        expiresIn: String(data.get('expiresIn') ?? ''),
+      });
       if (!res.ok) {
         setFieldErrors(res.error.fieldErrors ?? {});
         return toast.error(res.error.message);
@@ -65,6 +92,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
               <Th>Starts with</Th>
               <Th>Created by</Th>
               <Th>Created</Th>
+              <Th>Expires</Th>
+              <Th>Last used</Th>
               <Th className="text-right">Actions</Th>
             </tr>
           </THead>
@@ -78,6 +107,10 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
                 <Td>
                   <RelativeTime ms={t.createdAt} />
                 </Td>
+                <Td>
+                  <Expiry at={t.expiresAt} />
+                </Td>
+                <Td data-testid="token-last-used">{t.lastUsedAt ? <RelativeTime ms={t.lastUsedAt} /> : <span className="text-zinc-400">never</span>}</Td>
                 <Td className="text-right">
                   <Button size="sm" variant="danger" disabled={pending} onClick={() => setRevoking(t)}>
                     Revoke
@@ -103,6 +136,17 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenRecord[] }) {
               </option>
             ))}
           </Select>
+        </div>
+        <div>
+          <Label htmlFor="token-expires">Expires</Label>
+          <Select id="token-expires" name="expiresIn" defaultValue="90d" className="w-36" aria-invalid={Boolean(fieldErrors.expiresIn)}>
+            {EXPIRY_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label === 'Never' ? 'Never' : `in ${label}`}
+              </option>
+            ))}
+          </Select>
+          <FieldError messages={fieldErrors.expiresIn} />
         </div>
         <Button type="submit" variant="primary" disabled={pending}>
           Create token

@@ -7,12 +7,15 @@ import { z } from 'zod';
 import { Job } from 'bullmq';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import type { Connection } from '@/lib/redis/connections';
-import { DroverError, InvalidError } from '@/lib/errors';
+import { DroverError, ForbiddenError, InvalidError } from '@/lib/errors';
+import { hasRole } from '@/lib/auth/roles';
 import { jobIdSchema, queueParamsSchema } from '@/lib/queues/params';
 import { progressReporter, operationIdSchema, type ProgressReporter } from '@/lib/operations/progress';
 import { failJobRefusal, mapJobError } from './job-errors';
 import { cleanState } from './clean-state';
 import { writableConnection } from './writable-connection';
+import { UNPROCESSED_RULE, assertMayRemoveUnprocessedInBulk, isUnprocessedState } from './unprocessed-work';
+import type { Principal } from '@/lib/auth/principal';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 
 export const BULK_ID_LIMIT = 100_000;
@@ -120,7 +123,9 @@ async function stateAction(conn: Connection, queue: string, input: Extract<JobBu
 const CHUNK = 500;
 
 /** Id-list actions: opts of each chunk in one pipeline, then the chunk's calls concurrently. */
-async function idsAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { ids: string[] }>, actor: string, report: ProgressReporter): Promise<BulkResult> {
+async function idsAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { ids: string[] }>, actor: Principal, report: ProgressReporter): Promise<BulkResult> {
+  // Checked up front by assertNoUnprocessedIds; a job that went back to waiting since is skipped here.
+  const mayRemoveUnprocessed = input.ids.length === 1 || hasRole(actor.role, 'admin');
   const q = conn.queue(queue);
   const total = input.ids.length;
   let succeeded = 0;
@@ -146,10 +151,12 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
           } else if (input.action === 'promote') {
             if (state !== 'delayed') throw Object.assign(new Error('state'), { code: -3, state });
             await job.promote();
+          } else if ((input.action === 'remove' || input.action === 'fail') && !mayRemoveUnprocessed && isUnprocessedState(state)) {
+            throw new ForbiddenError(`job ${id} is ${state} now: ${UNPROCESSED_RULE}`);
           } else if (input.action === 'remove') {
             if (!(await q.remove(id))) throw Object.assign(new Error('locked'), { code: -2 });
           } else {
-            const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), id, `failed permanently by ${actor}`, Date.now(), 10_000);
+            const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), id, `failed permanently by ${actor.name}`, Date.now(), 10_000);
             // 2: failed and removed, as the job's removeOnFail asks.
             if (code !== 1 && code !== 2) throw failJobRefusal(code, { queue, id, state });
           }
@@ -179,6 +186,27 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
   };
 }
 
+/** Before anything changes: a list of several ids that holds any unprocessed job is refused (403) below admin. */
+async function assertNoUnprocessedIds(conn: Connection, queue: string, ids: string[], action: 'remove' | 'fail', actor: Principal): Promise<void> {
+  let unprocessed = 0;
+  let example = '';
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const pipeline = conn.redis.pipeline();
+    for (const id of chunk) pipeline.droverJobState(conn.queuePrefix(queue), id);
+    const states = (await pipeline.exec()) ?? [];
+    states.forEach(([, state], j) => {
+      if (isUnprocessedState(String(state))) {
+        unprocessed++;
+        example ||= `${chunk[j]} is ${String(state)}`;
+      }
+    });
+  }
+  if (unprocessed > 0) {
+    assertMayRemoveUnprocessedInBulk(actor, `${action === 'remove' ? 'Removing' : 'Failing'} ${ids.length} jobs of which ${unprocessed} have not run (${example}); nothing was changed`);
+  }
+}
+
 export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof queueParamsSchema>, input: BulkInput): Promise<BulkResult> {
   const report = progressReporter(input.operationId);
   const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
@@ -189,12 +217,17 @@ export async function bulkJobAction(ctx: AuditContext, target: z.infer<typeof qu
       const mismatch = stateActionMismatch(input.action, input.state);
       if (mismatch) throw new InvalidError(mismatch, { state: [mismatch] });
     }
+    if ((input.action === 'remove' || input.action === 'fail') && !hasRole(ctx.actor.role, 'admin')) {
+      if ('state' in input) {
+        if (isUnprocessedState(input.state)) assertMayRemoveUnprocessedInBulk(ctx.actor, `Removing all ${input.state} jobs`);
+      } else if (input.ids.length > 1) await assertNoUnprocessedIds(conn, target.queue, input.ids, input.action, ctx.actor);
+    }
     if (input.action === 'dead-letter') {
       const sent = await sendToDeadLetter(conn, target.queue, input, ctx.actor.name, report);
       const result: BulkResult = { action: input.action, requested: sent.requested, succeeded: sent.captured + sent.duplicates, failed: sent.failed, errors: sent.errors, message: sent.message };
       return { result, count: sent.captured, details: { requested: sent.requested, duplicates: sent.duplicates, failed: sent.failed, deadLetterQueue: conn.config.deadLetterQueue } };
     }
-    const result = 'ids' in input ? await idsAction(conn, target.queue, input, ctx.actor.name, report) : await stateAction(conn, target.queue, input, report);
+    const result = 'ids' in input ? await idsAction(conn, target.queue, input, ctx.actor, report) : await stateAction(conn, target.queue, input, report);
     return { result, count: result.succeeded, details: { requested: result.requested, failed: result.failed } };
   });
 }

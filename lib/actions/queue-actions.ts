@@ -9,6 +9,7 @@ import { discoverQueues } from '@/lib/queues/discover-queues';
 import { progressReporter, operationIdSchema } from '@/lib/operations/progress';
 import { writableConnection } from './writable-connection';
 import { cleanState, type CleanableState } from './clean-state';
+import { assertMayRemoveUnprocessedInBulk, isUnprocessedState } from './unprocessed-work';
 
 type Target = z.infer<typeof queueParamsSchema>;
 type Ctx = AuditContext;
@@ -80,6 +81,7 @@ export async function cleanQueue(ctx: Ctx, t: Target, input: z.infer<typeof clea
   const report = progressReporter(input.operationId);
   return audited(ctx, { action: 'queue.clean', connection: t.conn, queue: t.queue, params: { state: input.state, olderThanMs: input.olderThanMs } }, async () => {
     const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
+    if (isUnprocessedState(input.state)) assertMayRemoveUnprocessedInBulk(ctx.actor, `Cleaning ${input.state} jobs`);
     const type = input.state === 'waiting' ? 'wait' : input.state;
     const key = conn.key(t.queue, type);
     const total = type === 'wait' ? await conn.redis.llen(key) : await conn.redis.zcard(key);

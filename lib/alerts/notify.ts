@@ -1,7 +1,10 @@
 // Webhook notifications: the message text, the Slack-compatible and generic JSON bodies, and one POST
-// with a timeout. The URL is a secret (Slack hooks carry their token in the path): it is never logged
-// and never part of an error message.
+// with a timeout, under the egress policy (lib/egress). The URL is a secret (Slack hooks carry their
+// token in the path): it is never logged and never part of an error message.
 import 'server-only';
+import { egressRequest } from '@/lib/egress/egress-request';
+import { isEgressRefusal } from '@/lib/egress/policy';
+import { receiverExcerpt } from '@/lib/egress/receiver-excerpt';
 import { KIND_INFO, describeScope, type AlertRule } from './rule';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
@@ -86,30 +89,31 @@ export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<
   };
 }
 
-/** A failure reason without the URL (fetch errors can quote it). */
-function reasonOf(err: unknown, url: string): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
-  const raw = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-  return raw.split(url).join('<webhook>').slice(0, 200);
+/** A failure reason without the URL (error messages can quote it). */
+function reasonOf(err: unknown, url: string, timeoutMs: number): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  // The policy's message names the host only, and says how to allow it.
+  if (isEgressRefusal(err)) return err.message;
+  const raw = e?.code ?? e?.message ?? String(err);
+  return receiverExcerpt(raw.split(url).join('<webhook>'));
 }
 
 export async function postWebhook(url: string, body: unknown, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
   const started = Date.now();
   try {
-    const res = await fetch(url, {
+    // Redirects are not followed: one could carry the body somewhere the admin did not choose.
+    const res = await egressRequest(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'drover-alerts' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
-      // A redirect could carry the body somewhere the admin did not choose.
-      redirect: 'manual',
     });
-    await res.body?.cancel().catch(() => {});
+    res.discard();
     const ok = res.status >= 200 && res.status < 300;
     return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: Date.now() - started };
   } catch (err) {
-    return { ok: false, status: null, error: reasonOf(err, url), durationMs: Date.now() - started };
+    return { ok: false, status: null, error: reasonOf(err, url, timeoutMs), durationMs: Date.now() - started };
   }
 }
 

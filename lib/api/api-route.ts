@@ -4,13 +4,13 @@ import type { z } from 'zod';
 import { principalFromRequest, assertRole } from '@/lib/auth/guard';
 import type { Principal } from '@/lib/auth/principal';
 import type { Role } from '@/lib/auth/roles';
-import { hasRole } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { outcomeOf, type AuditContext } from '@/lib/audit/audited';
 import { DroverError, ForbiddenError, InvalidError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { invalidFromZod } from './zod-error';
 import { auditTargetOf } from './audit-target';
+import { acquireExpensiveRead, releaseWhenDone, type ExpensiveReadKind } from '@/lib/limits/expensive-reads';
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -24,6 +24,8 @@ export type ApiSpec<P, Q, B> = {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   maxBodyBytes?: number;
+  /** A costly read (search, download): limited per principal and per process (lib/limits/expensive-reads). */
+  expensive?: ExpensiveReadKind | ((query: Q) => ExpensiveReadKind | undefined);
 };
 
 export type ApiContext<P, Q, B> = {
@@ -107,35 +109,52 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
   return async (request: Request, context: RouteContext): Promise<Response> => {
     let principal: Principal | null = null;
     let rawParams: Record<string, unknown> = {};
+    let rawBody: unknown;
     try {
       rawParams = (await context?.params) ?? {};
       principal = await principalFromRequest(request);
       if (!principal) throw new UnauthorizedError();
-      if (MUTATING.has(request.method) && principal.kind === 'session') assertSameOrigin(request);
-      if (!hasRole(principal.role, spec.role)) {
-        if (spec.audit) {
-          const target = auditTargetOf(spec.audit, rawParams);
-          await recordAudit({ ...target, actor: principal.name, role: principal.role, via: 'api', outcome: 'denied', message: `requires ${spec.role}` }).catch(() => {});
-        }
-        assertRole(principal, spec.role);
-      }
-      const params = spec.params ? parseWith(spec.params, rawParams, 'path') : (rawParams as P);
-      const query = spec.query ? parseWith(spec.query, searchParamsObject(new URL(request.url)), 'query') : ({} as Q);
+      const who = principal;
+      let release = () => {};
+      let kind: ExpensiveReadKind | undefined;
+      let params: P;
+      let query: Q;
       let body = undefined as B;
-      if (spec.body) {
-        let raw: unknown;
-        try {
-          raw = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-          body = parseWith(spec.body, raw ?? {}, 'body');
-        } catch (err) {
-          if (spec.audit && err instanceof DroverError) {
-            await recordAudit({ ...auditTargetOf(spec.audit, rawParams, raw), actor: principal.name, role: principal.role, via: 'api', outcome: outcomeOf(err), message: err.message }).catch(() => {});
-          }
-          throw err;
+      try {
+        if (MUTATING.has(request.method) && who.kind === 'session') assertSameOrigin(request);
+        assertRole(who, spec.role);
+        params = spec.params ? parseWith(spec.params, rawParams, 'path') : (rawParams as P);
+        query = spec.query ? parseWith(spec.query, searchParamsObject(new URL(request.url)), 'query') : ({} as Q);
+        if (spec.body) {
+          rawBody = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+          body = parseWith(spec.body, rawBody ?? {}, 'body');
         }
+        kind = typeof spec.expensive === 'function' ? spec.expensive(query) : spec.expensive;
+        if (kind) release = acquireExpensiveRead(who, kind);
+      } catch (err) {
+        // Every refusal of a known caller is audited (bounded, and aggregated per actor and action).
+        if (err instanceof DroverError && refusalOutcome(err)) {
+          const action = spec.audit ?? `read ${request.method} ${new URL(request.url).pathname}`;
+          await recordAudit({ ...auditTargetOf(action, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome: refusalOutcome(err)!, message: err.message }).catch(() => {});
+        }
+        throw err;
       }
-      const result = await handler({ request, principal, params, query, body, audit: { actor: principal, via: 'api' } });
-      if (result instanceof Response) return result;
+      let result: unknown;
+      try {
+        result = await handler({ request, principal: who, params, query, body, audit: { actor: who, via: 'api' } });
+      } catch (err) {
+        release();
+        throw err;
+      }
+      if (result instanceof Response) {
+        // A streamed body holds its slot until it has been sent (or the client went away).
+        if (!kind || !result.body) {
+          release();
+          return result;
+        }
+        return new Response(releaseWhenDone(result.body, release), { status: result.status, headers: result.headers });
+      }
+      release();
       // no-transform: Next.js skips gzip for these (small JSON; compression cost more than it saved).
       return Response.json(result ?? { ok: true }, { headers: { 'Cache-Control': 'no-store, no-transform' } });
     } catch (err) {
@@ -144,6 +163,13 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       return errorResponse(error);
     }
   };
+}
+
+/** The audit outcome of an error raised before an operation ran, or null when it is not a refusal. */
+function refusalOutcome(err: DroverError): 'denied' | 'invalid' | null {
+  if (err.code === 'rate_limited') return 'denied';
+  const outcome = outcomeOf(err);
+  return outcome === 'denied' || outcome === 'invalid' ? outcome : null;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {

@@ -40,7 +40,7 @@ const DLQ_FILTER_QUERY = [
 const dlqFilterBody = obj({ queue: str, group: str, name: str, q: str, from: int, to: int, olderThanMs: int });
 
 const paths: Record<string, Record<string, Op>> = {
-  '/api/health': { get: { summary: 'Redis reachability per connection (200 all up, 503 otherwise)', role: 'none' } },
+  '/api/health': { get: { summary: 'Up or down (200 all connections answer, 503 otherwise); per-connection details only with a session or token (any role)', role: 'none' } },
   '/api/v1/me': { get: { summary: 'The caller (user or token) and its role', role: 'viewer' } },
   '/api/v1/users': {
     get: { summary: 'List users', role: 'admin' },
@@ -52,7 +52,7 @@ const paths: Record<string, Record<string, Op>> = {
   },
   '/api/v1/tokens': {
     get: { summary: 'List API tokens (never the secrets)', role: 'admin' },
-    post: { summary: 'Create an API token (returned once)', role: 'admin', status: 201, body: obj({ name: str, role: ref('Role') }, ['name', 'role']) },
+    post: { summary: 'Create an API token (returned once)', role: 'admin', status: 201, body: obj({ name: str, role: ref('Role'), expiresIn: str }, ['name', 'role']) },
   },
   '/api/v1/tokens/{id}': { delete: { summary: 'Revoke an API token', role: 'admin', params: ['id'] } },
   '/api/v1/queues': {

@@ -17,6 +17,8 @@ export const auditEntrySchema = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
   outcome: auditOutcomeSchema,
   message: z.string().optional(),
+  /** refusals aggregated into this entry: how many calls, first and last seen (ms) */
+  repeats: z.object({ count: z.number(), first: z.number(), last: z.number() }).optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts'>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts' | 'repeats'>;

@@ -71,6 +71,14 @@ export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[];
     }
     end = before(lastId!);
   }
-  const total = await redis.xlen(KEYS.audit);
+  const aggregated = entries.filter((e) => e.outcome === 'denied' || e.outcome === 'invalid');
+  const [total, repeats] = await Promise.all([
+    redis.xlen(KEYS.audit),
+    aggregated.length ? redis.hmget(KEYS.auditRepeats, ...aggregated.map((e) => e.id)) : Promise.resolve([] as Array<string | null>),
+  ]);
+  aggregated.forEach((e, i) => {
+    const m = /^(\d+) (\d+) (\d+)$/.exec(repeats[i] ?? '');
+    if (m && Number(m[1]) > 1) e.repeats = { count: Number(m[1]), first: Number(m[2]), last: Number(m[3]) };
+  });
   return { entries, cursor: exhausted || !lastId ? null : lastId, scanned, total };
 }

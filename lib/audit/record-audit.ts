@@ -1,44 +1,101 @@
-// Appends to the capped audit stream (drover:audit, ~100k entries).
+// Appends to the capped audit stream. Every entry is bounded (≤ AUDIT_MAX_ENTRY_BYTES, whatever the
+// caller sent) and refusals are aggregated per (actor, action, outcome) and window, so a flood of
+// cheap denied calls costs one entry per window instead of evicting real entries.
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
 import type { NewAuditEntry } from './audit-entry';
+import { withAuditScripts } from './lua';
 
-export const AUDIT_MAX_ENTRIES = 100_000;
-const MAX_JOB_IDS = 100;
+/** Stream length kept (XADD MAXLEN ~); DROVER_AUDIT_MAX_ENTRIES overrides it. */
+export function auditMaxEntries(): number {
+  const n = Number(process.env.DROVER_AUDIT_MAX_ENTRIES);
+  return Number.isInteger(n) && n >= 1000 ? n : 100_000;
+}
+/** No entry is larger than this (UTF-8 bytes of its JSON). */
+export const AUDIT_MAX_ENTRY_BYTES = 1024;
+/** Refusals of one actor and action within this window share one entry (count, first and last seen). */
+export const AUDIT_AGGREGATE_WINDOW_MS = 10 * 60 * 1000;
+
 const SECRET_PARAM = /pass(word)?|secret|token|authorization|cookie/i;
 
+type Tier = { text: number; param: number; params: number; ids: number; id: number };
+/** Tried in order until the entry fits: generous first, then tighter. */
+const TIERS: Tier[] = [
+  { text: 300, param: 200, params: 16, ids: 20, id: 100 },
+  { text: 160, param: 60, params: 8, ids: 5, id: 60 },
+  { text: 80, param: 0, params: 0, ids: 1, id: 40 },
+];
+
+function clip(s: string | undefined, max: number): string | undefined {
+  if (s === undefined) return undefined;
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 /** Parameters without secrets, each value capped so a huge payload cannot bloat the log. */
-export function sanitizeParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!params) return undefined;
+export function sanitizeParams(params: Record<string, unknown> | undefined, tier: Tier = TIERS[0]): Record<string, unknown> | undefined {
+  if (!params || tier.params === 0) return undefined;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
+  const keys = Object.keys(params).filter((k) => params[k] !== undefined);
+  for (const key of keys.slice(0, tier.params)) {
+    const name = clip(key, 40)!;
     if (SECRET_PARAM.test(key)) {
-      out[key] = '[redacted]';
+      out[name] = '[redacted]';
       continue;
     }
+    const value = params[key];
     const json = JSON.stringify(value) ?? 'null';
-    out[key] = json.length > 2000 ? `${json.slice(0, 2000)}… (${json.length} chars)` : value;
+    out[name] = json.length > tier.param ? `${json.slice(0, tier.param)}… (${json.length} chars)` : value;
   }
+  if (keys.length > tier.params) out['…'] = `${keys.length - tier.params} more parameters`;
   return out;
 }
 
-export async function recordAudit(entry: NewAuditEntry): Promise<void> {
-  const jobIds = entry.jobIds && entry.jobIds.length > MAX_JOB_IDS ? entry.jobIds.slice(0, MAX_JOB_IDS) : entry.jobIds;
-  const full = {
-    ...entry,
-    ts: Date.now(),
-    jobIds,
-    count: entry.count ?? entry.jobIds?.length,
-    params: sanitizeParams(entry.params),
-  };
+/** The entry as stored: every field clipped, lists capped, the whole ≤ AUDIT_MAX_ENTRY_BYTES. */
+export function boundAuditEntry(entry: NewAuditEntry, ts: number): string {
+  for (const tier of TIERS) {
+    const jobIds = entry.jobIds?.slice(0, tier.ids).map((id) => clip(id, tier.id)!);
+    const json = JSON.stringify({
+      actor: clip(entry.actor, 254),
+      role: clip(entry.role, 20),
+      via: entry.via,
+      action: clip(entry.action, 100),
+      connection: clip(entry.connection, 100),
+      queue: clip(entry.queue, tier.id * 2),
+      jobIds,
+      count: entry.count ?? entry.jobIds?.length,
+      params: sanitizeParams(entry.params, tier),
+      outcome: entry.outcome,
+      message: clip(entry.message, tier.text),
+      ts,
+    });
+    if (Buffer.byteLength(json) <= AUDIT_MAX_ENTRY_BYTES) return json;
+  }
+  // Only multi-byte text can get here: keep who, what and the outcome.
+  return JSON.stringify({ actor: clip(entry.actor, 100), role: clip(entry.role, 20), via: entry.via, action: clip(entry.action, 60), outcome: entry.outcome, message: 'entry shortened to fit the audit bound', ts });
+}
+
+function aggregationKey(entry: NewAuditEntry): string {
+  const digest = createHash('sha256').update(`${entry.actor}\u0000${entry.action}\u0000${entry.outcome}`).digest('hex').slice(0, 32);
+  return KEYS.auditAggregate(digest);
+}
+
+/** Records an entry; returns its stream id and how many calls it stands for (refusals aggregate). */
+export async function recordAudit(entry: NewAuditEntry): Promise<{ id: string; count: number }> {
+  const ts = Date.now();
+  const json = boundAuditEntry(entry, ts);
+  const aggregate = entry.outcome === 'denied' || entry.outcome === 'invalid';
   try {
-    await getConsoleConnection().redis.xadd(KEYS.audit, 'MAXLEN', '~', String(AUDIT_MAX_ENTRIES), '*', 'e', JSON.stringify(full));
+    const redis = withAuditScripts(getConsoleConnection().redis);
+    const [id, count] = await redis.droverAuditAppend(
+      KEYS.audit, aggregationKey(entry), KEYS.auditRepeats, KEYS.auditRepeatsIndex, json, ts, AUDIT_AGGREGATE_WINDOW_MS, auditMaxEntries(), aggregate ? '1' : '0',
+    );
+    return { id, count: Number(count) };
   } catch (err) {
     // Never lose the record silently: it goes to the process log when Redis refuses it.
-    logger.error({ event: 'audit.write_failed', audit: full, err: (err as Error).message }, 'audit entry could not be written');
+    logger.error({ event: 'audit.write_failed', audit: JSON.parse(json), err: (err as Error).message }, 'audit entry could not be written');
     throw err;
   }
 }

@@ -1,10 +1,12 @@
-// Bearer tokens for automation: bound to a role, stored only as SHA-256, shown once.
+// Bearer tokens for automation: bound to a role, stored only as SHA-256, shown once; an optional expiry
+// and a last-used time (written at most once a minute per token and process).
 import 'server-only';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { NotFoundError } from '@/lib/errors';
+import { logger } from '@/lib/log';
 import { roleSchema, type Role } from './roles';
 
 export const apiTokenRecordSchema = z.object({
@@ -15,12 +17,29 @@ export const apiTokenRecordSchema = z.object({
   createdAt: z.number(),
   /** First characters of the token, to recognise it in lists. */
   hint: z.string(),
+  /** When the token stops working (ms); absent: it works until revoked. */
+  expiresAt: z.number().optional(),
 });
 export type ApiTokenRecord = z.infer<typeof apiTokenRecordSchema>;
+/** What lists show: the record and when the token last authenticated a request (ms, null: never). */
+export type ApiTokenListing = ApiTokenRecord & { lastUsedAt: number | null };
 
 export const tokenNameSchema = z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters');
 
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Longest expiry a token can be given: 10 years. */
+export const MAX_TOKEN_LIFETIME_MS = 3650 * UNIT_MS.d;
+/** "30d", "12h", "15m", "90s" → milliseconds (1 s … 3650 d). */
+export const expiresInSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,7}[smhd]$/, 'must be a duration like 30d, 12h, 15m or 90s')
+  .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.at(-1) as keyof typeof UNIT_MS])
+  .refine((ms) => ms >= 1000 && ms <= MAX_TOKEN_LIFETIME_MS, 'must be between 1s and 3650d');
+
 const TOKEN_PREFIX = 'drv_';
+/** A token's last-used time is written at most this often (per console process). */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 function sha256(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -30,22 +49,34 @@ function redis() {
   return getConsoleConnection().redis;
 }
 
-export async function createApiToken(input: { name: string; role: Role; createdBy: string }): Promise<{ token: string; record: ApiTokenRecord }> {
+export async function createApiToken(input: {
+  name: string;
+  role: Role;
+  createdBy: string;
+  /** Lifetime in ms from now; omitted: until revoked. */
+  expiresInMs?: number;
+  now?: number;
+}): Promise<{ token: string; record: ApiTokenRecord }> {
+  const now = input.now ?? Date.now();
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const record: ApiTokenRecord = {
     id: randomUUID(),
     name: tokenNameSchema.parse(input.name),
     role: input.role,
     createdBy: input.createdBy,
-    createdAt: Date.now(),
+    createdAt: now,
     hint: token.slice(0, TOKEN_PREFIX.length + 4),
+    ...(input.expiresInMs !== undefined ? { expiresAt: now + input.expiresInMs } : {}),
   };
   const digest = sha256(token);
   await redis().multi().hset(KEYS.apiTokens, digest, JSON.stringify(record)).hset(KEYS.apiTokenIds, record.id, digest).exec();
   return { token, record };
 }
 
-/** The token's record, or null when unknown or revoked (checked on every request: revocation is immediate). */
+/**
+ * The token's record, or null when unknown or revoked (checked on every request: revocation is
+ * immediate). An expired token's record is returned too: the caller says "expired", not "unknown".
+ */
 export async function verifyApiToken(token: string): Promise<ApiTokenRecord | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const raw = await redis().hget(KEYS.apiTokens, sha256(token));
@@ -54,12 +85,37 @@ export async function verifyApiToken(token: string): Promise<ApiTokenRecord | nu
   return parsed.success ? parsed.data : null;
 }
 
-export async function listApiTokens(): Promise<ApiTokenRecord[]> {
-  const all = await redis().hgetall(KEYS.apiTokens);
+export function isExpired(record: ApiTokenRecord, now = Date.now()): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= now;
+}
+
+/** Last write per token id in this process; cleared when it grows past this many tokens. */
+const lastWritten = new Map<string, number>();
+const LAST_WRITTEN_MAX_ENTRIES = 10_000;
+
+/** Records that the token was used now, at most once a minute per token; never fails the request. */
+export async function touchApiToken(id: string, now = Date.now()): Promise<boolean> {
+  const previous = lastWritten.get(id);
+  if (previous !== undefined && now - previous < LAST_USED_WRITE_INTERVAL_MS) return false;
+  if (lastWritten.size >= LAST_WRITTEN_MAX_ENTRIES) lastWritten.clear();
+  lastWritten.set(id, now);
+  try {
+    // Only for a token that still exists (a revoke between the two calls can leave one stray field,
+    // a few bytes that the list ignores).
+    if (await redis().hexists(KEYS.apiTokenIds, id)) await redis().hset(KEYS.apiTokenLastUsed, id, String(now));
+    return true;
+  } catch (err) {
+    logger.warn({ event: 'token.last_used_failed', tokenId: id, err: (err as Error).message }, 'could not record token use');
+    return false;
+  }
+}
+
+export async function listApiTokens(): Promise<ApiTokenListing[]> {
+  const [all, used] = await Promise.all([redis().hgetall(KEYS.apiTokens), redis().hgetall(KEYS.apiTokenLastUsed)]);
   return Object.values(all)
     .map((raw) => apiTokenRecordSchema.safeParse(JSON.parse(raw)))
     .filter((r) => r.success)
-    .map((r) => r.data)
+    .map((r) => ({ ...r.data, lastUsedAt: used[r.data.id] ? Number(used[r.data.id]) : null }))
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
@@ -67,6 +123,6 @@ export async function revokeApiToken(id: string): Promise<ApiTokenRecord> {
   const digest = await redis().hget(KEYS.apiTokenIds, id);
   const raw = digest ? await redis().hget(KEYS.apiTokens, digest) : null;
   if (!digest || !raw) throw new NotFoundError(`No API token with id ${id}`);
-  await redis().multi().hdel(KEYS.apiTokens, digest).hdel(KEYS.apiTokenIds, id).exec();
+  await redis().multi().hdel(KEYS.apiTokens, digest).hdel(KEYS.apiTokenIds, id).hdel(KEYS.apiTokenLastUsed, id).exec();
   return apiTokenRecordSchema.parse(JSON.parse(raw));
 }

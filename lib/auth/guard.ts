@@ -6,20 +6,22 @@ import { forbidden, redirect } from 'next/navigation';
 import { UnauthorizedError } from '@/lib/errors';
 import { authOptions } from './options';
 import { getUser } from './users';
-import { verifyApiToken } from './api-tokens';
+import { isExpired, touchApiToken, verifyApiToken } from './api-tokens';
+import { isSessionLive } from './sessions';
 import { hasRole, type Role } from './roles';
 import type { Principal } from './principal';
 
 /**
  * The signed-in user of this request, re-read from Redis so that a removed user or a changed
- * role takes effect on the next request rather than when the JWT expires.
+ * role takes effect on the next request rather than when the JWT expires, and only while the
+ * session's id is still registered (sign-out, "sign out everywhere", password reset, role change).
  */
 export const currentSessionPrincipal = cache(async (): Promise<Principal | null> => {
   const session = await getServerSession(authOptions());
   const email = session?.user?.email;
   if (!email) return null;
-  const user = await getUser(email);
-  if (!user) return null;
+  const [user, live] = await Promise.all([getUser(email), isSessionLive(email, session.sid)]);
+  if (!user || !live) return null;
   return { kind: 'session', id: user.email, name: user.email, role: user.role };
 });
 
@@ -31,6 +33,10 @@ export async function principalFromRequest(request: Request): Promise<Principal 
     if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
     const record = await verifyApiToken(match[1]);
     if (!record) throw new UnauthorizedError('Invalid or revoked API token');
+    if (isExpired(record)) {
+      throw new UnauthorizedError(`API token "${record.name}" expired at ${new Date(record.expiresAt!).toISOString()}`);
+    }
+    void touchApiToken(record.id);
     return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
   }
   return currentSessionPrincipal();

@@ -3,6 +3,8 @@ import type { Role } from './roles';
 declare module 'next-auth' {
   interface Session {
     user: { email: string; name?: string | null; role: Role };
+    /** The server-side session id (lib/auth/sessions.ts); known to the cookie's holder only. */
+    sid?: string;
   }
   interface User {
     role?: Role;
@@ -12,5 +14,6 @@ declare module 'next-auth' {
 declare module 'next-auth/jwt' {
   interface JWT {
     role?: Role;
+    sid?: string;
   }
 }

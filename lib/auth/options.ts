@@ -4,8 +4,11 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getAuthSecret } from './secret';
 import { upsertOidcUser, verifyCredentials, getUser } from './users';
-import { clearAccountFailures, clientIp, recordSigninFailure } from './signin-rate-limit';
 import { emailSchema } from './user-schema';
+import { currentSigninAttempt } from './signin-attempt';
+import { HashingBusyError } from './password';
+import { newSessionId, registerSession, revokeSession } from './sessions';
+import { safeRedirectUrl } from './safe-callback';
 import { logger } from '@/lib/log';
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
@@ -48,18 +51,37 @@ export function authOptions(): NextAuthOptions {
         id: 'credentials',
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials, req) {
-          const email = emailSchema.safeParse(credentials?.email ?? '');
-          const password = credentials?.password ?? '';
-          const ip = clientIp((req?.headers ?? {}) as Record<string, string>);
-          const user = email.success && password ? await verifyCredentials(email.data, password) : null;
-          if (!user) {
-            await recordSigninFailure(ip, email.success ? email.data : undefined);
-            logger.warn({ event: 'signin.failed', email: email.success ? email.data : undefined, ip }, 'sign-in failed');
+        async authorize(credentials) {
+          // The /api/auth route reserved this attempt's failure slot for the email it read from the
+          // body; any other way in (there is none today) or another email is refused unchecked.
+          const attempt = currentSigninAttempt();
+          if (!attempt) {
+            logger.error({ event: 'signin.unlimited' }, 'credentials sign-in outside the rate-limited route refused');
             return null;
           }
-          await clearAccountFailures(user.email);
-          logger.info({ event: 'signin.ok', email: user.email, ip }, 'signed in');
+          const parsed = emailSchema.safeParse(credentials?.email ?? '');
+          const email = parsed.success ? parsed.data : undefined;
+          const password = credentials?.password ?? '';
+          if (email !== attempt.email) {
+            attempt.outcome = 'failure';
+            logger.error({ event: 'signin.email_mismatch', ip: attempt.ip }, 'sign-in body read two ways; refused');
+            return null;
+          }
+          let user = null;
+          try {
+            user = email && password ? await verifyCredentials(email, password) : null;
+          } catch (err) {
+            if (!(err instanceof HashingBusyError)) throw err;
+            attempt.busy = true;
+            return null;
+          }
+          if (!user) {
+            attempt.outcome = 'failure';
+            logger.warn({ event: 'signin.failed', email, ip: attempt.ip }, 'sign-in failed');
+            return null;
+          }
+          attempt.outcome = 'success';
+          logger.info({ event: 'signin.ok', email: user.email, ip: attempt.ip }, 'signed in');
           return { id: user.email, email: user.email, name: user.name ?? null, role: user.role };
         },
       }),
@@ -84,12 +106,27 @@ export function authOptions(): NextAuthOptions {
         if (user?.email) {
           token.email = user.email.toLowerCase();
           token.role = user.role ?? (await getUser(user.email))?.role ?? 'viewer';
+          // A new session id per sign-in, registered server-side: the guard accepts the JWT only
+          // while it is registered (lib/auth/sessions.ts).
+          token.sid = newSessionId();
+          await registerSession(token.email, token.sid, SESSION_MAX_AGE_SECONDS * 1000);
         }
         return token;
       },
       async session({ session, token }) {
         session.user = { email: String(token.email ?? ''), name: token.name ?? null, role: token.role ?? 'viewer' };
+        session.sid = token.sid;
         return session;
+      },
+      // Every redirect after sign-in/out stays on this origin, whatever callbackUrl said.
+      async redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
+    },
+    events: {
+      // Sign-out ends this session server-side too: a copy of the cookie stops working at once.
+      async signOut({ token }) {
+        if (token?.email && token.sid) await revokeSession(String(token.email), token.sid);
       },
     },
   };

@@ -1,86 +1,66 @@
-// Sign-in brute-force limit: 10 failures per 15 minutes per client IP and per account (sliding window).
+// Sign-in brute-force limit: 10 failures per 15 minutes per client address and per account (sliding
+// window). Every attempt reserves a failure slot in both windows BEFORE its password is checked (one
+// Lua script), and gives it back on success: a burst of parallel guesses cannot pass the limit, and
+// once an account is locked even the right password waits for the window.
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { withMetricsScripts } from '@/lib/metrics/scripts';
+import { withAuthScripts } from './scripts';
+import { addressBucket } from './client-address';
 
 export const SIGNIN_MAX_FAILURES = 10;
 export const SIGNIN_WINDOW_MS = 15 * 60 * 1000;
 
-export type SigninLimit = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: 'ip' | 'account' };
+type Scope = 'ip' | 'account';
 
-function keysFor(ip: string, email: string | undefined): Array<{ key: string; scope: 'ip' | 'account' }> {
-  const keys: Array<{ key: string; scope: 'ip' | 'account' }> = [{ key: KEYS.signinFailuresByIp(ip), scope: 'ip' }];
+/** A reserved attempt: settle it once the credentials were checked (or were never checked). */
+export type SigninReservation = { member: string; keys: Array<{ key: string; scope: Scope }>; email?: string };
+
+export type SigninAttempt =
+  | { allowed: true; reservation: SigninReservation }
+  | { allowed: false; retryAfterSeconds: number; scope: Scope };
+
+function keysFor(ip: string | null, email: string | undefined): Array<{ key: string; scope: Scope }> {
+  const keys: Array<{ key: string; scope: Scope }> = [];
+  // No address (console run without Drover's server and without trusted proxies): no per-address
+  // window at all rather than one shared "unknown" window that anyone could fill for everyone.
+  if (ip) keys.push({ key: KEYS.signinFailuresByIp(addressBucket(ip)), scope: 'ip' });
   if (email) keys.push({ key: KEYS.signinFailuresByAccount(email), scope: 'account' });
   return keys;
 }
 
-export async function checkSigninAllowed(ip: string, email: string | undefined, now = Date.now()): Promise<SigninLimit> {
-  const redis = getConsoleConnection().redis;
+function redis() {
+  return withAuthScripts(getConsoleConnection().redis);
+}
+
+/** Reserves one failure in the address's and the account's windows, or says how long to wait. */
+export async function reserveSigninAttempt(ip: string | null, email: string | undefined, now = Date.now()): Promise<SigninAttempt> {
   const keys = keysFor(ip, email);
-  const pipeline = redis.pipeline();
-  for (const { key } of keys) {
-    pipeline.zremrangebyscore(key, 0, now - SIGNIN_WINDOW_MS);
-    pipeline.zrange(key, '0', String(-SIGNIN_MAX_FAILURES), 'WITHSCORES');
-  }
-  const results = await pipeline.exec();
-  let worst: SigninLimit = { allowed: true };
-  keys.forEach(({ scope }, i) => {
-    const oldest = (results?.[i * 2 + 1]?.[1] as string[] | undefined) ?? [];
-    // zrange 0..-10 returns entries only when there are ≥ 10; the first is the oldest failure in the window.
-    if (oldest.length >= 2) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((Number(oldest[1]) + SIGNIN_WINDOW_MS - now) / 1000));
-      if (worst.allowed || retryAfterSeconds > worst.retryAfterSeconds) worst = { allowed: false, retryAfterSeconds, scope };
-    }
-  });
-  return worst;
-}
-
-export async function recordSigninFailure(ip: string, email: string | undefined, now = Date.now()): Promise<void> {
-  const redis = getConsoleConnection().redis;
-  const pipeline = redis.pipeline();
-  for (const { key } of keysFor(ip, email)) {
-    pipeline.zadd(key, now, `${now}:${Math.random().toString(36).slice(2)}`);
-    pipeline.zremrangebyscore(key, 0, now - SIGNIN_WINDOW_MS);
-    pipeline.pexpire(key, SIGNIN_WINDOW_MS);
-  }
-  await pipeline.exec();
-}
-
-/** A successful sign-in clears the account's failures (the IP's stay: they may be guessing other accounts). */
-export async function clearAccountFailures(email: string): Promise<void> {
-  await getConsoleConnection().redis.del(KEYS.signinFailuresByAccount(email));
+  const member = `${now}:${randomBytes(6).toString('base64url')}`;
+  const reservation: SigninReservation = { member, keys, email };
+  if (keys.length === 0) return { allowed: true, reservation };
+  const [ok, index, waitMs] = await redis().droverReserveSignin(keys.length, ...keys.map((k) => k.key), now, SIGNIN_WINDOW_MS, SIGNIN_MAX_FAILURES, member);
+  if (ok === 1) return { allowed: true, reservation };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Number(waitMs) / 1000)), scope: keys[Number(index) - 1].scope };
 }
 
 /**
- * One credentials check per account at a time: without it, N concurrent guesses would all pass the
- * limit before the first failure is recorded. Returns a release function, or null when one is running.
+ * success: the attempt is no failure, and the account's failures are cleared (the address's stay:
+ * it may be guessing other accounts). failure: the reserved slot stays as the failure. void: the
+ * password was never checked (bad CSRF token, refused input): the slot is given back.
  */
-export async function acquireSigninSlot(email: string): Promise<(() => Promise<void>) | null> {
-  const redis = getConsoleConnection().redis;
-  const key = KEYS.signinInFlight(email);
-  const token = `${Date.now()}:${Math.random()}`;
-  const ok = await redis.set(key, token, 'PX', 10_000, 'NX');
-  if (!ok) return null;
-  return async () => {
-    // Release only our own hold (it may have expired and been taken by another attempt), atomically.
-    await withMetricsScripts(redis).droverReleaseLock(key, token);
-  };
+export async function settleSigninAttempt(reservation: SigninReservation, outcome: 'success' | 'failure' | 'void'): Promise<void> {
+  if (outcome === 'failure' || reservation.keys.length === 0) return;
+  const multi = getConsoleConnection().redis.multi();
+  for (const { key, scope } of reservation.keys) {
+    if (outcome === 'success' && scope === 'account') multi.del(key);
+    else multi.zrem(key, reservation.member);
+  }
+  await multi.exec();
 }
 
 export function rateLimitMessage(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-}
-
-/** The client address: the last X-Forwarded-For hop (what our own proxy, or Next itself, saw). */
-export function clientIp(headers: Headers | Record<string, string | string[] | undefined>): string {
-  const get = (name: string): string | undefined => {
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name];
-    return Array.isArray(v) ? v.join(',') : v;
-  };
-  const forwarded = get('x-forwarded-for');
-  const hops = forwarded?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  return (hops.at(-1) ?? get('x-real-ip') ?? 'unknown').slice(0, 64);
 }

@@ -3,7 +3,10 @@ import 'server-only';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
-import { getDummyHash, hashPassword, verifyPassword } from './password';
+import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { revokeAllSessionsIn } from './sessions';
+import { withAuthScripts } from './scripts';
+import { logger } from '@/lib/log';
 import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
 
@@ -65,12 +68,13 @@ export async function createUser(input: { email: string; password: string; role:
   return toPublicUser(record);
 }
 
+/** Changes the user and ends every session of theirs in one MULTI: a changed role or password applies at once. */
 async function updateUser(email: string, change: (u: UserRecord) => UserRecord): Promise<UserRecord> {
   const key = normalizeEmail(email);
   const current = await getUser(key);
   if (!current) throw new NotFoundError(`No user with email ${key}`);
   const next = { ...change(current), updatedAt: Date.now() };
-  await redis().hset(KEYS.users, key, JSON.stringify(next));
+  await revokeAllSessionsIn(redis().multi().hset(KEYS.users, key, JSON.stringify(next)), key).exec();
   return next;
 }
 
@@ -96,8 +100,8 @@ export async function setUserPassword(email: string, password: string): Promise<
 export async function removeUser(email: string): Promise<void> {
   const key = normalizeEmail(email);
   await assertNotLastAdmin(key);
-  const removed = await redis().hdel(KEYS.users, key);
-  if (!removed) throw new NotFoundError(`No user with email ${key}`);
+  const results = await revokeAllSessionsIn(redis().multi().hdel(KEYS.users, key), key).exec();
+  if (!results?.[0]?.[1]) throw new NotFoundError(`No user with email ${key}`);
 }
 
 /** Creates or updates a local admin (bootstrap from DROVER_ADMIN_EMAIL / DROVER_ADMIN_PASSWORD). */
@@ -109,10 +113,12 @@ export async function upsertAdmin(email: string, password: string): Promise<'cre
     await createUser({ email: key, password, role: 'admin' });
     return 'created';
   }
-  const passwordHash = (existing.passwordHash && (await verifyPassword(password, existing.passwordHash)))
-    ? existing.passwordHash
-    : await hashPassword(password);
-  await redis().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
+  const unchanged = existing.passwordHash ? await verifyPassword(password, existing.passwordHash) : false;
+  const passwordHash = unchanged && !needsRehash(existing.passwordHash!) ? existing.passwordHash : await hashPassword(password);
+  const multi = redis().multi().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
+  // A new password or a new role ends the old sessions, as when an admin changes them.
+  if (!unchanged || existing.role !== 'admin') revokeAllSessionsIn(multi, key);
+  await multi.exec();
   return 'updated';
 }
 
@@ -127,8 +133,23 @@ export async function upsertOidcUser(email: string, name?: string): Promise<User
 
 /** The user when email and password match; null otherwise, in about the same time either way. */
 export async function verifyCredentials(email: string, password: string): Promise<UserRecord | null> {
-  const user = await getUser(email);
+  const key = emailSchema.safeParse(email);
+  const raw = key.success ? await redis().hget(KEYS.users, key.data) : null;
+  const user = parseRecord(raw);
   const hash = user?.passwordHash ?? (await getDummyHash());
   const ok = await verifyPassword(password, hash);
-  return ok && user?.passwordHash ? user : null;
+  if (!ok || !user?.passwordHash) return null;
+  if (needsRehash(user.passwordHash)) await upgradeHash(user, raw!, password);
+  return user;
+}
+
+/** Rehashes with today's scrypt cost, unless the record changed since it was read (a reset wins). */
+async function upgradeHash(user: UserRecord, raw: string, password: string): Promise<void> {
+  try {
+    const next: UserRecord = { ...user, passwordHash: await hashPassword(password) };
+    await withAuthScripts(redis()).droverSwapUserRecord(KEYS.users, user.email, raw, JSON.stringify(next));
+  } catch (err) {
+    // The sign-in itself succeeded; the upgrade is tried again next time.
+    logger.warn({ event: 'password.rehash_failed', email: user.email, err: (err as Error).message }, 'password hash upgrade failed');
+  }
 }

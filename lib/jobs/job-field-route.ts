@@ -12,7 +12,7 @@ const query = z.object({
 });
 
 export function jobFieldRoute(field: JobField) {
-  return apiRoute({ role: 'viewer', params: jobParamsSchema, query }, async ({ params, query }) => {
+  return apiRoute({ role: 'viewer', params: jobParamsSchema, query, expensive: (q) => (q.raw === '1' ? 'download' : undefined) }, async ({ params, query }) => {
     const conn = getConnection(params.conn);
     if (query.raw === '1') {
       const value = await getJobField(conn, params.queue, params.id, field, -1);

@@ -17,6 +17,8 @@ export const listJobsQuerySchema = z.object({
     .default(25),
   order: z.enum(['newest', 'oldest']).default('newest'),
   name: z.string().trim().max(200).optional().transform((s) => s || undefined),
+  /** with a name filter: the position in the state where the previous answer stopped */
+  cursor: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 
@@ -30,8 +32,11 @@ export type JobPage = {
   total: number;
   jobs: JobSummary[];
   hasNext: boolean;
-  /** with a name filter: how many jobs were examined and whether the whole state was */
-  filter?: { scanned: number; complete: boolean };
+  /**
+   * With a name filter: how many jobs this request examined (at most maxScan), from which position,
+   * whether it reached the end of the state, and where the next request goes on (null at the end).
+   */
+  filter?: { scanned: number; complete: boolean; from: number; nextCursor: number | null; maxScan: number };
 };
 
 /** Ids at ranks [start, end] of a state, in the requested direction. */
@@ -54,47 +59,48 @@ export async function rangeIds(conn: Connection, queue: string, state: JobState,
   return { total, ids: kind === 'list' && order === 'asc' ? [...ids].reverse() : ids };
 }
 
-const FILTER_MAX_SCAN = 500_000;
+/** Jobs a name-filtered list examines per request at most; the answer carries a cursor to go on. */
+export const FILTER_MAX_SCAN = 50_000;
 const CHUNK_IDS = 5000;
 const CHUNK_BUDGET_US = 5000;
 
 export async function listJobs(conn: Connection, queue: string, query: ListJobsQuery): Promise<JobPage> {
   const { state, page, size, order, name } = query;
   const direction = redisOrder(order);
-  const start = (page - 1) * size;
   if (!name) {
+    const start = (page - 1) * size;
     const { total, ids } = await rangeIds(conn, queue, state, direction, start, start + size - 1);
     const jobs = await getJobSummaries(conn, queue, ids);
     return { state, page, size, order, total, jobs, hasNext: start + size < total };
   }
-  // Name filter: bounded chunks of a server-side scan until the page (and one more match) is found.
+  // Name filter: bounded chunks of a server-side scan from the cursor (a position in the state) until
+  // a page of matches is found or FILTER_MAX_SCAN jobs were examined; the next request goes on from there.
   const { key, kind } = STATE_STORE[state];
-  const wanted = start + size + 1;
   const matches: string[] = [];
-  let offset = 0;
+  let offset = query.cursor ?? 0;
   let scanned = 0;
   let total = 0;
   for (;;) {
     const [next, chunkScanned, chunkTotal, ids] = await conn.redis.droverSearchChunk(
-      conn.queuePrefix(queue), key, kind, direction, offset, CHUNK_IDS, CHUNK_BUDGET_US, 'name-exact', '', wanted - matches.length, name,
+      conn.queuePrefix(queue), key, kind, direction, offset, Math.min(CHUNK_IDS, FILTER_MAX_SCAN - scanned), CHUNK_BUDGET_US, 'name-exact', '', size - matches.length, name,
     );
     matches.push(...ids);
     scanned += chunkScanned;
     total = chunkTotal;
     offset = next;
-    if (matches.length >= wanted || offset >= chunkTotal || scanned >= FILTER_MAX_SCAN || chunkScanned === 0) break;
+    if (matches.length >= size || offset >= chunkTotal || scanned >= FILTER_MAX_SCAN || chunkScanned === 0) break;
   }
-  const pageIds = matches.slice(start, start + size);
-  const jobs = await getJobSummaries(conn, queue, pageIds);
+  const jobs = await getJobSummaries(conn, queue, matches);
+  const complete = offset >= total;
   return {
     state,
-    page,
+    page: 1,
     size,
     order,
     name,
     total,
     jobs,
-    hasNext: matches.length > start + size,
-    filter: { scanned, complete: offset >= total },
+    hasNext: !complete,
+    filter: { scanned, complete, from: query.cursor ?? 0, nextCursor: complete ? null : offset, maxScan: FILTER_MAX_SCAN },
   };
 }

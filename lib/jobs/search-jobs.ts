@@ -9,6 +9,9 @@ import { InvalidError } from '@/lib/errors';
 import { JOB_STATES, STATE_STORE, jobStateSchema, type JobState } from './job-states';
 import { getJobSummaries, type JobSummary } from './job-summary';
 
+/** The longest a single search call may hold Redis, whatever the client asks for. */
+export const SEARCH_MAX_CALL_MS = 10;
+
 export const SEARCH_FIELDS = ['any', 'id', 'name', 'data', 'failedReason', 'returnvalue', 'logs'] as const;
 export const searchFieldSchema = z.enum(SEARCH_FIELDS);
 export type SearchField = z.infer<typeof searchFieldSchema>;
@@ -18,8 +21,13 @@ export const searchQuerySchema = z.object({
   field: searchFieldSchema.default('any'),
   state: z.union([jobStateSchema, z.literal('all')]).default('all'),
   cursor: z.string().max(100).optional(),
-  /** Redis time per call, in ms (a chunk stops early when it is used up). */
-  budget: z.coerce.number().int().min(1).max(50).default(8),
+  /** Redis time per call, in ms (a chunk stops early when it is used up); clamped to SEARCH_MAX_CALL_MS. */
+  budget: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .transform((ms) => Math.min(ms, SEARCH_MAX_CALL_MS)),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 

@@ -10,6 +10,7 @@ import type { DeleteScheduleOptions, SchedulerParams } from './schema';
 
 export async function deleteSchedule(ctx: AuditContext, t: SchedulerParams, opts: DeleteScheduleOptions = {}): Promise<{ message: string }> {
   return audited(ctx, { action: 'schedule.delete', connection: t.conn, queue: t.queue, params: { id: t.schedulerId, ...(opts.only ? { only: opts.only } : {}) } }, async () => {
+    // Allowed on the dead-letter queue: a schedule made there before it was refused can still be stopped.
     const conn = writableConnection(ctx, t.conn);
     const id = t.schedulerId;
     let removedLive = false;

@@ -80,7 +80,7 @@ async function readTemplate(conn: Connection, queue: string, jobId: string): Pro
 
 export async function migrateLegacyRepeatable(ctx: AuditContext, t: SchedulerParams, input: MigrateLegacyInput): Promise<{ message: string; id: string }> {
   return audited(ctx, { action: 'schedule.migrate', connection: t.conn, queue: t.queue, params: { key: t.schedulerId, ...(input.id ? { id: input.id } : {}) } }, async () => {
-    const conn = writableConnection(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
     const key = t.schedulerId;
     const { entry, next } = await readLegacyEntry(conn, t.queue, key);
     const pendingJobId = await findPendingJob(conn, t.queue, key, entry, next);

@@ -10,6 +10,7 @@ import type { SchedulerParams } from './schema';
 
 export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string }> {
   return audited(ctx, { action: 'schedule.pause', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
+    // Allowed on the dead-letter queue: a schedule made there before it was refused can still be stopped.
     const conn = writableConnection(ctx, t.conn);
     const id = t.schedulerId;
     const live = await readLiveScheduler(conn, t.queue, id);

@@ -12,7 +12,7 @@ import type { SchedulerParams } from './schema';
 
 export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; next: number | null }> {
   return audited(ctx, { action: 'schedule.resume', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
-    const conn = writableConnection(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
     const id = t.schedulerId;
     const [paused, live] = await Promise.all([getPausedSchedule(conn, t.queue, id), readLiveScheduler(conn, t.queue, id)]);
     if (!paused) {

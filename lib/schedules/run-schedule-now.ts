@@ -12,7 +12,7 @@ import type { SchedulerParams } from './schema';
 
 export async function runScheduleNow(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string; jobId: string }> {
   return audited(ctx, { action: 'schedule.run', connection: t.conn, queue: t.queue, params: { id: t.schedulerId } }, async () => {
-    const conn = writableConnection(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
     const id = t.schedulerId;
     const def = (await readLiveScheduler(conn, t.queue, id)) ?? (await getPausedSchedule(conn, t.queue, id))?.scheduler;
     if (!def) throw new NotFoundError(`No schedule "${id}" in queue "${t.queue}" on connection "${t.conn}"`);

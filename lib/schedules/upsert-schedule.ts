@@ -31,7 +31,7 @@ function definitionOf(id: string, valid: ValidSchedule, iterationCount?: number)
 export async function upsertSchedule(ctx: AuditContext, t: SchedulerParams, input: ScheduleInput): Promise<UpsertScheduleResult> {
   const params = { id: t.schedulerId, pattern: input.pattern, every: input.every, tz: input.tz, startDate: input.startDate, endDate: input.endDate, limit: input.limit, name: input.template.name };
   return audited<UpsertScheduleResult>(ctx, { action: 'schedule.upsert', connection: t.conn, queue: t.queue, params }, async () => {
-    const conn = writableConnection(ctx, t.conn);
+    const conn = writableConnection(ctx, t.conn, { notDeadLetterQueue: t.queue });
     const valid = validateSchedule(t.queue, input);
     const id = t.schedulerId;
     const [live, paused] = await Promise.all([readLiveScheduler(conn, t.queue, id), getPausedSchedule(conn, t.queue, id)]);

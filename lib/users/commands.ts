@@ -7,7 +7,8 @@ import { roleSchema } from '@/lib/auth/roles';
 import { emailSchema, passwordSchema, type PublicUser } from '@/lib/auth/user-schema';
 import { createUser, removeUser, setUserPassword, setUserRole } from '@/lib/auth/users';
 import { generatePassword } from '@/lib/auth/password';
-import { createApiToken, revokeApiToken, tokenNameSchema, type ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { createApiToken, expiresInSchema, revokeApiToken, tokenNameSchema, type ApiTokenRecord } from '@/lib/auth/api-tokens';
+import { revokeAllSessions } from '@/lib/auth/sessions';
 import { ConflictError } from '@/lib/errors';
 
 export const addUserInput = z.object({
@@ -20,7 +21,12 @@ export const addUserInput = z.object({
 export const setRoleInput = z.object({ email: emailSchema, role: roleSchema });
 export const resetPasswordInput = z.object({ email: emailSchema, password: passwordSchema.optional() });
 export const removeUserInput = z.object({ email: emailSchema });
-export const createTokenInput = z.object({ name: tokenNameSchema, role: roleSchema });
+/** expiresIn: "30d", "12h", "15m", "90s"; omitted or "" (the form's "never"): until revoked. */
+export const createTokenInput = z.object({
+  name: tokenNameSchema,
+  role: roleSchema,
+  expiresIn: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().pipe(expiresInSchema).optional()),
+});
 export const revokeTokenInput = z.object({ id: z.string().uuid('must be a token id') });
 
 export async function addUser(ctx: AuditContext, input: z.infer<typeof addUserInput>): Promise<{ user: PublicUser; password?: string }> {
@@ -56,8 +62,8 @@ export async function deleteUser(ctx: AuditContext, input: z.infer<typeof remove
 
 export async function issueApiToken(ctx: AuditContext, input: z.infer<typeof createTokenInput>): Promise<{ token: string; record: ApiTokenRecord }> {
   assertRole(ctx.actor, 'admin');
-  return audited(ctx, { action: 'token.create', params: input }, async () => {
-    const created = await createApiToken({ ...input, createdBy: ctx.actor.name });
+  return audited(ctx, { action: 'token.create', params: { name: input.name, role: input.role, expiresInMs: input.expiresIn } }, async () => {
+    const created = await createApiToken({ name: input.name, role: input.role, expiresInMs: input.expiresIn, createdBy: ctx.actor.name });
     return { result: created, details: { tokenId: created.record.id } };
   });
 }
@@ -65,4 +71,11 @@ export async function issueApiToken(ctx: AuditContext, input: z.infer<typeof cre
 export async function revokeToken(ctx: AuditContext, input: z.infer<typeof revokeTokenInput>): Promise<ApiTokenRecord> {
   assertRole(ctx.actor, 'admin');
   return audited(ctx, { action: 'token.revoke', params: input }, async () => ({ result: await revokeApiToken(input.id) }));
+}
+
+/** "Sign out everywhere": ends every session of the signed-in user (including this one). */
+export async function signOutEverywhere(ctx: AuditContext): Promise<void> {
+  const actor = assertRole(ctx.actor, 'viewer');
+  if (actor.kind !== 'session') throw new ConflictError('Only a signed-in user has sessions to end; revoke an API token instead');
+  return audited(ctx, { action: 'session.revoke-all', params: { email: actor.id } }, async () => ({ result: await revokeAllSessions(actor.id) }));
 }

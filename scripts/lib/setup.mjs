@@ -1,6 +1,7 @@
 // Shared by start.mjs and test.mjs: install npm dependencies and system packages when missing.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -15,18 +16,39 @@ function which(bin) {
 }
 
 /**
- * npm install when node_modules is missing or older than the lockfile. Not `npm ci`: npm 11 writes
- * lockfiles without the optional platform packages of other OSes (sharp, next/swc, tailwind oxide),
- * and `npm ci` then refuses the lockfile as out of sync; `npm install` follows it and tolerates that.
+ * `npm ci` when node_modules is missing or older than the lockfile: it installs exactly what the
+ * lockfile says and never rewrites it. The committed lockfile lists every platform's optional packages
+ * (sharp, tailwind oxide, msgpackr-extract), so `npm ci` works on macOS, arm64 and x64 alike;
+ * `npm test` checks that it stays complete (checkLockfile).
  */
 export function ensureNodeModules(log = console.log) {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
   if (!stale && fs.existsSync(path.join(root, 'node_modules', 'next'))) return;
-  log('Installing npm dependencies…');
-  const code = run('npm', ['install', '--no-audit', '--no-fund']);
-  if (code !== 0) throw new Error('npm install failed');
+  log('Installing npm dependencies (npm ci)…');
+  const code = run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (code !== 0) throw new Error('npm ci failed (is package-lock.json in sync with package.json? `npm install` updates it)');
+}
+
+/**
+ * Whether `npm install --package-lock-only` would change the lockfile, run on a copy so the checkout
+ * is untouched. Returns null when the lockfile is complete, else a short explanation.
+ */
+export function checkLockfile() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-lockfile-'));
+  try {
+    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(root, f), path.join(dir, f));
+    const r = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) return `npm install --package-lock-only failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`;
+    const before = fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8');
+    const after = fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
+    if (before === after) return null;
+    const [a, b] = [before.split('\n'), after.split('\n')];
+    return `package-lock.json is incomplete: npm install would change it (${a.length} → ${b.length} lines). Run \`npm install\` and commit the lockfile.`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Installs Debian packages (as root with apt) for binaries that are missing. */

@@ -238,6 +238,45 @@ test.describe('alerts', () => {
     expect(problems).toEqual([]);
   });
 
+  test('Send test on a webhook the egress policy refuses shows the refusal, and nothing is sent', async ({ page }) => {
+    const problems = watchProblems(page);
+    // 127.0.0.2 is loopback; the console of this suite allows only 127.0.0.1 (scripts/e2e-server.mjs).
+    let hits = 0;
+    const inside = http.createServer((_req, res) => {
+      hits++;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.2', resolve));
+    const insidePort = (inside.address() as AddressInfo).port;
+    const name = `inside ${Date.now()}`;
+    try {
+      await page.goto('/alerts');
+      await page.getByRole('button', { name: 'New rule' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New alert rule' });
+      await dialog.getByLabel('Name', { exact: true }).fill(name);
+      await dialog.getByLabel('Condition').selectOption({ label: 'Waiting jobs above N for M minutes' });
+      await dialog.getByLabel('Connection').selectOption('default');
+      await dialog.getByLabel('Queue').fill(`no-such-queue-${Date.now()}`);
+      await dialog.getByLabel('N (waiting jobs)').fill('1000');
+      await dialog.getByLabel('Webhook URL').fill(`http://127.0.0.2:${insidePort}/hooks/inside?token=secret-inside`);
+      await dialog.getByRole('button', { name: 'Create rule' }).click();
+      await expect(dialog).toBeHidden();
+      const row = page.getByTestId('alert-rule').filter({ hasText: name });
+      await row.getByRole('button', { name: 'Send test' }).click();
+      await expect(row.getByTestId('test-result')).toHaveText(
+        `Failed: 127.0.0.2:${insidePort} is refused by the egress policy: 127.0.0.2 is a loopback address. To allow it, add it to DROVER_EGRESS_ALLOW (comma-separated CIDR blocks and host names, e.g. DROVER_EGRESS_ALLOW=127.0.0.2/32)`,
+      );
+      expect(hits).toBe(0);
+      expect(await page.content()).not.toContain('secret-inside');
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog', { name: 'Delete alert rule' }).getByRole('button', { name: 'Delete rule' }).click();
+      await expect(page.getByTestId('alert-rule').filter({ hasText: name })).toHaveCount(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await new Promise((r) => inside.close(r));
+    }
+  });
+
   test('viewers and operators cannot open the Alerts page', async ({ browser }) => {
     for (const role of ['viewer', 'operator'] as const) {
       const context = await browser.newContext({ storageState: storageStatePath(role) });

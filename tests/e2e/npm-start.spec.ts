@@ -20,6 +20,8 @@ test('npm start embeds Redis, prints the first admin once, seeds demo jobs the w
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
+  // The demo webhooks call this console: the embedded default allows exactly its own origin.
+  expect(first.output()).toContain(`egress: allowing the console's own origin 127.0.0.1:${port} for the demo webhooks`);
   expect(fs.existsSync(path.join(dataDir, 'auth-secret'))).toBe(true);
 
   // A second `npm start` on the same data directory refuses: two Redis servers on one AOF corrupt it.

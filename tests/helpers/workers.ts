@@ -48,8 +48,8 @@ export async function settledAttempts(redis: Redis, prefix: string, queue: strin
 export type PeerRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; at: number; closedAt?: number };
 export type PeerReply = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number; hang?: boolean };
 
-/** A local HTTP server; `reply` decides each answer (it sees the requests so far). */
-export async function startHttpPeer(reply: (req: PeerRequest, index: number) => PeerReply) {
+/** A local HTTP server; `reply` decides each answer (it sees the requests so far). `host`: any loopback address. */
+export async function startHttpPeer(reply: (req: PeerRequest, index: number) => PeerReply, host = '127.0.0.1') {
   const requests: PeerRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
@@ -72,10 +72,10 @@ export async function startHttpPeer(reply: (req: PeerRequest, index: number) => 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
@@ -131,6 +131,21 @@ export function spawnWorkers(args: string[], env: Record<string, string | undefi
         timeoutMs,
       ),
   };
+}
+
+/**
+ * Runs `fn` with DROVER_EGRESS_ALLOW set to `value` (undefined: unset), then restores it. In-process
+ * processors read the policy on every call; sandboxed children keep the environment they were forked with.
+ */
+export async function withEgressAllow<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.DROVER_EGRESS_ALLOW;
+  const set = (v: string | undefined) => (v === undefined ? delete process.env.DROVER_EGRESS_ALLOW : (process.env.DROVER_EGRESS_ALLOW = v));
+  set(value);
+  try {
+    return await fn();
+  } finally {
+    set(before);
+  }
 }
 
 export function killIfRunning(child: ChildProcess | undefined): void {

@@ -17,6 +17,9 @@ import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
 import * as bulkRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/bulk/route';
 import { lastAudit } from '../helpers/audit';
+import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
+import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
+import { scheduleInputSchema } from '@/lib/schedules/schema';
 
 let redis: TestRedis;
 let client: Redis;
@@ -294,7 +297,7 @@ describe('bulk actions', () => {
     await queue.addBulk(Array.from({ length: 1500 }, (_, i) => ({ name: 'd', data: { i }, opts: { delay: 3_600_000 } })));
     expect((await bulkJobAction(operator, { conn: 'main', queue: 'bulk-state' }, { action: 'promote', state: 'delayed' })).succeeded).toBe(1500);
     expect(await queue.getWaitingCount()).toBe(1500);
-    expect((await bulkJobAction(operator, { conn: 'main', queue: 'bulk-state' }, { action: 'remove', state: 'waiting' })).succeeded).toBe(1500);
+    expect((await bulkJobAction(admin, { conn: 'main', queue: 'bulk-state' }, { action: 'remove', state: 'waiting' })).succeeded).toBe(1500);
     expect(await queue.getWaitingCount()).toBe(0);
   });
 });
@@ -371,7 +374,7 @@ describe('queue actions', () => {
     // Created two hours ago, due in an hour: after all 1,500 in score (run time) order.
     const old = await queue.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'old', data: { i }, opts: { timestamp: now - 2 * 3_600_000, delay: 3 * 3_600_000 } })));
     const operationId = crypto.randomUUID();
-    const out = await cleanQueue(operator, { conn: 'main', queue: 'clean-delayed' }, { state: 'delayed', olderThanMs: 3_600_000, operationId });
+    const out = await cleanQueue(admin, { conn: 'main', queue: 'clean-delayed' }, { state: 'delayed', olderThanMs: 3_600_000, operationId });
     expect(out.removed).toBe(50);
     expect(await queue.getDelayedCount()).toBe(1500);
     expect(await client.exists(...old.map((j) => `bull:clean-delayed:${j.id}`))).toBe(0);
@@ -383,7 +386,7 @@ describe('queue actions', () => {
     const now = Date.now();
     await queue.addBulk(Array.from({ length: 1500 }, (_, i) => ({ name: 'new', data: { i }, opts: { priority: 1 } })));
     await queue.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'old', data: { i }, opts: { priority: 5, timestamp: now - 2 * 3_600_000 } })));
-    const result = await bulkJobAction(operator, { conn: 'main', queue: 'clean-prio' }, { action: 'remove', state: 'prioritized', olderThanMs: 3_600_000 });
+    const result = await bulkJobAction(admin, { conn: 'main', queue: 'clean-prio' }, { action: 'remove', state: 'prioritized', olderThanMs: 3_600_000 });
     expect(result).toMatchObject({ succeeded: 50, message: '50 prioritized jobs removed' });
     expect(await queue.getPrioritizedCount()).toBe(1500);
     expect((await queue.getJobs(['prioritized'], 0, 1999)).every((j) => j.name === 'new')).toBe(true);
@@ -458,5 +461,62 @@ describe('refusals', () => {
     expect(huge.status).toBe(413);
     const ok = await call(JSON.stringify({ name: 'from-api', data: { a: 1 } }));
     expect(ok.status).toBe(201);
+  });
+});
+
+describe('one meaning per role: removing unprocessed work in bulk is admin, whichever operation does it', () => {
+  const target = (queue: string) => ({ conn: 'main', queue });
+
+  it('an operator cannot drain through clean, bulk remove by state, or bulk remove/fail by ids; nothing changes and each refusal is audited', async () => {
+    const queue = q('no-drain-by-side-door');
+    const waiting = await queue.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'w', data: { i } })));
+    await queue.add('later', {}, { delay: 60_000 });
+    await queue.add('vip', {}, { priority: 3 });
+    const ids = waiting.map((j) => j.id!);
+
+    for (const state of ['waiting', 'delayed', 'prioritized'] as const) {
+      await expect(cleanQueue(operator, target(queue.name), { state, olderThanMs: 0 })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/needs the admin role/) });
+      await expect(bulkJobAction(operator, target(queue.name), { action: 'remove', state })).rejects.toMatchObject({ status: 403 });
+    }
+    await expect(bulkJobAction(operator, target(queue.name), { action: 'fail', ids })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/5 have not run.*nothing was changed/) });
+    // Repeated refusals of one actor and action share an entry that counts them.
+    const denied = (await listAudit(auditQuerySchema.parse({ user: 'op@test', outcome: 'denied' }))).entries;
+    expect(denied.find((e) => e.action === 'queue.clean')).toMatchObject({ queue: queue.name, repeats: { count: 3 } });
+    expect(denied.find((e) => e.action === 'jobs.bulk-remove')).toMatchObject({ repeats: { count: 3 } });
+    expect(denied.find((e) => e.action === 'jobs.bulk-fail')).toMatchObject({ message: expect.stringMatching(/5 have not run/) });
+    await expect(bulkJobAction(operator, target(queue.name), { action: 'remove', ids })).rejects.toMatchObject({ status: 403 });
+    expect(await queue.getWaitingCount()).toBe(5);
+    expect(await queue.getDelayedCount()).toBe(1);
+    expect(await queue.getPrioritizedCount()).toBe(1);
+    expect(await queue.getFailedCount()).toBe(0);
+
+    // The same through the route handler: 403 before anything changes.
+    const { token } = await issueApiToken(admin, { name: 'side-door', role: 'operator' });
+    const res = await bulkRoute.POST(
+      new Request('http://console.test/x', { method: 'POST', body: JSON.stringify({ action: 'remove', ids }), headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve(target(queue.name)) },
+    );
+    expect(res.status).toBe(403);
+    expect(await queue.getWaitingCount()).toBe(5);
+  });
+
+  it('operators still remove one unprocessed job, and finished jobs in bulk; admins do all of it', async () => {
+    const queue = q('operator-still-works');
+    const [a, b, c] = await queue.addBulk([{ name: 'a', data: {} }, { name: 'b', data: {} }, { name: 'c', data: {} }]);
+    expect((await bulkJobAction(operator, target(queue.name), { action: 'remove', ids: [a.id!] })).succeeded).toBe(1);
+    await expect(removeJob(operator, { ...target(queue.name), id: b.id! })).resolves.toMatchObject({ message: expect.any(String) });
+    const finished = q('operator-finished');
+    await failJobs(finished, 4);
+    const failedIds = (await finished.getFailed(0, 9)).map((j) => j.id!);
+    expect((await bulkJobAction(operator, target(finished.name), { action: 'remove', ids: failedIds.slice(0, 2) })).succeeded).toBe(2);
+    expect((await cleanQueue(operator, target(finished.name), { state: 'failed', olderThanMs: 0 })).removed).toBe(2);
+    expect((await bulkJobAction(admin, target(queue.name), { action: 'remove', state: 'waiting' })).succeeded).toBe(1);
+    expect(await queue.getJob(c.id!)).toBeUndefined();
+  });
+
+  it('schedules on the dead-letter queue are refused like every other direct job action there', async () => {
+    await expect(upsertSchedule(operator, { conn: 'main', queue: 'dead-letter', schedulerId: 'sneaky' }, scheduleInputSchema.parse({ pattern: '* * * * *', template: { name: 'x' } }))).rejects.toThrow(/is the dead-letter queue of connection "main"/);
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.upsert', queue: 'dead-letter', outcome: 'error' });
+    expect(await client.exists('bull:dead-letter:repeat')).toBe(0);
   });
 });

@@ -24,6 +24,8 @@ const bodies: Array<Record<string, unknown>> = [];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-console-down-'));
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   redis = await startTestRedis({ persistent: true, dir });
   await configureRedisUrl(redis.url);
   receiver = http.createServer((req, res) => {

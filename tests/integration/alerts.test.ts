@@ -12,8 +12,10 @@ import type { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
+import { withEgressAllow } from '../helpers/workers';
 import { closeAllConnections, getConnection, listConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
+import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
@@ -87,6 +89,8 @@ async function statusOf(id: string) {
 }
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   [main, edge] = await Promise.all([startTestRedis(), startTestRedis()]);
   client = main.client();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-alerts-'));
@@ -372,6 +376,52 @@ describe('notifications', () => {
   });
 });
 
+describe('egress policy', () => {
+  it('a webhook at a refused address: the delivery and the Test button report the egress refusal and nothing is sent; allowed webhooks still deliver', async () => {
+    // Loopback too, but this file allows only 127.0.0.1.
+    let insideHits = 0;
+    const inside = http.createServer((_req, res) => {
+      insideHits++;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.2', resolve));
+    const insidePort = (inside.address() as AddressInfo).port;
+    try {
+      await q('egress').add('x', {});
+      const refused = await createAlertRule(admin, { ...rule('inside', { kind: 'waiting-depth', queue: 'egress' }), webhookUrl: `http://127.0.0.2:${insidePort}/hook?token=secret-inside` });
+      await createAlertRule(admin, rule('outside', { kind: 'waiting-depth', queue: 'egress' }));
+      const refusal = `127.0.0.2:${insidePort} is refused by the egress policy: 127.0.0.2 is a loopback address. To allow it, add it to DROVER_EGRESS_ALLOW (comma-separated CIDR blocks and host names, e.g. DROVER_EGRESS_ALLOW=127.0.0.2/32)`;
+
+      const report = await round();
+      expect(report.transitions.find((t) => t.ruleId === refused.id)!.delivery).toMatchObject({ ok: false, status: null, error: refusal });
+      expect(hitsFor('outside').map((h) => h.body.state)).toEqual(['firing']);
+      const fired = (await listAlertHistory()).find((h) => h.ruleName === 'inside' && h.type === 'firing')!;
+      expect(fired.notification).toMatchObject({ outcome: 'failed', error: refusal });
+
+      const tested = await testAlertRule(admin, { id: refused.id });
+      expect(tested).toMatchObject({ ok: false, status: null, error: refusal, message: `Test notification failed: ${refusal}` });
+      expect(insideHits).toBe(0);
+
+      // Without an allow rule 127.0.0.1 is refused as well, on the Test button too.
+      const outside = (await readRules()).find((r) => r.name === 'outside')!;
+      const unallowed = await withEgressAllow(undefined, () => testAlertRule(admin, { id: outside.id }));
+      expect(unallowed.error).toBe(
+        `127.0.0.1:${port} is refused by the egress policy: 127.0.0.1 is a loopback address. To allow it, add it to DROVER_EGRESS_ALLOW (comma-separated CIDR blocks and host names, e.g. DROVER_EGRESS_ALLOW=127.0.0.1/32)`,
+      );
+      expect(hitsFor('outside')).toHaveLength(1);
+      // Allowed again: the test notification is delivered.
+      expect(await testAlertRule(admin, { id: outside.id })).toMatchObject({ ok: true, status: 200 });
+      expect(hitsFor('outside')).toHaveLength(2);
+
+      // The URL is still a secret: not in the outcome, the history or the audit log.
+      expect(JSON.stringify([tested, unallowed, await listAlertHistory()])).not.toContain('secret-');
+      expect(JSON.stringify(await client.xrange(KEYS.audit, '-', '+'))).not.toContain('secret-');
+    } finally {
+      await new Promise((r) => inside.close(r));
+    }
+  });
+});
+
 describe('/api/v1/alerts', () => {
   const noParams = { params: Promise.resolve({}) };
   const withId = (id: string) => ({ params: Promise.resolve({ id }) });
@@ -433,7 +483,8 @@ describe('/api/v1/alerts', () => {
       ['alert.create', 'ok'],
       ['alert.update', 'ok'],
       ['alert.test', 'ok'],
-      ...invalid.map(() => ['alert.create', 'invalid']),
+      // Six invalid calls by one token in a window: one entry that counts them (see audit-flood.test.ts).
+      ['alert.create', 'invalid'],
       ['alert.delete', 'denied'],
       ['alert.delete', 'ok'],
       ['alert.delete', 'error'],

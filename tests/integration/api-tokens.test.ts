@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureRedisUrl } from '../helpers/console-env';
-import { createApiToken, listApiTokens, verifyApiToken } from '@/lib/auth/api-tokens';
-import { issueApiToken, revokeToken } from '@/lib/users/commands';
+import { LAST_USED_WRITE_INTERVAL_MS, createApiToken, listApiTokens, touchApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
+import { createTokenInput, issueApiToken, revokeToken } from '@/lib/users/commands';
+import * as tokensRoute from '@/app/api/v1/tokens/route';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import * as meRoute from '@/app/api/v1/me/route';
@@ -84,5 +85,66 @@ describe('API tokens', () => {
     const created = await call(usersRoute.POST, { token, method: 'POST', body: JSON.stringify({ email: 'bot-made@y', role: 'viewer' }) });
     expect(created.status).toBe(201);
     expect((await created.json()).user).toMatchObject({ email: 'bot-made@y', role: 'viewer' });
+  });
+
+  it('expire when their time passes: 401 saying so, while the record stays listed', async () => {
+    const t0 = Date.now();
+    const { token, record } = await createApiToken({ name: 'past', role: 'viewer', createdBy: 'admin@x', expiresInMs: 1000, now: t0 - 5000 });
+    expect(record.expiresAt).toBe(t0 - 4000);
+    const res = await call(meRoute.GET, { token });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: `API token "past" expired at ${new Date(t0 - 4000).toISOString()}` } });
+    expect((await listApiTokens()).find((t) => t.id === record.id)).toMatchObject({ expiresAt: t0 - 4000 });
+
+    const { token: fresh } = await createApiToken({ name: 'future', role: 'viewer', createdBy: 'admin@x', expiresInMs: 60_000 });
+    expect((await call(meRoute.GET, { token: fresh })).status).toBe(200);
+  });
+
+  it('take an expiry as 90s / 15m / 12h / 30d from the API, the UI and the CLI alike', async () => {
+    expect(createTokenInput.parse({ name: 'a', role: 'viewer', expiresIn: '30d' }).expiresIn).toBe(30 * 86_400_000);
+    expect(createTokenInput.parse({ name: 'a', role: 'viewer', expiresIn: '90s' }).expiresIn).toBe(90_000);
+    expect(createTokenInput.parse({ name: 'a', role: 'viewer', expiresIn: '' }).expiresIn).toBeUndefined();
+    expect(createTokenInput.parse({ name: 'a', role: 'viewer' }).expiresIn).toBeUndefined();
+    for (const bad of ['forever', '0s', '3651d', '-1d', '1w', 30]) expect(createTokenInput.safeParse({ name: 'a', role: 'viewer', expiresIn: bad }).success, String(bad)).toBe(false);
+
+    const { token: adminToken } = await issueApiToken(ctxAs('admin'), { name: 'issuer', role: 'admin' });
+    const created = await call(tokensRoute.POST, { token: adminToken, method: 'POST', body: JSON.stringify({ name: 'monthly', role: 'viewer', expiresIn: '30d' }) });
+    expect(created.status).toBe(201);
+    const body = await created.json();
+    expect(body.expiresAt - body.createdAt).toBe(30 * 86_400_000);
+    const bad = await call(tokensRoute.POST, { token: adminToken, method: 'POST', body: JSON.stringify({ name: 'x', role: 'viewer', expiresIn: 'forever' }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.fieldErrors.expiresIn[0]).toMatch(/duration like 30d/);
+  });
+
+  it('record their last use, written at most once a minute per token, listed in the API', async () => {
+    const { token, record } = await createApiToken({ name: 'busy', role: 'viewer', createdBy: 'admin@x' });
+    const listed = async () => (await listApiTokens()).find((t) => t.id === record.id)!;
+    expect((await listed()).lastUsedAt).toBeNull();
+    const before = Date.now();
+    expect((await call(meRoute.GET, { token })).status).toBe(200);
+    await expect.poll(async () => (await listed()).lastUsedAt, { timeout: 5000 }).toBeGreaterThanOrEqual(before);
+    const first = (await listed()).lastUsedAt!;
+
+    // A busy token: 50 more requests within the minute write nothing.
+    const monitor = await redis.client().monitor();
+    const writes: string[] = [];
+    monitor.on('monitor', (_t: string, args: string[]) => args[0].toLowerCase() === 'hset' && args[1] === KEYS.apiTokenLastUsed && writes.push(args[2]));
+    for (let i = 0; i < 50; i++) expect((await call(meRoute.GET, { token })).status).toBe(200);
+    expect((await listed()).lastUsedAt).toBe(first);
+    expect(await touchApiToken(record.id, first + LAST_USED_WRITE_INTERVAL_MS - 1)).toBe(false);
+    expect(await touchApiToken(record.id, first + LAST_USED_WRITE_INTERVAL_MS + 1)).toBe(true);
+    expect((await listed()).lastUsedAt).toBe(first + LAST_USED_WRITE_INTERVAL_MS + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(writes).toEqual([record.id]);
+    monitor.disconnect();
+
+    const admin = await issueApiToken(ctxAs('admin'), { name: 'lister', role: 'admin' });
+    const list = await (await call(tokensRoute.GET, { token: admin.token })).json();
+    expect(list.tokens.find((t: { id: string }) => t.id === record.id)).toMatchObject({ lastUsedAt: first + LAST_USED_WRITE_INTERVAL_MS + 1 });
+
+    // Revoking drops the last-used field with the token.
+    await revokeToken(ctxAs('admin'), { id: record.id });
+    expect(await redis.client().hexists(KEYS.apiTokenLastUsed, record.id)).toBe(0);
   });
 });

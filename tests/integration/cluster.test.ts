@@ -13,7 +13,9 @@ import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
 import { bulkJobAction } from '@/lib/actions/bulk-actions';
 import { retryJob } from '@/lib/actions/job-actions';
 import { pauseQueue, resumeQueue } from '@/lib/actions/queue-actions';
-import { createUser, verifyCredentials } from '@/lib/auth/users';
+import { createUser, setUserRole, verifyCredentials } from '@/lib/auth/users';
+import { reserveSigninAttempt, settleSigninAttempt } from '@/lib/auth/signin-rate-limit';
+import { isSessionLive, registerSession } from '@/lib/auth/sessions';
 import { createApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
 import { listAudit, auditQuerySchema } from '@/lib/audit/list-audit';
 import { subscribeToQueue } from '@/lib/events/queue-events-hub';
@@ -106,6 +108,17 @@ describe('Redis Cluster', () => {
     expect((await verifyApiToken(token))?.name).toBe('ci');
     const audit = await listAudit(auditQuerySchema.parse({ action: 'queue.' }));
     expect(audit.entries.map((e) => e.action)).toEqual(['queue.resume', 'queue.pause']);
+  });
+
+  it('runs the sign-in reservation script, the session registry and their revocation on the cluster', async () => {
+    const attempts = await Promise.all(Array.from({ length: 12 }, () => reserveSigninAttempt('10.9.9.9', 'c@x')));
+    expect(attempts.filter((a) => a.allowed)).toHaveLength(10);
+    const first = attempts.find((a) => a.allowed);
+    if (first?.allowed) await settleSigninAttempt(first.reservation, 'success');
+    await registerSession('c@x', 'cluster-sid', 60_000);
+    expect(await isSessionLive('c@x', 'cluster-sid')).toBe(true);
+    await setUserRole('c@x', 'operator');
+    expect(await isSessionLive('c@x', 'cluster-sid')).toBe(false);
   });
 
   it('delivers live events of many queues from a cluster through one shared reader connection', async () => {

@@ -42,6 +42,8 @@ async function envelopeOf(dlq: Queue, originQueue: string, job: { id?: string; t
 }
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   redis = await startTestRedis();
   client = redis.client();
   peer = await startHttpPeer((req) => {

@@ -10,7 +10,7 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { getQueue } from '@/lib/queues/get-queue';
 import { discoverQueues } from '@/lib/queues/discover-queues';
-import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { FILTER_MAX_SCAN, listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
 import { getJob } from '@/lib/jobs/get-job';
 import { getJobField } from '@/lib/jobs/get-job-field';
 import { getJobLogs } from '@/lib/jobs/get-job-logs';
@@ -169,14 +169,36 @@ describe('job lists', () => {
     expect(() => listJobsQuerySchema.parse({ size: 7 })).toThrow(/size must be one of/);
   });
 
-  it('filters by job name across pages', async () => {
+  it('filters by job name across pages, going on from the cursor the previous answer gave', async () => {
     const named = q('named');
     await named.addBulk(Array.from({ length: 60 }, (_, i) => ({ name: i % 3 === 0 ? 'send-email' : 'other', data: { i } })));
-    const page2 = await list('named', { state: 'waiting', size: 10, page: 2, name: 'send-email' });
+    const page1 = await list('named', { state: 'waiting', size: 10, name: 'send-email' });
+    expect(page1.jobs.map((j) => j.name)).toEqual(Array(10).fill('send-email'));
+    expect(page1.hasNext).toBe(true);
+    expect(page1.filter).toMatchObject({ complete: false, from: 0, maxScan: FILTER_MAX_SCAN });
+    const page2 = await list('named', { state: 'waiting', size: 10, name: 'send-email', cursor: page1.filter!.nextCursor });
     expect(page2.jobs).toHaveLength(10);
     expect(page2.jobs.every((j) => j.name === 'send-email')).toBe(true);
+    expect(new Set([...page1.jobs, ...page2.jobs].map((j) => j.id)).size).toBe(20);
+    // The oldest job matched: the second page reached the end of the state.
+    expect(page2.filter).toMatchObject({ complete: true, nextCursor: null });
     expect(page2.hasNext).toBe(false);
-    expect(page2.filter).toEqual({ scanned: 60, complete: true });
+    expect(page1.filter!.scanned + page2.filter!.scanned).toBe(60);
+  });
+
+  it('a name-filtered list examines at most FILTER_MAX_SCAN jobs per request and says where to go on', async () => {
+    const sparse = q('sparse');
+    // The only matches are the oldest jobs: behind 60,000 newer ones.
+    await sparse.addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'needle', data: { i } })));
+    for (let i = 0; i < 60_000; i += 10_000) await sparse.addBulk(Array.from({ length: 10_000 }, (_, j) => ({ name: 'hay', data: { j } })));
+    const first = await list('sparse', { state: 'waiting', size: 10, name: 'needle' });
+    expect(first.jobs).toEqual([]);
+    expect(first.filter!.scanned).toBe(FILTER_MAX_SCAN);
+    expect(first.filter!.complete).toBe(false);
+    expect(first.filter!.nextCursor).toBe(FILTER_MAX_SCAN);
+    const next = await list('sparse', { state: 'waiting', size: 10, name: 'needle', cursor: first.filter!.nextCursor });
+    expect(next.jobs.map((j) => j.name)).toEqual(['needle', 'needle', 'needle']);
+    expect(next.filter).toMatchObject({ complete: true, from: FILTER_MAX_SCAN, scanned: 60_003 - FILTER_MAX_SCAN });
   });
 });
 

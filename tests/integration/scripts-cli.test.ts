@@ -11,7 +11,7 @@ const TSX = ['--import', 'tsx', '--conditions=react-server'];
 let redis: TestRedis;
 
 function runScript(script: string, args: string[], env: Record<string, string | undefined>) {
-  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, ...env } as NodeJS.ProcessEnv;
+  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, DROVER_TRUSTED_PROXIES: undefined, ...env } as NodeJS.ProcessEnv;
   return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 60_000 });
 }
 
@@ -32,6 +32,12 @@ describe('preflight check-config', () => {
     expect(r.stderr).toContain(`Invalid configuration in ${file}`);
     expect(r.stderr).toMatch(/connections\[0\]\.readOnly: /);
     expect(r.stderr).not.toContain(':pw@');
+  });
+
+  it('refuses a malformed DROVER_TRUSTED_PROXIES before the console starts', () => {
+    const r = runScript('scripts/preflight.ts', ['check-config'], { REDIS_URL: 'redis://127.0.0.1:6399', DROVER_TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('DROVER_TRUSTED_PROXIES: "proxy.internal" is not a hop count, an IP address or a CIDR');
   });
 
   it('prints connections without credentials', () => {
@@ -57,5 +63,18 @@ describe('npm run users', () => {
     expect(tokens.stdout).toMatch(/ci\s+operator/);
     const bad = runScript('scripts/users.ts', ['set-role', 'cli-op@example.com', 'superuser'], env);
     expect(bad.status).toBe(1);
+  });
+
+  it('creates a token with an expiry and lists expiry and last use', () => {
+    const env = { REDIS_URL: redis.url };
+    const token = runScript('scripts/users.ts', ['token', 'create', '--role', 'viewer', '--name', 'monthly', '--expires-in', '30d'], env);
+    expect(token.status).toBe(0);
+    const expires = /expires (\S+)\)/.exec(token.stderr)?.[1];
+    expect(Date.parse(expires!) - Date.now()).toBeGreaterThan(30 * 86_400_000 - 60_000);
+    const tokens = runScript('scripts/users.ts', ['token', 'list'], env);
+    expect(tokens.stdout).toMatch(new RegExp(`monthly\\s+viewer .* expires ${expires!.replace(/[.]/g, '\\.')}\\s+last used never`));
+    const bad = runScript('scripts/users.ts', ['token', 'create', '--role', 'viewer', '--name', 'x', '--expires-in', 'forever'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid token: expiresIn: must be a duration like 30d, 12h, 15m or 90s/);
   });
 });

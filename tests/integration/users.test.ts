@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureRedisUrl } from '../helpers/console-env';
-import { createUser, getUser, listUsers, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
+import { scryptSync, randomBytes } from 'node:crypto';
+import { createUser, getUser, listUsers, setUserPassword, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
+import { countSessions, isSessionLive, newSessionId, registerSession, revokeAllSessions, revokeSession, MAX_SESSIONS_PER_USER } from '@/lib/auth/sessions';
+import { signOutEverywhere } from '@/lib/users/commands';
+import { getDummyHash, hashingStats, needsRehash } from '@/lib/auth/password';
 import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { addUser, changeUserRole, deleteUser } from '@/lib/users/commands';
 import { closeAllConnections } from '@/lib/redis/connections';
@@ -89,4 +93,101 @@ describe('first admin bootstrap', () => {
     await upsertAdmin('other@example.com', 'other password');
     await setUserRole('boss@example.com', 'viewer');
   }
+});
+
+describe('password hashes', () => {
+  it('an old-cost hash is upgraded to today\'s scrypt cost at the next successful sign-in, not at a failed one', async () => {
+    const salt = randomBytes(16);
+    const oldHash = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('an old password', salt, 64, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    await createUser({ email: 'legacy@x', password: 'placeholder pw', role: 'viewer' });
+    const raw = JSON.parse((await redis.client().hget(KEYS.users, 'legacy@x'))!);
+    await redis.client().hset(KEYS.users, 'legacy@x', JSON.stringify({ ...raw, passwordHash: oldHash }));
+
+    expect(await verifyCredentials('legacy@x', 'wrong password!')).toBeNull();
+    expect((await getUser('legacy@x'))?.passwordHash).toBe(oldHash);
+    expect((await verifyCredentials('legacy@x', 'an old password'))?.email).toBe('legacy@x');
+    const upgraded = (await getUser('legacy@x'))!.passwordHash!;
+    expect(upgraded).toMatch(/^scrypt\$16384\$8\$5\$/);
+    expect((await verifyCredentials('legacy@x', 'an old password'))?.email).toBe('legacy@x');
+  });
+
+  it('an unknown account costs one full-cost hash, like a wrong password', async () => {
+    await createUser({ email: 'timed@x', password: 'a long password', role: 'viewer' });
+    await verifyCredentials('nobody@x', 'warm up the dummy hash');
+    const hashesFor = async (email: string) => {
+      const before = hashingStats().completed;
+      expect(await verifyCredentials(email, 'not the password')).toBeNull();
+      return hashingStats().completed - before;
+    };
+    expect(await hashesFor('timed@x')).toBe(1);
+    expect(await hashesFor('nobody@x')).toBe(1);
+    // The dummy hash has today's cost, as a known account's does.
+    expect(needsRehash(await getDummyHash())).toBe(false);
+  });
+});
+
+describe('sessions', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  it('are live while registered and not expired; signing out one leaves the others', async () => {
+    const [a, b] = [newSessionId(), newSessionId()];
+    expect(a).not.toBe(b);
+    await registerSession('s@x', a, DAY);
+    await registerSession('s@x', b, DAY);
+    expect(await isSessionLive('s@x', a)).toBe(true);
+    expect(await isSessionLive('s@x', undefined)).toBe(false);
+    expect(await isSessionLive('other@x', a)).toBe(false);
+    await revokeSession('s@x', a);
+    expect(await isSessionLive('s@x', a)).toBe(false);
+    expect(await isSessionLive('s@x', b)).toBe(true);
+    expect(await isSessionLive('s@x', b, Date.now() + DAY + 1)).toBe(false);
+    const ttl = await redis.client().pttl(KEYS.userSessions('s@x'));
+    expect(ttl).toBeGreaterThan(DAY - 10_000);
+    expect(ttl).toBeLessThanOrEqual(DAY);
+  });
+
+  it(`keep at most ${MAX_SESSIONS_PER_USER} per user, dropping the oldest`, async () => {
+    const t0 = Date.now();
+    const ids = Array.from({ length: MAX_SESSIONS_PER_USER + 5 }, () => newSessionId());
+    for (const [i, sid] of ids.entries()) await registerSession('busy@x', sid, DAY, t0 + i);
+    expect(await redis.client().zcard(KEYS.userSessions('busy@x'))).toBe(MAX_SESSIONS_PER_USER);
+    expect(await isSessionLive('busy@x', ids[0], t0 + 100)).toBe(false);
+    expect(await isSessionLive('busy@x', ids[4], t0 + 100)).toBe(false);
+    expect(await isSessionLive('busy@x', ids[5], t0 + 100)).toBe(true);
+    expect(await countSessions('busy@x', t0 + 100)).toBe(MAX_SESSIONS_PER_USER);
+  });
+
+  it('a password reset, a role change, removing the user and "sign out everywhere" end all of a user\'s sessions', async () => {
+    await createUser({ email: 'root@x', password: 'a long password', role: 'admin' });
+    await createUser({ email: 'ops@x', password: 'a long password', role: 'operator' });
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      ['password', () => setUserPassword('ops@x', 'another password')],
+      ['role', () => setUserRole('ops@x', 'viewer')],
+      ['everywhere', () => signOutEverywhere({ actor: { kind: 'session', id: 'ops@x', name: 'ops@x', role: 'viewer' }, via: 'ui' })],
+      ['removal', () => removeUser('ops@x')],
+    ];
+    for (const [what, change] of changes) {
+      const sid = newSessionId();
+      await registerSession('ops@x', sid, DAY);
+      await registerSession('root@x', `root-${what}`, DAY);
+      await change();
+      expect(await isSessionLive('ops@x', sid), what).toBe(false);
+      // Other users keep theirs.
+      expect(await isSessionLive('root@x', `root-${what}`), what).toBe(true);
+    }
+    await revokeAllSessions('root@x');
+    expect(await countSessions('root@x')).toBe(0);
+    // An API token has no sessions to end.
+    await expect(signOutEverywhere({ actor: { kind: 'token', id: 't', name: 'token:t', role: 'admin' }, via: 'api' })).rejects.toThrow(/Only a signed-in user/);
+  });
+
+  it('the bootstrap admin\'s sessions end when DROVER_ADMIN_PASSWORD changes, not on a restart with the same one', async () => {
+    const env = { DROVER_ADMIN_EMAIL: 'env@x', DROVER_ADMIN_PASSWORD: 'first password' };
+    await bootstrapAdmin(env);
+    await registerSession('env@x', 'kept', DAY);
+    await bootstrapAdmin(env);
+    expect(await isSessionLive('env@x', 'kept')).toBe(true);
+    await bootstrapAdmin({ ...env, DROVER_ADMIN_PASSWORD: 'second password' });
+    expect(await isSessionLive('env@x', 'kept')).toBe(false);
+  });
 });

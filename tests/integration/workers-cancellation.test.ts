@@ -21,6 +21,8 @@ let peer: Awaited<ReturnType<typeof startHttpPeer>>;
 const logs: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   redis = await startTestRedis();
   client = redis.client();
   peer = await startHttpPeer(() => ({ status: 200, hang: true }));

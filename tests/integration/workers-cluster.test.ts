@@ -20,6 +20,8 @@ let webhook: Queue;
 let peer: Awaited<ReturnType<typeof startHttpPeer>>;
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   cluster = await startTestCluster();
   // A cluster client, typed as Redis like the console's.
   client = createRedisClient({ name: 'cl', url: cluster.url }, { purpose: 'console', maxRetriesPerRequest: null });

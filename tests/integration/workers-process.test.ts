@@ -19,6 +19,8 @@ let peer: Awaited<ReturnType<typeof startHttpPeer>>;
 const spawned: SpawnedWorkers[] = [];
 
 beforeAll(async () => {
+  // The test receivers listen on 127.0.0.1, which the egress policy refuses by default (lib/egress).
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   redis = await startTestRedis();
   client = redis.client();
   webhook = new Queue('webhook', { connection: client });
@@ -113,7 +115,10 @@ describe('npm run workers', () => {
     expect((await second.exited).code).toBe(0);
   });
 
-  it('refuses unknown kinds and a missing Redis with a clear message', async () => {
+  it('refuses unknown kinds, a missing Redis and a bad DROVER_EGRESS_ALLOW with a clear message', async () => {
+    const badEgress = start([], { DROVER_EGRESS_ALLOW: '10.20.0.0/16,10.0.0.0/40' });
+    expect((await badEgress.exited).code).toBe(1);
+    expect(badEgress.output()).toContain('DROVER_EGRESS_ALLOW: \\"10.0.0.0/40\\": the prefix length must be 0-32');
     const unknown = start(['webhook', 'sms']);
     expect((await unknown.exited).code).toBe(1);
     expect(unknown.output()).toContain('Unknown job kind or queue: sms (known: webhook, email, image, report)');

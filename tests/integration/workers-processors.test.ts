@@ -2,6 +2,8 @@
 // generated images and the queue's own jobs. Failure classification, attempt history, logs, names.
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -10,13 +12,17 @@ import sharp from 'sharp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { settledAttempts, startHttpPeer, waitFor, waitForFinished, type PeerReply } from '../helpers/workers';
+import { settledAttempts, startHttpPeer, waitFor, waitForFinished, withEgressAllow, type PeerReply } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { enqueue } from '@/workers/enqueue';
 import { isDroverWorkerName, parseDroverWorkerName } from '@/lib/workers/worker-name';
 import { jobKinds } from '@/workers/definitions';
+import { createWebhookProcessor } from '@/workers/processors/webhook';
+import { egressRequest } from '@/lib/egress/egress-request';
+import { egressPolicy, EgressRefusedError } from '@/lib/egress/policy';
+import { KEYS } from '@/lib/keys';
 
 const SECRET = 'test-webhook-secret';
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000 };
@@ -48,6 +54,9 @@ beforeAll(async () => {
   client = redis.client();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-workers-data-'));
   process.env.DROVER_DATA_DIR = dataDir;
+  // The receivers listen on 127.0.0.1, which the egress policy refuses by default. Set before the
+  // runtime starts, so the image sandbox's children inherit it too.
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
   peer = await startHttpPeer((req) => peerReply(peer.requests.filter((r) => r.url === req.url).length - 1, req.url));
 
   smtp = new SMTPServer({
@@ -94,7 +103,24 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   await redis?.stop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  delete process.env.DROVER_EGRESS_ALLOW;
 });
+
+const hostOf = (url: string) => new URL(url).host;
+
+/** A server that answers every request with a PNG (for image downloads); `hits` counts requests. */
+async function startImageServer(host: string) {
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer();
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(png.length) });
+    res.end(png);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://${host}:${port}`, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 describe('webhook', () => {
   it('POSTs the payload signed with HMAC-SHA256 and a delivery id, and returns status and latency', async () => {
@@ -158,26 +184,6 @@ describe('webhook', () => {
     expect(done.attemptsMade).toBe(2);
   });
 
-  it('honours a 429 Retry-After through the rate limiter: the job waits, it does not fail', async () => {
-    peerReply = (index) => (index === 0 ? { status: 429, headers: { 'Retry-After': '1' }, body: 'slow down' } : { status: 200 });
-    const job = await enqueue('webhook', { url: `${peer.url}/limited`, payload: {} }, fast, conn());
-    await waitFor(() => peer.requests.some((r) => r.url === '/limited'), 'the first request');
-    // While the queue is paused by the limiter the job is back in waiting, no attempt used up.
-    await waitFor(async () => (await queue('webhook').getJobState(job.id!)) === 'waiting', 'the job back in waiting', 2_000, 5);
-    expect(await queue('webhook').getRateLimitTtl()).toBeGreaterThan(0);
-    const waiting = await queue('webhook').getJob(job.id!);
-    expect(waiting!.attemptsMade).toBe(0);
-    expect(waiting!.failedReason).toBeFalsy();
-    const done = await waitForFinished(queue('webhook'), job.id!);
-    expect(await done.getState()).toBe('completed');
-    const hits = peer.requests.filter((r) => r.url === '/limited');
-    expect(hits).toHaveLength(2);
-    expect(hits[1].at - hits[0].at).toBeGreaterThanOrEqual(900);
-    const attempts = await settledAttempts(client, 'bull', 'webhook', job.id!, 2);
-    expect(attempts.map((a) => a.outcome)).toEqual(['completed', 'failed']);
-    expect(attempts[1].error).toMatch(/HTTP 429: rate limited, retry after 1 s.*not counted as a failed attempt/);
-  });
-
   it('fails data that breaks the schema permanently, with the field named', async () => {
     const job = await queue('webhook').add('deliver', { url: 'ftp://example.com/x', payload: 'not an object' }, fast);
     const done = await waitForFinished(queue('webhook'), job.id!);
@@ -191,6 +197,173 @@ describe('webhook', () => {
       code: 'invalid',
       fieldErrors: { url: ['must be an http:// or https:// URL'] },
     });
+    // Bounded: the URL's host:port names a receiver's pause key.
+    await expect(enqueue('webhook', { url: `https://example.com/${'x'.repeat(2100)}`, payload: {} }, {}, conn())).rejects.toMatchObject({
+      fieldErrors: { url: ['must be at most 2048 characters'] },
+    });
+  });
+});
+
+describe('webhook: egress policy, receiver pauses, headers, answers', () => {
+
+  it('without an allow rule, a webhook to 127.0.0.1 fails permanently with the egress message, and the receiver sees nothing', async () => {
+    const done = await withEgressAllow(undefined, async () => {
+      const job = await enqueue('webhook', { url: `${peer.url}/refused-loopback?token=secret`, payload: {} }, fast, conn());
+      return waitForFinished(queue('webhook'), job.id!);
+    });
+    expect([await done.getState(), done.attemptsMade]).toEqual(['failed', 1]);
+    expect(done.failedReason).toBe(
+      `${hostOf(peer.url)} is refused by the egress policy: 127.0.0.1 is a loopback address. To allow it, add it to DROVER_EGRESS_ALLOW (comma-separated CIDR blocks and host names, e.g. DROVER_EGRESS_ALLOW=127.0.0.1/32)`,
+    );
+    expect(peer.requests.filter((r) => r.url.startsWith('/refused-loopback'))).toHaveLength(0);
+    // Permanent, not retried: one failed attempt in the history.
+    const attempts = await settledAttempts(client, 'bull', 'webhook', done.id!);
+    expect(attempts.map((a) => a.outcome)).toEqual(['failed']);
+  });
+
+  it('a host name resolving to loopback is refused when the socket connects', async () => {
+    const port = new URL(peer.url).port;
+    const done = await withEgressAllow(undefined, async () => {
+      const job = await enqueue('webhook', { url: `http://localhost:${port}/refused-by-name`, payload: {} }, fast, conn());
+      return waitForFinished(queue('webhook'), job.id!);
+    });
+    expect([await done.getState(), done.attemptsMade]).toEqual(['failed', 1]);
+    expect(done.failedReason).toBe(
+      `localhost:${port} is refused by the egress policy: localhost resolves to a loopback address. To allow it, add it to DROVER_EGRESS_ALLOW (comma-separated CIDR blocks and host names, e.g. DROVER_EGRESS_ALLOW=localhost)`,
+    );
+    expect(peer.requests.filter((r) => r.url === '/refused-by-name')).toHaveLength(0);
+  });
+
+  it('the address the policy checks is the one the socket connects to (no second lookup to rebind)', async () => {
+    const port = new URL(peer.url).port;
+    // Whatever this name resolves to is what the connection uses: here, the loopback receiver.
+    const resolveHost = async () => [{ address: '127.0.0.1', family: 4 }];
+    const refused = await egressRequest(`http://rebind.drover.test:${port}/rebound`, { method: 'POST', body: '{}', resolveHost, policy: egressPolicy({ DROVER_EGRESS_ALLOW: '' }) }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(EgressRefusedError);
+    expect((refused as Error).message).toMatch(/^rebind\.drover\.test:\d+ is refused by the egress policy: rebind\.drover\.test resolves to a loopback address/);
+    expect(peer.requests.filter((r) => r.url === '/rebound')).toHaveLength(0);
+    peerReply = () => ({ status: 200 });
+    const allowed = await egressRequest(`http://rebind.drover.test:${port}/rebound`, { method: 'POST', body: '{}', resolveHost, policy: egressPolicy({ DROVER_EGRESS_ALLOW: '127.0.0.1' }) });
+    expect(allowed.status).toBe(200);
+    allowed.discard();
+    expect(peer.requests.filter((r) => r.url === '/rebound').map((r) => r.headers.host)).toEqual([`rebind.drover.test:${port}`]);
+  });
+
+  it('DROVER_EGRESS_ALLOW opens an address or a host name; the Redis Drover runs on stays refused', async () => {
+    peerReply = () => ({ status: 200 });
+    const port = new URL(peer.url).port;
+    const byName = await withEgressAllow('localhost', async () => {
+      const job = await enqueue('webhook', { url: `http://localhost:${port}/allowed-by-name`, payload: {} }, fast, conn());
+      return waitForFinished(queue('webhook'), job.id!);
+    });
+    expect(await byName.getState()).toBe('completed');
+    expect(peer.requests.filter((r) => r.url === '/allowed-by-name')).toHaveLength(1);
+    // 127.0.0.1 is allowed in this file, but not the port its Redis listens on.
+    const job = await enqueue('webhook', { url: `http://127.0.0.1:${redis.port}/`, payload: {} }, fast, conn());
+    const toRedis = await waitForFinished(queue('webhook'), job.id!);
+    expect([await toRedis.getState(), toRedis.attemptsMade]).toEqual(['failed', 1]);
+    expect(toRedis.failedReason).toBe(`127.0.0.1:${redis.port} is refused by the egress policy: it is a Redis endpoint Drover itself uses, and HTTP calls to Drover's own data stores are never allowed`);
+  });
+
+  it('a 429 with Retry-After pauses that receiver only: other receivers keep flowing, its jobs wait without using an attempt', async () => {
+    const other = await startHttpPeer(() => ({ status: 200 }));
+    try {
+      peerReply = (index, p) => (p === '/limited' && index === 0 ? { status: 429, headers: { 'Retry-After': '3' }, body: 'slow down' } : { status: 200 });
+      const limited = await enqueue('webhook', { url: `${peer.url}/limited`, payload: {} }, fast, conn());
+      const first = await waitFor(() => peer.requests.find((r) => r.url === '/limited'), 'the first request');
+      // Delayed (not waiting, not failed), no attempt used; the pause is the receiver's, not the queue's.
+      await waitFor(async () => (await queue('webhook').getJobState(limited.id!)) === 'delayed', 'the job delayed', 5_000, 10);
+      const delayed = await queue('webhook').getJob(limited.id!);
+      expect(delayed!.attemptsMade).toBe(0);
+      expect(delayed!.failedReason).toBeFalsy();
+      expect(await client.pttl(KEYS.peerPause('bull', 'webhook', hostOf(peer.url)))).toBeGreaterThan(0);
+      // Only the limiter's own 50 jobs/s window, never a pause of the whole queue.
+      expect(await queue('webhook').getRateLimitTtl(50)).toBeLessThanOrEqual(0);
+
+      // Meanwhile a job for the same receiver waits without sending; a job for another receiver goes through.
+      const same = await enqueue('webhook', { url: `${peer.url}/limited-too`, payload: {} }, fast, conn());
+      const elsewhere = await enqueue('webhook', { url: `${other.url}/elsewhere`, payload: {} }, fast, conn());
+      const through = await waitForFinished(queue('webhook'), elsewhere.id!);
+      expect(await through.getState()).toBe('completed');
+      expect(through.finishedOn! - first.at).toBeLessThan(3_000);
+      await waitFor(async () => (await queue('webhook').getJobState(same.id!)) === 'delayed', 'the second job delayed', 5_000, 10);
+      expect(peer.requests.filter((r) => r.url === '/limited-too')).toHaveLength(0);
+
+      // After the pause both are delivered, neither having used an attempt on the pause.
+      const [a, b] = await Promise.all([waitForFinished(queue('webhook'), limited.id!), waitForFinished(queue('webhook'), same.id!)]);
+      expect([await a.getState(), await b.getState()]).toEqual(['completed', 'completed']);
+      expect([a.attemptsMade, b.attemptsMade]).toEqual([1, 1]);
+      const hits = peer.requests.filter((r) => r.url === '/limited');
+      expect(hits).toHaveLength(2);
+      expect(hits[1].at - first.at).toBeGreaterThanOrEqual(2_900);
+      expect(peer.requests.find((r) => r.url === '/limited-too')!.at - first.at).toBeGreaterThanOrEqual(2_900);
+      const attempts = await settledAttempts(client, 'bull', 'webhook', limited.id!, 2);
+      expect(attempts.map((x) => x.outcome)).toEqual(['completed', 'failed']);
+      expect(attempts[1].error).toBe(`${hostOf(peer.url)} answered HTTP 429: rate limited, retry after 3 s: slow down (job delayed 3 s, not counted as a failed attempt)`);
+      const waited = await settledAttempts(client, 'bull', 'webhook', same.id!, 2);
+      expect(waited[waited.length - 1].error).toMatch(/asked to slow down \(429 \/ Retry-After\): not sent, paused for \d s more \(job delayed/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a receiver that keeps answering 429 delays a job at most 20 times; then the 429 counts as a failed attempt', async () => {
+    peerReply = (_index, p) => (p === '/always-limited' ? { status: 429, headers: { 'Retry-After': '0' } } : { status: 200 });
+    const job = await enqueue('webhook', { url: `${peer.url}/always-limited`, payload: {} }, { attempts: 1 }, conn());
+    const done = await waitForFinished(queue('webhook'), job.id!, 30_000);
+    expect([await done.getState(), done.attemptsMade]).toEqual(['failed', 1]);
+    expect(done.failedReason).toBe(`${hostOf(peer.url)} answered HTTP 429: rate limited, retry after 0 s`);
+    // 20 delays, then the run that fails.
+    expect(peer.requests.filter((r) => r.url === '/always-limited')).toHaveLength(21);
+  });
+
+  it("job headers cannot override Drover's own, in any letter case, nor set connection headers", async () => {
+    peerReply = () => ({ status: 200 });
+    const forged = { 'content-type': 'text/plain', 'x-drover-signature': 'sha256=forged', 'X-DROVER-EVENT': 'x', HOST: 'evil.example', 'Content-Length': '1', 'transfer-encoding': 'chunked' };
+    // Refused when the job is added, each header named.
+    const refused = await enqueue('webhook', { url: `${peer.url}/forged`, payload: { n: 1 }, headers: forged }, fast, conn()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'invalid' });
+    expect(Object.keys((refused as { fieldErrors: Record<string, string[]> }).fieldErrors).sort()).toEqual(
+      ['headers.Content-Length', 'headers.HOST', 'headers.X-DROVER-EVENT', 'headers.content-type', 'headers.transfer-encoding', 'headers.x-drover-signature'].sort(),
+    );
+    await expect(enqueue('webhook', { url: `${peer.url}/dup`, payload: {}, headers: { 'X-Trace': 'a', 'x-trace': 'b' } }, fast, conn())).rejects.toMatchObject({
+      fieldErrors: { 'headers.x-trace': ['repeats X-Trace (header names are case-insensitive)'] },
+    });
+    // Added behind enqueue's back: the runtime refuses the data before anything is sent.
+    const raw = await queue('webhook').add('deliver', { url: `${peer.url}/forged`, payload: { n: 1 }, headers: forged }, fast);
+    const failed = await waitForFinished(queue('webhook'), raw.id!);
+    expect([await failed.getState(), failed.attemptsMade]).toEqual(['failed', 1]);
+    expect(failed.failedReason).toMatch(/^Invalid job data for "webhook": headers\.content-type: is set by Drover and cannot be overridden; /);
+    expect(peer.requests.filter((r) => r.url === '/forged')).toHaveLength(0);
+
+    // The processor holds on its own, for data that skipped the schema.
+    const process = createWebhookProcessor({ secret: SECRET });
+    const data = { url: `${peer.url}/forged-direct`, payload: { n: 1 }, headers: { ...forged, 'X-Trace': 'kept' }, timeoutMs: 5_000 };
+    const job = await queue('webhook-direct').add('deliver', data);
+    await process({ job, data, signal: new AbortController().signal, logger: createWorkerLogger({}, { write: () => {} }), connection: conn(), worker: 'test' });
+    const [request] = peer.requests.filter((r) => r.url === '/forged-direct');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-drover-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`);
+    expect(request.headers['x-drover-event']).toBeUndefined();
+    expect(request.headers.host).toBe(hostOf(peer.url));
+    expect(request.headers['content-length']).toBe(String(Buffer.byteLength(request.body)));
+    expect(request.headers['transfer-encoding']).toBeUndefined();
+    expect(request.headers['x-trace']).toBe('kept');
+    expect(JSON.parse(request.body)).toEqual({ n: 1 });
+  });
+
+  it("a receiver's answer comes back as its status and a short, sanitized excerpt", async () => {
+    const noisy = 'line1\r\nX-Injected: yes\u0000\u001b[31mred\u202e' + 'A'.repeat(10_000);
+    peerReply = (_index, p) => (p === '/noisy' ? { status: 503, body: noisy } : { status: 200 });
+    const job = await enqueue('webhook', { url: `${peer.url}/noisy`, payload: {} }, { attempts: 1 }, conn());
+    const done = await waitForFinished(queue('webhook'), job.id!);
+    expect(await done.getState()).toBe('failed');
+    const prefix = `${hostOf(peer.url)} answered HTTP 503: will retry: `;
+    expect(done.failedReason.startsWith(`${prefix}line1 X-Injected: yes [31mred AAAA`)).toBe(true);
+    const excerpt = done.failedReason.slice(prefix.length);
+    expect(Array.from(excerpt).length).toBeLessThanOrEqual(200);
+    expect(excerpt.endsWith('…')).toBe(true);
+    expect(done.failedReason).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
   });
 });
 
@@ -264,6 +437,38 @@ describe('image (sandboxed)', () => {
     const { logs: jobLogs } = await queue('image').getJobLogs(id);
     expect(jobLogs[0]).toBe('loading uploads/photo.png');
     expect(jobLogs.at(-1)).toContain('written to');
+  });
+
+  it('downloads an http source the egress policy allows', async () => {
+    const server = await startImageServer('127.0.0.1');
+    try {
+      const job = await enqueue('image', { source: `${server.url}/remote.png`, width: 32, format: 'png' }, fast, conn());
+      const done = await waitForFinished(queue('image'), job.id!, 30_000);
+      expect(await done.getState()).toBe('completed');
+      expect(done.returnvalue).toMatchObject({ width: 32, height: 24, format: 'png', source: { width: 64, height: 48, format: 'png' } });
+      expect(server.hits).toEqual(['/remote.png']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails permanently for an http source the egress policy refuses; the server sees no request', async () => {
+    // 127.0.0.2 is loopback too, but this file allows only 127.0.0.1.
+    const server = await startImageServer('127.0.0.2');
+    try {
+      const job = await enqueue('image', { source: `${server.url}/inside.png`, width: 10 }, fast, conn());
+      const done = await waitForFinished(queue('image'), job.id!, 30_000);
+      expect([await done.getState(), done.attemptsMade]).toEqual(['failed', 1]);
+      expect(done.failedReason).toMatch(new RegExp(`^${hostOf(server.url).replace(/\./g, '\\.')} is refused by the egress policy: 127\\.0\\.0\\.2 is a loopback address\\. To allow it, add it to DROVER_EGRESS_ALLOW`));
+      expect(server.hits).toEqual([]);
+      // The sandbox knows the Redis of its parent too: its port stays refused although 127.0.0.1 is allowed.
+      const toRedis = await enqueue('image', { source: `http://127.0.0.1:${redis.port}/x.png`, width: 10 }, fast, conn());
+      const refused = await waitForFinished(queue('image'), toRedis.id!, 30_000);
+      expect([await refused.getState(), refused.attemptsMade]).toEqual(['failed', 1]);
+      expect(refused.failedReason).toMatch(/is refused by the egress policy: it is a Redis endpoint Drover itself uses/);
+    } finally {
+      await server.close();
+    }
   });
 
   it('fails permanently for a file outside the allowed directories', async () => {

@@ -33,6 +33,8 @@ beforeAll(async () => {
   process.env.DROVER_DATA_DIR = dataDir;
   // Stands in for the console the demo webhooks call: /api/health answers 200, the API 401.
   fakeConsole = await startHttpPeer((req) => (req.url === '/api/health' ? { status: 200, body: '{"status":"ok"}' } : { status: 401, body: '{"error":{"code":"unauthorized"}}' }));
+  // What `npm start` allows with the embedded default: the console's own origin, nothing else on loopback.
+  process.env.DROVER_EGRESS_ALLOW = `127.0.0.1:${new URL(fakeConsole.url).port}`;
   const { processors } = bundledProcessors({ webhookSecret: 's', mailFrom: 'drover@example.com' });
   const logger = createWorkerLogger({}, { write: () => {} });
   // The workers start first and upsert their schedulers: the Redis still counts as empty.
@@ -88,6 +90,8 @@ describe('npm run seed -- --if-empty', () => {
     }, 'completed and failed jobs', 20_000, 200);
     const failed = await queue('webhook').getJobs(['failed'], 0, 50);
     expect(failed.some((j) => j.attemptsMade === 1 && /HTTP 401/.test(j.failedReason))).toBe(true);
+    // The demo's webhooks to another loopback port show what an egress refusal looks like.
+    expect(failed.some((j) => j.attemptsMade === 1 && /^127\.0\.0\.1:9 is refused by the egress policy: 127\.0\.0\.1 is a loopback address/.test(j.failedReason))).toBe(true);
     const failedEmails = await queue('email').getJobs(['failed'], 0, 50);
     expect(failedEmails.some((j) => j.failedReason.startsWith('Invalid job data for "email"'))).toBe(true);
     expect(failedEmails.some((j) => j.failedReason.startsWith('Template variable {{team}} has no value'))).toBe(true);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineJobKind, retention } from '../kind';
 
 export const imageDataSchema = z.object({
-  source: z.string().min(1).max(2_000).describe('http(s) URL, or a file path under the data dir (or DROVER_IMAGE_SOURCE_DIRS)'),
+  source: z.string().min(1).max(2_000).describe('http(s) URL (under the egress policy: internal addresses need DROVER_EGRESS_ALLOW), or a file path under the data dir (or DROVER_IMAGE_SOURCE_DIRS)'),
   width: z.number().int().min(1).max(8_000).optional(),
   height: z.number().int().min(1).max(8_000).optional(),
   fit: z.enum(['cover', 'contain', 'fill', 'inside', 'outside']).default('inside'),

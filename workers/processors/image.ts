@@ -8,6 +8,8 @@ import sharp, { type Metadata } from 'sharp';
 import type { SandboxedJob } from 'bullmq';
 import { imageDataSchema } from '../kinds/image';
 import { dataDir } from '../../lib/data-dir';
+import { egressRequest, type EgressResponse } from '../../lib/egress/egress-request';
+import { isEgressRefusal } from '../../lib/egress/policy';
 
 export type ImageResult = {
   file: string;
@@ -40,35 +42,29 @@ function allowedSourceDirs(): string[] {
 async function loadSource(source: string, signal?: AbortSignal): Promise<{ buffer: Buffer; label: string }> {
   if (/^https?:\/\//i.test(source)) {
     const url = new URL(source);
-    let res: Response;
+    let res: EgressResponse;
     try {
-      // No redirects: a public URL must not bounce the worker to an internal address.
-      res = await fetch(url, { redirect: 'manual', signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]) : AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      // Under the egress policy (lib/egress), and no redirects: a public URL must not bounce the worker
+      // to an internal address.
+      res = await egressRequest(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]) : AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new Error(`downloading ${url.host} failed: ${(err as Error).message}`);
+      if (isEgressRefusal(err)) throw permanent(err.message);
+      throw new Error(`downloading ${url.host} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    if (res.status < 200 || res.status >= 300) res.discard();
     if (res.status >= 300 && res.status < 400) throw permanent(`${url.host} answered HTTP ${res.status} (a redirect; redirects are not followed)`);
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw permanent(`${url.host} answered HTTP ${res.status} for the image`);
-    if (!res.ok) throw new Error(`${url.host} answered HTTP ${res.status} for the image: will retry`);
-    const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > MAX_SOURCE_BYTES) throw permanent(`image is ${length} bytes, more than the ${MAX_SOURCE_BYTES} allowed`);
-    // Read with a byte cap: a chunked response has no content-length to check up front.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_SOURCE_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw permanent(`image is more than the ${MAX_SOURCE_BYTES} bytes allowed`);
-      }
-      chunks.push(value);
+    if (res.status < 200 || res.status >= 300) throw new Error(`${url.host} answered HTTP ${res.status} for the image: will retry`);
+    const length = Number(res.header('content-length') ?? 0);
+    if (length > MAX_SOURCE_BYTES) {
+      res.discard();
+      throw permanent(`image is ${length} bytes, more than the ${MAX_SOURCE_BYTES} allowed`);
     }
-    const buffer = Buffer.concat(chunks);
-    return { buffer, label: path.basename(url.pathname) || url.host };
+    // Read with a byte cap: a chunked response has no content-length to check up front.
+    const { bytes, truncated } = await res.readBody(MAX_SOURCE_BYTES);
+    if (truncated) throw permanent(`image is more than the ${MAX_SOURCE_BYTES} bytes allowed`);
+    return { buffer: bytes, label: path.basename(url.pathname) || url.host };
   }
   // Real paths on both sides: a symlink inside an allowed directory must not lead out of it.
   const file = await fs.realpath(path.resolve(dataDir(), source)).catch(() => path.resolve(dataDir(), source));

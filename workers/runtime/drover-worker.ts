@@ -1,13 +1,15 @@
 // A BullMQ Worker with Drover's wrapper around every run: job name and schema check, attempt history,
 // cancellation, failure classification and structured logs. The wrapper sits in callProcessJob, so it
 // covers in-process and sandboxed processors alike.
-import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
-import { isPeerRateLimitError, isPermanentFailure } from '../failures';
+import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
+import { isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
+import { pausePeer } from './peer-pause';
 import { formatSchemaIssues } from '../schema-issues';
 import type { ProcessorContext, RuntimeKind } from './processor';
 
@@ -20,7 +22,7 @@ export type WorkerSettings = {
   maxStalledCount: number;
 };
 
-/** Rate-limit requeues (and stalls) a run may go through before a 429 counts as a normal failure. */
+/** Rate-limit requeues (and stalls) a job may go through before a 429 counts as a normal failure. */
 const MAX_REQUEUES = 20;
 
 type LogFields = { queue: string; jobId: string; attempt: number };
@@ -101,9 +103,16 @@ export class DroverWorker extends Worker {
       stalledInterval: opts.settings.stalledIntervalMs,
       maxStalledCount: opts.settings.maxStalledCount,
       // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
-      // child does not inherit this process's loader flags (or a test runner's).
+      // child does not inherit this process's loader flags (or a test runner's). The child's egress
+      // policy learns this process's Redis endpoints (host:port only) through its environment.
       useWorkerThreads: false,
-      workerForkOptions: { execArgv: [] },
+      workerForkOptions: {
+        execArgv: [],
+        // A getter: read when a child is forked (BullMQ copies these options then), like the default env.
+        get env() {
+          return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
+        },
+      },
     });
     this.kind = kind;
     this.workerName = opts.workerName;
@@ -163,7 +172,7 @@ export class DroverWorker extends Worker {
       if (debug) this.logger.debug({ ...logFields(ref), event: 'job.completed', jobName: job.name, durationMs: Date.now() - ref.startedAt }, 'job completed');
       return result;
     } catch (err) {
-      throw await this.failure(job, ref, err);
+      throw await this.failure(job, token, ref, err);
     } finally {
       this.activeRuns.delete(jobId);
       this.cancels.delete(jobId);
@@ -183,7 +192,7 @@ export class DroverWorker extends Worker {
   }
 
   /** The error BullMQ sees for a failed run, after recording and logging it. */
-  private async failure(job: Job, ref: AttemptRef, err: unknown): Promise<Error> {
+  private async failure(job: Job, token: string, ref: AttemptRef, err: unknown): Promise<Error> {
     const durationMs = Date.now() - ref.startedAt;
     const fields = logFields(ref);
     const cancel = this.cancels.get(ref.jobId);
@@ -196,16 +205,22 @@ export class DroverWorker extends Worker {
       return new UnrecoverableError(reason);
     }
     const error = err instanceof Error ? err : new Error(String(err));
+    // Every start counts in attemptsStarted, only failures in attemptsMade: the difference is how often
+    // the job went back without a failure (rate-limit delays, stalls).
     const requeues = job.attemptsStarted - job.attemptsMade - 1;
-    if (isPeerRateLimitError(error) && this.kind.definition.limiter && requeues < MAX_REQUEUES) {
-      // Pauses the whole queue (every worker honours the limiter key); the job goes back to waiting
-      // without using one of its attempts. BullMQ 6.7 still marks Worker.rateLimit deprecated in favour
-      // of Queue.rateLimit, but both only set the queue's limiter key (backend.setRateLimit).
-      await this.rateLimit(Math.max(error.retryAfterMs, 1));
-      const message = `${error.message} (queue paused, job moved back to waiting; not counted as a failed attempt)`;
-      this.recordEnd(ref, 'failed', message);
-      this.logger.warn({ ...fields, event: 'job.rate_limited', retryAfterMs: error.retryAfterMs, durationMs }, 'peer rate limit: queue paused');
-      return Worker.RateLimitError();
+    if (isPeerRateLimitError(error) && requeues < MAX_REQUEUES) {
+      const delayed = await this.delayForPeer(job, token, error).catch((moveErr: Error) => {
+        this.logger.warn({ ...fields, event: 'job.delay_failed', err: moveErr.message }, 'could not delay the rate-limited job: it fails as usual');
+        return false;
+      });
+      if (delayed) {
+        const message = `${error.message} (job delayed ${Math.round(error.retryAfterMs / 100) / 10} s, not counted as a failed attempt)`;
+        this.recordEnd(ref, 'failed', message);
+        this.background(job.log(`attempt ${ref.attempt}: ${message}`), fields, 'job.log_failed');
+        this.logger.warn({ ...fields, event: 'job.rate_limited', peer: error.peer, retryAfterMs: error.retryAfterMs, durationMs }, 'peer rate limit: job delayed');
+        // BullMQ leaves a job that threw DelayedError where the run put it (delayed) and takes the next one.
+        return new DelayedError(message);
+      }
     }
     const permanent = isPermanentFailure(error);
     const willRetry = !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
@@ -213,6 +228,18 @@ export class DroverWorker extends Worker {
     this.background(job.log(`attempt ${ref.attempt} failed${permanent ? ' permanently' : ''}: ${error.message}${willRetry ? ' (will retry)' : ''}`), fields, 'job.log_failed');
     this.logger[willRetry ? 'warn' : 'error']({ ...fields, event: 'job.failed', err: error.message, permanent, willRetry, durationMs }, 'job failed');
     return error;
+  }
+
+  /**
+   * A receiver asked to slow down: pause it for every worker of the queue (unless the job found it
+   * paused already), and move this job to delayed until then. BullMQ's moveToDelayed skips the attempt
+   * count, so the job keeps all its attempts; other queues and other receivers are not slowed.
+   */
+  private async delayForPeer(job: Job, token: string, error: PeerRateLimitError): Promise<boolean> {
+    const waitMs = Math.max(error.retryAfterMs, 1);
+    if (error.peer && !error.alreadyPaused) await pausePeer(this.connection, this.name, error.peer, waitMs);
+    await job.moveToDelayed(Date.now() + waitMs, token);
+    return true;
   }
 
   private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string): void {

@@ -6,6 +6,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedisClient, isCluster, masterNodes } from '@/lib/redis/create-client';
 import { KEYS } from '@/lib/keys';
+import { protectDataStore } from '@/lib/egress/data-stores';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
 import { droverWorkerName } from '@/lib/workers/worker-name';
@@ -112,6 +113,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const prefix = connection.prefix;
   const queues = opts.kinds.map((k) => k.definition.queue);
   if (new Set(queues).size !== queues.length) throw new Error(`Two kinds share a queue: ${queues.join(', ')}`);
+
+  // The egress policy of this process (and of its sandboxed children) never lets a job call this Redis.
+  protectDataStore(connection.url, ...(connection.nodes ?? []));
 
   // Shared by schedulers and cancel acks; each worker gets its own connection (plus BullMQ's blocking one).
   const control = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });

@@ -5,6 +5,7 @@ import { queueParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { getQueue } from '@/lib/queues/get-queue';
 import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
+import { withExpensiveRead } from '@/lib/limits/expensive-reads';
 import { loadPageData } from '@/lib/api/load-page-data';
 import { PageError } from '@/components/explorer/page-error';
 import { QueueView } from '@/components/explorer/queue-view';
@@ -26,11 +27,13 @@ export default async function QueuePage({ params, searchParams }: Props) {
   const principal = await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}`);
   const sp = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const query = listJobsQuerySchema.safeParse({ state: first(sp.state), page: first(sp.page), size: first(sp.size), order: first(sp.order), name: first(sp.name) });
+  const query = listJobsQuerySchema.safeParse({ state: first(sp.state), page: first(sp.page), size: first(sp.size), order: first(sp.order), name: first(sp.name), cursor: first(sp.cursor) });
   const q = query.success ? query.data : listJobsQuerySchema.parse({});
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    return [...(await Promise.all([getQueue(connection, queue), listJobs(connection, queue, q)])), connection.config.deadLetterQueue === queue] as const;
+    // A name-filtered list scans: it takes one of the principal's search slots like the API does.
+    const list = () => (q.name ? withExpensiveRead(principal, 'search', () => listJobs(connection, queue, q)) : listJobs(connection, queue, q));
+    return [...(await Promise.all([getQueue(connection, queue), list()])), connection.config.deadLetterQueue === queue] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
   const [detail, page, isDeadLetterQueue] = result.data;

@@ -4,6 +4,6 @@ import { getConnection } from '@/lib/redis/connections';
 import { dlqParamsSchema } from '@/lib/dlq/params';
 import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 
-export const GET = apiRoute({ role: 'viewer', params: dlqParamsSchema, query: listDeadLettersQuerySchema }, async ({ params, query }) =>
+export const GET = apiRoute({ role: 'viewer', params: dlqParamsSchema, query: listDeadLettersQuerySchema, expensive: (q) => (q.q || q.name ? 'search' : undefined) }, async ({ params, query }) =>
   listDeadLetters(getConnection(params.conn), query),
 );

@@ -5,7 +5,7 @@ import { dlqParamsSchema } from '@/lib/dlq/params';
 import { deadLetterFilterSchema } from '@/lib/dlq/filter';
 import { exportDeadLetters } from '@/lib/dlq/export-dead-letters';
 
-export const GET = apiRoute({ role: 'viewer', params: dlqParamsSchema, query: deadLetterFilterSchema }, async ({ request, params, query }) => {
+export const GET = apiRoute({ role: 'viewer', params: dlqParamsSchema, query: deadLetterFilterSchema, expensive: 'download' }, async ({ request, params, query }) => {
   const conn = getConnection(params.conn);
   const filename = `dead-letters-${conn.name}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`;
   return new Response(exportDeadLetters(conn, query, request.signal), {

@@ -6,7 +6,7 @@ import { listJobs, listJobsQuerySchema } from '@/lib/jobs/list-jobs';
 import { addJob, addJobInputSchema } from '@/lib/actions/add-job';
 import { MAX_JOB_DATA_BYTES } from '@/lib/actions/job-data';
 
-export const GET = apiRoute({ role: 'viewer', params: queueParamsSchema, query: listJobsQuerySchema }, async ({ params, query }) => {
+export const GET = apiRoute({ role: 'viewer', params: queueParamsSchema, query: listJobsQuerySchema, expensive: (q) => (q.name ? 'search' : undefined) }, async ({ params, query }) => {
   return listJobs(getConnection(params.conn), params.queue, query);
 });
 

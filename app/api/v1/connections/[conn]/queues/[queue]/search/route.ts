@@ -4,6 +4,6 @@ import { queueParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { searchJobs, searchQuerySchema } from '@/lib/jobs/search-jobs';
 
-export const GET = apiRoute({ role: 'viewer', params: queueParamsSchema, query: searchQuerySchema }, async ({ params, query }) => {
+export const GET = apiRoute({ role: 'viewer', params: queueParamsSchema, query: searchQuerySchema, expensive: 'search' }, async ({ params, query }) => {
   return searchJobs(getConnection(params.conn), params.queue, query);
 });

@@ -1,0 +1,46 @@
+'use client';
+// The signed-in user's name in the header, opening a small menu: "Sign out everywhere".
+import { useState, useSyncExternalStore } from 'react';
+import { signOutEverywhereAction } from '@/app/actions/session';
+import { Button } from '@/components/ui/button';
+import { useToast } from '@/components/ui/toast';
+import { signOutAndReload } from './sign-out';
+
+const noSubscription = () => () => {};
+
+export function UserMenu({ name }: { name: string }) {
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  return (
+    <details className="relative">
+      <summary
+        className="cursor-pointer list-none rounded px-1 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        title="Account"
+        data-testid="current-user"
+      >
+        {name}
+      </summary>
+      <div className="absolute right-0 z-30 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
+        <p className="mb-2 text-xs text-zinc-500">Ends your sessions in every browser and device, this one included. API tokens are not affected.</p>
+        <Button
+          size="sm"
+          variant="danger"
+          disabled={busy || !ready}
+          onClick={async () => {
+            setBusy(true);
+            const res = await signOutEverywhereAction({});
+            if (!res.ok) {
+              toast.error(res.error.message);
+              setBusy(false);
+              return;
+            }
+            await signOutAndReload();
+          }}
+        >
+          Sign out everywhere
+        </Button>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,99 @@
+// Concurrency limits for reads that cost the store (or the console's memory) more than a page:
+// whole-queue search, name-filtered lists, raw downloads and exports. Per principal and per console
+// process; beyond either, the caller gets 429 with Retry-After instead of queueing work.
+import 'server-only';
+import { RateLimitedError } from '@/lib/errors';
+import type { Principal } from '@/lib/auth/principal';
+
+export type ExpensiveReadKind = 'search' | 'download';
+
+type Limits = { perPrincipal: number; total: number };
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 ? n : fallback;
+}
+
+/** Defaults: 2 searches per user and 6 in all; 1 download per user and 3 in all (per console process). */
+export function expensiveReadLimits(kind: ExpensiveReadKind): Limits {
+  return kind === 'search'
+    ? { perPrincipal: envInt('DROVER_SEARCHES_PER_USER', 2), total: envInt('DROVER_SEARCHES_TOTAL', 6) }
+    : { perPrincipal: envInt('DROVER_DOWNLOADS_PER_USER', 1), total: envInt('DROVER_DOWNLOADS_TOTAL', 3) };
+}
+
+const SLOTS = Symbol.for('drover.expensive-read-slots');
+type State = Record<ExpensiveReadKind, { total: number; byPrincipal: Map<string, number> }>;
+type Holder = { [SLOTS]?: State };
+
+function state(): State {
+  const holder = globalThis as Holder;
+  holder[SLOTS] ??= { search: { total: 0, byPrincipal: new Map() }, download: { total: 0, byPrincipal: new Map() } };
+  return holder[SLOTS];
+}
+
+const WHAT: Record<ExpensiveReadKind, string> = { search: 'searches or name-filtered lists', download: 'downloads or exports' };
+
+/** Takes a slot or throws 429; the returned function gives it back (idempotent). */
+export function acquireExpensiveRead(principal: Principal, kind: ExpensiveReadKind): () => void {
+  const s = state()[kind];
+  const limits = expensiveReadLimits(kind);
+  const who = `${principal.kind}:${principal.id}`;
+  const mine = s.byPrincipal.get(who) ?? 0;
+  if (mine >= limits.perPrincipal) {
+    throw new RateLimitedError(`You already run ${mine} ${WHAT[kind]} (at most ${limits.perPrincipal} at a time): wait for one to finish`, 1);
+  }
+  if (s.total >= limits.total) {
+    throw new RateLimitedError(`The console is busy with ${s.total} ${WHAT[kind]} (at most ${limits.total} at a time): try again in a moment`, 2);
+  }
+  s.total++;
+  s.byPrincipal.set(who, mine + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    s.total--;
+    const left = (s.byPrincipal.get(who) ?? 1) - 1;
+    if (left > 0) s.byPrincipal.set(who, left);
+    else s.byPrincipal.delete(who);
+  };
+}
+
+/** Runs fn holding a slot. */
+export async function withExpensiveRead<T>(principal: Principal, kind: ExpensiveReadKind, fn: () => Promise<T>): Promise<T> {
+  const release = acquireExpensiveRead(principal, kind);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/** Slots in use, for tests and diagnostics. */
+export function expensiveReadsInUse(kind: ExpensiveReadKind): number {
+  return state()[kind].total;
+}
+
+/** A response body that gives the slot back when it has been sent, cancelled or failed. */
+export function releaseWhenDone(body: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        release();
+        controller.error(err);
+      }
+    },
+    async cancel(reason) {
+      release();
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+}
