@@ -230,7 +230,8 @@ describe('a client that stops reading', () => {
     let text = '';
     let read = reader.read();
     for (;;) {
-      const next = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      // Queued frames come at once; the burst follows within a flush (100 ms): 1.5 s of silence ends it.
+      const next = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
       if (next === null || next.done) break;
       text += decoder.decode(next.value, { stream: true });
       read = reader.read();
