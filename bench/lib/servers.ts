@@ -30,6 +30,9 @@ export async function startDrover(dir: string, configFile: string): Promise<Serv
     DROVER_DATA_DIR: path.join(dir, 'data'),
     AUTH_SECRET: crypto.randomBytes(32).toString('hex'),
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    // The fan-out phase opens BENCH_SSE_CLIENTS live streams with one token: above the default caps.
+    DROVER_SSE_MAX_STREAMS_PER_USER: process.env.DROVER_SSE_MAX_STREAMS_PER_USER ?? '1000',
+    DROVER_SSE_MAX_STREAMS: process.env.DROVER_SSE_MAX_STREAMS ?? '1000',
   };
   delete env.REDIS_URL;
   const started = startProcess('drover', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {

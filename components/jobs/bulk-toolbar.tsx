@@ -44,7 +44,7 @@ export function BulkToolbar({
   selectedIds: string[];
   /** "selected" rows of a page, or "matching" search results */
   scope: 'selected' | 'matching';
-  /** below admin, unprocessed jobs are removed or failed one at a time (lib/actions/unprocessed-work.ts) */
+  /** below admin, unprocessed jobs are removed or failed one at a time (lib/jobs/unprocessed-work.ts) */
   role?: Role;
   onDone?: () => void;
 }) {

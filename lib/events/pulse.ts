@@ -38,9 +38,11 @@ async function tick(): Promise<void> {
         type: 'health',
         connections: overview.connections.map((c) => ({ name: c.name, status: c.error ? 'down' : 'up', ...(c.error ? { error: c.error } : {}) })),
       };
+      // One event object per tick: its frame is serialized once for every stream (lib/events/live-frame.ts).
+      const snapshot: LiveEvent = { type: 'overview', overview };
       for (const l of s.listeners) {
         l.send(health);
-        if (l.overview) l.send({ type: 'overview', overview });
+        if (l.overview) l.send(snapshot);
       }
     } else {
       const health = await checkHealth();

@@ -19,8 +19,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export type ApiSpec<P, Q, B> = {
   role: Role;
-  /** Audit action name; set on every mutating route. */
-  audit?: string;
+  /** The operation's name: refusals are audited under it (mutations also audit their outcome in the domain). */
+  audit: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -102,6 +102,12 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       principal = await principalFromRequest(request);
       if (!principal) throw new UnauthorizedError();
       const who = principal;
+      // Every refusal of a known caller is audited (bounded, and aggregated per actor and operation).
+      const auditRefusal = async (err: unknown) => {
+        const outcome = err instanceof DroverError ? refusalOutcome(err) : null;
+        if (!outcome) return;
+        await recordAudit({ ...auditTargetOf(spec.audit, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome, message: (err as Error).message }).catch(() => {});
+      };
       let release = () => {};
       let kind: ExpensiveReadKind | undefined;
       let params: P;
@@ -120,10 +126,7 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
         if (kind) release = acquireExpensiveRead(who, kind);
       } catch (err) {
         // Every refusal of a known caller is audited (bounded, and aggregated per actor and action).
-        if (err instanceof DroverError && refusalOutcome(err)) {
-          const action = spec.audit ?? `read ${request.method} ${new URL(request.url).pathname}`;
-          await recordAudit({ ...auditTargetOf(action, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome: refusalOutcome(err)!, message: err.message }).catch(() => {});
-        }
+        await auditRefusal(err);
         throw err;
       }
       let result: unknown;
@@ -131,6 +134,9 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
         result = await handler({ request, principal: who, params, query, body, audit: { actor: who, via: 'api' } });
       } catch (err) {
         release();
+        // A mutation audits its own outcome (lib/audit/audited.ts); a read refused while it runs (too
+        // many live streams, say) is audited here.
+        if (request.method === 'GET') await auditRefusal(err);
         throw err;
       }
       if (result instanceof Response) {

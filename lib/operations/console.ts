@@ -1,5 +1,6 @@
 // Operations about the console itself: who the caller is, the audit log, the API description.
 import { auditQuerySchema } from '@/lib/audit/list-audit';
+import { eventsQuerySchema } from '@/lib/events/open-event-stream';
 import { operation } from './define';
 
 export const consoleOperations = {
@@ -20,6 +21,18 @@ export const consoleOperations = {
     query: auditQuerySchema,
     example: { query: { outcome: 'denied', limit: 100 } },
     run: async (_ctx, { query }) => (await import('@/lib/audit/list-audit')).listAudit(query),
+  }),
+  events: operation({
+    name: 'events',
+    tag: 'console',
+    summary: 'Server-Sent Events: job events of the named queues (`queue=<conn>/<queue>`, repeatable), overview snapshots and store health',
+    description: 'Only queues that exist (404 names the others); at most 20 queues per stream and 10 streams per user or token (429 with Retry-After); a client that stops reading is dropped 30 s behind.',
+    role: 'viewer',
+    http: { method: 'GET', path: '/events' },
+    query: eventsQuerySchema,
+    produces: 'text/event-stream',
+    example: { query: { queue: 'default/email', overview: '1' } },
+    run: async (ctx, { query }) => (await import('@/lib/events/open-event-stream')).openEventStream(ctx.actor, query, ctx.request?.signal ?? new AbortController().signal),
   }),
   openapi: operation({
     name: 'openapi',

@@ -7,6 +7,7 @@ import { JOB_STATE_LUA } from './lua/job-state';
 import { SEARCH_CHUNK_LUA } from './lua/search-chunk';
 import { FAIL_JOB_LUA } from './lua/fail-job';
 import { HASH_FIELDS_LUA } from './lua/hash-fields';
+import { STREAM_LAST_ID_LUA } from './lua/stream-last-id';
 
 const SCRIPTS = {
   droverQueueSummary: QUEUE_SUMMARY_LUA,
@@ -17,6 +18,7 @@ const SCRIPTS = {
   droverSearchChunk: SEARCH_CHUNK_LUA,
   droverFailJob: FAIL_JOB_LUA,
   droverHashFields: HASH_FIELDS_LUA,
+  droverStreamLastId: STREAM_LAST_ID_LUA,
 } as const;
 
 declare module 'ioredis' {
@@ -41,6 +43,7 @@ declare module 'ioredis' {
     ): Result<[number, number, number, string[]], Context>;
     droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
     droverHashFields(hashKey: string, count: number): Result<string[], Context>;
+    droverStreamLastId(streamKey: string): Result<string, Context>;
   }
 }
 

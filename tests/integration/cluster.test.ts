@@ -1,7 +1,7 @@
 // The console's read, act and account flows on a real 3-master Redis Cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from 'ioredis';
-import { Queue, Worker, QueueEvents } from 'bullmq';
+import IORedis, { Cluster } from 'ioredis';
+import { Queue, Worker } from 'bullmq';
 import { startTestCluster, type TestCluster } from '../helpers/redis-cluster';
 import { ctxAs, configureConnections } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
@@ -123,20 +123,34 @@ describe('Redis Cluster', () => {
     expect(await isSessionLive('c@x', 'cluster-sid')).toBe(false);
   });
 
-  it('delivers live events from a cluster through the shared QueueEvents', async () => {
-    const seen: string[] = [];
-    const unsubscribe = subscribeToQueue('cl', 'delta', (e) => {
-      if (e.type === 'job') seen.push(e.event);
-    });
-    const events = new QueueEvents('delta', { connection: bullConnection(), prefix: '{bull}' });
-    closers.push(() => events.close());
-    await events.waitUntilReady();
+  it('delivers live events of many queues from a cluster through one shared reader connection', async () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta'];
+    const seen: Array<{ queue: string; event: string; jobId: string }> = [];
+    const unsubscribes = names.map((name) =>
+      subscribeToQueue('cl', name, (e) => {
+        if (e.type === 'job') seen.push({ queue: e.queue, event: e.event, jobId: e.jobId });
+      }),
+    );
+    // The reader's start ids are read right away; give them a moment before publishing.
     await new Promise((r) => setTimeout(r, 300));
-    const queue = new Queue('delta', { connection: bullConnection(), prefix: '{bull}' });
-    closers.push(() => queue.close());
-    await queue.add('live', {});
-    await waitFor(() => seen.includes('waiting') || seen.includes('added'), { what: 'an added/waiting event' });
-    unsubscribe();
-    expect(seen.some((event) => event === 'waiting' || event === 'added')).toBe(true);
+    const added: Array<{ queue: string; id: string }> = [];
+    for (const name of ['beta', 'delta']) {
+      const queue = new Queue(name, { connection: bullConnection(), prefix: '{bull}' });
+      closers.push(() => queue.close());
+      added.push({ queue: name, id: (await queue.add('live', {})).id! });
+    }
+    await waitFor(() => added.every((a) => seen.some((s) => s.queue === a.queue && s.jobId === a.id && s.event === 'waiting')), { what: 'waiting events of beta and delta' });
+    // One XREAD over the four streams (same hash tag, same slot). The reader's cluster client holds a
+    // connection to the slot's node and may keep the one it loaded the slot map from: at most one per node.
+    const readers = await Promise.all(
+      cluster.ports.map(async (port) => {
+        const node = new IORedis(port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+        const list = (await node.call('CLIENT', 'LIST')) as string;
+        node.disconnect();
+        return list.split('\n').filter((l) => /name=drover:events\b/.test(l)).length;
+      }),
+    );
+    expect(Math.max(...readers)).toBe(1);
+    unsubscribes.forEach((off) => off());
   });
 });

@@ -1,19 +1,21 @@
 // The live-update plumbing behind /api/v1/events: one pulse loop per process, streams that clean up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { configureRedisUrl } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { PULSE_INTERVAL_MS, subscribeToPulse } from '@/lib/events/pulse';
 import { createEventStream } from '@/lib/events/sse-stream';
-import type { LiveEvent } from '@/lib/events/live-event';
+import { subscribeToQueue } from '@/lib/events/queue-events-hub';
+import type { JobEventName, LiveEvent } from '@/lib/events/live-event';
 
 let redis: TestRedis;
 const pulseListeners = () => (globalThis as { [k: symbol]: { listeners: Set<unknown> } | undefined })[Symbol.for('drover.pulse')]?.listeners.size ?? 0;
 
 beforeAll(async () => {
   // DEBUG SLEEP holds Redis, so a pulse tick stays in flight while the test re-subscribes.
-  redis = await startTestRedis({ extraArgs: ['--enable-debug-command', 'yes'] });
+  redis = await startTestRedis({ persistent: true, extraArgs: ['--enable-debug-command', 'yes'] });
   await configureRedisUrl(redis.url);
 });
 afterAll(async () => {
@@ -60,4 +62,89 @@ describe('event stream', () => {
     controller.abort();
     expect(pulseListeners()).toBe(0);
   });
+});
+
+describe('shared event reader', () => {
+  it('reconnects after Redis restarts and delivers the events published after it', async () => {
+    const seen: string[] = [];
+    const off = subscribeToQueue('default', 'restarted', (e) => {
+      if (e.type === 'job' && e.event === 'waiting') seen.push(e.jobId);
+    });
+    const producer = new Queue('restarted', { connection: { url: redis.url, maxRetriesPerRequest: null, retryStrategy: () => 200 } });
+    producer.on('error', () => {});
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const before = await producer.add('before', {});
+      await waitFor(() => seen.includes(before.id!), { what: 'an event before the restart' });
+      // appendfsync everysec: let the stream reach the AOF, then kill Redis and start it again.
+      await new Promise((r) => setTimeout(r, 1200));
+      await redis.stop('SIGKILL');
+      redis = await startTestRedis({ persistent: true, dir: redis.dir, port: redis.port, extraArgs: ['--enable-debug-command', 'yes'] });
+      const after = await producer.add('after', {});
+      await waitFor(() => seen.includes(after.id!), { timeout: 20_000, what: 'an event after the restart' });
+    } finally {
+      off();
+      await producer.close();
+    }
+  }, 40_000);
+});
+
+describe('event shapes', () => {
+  it('forwards what BullMQ\'s own QueueEvents sees, in the LiveEvent shapes the UI reads', async () => {
+    const connection = { url: redis.url, maxRetriesPerRequest: null };
+    const ours: LiveEvent[] = [];
+    const off = subscribeToQueue('default', 'shapes', (e) => ours.push(e));
+    // The reference: BullMQ's QueueEvents, mapped the way the console mapped it before the shared reader.
+    const theirs: LiveEvent[] = [];
+    const reference = new QueueEvents('shapes', { connection });
+    const jobEvents: JobEventName[] = ['added', 'waiting', 'active', 'progress', 'completed', 'failed', 'delayed', 'removed', 'stalled', 'waiting-children', 'retries-exhausted', 'duplicated', 'deduplicated'];
+    for (const name of jobEvents) {
+      reference.on(name as 'completed', (args: { jobId: string; data?: unknown; failedReason?: string }) =>
+        theirs.push({
+          type: 'job',
+          connection: 'default',
+          queue: 'shapes',
+          event: name,
+          jobId: String(args.jobId),
+          ...(name === 'progress' ? { progress: args.data } : {}),
+          ...(name === 'failed' && args.failedReason ? { failedReason: String(args.failedReason).slice(0, 300) } : {}),
+        }),
+      );
+    }
+    for (const name of ['paused', 'resumed', 'cleaned', 'drained'] as const) reference.on(name as 'paused', () => theirs.push({ type: 'queue', connection: 'default', queue: 'shapes', event: name }));
+    await reference.waitUntilReady();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const queue = new Queue('shapes', { connection });
+    const worker = new Worker(
+      'shapes',
+      async (job) => {
+        await job.updateProgress({ step: 1, of: 2 });
+        await job.updateProgress(50);
+        if (job.data.fail) throw new Error(`broke: ${'x'.repeat(400)}`);
+        return { big: 'y'.repeat(10_000) };
+      },
+      { connection },
+    );
+    try {
+      await queue.add('ok', {});
+      await queue.add('bad', { fail: true }, { jobId: 'bad-1' });
+      await queue.add('dup', {}, { jobId: 'bad-1' });
+      await waitFor(async () => (await queue.getCompletedCount()) === 1 && (await queue.getFailedCount()) === 1, { what: 'both jobs processed' });
+      await worker.close();
+      await queue.add('later', {}, { delay: 60_000, jobId: 'later-1' });
+      await queue.remove('later-1');
+      await queue.pause();
+      await queue.resume();
+      await queue.clean(0, 10, 'completed');
+      const settled = () => theirs.length > 0 && ours.length === theirs.length;
+      await waitFor(settled, { timeout: 15_000, what: `the same number of events (ours ${ours.length}, BullMQ ${theirs.length})` });
+      expect(ours).toEqual(theirs);
+      const kinds = new Set(ours.map((e) => (e.type === 'job' || e.type === 'queue' ? e.event : e.type)));
+      for (const k of ['added', 'waiting', 'active', 'progress', 'completed', 'failed', 'retries-exhausted', 'duplicated', 'delayed', 'removed', 'paused', 'resumed', 'cleaned', 'drained']) expect(kinds, k).toContain(k);
+    } finally {
+      off();
+      await Promise.all([worker.close(), queue.close(), reference.close()]);
+    }
+  }, 30_000);
 });
