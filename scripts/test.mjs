@@ -95,8 +95,8 @@ async function main() {
     if (!built) {
       record('e2e', 0, 1);
     } else {
-      // The specs use E2E_PORT for the shared console and E2E_PORT+1 … +5 for consoles of their own.
-      const allFree = async (base) => (await Promise.all([1, 2, 3, 4, 5].map((i) => isFree(base + i)))).every(Boolean);
+      // The specs use E2E_PORT for the shared console and E2E_PORT+1 … +9 for consoles of their own.
+      const allFree = async (base) => (await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => isFree(base + i)))).every(Boolean);
       let port = await freePort();
       while (!(await allFree(port))) port = await freePort();
       const jsonFile = path.join(outDir, 'playwright.json');

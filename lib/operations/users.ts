@@ -83,6 +83,7 @@ export const userOperations = {
     tag: 'users',
     summary: 'End every session of the signed-in user, this one included (the user menu’s “Sign out everywhere”)',
     role: 'viewer',
+    http: { method: 'POST', path: '/me/sign-out-everywhere' },
     action: 'signOutEverywhereAction',
     run: async (ctx) => (await import('@/lib/users/sign-out-everywhere')).signOutEverywhere(ctx),
   }),
