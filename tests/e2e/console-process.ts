@@ -38,7 +38,8 @@ export function startConsole(port: number, env: Record<string, string | undefine
   };
 }
 
-export async function waitHealthy(base: string, timeout = 60_000): Promise<void> {
+/** Waits for /api/health; generous, since a busy 2-core machine can take long to start a console (a wait, not a speed check). */
+export async function waitHealthy(base: string, timeout = 180_000): Promise<void> {
   const api = await request.newContext({ baseURL: base });
   await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout }).toBe(200);
   await api.dispose();
