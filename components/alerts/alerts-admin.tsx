@@ -8,7 +8,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertRuleView } from '@/lib/alerts/list-alerts';
 import type { AlertHistoryEntry } from '@/lib/alerts/store';
 import { describeCondition, describeScope, formatAlertValue } from '@/lib/alerts/rule';
-import { createAlertRuleAction, deleteAlertRuleAction, testAlertRuleAction, updateAlertRuleAction } from '@/app/actions/alerts';
+import { createAlertRuleAction, deleteAlertRuleAction, testAlertRuleAction, updateAlertRuleAction } from '@/app/actions';
 import { fetchJson } from '@/components/explorer/api-client';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

@@ -2,7 +2,7 @@
 // Requeue (operator) and purge (admin) of the selected dead letters or of every match of the filter.
 // Every one asks for confirmation with the number it acts on; purging a whole filter asks to type "purge".
 import { useState } from 'react';
-import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions/dlq';
+import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions';
 import type { DeadLetterFilter } from '@/lib/dlq/filter';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';

@@ -7,7 +7,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
 import type { JobDetail } from '@/lib/jobs/get-job';
-import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions/dlq';
+import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions';
 import { JobView } from '@/components/explorer/job-view';
 import { fetchJson } from '@/components/explorer/api-client';
 import { formatBytes, jobHref, queueHref } from '@/components/explorer/format';

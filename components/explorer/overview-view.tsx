@@ -18,7 +18,7 @@ import { useLiveEvents } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
 import { SortHeader } from './sort-header';
 import { useLiveState } from './live-store';
-import { pauseAllQueuesAction, resumeAllQueuesAction } from '@/app/actions/queues';
+import { pauseAllQueuesAction, resumeAllQueuesAction } from '@/app/actions';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useState } from 'react';

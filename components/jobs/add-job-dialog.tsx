@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { addJobAction } from '@/app/actions/jobs';
+import { addJobAction } from '@/app/actions';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';

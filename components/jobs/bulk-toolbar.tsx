@@ -2,7 +2,7 @@
 import type { Role } from '@/lib/auth/roles';
 import { isUnprocessedState } from '@/lib/jobs/unprocessed-work';
 import { useState } from 'react';
-import { bulkJobsAction } from '@/app/actions/jobs';
+import { bulkJobsAction } from '@/app/actions';
 import type { BulkInput } from '@/lib/jobs/schemas';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';

@@ -11,7 +11,7 @@ import {
   removeJobAction,
   retryJobAction,
   updateJobAction,
-} from '@/app/actions/jobs';
+} from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import type { QueueDetail } from '@/lib/queues/get-queue';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import type { Role } from '@/lib/auth/roles';
-import { cleanQueueAction, drainQueueAction, obliterateQueueAction, pauseQueueAction, resumeQueueAction, setQueueLimitsAction } from '@/app/actions/queues';
+import { cleanQueueAction, drainQueueAction, obliterateQueueAction, pauseQueueAction, resumeQueueAction, setQueueLimitsAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { LegacyRepeatable } from '@/lib/schedules/types';
-import { migrateLegacyRepeatableAction } from '@/app/actions/schedules';
+import { migrateLegacyRepeatableAction } from '@/app/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';

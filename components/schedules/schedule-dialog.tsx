@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Schedule } from '@/lib/schedules/types';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
-import { upsertScheduleAction } from '@/app/actions/schedules';
+import { upsertScheduleAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';

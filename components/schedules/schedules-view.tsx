@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Schedule, ScheduleList } from '@/lib/schedules/types';
 import type { ScheduleListQuery } from '@/lib/schedules/schema';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
-import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction, runScheduleNowAction } from '@/app/actions/schedules';
+import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction, runScheduleNowAction } from '@/app/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';

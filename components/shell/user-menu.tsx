@@ -1,7 +1,7 @@
 'use client';
 // The signed-in user's name in the header, opening a small menu: "Sign out everywhere".
 import { useState, useSyncExternalStore } from 'react';
-import { signOutEverywhereAction } from '@/app/actions/users';
+import { signOutEverywhereAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
 import { signOutAndReload } from './sign-out';

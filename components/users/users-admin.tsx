@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { addUserAction, removeUserAction, updateUserAction } from '@/app/actions/users';
+import { addUserAction, removeUserAction, updateUserAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';

@@ -1,5 +1,5 @@
 // The server action of an operation: `export const retryJobAction = actionOf(jobOperations.retryJob)`
-// in app/actions/*.ts. Session → role → zod (the operation's own schemas) → run; it returns
+// in app/actions.ts. Session → role → zod (the operation's own schemas) → run; it returns
 // { ok, data } or { ok: false, error } and never throws, and audits every refusal under the
 // operation's name.
 import 'server-only';

@@ -39,8 +39,8 @@ type In<S> = S extends z.ZodType ? z.input<S> : undefined;
 export type Operation<PS extends Schema | undefined = Schema | undefined, QS extends Schema | undefined = Schema | undefined, BS extends Schema | undefined = Schema | undefined, R = unknown> = OperationRef & {
   summary: string;
   description?: string;
-  /** the noun it belongs to (OpenAPI tag) */
-  tag: string;
+  /** the noun it belongs to (the OpenAPI tag): the name of its table in lib/operations/index.ts */
+  tag?: string;
   http?: { method: HttpMethod; path: string; status?: number };
   params?: PS;
   query?: QS;
@@ -50,7 +50,7 @@ export type Operation<PS extends Schema | undefined = Schema | undefined, QS ext
   produces?: string;
   maxBodyBytes?: number;
   expensive?: ExpensiveReadKind | Bivariant<(query: Out<QS>) => ExpensiveReadKind | undefined>;
-  /** the name of the server action that exposes it (app/actions/*), when the UI calls it */
+  /** the name of the server action that exposes it (app/actions.ts), when the UI calls it */
   action?: string;
   escalations?: Escalation[];
   /** a valid input, for the OpenAPI examples and the abuse tests */

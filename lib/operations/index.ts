@@ -11,17 +11,20 @@ import { alertOperations } from './alerts';
 import { consoleOperations } from './console';
 import { userOperations } from './users';
 
+/** Table name → its operations; the name is each operation's tag (the OpenAPI document groups by it). */
 export const OPERATION_TABLES = {
   jobs: jobOperations,
   queues: queueOperations,
   schedules: scheduleOperations,
-  deadLetters: deadLetterOperations,
+  'dead letters': deadLetterOperations,
   alerts: alertOperations,
-  console: consoleOperations,
   users: userOperations,
+  console: consoleOperations,
 } as const;
 
-export const OPERATIONS: readonly Operation[] = Object.values(OPERATION_TABLES).flatMap((table) => Object.values(table) as Operation[]);
+export const OPERATIONS: readonly Operation[] = Object.entries(OPERATION_TABLES).flatMap(([tag, table]) =>
+  (Object.values(table) as Operation[]).map((op) => Object.assign(op, { tag })),
+);
 
 /** The API prefix every operation path is under. */
 export const API_PREFIX = '/api/v1';

@@ -1,0 +1,52 @@
+'use server';
+// Every server action of the console: each is an operation of the table (lib/operations/), exposed to
+// the UI under the name its declaration gives (`action`). tests/integration/operation-table.test.ts
+// checks the two agree.
+import { actionOf } from '@/lib/http/action';
+import { jobOperations } from '@/lib/operations/jobs';
+import { queueOperations } from '@/lib/operations/queues';
+import { scheduleOperations } from '@/lib/operations/schedules';
+import { deadLetterOperations } from '@/lib/operations/dead-letters';
+import { alertOperations } from '@/lib/operations/alerts';
+import { userOperations } from '@/lib/operations/users';
+
+export const retryJobAction = actionOf(jobOperations.retryJob);
+export const removeJobAction = actionOf(jobOperations.removeJob);
+export const promoteJobAction = actionOf(jobOperations.promoteJob);
+export const duplicateJobAction = actionOf(jobOperations.duplicateJob);
+export const cancelJobAction = actionOf(jobOperations.cancelJob);
+export const failJobAction = actionOf(jobOperations.failJob);
+export const updateJobAction = actionOf(jobOperations.updateJob);
+export const addJobAction = actionOf(jobOperations.addJob);
+export const bulkJobsAction = actionOf(jobOperations.bulkJobs);
+
+export const pauseQueueAction = actionOf(queueOperations.pauseQueue);
+export const resumeQueueAction = actionOf(queueOperations.resumeQueue);
+export const pauseAllQueuesAction = actionOf(queueOperations.pauseAll);
+export const resumeAllQueuesAction = actionOf(queueOperations.resumeAll);
+export const setQueueLimitsAction = actionOf(queueOperations.setQueueLimits);
+export const cleanQueueAction = actionOf(queueOperations.cleanQueue);
+export const drainQueueAction = actionOf(queueOperations.drainQueue);
+export const obliterateQueueAction = actionOf(queueOperations.obliterateQueue);
+
+export const upsertScheduleAction = actionOf(scheduleOperations.upsertSchedule);
+export const pauseScheduleAction = actionOf(scheduleOperations.pauseSchedule);
+export const resumeScheduleAction = actionOf(scheduleOperations.resumeSchedule);
+export const runScheduleNowAction = actionOf(scheduleOperations.runScheduleNow);
+export const deleteScheduleAction = actionOf(scheduleOperations.deleteSchedule);
+export const migrateLegacyRepeatableAction = actionOf(scheduleOperations.migrateLegacyRepeatable);
+
+export const requeueDeadLettersAction = actionOf(deadLetterOperations.requeueDeadLetters);
+export const purgeDeadLettersAction = actionOf(deadLetterOperations.purgeDeadLetters);
+
+export const createAlertRuleAction = actionOf(alertOperations.createAlertRule);
+export const updateAlertRuleAction = actionOf(alertOperations.updateAlertRule);
+export const deleteAlertRuleAction = actionOf(alertOperations.deleteAlertRule);
+export const testAlertRuleAction = actionOf(alertOperations.testAlertRule);
+
+export const addUserAction = actionOf(userOperations.addUser);
+export const updateUserAction = actionOf(userOperations.updateUser);
+export const removeUserAction = actionOf(userOperations.removeUser);
+export const createTokenAction = actionOf(userOperations.createToken);
+export const revokeTokenAction = actionOf(userOperations.revokeToken);
+export const signOutEverywhereAction = actionOf(userOperations.signOutEverywhere);
