@@ -12,17 +12,15 @@ export const consoleOperations = {
   audit: operation({
     name: 'audit.list', role: 'admin', http: { method: 'GET', path: '/audit' },
     summary: 'Audit entries newest first, filtered by user, action, queue, outcome and time; refusals repeated by one actor carry a count',
-    query: auditQuerySchema,
-    example: { query: { outcome: 'denied', limit: 100 } },
+    query: auditQuerySchema, example: { query: { outcome: 'denied', limit: 100 } },
     run: async (_ctx, { query }) => (await import('@/lib/audit/list-audit')).listAudit(query),
   }),
   events: operation({
     name: 'events', role: 'viewer', http: { method: 'GET', path: '/events' },
     summary: 'Server-Sent Events: job events of the named queues (`queue=<conn>/<queue>`, repeatable), overview snapshots and store health',
     description: 'Only queues that exist (404 names the others); at most 20 queues per stream and 10 streams per user or token (429 with Retry-After); a client that stops reading is dropped 30 s behind.',
-    query: eventsQuerySchema,
+    query: eventsQuerySchema, example: { query: { queue: 'default/email', overview: '1' } },
     produces: 'text/event-stream',
-    example: { query: { queue: 'default/email', overview: '1' } },
     run: async (ctx, { query }) => (await import('@/lib/events/open-event-stream')).openEventStream(ctx.actor, query, ctx.request?.signal ?? new AbortController().signal),
   }),
   openapi: operation({
