@@ -1,11 +1,9 @@
 // Operator actions against real Redis, with jobs built through BullMQ, including the error paths.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FlowProducer, Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, configureConnections } from '../helpers/console-env';
+import { ctxAs, redisForThisFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
-import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { cancelJob } from '@/lib/jobs/cancel-job';
 import { duplicateJob } from '@/lib/jobs/duplicate-job';
@@ -35,17 +33,13 @@ import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
 import { scheduleInputSchema } from '@/lib/schedules/schema';
 
-let redis: TestRedis;
+const redis = redisForThisFile((url) => [{ name: 'main', url }, { name: 'frozen', url, readOnly: true }]);
 let client: Redis;
-const queues: Queue[] = [];
-const workers: Worker[] = [];
 const operator = ctxAs('operator', 'op@test');
 const admin = ctxAs('admin', 'boss@test');
 
 function q(name: string) {
-  const queue = new Queue(name, { connection: { url: redis.url } });
-  queues.push(queue);
-  return queue;
+  return redis.track(new Queue(name, { connection: { url: redis.url } }));
 }
 
 /** Runs `count` jobs of `queue` through a worker that fails them, and waits until they are failed. */
@@ -54,22 +48,13 @@ async function failJobs(queue: Queue, count: number, attempts = 1) {
   const worker: Worker = new Worker(queue.name, async (): Promise<unknown> => {
     throw new Error('boom');
   }, { connection: { url: redis.url }, concurrency: 200 });
-  workers.push(worker);
+  redis.track({ close: () => worker.close(true) });
   await waitFor(async () => (await queue.getFailedCount()) === count, { timeout: 30_000, what: `${count} failed jobs` });
   await worker.close();
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
-  await configureConnections([{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }]);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close(true)));
-  await Promise.all(queues.map((x) => x.close()));
-  await closeAllConnections();
-  await redis.stop();
 });
 
 beforeEach(async () => {
@@ -125,7 +110,7 @@ describe('single-job actions', () => {
       running = job;
       await gate;
     }, { connection: { url: redis.url } });
-    workers.push(worker);
+    redis.track({ close: () => worker.close(true) });
     await queue.add('busy', {});
     await waitFor(() => running);
     await expect(removeJob(operator, { conn: 'main', queue: 'locked', id: running!.id! })).rejects.toThrow(/is locked by a worker/);
@@ -187,7 +172,7 @@ describe('single-job actions', () => {
       running = job;
       await gate;
     }, { connection: { url: redis.url } });
-    workers.push(foreign);
+    redis.track(foreign);
     await queue.add('run', {});
     await waitFor(() => running);
     await expect(cancelJob(operator, { conn: 'main', queue: 'discard', id: running!.id! })).rejects.toThrow(
@@ -425,7 +410,7 @@ describe('queue actions', () => {
       running = job;
       await gate;
     }, { connection: { url: redis.url } });
-    workers.push(worker);
+    redis.track({ close: () => worker.close(true) });
     await queue.add('x', {});
     await queue.add('y', {});
     await waitFor(() => running);

@@ -1,18 +1,16 @@
 // API tokens end to end through the real route handlers (bearer auth needs no session).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, configureRedisUrl } from '../helpers/console-env';
+import { describe, expect, it } from 'vitest';
+import { ctxAs, redisForThisFile } from '../helpers/console-env';
 import { LAST_USED_WRITE_INTERVAL_MS, createApiToken, listApiTokens, touchApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
 import { createTokenInput } from '@/lib/users/schemas';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { revokeToken } from '@/lib/users/revoke-token';
 import * as tokensRoute from '@/app/api/v1/tokens/route';
-import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import * as meRoute from '@/app/api/v1/me/route';
 import * as usersRoute from '@/app/api/v1/users/route';
 
-let redis: TestRedis;
+const redis = redisForThisFile();
 const noParams = { params: Promise.resolve({}) };
 
 function call(handler: (req: Request, ctx: typeof noParams) => Promise<Response>, init: RequestInit & { token?: string; path?: string } = {}) {
@@ -21,14 +19,6 @@ function call(handler: (req: Request, ctx: typeof noParams) => Promise<Response>
   return handler(new Request(`http://console.test${init.path ?? '/api/v1/x'}`, { ...init, headers }), noParams);
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  await configureRedisUrl(redis.url);
-});
-afterAll(async () => {
-  await closeAllConnections();
-  await redis.stop();
-});
 
 describe('API tokens', () => {
   it('are stored only as SHA-256 digests and shown once', async () => {

@@ -1,11 +1,10 @@
 // Job schedulers from the console against a real Redis: create, edit, pause/resume, run now, delete,
 // precise refusals that change nothing, a real worker fed by a 1-second schedule, and the API routes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, configureConnections } from '../helpers/console-env';
+import { ctxAs, redisForThisFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
@@ -23,19 +22,15 @@ import * as listRoute from '@/app/api/v1/schedulers/route';
 import * as previewRoute from '@/app/api/v1/cron/preview/route';
 import { lastAudit } from '../helpers/audit';
 
-let redis: TestRedis;
+const redis = redisForThisFile((url) => [{ name: 'main', url }, { name: 'frozen', url, readOnly: true }]);
 let client: Redis;
-const queues: Queue[] = [];
-const workers: Worker[] = [];
 const operator = ctxAs('operator', 'op@test');
 const viewer = ctxAs('viewer', 'eve@test');
 const admin = ctxAs('admin', 'boss@test');
 const DAY = 86_400_000;
 
 function q(name: string) {
-  const queue = new Queue(name, { connection: { url: redis.url } });
-  queues.push(queue);
-  return queue;
+  return redis.track(new Queue(name, { connection: { url: redis.url } }));
 }
 
 type RawInput = Omit<z.input<typeof scheduleInputSchema>, 'template'> & { template?: Partial<z.input<typeof scheduleInputSchema>['template']> };
@@ -48,17 +43,8 @@ async function snapshot(queue: string) {
   return { ids, hashes, delayed: await client.zrange(`bull:${queue}:delayed`, '0', '-1'), paused: await client.hgetall(KEYS.pausedSchedulers('bull')) };
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis();
+beforeAll(() => {
   client = redis.client();
-  await configureConnections([{ name: 'main', url: redis.url }, { name: 'frozen', url: redis.url, readOnly: true }]);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close(true)));
-  await Promise.all(queues.map((x) => x.close()));
-  await closeAllConnections();
-  await redis.stop();
 });
 
 beforeEach(async () => {
@@ -218,7 +204,7 @@ describe('pause and resume', () => {
     // A worker runs a 1-second schedule a few times so the iteration count moves past 1.
     await upsertSchedule(operator, t, input({ every: 1000, template: { name: 'beat', data: { n: 1 } } }));
     const worker = new Worker('phased', async () => 'ok', { connection: { url: redis.url } });
-    workers.push(worker);
+    redis.track({ close: () => worker.close(true) });
     await waitFor(async () => (await queue.getCompletedCount()) >= 3, { timeout: 20_000, what: '3 completed beats' });
     await worker.close();
     // No worker now: the next beat waits in "delayed" and is the one the pause cancels.
@@ -342,7 +328,7 @@ describe('a real worker', () => {
       },
       { connection: { url: redis.url } },
     );
-    workers.push(worker);
+    redis.track({ close: () => worker.close(true) });
     await waitFor(() => seen.length >= 3, { timeout: 20_000, what: '3 produced jobs' });
     await worker.close();
     expect(seen.slice(0, 3).every((j) => j.rjk === 'tick' && /^repeat:tick:\d+$/.test(j.id))).toBe(true);

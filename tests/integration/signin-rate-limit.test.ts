@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { configureRedisUrl } from '../helpers/console-env';
+import { describe, expect, it } from 'vitest';
+import { redisForThisFile } from '../helpers/console-env';
 import { SIGNIN_MAX_FAILURES, SIGNIN_WINDOW_MS, rateLimitMessage, reserveSigninAttempt, settleSigninAttempt } from '@/lib/auth/signin-rate-limit';
-import { closeAllConnections } from '@/lib/redis/connections';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  await configureRedisUrl(redis.url);
-});
-afterAll(async () => {
-  await closeAllConnections();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 /** A wrong password: reserve, then leave the slot as the failure. */
 async function fail(ip: string | null, email: string | undefined, now: number) {

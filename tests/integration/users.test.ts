@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { ctxAs, configureRedisUrl } from '../helpers/console-env';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ctxAs, redisForThisFile } from '../helpers/console-env';
 import { scryptSync, randomBytes } from 'node:crypto';
 import { createUser, getUser, listUsers, setUserPassword, setUserRole, verifyCredentials, removeUser, upsertAdmin } from '@/lib/auth/users';
 import { countSessions, isSessionLive, newSessionId, registerSession, revokeAllSessions, revokeSession, MAX_SESSIONS_PER_USER } from '@/lib/auth/sessions';
@@ -10,19 +9,10 @@ import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { addUser } from '@/lib/users/add-user';
 import { updateUser } from '@/lib/users/update-user';
 import { deleteUser } from '@/lib/users/remove-user';
-import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 
-let redis: TestRedis;
+const redis = redisForThisFile();
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  await configureRedisUrl(redis.url);
-});
-afterAll(async () => {
-  await closeAllConnections();
-  await redis.stop();
-});
 beforeEach(async () => {
   await redis.client().flushall();
 });
