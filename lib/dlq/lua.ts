@@ -153,7 +153,7 @@ return out
 
 /**
  * The per-envelope part of a filtered walk: which of the given ids (a chunk of an index, walked by score
- * in lib/dlq/filter.ts) match. Stops after a few ms (TIME), like lib/redis/lua/search-chunk.ts, or at
+ * in lib/dlq/filter.ts) match. Stops after a few ms (TIME), like lib/redis/lua/search-chunk-1.ts, or at
  * max matches. Read-only; an id whose envelope is gone never matches.
  * ARGV: 1 dlq key prefix, 2 budget µs, 3 origin queue ('' any), 4 group id ('' any), 5 exact job name
  * ('' any), 6 needle (lower case, '' none), 7 max matches, 8… ids.
@@ -170,7 +170,7 @@ local function has(v)
   return v and string.find(string.lower(v), needle, 1, true) ~= nil
 end
 -- Envelopes whose data is over 1 MB are matched on their other fields only; after reading a large
--- one the time budget is checked at once (see lib/redis/lua/search-chunk.ts).
+-- one the time budget is checked at once (see lib/redis/lua/search-chunk-1.ts).
 local heavy = false
 local function hasData(key)
   local len = r('HSTRLEN', key, 'data')
