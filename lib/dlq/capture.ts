@@ -7,7 +7,8 @@ import { KEYS } from '@/lib/keys';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from './envelope';
 import { errorGroupOf } from './normalize-error';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { dlqCaptureScript, type CaptureOutcome } from './lua/dlq-capture-1';
+import type { CaptureOutcome } from './lua/commands';
+import { dlqCaptureScript } from './lua/dlq-capture-1';
 
 /** Where a connection's dead letters live. */
 export type DeadLetterTarget = { redis: Redis; prefix: string; deadLetterQueue: string };

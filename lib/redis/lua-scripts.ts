@@ -1,10 +1,11 @@
 // The one registration of Drover's own Lua scripts. Each script is one module in its domain's lua/
 // folder, named as BullMQ names its commands (moveToFinished-14.lua): the script, then how many of its
 // arguments are keys, e.g. lib/redis/lua/job-state-1.ts; "-n" when the caller passes that count first.
-// The module holds the Lua and the ioredis typing of its command, apart from the TypeScript that calls it.
+// The module holds the Lua, apart from the TypeScript that calls it; the folder's commands.ts holds the
+// ioredis typing of the commands the scripts become.
 import type { Redis, RedisCommander } from 'ioredis';
 
-/** The command name of a Drover script: one its module declares on ioredis' RedisCommander. */
+/** The command name of a Drover script: one its folder's commands.ts declares on ioredis' RedisCommander. */
 type DroverCommand = Extract<keyof RedisCommander, `drover${string}`>;
 
 export type LuaScript = {

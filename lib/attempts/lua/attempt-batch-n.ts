@@ -4,19 +4,9 @@
 // per record), one per line: kind ("s" start, "e" end, "r" a whole run), key index, ":", record JSON
 // (JSON never holds a raw newline). Records start with {"attempt":N,"startedAt":T, which identifies
 // the run: an end replaces its run's record (normally the head) or, when that is gone (trimmed), is pushed.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverAttemptBatch(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
-  }
-}
-
-export const attemptBatchScript: LuaScript = {
-  name: 'droverAttemptBatch',
-  numberOfKeys: undefined,
-  lua: `
+export const attemptBatchScript: LuaScript = { name: 'droverAttemptBatch', numberOfKeys: undefined, lua: `
 local cap, ttl = tonumber(ARGV[1]), ARGV[2]
 local function replace(key, record)
   local head = string.match(record, '^{"attempt":%d+,"startedAt":%d+,')
@@ -42,5 +32,4 @@ for kind, index, record in string.gmatch(ARGV[3], '([sre])(%d+):([^\\n]+)') do
   end
 end
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
-return #KEYS`,
-};
+return #KEYS` };

@@ -6,19 +6,9 @@
 // A refusal whose (actor, action, outcome) already has an entry in the window only bumps that entry's
 // count and last-seen time: a flood of refusals costs one entry per window, not one per call.
 // Returns { entry id, count }.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverAuditAppend(stream: string, aggKey: string, counts: string, countIndex: string, entry: string, now: number, windowMs: number, maxLen: number, aggregate: '0' | '1'): Result<[string, number], Context>;
-  }
-}
-
-export const auditAppendScript: LuaScript = {
-  name: 'droverAuditAppend',
-  numberOfKeys: 4,
-  lua: `
+export const auditAppendScript: LuaScript = { name: 'droverAuditAppend', numberOfKeys: 4, lua: `
 local r = redis.call
 local aggregate = ARGV[5] == '1'
 if aggregate then
@@ -50,5 +40,4 @@ if oldest then
   end
 end
 return { id, 1 }
-`,
-};
+` };

@@ -5,19 +5,9 @@
 // Trims each window; when any already holds `limit` entries, refuses with {0, key index, retry-after
 // ms}; else adds the member to every key (a pending failure, removed again on success) and returns {1}.
 // One script: concurrent attempts are serialised by Redis, so a burst cannot pass the limit.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverReserveSignin(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Result<[number, number?, number?], Context>;
-  }
-}
-
-export const reserveSigninScript: LuaScript = {
-  name: 'droverReserveSignin',
-  numberOfKeys: undefined,
-  lua: `
+export const reserveSigninScript: LuaScript = { name: 'droverReserveSignin', numberOfKeys: undefined, lua: `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -37,5 +27,4 @@ for _, key in ipairs(KEYS) do
   redis.call('PEXPIRE', key, window)
 end
 return {1}
-`,
-};
+` };

@@ -15,21 +15,9 @@
 // length, 21 origin timestamp, 22 captured by, 23 origin options JSON (kept apart from the data, so the
 // page shows them without loading the payload).
 // Returns captured | duplicate | not-failed | changed | missing.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-export type CaptureOutcome = 'captured' | 'duplicate' | 'not-failed' | 'changed' | 'missing';
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqCapture(base: string, ...args: string[]): Result<CaptureOutcome, Context>;
-  }
-}
-
-export const dlqCaptureScript: LuaScript = {
-  name: 'droverDlqCapture',
-  numberOfKeys: 1,
-  lua: `
+export const dlqCaptureScript: LuaScript = { name: 'droverDlqCapture', numberOfKeys: 1, lua: `
 local base = KEYS[1]
 local r = redis.call
 local dlq, origin, originQueue, originId = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -71,5 +59,4 @@ r('ZADD', base .. ':queues', r('ZCARD', qids), originQueue)
 r('HINCRBY', base .. ':stats', 'captured', 1)
 if originExists then r('HSET', originKey, 'drover:dlq', envId) end
 return 'captured'
-`,
-};
+` };

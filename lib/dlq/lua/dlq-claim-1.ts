@@ -3,19 +3,9 @@
 // our claim (the new job could not be added).
 // KEYS[1] the DLQ's index base (see dlq-capture-1.ts).
 // ARGV: 1 dlq key prefix, 2 mode, 3 token, 4 now, 5 ttl ms, 6… ids. Returns the ids claimed / released.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqClaim(base: string, dlqPrefix: string, mode: 'claim' | 'release', token: string, now: number, ttlMs: number, ...ids: string[]): Result<string[], Context>;
-  }
-}
-
-export const dlqClaimScript: LuaScript = {
-  name: 'droverDlqClaim',
-  numberOfKeys: 1,
-  lua: `
+export const dlqClaimScript: LuaScript = { name: 'droverDlqClaim', numberOfKeys: 1, lua: `
 local r = redis.call
 local dlq, mode, token, now, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local out = {}
@@ -36,5 +26,4 @@ for i = 6, #ARGV do
   end
 end
 return out
-`,
-};
+` };

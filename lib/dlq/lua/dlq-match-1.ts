@@ -5,29 +5,9 @@
 // ARGV: 1 dlq key prefix, 2 budget µs, 3 origin queue ('' any), 4 group id ('' any), 5 exact job name
 // ('' any), 6 needle (lower case, '' none), 7 max matches, 8… ids.
 // Returns { ids looked at (a prefix of the given ones), matching ids }.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqMatch(
-      base: string,
-      dlqPrefix: string,
-      budgetMicros: number,
-      queue: string,
-      group: string,
-      name: string,
-      needle: string,
-      maxMatches: number,
-      ...ids: string[]
-    ): Result<[number, string[]], Context>;
-  }
-}
-
-export const dlqMatchScript: LuaScript = {
-  name: 'droverDlqMatch',
-  numberOfKeys: 1,
-  lua: `
+export const dlqMatchScript: LuaScript = { name: 'droverDlqMatch', numberOfKeys: 1, lua: `
 local r = redis.call
 local dlq, budget = ARGV[1], tonumber(ARGV[2])
 local queue, group, name, needle = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -70,5 +50,4 @@ for i = 8, #ARGV do
   end
 end
 return { looked, matches }
-`,
-};
+` };

@@ -4,20 +4,10 @@
 // needed), 4 events max length, 5… envelope ids.
 // Returns { removed ids, ids still held by BullMQ in another state (moved by hand on the queue page:
 // the caller removes those through BullMQ) }. An id whose claim is not ours is left alone.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 import { UNINDEX } from './includes/unindex';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqRemove(base: string, dlqPrefix: string, counter: 'requeued' | 'purged' | 'expired', token: string, maxEvents: number, ...ids: string[]): Result<[string[], string[]], Context>;
-  }
-}
-
-export const dlqRemoveScript: LuaScript = {
-  name: 'droverDlqRemove',
-  numberOfKeys: 1,
-  lua: `${UNINDEX}
+export const dlqRemoveScript: LuaScript = { name: 'droverDlqRemove', numberOfKeys: 1, lua: `${UNINDEX}
 local base = KEYS[1]
 local r = redis.call
 local dlq, counter, token, maxEvents = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -43,5 +33,4 @@ for i = 5, #ARGV do
   end
 end
 return { removed, foreign }
-`,
-};
+` };

@@ -2,19 +2,9 @@
 // KEYS[1] the DLQ's index base (see dlq-capture-1.ts).
 // ARGV: 1 dlq key prefix, 2 text cap, 3… ids. Returns per id { id, dq, dj, name, failedReason, finishedOn,
 // atm, dg, dca, pb, full failedReason length } or false when the envelope is gone.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqRows(base: string, dlqPrefix: string, textCap: number, ...ids: string[]): Result<Array<[string, string, string, string, string, string, string, string, string, string, number] | null>, Context>;
-  }
-}
-
-export const dlqRowsScript: LuaScript = {
-  name: 'droverDlqRows',
-  numberOfKeys: 1,
-  lua: `
+export const dlqRowsScript: LuaScript = { name: 'droverDlqRows', numberOfKeys: 1, lua: `
 local r = redis.call
 local dlq, cap = ARGV[1], tonumber(ARGV[2])
 local out = {}
@@ -31,5 +21,4 @@ for i = 3, #ARGV do
   end
 end
 return out
-`,
-};
+` };

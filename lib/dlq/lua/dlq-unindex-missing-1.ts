@@ -3,20 +3,10 @@
 // check is never undone. Counted as purged, so captured − requeued − purged − expired stays the size.
 // KEYS[1] the DLQ's index base (see dlq-capture-1.ts).
 // ARGV: 1 dlq key prefix, 2… ids. Returns how many were unindexed.
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 import { UNINDEX } from './includes/unindex';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverDlqUnindexMissing(base: string, dlqPrefix: string, ...ids: string[]): Result<number, Context>;
-  }
-}
-
-export const dlqUnindexMissingScript: LuaScript = {
-  name: 'droverDlqUnindexMissing',
-  numberOfKeys: 1,
-  lua: `${UNINDEX}
+export const dlqUnindexMissingScript: LuaScript = { name: 'droverDlqUnindexMissing', numberOfKeys: 1, lua: `${UNINDEX}
 local base = KEYS[1]
 local r = redis.call
 local dlq = ARGV[1]
@@ -32,5 +22,4 @@ for i = 2, #ARGV do
   end
 end
 return n
-`,
-};
+` };

@@ -5,28 +5,9 @@
 // When the new sample opens a new minute, the previous sample (the last of its minute) becomes that
 // minute's 1-minute point: downsampling is "last value of the minute", done at write time so no
 // background job ever rewrites history. A sample not newer than the last one is dropped (returns 0).
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverAppendSample(
-      fineKey: string,
-      minuteKey: string,
-      now: number,
-      keepFineFrom: number,
-      keepMinuteFrom: number,
-      fineTtlMs: number,
-      minuteTtlMs: number,
-      ...fields: Array<string | number>
-    ): Result<number, Context>;
-  }
-}
-
-export const appendSampleScript: LuaScript = {
-  name: 'droverAppendSample',
-  numberOfKeys: 2,
-  lua: `
+export const appendSampleScript: LuaScript = { name: 'droverAppendSample', numberOfKeys: 2, lua: `
 local now = tonumber(ARGV[1])
 local function ms(id) return tonumber(string.match(id, '^(%d+)')) end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
@@ -49,5 +30,4 @@ for i = 6, #ARGV do args[#args + 1] = ARGV[i] end
 redis.call(unpack(args))
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
-`,
-};
+` };

@@ -1,18 +1,8 @@
 // Every field of one job except data and return value (their sizes instead); long fields capped.
 // KEYS[1] job key  ARGV[1] cap for stacktrace / failedReason / progress / opts
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverJobDetail(jobKey: string, cap: number): Result<Array<[string, string, number?]> | null, Context>;
-  }
-}
-
-export const jobDetailScript: LuaScript = {
-  name: 'droverJobDetail',
-  numberOfKeys: 1,
-  lua: `
+export const jobDetailScript: LuaScript = { name: 'droverJobDetail', numberOfKeys: 1, lua: `
 local key = KEYS[1]
 local r = redis.call
 if r('EXISTS', key) == 0 then return false end
@@ -31,5 +21,4 @@ end
 out[#out + 1] = {'__dataSize', tostring(r('HSTRLEN', key, 'data'))}
 out[#out + 1] = {'__returnvalueSize', tostring(r('HSTRLEN', key, 'returnvalue'))}
 return out
-`,
-};
+` };

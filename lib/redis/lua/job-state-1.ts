@@ -1,18 +1,8 @@
 // A job's state, cheapest checks first (sorted-set lookups before list scans).
 // KEYS[1] queue key prefix  ARGV[1] job id
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverJobState(queuePrefix: string, id: string): Result<string, Context>;
-  }
-}
-
-export const jobStateScript: LuaScript = {
-  name: 'droverJobState',
-  numberOfKeys: 1,
-  lua: `
+export const jobStateScript: LuaScript = { name: 'droverJobState', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local id = ARGV[1]
 local r = redis.call
@@ -26,5 +16,4 @@ if r('LPOS', p .. 'wait', id) then return 'waiting' end
 if r('LPOS', p .. 'paused', id) then return 'waiting' end
 if r('EXISTS', p .. id) == 1 then return 'unknown' end
 return 'missing'
-`,
-};
+` };

@@ -3,31 +3,9 @@
 // every call short however large the state is.
 // KEYS[1] queue key prefix
 // ARGV: state key suffix, 'list'|'zset', 'desc'|'asc', offset, max ids, budget µs, field, needle (lower-case)
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverSearchChunk(
-      queuePrefix: string,
-      stateKey: string,
-      kind: 'list' | 'zset',
-      order: 'desc' | 'asc',
-      offset: number,
-      maxIds: number,
-      budgetMicros: number,
-      field: string,
-      needle: string,
-      maxMatches: number,
-      exact: string,
-    ): Result<[number, number, number, string[]], Context>;
-  }
-}
-
-export const searchChunkScript: LuaScript = {
-  name: 'droverSearchChunk',
-  numberOfKeys: 1,
-  lua: `
+export const searchChunkScript: LuaScript = { name: 'droverSearchChunk', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local r = redis.call
 local stateKey = p .. ARGV[1]
@@ -112,5 +90,4 @@ while scanned < maxIds and pos < total and #matches < maxMatches do
   end
 end
 return {pos, scanned, total, matches}
-`,
-};
+` };

@@ -2,22 +2,11 @@
 // for it. Adds (paused count - 1) rather than setting it, so a job a worker took meanwhile still
 // counts; only while that scheduler exists. KEYS[1] "<prefix>:<queue>:repeat"  ARGV[1] id  ARGV[2] add
 import 'server-only';
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverRestoreIterationCount(repeatKey: string, id: string, add: number): Result<number, Context>;
-  }
-}
-
-export const restoreIterationCountScript: LuaScript = {
-  name: 'droverRestoreIterationCount',
-  numberOfKeys: 1,
-  lua: `
+export const restoreIterationCountScript: LuaScript = { name: 'droverRestoreIterationCount', numberOfKeys: 1, lua: `
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   return redis.call('HINCRBY', KEYS[1] .. ':' .. ARGV[1], 'ic', ARGV[2])
 end
 return -1
-`,
-};
+` };

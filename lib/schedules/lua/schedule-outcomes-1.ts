@@ -5,19 +5,9 @@
 // KEYS[1] queue prefix  ARGV[1] depth  ARGV[2] per-scheduler cap  ARGV[3…] scheduler ids
 // → { { schedulerId, jobId, state, finishedOn }… }
 import 'server-only';
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverScheduleOutcomes(queuePrefix: string, depth: number, cap: number, ...ids: string[]): Result<Array<[string, string, string, string]>, Context>;
-  }
-}
-
-export const scheduleOutcomesScript: LuaScript = {
-  name: 'droverScheduleOutcomes',
-  numberOfKeys: 1,
-  lua: `
+export const scheduleOutcomesScript: LuaScript = { name: 'droverScheduleOutcomes', numberOfKeys: 1, lua: `
 local r = redis.call
 local p = KEYS[1]
 local depth = tonumber(ARGV[1])
@@ -40,5 +30,4 @@ for _, state in ipairs({ 'completed', 'failed' }) do
   end
 end
 return out
-`,
-};
+` };

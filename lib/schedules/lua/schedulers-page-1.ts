@@ -4,19 +4,9 @@
 // KEYS[1] queue prefix "<prefix>:<queue>:"  ARGV[1] max entries  ARGV[2] data cap in bytes
 // → { total, { id, score, hashExists, name, ic, limit, startDate, endDate, tz, pattern, every, offset, opts, dataLen, data }… }
 import 'server-only';
-import type { Result } from 'ioredis';
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverSchedulersPage(queuePrefix: string, max: number, dataCap: number): Result<[number, ...Array<Array<string | number>>], Context>;
-  }
-}
-
-export const schedulersPageScript: LuaScript = {
-  name: 'droverSchedulersPage',
-  numberOfKeys: 1,
-  lua: `
+export const schedulersPageScript: LuaScript = { name: 'droverSchedulersPage', numberOfKeys: 1, lua: `
 local r = redis.call
 local repeatKey = KEYS[1] .. 'repeat'
 local out = { r('ZCARD', repeatKey) }
@@ -33,5 +23,4 @@ for i = 1, #entries, 2 do
   out[#out + 1] = row
 end
 return out
-`,
-};
+` };
