@@ -2,8 +2,8 @@
 // (Bull Board has no search): time to the first match, time to the full scan, and the longest
 // single Redis command meanwhile (SLOWLOG).
 import { createHash } from 'node:crypto';
-import { JOB_SUMMARIES_LUA } from '@/lib/redis/lua/job-summaries';
-import { SEARCH_CHUNK_LUA } from '@/lib/redis/lua/search-chunk';
+import { jobSummariesScript } from '@/lib/redis/lua/job-summaries-1';
+import { searchChunkScript } from '@/lib/redis/lua/search-chunk-1';
 import { droverOnlyRow, round, type BenchContext } from './context';
 import { DROVER_QUEUE } from './phase-reads';
 import type { Row } from './report';
@@ -19,7 +19,7 @@ const SLOWLOG_THRESHOLD_US = 100;
 
 /** EVALSHA digests of the Drover scripts a search runs, to name them in the report. */
 const SCRIPT_NAMES = new Map(
-  Object.entries({ 'search chunk (lib/redis/lua/search-chunk.ts)': SEARCH_CHUNK_LUA, 'job summaries (lib/redis/lua/job-summaries.ts)': JOB_SUMMARIES_LUA }).map(
+  Object.entries({ 'search chunk (lib/redis/lua/search-chunk-1.ts)': searchChunkScript.lua, 'job summaries (lib/redis/lua/job-summaries-1.ts)': jobSummariesScript.lua }).map(
     ([name, lua]) => [createHash('sha1').update(lua).digest('hex'), name],
   ),
 );

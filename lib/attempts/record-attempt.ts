@@ -1,55 +1,11 @@
 // Writes attempt records. The runtime records a start and an end per run; to keep that cheap, records
 // are batched per connection (sent at most ATTEMPT_FLUSH_MS later, or at ATTEMPT_FLUSH_MAX records)
 // as one Lua call, and a run that starts and ends within one batch is written once.
-import type { Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { KEYS } from '@/lib/keys';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { ATTEMPTS_CAP, ATTEMPTS_TTL_MS, ATTEMPT_ERROR_MAX, type AttemptOutcome } from './attempt';
-
-// KEYS: the history lists touched. ARGV: cap, ttl ms, and the records as one string (one argument is
-// much cheaper to send than three per record), one per line: kind ("s" start, "e" end, "r" a whole
-// run), key index, ":", record JSON (JSON never holds a raw newline). Records start with
-// {"attempt":N,"startedAt":T, which identifies the run: an end replaces its run's record (normally
-// the head) or, when that is gone (trimmed), is pushed.
-const BATCH_LUA = `
-local cap, ttl = tonumber(ARGV[1]), ARGV[2]
-local function replace(key, record)
-  local head = string.match(record, '^{"attempt":%d+,"startedAt":%d+,')
-  if not head then return false end
-  local function matches(raw) return raw and string.sub(raw, 1, #head) == head end
-  if matches(redis.call('LINDEX', key, 0)) then
-    redis.call('LSET', key, 0, record)
-    return true
-  end
-  local items = redis.call('LRANGE', key, 1, cap - 1)
-  for i = 1, #items do
-    if matches(items[i]) then
-      redis.call('LSET', key, i, record)
-      return true
-    end
-  end
-  return false
-end
-for kind, index, record in string.gmatch(ARGV[3], '([sre])(%d+):([^\\n]+)') do
-  local key = KEYS[tonumber(index)]
-  if kind ~= 'e' or not replace(key, record) then
-    if redis.call('LPUSH', key, record) > cap then redis.call('LTRIM', key, 0, cap - 1) end
-  end
-end
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
-return #KEYS`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverAttemptBatch(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
-  }
-}
-
-/** Registers the script on a client once (EVALSHA afterwards). */
-function withScript(redis: Redis): Redis {
-  const name: string = 'droverAttemptBatch';
-  if (!(name in redis)) redis.defineCommand(name, { lua: BATCH_LUA });
-  return redis;
-}
+import { attemptBatchScript } from './lua/attempt-batch-n';
 
 export type AttemptRef = {
   prefix: string;
@@ -158,7 +114,7 @@ export class AttemptRecorder {
       }
       lines += `${op.end ? (isWhole ? 'r' : 'e') : 's'}${i}:${serialise(op)}\n`;
     }
-    return withScript(this.redis).droverAttemptBatch(keys.length, ...keys, ATTEMPTS_CAP, ATTEMPTS_TTL_MS, lines);
+    return withLuaScripts(this.redis, [attemptBatchScript]).droverAttemptBatch(keys.length, ...keys, ATTEMPTS_CAP, ATTEMPTS_TTL_MS, lines);
   }
 }
 

@@ -7,7 +7,8 @@ import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
 import type { NewAuditEntry } from './audit-entry';
-import { withAuditScripts } from './lua';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { auditAppendScript } from './lua/audit-append-4';
 
 /** Stream length kept (XADD MAXLEN ~); DROVER_AUDIT_MAX_ENTRIES overrides it. */
 export function auditMaxEntries(): number {
@@ -88,7 +89,7 @@ export async function recordAudit(entry: NewAuditEntry): Promise<{ id: string; c
   const json = boundAuditEntry(entry, ts);
   const aggregate = entry.outcome === 'denied' || entry.outcome === 'invalid';
   try {
-    const redis = withAuditScripts(getConsoleConnection().redis);
+    const redis = withLuaScripts(getConsoleConnection().redis, [auditAppendScript]);
     const [id, count] = await redis.droverAuditAppend(
       KEYS.audit, aggregationKey(entry), KEYS.auditRepeats, KEYS.auditRepeatsIndex, json, ts, AUDIT_AGGREGATE_WINDOW_MS, auditMaxEntries(), aggregate ? '1' : '0',
     );

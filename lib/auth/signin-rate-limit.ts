@@ -6,7 +6,8 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { withAuthScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { reserveSigninScript } from './lua/reserve-signin-n';
 import { addressBucket } from './client-address';
 
 export const SIGNIN_MAX_FAILURES = 10;
@@ -31,7 +32,7 @@ function keysFor(ip: string | null, email: string | undefined): Array<{ key: str
 }
 
 function redis() {
-  return withAuthScripts(getConsoleConnection().redis);
+  return withLuaScripts(getConsoleConnection().redis, [reserveSigninScript]);
 }
 
 /** Reserves one failure in the address's and the account's windows, or says how long to wait. */

@@ -5,7 +5,8 @@ import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { revokeAllSessionsIn } from './sessions';
-import { withAuthScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { swapUserRecordScript } from './lua/swap-user-record-1';
 import { logger } from '@/lib/log';
 import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
@@ -147,7 +148,7 @@ export async function verifyCredentials(email: string, password: string): Promis
 async function upgradeHash(user: UserRecord, raw: string, password: string): Promise<void> {
   try {
     const next: UserRecord = { ...user, passwordHash: await hashPassword(password) };
-    await withAuthScripts(redis()).droverSwapUserRecord(KEYS.users, user.email, raw, JSON.stringify(next));
+    await withLuaScripts(redis(), [swapUserRecordScript]).droverSwapUserRecord(KEYS.users, user.email, raw, JSON.stringify(next));
   } catch (err) {
     // The sign-in itself succeeded; the upgrade is tried again next time.
     logger.warn({ event: 'password.rehash_failed', email: user.email, err: (err as Error).message }, 'password hash upgrade failed');

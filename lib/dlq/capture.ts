@@ -6,7 +6,9 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { KEYS } from '@/lib/keys';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from './envelope';
 import { errorGroupOf } from './normalize-error';
-import { withDeadLetterScripts, type CaptureOutcome } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import type { CaptureOutcome } from './lua/commands';
+import { dlqCaptureScript } from './lua/dlq-capture-1';
 
 /** Where a connection's dead letters live. */
 export type DeadLetterTarget = { redis: Redis; prefix: string; deadLetterQueue: string };
@@ -67,7 +69,7 @@ function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOp
 
 /** One capture, atomic with its indexes. */
 export async function captureFailedJob(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOptions): Promise<{ outcome: CaptureOutcome; id: string }> {
-  const outcome = await withDeadLetterScripts(t.redis).droverDlqCapture(...captureArgs(t, facts, opts));
+  const outcome = await withLuaScripts(t.redis, [dlqCaptureScript]).droverDlqCapture(...captureArgs(t, facts, opts));
   return { outcome, id: deadLetterId(facts.queue, facts.jobId, facts.attemptsMade, facts.timestamp) };
 }
 
@@ -125,7 +127,7 @@ const META_FIELDS = ['name', 'opts', 'timestamp', 'processedOn', 'finishedOn', '
 export async function captureJobsById(t: DeadLetterTarget, queue: string, ids: string[], opts: CaptureOptions): Promise<CaptureResult> {
   const result: CaptureResult = { captured: [], duplicates: [], skipped: [] };
   if (ids.length === 0) return result;
-  withDeadLetterScripts(t.redis);
+  withLuaScripts(t.redis, [dlqCaptureScript]); // before the capture pipelines below are made
   const key = (id: string) => `${t.prefix}:${queue}:${id}`;
   const pipeline = t.redis.pipeline();
   for (const id of ids) {

@@ -3,14 +3,15 @@ import 'server-only';
 import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
-import { withDeadLetterScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqMatchScript } from './lua/dlq-match-1';
 import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
 export { deadLetterFilterSchema, errorGroupIdSchema, type DeadLetterFilter } from './schemas';
 import type { DeadLetterFilter } from './schemas';
 
 export function deadLetterTarget(conn: Connection): DeadLetterTarget {
-  return { redis: withDeadLetterScripts(conn.redis), prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
+  return { redis: conn.redis, prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
 }
 
 export type FilterPlan = {
@@ -69,7 +70,7 @@ export async function findMatchingIds(
     const { entries, done } = await readScoreChunk(t.redis, range, cursor, opts.limit);
     return { ids: entries.map((e) => e.id), exhausted: done, cursor: advanceCursor(cursor, entries) };
   }
-  const redis = withDeadLetterScripts(t.redis);
+  const redis = withLuaScripts(t.redis, [dlqMatchScript]);
   const ids: string[] = [];
   for (;;) {
     const { entries, done } = await readScoreChunk(t.redis, range, cursor, CHUNK_IDS);

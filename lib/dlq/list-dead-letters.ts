@@ -2,7 +2,8 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
-import { withDeadLetterScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqRowsScript } from './lua/dlq-rows-1';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { deadLetterFilterSchema, deadLetterTarget, findMatchingIds, isIndexOnly, planFilter, type DeadLetterFilter } from './filter';
 
@@ -54,7 +55,7 @@ const PAGE_WALK_MS = 1500;
 
 export async function readDeadLetterRows(t: DeadLetterTarget, ids: string[]): Promise<DeadLetterRow[]> {
   if (ids.length === 0) return [];
-  const raw = await withDeadLetterScripts(t.redis).droverDlqRows(dlqIndexBase(t), dlqKeyPrefix(t), TEXT_CAP, ...ids);
+  const raw = await withLuaScripts(t.redis, [dlqRowsScript]).droverDlqRows(dlqIndexBase(t), dlqKeyPrefix(t), TEXT_CAP, ...ids);
   const n = (v: string) => (v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
   return raw.flatMap((r) =>
     r

@@ -1,7 +1,8 @@
 // Removing envelopes with their index entries (requeue, purge, retention). Not server-only: the
 // runtime's retention sweep uses it too.
 import { Queue } from 'bullmq';
-import { withDeadLetterScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqRemoveScript } from './lua/dlq-remove-1';
 import { DLQ_EVENTS_MAX, dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 
 export type RemoveReason = 'requeued' | 'purged' | 'expired';
@@ -13,7 +14,7 @@ export type RemoveReason = 'requeued' | 'purged' | 'expired';
  */
 export async function removeEnvelopes(t: DeadLetterTarget, ids: string[], reason: RemoveReason, claimToken = ''): Promise<string[]> {
   if (ids.length === 0) return [];
-  const [removed, foreign] = await withDeadLetterScripts(t.redis).droverDlqRemove(dlqIndexBase(t), dlqKeyPrefix(t), reason, claimToken, DLQ_EVENTS_MAX, ...ids);
+  const [removed, foreign] = await withLuaScripts(t.redis, [dlqRemoveScript]).droverDlqRemove(dlqIndexBase(t), dlqKeyPrefix(t), reason, claimToken, DLQ_EVENTS_MAX, ...ids);
   if (foreign.length > 0) {
     const queue = new Queue(t.deadLetterQueue, { connection: t.redis, prefix: t.prefix, skipMetasUpdate: true });
     try {

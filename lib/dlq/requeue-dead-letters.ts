@@ -15,7 +15,8 @@ import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { collectMatchingIds, deadLetterTarget } from './filter';
 import { DLQ_BULK_LIMIT, type RequeueInput } from './schemas';
 import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
-import { withDeadLetterScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqClaimScript } from './lua/dlq-claim-1';
 import { removeEnvelopes } from './remove-envelopes';
 
 const BATCH = 500;
@@ -71,7 +72,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
     const total = ids.length;
     const token = randomUUID();
-    const redis = withDeadLetterScripts(t.redis);
+    const redis = withLuaScripts(t.redis, [dlqClaimScript]);
     const result: RequeueResult = { requested: total, requeued: 0, failed: 0, errors: [], jobs: [], more, message: '' };
     const last: { kind: 'not_found' | 'conflict' } = { kind: 'conflict' };
     const fail = (id: string, message: string, kind: 'not_found' | 'conflict' = 'conflict') => {

@@ -5,7 +5,8 @@
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { captureJobsById, dlqIndexBase, dlqKeyPrefix, type CaptureOptions, type CaptureResult, type DeadLetterTarget } from './capture';
 import { removeEnvelopes } from './remove-envelopes';
-import { withDeadLetterScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqUnindexMissingScript } from './lua/dlq-unindex-missing-1';
 import { scoreChunks, type ScoreCursor } from './score-walk';
 
 export type Retention = ConnectionConfig['deadLetterRetention'];
@@ -70,7 +71,7 @@ const DANGLING_CHUNK = 500;
 async function unindexDangling(t: DeadLetterTarget, max: number): Promise<number> {
   const base = dlqIndexBase(t);
   const range = { key: `${base}:all`, order: 'asc', from: '-inf', to: '+inf' } as const;
-  const redis = withDeadLetterScripts(t.redis);
+  const redis = withLuaScripts(t.redis, [dlqUnindexMissingScript]);
   let cursors = danglingCursors.get(t.redis);
   if (!cursors) danglingCursors.set(t.redis, (cursors = new Map()));
   const start = cursors.get(base) ?? null;

@@ -1,6 +1,6 @@
 // Fail a job permanently (BullMQ 6 has no job.discard()): a running job is aborted through the workers
 // with no retry; a waiting, delayed or prioritized job moves straight to failed (or is removed, when
-// its removeOnFail says so). Flow children are refused: see lib/redis/lua/fail-job.ts.
+// its removeOnFail says so). Flow children are refused: see lib/redis/lua/fail-job-1.ts.
 import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import type { JobParams } from '@/lib/queues/params';

@@ -26,7 +26,7 @@ export function mapJobError(err: unknown, where: { queue: string; id: string; st
   }
 }
 
-/** What the "fail permanently" script (lib/redis/lua/fail-job.ts) answered when it did not fail the job. */
+/** What the "fail permanently" script (lib/redis/lua/fail-job-1.ts) answered when it did not fail the job. */
 export function failJobRefusal(code: number, where: { queue: string; id: string; state: string }): DroverError {
   switch (code) {
     case -1:

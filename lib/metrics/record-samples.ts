@@ -5,12 +5,13 @@ import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { FINE_RETENTION_MS, retentionDays } from './settings';
 import { encodeSample } from './sample';
-import { withMetricsScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { appendSampleScript } from './lua/append-sample-2';
 import type { MetricsSnapshot } from './snapshot';
 
 /** Returns how many samples were appended (a sample not newer than the queue's last one is dropped). */
 export async function recordSamples(snapshot: MetricsSnapshot, now = snapshot.at): Promise<number> {
-  const redis = withMetricsScripts(getConsoleConnection().redis);
+  const redis = withLuaScripts(getConsoleConnection().redis, [appendSampleScript]);
   const keepFineFrom = now - FINE_RETENTION_MS;
   const minuteRetentionMs = retentionDays() * 86_400_000;
   const keepMinuteFrom = now - minuteRetentionMs;

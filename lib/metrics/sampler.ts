@@ -8,7 +8,9 @@ import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
 import { toDroverError } from '@/lib/errors';
 import { sampleIntervalMs } from './settings';
-import { withMetricsScripts } from './scripts';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { releaseLockScript } from './lua/release-lock-1';
+import { renewLockScript } from './lua/renew-lock-1';
 import { collectSnapshot, type MetricsSnapshot } from './snapshot';
 import { recordSamples } from './record-samples';
 
@@ -72,7 +74,7 @@ export class Sampler {
     clearTimeout(this.timer);
     await this.inFlight?.catch(() => {});
     if (this.leader && opts.release !== false) {
-      await withMetricsScripts(getConsoleConnection().redis).droverReleaseLock(KEYS.metricsSamplerLock, this.instanceId).catch(() => {});
+      await withLuaScripts(getConsoleConnection().redis, [releaseLockScript]).droverReleaseLock(KEYS.metricsSamplerLock, this.instanceId).catch(() => {});
     }
     this.leader = false;
   }
@@ -91,7 +93,7 @@ export class Sampler {
 
   private async holdLock(): Promise<boolean> {
     try {
-      const redis = withMetricsScripts(getConsoleConnection().redis);
+      const redis = withLuaScripts(getConsoleConnection().redis, [renewLockScript]);
       if (this.leader && (await redis.droverRenewLock(KEYS.metricsSamplerLock, this.instanceId, this.lockTtlMs)) === 1) return true;
       this.leader = (await redis.set(KEYS.metricsSamplerLock, this.instanceId, 'PX', this.lockTtlMs, 'NX')) === 'OK';
     } catch {

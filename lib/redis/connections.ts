@@ -6,7 +6,8 @@ import { getConfig } from '@/lib/config/get-config';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { NotFoundError, ReadOnlyError } from '@/lib/errors';
 import { createRedisClient } from './create-client';
-import { defineDroverScripts } from './scripts';
+import { consoleScripts } from './console-scripts';
+import { withLuaScripts } from './lua-scripts';
 import { describeEndpoint } from '@/lib/config/redact';
 import { KEYS } from '@/lib/keys';
 
@@ -37,7 +38,7 @@ export class Connection {
   /** Shared client for console reads and writes; fails fast (not queued forever) when Redis is down. */
   get redis(): Redis {
     if (!this.client) {
-      this.client = defineDroverScripts(createRedisClient(this.config, { purpose: 'console', maxRetriesPerRequest: 1 }));
+      this.client = withLuaScripts(createRedisClient(this.config, { purpose: 'console', maxRetriesPerRequest: 1 }), consoleScripts);
     }
     return this.client;
   }

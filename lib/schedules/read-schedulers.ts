@@ -4,7 +4,9 @@ import 'server-only';
 import { Job, hasLegacyRepeatableKeyShape } from 'bullmq';
 import type { Connection } from '@/lib/redis/connections';
 import { describeSchedule } from './cron';
-import { withScheduleScripts } from './lua';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { scheduleOutcomesScript } from './lua/schedule-outcomes-1';
+import { schedulersPageScript } from './lua/schedulers-page-1';
 import type { LegacyRepeatable, ScheduleDefinition, ScheduleOutcome } from './types';
 
 /** Schedulers read per queue in one call (soonest first); more are reported as truncated. */
@@ -113,7 +115,7 @@ export async function countRepeatEntries(conn: Connection, queues: string[]): Pr
 /** Schedulers and legacy entries of the given queues: one script call per queue, one pipeline. */
 export async function readQueueSchedulers(conn: Connection, queues: string[]): Promise<QueueSchedulers[]> {
   if (queues.length === 0) return [];
-  const pipeline = withScheduleScripts(conn.redis).pipeline();
+  const pipeline = withLuaScripts(conn.redis, [schedulersPageScript]).pipeline();
   for (const q of queues) pipeline.droverSchedulersPage(conn.queuePrefix(q), MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP);
   const results = (await pipeline.exec()) ?? [];
   return queues.map((queue, i) => {
@@ -135,7 +137,7 @@ export async function readOutcomes(conn: Connection, idsByQueue: Map<string, str
   const out = new Map<string, ScheduleOutcome[]>();
   const queues = [...idsByQueue.entries()].filter(([, ids]) => ids.length > 0);
   if (queues.length === 0) return out;
-  const pipeline = withScheduleScripts(conn.redis).pipeline();
+  const pipeline = withLuaScripts(conn.redis, [scheduleOutcomesScript]).pipeline();
   for (const [q, ids] of queues) pipeline.droverScheduleOutcomes(conn.queuePrefix(q), OUTCOME_SCAN_DEPTH, OUTCOMES_PER_SCHEDULE, ...ids);
   const results = (await pipeline.exec()) ?? [];
   queues.forEach(([queue], i) => {

@@ -6,7 +6,8 @@ import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule } from './paused-store';
 import { repeatOptionsOf } from './validate-schedule';
-import { withScheduleScripts } from './lua';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { restoreIterationCountScript } from './lua/restore-iteration-count-1';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
 
@@ -35,7 +36,7 @@ export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Pro
     const job = await conn.queue(t.queue).upsertJobScheduler(id, repeat, { name: def.template.name, data: def.template.data ?? {}, opts: def.template.opts ?? {} });
     const score = await conn.redis.zscore(conn.key(t.queue, 'repeat'), id);
     if (!job && score === null) throw new ConflictError(`BullMQ produced no run for schedule "${id}" (its end date or limit is reached): it stays paused`);
-    if (paused.iterationsDone > 0) await withScheduleScripts(conn.redis).droverRestoreIterationCount(conn.key(t.queue, 'repeat'), id, paused.iterationsDone);
+    if (paused.iterationsDone > 0) await withLuaScripts(conn.redis, [restoreIterationCountScript]).droverRestoreIterationCount(conn.key(t.queue, 'repeat'), id, paused.iterationsDone);
     await removePausedSchedule(conn, t.queue, id);
     const next = score === null ? null : Number(score);
     return { result: { message: `Schedule "${id}" resumed${next === null ? '' : `: next run ${new Date(next).toISOString()}`}`, next }, jobIds: job?.id ? [job.id] : undefined };

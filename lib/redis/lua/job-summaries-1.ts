@@ -1,7 +1,9 @@
 // Summary fields of a page of jobs, never their data or return value (only sizes), with long
 // text fields cut in Redis so a list response stays small whatever the payloads.
 // KEYS[1] queue key prefix  ARGV[1] max chars of text fields  ARGV[2..] job ids
-export const JOB_SUMMARIES_LUA = `
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
+export const jobSummariesScript: LuaScript = { name: 'droverJobSummaries', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local r = redis.call
 local cap = tonumber(ARGV[1])
@@ -26,4 +28,4 @@ for i = 2, #ARGV do
   end
 end
 return out
-`;
+` };

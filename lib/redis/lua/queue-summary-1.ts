@@ -1,7 +1,9 @@
 // One queue's counts, flags and oldest waiting job in a single script call, so the overview can
 // pipeline one call per queue and get every queue of a connection in one round trip.
 // KEYS[1] queue key prefix "<prefix>:<queue>:"  ARGV[1] metrics points to return
-export const QUEUE_SUMMARY_LUA = `
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
+export const queueSummaryScript: LuaScript = { name: 'droverQueueSummary', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local r = redis.call
 local out = {}
@@ -35,4 +37,4 @@ out[15] = {fm[1] or '', fm[2] or '', fm[3] or ''}
 out[16] = r('LRANGE', p .. 'metrics:failed:data', 0, n - 1)
 out[17] = r('EXISTS', p .. 'meta')
 return out
-`;
+` };

@@ -1,6 +1,8 @@
 // A job's state, cheapest checks first (sorted-set lookups before list scans).
 // KEYS[1] queue key prefix  ARGV[1] job id
-export const JOB_STATE_LUA = `
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
+export const jobStateScript: LuaScript = { name: 'droverJobState', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local id = ARGV[1]
 local r = redis.call
@@ -14,4 +16,4 @@ if r('LPOS', p .. 'wait', id) then return 'waiting' end
 if r('LPOS', p .. 'paused', id) then return 'waiting' end
 if r('EXISTS', p .. id) == 1 then return 'unknown' end
 return 'missing'
-`;
+` };

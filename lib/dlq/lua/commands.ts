@@ -1,6 +1,5 @@
-// Registers the DLQ scripts on a client (console or worker connection) as EVALSHA commands.
-import type { Redis, Result } from 'ioredis';
-import { CAPTURE_LUA, CLAIM_LUA, MATCH_LUA, REMOVE_LUA, ROWS_LUA, UNINDEX_MISSING_LUA } from './lua';
+// The ioredis typing of the commands this folder's scripts (one module each, beside this file) become.
+import type { Result } from 'ioredis';
 
 export type CaptureOutcome = 'captured' | 'duplicate' | 'not-failed' | 'changed' | 'missing';
 
@@ -20,24 +19,7 @@ declare module 'ioredis' {
       maxMatches: number,
       ...ids: string[]
     ): Result<[number, string[]], Context>;
-    droverDlqUnindexMissing(base: string, dlqPrefix: string, ...ids: string[]): Result<number, Context>;
     droverDlqRows(base: string, dlqPrefix: string, textCap: number, ...ids: string[]): Result<Array<[string, string, string, string, string, string, string, string, string, string, number] | null>, Context>;
+    droverDlqUnindexMissing(base: string, dlqPrefix: string, ...ids: string[]): Result<number, Context>;
   }
-}
-
-const SCRIPTS = {
-  droverDlqCapture: CAPTURE_LUA,
-  droverDlqRemove: REMOVE_LUA,
-  droverDlqClaim: CLAIM_LUA,
-  droverDlqMatch: MATCH_LUA,
-  droverDlqRows: ROWS_LUA,
-  droverDlqUnindexMissing: UNINDEX_MISSING_LUA,
-} as const;
-
-/** Adds the DLQ scripts to a client (idempotent) and returns it. */
-export function withDeadLetterScripts(client: Redis): Redis {
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua });
-  }
-  return client;
 }

@@ -3,7 +3,9 @@
 // every call short however large the state is.
 // KEYS[1] queue key prefix
 // ARGV: state key suffix, 'list'|'zset', 'desc'|'asc', offset, max ids, budget µs, field, needle (lower-case)
-export const SEARCH_CHUNK_LUA = `
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
+export const searchChunkScript: LuaScript = { name: 'droverSearchChunk', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local r = redis.call
 local stateKey = p .. ARGV[1]
@@ -88,4 +90,4 @@ while scanned < maxIds and pos < total and #matches < maxMatches do
   end
 end
 return {pos, scanned, total, matches}
-`;
+` };

@@ -1,6 +1,8 @@
 // Every field of one job except data and return value (their sizes instead); long fields capped.
 // KEYS[1] job key  ARGV[1] cap for stacktrace / failedReason / progress / opts
-export const JOB_DETAIL_LUA = `
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
+export const jobDetailScript: LuaScript = { name: 'droverJobDetail', numberOfKeys: 1, lua: `
 local key = KEYS[1]
 local r = redis.call
 if r('EXISTS', key) == 0 then return false end
@@ -19,16 +21,4 @@ end
 out[#out + 1] = {'__dataSize', tostring(r('HSTRLEN', key, 'data'))}
 out[#out + 1] = {'__returnvalueSize', tostring(r('HSTRLEN', key, 'returnvalue'))}
 return out
-`;
-
-// One field, at most ARGV[2] bytes of it, with its full size.  KEYS[1] job key  ARGV[1] field
-export const JOB_FIELD_LUA = `
-local v = redis.call('HGET', KEYS[1], ARGV[1])
-if not v then
-  if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-  return {0, ''}
-end
-local limit = tonumber(ARGV[2])
-if limit >= 0 and string.len(v) > limit then return {string.len(v), string.sub(v, 1, limit)} end
-return {string.len(v), v}
-`;
+` };

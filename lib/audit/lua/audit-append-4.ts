@@ -1,16 +1,14 @@
 // The audit append, in one script so that aggregation and trimming are atomic (lib/audit/record-audit.ts).
-import type { Redis, Result } from 'ioredis';
+// KEYS[1] audit stream, KEYS[2] aggregation key of this (actor, action, outcome), KEYS[3] hash entry id →
+// "count first last" of aggregated entries, KEYS[4] zset entry id → entry ms (to forget trimmed ones).
+// ARGV[1] entry JSON, ARGV[2] now (ms), ARGV[3] aggregation window (ms), ARGV[4] stream max length,
+// ARGV[5] '1' to aggregate (refusals) or '0'.
+// A refusal whose (actor, action, outcome) already has an entry in the window only bumps that entry's
+// count and last-seen time: a flood of refusals costs one entry per window, not one per call.
+// Returns { entry id, count }.
+import type { LuaScript } from '@/lib/redis/lua-scripts';
 
-/**
- * KEYS[1] audit stream, KEYS[2] aggregation key of this (actor, action, outcome), KEYS[3] hash entry id →
- * "count first last" of aggregated entries, KEYS[4] zset entry id → entry ms (to forget trimmed ones).
- * ARGV[1] entry JSON, ARGV[2] now (ms), ARGV[3] aggregation window (ms), ARGV[4] stream max length,
- * ARGV[5] '1' to aggregate (refusals) or '0'.
- * A refusal whose (actor, action, outcome) already has an entry in the window only bumps that entry's
- * count and last-seen time: a flood of refusals costs one entry per window, not one per call.
- * Returns { entry id, count }.
- */
-export const AUDIT_APPEND_LUA = `
+export const auditAppendScript: LuaScript = { name: 'droverAuditAppend', numberOfKeys: 4, lua: `
 local r = redis.call
 local aggregate = ARGV[5] == '1'
 if aggregate then
@@ -42,16 +40,4 @@ if oldest then
   end
 end
 return { id, 1 }
-`;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    droverAuditAppend(stream: string, aggKey: string, counts: string, countIndex: string, entry: string, now: number, windowMs: number, maxLen: number, aggregate: '0' | '1'): Result<[string, number], Context>;
-  }
-}
-
-/** Adds the audit script to a client (idempotent). */
-export function withAuditScripts(client: Redis): Redis {
-  if (!Object.hasOwn(client, 'droverAuditAppend')) client.defineCommand('droverAuditAppend', { numberOfKeys: 4, lua: AUDIT_APPEND_LUA });
-  return client;
-}
+` };

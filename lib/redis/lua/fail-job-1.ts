@@ -17,9 +17,11 @@
 // Returns 1 failed, 2 failed and removed (removeOnFail), -1 no such job, -2 active (use the cancellation
 // channel), -3 not in a state it can fail from (already finished), -5 part of a flow, -7 pending
 // deduplicated successor.
+import type { LuaScript } from '@/lib/redis/lua-scripts';
+
 const FAIL_JOB_TRIM_MAX = 1000;
 
-export const FAIL_JOB_LUA = `
+export const failJobScript: LuaScript = { name: 'droverFailJob', numberOfKeys: 1, lua: `
 local p = KEYS[1]
 local id, reason, now, maxEvents = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local r = redis.call
@@ -116,4 +118,4 @@ else
 end
 r('XADD', p .. 'events', 'MAXLEN', '~', maxEvents, '*', 'event', 'failed', 'jobId', id, 'failedReason', reason, 'prev', from)
 return code
-`;
+` };

@@ -1,0 +1,9 @@
+// The ioredis typing of the commands this folder's scripts (one module each, beside this file) become.
+import type { Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    droverReserveSignin(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Result<[number, number?, number?], Context>;
+    droverSwapUserRecord(usersKey: string, email: string, expected: string, next: string): Result<number, Context>;
+  }
+}

@@ -1,0 +1,28 @@
+// The ioredis typing of the commands this folder's scripts (one module each, beside this file) become.
+import type { Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    droverQueueSummary(queuePrefix: string, metricPoints: number): Result<unknown[], Context>;
+    droverJobSummaries(queuePrefix: string, textCap: number, ...ids: string[]): Result<unknown[][], Context>;
+    droverJobDetail(jobKey: string, cap: number): Result<Array<[string, string, number?]> | null, Context>;
+    droverJobField(jobKey: string, field: string, limit: number): Result<[number, string] | null, Context>;
+    droverJobState(queuePrefix: string, id: string): Result<string, Context>;
+    droverSearchChunk(
+      queuePrefix: string,
+      stateKey: string,
+      kind: 'list' | 'zset',
+      order: 'desc' | 'asc',
+      offset: number,
+      maxIds: number,
+      budgetMicros: number,
+      field: string,
+      needle: string,
+      maxMatches: number,
+      exact: string,
+    ): Result<[number, number, number, string[]], Context>;
+    droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
+    droverHashFields(hashKey: string, count: number): Result<string[], Context>;
+    droverStreamLastId(streamKey: string): Result<string, Context>;
+  }
+}
