@@ -12,7 +12,7 @@ import { createAlertRuleAction, deleteAlertRuleAction, testAlertRuleAction, upda
 import { fetchJson } from '@/components/explorer/api-client';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { ConfirmFor } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
@@ -206,22 +206,18 @@ export function AlertsAdmin({ initialRules, initialHistory, connections }: { ini
         />
       )}
 
-      <ConfirmDialog
-        open={deleting !== null}
+      <ConfirmFor
+        target={deleting}
         onClose={() => setDeleting(null)}
         title="Delete alert rule"
         confirmLabel="Delete rule"
         busy={pending}
-        onConfirm={() => {
-          const rule = deleting!;
-          setDeleting(null);
-          run(() => deleteAlertRuleAction({ params: { id: rule.id } }), { success: () => `Deleted ${rule.name}` });
-        }}
+        act={(rule) => run(() => deleteAlertRuleAction({ params: { id: rule.id } }), { success: () => `Deleted ${rule.name}` })}
       >
         <p>
           <strong>{deleting?.name}</strong> stops being checked and its state is forgotten. A firing alert gets no “resolved” message. Its history stays.
         </p>
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

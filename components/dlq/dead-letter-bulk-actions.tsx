@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatExact } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
-import { useOperationProgress } from '@/components/ui/use-operation-progress';
+import { ProgressStatus, useOperationProgress } from '@/components/ui/use-operation-progress';
 
 type Pending = { verb: 'requeue' | 'purge'; scope: 'selected' | 'matching'; count: number | null };
 
@@ -84,11 +84,7 @@ export function DeadLetterBulkActions({
           )}
         </span>
       )}
-      {progress && !progress.finished && (
-        <span role="status" className="text-xs text-zinc-500">
-          {progress.phase}: {formatExact(progress.done)} / {formatExact(progress.total)}
-        </span>
-      )}
+      <ProgressStatus progress={progress} />
       <ConfirmDialog
         open={confirm !== null}
         onClose={() => setConfirm(null)}

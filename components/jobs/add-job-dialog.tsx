@@ -9,6 +9,7 @@ import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { jobHref } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
+import { KindSchemaSummary } from '@/components/jobs/kind-schema-summary';
 
 type Errors = Record<string, string[]>;
 
@@ -68,19 +69,7 @@ export function AddJobDialog({ conn, queue, schema, open, onClose }: { conn: str
           )}
           <FieldError messages={errors.name ?? errors['job.name']} />
         </div>
-        {schema && (
-          <div className="rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950" data-testid="queue-schema">
-            <p className="mb-1 font-medium">Data schema of “{schema.kind}” (checked before the job is added)</p>
-            <ul className="grid gap-x-4 sm:grid-cols-2">
-              {schema.fields.map((f) => (
-                <li key={f.name} className="font-mono">
-                  {f.name}
-                  {f.required ? '' : '?'}: <span className="text-zinc-500">{f.type}</span>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {schema && <KindSchemaSummary schema={schema} when="checked before the job is added" testId="queue-schema" />}
         <JsonEditor label="Data (JSON)" value={data} onChange={setData} rows={10} errors={dataErrors} />
         <fieldset className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           <legend className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Options</legend>

@@ -12,7 +12,7 @@ import { Input, Label, Select } from '@/components/ui/input';
 import { formatExact } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { AddJobDialog } from '@/components/jobs/add-job-dialog';
-import { useOperationProgress } from '@/components/ui/use-operation-progress';
+import { ProgressStatus, useOperationProgress } from '@/components/ui/use-operation-progress';
 
 type Open = null | 'add' | 'limits' | 'clean' | 'drain' | 'obliterate';
 const AGES = [
@@ -84,11 +84,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
           </Button>
         </>
       )}
-      {progress && !progress.finished && (
-        <span role="status" className="text-xs text-zinc-500">
-          {progress.phase}: {formatExact(progress.done)} / {formatExact(progress.total)}
-        </span>
-      )}
+      <ProgressStatus progress={progress} />
 
       {open === 'add' && <AddJobDialog conn={conn} queue={queue} schema={schema} open onClose={() => setOpen(null)} />}
 

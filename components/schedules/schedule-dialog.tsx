@@ -14,6 +14,7 @@ import { fromLocalInput, toLocalInput } from '@/components/ui/local-datetime';
 import { localTimeZone } from '@/lib/schedules/zone-format';
 import { CronPreview, usePreview, type PreviewRequest } from './cron-preview';
 import { TimeZoneInput } from './time-zone-input';
+import { KindSchemaSummary } from '@/components/jobs/kind-schema-summary';
 
 type Errors = Record<string, string[]>;
 const UNITS = [
@@ -315,19 +316,7 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
             )}
             <FieldError messages={errors['template.name']} />
           </div>
-          {schema && (
-            <div className="rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950" data-testid="schedule-schema">
-              <p className="mb-1 font-medium">Data schema of “{schema.kind}” (checked before saving)</p>
-              <ul className="grid gap-x-4 sm:grid-cols-2">
-                {schema.fields.map((f) => (
-                  <li key={f.name} className="font-mono">
-                    {f.name}
-                    {f.required ? '' : '?'}: <span className="text-zinc-500">{f.type}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {schema && <KindSchemaSummary schema={schema} when="checked before saving" testId="schedule-schema" />}
           <div className="grid gap-3 md:grid-cols-2">
             <JsonEditor label="Data (JSON)" value={form.data} onChange={(v) => set('data', v)} rows={8} errors={dataErrors} />
             <JsonEditor

@@ -65,3 +65,22 @@ export function ConfirmDialog({
     </Dialog>
   );
 }
+
+/**
+ * A confirmation about one item (a token to revoke, a user to remove): open while `target` is set;
+ * confirming closes it and acts on that item.
+ */
+export function ConfirmFor<T>({ target, onClose, act, ...rest }: { target: T | null; onClose: () => void; act: (target: T) => void } & Omit<Parameters<typeof ConfirmDialog>[0], 'open' | 'onClose' | 'onConfirm'>) {
+  return (
+    <ConfirmDialog
+      {...rest}
+      open={target !== null}
+      onClose={onClose}
+      onConfirm={() => {
+        const item = target!;
+        onClose();
+        act(item);
+      }}
+    />
+  );
+}

@@ -4,14 +4,15 @@ import { createTokenAction, revokeTokenAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { ConfirmFor } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useToast } from '@/components/ui/toast';
 import { useRunAction } from '@/components/ui/use-run-action';
 import type { ApiTokenListing, ApiTokenRecord } from '@/lib/auth/api-tokens';
 import { useNow } from '@/components/ui/use-now';
-import { ROLES, type Role } from '@/lib/auth/roles';
+import { type Role } from '@/lib/auth/roles';
+import { RoleOptions } from './role-options';
 
 /** The form's expiry choices, as the API's expiresIn ("" = never). */
 const EXPIRY_CHOICES: Array<[string, string]> = [
@@ -122,11 +123,7 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
         <div>
           <Label htmlFor="token-role">Role</Label>
           <Select id="token-role" name="role" defaultValue="viewer" className="w-32">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <RoleOptions />
           </Select>
         </div>
         <div>
@@ -144,21 +141,17 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
           Create token
         </Button>
       </form>
-      <ConfirmDialog
-        open={revoking !== null}
+      <ConfirmFor
+        target={revoking}
         onClose={() => setRevoking(null)}
         title="Revoke API token"
         confirmLabel="Revoke token"
-        onConfirm={() => {
-          const token = revoking!;
-          setRevoking(null);
-          run(() => revokeTokenAction({ params: { id: token.id } }), { success: () => `Revoked "${token.name}"` });
-        }}
+        act={(token) => run(() => revokeTokenAction({ params: { id: token.id } }), { success: () => `Revoked "${token.name}"` })}
       >
         <p>
           Requests using <strong>{revoking?.name}</strong> ({revoking?.role}) will get 401 from the next request on. This cannot be undone.
         </p>
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

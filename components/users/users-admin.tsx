@@ -5,11 +5,12 @@ import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { Badge } from '@/components/ui/badge';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { ConfirmFor } from '@/components/ui/confirm-dialog';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useRunAction } from '@/components/ui/use-run-action';
 import type { PublicUser } from '@/lib/auth/user-schema';
-import { ROLES, type Role } from '@/lib/auth/roles';
+import { type Role } from '@/lib/auth/roles';
+import { RoleOptions } from './role-options';
 
 export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; currentEmail: string }) {
   const { run, pending } = useRunAction();
@@ -68,11 +69,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
                   className="h-7 w-32 text-xs"
                   onChange={(e) => run(() => updateUserAction({ params: { email: user.email }, body: { role: e.target.value as Role } }), { success: (r) => `${user.email} is now ${r.user.role}` })}
                 >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
+                  <RoleOptions />
                 </Select>
               </Td>
               <Td>{user.source === 'oidc' ? 'single sign-on' : 'password'}</Td>
@@ -112,11 +109,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
         <div>
           <Label htmlFor="new-role">Role</Label>
           <Select id="new-role" name="role" defaultValue="viewer" className="w-32">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <RoleOptions />
           </Select>
         </div>
         <div className="min-w-56 flex-1">
@@ -129,21 +122,17 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
         </Button>
       </form>
 
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmFor
+        target={removing}
         onClose={() => setRemoving(null)}
         title="Remove user"
         confirmLabel="Remove user"
-        onConfirm={() => {
-          const email = removing!;
-          setRemoving(null);
-          run(() => removeUserAction({ params: { email } }), { success: () => `Removed ${email}` });
-        }}
+        act={(email) => run(() => removeUserAction({ params: { email } }), { success: () => `Removed ${email}` })}
       >
         <p>
           <strong>{removing}</strong> will be signed out on their next request and can no longer sign in. Their past actions stay in the audit log.
         </p>
-      </ConfirmDialog>
+      </ConfirmFor>
     </div>
   );
 }

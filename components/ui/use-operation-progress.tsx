@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { fetchJson } from '@/components/explorer/api-client';
+import { formatExact } from '@/components/explorer/format';
 
 export type Progress = { done: number; total: number; phase: string; finished: boolean };
 
@@ -27,4 +28,14 @@ export function useOperationProgress(operationId: string | null): Progress | nul
     };
   }, [operationId]);
   return progress;
+}
+
+/** "phase: done / total" while a bulk operation runs (nothing once it finished). */
+export function ProgressStatus({ progress }: { progress: Progress | null }) {
+  if (!progress || progress.finished) return null;
+  return (
+    <span role="status" className="text-xs text-zinc-500">
+      {progress.phase}: {formatExact(progress.done)} / {formatExact(progress.total)}
+    </span>
+  );
 }
