@@ -1,4 +1,4 @@
-// The two servers under test, each in its own process on the same Redis: Drover as `next start`
+// The two servers under test, each in its own process on the same Redis: Drover as `npm start` serves it (scripts/server.mjs)
 // (production build) and Bull Board on Express.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +35,11 @@ export async function startDrover(dir: string, configFile: string): Promise<Serv
     DROVER_SSE_MAX_STREAMS: process.env.DROVER_SSE_MAX_STREAMS ?? '1000',
   };
   delete env.REDIS_URL;
-  const started = startProcess('drover', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // The server `npm start` runs (scripts/server.mjs: Next's handler behind a plain node:http server
+  // that records each request's socket address for the sign-in limits).
+  env.PORT = String(port);
+  env.HOSTNAME_BIND = '127.0.0.1';
+  const started = startProcess('drover', process.execPath, ['scripts/server.mjs'], {
     cwd: root,
     env,
     stdio: ['ignore', out, out],
