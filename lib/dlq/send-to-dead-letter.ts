@@ -44,7 +44,8 @@ export async function sendToDeadLetter(conn: Connection, queue: string, input: S
     for (const s of r.skipped) if (out.errors.length < 50) out.errors.push({ id: s.id, message: `Job ${s.id} ${WHY[s.reason]}` });
     if (input.removeOrigin) {
       // Only once the envelope exists (captured now or before).
-      await Promise.all([...r.captured, ...r.duplicates].map((id) => q.remove(id).catch(() => 0)));
+      // Not its children: a failed parent's children that have not run stay (removing them is an admin's call).
+      await Promise.all([...r.captured, ...r.duplicates].map((id) => q.remove(id, { removeChildren: false }).catch(() => 0)));
     }
   };
   if ('ids' in input) {

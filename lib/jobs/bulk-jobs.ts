@@ -103,7 +103,7 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
           throw new ForbiddenError(`job ${handle.id} is ${handle.state} now: ${UNPROCESSED_RULE}`);
         }
         try {
-          await applyTransition(conn, queue, handle, input.action, reason);
+          await applyTransition(conn, queue, handle, input.action, { reason, mayRemoveUnprocessed: hasRole(actor.role, 'admin') });
         } catch (err) {
           throw err instanceof DroverError ? err : mapJobError(err, { queue, id: handle.id, state: handle.state }, conn.name);
         }

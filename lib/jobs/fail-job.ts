@@ -21,7 +21,7 @@ export async function failJob(ctx: AuditContext, t: JobParams, input: CancelInpu
       return { result: { message: result.message } };
     }
     const reason = `failed permanently by ${ctx.actor.name}${input.reason ? `: ${input.reason}` : ''}`;
-    const moved = await applyTransition(conn, t.queue, handle, 'fail', reason);
+    const moved = await applyTransition(conn, t.queue, handle, 'fail', { reason });
     if (moved.removed) return { result: { message: `Job ${t.id} failed permanently and removed, as its removeOnFail option asks: ${reason}` } };
     return { result: { message: `Job ${t.id} moved from ${handle.state} to failed: ${reason}`, state: 'failed' } };
   });

@@ -4,7 +4,8 @@
 import 'server-only';
 import { Job } from 'bullmq';
 import type { Connection } from '@/lib/redis/connections';
-import { ConflictError, DroverError } from '@/lib/errors';
+import { ConflictError, DroverError, ForbiddenError } from '@/lib/errors';
+import { UNPROCESSED_RULE } from './unprocessed-work';
 import { failJobRefusal, jobGone, mapJobError } from './job-errors';
 import { TRANSITIONS, transitionRefusal, type JobAction } from './transitions';
 
@@ -48,11 +49,15 @@ export function assertTransition(action: JobAction, handle: JobHandle): void {
 
 export type TransitionResult = { state?: string; removed?: boolean };
 
-/**
- * Moves one job. `reason` is the failed reason of "fail permanently" (which here only takes jobs that
- * are not running: a running job is failed through its worker, see lib/jobs/fail-job.ts).
- */
-export async function applyTransition(conn: Connection, queue: string, handle: JobHandle, action: JobAction, reason = ''): Promise<TransitionResult> {
+export type TransitionOptions = {
+  /** the failed reason of "fail permanently" (which here only takes jobs that are not running: a running job is failed through its worker, see lib/jobs/fail-job.ts) */
+  reason?: string;
+  /** admins may remove a flow parent with the children that have not run yet (BullMQ removes them with it) */
+  mayRemoveUnprocessed?: boolean;
+};
+
+/** Moves one job. */
+export async function applyTransition(conn: Connection, queue: string, handle: JobHandle, action: JobAction, opts: TransitionOptions = {}): Promise<TransitionResult> {
   assertTransition(action, handle);
   const where = { queue, id: handle.id, state: handle.state };
   try {
@@ -64,12 +69,17 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
         await handle.job.promote();
         return { state: 'waiting' };
       case 'remove': {
+        if (!opts.mayRemoveUnprocessed) {
+          // BullMQ removes a flow parent with its children, recursively and across queues.
+          const pending = await conn.redis.scard(conn.key(queue, handle.id, 'dependencies'));
+          if (pending > 0) throw new ForbiddenError(`Job ${handle.id} has ${pending} child job${pending === 1 ? '' : 's'} that have not run, which would be removed with it: ${UNPROCESSED_RULE}`);
+        }
         if (await conn.queue(queue).remove(handle.id)) return { removed: true };
         if (!(await conn.redis.exists(conn.key(queue, handle.id)))) throw jobGone(queue, handle.id);
         throw new ConflictError(`Job ${handle.id} (or one of its children) is locked by a worker: cancel it or wait for it to finish`);
       }
       case 'fail': {
-        const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), handle.id, reason, Date.now(), 10_000);
+        const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), handle.id, opts.reason ?? '', Date.now(), 10_000);
         // 2: failed and removed, as the job's removeOnFail asks.
         if (code === 1) return { state: 'failed' };
         if (code === 2) return { removed: true };

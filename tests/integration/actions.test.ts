@@ -519,3 +519,27 @@ describe('one meaning per role: removing unprocessed work in bulk is admin, whic
     expect(await client.exists('bull:dead-letter:repeat')).toBe(0);
   });
 });
+
+describe('one meaning per role: a flow parent takes its children with it', () => {
+  it('an operator cannot remove a parent whose children have not run, alone or in bulk; an admin can', async () => {
+    const flows = redis.track(new FlowProducer({ connection: { url: redis.url } }));
+    const kids = q('flow-kids');
+    const parents = q('flow-parents');
+    const family = async (name: string) =>
+      (await flows.add({ name, queueName: 'flow-parents', data: {}, children: Array.from({ length: 5 }, (_, i) => ({ name: `${name}-kid`, queueName: 'flow-kids', data: { i } })) })).job.id!;
+    const [p1, p2, p3] = [await family('p1'), await family('p2'), await family('p3')];
+    expect(await kids.getWaitingCount()).toBe(15);
+
+    await expect(removeJob(operator, { conn: 'main', queue: 'flow-parents', id: p1 })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/5 child jobs that have not run/) });
+    // Failing parents one at a time is allowed; removing them in bulk must not take their children either.
+    for (const id of [p2, p3]) await failJob(operator, { conn: 'main', queue: 'flow-parents', id });
+    const bulk = await bulkJobAction(operator, { conn: 'main', queue: 'flow-parents' }, { action: 'remove', ids: [p2, p3] });
+    expect(bulk).toMatchObject({ succeeded: 0, failed: 2 });
+    expect(bulk.errors[0].message).toMatch(/needs the admin role/);
+    expect(await kids.getWaitingCount()).toBe(15);
+    expect(await parents.getJob(p1)).toBeDefined();
+
+    await removeJob(admin, { conn: 'main', queue: 'flow-parents', id: p1 });
+    expect(await kids.getWaitingCount()).toBe(10);
+  });
+});
