@@ -71,7 +71,7 @@ export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[];
     }
     end = before(lastId!);
   }
-  const aggregated = entries.filter((e) => e.outcome === 'denied' || e.outcome === 'invalid');
+  const aggregated = entries.filter((e) => e.outcome !== 'ok');
   const [total, repeats] = await Promise.all([
     redis.xlen(KEYS.audit),
     aggregated.length ? redis.hmget(KEYS.auditRepeats, ...aggregated.map((e) => e.id)) : Promise.resolve([] as Array<string | null>),

@@ -1,5 +1,6 @@
 // Appends to the capped audit stream. Every entry is bounded (≤ AUDIT_MAX_ENTRY_BYTES, whatever the
-// caller sent) and refusals are aggregated per (actor, action, outcome) and window, so a flood of
+// caller sent) and every outcome but a change made (refusals, and calls that failed and changed
+// nothing) is aggregated per (actor, action, outcome) and window, so a flood of
 // cheap denied calls costs one entry per window instead of evicting real entries.
 import 'server-only';
 import { createHash } from 'node:crypto';
@@ -83,11 +84,12 @@ function aggregationKey(entry: NewAuditEntry): string {
   return KEYS.auditAggregate(digest);
 }
 
-/** Records an entry; returns its stream id and how many calls it stands for (refusals aggregate). */
+/** Records an entry; returns its stream id and how many calls it stands for (all but `ok` aggregate). */
 export async function recordAudit(entry: NewAuditEntry): Promise<{ id: string; count: number }> {
   const ts = Date.now();
   const json = boundAuditEntry(entry, ts);
-  const aggregate = entry.outcome === 'denied' || entry.outcome === 'invalid';
+  // Only a change that happened gets an entry of its own every time.
+  const aggregate = entry.outcome !== 'ok';
   try {
     const redis = withLuaScripts(getConsoleConnection().redis, [auditAppendScript]);
     const [id, count] = await redis.droverAuditAppend(

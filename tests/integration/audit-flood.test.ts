@@ -13,6 +13,7 @@ import { AUDIT_MAX_ENTRY_BYTES, boundAuditEntry, recordAudit } from '@/lib/audit
 import * as pauseRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/pause/route';
 import * as retryRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/retry/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
+import * as signOutRoute from '@/app/api/v1/me/sign-out-everywhere/route';
 
 let redis: TestRedis;
 let client: Redis;
@@ -121,6 +122,21 @@ describe('refusals are recorded and aggregated', () => {
     expect(page.entries.find((e) => e.action === 'job.add' && e.outcome === 'invalid')?.repeats?.count).toBe(10_000);
     expect(page.entries.find((e) => e.outcome === 'ok' && e.action === 'queue.pause')).toMatchObject({ actor: 'token:worker-bee', queue: 'ledger' });
     for (const [, fields] of await client.xrange(KEYS.audit, '-', '+')) expect(Buffer.byteLength(fields[1])).toBeLessThanOrEqual(AUDIT_MAX_ENTRY_BYTES);
+  });
+
+  it('calls that failed and changed nothing (404, 409) aggregate too: a token flooding them keeps real entries', async () => {
+    const { token: viewer } = await issueApiToken(admin, { name: 'signout-flooder', role: 'viewer' });
+    const { token: operator } = await issueApiToken(admin, { name: 'ghost-retrier', role: 'operator' });
+    const before = await client.xlen(KEYS.audit);
+    // A token has no sessions to end (409); a job that does not exist cannot be retried (404).
+    const conflicts = await flood(2000, 50, () => call(signOutRoute.POST as Handler, viewer, {}));
+    const missing = await flood(2000, 50, (i) => call(retryRoute.POST as Handler, operator, { conn: 'main', queue: 'ledger', id: `ghost-${i}` }));
+    expect(conflicts.get(409)).toBe(2000);
+    expect(missing.get(404)).toBe(2000);
+    expect((await client.xlen(KEYS.audit)) - before).toBeLessThanOrEqual(2);
+    const page = await listAudit(auditQuerySchema.parse({ outcome: 'error', limit: 50 }));
+    expect(page.entries.find((e) => e.action === 'session.revoke-all')?.repeats?.count).toBe(2000);
+    expect(page.entries.find((e) => e.action === 'job.retry' && e.actor === 'token:ghost-retrier')?.repeats?.count).toBe(2000);
   });
 
   it('a refusal after the window starts a new entry; real mutations are never aggregated', async () => {

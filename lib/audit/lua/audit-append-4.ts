@@ -2,9 +2,9 @@
 // KEYS[1] audit stream, KEYS[2] aggregation key of this (actor, action, outcome), KEYS[3] hash entry id →
 // "count first last" of aggregated entries, KEYS[4] zset entry id → entry ms (to forget trimmed ones).
 // ARGV[1] entry JSON, ARGV[2] now (ms), ARGV[3] aggregation window (ms), ARGV[4] stream max length,
-// ARGV[5] '1' to aggregate (refusals) or '0'.
-// A refusal whose (actor, action, outcome) already has an entry in the window only bumps that entry's
-// count and last-seen time: a flood of refusals costs one entry per window, not one per call.
+// ARGV[5] '1' to aggregate (every outcome but ok) or '0'.
+// A call that changed nothing whose (actor, action, outcome) already has an entry in the window only bumps that entry's
+// count and last-seen time: a flood of refused or failed calls costs one entry per window, not one per call.
 // Returns { entry id, count }.
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
