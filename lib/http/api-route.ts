@@ -139,6 +139,10 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
         if (request.method === 'GET') await auditRefusal(err);
         throw err;
       }
+      // A large JSON answer (an inline value over 256 KB) is sent like a download: sliced, slot held, stall-dropped.
+      if (kind === 'download' && !(result instanceof Response)) {
+        result = new Response(JSON.stringify(result ?? { ok: true }), { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store, no-transform' } });
+      }
       if (result instanceof Response) {
         // A streamed body holds its slot until it has been sent (or the client went away).
         if (!kind || !result.body) {

@@ -75,25 +75,64 @@ export function expensiveReadsInUse(kind: ExpensiveReadKind): number {
   return state()[kind].total;
 }
 
-/** A response body that gives the slot back when it has been sent, cancelled or failed. */
-export function releaseWhenDone(body: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
+/** Bytes handed to the server per pull, so a large value is sent as the client reads it, not in one piece. */
+const SLICE_BYTES = 64 * 1024;
+
+/** How long a download may wait for its client to read on (DROVER_DOWNLOAD_STALL_MS, default 30 s). */
+export function downloadStallMs(): number {
+  return envInt('DROVER_DOWNLOAD_STALL_MS', 30_000);
+}
+
+/**
+ * A response body that holds its slot until it has been sent, cancelled or failed. It is handed over in
+ * 64 KB slices, pulled only as the client reads (so the slot is held for the whole transfer), and a
+ * client that stops reading for downloadStallMs() is dropped: its slot and its bytes are let go.
+ */
+export function releaseWhenDone(body: ReadableStream<Uint8Array>, release: () => void, stallMs = downloadStallMs()): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          release();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        release();
-        controller.error(err);
-      }
+  let current: Uint8Array | null = null;
+  let offset = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = (reason: unknown) => {
+    clearTimeout(timer);
+    release();
+    void reader.cancel(reason).catch(() => {});
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // Time spent producing the next slice is ours; only the wait for the client's next read counts.
+        clearTimeout(timer);
+        try {
+          if (!current || offset >= current.byteLength) {
+            const { done, value } = await reader.read();
+            if (done) {
+              release();
+              controller.close();
+              return;
+            }
+            current = value;
+            offset = 0;
+          }
+          controller.enqueue(current.subarray(offset, offset + SLICE_BYTES));
+          offset += SLICE_BYTES;
+          timer = setTimeout(() => {
+            // An AbortError: the server ends the response quietly (the client went away, in effect).
+            const stalled = Object.assign(new Error(`the client read nothing for ${stallMs} ms`), { name: 'AbortError' });
+            stop(stalled);
+            controller.error(stalled);
+          }, stallMs);
+          timer.unref?.();
+        } catch (err) {
+          stop(err);
+          controller.error(err);
+        }
+      },
+      cancel(reason) {
+        stop(reason);
+      },
     },
-    async cancel(reason) {
-      release();
-      await reader.cancel(reason).catch(() => {});
-    },
-  });
+    // Nothing read ahead: the next slice is asked for only once the server has taken this one.
+    { highWaterMark: 0 },
+  );
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { jobParamsSchema, queueParamsSchema } from '@/lib/queues/params';
 import {
+  INLINE_LIMIT,
   MAX_JOB_DATA_BYTES,
   actionOutcomeSchema,
   addJobInputSchema,
@@ -50,14 +51,14 @@ export const jobOperations = {
     name: 'job.data', role: 'viewer', http: { method: 'GET', path: `${JOB}/data` },
     summary: 'A job’s data, cut at `limit` bytes (256 KB default, 4 MB max); `raw=1` downloads all of it',
     params: jobParamsSchema, query: jobFieldQuerySchema, example: { params: exampleJob, query: { limit: 262144 } },
-    expensive: (q) => (q.raw === '1' ? 'download' : undefined),
+    expensive: (q) => (q.raw === '1' || q.limit > INLINE_LIMIT ? 'download' : undefined),
     run: async (_ctx, { params, query }) => (await import('@/lib/jobs/get-job-field')).readJobField(connection(params.conn), params, 'data', query),
   }),
   getJobReturnValue: operation({
     name: 'job.returnvalue', role: 'viewer', http: { method: 'GET', path: `${JOB}/returnvalue` },
     summary: 'A job’s return value, cut like its data; `raw=1` downloads all of it',
     params: jobParamsSchema, query: jobFieldQuerySchema, example: { params: exampleJob, query: { limit: 262144 } },
-    expensive: (q) => (q.raw === '1' ? 'download' : undefined),
+    expensive: (q) => (q.raw === '1' || q.limit > INLINE_LIMIT ? 'download' : undefined),
     run: async (_ctx, { params, query }) => (await import('@/lib/jobs/get-job-field')).readJobField(connection(params.conn), params, 'returnvalue', query),
   }),
   getJobLogs: operation({

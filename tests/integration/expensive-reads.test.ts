@@ -9,6 +9,7 @@ import { issueApiToken } from '@/lib/users/issue-api-token';
 import { acquireExpensiveRead, expensiveReadLimits, expensiveReadsInUse } from '@/lib/limits/expensive-reads';
 import { SEARCH_MAX_CALL_MS, searchQuerySchema } from '@/lib/jobs/schemas';
 import type { Principal } from '@/lib/auth/principal';
+import { waitFor } from '../helpers/wait';
 import * as searchRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/search/route';
 import * as jobsRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/route';
 import * as dataRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/jobs/[id]/data/route';
@@ -81,6 +82,28 @@ describe('downloads hold their slot until the body is sent', () => {
     expect((await get(dataRoute, token, { conn: 'main', queue: 'reads', id: jobId })).status).toBe(200);
     expect((await res.text()).length).toBeGreaterThan(2 * 1024 * 1024);
     expect(expensiveReadsInUse('download')).toBe(0);
+  });
+
+  it('hands a download over as the client reads it, and drops a client that stops reading', async () => {
+    process.env.DROVER_DOWNLOAD_STALL_MS = '500';
+    try {
+      const { token } = await tokenPrincipal('slow-reader');
+      const res = await get(dataRoute, token, { conn: 'main', queue: 'reads', id: jobId }, '?raw=1');
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      // Part of the 2 MB value, not all of it at once: the slot is held while the rest waits.
+      expect(first.value!.byteLength).toBeLessThan(256 * 1024);
+      expect(expensiveReadsInUse('download')).toBe(1);
+      await waitFor(async () => expensiveReadsInUse('download') === 0, { timeout: 10_000, what: 'the stalled download to be dropped' });
+      await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
+      // The inline view over 256 KB is a download too: it takes a slot.
+      const inline = await get(dataRoute, token, { conn: 'main', queue: 'reads', id: jobId }, '?limit=4194304');
+      expect(expensiveReadsInUse('download')).toBe(1);
+      expect(JSON.parse(await inline.text()).text.length).toBe(2 * 1024 * 1024 + 11);
+      expect(expensiveReadsInUse('download')).toBe(0);
+    } finally {
+      delete process.env.DROVER_DOWNLOAD_STALL_MS;
+    }
   });
 
   it('an export the client abandons gives its slot back', async () => {
