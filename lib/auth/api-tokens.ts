@@ -76,6 +76,15 @@ export async function verifyApiToken(token: string): Promise<ApiTokenRecord | nu
   return parsed.success ? parsed.data : null;
 }
 
+/** A token's record by its id (not the token), or null once revoked. */
+export async function getApiTokenById(id: string): Promise<ApiTokenRecord | null> {
+  const digest = await redis().hget(KEYS.apiTokenIds, id);
+  const raw = digest ? await redis().hget(KEYS.apiTokens, digest) : null;
+  if (!raw) return null;
+  const parsed = apiTokenRecordSchema.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : null;
+}
+
 export function isExpired(record: ApiTokenRecord, now = Date.now()): boolean {
   return record.expiresAt !== undefined && record.expiresAt <= now;
 }

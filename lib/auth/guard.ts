@@ -22,7 +22,7 @@ export const currentSessionPrincipal = cache(async (): Promise<Principal | null>
   if (!email) return null;
   const [user, live] = await Promise.all([getUser(email), isSessionLive(email, session.sid)]);
   if (!user || !live) return null;
-  return { kind: 'session', id: user.email, name: user.email, role: user.role };
+  return { kind: 'session', id: user.email, name: user.email, role: user.role, sessionId: session.sid };
 });
 
 /** Bearer token first (automation), then the session cookie. Throws 401 for a bad token. */

@@ -8,4 +8,6 @@ export type Principal = {
   /** what the audit log shows: the email, or "token:<name>" */
   name: string;
   role: Role;
+  /** a signed-in user's session id (revocable: lib/auth/sessions.ts) */
+  sessionId?: string;
 };

@@ -17,6 +17,8 @@ export type LiveLimits = {
   bufferBytes: number;
   /** DROVER_SSE_MAX_LAG_MS (30 000): how long the oldest unread byte may wait before the client is dropped. */
   maxLagMs: number;
+  /** DROVER_SSE_REVALIDATE_MS (10 000): how often an open stream checks that its user or token may still read. */
+  revalidateMs: number;
 };
 
 export function liveLimits(): LiveLimits {
@@ -26,6 +28,7 @@ export function liveLimits(): LiveLimits {
     queuesPerStream: positiveInt('DROVER_SSE_MAX_QUEUES_PER_STREAM', 20, 1000),
     bufferBytes: positiveInt('DROVER_SSE_MAX_BUFFER_BYTES', 1024 * 1024, 1024 * 1024 * 1024),
     maxLagMs: positiveInt('DROVER_SSE_MAX_LAG_MS', 30_000, 3_600_000),
+    revalidateMs: positiveInt('DROVER_SSE_REVALIDATE_MS', 10_000, 3_600_000),
   };
 }
 

@@ -11,6 +11,7 @@ import { createEventStream } from './sse-stream';
 import { liveLimits } from './live-limits';
 import { assertQueuesExist, type QueueRef } from './assert-queues-exist';
 import { acquireStreamSlot } from './stream-slots';
+import { stillAllowed } from '@/lib/auth/still-allowed';
 
 const queueRef = z.string().transform((s, ctx) => {
   const slash = s.indexOf('/');
@@ -45,6 +46,7 @@ export async function openEventStream(principal: Principal, query: z.output<type
       queues,
       overview: query.overview === '1',
       signal,
+      stillAllowed: () => stillAllowed(principal),
       onClose: (droppedBecause) => {
         release();
         if (droppedBecause) logger.warn({ event: 'sse.dropped', actor: principal.name, reason: droppedBecause }, 'live stream dropped: its client stopped reading');

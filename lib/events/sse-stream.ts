@@ -27,6 +27,8 @@ export type SseOptions = {
   signal: AbortSignal;
   /** Called once when the stream ends, with the reason when its client was dropped for not reading. */
   onClose?: (droppedBecause?: string) => void;
+  /** Asked every DROVER_SSE_REVALIDATE_MS: false (signed out, removed, token revoked or expired) ends the stream. */
+  stillAllowed?: () => Promise<boolean>;
 };
 
 /** Named like an abort so that Next.js ends the response quietly instead of logging a pipe failure. */
@@ -165,9 +167,15 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         };
         const flushTimer = setInterval(flush, FLUSH_MS);
         const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), HEARTBEAT_MS);
+        // A stream outlives the request that opened it: who opened it is asked about again. A store that
+        // does not answer keeps the stream (the store being down is not a revocation).
+        const revalidate = setInterval(() => {
+          void opts.stillAllowed?.().then((ok) => !ok && close(), () => {});
+        }, limits.revalidateMs);
         const stop = () => {
           clearInterval(flushTimer);
           clearInterval(heartbeat);
+          clearInterval(revalidate);
           cleanups.splice(0).forEach((fn) => fn());
         };
         close = () => {

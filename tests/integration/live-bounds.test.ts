@@ -9,6 +9,7 @@ import { configureConnections, configureRedisUrl, ctxAs } from '../helpers/conso
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/issue-api-token';
+import { revokeToken } from '@/lib/users/revoke-token';
 import { createEventStream } from '@/lib/events/sse-stream';
 import { subscribeToQueue } from '@/lib/events/queue-events-hub';
 import { subscribeToPulse } from '@/lib/events/pulse';
@@ -273,6 +274,27 @@ describe('a client that stops reading', () => {
     expect(text.split('"type":"health"').length - 1).toBe(1);
     await reader.cancel();
   }, 30_000);
+
+  it('ends an open stream once its token is revoked or has expired, not only the next request', async () => {
+    process.env.DROVER_SSE_REVALIDATE_MS = '200';
+    try {
+      for (const end of ['revoked', 'expired'] as const) {
+        const { token, record } = await issueApiToken(ctxAs('admin'), { name: `${end}-watcher`, role: 'viewer', ...(end === 'expired' ? { expiresIn: 2000 } : {}) });
+        const res = await eventsRoute.GET(new Request('http://console.test/api/v1/events?queue=default%2Fbounded-0', { headers: { authorization: `Bearer ${token}` } }), noParams);
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        await reader.read();
+        if (end === 'revoked') await revokeToken(ctxAs('admin'), { id: record.id });
+        // The stream ends by itself: reads drain what was sent, then report done.
+        const ended = (async () => {
+          for (;;) if ((await reader.read()).done) return true;
+        })();
+        await expect(Promise.race([ended, new Promise((r) => setTimeout(() => r(false), 15_000))])).resolves.toBe(true);
+      }
+    } finally {
+      delete process.env.DROVER_SSE_REVALIDATE_MS;
+    }
+  });
 
   it('is dropped once its oldest unread byte is older than DROVER_SSE_MAX_LAG_MS', async () => {
     process.env.DROVER_SSE_MAX_LAG_MS = '1500';
