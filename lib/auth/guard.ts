@@ -31,15 +31,20 @@ export async function principalFromRequest(request: Request): Promise<Principal 
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
-    const record = await verifyApiToken(match[1]);
-    if (!record) throw new UnauthorizedError('Invalid or revoked API token');
-    if (isExpired(record)) {
-      throw new UnauthorizedError(`API token "${record.name}" expired at ${new Date(record.expiresAt!).toISOString()}`);
-    }
-    void touchApiToken(record.id);
-    return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
+    return tokenPrincipal(match[1]);
   }
   return currentSessionPrincipal();
+}
+
+/** The principal of an API token (its last use recorded); 401 when unknown, revoked or expired. */
+export async function tokenPrincipal(token: string): Promise<Principal> {
+  const record = await verifyApiToken(token);
+  if (!record) throw new UnauthorizedError('Invalid or revoked API token');
+  if (isExpired(record)) {
+    throw new UnauthorizedError(`API token "${record.name}" expired at ${new Date(record.expiresAt!).toISOString()}`);
+  }
+  void touchApiToken(record.id);
+  return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
 }
 
 export { assertRole } from './assert-role';

@@ -3,7 +3,7 @@
 import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '@/lib/errors';
-import { verifyApiToken } from '@/lib/auth/api-tokens';
+import { tokenPrincipal } from '@/lib/auth/guard';
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests so the comparison takes the same time whatever the lengths.
@@ -20,7 +20,7 @@ export async function authorizeScrape(request: Request): Promise<'metrics-token'
   if (!match) throw new UnauthorizedError('Malformed Authorization header: expected "Bearer <token>"');
   const configured = process.env.DROVER_METRICS_TOKEN;
   if (configured && sameSecret(match[1], configured)) return 'metrics-token';
-  const record = await verifyApiToken(match[1]);
-  if (!record) throw new UnauthorizedError('Invalid metrics token');
-  return `token:${record.name}`;
+  // The same check as every /api/v1 request: unknown, revoked and expired tokens are refused.
+  const principal = await tokenPrincipal(match[1]);
+  return principal.name as `token:${string}`;
 }

@@ -140,6 +140,14 @@ describe('/api/metrics authentication', () => {
     expect((await scrape(`Bearer ${METRICS_TOKEN}`)).status).toBe(200);
     expect((await scrape(`Bearer ${viewerToken}`)).status).toBe(200);
   });
+
+  it('refuses an API token that has expired, like every other route', async () => {
+    const { token: shortLived } = await issueApiToken(ctxAs('admin'), { name: 'short-lived', role: 'viewer', expiresIn: 1000 });
+    expect((await scrape(`Bearer ${shortLived}`)).status).toBe(200);
+    await waitFor(async () => (await scrape(`Bearer ${shortLived}`)).status === 401, { timeout: 10_000, what: 'the token to expire' });
+    const expired = await scrape(`Bearer ${shortLived}`);
+    expect((await expired.json()).error.message).toMatch(/API token "short-lived" expired at/);
+  });
 });
 
 describe('/api/metrics exposition', () => {
