@@ -7,7 +7,11 @@ import { configureConnections, ctxAs } from '../helpers/console-env';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { acquireExpensiveRead, expensiveReadLimits, expensiveReadsInUse } from '@/lib/limits/expensive-reads';
-import { SEARCH_MAX_CALL_MS, searchQuerySchema } from '@/lib/jobs/schemas';
+import { SEARCH_MAX_CALL_MS, listJobsQuerySchema, searchQuerySchema } from '@/lib/jobs/schemas';
+import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
+import { readOperation } from '@/lib/http/load-page-data';
+import { deadLetterOperations } from '@/lib/operations/dead-letters';
+import { jobOperations } from '@/lib/operations/jobs';
 import type { Principal } from '@/lib/auth/principal';
 import { waitFor } from '../helpers/wait';
 import * as searchRoute from '@/app/api/v1/connections/[conn]/queues/[queue]/search/route';
@@ -68,6 +72,19 @@ describe('per principal and per process', () => {
     expect(refused.status).toBe(429);
     expect((await refused.json()).error.message).toMatch(/console is busy with 6/);
     held.forEach((release) => release());
+  });
+});
+
+describe('pages read through the same operations and limits', () => {
+  it('a filtered dead-letter list or a name-filtered job list for a page takes a search slot like the API', async () => {
+    const { principal } = await tokenPrincipal('page-reader');
+    const held = [acquireExpensiveRead(principal, 'search'), acquireExpensiveRead(principal, 'search')];
+    await expect(readOperation(principal, deadLetterOperations.list, { params: { conn: 'main' }, query: listDeadLettersQuerySchema.parse({ q: 'zzz' }) })).rejects.toMatchObject({ status: 429 });
+    await expect(readOperation(principal, jobOperations.listJobs, { params: { conn: 'main', queue: 'reads' }, query: listJobsQuerySchema.parse({ name: 'big' }) })).rejects.toMatchObject({ status: 429 });
+    // Unfiltered, they are ordinary reads.
+    await expect(readOperation(principal, deadLetterOperations.list, { params: { conn: 'main' }, query: listDeadLettersQuerySchema.parse({}) })).resolves.toMatchObject({ rows: [] });
+    held.forEach((release) => release());
+    await expect(readOperation(principal, jobOperations.listJobs, { params: { conn: 'main', queue: 'reads' }, query: listJobsQuerySchema.parse({ name: 'big' }) })).resolves.toMatchObject({ jobs: [expect.objectContaining({ name: 'big' })] });
   });
 });
 

@@ -4,8 +4,9 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { connectionNameSchema } from '@/lib/config/schema';
 import { getConnection, listConnections } from '@/lib/redis/connections';
-import { loadPageData } from '@/lib/http/load-page-data';
-import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
+import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
+import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { listErrorGroups } from '@/lib/dlq/list-error-groups';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
 import { PageError } from '@/components/explorer/page-error';
@@ -28,7 +29,7 @@ export default async function DeadLettersPage({ params, searchParams }: Props) {
   const q = query.success ? query.data : listDeadLettersQuerySchema.parse({});
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    return Promise.all([getDeadLetterSummary(connection), listErrorGroups(connection, { limit: 50 }), listDeadLetters(connection, q)]);
+    return Promise.all([getDeadLetterSummary(connection), listErrorGroups(connection, { limit: 50 }), readOperation(principal, deadLetterOperations.list, { params: { conn }, query: q })]);
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
   const [summary, groups, page] = result.data;

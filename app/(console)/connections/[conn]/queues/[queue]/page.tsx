@@ -4,10 +4,9 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { queueParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { getQueue } from '@/lib/queues/get-queue';
-import { listJobs } from '@/lib/jobs/list-jobs';
 import { listJobsQuerySchema } from '@/lib/jobs/schemas';
-import { withExpensiveRead } from '@/lib/limits/expensive-reads';
-import { loadPageData } from '@/lib/http/load-page-data';
+import { jobOperations } from '@/lib/operations/jobs';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
 import { PageError } from '@/components/explorer/page-error';
 import { QueueView } from '@/components/explorer/queue-view';
 import { hasRole } from '@/lib/auth/roles';
@@ -32,9 +31,9 @@ export default async function QueuePage({ params, searchParams }: Props) {
   const q = query.success ? query.data : listJobsQuerySchema.parse({});
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    // A name-filtered list scans: it takes one of the principal's search slots like the API does.
-    const list = () => (q.name ? withExpensiveRead(principal, 'search', () => listJobs(connection, queue, q)) : listJobs(connection, queue, q));
-    return [...(await Promise.all([getQueue(connection, queue), list()])), connection.config.deadLetterQueue === queue] as const;
+    // As GET …/jobs runs it: a name-filtered list takes one of the principal's search slots.
+    const list = readOperation(principal, jobOperations.listJobs, { params: { conn, queue }, query: q });
+    return [...(await Promise.all([getQueue(connection, queue), list])), connection.config.deadLetterQueue === queue] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
   const [detail, page, isDeadLetterQueue] = result.data;
