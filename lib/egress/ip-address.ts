@@ -105,11 +105,14 @@ export function sameIp(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The IPv4 address an IPv6 address stands for when the network turns it into IPv4: NAT64's well-known
- * prefix 64:ff9b::/96 reaches a.b.c.d through the NAT64 gateway. Mapped addresses already are IPv4.
+ * The IPv4 address an IPv6 address stands for when the network turns it into IPv4, judged as that IPv4
+ * address: NAT64's well-known prefix 64:ff9b::/96, the IPv4-translated form ::ffff:0:a.b.c.d (SIIT) and
+ * 6to4's 2002:aabb:ccdd::/48 (the relay delivers to aa.bb.cc.dd). Mapped addresses already are IPv4.
  */
 export function effectiveAddress(bytes: Uint8Array): Uint8Array {
   if (startsWith(bytes, [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0])) return Uint8Array.from([...MAPPED_PREFIX, ...bytes.slice(12)]);
+  if (startsWith(bytes, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0])) return Uint8Array.from([...MAPPED_PREFIX, ...bytes.slice(12)]);
+  if (startsWith(bytes, [0x20, 0x02])) return Uint8Array.from([...MAPPED_PREFIX, ...bytes.slice(2, 6)]);
   return bytes;
 }
 
@@ -125,7 +128,9 @@ export type AddressCategory =
   | 'multicast'
   | 'broadcast'
   | 'reserved'
-  | 'IPv4-compatible';
+  | 'IPv4-compatible'
+  | 'tunnel'
+  | 'this host';
 
 /** Ranges refused unless DROVER_EGRESS_ALLOW allows them; first match wins. */
 const REFUSED_RANGES: Array<[string, AddressCategory, string?]> = [
@@ -148,6 +153,7 @@ const REFUSED_RANGES: Array<[string, AddressCategory, string?]> = [
   ['::/96', 'IPv4-compatible', 'deprecated ::a.b.c.d form'],
   ['64:ff9b:1::/48', 'private', 'local-use NAT64'],
   ['100::/64', 'reserved', 'discard-only'],
+  ['2001::/32', 'tunnel', 'Teredo: the IPv4 address it reaches is hidden in the address'],
   ['fc00::/7', 'unique-local', 'includes fd00:ec2::254, the AWS IPv6 metadata address'],
   ['fe80::/10', 'link-local'],
   ['fec0::/10', 'site-local', 'deprecated'],

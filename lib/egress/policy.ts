@@ -5,6 +5,7 @@
 // taken on the address a connection is about to use (see egress-request.ts), so DNS rebinding cannot get
 // around it. Relative imports only: the image sandbox loads this file.
 import dns from 'node:dns';
+import os from 'node:os';
 import { domainToASCII } from 'node:url';
 import { ConfigError, type Env } from '../config/load-config';
 import { DATA_STORES_ENV, knownDataStores, normalizeHost, registrationsVersion, type DataStoreEndpoint } from './data-stores';
@@ -155,6 +156,8 @@ export class EgressPolicy {
     });
     if (allowed) return { allowed: true };
     if (category !== 'public') return { allowed: false, category, note };
+    // The machine Drover runs on, by any of its own addresses (a data store bound to 0.0.0.0, the console itself).
+    if (hostAddresses().some((own) => sameIp(own, effective))) return { allowed: false, category: 'this host', note: 'an address of the machine Drover runs on' };
     const storeHost = byName[0] ?? byAddress[0];
     if (storeHost) return { allowed: false, storeHost };
     return { allowed: true };
@@ -193,6 +196,19 @@ export class EgressPolicy {
     const kinds = [...new Set(refused.map(describe))].join(', ') || 'no address';
     throw new EgressRefusedError(`${target} is refused by the egress policy: ${normalizeHost(hostname)} resolves to ${kinds}. ${howToAllow(normalizeHost(hostname))}`, target);
   }
+}
+
+let ownAddresses: { at: number; list: Uint8Array[] } | undefined;
+
+/** The addresses of this machine's network interfaces (cached for 30 s). */
+function hostAddresses(): Uint8Array[] {
+  if (ownAddresses && Date.now() - ownAddresses.at < STORE_ADDRESSES_TTL_MS) return ownAddresses.list;
+  const list = Object.values(os.networkInterfaces())
+    .flat()
+    .flatMap((nic) => (nic ? (parseIp(nic.address.replace(/%.*$/, ''))?.bytes ?? []) : []))
+    .map((bytes) => classifyAddress(bytes).effective);
+  ownAddresses = { at: Date.now(), list };
+  return list;
 }
 
 function howToAllow(example: string): string {

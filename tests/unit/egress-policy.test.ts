@@ -67,6 +67,14 @@ describe('address classification', () => {
     ['64:ff9b::a9fe:a9fe', 'link-local'],
     ['64:ff9b::808:808', 'public'],
     ['64:ff9b:1::1', 'private'],
+    // IPv4-translated (SIIT) and 6to4 forms are judged as the IPv4 address they reach; Teredo hides it.
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:a00:1', 'private'],
+    ['::ffff:0:808:808', 'public'],
+    ['2002:7f00:1::1', 'loopback'],
+    ['2002:a9fe:a9fe::', 'link-local'],
+    ['2002:808:808::1', 'public'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'tunnel'],
   ])('%s is %s', (address, expected) => {
     expect(category(address)).toBe(expected);
   });
@@ -89,6 +97,18 @@ describe('the policy', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '100.64.0.1', '0.0.0.0']) {
       expect((await defaults.verdict(undefined, address, 80)).allowed, address).toBe(false);
     }
+  });
+
+  it('refuses the machine Drover runs on by any of its interface addresses, public ones included', async () => {
+    const own = Object.values(os.networkInterfaces()).flat().map((nic) => nic!.address.replace(/%.*$/, ''));
+    expect(own.length).toBeGreaterThan(0);
+    for (const address of own) {
+      const v = await defaults.verdict(undefined, address, 8080);
+      expect(v.allowed, address).toBe(false);
+    }
+    // DROVER_EGRESS_ALLOW still opens one of them on purpose.
+    const first = own.find((a) => !a.includes(':'))!;
+    expect((await new EgressPolicy(parseEgressAllow(`${first}/32`), []).verdict(undefined, first, 8080)).allowed).toBe(true);
   });
 
   it('CIDR rules open their block (and its IPv4-mapped forms), nothing else', async () => {
