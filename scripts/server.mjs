@@ -24,10 +24,17 @@ globalThis[Symbol.for('drover.server.peer-header')] = PEER_HEADER;
 /** Responses in flight, so that a shutdown can end live streams at once and give the rest a grace period. */
 const open = new Set();
 
+/** Without a trusted proxy in front, forwarding headers come from the client: Next must not believe them. */
+const FORWARDING_HEADERS = ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-for', 'forwarded'];
+const trustsProxies = Boolean(process.env.DROVER_TRUSTED_PROXIES?.trim());
+
 const server = http.createServer((req, res) => {
   // Node lower-cases header names and joins repeats: one delete removes every client-sent copy.
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  // Next's own origin check of server actions, and ours of route handlers, compare Origin with
+  // X-Forwarded-Host when it is there: a client must not be able to name the host it wants matched.
+  if (!trustsProxies) for (const name of FORWARDING_HEADERS) delete req.headers[name];
   open.add(res);
   res.once('close', () => open.delete(res));
   handle(req, res).catch((err) => {

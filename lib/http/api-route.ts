@@ -47,7 +47,8 @@ export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   const fetchSite = request.headers.get('sec-fetch-site');
   if (origin) {
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+    // X-Forwarded-Host only from a trusted proxy (scripts/server.mjs drops a client's copy otherwise).
+    const host = (process.env.DROVER_TRUSTED_PROXIES?.trim() ? request.headers.get('x-forwarded-host') : null) ?? request.headers.get('host');
     let originHost: string;
     try {
       originHost = new URL(origin).host;
