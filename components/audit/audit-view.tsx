@@ -94,12 +94,11 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
           <table className="w-full text-left text-sm" data-testid="audit-table">
             <thead className="bg-zinc-50 text-xs text-zinc-500 uppercase dark:bg-zinc-900">
               <tr>
-                <th className="px-3 py-2 font-medium">When</th>
-                <th className="px-3 py-2 font-medium">Who</th>
-                <th className="px-3 py-2 font-medium">Action</th>
-                <th className="px-3 py-2 font-medium">Target</th>
-                <th className="px-3 py-2 font-medium">Outcome</th>
-                <th className="px-3 py-2 font-medium">Details</th>
+                {['When', 'Who', 'Action', 'Target', 'Outcome', 'Details'].map((h) => (
+                  <th key={h} className="px-3 py-2 font-medium">
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">

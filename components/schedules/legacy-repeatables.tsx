@@ -36,11 +36,11 @@ export function LegacyRepeatables({ legacy, canAct }: { legacy: LegacyRepeatable
         <table className="w-full border-collapse text-left text-sm" data-testid="legacy-table">
           <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
             <tr>
-              <th className="px-3 py-2 font-medium">Key</th>
-              <th className="px-3 py-2 font-medium">Queue</th>
-              <th className="px-3 py-2 font-medium">Job name</th>
-              <th className="px-3 py-2 font-medium">When</th>
-              <th className="px-3 py-2 font-medium">Next run</th>
+              {['Key', 'Queue', 'Job name', 'When', 'Next run'].map((h) => (
+                <th key={h} className="px-3 py-2 font-medium">
+                  {h}
+                </th>
+              ))}
               {canAct && <th className="px-3 py-2 font-medium">Actions</th>}
             </tr>
           </thead>
