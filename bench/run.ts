@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const { token } = await createApiToken({ name: 'bench', role: 'operator', createdBy: 'bench' });
   await closeAllConnections();
 
-  log('starting Drover (next start) and Bull Board…');
+  log('starting Drover (scripts/server.mjs, as npm start serves it) and Bull Board…');
   const [drover, peer] = await Promise.all([startDrover(dir, configFile), startBullBoard(dir, redisServer.url, ALL_QUEUES)]);
   log(`Drover on ${drover.base} (pid ${drover.process.pid}), Bull Board on ${peer.base} (pid ${peer.process.pid})`);
   const auth = { Authorization: `Bearer ${token}` };

@@ -17,7 +17,7 @@ export async function measureLiveUpdates(ctx: BenchContext, opts: { queue: strin
   log(`live-update latency on "${opts.queue}" (${ctx.warmup} warm-up + ${opts.samples} samples)…`);
   const sseUrl = `${ctx.drover.base}/api/v1/events?queue=default/${opts.queue}`;
 
-  /** The console's Redis connections: sockets of the next start process tree to the Redis port, named from CLIENT LIST. */
+  /** The console's Redis connections: sockets of the console process tree to the Redis port, named from CLIENT LIST. */
   const consoleConnections = async () => {
     const ports = new Set(connectionsTo(ctx.droverPid, ctx.redisPort));
     const names: Record<string, number> = {};
@@ -150,7 +150,7 @@ export async function measureLiveUpdates(ctx: BenchContext, opts: { queue: strin
       value: mb(many.rss),
       unit: 'MB',
       target: null,
-      notes: `next start process tree VmRSS: ${mb(idle.rss)} MB with no SSE client, ${mb(one.rss)} MB with 1, ${mb(many.rss)} MB with ${opts.clients}`,
+      notes: `console process tree VmRSS: ${mb(idle.rss)} MB with no SSE client, ${mb(one.rss)} MB with 1, ${mb(many.rss)} MB with ${opts.clients}`,
     }),
     droverOnlyRow({
       operation: `live update fan-out to ${opts.clients} SSE clients (every client, 5 updates)`,

@@ -2,7 +2,7 @@
 // Redis it owns (matched by socket inode, so other clients on the same Redis are never counted).
 import fs from 'node:fs';
 
-/** The pid and every descendant (next start may fork workers). */
+/** The pid and every descendant (the console may fork workers). */
 export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
