@@ -38,9 +38,30 @@ export function startConsole(port: number, env: Record<string, string | undefine
   };
 }
 
-/** Waits for /api/health; generous, since a busy 2-core machine can take long to start a console (a wait, not a speed check). */
-export async function waitHealthy(base: string, timeout = 180_000): Promise<void> {
+/**
+ * Waits for /api/health; generous, since a busy 2-core machine can take long to start a console (a wait, not a
+ * speed check). Given the process, it stops waiting as soon as the process exits and fails with its output.
+ */
+export async function waitHealthy(target: string | ConsoleProcess, timeout = 180_000): Promise<void> {
+  const base = typeof target === 'string' ? target : target.base;
+  const proc = typeof target === 'string' ? null : target;
   const api = await request.newContext({ baseURL: base });
-  await expect.poll(async () => (await api.get('/api/health').catch(() => null))?.status(), { timeout }).toBe(200);
-  await api.dispose();
+  try {
+    await expect
+      .poll(
+        async () => {
+          if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) return `exited (${proc.child.exitCode ?? proc.child.signalCode})`;
+          return (await api.get('/api/health').catch(() => null))?.status();
+        },
+        { timeout, message: proc ? `console on ${base} healthy; its output so far:\n${tail(proc.output())}` : `console on ${base} healthy` },
+      )
+      .toBe(200);
+  } catch (err) {
+    if (proc) (err as Error).message += `\n--- console output ---\n${tail(proc.output())}`;
+    throw err;
+  } finally {
+    await api.dispose();
+  }
 }
+
+const tail = (text: string) => text.split('\n').slice(-60).join('\n');

@@ -19,7 +19,7 @@ function faultConsole(port: number, redisUrl: string, dataDir: string) {
 }
 
 test('Redis down: banner within seconds, last data kept, recovery without restart; console restart: SSE reconnects and resumes', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-faults-'));
   let redis: RedisServerHandle = await startRedisServer({ dir: path.join(dir, 'redis'), persistent: true });
   const port = Number(process.env.E2E_PORT) + 3;
@@ -29,7 +29,7 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
   queue.on('error', () => {});
   try {
     await queue.addBulk(Array.from({ length: 7 }, (_, i) => ({ name: 'x', data: { i } })));
-    await waitHealthy(base);
+    await waitHealthy(console_);
 
     const context = await browser.newContext({ baseURL: base });
     const page = await context.newPage();
@@ -61,7 +61,7 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
     await console_.stop();
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'reconnecting', { timeout: 10_000 });
     console_ = faultConsole(port, redis.url, dir);
-    await waitHealthy(base);
+    await waitHealthy(console_);
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
     await queue.add('after-restart', {});
     await expect(page.getByTestId('count-waiting')).toHaveText('9', { timeout: 15_000 });

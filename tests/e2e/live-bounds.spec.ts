@@ -75,7 +75,7 @@ test('a client that stops reading is dropped once it falls behind, and the conso
       DROVER_SSE_MAX_STREAMS_PER_USER: '1',
       DROVER_SSE_MAX_LAG_MS: String(LAG_MS),
     }, dir);
-    await waitHealthy(base);
+    await waitHealthy(console_);
     const progress = (i: number) => job.updateProgress({ i, blob: 'x'.repeat(PROGRESS_BYTES) });
 
     // Warm up with a client that reads: it gets the large progress events (or, when they come faster

@@ -9,14 +9,15 @@ import { startConsole, waitHealthy } from './console-process';
 const FRESH = { REDIS_URL: undefined, DROVER_CONFIG: undefined, AUTH_SECRET: undefined, NEXTAUTH_SECRET: undefined, DROVER_ADMIN_EMAIL: undefined, DROVER_ADMIN_PASSWORD: undefined, NEXTAUTH_URL: undefined };
 
 test('npm start embeds Redis, prints the first admin once, seeds demo jobs the workers process, and keeps users and sessions across a restart', async () => {
-  test.setTimeout(150_000);
+  // Two console starts (each may take minutes on a busy machine) and the seeded webhooks: waits, not a speed check.
+  test.setTimeout(480_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-npm-start-'));
   const port = Number(process.env.E2E_PORT) + 1;
   const base = `http://localhost:${port}`;
 
   // With the bundled workers and the demo seed, as `npm start` runs them.
   const first = startConsole(port, { ...FRESH, DROVER_WORKERS: undefined, DROVER_SEED: undefined }, dataDir);
-  await waitHealthy(base);
+  await waitHealthy(first);
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
@@ -47,7 +48,7 @@ test('npm start embeds Redis, prints the first admin once, seeds demo jobs the w
   expect(first.output()).toContain('stopping');
 
   const second = startConsole(port, FRESH, dataDir);
-  await waitHealthy(base);
+  await waitHealthy(second);
   expect(second.output()).not.toMatch(/First run: created admin user/);
   const again = await request.newContext({ baseURL: base, storageState: state });
   // The session cookie from before the restart is still valid (persisted secret), and the user is still there.

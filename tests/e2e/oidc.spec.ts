@@ -8,7 +8,7 @@ import { redisUrl } from './support';
 import { startConsole, waitHealthy } from './console-process';
 
 test('single sign-on button leads to the issuer with client id, PKCE and state', async ({ browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(240_000);
   const issuer = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
     if (req.url === '/.well-known/openid-configuration') {
@@ -45,7 +45,7 @@ test('single sign-on button leads to the issuer with client id, PKCE and state',
     DROVER_ADMIN_PASSWORD: undefined,
   });
   try {
-    await waitHealthy(sso.base);
+    await waitHealthy(sso);
     const context = await browser.newContext({ baseURL: sso.base });
     const page = await context.newPage();
     await page.goto('/signin');

@@ -34,7 +34,7 @@ async function waitForEvent(base: string, cookie: string, query: string, match: 
 }
 
 test('a second console replica shares sessions and live updates, and only one of them samples', async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const port = Number(process.env.E2E_PORT) + 4;
   const second = `http://localhost:${port}`;
   const replica = startConsole(port, { REDIS_URL: redisUrl(), AUTH_SECRET: process.env.E2E_AUTH_SECRET, DROVER_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'error' });
@@ -43,7 +43,7 @@ test('a second console replica shares sessions and live updates, and only one of
   let worker: Worker | undefined;
   const abort = new AbortController();
   try {
-    await waitHealthy(second);
+    await waitHealthy(replica);
 
     // The same session cookie works on both replicas (shared secret, users in Redis).
     const state = JSON.parse(fs.readFileSync(storageStatePath('admin'), 'utf8')) as { cookies: Array<{ name: string; value: string }> };

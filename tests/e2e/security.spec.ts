@@ -57,7 +57,7 @@ test('the session cookie is HttpOnly and SameSite=Lax; sign-in without the CSRF 
 });
 
 test('behind HTTPS (NEXTAUTH_URL https) the session cookie is Secure', async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(240_000);
   const port = Number(process.env.E2E_PORT) + 2;
   const https = startConsole(port, {
     REDIS_URL: redisUrl(),
@@ -67,7 +67,7 @@ test('behind HTTPS (NEXTAUTH_URL https) the session cookie is Secure', async () 
     DROVER_ADMIN_PASSWORD: undefined,
   });
   try {
-    await waitHealthy(https.base);
+    await waitHealthy(https);
     const api = await request.newContext({ baseURL: https.base });
     const csrf = await api.get('/api/auth/csrf');
     const { csrfToken } = await csrf.json();

@@ -91,7 +91,7 @@ test('with DROVER_TRUSTED_PROXIES=1 the address the proxy appended is the one li
 });
 
 test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-For and x-drover-peer from the client change nothing', async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const port = Number(process.env.E2E_PORT) + 8;
   // Database 3 of the e2e Redis: this console's loopback address fills its own window, not the main console's.
   const plain = startConsole(port, {
@@ -102,7 +102,7 @@ test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-
     DROVER_TRUSTED_PROXIES: undefined,
   });
   try {
-    await waitHealthy(plain.base);
+    await waitHealthy(plain);
     const api = await request.newContext({ baseURL: plain.base });
     const csrf = await csrfToken(api);
     const attempt = () =>
