@@ -72,6 +72,7 @@ async function main() {
 
   const children = [];
   let stopping = false;
+  let seeded = Promise.resolve();
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
@@ -85,12 +86,14 @@ async function main() {
     );
     await Promise.all(waits);
     await stopRedis();
+    log(`stopped${redis ? ' (embedded Redis saved and stopped)' : ''}`);
     process.exit(code);
   };
   // SIGHUP too (terminal closed): Redis runs detached and would otherwise be left behind.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
 
-  process.stdout.write(preflight('bootstrap'));
+  const bootstrapped = preflight('bootstrap');
+  process.stdout.write(bootstrapped);
   env.AUTH_SECRET ||= fs.readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim();
   env.NEXTAUTH_URL ||= `http://localhost:${port}`;
 
@@ -115,9 +118,30 @@ async function main() {
   if (config.source === 'none' && env.DROVER_SEED !== 'off') {
     // Tracked with the others, so stopping waits for it before Redis goes.
     const seed = start('seed', [...TSX, 'scripts/seed.ts', '--if-empty'], { essential: false });
-    seed.on('exit', (code) => code && log(`demo seed exited with ${code}`));
+    seeded = new Promise((resolve) => seed.once('exit', resolve)).then((code) => code && log(`demo seed exited with ${code}`));
   }
-  log(`console on http://localhost:${port}`);
+  await untilAnswering(() => stopping);
+  if (stopping) return;
+  log(`ready: console on http://localhost:${port}`);
+  // The first admin's password scrolls away under the workers' logs of the demo jobs: said again
+  // once the console answers and the seed has enqueued its jobs.
+  if (bootstrapped.includes('First run')) {
+    await seeded;
+    if (stopping) return;
+    log('the first admin, repeated from above (forgot the password later? npm run users -- passwd <email>):');
+    process.stdout.write(bootstrapped);
+  }
+}
+
+/** Until the console answers /api/health (or the start is given up): waits for the answer, not for a time. */
+async function untilAnswering(givenUp) {
+  const host = env.HOSTNAME_BIND && env.HOSTNAME_BIND !== '0.0.0.0' && env.HOSTNAME_BIND !== '::' ? env.HOSTNAME_BIND : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/api/health`;
+  while (!givenUp()) {
+    const answered = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(() => true, () => false);
+    if (answered) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 main().catch(async (err) => {

@@ -8,8 +8,16 @@ import { expect, request } from '@playwright/test';
 
 export type ConsoleProcess = { child: ChildProcess; base: string; output: () => string; stop: () => Promise<void> };
 
-/** `env` values of undefined remove inherited variables (e.g. REDIS_URL for the embedded default). */
-export function startConsole(port: number, env: Record<string, string | undefined>, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-console-'))): ConsoleProcess {
+/**
+ * `env` values of undefined remove inherited variables (e.g. REDIS_URL for the embedded default).
+ * `viaNpm`: started as a user does, `npm start`, so signals go to npm's process, not to start.mjs.
+ */
+export function startConsole(
+  port: number,
+  env: Record<string, string | undefined>,
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-console-')),
+  { viaNpm = false } = {},
+): ConsoleProcess {
   let output = '';
   const merged: Record<string, string | undefined> = {
     ...process.env,
@@ -22,7 +30,9 @@ export function startConsole(port: number, env: Record<string, string | undefine
     ...env,
   };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = viaNpm
+    ? spawn('npm', ['start'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['scripts/start.mjs'], { env: merged as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   return {

@@ -15,11 +15,14 @@ test('npm start embeds Redis, prints the first admin once, seeds demo jobs the w
   const port = Number(process.env.E2E_PORT) + 1;
   const base = `http://localhost:${port}`;
 
-  // With the bundled workers and the demo seed, as `npm start` runs them.
-  const first = startConsole(port, { ...FRESH, DROVER_WORKERS: undefined, DROVER_SEED: undefined }, dataDir);
+  // With the bundled workers and the demo seed, started with `npm start` itself.
+  const first = startConsole(port, { ...FRESH, DROVER_WORKERS: undefined, DROVER_SEED: undefined }, dataDir, { viaNpm: true });
   await waitHealthy(first);
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
+  // Said again once the console answers and the demo jobs are in, so the workers' logs do not bury it.
+  await expect.poll(() => first.output().split(`password: ${password}`).length - 1, { timeout: 60_000 }).toBe(2);
+  expect(first.output()).toContain(`ready: console on http://localhost:${port}`);
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
   // The demo webhooks call this console: the embedded default allows exactly its own origin.
   expect(first.output()).toContain(`egress: allowing the console's own origin 127.0.0.1:${port} for the demo webhooks`);
@@ -44,8 +47,13 @@ test('npm start embeds Redis, prints the first admin once, seeds demo jobs the w
   const state = await api.storageState();
   await api.dispose();
 
+  // SIGTERM to npm's process (a service manager's stop, `kill <pid>`) stops everything, Redis last.
   await first.stop();
   expect(first.output()).toContain('stopping');
+  expect(first.output()).toContain('stopped (embedded Redis saved and stopped)');
+  const health = await request.newContext({ baseURL: base });
+  expect(await health.get('/api/health').then((r) => r.status(), () => 'no answer')).toBe('no answer');
+  await health.dispose();
 
   const second = startConsole(port, FRESH, dataDir);
   await waitHealthy(second);
