@@ -10,6 +10,7 @@ import { HashingBusyError } from './password';
 import { newSessionId, registerSession, revokeSession } from './sessions';
 import { safeRedirectUrl } from './safe-callback';
 import { logger } from '@/lib/log';
+import { nextAuthLogger } from './next-auth-logger';
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -44,6 +45,7 @@ let cached: NextAuthOptions | undefined;
 export function authOptions(): NextAuthOptions {
   cached ??= {
     secret: getAuthSecret(),
+    logger: nextAuthLogger(logger),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/signin', error: '/signin' },
     providers: [

@@ -90,7 +90,7 @@ test('with DROVER_TRUSTED_PROXIES=1 the address the proxy appended is the one li
   expect((await attempt(`${client}, ${randomAddress()}`)).status()).toBe(401);
 });
 
-test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-For and x-drover-peer from the client change nothing', async () => {
+test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-For and x-drover-peer from the client change nothing; a forged session cookie logs no stack trace', async () => {
   test.setTimeout(240_000);
   const port = Number(process.env.E2E_PORT) + 8;
   // Database 3 of the e2e Redis: this console's loopback address fills its own window, not the main console's.
@@ -112,6 +112,15 @@ test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-
     expect(blocked.status()).toBe(429);
     expect((await blocked.json()).error.message).toMatch(LOCKED);
     await api.dispose();
+
+    // A forged session cookie is an anonymous client's doing: a 401, and no multi-line stack trace in
+    // the console's log per request (next-auth's default logger printed one).
+    const forged = await request.newContext({ baseURL: plain.base, extraHTTPHeaders: { cookie: 'next-auth.session-token=forged.not-a-jwe' } });
+    for (const url of ['/api/v1/me', '/api/health']) await forged.get(url);
+    expect((await forged.get('/api/v1/me')).status()).toBe(401);
+    await forged.dispose();
+    expect(plain.output()).not.toContain('JWT_SESSION_ERROR');
+    expect(plain.output()).not.toMatch(/^\s+at /m);
   } finally {
     await plain.stop();
   }
