@@ -1,6 +1,6 @@
 // `npm run seed [-- --if-empty]`: demo traffic so a first look at the console shows a lively system —
 // successes, retries, permanent failures, delayed and prioritized jobs, a flow with children. Needs no
-// internet: webhooks go to the console's own /api/health (200), /api/v1/me (401) — `npm start` allows
+// internet: webhooks go to the console's own /api/health (200), /api/v1/me (405 to a POST) — `npm start` allows
 // that origin in the egress policy — and to another loopback port, which the policy refuses.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -152,10 +152,35 @@ async function resolveConnection(): Promise<{ config: ConnectionConfig; stop?: (
   return { config: pickWorkerConnection(withUrl.connections, undefined), stop: embedded.stop };
 }
 
+const SETTLE_MAX_MS = 60_000;
+
+/**
+ * Until the bundled queues hold no job that is due now (waiting, prioritized or active; delayed ones
+ * and retries in backoff are for later): `npm start` says the first admin's password again after
+ * that, below the burst of the workers' logs. Polls the counts; false when the cap passed first.
+ */
+async function untilDueJobsTaken(redis: Redis, prefix: string): Promise<boolean> {
+  const queues = jobKinds.map((k) => new Queue(k.queue, { connection: redis, prefix }));
+  try {
+    const deadline = Date.now() + SETTLE_MAX_MS;
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('wait', 'prioritized', 'active')));
+      if (counts.every((c) => Object.values(c).every((n) => n === 0))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return false;
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { 'if-empty': { type: 'boolean' }, settle: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('Usage: npm run seed [-- --if-empty]\n\nAdds a few hundred demo jobs to the bundled queues. --if-empty: only on a Redis without queues (once).');
+    console.log(
+      'Usage: npm run seed [-- --if-empty] [--settle]\n\nAdds a few hundred demo jobs to the bundled queues. --if-empty: only on a Redis without queues (once).\n' +
+        `--settle: then wait (at most ${SETTLE_MAX_MS / 1000} s) until the workers have taken every job that is due now.`,
+    );
     return;
   }
   const { config, stop } = await resolveConnection();
@@ -183,6 +208,7 @@ async function main(): Promise<void> {
     });
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     log(`added ${total} jobs on connection "${config.name}" (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}); webhooks call ${consoleUrl}`);
+    if (values.settle) log((await untilDueJobsTaken(redis, prefix)) ? 'the jobs due now have run' : `jobs due now still waiting after ${SETTLE_MAX_MS / 1000} s`);
   } finally {
     await closeEnqueueQueues(redis);
     redis.disconnect();

@@ -117,14 +117,14 @@ async function main() {
   if (env.DROVER_WORKERS !== 'off') start('workers', [...TSX, 'workers/main.ts', ...(env.DROVER_WORKERS ? env.DROVER_WORKERS.split(',') : [])]);
   if (config.source === 'none' && env.DROVER_SEED !== 'off') {
     // Tracked with the others, so stopping waits for it before Redis goes.
-    const seed = start('seed', [...TSX, 'scripts/seed.ts', '--if-empty'], { essential: false });
+    const seed = start('seed', [...TSX, 'scripts/seed.ts', '--if-empty', '--settle'], { essential: false });
     seeded = new Promise((resolve) => seed.once('exit', resolve)).then((code) => code && log(`demo seed exited with ${code}`));
   }
   await untilAnswering(() => stopping);
   if (stopping) return;
   log(`ready: console on http://localhost:${port}`);
   // The first admin's password scrolls away under the workers' logs of the demo jobs: said again
-  // once the console answers and the seed has enqueued its jobs.
+  // once the console answers and the workers have taken the demo jobs that are due now.
   if (bootstrapped.includes('First run')) {
     await seeded;
     if (stopping) return;

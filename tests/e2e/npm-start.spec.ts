@@ -21,7 +21,7 @@ test('npm start embeds Redis, prints the first admin once, seeds demo jobs the w
   const password = /password: (\S+)/.exec(first.output())?.[1];
   expect(password, first.output()).toBeTruthy();
   // Said again once the console answers and the demo jobs are in, so the workers' logs do not bury it.
-  await expect.poll(() => first.output().split(`password: ${password}`).length - 1, { timeout: 60_000 }).toBe(2);
+  await expect.poll(() => first.output().split(`password: ${password}`).length - 1, { timeout: 120_000 }).toBe(2);
   expect(first.output()).toContain(`ready: console on http://localhost:${port}`);
   expect(first.output()).toMatch(/embedded Redis on redis:\/\/127\.0\.0\.1:\d+/);
   // The demo webhooks call this console: the embedded default allows exactly its own origin.
