@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import type { AuditEntry } from '@/lib/audit/audit-entry';
+import { auditOutcomeSchema, type AuditEntry, type AuditOutcome } from '@/lib/audit/audit-entry';
 import type { AuditQuery } from '@/lib/audit/list-audit';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -11,7 +11,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { toLocalInput } from '@/components/ui/local-datetime';
 import { formatExact } from '@/components/explorer/format';
 
-const OUTCOME_TONE: Record<string, BadgeTone> = { ok: 'green', denied: 'red', invalid: 'amber', error: 'red' };
+const OUTCOME_TONE: Record<AuditOutcome, BadgeTone> = { ok: 'green', denied: 'red', invalid: 'amber', refused: 'amber', error: 'red' };
 
 export function AuditView({ page, query }: { page: { entries: AuditEntry[]; cursor: string | null; scanned: number; total: number }; query: AuditQuery }) {
   const router = useRouter();
@@ -66,10 +66,11 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
           <Label htmlFor="f-outcome">Outcome</Label>
           <Select id="f-outcome" name="outcome" defaultValue={query.outcome ?? ''} className="h-8 w-28 text-xs">
             <option value="">any</option>
-            <option value="ok">ok</option>
-            <option value="denied">denied</option>
-            <option value="invalid">invalid</option>
-            <option value="error">error</option>
+            {auditOutcomeSchema.options.map((outcome) => (
+              <option key={outcome} value={outcome}>
+                {outcome}
+              </option>
+            ))}
           </Select>
         </div>
         <div>
@@ -119,7 +120,11 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
                   <td className="px-3 py-1.5">
                     <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
                     {e.repeats && (
-                      <p className="mt-1 text-xs whitespace-nowrap text-zinc-500" data-testid="audit-repeats">
+                      <p
+                        className="mt-1 text-xs whitespace-nowrap text-zinc-500"
+                        data-testid="audit-repeats"
+                        title="The same user's calls of this operation with this outcome, folded into one entry for 10 minutes; the details are the first call's"
+                      >
                         ×{formatExact(e.repeats.count)} until <RelativeTime ms={e.repeats.last} />
                       </p>
                     )}

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const auditOutcomeSchema = z.enum(['ok', 'denied', 'invalid', 'error']);
+/**
+ * ok; denied (the caller's role, a read-only connection, a cross-origin call); invalid (their input);
+ * refused (the state of what they acted on: gone, in the wrong state, the last admin, too many at
+ * once); error (the store failed: unreachable, out of memory, a bug).
+ */
+export const auditOutcomeSchema = z.enum(['ok', 'denied', 'invalid', 'refused', 'error']);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
 export const auditEntrySchema = z.object({

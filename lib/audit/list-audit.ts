@@ -3,13 +3,13 @@ import 'server-only';
 import { z } from 'zod';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { auditEntrySchema, type AuditEntry } from './audit-entry';
+import { auditEntrySchema, auditOutcomeSchema, type AuditEntry } from './audit-entry';
 
 export const auditQuerySchema = z.object({
   user: z.string().trim().max(254).optional(),
   action: z.string().trim().max(100).optional(),
   queue: z.string().trim().max(200).optional(),
-  outcome: z.enum(['ok', 'denied', 'invalid', 'error']).optional(),
+  outcome: auditOutcomeSchema.optional(),
   /** ms since epoch */
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),

@@ -70,7 +70,7 @@ describe('single-job actions', () => {
     expect(out.message).toBe(`Job ${failed.id} moved from failed back to waiting`);
     expect(await queue.getJobState(failed.id!)).toBe('waiting');
     await expect(retryJob(operator, { conn: 'main', queue: 'retry', id: failed.id! })).rejects.toThrow(`Job ${failed.id} is waiting: only failed or completed jobs can be retried`);
-    expect(await lastAudit(client)).toMatchObject({ action: 'job.retry', outcome: 'error', actor: 'op@test', jobIds: [failed.id] });
+    expect(await lastAudit(client)).toMatchObject({ action: 'job.retry', outcome: 'refused', actor: 'op@test', jobIds: [failed.id] });
   });
 
   it('says where a job went when it moved between the state check and the retry', async () => {
@@ -515,7 +515,7 @@ describe('one meaning per role: removing unprocessed work in bulk is admin, whic
 
   it('schedules on the dead-letter queue are refused like every other direct job action there', async () => {
     await expect(upsertSchedule(operator, { conn: 'main', queue: 'dead-letter', schedulerId: 'sneaky' }, scheduleInputSchema.parse({ pattern: '* * * * *', template: { name: 'x' } }))).rejects.toThrow(/is the dead-letter queue of connection "main"/);
-    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.upsert', queue: 'dead-letter', outcome: 'error' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'schedule.upsert', queue: 'dead-letter', outcome: 'refused' });
     expect(await client.exists('bull:dead-letter:repeat')).toBe(0);
   });
 });

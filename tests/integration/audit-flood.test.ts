@@ -134,7 +134,7 @@ describe('refusals are recorded and aggregated', () => {
     expect(conflicts.get(409)).toBe(2000);
     expect(missing.get(404)).toBe(2000);
     expect((await client.xlen(KEYS.audit)) - before).toBeLessThanOrEqual(2);
-    const page = await listAudit(auditQuerySchema.parse({ outcome: 'error', limit: 50 }));
+    const page = await listAudit(auditQuerySchema.parse({ outcome: 'refused', limit: 50 }));
     expect(page.entries.find((e) => e.action === 'session.revoke-all')?.repeats?.count).toBe(2000);
     expect(page.entries.find((e) => e.action === 'job.retry' && e.actor === 'token:ghost-retrier')?.repeats?.count).toBe(2000);
   });

@@ -136,7 +136,7 @@ describe('Send to DLQ (failed jobs of workers Drover does not run)', () => {
     await expect(bulkJobAction(viewer, { conn: 'main', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('This needs the operator role');
     await expect(bulkJobAction(operator, { conn: 'frozen', queue: 'billing' }, { action: 'dead-letter', state: 'failed' })).rejects.toThrow('Connection "frozen" is read-only');
     await expect(sendToDlq('dead-letter')).rejects.toThrow('"dead-letter" is the dead-letter queue of connection "main": requeue or purge dead letters on the Dead letters page');
-    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk', params: { action: 'dead-letter' }, outcome: 'error' });
+    expect(await lastAudit(client)).toMatchObject({ action: 'jobs.bulk', params: { action: 'dead-letter' }, outcome: 'refused' });
   });
 });
 

@@ -55,7 +55,7 @@ describe('users in the console Redis', () => {
       ['user.add', 'denied', 'operator@test'],
       ['user.add', 'ok', 'boss@x'],
       ['user.update', 'ok', 'boss@x'],
-      ['user.remove', 'error', 'boss@x'],
+      ['user.remove', 'refused', 'boss@x'],
     ]);
     expect(JSON.stringify(entries)).not.toContain(created.password);
   });
