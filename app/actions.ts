@@ -50,3 +50,4 @@ export const removeUserAction = actionOf(userOperations.removeUser);
 export const createTokenAction = actionOf(userOperations.createToken);
 export const revokeTokenAction = actionOf(userOperations.revokeToken);
 export const signOutEverywhereAction = actionOf(userOperations.signOutEverywhere);
+export const changeOwnPasswordAction = actionOf(userOperations.changeOwnPassword);

@@ -17,11 +17,13 @@ export const KEYS = {
   /** zset of sign-in failures (and attempts being checked) per client address, an IPv6 address by its
    *  /64: member "<ms>:<random>" → time (ms); at most 10 members; expires 15 min after the last attempt. */
   signinFailuresByIp: (address: string) => `drover:{console}:signin-failures:ip:${address}`,
-  /** the same per account (normalized email); deleted by a successful sign-in. */
+  /** the same per account (normalized email), charged also by a wrong current password when a user
+   *  changes their own; deleted by a successful sign-in or password check. */
   signinFailuresByAccount: (email: string) => `drover:{console}:signin-failures:account:${email}`,
   /** zset of a user's live sessions: sid (random, carried in the session JWT) → expiry (ms). At most 50
    *  (the oldest are dropped); expires with the newest session (7 days); deleted on "sign out
-   *  everywhere", password reset, role change and removal of the user. */
+   *  everywhere", password reset, role change and removal of the user; a user changing their own
+   *  password keeps only the session they changed it from (the key then expires with it). */
   userSessions: (email: string) => `drover:{console}:sessions:${email}`,
   /** stream of audit entries (JSON ≤ 1 KB each), capped at ~100k entries (XADD MAXLEN ~, DROVER_AUDIT_MAX_ENTRIES). */
   audit: 'drover:{console}:audit',

@@ -1,6 +1,8 @@
 'use client';
-// The signed-in user's name in the header, opening a small menu: "Sign out everywhere".
+// The signed-in user's name in the header, opening a small menu: "Change password" (the account page)
+// and "Sign out everywhere".
 import { useState, useSyncExternalStore } from 'react';
+import Link from 'next/link';
 import { signOutEverywhereAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
@@ -22,7 +24,15 @@ export function UserMenu({ name }: { name: string }) {
         {name}
       </summary>
       <div className="absolute right-0 z-30 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
-        <p className="mb-2 text-xs text-zinc-500">Ends your sessions in every browser and device, this one included. API tokens are not affected.</p>
+        <Link
+          href="/account"
+          className="-mx-1 mb-3 block rounded px-1 py-0.5 text-zinc-800 hover:bg-zinc-100 dark:text-zinc-100 dark:hover:bg-zinc-800"
+          // The menu stays open across a client-side navigation otherwise.
+          onClick={(e) => e.currentTarget.closest('details')?.removeAttribute('open')}
+        >
+          Change password
+        </Link>
+        <p className="mb-2 border-t border-zinc-200 pt-3 text-xs text-zinc-500 dark:border-zinc-800">Ends your sessions in every browser and device, this one included. API tokens are not affected.</p>
         <Button
           size="sm"
           variant="danger"

@@ -1,5 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
+import Link from 'next/link';
 import { addUserAction, removeUserAction, updateUserAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
@@ -17,6 +18,10 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [shownPassword, setShownPassword] = useState<{ email: string; password: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [roleChange, setRoleChange] = useState<{ email: string; role: Role } | null>(null);
+  // The server refuses to demote the only admin; the page does not offer it.
+  const onlyAdmin = users.filter((u) => u.role === 'admin').length === 1;
 
   function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,47 +61,52 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
           </tr>
         </THead>
         <TBody>
-          {users.map((user) => (
-            <Tr key={user.email}>
-              <Td className="font-medium">
-                {user.email} {user.email === currentEmail && <Badge>you</Badge>}
-              </Td>
-              <Td>
-                <Select
-                  aria-label={`Role of ${user.email}`}
-                  value={user.role}
-                  disabled={pending}
-                  className="h-7 w-32 text-xs"
-                  onChange={(e) => run(() => updateUserAction({ params: { email: user.email }, body: { role: e.target.value as Role } }), { success: (r) => `${user.email} is now ${r.user.role}` })}
-                >
-                  <RoleOptions />
-                </Select>
-              </Td>
-              <Td>{user.source === 'oidc' ? 'single sign-on' : 'password'}</Td>
-              <Td>
-                <RelativeTime ms={user.createdAt} />
-              </Td>
-              <Td className="space-x-1 text-right">
-                {user.source === 'local' && (
-                  <Button
-                    size="sm"
-                    disabled={pending}
-                    onClick={() =>
-                      run(() => updateUserAction({ params: { email: user.email }, body: { resetPassword: true } }), {
-                        success: () => `New password set for ${user.email}`,
-                        onDone: (res) => res.ok && res.data.password && setShownPassword({ email: user.email, password: res.data.password }),
-                      })
-                    }
+          {users.map((user) => {
+            const you = user.email === currentEmail;
+            const lastAdmin = onlyAdmin && user.role === 'admin';
+            return (
+              <Tr key={user.email}>
+                <Td className="font-medium">
+                  {user.email} {you && <Badge>you</Badge>}
+                </Td>
+                <Td>
+                  <Select
+                    aria-label={`Role of ${user.email}`}
+                    value={user.role}
+                    disabled={pending || lastAdmin}
+                    title={lastAdmin ? 'The only admin: make another user admin first' : undefined}
+                    className="h-7 w-32 text-xs disabled:opacity-60"
+                    onChange={(e) => setRoleChange({ email: user.email, role: e.target.value as Role })}
                   >
-                    Reset password
+                    <RoleOptions />
+                  </Select>
+                </Td>
+                <Td>{user.source === 'oidc' ? 'single sign-on' : 'password'}</Td>
+                <Td>
+                  <RelativeTime ms={user.createdAt} />
+                </Td>
+                <Td className="space-x-1 text-right">
+                  {/* Your own password is changed with the current one, never reset blind (that would sign you out with a password nobody saw). */}
+                  {user.source === 'local' && you && (
+                    <Link
+                      href="#your-password"
+                      className="inline-flex h-7 items-center rounded-md border border-zinc-300 px-2 text-xs font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:text-zinc-100 dark:hover:bg-zinc-800"
+                    >
+                      Change your password
+                    </Link>
+                  )}
+                  {user.source === 'local' && !you && (
+                    <Button size="sm" disabled={pending} onClick={() => setResetting(user.email)}>
+                      Reset password
+                    </Button>
+                  )}
+                  <Button size="sm" variant="danger" disabled={pending || you} onClick={() => setRemoving(user.email)}>
+                    Remove
                   </Button>
-                )}
-                <Button size="sm" variant="danger" disabled={pending || user.email === currentEmail} onClick={() => setRemoving(user.email)}>
-                  Remove
-                </Button>
-              </Td>
-            </Tr>
-          ))}
+                </Td>
+              </Tr>
+            );
+          })}
         </TBody>
       </Table>
 
@@ -121,6 +131,44 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
           Add user
         </Button>
       </form>
+
+      <ConfirmFor
+        target={resetting}
+        onClose={() => setResetting(null)}
+        title="Reset password"
+        confirmLabel="Reset password"
+        act={(email) =>
+          run(() => updateUserAction({ params: { email }, body: { resetPassword: true } }), {
+            success: () => `New password set for ${email}`,
+            onDone: (res) => res.ok && res.data.password && setShownPassword({ email, password: res.data.password }),
+          })
+        }
+      >
+        <p>
+          <strong>{resetting}</strong> gets a new random password, shown to you once to pass on. Their current password stops working and every session of theirs
+          ends now.
+        </p>
+      </ConfirmFor>
+
+      <ConfirmFor
+        target={roleChange}
+        onClose={() => setRoleChange(null)}
+        title="Change role"
+        confirmLabel={`Make ${roleChange?.role ?? ''}`}
+        danger={roleChange?.email === currentEmail}
+        act={({ email, role }) => run(() => updateUserAction({ params: { email }, body: { role } }), { success: (r) => `${email} is now ${r.user.role}` })}
+      >
+        {roleChange?.email === currentEmail ? (
+          <p>
+            You become <strong>{roleChange.role}</strong> and are signed out everywhere, this browser included. Sign in again to continue
+            {roleChange.role === 'admin' ? '' : ' — without the admin pages'}.
+          </p>
+        ) : (
+          <p>
+            <strong>{roleChange?.email}</strong> becomes <strong>{roleChange?.role}</strong>. Every session of theirs ends now: they sign in again with the new role.
+          </p>
+        )}
+      </ConfirmFor>
 
       <ConfirmFor
         target={removing}

@@ -4,9 +4,10 @@ import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
-import { revokeAllSessionsIn } from './sessions';
+import { revokeAllSessionsIn, revokeOtherSessionsIn } from './sessions';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { swapUserRecordScript } from './lua/swap-user-record-1';
+import { keepOnlySessionScript } from './lua/keep-only-session-1';
 import { logger } from '@/lib/log';
 import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
@@ -69,14 +70,27 @@ export async function createUser(input: { email: string; password: string; role:
   return toPublicUser(record);
 }
 
-/** Changes the user and ends every session of theirs in one MULTI: a changed role or password applies at once. */
-async function updateUser(email: string, change: (u: UserRecord) => UserRecord): Promise<UserRecord> {
+/** Which of the user's sessions a change ends: all of them, or all but the one the user changed it from. */
+type SessionsToEnd = { all: true } | { allBut: string | undefined };
+
+/**
+ * Changes the user and ends their sessions in one MULTI, so a changed role or password applies at once.
+ * Returns the new record and, when one session was kept, how many others ended.
+ */
+async function updateUser(email: string, change: (u: UserRecord) => UserRecord, end: SessionsToEnd = { all: true }): Promise<{ user: UserRecord; otherSessionsEnded?: number }> {
   const key = normalizeEmail(email);
   const current = await getUser(key);
   if (!current) throw new NotFoundError(`No user with email ${key}`);
   const next = { ...change(current), updatedAt: Date.now() };
-  await revokeAllSessionsIn(redis().multi().hset(KEYS.users, key, JSON.stringify(next)), key).exec();
-  return next;
+  const multi = withLuaScripts(redis(), [keepOnlySessionScript]).multi().hset(KEYS.users, key, JSON.stringify(next));
+  if ('all' in end) {
+    await revokeAllSessionsIn(multi, key).exec();
+    return { user: next };
+  }
+  const results = await revokeOtherSessionsIn(multi, key, end.allBut).exec();
+  const [err, ended] = results?.[1] ?? [new Error('the session change did not run')];
+  if (err) throw err;
+  return { user: next, otherSessionsEnded: Number(ended) };
 }
 
 async function assertNotLastAdmin(email: string): Promise<void> {
@@ -89,13 +103,25 @@ async function assertNotLastAdmin(email: string): Promise<void> {
 export async function setUserRole(email: string, role: Role): Promise<PublicUser> {
   const key = normalizeEmail(email);
   if (role !== 'admin') await assertNotLastAdmin(key);
-  return toPublicUser(await updateUser(key, (u) => ({ ...u, role })));
+  return toPublicUser((await updateUser(key, (u) => ({ ...u, role }))).user);
 }
 
+/** A new password set for the user (by an admin, the CLI or the bootstrap): every session of theirs ends. */
 export async function setUserPassword(email: string, password: string): Promise<PublicUser> {
   checkPassword(password);
   const passwordHash = await hashPassword(password);
-  return toPublicUser(await updateUser(email, (u) => ({ ...u, passwordHash, source: 'local' })));
+  return toPublicUser((await updateUser(email, (u) => ({ ...u, passwordHash, source: 'local' }))).user);
+}
+
+/**
+ * A new password the user chose for themselves (its caller checked the current one): every other
+ * session of theirs ends, the one they changed it from (`keepSid`) goes on. Returns how many ended.
+ */
+export async function setOwnPassword(email: string, password: string, keepSid: string | undefined): Promise<number> {
+  checkPassword(password);
+  const passwordHash = await hashPassword(password);
+  const { otherSessionsEnded } = await updateUser(email, (u) => ({ ...u, passwordHash }), { allBut: keepSid });
+  return otherSessionsEnded ?? 0;
 }
 
 export async function removeUser(email: string): Promise<void> {

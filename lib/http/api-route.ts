@@ -165,7 +165,6 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
 
 /** The audit outcome of an error raised before an operation ran, or null when it is not a refusal. */
 function refusalOutcome(err: DroverError): 'denied' | 'invalid' | null {
-  if (err.code === 'rate_limited') return 'denied';
   const outcome = outcomeOf(err);
   return outcome === 'denied' || outcome === 'invalid' ? outcome : null;
 }

@@ -47,7 +47,7 @@ function responses(op: Operation): JsonSchema {
     ...(op.params ? { '404': error('Unknown connection, queue, job or other named resource') } : {}),
     ...(isMutation(op) ? { '409': error('The target is in a state the operation does not apply to (it may have moved meanwhile)') } : {}),
     ...(op.body ? { '413': error(`Body larger than ${op.maxBodyBytes ?? 1024 * 1024} bytes`) } : {}),
-    ...(op.expensive ? { '429': error('Too many concurrent searches or downloads (see Retry-After)') } : {}),
+    ...(op.expensive || op.rateLimited ? { '429': error(op.rateLimited ?? 'Too many concurrent searches or downloads (see Retry-After)') } : {}),
     ...(isMutation(op) && op.params ? { '507': error('Redis is out of memory: nothing was changed') } : {}),
     '503': error('The store is unreachable'),
   };

@@ -50,6 +50,8 @@ export type Operation<PS extends Schema | undefined = Schema | undefined, QS ext
   produces?: string;
   maxBodyBytes?: number;
   expensive?: ExpensiveReadKind | Bivariant<(query: Out<QS>) => ExpensiveReadKind | undefined>;
+  /** why a call may be refused with 429 and Retry-After (besides the expensive-read limits) */
+  rateLimited?: string;
   /** the name of the server action that exposes it (app/actions.ts), when the UI calls it */
   action?: string;
   escalations?: Escalation[];

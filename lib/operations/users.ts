@@ -1,6 +1,6 @@
 // Operations on users, API tokens and sessions: admins manage users and tokens; any signed-in user can
-// end all of their own sessions.
-import { addUserInput, createTokenInput, tokenParamsSchema, updateUserInput, userParamsSchema } from '@/lib/users/schemas';
+// change their own password and end all of their own sessions.
+import { addUserInput, changeOwnPasswordInput, changeOwnPasswordOutput, createTokenInput, tokenParamsSchema, updateUserInput, userParamsSchema } from '@/lib/users/schemas';
 import { operation } from './define';
 
 const exampleUser = { email: 'alice@example.com' };
@@ -50,5 +50,18 @@ export const userOperations = {
     name: 'session.revoke-all', role: 'viewer', http: { method: 'POST', path: '/me/sign-out-everywhere' }, action: 'signOutEverywhereAction',
     summary: 'End every session of the signed-in user, this one included (the user menu’s “Sign out everywhere”)',
     run: async (ctx) => (await import('@/lib/users/sign-out-everywhere')).signOutEverywhere(ctx),
+  }),
+  changeOwnPassword: operation({
+    name: 'me.password', role: 'viewer', http: { method: 'POST', path: '/me/password' }, action: 'changeOwnPasswordAction',
+    summary: 'Change the signed-in user’s own password, given the current one; ends their other sessions and keeps this one',
+    description:
+      'A wrong current password is refused (400, "Current password is wrong") and counts as a failed sign-in of the account: ' +
+      'after 10 within 15 minutes both this and the sign-in form answer 429 with Retry-After. ' +
+      'A single sign-on user (no password here) and an API token get 409. A forgotten password is reset by an admin ' +
+      '(`PATCH /users/{email}`) or from the shell (`npm run users -- passwd <email>`).',
+    rateLimited: 'Too many wrong current passwords for this account: the sign-in limit (see Retry-After)',
+    body: changeOwnPasswordInput, output: changeOwnPasswordOutput,
+    example: { body: { currentPassword: 'the current password', newPassword: 'a new long password' } },
+    run: async (ctx, { body }) => (await import('@/lib/users/change-own-password')).changeOwnPassword(ctx, body),
   }),
 };

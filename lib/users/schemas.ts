@@ -23,6 +23,24 @@ export const updateUserInput = z
   .refine((v) => v.role || v.password || v.resetPassword, 'Nothing to change: give role, password or resetPassword');
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
+/**
+ * The signed-in user's own password change. The current password is checked like a sign-in (any
+ * length an older rule allowed); the new one follows today's rule and must differ from it.
+ */
+export const changeOwnPasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, 'current password is required').max(200, 'password must be at most 200 characters'),
+    newPassword: passwordSchema,
+  })
+  .strict()
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'the new password must differ from the current one' });
+export type ChangeOwnPasswordInput = z.infer<typeof changeOwnPasswordInput>;
+
+export const changeOwnPasswordOutput = z.object({
+  /** the user's other sessions that ended (every browser and device but this one) */
+  otherSessionsEnded: z.number().int().min(0),
+});
+
 /** expiresIn: "30d", "12h", "15m", "90s"; omitted or "" (the form's "never"): until revoked. */
 export const createTokenInput = z.object({
   name: tokenNameSchema,

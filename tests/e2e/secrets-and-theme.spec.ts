@@ -9,7 +9,7 @@ test('no page or JSON response contains the Redis password or the auth secret', 
     const type = res.headers()['content-type'] ?? '';
     if (/html|json|javascript|x-component|text/.test(type)) bodies.push(await res.text().catch(() => ''));
   });
-  for (const path of ['/', '/users', '/signin']) {
+  for (const path of ['/', '/users', '/account', '/signin']) {
     await page.goto(path);
     await page.waitForLoadState('networkidle');
   }

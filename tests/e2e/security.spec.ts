@@ -30,7 +30,7 @@ test('the console runs under its CSP without violations', async ({ browser }) =>
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
-  for (const p of ['/', '/users', '/audit']) {
+  for (const p of ['/', '/users', '/account', '/audit']) {
     await page.goto(p);
     await page.waitForLoadState('networkidle');
   }

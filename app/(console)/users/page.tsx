@@ -5,12 +5,14 @@ import { listApiTokens } from '@/lib/auth/api-tokens';
 import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/auth/roles';
 import { UsersAdmin } from '@/components/users/users-admin';
 import { TokensAdmin } from '@/components/users/tokens-admin';
+import { ChangePasswordForm } from '@/components/users/change-password-form';
 
 export const metadata: Metadata = { title: 'Users & tokens' };
 
 export default async function UsersPage() {
   const principal = await requirePageRole('admin', '/users');
   const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
+  const you = users.find((u) => u.email === principal.id);
   return (
     <div className="max-w-5xl space-y-8">
       <section className="space-y-3">
@@ -25,6 +27,15 @@ export default async function UsersPage() {
         </dl>
         <UsersAdmin users={users} currentEmail={principal.id} />
       </section>
+      {you?.source === 'local' && (
+        <section className="space-y-3" id="your-password">
+          <h2 className="text-base font-semibold">Change your password</h2>
+          <p className="text-sm text-zinc-500">
+            Signed in as <strong>{you.email}</strong>. Every user can also change theirs under <em>Change password</em> in the menu under their name.
+          </p>
+          <ChangePasswordForm email={you.email} />
+        </section>
+      )}
       <section className="space-y-3">
         <h2 className="text-base font-semibold">API tokens</h2>
         <p className="text-sm text-zinc-500">

@@ -5,5 +5,6 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     droverReserveSignin(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Result<[number, number?, number?], Context>;
     droverSwapUserRecord(usersKey: string, email: string, expected: string, next: string): Result<number, Context>;
+    droverKeepOnlySession(sessionsKey: string, keepSid: string): Result<number, Context>;
   }
 }
