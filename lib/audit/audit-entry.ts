@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * ok; denied (the caller's role, a read-only connection, a cross-origin call); invalid (their input);
- * refused (the state of what they acted on: gone, in the wrong state, the last admin, too many at
- * once); error (the store failed: unreachable, out of memory, a bug).
+ * ok; denied (the caller's role, a read-only connection, a cross-origin call, too many at once);
+ * invalid (their input); refused (the state of what they acted on: gone, in the wrong state, the last
+ * admin); error (the store failed: unreachable, out of memory, a bug).
  */
 export const auditOutcomeSchema = z.enum(['ok', 'denied', 'invalid', 'refused', 'error']);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;

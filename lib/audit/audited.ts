@@ -44,7 +44,7 @@ async function probeWrites(target: Connection | null): Promise<void> {
 export function outcomeOf(err: DroverError): AuditOutcome {
   if (err.code === 'forbidden' || err.code === 'read_only' || err.code === 'unauthorized' || err.code === 'rate_limited') return 'denied';
   if (err.code === 'invalid' || err.code === 'payload_too_large') return 'invalid';
-  if (err.code === 'not_found' || err.code === 'conflict' || err.code === 'rate_limited') return 'refused';
+  if (err.code === 'not_found' || err.code === 'conflict') return 'refused';
   return 'error';
 }
 

@@ -1,5 +1,5 @@
 // The audit's outcome says why nothing changed: the caller's role (denied), their input (invalid), the
-// state of what they acted on (refused: 404, 409, 429), or the store failing (error).
+// state of what they acted on (refused: 404, 409), or the store failing (error); too many at once is denied.
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ctxAs, redisForThisFile } from '../helpers/console-env';
@@ -32,7 +32,7 @@ describe('audit outcomes', () => {
   it('only a failing store is an "error"', () => {
     expect(outcomeOf(new ConflictError('x'))).toBe('refused');
     expect(outcomeOf(new NotFoundError('x'))).toBe('refused');
-    expect(outcomeOf(new RateLimitedError('x', 1))).toBe('refused');
+    expect(outcomeOf(new RateLimitedError('x', 1))).toBe('denied');
     expect(outcomeOf(new UnavailableError('x'))).toBe('error');
     expect(outcomeOf(new RedisOutOfMemoryError('default'))).toBe('error');
   });
