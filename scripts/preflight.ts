@@ -29,7 +29,7 @@ async function main(command: string | undefined): Promise<void> {
     const result = await bootstrapAdmin();
     if (result.kind === 'generated-admin') {
       const line = '─'.repeat(64);
-      console.log(`\n${line}\n First run: created admin user\n   email:    ${result.email}\n   password: ${result.password}\n This password is shown once. After signing in, change it under Users & tokens → Change your password.\n${line}\n`);
+      console.log(`\n${line}\n First run: created admin user\n   email:    ${result.email}\n   password: ${result.password}\n This password is shown on this first start only. After signing in, change it under Users & tokens → Change your password.\n${line}\n`);
     } else if (result.kind === 'env-admin') {
       console.log(`[drover] admin ${result.email} ${result.change} from DROVER_ADMIN_EMAIL`);
     }
