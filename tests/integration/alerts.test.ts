@@ -490,7 +490,8 @@ describe('/api/v1/alerts', () => {
       ['alert.create', 'invalid'],
       ['alert.delete', 'denied'],
       ['alert.delete', 'ok'],
-      ['alert.delete', 'error'],
+      // A 404 is a refusal (the rule is gone), not a store error.
+      ['alert.delete', 'refused'],
     ]);
     expect(JSON.stringify(audit)).not.toContain('secret-');
     const refusals = await listAudit(auditQuerySchema.parse({ action: 'alert.create', outcome: 'invalid' }));
