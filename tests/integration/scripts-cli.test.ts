@@ -12,7 +12,7 @@ let redis: TestRedis;
 
 function runScript(script: string, args: string[], env: Record<string, string | undefined>) {
   const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, DROVER_TRUSTED_PROXIES: undefined, ...env } as NodeJS.ProcessEnv;
-  return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 150_000 });
 }
 
 beforeAll(async () => {
@@ -22,7 +22,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-describe('preflight check-config', () => {
+describe('preflight check-config', { timeout: 200_000 }, () => {
   it('exits 1 with a message naming the bad field', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cfg-'));
     const file = path.join(dir, 'bad.json');
@@ -48,7 +48,9 @@ describe('preflight check-config', () => {
   });
 });
 
-describe('npm run users', () => {
+// Each case starts the CLI several times (tsx compiles on every start: 10-20 s each on a busy 2-core
+// machine), so the cases get room for all of their processes, not one test's default minute.
+describe('npm run users', { timeout: 300_000 }, () => {
   it('adds users, lists them, and creates a token that authenticates', () => {
     const env = { REDIS_URL: redis.url };
     const add = runScript('scripts/users.ts', ['add', 'cli-op@example.com', '--role', 'operator', '--password', 'cli password 123'], env);
