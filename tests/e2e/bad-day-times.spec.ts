@@ -1,0 +1,26 @@
+// Issue 20, point 4 and its smaller points: relative times that keep ticking (one shared clock), never
+// a past event "in N s", absolute times inline on the job's timeline, schedule toasts in the schedule's
+// zone, the job id at the end of the breadcrumb, a theme toggle whose first click shows, and a 404 for
+// the jobs list of a queue that does not exist.
+import { test, expect } from '@playwright/test';
+import { apiAs } from './support';
+
+test.describe('unknown queues', () => {
+  test('the jobs list of a queue that does not exist answers 404 naming the queue and connection, like its summary', async () => {
+    const api = await apiAs('viewer');
+    try {
+      const summary = await api.get('/api/v1/connections/default/queues/never-made-times');
+      const list = await api.get('/api/v1/connections/default/queues/never-made-times/jobs?state=failed');
+      const filtered = await api.get('/api/v1/connections/default/queues/never-made-times/jobs?state=waiting&name=x');
+      const expected = { error: { code: 'not_found', message: 'Queue "never-made-times" not found on connection "default"' } };
+      expect(summary.status()).toBe(404);
+      expect(await summary.json()).toEqual(expected);
+      expect(list.status()).toBe(404);
+      expect(await list.json()).toEqual(expected);
+      expect(filtered.status()).toBe(404);
+      expect(await filtered.json()).toEqual(expected);
+    } finally {
+      await api.dispose();
+    }
+  });
+});
