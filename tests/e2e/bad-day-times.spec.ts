@@ -3,7 +3,26 @@
 // zone, the job id at the end of the breadcrumb, a theme toggle whose first click shows, and a 404 for
 // the jobs list of a queue that does not exist.
 import { test, expect } from '@playwright/test';
-import { apiAs } from './support';
+import { apiAs, storageStatePath } from './support';
+
+test.describe('theme', () => {
+  test("the theme toggle's first click changes the theme on a light system", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageStatePath('viewer'), colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await expect(page.locator('html')).not.toHaveClass(/dark/);
+    const toggle = page.getByRole('button', { name: /^Theme:/ });
+    await expect(toggle).toHaveAttribute('aria-label', 'Theme: system');
+    await toggle.click();
+    await expect(page.locator('html')).toHaveClass(/dark/);
+    // Every further click shows too: back to light, which is the system's, then dark again.
+    await toggle.click();
+    await expect(page.locator('html')).not.toHaveClass(/dark/);
+    await toggle.click();
+    await expect(page.locator('html')).toHaveClass(/dark/);
+    await context.close();
+  });
+});
 
 test.describe('unknown queues', () => {
   test('the jobs list of a queue that does not exist answers 404 naming the queue and connection, like its summary', async () => {
