@@ -33,6 +33,15 @@ export function formatInZoneWithOffset(ms: number, tz?: string): string {
   return `${formatInZone(ms, tz)} ${zoneOffset(ms, tz)}`;
 }
 
+/**
+ * "Mon 2026-12-07 07:30:00 +01:00 Europe/Berlin": a schedule's run time in its own zone, labelled with
+ * it, as the schedules table shows it (a schedule without a zone: UTC). For messages and toasts.
+ */
+export function formatRunTime(ms: number, tz?: string | null): string {
+  const zone = tz || 'UTC';
+  return `${formatInZoneWithOffset(ms, zone)} ${zone}`;
+}
+
 /** The viewer's own zone (browser) or the process zone (server). */
 export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;

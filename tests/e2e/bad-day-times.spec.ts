@@ -3,7 +3,37 @@
 // zone, the job id at the end of the breadcrumb, a theme toggle whose first click shows, and a 404 for
 // the jobs list of a queue that does not exist.
 import { test, expect } from '@playwright/test';
-import { apiAs, storageStatePath } from './support';
+import { Queue } from 'bullmq';
+import { apiAs, redisUrl, storageStatePath } from './support';
+
+test.describe('operator', () => {
+  test.use({ storageState: storageStatePath('operator') });
+
+  test("a schedule's toast gives its next run in the schedule's zone, labelled with the zone", async ({ page }) => {
+    const name = `times-toast-${Date.now()}`;
+    const queue = new Queue(name, { connection: { url: redisUrl() } });
+    await queue.add('seed', {});
+    try {
+      await page.goto(`/schedules?queue=default/${name}`);
+      await page.getByRole('button', { name: 'New schedule' }).click();
+      const form = page.getByRole('form', { name: 'New schedule' });
+      await form.getByLabel('Queue').fill(name);
+      await form.getByLabel('Schedule id').fill('berlin-morning');
+      await form.getByLabel(/^Cron pattern/).fill('30 7 * * *');
+      await form.getByLabel('Time zone (IANA)').fill('Europe/Berlin');
+      await form.getByLabel('Job name').fill('report');
+      await form.getByRole('button', { name: 'Create schedule' }).click();
+      const toast = page.getByTestId('toast-success').last();
+      await expect(toast).toHaveText(
+        new RegExp(`^Schedule "berlin-morning" created on ${name}: next run \\w{3} \\d{4}-\\d{2}-\\d{2} 07:30:00 \\+0[12]:00 Europe/Berlin\\.$`),
+      );
+      await expect(toast).not.toContainText('Z');
+    } finally {
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+    }
+  });
+});
 
 test.describe('theme', () => {
   test("the theme toggle's first click changes the theme on a light system", async ({ browser }) => {
