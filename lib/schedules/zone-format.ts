@@ -28,6 +28,13 @@ export function formatInZone(ms: number, tz?: string): string {
   return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** "2026-03-29 03:30:00.250" in the zone: an exact instant, to the millisecond, for timelines. */
+export function formatInstantInZone(ms: number, tz?: string): string {
+  const parts = Object.fromEntries(formatter(tz, 'parts').formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${millis}`;
+}
+
 /** "Sun 2026-03-29 03:30:00 +02:00" */
 export function formatInZoneWithOffset(ms: number, tz?: string): string {
   return `${formatInZone(ms, tz)} ${zoneOffset(ms, tz)}`;
