@@ -5,10 +5,9 @@ import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { JobDetail } from '@/lib/jobs/get-job';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import type { Attempt } from '@/lib/attempts';
-import { RelativeTime } from '@/components/ui/relative-time';
 import { Fact } from '@/components/ui/fact';
 import { fetchJson } from './api-client';
-import { apiQueuePath, formatDuration, jobHref, queueHref } from './format';
+import { apiQueuePath, jobHref, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
 import { useLiveState } from './live-store';
@@ -18,6 +17,7 @@ import { PayloadPanel } from './payload-panel';
 import { LogsPanel } from './logs-panel';
 import { JsonTree } from './json-viewer';
 import { AttemptsPanel } from './attempts-panel';
+import { JobTimeline } from './job-timeline';
 import { JobToolbar } from '@/components/jobs/job-toolbar';
 import { queryKeys } from '@/components/query-keys';
 
@@ -84,8 +84,6 @@ export function JobView({
   });
 
   const gone = error && (error as { status?: number }).status === 404;
-  const duration = job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null;
-  const waited = job.timestamp && job.processedOn ? job.processedOn - job.timestamp : null;
 
   return (
     <div className="space-y-4">
@@ -97,7 +95,10 @@ export function JobView({
         <Link href={queueHref(conn, queue, { state: job.state })} className="hover:underline">
           {queue}
         </Link>{' '}
-        / job
+        /{' '}
+        <span aria-current="page" title={job.id} className="inline-block max-w-[16rem] truncate align-bottom font-mono">
+          {job.id}
+        </span>
       </nav>
       {gone && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
@@ -118,26 +119,9 @@ export function JobView({
         <ProgressBar progress={job.progress} large />
       </div>
 
+      <JobTimeline job={job} />
+
       <dl className="grid grid-cols-2 gap-3 rounded-md border border-zinc-200 p-3 sm:grid-cols-4 lg:grid-cols-6 dark:border-zinc-800">
-        <Fact label="Created">
-          <RelativeTime ms={job.timestamp} />
-        </Fact>
-        {job.delayedUntil && (
-          <Fact label="Delayed until">
-            <RelativeTime ms={job.delayedUntil} />
-          </Fact>
-        )}
-        <Fact label="Started">
-          <RelativeTime ms={job.processedOn} />
-        </Fact>
-        <Fact label="Finished">
-          <RelativeTime ms={job.finishedOn} />
-        </Fact>
-        <Fact label="Waited / ran">
-          <span className="font-mono text-xs">
-            {formatDuration(waited)} / {formatDuration(duration)}
-          </span>
-        </Fact>
         <Fact label="Attempts made / started">
           <span className="font-mono">
             {job.attemptsMade} / {job.attemptsStarted}

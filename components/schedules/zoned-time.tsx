@@ -4,7 +4,7 @@ import { useNow } from '@/components/ui/use-now';
 import { formatInZoneWithOffset, localTimeZone } from '@/lib/schedules/zone-format';
 
 /**
- * A run time: relative, exact in the schedule's zone, and (once in the browser) in the viewer's zone
+ * A run time: relative (counting down live), exact in the schedule's zone, and (once in the browser) in the viewer's zone
  * when it differs. A cron without tz runs in the worker's zone; its instant is shown in UTC.
  */
 export function ZonedTime({ ms, tz, testId }: { ms: number | null; tz?: string; testId?: string }) {
@@ -14,7 +14,7 @@ export function ZonedTime({ ms, tz, testId }: { ms: number | null; tz?: string; 
   const zone = tz ?? 'UTC';
   return (
     <div className="leading-tight" data-testid={testId}>
-      <RelativeTime ms={ms} className="text-sm" />
+      <RelativeTime ms={ms} kind="scheduled" className="text-sm" />
       <div className="font-mono text-[11px] whitespace-nowrap text-zinc-500" title={tz ? `In the schedule's zone, ${tz}` : 'No time zone set: UTC shown'}>
         {formatInZoneWithOffset(ms, zone)} <span className="text-zinc-400">{tz ?? 'UTC'}</span>
       </div>

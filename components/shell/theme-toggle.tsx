@@ -1,9 +1,8 @@
 'use client';
 import { useEffect, useSyncExternalStore } from 'react';
 import { THEME_STORAGE_KEY } from '@/app/theme-script';
+import { nextTheme, type Theme } from './next-theme';
 
-type Theme = 'system' | 'light' | 'dark';
-const NEXT: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
 const LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 const ICON: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
 const CHANGE_EVENT = 'drover-theme-change';
@@ -13,9 +12,12 @@ function readTheme(): Theme {
   return stored === 'light' || stored === 'dark' ? stored : 'system';
 }
 
+function systemIsDark(): boolean {
+  return window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
 function apply(theme: Theme) {
-  const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
-  document.documentElement.classList.toggle('dark', dark);
+  document.documentElement.classList.toggle('dark', theme === 'dark' || (theme === 'system' && systemIsDark()));
 }
 
 function subscribe(onChange: () => void) {
@@ -27,7 +29,7 @@ function subscribe(onChange: () => void) {
   };
 }
 
-/** Follows the system by default; cycles system → light → dark, remembered in localStorage. */
+/** Follows the system by default; each click flips light ↔ dark (see nextTheme), remembered in localStorage. */
 export function ThemeToggle() {
   const theme = useSyncExternalStore(subscribe, readTheme, () => 'system' as Theme);
   useEffect(() => {
@@ -44,7 +46,7 @@ export function ThemeToggle() {
       title={LABEL[theme]}
       data-theme-choice={theme}
       onClick={() => {
-        localStorage.setItem(THEME_STORAGE_KEY, NEXT[theme]);
+        localStorage.setItem(THEME_STORAGE_KEY, nextTheme(theme, systemIsDark()));
         window.dispatchEvent(new Event(CHANGE_EVENT));
       }}
       className="inline-flex h-8 w-8 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"

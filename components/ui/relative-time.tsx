@@ -1,32 +1,28 @@
 'use client';
+import { formatInstantInZone, localTimeZone, zoneOffset } from '@/lib/schedules/zone-format';
+import { formatRelative, type InstantKind } from './clock';
 import { useNow } from './use-now';
 
-export function formatRelative(ms: number, now = Date.now()): string {
-  const diff = ms - now;
-  const abs = Math.abs(diff);
-  const units: Array<[number, string]> = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'm'],
-    [1000, 's'],
-  ];
-  for (const [size, unit] of units) {
-    if (abs >= size) {
-      const n = Math.floor(abs / size);
-      return diff < 0 ? `${n}${unit} ago` : `in ${n}${unit}`;
-    }
-  }
-  return 'just now';
+/** "2026-12-06 15:02:03.120 +01:00 (Europe/Berlin)": the exact instant in the viewer's zone. */
+export function exactLocalTime(ms: number): string {
+  const zone = localTimeZone();
+  return `${formatInstantInZone(ms, zone)} ${zoneOffset(ms, zone)} (${zone})`;
 }
 
-/** "3m ago", with the exact local time on hover; re-renders every 15 s. */
-export function RelativeTime({ ms, className }: { ms?: number | null; className?: string }) {
-  const now = useNow();
+/**
+ * "3m ago" (or "in 21s" for a scheduled instant), kept current by the page's one shared clock, with the
+ * exact instant in the viewer's zone on hover. A recorded event is never shown in the future: a few
+ * seconds of clock skew read "just now".
+ */
+export function RelativeTime({ ms, className, kind = 'happened' }: { ms?: number | null; className?: string; kind?: InstantKind }) {
+  const now = useNow(ms);
   if (!ms) return <span className="text-zinc-400">—</span>;
   const exact = new Date(ms).toISOString();
+  // The server renders UTC (it does not know the viewer's zone); the browser re-renders in its own.
+  const serverText = `${exact.replace('T', ' ').slice(0, 19)} UTC`;
   return (
-    <time dateTime={exact} title={new Date(ms).toLocaleString()} className={className} suppressHydrationWarning>
-      {now === null ? exact.replace('T', ' ').slice(0, 19) : formatRelative(ms, now)}
+    <time dateTime={exact} title={now === null ? serverText : exactLocalTime(ms)} className={className} suppressHydrationWarning>
+      {now === null ? serverText.slice(0, 19) : formatRelative(ms, now, kind)}
     </time>
   );
 }

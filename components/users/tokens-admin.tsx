@@ -31,7 +31,7 @@ function Expiry({ at }: { at?: number }) {
   return (
     <span className={expired ? 'font-medium text-red-700 dark:text-red-400' : undefined} data-testid="token-expiry">
       {expired ? 'expired ' : ''}
-      <RelativeTime ms={at} />
+      <RelativeTime ms={at} kind="scheduled" />
     </span>
   );
 }

@@ -1,9 +1,11 @@
-// A page of one state's jobs, paginated by Redis ranges (fast on deep pages), summary fields only.
+// A page of one state's jobs, paginated by Redis ranges (fast on deep pages), summary fields only;
+// 404 for a queue that does not exist, as its summary answers.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { STATE_STORE, redisOrder, type JobState } from './job-states';
 import type { ListJobsQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
+import { assertQueueExists } from '@/lib/queues/assert-queue-exists';
 
 export type JobPage = {
   state: JobState;
@@ -53,6 +55,8 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
   if (!name) {
     const start = (page - 1) * size;
     const { total, ids } = await rangeIds(conn, queue, state, direction, start, start + size - 1);
+    // An empty state may be a queue that does not exist: 404 like its summary (one more call, only then).
+    if (total === 0) await assertQueueExists(conn, queue);
     const jobs = await getJobSummaries(conn, queue, ids);
     return { state, page, size, order, total, jobs, hasNext: start + size < total };
   }
@@ -73,6 +77,7 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
     offset = next;
     if (matches.length >= size || offset >= chunkTotal || scanned >= FILTER_MAX_SCAN || chunkScanned === 0) break;
   }
+  if (total === 0) await assertQueueExists(conn, queue);
   const jobs = await getJobSummaries(conn, queue, matches);
   const complete = offset >= total;
   return {

@@ -29,7 +29,7 @@ export const jobOperations = {
   listJobs: operation({
     name: 'jobs.list', role: 'viewer', http: { method: 'GET', path: JOBS },
     summary: 'A page of one state’s jobs (summary fields only, never payloads)',
-    description: 'With `name`, a server-side scan that examines at most 50,000 jobs per request and returns `filter.nextCursor` to go on.',
+    description: 'With `name`, a server-side scan that examines at most 50,000 jobs per request and returns `filter.nextCursor` to go on. A queue that does not exist answers 404, as its summary does.',
     params: queueParamsSchema, query: listJobsQuerySchema, example: { params: exampleQueue, query: { state: 'failed', page: 1, size: 25, order: 'newest' } },
     expensive: (q) => (q.name ? 'search' : undefined),
     run: async (_ctx, { params, query }) => (await import('@/lib/jobs/list-jobs')).listJobs(connection(params.conn), params.queue, query),

@@ -1,9 +1,9 @@
 // One queue's page header: counts, flags, limits, workers and scheduler count.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { NotFoundError } from '@/lib/errors';
 import { getQueueSummaries, type QueueSummary } from './queue-summary';
 import { getWorkersByQueue, type WorkerInfo } from './workers-by-queue';
+import { assertSummaryExists } from './assert-queue-exists';
 
 export type QueueDetail = QueueSummary & {
   workers: WorkerInfo[];
@@ -22,9 +22,7 @@ export async function getQueue(conn: Connection, queue: string): Promise<QueueDe
     getWorkersByQueue(conn),
     pipeline.exec(),
   ]);
-  if (!summary.exists && !conn.config.queues.includes(queue)) {
-    throw new NotFoundError(`Queue "${queue}" not found on connection "${conn.name}"`);
-  }
+  assertSummaryExists(conn, summary);
   const schedulers = Number(extra?.[0]?.[1] ?? 0);
   const ttl = Number(extra?.[1]?.[1] ?? -2);
   return {

@@ -14,6 +14,7 @@ import { getPausedSchedule } from './paused-store';
 import { validateSchedule } from './validate-schedule';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import { describeSchedule } from './cron';
+import { formatRunTime } from './zone-format';
 import type { MigrateLegacyInput, SchedulerParams } from './schema';
 
 const TEMPLATE_OPTION_KEYS = ['attempts', 'backoff', 'priority', 'lifo', 'removeOnComplete', 'removeOnFail', 'keepLogs', 'stackTraceLimit', 'sizeLimit'];
@@ -118,7 +119,7 @@ export async function migrateLegacyRepeatable(ctx: AuditContext, t: SchedulerPar
       if (removed !== 1) note = ` Its pending job ${pendingJobId} could not be removed (running?): it may run once more.`;
     }
     return {
-      result: { message: `Legacy repeatable migrated to schedule "${id}" (${describeSchedule(entry)}): next run ${new Date(Number(score)).toISOString()}.${note}`, id },
+      result: { message: `Legacy repeatable migrated to schedule "${id}" (${describeSchedule(entry)}): next run ${formatRunTime(Number(score), entry.tz)}.${note}`, id },
       details: { id },
     };
   });

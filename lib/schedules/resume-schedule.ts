@@ -6,6 +6,7 @@ import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule } from './paused-store';
 import { repeatOptionsOf } from './validate-schedule';
+import { formatRunTime } from './zone-format';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { restoreIterationCountScript } from './lua/restore-iteration-count-1';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
@@ -27,7 +28,7 @@ export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Pro
     const def = paused.scheduler;
     const now = Date.now();
     if (def.endDate && def.endDate <= now) {
-      throw new InvalidError(`Schedule "${id}" ended at ${new Date(def.endDate).toISOString()} while paused: nothing to resume (edit its end date, or delete it)`, { endDate: ['in the past'] });
+      throw new InvalidError(`Schedule "${id}" ended at ${formatRunTime(def.endDate, def.tz)} while paused: nothing to resume (edit its end date, or delete it)`, { endDate: ['in the past'] });
     }
     if (def.limit && paused.iterationsDone >= def.limit) {
       throw new InvalidError(`Schedule "${id}" already produced its limit of ${def.limit} jobs: nothing to resume (raise the limit, or delete it)`, { limit: ['reached'] });
@@ -39,6 +40,6 @@ export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Pro
     if (paused.iterationsDone > 0) await withLuaScripts(conn.redis, [restoreIterationCountScript]).droverRestoreIterationCount(conn.key(t.queue, 'repeat'), id, paused.iterationsDone);
     await removePausedSchedule(conn, t.queue, id);
     const next = score === null ? null : Number(score);
-    return { result: { message: `Schedule "${id}" resumed${next === null ? '' : `: next run ${new Date(next).toISOString()}`}`, next }, jobIds: job?.id ? [job.id] : undefined };
+    return { result: { message: `Schedule "${id}" resumed${next === null ? '' : `: next run ${formatRunTime(next, def.tz)}`}`, next }, jobIds: job?.id ? [job.id] : undefined };
   });
 }

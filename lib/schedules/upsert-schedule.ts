@@ -7,6 +7,7 @@ import { validateSchedule, type ValidSchedule } from './validate-schedule';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, replacePausedSchedule } from './paused-store';
 import { isDefinedInCode } from './code-defined';
+import { formatRunTime } from './zone-format';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { ScheduleInput, SchedulerParams } from './schema';
 import type { ScheduleDefinition } from './types';
@@ -53,7 +54,7 @@ export async function upsertSchedule(ctx: AuditContext, t: SchedulerParams, inpu
     const score = await conn.redis.zscore(conn.key(t.queue, 'repeat'), id);
     if (!job && score === null) throw new ConflictError(`BullMQ produced no run for schedule "${id}" (its end date or limit is already reached)`);
     const next = score === null ? null : Number(score);
-    const when = next === null ? '' : `: next run ${new Date(next).toISOString()}`;
+    const when = next === null ? '' : `: next run ${formatRunTime(next, valid.repeat.tz)}`;
     return {
       result: { message: `Schedule "${id}" ${live ? 'updated' : 'created'} on ${t.queue}${when}.${live ? codeNote : ''}`, state: 'active', created: !live, next, definedInCode },
       jobIds: job?.id ? [job.id] : undefined,

@@ -28,9 +28,25 @@ export function formatInZone(ms: number, tz?: string): string {
   return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** "2026-03-29 03:30:00.250" in the zone: an exact instant, to the millisecond, for timelines. */
+export function formatInstantInZone(ms: number, tz?: string): string {
+  const parts = Object.fromEntries(formatter(tz, 'parts').formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${millis}`;
+}
+
 /** "Sun 2026-03-29 03:30:00 +02:00" */
 export function formatInZoneWithOffset(ms: number, tz?: string): string {
   return `${formatInZone(ms, tz)} ${zoneOffset(ms, tz)}`;
+}
+
+/**
+ * "Mon 2026-12-07 07:30:00 +01:00 Europe/Berlin": a schedule's run time in its own zone, labelled with
+ * it, as the schedules table shows it (a schedule without a zone: UTC). For messages and toasts.
+ */
+export function formatRunTime(ms: number, tz?: string | null): string {
+  const zone = tz || 'UTC';
+  return `${formatInZoneWithOffset(ms, zone)} ${zone}`;
 }
 
 /** The viewer's own zone (browser) or the process zone (server). */

@@ -2,6 +2,7 @@
 // validation and the next-run preview), pauses, resumes and runs it; a viewer can change nothing.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
+import { formatInZoneWithOffset } from '../../lib/schedules/zone-format';
 import { apiAs, redisUrl, storageStatePath } from './support';
 
 function toast(page: Page) {
@@ -49,7 +50,7 @@ test.describe('operator', () => {
     await form.getByLabel('Job name').fill('nightly-report');
     await form.getByLabel('Data (JSON)').fill('{"scope": "all"}');
     await form.getByRole('button', { name: 'Create schedule' }).click();
-    await expect(toast(page)).toHaveText(new RegExp(`^Schedule "nightly" created on ${name}: next run \\d{4}-`));
+    await expect(toast(page)).toHaveText(new RegExp(`^Schedule "nightly" created on ${name}: next run \\w{3} \\d{4}-\\d{2}-\\d{2} 02:30:00 \\+0[12]:00 Europe/Berlin\\.$`));
 
     const row = page.locator('[data-testid="schedule-row"][data-schedule$="/nightly"]');
     await expect(row).toHaveAttribute('data-state', 'active');
@@ -65,7 +66,7 @@ test.describe('operator', () => {
     expect(await queue.getJobScheduler('nightly')).toBeUndefined();
 
     await row.getByRole('button', { name: 'Resume' }).click();
-    await expect(toast(page)).toHaveText(`Schedule "nightly" resumed: next run ${new Date(created!.next!).toISOString()}`);
+    await expect(toast(page)).toHaveText(`Schedule "nightly" resumed: next run ${formatInZoneWithOffset(created!.next!, 'Europe/Berlin')} Europe/Berlin`);
     await expect(row).toHaveAttribute('data-state', 'active');
     expect(await queue.getJobScheduler('nightly')).toEqual(created);
 

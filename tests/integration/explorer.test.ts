@@ -142,6 +142,15 @@ describe('discovery and overview', () => {
 });
 
 describe('job lists', () => {
+  it('answers 404 for the list of a queue that does not exist, as its summary does', async () => {
+    const missing = 'Queue "nope" not found on connection "main"';
+    await expect(list('nope', { state: 'failed' })).rejects.toThrow(missing);
+    await expect(list('nope', { state: 'waiting', name: 'x' })).rejects.toThrow(missing);
+    // Named in the config without keys yet, or existing with an empty state: an empty page.
+    expect((await list('configured-only', { state: 'failed' })).jobs).toEqual([]);
+    expect((await list('mail', { state: 'waiting-children' })).total).toBe(0);
+  });
+
   it('lists each state with summary fields only', async () => {
     const failed = await list('mail', { state: 'failed' });
     expect(failed.total).toBe(1);

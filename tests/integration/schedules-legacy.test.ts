@@ -18,6 +18,7 @@ import { KEYS } from '@/lib/keys';
 import { listSchedules } from '@/lib/schedules/list-schedules';
 import { migrateLegacyRepeatable } from '@/lib/schedules/migrate-legacy-repeatable';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
+import { formatInZoneWithOffset } from '@/lib/schedules/zone-format';
 import { scheduleInputSchema } from '@/lib/schedules/schema';
 
 let redis: TestRedis;
@@ -113,7 +114,8 @@ describe('legacy repeatables', () => {
 
     const out = await migrateLegacyRepeatable(operator, { conn: 'main', queue: 'migrate-cron', schedulerId: legacy.key }, {});
     expect(out.id).toBe('daily-report');
-    expect(out.message).toBe(`Legacy repeatable migrated to schedule "daily-report" (At 08:00): next run ${new Date(legacy.next).toISOString()}.`);
+    expect(out.message).toBe(`Legacy repeatable migrated to schedule "daily-report" (At 08:00): next run ${formatInZoneWithOffset(legacy.next, 'Europe/Paris')} Europe/Paris.`);
+    expect(out.message).toMatch(/ 08:00:00 \+0[12]:00 Europe\/Paris\.$/);
     const scheduler = await queue.getJobScheduler('daily-report');
     expect(scheduler).toMatchObject({ pattern: '0 8 * * *', tz: 'Europe/Paris', next: legacy.next, template: { data: { to: 'cfo', format: 'pdf' }, opts: { attempts: 3, backoff: { type: 'fixed', delay: 1000 } } } });
     expect(await client.zscore('bull:migrate-cron:repeat', legacy.key)).toBeNull();

@@ -10,6 +10,7 @@ import { closeAllConnections } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
+import { formatInZoneWithOffset } from '@/lib/schedules/zone-format';
 import { pauseSchedule } from '@/lib/schedules/pause-schedule';
 import { resumeSchedule } from '@/lib/schedules/resume-schedule';
 import { runScheduleNow } from '@/lib/schedules/run-schedule-now';
@@ -56,7 +57,8 @@ describe('create and edit', () => {
     const queue = q('nightly');
     const cron = await upsertSchedule(operator, { conn: 'main', queue: 'nightly', schedulerId: 'weekday-9' }, input({ pattern: '0 9 * * 1-5', tz: 'Europe/Berlin', template: { name: 'digest', data: '{"to": "ops"}' } }));
     expect(cron).toMatchObject({ state: 'active', created: true, definedInCode: false });
-    expect(cron.message).toMatch(/^Schedule "weekday-9" created on nightly: next run \d{4}-/);
+    // The next run in the schedule's own zone, labelled with it (not UTC ISO).
+    expect(cron.message).toMatch(/^Schedule "weekday-9" created on nightly: next run (Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} 09:00:00 \+0[12]:00 Europe\/Berlin\.$/);
     const every = await upsertSchedule(operator, { conn: 'main', queue: 'nightly', schedulerId: 'heartbeat' }, input({ every: 60_000, limit: 100, template: { name: 'ping', opts: { attempts: 3 } } }));
     expect(every.created).toBe(true);
 
@@ -190,7 +192,8 @@ describe('pause and resume', () => {
     expect(listed[0]).toMatchObject({ id: 'billing', state: 'paused', pausedBy: 'op@test', next: null, pattern: '15 4 * * *', tz: 'Asia/Tokyo', limit: 12 });
 
     const resumed = await resumeSchedule(operator, t);
-    expect(resumed.message).toBe(`Schedule "billing" resumed: next run ${new Date(before!.next!).toISOString()}`);
+    expect(resumed.message).toBe(`Schedule "billing" resumed: next run ${formatInZoneWithOffset(before!.next!, 'Asia/Tokyo')} Asia/Tokyo`);
+    expect(resumed.message).toMatch(/ 04:15:00 \+09:00 Asia\/Tokyo$/);
     const after = await queue.getJobScheduler('billing');
     expect(after).toEqual(before);
     expect(await queue.getDelayedCount()).toBe(1);
