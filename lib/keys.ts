@@ -11,6 +11,10 @@ export const KEYS = {
   apiTokens: 'drover:{console}:api-tokens',
   /** hash token id → sha256(token), to revoke by id. Kept until revoked. */
   apiTokenIds: 'drover:{console}:api-token-ids',
+  /** hash token name, lower-cased (NFKC) → id of the live token holding it: names are unique across all
+   *  admins. Written with the token (one Lua script, lib/auth/lua/create-api-token-3.ts); the field is
+   *  removed when that token is revoked. Tokens from before this index are added on the next creation. */
+  apiTokenNames: 'drover:{console}:api-token-names',
   /** hash token id → last time (ms) the token authenticated a request, written at most once a minute
    *  per token and console process. Field removed when the token is revoked. */
   apiTokenLastUsed: 'drover:{console}:api-token-last-used',

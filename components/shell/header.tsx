@@ -3,6 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { ThemeToggle } from './theme-toggle';
 import { SignOutButton } from './sign-out-button';
 import { UserMenu } from './user-menu';
+import { QueueSwitcher } from './queue-switcher';
 
 const ROLE_TONE = { viewer: 'neutral', operator: 'blue', admin: 'purple' } as const;
 
@@ -11,6 +12,7 @@ export function Header({ principal, banner }: { principal: Principal; banner?: R
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
       {banner}
       <div className="flex h-12 items-center justify-end gap-3 px-4">
+        <QueueSwitcher />
         <UserMenu name={principal.name} />
         <Badge tone={ROLE_TONE[principal.role]} className="uppercase" title="Your role">
           <span data-testid="current-role">{principal.role}</span>

@@ -50,7 +50,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
     run(() => createTokenAction({ body: { name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role, expiresIn: String(data.get('expiresIn') ?? '') } }), {
       success: (res) => `Token "${res.record.name}" created`,
       onDone: (res) => {
-        if (!res.ok) return setFieldErrors(res.error.fieldErrors ?? {});
+        // A name in use (409) is said under the name field too, where the fix is made.
+        if (!res.ok) return setFieldErrors(res.error.code === 'conflict' ? { name: [res.error.message] } : (res.error.fieldErrors ?? {}));
         setFieldErrors({});
         form.reset();
         setCreated(res.data.token);

@@ -5,7 +5,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
-import { NotFoundError } from '@/lib/errors';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { createApiTokenScript } from './lua/create-api-token-3';
+import { revokeApiTokenScript } from './lua/revoke-api-token-4';
 import { logger } from '@/lib/log';
 import { roleSchema, type Role } from './roles';
 
@@ -60,8 +63,34 @@ export async function createApiToken(input: {
     ...(input.expiresInMs !== undefined ? { expiresAt: now + input.expiresInMs } : {}),
   };
   const digest = sha256(token);
-  await redis().multi().hset(KEYS.apiTokens, digest, JSON.stringify(record)).hset(KEYS.apiTokenIds, record.id, digest).exec();
+  const client = withLuaScripts(redis(), [createApiTokenScript]);
+  const holderId = await client.droverCreateApiToken(KEYS.apiTokens, KEYS.apiTokenIds, KEYS.apiTokenNames, digest, record.id, tokenNameKey(record.name), JSON.stringify(record), ...(await unindexedNames()));
+  if (holderId) {
+    const holder = await getApiTokenById(holderId);
+    const which = holder ? ` (${holder.hint}…, created by ${holder.createdBy})` : '';
+    throw new ConflictError(`An API token named "${holder?.name ?? record.name}" already exists${which}: choose another name, or revoke that token first`);
+  }
   return { token, record };
+}
+
+/**
+ * What makes two token names the same: case and Unicode compatibility forms aside (the schema trims
+ * them), so "CI" and "ci" cannot sit side by side in the list, the audit log or an "expired" message.
+ */
+export function tokenNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+/** (name key, id) pairs of tokens the name index lacks: tokens from before it existed. Usually none. */
+async function unindexedNames(): Promise<string[]> {
+  const [records, names] = await Promise.all([redis().hvals(KEYS.apiTokens), redis().hgetall(KEYS.apiTokenNames)]);
+  const indexed = new Set(Object.values(names));
+  const pairs: string[] = [];
+  for (const raw of records) {
+    const parsed = apiTokenRecordSchema.safeParse(JSON.parse(raw));
+    if (parsed.success && !indexed.has(parsed.data.id)) pairs.push(tokenNameKey(parsed.data.name), parsed.data.id);
+  }
+  return pairs;
 }
 
 /**
@@ -119,10 +148,13 @@ export async function listApiTokens(): Promise<ApiTokenListing[]> {
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
+/** Revokes the token and frees its name in one script. */
 export async function revokeApiToken(id: string): Promise<ApiTokenRecord> {
-  const digest = await redis().hget(KEYS.apiTokenIds, id);
-  const raw = digest ? await redis().hget(KEYS.apiTokens, digest) : null;
-  if (!digest || !raw) throw new NotFoundError(`No API token with id ${id}`);
-  await redis().multi().hdel(KEYS.apiTokens, digest).hdel(KEYS.apiTokenIds, id).hdel(KEYS.apiTokenLastUsed, id).exec();
+  const known = await getApiTokenById(id);
+  if (!known) throw new NotFoundError(`No API token with id ${id}`);
+  const client = withLuaScripts(redis(), [revokeApiTokenScript]);
+  const raw = await client.droverRevokeApiToken(KEYS.apiTokens, KEYS.apiTokenIds, KEYS.apiTokenLastUsed, KEYS.apiTokenNames, id, tokenNameKey(known.name));
+  // Revoked by a concurrent call between the read and the script.
+  if (!raw) throw new NotFoundError(`No API token with id ${id}`);
   return apiTokenRecordSchema.parse(JSON.parse(raw));
 }

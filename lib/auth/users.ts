@@ -77,7 +77,7 @@ type SessionsToEnd = { all: true } | { allBut: string | undefined };
  * Changes the user and ends their sessions in one MULTI, so a changed role or password applies at once.
  * Returns the new record and, when one session was kept, how many others ended.
  */
-async function updateUser(email: string, change: (u: UserRecord) => UserRecord, end: SessionsToEnd = { all: true }): Promise<{ user: UserRecord; otherSessionsEnded?: number }> {
+async function updateUser(email: string, change: (u: UserRecord) => UserRecord, end: SessionsToEnd = { all: true }): Promise<{ user: UserRecord; previous: UserRecord; otherSessionsEnded?: number }> {
   const key = normalizeEmail(email);
   const current = await getUser(key);
   if (!current) throw new NotFoundError(`No user with email ${key}`);
@@ -85,12 +85,12 @@ async function updateUser(email: string, change: (u: UserRecord) => UserRecord, 
   const multi = withLuaScripts(redis(), [keepOnlySessionScript]).multi().hset(KEYS.users, key, JSON.stringify(next));
   if ('all' in end) {
     await revokeAllSessionsIn(multi, key).exec();
-    return { user: next };
+    return { user: next, previous: current };
   }
   const results = await revokeOtherSessionsIn(multi, key, end.allBut).exec();
   const [err, ended] = results?.[1] ?? [new Error('the session change did not run')];
   if (err) throw err;
-  return { user: next, otherSessionsEnded: Number(ended) };
+  return { user: next, previous: current, otherSessionsEnded: Number(ended) };
 }
 
 async function assertNotLastAdmin(email: string): Promise<void> {
@@ -100,10 +100,12 @@ async function assertNotLastAdmin(email: string): Promise<void> {
   }
 }
 
-export async function setUserRole(email: string, role: Role): Promise<PublicUser> {
+/** The user with their new role, and the role they had (for the audit entry). */
+export async function setUserRole(email: string, role: Role): Promise<{ user: PublicUser; previousRole: Role }> {
   const key = normalizeEmail(email);
   if (role !== 'admin') await assertNotLastAdmin(key);
-  return toPublicUser((await updateUser(key, (u) => ({ ...u, role }))).user);
+  const { user, previous } = await updateUser(key, (u) => ({ ...u, role }));
+  return { user: toPublicUser(user), previousRole: previous.role };
 }
 
 /** A new password set for the user (by an admin, the CLI or the bootstrap): every session of theirs ends. */

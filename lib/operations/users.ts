@@ -37,6 +37,7 @@ export const userOperations = {
   createToken: operation({
     name: 'token.create', role: 'admin', http: { method: 'POST', path: '/tokens', status: 201 }, action: 'createTokenAction',
     summary: 'Create an API token with a role and an optional expiry; the token is returned once',
+    description: 'Token names are unique across the console, ignoring case: a name a live token holds is refused with 409 naming that token. Revoking a token frees its name.',
     body: createTokenInput, example: { body: { name: 'ci', role: 'operator', expiresIn: '90d' } },
     run: async (ctx, { body }) => (await import('@/lib/users/issue-api-token')).issueApiTokenResponse(ctx, body),
   }),

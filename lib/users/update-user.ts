@@ -5,18 +5,21 @@ import { userOperations as ops } from '@/lib/operations/users';
 import type { PublicUser } from '@/lib/auth/user-schema';
 import { setUserPassword, setUserRole } from '@/lib/auth/users';
 import { generatePassword } from '@/lib/auth/password';
+import type { Role } from '@/lib/auth/roles';
 import type { UpdateUserInput } from './schemas';
 
 export async function updateUser(ctx: AuditContext, t: { email: string }, input: UpdateUserInput): Promise<{ user: PublicUser; password?: string }> {
   const params = { email: t.email, ...(input.role ? { role: input.role } : {}), ...(input.password || input.resetPassword ? { password: 'reset' } : {}) };
   return audited(ctx, ops.updateUser, { params }, async () => {
     let user: PublicUser | undefined;
-    if (input.role) user = await setUserRole(t.email, input.role);
+    // The entry of a role change names the role it replaced as well as the new one.
+    let previousRole: Role | undefined;
+    if (input.role) ({ user, previousRole } = await setUserRole(t.email, input.role));
     let password: string | undefined;
     if (input.password || input.resetPassword) {
       password = input.password ?? generatePassword();
       user = await setUserPassword(t.email, password);
     }
-    return { result: { user: user!, ...(password && !input.password ? { password } : {}) } };
+    return { result: { user: user!, ...(password && !input.password ? { password } : {}) }, details: previousRole ? { previousRole } : undefined };
   });
 }

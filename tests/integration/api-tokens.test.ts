@@ -5,6 +5,7 @@ import { LAST_USED_WRITE_INTERVAL_MS, createApiToken, listApiTokens, touchApiTok
 import { createTokenInput } from '@/lib/users/schemas';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { revokeToken } from '@/lib/users/revoke-token';
+import { lastAudit } from '../helpers/audit';
 import * as tokensRoute from '@/app/api/v1/tokens/route';
 import { KEYS } from '@/lib/keys';
 import * as meRoute from '@/app/api/v1/me/route';
@@ -138,5 +139,55 @@ describe('API tokens', () => {
     // Revoking drops the last-used field with the token.
     await revokeToken(ctxAs('admin'), { id: record.id });
     expect(await redis.client().hexists(KEYS.apiTokenLastUsed, record.id)).toBe(0);
+  });
+});
+
+describe('API token names are unique (across all admins, ignoring case and surrounding spaces)', () => {
+  it('a second token with a name in use is refused with 409 and a message naming the holder, and audited as refused', async () => {
+    const { token: adminToken } = await issueApiToken(ctxAs('admin', 'boss@x'), { name: 'namer', role: 'admin' });
+    const first = await call(tokensRoute.POST, { token: adminToken, method: 'POST', body: JSON.stringify({ name: 'deploy', role: 'operator' }) });
+    expect(first.status).toBe(201);
+    const holder = await first.json();
+
+    for (const name of ['deploy', ' Deploy ', 'DEPLOY']) {
+      const again = await call(tokensRoute.POST, { token: adminToken, method: 'POST', body: JSON.stringify({ name, role: 'viewer' }) });
+      expect(again.status, name).toBe(409);
+      expect(await again.json()).toEqual({
+        error: { code: 'conflict', message: `An API token named "deploy" already exists (${holder.hint}…, created by token:namer): choose another name, or revoke that token first` },
+      });
+    }
+    expect((await listApiTokens()).filter((t) => t.name.toLowerCase() === 'deploy')).toHaveLength(1);
+    // One entry stands for the three refusals (refusals aggregate per actor, action and outcome).
+    expect(await lastAudit(redis.client())).toMatchObject({ action: 'token.create', outcome: 'refused', actor: 'token:namer', params: { name: 'deploy' }, message: expect.stringMatching(/^An API token named "deploy" already exists/) });
+  });
+
+  it('parallel creations of one name: exactly one succeeds, whatever the interleaving', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => issueApiToken(ctxAs('admin', `admin-${i}@x`), { name: 'racer', role: 'viewer' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refusals = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refusals).toHaveLength(11);
+    for (const r of refusals) expect(r.reason).toMatchObject({ status: 409, message: expect.stringMatching(/^An API token named "racer" already exists/) });
+    expect((await listApiTokens()).filter((t) => t.name === 'racer')).toHaveLength(1);
+  });
+
+  it('revoking a token frees its name; the index holds one field per live token', async () => {
+    const { record } = await issueApiToken(ctxAs('admin'), { name: 'rotating', role: 'viewer' });
+    await expect(issueApiToken(ctxAs('admin'), { name: 'rotating', role: 'viewer' })).rejects.toMatchObject({ status: 409 });
+    await revokeToken(ctxAs('admin'), { id: record.id });
+    expect(await redis.client().hget(KEYS.apiTokenNames, 'rotating')).toBeNull();
+    const { record: next } = await issueApiToken(ctxAs('admin'), { name: 'rotating', role: 'viewer' });
+    expect(await redis.client().hget(KEYS.apiTokenNames, 'rotating')).toBe(next.id);
+    expect(await redis.client().hlen(KEYS.apiTokenNames)).toBe(await redis.client().hlen(KEYS.apiTokenIds));
+  });
+
+  it('tokens made before names were indexed (an older Drover) still hold their name', async () => {
+    // Written as an older Drover wrote it: the record and its id, no name index entry.
+    const legacy = { id: '11111111-1111-4111-8111-111111111111', name: 'Legacy-Bot', role: 'viewer', createdBy: 'old-admin@x', createdAt: Date.now() - 86_400_000, hint: 'drv_OLD1' };
+    await redis.client().multi().hset(KEYS.apiTokens, 'legacy-digest', JSON.stringify(legacy)).hset(KEYS.apiTokenIds, legacy.id, 'legacy-digest').exec();
+    await expect(issueApiToken(ctxAs('admin'), { name: 'legacy-bot', role: 'viewer' })).rejects.toThrow(
+      'An API token named "Legacy-Bot" already exists (drv_OLD1…, created by old-admin@x): choose another name, or revoke that token first',
+    );
+    await revokeToken(ctxAs('admin'), { id: legacy.id });
+    expect((await issueApiToken(ctxAs('admin'), { name: 'legacy-bot', role: 'viewer' })).record.name).toBe('legacy-bot');
   });
 });

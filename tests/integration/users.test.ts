@@ -10,6 +10,8 @@ import { addUser } from '@/lib/users/add-user';
 import { updateUser } from '@/lib/users/update-user';
 import { deleteUser } from '@/lib/users/remove-user';
 import { KEYS } from '@/lib/keys';
+import { lastAudit } from '../helpers/audit';
+import { AUDIT_MAX_ENTRY_BYTES } from '@/lib/audit/record-audit';
 
 const redis = redisForThisFile();
 
@@ -33,6 +35,20 @@ describe('users in the console Redis', () => {
     await expect(createUser({ email: 'A@X', password: 'a long password', role: 'viewer' })).rejects.toThrow('A user with email a@x already exists');
     await expect(createUser({ email: 'b@x', password: 'short', role: 'viewer' })).rejects.toThrow('password must be at least 10 characters');
     await expect(createUser({ email: 'not-an-email', password: 'a long password', role: 'viewer' })).rejects.toThrow(/Invalid email/);
+  });
+
+  it('a role change is audited with the previous role and the new one, within the entry bound', async () => {
+    await createUser({ email: 'boss@x', password: 'a long password', role: 'admin' });
+    await createUser({ email: 'ops@x', password: 'a long password', role: 'operator' });
+    await updateUser(ctxAs('admin', 'boss@x'), { email: 'ops@x' }, { role: 'viewer' });
+    expect(await lastAudit(redis.client())).toMatchObject({ action: 'user.update', outcome: 'ok', params: { email: 'ops@x', previousRole: 'operator', role: 'viewer' } });
+
+    const long = `${'l'.repeat(240)}@example.com`;
+    await createUser({ email: long, password: 'a long password', role: 'viewer' });
+    await updateUser(ctxAs('admin', 'boss@x'), { email: long }, { role: 'admin' });
+    const [[, fields]] = await redis.client().xrevrange(KEYS.audit, '+', '-', 'COUNT', 1);
+    expect(Buffer.byteLength(fields[1])).toBeLessThanOrEqual(AUDIT_MAX_ENTRY_BYTES);
+    expect(JSON.parse(fields[1]).params).toMatchObject({ previousRole: 'viewer', role: 'admin' });
   });
 
   it('never removes or demotes the last admin', async () => {

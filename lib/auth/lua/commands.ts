@@ -6,5 +6,7 @@ declare module 'ioredis' {
     droverReserveSignin(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Result<[number, number?, number?], Context>;
     droverSwapUserRecord(usersKey: string, email: string, expected: string, next: string): Result<number, Context>;
     droverKeepOnlySession(sessionsKey: string, keepSid: string): Result<number, Context>;
+    droverCreateApiToken(tokensKey: string, idsKey: string, namesKey: string, digest: string, id: string, nameKey: string, record: string, ...legacyPairs: string[]): Result<string | null, Context>;
+    droverRevokeApiToken(tokensKey: string, idsKey: string, lastUsedKey: string, namesKey: string, id: string, nameKey: string): Result<string | null, Context>;
   }
 }
