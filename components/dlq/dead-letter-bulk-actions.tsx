@@ -1,6 +1,7 @@
 'use client';
 // Requeue (operator) and purge (admin) of the selected dead letters or of every match of the filter.
-// Every one asks for confirmation with the number it acts on; purging a whole filter asks to type "purge".
+// Every one asks for confirmation with the number it acts on, by the console's one rule for bulk
+// actions (components/ui/confirm-rule.ts): above 100, or an uncounted filter, the count (or "all") is typed.
 import { useState } from 'react';
 import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions';
 import type { DeadLetterFilter } from '@/lib/dlq/filter';
@@ -91,7 +92,7 @@ export function DeadLetterBulkActions({
         title={confirm ? `${confirm.verb === 'requeue' ? 'Requeue' : 'Purge'} ${what(confirm)}` : ''}
         confirmLabel={confirm ? `${confirm.verb === 'requeue' ? 'Requeue' : 'Purge'} ${n(confirm.count)} dead letter${confirm.count === 1 ? '' : 's'}` : ''}
         danger={confirm?.verb === 'purge'}
-        typeToConfirm={confirm?.verb === 'purge' && confirm.scope === 'matching' ? 'purge' : undefined}
+        blastRadius={confirm ? { count: confirm.count } : undefined}
         busy={pending}
         onConfirm={() => execute(confirm!)}
       >

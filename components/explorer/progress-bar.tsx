@@ -1,10 +1,11 @@
 import { cn } from '@/components/ui/cn';
 
-/** A number 0–100 as a bar; anything else (BullMQ allows objects) as short text. */
-export function ProgressBar({ progress, className, large = false }: { progress: number | string | null | undefined; className?: string; large?: boolean }) {
-  if (progress === null || progress === undefined || progress === '' || progress === 0) {
-    return <span className="text-zinc-400">—</span>;
-  }
+/**
+ * A number 0–100 as a bar; anything else (BullMQ allows objects) as short text. A job that reported no
+ * progress (BullMQ stores 0) shows an empty bar at 0%, the same everywhere, rather than a bare dash.
+ */
+export function ProgressBar({ progress: reported, className, large = false }: { progress: number | string | null | undefined; className?: string; large?: boolean }) {
+  const progress = reported === null || reported === undefined || reported === '' ? 0 : reported;
   if (typeof progress === 'number') {
     const pct = Math.max(0, Math.min(100, progress));
     return (

@@ -1,13 +1,14 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useRef } from 'react';
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { QueueDetail } from '@/lib/queues/get-queue';
 import type { JobPage } from '@/lib/jobs/list-jobs';
 import type { JobState } from '@/lib/jobs/job-states';
 import { Input, Select } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/empty-state';
+import { cn } from '@/components/ui/cn';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact, queueHref } from './format';
@@ -46,6 +47,7 @@ export function QueueView({
   canAct,
   schema,
   isDeadLetterQueue = false,
+  userKey,
 }: {
   conn: string;
   queue: string;
@@ -57,8 +59,12 @@ export function QueueView({
   canAct: boolean;
   schema: JobKindSchemaSummary | null;
   isDeadLetterQueue?: boolean;
+  /** who is signed in: per-user view preferences (the Metrics section open or collapsed) are kept under it */
+  userKey: string;
 }) {
   const router = useRouter();
+  // While a search is in the URL its results replace the list (one table, no job shown twice).
+  const searching = Boolean(useSearchParams().get('q'));
   const queryClient = useQueryClient();
   const searchRef = useRef<HTMLInputElement>(null);
   const base = apiQueuePath(conn, queue);
@@ -129,7 +135,8 @@ export function QueueView({
     router.push(queueHref(conn, queue, { ...keep, state: query.state, ...patch }));
 
   return (
-    <div className="space-y-4">
+    // Room at the bottom for the floating selection bar, so it never covers the last row or the pager.
+    <div className={cn('space-y-4', selected.size > 0 && !searching && 'pb-16')}>
       <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueToolbar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
       {isDeadLetterQueue && (
         <p role="note" className="rounded-md border border-purple-200 bg-purple-50 px-3 py-2 text-sm text-purple-900 dark:border-purple-900 dark:bg-purple-950/40 dark:text-purple-200">
@@ -140,71 +147,81 @@ export function QueueView({
           .
         </p>
       )}
-      <QueueMetricsPanel conn={conn} queue={queue} />
-      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} />
-      <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
-      <div className="flex flex-wrap items-center gap-2">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
-            setQuery({ name: name || undefined, page: undefined });
-          }}
-        >
-          <Input key={query.name ?? ''} name="name" defaultValue={query.name ?? ''} placeholder="Filter by job name (exact)" aria-label="Filter by job name" className="h-8 w-60" />
-        </form>
-        <Select aria-label="Order" className="h-8 w-36 text-xs" value={query.order} onChange={(e) => setQuery({ order: e.target.value === 'newest' ? undefined : e.target.value, page: undefined })}>
-          <option value="newest">Newest first</option>
-          <option value="oldest">Oldest first</option>
-        </Select>
-        <Select aria-label="Page size" className="h-8 w-28 text-xs" value={query.size} onChange={(e) => setQuery({ size: e.target.value === '25' ? undefined : e.target.value, page: undefined })}>
-          {[10, 25, 50, 100, 200].map((n) => (
-            <option key={n} value={n}>
-              {n} / page
-            </option>
-          ))}
-        </Select>
-        <span className="ml-auto text-xs text-zinc-500" data-testid="jobs-total">
-          {page.filter
-            ? `Name filter: looked at ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.from ? ` from position ${formatExact(page.filter.from)}` : ''}${page.filter.complete ? ' (to the end)' : ` (at most ${formatExact(page.filter.maxScan)} per page)`}`
-            : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
-        </span>
-      </div>
-      {canAct && (
-        <BulkToolbar
-          key={`${query.state}-${query.page}`}
-          conn={conn}
-          queue={queue}
-          state={query.state}
-          stateCount={detail.counts[query.state]}
-          selectedIds={[...selected]}
-          scope="selected"
-          role={role}
-          onDone={clearSelection}
-        />
+      <QueueMetricsPanel conn={conn} queue={queue} userKey={userKey} />
+      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} role={role} />
+      {!searching && (
+        <>
+          <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
+          <div className="flex flex-wrap items-center gap-2">
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
+                setQuery({ name: name || undefined, page: undefined });
+              }}
+            >
+              <Input key={query.name ?? ''} name="name" defaultValue={query.name ?? ''} placeholder="Filter by job name (exact)" aria-label="Filter by job name" className="h-8 w-60" />
+            </form>
+            <Select aria-label="Order" className="h-8 w-36 text-xs" value={query.order} onChange={(e) => setQuery({ order: e.target.value === 'newest' ? undefined : e.target.value, page: undefined })}>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+            </Select>
+            <Select aria-label="Page size" className="h-8 w-28 text-xs" value={query.size} onChange={(e) => setQuery({ size: e.target.value === '25' ? undefined : e.target.value, page: undefined })}>
+              {[10, 25, 50, 100, 200].map((n) => (
+                <option key={n} value={n}>
+                  {n} / page
+                </option>
+              ))}
+            </Select>
+            <span className="text-xs text-zinc-500" data-testid="jobs-total">
+              {page.filter
+                ? `Name filter: looked at ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.from ? ` from position ${formatExact(page.filter.from)}` : ''}${page.filter.complete ? ' (to the end)' : ` (at most ${formatExact(page.filter.maxScan)} per page)`}`
+                : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
+            </span>
+            {canAct && (
+              // The "… all N" buttons share the filter row: they must not push the jobs down the page.
+              <span className="ml-auto">
+                <BulkToolbar
+                  key={`${query.state}-${query.page}`}
+                  conn={conn}
+                  queue={queue}
+                  whole={{ kind: 'state', state: query.state, count: detail.counts[query.state] }}
+                  selection={{ ids: [...selected], states: selected.size > 0 ? [query.state] : [] }}
+                  role={role}
+                  onDone={clearSelection}
+                  onClearSelection={clearSelection}
+                />
+              </span>
+            )}
+          </div>
+        </>
       )}
-      {page.jobs.length === 0 && query.page === 1 && !query.name ? (
-        <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
-      ) : (
-        <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
-      )}
-      {page.filter ? (
-        <nav aria-label="Pagination" className="flex items-center gap-2 text-sm">
-          {page.filter.from > 0 && (
-            <Link href={queueHref(conn, queue, { ...keep, state: query.state })} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
-              « From the start
-            </Link>
-          )}
-          {page.filter.nextCursor !== null ? (
-            <Link href={queueHref(conn, queue, { ...keep, state: query.state, cursor: page.filter.nextCursor })} rel="next" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
-              Continue ›
-            </Link>
-          ) : (
-            <span className="text-xs text-zinc-500">No more {query.state} jobs to look at.</span>
-          )}
-        </nav>
-      ) : (
-        <Pagination page={query.page} size={query.size} total={page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
+      {!searching && (
+        <>
+        {page.jobs.length === 0 && query.page === 1 && !query.name ? (
+          <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
+        ) : (
+          <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
+        )}
+        {page.filter ? (
+          <nav aria-label="Pagination" className="flex items-center gap-2 text-sm">
+            {page.filter.from > 0 && (
+              <Link href={queueHref(conn, queue, { ...keep, state: query.state })} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                « From the start
+              </Link>
+            )}
+            {page.filter.nextCursor !== null ? (
+              <Link href={queueHref(conn, queue, { ...keep, state: query.state, cursor: page.filter.nextCursor })} rel="next" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+                Continue ›
+              </Link>
+            ) : (
+              <span className="text-xs text-zinc-500">No more {query.state} jobs to look at.</span>
+            )}
+          </nav>
+        ) : (
+          <Pagination page={query.page} size={query.size} total={page.total} hasNext={page.hasNext} hrefFor={hrefFor} />
+        )}
+        </>
       )}
     </div>
   );

@@ -8,6 +8,9 @@ import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable } from './jobs-table';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
+import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
+import { cn } from '@/components/ui/cn';
+import type { Role } from '@/lib/auth/roles';
 
 const FIELDS = [
   ['any', 'Any text'],
@@ -21,18 +24,22 @@ const FIELDS = [
 
 /**
  * Streams a server-side search into the page: calls the search API chunk by chunk (each a bounded
- * Redis script), showing matches as they arrive, progress, and a cancel button.
+ * Redis script), showing matches as they arrive, progress, and a cancel button. While a search is in
+ * the URL its results are the page's one job table (the queue view hides its list): rows are
+ * selectable like the list's, and "Back to the list" ends the search.
  */
 export function SearchPanel({
   conn,
   queue,
   inputRef,
   canAct = false,
+  role,
 }: {
   conn: string;
   queue: string;
   inputRef?: React.RefObject<HTMLInputElement | null>;
   canAct?: boolean;
+  role?: Role;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -46,12 +53,16 @@ export function SearchPanel({
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
   const abort = useRef<AbortController | null>(null);
+  // A new search (or the same one run again after an action) starts with nothing selected.
+  const [runs, setRuns] = useState(0);
+  const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(`${urlQ}\n${urlField}\n${urlState}\n${runs}`);
 
   const run = useCallback(
     async (q: string, field: string, state: string) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
+      setRuns((n) => n + 1);
       setMatches([]);
       setError(null);
       setFinished(false);
@@ -150,14 +161,14 @@ export function SearchPanel({
             Cancel
           </Button>
         )}
-        {urlQ && !running && (
+        {urlQ && (
           <Button size="sm" variant="ghost" onClick={clear}>
-            Clear search
+            Back to the list
           </Button>
         )}
       </form>
       {urlQ && (
-        <div className="space-y-2">
+        <div className={cn('space-y-2', selected.size > 0 && 'pb-16')}>
           <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400" role="status" data-testid="search-status">
             <div className="h-1.5 w-48 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
               <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished ? 100 : pct}%` }} />
@@ -173,10 +184,26 @@ export function SearchPanel({
               {error}
             </p>
           )}
-          {canAct && finished && matches.length > 0 && (
-            <BulkToolbar conn={conn} queue={queue} selectedIds={matches.map((m) => m.id)} scope="matching" onDone={() => void run(urlQ, urlField, urlState)} />
+          {canAct && (
+            <BulkToolbar
+              conn={conn}
+              queue={queue}
+              role={role}
+              // "… all N" only once every match is known; ticked rows at any time.
+              whole={finished ? { kind: 'matching', jobs: { ids: matches.map((m) => m.id), states: matches.map((m) => m.state) } } : undefined}
+              selection={{ ids: [...selected], states: matches.filter((m) => selected.has(m.id)).map((m) => m.state) }}
+              onClearSelection={clearSelection}
+              onDone={() => void run(urlQ, urlField, urlState)}
+            />
           )}
-          <JobsTable conn={conn} queue={queue} jobs={matches} showState empty={running ? 'Searching…' : 'No job matches.'} />
+          <JobsTable
+            conn={conn}
+            queue={queue}
+            jobs={matches}
+            showState
+            selection={canAct ? { selected, toggle, setAll } : undefined}
+            empty={running ? 'Searching…' : 'No job matches.'}
+          />
         </div>
       )}
     </section>

@@ -20,11 +20,16 @@ import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath, jobHref, queueHref } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
+import { actionsFor, primaryActionFor } from '@/lib/jobs/transitions';
 
 type Open = null | 'remove' | 'fail' | 'cancel' | 'data' | 'delay' | 'priority';
 type DataLoad = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
-/** The operator actions that apply to this job in its current state. */
+/**
+ * The operator actions that apply to this job in its current state (the domain's state rules,
+ * lib/jobs/transitions.ts), led by the one that fits the state: Retry for a failed job, Promote for a
+ * delayed one, none for a completed one (Retry is still there, not as the obvious button).
+ */
 export function JobToolbar({ conn, queue, job }: { conn: string; queue: string; job: JobDetail }) {
   const router = useRouter();
   const { run, pending } = useRunAction();
@@ -37,7 +42,9 @@ export function JobToolbar({ conn, queue, job }: { conn: string; queue: string; 
   const dataRequest = useRef(0);
   const t = { conn, queue, id: job.id };
   const s = job.state;
-  const waitingLike = s === 'waiting' || s === 'delayed' || s === 'prioritized' || s === 'waiting-children';
+  const allowed = new Set(actionsFor(s));
+  const primary = primaryActionFor(s);
+  const variantOf = (action: 'retry' | 'promote') => (primary === action ? 'primary' : 'secondary');
 
   // Save stays disabled until the current data has loaded: saving the placeholder would replace it.
   async function openDataEditor() {
@@ -67,16 +74,18 @@ export function JobToolbar({ conn, queue, job }: { conn: string; queue: string; 
 
   return (
     <>
-      {(s === 'failed' || s === 'completed') && (
-        <Button size="sm" variant="primary" disabled={pending} onClick={() => run(() => retryJobAction({ params: t }))}>
+      {allowed.has('retry') && (
+        <Button size="sm" variant={variantOf('retry')} disabled={pending} onClick={() => run(() => retryJobAction({ params: t }))}>
           Retry
+        </Button>
+      )}
+      {allowed.has('promote') && (
+        <Button size="sm" variant={variantOf('promote')} disabled={pending} onClick={() => run(() => promoteJobAction({ params: t }))}>
+          Promote
         </Button>
       )}
       {s === 'delayed' && (
         <>
-          <Button size="sm" variant="primary" disabled={pending} onClick={() => run(() => promoteJobAction({ params: t }))}>
-            Promote
-          </Button>
           <Button size="sm" disabled={pending} onClick={() => { setNumber(String(job.delay)); setOpen('delay'); }}>
             Change delay
           </Button>
@@ -102,14 +111,16 @@ export function JobToolbar({ conn, queue, job }: { conn: string; queue: string; 
       >
         Duplicate
       </Button>
-      {(waitingLike || s === 'active') && (
+      {allowed.has('fail') && (
         <Button size="sm" variant="danger" disabled={pending} onClick={() => { setReason(''); setOpen('fail'); }}>
           Fail permanently
         </Button>
       )}
-      <Button size="sm" variant="danger" disabled={pending} onClick={() => setOpen('remove')}>
-        Remove
-      </Button>
+      {allowed.has('remove') && (
+        <Button size="sm" variant="danger" disabled={pending} onClick={() => setOpen('remove')}>
+          Remove
+        </Button>
+      )}
 
       <ConfirmDialog
         open={open === 'remove'}

@@ -1,7 +1,8 @@
 'use client';
 // The queue page's collapsible "Metrics" section: throughput, depth by state and failure rate over a
-// range kept in the URL (?range=6h), refreshed every 10 s, plus the latency percentiles.
-import { useState } from 'react';
+// range kept in the URL (?range=6h), refreshed every 10 s, plus the latency percentiles. Collapsed by
+// default so the jobs come first; opening or collapsing it is remembered per signed-in user.
+import { useSyncExternalStore } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -28,9 +29,47 @@ const DEPTH_SERIES = [
   ['waitingChildren', 'Waiting children'],
 ] as const;
 
-export function QueueMetricsPanel({ conn, queue }: { conn: string; queue: string }) {
+const OPEN_CHANGE_EVENT = 'drover-metrics-open-change';
+const openKey = (userKey: string) => `drover.queue-metrics-open.${userKey}`;
+
+function subscribeToOpen(onChange: () => void) {
+  window.addEventListener('storage', onChange);
+  window.addEventListener(OPEN_CHANGE_EVENT, onChange);
+  return () => {
+    window.removeEventListener('storage', onChange);
+    window.removeEventListener(OPEN_CHANGE_EVENT, onChange);
+  };
+}
+
+// Where localStorage is refused (storage disabled): the section still toggles, for this page's life.
+const unsaved = new Map<string, boolean>();
+
+/** Open or collapsed, as this user last left it on any queue page (localStorage); collapsed at first. */
+function useRememberedOpen(userKey: string): [boolean, (open: boolean) => void] {
+  const open = useSyncExternalStore(
+    subscribeToOpen,
+    () => {
+      try {
+        const stored = localStorage.getItem(openKey(userKey));
+        if (stored !== null) return stored === 'open';
+      } catch {}
+      return unsaved.get(userKey) ?? false;
+    },
+    () => false,
+  );
+  const setOpen = (next: boolean) => {
+    unsaved.set(userKey, next);
+    try {
+      localStorage.setItem(openKey(userKey), next ? 'open' : 'collapsed');
+    } catch {}
+    window.dispatchEvent(new Event(OPEN_CHANGE_EVENT));
+  };
+  return [open, setOpen];
+}
+
+export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queue: string; userKey: string }) {
   const params = useSearchParams();
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = useRememberedOpen(userKey);
   const requested = params.get('range');
   const range: MetricsRange = RANGE_KEYS.includes(requested as MetricsRange) ? (requested as MetricsRange) : '1h';
 
@@ -116,89 +155,107 @@ function Charts({ data }: { data: QueueMetrics }) {
   const rated = throughput.filter((p) => p.failureRate !== null).length;
   const grid = <CartesianGrid stroke="currentColor" strokeOpacity={0.12} vertical={false} />;
 
+  // A chart with nothing to draw is not drawn: one line says why instead.
+  const showThroughput = data.metricsRecorded;
+  const showDepth = latest !== undefined;
+  const showRate = data.metricsRecorded && rate !== null;
+  const missing = [
+    !data.metricsRecorded && 'No BullMQ metrics (throughput, failure rate): start workers with the metrics option',
+    data.metricsRecorded && rate === null && `No failure rate: no job finished in ${data.range}`,
+    !showDepth && 'No depth samples yet: the console records counts every 10 s',
+  ].filter((line): line is string => Boolean(line));
+  const shown = [showThroughput, showDepth, showRate].filter(Boolean).length;
+
   return (
-    <div className="grid gap-3 lg:grid-cols-3">
-      <ChartCard
-        title={`Throughput ${per}`}
-        testId="throughput-chart"
-        summary={
-          data.metricsRecorded
-            ? `${formatExact(completed)} completed · ${formatExact(failed)} failed in ${data.range}`
-            : 'No BullMQ metrics: start workers with the metrics option'
-        }
-      >
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            {grid}
-            {xAxis}
-            <YAxis allowDecimals={false} {...AXIS_PROPS} />
-            <Tooltip content={<ChartTooltip />} cursor={{ fill: 'currentColor', fillOpacity: 0.06 }} />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
-            <Bar dataKey="completed" name="Completed" stackId="t" fill={SERIES_COLORS.completed} isAnimationActive={false} />
-            <Bar dataKey="failed" name="Failed" stackId="t" fill={SERIES_COLORS.failed} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </ChartCard>
+    <div className="space-y-2">
+      {missing.length > 0 && (
+        <p role="note" data-testid="metrics-missing" className="text-xs text-zinc-500">
+          {missing.join(' · ')}.
+        </p>
+      )}
+      {shown > 0 && (
+        <div className={cn('grid gap-3', shown === 3 ? 'lg:grid-cols-3' : shown === 2 ? 'lg:grid-cols-2' : '')}>
+          {showThroughput && (
+            <ChartCard
+              title={`Throughput ${per}`}
+              testId="throughput-chart"
+              summary={`${formatExact(completed)} completed · ${formatExact(failed)} failed in ${data.range}`}
+            >
+              <ResponsiveContainer width="100%" height="100%">
+                <BarChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  {grid}
+                  {xAxis}
+                  <YAxis allowDecimals={false} {...AXIS_PROPS} />
+                  <Tooltip content={<ChartTooltip />} cursor={{ fill: 'currentColor', fillOpacity: 0.06 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Bar dataKey="completed" name="Completed" stackId="t" fill={SERIES_COLORS.completed} isAnimationActive={false} />
+                  <Bar dataKey="failed" name="Failed" stackId="t" fill={SERIES_COLORS.failed} isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </ChartCard>
+          )}
 
-      <ChartCard
-        title="Queue depth by state"
-        testId="depth-chart"
-        summary={
-          latest ? (
-            <>
-              {formatExact(latest.waiting)} waiting · {formatExact(latest.active)} active · {formatExact(latest.delayed)} delayed at{' '}
-              <RelativeTime ms={latest.t} /> ({data.depth.length} points, every {data.resolutionSeconds} s)
-            </>
-          ) : (
-            'No samples yet: the console records counts every 10 s'
-          )
-        }
-      >
-        <ResponsiveContainer width="100%" height="100%">
-          <AreaChart data={depth} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            {grid}
-            {xAxis}
-            <YAxis allowDecimals={false} {...AXIS_PROPS} />
-            <Tooltip content={<ChartTooltip />} />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
-            {DEPTH_SERIES.map(([key, name]) => (
-              <Area
-                key={key}
-                dataKey={key}
-                name={name}
-                stackId="d"
-                type="stepAfter"
-                stroke={SERIES_COLORS[key]}
-                fill={SERIES_COLORS[key]}
-                fillOpacity={0.35}
-                // A new queue's first samples are single points: show them as dots until there is an area.
-                dot={depth.length < 3 ? { r: 2 } : false}
-                isAnimationActive={false}
-              />
-            ))}
-          </AreaChart>
-        </ResponsiveContainer>
-      </ChartCard>
+          {showDepth && (
+            <ChartCard
+              title="Queue depth by state"
+              testId="depth-chart"
+              summary={
+                <>
+                  {formatExact(latest.waiting)} waiting · {formatExact(latest.active)} active · {formatExact(latest.delayed)} delayed at{' '}
+                  <RelativeTime ms={latest.t} /> ({data.depth.length} points, every {data.resolutionSeconds} s)
+                </>
+              }
+            >
+              <ResponsiveContainer width="100%" height="100%">
+                <AreaChart data={depth} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  {grid}
+                  {xAxis}
+                  <YAxis allowDecimals={false} {...AXIS_PROPS} />
+                  <Tooltip content={<ChartTooltip />} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  {DEPTH_SERIES.map(([key, name]) => (
+                    <Area
+                      key={key}
+                      dataKey={key}
+                      name={name}
+                      stackId="d"
+                      type="stepAfter"
+                      stroke={SERIES_COLORS[key]}
+                      fill={SERIES_COLORS[key]}
+                      fillOpacity={0.35}
+                      // A new queue's first samples are single points: show them as dots until there is an area.
+                      dot={depth.length < 3 ? { r: 2 } : false}
+                      isAnimationActive={false}
+                    />
+                  ))}
+                </AreaChart>
+              </ResponsiveContainer>
+            </ChartCard>
+          )}
 
-      <ChartCard title="Failure rate" testId="failure-rate-chart" summary={rate === null ? `No finished jobs in ${data.range}` : `${rate.toFixed(1)}% over ${data.range}`}>
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            {grid}
-            {xAxis}
-            <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} />
-            <Tooltip content={<ChartTooltip unit="%" />} />
-            <Line
-              dataKey="failureRate"
-              name="Failed / finished"
-              stroke={SERIES_COLORS.failureRate}
-              // Minutes without finished jobs have no rate: isolated minutes only show as dots.
-              dot={rated < 60 ? { r: 2 } : false}
-              connectNulls={false}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
-      </ChartCard>
+          {showRate && (
+            <ChartCard title="Failure rate" testId="failure-rate-chart" summary={`${rate.toFixed(1)}% over ${data.range}`}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  {grid}
+                  {xAxis}
+                  <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} />
+                  <Tooltip content={<ChartTooltip unit="%" />} />
+                  <Line
+                    dataKey="failureRate"
+                    name="Failed / finished"
+                    stroke={SERIES_COLORS.failureRate}
+                    // Minutes without finished jobs have no rate: isolated minutes only show as dots.
+                    dot={rated < 60 ? { r: 2 } : false}
+                    connectNulls={false}
+                    isAnimationActive={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </ChartCard>
+          )}
+        </div>
+      )}
     </div>
   );
 }

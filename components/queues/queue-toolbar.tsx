@@ -135,6 +135,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
         onClose={() => setOpen(null)}
         title={`Clean ${queue}`}
         confirmLabel="Remove jobs"
+        blastRadius={{ count: cleanCount }}
         busy={pending}
         onConfirm={() =>
           run(() => withOperation((operationId) => cleanQueueAction({ params: t, body: { state: clean.state as 'completed', olderThanMs: Number(clean.age), operationId } })), {
@@ -173,6 +174,8 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
         onClose={() => setOpen(null)}
         title={`Drain ${queue}`}
         confirmLabel={`Remove ${formatExact(waitingTotal)} jobs`}
+        // It empties the queue's waiting work: above the threshold the queue's name is typed, not a count.
+        blastRadius={{ count: waitingTotal, queue }}
         busy={pending}
         onConfirm={() => run(() => withOperation((operationId) => drainQueueAction({ params: t, body: { includeDelayed, operationId } })), { onDone: () => setOpen(null) })}
       >
@@ -190,6 +193,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
         onClose={() => setOpen(null)}
         title={`Obliterate ${queue}`}
         confirmLabel="Obliterate queue"
+        // Always typed, whatever the count: it deletes the queue itself (schedulers, limits), not only jobs.
         typeToConfirm={queue}
         busy={pending}
         onConfirm={() =>

@@ -3,10 +3,12 @@ import { useState, type ReactNode } from 'react';
 import { Dialog } from './dialog';
 import { Button } from './button';
 import { Input, Label } from './input';
+import { confirmationMatches, typeToConfirmFor, type BlastRadius } from './confirm-rule';
 
 /**
- * Confirmation for destructive actions: states exactly what will happen; optionally the user must
- * type a word (e.g. the queue name) before the button unlocks.
+ * Confirmation for destructive actions: states exactly what will happen. Bulk actions pass their
+ * `blastRadius` and the one rule (./confirm-rule.ts) decides whether a click is enough or the count
+ * (or the queue name) must be typed first; `typeToConfirm` asks for a given word regardless (obliterate).
  */
 export function ConfirmDialog({
   open,
@@ -15,7 +17,8 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
-  typeToConfirm,
+  typeToConfirm: typeToConfirmWord,
+  blastRadius,
   danger = true,
   busy = false,
 }: {
@@ -26,11 +29,14 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   typeToConfirm?: string;
+  /** how many jobs or dead letters a bulk action touches (and the queue, for whole-queue actions) */
+  blastRadius?: BlastRadius;
   danger?: boolean;
   busy?: boolean;
 }) {
   const [typed, setTyped] = useState('');
-  const locked = typeToConfirm !== undefined && typed !== typeToConfirm;
+  const typeToConfirm = typeToConfirmWord ?? (blastRadius ? typeToConfirmFor(blastRadius) : undefined);
+  const locked = typeToConfirm !== undefined && !confirmationMatches(typeToConfirm, typed);
   return (
     <Dialog
       open={open}

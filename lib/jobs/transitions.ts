@@ -43,3 +43,28 @@ export function stateActionMismatch(action: JobAction, state: string): string | 
 export function actionsFor(state: string): JobAction[] {
   return JOB_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(state));
 }
+
+/** The actions that apply to every job of a selection whose jobs are in `states` (bulk toolbars). */
+export function actionsForAll(states: Iterable<string>): JobAction[] {
+  const distinct = [...new Set(states)];
+  if (distinct.length === 0) return [];
+  return JOB_ACTIONS.filter((a) => distinct.every((s) => TRANSITIONS[a].from.includes(s)));
+}
+
+/** The "… all N" actions a whole state may take (the bulk input schema refuses the others). */
+export function wholeStateActionsFor(state: string): JobAction[] {
+  return JOB_ACTIONS.filter((a) => (TRANSITIONS[a].wholeStates as readonly string[]).includes(state));
+}
+
+/** Only failed jobs go to the dead-letter queue (lib/dlq/send-to-dead-letter.ts skips the others). */
+export const DEAD_LETTER_FROM: readonly string[] = ['failed'];
+
+/**
+ * The one action a job's page leads with: what an operator most likely came to do in that state.
+ * A completed job has none: running it again (retry) is offered, but not as the obvious button.
+ */
+export function primaryActionFor(state: string): JobAction | null {
+  if (state === 'failed') return 'retry';
+  if (state === 'delayed') return 'promote';
+  return null;
+}

@@ -67,6 +67,9 @@ test.describe('queue metrics', () => {
     const problems = watchProblems(page);
     await page.goto(`/connections/default/queues/${queueName}`);
     const metrics = page.getByRole('region', { name: 'Metrics' });
+    // Collapsed at first (the jobs come first); opened, it stays open across the reload below.
+    await expect(metrics.getByRole('button', { name: 'Metrics' })).toHaveAttribute('aria-expanded', 'false');
+    await metrics.getByRole('button', { name: 'Metrics' }).click();
     await expect(metrics.getByRole('button', { name: 'Metrics' })).toHaveAttribute('aria-expanded', 'true');
 
     // Throughput comes from BullMQ's metrics at once.

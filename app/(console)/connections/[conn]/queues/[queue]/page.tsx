@@ -50,6 +50,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
       // The dead-letter queue is managed on its own page (requeue/purge keep its indexes right).
       canAct={hasRole(principal.role, 'operator') && !detail.readOnly && !isDeadLetterQueue}
       isDeadLetterQueue={isDeadLetterQueue}
+      userKey={principal.id}
       schema={kind ? jsonSchemaSummary(kind) : null}
     />
   );
