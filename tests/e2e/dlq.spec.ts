@@ -62,7 +62,7 @@ test.describe('operator', () => {
       await expect(page).toHaveURL(/\/dlq\/default$/);
 
       // 3 failures, one group: variable parts masked.
-      const pattern = `connect ECONNREFUSED 10.0.0.x:5432 at ${tag}`;
+      const pattern = `connect ECONNREFUSED <ip>:5432 at ${tag}`;
       const groupRow = page.getByTestId('dlq-groups').locator('tr', { hasText: pattern });
       await expect(groupRow).toContainText('3 ×');
       await expect(page.getByTestId('dlq-groups').locator('tr', { hasText: `card declined at ${tag}` })).toContainText('1 ×');
@@ -123,7 +123,7 @@ test.describe('admin', () => {
     await api.dispose();
 
     await page.goto('/dlq');
-    const pattern = `quota exceeded for tenant # at ${tag}`;
+    const pattern = `quota exceeded for tenant <n> at ${tag}`;
     await page.getByTestId('dlq-groups').getByRole('link', { name: pattern }).click();
     await expect(page.getByTestId('dlq-table').locator('tbody tr')).toHaveCount(3);
     await page.getByRole('button', { name: 'Purge 3 matching…' }).click();
