@@ -17,6 +17,9 @@ export type DeadLetterTarget = { redis: Redis; prefix: string; deadLetterQueue: 
 export const DLQ_EVENTS_MAX = 10_000;
 /** Raw failedReason kept as a group's sample. */
 export const SAMPLE_MAX = 1000;
+/** The origin's last log lines copied into its dead letter (BullMQ deletes them with the job), each cut to this many bytes. */
+export const DEAD_LETTER_LOG_LINES = 100;
+export const DEAD_LETTER_LOG_LINE_BYTES = 1000;
 /** Payload bytes read into memory per capture round trip (a larger single job is read alone). */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
 
@@ -69,6 +72,9 @@ function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOp
     facts.timestamp === null ? '' : String(facts.timestamp),
     opts.capturedBy,
     JSON.stringify(facts.opts),
+    KEYS.jobAttempts(t.prefix, facts.queue, facts.jobId),
+    String(DEAD_LETTER_LOG_LINES),
+    String(DEAD_LETTER_LOG_LINE_BYTES),
   ];
 }
 
