@@ -54,8 +54,9 @@ const RULES: Rule[] = [
   [/(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g, '<email>'],
   // Windows paths: C:\dir\file, C:/dir/file, \\server\share\file.
   [/(?<![\w/\\])(?:[a-z]:[\\/]|\\\\[\w.$-]{1,64}\\)[^\s"'`<>|*?()\[\]{},;]*/gi, placeholderKeepingTail('<path>')],
-  // POSIX paths: /a/b, ~/a, ./a, ../a (with a stack location's :line:col); not "and/or", not "50/50".
-  [/(?<![\w.~/\\:-])(?:~|\.{1,2})?\/[\w.@~%+=-][^\s"'`<>()\[\]{},;]*/g, placeholderKeepingTail('<path>')],
+  // POSIX paths: /a/b, ~/a, ./a, ../a (with a stack location's :line:col); not "and/or", not "50/50",
+  // not a closing tag's "</b>".
+  [/(?<![\w.~/\\:<-])(?:~|\.{1,2})?\/[\w.@~%+=-][^\s"'`<>()\[\]{},;]*/g, placeholderKeepingTail('<path>')],
   // Relative paths that name a file: dir/file.ext.
   [/(?<![\w.~/\\:-])(?:[\w.-]{1,255}\/){1,64}[\w.-]{0,255}\.[a-z][a-z0-9]{0,7}\b/gi, '<path>'],
   // IPv6: [2001:db8::1]:6379, ::1, fe80::1ff:fe23:4567:890a, or all eight groups.

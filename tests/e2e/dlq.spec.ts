@@ -161,7 +161,8 @@ test.describe('viewer', () => {
     await page.goto(`/dlq/default?queue=${name}`);
     // Job text is text.
     await expect(page.getByTestId('dlq-table')).toContainText(`<script>alert(1)</script> at ${tag}`);
-    await expect(page.getByTestId('dlq-groups')).toContainText(`<script>alert(1)</script> at ${tag}`);
+    // Its group masks the number (alert(<n>)) and keeps the rest, as text too.
+    await expect(page.getByTestId('dlq-groups')).toContainText(`<script>alert(<n>)</script> at ${tag}`);
     await expect(page.getByRole('button', { name: /Requeue|Purge/ })).toHaveCount(0);
     await expect(page.getByRole('checkbox')).toHaveCount(0);
     await queue.obliterate({ force: true });

@@ -30,6 +30,7 @@ describe('normalizeFailedReason', () => {
     ['cannot open \\\\fs01\\share\\exports\\q3.xlsx', 'cannot open <path>'],
     ['template emails/welcome-v2.html is missing', 'template <path> is missing'],
     ['cannot load ./config/local.json', 'cannot load <path>'],
+    ['<script>alert(1)</script> and/or 50/50', '<script>alert(<n>)</script> and/or <n>/<n>'],
     // Numbers of any length; words with digits in them (utf8, S3, v2) stay.
     ['user 42 has no address', 'user <n> has no address'],
     ['user 123456 has no address', 'user <n> has no address'],
