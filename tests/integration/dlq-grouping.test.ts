@@ -77,12 +77,17 @@ describe('error groups', () => {
     expect(await bulkJobs(operator, { conn: 'main', queue: 'hostile' }, { action: 'dead-letter', state: 'failed' })).toMatchObject({ succeeded: 1 });
     const { groups } = await listErrorGroups(main(), { limit: 500 });
     const elapsed = performance.now() - started;
-    const group = groups.find((g) => g.id === errorGroupOf(hostile).id);
+    const grouping = performance.now();
+    const { id: groupId } = errorGroupOf(hostile);
+    const groupingMs = performance.now() - grouping;
+    const group = groups.find((g) => g.id === groupId);
     expect(group?.count).toBe(1);
     expect(group!.pattern.length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
-    // The whole 1 MB travels to Redis once (the envelope); normalizing it looks at 2 KB. A quadratic
-    // rule over the whole message would take minutes; a busy 2-core machine does this well under 5 s.
-    expect(elapsed).toBeLessThan(5_000);
+    // Grouping looks at the first 2 KB of the 1 MB only: milliseconds, where one backtracking rule over
+    // the whole message would take minutes. The capture around it copies the 1 MB through Redis a few
+    // times (read, envelope, failedReason): seconds at most, even on a busy 2-core machine.
+    expect(groupingMs).toBeLessThan(500);
+    expect(elapsed).toBeLessThan(20_000);
   });
 });
 
