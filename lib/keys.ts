@@ -106,6 +106,8 @@ export const KEYS = {
    *   <base>:queue:<queue>:ids   zset envelope id → failedAt
    *   <base>:stats               hash {captured, requeued, purged, expired}: counters that only grow (DLQ growth)
    *   <base>:watermarks          zset origin queue → finishedOn up to which the runtime's sweep has looked
+   *   <base>:grouping            hash {version (of the grouping rules every dead letter is grouped by),
+   *                              cursor ("<version>:<HSCAN cursor>" of an unfinished re-grouping walk)}: kept until removed
    * A captured origin job also gets a field "drover:dlq" = envelope id in its own BullMQ hash (it goes with the job).
    */
   deadLetters: (prefix: string, deadLetterQueue: string) => `drover:dlq:${prefix}:${deadLetterQueue}`,

@@ -1,36 +1,37 @@
 'use client';
-// One dead letter: where it came from (origin queue and job, error group, capture), requeue with
-// optional edited data, purge — above the ordinary job view of its envelope job in the DLQ queue
-// (data, every attempt's error, timeline).
+// One dead letter, told as the original job's story: where it came from (one breadcrumb: Dead letters ›
+// origin queue › original job id), its error and group, its data, the attempts Drover's runtime recorded
+// and its last log lines (copied into the envelope at capture) — with requeue (optionally with edited
+// data) and purge. The envelope job in the DLQ queue is storage, not shown as a second job page.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
-import type { JobDetail } from '@/lib/jobs/get-job';
 import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions';
-import { JobView } from '@/components/explorer/job-view';
 import { fetchJson } from '@/components/explorer/api-client';
-import { formatBytes, jobHref, queueHref } from '@/components/explorer/format';
+import { formatBytes, formatDuration, jobHref } from '@/components/explorer/format';
 import { JsonTree } from '@/components/explorer/json-viewer';
 import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Fact } from '@/components/ui/fact';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { apiDlqPath, dlqHref } from './format';
+import { DeadLetterAttempts } from './dead-letter-attempts';
+import { DeadLetterLogs } from './dead-letter-logs';
+import { DeadLetterData } from './dead-letter-data';
 
 export function DeadLetterDetailView({
   conn,
   deadLetter: d,
-  envelopeJob,
   canRequeue,
   canPurge,
 }: {
   conn: string;
   deadLetter: DeadLetterDetail;
-  envelopeJob: JobDetail;
   canRequeue: boolean;
   canPurge: boolean;
 }) {
@@ -70,30 +71,54 @@ export function DeadLetterDetailView({
       },
     });
 
+  const waited = d.timestamp && d.processedOn ? d.processedOn - d.timestamp : null;
+  const ran = d.processedOn && d.failedAt ? d.failedAt - d.processedOn : null;
+
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
-        <Link href={dlqHref(conn)} className="hover:underline">
-          Dead letters
-        </Link>{' '}
-        / {conn} / <span className="font-mono">{d.id}</span>
-      </nav>
-      <section aria-label="Dead letter" className="space-y-3 rounded-md border border-purple-200 bg-purple-50/40 p-3 dark:border-purple-900 dark:bg-purple-950/20" data-testid="dlq-origin">
-        <div className="flex flex-wrap items-center gap-2">
-          <h1 className="text-lg font-semibold">Dead letter</h1>
-          <span className="text-sm text-zinc-600 dark:text-zinc-400">
-            from{' '}
-            <Link href={queueHref(conn, d.queue, { state: 'failed' })} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+        <ol className="flex flex-wrap items-center gap-1">
+          <li>
+            <Link href={dlqHref(conn)} className="hover:underline">
+              Dead letters
+            </Link>
+          </li>
+          <li aria-hidden="true" className="select-none">
+            ›
+          </li>
+          <li>
+            <Link href={dlqHref(conn, { queue: d.queue })} className="hover:underline" title={`Dead letters from ${d.queue}`}>
               {d.queue}
-            </Link>{' '}
+            </Link>
+          </li>
+          <li aria-hidden="true" className="select-none">
+            ›
+          </li>
+          <li aria-current="page" className="font-mono">
+            #{d.jobId}
+          </li>
+        </ol>
+      </nav>
+
+      <section aria-label="Dead letter" className="space-y-3" data-testid="dlq-origin">
+        <div className="flex flex-wrap items-center gap-2">
+          <h1 className="text-lg font-semibold break-all" data-testid="job-name">
+            {d.name}
+          </h1>
+          <span className="font-mono text-sm break-all text-zinc-500">#{d.jobId}</span>
+          <Badge tone="purple">dead letter</Badge>
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">
+            from {d.queue}
             {d.originPresent ? (
-              <Link href={jobHref(conn, d.queue, d.jobId)} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
-                #{d.jobId}
-              </Link>
+              <>
+                {' · '}
+                <Link href={jobHref(conn, d.queue, d.jobId)} className="text-indigo-700 hover:underline dark:text-indigo-400">
+                  the original job
+                </Link>{' '}
+                is still in its queue&apos;s failed set
+              </>
             ) : (
-              <span className="font-mono" title="The origin job is no longer in its queue's failed set">
-                #{d.jobId}
-              </span>
+              ' · the original job is no longer in its queue'
             )}
           </span>
           <div className="ml-auto flex flex-wrap gap-2">
@@ -114,16 +139,24 @@ export function DeadLetterDetailView({
             )}
           </div>
         </div>
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6">
-          <Fact label="Job name">
-            <span className="break-all">{d.name}</span>
+        <dl className="grid grid-cols-2 gap-3 rounded-md border border-zinc-200 p-3 sm:grid-cols-4 lg:grid-cols-6 dark:border-zinc-800">
+          <Fact label="Created">
+            <RelativeTime ms={d.timestamp} />
+          </Fact>
+          <Fact label="Last attempt started">
+            <RelativeTime ms={d.processedOn} />
           </Fact>
           <Fact label="Failed">
             <RelativeTime ms={d.failedAt} />
           </Fact>
-          <Fact label="Attempts made">
+          <Fact label="Waited / ran">
+            <span className="font-mono text-xs">
+              {formatDuration(waited)} / {formatDuration(ran)}
+            </span>
+          </Fact>
+          <Fact label="Attempts made / started">
             <span className="font-mono">
-              {d.attemptsMade}
+              {d.attemptsMade} / {d.attemptsStarted}
               {typeof d.opts.attempts === 'number' && <span className="text-zinc-500"> of {d.opts.attempts}</span>}
             </span>
           </Fact>
@@ -138,25 +171,36 @@ export function DeadLetterDetailView({
             <span className="font-mono">{formatBytes(d.envelopeSize)}</span>
           </Fact>
         </dl>
-        <div>
-          <p className="text-xs text-zinc-500">Error group</p>
-          <Link href={dlqHref(conn, { group: d.group.id })} className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-400">
-            {d.group.pattern ?? d.group.id}
-          </Link>
-        </div>
-        <details>
-          <summary className="cursor-pointer text-xs text-zinc-600 dark:text-zinc-400">Origin job options (used again on requeue, minus id, delay and flow links)</summary>
-          <div className="mt-2">
-            <JsonTree value={d.opts} defaultDepth={1} />
-          </div>
-        </details>
       </section>
 
-      <p className="text-xs text-zinc-500">
-        Below: the envelope as a job of the dead-letter queue. Its data is the whole envelope (the origin job&apos;s data under <code>data</code>); attempts show
-        the errors of every failed attempt.
-      </p>
-      <JobView conn={conn} queue={d.deadLetterQueue} initialJob={envelopeJob} initialAttempts={[]} canAct={false} />
+      <section aria-label="Error" className="rounded-md border border-red-200 bg-red-50 p-3 dark:border-red-900 dark:bg-red-950/40">
+        <h2 className="text-sm font-semibold text-red-800 dark:text-red-300">Failed reason</h2>
+        <pre className="mt-1 font-mono text-xs break-all whitespace-pre-wrap text-red-900 dark:text-red-200" data-testid="failed-reason">
+          {d.failedReason}
+        </pre>
+        <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
+          Error group:{' '}
+          <Link href={dlqHref(conn, { group: d.group.id })} className="font-mono break-all text-indigo-700 hover:underline dark:text-indigo-400">
+            {d.group.pattern ?? d.group.id}
+          </Link>
+        </p>
+      </section>
+
+      <DeadLetterData conn={conn} deadLetter={d} />
+
+      <DeadLetterAttempts deadLetter={d} />
+
+      <DeadLetterLogs deadLetter={d} />
+
+      <section aria-label="Options" className="rounded-md border border-zinc-200 dark:border-zinc-800">
+        <header className="border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+          <h2 className="text-sm font-semibold">Options</h2>
+          <p className="text-xs text-zinc-500">The original job&apos;s options, used again on requeue minus its id, delay and flow links.</p>
+        </header>
+        <div className="p-3">
+          <JsonTree value={d.opts} defaultDepth={1} />
+        </div>
+      </section>
 
       <Dialog open={editing} onClose={() => setEditing(false)} title={`Requeue to ${d.queue} with edited data`} className="w-[min(48rem,calc(100vw-2rem))]">
         <form

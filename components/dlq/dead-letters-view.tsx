@@ -155,8 +155,14 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
       <section aria-label="Error groups" className="rounded-md border border-zinc-200 dark:border-zinc-800">
         <header className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
           <h2 className="text-sm font-semibold">Failures by error</h2>
-          <span className="text-xs text-zinc-500">numbers, ids, addresses and quoted values masked</span>
+          <span className="text-xs text-zinc-500">numbers, ids, paths, URLs, addresses and quoted values masked</span>
         </header>
+        {groups.regrouping && (
+          <p role="status" className="border-b border-zinc-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-zinc-800 dark:bg-amber-950 dark:text-amber-200" data-testid="dlq-regrouping">
+            Dead letters captured before the grouping rules changed are still being moved to their current groups: until that ends, some failures
+            show in two groups.
+          </p>
+        )}
         {groups.groups.length === 0 ? (
           <p className="px-3 py-4 text-sm text-zinc-500">No dead letters.</p>
         ) : (

@@ -16,7 +16,10 @@ export type DeadLetterTarget = { redis: Redis; prefix: string; deadLetterQueue: 
 /** Length cap of the DLQ queue's event stream (BullMQ's default). */
 export const DLQ_EVENTS_MAX = 10_000;
 /** Raw failedReason kept as a group's sample. */
-const SAMPLE_MAX = 1000;
+export const SAMPLE_MAX = 1000;
+/** The origin's last log lines copied into its dead letter (BullMQ deletes them with the job), each cut to this many bytes. */
+export const DEAD_LETTER_LOG_LINES = 100;
+export const DEAD_LETTER_LOG_LINE_BYTES = 1000;
 /** Payload bytes read into memory per capture round trip (a larger single job is read alone). */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
 
@@ -34,10 +37,15 @@ export type CaptureOptions = {
   /** The live path only: the job was removed on fail (removeOnFail), capture from memory anyway. */
   allowMissingOrigin?: boolean;
   now?: number;
+  /**
+   * The error group to index it under; default errorGroupOf(failedReason). Tests pass a group computed
+   * by earlier grouping rules to stand for dead letters captured before an upgrade.
+   */
+  group?: { id: string; pattern: string };
 };
 
 function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOptions): [string, ...string[]] {
-  const group = errorGroupOf(facts.failedReason);
+  const group = opts.group ?? errorGroupOf(facts.failedReason);
   const now = opts.now ?? Date.now();
   return [
     dlqIndexBase(t),
@@ -64,6 +72,9 @@ function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOp
     facts.timestamp === null ? '' : String(facts.timestamp),
     opts.capturedBy,
     JSON.stringify(facts.opts),
+    KEYS.jobAttempts(t.prefix, facts.queue, facts.jobId),
+    String(DEAD_LETTER_LOG_LINES),
+    String(DEAD_LETTER_LOG_LINE_BYTES),
   ];
 }
 

@@ -5,6 +5,7 @@ import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqMatchScript } from './lua/dlq-match-1';
+import { regroupDeadLetters } from './regroup';
 import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
 export { deadLetterFilterSchema, errorGroupIdSchema, type DeadLetterFilter } from './schemas';
@@ -88,6 +89,9 @@ export async function findMatchingIds(
 
 /** Every matching id (a snapshot, newest first), at most `max`. */
 export async function collectMatchingIds(t: DeadLetterTarget, filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
+  // Requeue and purge by group (writable connections only): the group's index must hold the dead
+  // letters captured under earlier grouping rules too.
+  if (filter.group) await regroupDeadLetters(t, { budgetMs: 5000 });
   const plan = planFilter(t, filter);
   const ids: string[] = [];
   let cursor: ScoreCursor | null = null;

@@ -6,6 +6,7 @@ import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqRowsScript } from './lua/dlq-rows-1';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { deadLetterFilterSchema, deadLetterTarget, findMatchingIds, isIndexOnly, planFilter, type DeadLetterFilter } from './filter';
+import { ensureCurrentGroups } from './list-error-groups';
 
 export const DEAD_LETTER_PAGE_SIZES = [10, 25, 50, 100, 200] as const;
 
@@ -82,6 +83,8 @@ export async function listDeadLetters(conn: Connection, query: ListDeadLettersQu
   const t = deadLetterTarget(conn);
   const { page, size, ...rest } = query;
   const filter: DeadLetterFilter = rest;
+  // A group id is one of the current rules: its index must hold the dead letters captured before them too.
+  if (filter.group) await ensureCurrentGroups(conn);
   const plan = planFilter(t, filter);
   const skip = (page - 1) * size;
   let ids: string[];

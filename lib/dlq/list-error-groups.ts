@@ -4,6 +4,10 @@ import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase } from './capture';
 import { deadLetterTarget } from './filter';
+import { isRegrouped, regroupDeadLetters } from './regroup';
+
+/** How long one read of the groups may spend re-grouping dead letters captured under earlier rules. */
+export const REGROUP_READ_BUDGET_MS = 2000;
 
 export const listErrorGroupsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
 
@@ -27,12 +31,18 @@ export type ErrorGroups = {
   /** error groups in all (the list holds the biggest `limit`) */
   groupCount: number;
   groups: ErrorGroup[];
+  /**
+   * true while dead letters captured under earlier grouping rules are still being moved to their
+   * groups (a large DLQ after an upgrade, or a read-only connection no Drover runtime regroups yet)
+   */
+  regrouping: boolean;
 };
 
 /** Read from the aggregates capture maintains: one ZREVRANGE and one pipeline, whatever the DLQ's size. */
 export async function listErrorGroups(conn: Connection, query: z.infer<typeof listErrorGroupsQuerySchema> = { limit: 50 }): Promise<ErrorGroups> {
   const t = deadLetterTarget(conn);
   const base = dlqIndexBase(t);
+  const { done } = await ensureCurrentGroups(conn);
   const [ranked, total, groupCount] = await Promise.all([
     t.redis.zrevrange(`${base}:groups`, 0, query.limit - 1, 'WITHSCORES'),
     t.redis.zcard(`${base}:all`),
@@ -60,5 +70,16 @@ export async function listErrorGroups(conn: Connection, query: z.infer<typeof li
       lastSeen: last?.length ? Number(last[1]) : null,
     };
   });
-  return { connection: conn.name, deadLetterQueue: t.deadLetterQueue, total, groupCount, groups };
+  return { connection: conn.name, deadLetterQueue: t.deadLetterQueue, total, groupCount, groups, regrouping: !done };
+}
+
+/**
+ * Before groups are read: moves dead letters captured under earlier grouping rules to their current
+ * groups, within a bounded time (the walk resumes on the next read or runtime sweep). A read-only
+ * connection is not written to: it reports whether its groups are current.
+ */
+export async function ensureCurrentGroups(conn: Connection): Promise<{ done: boolean }> {
+  const t = deadLetterTarget(conn);
+  if (conn.readOnly) return { done: await isRegrouped(t) };
+  return regroupDeadLetters(t, { budgetMs: REGROUP_READ_BUDGET_MS });
 }

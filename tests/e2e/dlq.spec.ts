@@ -62,7 +62,7 @@ test.describe('operator', () => {
       await expect(page).toHaveURL(/\/dlq\/default$/);
 
       // 3 failures, one group: variable parts masked.
-      const pattern = `connect ECONNREFUSED 10.0.0.x:5432 at ${tag}`;
+      const pattern = `connect ECONNREFUSED <ip>:5432 at ${tag}`;
       const groupRow = page.getByTestId('dlq-groups').locator('tr', { hasText: pattern });
       await expect(groupRow).toContainText('3 ×');
       await expect(page.getByTestId('dlq-groups').locator('tr', { hasText: `card declined at ${tag}` })).toContainText('1 ×');
@@ -123,7 +123,7 @@ test.describe('admin', () => {
     await api.dispose();
 
     await page.goto('/dlq');
-    const pattern = `quota exceeded for tenant # at ${tag}`;
+    const pattern = `quota exceeded for tenant <n> at ${tag}`;
     await page.getByTestId('dlq-groups').getByRole('link', { name: pattern }).click();
     await expect(page.getByTestId('dlq-table').locator('tbody tr')).toHaveCount(3);
     await page.getByRole('button', { name: 'Purge 3 matching…' }).click();
@@ -160,7 +160,8 @@ test.describe('viewer', () => {
     await page.goto(`/dlq/default?queue=${name}`);
     // Job text is text.
     await expect(page.getByTestId('dlq-table')).toContainText(`<script>alert(1)</script> at ${tag}`);
-    await expect(page.getByTestId('dlq-groups')).toContainText(`<script>alert(1)</script> at ${tag}`);
+    // Its group masks the number (alert(<n>)) and keeps the rest, as text too.
+    await expect(page.getByTestId('dlq-groups')).toContainText(`<script>alert(<n>)</script> at ${tag}`);
     await expect(page.getByRole('button', { name: /Requeue|Purge/ })).toHaveCount(0);
     await expect(page.getByRole('checkbox')).toHaveCount(0);
     await queue.obliterate({ force: true });

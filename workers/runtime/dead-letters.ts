@@ -11,6 +11,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { captureFailedJob, factsFromJob, type CaptureResult, type DeadLetterTarget } from '@/lib/dlq/capture';
+import { regroupDeadLetters } from '@/lib/dlq/regroup';
 import { enforceRetention, sweepFailedJobs, DEFAULT_RETENTION, type Retention } from '@/lib/dlq/sweep';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
@@ -35,6 +36,8 @@ export type DeadLetterOptions = {
 };
 
 const DEFAULT_SWEEP_MAX_JOBS = 5_000;
+/** Time one sweep may spend re-grouping dead letters captured under earlier grouping rules. */
+const REGROUP_SWEEP_MS = 1_000;
 /** Failed jobs read and captured per batch. */
 const SWEEP_BATCH = 500;
 /** Origin removals sent together. */
@@ -135,6 +138,14 @@ export class DeadLetterCapture {
       } catch (err) {
         this.opts.logger.warn({ queue: kind.queue, event: 'dlq.sweep_failed', err: (err as Error).message }, 'dead-letter sweep failed');
       }
+    }
+    try {
+      // Dead letters captured under earlier grouping rules move to their current groups, a bounded step per sweep.
+      const { done, moved } = await regroupDeadLetters(this.target, { budgetMs: REGROUP_SWEEP_MS });
+      if (moved > 0) this.opts.logger.info({ event: 'dlq.regrouped', moved, done, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters moved to their current error groups');
+      if (!done) behind = true;
+    } catch (err) {
+      this.opts.logger.warn({ event: 'dlq.regroup_failed', err: (err as Error).message }, 'dead-letter re-grouping failed');
     }
     try {
       const { expired } = await enforceRetention(this.target, this.opts.retention ?? DEFAULT_RETENTION);

@@ -225,7 +225,16 @@ export class DroverWorker extends Worker {
     const permanent = isPermanentFailure(error);
     const willRetry = !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     this.recordEnd(ref, 'failed', error.message);
-    this.background(job.log(`attempt ${ref.attempt} failed${permanent ? ' permanently' : ''}: ${error.message}${willRetry ? ' (will retry)' : ''}`), fields, 'job.log_failed');
+    const logged = job.log(`attempt ${ref.attempt} failed${permanent ? ' permanently' : ''}: ${error.message}${willRetry ? ' (will retry)' : ''}`);
+    if (willRetry) this.background(logged, fields, 'job.log_failed');
+    else {
+      // A final failure is captured into the DLQ right after BullMQ moves it to failed: its last attempt
+      // record and log line are in Redis by then, so the dead letter's copy has them.
+      await Promise.all([
+        logged.catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed')),
+        this.attempts.flush().catch(() => {}),
+      ]);
+    }
     this.logger[willRetry ? 'warn' : 'error']({ ...fields, event: 'job.failed', err: error.message, permanent, willRetry, durationMs }, 'job failed');
     return error;
   }

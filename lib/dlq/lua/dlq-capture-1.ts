@@ -13,7 +13,12 @@
 // 10 failedAt, 11 now, 12 envelope JSON, 13 name, 14 failedReason, 15 stacktrace JSON, 16 processedOn,
 // 17 attemptsStarted, 18 processedBy, 19 allow a missing origin (1: it was removed on fail), 20 events max
 // length, 21 origin timestamp, 22 captured by, 23 origin options JSON (kept apart from the data, so the
-// page shows them without loading the payload).
+// page shows them without loading the payload), 24 the origin's attempt records key (lib/attempts),
+// 25 log lines copied at most, 26 bytes kept per log line.
+// The dead letter's page shows the origin's attempts and logs, which do not outlive it: the attempt
+// records expire (14 days) and BullMQ deletes a job's logs with the job (removeOnFail, removeOrigin). So
+// the envelope hash keeps a bounded copy: "datt" (the attempt records, JSON array of their JSON), "dlog"
+// (the last log lines, JSON array, each cut) and "dlogn" (how many lines the origin had).
 // Returns captured | duplicate | not-failed | changed | missing.
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
@@ -42,6 +47,19 @@ local fields = { 'name', ARGV[13], 'data', ARGV[12], 'opts', '{}', 'timestamp', 
   'finishedOn', failedAt, 'dq', originQueue, 'dj', originId, 'dg', gid, 'dca', ARGV[11], 'dcb', ARGV[22], 'dopts', ARGV[23] }
 if ARGV[16] ~= '' then fields[#fields + 1] = 'processedOn'; fields[#fields + 1] = ARGV[16] end
 if ARGV[18] ~= '' then fields[#fields + 1] = 'pb'; fields[#fields + 1] = ARGV[18] end
+local attempts = r('LRANGE', ARGV[24], 0, 24)
+if #attempts > 0 then fields[#fields + 1] = 'datt'; fields[#fields + 1] = cjson.encode(attempts) end
+local logsKey = originKey .. ':logs'
+local logCount = r('LLEN', logsKey)
+fields[#fields + 1] = 'dlogn'; fields[#fields + 1] = tostring(logCount)
+if logCount > 0 then
+  local lines = r('LRANGE', logsKey, -tonumber(ARGV[25]), -1)
+  local maxBytes = tonumber(ARGV[26])
+  for i = 1, #lines do
+    if #lines[i] > maxBytes then lines[i] = string.sub(lines[i], 1, maxBytes) .. '…' end
+  end
+  fields[#fields + 1] = 'dlog'; fields[#fields + 1] = cjson.encode(lines)
+end
 r('HSET', envKey, unpack(fields))
 r('ZADD', dlq .. 'failed', failedAt, envId)
 r('HSETNX', dlq .. 'meta', 'opts.maxLenEvents', ARGV[20])
