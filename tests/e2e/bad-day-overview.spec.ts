@@ -165,3 +165,60 @@ test.describe('overview', () => {
     expect((await nameHeader.boundingBox())!.x).toBe(before);
   });
 });
+
+test.describe('sidebar', () => {
+  test.use({ storageState: storageStatePath('viewer') });
+
+  test('below 1024 px it starts collapsed; its toggle opens it and the choice survives a reload', async ({ page }) => {
+    await page.setViewportSize(NARROW);
+    await page.goto('/');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const toggle = page.getByRole('button', { name: 'Sidebar' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(nav.getByRole('link', { name: 'Schedules' })).toBeHidden();
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(nav.getByRole('link', { name: 'Schedules' })).toBeVisible();
+    await page.reload();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(nav.getByRole('link', { name: 'Schedules' })).toBeVisible();
+  });
+
+  test('wide screens start with it open; collapsing gives the page the room and is remembered', async ({ page }) => {
+    await page.setViewportSize(WIDE);
+    await page.goto('/');
+    const toggle = page.getByRole('button', { name: 'Sidebar' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' })).toBeHidden();
+    const main = await page.locator('main').boundingBox();
+    expect(main!.x).toBeLessThan(100);
+    await page.reload();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  });
+});
+
+test.describe('schedules', () => {
+  test.use({ storageState: storageStatePath('operator') });
+
+  test('a schedule row’s actions are fully visible at 1440 and 800 px', async ({ page }) => {
+    const queue = open(`${tag}-sched`);
+    await queue.upsertJobScheduler(
+      `${tag}-nightly-report-for-every-tenant`,
+      { pattern: '30 2 * * 1-5', tz: 'America/Argentina/Buenos_Aires', startDate: Date.now() + 86_400_000, endDate: Date.now() + 400 * 86_400_000 },
+      { name: 'nightly-report', data: { scope: 'all', tenants: ['a', 'b', 'c'], note: 'x'.repeat(80) } },
+    );
+    for (const viewport of [WIDE, NARROW]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`/schedules?queue=${encodeURIComponent(`default/${queue.name}`)}`);
+      const row = page.getByTestId('schedule-row').first();
+      const remove = row.getByRole('button', { name: 'Delete…' });
+      await expect(remove).toBeVisible();
+      const box = (await remove.boundingBox())!;
+      const frame = (await page.getByTestId('schedules-table').evaluate((el) => el.parentElement!.getBoundingClientRect().toJSON())) as DOMRect;
+      expect(box.x + box.width, `${viewport.width} px`).toBeLessThanOrEqual(Math.min(viewport.width, frame.x + frame.width));
+      expect(box.x, `${viewport.width} px`).toBeGreaterThanOrEqual(frame.x);
+    }
+  });
+});
