@@ -7,6 +7,8 @@ import { Sidebar } from '@/components/shell/sidebar';
 import { SidebarToggle } from '@/components/shell/sidebar-toggle';
 import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
 import { RedisBanner } from '@/components/explorer/redis-banner';
+import { FiringAlertsBanner } from '@/components/alerts/firing-alerts-banner';
+import { hasRole } from '@/lib/auth/roles';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,7 +28,15 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Sidebar principal={principal} connections={connections} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <Header principal={principal} banner={<RedisBanner />} />
+        <Header
+          principal={principal}
+          banner={
+            <>
+              <RedisBanner />
+              <FiringAlertsBanner canOpenAlerts={hasRole(principal.role, 'admin')} />
+            </>
+          }
+        />
         <main className="min-w-0 flex-1 p-4 md:p-6">{children}</main>
       </div>
     </div>

@@ -222,3 +222,49 @@ test.describe('schedules', () => {
     }
   });
 });
+
+test.describe('firing alerts', () => {
+  test('show on every page: rule and queue for a viewer, with a link to Alerts for an admin', async ({ browser }) => {
+    const admin = await apiAs('admin');
+    const ruleName = `no workers on ${names.backlog}`;
+    const created = await admin.post('/api/v1/alerts', {
+      data: {
+        name: ruleName,
+        kind: 'no-workers',
+        connection: 'default',
+        queue: names.backlog,
+        minutes: 0,
+        webhookUrl: 'http://127.0.0.1:9/hooks/bad-day',
+      },
+    });
+    expect(created.status()).toBe(201);
+    const { id } = await created.json();
+    try {
+      await expect
+        .poll(async () => ((await (await admin.get('/api/v1/alerts')).json()).rules as Array<{ id: string; status: string }>).find((r) => r.id === id)?.status, {
+          timeout: SAMPLED,
+        })
+        .toBe('firing');
+
+      const viewerContext = await browser.newContext({ storageState: storageStatePath('viewer'), viewport: WIDE });
+      const viewerPage = await viewerContext.newPage();
+      await viewerPage.goto('/schedules');
+      const banner = viewerPage.getByTestId('alert-banner');
+      await expect(banner).toContainText(ruleName);
+      await expect(banner).toContainText(`default/${names.backlog}`);
+      await expect(banner.getByRole('link', { name: /alerts/i })).toHaveCount(0);
+
+      const adminContext = await browser.newContext({ storageState: storageStatePath('admin'), viewport: NARROW });
+      const adminPage = await adminContext.newPage();
+      await adminPage.goto('/audit');
+      const adminBanner = adminPage.getByTestId('alert-banner');
+      await expect(adminBanner).toContainText(ruleName);
+      await adminBanner.getByRole('link', { name: /alerts/i }).click();
+      await expect(adminPage).toHaveURL(/\/alerts$/);
+      await Promise.all([viewerContext.close(), adminContext.close()]);
+    } finally {
+      await admin.delete(`/api/v1/alerts/${id}`);
+      await admin.dispose();
+    }
+  });
+});

@@ -1,5 +1,5 @@
-// The overview's recent failures (lib/metrics/recent-failures.ts), against a real redis-server with data
-// built through BullMQ.
+// The overview's recent failures (lib/metrics/recent-failures.ts) and the viewer-readable list of firing
+// alerts (lib/alerts/list-firing-alerts.ts), against a real redis-server with data built through BullMQ.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,9 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { sampleOnce } from '@/lib/metrics/sampler';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { getOverview } from '@/lib/queues/get-overview';
+import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
+import { listFiringAlerts } from '@/lib/alerts/list-firing-alerts';
+import { writeRule } from '@/lib/alerts/store';
 
 let redis: TestRedis;
 const queues: Queue[] = [];
@@ -76,5 +79,31 @@ describe('recent failures on the overview', () => {
   it('uses BullMQ’s per-minute metrics when workers record them and no sample says more', async () => {
     await fail(q('mailer'), 5, { metrics: true });
     expect(await recentFailedOf('mailer')).toBe(5);
+  });
+});
+
+describe('firing alerts for everyone', () => {
+  it('lists the firing targets with rule name, connection, queue and since, and nothing of the rule', async () => {
+    const backlog = q('backlog');
+    await backlog.addBulk([{ name: 'a', data: {} }, { name: 'b', data: {} }]);
+    const now = Date.now();
+    await writeRule({
+      id: '00000000-0000-4000-8000-00000000000a', name: 'Backlog without workers', enabled: true, kind: 'no-workers', connection: 'main', queue: 'backlog',
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/secret-path', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
+    });
+    await writeRule({
+      id: '00000000-0000-4000-8000-00000000000b', name: 'Quiet rule', enabled: true, kind: 'waiting-depth', connection: 'main', queue: 'backlog',
+      threshold: 1000, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/other', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
+    });
+    expect(await listFiringAlerts()).toEqual({ firing: [] });
+    await discoverQueues(getConnection('main'), { refresh: true });
+    const { written, writeError, ...snapshot } = await sampleOnce({ now });
+    expect(writeError).toBeNull();
+    expect(written).toBeGreaterThan(0);
+    // The webhook is at a loopback address the egress policy refuses: the state still moves to firing.
+    await evaluateAlerts(snapshot, { now });
+    const { firing } = await listFiringAlerts();
+    expect(firing).toEqual([{ rule: 'Backlog without workers', connection: 'main', queue: 'backlog', since: now }]);
+    expect(JSON.stringify(firing)).not.toContain('secret-path');
   });
 });
