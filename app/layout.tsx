@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import './globals.css';
 import { Providers } from './providers';
 import { themeScript } from './theme-script';
+import { sidebarScript } from './sidebar-script';
 
 export const metadata: Metadata = {
   title: { default: 'Drover', template: '%s · Drover' },
@@ -15,9 +16,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        {/* A constant from theme-script.ts (no request or job data): React would escape it as text. */}
+        {/* Constants from theme-script.ts and sidebar-script.ts (no request or job data): React would escape them as text. */}
         {/* eslint-disable-next-line react/no-danger */}
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript + sidebarScript }} />
       </head>
       <body className="min-h-screen">
         <Providers>{children}</Providers>

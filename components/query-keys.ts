@@ -25,4 +25,6 @@ export const queryKeys = {
   alerts: () => ['alerts'] as const,
   alertRules: () => ['alerts', 'rules'] as const,
   alertHistory: () => ['alerts', 'history'] as const,
+  /** the shell's banner of firing alerts (every role) */
+  firingAlerts: () => ['alerts', 'firing'] as const,
 };

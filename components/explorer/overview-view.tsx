@@ -8,7 +8,9 @@ import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Input } from '@/components/ui/input';
+import { Input, Select } from '@/components/ui/input';
+import { compareAttention, queueHealth, type QueueHealth } from '@/lib/queues/queue-health';
+import { StateBar } from './state-bar';
 import { cn } from '@/components/ui/cn';
 import { useNow } from '@/components/ui/use-now';
 import { replaceSearchParams, useUrlTextFilter } from '@/components/ui/url-query';
@@ -26,23 +28,40 @@ import { Sparkline } from '@/components/metrics/sparkline';
 import { DeadLetterLine, DeadLetterQueueBadge, useDeadLetterSummaries, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
 import { queryKeys } from '@/components/query-keys';
 
-type Column = { key: string; label: string; title?: string; value: (q: OverviewQueue, now: number) => number | string; state?: string };
+type Column = {
+  key: string;
+  label: string;
+  title?: string;
+  value: (q: OverviewQueue, now: number) => number;
+  state?: string;
+  /** container-width class that shows the column; none: always shown (the signals come first) */
+  show?: string;
+};
 
+// Ordered by what an operator needs first. Narrow boxes drop the later, lower-priority columns (a
+// container query each, so the collapsed or expanded sidebar counts) instead of overflowing.
 const COLUMNS: Column[] = [
-  { key: 'waiting', label: 'Waiting', value: (q) => q.counts.waiting, state: 'waiting' },
-  { key: 'active', label: 'Active', value: (q) => q.counts.active, state: 'active' },
-  { key: 'delayed', label: 'Delayed', value: (q) => q.counts.delayed, state: 'delayed' },
-  { key: 'prioritized', label: 'Prior.', title: 'Prioritized', value: (q) => q.counts.prioritized, state: 'prioritized' },
-  { key: 'waiting-children', label: 'Children', title: 'Waiting for children', value: (q) => q.counts['waiting-children'], state: 'waiting-children' },
-  { key: 'completed', label: 'Completed', value: (q) => q.counts.completed, state: 'completed' },
-  { key: 'failed', label: 'Failed', value: (q) => q.counts.failed, state: 'failed' },
+  { key: 'waiting', label: 'Waiting', title: 'Waiting and prioritized jobs', value: (q) => q.counts.waiting + q.counts.prioritized, state: 'waiting' },
+  { key: 'failed', label: 'Failed', title: 'Failed jobs kept (a lifetime total: recent failures show under Health)', value: (q) => q.counts.failed, state: 'failed' },
   { key: 'workers', label: 'Workers', value: (q) => q.workers },
-  { key: 'done1m', label: 'Done/1m', title: 'Completed in about the last minute (BullMQ metrics)', value: (q) => q.completed.lastMinute },
-  { key: 'failed1m', label: 'Failed/1m', title: 'Failed in about the last minute', value: (q) => q.failed.lastMinute },
-  { key: 'done1h', label: 'Done/1h', title: 'Completed in the last hour', value: (q) => q.completed.lastHour },
-  { key: 'failed1h', label: 'Failed/1h', title: 'Failed in the last hour', value: (q) => q.failed.lastHour },
-  { key: 'oldest', label: 'Oldest wait', title: 'Age of the oldest waiting job', value: (q, now) => (q.oldestWaitingAt ? now - q.oldestWaitingAt : -1) },
+  { key: 'oldest', label: 'Oldest wait', title: 'Age of the oldest waiting job', value: (q, now) => (q.oldestWaitingAt && q.counts.waiting + q.counts.prioritized > 0 ? now - q.oldestWaitingAt : -1) },
+  { key: 'active', label: 'Active', value: (q) => q.counts.active, state: 'active', show: 'hidden @[60rem]:table-cell' },
+  { key: 'delayed', label: 'Delayed', value: (q) => q.counts.delayed, state: 'delayed', show: 'hidden @[66rem]:table-cell' },
+  { key: 'done1h', label: 'Done/1h', title: 'Completed in the last hour (BullMQ metrics)', value: (q) => q.completed.lastHour, show: 'hidden @[74rem]:table-cell' },
+  { key: 'completed', label: 'Completed', title: 'Completed jobs kept', value: (q) => q.counts.completed, state: 'completed', show: 'hidden @[81rem]:table-cell' },
+  { key: 'failed1h', label: 'Failed/1h', title: 'Failed in the last hour (BullMQ metrics)', value: (q) => q.failed.lastHour, show: 'hidden @[88rem]:table-cell' },
+  { key: 'waiting-children', label: 'Children', title: 'Waiting for children', value: (q) => q.counts['waiting-children'], state: 'waiting-children', show: 'hidden @[94rem]:table-cell' },
 ];
+/** The sparkline column: wide boxes only. */
+const TREND_SHOW = 'hidden @[54rem]:table-cell';
+const CELL = 'px-2 @[60rem]:px-3';
+
+const HEALTH_TONE: Record<QueueHealth['level'], string> = {
+  'no-workers': 'text-amber-700 dark:text-amber-400',
+  'old-wait': 'text-amber-700 dark:text-amber-400',
+  failing: 'text-red-600 dark:text-red-400',
+  ok: 'text-zinc-500 dark:text-zinc-400',
+};
 
 export function OverviewView({ initial, canAct }: { initial: Overview; canAct: boolean }) {
   const queryClient = useQueryClient();
@@ -64,23 +83,29 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
   // Filter and sort are read only here: they change the URL in place, without rendering the page again.
   const filterInput = useUrlTextFilter('q');
   const filter = filterInput.value;
-  const sort = params.get('sort') ?? 'name';
+  // The default order is "needs attention" (most urgent first, shown as descending); any other column can be chosen.
+  const sort = params.get('sort') ?? 'attention';
   const dir = (params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : sort === 'name' ? 'asc' : 'desc') as 'asc' | 'desc';
   const onSort = (column: string) => replaceSearchParams({ sort: column, dir: sort === column ? (dir === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc' });
+  const connFilter = params.get('conn') ?? '';
 
   const rows = useMemo(() => {
-    const all = data.connections.flatMap((c) => c.queues);
+    const all = data.connections
+      .filter((c) => !connFilter || c.name === connFilter)
+      .flatMap((c) => c.queues.map((q) => ({ ...q, deadLetterQueue: q.name === c.deadLetterQueue })));
+    // Queue names only: the connection has its own selector.
     const needle = filter.trim().toLowerCase();
-    const filtered = needle ? all.filter((q) => `${q.connection}/${q.name}`.toLowerCase().includes(needle)) : all;
+    const filtered = needle ? all.filter((q) => q.name.toLowerCase().includes(needle)) : all;
     const column = COLUMNS.find((c) => c.key === sort);
     const sign = dir === 'asc' ? 1 : -1;
-    return [...filtered].sort((a, b) => {
-      if (!column) return sign * `${a.connection}/${a.name}`.localeCompare(`${b.connection}/${b.name}`);
-      const av = column.value(a, now);
-      const bv = column.value(b, now);
-      return sign * (Number(av) - Number(bv)) || a.name.localeCompare(b.name);
-    });
-  }, [data, filter, sort, dir, now]);
+    return [...filtered]
+      .sort((a, b) => {
+        if (sort === 'attention') return -sign * compareAttention(a, b, now);
+        if (!column) return sign * `${a.connection}/${a.name}`.localeCompare(`${b.connection}/${b.name}`);
+        return sign * (column.value(a, now) - column.value(b, now)) || a.name.localeCompare(b.name);
+      })
+      .map((q) => ({ ...q, health: queueHealth(q, now) }));
+  }, [data, filter, connFilter, sort, dir, now]);
 
   const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
   const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name));
@@ -91,10 +116,20 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
         <h1 className="text-lg font-semibold">Overview</h1>
         <LiveIndicator />
         <div className="ml-auto flex items-center gap-2">
+          {data.connections.length > 1 && (
+            <Select aria-label="Connection" className="h-8 w-40" value={connFilter} onChange={(e) => replaceSearchParams({ conn: e.target.value })}>
+              <option value="">All connections</option>
+              {data.connections.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
           <Input
             aria-label="Filter queues"
             placeholder="Filter queues…"
-            className="h-8 w-64"
+            className="h-8 w-48 md:w-64"
             value={filterInput.value}
             onChange={(e) => filterInput.onChange(e.target.value)}
           />
@@ -124,85 +159,102 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
           Redis, <code className="font-mono">npm run seed</code> adds demo traffic; or list queues under <code>queues</code> in drover.config.json.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
-          <table className="w-full border-collapse text-left text-sm" data-testid="overview-table">
-            <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
-              <tr>
-                <SortHeader label="Queue" column="name" sort={sort} dir={dir} onSort={onSort} />
-                <th className="px-3 py-2 font-medium whitespace-nowrap" title="Completed per minute over the last hour (BullMQ metrics)">
-                  Last hour
-                </th>
-                {COLUMNS.map((col) => (
-                  <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className="text-right" />
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {rows.map((q) => (
-                <tr key={`${q.connection}/${q.name}`} className="hover:bg-zinc-50 dark:hover:bg-zinc-900/60">
-                  <td className="px-3 py-1.5 whitespace-nowrap">
-                    <Link href={queueHref(q.connection, q.name)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
-                      {q.name}
-                    </Link>
-                    {data.connections.length > 1 && <span className="ml-1.5 text-xs text-zinc-400">{q.connection}</span>}
-                    {q.paused && (
-                      <Badge tone="amber" className="ml-1.5">
-                        paused
-                      </Badge>
-                    )}
-                    {deadLetters[q.connection]?.deadLetterQueue === q.name && <DeadLetterQueueBadge />}
-                    {!q.exists && (
-                      <Badge className="ml-1.5" title="Named in the config, no keys in Redis yet">
-                        empty
-                      </Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-1 text-zinc-400">
-                    <Sparkline series={q.completedSeries} label={`${q.name} completed per minute`} />
-                  </td>
-                  {COLUMNS.map((col) => {
-                    const value = col.value(q, now);
-                    const text = col.key === 'oldest' ? (Number(value) < 0 ? '—' : formatDuration(Number(value))) : formatCount(Number(value));
-                    const cell = (
-                      <span title={col.key === 'oldest' || typeof value !== 'number' ? undefined : formatExact(value)}>{text}</span>
-                    );
-                    return (
-                      <td
-                        key={col.key}
-                        className={cn(
-                          'px-3 py-1.5 text-right font-mono text-[13px] tabular-nums',
-                          col.key === 'failed' && Number(value) > 0 && 'text-red-600 dark:text-red-400',
-                          col.key === 'workers' && Number(value) === 0 && q.counts.waiting > 0 && 'text-amber-600',
-                          Number(value) === 0 && 'text-zinc-400',
-                        )}
-                      >
-                        {col.state ? (
-                          <Link href={queueHref(q.connection, q.name, { state: col.state })} className="hover:underline">
-                            {cell}
-                          </Link>
-                        ) : (
-                          cell
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-              {rows.length === 0 && (
+        <div className="@container">
+          <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
+            <table className="w-full border-collapse text-left text-sm" data-testid="overview-table">
+              <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
                 <tr>
-                  <td colSpan={COLUMNS.length + 2} className="px-3 py-6 text-center text-sm text-zinc-500">
-                    No queue matches “{filter}”.
-                  </td>
+                  <SortHeader label="Queue" column="name" sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'sticky left-0 z-10 bg-zinc-50 dark:bg-zinc-900')} />
+                  <SortHeader label="Health" title="What needs attention first: no workers while jobs wait, a long wait, failures in the last 15 minutes" column="attention" sort={sort} dir={dir} onSort={onSort} className={CELL} />
+                  {COLUMNS.slice(0, 4).map((col) => (
+                    <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'text-right', col.show)} />
+                  ))}
+                  <th className={cn(CELL, 'py-2 font-medium whitespace-nowrap uppercase', TREND_SHOW)} title="Completed per minute over the last hour (BullMQ metrics)">
+                    Last hour
+                  </th>
+                  {COLUMNS.slice(4).map((col) => (
+                    <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'text-right', col.show)} />
+                  ))}
                 </tr>
-              )}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {rows.map((q) => (
+                  <tr key={`${q.connection}/${q.name}`} className="group hover:bg-zinc-50 dark:hover:bg-zinc-900">
+                    <td className={cn(CELL, 'sticky left-0 z-[1] max-w-[16rem] bg-white py-1.5 group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900')}>
+                      <div className="flex items-center gap-1.5 whitespace-nowrap">
+                        <Link href={queueHref(q.connection, q.name)} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                          {q.name}
+                        </Link>
+                        {data.connections.length > 1 && <span className="text-xs text-zinc-400">{q.connection}</span>}
+                        {q.paused && <Badge tone="amber">paused</Badge>}
+                        {q.workers === 0 && !q.deadLetterQueue && q.counts.waiting + q.counts.prioritized + q.counts.delayed > 0 && (
+                          <Badge tone={q.paused || q.counts.waiting + q.counts.prioritized === 0 ? 'neutral' : 'amber'} title="No worker is connected to this queue">
+                            No workers
+                          </Badge>
+                        )}
+                        {deadLetters[q.connection]?.deadLetterQueue === q.name && <DeadLetterQueueBadge />}
+                        {!q.exists && <Badge title="Named in the config, no keys in Redis yet">empty</Badge>}
+                      </div>
+                      <StateBar counts={q.counts} />
+                    </td>
+                    <td className={cn(CELL, 'min-w-[8rem] py-1.5 text-[13px]')}>
+                      <span data-testid="queue-health" className={HEALTH_TONE[q.health.level]}>
+                        {q.health.text}
+                      </span>
+                    </td>
+                    {COLUMNS.slice(0, 4).map((col) => (
+                      <ValueCell key={col.key} col={col} q={q} now={now} />
+                    ))}
+                    <td className={cn(CELL, 'py-1 text-zinc-400', TREND_SHOW)}>
+                      <Sparkline series={q.completedSeries} label={`${q.name} completed per minute`} />
+                    </td>
+                    {COLUMNS.slice(4).map((col) => (
+                      <ValueCell key={col.key} col={col} q={q} now={now} />
+                    ))}
+                  </tr>
+                ))}
+                {rows.length === 0 && (
+                  <tr>
+                    <td colSpan={COLUMNS.length + 3} className="px-3 py-6 text-center text-sm text-zinc-500">
+                      No queue matches “{filter}”.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
       <p className="text-xs text-zinc-500">
         Throughput comes from BullMQ metrics, recorded only by workers started with the <code>metrics</code> option (Drover’s bundled workers do).
       </p>
     </div>
+  );
+}
+
+function ValueCell({ col, q, now }: { col: Column; q: OverviewQueue; now: number }) {
+  const value = col.value(q, now);
+  const text = col.key === 'oldest' ? (value < 0 ? '—' : formatDuration(value)) : formatCount(value);
+  const cell = <span title={col.key === 'oldest' ? undefined : formatExact(value)}>{text}</span>;
+  return (
+    <td
+      data-col={col.key}
+      className={cn(
+        CELL,
+        'py-1.5 text-right font-mono text-[13px] whitespace-nowrap tabular-nums',
+        col.show,
+        // Workers are the one count whose zero is an alarm (jobs wait and nobody takes them).
+        col.key === 'workers' && value === 0 && q.counts.waiting + q.counts.prioritized > 0 && !q.paused ? 'text-amber-600' : (value === 0 || value < 0) && 'text-zinc-400',
+      )}
+    >
+      {col.state ? (
+        <Link href={queueHref(q.connection, q.name, { state: col.state })} className="hover:underline">
+          {cell}
+        </Link>
+      ) : (
+        cell
+      )}
+    </td>
   );
 }
 

@@ -182,7 +182,7 @@ export function SchedulesView({
           Job schedulers (BullMQ <code>upsertJobScheduler</code>) of {query.queue ?? query.conn ?? 'every connection'} appear here, with the ones the bundled workers declare in code.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
+        <div className="@container overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
           <table className="w-full border-collapse text-left text-sm" data-testid="schedules-table">
             <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
@@ -192,12 +192,12 @@ export function SchedulesView({
                 <th className="px-3 py-2 text-right font-medium" title="Jobs produced so far (with the pending one) / limit">
                   Runs
                 </th>
-                <th className="px-3 py-2 font-medium">Window</th>
+                <th className="hidden px-3 py-2 font-medium @6xl:table-cell">Window</th>
                 <th className="px-3 py-2 font-medium">Template</th>
                 <th className="px-3 py-2 font-medium" title="Last completed / failed jobs it produced that are still kept">
                   Last jobs
                 </th>
-                {canAct && <th className="px-3 py-2 font-medium">Actions</th>}
+                {canAct && <th className="sticky right-0 bg-zinc-50 px-3 py-2 font-medium dark:bg-zinc-900">Actions</th>}
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -205,7 +205,7 @@ export function SchedulesView({
                 const key = rowKey(s);
                 const actionable = canAct && !s.readOnly;
                 return (
-                  <tr key={key} className="align-top hover:bg-zinc-50 dark:hover:bg-zinc-900/60" data-testid="schedule-row" data-schedule={`${s.connection}/${s.queue}/${s.id}`} data-state={s.state}>
+                  <tr key={key} className="group align-top hover:bg-zinc-50 dark:hover:bg-zinc-900" data-testid="schedule-row" data-schedule={`${s.connection}/${s.queue}/${s.id}`} data-state={s.state}>
                     <td className="min-w-[10rem] px-3 py-1.5">
                       <div className="flex flex-wrap items-center gap-1">
                         <span className="font-mono font-medium [overflow-wrap:anywhere]">{s.id}</span>
@@ -245,7 +245,7 @@ export function SchedulesView({
                       {formatExact(s.iterationCount ?? 0)}
                       <span className="text-zinc-400"> / {s.limit ? formatExact(s.limit) : '∞'}</span>
                     </td>
-                    <td className="px-3 py-1.5 font-mono text-[11px] whitespace-nowrap text-zinc-600 dark:text-zinc-400">
+                    <td className="hidden px-3 py-1.5 font-mono text-[11px] whitespace-nowrap text-zinc-600 @6xl:table-cell dark:text-zinc-400">
                       {s.startDate || s.endDate ? (
                         <>
                           <div title="start">{s.startDate ? formatInZoneWithOffset(s.startDate, s.tz ?? 'UTC') : '—'}</div>
@@ -267,9 +267,9 @@ export function SchedulesView({
                       )}
                     </td>
                     {canAct && (
-                      <td className="px-3 py-1.5 whitespace-nowrap">
+                      <td className="sticky right-0 bg-zinc-50 px-3 py-1.5 group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900">
                         {actionable && (
-                          <div className="flex gap-1">
+                          <div className="flex max-w-[10.5rem] flex-wrap gap-1">
                             <Button size="sm" onClick={() => setOpen({ kind: 'edit', schedule: s })}>
                               Edit
                             </Button>

@@ -14,10 +14,7 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
 
 export function Sidebar({ principal, connections }: { principal: Principal; connections: SidebarConnection[] }) {
   return (
-    <nav aria-label="Main" className="flex h-full flex-col gap-4 overflow-y-auto p-3">
-      <Link href="/" className="px-2 text-base font-semibold tracking-tight">
-        Drover
-      </Link>
+    <nav id="sidebar-nav" aria-label="Main" className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto p-3 sidebar-collapsed:hidden">
       <div className="space-y-0.5">
         <NavLink href="/">Overview</NavLink>
         <NavLink href="/schedules">Schedules</NavLink>

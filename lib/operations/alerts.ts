@@ -1,6 +1,8 @@
-// Operations on alert rules (admin): list, history, create, change, delete, send a test notification.
+// Operations on alert rules (admin): list, history, create, change, delete, send a test notification;
+// and the one every role reads: which alerts fire now (names and targets only, for the console's banner).
 import { z } from 'zod';
 import { alertRuleInputSchema, alertRulePatchSchema, ruleIdSchema } from '@/lib/alerts/rule';
+import { firingAlertsSchema } from '@/lib/alerts/firing-alerts';
 import { operation } from './define';
 
 const exampleRule = {
@@ -21,6 +23,12 @@ export const alertOperations = {
     name: 'alerts.list', role: 'admin', http: { method: 'GET', path: '/alerts' },
     summary: 'Every alert rule with its current state per target (webhook URLs masked)',
     run: async () => ({ rules: await (await import('@/lib/alerts/list-alerts')).listAlertRules() }),
+  }),
+  firingAlerts: operation({
+    name: 'alerts.firing', role: 'viewer', http: { method: 'GET', path: '/alerts/firing' },
+    summary: 'The alerts firing now: rule name, connection, queue and since when (nothing else of the rule)',
+    output: firingAlertsSchema,
+    run: async () => (await import('@/lib/alerts/list-firing-alerts')).listFiringAlerts(),
   }),
   alertHistory: operation({
     name: 'alerts.history', role: 'admin', http: { method: 'GET', path: '/alerts/history' },

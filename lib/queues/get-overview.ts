@@ -1,6 +1,7 @@
 // The overview: every queue of every connection with counts, workers and throughput, plus each
 // connection's Redis facts. Per connection: one SCAN loop (cached), one pipelined summary call,
-// one CLIENT LIST and one INFO pipeline — never one call per queue per state.
+// one CLIENT LIST and one INFO pipeline — never one call per queue per state — plus one pipeline on the
+// console Redis for the recent failures (one XRANGE … COUNT 1 per queue).
 import 'server-only';
 import { listConnections, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
@@ -8,14 +9,20 @@ import { cachedQueues, discoverQueues } from './discover-queues';
 import { getQueueSummaries, type QueueSummary } from './queue-summary';
 import { getWorkersByQueue } from './workers-by-queue';
 import { getRedisInfo, type RedisInfo } from './redis-info';
+import { recentFailures } from '@/lib/metrics/recent-failures';
 
-export type OverviewQueue = QueueSummary & { workers: number };
+export type OverviewQueue = QueueSummary & {
+  workers: number;
+  /** failures in the last 15 minutes (lib/metrics/recent-failures.ts); null when nothing recorded them */
+  recentFailed: number | null;
+};
 
 export type OverviewConnection = {
   name: string;
   endpoint: string;
   readOnly: boolean;
   prefix: string;
+  deadLetterQueue: string;
   redis: RedisInfo | null;
   /** set when Redis could not be read; queues then lists the last known names without counts */
   error: string | null;
@@ -38,7 +45,7 @@ function lastGood(): Map<string, { at: number; data: OverviewConnection }> {
 export type Overview = { generatedAt: number; connections: OverviewConnection[] };
 
 export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean } = {}): Promise<OverviewConnection> {
-  const base = { name: conn.name, endpoint: conn.endpoint, readOnly: conn.readOnly, prefix: conn.prefix };
+  const base = { name: conn.name, endpoint: conn.endpoint, readOnly: conn.readOnly, prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
   try {
     const discovery = await discoverQueues(conn, opts);
     const [summaries, workers, redis] = await Promise.all([
@@ -46,13 +53,14 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       getWorkersByQueue(conn, opts.refresh),
       getRedisInfo(conn, opts.refresh),
     ]);
+    const recent = await recentFailures(conn.name, summaries);
     const fresh: OverviewConnection = {
       ...base,
       redis,
       error: null,
       discoveryComplete: discovery.complete,
       queueNames: discovery.queues,
-      queues: summaries.map((s) => ({ ...s, workers: workers.get(s.name)?.length ?? 0 })),
+      queues: summaries.map((s, i) => ({ ...s, workers: workers.get(s.name)?.length ?? 0, recentFailed: recent[i] })),
       staleSince: null,
     };
     lastGood().set(conn.name, { at: Date.now(), data: fresh });

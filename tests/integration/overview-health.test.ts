@@ -1,0 +1,109 @@
+// The overview's recent failures (lib/metrics/recent-failures.ts) and the viewer-readable list of firing
+// alerts (lib/alerts/list-firing-alerts.ts), against a real redis-server with data built through BullMQ.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsTime, Queue, Worker } from 'bullmq';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { configureFromFile } from '../helpers/console-env';
+import { waitFor } from '../helpers/wait';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { sampleOnce } from '@/lib/metrics/sampler';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { getOverview } from '@/lib/queues/get-overview';
+import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
+import { listFiringAlerts } from '@/lib/alerts/list-firing-alerts';
+import { writeRule } from '@/lib/alerts/store';
+
+let redis: TestRedis;
+const queues: Queue[] = [];
+const MINUTE = 60_000;
+
+function q(name: string) {
+  const queue = new Queue(name, { connection: { url: redis.url } });
+  queues.push(queue);
+  return queue;
+}
+
+async function fail(queue: Queue, count: number, opts: { metrics?: boolean } = {}) {
+  let failed = 0;
+  const worker = new Worker(
+    queue.name,
+    async () => {
+      throw new Error('no');
+    },
+    { connection: { url: redis.url }, concurrency: count, ...(opts.metrics ? { metrics: { maxDataPoints: MetricsTime.ONE_HOUR } } : {}) },
+  );
+  worker.on('failed', () => failed++);
+  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'x', data: { i } })));
+  await waitFor(() => failed === count);
+  await worker.close();
+}
+
+async function recentFailedOf(name: string): Promise<number | null | undefined> {
+  await discoverQueues(getConnection('main'), { refresh: true });
+  const overview = await getOverview({ refresh: true });
+  return overview.connections[0].queues.find((x) => x.name === name)?.recentFailed;
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-overview-health-'));
+  const file = path.join(dir, 'drover.config.json');
+  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: redis.url }] }));
+  await configureFromFile(file);
+});
+
+afterAll(async () => {
+  await Promise.all(queues.map((x) => x.close()));
+  await closeAllConnections();
+  await redis.stop();
+});
+
+describe('recent failures on the overview', () => {
+  it('counts failures since the first sample of the last 15 minutes, not the lifetime total', async () => {
+    const queue = q('payments');
+    await fail(queue, 40);
+    // Never sampled, no BullMQ metrics: the console cannot tell when those 40 failed.
+    expect(await recentFailedOf('payments')).toBeNull();
+    await discoverQueues(getConnection('main'), { refresh: true });
+    await sampleOnce({ now: Date.now() - 20 * MINUTE }); // outside the window: not a baseline
+    expect(await recentFailedOf('payments')).toBeNull();
+    await sampleOnce({ now: Date.now() - 10 * MINUTE });
+    expect(await recentFailedOf('payments')).toBe(0);
+    await fail(queue, 7);
+    expect(await recentFailedOf('payments')).toBe(7);
+  });
+
+  it('uses BullMQ’s per-minute metrics when workers record them and no sample says more', async () => {
+    await fail(q('mailer'), 5, { metrics: true });
+    expect(await recentFailedOf('mailer')).toBe(5);
+  });
+});
+
+describe('firing alerts for everyone', () => {
+  it('lists the firing targets with rule name, connection, queue and since, and nothing of the rule', async () => {
+    const backlog = q('backlog');
+    await backlog.addBulk([{ name: 'a', data: {} }, { name: 'b', data: {} }]);
+    const now = Date.now();
+    await writeRule({
+      id: '00000000-0000-4000-8000-00000000000a', name: 'Backlog without workers', enabled: true, kind: 'no-workers', connection: 'main', queue: 'backlog',
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/secret-path', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
+    });
+    await writeRule({
+      id: '00000000-0000-4000-8000-00000000000b', name: 'Quiet rule', enabled: true, kind: 'waiting-depth', connection: 'main', queue: 'backlog',
+      threshold: 1000, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/other', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
+    });
+    expect(await listFiringAlerts()).toEqual({ firing: [] });
+    await discoverQueues(getConnection('main'), { refresh: true });
+    const { written, writeError, ...snapshot } = await sampleOnce({ now });
+    expect(writeError).toBeNull();
+    expect(written).toBeGreaterThan(0);
+    // The webhook is at a loopback address the egress policy refuses: the state still moves to firing.
+    await evaluateAlerts(snapshot, { now });
+    const { firing } = await listFiringAlerts();
+    expect(firing).toEqual([{ rule: 'Backlog without workers', connection: 'main', queue: 'backlog', since: now }]);
+    expect(JSON.stringify(firing)).not.toContain('secret-path');
+  });
+});
