@@ -121,7 +121,9 @@ export function spawnWorkers(args: string[], env: Record<string, string | undefi
     logs,
     output: () => text,
     exited,
-    waitForLog: (match, what, timeoutMs = 20_000) =>
+    // A worker process compiles its TypeScript with tsx on start: seconds when quiet, over a minute
+    // on a busy 2-core machine.
+    waitForLog: (match, what, timeoutMs = 90_000) =>
       waitFor(
         () => {
           if (child.exitCode !== null || child.signalCode !== null) throw new Error(`workers exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${text}`);

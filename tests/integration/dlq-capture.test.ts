@@ -191,7 +191,7 @@ describe('the runtime captures permanently failed jobs', () => {
   });
 });
 
-describe('a worker killed between "moved to failed" and "captured"', () => {
+describe('a worker killed between "moved to failed" and "captured"', { timeout: 300_000 }, () => {
   const spawned: SpawnedWorkers[] = [];
   afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
 
@@ -200,7 +200,7 @@ describe('a worker killed between "moved to failed" and "captured"', () => {
     spawned.push(workers);
     return workers;
   }
-  const swept = (w: SpawnedWorkers) => w.waitForLog((l) => l.event === 'dlq.sweep_done', 'the startup sweep', 30_000);
+  const swept = (w: SpawnedWorkers) => w.waitForLog((l) => l.event === 'dlq.sweep_done', 'the startup sweep', 90_000);
 
   it('lands in the DLQ exactly once after a restart, and stays once after another', async () => {
     // The in-process runtime above has closed: these processes are the only workers of "webhook".

@@ -53,7 +53,7 @@ function start(args: string[], env: Record<string, string> = {}): SpawnedWorkers
 const ready = (w: SpawnedWorkers) => w.waitForLog((l) => l.event === 'workers.ready', 'workers ready');
 const add = (url: string, attempts = 3) => enqueue('webhook', { url, payload: {}, timeoutMs: 60_000 }, { attempts, backoff: { type: 'fixed', delay: 10 } }, { redis: client, prefix: 'bull' });
 
-describe('npm run workers', () => {
+describe('npm run workers', { timeout: 300_000 }, () => {
   it('on SIGTERM stops taking jobs, lets the active job finish, and exits 0', async () => {
     const workers = start(['webhook'], { DROVER_SHUTDOWN_TIMEOUT_MS: '20000' });
     expect(await ready(workers)).toMatchObject({ queues: ['webhook'], prefix: 'bull', connection: 'default' });
