@@ -5,7 +5,8 @@ import type { Connection } from '@/lib/redis/connections';
 import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqMatchScript } from './lua/dlq-match-1';
-import { regroupDeadLetters } from './regroup';
+import { isRegrouped } from './regroup';
+import { ConflictError } from '@/lib/errors';
 import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
 export { deadLetterFilterSchema, errorGroupIdSchema, type DeadLetterFilter } from './schemas';
@@ -90,8 +91,12 @@ export async function findMatchingIds(
 /** Every matching id (a snapshot, newest first), at most `max`. */
 export async function collectMatchingIds(t: DeadLetterTarget, filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
   // Requeue and purge by group (writable connections only): the group's index must hold the dead
-  // letters captured under earlier grouping rules too.
-  if (filter.group) await regroupDeadLetters(t, { budgetMs: 5000 });
+  // letters captured under earlier grouping rules too. Re-grouping is not done here, inside the
+  // mutation: it could grow the group after the user confirmed its size. The DLQ page's reads (and
+  // the workers' sweep) finish it; until then a call by group is refused and changes nothing.
+  if (filter.group && !(await isRegrouped(t))) {
+    throw new ConflictError('Dead letters captured before this version are still being re-grouped, so this error group may not be complete yet: nothing was changed. Reload the dead-letter page in a moment and try again.');
+  }
   const plan = planFilter(t, filter);
   const ids: string[] = [];
   let cursor: ScoreCursor | null = null;

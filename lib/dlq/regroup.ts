@@ -17,6 +17,8 @@ import { dlqRegroupScript } from './lua/dlq-regroup-1';
 export const REGROUP_BATCH = 500;
 /** A UTF-16 code unit is at most 4 bytes of UTF-8: these bytes always hold MAX_INPUT_LENGTH characters. */
 const REASON_BYTES = MAX_INPUT_LENGTH * 4;
+/** Bytes of reasons one Redis call may read whole (a 1 MB reason is read whole to keep its first bytes). */
+export const REASONS_READ_PER_CALL = 8 * 1024 * 1024;
 
 export type RegroupResult = {
   /** every dead letter is grouped by the current rules */
@@ -46,6 +48,21 @@ export async function regroupDeadLetters(t: DeadLetterTarget, opts: { budgetMs?:
   const batch = opts.batch ?? REGROUP_BATCH;
   const base = dlqIndexBase(t);
   const key = groupingKey(t);
+  // One walker per DLQ at a time: every open DLQ page (any viewer) asks for the groups, and N walkers
+  // would cost production Redis N times the work for nothing. The others answer "not done yet".
+  const lockKey = `${key}:lock`;
+  const token = `${process.pid}:${Date.now()}:${Math.random()}`;
+  if ((await t.redis.set(lockKey, token, 'PX', budgetMs + 10_000, 'NX')) !== 'OK') return { done: false, moved: 0 };
+  try {
+    return await walk(t, key, base, budgetMs, batch);
+  } finally {
+    // Not atomic: if the lock expired and another walker took it meanwhile, this may free theirs, which
+    // at worst lets two walks overlap once (they are safe side by side; the lock bounds cost, not safety).
+    if ((await t.redis.get(lockKey).catch(() => null)) === token) await t.redis.del(lockKey).catch(() => 0);
+  }
+}
+
+async function walk(t: DeadLetterTarget, key: string, base: string, budgetMs: number, batch: number): Promise<RegroupResult> {
   const redis = withLuaScripts(t.redis, [dlqReasonsScript, dlqRegroupScript]);
   const deadline = Date.now() + budgetMs;
   // The cursor names the rules' version it walks for: a walk left unfinished under other rules starts over.
@@ -61,7 +78,12 @@ export async function regroupDeadLetters(t: DeadLetterTarget, opts: { budgetMs?:
       groups.push(flat[i + 1].split('\t')[0]);
     }
     if (ids.length > 0) {
-      const reasons = await redis.droverDlqReasons(base, dlqKeyPrefix(t), REASON_BYTES, ...ids);
+      const reasons: Array<string | null> = [];
+      while (reasons.length < ids.length) {
+        const got: Array<string | null> = await redis.droverDlqReasons(base, dlqKeyPrefix(t), REASON_BYTES, REASONS_READ_PER_CALL, ...ids.slice(reasons.length));
+        if (got.length === 0) break;
+        reasons.push(...got);
+      }
       const moves: string[] = [];
       ids.forEach((id, i) => {
         const reason = reasons[i];

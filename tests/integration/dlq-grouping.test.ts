@@ -17,6 +17,11 @@ import { listErrorGroups } from '@/lib/dlq/list-error-groups';
 import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 import { errorGroupOf, GROUPING_VERSION, MAX_PATTERN_LENGTH } from '@/lib/dlq/normalize-error';
 import { regroupDeadLetters } from '@/lib/dlq/regroup';
+import { purgeDeadLetters } from '@/lib/dlq/purge-dead-letters';
+import { ConflictError } from '@/lib/errors';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { dlqReasonsScript } from '@/lib/dlq/lua/dlq-reasons-1';
+import { dlqKeyPrefix } from '@/lib/dlq/capture';
 
 let redis: TestRedis;
 let client: Redis;
@@ -158,5 +163,38 @@ describe('after an upgrade of the grouping rules', () => {
     expect(group?.count).toBe(300);
     // Done: the next read does not walk again.
     expect(await regroupDeadLetters(t, { budgetMs: 0, batch: 50 })).toEqual({ done: true, moved: 0 });
+  }, 60_000);
+
+  it('walks with one process at a time, reads reasons within a byte budget, and a purge by group waits for the walk', async () => {
+    const t = deadLetterTarget(main());
+    const reasons = ['disk /mnt/a-1 is full', 'disk /mnt/b-22 is full', 'disk /mnt/c-333 is full'];
+    const ids = await failJobs('legacy-locked', reasons);
+    for (const [i, id] of ids.entries()) await captureJobsById(t, 'legacy-locked', [id], { capturedBy: 'console:before-upgrade', group: errorGroupV1(reasons[i]) });
+    await client.del(`${base}:grouping`);
+
+    // Another walker holds the DLQ: this call does no work and says it is not done.
+    await client.set(`${base}:grouping:lock`, 'another-process', 'PX', 60_000);
+    expect(await regroupDeadLetters(t, { budgetMs: 0 })).toEqual({ done: false, moved: 0 });
+    const current = errorGroupOf(reasons[0]);
+    // A purge by the current group now could miss the members still under their old groups, or find
+    // more than the user confirmed once the walk finishes: refused, nothing changed.
+    const admin = ctxAs('admin', 'admin@test');
+    await expect(purgeDeadLetters(admin, 'main', { filter: { group: current.id } })).rejects.toBeInstanceOf(ConflictError);
+    expect(await client.zcard(`${base}:all`)).toBeGreaterThanOrEqual(3);
+
+    // The reasons of one step are read in calls of at most the byte budget (at least one id each).
+    const scripts = withLuaScripts(client, [dlqReasonsScript]);
+    const envelopeIds = (await client.hkeys(`${base}:env`)).slice(0, 3);
+    const one = await scripts.droverDlqReasons(base, dlqKeyPrefix(t), 8192, 1, ...envelopeIds);
+    expect(one).toHaveLength(1);
+    const all = await scripts.droverDlqReasons(base, dlqKeyPrefix(t), 8192, 1 << 20, ...envelopeIds);
+    expect(all).toHaveLength(3);
+
+    // The lock gone, the walk finishes; the purge by group then takes the whole group.
+    await client.del(`${base}:grouping:lock`);
+    expect(await regroupDeadLetters(t, { budgetMs: 5000 })).toMatchObject({ done: true });
+    expect(await client.exists(`${base}:grouping:lock`)).toBe(0);
+    expect((await groupOf('disk <path> is full'))?.count).toBe(3);
+    expect(await purgeDeadLetters(admin, 'main', { filter: { group: current.id } })).toMatchObject({ purged: 3 });
   }, 60_000);
 });

@@ -71,6 +71,9 @@ class RunContext implements ProcessorContext {
 
 type ActiveRun = { context?: RunContext; stop: (reason: string) => void };
 
+/** Characters of an error message written into a job's log line. */
+const LOG_ERROR_MAX = 1000;
+
 export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
   readonly workerName: string;
@@ -225,7 +228,10 @@ export class DroverWorker extends Worker {
     const permanent = isPermanentFailure(error);
     const willRetry = !permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     this.recordEnd(ref, 'failed', error.message);
-    const logged = job.log(`attempt ${ref.attempt} failed${permanent ? ' permanently' : ''}: ${error.message}${willRetry ? ' (will retry)' : ''}`);
+    // The job's log keeps a line per attempt, cut like an attempt record's error: a 1 MB message would
+    // otherwise sit in the log list and be copied whole by a dead-letter capture.
+    const message = error.message.length > LOG_ERROR_MAX ? `${error.message.slice(0, LOG_ERROR_MAX)}…` : error.message;
+    const logged = job.log(`attempt ${ref.attempt} failed${permanent ? ' permanently' : ''}: ${message}${willRetry ? ' (will retry)' : ''}`);
     if (willRetry) this.background(logged, fields, 'job.log_failed');
     else {
       // A final failure is captured into the DLQ right after BullMQ moves it to failed: its last attempt

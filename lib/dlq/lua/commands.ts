@@ -21,7 +21,7 @@ declare module 'ioredis' {
     ): Result<[number, string[]], Context>;
     droverDlqRows(base: string, dlqPrefix: string, textCap: number, ...ids: string[]): Result<Array<[string, string, string, string, string, string, string, string, string, string, number] | null>, Context>;
     droverDlqUnindexMissing(base: string, dlqPrefix: string, ...ids: string[]): Result<number, Context>;
-    droverDlqReasons(base: string, dlqPrefix: string, maxBytes: number, ...ids: string[]): Result<Array<string | null>, Context>;
+    droverDlqReasons(base: string, dlqPrefix: string, maxBytes: number, readBudget: number, ...ids: string[]): Result<Array<string | null>, Context>;
     droverDlqRegroup(base: string, dlqPrefix: string, ...idGroupPatternSample: string[]): Result<number, Context>;
   }
 }
