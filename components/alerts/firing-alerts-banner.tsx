@@ -19,18 +19,20 @@ export function FiringAlertsBanner({ canOpenAlerts }: { canOpenAlerts: boolean }
     refetchInterval: POLL_MS,
   });
   const firing = data?.firing ?? [];
-  if (firing.length === 0) return null;
+  const total = data?.total ?? firing.length;
+  if (total === 0) return null;
   return (
     <div role="status" data-testid="alert-banner" className="flex flex-wrap items-center gap-x-3 gap-y-1 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
       <strong className="font-semibold">
-        {firing.length === 1 ? '1 alert firing' : `${firing.length} alerts firing`}:
+        {total === 1 ? '1 alert firing' : `${total.toLocaleString('en')} alerts firing`}:
       </strong>
-      {firing.slice(0, SHOWN).map((a) => (
-        <span key={`${a.rule}\n${a.connection}\n${a.queue}`}>
+      {firing.slice(0, SHOWN).map((a, i) => (
+        // Rule names need not be unique: the position keeps keys apart.
+        <span key={`${i}\n${a.rule}\n${a.connection}\n${a.queue}`}>
           {a.rule} — <span className="font-mono text-xs">{a.queue ? `${a.connection}/${a.queue}` : a.connection}</span> <RelativeTime ms={a.since} className="text-xs opacity-80" />
         </span>
       ))}
-      {firing.length > SHOWN && <span>and {firing.length - SHOWN} more</span>}
+      {total > SHOWN && <span>and {(total - SHOWN).toLocaleString('en')} more</span>}
       {canOpenAlerts && (
         <Link href="/alerts" className="ml-auto font-medium underline underline-offset-2">
           Open Alerts

@@ -57,6 +57,8 @@ function QueueSearch({ onDone }: { onDone: () => void }) {
   const { data, error, isPending } = useQuery({
     queryKey: queryKeys.overview(),
     queryFn: () => fetchJson<Overview>('/api/v1/queues'),
+    // The overview answer costs counts of every queue; names change rarely (discovery is cached 15 s).
+    staleTime: 30_000,
   });
   const { matches, more } = useMemo(() => matchQueues(data?.connections ?? [], text), [data, text]);
   const incomplete = (data?.connections ?? []).filter((c) => c.error || !c.discoveryComplete).map((c) => c.name);

@@ -11,5 +11,8 @@ export const firingAlertSchema = z.object({
 });
 export type FiringAlert = z.infer<typeof firingAlertSchema>;
 
-export const firingAlertsSchema = z.object({ firing: z.array(firingAlertSchema) });
+/** At most this many firing alerts are listed (oldest first); `total` counts them all. */
+export const FIRING_LISTED_MAX = 20;
+
+export const firingAlertsSchema = z.object({ total: z.number().int(), firing: z.array(firingAlertSchema).max(FIRING_LISTED_MAX) });
 export type FiringAlerts = z.infer<typeof firingAlertsSchema>;

@@ -21,6 +21,10 @@ function parseRule(raw: string): AlertRule | null {
   }
 }
 
+let writes = 0;
+/** Rule and state writes made by this process so far: lets a cache of derived answers notice them. */
+export const alertWritesInThisProcess = (): number => writes;
+
 export async function readRules(): Promise<AlertRule[]> {
   const all = await redis().hgetall(KEYS.alertRules);
   return Object.values(all)
@@ -35,12 +39,14 @@ export async function readRule(id: string): Promise<AlertRule | null> {
 }
 
 export async function writeRule(rule: AlertRule, opts: { resetState?: boolean } = {}): Promise<void> {
+  writes += 1;
   const tx = redis().multi().hset(KEYS.alertRules, rule.id, JSON.stringify(rule));
   if (opts.resetState) tx.hdel(KEYS.alertState, rule.id);
   await tx.exec();
 }
 
 export async function removeRule(id: string): Promise<boolean> {
+  writes += 1;
   const results = await redis().multi().hdel(KEYS.alertRules, id).hdel(KEYS.alertState, id).exec();
   return Number(results?.[0]?.[1] ?? 0) === 1;
 }
@@ -60,6 +66,7 @@ export async function readStates(): Promise<Record<string, RuleState>> {
 
 /** Saves states of rules that still exist and drops the others (a rule deleted during an evaluation). */
 export async function writeStates(states: Record<string, RuleState>, ruleIds: Set<string>, staleIds: string[]): Promise<void> {
+  writes += 1;
   const tx = redis().multi();
   const entries = Object.entries(states).filter(([id]) => ruleIds.has(id));
   if (entries.length) tx.hset(KEYS.alertState, Object.fromEntries(entries.map(([id, s]) => [id, JSON.stringify(s)])));

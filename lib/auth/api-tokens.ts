@@ -87,7 +87,13 @@ async function unindexedNames(): Promise<string[]> {
   const indexed = new Set(Object.values(names));
   const pairs: string[] = [];
   for (const raw of records) {
-    const parsed = apiTokenRecordSchema.safeParse(JSON.parse(raw));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      continue; // a damaged record must not stop every token creation; listing shows the rest
+    }
+    const parsed = apiTokenRecordSchema.safeParse(json);
     if (parsed.success && !indexed.has(parsed.data.id)) pairs.push(tokenNameKey(parsed.data.name), parsed.data.id);
   }
   return pairs;

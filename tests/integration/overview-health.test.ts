@@ -14,7 +14,8 @@ import { discoverQueues } from '@/lib/queues/discover-queues';
 import { getOverview } from '@/lib/queues/get-overview';
 import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
 import { listFiringAlerts } from '@/lib/alerts/list-firing-alerts';
-import { writeRule } from '@/lib/alerts/store';
+import { writeRule, writeStates } from '@/lib/alerts/store';
+import { FIRING_LISTED_MAX } from '@/lib/alerts/firing-alerts';
 
 let redis: TestRedis;
 const queues: Queue[] = [];
@@ -95,15 +96,34 @@ describe('firing alerts for everyone', () => {
       id: '00000000-0000-4000-8000-00000000000b', name: 'Quiet rule', enabled: true, kind: 'waiting-depth', connection: 'main', queue: 'backlog',
       threshold: 1000, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/other', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
     });
-    expect(await listFiringAlerts()).toEqual({ firing: [] });
+    expect(await listFiringAlerts()).toEqual({ total: 0, firing: [] });
     await discoverQueues(getConnection('main'), { refresh: true });
     const { written, writeError, ...snapshot } = await sampleOnce({ now });
     expect(writeError).toBeNull();
     expect(written).toBeGreaterThan(0);
     // The webhook is at a loopback address the egress policy refuses: the state still moves to firing.
     await evaluateAlerts(snapshot, { now });
-    const { firing } = await listFiringAlerts();
+    const { firing, total } = await listFiringAlerts();
+    expect(total).toBe(1);
     expect(firing).toEqual([{ rule: 'Backlog without workers', connection: 'main', queue: 'backlog', since: now }]);
     expect(JSON.stringify(firing)).not.toContain('secret-path');
+  });
+
+  it('lists at most FIRING_LISTED_MAX targets, oldest first, and counts them all', async () => {
+    const now = Date.now();
+    const id = '00000000-0000-4000-8000-00000000000c';
+    await writeRule({
+      id, name: 'Every queue', enabled: true, kind: 'no-workers', connection: 'main', queue: null,
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: 'http://127.0.0.2:9/x', webhookFormat: 'json', createdAt: now, createdBy: 'admin@test', updatedAt: now,
+    });
+    // A connection-wide rule fires once per queue: an outage of 500 queues is 500 targets.
+    const targets = Object.fromEntries(
+      Array.from({ length: 500 }, (_, i) => [`main/q${i}`, { connection: 'main', queue: `q${i}`, state: 'firing' as const, since: now - i, value: 1, lastNotifiedAt: null, announced: false }]),
+    );
+    await writeStates({ [id]: { evaluatedAt: now, targets } }, new Set([id]), []);
+    const { total, firing } = await listFiringAlerts();
+    expect(total).toBeGreaterThanOrEqual(500);
+    expect(firing).toHaveLength(FIRING_LISTED_MAX);
+    expect(firing[0].since).toBeLessThanOrEqual(firing[FIRING_LISTED_MAX - 1].since);
   });
 });
