@@ -1,7 +1,7 @@
 // The original job's attempts on its dead letter's page: the records Drover's runtime kept (the same
 // table as a job page), or else the errors BullMQ kept, saying truthfully why there are no records.
 import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
-import { AttemptsPanel } from '@/components/explorer/attempts-panel';
+import { AttemptsPanel, FailureList } from '@/components/explorer/attempts-panel';
 
 export function DeadLetterAttempts({ deadLetter: d }: { deadLetter: DeadLetterDetail }) {
   if (d.attempts.length > 0) return <AttemptsPanel attempts={d.attempts} stacktrace={d.stacktrace} attemptsMade={d.attemptsMade} />;
@@ -18,16 +18,7 @@ export function DeadLetterAttempts({ deadLetter: d }: { deadLetter: DeadLetterDe
           No per-attempt records: {why}. {d.attemptsMade} attempt{d.attemptsMade === 1 ? '' : 's'} made
           {d.stacktrace.length > 0 ? '; the errors BullMQ kept, oldest first:' : ', without errors recorded.'}
         </p>
-        <ol className="space-y-2">
-          {d.stacktrace.map((trace, i) => (
-            <li key={i}>
-              <p className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Failure {i + 1}</p>
-              <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] break-all whitespace-pre-wrap text-red-800 dark:bg-zinc-950 dark:text-red-300">
-                {trace}
-              </pre>
-            </li>
-          ))}
-        </ol>
+        <FailureList stacktrace={d.stacktrace} />
       </div>
     </section>
   );

@@ -51,21 +51,28 @@ export function AttemptsPanel({ attempts, stacktrace, attemptsMade }: { attempts
               No per-attempt records (the job ran on a worker other than Drover’s runtime). {attemptsMade} attempt{attemptsMade === 1 ? '' : 's'} made; the
               errors BullMQ kept, oldest first:
             </p>
-            <ol className="space-y-2">
-              {stacktrace.map((trace, i) => (
-                <li key={i}>
-                  <p className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Failure {i + 1}</p>
-                  <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] break-all whitespace-pre-wrap text-red-800 dark:bg-zinc-950 dark:text-red-300">
-                    {trace}
-                  </pre>
-                </li>
-              ))}
-            </ol>
+            <FailureList stacktrace={stacktrace} />
           </>
         ) : (
           <p className="text-xs text-zinc-500">{attemptsMade > 0 ? `${attemptsMade} attempt(s) made, without errors recorded.` : 'Not attempted yet.'}</p>
         )}
       </div>
     </section>
+  );
+}
+
+/** The errors BullMQ kept for a job, one per failed attempt, oldest first (text, never HTML). */
+export function FailureList({ stacktrace }: { stacktrace: string[] }) {
+  return (
+    <ol className="space-y-2">
+      {stacktrace.map((trace, i) => (
+        <li key={i}>
+          <p className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Failure {i + 1}</p>
+          <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] break-all whitespace-pre-wrap text-red-800 dark:bg-zinc-950 dark:text-red-300">
+            {trace}
+          </pre>
+        </li>
+      ))}
+    </ol>
   );
 }
