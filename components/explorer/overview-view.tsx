@@ -107,6 +107,8 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
       .map((q) => ({ ...q, health: queueHealth(q, now) }));
   }, [data, filter, connFilter, sort, dir, now]);
 
+  // Queue links here and in the sidebar do not prefetch: a row per queue (and a link per count) would
+  // have every page load render dozens of queue pages on the server and parse them in the browser.
   const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
   const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name));
 
@@ -182,7 +184,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
                   <tr key={`${q.connection}/${q.name}`} className="group hover:bg-zinc-50 dark:hover:bg-zinc-900">
                     <td className={cn(CELL, 'sticky left-0 z-[1] max-w-[16rem] bg-white py-1.5 group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900')}>
                       <div className="flex items-center gap-1.5 whitespace-nowrap">
-                        <Link href={queueHref(q.connection, q.name)} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                        <Link href={queueHref(q.connection, q.name)} prefetch={false} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
                           {q.name}
                         </Link>
                         {data.connections.length > 1 && <span className="text-xs text-zinc-400">{q.connection}</span>}
@@ -248,7 +250,7 @@ function ValueCell({ col, q, now }: { col: Column; q: OverviewQueue; now: number
       )}
     >
       {col.state ? (
-        <Link href={queueHref(q.connection, q.name, { state: col.state })} className="hover:underline">
+        <Link href={queueHref(q.connection, q.name, { state: col.state })} prefetch={false} className="hover:underline">
           {cell}
         </Link>
       ) : (

@@ -39,6 +39,9 @@ export function SidebarConnections({ connections }: { connections: SidebarConnec
                   <li key={queue}>
                     <Link
                       href={href}
+                      // One link per queue: prefetching every visible one would render that many queue
+                      // pages on the server (and read Redis for each) on every page load.
+                      prefetch={false}
                       className={cn(
                         'block truncate rounded py-0.5 pr-2 pl-4 text-[13px] hover:bg-zinc-100 dark:hover:bg-zinc-800',
                         pathname.startsWith(href) ? 'bg-zinc-100 font-medium dark:bg-zinc-800' : 'text-zinc-700 dark:text-zinc-300',
