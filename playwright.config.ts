@@ -6,7 +6,8 @@ import { defineConfig } from '@playwright/test';
 
 // Chosen once in the main process; worker processes inherit them through the environment.
 const env = process.env;
-env.E2E_PORT ??= String(20000 + Math.floor(Math.random() * 20000));
+// Below Linux's ephemeral range (32768+), with room for E2E_PORT+9: see freePort in lib/embedded/redis-server.mjs.
+env.E2E_PORT ??= String(20000 + Math.floor(Math.random() * 12000));
 env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'drover-e2e-'));
 env.E2E_REDIS_PASSWORD ??= `e2e-redis-${randomBytes(8).toString('hex')}`;
 env.E2E_AUTH_SECRET ??= `e2e-secret-${randomBytes(16).toString('hex')}`;

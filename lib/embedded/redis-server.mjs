@@ -4,7 +4,32 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export function freePort() {
+/**
+ * A port nothing listens on, for a server started next. Chosen below Linux's ephemeral range
+ * (32768–60999): a port the kernel handed out for listen(0) is one it also hands out as the source
+ * port of outgoing connections, so between choosing it and the server binding it (a console takes
+ * seconds to start) a browser's or client's connection could take it (EADDRINUSE). Checked on every
+ * interface, since the console listens on all of them.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if ((await canListen(port, '::')) && (await canListen(port, '127.0.0.1'))) return port;
+  }
+  return listenZero();
+}
+
+function canListen(port, host) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    // A machine without IPv6 cannot be checked on '::'; any other error means the port is taken.
+    srv.once('error', (err) => resolve(host === '::' && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+function listenZero() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
