@@ -55,6 +55,7 @@ async function main() {
   const wants = (name) => only.length === 0 || only.includes(name);
   const totals = { passed: 0, failed: 0 };
   const summary = [];
+  const failures = []; // named again after the summary, so the tail of a CI log says what failed
   // A skipped test counts as failed: nothing may go green by being left out.
   const record = (name, passed, failed, skipped = 0) => {
     totals.passed += passed;
@@ -86,7 +87,10 @@ async function main() {
     const jsonFile = path.join(outDir, 'vitest.json');
     const ok = await step('vitest', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
     const report = readJson(jsonFile);
-    if (report) record('vitest', report.numPassedTests, report.numFailedTests + (ok || report.numFailedTests ? 0 : 1), report.numPendingTests + report.numTodoTests);
+    if (report) {
+      record('vitest', report.numPassedTests, report.numFailedTests + (ok || report.numFailedTests ? 0 : 1), report.numPendingTests + report.numTodoTests);
+      failures.push(...vitestFailures(report));
+    }
     else record('vitest', 0, 1);
   }
   if (wants('e2e')) {
@@ -105,14 +109,48 @@ async function main() {
       if (report?.stats) {
         const { expected, unexpected, flaky, skipped } = report.stats;
         record('e2e', expected, unexpected + flaky + (ok || unexpected + flaky ? 0 : 1), skipped);
+        failures.push(...playwrightFailures(report));
       } else record('e2e', 0, 1);
     }
   }
 
   console.log(`\n[test] summary after ${((Date.now() - started) / 60000).toFixed(1)} min`);
   for (const line of summary) console.log(`  ${line}`);
+  if (failures.length) {
+    console.log(`[test] not passed (${failures.length}):`);
+    for (const line of failures.slice(0, 40)) console.log(`  ${line}`);
+  }
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   process.exit(totals.failed > 0 ? 1 : 0);
+}
+
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? '';
+
+function vitestFailures(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const rel = path.relative(root, file.name ?? '');
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed' || t.status === 'pending' || t.status === 'skipped');
+    for (const t of failed) out.push(`vitest ${t.status} ${rel} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && !failed.length) out.push(`vitest ${rel}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+function playwrightFailures(report) {
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status === 'expected') continue;
+        const last = test.results?.at(-1);
+        out.push(`e2e ${test.status} ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last?.error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  return out;
 }
 
 async function isFree(port) {
