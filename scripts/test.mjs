@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { root, ensureNodeModules, ensureDebianPackages, checkLockfile } from './lib/setup.mjs';
 import { freePort } from '../lib/embedded/redis-server.mjs';
+import { vitestFailures, playwrightFailures } from './lib/test-report.mjs';
 
 const outDir = path.join(root, '.test-out');
 const log = (msg) => console.log(`\n[test] ${msg}`);
@@ -89,7 +90,7 @@ async function main() {
     const report = readJson(jsonFile);
     if (report) {
       record('vitest', report.numPassedTests, report.numFailedTests + (ok || report.numFailedTests ? 0 : 1), report.numPendingTests + report.numTodoTests);
-      failures.push(...vitestFailures(report));
+      failures.push(...vitestFailures(report, root));
     }
     else record('vitest', 0, 1);
   }
@@ -122,35 +123,6 @@ async function main() {
   }
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   process.exit(totals.failed > 0 ? 1 : 0);
-}
-
-const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? '';
-
-function vitestFailures(report) {
-  const out = [];
-  for (const file of report.testResults ?? []) {
-    const rel = path.relative(root, file.name ?? '');
-    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed' || t.status === 'pending' || t.status === 'skipped');
-    for (const t of failed) out.push(`vitest ${t.status} ${rel} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && !failed.length) out.push(`vitest ${rel}: ${firstLine(file.message)}`);
-  }
-  return out;
-}
-
-function playwrightFailures(report) {
-  const out = [];
-  const walk = (suite) => {
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        if (test.status === 'expected') continue;
-        const last = test.results?.at(-1);
-        out.push(`e2e ${test.status} ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last?.error?.message)}`);
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child);
-  };
-  for (const suite of report.suites ?? []) walk(suite);
-  return out;
 }
 
 async function isFree(port) {

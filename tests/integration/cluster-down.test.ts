@@ -11,7 +11,7 @@ let client: Redis;
 beforeAll(async () => {
   cluster = await startTestCluster();
   client = createRedisClient({ name: 'cl', url: cluster.url }, { purpose: 'console', maxRetriesPerRequest: 1 });
-});
+}, 240_000);
 afterAll(() => client.disconnect());
 
 it('rejects commands while no node answers instead of queueing them', async () => {

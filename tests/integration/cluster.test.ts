@@ -36,7 +36,7 @@ function bullConnection() {
 beforeAll(async () => {
   cluster = await startTestCluster();
   await configureConnections([{ name: 'cl', url: cluster.url }]);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const close of closers.reverse()) await close().catch(() => {});

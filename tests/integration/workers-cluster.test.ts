@@ -34,7 +34,7 @@ beforeAll(async () => {
     logger: createWorkerLogger({}, { write: () => {} }),
   });
   webhook = new Queue('webhook', { connection: client, prefix });
-});
+}, 240_000);
 
 afterAll(async () => {
   await runtime?.close();
