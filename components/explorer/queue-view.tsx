@@ -201,7 +201,7 @@ export function QueueView({
         {page.jobs.length === 0 && query.page === 1 && !query.name ? (
           <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
         ) : (
-          <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
+          <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} viewKey={JSON.stringify(query)} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
         )}
         {page.filter ? (
           <nav aria-label="Pagination" className="flex items-center gap-2 text-sm">

@@ -55,7 +55,8 @@ export function SearchPanel({
   const abort = useRef<AbortController | null>(null);
   // A new search (or the same one run again after an action) starts with nothing selected.
   const [runs, setRuns] = useState(0);
-  const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(`${urlQ}\n${urlField}\n${urlState}\n${runs}`);
+  const searchKey = `${urlQ}\n${urlField}\n${urlState}\n${runs}`;
+  const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(searchKey);
 
   const run = useCallback(
     async (q: string, field: string, state: string) => {
@@ -201,6 +202,7 @@ export function SearchPanel({
             queue={queue}
             jobs={matches}
             showState
+            viewKey={searchKey}
             selection={canAct ? { selected, toggle, setAll } : undefined}
             empty={running ? 'Searching…' : 'No job matches.'}
           />
