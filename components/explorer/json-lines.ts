@@ -247,3 +247,32 @@ export function lineText(lines: JsonLines, i: number): string {
   const key = lineKey(lines, i);
   return (key === '' ? '' : `${key}: `) + lineValue(lines, i) + (lines.comma[i] ? ',' : '');
 }
+
+/**
+ * The lines on screen, in order, when the lines marked in `folded` (openers) are folded: a folded
+ * line stands for everything up to and including its closing line. Linear in the lines shown plus
+ * the folds skipped.
+ */
+export function visibleLines(lines: JsonLines, folded: Uint8Array): Int32Array {
+  const shown = new Int32Array(lines.count);
+  let k = 0;
+  for (let i = 0; i < lines.count; i++) {
+    shown[k++] = i;
+    if (folded[i] && lines.foldEnd[i] > i) i = lines.foldEnd[i];
+  }
+  return shown.subarray(0, k);
+}
+
+/** Every line that opens an object or array marked folded. */
+export function foldEverything(lines: JsonLines): Uint8Array {
+  const folded = new Uint8Array(lines.count);
+  for (let i = 0; i < lines.count; i++) if (lines.foldEnd[i] > i) folded[i] = 1;
+  return folded;
+}
+
+/** The slice [first, last) of `total` rows of `rowHeight` px to render for a scroll position, with `overscan` rows either side. */
+export function rowWindow(scrollTop: number, viewportHeight: number, total: number, rowHeight: number, overscan: number): [number, number] {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(total, Math.ceil((scrollTop + viewportHeight) / rowHeight) + overscan);
+  return [Math.min(first, last), last];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJsonLines, lineKey, lineText, lineValue, TRUNCATED_NOTE, UNFINISHED_NOTE, type JsonLines } from '@/components/explorer/json-lines';
+import { foldEverything, formatJsonLines, lineKey, lineText, lineValue, rowWindow, visibleLines, TRUNCATED_NOTE, UNFINISHED_NOTE, type JsonLines } from '@/components/explorer/json-lines';
 
 /** The lines as they would read, two spaces per level. */
 function render(lines: JsonLines): string {
@@ -110,5 +110,40 @@ describe('formatJsonLines', () => {
     const ms = performance.now() - started;
     console.log(`formatJsonLines: ${(source.length / 1024 / 1024).toFixed(1)} MB → ${lines.count} lines in ${ms.toFixed(0)} ms`);
     expect(lines.count).toBeGreaterThan(300_000);
+  });
+});
+
+describe('visibleLines', () => {
+  const value = { a: { b: [1, 2], c: 3 }, d: 4 };
+  // 0 {  1 "a": {  2 "b": [  3 1,  4 2  5 ],  6 "c": 3  7 },  8 "d": 4  9 }
+  const lines = formatJsonLines(JSON.stringify(value));
+
+  it('shows every line when nothing is folded', () => {
+    expect(Array.from(visibleLines(lines, new Uint8Array(lines.count)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('hides what a folded line holds, its closing line included, and keeps folds inside folds', () => {
+    const folded = new Uint8Array(lines.count);
+    folded[2] = 1;
+    expect(Array.from(visibleLines(lines, folded))).toEqual([0, 1, 2, 6, 7, 8, 9]);
+    folded[1] = 1;
+    expect(Array.from(visibleLines(lines, folded))).toEqual([0, 1, 8, 9]);
+    expect(Array.from(visibleLines(lines, foldEverything(lines)))).toEqual([0]);
+  });
+
+  it('folds a value left open up to the "… truncated" note', () => {
+    const cut = formatJsonLines('{"a": {"b": 1, "c": ', { truncated: true });
+    const folded = new Uint8Array(cut.count);
+    folded[1] = 1;
+    expect(Array.from(visibleLines(cut, folded)).map((i) => lineText(cut, i))).toEqual(['{', '"a": {']);
+  });
+});
+
+describe('rowWindow', () => {
+  it('renders the rows in view plus the overscan, clamped to the list', () => {
+    expect(rowWindow(0, 480, 100_000, 20, 30)).toEqual([0, 54]);
+    expect(rowWindow(20_000, 480, 100_000, 20, 30)).toEqual([970, 1054]);
+    expect(rowWindow(1_999_600, 480, 100_000, 20, 30)).toEqual([99_950, 100_000]);
+    expect(rowWindow(0, 480, 3, 20, 30)).toEqual([0, 3]);
   });
 });
