@@ -124,7 +124,8 @@ function Line({
 }) {
   const end = lines.foldEnd[i];
   const opens = end > i;
-  const key = lineKey(lines, i);
+  const fullKey = lineKey(lines, i);
+  const key = fullKey.length > LINE_CHARS ? `${fullKey.slice(0, LINE_CHARS)}…` : fullKey;
   const value = lineValue(lines, i, full ? Infinity : LINE_CHARS);
   const more = lineValueLength(lines, i) - value.length;
   const isNote = i === lines.endNote;
