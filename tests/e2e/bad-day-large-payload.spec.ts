@@ -115,4 +115,35 @@ test.describe('a large payload', () => {
       await queue.close();
     }
   });
+
+  test('a 5.7 MB job opens its first 256 KB and then 4 MB formatted, with a few dozen lines in the DOM (times printed)', async ({ page }) => {
+    const name = `bad-payload-big-${Date.now()}`;
+    const queue = new Queue(name, { connection: { url: redisUrl() } });
+    const data = { orders: Array.from({ length: 29_900 }, (_, i) => ({ id: i, customer: `customer-${i}@example.com`, items: [{ sku: `SKU-${i}`, qty: i % 7 }], note: 'n'.repeat(100) })) };
+    const megabytes = `${(Buffer.byteLength(JSON.stringify(data)) / 1024 / 1024).toFixed(1)} MB`;
+    try {
+      const job = await queue.add('import', data);
+      let started = Date.now();
+      await page.goto(`/connections/default/queues/${name}/jobs/${job.id}`);
+      const panel = page.getByTestId('panel-data');
+      await expect(code(panel, 1)).toHaveText('{');
+      const openHeap = await page.evaluate(() => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      console.log(`${megabytes} job: first 256 KB shown formatted ${Date.now() - started} ms after navigation, JS heap ${(openHeap / 1024 / 1024).toFixed(1)} MB`);
+
+      started = Date.now();
+      await panel.getByRole('button', { name: 'Show up to 4.0 MB' }).click();
+      await expect(panel).toContainText(`showing the first 4.0 MB of ${megabytes}`);
+      await expect(code(panel, 1)).toHaveText('{');
+      const lines = await lineCount(page);
+      const heap = await page.evaluate(() => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      console.log(`${megabytes} job: first 4 MB (${lines} lines) shown formatted ${Date.now() - started} ms after the click, JS heap ${(heap / 1024 / 1024).toFixed(1)} MB`);
+      expect(lines).toBeGreaterThan(200_000);
+      expect(await panel.getByTestId('json-line').count()).toBeLessThan(150);
+      await panel.getByTestId('json-lines-scroller').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await expect(code(panel, lines)).toHaveText('… truncated');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
 });
