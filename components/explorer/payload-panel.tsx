@@ -1,12 +1,13 @@
 'use client';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { JobFieldValue } from '@/lib/jobs/get-job-field';
 import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatBytes } from './format';
-import { JsonTree } from './json-viewer';
+import { formatJsonLines } from './json-lines';
+import { JsonLinesView } from './json-lines-view';
 import { queryKeys } from '@/components/query-keys';
 
 const INLINE = 256 * 1024;
@@ -14,7 +15,8 @@ const EXPANDED = 4 * 1024 * 1024;
 
 /**
  * Data or return value, fetched on its own: at most 256 KB inline, "show more" up to 4 MB, and a
- * raw download of the whole value. A truncated value is shown as raw text (it is not valid JSON).
+ * raw download of the whole value. Shown formatted and foldable whatever its size — a truncated
+ * value too (the formatter tokenizes, it does not need valid JSON) — or as the raw text.
  */
 export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: string; queue: string; id: string; field: 'data' | 'returnvalue'; size: number; title: string }) {
   const toast = useToast();
@@ -26,14 +28,8 @@ export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: st
     queryFn: () => fetchJson<JobFieldValue>(`${url}?limit=${limit}`),
     enabled: size > 0,
   });
-  let parsed: { ok: true; value: unknown } | { ok: false } = { ok: false };
-  if (data && !data.truncated) {
-    try {
-      parsed = { ok: true, value: JSON.parse(data.text) };
-    } catch {
-      parsed = { ok: false };
-    }
-  }
+  // Formatted once per text fetched (a 4 MB prefix takes tens of milliseconds), not per render.
+  const lines = useMemo(() => (data ? formatJsonLines(data.text, { truncated: data.truncated }) : null), [data]);
   return (
     <section aria-label={title} className="rounded-md border border-zinc-200 dark:border-zinc-800" data-testid={`panel-${field}`}>
       <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
@@ -45,9 +41,9 @@ export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: st
           </span>
         )}
         <div className="ml-auto flex gap-1">
-          {parsed.ok && (
+          {data && (
             <Button size="sm" variant="ghost" onClick={() => setRaw(!raw)}>
-              {raw ? 'Tree' : 'Raw'}
+              {raw ? 'Formatted' : 'Raw'}
             </Button>
           )}
           {data && (
@@ -66,28 +62,33 @@ export function PayloadPanel({ conn, queue, id, field, size, title }: { conn: st
           )}
         </div>
       </header>
-      <div className="max-h-[32rem] overflow-auto p-3">
-        {size === 0 ? (
-          <p className="text-xs text-zinc-500">{field === 'data' ? 'No data.' : 'No return value (yet).'}</p>
-        ) : isLoading ? (
-          <p className="text-xs text-zinc-500">Loading…</p>
-        ) : error ? (
-          <p role="alert" className="text-xs text-red-600">
-            {(error as Error).message}
-          </p>
-        ) : data && parsed.ok && !raw ? (
-          <JsonTree value={parsed.value} />
-        ) : data ? (
-          <pre className="font-mono text-xs break-all whitespace-pre-wrap" data-testid={`raw-${field}`}>
-            {data.text}
-          </pre>
-        ) : null}
-        {data?.truncated && limit < EXPANDED && (
-          <Button size="sm" className="mt-2" onClick={() => setLimit(EXPANDED)}>
+      {lines && !raw ? (
+        // Its own scroll box: the viewer renders only the lines in view.
+        <JsonLinesView lines={lines} label={`${title}, formatted`} />
+      ) : (
+        <div className="max-h-[32rem] overflow-auto p-3">
+          {size === 0 ? (
+            <p className="text-xs text-zinc-500">{field === 'data' ? 'No data.' : 'No return value (yet).'}</p>
+          ) : isLoading ? (
+            <p className="text-xs text-zinc-500">Loading…</p>
+          ) : error ? (
+            <p role="alert" className="text-xs text-red-600">
+              {(error as Error).message}
+            </p>
+          ) : data ? (
+            <pre className="font-mono text-xs break-all whitespace-pre-wrap" data-testid={`raw-${field}`}>
+              {data.text}
+            </pre>
+          ) : null}
+        </div>
+      )}
+      {data?.truncated && limit < EXPANDED && (
+        <div className="border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
+          <Button size="sm" onClick={() => setLimit(EXPANDED)}>
             Show up to {formatBytes(Math.min(EXPANDED, data.size))}
           </Button>
-        )}
-      </div>
+        </div>
+      )}
     </section>
   );
 }
