@@ -1,7 +1,8 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ToastProvider } from '@/components/ui/toast';
+import { pauseAwareFocus } from '@/components/explorer/live-store';
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
@@ -10,6 +11,7 @@ export function Providers({ children }: { children: ReactNode }) {
         defaultOptions: { queries: { staleTime: 2000, refetchOnWindowFocus: true, retry: 1 } },
       }),
   );
+  useEffect(() => pauseAwareFocus(), []);
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>{children}</ToastProvider>

@@ -17,6 +17,8 @@ export const queryKeys = {
   jobFieldView: (conn: string, queue: string, id: string, field: string, limit: number, size: number) => ['job-field', conn, queue, id, field, limit, size] as const,
   queueLatency: (conn: string, queue: string) => ['queue-latency', conn, queue] as const,
   queueMetrics: (conn: string, queue: string, range: string) => ['queue-metrics', conn, queue, range] as const,
+  /** what every worker process runs now (the Busy page) */
+  busy: () => ['busy'] as const,
   schedules: (conn: string, queue: string) => ['schedules', conn, queue] as const,
   deadLetterSummary: (conn: string) => ['dlq-summary', conn] as const,
   deadLetterPage: (conn: string, search: string) => ['dlq-page', conn, search] as const,

@@ -52,6 +52,20 @@ export const KEYS = {
    * Per-connection.
    */
   peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
+  /**
+   * zset runtime id → expiry (ms) of the Drover worker runtimes that beat recently: the index of the
+   * Busy view (lib/workers/busy). Written with each heartbeat (every DROVER_BUSY_HEARTBEAT_MS, 5 s),
+   * expired members pruned on every beat, and the key expires 3 beats after the last one. Per-connection:
+   * embeds the queue prefix, so on a cluster it shares the prefix's hash tag with the records below.
+   */
+  busyIndex: (prefix: string) => `drover:busy:${prefix}:runtimes`,
+  /**
+   * string = JSON heartbeat of one worker runtime process {host, pid, startedAt, queues, concurrency,
+   * jobs running now (id, name, queue, start; at most 100), jobsTotal} (lib/workers/busy-record.ts),
+   * ≤ ~70 KB. PX 3 beats (15 s): a stopped or killed process's record expires by itself; a graceful
+   * stop deletes it. Per-connection.
+   */
+  busyRecord: (prefix: string, runtimeId: string) => `drover:busy:${prefix}:runtime:${runtimeId}`,
   /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
   cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

@@ -9,16 +9,18 @@ import { formatExact } from '@/components/explorer/format';
 import { Badge } from '@/components/ui/badge';
 import { apiDlqPath, dlqHref } from './format';
 import { queryKeys } from '@/components/query-keys';
+import { useLivePaused } from '@/components/explorer/live-store';
 
 export type DeadLetterSummaries = Record<string, DeadLetterSummary | undefined>;
 
 /** Dead-letter summaries of the given connections, by connection name (missing while loading or down). */
 export function useDeadLetterSummaries(connections: string[]): DeadLetterSummaries {
+  const paused = useLivePaused();
   const results = useQueries({
     queries: connections.map((conn) => ({
       queryKey: queryKeys.deadLetterSummary(conn),
       queryFn: () => fetchJson<DeadLetterSummary>(`${apiDlqPath(conn)}/summary`),
-      refetchInterval: 15_000,
+      refetchInterval: paused ? false : 15_000,
       retry: false,
     })),
   });

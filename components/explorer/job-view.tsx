@@ -45,7 +45,7 @@ export function JobView({
     queryFn: () => fetchJson<JobDetail>(base),
     initialData: initialJob,
     // The SSE stream says when the job changes; poll only while it is down.
-    refetchInterval: status === 'live' ? false : 10_000,
+    refetchInterval: status === 'live' || status === 'paused' ? false : 10_000,
   });
   const attempts = useQuery({
     queryKey: queryKeys.jobAttempts(conn, queue, id),

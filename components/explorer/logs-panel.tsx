@@ -6,17 +6,19 @@ import { Button } from '@/components/ui/button';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { queryKeys } from '@/components/query-keys';
+import { useLivePaused } from './live-store';
 
 const PAGE = 200;
 
 /** Job logs, 200 lines per page; the last page follows new lines live while the job runs. */
 export function LogsPanel({ conn, queue, id, live }: { conn: string; queue: string; id: string; live: boolean }) {
+  const paused = useLivePaused();
   const [page, setPage] = useState<number | 'last'>('last');
   const url = `${apiQueuePath(conn, queue)}/jobs/${encodeURIComponent(id)}/logs`;
   const { data: head } = useQuery({
     queryKey: queryKeys.jobLogsCount(conn, queue, id),
     queryFn: () => fetchJson<JobLogs>(`${url}?start=0&end=0`),
-    refetchInterval: live ? 1500 : false,
+    refetchInterval: live && !paused ? 1500 : false,
   });
   const count = head?.count ?? 0;
   const lastPage = Math.max(0, Math.ceil(count / PAGE) - 1);

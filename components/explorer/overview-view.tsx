@@ -74,7 +74,7 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
     queryFn: () => fetchJson<Overview>('/api/v1/queues'),
     initialData: initial,
     // The SSE stream pushes snapshots; poll only while it is down.
-    refetchInterval: status === 'live' ? false : 10_000,
+    refetchInterval: status === 'live' || status === 'paused' ? false : 10_000,
   });
   useLiveEvents({ overview: true }, (event) => {
     if (event.type === 'overview') queryClient.setQueryData(queryKeys.overview(), event.overview);

@@ -13,6 +13,7 @@ import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
+import { useLivePaused } from './live-store';
 import { QueueHeader } from './queue-header';
 import { StateTabs } from './state-tabs';
 import { JobsTable } from './jobs-table';
@@ -71,7 +72,8 @@ export function QueueView({
   const detailKey: QueryKey = queryKeys.queue(conn, queue);
   const pageKey: QueryKey = queryKeys.jobPage(conn, queue, query);
 
-  const detail = useQuery({ queryKey: detailKey, queryFn: () => fetchJson<QueueDetail>(base), initialData: initialDetail, refetchInterval: 15_000 }).data;
+  const paused = useLivePaused();
+  const detail = useQuery({ queryKey: detailKey, queryFn: () => fetchJson<QueueDetail>(base), initialData: initialDetail, refetchInterval: paused ? false : 15_000 }).data;
   const page = useQuery({
     queryKey: pageKey,
     queryFn: () => {

@@ -1,9 +1,11 @@
 'use client';
 // One EventSource per page to /api/v1/events, reconnecting with backoff; feeds events to the page
-// and health/status to the shared live store.
+// and health/status to the shared live store. Paused (live-store.ts): the EventSource is closed, so
+// nothing is buffered or applied; on Resume it reconnects and, once open, refetches the page's queries.
 import { useEffect, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { LiveEvent } from '@/lib/events/live-event';
-import { setLiveState } from './live-store';
+import { setLiveState, useLivePaused } from './live-store';
 
 export function useLiveEvents(opts: { queues?: Array<{ conn: string; queue: string }>; overview?: boolean }, onEvent: (e: LiveEvent) => void) {
   const handler = useRef(onEvent);
@@ -11,7 +13,16 @@ export function useLiveEvents(opts: { queues?: Array<{ conn: string; queue: stri
     handler.current = onEvent;
   });
   const key = JSON.stringify([opts.queues ?? [], Boolean(opts.overview)]);
+  const paused = useLivePaused();
+  const queryClient = useQueryClient();
+  // Set while paused: the first stream opened after Resume refreshes what the pause left behind.
+  const resumed = useRef(false);
   useEffect(() => {
+    if (paused) {
+      resumed.current = true;
+      setLiveState({ status: 'paused' });
+      return () => setLiveState({ status: 'off' });
+    }
     const [queues, overview] = JSON.parse(key) as [Array<{ conn: string; queue: string }>, boolean];
     const params = new URLSearchParams();
     for (const q of queues) params.append('queue', `${q.conn}/${q.queue}`);
@@ -20,12 +31,18 @@ export function useLiveEvents(opts: { queues?: Array<{ conn: string; queue: stri
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    const catchUp = () => {
+      if (!resumed.current) return;
+      resumed.current = false;
+      void queryClient.invalidateQueries();
+    };
     const connect = () => {
       setLiveState({ status: attempt === 0 ? 'connecting' : 'reconnecting' });
       source = new EventSource(`/api/v1/events?${params.toString()}`);
       source.onopen = () => {
         attempt = 0;
         setLiveState({ status: 'live' });
+        catchUp();
       };
       source.onmessage = (message) => {
         try {
@@ -39,6 +56,8 @@ export function useLiveEvents(opts: { queues?: Array<{ conn: string; queue: stri
       source.onerror = () => {
         source?.close();
         if (stopped) return;
+        // The stream is down after a Resume: refresh anyway (the page polls while it is down).
+        catchUp();
         attempt += 1;
         setLiveState({ status: 'reconnecting' });
         // 1 s, 2 s, 4 s … up to 15 s, with jitter so many tabs do not reconnect at once.
@@ -53,7 +72,7 @@ export function useLiveEvents(opts: { queues?: Array<{ conn: string; queue: stri
       source?.close();
       setLiveState({ status: 'off' });
     };
-  }, [key]);
+  }, [key, paused, queryClient]);
 }
 
 /** Calls fn at most once per `ms`, trailing call included. */

@@ -9,6 +9,7 @@ import { apiQueuePath, formatDuration, formatExact } from '@/components/explorer
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { queryKeys } from '@/components/query-keys';
+import { useLivePaused } from '@/components/explorer/live-store';
 
 const LATENCY_REFRESH_MS = 30_000;
 
@@ -38,10 +39,11 @@ function Row({ label, stats, testId }: { label: string; stats: LatencyStats; tes
 }
 
 export function LatencyPanel({ conn, queue }: { conn: string; queue: string }) {
+  const paused = useLivePaused();
   const { data, error } = useQuery({
     queryKey: queryKeys.queueLatency(conn, queue),
     queryFn: () => fetchJson<QueueLatency>(`${apiQueuePath(conn, queue)}/metrics/latency`),
-    refetchInterval: LATENCY_REFRESH_MS,
+    refetchInterval: paused ? false : LATENCY_REFRESH_MS,
   });
   return (
     <section aria-label="Latency" data-testid="latency-panel" className="space-y-2">

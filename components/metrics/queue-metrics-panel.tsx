@@ -17,6 +17,7 @@ import { AXIS_PROPS, ChartCard, ChartTooltip, SERIES_COLORS, timeTick } from './
 import { sumThroughput, thinDepth } from './downsample';
 import { LatencyPanel } from './latency-panel';
 import { queryKeys } from '@/components/query-keys';
+import { useLivePaused } from '@/components/explorer/live-store';
 
 export const METRICS_REFRESH_MS = 10_000;
 const RANGE_KEYS = Object.keys(RANGES) as MetricsRange[];
@@ -68,6 +69,7 @@ function useRememberedOpen(userKey: string): [boolean, (open: boolean) => void] 
 }
 
 export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queue: string; userKey: string }) {
+  const paused = useLivePaused();
   const params = useSearchParams();
   const [open, setOpen] = useRememberedOpen(userKey);
   const requested = params.get('range');
@@ -79,7 +81,7 @@ export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queu
   const { data, error, isPending } = useQuery({
     queryKey: queryKeys.queueMetrics(conn, queue, range),
     queryFn: () => fetchJson<QueueMetrics>(`${apiQueuePath(conn, queue)}/metrics?range=${range}`),
-    refetchInterval: METRICS_REFRESH_MS,
+    refetchInterval: paused ? false : METRICS_REFRESH_MS,
     enabled: open,
   });
 

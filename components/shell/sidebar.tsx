@@ -17,6 +17,7 @@ export function Sidebar({ principal, connections }: { principal: Principal; conn
     <nav id="sidebar-nav" aria-label="Main" className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto p-3 sidebar-collapsed:hidden">
       <div className="space-y-0.5">
         <NavLink href="/">Overview</NavLink>
+        <NavLink href="/busy">Busy</NavLink>
         <NavLink href="/schedules">Schedules</NavLink>
         <NavLink href="/dlq">Dead letters</NavLink>
         {hasRole(principal.role, 'admin') && <NavLink href="/alerts">Alerts</NavLink>}

@@ -52,10 +52,23 @@ export function getWorkersByQueue(conn: Connection, fresh = false): Promise<Map<
   return shortCached(`workers:${conn.name}`, 2000, () => readWorkersByQueue(conn), fresh);
 }
 
+// Connections whose Redis refused CLIENT LIST at the last read (managed services may).
+const REFUSED = Symbol.for('drover.client-list-refused');
+function refused(): Set<string> {
+  const holder = globalThis as { [REFUSED]?: Set<string> };
+  return (holder[REFUSED] ??= new Set());
+}
+
+/** True when the last CLIENT LIST of this connection was refused (worker lists are then unknown, not empty). */
+export function clientListRefused(conn: Connection): boolean {
+  return refused().has(conn.name);
+}
+
 async function readWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
   try {
     // One CLIENT LIST per node (a cluster's workers connect to the node of their queue's slot).
     const lists = await Promise.all((await allNodes(conn.redis)).map((node) => node.client('LIST') as Promise<string>));
+    refused().delete(conn.name);
     if (lists.length === 1) return parseClientList(lists[0], conn.prefix);
     // A worker's cluster client may name its connection on several nodes: like BullMQ's own
     // getWorkers, count each queue on the node where it has the most named clients.
@@ -68,7 +81,10 @@ async function readWorkersByQueue(conn: Connection): Promise<Map<string, WorkerI
     return merged;
   } catch (err) {
     // Managed Redis services may refuse CLIENT LIST; worker counts are then unknown, not an error.
-    if (/unknown command|NOPERM|not allowed/i.test((err as Error).message)) return new Map();
+    if (/unknown command|NOPERM|not allowed/i.test((err as Error).message)) {
+      refused().add(conn.name);
+      return new Map();
+    }
     throw err;
   }
 }

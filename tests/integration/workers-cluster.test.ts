@@ -11,6 +11,9 @@ import { createWorkerLogger } from '@/workers/runtime/logger';
 import { enqueue } from '@/workers/enqueue';
 import { requestJobCancel } from '@/lib/cancellation';
 import { createRedisClient } from '@/lib/redis/create-client';
+import { Connection } from '@/lib/redis/connections';
+import { connectionConfigSchema } from '@/lib/config/schema';
+import { readBusyConnection } from '@/lib/workers/get-busy';
 
 const prefix = '{bull}';
 let cluster: TestCluster;
@@ -54,9 +57,17 @@ describe('workers on a Redis Cluster', () => {
     expect(await settledAttempts(client, prefix, 'webhook', job.id!)).toMatchObject([{ attempt: 1, outcome: 'completed', worker: runtime.workerName }]);
   });
 
-  it('cancels a running job through sharded pub/sub', async () => {
+  it('cancels a running job through sharded pub/sub (and the Busy view lists it while it runs)', async () => {
     const job = await enqueue('webhook', { url: `${peer.url}/hang`, payload: {}, timeoutMs: 60_000 }, { attempts: 3 }, conn());
     await waitFor(() => peer.requests.some((r) => r.url === '/hang'), 'the request');
+    // The Busy view reads the runtime's heartbeat (index and record share the prefix's hash tag).
+    const reader = new Connection(connectionConfigSchema.parse({ name: 'cl', url: cluster.url, prefix }));
+    const busy = await waitFor(async () => {
+      const c = await readBusyConnection(reader);
+      return c.processes.find((p) => p.name === runtime.workerName && p.jobs.some((j) => j.id === job.id)) ? c : undefined;
+    }, 'the runtime on the Busy view');
+    expect(busy).toMatchObject({ error: null, processesTotal: 1 });
+    await reader.close();
     const result = await requestJobCancel({ redis: client, prefix, queue: 'webhook', jobId: job.id!, requestedBy: 'ops' });
     expect(result).toMatchObject({ delivered: true, listeners: 1, cancelledBy: runtime.workerName });
     const done = await waitForFinished(webhook, job.id!);

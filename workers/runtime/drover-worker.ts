@@ -69,7 +69,7 @@ class RunContext implements ProcessorContext {
   }
 }
 
-type ActiveRun = { context?: RunContext; stop: (reason: string) => void };
+type ActiveRun = { context?: RunContext; stop: (reason: string) => void; name: string; startedAt: number };
 
 /** Characters of an error message written into a job's log line. */
 const LOG_ERROR_MAX = 1000;
@@ -130,6 +130,21 @@ export class DroverWorker extends Worker {
     return [...this.activeRuns.keys()];
   }
 
+  /** Jobs running now, the longest-running first (a Map keeps insertion order), at most `limit`. */
+  runningJobs(limit: number): Array<{ id: string; name: string; startedAt: number }> {
+    const jobs: Array<{ id: string; name: string; startedAt: number }> = [];
+    for (const [id, run] of this.activeRuns) {
+      if (jobs.length >= limit) break;
+      jobs.push({ id, name: run.name, startedAt: run.startedAt });
+    }
+    return jobs;
+  }
+
+  /** How many jobs this worker is running now. */
+  get runningCount(): number {
+    return this.activeRuns.size;
+  }
+
   /**
    * Aborts a job this worker is running (console cancel / fail permanently). The job fails with
    * `reason` and is not retried. False when the job does not run here.
@@ -168,7 +183,7 @@ export class DroverWorker extends Worker {
       const work = super.callProcessJob(job, token, signal);
       // Settles with the processor, or as soon as cancelRun() stops the run.
       const result = await new Promise((resolve, reject) => {
-        this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)) });
+        this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)), name: job.name, startedAt: ref.startedAt });
         work.then(resolve, reject);
       });
       this.recordEnd(ref, 'completed');

@@ -1,11 +1,14 @@
 // Worker settings from the environment (documented in the README, "Environment (workers)").
 import type { WorkerSettings } from './drover-worker';
+import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeSettings = WorkerSettings & {
   /** On SIGTERM/SIGINT: how long active jobs may take to finish before connections are closed anyway. */
   shutdownTimeoutMs: number;
   /** How often the dead-letter sweep (missed captures, retention) runs; it also runs at start. */
   deadLetterSweepIntervalMs: number;
+  /** How often the process publishes what it runs now for the console's Busy view. */
+  busyHeartbeatMs: number;
 };
 
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1): number {
@@ -23,5 +26,6 @@ export function readRuntimeSettings(env: Record<string, string | undefined> = pr
     maxStalledCount: positiveInt(env, 'DROVER_MAX_STALLED_COUNT', 1, 0),
     shutdownTimeoutMs: positiveInt(env, 'DROVER_SHUTDOWN_TIMEOUT_MS', 30_000, 0),
     deadLetterSweepIntervalMs: positiveInt(env, 'DROVER_DLQ_SWEEP_INTERVAL_MS', 60_000, 100),
+    busyHeartbeatMs: positiveInt(env, 'DROVER_BUSY_HEARTBEAT_MS', BUSY_HEARTBEAT_MS, 100),
   };
 }

@@ -18,11 +18,13 @@ import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 import type { RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
 import { DeadLetterCapture } from './dead-letters';
+import { BusyHeartbeat } from './busy-heartbeat';
+import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeOptions = {
   connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention'>>;
   kinds: RuntimeKind[];
-  settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number };
+  settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number; busyHeartbeatMs?: number };
   workerName?: string;
   logger?: Logger;
   /** Upsert the kinds' schedulers at start (default true). */
@@ -31,6 +33,8 @@ export type RuntimeOptions = {
   cancellation?: boolean;
   /** Capture permanently failed jobs into the connection's dead-letter queue (default true; lib/dlq). */
   deadLetters?: boolean;
+  /** Publish what this process runs now for the console's Busy view (default true; busy-heartbeat.ts). */
+  heartbeat?: boolean;
 };
 
 export type CloseResult = {
@@ -43,6 +47,8 @@ export type Runtime = {
   workerName: string;
   prefix: string;
   workers: ReadonlyMap<string, DroverWorker>;
+  /** This process's Busy-view heartbeat (undefined when turned off). */
+  heartbeat?: BusyHeartbeat;
   /** Stop taking jobs, wait for active ones up to the shutdown timeout, close every connection. */
   close: () => Promise<CloseResult>;
 };
@@ -125,8 +131,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let subscriber: Redis | undefined;
   let listener: CancelListener | undefined;
   let deadLetters: DeadLetterCapture | undefined;
+  let heartbeat: BusyHeartbeat | undefined;
 
   const closeClients = async () => {
+    // The last beat goes once the workers are closed: until then the process still runs its jobs.
+    await heartbeat?.stop();
     await deadLetters?.stop();
     await listener?.stop();
     subscriber?.disconnect();
@@ -193,6 +202,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     // The startup sweep captures what a previous process left between "failed" and "captured".
     deadLetters?.start();
+    if (opts.heartbeat !== false) {
+      heartbeat = new BusyHeartbeat({ client: control, prefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
+      heartbeat.start();
+    }
     for (const worker of workers.values()) {
       runs.push(worker.run().catch((err: Error) => logger.error({ event: 'worker.run_failed', queue: worker.name, err: err.message }, 'worker stopped')));
     }
@@ -230,5 +243,5 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return closing;
   };
 
-  return { workerName, prefix, workers, close };
+  return { workerName, prefix, workers, heartbeat, close };
 }

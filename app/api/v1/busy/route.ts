@@ -1,0 +1,4 @@
+import { routeOf } from '@/lib/http/route';
+import { queueOperations } from '@/lib/operations/queues';
+
+export const GET = routeOf(queueOperations.busy);

@@ -1,0 +1,185 @@
+'use client';
+// The Busy page: every worker process and the jobs it runs now, refreshed with each live overview
+// snapshot (every 3 s) or every 5 s while the stream is down; paused with the other live pages.
+import Link from 'next/link';
+import { useEffect, useRef } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Busy, BusyConnection, BusyProcess } from '@/lib/workers/busy-schemas';
+import { Badge } from '@/components/ui/badge';
+import { EmptyState } from '@/components/ui/empty-state';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
+import { useNow } from '@/components/ui/use-now';
+import { fetchJson } from '@/components/explorer/api-client';
+import { formatDuration, formatExact, jobHref, queueHref } from '@/components/explorer/format';
+import { LiveIndicator } from '@/components/explorer/live-indicator';
+import { ProgressBar } from '@/components/explorer/progress-bar';
+import { useLiveState } from '@/components/explorer/live-store';
+import { throttle, useLiveEvents } from '@/components/explorer/use-live-events';
+import { queryKeys } from '@/components/query-keys';
+
+export function BusyView({ initial }: { initial: Busy }) {
+  const queryClient = useQueryClient();
+  const { status } = useLiveState();
+  const { data } = useQuery({
+    queryKey: queryKeys.busy(),
+    queryFn: () => fetchJson<Busy>('/api/v1/busy'),
+    initialData: initial,
+    refetchInterval: status === 'live' || status === 'paused' ? false : 5_000,
+  });
+  const refresh = useRef<() => void>(() => {});
+  useEffect(() => {
+    refresh.current = throttle(() => void queryClient.invalidateQueries({ queryKey: queryKeys.busy() }), 2_000);
+  }, [queryClient]);
+  useLiveEvents({ overview: true }, (event) => {
+    if (event.type === 'overview') refresh.current();
+  });
+
+  const processes = data.connections.reduce((n, c) => n + c.processesTotal, 0);
+  const running = data.connections.reduce((n, c) => n + c.runningTotal, 0);
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-lg font-semibold">Busy</h1>
+        <LiveIndicator />
+        <span className="text-sm text-zinc-500" data-testid="busy-summary">
+          {formatExact(processes)} worker process{processes === 1 ? '' : 'es'}, {formatExact(running)} job{running === 1 ? '' : 's'} running
+        </span>
+      </div>
+      {data.connections.map((c) => (
+        <ConnectionSection key={c.name} connection={c} showName={data.connections.length > 1} limits={data.limits} />
+      ))}
+    </div>
+  );
+}
+
+function ConnectionSection({ connection: c, showName, limits }: { connection: BusyConnection; showName: boolean; limits: Busy['limits'] }) {
+  const hidden = c.processesTotal - c.processes.length;
+  return (
+    <section aria-label={`Connection ${c.name}`} className="space-y-3" data-testid={`busy-connection-${c.name}`}>
+      {showName && <h2 className="text-sm font-semibold text-zinc-700 dark:text-zinc-300">{c.name}</h2>}
+      {c.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          {c.name}: {c.error}
+        </p>
+      )}
+      {!c.clientList && !c.error && (
+        <p role="note" className="text-xs text-amber-700 dark:text-amber-400">
+          This Redis refused CLIENT LIST: only Drover’s worker runtimes (which report themselves) are listed.
+        </p>
+      )}
+      {!c.error && c.processes.length === 0 && (
+        <EmptyState title="No worker process is connected">
+          Start Drover’s workers with <code className="font-mono">npm run workers</code> (each process reports what it runs every 5 s), or connect a
+          BullMQ Worker to a queue with the prefix <code className="font-mono">{c.prefix}</code> on this Redis; give it a <code className="font-mono">name</code> so
+          its jobs can be told apart. Connected workers are listed here even when idle.
+        </EmptyState>
+      )}
+      {c.processes.map((p) => (
+        <ProcessCard key={p.key} conn={c.name} process={p} />
+      ))}
+      {hidden > 0 && (
+        <p className="text-sm text-zinc-500" data-testid="busy-more-processes">
+          {formatExact(hidden)} more process{hidden === 1 ? '' : 'es'} not listed (at most {limits.processes} are shown per connection).
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess }) {
+  const hiddenJobs = p.jobsTotal - p.jobs.length;
+  const capacity = p.concurrency ? Object.values(p.concurrency).reduce((n, c) => n + c, 0) : null;
+  return (
+    <article className="rounded-md border border-zinc-200 dark:border-zinc-800" data-testid="busy-process" data-kind={p.kind} aria-label={`Worker ${p.name}`}>
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+        <span className="font-mono font-medium break-all" data-testid="busy-process-name">
+          {p.name}
+        </span>
+        {p.kind === 'drover' ? (
+          <Badge tone="indigo" title="A Drover worker runtime: it reports what it runs every few seconds">
+            Drover runtime
+          </Badge>
+        ) : (
+          <Badge title="A BullMQ worker found in CLIENT LIST; its jobs are the active jobs it took (processedBy)">BullMQ worker</Badge>
+        )}
+        {p.host && (
+          <span className="font-mono text-xs text-zinc-500">
+            {p.host}:{p.pid}
+          </span>
+        )}
+        {p.addresses.length > 0 && (
+          <span className="font-mono text-xs text-zinc-500" title={p.addresses.join('\n')}>
+            {p.addresses.length} connection{p.addresses.length === 1 ? '' : 's'}
+          </span>
+        )}
+        <span className="text-xs text-zinc-500">
+          {p.kind === 'drover' ? 'started' : 'connected'} <RelativeTime ms={p.startedAt} />
+        </span>
+        <span className="ml-auto text-xs text-zinc-600 dark:text-zinc-400" data-testid="busy-process-load">
+          {p.partial ? 'at least ' : ''}
+          {formatExact(p.jobsTotal)} running{capacity !== null ? ` of ${formatExact(capacity)}` : ''}
+        </span>
+      </header>
+      <div className="flex flex-wrap gap-1.5 px-3 pt-2 text-xs">
+        <span className="text-zinc-500">Queues:</span>
+        {p.queues.map((q) => (
+          <Link key={q} href={queueHref(conn, q, { state: 'active' })} prefetch={false} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
+            {q}
+            {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
+          </Link>
+        ))}
+      </div>
+      {p.jobs.length === 0 ? (
+        <p className="px-3 py-2 text-xs text-zinc-500">Idle: no job running.</p>
+      ) : (
+        <div className="overflow-x-auto px-1 pb-1">
+          <Table>
+            <THead>
+              <Tr>
+                <Th>Job</Th>
+                <Th>Queue</Th>
+                <Th>Name</Th>
+                <Th>Running for</Th>
+                <Th>Progress</Th>
+              </Tr>
+            </THead>
+            <TBody>
+              {p.jobs.map((j) => (
+                <Tr key={`${j.queue}/${j.id}`} data-testid="busy-job">
+                  <Td className="max-w-[16rem] truncate font-mono">
+                    <Link href={jobHref(conn, j.queue, j.id)} prefetch={false} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
+                      {j.id}
+                    </Link>
+                  </Td>
+                  <Td className="font-mono">{j.queue}</Td>
+                  <Td className="max-w-[16rem] truncate" title={j.name}>
+                    {j.name}
+                  </Td>
+                  <Td className="font-mono tabular-nums">
+                    <RunningFor since={j.startedAt} />
+                  </Td>
+                  <Td>
+                    <ProgressBar progress={j.progress} />
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+        </div>
+      )}
+      {hiddenJobs > 0 && (
+        <p className="px-3 pb-2 text-xs text-zinc-500" data-testid="busy-more-jobs">
+          {formatExact(hiddenJobs)} more job{hiddenJobs === 1 ? '' : 's'} running (the longest-running are listed).
+        </p>
+      )}
+    </article>
+  );
+}
+
+/** "1m 12s", kept current by the page's one shared clock. */
+function RunningFor({ since }: { since: number | null }) {
+  const now = useNow(since);
+  if (since === null) return <span className="text-zinc-400">—</span>;
+  return <span title={new Date(since).toISOString()}>{now === null ? '…' : formatDuration(Math.max(0, now - since))}</span>;
+}

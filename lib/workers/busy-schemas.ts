@@ -1,0 +1,71 @@
+// What the Busy view answers (GET /api/v1/busy) and its bounds. Pure zod: the operation table imports it.
+import { z } from 'zod';
+import { connectionNameSchema } from '@/lib/config/schema';
+
+export const BUSY_LIMITS = {
+  /** processes listed per connection (heartbeats first, then other BullMQ workers); the rest are counted */
+  processes: 50,
+  /** jobs listed per process, the longest-running first; the rest are counted */
+  jobsPerProcess: 25,
+  /** queues with non-Drover workers whose active lists are read, by name */
+  queuesRead: 20,
+  /** jobs read from the end (the oldest) of each of those active lists */
+  activeRead: 100,
+} as const;
+
+const progressSchema = z.union([z.number(), z.string()]).nullable();
+
+export const busyJobSchema = z.object({
+  queue: z.string(),
+  id: z.string(),
+  name: z.string(),
+  /** when the run started (ms); null when unknown */
+  startedAt: z.number().nullable(),
+  progress: progressSchema,
+});
+export type BusyJob = z.infer<typeof busyJobSchema>;
+
+export const busyProcessSchema = z.object({
+  /** drover: a Drover runtime's heartbeat; bullmq: other BullMQ workers of one name, from CLIENT LIST */
+  kind: z.enum(['drover', 'bullmq']),
+  key: z.string(),
+  /** the BullMQ worker name (`name` option), "(unnamed)" when none */
+  name: z.string(),
+  host: z.string().nullable(),
+  pid: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  beatAt: z.number().nullable(),
+  queues: z.array(z.string()),
+  /** queue → jobs at once (Drover runtimes only) */
+  concurrency: z.record(z.string(), z.number()).nullable(),
+  /** Redis addresses of the worker's connections (other workers only: one name may run on several hosts) */
+  addresses: z.array(z.string()),
+  jobs: z.array(busyJobSchema),
+  jobsTotal: z.number(),
+  /** jobsTotal may be low: an active list was longer than the part read, or a queue was not read */
+  partial: z.boolean(),
+});
+export type BusyProcess = z.infer<typeof busyProcessSchema>;
+
+export const busyConnectionSchema = z.object({
+  name: z.string(),
+  prefix: z.string(),
+  /** set when Redis could not be read */
+  error: z.string().nullable(),
+  /** false when Redis refused CLIENT LIST: only Drover runtimes are listed */
+  clientList: z.boolean(),
+  processes: z.array(busyProcessSchema),
+  processesTotal: z.number(),
+  runningTotal: z.number(),
+});
+export type BusyConnection = z.infer<typeof busyConnectionSchema>;
+
+export const busySchema = z.object({
+  generatedAt: z.number(),
+  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
+  connections: z.array(busyConnectionSchema),
+});
+export type Busy = z.infer<typeof busySchema>;
+
+export const busyQuerySchema = z.object({ conn: connectionNameSchema.optional() });
+

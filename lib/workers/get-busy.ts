@@ -1,0 +1,179 @@
+// The Busy view: what every worker process runs right now, per connection. Drover's runtimes say it
+// themselves (their heartbeats, KEYS.busyRecord); other BullMQ workers are found in CLIENT LIST and
+// their jobs in the oldest part of each such queue's active list. Every read is bounded (BUSY_LIMITS).
+import 'server-only';
+import type { z } from 'zod';
+import { KEYS } from '@/lib/keys';
+import { listConnections, getConnection, type Connection } from '@/lib/redis/connections';
+import { toDroverError } from '@/lib/errors';
+import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
+import { shortCached } from '@/lib/queues/short-cache';
+import { getJobSummaries } from '@/lib/jobs/job-summary';
+import { isDroverWorkerName } from './worker-name';
+import { busyRecordSchema, type BusyRecord } from './busy-record';
+import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
+
+export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Promise<Busy> {
+  const connections = query.conn ? [getConnection(query.conn)] : listConnections();
+  return {
+    generatedAt: Date.now(),
+    limits: { ...BUSY_LIMITS },
+    connections: await Promise.all(connections.map((c) => shortCached(`busy:${c.name}`, 1000, () => readBusyConnection(c)))),
+  };
+}
+
+export async function readBusyConnection(conn: Connection): Promise<BusyConnection> {
+  const base = { name: conn.name, prefix: conn.prefix };
+  try {
+    const [{ records, total: heartbeats }, clients] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
+    const drover = records.map(droverProcess);
+    // Drover runtimes are listed from their heartbeats only: CLIENT LIST (cached 2 s) would still show
+    // one that has just stopped, and those past the cap are counted already.
+    const listedNames = new Set(records.map((r) => r.workerName));
+    const skip = (name: string) => listedNames.has(name) || isDroverWorkerName(name);
+    const others = await otherWorkers(conn, clients.byQueue, skip, BUSY_LIMITS.processes - drover.length);
+    const processes = [...drover, ...others.processes];
+    await addProgress(conn, processes);
+    return {
+      ...base,
+      error: null,
+      clientList: clients.available,
+      processes,
+      processesTotal: heartbeats + others.total,
+      runningTotal: [...drover, ...others.processes].reduce((n, p) => n + p.jobsTotal, 0),
+    };
+  } catch (err) {
+    return { ...base, error: toDroverError(err, conn.name).message, clientList: false, processes: [], processesTotal: 0, runningTotal: 0 };
+  }
+}
+
+/** The live heartbeats (at most BUSY_LIMITS.processes) and how many there are. */
+async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number }> {
+  const index = KEYS.busyIndex(conn.prefix);
+  const now = Date.now();
+  const [ids, total] = await Promise.all([
+    conn.redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes),
+    conn.redis.zcount(index, now, '+inf'),
+  ]);
+  if (ids.length === 0) return { records: [], total: 0 };
+  // One MGET: the records share the index's hash tag (the prefix's) on a cluster.
+  const raw = await conn.redis.mget(...ids.map((id) => KEYS.busyRecord(conn.prefix, id)));
+  const records: BusyRecord[] = [];
+  let gone = 0;
+  for (const value of raw) {
+    if (value === null) {
+      gone += 1;
+      continue;
+    }
+    try {
+      const parsed = busyRecordSchema.safeParse(JSON.parse(value));
+      if (parsed.success) records.push(parsed.data);
+    } catch {
+      /* a damaged record is skipped; it expires */
+    }
+  }
+  records.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid || a.startedAt - b.startedAt);
+  return { records, total: Math.max(records.length, total - gone) };
+}
+
+async function readClientList(conn: Connection): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
+  const byQueue = await getWorkersByQueue(conn);
+  // An empty map also when Redis refused CLIENT LIST: tell that apart from "no workers".
+  return { byQueue, available: !clientListRefused(conn) };
+}
+
+function droverProcess(record: BusyRecord): BusyProcess {
+  return {
+    kind: 'drover',
+    key: record.runtimeId,
+    name: record.workerName,
+    host: record.host,
+    pid: record.pid,
+    startedAt: record.startedAt,
+    beatAt: record.beatAt,
+    queues: record.queues,
+    concurrency: record.concurrency,
+    addresses: [],
+    jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, progress: null })),
+    jobsTotal: record.jobsTotal,
+    partial: false,
+  };
+}
+
+/**
+ * Other BullMQ workers, one entry per worker name (CLIENT LIST cannot tell two processes of one name
+ * apart; their addresses are listed), an unnamed one per queue. Their jobs: the active jobs whose
+ * processedBy is that name (none for unnamed workers' queue: every active job without one).
+ */
+async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>, skip: (name: string) => boolean, room: number): Promise<{ processes: BusyProcess[]; total: number }> {
+  const groups = new Map<string, BusyProcess>();
+  for (const [queue, workers] of byQueue) {
+    for (const worker of workers) {
+      if (skip(worker.name)) continue;
+      const unnamed = worker.name === '(unnamed)';
+      const key = unnamed ? `bullmq:(unnamed):${queue}` : `bullmq:${worker.name}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], concurrency: null, addresses: [], jobs: [], jobsTotal: 0, partial: false };
+        groups.set(key, group);
+      }
+      if (!group.queues.includes(queue)) group.queues.push(queue);
+      if (worker.addr && !group.addresses.includes(worker.addr)) group.addresses.push(worker.addr);
+      const connectedAt = Date.now() - worker.ageSeconds * 1000;
+      group.startedAt = group.startedAt === null ? connectedAt : Math.min(group.startedAt, connectedAt);
+    }
+  }
+  const all = [...groups.values()].sort((a, b) => a.name.localeCompare(b.name) || a.queues[0].localeCompare(b.queues[0]));
+  const processes = all.slice(0, Math.max(0, room));
+  for (const p of processes) p.queues.sort();
+  const queues = [...new Set(processes.flatMap((p) => p.queues))].sort();
+  const read = queues.slice(0, BUSY_LIMITS.queuesRead);
+  const actives = await Promise.all(read.map((queue) => readActive(conn, queue)));
+  const byName = new Map(processes.filter((p) => p.name !== '(unnamed)').map((p) => [p.name, p]));
+  const unnamedByQueue = new Map(processes.filter((p) => p.name === '(unnamed)').map((p) => [p.queues[0], p]));
+  read.forEach((queue, i) => {
+    const { jobs, complete } = actives[i];
+    for (const job of jobs) {
+      const owner = job.processedBy ? byName.get(job.processedBy) : unnamedByQueue.get(queue);
+      if (!owner) continue;
+      owner.jobsTotal += 1;
+      if (owner.jobs.length < BUSY_LIMITS.jobsPerProcess) owner.jobs.push({ queue, id: job.id, name: job.name, startedAt: job.startedAt, progress: job.progress });
+    }
+    if (!complete) for (const p of processes) if (p.queues.includes(queue)) p.partial = true;
+  });
+  const unread = new Set(queues.slice(BUSY_LIMITS.queuesRead));
+  for (const p of processes) {
+    if (p.queues.some((q) => unread.has(q))) p.partial = true;
+    p.jobs.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+  }
+  return { processes, total: all.length };
+}
+
+type ActiveJob = { id: string; name: string; startedAt: number | null; progress: number | string | null; processedBy: string | null };
+
+/** The oldest BUSY_LIMITS.activeRead jobs of a queue's active list (summary fields only), and whether that was all of it. */
+async function readActive(conn: Connection, queue: string): Promise<{ jobs: ActiveJob[]; complete: boolean }> {
+  const key = conn.key(queue, 'active');
+  // BullMQ pushes on the left: the tail holds the jobs that have run longest.
+  const [length, ids] = await Promise.all([conn.redis.llen(key), conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1)]);
+  const summaries = await getJobSummaries(conn, queue, ids.reverse());
+  return {
+    jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: s.processedOn, progress: s.progress, processedBy: s.processedBy })),
+    complete: length <= BUSY_LIMITS.activeRead,
+  };
+}
+
+/** Progress of the Drover runtimes' listed jobs (their heartbeats do not carry it): one summary call per queue. */
+async function addProgress(conn: Connection, processes: BusyProcess[]): Promise<void> {
+  const byQueue = new Map<string, BusyJob[]>();
+  for (const p of processes) {
+    if (p.kind !== 'drover') continue;
+    for (const job of p.jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+  }
+  await Promise.all(
+    [...byQueue].map(async ([queue, jobs]) => {
+      const summaries = new Map((await getJobSummaries(conn, queue, jobs.map((j) => j.id))).map((s) => [s.id, s]));
+      for (const job of jobs) job.progress = summaries.get(job.id)?.progress ?? null;
+    }),
+  );
+}

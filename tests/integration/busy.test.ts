@@ -1,0 +1,191 @@
+// The Busy view (GET /api/v1/busy): Drover runtimes publish what they run (a heartbeat that expires with
+// the process), other BullMQ workers are found in CLIENT LIST with their queues' active jobs, and every
+// list is capped.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { redisForThisFile } from '../helpers/console-env';
+import { killIfRunning, spawnWorkers, waitFor, type SpawnedWorkers } from '../helpers/workers';
+import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
+import { createWorkerLogger } from '@/workers/runtime/logger';
+import { BusyHeartbeat } from '@/workers/runtime/busy-heartbeat';
+import type { RuntimeKind } from '@/workers/runtime/processor';
+import { readBusyConnection } from '@/lib/workers/get-busy';
+import { BUSY_LIMITS, type BusyConnection } from '@/lib/workers/busy-schemas';
+import { BUSY_RECORD_MAX_JOBS } from '@/lib/workers/busy-record';
+import { getConnection } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+
+const redis = redisForThisFile();
+const HEARTBEAT_MS = 200;
+const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000, busyHeartbeatMs: HEARTBEAT_MS };
+const logger = createWorkerLogger({}, { write: () => {} });
+
+// Jobs that run until the test lets them go.
+const releases = new Set<() => void>();
+const releaseAll = () => {
+  for (const release of releases) release();
+  releases.clear();
+};
+const untilReleased = () => new Promise<void>((resolve) => releases.add(resolve));
+
+function slowKind(queue: string, concurrency: number): RuntimeKind {
+  return {
+    definition: { kind: `slow-${queue}`, queue, jobNames: ['slow'], description: 'waits for the test', dataSchema: z.object({ step: z.number().optional() }), defaultJobOptions: {}, concurrency },
+    processor: {
+      type: 'inline',
+      process: async ({ job }) => {
+        await job.updateProgress(40);
+        await untilReleased();
+      },
+    },
+  };
+}
+
+const runtimes: Runtime[] = [];
+const closables: Array<{ close: () => Promise<unknown> }> = [];
+const spawned: SpawnedWorkers[] = [];
+
+async function runtime(queue: string, concurrency: number, workerName: string): Promise<Runtime> {
+  const started = await startRuntime({ connection: { name: 'default', url: redis.url, prefix: 'bull' }, kinds: [slowKind(queue, concurrency)], settings, logger, workerName, schedulers: false, cancellation: false, deadLetters: false });
+  runtimes.push(started);
+  return started;
+}
+
+function queue(name: string): Queue {
+  const q = new Queue(name, { connection: redis.client() });
+  closables.push(q);
+  return q;
+}
+
+const busy = () => readBusyConnection(getConnection('default'));
+const processNamed = (b: BusyConnection, name: string) => b.processes.find((p) => p.name === name);
+
+afterEach(async () => {
+  releaseAll();
+  await Promise.all(runtimes.splice(0).map((r) => r.close()));
+  await Promise.all(closables.splice(0).map((c) => c.close().catch(() => {})));
+  spawned.splice(0).forEach((w) => killIfRunning(w.child));
+});
+afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
+
+describe('Busy view', { timeout: 120_000 }, () => {
+  it('lists a Drover runtime with the slow job it runs, and drops it as soon as it stops', async () => {
+    const started = await runtime('busy-drover', 5, 'drover@busy-a:101');
+    const job = await queue('busy-drover').add('slow', { step: 1 });
+    const listed = await waitFor(async () => {
+      const p = processNamed(await busy(), 'drover@busy-a:101');
+      return p?.jobs.length && p.jobs[0].progress === 40 ? p : undefined;
+    }, 'the runtime listed with its job');
+    expect(listed).toMatchObject({
+      kind: 'drover',
+      host: os.hostname(),
+      pid: process.pid,
+      queues: ['busy-drover'],
+      concurrency: { 'busy-drover': 5 },
+      jobsTotal: 1,
+      jobs: [{ queue: 'busy-drover', id: job.id, name: 'slow', progress: 40 }],
+    });
+    expect(listed.jobs[0].startedAt).toBeGreaterThanOrEqual(job.timestamp);
+    // The record has an expiry of 3 beats; the runtime is not also listed as "another BullMQ worker".
+    const client = redis.client();
+    const ttl = await client.pttl(KEYS.busyRecord('bull', started.heartbeat!.runtimeId));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3 * HEARTBEAT_MS);
+    expect((await busy()).processes.filter((p) => p.name === 'drover@busy-a:101')).toHaveLength(1);
+
+    // A graceful stop removes the record at once (after the running job finished).
+    releaseAll();
+    await started.close();
+    runtimes.splice(runtimes.indexOf(started), 1);
+    expect(processNamed(await busy(), 'drover@busy-a:101')).toBeUndefined();
+    expect(await client.exists(KEYS.busyRecord('bull', started.heartbeat!.runtimeId))).toBe(0);
+  });
+
+  it('a killed worker process’s heartbeat expires by itself', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-busy-'));
+    const workers = spawnWorkers(['report'], { REDIS_URL: redis.url, DROVER_DATA_DIR: dataDir, WEBHOOK_SECRET: 's', DROVER_BUSY_HEARTBEAT_MS: String(HEARTBEAT_MS) });
+    spawned.push(workers);
+    await workers.waitForLog((l) => l.event === 'workers.ready', 'workers ready');
+    const pid = workers.child.pid!;
+    const listed = await waitFor(async () => (await busy()).processes.find((p) => p.kind === 'drover' && p.pid === pid), 'the spawned runtime listed');
+    expect(listed.queues).toEqual(['report']);
+    workers.child.kill('SIGKILL');
+    await workers.exited;
+    const killedAt = Date.now();
+    await waitFor(async () => !(await busy()).processes.some((p) => p.pid === pid), 'the killed runtime gone', 5_000);
+    // Gone within its 3 beats (and a beat of slack), with nothing left to clean up.
+    expect(Date.now() - killedAt).toBeLessThan(4 * HEARTBEAT_MS + 500);
+    expect(await redis.client().exists(KEYS.busyRecord('bull', listed.key))).toBe(0);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists a plain BullMQ worker from CLIENT LIST with its active job, and an unnamed one per queue', async () => {
+    const client = redis.client();
+    const slow = async (job: Job) => {
+      await job.updateProgress(70);
+      await untilReleased();
+    };
+    const named = new Worker('busy-plain', slow, { connection: client, name: 'billing-worker', concurrency: 2 });
+    const unnamed = new Worker('busy-unnamed', slow, { connection: client });
+    closables.push(named, unnamed);
+    const job = await queue('busy-plain').add('charge', { amount: 1 });
+    const other = await queue('busy-unnamed').add('anonymous', {});
+    const listed = await waitFor(async () => {
+      const b = await busy();
+      const p = processNamed(b, 'billing-worker');
+      const u = processNamed(b, '(unnamed)');
+      return p?.jobs[0]?.progress === 70 && u?.jobs.length ? { p, u, b } : undefined;
+    }, 'both workers listed with their jobs');
+    expect(listed.b.clientList).toBe(true);
+    expect(listed.p).toMatchObject({ kind: 'bullmq', queues: ['busy-plain'], pid: null, jobsTotal: 1, partial: false, jobs: [{ queue: 'busy-plain', id: job.id, name: 'charge', progress: 70 }] });
+    expect(listed.p.jobs[0].startedAt).toBeGreaterThanOrEqual(job.timestamp);
+    expect(listed.p.addresses.length).toBeGreaterThan(0);
+    expect(listed.u).toMatchObject({ kind: 'bullmq', queues: ['busy-unnamed'], jobsTotal: 1, jobs: [{ id: other.id, name: 'anonymous' }] });
+  });
+
+  it(`caps what it lists: ${BUSY_RECORD_MAX_JOBS} jobs a heartbeat, ${BUSY_LIMITS.jobsPerProcess} a process, ${BUSY_LIMITS.processes} processes, ${BUSY_LIMITS.activeRead} active jobs read per queue`, async () => {
+    // A runtime running 110 jobs at once: its heartbeat lists 100, the view 25, both count 110.
+    const started = await runtime('busy-many', 120, 'drover@busy-many:7');
+    await queue('busy-many').addBulk(Array.from({ length: 110 }, (_, i) => ({ name: 'slow', data: { step: i } })));
+    const heavy = await waitFor(async () => {
+      const p = processNamed(await busy(), 'drover@busy-many:7');
+      return p?.jobsTotal === 110 ? p : undefined;
+    }, 'the runtime running 110 jobs');
+    expect(heavy.jobs).toHaveLength(BUSY_LIMITS.jobsPerProcess);
+    const record = JSON.parse((await redis.client().get(KEYS.busyRecord('bull', started.heartbeat!.runtimeId)))!);
+    expect(record.jobs).toHaveLength(BUSY_RECORD_MAX_JOBS);
+    expect(record.jobsTotal).toBe(110);
+    // The longest-running first.
+    const starts = heavy.jobs.map((j) => j.startedAt!);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+
+    // Another worker with 110 active jobs: only the oldest 100 of the active list are read (partial).
+    const client = redis.client();
+    const plain = new Worker('busy-plain-many', () => untilReleased(), { connection: client, name: 'bulk-worker', concurrency: 120 });
+    closables.push(plain);
+    await queue('busy-plain-many').addBulk(Array.from({ length: 110 }, (_, i) => ({ name: 'bulk', data: { i } })));
+    const bulk = await waitFor(async () => {
+      const p = processNamed(await busy(), 'bulk-worker');
+      return p?.jobsTotal === BUSY_LIMITS.activeRead && (await client.llen('bull:busy-plain-many:active')) === 110 ? p : undefined;
+    }, 'the plain worker running 110 jobs');
+    expect(bulk).toMatchObject({ partial: true });
+    expect(bulk.jobs).toHaveLength(BUSY_LIMITS.jobsPerProcess);
+
+    // 60 more runtimes' heartbeats (the real writer, no workers): 50 processes listed, all counted.
+    const beats = Array.from({ length: 60 }, (_, i) => new BusyHeartbeat({ client, prefix: 'bull', workerName: `drover@idle-${i}:1`, workers: new Map(), intervalMs: 60_000, logger }));
+    beats.forEach((b) => b.start());
+    closables.push({ close: () => Promise.all(beats.map((b) => b.stop())) });
+    const capped = await waitFor(async () => {
+      const b = await busy();
+      return b.processesTotal >= 62 ? b : undefined;
+    }, '62 runtimes counted');
+    expect(capped.processes).toHaveLength(BUSY_LIMITS.processes);
+    // Runtimes past the cap are counted, not shown again as other BullMQ workers.
+    expect(capped.processesTotal).toBe(62);
+    expect(capped.processes.every((p) => p.kind === 'drover')).toBe(true);
+  });
+});

@@ -1,0 +1,89 @@
+// The runtime's heartbeat for the console's Busy view: every beat, one bounded record of what this
+// process runs now (KEYS.busyRecord, PX 3 beats) and its entry in the prefix's index (KEYS.busyIndex),
+// in one MULTI. A killed process's record expires by itself; a graceful stop deletes it.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { KEYS } from '@/lib/keys';
+import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_JOBS, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
+import type { DroverWorker } from './drover-worker';
+
+export type BusyHeartbeatOptions = {
+  client: Redis;
+  prefix: string;
+  workerName: string;
+  workers: ReadonlyMap<string, DroverWorker>;
+  intervalMs: number;
+  logger: Logger;
+};
+
+export class BusyHeartbeat {
+  readonly runtimeId = randomUUID();
+  private readonly startedAt = Date.now();
+  private timer?: NodeJS.Timeout;
+  private beating?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly opts: BusyHeartbeatOptions) {}
+
+  get ttlMs(): number {
+    return this.opts.intervalMs * BUSY_HEARTBEAT_TTL_BEATS;
+  }
+
+  /** The record as of now: at most BUSY_RECORD_MAX_JOBS jobs across the process's queues. */
+  record(now = Date.now()): BusyRecord {
+    const jobs: BusyRunningJob[] = [];
+    let jobsTotal = 0;
+    const concurrency: Record<string, number> = {};
+    for (const [queue, worker] of this.opts.workers) {
+      concurrency[queue] = worker.concurrency;
+      jobsTotal += worker.runningCount;
+      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS - jobs.length)) jobs.push({ queue, id: job.id, name: capText(job.name), startedAt: job.startedAt });
+    }
+    jobs.sort((a, b) => a.startedAt - b.startedAt);
+    const [host, pid] = [os.hostname(), process.pid];
+    return { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: [...this.opts.workers.keys()], concurrency, jobs, jobsTotal };
+  }
+
+  /** One beat now, then every intervalMs until stop(). */
+  start(): void {
+    this.beat();
+  }
+
+  private beat(): void {
+    if (this.stopped) return;
+    this.beating = this.write().catch((err: Error) => this.opts.logger.warn({ event: 'busy.heartbeat_failed', err: err.message }, 'busy heartbeat write failed'));
+    void this.beating.finally(() => {
+      if (!this.stopped) this.timer = setTimeout(() => this.beat(), this.opts.intervalMs);
+    });
+  }
+
+  private async write(): Promise<void> {
+    const { client, prefix } = this.opts;
+    const now = Date.now();
+    const index = KEYS.busyIndex(prefix);
+    await client
+      .multi()
+      .set(KEYS.busyRecord(prefix, this.runtimeId), JSON.stringify(this.record(now)), 'PX', this.ttlMs)
+      .zadd(index, now + this.ttlMs, this.runtimeId)
+      // Processes that stopped without a goodbye (their records expired already).
+      .zremrangebyscore(index, '-inf', now)
+      .pexpire(index, this.ttlMs)
+      .exec();
+  }
+
+  /** No more beats; the record and its index entry go (best effort: otherwise they expire). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.beating;
+    const { client, prefix } = this.opts;
+    await client
+      .multi()
+      .del(KEYS.busyRecord(prefix, this.runtimeId))
+      .zrem(KEYS.busyIndex(prefix), this.runtimeId)
+      .exec()
+      .catch((err: Error) => this.opts.logger.warn({ event: 'busy.heartbeat_remove_failed', err: err.message }, 'busy heartbeat not removed (it expires)'));
+  }
+}
