@@ -6,7 +6,7 @@ import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
 import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
 import { fetchJson } from '@/components/explorer/api-client';
 import { formatBytes } from '@/components/explorer/format';
-import { JsonTree } from '@/components/explorer/json-viewer';
+import { JsonValueView } from '@/components/explorer/json-value-view';
 import { Button } from '@/components/ui/button';
 import { apiDlqPath } from './format';
 
@@ -35,7 +35,7 @@ export function DeadLetterData({ conn, deadLetter: d }: { conn: string; deadLett
       </header>
       <div className="max-h-[32rem] overflow-auto p-3">
         {loaded ? (
-          <JsonTree value={loaded.value} />
+          <JsonValueView value={loaded.value} label="Data, formatted" />
         ) : d.envelopeSize <= MAX_JOB_DATA_BYTES ? (
           <Button size="sm" disabled={loading} onClick={() => void load()}>
             {loading ? 'Loading…' : `Show the data (${formatBytes(d.envelopeSize)})`}

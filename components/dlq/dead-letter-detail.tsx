@@ -10,7 +10,7 @@ import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';
 import { requeueDeadLettersAction, purgeDeadLettersAction } from '@/app/actions';
 import { fetchJson } from '@/components/explorer/api-client';
 import { formatBytes, formatDuration, jobHref } from '@/components/explorer/format';
-import { JsonTree } from '@/components/explorer/json-viewer';
+import { JsonValueView } from '@/components/explorer/json-value-view';
 import { JsonEditor, isValidJson } from '@/components/ui/json-editor';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -198,7 +198,7 @@ export function DeadLetterDetailView({
           <p className="text-xs text-zinc-500">The original job&apos;s options, used again on requeue minus its id, delay and flow links.</p>
         </header>
         <div className="p-3">
-          <JsonTree value={d.opts} defaultDepth={1} />
+          <JsonValueView value={d.opts} label="Options, formatted" />
         </div>
       </section>
 

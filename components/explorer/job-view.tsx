@@ -15,7 +15,7 @@ import { StateBadge } from './state-badge';
 import { ProgressBar } from './progress-bar';
 import { PayloadPanel } from './payload-panel';
 import { LogsPanel } from './logs-panel';
-import { JsonTree } from './json-viewer';
+import { JsonValueView } from '@/components/explorer/json-value-view';
 import { AttemptsPanel } from './attempts-panel';
 import { JobTimeline } from './job-timeline';
 import { JobToolbar } from '@/components/jobs/job-toolbar';
@@ -203,7 +203,7 @@ export function JobView({
           <h2 className="text-sm font-semibold">Options</h2>
         </header>
         <div className="p-3">
-          {job.truncated.opts ? <p className="text-xs text-zinc-500">Options are {job.truncated.opts} bytes; too large to show.</p> : <JsonTree value={job.opts} defaultDepth={1} />}
+          {job.truncated.opts ? <p className="text-xs text-zinc-500">Options are {job.truncated.opts} bytes; too large to show.</p> : <JsonValueView value={job.opts} label="Options, formatted" />}
         </div>
       </section>
     </div>
