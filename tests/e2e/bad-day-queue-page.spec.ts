@@ -3,6 +3,7 @@
 // every destructive bulk action confirms in proportion to how many jobs it touches (above 100: type the
 // count, or the queue name for a whole-queue action), the selection bar floats while rows are ticked,
 // and a search replaces the list instead of stacking above it.
+import fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
 import { apiAs, redisUrl, storageStatePath } from './support';
@@ -177,6 +178,38 @@ test.describe('operator', () => {
       await expect(rows(page)).toHaveCount(2);
       await expect(toggle).toHaveAttribute('aria-expanded', 'false');
       await expect(page.getByTestId('latency-panel')).toHaveCount(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  test('the Metrics preference belongs to the signed-in user: another user in the same browser starts collapsed', async ({ page, context }) => {
+    const name = `bad-metrics-user-${Date.now()}`;
+    const queue = await seedQueue(name, 1);
+    const cookiesOf = (role: 'operator' | 'viewer') => JSON.parse(fs.readFileSync(storageStatePath(role), 'utf8')).cookies;
+    const signInAs = async (role: 'operator' | 'viewer') => {
+      await context.clearCookies();
+      await context.addCookies(cookiesOf(role));
+    };
+    try {
+      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      const toggle = page.getByRole('region', { name: 'Metrics' }).getByRole('button', { name: 'Metrics' });
+      await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+      await toggle.click();
+      await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+
+      // Same browser, same localStorage, another user: that user's own (default) choice.
+      await signInAs('viewer');
+      await page.reload();
+      await expect(page.getByTestId('current-role')).toHaveText('viewer');
+      await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+
+      // Back to the operator: still open.
+      await signInAs('operator');
+      await page.reload();
+      await expect(page.getByTestId('current-role')).toHaveText('operator');
+      await expect(toggle).toHaveAttribute('aria-expanded', 'true');
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
