@@ -1,40 +1,34 @@
 // Failures of each queue in the last RECENT_FAILURE_MINUTES, for the overview's health column. Two
-// records, both payload-free and O(queues): the console's own samples (failed count now minus the first
-// sample of the window: one XRANGE … COUNT 1 per queue, one pipeline) and BullMQ's per-minute failed
-// metrics (already in the summary, recorded only by workers with `metrics`). Each can only miss
-// failures (a cleaned or retried job lowers the count; workers without metrics record none), so the
-// larger one is the better figure; null when neither has a record for the window.
+// payload-free records, O(log n) per queue in one pipeline: the failed set itself — BullMQ scores it by
+// the finish time, so ZCOUNT over the window counts the failed jobs still kept that failed in it — and
+// BullMQ's per-minute failed metrics (already in the summary; recorded only by workers with `metrics`,
+// and they also count jobs removed on failure or retried since). Each can only miss failures, so the
+// larger one is the figure; null only when the failed set cannot be read and no metrics exist.
 import 'server-only';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
+import type { Connection } from '@/lib/redis/connections';
 import { RECENT_FAILURE_MINUTES } from '@/lib/queues/queue-health';
 import type { QueueSummary } from '@/lib/queues/queue-summary';
-import { decodeSample } from './sample';
 
-type StreamEntry = [id: string, fields: string[]];
-
-/** Recent failures per queue (same order as `queues`). Never throws: without samples, metrics alone count. */
-export async function recentFailures(connection: string, queues: QueueSummary[], now = Date.now()): Promise<Array<number | null>> {
+/** Recent failures per queue (same order as `queues`). Never throws: without the failed sets, metrics alone count. */
+export async function recentFailures(conn: Connection, queues: QueueSummary[], now = Date.now()): Promise<Array<number | null>> {
   const fromMetrics = queues.map((q) => (q.metricsRecorded ? q.failedSeries.slice(0, RECENT_FAILURE_MINUTES).reduce((a, b) => a + b, 0) : null));
   if (queues.length === 0) return fromMetrics;
-  let baselines: Array<number | null> = queues.map(() => null);
+  let kept: Array<number | null> = queues.map(() => null);
   try {
     const from = String(now - RECENT_FAILURE_MINUTES * 60_000);
-    const pipeline = getConsoleConnection().redis.pipeline();
-    for (const q of queues) pipeline.xrange(KEYS.metricsSamples10s(connection, q.name), from, '+', 'COUNT', 1);
+    const pipeline = conn.redis.pipeline();
+    for (const q of queues) pipeline.zcount(conn.key(q.name, 'failed'), from, '+inf');
     const results = (await pipeline.exec()) ?? [];
-    baselines = queues.map((_, i) => {
-      const [err, entries] = results[i] ?? [new Error('no reply')];
-      const first = !err && (entries as StreamEntry[])[0];
-      return first ? decodeSample(first[0], first[1]).failed : null;
+    kept = queues.map((_, i) => {
+      const [err, count] = results[i] ?? [new Error('no reply')];
+      return err ? null : Number(count);
     });
   } catch {
-    // The console Redis is unreachable: BullMQ's metrics still tell what they know.
+    // Redis went away between the summary and this call: BullMQ's metrics still tell what they know.
   }
-  return queues.map((q, i) => {
-    const sampled = baselines[i] === null ? null : Math.max(0, q.counts.failed - baselines[i]!);
-    const metric = fromMetrics[i];
-    if (sampled === null) return metric;
-    return metric === null ? sampled : Math.max(sampled, metric);
+  return queues.map((_, i) => {
+    const [a, b] = [kept[i], fromMetrics[i]];
+    if (a === null) return b;
+    return b === null ? a : Math.max(a, b);
   });
 }

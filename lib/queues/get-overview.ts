@@ -53,7 +53,7 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       getWorkersByQueue(conn, opts.refresh),
       getRedisInfo(conn, opts.refresh),
     ]);
-    const recent = await recentFailures(conn.name, summaries);
+    const recent = await recentFailures(conn, summaries);
     const fresh: OverviewConnection = {
       ...base,
       redis,

@@ -10,6 +10,8 @@ import { configureFromFile } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { sampleOnce } from '@/lib/metrics/sampler';
+import { recentFailures } from '@/lib/metrics/recent-failures';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { getOverview } from '@/lib/queues/get-overview';
 import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
@@ -63,18 +65,36 @@ afterAll(async () => {
 });
 
 describe('recent failures on the overview', () => {
-  it('counts failures since the first sample of the last 15 minutes, not the lifetime total', async () => {
+  it('counts failures that finished in the last 15 minutes (from the failed set’s finish times), not the lifetime total', async () => {
     const queue = q('payments');
     await fail(queue, 40);
-    // Never sampled, no BullMQ metrics: the console cannot tell when those 40 failed.
-    expect(await recentFailedOf('payments')).toBeNull();
-    await discoverQueues(getConnection('main'), { refresh: true });
-    await sampleOnce({ now: Date.now() - 20 * MINUTE }); // outside the window: not a baseline
-    expect(await recentFailedOf('payments')).toBeNull();
-    await sampleOnce({ now: Date.now() - 10 * MINUTE });
-    expect(await recentFailedOf('payments')).toBe(0);
+    // Never sampled by the console, no BullMQ metrics: the failed set still says when each failed.
+    expect(await recentFailedOf('payments')).toBe(40);
+    // Seen from 16 minutes on, the same 40 are history; the lifetime total has not changed.
+    const conn = getConnection('main');
+    const [summary] = await getQueueSummaries(conn, ['payments']);
+    expect(summary.counts.failed).toBe(40);
+    expect(await recentFailures(conn, [summary], Date.now() + 16 * MINUTE)).toEqual([0]);
     await fail(queue, 7);
-    expect(await recentFailedOf('payments')).toBe(7);
+    expect(await recentFailedOf('payments')).toBe(47);
+  });
+
+  it('counts failures of jobs removed on failure through BullMQ’s metrics, which the failed set no longer holds', async () => {
+    const queue = q('ephemeral');
+    let failed = 0;
+    const worker = new Worker(
+      'ephemeral',
+      async () => {
+        throw new Error('no');
+      },
+      { connection: { url: redis.url }, concurrency: 5, removeOnFail: { count: 0 }, metrics: { maxDataPoints: MetricsTime.ONE_HOUR } },
+    );
+    worker.on('failed', () => failed++);
+    await queue.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'x', data: { i } })));
+    await waitFor(() => failed === 5);
+    await worker.close();
+    expect(await queue.getFailedCount()).toBe(0);
+    expect(await recentFailedOf('ephemeral')).toBe(5);
   });
 
   it('uses BullMQ’s per-minute metrics when workers record them and no sample says more', async () => {
