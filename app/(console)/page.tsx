@@ -9,5 +9,5 @@ export const metadata: Metadata = { title: 'Overview' };
 export default async function OverviewPage() {
   const principal = await requirePageRole('viewer', '/');
   const overview = await getOverview();
-  return <OverviewView initial={overview} canAct={hasRole(principal.role, 'operator')} />;
+  return <OverviewView initial={overview} canAct={hasRole(principal.role, 'operator')} userKey={principal.id} />;
 }

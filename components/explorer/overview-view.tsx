@@ -1,69 +1,48 @@
 'use client';
-import Link from 'next/link';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Overview, OverviewConnection, OverviewQueue } from '@/lib/queues/get-overview';
+import { functionalUpdate, useTable, type ColumnVisibilityState, type SortingState, type Updater } from '@tanstack/react-table';
+import type { Overview, OverviewConnection } from '@/lib/queues/get-overview';
 import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Select } from '@/components/ui/input';
-import { compareAttention, queueHealth, type QueueHealth } from '@/lib/queues/queue-health';
-import { StateBar } from './state-bar';
+import { queueHealth } from '@/lib/queues/queue-health';
 import { cn } from '@/components/ui/cn';
 import { useNow } from '@/components/ui/use-now';
 import { replaceSearchParams, useUrlTextFilter } from '@/components/ui/url-query';
+import { useStoredString } from '@/components/ui/use-stored-string';
+import { ColumnFitStyle, fitColumnsOf, type DenseColumnMeta } from '@/components/ui/dense-table';
+import { ColumnsMenu } from '@/components/ui/columns-menu';
 import { fetchJson } from './api-client';
-import { formatCount, formatDuration, formatExact, queueHref } from './format';
 import { useLiveEvents } from './use-live-events';
 import { LiveIndicator } from './live-indicator';
 import { SortHeader } from './sort-header';
 import { useLiveState } from './live-store';
+import { CELL, OVERVIEW_COLUMNS, OVERVIEW_PINNING, overviewFeatures, type OverviewRow } from './overview-columns';
 import { pauseAllQueuesAction, resumeAllQueuesAction } from '@/app/actions';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { useState } from 'react';
-import { Sparkline } from '@/components/metrics/sparkline';
-import { DeadLetterLine, DeadLetterQueueBadge, useDeadLetterSummaries, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
+import { DeadLetterLine, useDeadLetterSummaries, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
 import { queryKeys } from '@/components/query-keys';
 
-type Column = {
-  key: string;
-  label: string;
-  title?: string;
-  value: (q: OverviewQueue, now: number) => number;
-  state?: string;
-  /** container-width class that shows the column; none: always shown (the signals come first) */
-  show?: string;
-};
+/** The columns this user hid on the overview, remembered in this browser. */
+const hiddenColumnsKey = (userKey: string) => `drover.overview-columns.${userKey}`;
 
-// Ordered by what an operator needs first. Narrow boxes drop the later, lower-priority columns (a
-// container query each, so the collapsed or expanded sidebar counts) instead of overflowing.
-const COLUMNS: Column[] = [
-  { key: 'waiting', label: 'Waiting', title: 'Waiting and prioritized jobs', value: (q) => q.counts.waiting + q.counts.prioritized, state: 'waiting' },
-  { key: 'failed', label: 'Failed', title: 'Failed jobs kept (a lifetime total: recent failures show under Health)', value: (q) => q.counts.failed, state: 'failed' },
-  { key: 'workers', label: 'Workers', value: (q) => q.workers },
-  { key: 'oldest', label: 'Oldest wait', title: 'Age of the oldest waiting job', value: (q, now) => (q.oldestWaitingAt && q.counts.waiting + q.counts.prioritized > 0 ? now - q.oldestWaitingAt : -1) },
-  { key: 'active', label: 'Active', value: (q) => q.counts.active, state: 'active', show: 'hidden @[60rem]:table-cell' },
-  { key: 'delayed', label: 'Delayed', value: (q) => q.counts.delayed, state: 'delayed', show: 'hidden @[66rem]:table-cell' },
-  { key: 'done1h', label: 'Done/1h', title: 'Completed in the last hour (BullMQ metrics)', value: (q) => q.completed.lastHour, show: 'hidden @[74rem]:table-cell' },
-  { key: 'completed', label: 'Completed', title: 'Completed jobs kept', value: (q) => q.counts.completed, state: 'completed', show: 'hidden @[81rem]:table-cell' },
-  { key: 'failed1h', label: 'Failed/1h', title: 'Failed in the last hour (BullMQ metrics)', value: (q) => q.failed.lastHour, show: 'hidden @[88rem]:table-cell' },
-  { key: 'waiting-children', label: 'Children', title: 'Waiting for children', value: (q) => q.counts['waiting-children'], state: 'waiting-children', show: 'hidden @[94rem]:table-cell' },
-];
-/** The sparkline column: wide boxes only. */
-const TREND_SHOW = 'hidden @[54rem]:table-cell';
-const CELL = 'px-2 @[60rem]:px-3';
+function parseVisibility(stored: string | null): ColumnVisibilityState {
+  if (!stored) return {};
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    if (!parsed || typeof parsed !== 'object') return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'boolean'));
+  } catch {
+    return {};
+  }
+}
 
-const HEALTH_TONE: Record<QueueHealth['level'], string> = {
-  'no-workers': 'text-amber-700 dark:text-amber-400',
-  'old-wait': 'text-amber-700 dark:text-amber-400',
-  failing: 'text-red-600 dark:text-red-400',
-  ok: 'text-zinc-500 dark:text-zinc-400',
-};
-
-export function OverviewView({ initial, canAct }: { initial: Overview; canAct: boolean }) {
+export function OverviewView({ initial, canAct, userKey }: { initial: Overview; canAct: boolean; userKey: string }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const params = useSearchParams();
@@ -86,31 +65,55 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
   // The default order is "needs attention" (most urgent first, shown as descending); any other column can be chosen.
   const sort = params.get('sort') ?? 'attention';
   const dir = (params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : sort === 'name' ? 'asc' : 'desc') as 'asc' | 'desc';
-  const onSort = (column: string) => replaceSearchParams({ sort: column, dir: sort === column ? (dir === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc' });
+  const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === 'desc' }], [sort, dir]);
+  const onSortingChange = (updater: Updater<SortingState>) => {
+    const [next] = functionalUpdate(updater, sorting);
+    if (next) replaceSearchParams({ sort: next.id, dir: next.desc ? 'desc' : 'asc' });
+  };
   const connFilter = params.get('conn') ?? '';
 
-  const rows = useMemo(() => {
+  const [storedVisibility, setStoredVisibility] = useStoredString(hiddenColumnsKey(userKey));
+  const columnVisibility = useMemo(() => parseVisibility(storedVisibility), [storedVisibility]);
+  const onColumnVisibilityChange = (updater: Updater<ColumnVisibilityState>) => {
+    const next = Object.fromEntries(Object.entries(functionalUpdate(updater, columnVisibility)).filter(([, visible]) => !visible));
+    setStoredVisibility(Object.keys(next).length ? JSON.stringify(next) : null);
+  };
+
+  // The rows in a stable order (connection, then name: the tie-break of every sort), each judged once.
+  const rows = useMemo<OverviewRow[]>(() => {
     const all = data.connections
       .filter((c) => !connFilter || c.name === connFilter)
       .flatMap((c) => c.queues.map((q) => ({ ...q, deadLetterQueue: q.name === c.deadLetterQueue })));
     // Queue names only: the connection has its own selector.
     const needle = filter.trim().toLowerCase();
     const filtered = needle ? all.filter((q) => q.name.toLowerCase().includes(needle)) : all;
-    const column = COLUMNS.find((c) => c.key === sort);
-    const sign = dir === 'asc' ? 1 : -1;
-    return [...filtered]
-      .sort((a, b) => {
-        if (sort === 'attention') return -sign * compareAttention(a, b, now);
-        if (!column) return sign * `${a.connection}/${a.name}`.localeCompare(`${b.connection}/${b.name}`);
-        return sign * (column.value(a, now) - column.value(b, now)) || a.name.localeCompare(b.name);
-      })
-      .map((q) => ({ ...q, health: queueHealth(q, now) }));
-  }, [data, filter, connFilter, sort, dir, now]);
+    return filtered
+      .sort((a, b) => a.connection.localeCompare(b.connection) || a.name.localeCompare(b.name))
+      .map((q) => {
+        const waiting = q.counts.waiting + q.counts.prioritized;
+        return { ...q, health: queueHealth(q, now), oldestWaitMs: q.oldestWaitingAt && waiting > 0 ? now - q.oldestWaitingAt : -1 };
+      });
+  }, [data, filter, connFilter, now]);
 
   // Queue links here and in the sidebar do not prefetch: a row per queue (and a link per count) would
   // have every page load render dozens of queue pages on the server and parse them in the browser.
   const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
   const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name));
+  const meta = useMemo(() => ({ multiConn: data.connections.length > 1, deadLetters }), [data.connections.length, deadLetters]);
+
+  const table = useTable({
+    features: overviewFeatures,
+    columns: OVERVIEW_COLUMNS,
+    data: rows,
+    getRowId: (q) => `${q.connection}/${q.name}`,
+    meta,
+    state: { sorting, columnVisibility, columnPinning: OVERVIEW_PINNING },
+    onSortingChange,
+    onColumnVisibilityChange,
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+  });
+  const visibleColumns = table.getVisibleLeafColumns();
 
   return (
     <div className="space-y-5">
@@ -146,6 +149,19 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
           >
             Rediscover
           </Button>
+          <ColumnsMenu
+            note="Columns further right show as the table has room; hiding one gives its room to the next."
+            columns={table
+              .getAllLeafColumns()
+              .filter((column) => column.getCanHide())
+              .map((column) => ({
+                id: column.id,
+                label: (column.columnDef.meta as DenseColumnMeta<OverviewRow>).label,
+                visible: column.getIsVisible(),
+                setVisible: (visible) => column.toggleVisibility(visible),
+              }))}
+            onReset={() => setStoredVisibility(null)}
+          />
         </div>
       </div>
 
@@ -162,62 +178,50 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
         </EmptyState>
       ) : (
         <div className="@container">
+          <ColumnFitStyle scope="overview" columns={fitColumnsOf(visibleColumns)} />
           <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
-            <table className="w-full border-collapse text-left text-sm" data-testid="overview-table">
+            <table className="w-full border-collapse text-left text-sm" data-testid="overview-table" data-fit="overview">
               <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
                 <tr>
-                  <SortHeader label="Queue" column="name" sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'sticky left-0 z-10 bg-zinc-50 dark:bg-zinc-900')} />
-                  <SortHeader label="Health" title="What needs attention first: no workers while jobs wait, a long wait, failures in the last 15 minutes" column="attention" sort={sort} dir={dir} onSort={onSort} className={CELL} />
-                  {COLUMNS.slice(0, 4).map((col) => (
-                    <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'text-right', col.show)} />
-                  ))}
-                  <th className={cn(CELL, 'py-2 font-medium whitespace-nowrap uppercase', TREND_SHOW)} title="Completed per minute over the last hour (BullMQ metrics)">
-                    Last hour
-                  </th>
-                  {COLUMNS.slice(4).map((col) => (
-                    <SortHeader key={col.key} label={col.label} title={col.title} column={col.key} sort={sort} dir={dir} onSort={onSort} className={cn(CELL, 'text-right', col.show)} />
-                  ))}
+                  {table.getLeafHeaders().filter((h) => h.column.getIsVisible()).map((header) => {
+                    const { column } = header;
+                    const m = column.columnDef.meta as DenseColumnMeta<OverviewRow>;
+                    const className = cn(CELL, m.headerClassName, column.getIsPinned() === 'start' && 'sticky left-0 z-10 bg-zinc-50 dark:bg-zinc-900');
+                    return column.getCanSort() ? (
+                      <SortHeader key={header.id} column={column.id} label={m.label} title={m.title} sorted={column.getIsSorted()} onSort={() => column.toggleSorting()} className={className} />
+                    ) : (
+                      <th key={header.id} scope="col" data-col={column.id} title={m.title} className={className}>
+                        {m.label}
+                      </th>
+                    );
+                  })}
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {rows.map((q) => (
-                  <tr key={`${q.connection}/${q.name}`} className="group hover:bg-zinc-50 dark:hover:bg-zinc-900">
-                    <td className={cn(CELL, 'sticky left-0 z-[1] max-w-[16rem] bg-white py-1.5 group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900')}>
-                      <div className="flex items-center gap-1.5 whitespace-nowrap">
-                        <Link href={queueHref(q.connection, q.name)} prefetch={false} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
-                          {q.name}
-                        </Link>
-                        {data.connections.length > 1 && <span className="text-xs text-zinc-400">{q.connection}</span>}
-                        {q.paused && <Badge tone="amber">paused</Badge>}
-                        {q.workers === 0 && !q.deadLetterQueue && q.counts.waiting + q.counts.prioritized + q.counts.delayed > 0 && (
-                          <Badge tone={q.paused || q.counts.waiting + q.counts.prioritized === 0 ? 'neutral' : 'amber'} title="No worker is connected to this queue">
-                            No workers
-                          </Badge>
-                        )}
-                        {deadLetters[q.connection]?.deadLetterQueue === q.name && <DeadLetterQueueBadge />}
-                        {!q.exists && <Badge title="Named in the config, no keys in Redis yet">empty</Badge>}
-                      </div>
-                      <StateBar counts={q.counts} />
-                    </td>
-                    <td className={cn(CELL, 'min-w-[8rem] py-1.5 text-[13px]')}>
-                      <span data-testid="queue-health" className={HEALTH_TONE[q.health.level]}>
-                        {q.health.text}
-                      </span>
-                    </td>
-                    {COLUMNS.slice(0, 4).map((col) => (
-                      <ValueCell key={col.key} col={col} q={q} now={now} />
-                    ))}
-                    <td className={cn(CELL, 'py-1 text-zinc-400', TREND_SHOW)}>
-                      <Sparkline series={q.completedSeries} label={`${q.name} completed per minute`} />
-                    </td>
-                    {COLUMNS.slice(4).map((col) => (
-                      <ValueCell key={col.key} col={col} q={q} now={now} />
-                    ))}
+                {table.getRowModel().rows.map((row) => (
+                  <tr key={row.id} className="group hover:bg-zinc-50 dark:hover:bg-zinc-900">
+                    {row.getVisibleCells().map((cell) => {
+                      const { column } = cell;
+                      const m = column.columnDef.meta as DenseColumnMeta<OverviewRow>;
+                      return (
+                        <td
+                          key={cell.id}
+                          data-col={column.id}
+                          className={cn(
+                            CELL,
+                            typeof m.cellClassName === 'function' ? m.cellClassName(row.original, cell.getValue()) : m.cellClassName,
+                            column.getIsPinned() === 'start' && 'sticky left-0 z-[1] bg-white group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900',
+                          )}
+                        >
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      );
+                    })}
                   </tr>
                 ))}
                 {rows.length === 0 && (
                   <tr>
-                    <td colSpan={COLUMNS.length + 3} className="px-3 py-6 text-center text-sm text-zinc-500">
+                    <td colSpan={visibleColumns.length} className="px-3 py-6 text-center text-sm text-zinc-500">
                       No queue matches “{filter}”.
                     </td>
                   </tr>
@@ -231,32 +235,6 @@ export function OverviewView({ initial, canAct }: { initial: Overview; canAct: b
         Throughput comes from BullMQ metrics, recorded only by workers started with the <code>metrics</code> option (Drover’s bundled workers do).
       </p>
     </div>
-  );
-}
-
-function ValueCell({ col, q, now }: { col: Column; q: OverviewQueue; now: number }) {
-  const value = col.value(q, now);
-  const text = col.key === 'oldest' ? (value < 0 ? '—' : formatDuration(value)) : formatCount(value);
-  const cell = <span title={col.key === 'oldest' ? undefined : formatExact(value)}>{text}</span>;
-  return (
-    <td
-      data-col={col.key}
-      className={cn(
-        CELL,
-        'py-1.5 text-right font-mono text-[13px] whitespace-nowrap tabular-nums',
-        col.show,
-        // Workers are the one count whose zero is an alarm (jobs wait and nobody takes them).
-        col.key === 'workers' && value === 0 && q.counts.waiting + q.counts.prioritized > 0 && !q.paused ? 'text-amber-600' : (value === 0 || value < 0) && 'text-zinc-400',
-      )}
-    >
-      {col.state ? (
-        <Link href={queueHref(q.connection, q.name, { state: col.state })} prefetch={false} className="hover:underline">
-          {cell}
-        </Link>
-      ) : (
-        cell
-      )}
-    </td>
   );
 }
 

@@ -2,7 +2,6 @@
 // The queue page's collapsible "Metrics" section: throughput, depth by state and failure rate over a
 // range kept in the URL (?range=6h), refreshed every 10 s, plus the latency percentiles. Collapsed by
 // default so the jobs come first; opening or collapsing it is remembered per signed-in user.
-import { useSyncExternalStore } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -13,6 +12,7 @@ import { replaceSearchParams } from '@/components/ui/url-query';
 import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath, formatExact } from '@/components/explorer/format';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { useStoredString } from '@/components/ui/use-stored-string';
 import { AXIS_PROPS, ChartCard, ChartTooltip, SERIES_COLORS, timeTick } from './chart-kit';
 import { sumThroughput, thinDepth } from './downsample';
 import { LatencyPanel } from './latency-panel';
@@ -30,42 +30,12 @@ const DEPTH_SERIES = [
   ['waitingChildren', 'Waiting children'],
 ] as const;
 
-const OPEN_CHANGE_EVENT = 'drover-metrics-open-change';
 const openKey = (userKey: string) => `drover.queue-metrics-open.${userKey}`;
-
-function subscribeToOpen(onChange: () => void) {
-  window.addEventListener('storage', onChange);
-  window.addEventListener(OPEN_CHANGE_EVENT, onChange);
-  return () => {
-    window.removeEventListener('storage', onChange);
-    window.removeEventListener(OPEN_CHANGE_EVENT, onChange);
-  };
-}
-
-// Where localStorage is refused (storage disabled): the section still toggles, for this page's life.
-const unsaved = new Map<string, boolean>();
 
 /** Open or collapsed, as this user last left it on any queue page (localStorage); collapsed at first. */
 function useRememberedOpen(userKey: string): [boolean, (open: boolean) => void] {
-  const open = useSyncExternalStore(
-    subscribeToOpen,
-    () => {
-      try {
-        const stored = localStorage.getItem(openKey(userKey));
-        if (stored !== null) return stored === 'open';
-      } catch {}
-      return unsaved.get(userKey) ?? false;
-    },
-    () => false,
-  );
-  const setOpen = (next: boolean) => {
-    unsaved.set(userKey, next);
-    try {
-      localStorage.setItem(openKey(userKey), next ? 'open' : 'collapsed');
-    } catch {}
-    window.dispatchEvent(new Event(OPEN_CHANGE_EVENT));
-  };
-  return [open, setOpen];
+  const [stored, setStored] = useStoredString(openKey(userKey));
+  return [stored === 'open', (open) => setStored(open ? 'open' : 'collapsed')];
 }
 
 export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queue: string; userKey: string }) {

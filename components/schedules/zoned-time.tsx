@@ -15,12 +15,13 @@ export function ZonedTime({ ms, tz, testId }: { ms: number | null; tz?: string; 
   return (
     <div className="leading-tight" data-testid={testId}>
       <RelativeTime ms={ms} kind="scheduled" className="text-sm" />
-      <div className="font-mono text-[11px] whitespace-nowrap text-zinc-500" title={tz ? `In the schedule's zone, ${tz}` : 'No time zone set: UTC shown'}>
-        {formatInZoneWithOffset(ms, zone)} <span className="text-zinc-400">{tz ?? 'UTC'}</span>
+      {/* A long zone name wraps under the time rather than widening the column. */}
+      <div className="font-mono text-[11px] text-zinc-500" title={tz ? `In the schedule's zone, ${tz}` : 'No time zone set: UTC shown'}>
+        <span className="whitespace-nowrap">{formatInZoneWithOffset(ms, zone)}</span> <span className="text-zinc-400 [overflow-wrap:anywhere]">{tz ?? 'UTC'}</span>
       </div>
       {viewerZone && viewerZone !== zone && (
-        <div className="font-mono text-[11px] whitespace-nowrap text-zinc-400" title={`Your time zone, ${viewerZone}`}>
-          {formatInZoneWithOffset(ms, viewerZone)} <span>you</span>
+        <div className="font-mono text-[11px] text-zinc-400" title={`Your time zone, ${viewerZone}`}>
+          <span className="whitespace-nowrap">{formatInZoneWithOffset(ms, viewerZone)}</span> <span>you</span>
         </div>
       )}
     </div>

@@ -79,17 +79,21 @@ export function queueHealth(q: HealthInput, now: number): QueueHealth {
 }
 
 /**
- * The "needs attention" comparator: level, then weight within the level, then recent failures as a
- * tie-break, then connection and name (a stable order for equally fine queues).
+ * The "needs attention" comparator over queues already judged (the overview judges each row once, not
+ * once per comparison): level, then weight within the level, then recent failures as a tie-break, then
+ * connection and name (a stable order for equally fine queues).
  */
-export function compareAttention(a: HealthInput, b: HealthInput, now: number): number {
-  const ha = queueHealth(a, now);
-  const hb = queueHealth(b, now);
+export function compareJudged(a: HealthInput & { health: QueueHealth }, b: HealthInput & { health: QueueHealth }): number {
   return (
-    LEVEL_RANK[ha.level] - LEVEL_RANK[hb.level] ||
-    hb.weight - ha.weight ||
+    LEVEL_RANK[a.health.level] - LEVEL_RANK[b.health.level] ||
+    b.health.weight - a.health.weight ||
     (b.recentFailed ?? 0) - (a.recentFailed ?? 0) ||
     a.connection.localeCompare(b.connection) ||
     a.name.localeCompare(b.name)
   );
+}
+
+/** compareJudged for queues not judged yet. */
+export function compareAttention(a: HealthInput, b: HealthInput, now: number): number {
+  return compareJudged({ ...a, health: queueHealth(a, now) }, { ...b, health: queueHealth(b, now) });
 }

@@ -1,6 +1,6 @@
 // The overview's health column and "needs attention" order (lib/queues/queue-health.ts).
 import { describe, expect, it } from 'vitest';
-import { compareAttention, queueHealth, shortDuration, type HealthInput } from '@/lib/queues/queue-health';
+import { compareAttention, compareJudged, queueHealth, shortDuration, type HealthInput } from '@/lib/queues/queue-health';
 
 const NOW = 1_700_000_000_000;
 
@@ -72,5 +72,20 @@ describe('needs-attention order', () => {
       'paused-backlog',
       'quiet-with-history',
     ]);
+  });
+
+  it('orders queues judged once (as the overview does) exactly as judging them per comparison', () => {
+    const rows = [
+      queue('b-fine'),
+      queue('a-fine'),
+      queue('failing', { recentFailed: 2 }),
+      queue('waiting-long', { counts: { waiting: 1 }, oldestWaitingAt: NOW - 2 * 60_000 }),
+      queue('no-workers', { workers: 0, counts: { prioritized: 4 } }),
+      queue('other-connection', { connection: 'b' }),
+    ];
+    const judged = rows.map((q) => ({ ...q, health: queueHealth(q, NOW) }));
+    const byJudged = [...judged].sort(compareJudged).map((q) => q.name);
+    expect(byJudged).toEqual([...rows].sort((a, b) => compareAttention(a, b, NOW)).map((q) => q.name));
+    expect(byJudged).toEqual(['no-workers', 'waiting-long', 'failing', 'other-connection', 'a-fine', 'b-fine']);
   });
 });
