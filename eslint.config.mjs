@@ -37,6 +37,9 @@ const noServerOnlyImport = {
   },
 };
 
+// Every console page is rendered per request: links must not prefetch (components/ui/link.tsx).
+const nextLink = { name: 'next/link', message: "use { Link } from '@/components/ui/link' (no prefetching of per-request pages)" };
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -65,7 +68,19 @@ export default defineConfig([
     plugins: { drover: { rules: { 'no-server-only-import': noServerOnlyImport } } },
     rules: {
       'drover/no-server-only-import': 'error',
+      'no-restricted-imports': ['error', { paths: [nextLink], patterns: [{ group: [...layer('workers'), ...layer('scripts')], message: 'components/ imports lib/ (and app/actions), never workers/ or scripts/' }] }],
+    },
+  },
+  {
+    files: ['components/ui/link.tsx'],
+    rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: [...layer('workers'), ...layer('scripts')], message: 'components/ imports lib/ (and app/actions), never workers/ or scripts/' }] }],
+    },
+  },
+  {
+    files: ['app/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [nextLink] }],
     },
   },
   globalIgnores(['.next/**', '.next-*/**', 'out/**', 'build/**', 'next-env.d.ts', '.data/**', 'test-results/**', 'playwright-report/**', '.test-out/**']),

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { headers } from 'next/headers';
 import { requirePageRole } from '@/lib/auth/guard';
 import { Header } from '@/components/shell/header';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { Sidebar } from '@/components/shell/sidebar';
 import { SidebarToggle } from '@/components/shell/sidebar-toggle';
 import { getSidebarConnections } from '@/lib/queues/sidebar-connections';

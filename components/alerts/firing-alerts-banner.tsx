@@ -1,7 +1,7 @@
 'use client';
 // Across the top of every page while an alert rule fires: which rule, on which queue, since when. Admins
 // get a link to the Alerts page (the page and the full rules are admin-only; the names are for everyone).
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useQuery } from '@tanstack/react-query';
 import type { FiringAlerts } from '@/lib/alerts/firing-alerts';
 import { fetchJson } from '@/components/explorer/api-client';

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { auditOutcomeSchema, type AuditEntry, type AuditOutcome } from '@/lib/audit/audit-entry';
 import type { AuditQuery } from '@/lib/audit/list-audit';

@@ -1,7 +1,7 @@
 'use client';
 // The DLQ size per connection on the overview: one small summary request per connection, refreshed
 // every 15 s (the overview's own data does not know which queue is a connection's DLQ).
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useQueries } from '@tanstack/react-query';
 import type { DeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
 import { fetchJson } from '@/components/explorer/api-client';

@@ -3,7 +3,7 @@
 // origin queue › original job id), its error and group, its data, the attempts Drover's runtime recorded
 // and its last log lines (copied into the envelope at capture) — with requeue (optionally with edited
 // data) and purge. The envelope job in the DLQ queue is storage, not shown as a second job page.
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { DeadLetterDetail } from '@/lib/dlq/get-dead-letter';

@@ -1,7 +1,7 @@
 'use client';
 // The dead-letter page of one connection: totals and counts by origin queue, failures grouped by error,
 // the filtered table of dead letters, and requeue / purge / export of a selection or of every match.
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import type { FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { Fragment, useId, type ReactNode } from 'react';
 import type { JobSummary } from '@/lib/jobs/job-summary';
 import { RelativeTime } from '@/components/ui/relative-time';

@@ -2,7 +2,7 @@
 // The overview table's columns (TanStack Table): what each cell shows, how the column sorts, how wide it
 // is and how soon it gets room in a narrow box. Module constants, so the table keeps its models between
 // the clock's ticks.
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import {
   columnPinningFeature,
   columnVisibilityFeature,
@@ -94,7 +94,7 @@ function CountCell({ q, id, value, state }: { q: OverviewRow; id: string; value:
   const cell = <span title={id === 'oldest' ? undefined : formatExact(value)}>{text}</span>;
   // Queue links do not prefetch: a link per count would have every page load render dozens of queue pages.
   return state ? (
-    <Link href={queueHref(q.connection, q.name, { state })} prefetch={false} className="hover:underline">
+    <Link href={queueHref(q.connection, q.name, { state })} className="hover:underline">
       {cell}
     </Link>
   ) : (
@@ -118,7 +118,7 @@ export const OVERVIEW_COLUMNS = helper.columns([
       return (
         <>
           <div className="flex items-center gap-1.5 whitespace-nowrap">
-            <Link href={queueHref(q.connection, q.name)} prefetch={false} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+            <Link href={queueHref(q.connection, q.name)} title={q.name} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
               {q.name}
             </Link>
             {meta.multiConn && <span className="text-xs text-zinc-400">{q.connection}</span>}

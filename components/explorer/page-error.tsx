@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import type { DroverError } from '@/lib/errors';
 
 /** A page-level error that says what went wrong (unknown queue, job gone, Redis down) instead of a crash. */

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import type { QueueDetail } from '@/lib/queues/get-queue';
 import { Badge } from '@/components/ui/badge';
 import { formatDuration } from './format';

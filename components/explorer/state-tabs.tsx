@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { JOB_STATES, type JobState } from '@/lib/jobs/job-states';
 import type { QueueCounts } from '@/lib/queues/queue-summary';
 import { cn } from '@/components/ui/cn';

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useState } from 'react';
 import type { LegacyRepeatable } from '@/lib/schedules/types';
 import { migrateLegacyRepeatableAction } from '@/app/actions';

@@ -2,7 +2,7 @@
 // The schedules table's columns (TanStack Table): what each cell shows, how wide the column is and how
 // soon it gets room in a narrow box. The actions stay pinned at the right edge, so Delete is never
 // scrolled or clipped away.
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { columnPinningFeature, columnVisibilityFeature, createColumnHelper, metaHelper, tableFeatures, type ColumnPinningState } from '@tanstack/react-table';
 import type { Schedule } from '@/lib/schedules/types';
 import { formatInZoneWithOffset } from '@/lib/schedules/zone-format';

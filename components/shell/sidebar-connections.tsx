@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
@@ -41,7 +41,7 @@ export function SidebarConnections({ connections }: { connections: SidebarConnec
                       href={href}
                       // One link per queue: prefetching every visible one would render that many queue
                       // pages on the server (and read Redis for each) on every page load.
-                      prefetch={false}
+                     
                       className={cn(
                         'block truncate rounded py-0.5 pr-2 pl-4 text-[13px] hover:bg-zinc-100 dark:hover:bg-zinc-800',
                         pathname.startsWith(href) ? 'bg-zinc-100 font-medium dark:bg-zinc-800' : 'text-zinc-700 dark:text-zinc-300',

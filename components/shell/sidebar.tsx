@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import type { Principal } from '@/lib/auth/principal';
 import { hasRole } from '@/lib/auth/roles';
 import { SidebarConnections } from './sidebar-connections';

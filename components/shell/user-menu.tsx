@@ -2,7 +2,7 @@
 // The signed-in user's name in the header, opening a small menu: "Change password" (the account page)
 // and "Sign out everywhere".
 import { useState, useSyncExternalStore } from 'react';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { signOutEverywhereAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';

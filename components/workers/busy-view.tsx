@@ -1,7 +1,7 @@
 'use client';
 // The Busy page: every worker process and the jobs it runs now, refreshed with each live overview
 // snapshot (every 3 s) or every 5 s while the stream is down; paused with the other live pages.
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useEffect, useRef } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Busy, BusyConnection, BusyProcess } from '@/lib/workers/busy-schemas';
@@ -124,7 +124,7 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
       <div className="flex flex-wrap gap-1.5 px-3 pt-2 text-xs">
         <span className="text-zinc-500">Queues:</span>
         {p.queues.map((q) => (
-          <Link key={q} href={queueHref(conn, q, { state: 'active' })} prefetch={false} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
+          <Link key={q} href={queueHref(conn, q, { state: 'active' })} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
             {q}
             {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
           </Link>
@@ -148,7 +148,7 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
               {p.jobs.map((j) => (
                 <Tr key={`${j.queue}/${j.id}`} data-testid="busy-job">
                   <Td className="max-w-[16rem] truncate font-mono">
-                    <Link href={jobHref(conn, j.queue, j.id)} prefetch={false} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
+                    <Link href={jobHref(conn, j.queue, j.id)} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
                       {j.id}
                     </Link>
                   </Td>

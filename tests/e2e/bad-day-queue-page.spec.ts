@@ -216,6 +216,30 @@ test.describe('operator', () => {
     }
   });
 
+  test('a list of jobs does not prefetch a page per job link (nor the sidebar’s pages)', async ({ page }) => {
+    const name = `bad-prefetch-${Date.now()}`;
+    const queue = await seedQueue(name, 30);
+    try {
+      const rendered: string[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).searchParams.has('_rsc')) rendered.push(new URL(r.url()).pathname);
+      });
+      await page.goto(`/connections/default/queues/${name}?state=failed&size=25`);
+      await expect(rows(page)).toHaveCount(25);
+      await page.waitForLoadState('networkidle');
+      // Prefetching starts once links are in view; every link is in the DOM and most in view now.
+      await page.mouse.wheel(0, 2000);
+      await page.waitForLoadState('networkidle');
+      expect(rendered).toEqual([]);
+      // A click still opens the job.
+      await rows(page).first().getByRole('link').first().click();
+      await expect(page.getByTestId('job-name')).toHaveText('charge');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
   test('the selection bar stays in view while rows far down the page are ticked', async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
     const name = `bad-float-${Date.now()}`;
