@@ -40,6 +40,7 @@ function probeScript(selector: string): string {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) {
           b.longTasks += 1;
+          (b.tasks ||= []).push([Math.round(e.startTime), Math.round(e.duration)]);
           b.lastLongTaskEnd = Math.max(b.lastLongTaskEnd, e.startTime + e.duration);
         }
       }).observe({ type: 'longtask', buffered: true });
@@ -93,7 +94,16 @@ async function loadOnce(context: BrowserContext, base: string, target: Target): 
       last = state;
       if (state.firstRow !== null && inFlight === 0) {
         const busyUntil = Math.max(state.firstRow, state.lastLongTaskEnd, state.lastResourceEnd, state.navEnd);
-        if (state.now - busyUntil >= QUIET_MS) return { firstRow: state.firstRow, interactive: busyUntil };
+        if (state.now - busyUntil >= QUIET_MS) {
+          if (process.env.BENCH_PAGES_DEBUG) {
+            const detail = await page.evaluate(() => ({
+              tasks: (window as unknown as { __bench: { tasks?: number[][] } }).__bench.tasks ?? [],
+              resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => `${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ${r.name.replace(/^https?:\/\/[^/]+/, '')}`),
+            }));
+            console.error(`  ${target.url}: first row ${state.firstRow.toFixed(0)}, interactive ${busyUntil.toFixed(0)}, nav ${state.navEnd.toFixed(0)}; long tasks ${JSON.stringify(detail.tasks)}\n    ${detail.resources.join('\n    ')}`);
+          }
+          return { firstRow: state.firstRow, interactive: busyUntil };
+        }
       }
       await sleep(50);
     }
