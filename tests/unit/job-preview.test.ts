@@ -17,6 +17,14 @@ describe('latestStackHead', () => {
     expect(latestStackHead([])).toBeNull();
     expect(latestStackHead([''])).toBeNull();
   });
+
+  it('reads a 256 KB stack that is one long run of spaces in linear time (a trailing-space regex took minutes)', () => {
+    // Before: /\s+$/ backtracked over the run — 80,000 spaces took 5 s, 256 KB about a minute, past this
+    // test's time-out. Nothing is timed here: the old code simply does not finish.
+    const hostile = `Error: bad input ${' '.repeat(256 * 1024)}x\n    at f (a.js:1:1)`;
+    const head = latestStackHead([hostile], 6, 40);
+    expect(head?.lines).toEqual([`Error: bad input ${' '.repeat(23)}…`, '    at f (a.js:1:1)']);
+  });
 });
 
 describe('dataPreviewText', () => {
