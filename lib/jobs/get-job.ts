@@ -4,6 +4,7 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { NotFoundError } from '@/lib/errors';
 import { parseProgress } from './job-summary';
+import { validInstant } from '@/lib/time/instant';
 
 export const DETAIL_FIELD_CAP = 256 * 1024;
 
@@ -85,7 +86,7 @@ export async function getJob(conn: Connection, queue: string, id: string): Promi
     if (fullSize) truncated[name] = Number(fullSize);
   }
   const opts = truncated.opts ? {} : parseJson<JobOptionsView>(f.opts, {});
-  const timestamp = n(f.timestamp);
+  const timestamp = validInstant(n(f.timestamp));
   const delay = n(f.delay) ?? 0;
   const parentKey = f.parentKey || null;
   const parentRef = parentKey ? parseJobKey(parentKey, conn.prefix) : null;
@@ -97,10 +98,10 @@ export async function getJob(conn: Connection, queue: string, id: string): Promi
     name: f.name ?? '',
     state,
     timestamp,
-    processedOn: n(f.processedOn),
-    finishedOn: n(f.finishedOn),
+    processedOn: validInstant(n(f.processedOn)),
+    finishedOn: validInstant(n(f.finishedOn)),
     delay,
-    delayedUntil: state === 'delayed' && timestamp !== null ? timestamp + delay : null,
+    delayedUntil: state === 'delayed' && timestamp !== null ? validInstant(timestamp + delay) : null,
     priority: n(f.priority) ?? 0,
     attemptsMade: n(f.atm ?? f.attemptsMade) ?? 0,
     attemptsStarted: n(f.ats) ?? 0,

@@ -1,6 +1,7 @@
 // Summary rows for job lists: fields from one script call per page, never data or return values.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import { validInstant } from '@/lib/time/instant';
 
 export const LIST_TEXT_CAP = 300;
 
@@ -54,9 +55,9 @@ export function parseSummaryRow(row: unknown[]): JobSummary | null {
   return {
     id: String(row[0]),
     name: s(2),
-    timestamp: n(row[3]),
-    processedOn: n(row[4]),
-    finishedOn: n(row[5]),
+    timestamp: validInstant(n(row[3])),
+    processedOn: validInstant(n(row[4])),
+    finishedOn: validInstant(n(row[5])),
     attemptsMade: n(row[6]) ?? 0,
     attemptsStarted: n(row[7]) ?? 0,
     maxAttempts: maxAttemptsOf(s(17)),
