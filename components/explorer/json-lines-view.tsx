@@ -13,6 +13,8 @@ const OVERSCAN = 30;
 const VIEW_HEIGHT = 480;
 /** Longer values show this much and a button for the rest (a 4 MB string is one line). */
 const LINE_CHARS = 2_000;
+/** Levels indented at most; deeper lines say their depth instead of moving out of reach. */
+const MAX_INDENT = 40;
 
 export function JsonLinesView({ lines, label }: { lines: JsonLines; label: string }) {
   // Folds and lines shown in full belong to one text: a new text (refetched, or more of it) starts afresh.
@@ -149,7 +151,8 @@ function Line({
           <span className="inline-block w-4" />
         )}
       </span>
-      <span className="pr-3" data-testid="json-text" style={{ paddingLeft: `${lines.depth[i] * 2}ch` }}>
+      <span className="pr-3" data-testid="json-text" style={{ paddingLeft: `${Math.min(lines.depth[i], MAX_INDENT) * 2}ch` }}>
+        {lines.depth[i] > MAX_INDENT && <span className="mr-1 text-zinc-400" title="nesting depth">⋯{lines.depth[i]}</span>}
         {key !== '' && <span className="text-purple-700 dark:text-purple-300">{key}: </span>}
         <span className={isNote ? 'text-amber-600 italic' : valueColour(value)}>{value}</span>
         {more > 0 && (

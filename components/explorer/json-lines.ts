@@ -32,6 +32,13 @@ export type JsonLines = {
 };
 
 export const TRUNCATED_NOTE = '… truncated';
+/**
+ * Lines formatted at most: 500,000 lines of 20 px are 10 million px of scroll height, under what
+ * browsers lay out (Chrome ~33.5M px, Firefox ~17.9M); 4 MB of bare commas would otherwise make 4
+ * million lines (seconds of main thread, hundreds of MB of arrays).
+ */
+export const MAX_FORMATTED_LINES = 500_000;
+export const STOPPED_NOTE = '… formatting stops here: Raw or Download raw shows the rest';
 export const UNFINISHED_NOTE = '… the text ends here';
 
 const QUOTE = 34;
@@ -56,7 +63,7 @@ function endsBareToken(c: number): boolean {
  * `truncated`: the text is the start of a longer value (the server sent a prefix); the last line
  * says "… truncated". Without it, text that stops inside a value ends with "… the text ends here".
  */
-export function formatJsonLines(source: string, { truncated = false }: { truncated?: boolean } = {}): JsonLines {
+export function formatJsonLines(source: string, { truncated = false, maxLines = MAX_FORMATTED_LINES }: { truncated?: boolean; maxLines?: number } = {}): JsonLines {
   let capacity = 1024;
   let keyStart = new Int32Array(capacity);
   let keyEnd = new Int32Array(capacity);
@@ -117,7 +124,12 @@ export function formatJsonLines(source: string, { truncated = false }: { truncat
   let endedInside = false;
   const n = source.length;
   let i = 0;
+  let stopped = false;
   while (i < n) {
+    if (count >= maxLines) {
+      stopped = true;
+      break;
+    }
     const c = source.charCodeAt(i);
     if (isSpace(c)) {
       i++;
@@ -187,10 +199,10 @@ export function formatJsonLines(source: string, { truncated = false }: { truncat
       i = j;
     }
   }
-  flush(false);
+  if (!stopped) flush(false);
 
   let endNote = -1;
-  if (truncated || endedInside || openLines.length > 0) {
+  if (stopped || truncated || endedInside || openLines.length > 0) {
     endNote = count;
     if (count === capacity) grow();
     keyStart[count] = keyEnd[count] = valueStart[count] = valueEnd[count] = 0;
@@ -218,7 +230,7 @@ export function formatJsonLines(source: string, { truncated = false }: { truncat
     foldEnd: foldEnd.slice(0, count),
     items: items.slice(0, count),
     endNote,
-    endNoteText: truncated ? TRUNCATED_NOTE : UNFINISHED_NOTE,
+    endNoteText: stopped ? STOPPED_NOTE : truncated ? TRUNCATED_NOTE : UNFINISHED_NOTE,
   };
 }
 

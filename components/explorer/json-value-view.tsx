@@ -6,6 +6,13 @@ import { formatJsonLines } from './json-lines';
 import { JsonLinesView } from './json-lines-view';
 
 export function JsonValueView({ value, label }: { value: unknown; label: string }) {
-  const lines = useMemo(() => formatJsonLines(JSON.stringify(value) ?? 'null'), [value]);
+  const lines = useMemo(() => {
+    try {
+      return formatJsonLines(JSON.stringify(value) ?? 'null');
+    } catch {
+      // Deeper than JSON.stringify's stack (thousands of levels): say so instead of breaking the page.
+      return formatJsonLines('"(too deeply nested to show here)"');
+    }
+  }, [value]);
   return <JsonLinesView lines={lines} label={label} />;
 }

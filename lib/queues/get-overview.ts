@@ -1,7 +1,7 @@
 // The overview: every queue of every connection with counts, workers and throughput, plus each
 // connection's Redis facts. Per connection: one SCAN loop (cached), one pipelined summary call,
-// one CLIENT LIST and one INFO pipeline — never one call per queue per state — plus one pipeline on the
-// console Redis for the recent failures (one XRANGE … COUNT 1 per queue).
+// one CLIENT LIST and one INFO pipeline — never one call per queue per state — plus one pipeline for
+// the recent failures (one ZCOUNT of the failed set per queue, O(log n)).
 import 'server-only';
 import { listConnections, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldEverything, formatJsonLines, lineKey, lineText, lineValue, rowWindow, visibleLines, TRUNCATED_NOTE, UNFINISHED_NOTE, type JsonLines } from '@/components/explorer/json-lines';
+import { foldEverything, formatJsonLines, lineKey, lineText, lineValue, rowWindow, visibleLines, TRUNCATED_NOTE, UNFINISHED_NOTE, STOPPED_NOTE, MAX_FORMATTED_LINES, type JsonLines } from '@/components/explorer/json-lines';
 
 /** The lines as they would read, two spaces per level. */
 function render(lines: JsonLines): string {
@@ -85,6 +85,16 @@ describe('formatJsonLines', () => {
     const xss = '<img src=x onerror=alert(1)>';
     const lines = formatJsonLines(JSON.stringify({ html: xss }));
     expect(lineText(lines, 1)).toBe(`"html": ${JSON.stringify(xss)}`);
+  });
+
+  it('stops after MAX_FORMATTED_LINES lines and says Raw shows the rest (4 MB of commas made 4 million lines)', () => {
+    const commas = formatJsonLines(','.repeat(4 * 1024 * 1024), { truncated: true });
+    expect(commas.count).toBe(MAX_FORMATTED_LINES + 1);
+    expect(commas.endNote).toBe(MAX_FORMATTED_LINES);
+    expect(lineText(commas, commas.endNote)).toBe(STOPPED_NOTE);
+    const small = formatJsonLines('[1,2,3,4,5]', { maxLines: 3 });
+    expect(texts(small)).toEqual(['[', '1,', '2,', STOPPED_NOTE]);
+    expect(small.foldEnd[0]).toBe(3);
   });
 
   it('formats 100,000 levels of nesting without running out of stack', () => {
