@@ -9,13 +9,16 @@ import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
 import { RedisBanner } from '@/components/explorer/redis-banner';
 import { FiringAlertsBanner } from '@/components/alerts/firing-alerts-banner';
 import { hasRole } from '@/lib/auth/roles';
+import { listFiringAlerts } from '@/lib/alerts/list-firing-alerts';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const path = (await headers()).get('x-drover-path') ?? '/';
   const principal = await requirePageRole('viewer', path);
-  const connections = await getSidebarConnections();
+  // The banner's first state comes with the page (what GET /api/v1/alerts/firing answers, viewer role,
+  // computed once per process per 5 s): no request at hydration; the browser polls from there.
+  const [connections, firing] = await Promise.all([getSidebarConnections(), listFiringAlerts().catch(() => null)]);
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white sidebar-collapsed:w-12 dark:border-zinc-800 dark:bg-zinc-950">
@@ -33,7 +36,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           banner={
             <>
               <RedisBanner />
-              <FiringAlertsBanner canOpenAlerts={hasRole(principal.role, 'admin')} />
+              <FiringAlertsBanner canOpenAlerts={hasRole(principal.role, 'admin')} initial={firing} />
             </>
           }
         />

@@ -12,11 +12,13 @@ import { queryKeys } from '@/components/query-keys';
 const POLL_MS = 10_000;
 const SHOWN = 3;
 
-export function FiringAlertsBanner({ canOpenAlerts }: { canOpenAlerts: boolean }) {
+export function FiringAlertsBanner({ canOpenAlerts, initial }: { canOpenAlerts: boolean; initial: FiringAlerts | null }) {
   const { data } = useQuery({
     queryKey: queryKeys.firingAlerts(),
     queryFn: () => fetchJson<FiringAlerts>('/api/v1/alerts/firing'),
     refetchInterval: POLL_MS,
+    // Rendered with the page: fresh for one poll interval, so hydrating does not ask again.
+    ...(initial ? { initialData: initial, staleTime: POLL_MS } : {}),
   });
   const firing = data?.firing ?? [];
   const total = data?.total ?? firing.length;
