@@ -4,31 +4,27 @@
 // default so the jobs come first; opening or collapsing it is remembered per signed-in user.
 import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import dynamic from 'next/dynamic';
 import type { QueueMetrics } from '@/lib/metrics/queue-metrics';
 import { RANGES, type MetricsRange } from '@/lib/metrics/settings';
 import { cn } from '@/components/ui/cn';
 import { replaceSearchParams } from '@/components/ui/url-query';
 import { fetchJson } from '@/components/explorer/api-client';
-import { apiQueuePath, formatExact } from '@/components/explorer/format';
-import { RelativeTime } from '@/components/ui/relative-time';
+import { apiQueuePath } from '@/components/explorer/format';
 import { useStoredString } from '@/components/ui/use-stored-string';
-import { AXIS_PROPS, ChartCard, ChartTooltip, SERIES_COLORS, timeTick } from './chart-kit';
-import { sumThroughput, thinDepth } from './downsample';
 import { LatencyPanel } from './latency-panel';
 import { queryKeys } from '@/components/query-keys';
 import { useLivePaused } from '@/components/explorer/live-store';
 
 export const METRICS_REFRESH_MS = 10_000;
-const RANGE_KEYS = Object.keys(RANGES) as MetricsRange[];
 
-const DEPTH_SERIES = [
-  ['waiting', 'Waiting'],
-  ['prioritized', 'Prioritized'],
-  ['delayed', 'Delayed'],
-  ['active', 'Active'],
-  ['waitingChildren', 'Waiting children'],
-] as const;
+// The charts (recharts, ~450 KB of script) load when the section is opened, not with every queue page:
+// the section is collapsed by default, and the page's jobs come first.
+const Charts = dynamic(() => import('./queue-metrics-charts').then((m) => m.Charts), {
+  ssr: false,
+  loading: () => <p className="text-sm text-zinc-500">Loading charts…</p>,
+});
+const RANGE_KEYS = Object.keys(RANGES) as MetricsRange[];
 
 const openKey = (userKey: string) => `drover.queue-metrics-open.${userKey}`;
 
@@ -105,129 +101,5 @@ export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queu
         </div>
       )}
     </section>
-  );
-}
-
-function Charts({ data }: { data: QueueMetrics }) {
-  const span = data.to - data.from;
-  const tick = timeTick(span);
-  const throughput = sumThroughput(data.throughput);
-  const bucketMinutes = data.throughput.length ? Math.round(data.throughput.length / throughput.length) : 1;
-  const per = bucketMinutes > 1 ? `per ${bucketMinutes} min` : 'per minute';
-  const depth = thinDepth(data.depth);
-  const completed = data.throughput.reduce((n, p) => n + p.completed, 0);
-  const failed = data.throughput.reduce((n, p) => n + p.failed, 0);
-  const rate = completed + failed ? (failed / (completed + failed)) * 100 : null;
-  const latest = data.depth[data.depth.length - 1];
-  const domain: [number, number] = [data.from, data.to];
-  // Ticks over the whole range (not just where points exist), on whole minutes or hours.
-  const step = span > 26 * 3600_000 ? 3600_000 : 60_000;
-  const ticks = Array.from({ length: 5 }, (_, i) => Math.round((data.from + (i * span) / 4) / step) * step);
-  const xAxis = <XAxis dataKey="t" type="number" scale="time" domain={domain} ticks={ticks} tickFormatter={tick} interval="preserveStartEnd" {...AXIS_PROPS} />;
-  const rated = throughput.filter((p) => p.failureRate !== null).length;
-  const grid = <CartesianGrid stroke="currentColor" strokeOpacity={0.12} vertical={false} />;
-
-  // A chart with nothing to draw is not drawn: one line says why instead.
-  const showThroughput = data.metricsRecorded;
-  const showDepth = latest !== undefined;
-  const showRate = data.metricsRecorded && rate !== null;
-  const missing = [
-    !data.metricsRecorded && 'No BullMQ metrics (throughput, failure rate): start workers with the metrics option',
-    data.metricsRecorded && rate === null && `No failure rate: no job finished in ${data.range}`,
-    !showDepth && 'No depth samples yet: the console records counts every 10 s',
-  ].filter((line): line is string => Boolean(line));
-  const shown = [showThroughput, showDepth, showRate].filter(Boolean).length;
-
-  return (
-    <div className="space-y-2">
-      {missing.length > 0 && (
-        <p role="note" data-testid="metrics-missing" className="text-xs text-zinc-500">
-          {missing.join(' · ')}.
-        </p>
-      )}
-      {shown > 0 && (
-        <div className={cn('grid gap-3', shown === 3 ? 'lg:grid-cols-3' : shown === 2 ? 'lg:grid-cols-2' : '')}>
-          {showThroughput && (
-            <ChartCard
-              title={`Throughput ${per}`}
-              testId="throughput-chart"
-              summary={`${formatExact(completed)} completed · ${formatExact(failed)} failed in ${data.range}`}
-            >
-              <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-                  {grid}
-                  {xAxis}
-                  <YAxis allowDecimals={false} {...AXIS_PROPS} />
-                  <Tooltip content={<ChartTooltip />} cursor={{ fill: 'currentColor', fillOpacity: 0.06 }} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
-                  <Bar dataKey="completed" name="Completed" stackId="t" fill={SERIES_COLORS.completed} isAnimationActive={false} />
-                  <Bar dataKey="failed" name="Failed" stackId="t" fill={SERIES_COLORS.failed} isAnimationActive={false} />
-                </BarChart>
-              </ResponsiveContainer>
-            </ChartCard>
-          )}
-
-          {showDepth && (
-            <ChartCard
-              title="Queue depth by state"
-              testId="depth-chart"
-              summary={
-                <>
-                  {formatExact(latest.waiting)} waiting · {formatExact(latest.active)} active · {formatExact(latest.delayed)} delayed at{' '}
-                  <RelativeTime ms={latest.t} /> ({data.depth.length} points, every {data.resolutionSeconds} s)
-                </>
-              }
-            >
-              <ResponsiveContainer width="100%" height="100%">
-                <AreaChart data={depth} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-                  {grid}
-                  {xAxis}
-                  <YAxis allowDecimals={false} {...AXIS_PROPS} />
-                  <Tooltip content={<ChartTooltip />} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
-                  {DEPTH_SERIES.map(([key, name]) => (
-                    <Area
-                      key={key}
-                      dataKey={key}
-                      name={name}
-                      stackId="d"
-                      type="stepAfter"
-                      stroke={SERIES_COLORS[key]}
-                      fill={SERIES_COLORS[key]}
-                      fillOpacity={0.35}
-                      // A new queue's first samples are single points: show them as dots until there is an area.
-                      dot={depth.length < 3 ? { r: 2 } : false}
-                      isAnimationActive={false}
-                    />
-                  ))}
-                </AreaChart>
-              </ResponsiveContainer>
-            </ChartCard>
-          )}
-
-          {showRate && (
-            <ChartCard title="Failure rate" testId="failure-rate-chart" summary={`${rate.toFixed(1)}% over ${data.range}`}>
-              <ResponsiveContainer width="100%" height="100%">
-                <LineChart data={throughput} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-                  {grid}
-                  {xAxis}
-                  <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} />
-                  <Tooltip content={<ChartTooltip unit="%" />} />
-                  <Line
-                    dataKey="failureRate"
-                    name="Failed / finished"
-                    stroke={SERIES_COLORS.failureRate}
-                    // Minutes without finished jobs have no rate: isolated minutes only show as dots.
-                    dot={rated < 60 ? { r: 2 } : false}
-                    connectNulls={false}
-                    isAnimationActive={false}
-                  />
-                </LineChart>
-              </ResponsiveContainer>
-            </ChartCard>
-          )}
-        </div>
-      )}
-    </div>
   );
 }
