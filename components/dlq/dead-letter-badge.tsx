@@ -13,15 +13,21 @@ import { useLivePaused } from '@/components/explorer/live-store';
 
 export type DeadLetterSummaries = Record<string, DeadLetterSummary | undefined>;
 
-/** Dead-letter summaries of the given connections, by connection name (missing while loading or down). */
-export function useDeadLetterSummaries(connections: string[]): DeadLetterSummaries {
+const REFRESH_MS = 15_000;
+
+/**
+ * Dead-letter summaries of the given connections, by connection name (missing while loading or down).
+ * `initial` (rendered with the page) is fresh for one refresh interval: hydrating does not ask again.
+ */
+export function useDeadLetterSummaries(connections: string[], initial: DeadLetterSummaries = {}): DeadLetterSummaries {
   const paused = useLivePaused();
   const results = useQueries({
     queries: connections.map((conn) => ({
       queryKey: queryKeys.deadLetterSummary(conn),
       queryFn: () => fetchJson<DeadLetterSummary>(`${apiDlqPath(conn)}/summary`),
-      refetchInterval: paused ? false : 15_000,
+      refetchInterval: paused ? false : REFRESH_MS,
       retry: false,
+      ...(initial[conn] ? { initialData: initial[conn], staleTime: REFRESH_MS } : {}),
     })),
   });
   return Object.fromEntries(connections.map((conn, i) => [conn, results[i]?.data]));

@@ -42,7 +42,7 @@ function parseVisibility(stored: string | null): ColumnVisibilityState {
   }
 }
 
-export function OverviewView({ initial, canAct, userKey }: { initial: Overview; canAct: boolean; userKey: string }) {
+export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: { initial: Overview; initialDeadLetters?: DeadLetterSummaries; canAct: boolean; userKey: string }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const params = useSearchParams();
@@ -98,7 +98,7 @@ export function OverviewView({ initial, canAct, userKey }: { initial: Overview; 
   // Queue links here and in the sidebar do not prefetch: a row per queue (and a link per count) would
   // have every page load render dozens of queue pages on the server and parse them in the browser.
   const totalQueues = data.connections.reduce((n, c) => n + c.queues.length, 0);
-  const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name));
+  const deadLetters = useDeadLetterSummaries(data.connections.map((c) => c.name), initialDeadLetters);
   const meta = useMemo(() => ({ multiConn: data.connections.length > 1, deadLetters }), [data.connections.length, deadLetters]);
 
   const table = useTable({
