@@ -4,6 +4,8 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { dlqKeyPrefix } from './capture';
 import { deadLetterTarget, findMatchingIds, planFilter, type DeadLetterFilter } from './filter';
+import { isRegrouped } from './regroup';
+import { ConflictError } from '@/lib/errors';
 import type { ScoreCursor } from './score-walk';
 
 /** Envelopes fetched per pull (and at most this many bytes, unless one envelope is larger). */
@@ -47,8 +49,15 @@ export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, si
   });
 }
 
-/** GET …/dlq/export: the stream as an NDJSON download named after the connection and the time. */
-export function exportDeadLettersResponse(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): Response {
+/**
+ * GET …/dlq/export: the stream as an NDJSON download named after the connection and the time. By error
+ * group only once re-grouping is done (as requeue and purge): before, members captured under earlier
+ * grouping rules are still under their old groups and the file would silently miss them.
+ */
+export async function exportDeadLettersResponse(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): Promise<Response> {
+  if (filter.group && !(await isRegrouped(deadLetterTarget(conn)))) {
+    throw new ConflictError('Dead letters captured before this version are still being re-grouped, so this error group may not be complete yet: nothing was exported. Reload the dead-letter page in a moment and try again.');
+  }
   const filename = `dead-letters-${conn.name}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`;
   return new Response(exportDeadLetters(conn, filter, signal), {
     headers: {

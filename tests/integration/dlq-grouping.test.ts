@@ -18,6 +18,7 @@ import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead
 import { errorGroupOf, GROUPING_VERSION, MAX_PATTERN_LENGTH } from '@/lib/dlq/normalize-error';
 import { regroupDeadLetters } from '@/lib/dlq/regroup';
 import { purgeDeadLetters } from '@/lib/dlq/purge-dead-letters';
+import { exportDeadLettersResponse } from '@/lib/dlq/export-dead-letters';
 import { ConflictError } from '@/lib/errors';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqReasonsScript } from '@/lib/dlq/lua/dlq-reasons-1';
@@ -181,6 +182,8 @@ describe('after an upgrade of the grouping rules', () => {
     const admin = ctxAs('admin', 'admin@test');
     await expect(purgeDeadLetters(admin, 'main', { filter: { group: current.id } })).rejects.toBeInstanceOf(ConflictError);
     expect(await client.zcard(`${base}:all`)).toBeGreaterThanOrEqual(3);
+    // An export by that group would leave out the members still under their old groups: refused too.
+    await expect(exportDeadLettersResponse(main(), { group: current.id })).rejects.toBeInstanceOf(ConflictError);
 
     // The reasons of one step are read in calls of at most the byte budget (at least one id each).
     const scripts = withLuaScripts(client, [dlqReasonsScript]);
@@ -195,6 +198,8 @@ describe('after an upgrade of the grouping rules', () => {
     expect(await regroupDeadLetters(t, { budgetMs: 5000 })).toMatchObject({ done: true });
     expect(await client.exists(`${base}:grouping:lock`)).toBe(0);
     expect((await groupOf('disk <path> is full'))?.count).toBe(3);
+    const exported = await (await exportDeadLettersResponse(main(), { group: current.id })).text();
+    expect(exported.trim().split('\n')).toHaveLength(3);
     expect(await purgeDeadLetters(admin, 'main', { filter: { group: current.id } })).toMatchObject({ purged: 3 });
   }, 60_000);
 });
