@@ -10,7 +10,9 @@ export const PREVIEW_DATA_BYTES = 2048;
 export function latestStackHead(stacktrace: readonly string[], maxLines = 6, maxLineChars = 240): { lines: string[]; more: number } | null {
   const latest = [...stacktrace].reverse().find((s) => s.trim() !== '');
   if (latest === undefined) return null;
-  const all = latest.replace(/\s+$/, '').split(/\r?\n/);
+  // trimEnd, not /\s+$/: the regex backtracks over every inner run of whitespace (quadratic; a 256 KB
+  // stack of spaces froze the tab).
+  const all = latest.trimEnd().split(/\r?\n/);
   const lines = all.slice(0, maxLines).map((line) => (line.length > maxLineChars ? `${line.slice(0, maxLineChars)}…` : line));
   return { lines, more: all.length - lines.length };
 }

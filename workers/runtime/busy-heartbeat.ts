@@ -33,15 +33,17 @@ export class BusyHeartbeat {
 
   /** The record as of now: at most BUSY_RECORD_MAX_JOBS jobs across the process's queues. */
   record(now = Date.now()): BusyRecord {
-    const jobs: BusyRunningJob[] = [];
+    const running: BusyRunningJob[] = [];
     let jobsTotal = 0;
     const concurrency: Record<string, number> = {};
+    // Up to the budget from each queue, then the oldest across them: one busy queue does not hide
+    // another's longer-running jobs.
     for (const [queue, worker] of this.opts.workers) {
       concurrency[queue] = worker.concurrency;
       jobsTotal += worker.runningCount;
-      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS - jobs.length)) jobs.push({ queue, id: job.id, name: capText(job.name), startedAt: job.startedAt });
+      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS)) running.push({ queue, id: job.id, name: capText(job.name), startedAt: job.startedAt });
     }
-    jobs.sort((a, b) => a.startedAt - b.startedAt);
+    const jobs = running.sort((a, b) => a.startedAt - b.startedAt).slice(0, BUSY_RECORD_MAX_JOBS);
     const [host, pid] = [os.hostname(), process.pid];
     return { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: [...this.opts.workers.keys()], concurrency, jobs, jobsTotal };
   }
