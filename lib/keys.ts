@@ -60,9 +60,10 @@ export const KEYS = {
    */
   busyIndex: (prefix: string) => `drover:busy:${prefix}:runtimes`,
   /**
-   * string = JSON heartbeat of one worker runtime process {host, pid, startedAt, queues, concurrency,
-   * jobs running now (id, name, queue, start; at most 100), jobsTotal} (lib/workers/busy-record.ts),
-   * ≤ ~70 KB. PX 3 beats (15 s): a stopped or killed process's record expires by itself; a graceful
+   * string = JSON heartbeat of one worker runtime process {host, pid, startedAt, queues (at most 50),
+   * queuesTotal, concurrency, jobs running now (the oldest, at most 100: queue, id cut at 512 chars,
+   * name at 200, start), jobsTotal} (lib/workers/busy-record.ts), ≤ 64 KB (jobs stop there); the console
+   * reads none larger than 128 KB. PX 3 beats (15 s): a stopped or killed process's record expires by itself; a graceful
    * stop deletes it. Per-connection.
    */
   busyRecord: (prefix: string, runtimeId: string) => `drover:busy:${prefix}:runtime:${runtimeId}`,

@@ -68,7 +68,12 @@ function ConnectionSection({ connection: c, showName, limits }: { connection: Bu
           This Redis refused CLIENT LIST: only Drover’s worker runtimes (which report themselves) are listed.
         </p>
       )}
-      {!c.error && c.processes.length === 0 && (
+      {c.unreadable > 0 && (
+        <p role="note" className="text-xs text-amber-700 dark:text-amber-400" data-testid="busy-unreadable">
+          {formatExact(c.unreadable)} heartbeat record{c.unreadable === 1 ? '' : 's'} could not be read (too large or not a Drover heartbeat): counted, not listed.
+        </p>
+      )}
+      {!c.error && c.processes.length === 0 && c.unreadable === 0 && (
         <EmptyState title="No worker process is connected">
           Start Drover’s workers with <code className="font-mono">npm run workers</code> (each process reports what it runs every 5 s), or connect a
           BullMQ Worker to a queue with the prefix <code className="font-mono">{c.prefix}</code> on this Redis; give it a <code className="font-mono">name</code> so
@@ -129,6 +134,7 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
             {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
           </Link>
         ))}
+        {p.queuesTotal > p.queues.length && <span className="text-zinc-500">and {formatExact(p.queuesTotal - p.queues.length)} more</span>}
       </div>
       {p.jobs.length === 0 ? (
         <p className="px-3 py-2 text-xs text-zinc-500">Idle: no job running.</p>
@@ -148,9 +154,15 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
               {p.jobs.map((j) => (
                 <Tr key={`${j.queue}/${j.id}`} data-testid="busy-job">
                   <Td className="max-w-[16rem] truncate font-mono">
-                    <Link href={jobHref(conn, j.queue, j.id)} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
-                      {j.id}
-                    </Link>
+                    {j.idTruncated ? (
+                      <span title={`${j.id}… (id too long to link)`} data-testid="busy-job-id-truncated">
+                        {j.id}…
+                      </span>
+                    ) : (
+                      <Link href={jobHref(conn, j.queue, j.id)} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
+                        {j.id}
+                      </Link>
+                    )}
                   </Td>
                   <Td className="font-mono">{j.queue}</Td>
                   <Td className="max-w-[16rem] truncate" title={j.name}>

@@ -7,6 +7,8 @@ export const BUSY_LIMITS = {
   processes: 50,
   /** jobs listed per process, the longest-running first; the rest are counted */
   jobsPerProcess: 25,
+  /** queues listed per process, by name; the rest are counted */
+  queuesPerProcess: 50,
   /** queues with non-Drover workers whose active lists are read, by name */
   queuesRead: 20,
   /** jobs read from the end (the oldest) of each of those active lists */
@@ -17,7 +19,10 @@ const progressSchema = z.union([z.number(), z.string()]).nullable();
 
 export const busyJobSchema = z.object({
   queue: z.string(),
+  /** at most BUSY_ID_CAP characters */
   id: z.string(),
+  /** the id is longer than this (its start): the view does not link it */
+  idTruncated: z.boolean(),
   name: z.string(),
   /** when the run started (ms); null when unknown */
   startedAt: z.number().nullable(),
@@ -35,8 +40,11 @@ export const busyProcessSchema = z.object({
   pid: z.number().nullable(),
   startedAt: z.number().nullable(),
   beatAt: z.number().nullable(),
+  /** at most BUSY_LIMITS.queuesPerProcess, by name */
   queues: z.array(z.string()),
-  /** queue → jobs at once (Drover runtimes only) */
+  /** how many queues the process runs */
+  queuesTotal: z.number(),
+  /** queue → jobs at once of the listed queues (Drover runtimes only) */
   concurrency: z.record(z.string(), z.number()).nullable(),
   /** Redis addresses of the worker's connections (other workers only: one name may run on several hosts) */
   addresses: z.array(z.string()),
@@ -54,6 +62,8 @@ export const busyConnectionSchema = z.object({
   error: z.string().nullable(),
   /** false when Redis refused CLIENT LIST: only Drover runtimes are listed */
   clientList: z.boolean(),
+  /** live heartbeats that could not be read (larger than BUSY_RECORD_READ_MAX_BYTES, or not a record); counted in processesTotal */
+  unreadable: z.number(),
   processes: z.array(busyProcessSchema),
   processesTotal: z.number(),
   runningTotal: z.number(),
@@ -62,7 +72,7 @@ export type BusyConnection = z.infer<typeof busyConnectionSchema>;
 
 export const busySchema = z.object({
   generatedAt: z.number(),
-  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
+  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
   connections: z.array(busyConnectionSchema),
 });
 export type Busy = z.infer<typeof busySchema>;

@@ -10,7 +10,7 @@ import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/que
 import { shortCached } from '@/lib/queues/short-cache';
 import { getJobSummaries } from '@/lib/jobs/job-summary';
 import { isDroverWorkerName } from './worker-name';
-import { busyRecordSchema, type BusyRecord } from './busy-record';
+import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, capId, capText, type BusyRecord } from './busy-record';
 import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
 
 export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Promise<Busy> {
@@ -25,7 +25,7 @@ export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Prom
 export async function readBusyConnection(conn: Connection): Promise<BusyConnection> {
   const base = { name: conn.name, prefix: conn.prefix };
   try {
-    const [{ records, total: heartbeats }, clients] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
+    const [{ records, total: heartbeats, unreadable }, clients] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
     const drover = records.map(droverProcess);
     // Drover runtimes are listed from their heartbeats only: CLIENT LIST (cached 2 s) would still show
     // one that has just stopped, and those past the cap are counted already.
@@ -38,28 +38,40 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
       ...base,
       error: null,
       clientList: clients.available,
+      unreadable,
       processes,
       processesTotal: heartbeats + others.total,
       runningTotal: [...drover, ...others.processes].reduce((n, p) => n + p.jobsTotal, 0),
     };
   } catch (err) {
-    return { ...base, error: toDroverError(err, conn.name).message, clientList: false, processes: [], processesTotal: 0, runningTotal: 0 };
+    return { ...base, error: toDroverError(err, conn.name).message, clientList: false, unreadable: 0, processes: [], processesTotal: 0, runningTotal: 0 };
   }
 }
 
-/** The live heartbeats (at most BUSY_LIMITS.processes) and how many there are. */
-async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number }> {
+/**
+ * The live heartbeats (at most BUSY_LIMITS.processes), how many there are, and how many of those read
+ * could not be (over BUSY_RECORD_READ_MAX_BYTES, or not a record).
+ */
+async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
   const index = KEYS.busyIndex(conn.prefix);
   const now = Date.now();
   const [ids, total] = await Promise.all([
     conn.redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes),
     conn.redis.zcount(index, now, '+inf'),
   ]);
-  if (ids.length === 0) return { records: [], total: 0 };
-  // One MGET: the records share the index's hash tag (the prefix's) on a cluster.
-  const raw = await conn.redis.mget(...ids.map((id) => KEYS.busyRecord(conn.prefix, id)));
+  if (ids.length === 0) return { records: [], total: 0, unreadable: 0 };
+  // Sizes first (one pipeline), then one MGET of the records small enough to parse: a record written
+  // by something else than a Drover runtime does not make the console read megabytes. The records
+  // share the index's hash tag (the prefix's) on a cluster.
+  const keys = ids.map((id) => KEYS.busyRecord(conn.prefix, id));
+  const pipeline = conn.redis.pipeline();
+  for (const key of keys) pipeline.strlen(key);
+  const sizes = ((await pipeline.exec()) ?? []).map(([err, size]) => (err ? 0 : Number(size)));
+  let gone = sizes.filter((size) => size === 0).length;
+  let unreadable = sizes.filter((size) => size > BUSY_RECORD_READ_MAX_BYTES).length;
+  const readable = keys.filter((_, i) => sizes[i] > 0 && sizes[i] <= BUSY_RECORD_READ_MAX_BYTES);
+  const raw = readable.length > 0 ? await conn.redis.mget(...readable) : [];
   const records: BusyRecord[] = [];
-  let gone = 0;
   for (const value of raw) {
     if (value === null) {
       gone += 1;
@@ -68,12 +80,13 @@ async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]
     try {
       const parsed = busyRecordSchema.safeParse(JSON.parse(value));
       if (parsed.success) records.push(parsed.data);
+      else unreadable += 1;
     } catch {
-      /* a damaged record is skipped; it expires */
+      unreadable += 1;
     }
   }
   records.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid || a.startedAt - b.startedAt);
-  return { records, total: Math.max(records.length, total - gone) };
+  return { records, total: Math.max(records.length + unreadable, total - gone), unreadable };
 }
 
 async function readClientList(conn: Connection): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
@@ -83,6 +96,7 @@ async function readClientList(conn: Connection): Promise<{ byQueue: Map<string, 
 }
 
 function droverProcess(record: BusyRecord): BusyProcess {
+  const queues = record.queues.slice(0, BUSY_LIMITS.queuesPerProcess);
   return {
     kind: 'drover',
     key: record.runtimeId,
@@ -91,10 +105,11 @@ function droverProcess(record: BusyRecord): BusyProcess {
     pid: record.pid,
     startedAt: record.startedAt,
     beatAt: record.beatAt,
-    queues: record.queues,
-    concurrency: record.concurrency,
+    queues,
+    queuesTotal: Math.max(record.queuesTotal ?? 0, record.queues.length),
+    concurrency: Object.fromEntries(queues.flatMap((q) => (record.concurrency[q] === undefined ? [] : [[q, record.concurrency[q]]]))),
     addresses: [],
-    jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, progress: null })),
+    jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, idTruncated: j.idTruncated ?? false, progress: null })),
     jobsTotal: record.jobsTotal,
     partial: false,
   };
@@ -114,10 +129,11 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
       const key = unnamed ? `bullmq:(unnamed):${queue}` : `bullmq:${worker.name}`;
       let group = groups.get(key);
       if (!group) {
-        group = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], concurrency: null, addresses: [], jobs: [], jobsTotal: 0, partial: false };
+        group = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], queuesTotal: 0, concurrency: null, addresses: [], jobs: [], jobsTotal: 0, partial: false };
         groups.set(key, group);
       }
       if (!group.queues.includes(queue)) group.queues.push(queue);
+      group.queuesTotal = group.queues.length;
       if (worker.addr && !group.addresses.includes(worker.addr)) group.addresses.push(worker.addr);
       const connectedAt = Date.now() - worker.ageSeconds * 1000;
       group.startedAt = group.startedAt === null ? connectedAt : Math.min(group.startedAt, connectedAt);
@@ -137,7 +153,7 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
       const owner = job.processedBy ? byName.get(job.processedBy) : unnamedByQueue.get(queue);
       if (!owner) continue;
       owner.jobsTotal += 1;
-      if (owner.jobs.length < BUSY_LIMITS.jobsPerProcess) owner.jobs.push({ queue, id: job.id, name: job.name, startedAt: job.startedAt, progress: job.progress });
+      if (owner.jobs.length < BUSY_LIMITS.jobsPerProcess) owner.jobs.push({ queue, ...capId(job.id), idTruncated: job.id.length > BUSY_ID_CAP, name: capText(job.name), startedAt: job.startedAt, progress: job.progress });
     }
     if (!complete) for (const p of processes) if (p.queues.includes(queue)) p.partial = true;
   });
@@ -168,7 +184,8 @@ async function addProgress(conn: Connection, processes: BusyProcess[]): Promise<
   const byQueue = new Map<string, BusyJob[]>();
   for (const p of processes) {
     if (p.kind !== 'drover') continue;
-    for (const job of p.jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    // A truncated id names no job.
+    for (const job of p.jobs) if (!job.idTruncated) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
   }
   await Promise.all(
     [...byQueue].map(async ([queue, jobs]) => {

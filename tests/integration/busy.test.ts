@@ -188,4 +188,28 @@ describe('Busy view', { timeout: 120_000 }, () => {
     expect(capped.processesTotal).toBe(62);
     expect(capped.processes.every((p) => p.kind === 'drover')).toBe(true);
   });
+
+  it('does not read or parse a heartbeat record larger than it allows: counted as unreadable, the others listed', async () => {
+    const client = redis.client();
+    const honest = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@honest:1', workers: new Map(), intervalMs: 60_000, logger });
+    honest.start();
+    closables.push({ close: () => honest.stop() });
+    // (and the earlier tests' workers gone from the cached CLIENT LIST)
+    await waitFor(async () => {
+      const b = await busy();
+      return b.processes.length === 1 && processNamed(b, 'drover@honest:1');
+    }, 'the honest runtime listed alone');
+    // Something with write access to Redis puts a 1 MB "heartbeat" (and one with 60 queues) in the index.
+    const valid = { host: 'h', pid: 1, startedAt: Date.now(), beatAt: Date.now(), concurrency: {}, jobsTotal: 1 };
+    const huge = { ...valid, runtimeId: 'huge', workerName: 'drover@huge:1', queues: ['q'], jobs: [{ queue: 'q', id: '1', name: 'n'.repeat(1_000_000), startedAt: Date.now() }] };
+    const wide = { ...valid, runtimeId: 'wide', workerName: 'drover@wide:1', queues: Array.from({ length: 60 }, (_, i) => `q${i}`), jobs: [] };
+    for (const record of [huge, wide]) {
+      await client.set(KEYS.busyRecord('bull', record.runtimeId), JSON.stringify(record), 'PX', 60_000);
+      await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, record.runtimeId);
+    }
+    const b = await busy();
+    expect(b.processes.map((p) => p.name)).toEqual(['drover@honest:1']);
+    expect(b.unreadable).toBe(2);
+    expect(b.processesTotal).toBe(3);
+  });
 });

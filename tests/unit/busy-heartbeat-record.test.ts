@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { BusyHeartbeat } from '@/workers/runtime/busy-heartbeat';
 import type { DroverWorker } from '@/workers/runtime/drover-worker';
-import { BUSY_RECORD_MAX_JOBS } from '@/lib/workers/busy-record';
+import { BUSY_ID_CAP, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_TEXT_CAP, busyRecordSchema } from '@/lib/workers/busy-record';
 
 type Run = { id: string; name: string; startedAt: number };
 
@@ -34,6 +34,24 @@ describe('BusyHeartbeat.record', () => {
     expect(record.jobs).toHaveLength(BUSY_RECORD_MAX_JOBS);
     expect(record.jobs.slice(0, 30).map((j) => j.id)).toEqual(b.map((j) => j.id));
     expect(record.jobs.filter((j) => j.queue === 'a')).toHaveLength(BUSY_RECORD_MAX_JOBS - 30);
+  });
+
+  it(`caps ids at ${BUSY_ID_CAP} characters (marked), names at ${BUSY_TEXT_CAP}, and the record at ${BUSY_RECORD_MAX_BYTES} bytes`, () => {
+    const runs = Array.from({ length: BUSY_RECORD_MAX_JOBS }, (_, i) => ({ id: `${i}-${'x'.repeat(100_000)}`, name: 'n'.repeat(100_000), startedAt: T0 + i }));
+    const record = heartbeat(new Map([['huge-ids', fakeWorker(runs)]])).record(T0 + 1_000);
+    const json = JSON.stringify(record);
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(BUSY_RECORD_MAX_BYTES);
+    expect(record.jobsTotal).toBe(BUSY_RECORD_MAX_JOBS);
+    expect(record.jobs.length).toBeGreaterThan(0);
+    expect(record.jobs.length).toBeLessThan(BUSY_RECORD_MAX_JOBS);
+    for (const job of record.jobs) {
+      expect(job.id.length).toBe(BUSY_ID_CAP);
+      expect(job.idTruncated).toBe(true);
+      expect(job.name.length).toBeLessThanOrEqual(BUSY_TEXT_CAP);
+    }
+    // The oldest are the ones kept, and the console's reader accepts what the writer wrote.
+    expect(record.jobs[0].id.startsWith('0-')).toBe(true);
+    expect(busyRecordSchema.safeParse(JSON.parse(json)).success).toBe(true);
   });
 
   it('keeps a short id whole and unmarked', () => {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { KEYS } from '@/lib/keys';
-import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_JOBS, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
+import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
 import type { DroverWorker } from './drover-worker';
 
 export type BusyHeartbeatOptions = {
@@ -31,21 +31,34 @@ export class BusyHeartbeat {
     return this.opts.intervalMs * BUSY_HEARTBEAT_TTL_BEATS;
   }
 
-  /** The record as of now: at most BUSY_RECORD_MAX_JOBS jobs across the process's queues. */
+  /**
+   * The record as of now: the oldest running jobs across the process's queues, at most
+   * BUSY_RECORD_MAX_JOBS and BUSY_RECORD_MAX_BYTES of JSON (jobsTotal counts every one).
+   */
   record(now = Date.now()): BusyRecord {
     const running: BusyRunningJob[] = [];
     let jobsTotal = 0;
+    const queues = [...this.opts.workers.keys()].sort();
+    const listed = queues.slice(0, BUSY_RECORD_MAX_QUEUES);
     const concurrency: Record<string, number> = {};
+    for (const queue of listed) concurrency[queue] = this.opts.workers.get(queue)!.concurrency;
     // Up to the budget from each queue, then the oldest across them: one busy queue does not hide
     // another's longer-running jobs.
     for (const [queue, worker] of this.opts.workers) {
-      concurrency[queue] = worker.concurrency;
       jobsTotal += worker.runningCount;
-      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS)) running.push({ queue, id: job.id, name: capText(job.name), startedAt: job.startedAt });
+      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS)) running.push({ queue, ...capId(job.id), name: capText(job.name), startedAt: job.startedAt });
     }
-    const jobs = running.sort((a, b) => a.startedAt - b.startedAt).slice(0, BUSY_RECORD_MAX_JOBS);
+    running.sort((a, b) => a.startedAt - b.startedAt);
     const [host, pid] = [os.hostname(), process.pid];
-    return { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: [...this.opts.workers.keys()], concurrency, jobs, jobsTotal };
+    const record: BusyRecord = { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: listed, queuesTotal: queues.length, concurrency, jobs: [], jobsTotal };
+    // BullMQ allows job ids of any length: the record stays small whatever they are.
+    let bytes = Buffer.byteLength(JSON.stringify(record));
+    for (const job of running.slice(0, BUSY_RECORD_MAX_JOBS)) {
+      bytes += Buffer.byteLength(JSON.stringify(job)) + 1;
+      if (bytes > BUSY_RECORD_MAX_BYTES) break;
+      record.jobs.push(job);
+    }
+    return record;
   }
 
   /** One beat now, then every intervalMs until stop(). */
