@@ -9,9 +9,9 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
-import { useNow } from '@/components/ui/use-now';
 import { fetchJson } from '@/components/explorer/api-client';
-import { formatDuration, formatExact, jobHref, queueHref } from '@/components/explorer/format';
+import { formatExact, jobHref, queueHref } from '@/components/explorer/format';
+import { RunningFor } from './running-for';
 import { LiveIndicator } from '@/components/explorer/live-indicator';
 import { ProgressBar } from '@/components/explorer/progress-bar';
 import { useLiveState } from '@/components/explorer/live-store';
@@ -187,11 +187,4 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
       )}
     </article>
   );
-}
-
-/** "1m 12s", kept current by the page's one shared clock. */
-function RunningFor({ since }: { since: number | null }) {
-  const now = useNow(since);
-  if (since === null) return <span className="text-zinc-400">—</span>;
-  return <span title={new Date(since).toISOString()}>{now === null ? '…' : formatDuration(Math.max(0, now - since))}</span>;
 }

@@ -24,7 +24,11 @@ export const BUSY_RECORD_READ_MAX_BYTES = 128 * 1024;
 /** Longest queue, worker or host name a record may carry. */
 const NAME_MAX = 512;
 
+/** JavaScript's largest Date (8.64e15 ms): a larger time breaks `new Date(t).toISOString()` where it is shown. */
+export const BUSY_TIME_MAX = 8_640_000_000_000_000;
+
 const name = z.string().max(NAME_MAX);
+const time = z.number().int().min(0).max(BUSY_TIME_MAX);
 const count = z.number().int().min(0).max(1e9);
 
 export const busyRunningJobSchema = z.object({
@@ -34,7 +38,7 @@ export const busyRunningJobSchema = z.object({
   idTruncated: z.boolean().optional(),
   name: z.string().max(BUSY_TEXT_CAP),
   /** when this run started (ms) */
-  startedAt: z.number(),
+  startedAt: time,
 });
 export type BusyRunningJob = z.infer<typeof busyRunningJobSchema>;
 
@@ -45,8 +49,8 @@ export const busyRecordSchema = z.object({
   workerName: name,
   host: name,
   pid: count,
-  startedAt: z.number(),
-  beatAt: z.number(),
+  startedAt: time,
+  beatAt: time,
   queues: z.array(name).max(BUSY_RECORD_MAX_QUEUES),
   /** how many queues the process runs (queues lists at most BUSY_RECORD_MAX_QUEUES) */
   queuesTotal: count.optional(),
@@ -57,6 +61,11 @@ export const busyRecordSchema = z.object({
   jobsTotal: count,
 });
 export type BusyRecord = z.infer<typeof busyRecordSchema>;
+
+/** A time the Busy view can show (an epoch ms a Date holds), else null. */
+export function busyTime(ms: number | null | undefined): number | null {
+  return typeof ms === 'number' && time.safeParse(ms).success ? ms : null;
+}
 
 /** A job id as the Busy view carries it: whole up to BUSY_ID_CAP characters, else its start, marked. */
 export function capId(id: string): { id: string; idTruncated?: true } {

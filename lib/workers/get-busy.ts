@@ -10,7 +10,7 @@ import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/que
 import { shortCached } from '@/lib/queues/short-cache';
 import { getJobSummaries } from '@/lib/jobs/job-summary';
 import { isDroverWorkerName } from './worker-name';
-import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, capId, capText, type BusyRecord } from './busy-record';
+import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, busyTime, capId, capText, type BusyRecord } from './busy-record';
 import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
 
 export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Promise<Busy> {
@@ -135,7 +135,7 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
       if (!group.queues.includes(queue)) group.queues.push(queue);
       group.queuesTotal = group.queues.length;
       if (worker.addr && !group.addresses.includes(worker.addr)) group.addresses.push(worker.addr);
-      const connectedAt = Date.now() - worker.ageSeconds * 1000;
+      const connectedAt = busyTime(Date.now() - Math.round(worker.ageSeconds * 1000)) ?? Date.now();
       group.startedAt = group.startedAt === null ? connectedAt : Math.min(group.startedAt, connectedAt);
     }
   }
@@ -174,7 +174,7 @@ async function readActive(conn: Connection, queue: string): Promise<{ jobs: Acti
   const [length, ids] = await Promise.all([conn.redis.llen(key), conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1)]);
   const summaries = await getJobSummaries(conn, queue, ids.reverse());
   return {
-    jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: s.processedOn, progress: s.progress, processedBy: s.processedBy })),
+    jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: busyTime(s.processedOn), progress: s.progress, processedBy: s.processedBy })),
     complete: length <= BUSY_LIMITS.activeRead,
   };
 }

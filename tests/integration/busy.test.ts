@@ -212,4 +212,25 @@ describe('Busy view', { timeout: 120_000 }, () => {
     expect(b.unreadable).toBe(2);
     expect(b.processesTotal).toBe(3);
   });
+
+  it('refuses heartbeat times no Date can hold, and drops such a start of another worker’s job', async () => {
+    const client = redis.client();
+    // A "heartbeat" beating in the year 1e300 (hand-written: no runtime writes one).
+    const far = { runtimeId: 'far', workerName: 'drover@far:1', host: 'h', pid: 1, startedAt: 1e300, beatAt: Date.now(), queues: ['q'], concurrency: { q: 1 }, jobs: [{ queue: 'q', id: '1', name: 'n', startedAt: 1e300 }], jobsTotal: 1 };
+    await client.set(KEYS.busyRecord('bull', 'far'), JSON.stringify(far), 'PX', 60_000);
+    await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, 'far');
+    // A plain worker's active job whose hash says it started at 1e300.
+    const worker = new Worker('busy-far', () => untilReleased(), { connection: client, name: 'far-worker' });
+    closables.push(worker);
+    const job = await queue('busy-far').add('far', {});
+    await waitFor(async () => (await client.llen('bull:busy-far:active')) === 1, 'the job active');
+    await client.hset(`bull:busy-far:${job.id}`, 'processedOn', '1e300');
+    const b = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'far-worker')?.jobs.length ? r : undefined;
+    }, 'the plain worker listed with its job');
+    expect(processNamed(b, 'drover@far:1')).toBeUndefined();
+    expect(b.unreadable).toBe(1);
+    expect(processNamed(b, 'far-worker')!.jobs[0]).toMatchObject({ id: job.id, startedAt: null });
+  });
 });
