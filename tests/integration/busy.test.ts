@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { redisForThisFile } from '../helpers/console-env';
@@ -59,6 +60,13 @@ function queue(name: string): Queue {
   const q = new Queue(name, { connection: redis.client() });
   closables.push(q);
   return q;
+}
+
+/** A record no runtime would write (what something else with access to Redis could), removed after the test. */
+async function writeHandMadeRecord(client: Redis, runtimeId: string, record: object): Promise<void> {
+  await client.set(KEYS.busyRecord('bull', runtimeId), JSON.stringify(record), 'PX', 60_000);
+  await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, runtimeId);
+  closables.push({ close: () => client.multi().del(KEYS.busyRecord('bull', runtimeId)).zrem(KEYS.busyIndex('bull'), runtimeId).exec() });
 }
 
 const busy = () => readBusyConnection(getConnection('default'));
@@ -203,10 +211,7 @@ describe('Busy view', { timeout: 120_000 }, () => {
     const valid = { host: 'h', pid: 1, startedAt: Date.now(), beatAt: Date.now(), concurrency: {}, jobsTotal: 1 };
     const huge = { ...valid, runtimeId: 'huge', workerName: 'drover@huge:1', queues: ['q'], jobs: [{ queue: 'q', id: '1', name: 'n'.repeat(1_000_000), startedAt: Date.now() }] };
     const wide = { ...valid, runtimeId: 'wide', workerName: 'drover@wide:1', queues: Array.from({ length: 60 }, (_, i) => `q${i}`), jobs: [] };
-    for (const record of [huge, wide]) {
-      await client.set(KEYS.busyRecord('bull', record.runtimeId), JSON.stringify(record), 'PX', 60_000);
-      await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, record.runtimeId);
-    }
+    for (const record of [huge, wide]) await writeHandMadeRecord(client, record.runtimeId, record);
     const b = await busy();
     expect(b.processes.map((p) => p.name)).toEqual(['drover@honest:1']);
     expect(b.unreadable).toBe(2);
@@ -217,8 +222,7 @@ describe('Busy view', { timeout: 120_000 }, () => {
     const client = redis.client();
     // A "heartbeat" beating in the year 1e300 (hand-written: no runtime writes one).
     const far = { runtimeId: 'far', workerName: 'drover@far:1', host: 'h', pid: 1, startedAt: 1e300, beatAt: Date.now(), queues: ['q'], concurrency: { q: 1 }, jobs: [{ queue: 'q', id: '1', name: 'n', startedAt: 1e300 }], jobsTotal: 1 };
-    await client.set(KEYS.busyRecord('bull', 'far'), JSON.stringify(far), 'PX', 60_000);
-    await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, 'far');
+    await writeHandMadeRecord(client, 'far', far);
     // A plain worker's active job whose hash says it started at 1e300.
     const worker = new Worker('busy-far', () => untilReleased(), { connection: client, name: 'far-worker' });
     closables.push(worker);
