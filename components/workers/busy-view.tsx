@@ -113,9 +113,9 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
             {p.host}:{p.pid}
           </span>
         )}
-        {p.addresses.length > 0 && (
-          <span className="font-mono text-xs text-zinc-500" title={p.addresses.join('\n')}>
-            {p.addresses.length} connection{p.addresses.length === 1 ? '' : 's'}
+        {p.addressesTotal > 0 && (
+          <span className="font-mono text-xs text-zinc-500" title={[...p.addresses, ...(p.addressesTotal > p.addresses.length ? [`and ${formatExact(p.addressesTotal - p.addresses.length)} more`] : [])].join('\n')}>
+            {formatExact(p.addressesTotal)} connection{p.addressesTotal === 1 ? '' : 's'}
           </span>
         )}
         <span className="text-xs text-zinc-500">

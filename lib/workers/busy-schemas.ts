@@ -9,6 +9,8 @@ export const BUSY_LIMITS = {
   jobsPerProcess: 25,
   /** queues listed per process, by name; the rest are counted */
   queuesPerProcess: 50,
+  /** Redis addresses listed per other worker name, by address; the rest are counted */
+  addressesPerProcess: 20,
   /** queues with non-Drover workers whose active lists are read, by name */
   queuesRead: 20,
   /** jobs read from the end (the oldest) of each of those active lists */
@@ -48,6 +50,8 @@ export const busyProcessSchema = z.object({
   concurrency: z.record(z.string(), z.number()).nullable(),
   /** Redis addresses of the worker's connections (other workers only: one name may run on several hosts) */
   addresses: z.array(z.string()),
+  /** how many addresses that name connects from */
+  addressesTotal: z.number(),
   jobs: z.array(busyJobSchema),
   jobsTotal: z.number(),
   /** jobsTotal may be low: an active list was longer than the part read, or a queue was not read */
@@ -72,7 +76,7 @@ export type BusyConnection = z.infer<typeof busyConnectionSchema>;
 
 export const busySchema = z.object({
   generatedAt: z.number(),
-  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
+  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), addressesPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
   connections: z.array(busyConnectionSchema),
 });
 export type Busy = z.infer<typeof busySchema>;

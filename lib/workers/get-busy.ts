@@ -10,6 +10,7 @@ import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/que
 import { shortCached } from '@/lib/queues/short-cache';
 import { getJobSummaries } from '@/lib/jobs/job-summary';
 import { isDroverWorkerName } from './worker-name';
+import { groupOtherWorkers } from './group-other-workers';
 import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, busyTime, capId, capText, type BusyRecord } from './busy-record';
 import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
 
@@ -109,6 +110,7 @@ function droverProcess(record: BusyRecord): BusyProcess {
     queuesTotal: Math.max(record.queuesTotal ?? 0, record.queues.length),
     concurrency: Object.fromEntries(queues.flatMap((q) => (record.concurrency[q] === undefined ? [] : [[q, record.concurrency[q]]]))),
     addresses: [],
+    addressesTotal: 0,
     jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, idTruncated: j.idTruncated ?? false, progress: null })),
     jobsTotal: record.jobsTotal,
     partial: false,
@@ -121,27 +123,10 @@ function droverProcess(record: BusyRecord): BusyProcess {
  * processedBy is that name (none for unnamed workers' queue: every active job without one).
  */
 async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>, skip: (name: string) => boolean, room: number): Promise<{ processes: BusyProcess[]; total: number }> {
-  const groups = new Map<string, BusyProcess>();
-  for (const [queue, workers] of byQueue) {
-    for (const worker of workers) {
-      if (skip(worker.name)) continue;
-      const unnamed = worker.name === '(unnamed)';
-      const key = unnamed ? `bullmq:(unnamed):${queue}` : `bullmq:${worker.name}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], queuesTotal: 0, concurrency: null, addresses: [], jobs: [], jobsTotal: 0, partial: false };
-        groups.set(key, group);
-      }
-      if (!group.queues.includes(queue)) group.queues.push(queue);
-      group.queuesTotal = group.queues.length;
-      if (worker.addr && !group.addresses.includes(worker.addr)) group.addresses.push(worker.addr);
-      const connectedAt = busyTime(Date.now() - Math.round(worker.ageSeconds * 1000)) ?? Date.now();
-      group.startedAt = group.startedAt === null ? connectedAt : Math.min(group.startedAt, connectedAt);
-    }
-  }
-  const all = [...groups.values()].sort((a, b) => a.name.localeCompare(b.name) || a.queues[0].localeCompare(b.queues[0]));
+  const all = groupOtherWorkers(byQueue, skip);
   const processes = all.slice(0, Math.max(0, room));
-  for (const p of processes) p.queues.sort();
+  // Queues past the listed ones are not read.
+  for (const p of processes) if (p.queuesTotal > p.queues.length) p.partial = true;
   const queues = [...new Set(processes.flatMap((p) => p.queues))].sort();
   const read = queues.slice(0, BUSY_LIMITS.queuesRead);
   const actives = await Promise.all(read.map((queue) => readActive(conn, queue)));
