@@ -108,6 +108,11 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
         ) : (
           <Badge title="A BullMQ worker found in CLIENT LIST; its jobs are the active jobs it took (processedBy)">BullMQ worker</Badge>
         )}
+        {p.noHeartbeat && (
+          <Badge tone="amber" title="Named like a Drover runtime, but no heartbeat of it is live: its heartbeat is off (DROVER_BUSY_HEARTBEAT_MS) or cannot be written, or another BullMQ worker uses the name. Listed from CLIENT LIST.">
+            no heartbeat
+          </Badge>
+        )}
         {p.host && (
           <span className="font-mono text-xs text-zinc-500">
             {p.host}:{p.pid}

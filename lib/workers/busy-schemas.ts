@@ -38,6 +38,8 @@ export const busyProcessSchema = z.object({
   key: z.string(),
   /** the BullMQ worker name (`name` option), "(unnamed)" when none */
   name: z.string(),
+  /** named like a Drover runtime but without a live heartbeat (heartbeat off or failing, or another worker taking the name) */
+  noHeartbeat: z.boolean(),
   host: z.string().nullable(),
   pid: z.number().nullable(),
   startedAt: z.number().nullable(),

@@ -26,12 +26,18 @@ export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Prom
 export async function readBusyConnection(conn: Connection): Promise<BusyConnection> {
   const base = { name: conn.name, prefix: conn.prefix };
   try {
-    const [{ records, total: heartbeats, unreadable }, clients] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
+    const [{ records, total: heartbeats, unreadable }, cached] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
     const drover = records.map(droverProcess);
-    // Drover runtimes are listed from their heartbeats only: CLIENT LIST (cached 2 s) would still show
-    // one that has just stopped, and those past the cap are counted already.
-    const listedNames = new Set(records.map((r) => r.workerName));
-    const skip = (name: string) => listedNames.has(name) || isDroverWorkerName(name);
+    // Drover runtimes are listed from their heartbeats only. A client named like one is skipped only
+    // when its runtime beats: one whose heartbeat is off or failing (or any BullMQ worker taking such a
+    // name) is listed as a BullMQ worker marked "no heartbeat". Past the cap (or with unreadable
+    // records) the live names are not all known: Drover-named clients are then taken as counted already.
+    const beating = new Set(records.map((r) => r.workerName));
+    const allBeatsRead = records.length === heartbeats;
+    const skip = (name: string) => beating.has(name) || (!allBeatsRead && isDroverWorkerName(name));
+    // CLIENT LIST is cached 2 s: a runtime that has just stopped would show as "no heartbeat" there,
+    // so such a finding is confirmed with a fresh one.
+    const clients = allBeatsRead && hasDroverNameWithoutBeat(cached.byQueue, beating) ? await readClientList(conn, true) : cached;
     const others = await otherWorkers(conn, clients.byQueue, skip, BUSY_LIMITS.processes - drover.length);
     const processes = [...drover, ...others.processes];
     await addProgress(conn, processes);
@@ -90,8 +96,13 @@ async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]
   return { records, total: Math.max(records.length + unreadable, total - gone), unreadable };
 }
 
-async function readClientList(conn: Connection): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
-  const byQueue = await getWorkersByQueue(conn);
+function hasDroverNameWithoutBeat(byQueue: Map<string, WorkerInfo[]>, beating: Set<string>): boolean {
+  for (const workers of byQueue.values()) if (workers.some((w) => !beating.has(w.name) && isDroverWorkerName(w.name))) return true;
+  return false;
+}
+
+async function readClientList(conn: Connection, fresh = false): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
+  const byQueue = await getWorkersByQueue(conn, fresh);
   // An empty map also when Redis refused CLIENT LIST: tell that apart from "no workers".
   return { byQueue, available: !clientListRefused(conn) };
 }
@@ -109,6 +120,7 @@ function droverProcess(record: BusyRecord): BusyProcess {
     queues,
     queuesTotal: Math.max(record.queuesTotal ?? 0, record.queues.length),
     concurrency: Object.fromEntries(queues.flatMap((q) => (record.concurrency[q] === undefined ? [] : [[q, record.concurrency[q]]]))),
+    noHeartbeat: false,
     addresses: [],
     addressesTotal: 0,
     jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, idTruncated: j.idTruncated ?? false, progress: null })),

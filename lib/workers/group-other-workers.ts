@@ -3,6 +3,7 @@
 import 'server-only';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { busyTime } from './busy-record';
+import { isDroverWorkerName } from './worker-name';
 import { BUSY_LIMITS, type BusyProcess } from './busy-schemas';
 
 /**
@@ -10,6 +11,7 @@ import { BUSY_LIMITS, type BusyProcess } from './busy-schemas';
  * at most BUSY_LIMITS.queuesPerProcess queues and addressesPerProcess addresses (by name), and totals.
  * Sets while grouping: a connection may carry thousands of queues × many clients.
  */
+/** A name like a Drover runtime's reaching here has no live heartbeat (the caller skips those that beat): noHeartbeat. */
 export function groupOtherWorkers(byQueue: Map<string, WorkerInfo[]>, skip: (name: string) => boolean, now = Date.now()): BusyProcess[] {
   const groups = new Map<string, { process: BusyProcess; queues: Set<string>; addresses: Set<string> }>();
   for (const [queue, workers] of byQueue) {
@@ -19,7 +21,7 @@ export function groupOtherWorkers(byQueue: Map<string, WorkerInfo[]>, skip: (nam
       const key = unnamed ? `bullmq:(unnamed):${queue}` : `bullmq:${worker.name}`;
       let group = groups.get(key);
       if (!group) {
-        const process: BusyProcess = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], queuesTotal: 0, concurrency: null, addresses: [], addressesTotal: 0, jobs: [], jobsTotal: 0, partial: false };
+        const process: BusyProcess = { kind: 'bullmq', key, name: worker.name, noHeartbeat: isDroverWorkerName(worker.name), host: null, pid: null, startedAt: null, beatAt: null, queues: [], queuesTotal: 0, concurrency: null, addresses: [], addressesTotal: 0, jobs: [], jobsTotal: 0, partial: false };
         group = { process, queues: new Set(), addresses: new Set() };
         groups.set(key, group);
       }

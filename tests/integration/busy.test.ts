@@ -237,4 +237,26 @@ describe('Busy view', { timeout: 120_000 }, () => {
     expect(b.unreadable).toBe(1);
     expect(processNamed(b, 'far-worker')!.jobs[0]).toMatchObject({ id: job.id, startedAt: null });
   });
+
+  it('lists a Drover-named worker without a live heartbeat as a BullMQ worker marked "no heartbeat"', async () => {
+    // A runtime with its heartbeat off, and any BullMQ worker naming itself like a runtime.
+    const silent = await startRuntime({ connection: { name: 'default', url: redis.url, prefix: 'bull' }, kinds: [slowKind('busy-silent', 2)], settings, logger, workerName: 'drover@silent:11', schedulers: false, cancellation: false, deadLetters: false, heartbeat: false });
+    runtimes.push(silent);
+    const impostor = new Worker('busy-impostor', () => untilReleased(), { connection: redis.client(), name: 'drover@impostor:12' });
+    closables.push(impostor);
+    const job = await queue('busy-impostor').add('hidden', {});
+    const b = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'drover@silent:11') && processNamed(r, 'drover@impostor:12')?.jobs.length ? r : undefined;
+    }, 'both listed', 10_000);
+    expect(processNamed(b, 'drover@silent:11')).toMatchObject({ kind: 'bullmq', noHeartbeat: true, queues: ['busy-silent'] });
+    expect(processNamed(b, 'drover@impostor:12')).toMatchObject({ kind: 'bullmq', noHeartbeat: true, jobsTotal: 1, jobs: [{ id: job.id, name: 'hidden' }] });
+    // A runtime that beats is listed once, from its heartbeat.
+    await runtime('busy-beating', 1, 'drover@beating:13');
+    const beating = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'drover@beating:13') ? r : undefined;
+    }, 'the beating runtime listed');
+    expect(beating.processes.filter((p) => p.name === 'drover@beating:13').map((p) => [p.kind, p.noHeartbeat])).toEqual([['drover', false]]);
+  });
 });

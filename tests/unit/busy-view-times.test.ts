@@ -23,7 +23,7 @@ function page(startedAt: number | null): string {
         unreadable: 0,
         processesTotal: 1,
         runningTotal: 1,
-        processes: [{ kind: 'bullmq', key: 'bullmq:w', name: 'w', host: null, pid: null, startedAt: NOW, beatAt: null, queues: ['q'], queuesTotal: 1, concurrency: null, addresses: [], addressesTotal: 0, jobs: [job], jobsTotal: 1, partial: false }],
+        processes: [{ kind: 'bullmq', key: 'bullmq:w', name: 'w', noHeartbeat: false, host: null, pid: null, startedAt: NOW, beatAt: null, queues: ['q'], queuesTotal: 1, concurrency: null, addresses: [], addressesTotal: 0, jobs: [job], jobsTotal: 1, partial: false }],
       },
     ],
   };
