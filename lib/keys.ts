@@ -53,9 +53,10 @@ export const KEYS = {
    */
   peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /**
-   * zset runtime id → expiry (ms) of the Drover worker runtimes that beat recently: the index of the
-   * Busy view (lib/workers/busy). Written with each heartbeat (every DROVER_BUSY_HEARTBEAT_MS, 5 s),
-   * expired members pruned on every beat, and the key expires 3 beats after the last one. Per-connection:
+   * zset runtime id → expiry (ms, in Redis's clock: TIME) of the Drover worker runtimes that beat
+   * recently: the index of the Busy view (lib/workers/busy). Written with each heartbeat (every
+   * DROVER_BUSY_HEARTBEAT_MS, 5 s), expired members pruned on every beat, and the key expires 10 min
+   * after the last beat of any runtime (a fixed expiry: one runtime's own would drop the others'). Per-connection:
    * embeds the queue prefix, so on a cluster it shares the prefix's hash tag with the records below.
    */
   busyIndex: (prefix: string) => `drover:busy:${prefix}:runtimes`,

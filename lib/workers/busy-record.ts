@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const BUSY_HEARTBEAT_MS = 5_000;
 /** A record lives this many beats: one or two missed beats (a slow Redis, a GC pause) do not hide a process. */
 export const BUSY_HEARTBEAT_TTL_BEATS = 3;
+/** The shared index's expiry, refreshed by every beat: it goes only once no runtime of the prefix beats. */
+export const BUSY_INDEX_TTL_MS = 10 * 60_000;
 /** Jobs one heartbeat lists (the oldest first); jobsTotal says how many ran. */
 export const BUSY_RECORD_MAX_JOBS = 100;
 /** Queues one heartbeat lists (by name, with their concurrency); queuesTotal says how many the process runs. */

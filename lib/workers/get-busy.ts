@@ -4,6 +4,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { KEYS } from '@/lib/keys';
+import { redisTime } from '@/lib/redis/redis-time';
 import { listConnections, getConnection, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
 import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
@@ -61,7 +62,8 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
  */
 async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
   const index = KEYS.busyIndex(conn.prefix);
-  const now = Date.now();
+  // The runtimes score the index in Redis's time: the console's own clock may be off.
+  const now = await redisTime(conn.redis);
   const [ids, total] = await Promise.all([
     conn.redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes),
     conn.redis.zcount(index, now, '+inf'),

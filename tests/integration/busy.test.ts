@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { redisForThisFile } from '../helpers/console-env';
 import { killIfRunning, spawnWorkers, waitFor, type SpawnedWorkers } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
@@ -127,7 +127,8 @@ describe('Busy view', { timeout: 120_000 }, () => {
     await waitFor(async () => !(await busy()).processes.some((p) => p.pid === pid), 'the killed runtime gone', 5_000);
     // Gone within its 3 beats (and a beat of slack), with nothing left to clean up.
     expect(Date.now() - killedAt).toBeLessThan(4 * HEARTBEAT_MS + 500);
-    expect(await redis.client().exists(KEYS.busyRecord('bull', listed.key))).toBe(0);
+    // (the record's PX was set a round trip after the index entry's time: it goes within milliseconds)
+    await waitFor(async () => (await redis.client().exists(KEYS.busyRecord('bull', listed.key))) === 0, 'the record expired', 500);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -258,5 +259,44 @@ describe('Busy view', { timeout: 120_000 }, () => {
       return processNamed(r, 'drover@beating:13') ? r : undefined;
     }, 'the beating runtime listed');
     expect(beating.processes.filter((p) => p.name === 'drover@beating:13').map((p) => [p.kind, p.noHeartbeat])).toEqual([['drover', false]]);
+  });
+
+  it('a fast-beating runtime that stops does not take the shared index with it', async () => {
+    const client = redis.client();
+    const slow = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@slow:21', workers: new Map(), intervalMs: 60_000, logger });
+    const fast = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@fast:22', workers: new Map(), intervalMs: 100, logger });
+    closables.push({ close: () => Promise.all([slow.stop(), fast.stop()]) });
+    slow.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@slow:21'), 'the slow runtime listed');
+    fast.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@fast:22'), 'the fast runtime listed');
+    await fast.stop();
+    // The fast one's 3 beats (300 ms) go by; the slow one beats once a minute and lives 3 minutes.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(processNamed(await busy(), 'drover@slow:21')).toBeDefined();
+    expect(await client.pttl(KEYS.busyIndex('bull'))).toBeGreaterThan(9 * 60_000);
+  });
+
+  it('a worker host or console whose clock is ahead hides no one: index times are Redis’s', async () => {
+    const client = redis.client();
+    const steady = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@steady:31', workers: new Map(), intervalMs: 60_000, logger });
+    closables.push({ close: () => steady.stop() });
+    steady.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@steady:31'), 'the steady runtime listed');
+    const realNow = Date.now.bind(Date);
+    const ahead = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 5 * 60_000);
+    try {
+      // A runtime on a host 5 minutes ahead beats (and prunes the index)…
+      const skewed = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@ahead:32', workers: new Map(), intervalMs: 60_000, logger });
+      closables.push({ close: () => skewed.stop() });
+      skewed.start();
+      await waitFor(async () => (await client.exists(KEYS.busyRecord('bull', skewed.runtimeId))) === 1, 'the skewed beat written');
+      // …and a console 5 minutes ahead reads: both are listed.
+      const b = await busy();
+      expect([processNamed(b, 'drover@steady:31')?.kind, processNamed(b, 'drover@ahead:32')?.kind]).toEqual(['drover', 'drover']);
+    } finally {
+      ahead.mockRestore();
+    }
+    expect(processNamed(await busy(), 'drover@steady:31')).toBeDefined();
   });
 });

@@ -1,12 +1,13 @@
 // The runtime's heartbeat for the console's Busy view: every beat, one bounded record of what this
 // process runs now (KEYS.busyRecord, PX 3 beats) and its entry in the prefix's index (KEYS.busyIndex),
-// in one MULTI. A killed process's record expires by itself; a graceful stop deletes it.
+// in one MULTI after one TIME. A killed process's record expires by itself; a graceful stop deletes it.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { KEYS } from '@/lib/keys';
-import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
+import { redisTime } from '@/lib/redis/redis-time';
+import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_INDEX_TTL_MS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
 import type { DroverWorker } from './drover-worker';
 
 export type BusyHeartbeatOptions = {
@@ -61,22 +62,25 @@ export class BusyHeartbeat {
     return record;
   }
 
-  /** One beat now, then every intervalMs until stop(). */
-  start(): void {
-    this.beat();
+  /** One beat now, then every intervalMs until stop(). Resolves once the first beat is written (or failed). */
+  start(): Promise<void> {
+    return this.beat();
   }
 
-  private beat(): void {
-    if (this.stopped) return;
+  private beat(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.beating = this.write().catch((err: Error) => this.opts.logger.warn({ event: 'busy.heartbeat_failed', err: err.message }, 'busy heartbeat write failed'));
     void this.beating.finally(() => {
-      if (!this.stopped) this.timer = setTimeout(() => this.beat(), this.opts.intervalMs);
+      if (!this.stopped) this.timer = setTimeout(() => void this.beat(), this.opts.intervalMs);
     });
+    return this.beating;
   }
 
   private async write(): Promise<void> {
     const { client, prefix } = this.opts;
-    const now = Date.now();
+    // Index scores are in Redis's time, the same clock for every runtime and the console: a host whose
+    // clock runs ahead neither prunes the others nor hides itself.
+    const now = await redisTime(client);
     const index = KEYS.busyIndex(prefix);
     await client
       .multi()
@@ -84,7 +88,9 @@ export class BusyHeartbeat {
       .zadd(index, now + this.ttlMs, this.runtimeId)
       // Processes that stopped without a goodbye (their records expired already).
       .zremrangebyscore(index, '-inf', now)
-      .pexpire(index, this.ttlMs)
+      // The index is shared: its expiry is fixed and generous (each runtime's own ttl would let a fast
+      // beater that stops take slower runtimes' entries with it). It only goes when no runtime beats.
+      .pexpire(index, BUSY_INDEX_TTL_MS)
       .exec();
   }
 
