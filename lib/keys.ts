@@ -53,16 +53,18 @@ export const KEYS = {
    */
   peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /**
-   * zset runtime id → expiry (ms) of the Drover worker runtimes that beat recently: the index of the
-   * Busy view (lib/workers/busy). Written with each heartbeat (every DROVER_BUSY_HEARTBEAT_MS, 5 s),
-   * expired members pruned on every beat, and the key expires 3 beats after the last one. Per-connection:
+   * zset runtime id → expiry (ms, in Redis's clock: TIME) of the Drover worker runtimes that beat
+   * recently: the index of the Busy view (lib/workers/busy). Written with each heartbeat (every
+   * DROVER_BUSY_HEARTBEAT_MS, 5 s), expired members pruned on every beat, and the key expires 10 min
+   * after the last beat of any runtime (a fixed expiry: one runtime's own would drop the others'). Per-connection:
    * embeds the queue prefix, so on a cluster it shares the prefix's hash tag with the records below.
    */
   busyIndex: (prefix: string) => `drover:busy:${prefix}:runtimes`,
   /**
-   * string = JSON heartbeat of one worker runtime process {host, pid, startedAt, queues, concurrency,
-   * jobs running now (id, name, queue, start; at most 100), jobsTotal} (lib/workers/busy-record.ts),
-   * ≤ ~70 KB. PX 3 beats (15 s): a stopped or killed process's record expires by itself; a graceful
+   * string = JSON heartbeat of one worker runtime process {host, pid, startedAt, queues (at most 50),
+   * queuesTotal, concurrency, jobs running now (the oldest, at most 100: queue, id cut at 512 chars,
+   * name at 200, start), jobsTotal} (lib/workers/busy-record.ts), ≤ 64 KB (jobs stop there); the console
+   * reads none larger than 128 KB. PX 3 beats (15 s): a stopped or killed process's record expires by itself; a graceful
    * stop deletes it. Per-connection.
    */
   busyRecord: (prefix: string, runtimeId: string) => `drover:busy:${prefix}:runtime:${runtimeId}`,

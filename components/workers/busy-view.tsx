@@ -9,9 +9,9 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
-import { useNow } from '@/components/ui/use-now';
 import { fetchJson } from '@/components/explorer/api-client';
-import { formatDuration, formatExact, jobHref, queueHref } from '@/components/explorer/format';
+import { formatExact, jobHref, queueHref } from '@/components/explorer/format';
+import { RunningFor } from './running-for';
 import { LiveIndicator } from '@/components/explorer/live-indicator';
 import { ProgressBar } from '@/components/explorer/progress-bar';
 import { useLiveState } from '@/components/explorer/live-store';
@@ -68,7 +68,12 @@ function ConnectionSection({ connection: c, showName, limits }: { connection: Bu
           This Redis refused CLIENT LIST: only Drover’s worker runtimes (which report themselves) are listed.
         </p>
       )}
-      {!c.error && c.processes.length === 0 && (
+      {c.unreadable > 0 && (
+        <p role="note" className="text-xs text-amber-700 dark:text-amber-400" data-testid="busy-unreadable">
+          {formatExact(c.unreadable)} heartbeat record{c.unreadable === 1 ? '' : 's'} could not be read (too large or not a Drover heartbeat): counted, not listed.
+        </p>
+      )}
+      {!c.error && c.processes.length === 0 && c.unreadable === 0 && (
         <EmptyState title="No worker process is connected">
           Start Drover’s workers with <code className="font-mono">npm run workers</code> (each process reports what it runs every 5 s), or connect a
           BullMQ Worker to a queue with the prefix <code className="font-mono">{c.prefix}</code> on this Redis; give it a <code className="font-mono">name</code> so
@@ -103,14 +108,19 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
         ) : (
           <Badge title="A BullMQ worker found in CLIENT LIST; its jobs are the active jobs it took (processedBy)">BullMQ worker</Badge>
         )}
+        {p.noHeartbeat && (
+          <Badge tone="amber" title="Named like a Drover runtime, but no heartbeat of it is live: its heartbeat is off (DROVER_BUSY_HEARTBEAT_MS) or cannot be written, or another BullMQ worker uses the name. Listed from CLIENT LIST.">
+            no heartbeat
+          </Badge>
+        )}
         {p.host && (
           <span className="font-mono text-xs text-zinc-500">
             {p.host}:{p.pid}
           </span>
         )}
-        {p.addresses.length > 0 && (
-          <span className="font-mono text-xs text-zinc-500" title={p.addresses.join('\n')}>
-            {p.addresses.length} connection{p.addresses.length === 1 ? '' : 's'}
+        {p.addressesTotal > 0 && (
+          <span className="font-mono text-xs text-zinc-500" title={[...p.addresses, ...(p.addressesTotal > p.addresses.length ? [`and ${formatExact(p.addressesTotal - p.addresses.length)} more`] : [])].join('\n')}>
+            {formatExact(p.addressesTotal)} connection{p.addressesTotal === 1 ? '' : 's'}
           </span>
         )}
         <span className="text-xs text-zinc-500">
@@ -129,6 +139,7 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
             {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
           </Link>
         ))}
+        {p.queuesTotal > p.queues.length && <span className="text-zinc-500">and {formatExact(p.queuesTotal - p.queues.length)} more</span>}
       </div>
       {p.jobs.length === 0 ? (
         <p className="px-3 py-2 text-xs text-zinc-500">Idle: no job running.</p>
@@ -148,9 +159,15 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
               {p.jobs.map((j) => (
                 <Tr key={`${j.queue}/${j.id}`} data-testid="busy-job">
                   <Td className="max-w-[16rem] truncate font-mono">
-                    <Link href={jobHref(conn, j.queue, j.id)} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
-                      {j.id}
-                    </Link>
+                    {j.idTruncated ? (
+                      <span title={`${j.id}… (id too long to link)`} data-testid="busy-job-id-truncated">
+                        {j.id}…
+                      </span>
+                    ) : (
+                      <Link href={jobHref(conn, j.queue, j.id)} className="text-indigo-700 hover:underline dark:text-indigo-400" title={j.id}>
+                        {j.id}
+                      </Link>
+                    )}
                   </Td>
                   <Td className="font-mono">{j.queue}</Td>
                   <Td className="max-w-[16rem] truncate" title={j.name}>
@@ -175,11 +192,4 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
       )}
     </article>
   );
-}
-
-/** "1m 12s", kept current by the page's one shared clock. */
-function RunningFor({ since }: { since: number | null }) {
-  const now = useNow(since);
-  if (since === null) return <span className="text-zinc-400">—</span>;
-  return <span title={new Date(since).toISOString()}>{now === null ? '…' : formatDuration(Math.max(0, now - since))}</span>;
 }

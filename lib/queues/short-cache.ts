@@ -1,7 +1,8 @@
 // A per-process, per-key cache of a few seconds for connection-wide facts (CLIENT LIST, INFO) that
 // every overview refresh reads: many tabs and the live pulse share one Redis call.
 const CACHES = Symbol.for('drover.short-cache');
-type Entry = { at: number; value: Promise<unknown> };
+/** settledAt: null while the load runs (then it is shared whatever its age: a slow Redis is not asked twice). */
+type Entry = { settledAt: number | null; value: Promise<unknown> };
 type Holder = { [CACHES]?: Map<string, Entry> };
 
 export function shortCached<T>(key: string, ttlMs: number, load: () => Promise<T>, fresh = false): Promise<T> {
@@ -9,12 +10,18 @@ export function shortCached<T>(key: string, ttlMs: number, load: () => Promise<T
   holder[CACHES] ??= new Map();
   const cache = holder[CACHES];
   const hit = cache.get(key);
-  if (hit && !fresh && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
+  if (hit && (hit.settledAt === null || (!fresh && Date.now() - hit.settledAt < ttlMs))) return hit.value as Promise<T>;
   const value = load();
-  cache.set(key, { at: Date.now(), value });
-  // A failure is not cached: the next caller tries again.
-  value.catch(() => {
-    if (cache.get(key)?.value === value) cache.delete(key);
-  });
+  const entry: Entry = { settledAt: null, value };
+  cache.set(key, entry);
+  value.then(
+    () => {
+      entry.settledAt = Date.now();
+    },
+    // A failure is not cached: the next caller tries again.
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+    },
+  );
   return value;
 }

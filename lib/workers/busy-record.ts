@@ -6,37 +6,73 @@ import { z } from 'zod';
 export const BUSY_HEARTBEAT_MS = 5_000;
 /** A record lives this many beats: one or two missed beats (a slow Redis, a GC pause) do not hide a process. */
 export const BUSY_HEARTBEAT_TTL_BEATS = 3;
+/** The shared index's expiry, refreshed by every beat: it goes only once no runtime of the prefix beats. */
+export const BUSY_INDEX_TTL_MS = 10 * 60_000;
 /** Jobs one heartbeat lists (the oldest first); jobsTotal says how many ran. */
 export const BUSY_RECORD_MAX_JOBS = 100;
-/** Characters kept of a job name in a record (ids are kept whole: the Busy view links to the job). */
+/** Queues one heartbeat lists (by name, with their concurrency); queuesTotal says how many the process runs. */
+export const BUSY_RECORD_MAX_QUEUES = 50;
+/** Characters kept of a job name in a record. */
 export const BUSY_TEXT_CAP = 200;
+/**
+ * Characters kept of a job id (BullMQ allows any length; the console's job routes refuse ids longer
+ * than this, so a longer one is marked idTruncated and not linked).
+ */
+export const BUSY_ID_CAP = 512;
+/** Bytes of JSON one record may take: jobs stop being listed there (jobsTotal still counts them). */
+export const BUSY_RECORD_MAX_BYTES = 64 * 1024;
+/** Bytes of a record the console reads at most (twice the writer's budget); larger ones are counted as unreadable. */
+export const BUSY_RECORD_READ_MAX_BYTES = 128 * 1024;
+/** Longest queue, worker or host name a record may carry. */
+const NAME_MAX = 512;
+
+/** JavaScript's largest Date (8.64e15 ms): a larger time breaks `new Date(t).toISOString()` where it is shown. */
+export const BUSY_TIME_MAX = 8_640_000_000_000_000;
+
+const name = z.string().max(NAME_MAX);
+const time = z.number().int().min(0).max(BUSY_TIME_MAX);
+const count = z.number().int().min(0).max(1e9);
 
 export const busyRunningJobSchema = z.object({
-  queue: z.string(),
-  id: z.string(),
-  name: z.string(),
+  queue: name,
+  id: z.string().max(BUSY_ID_CAP),
+  /** the id was longer than BUSY_ID_CAP: this is its start, and the Busy view does not link it */
+  idTruncated: z.boolean().optional(),
+  name: z.string().max(BUSY_TEXT_CAP),
   /** when this run started (ms) */
-  startedAt: z.number(),
+  startedAt: time,
 });
 export type BusyRunningJob = z.infer<typeof busyRunningJobSchema>;
 
 export const busyRecordSchema = z.object({
   /** random per runtime start (two runtimes of one process are two records) */
-  runtimeId: z.string(),
+  runtimeId: z.string().max(64),
   /** "drover@host:pid", the BullMQ worker name (the jobs' processedBy) */
-  workerName: z.string(),
-  host: z.string(),
-  pid: z.number(),
-  startedAt: z.number(),
-  beatAt: z.number(),
-  queues: z.array(z.string()),
-  /** queue → jobs this process runs at once on it */
-  concurrency: z.record(z.string(), z.number()),
-  jobs: z.array(busyRunningJobSchema),
+  workerName: name,
+  host: name,
+  pid: count,
+  startedAt: time,
+  beatAt: time,
+  queues: z.array(name).max(BUSY_RECORD_MAX_QUEUES),
+  /** how many queues the process runs (queues lists at most BUSY_RECORD_MAX_QUEUES) */
+  queuesTotal: count.optional(),
+  /** queue → jobs this process runs at once on it (the listed queues only) */
+  concurrency: z.record(name, count).refine((c) => Object.keys(c).length <= BUSY_RECORD_MAX_QUEUES, `at most ${BUSY_RECORD_MAX_QUEUES} queues`),
+  jobs: z.array(busyRunningJobSchema).max(BUSY_RECORD_MAX_JOBS),
   /** jobs running at the beat (jobs lists at most BUSY_RECORD_MAX_JOBS of them) */
-  jobsTotal: z.number(),
+  jobsTotal: count,
 });
 export type BusyRecord = z.infer<typeof busyRecordSchema>;
+
+/** A time the Busy view can show (an epoch ms a Date holds), else null. */
+export function busyTime(ms: number | null | undefined): number | null {
+  return typeof ms === 'number' && time.safeParse(ms).success ? ms : null;
+}
+
+/** A job id as the Busy view carries it: whole up to BUSY_ID_CAP characters, else its start, marked. */
+export function capId(id: string): { id: string; idTruncated?: true } {
+  return id.length > BUSY_ID_CAP ? { id: id.slice(0, BUSY_ID_CAP), idTruncated: true } : { id };
+}
 
 export function capText(text: string): string {
   return text.length > BUSY_TEXT_CAP ? `${text.slice(0, BUSY_TEXT_CAP - 1)}…` : text;

@@ -7,6 +7,10 @@ export const BUSY_LIMITS = {
   processes: 50,
   /** jobs listed per process, the longest-running first; the rest are counted */
   jobsPerProcess: 25,
+  /** queues listed per process, by name; the rest are counted */
+  queuesPerProcess: 50,
+  /** Redis addresses listed per other worker name, by address; the rest are counted */
+  addressesPerProcess: 20,
   /** queues with non-Drover workers whose active lists are read, by name */
   queuesRead: 20,
   /** jobs read from the end (the oldest) of each of those active lists */
@@ -17,7 +21,10 @@ const progressSchema = z.union([z.number(), z.string()]).nullable();
 
 export const busyJobSchema = z.object({
   queue: z.string(),
+  /** at most BUSY_ID_CAP characters */
   id: z.string(),
+  /** the id is longer than this (its start): the view does not link it */
+  idTruncated: z.boolean(),
   name: z.string(),
   /** when the run started (ms); null when unknown */
   startedAt: z.number().nullable(),
@@ -31,15 +38,22 @@ export const busyProcessSchema = z.object({
   key: z.string(),
   /** the BullMQ worker name (`name` option), "(unnamed)" when none */
   name: z.string(),
+  /** named like a Drover runtime but without a live heartbeat (heartbeat off or failing, or another worker taking the name) */
+  noHeartbeat: z.boolean(),
   host: z.string().nullable(),
   pid: z.number().nullable(),
   startedAt: z.number().nullable(),
   beatAt: z.number().nullable(),
+  /** at most BUSY_LIMITS.queuesPerProcess, by name */
   queues: z.array(z.string()),
-  /** queue → jobs at once (Drover runtimes only) */
+  /** how many queues the process runs */
+  queuesTotal: z.number(),
+  /** queue → jobs at once of the listed queues (Drover runtimes only) */
   concurrency: z.record(z.string(), z.number()).nullable(),
   /** Redis addresses of the worker's connections (other workers only: one name may run on several hosts) */
   addresses: z.array(z.string()),
+  /** how many addresses that name connects from */
+  addressesTotal: z.number(),
   jobs: z.array(busyJobSchema),
   jobsTotal: z.number(),
   /** jobsTotal may be low: an active list was longer than the part read, or a queue was not read */
@@ -54,6 +68,8 @@ export const busyConnectionSchema = z.object({
   error: z.string().nullable(),
   /** false when Redis refused CLIENT LIST: only Drover runtimes are listed */
   clientList: z.boolean(),
+  /** live heartbeats that could not be read (larger than BUSY_RECORD_READ_MAX_BYTES, or not a record); counted in processesTotal */
+  unreadable: z.number(),
   processes: z.array(busyProcessSchema),
   processesTotal: z.number(),
   runningTotal: z.number(),
@@ -62,7 +78,7 @@ export type BusyConnection = z.infer<typeof busyConnectionSchema>;
 
 export const busySchema = z.object({
   generatedAt: z.number(),
-  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
+  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), addressesPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
   connections: z.array(busyConnectionSchema),
 });
 export type Busy = z.infer<typeof busySchema>;

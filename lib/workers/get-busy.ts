@@ -4,13 +4,15 @@
 import 'server-only';
 import type { z } from 'zod';
 import { KEYS } from '@/lib/keys';
+import { redisTime } from '@/lib/redis/redis-time';
 import { listConnections, getConnection, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
 import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { shortCached } from '@/lib/queues/short-cache';
 import { getJobSummaries } from '@/lib/jobs/job-summary';
 import { isDroverWorkerName } from './worker-name';
-import { busyRecordSchema, type BusyRecord } from './busy-record';
+import { groupOtherWorkers } from './group-other-workers';
+import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, busyTime, capId, capText, type BusyRecord } from './busy-record';
 import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
 
 export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Promise<Busy> {
@@ -25,12 +27,18 @@ export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Prom
 export async function readBusyConnection(conn: Connection): Promise<BusyConnection> {
   const base = { name: conn.name, prefix: conn.prefix };
   try {
-    const [{ records, total: heartbeats }, clients] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
+    const [{ records, total: heartbeats, unreadable }, cached] = await Promise.all([readHeartbeats(conn), readClientList(conn)]);
     const drover = records.map(droverProcess);
-    // Drover runtimes are listed from their heartbeats only: CLIENT LIST (cached 2 s) would still show
-    // one that has just stopped, and those past the cap are counted already.
-    const listedNames = new Set(records.map((r) => r.workerName));
-    const skip = (name: string) => listedNames.has(name) || isDroverWorkerName(name);
+    // Drover runtimes are listed from their heartbeats only. A client named like one is skipped only
+    // when its runtime beats: one whose heartbeat is off or failing (or any BullMQ worker taking such a
+    // name) is listed as a BullMQ worker marked "no heartbeat". Past the cap (or with unreadable
+    // records) the live names are not all known: Drover-named clients are then taken as counted already.
+    const beating = new Set(records.map((r) => r.workerName));
+    const allBeatsRead = records.length === heartbeats;
+    const skip = (name: string) => beating.has(name) || (!allBeatsRead && isDroverWorkerName(name));
+    // CLIENT LIST is cached 2 s: a runtime that has just stopped would show as "no heartbeat" there,
+    // so such a finding is confirmed with a fresh one.
+    const clients = allBeatsRead && hasDroverNameWithoutBeat(cached.byQueue, beating) ? await readClientList(conn, true) : cached;
     const others = await otherWorkers(conn, clients.byQueue, skip, BUSY_LIMITS.processes - drover.length);
     const processes = [...drover, ...others.processes];
     await addProgress(conn, processes);
@@ -38,28 +46,41 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
       ...base,
       error: null,
       clientList: clients.available,
+      unreadable,
       processes,
       processesTotal: heartbeats + others.total,
       runningTotal: [...drover, ...others.processes].reduce((n, p) => n + p.jobsTotal, 0),
     };
   } catch (err) {
-    return { ...base, error: toDroverError(err, conn.name).message, clientList: false, processes: [], processesTotal: 0, runningTotal: 0 };
+    return { ...base, error: toDroverError(err, conn.name).message, clientList: false, unreadable: 0, processes: [], processesTotal: 0, runningTotal: 0 };
   }
 }
 
-/** The live heartbeats (at most BUSY_LIMITS.processes) and how many there are. */
-async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number }> {
+/**
+ * The live heartbeats (at most BUSY_LIMITS.processes), how many there are, and how many of those read
+ * could not be (over BUSY_RECORD_READ_MAX_BYTES, or not a record).
+ */
+async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
   const index = KEYS.busyIndex(conn.prefix);
-  const now = Date.now();
+  // The runtimes score the index in Redis's time: the console's own clock may be off.
+  const now = await redisTime(conn.redis);
   const [ids, total] = await Promise.all([
     conn.redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes),
     conn.redis.zcount(index, now, '+inf'),
   ]);
-  if (ids.length === 0) return { records: [], total: 0 };
-  // One MGET: the records share the index's hash tag (the prefix's) on a cluster.
-  const raw = await conn.redis.mget(...ids.map((id) => KEYS.busyRecord(conn.prefix, id)));
+  if (ids.length === 0) return { records: [], total: 0, unreadable: 0 };
+  // Sizes first (one pipeline), then one MGET of the records small enough to parse: a record written
+  // by something else than a Drover runtime does not make the console read megabytes. The records
+  // share the index's hash tag (the prefix's) on a cluster.
+  const keys = ids.map((id) => KEYS.busyRecord(conn.prefix, id));
+  const pipeline = conn.redis.pipeline();
+  for (const key of keys) pipeline.strlen(key);
+  const sizes = ((await pipeline.exec()) ?? []).map(([err, size]) => (err ? 0 : Number(size)));
+  let gone = sizes.filter((size) => size === 0).length;
+  let unreadable = sizes.filter((size) => size > BUSY_RECORD_READ_MAX_BYTES).length;
+  const readable = keys.filter((_, i) => sizes[i] > 0 && sizes[i] <= BUSY_RECORD_READ_MAX_BYTES);
+  const raw = readable.length > 0 ? await conn.redis.mget(...readable) : [];
   const records: BusyRecord[] = [];
-  let gone = 0;
   for (const value of raw) {
     if (value === null) {
       gone += 1;
@@ -68,21 +89,28 @@ async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]
     try {
       const parsed = busyRecordSchema.safeParse(JSON.parse(value));
       if (parsed.success) records.push(parsed.data);
+      else unreadable += 1;
     } catch {
-      /* a damaged record is skipped; it expires */
+      unreadable += 1;
     }
   }
   records.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid || a.startedAt - b.startedAt);
-  return { records, total: Math.max(records.length, total - gone) };
+  return { records, total: Math.max(records.length + unreadable, total - gone), unreadable };
 }
 
-async function readClientList(conn: Connection): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
-  const byQueue = await getWorkersByQueue(conn);
+function hasDroverNameWithoutBeat(byQueue: Map<string, WorkerInfo[]>, beating: Set<string>): boolean {
+  for (const workers of byQueue.values()) if (workers.some((w) => !beating.has(w.name) && isDroverWorkerName(w.name))) return true;
+  return false;
+}
+
+async function readClientList(conn: Connection, fresh = false): Promise<{ byQueue: Map<string, WorkerInfo[]>; available: boolean }> {
+  const byQueue = await getWorkersByQueue(conn, fresh);
   // An empty map also when Redis refused CLIENT LIST: tell that apart from "no workers".
   return { byQueue, available: !clientListRefused(conn) };
 }
 
 function droverProcess(record: BusyRecord): BusyProcess {
+  const queues = record.queues.slice(0, BUSY_LIMITS.queuesPerProcess);
   return {
     kind: 'drover',
     key: record.runtimeId,
@@ -91,10 +119,13 @@ function droverProcess(record: BusyRecord): BusyProcess {
     pid: record.pid,
     startedAt: record.startedAt,
     beatAt: record.beatAt,
-    queues: record.queues,
-    concurrency: record.concurrency,
+    queues,
+    queuesTotal: Math.max(record.queuesTotal ?? 0, record.queues.length),
+    concurrency: Object.fromEntries(queues.flatMap((q) => (record.concurrency[q] === undefined ? [] : [[q, record.concurrency[q]]]))),
+    noHeartbeat: false,
     addresses: [],
-    jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, progress: null })),
+    addressesTotal: 0,
+    jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, idTruncated: j.idTruncated ?? false, progress: null })),
     jobsTotal: record.jobsTotal,
     partial: false,
   };
@@ -106,26 +137,10 @@ function droverProcess(record: BusyRecord): BusyProcess {
  * processedBy is that name (none for unnamed workers' queue: every active job without one).
  */
 async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>, skip: (name: string) => boolean, room: number): Promise<{ processes: BusyProcess[]; total: number }> {
-  const groups = new Map<string, BusyProcess>();
-  for (const [queue, workers] of byQueue) {
-    for (const worker of workers) {
-      if (skip(worker.name)) continue;
-      const unnamed = worker.name === '(unnamed)';
-      const key = unnamed ? `bullmq:(unnamed):${queue}` : `bullmq:${worker.name}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { kind: 'bullmq', key, name: worker.name, host: null, pid: null, startedAt: null, beatAt: null, queues: [], concurrency: null, addresses: [], jobs: [], jobsTotal: 0, partial: false };
-        groups.set(key, group);
-      }
-      if (!group.queues.includes(queue)) group.queues.push(queue);
-      if (worker.addr && !group.addresses.includes(worker.addr)) group.addresses.push(worker.addr);
-      const connectedAt = Date.now() - worker.ageSeconds * 1000;
-      group.startedAt = group.startedAt === null ? connectedAt : Math.min(group.startedAt, connectedAt);
-    }
-  }
-  const all = [...groups.values()].sort((a, b) => a.name.localeCompare(b.name) || a.queues[0].localeCompare(b.queues[0]));
+  const all = groupOtherWorkers(byQueue, skip);
   const processes = all.slice(0, Math.max(0, room));
-  for (const p of processes) p.queues.sort();
+  // Queues past the listed ones are not read.
+  for (const p of processes) if (p.queuesTotal > p.queues.length) p.partial = true;
   const queues = [...new Set(processes.flatMap((p) => p.queues))].sort();
   const read = queues.slice(0, BUSY_LIMITS.queuesRead);
   const actives = await Promise.all(read.map((queue) => readActive(conn, queue)));
@@ -137,7 +152,7 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
       const owner = job.processedBy ? byName.get(job.processedBy) : unnamedByQueue.get(queue);
       if (!owner) continue;
       owner.jobsTotal += 1;
-      if (owner.jobs.length < BUSY_LIMITS.jobsPerProcess) owner.jobs.push({ queue, id: job.id, name: job.name, startedAt: job.startedAt, progress: job.progress });
+      if (owner.jobs.length < BUSY_LIMITS.jobsPerProcess) owner.jobs.push({ queue, ...capId(job.id), idTruncated: job.id.length > BUSY_ID_CAP, name: capText(job.name), startedAt: job.startedAt, progress: job.progress });
     }
     if (!complete) for (const p of processes) if (p.queues.includes(queue)) p.partial = true;
   });
@@ -158,7 +173,7 @@ async function readActive(conn: Connection, queue: string): Promise<{ jobs: Acti
   const [length, ids] = await Promise.all([conn.redis.llen(key), conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1)]);
   const summaries = await getJobSummaries(conn, queue, ids.reverse());
   return {
-    jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: s.processedOn, progress: s.progress, processedBy: s.processedBy })),
+    jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: busyTime(s.processedOn), progress: s.progress, processedBy: s.processedBy })),
     complete: length <= BUSY_LIMITS.activeRead,
   };
 }
@@ -168,7 +183,8 @@ async function addProgress(conn: Connection, processes: BusyProcess[]): Promise<
   const byQueue = new Map<string, BusyJob[]>();
   for (const p of processes) {
     if (p.kind !== 'drover') continue;
-    for (const job of p.jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    // A truncated id names no job.
+    for (const job of p.jobs) if (!job.idTruncated) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
   }
   await Promise.all(
     [...byQueue].map(async ([queue, jobs]) => {

@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { redisForThisFile } from '../helpers/console-env';
 import { killIfRunning, spawnWorkers, waitFor, type SpawnedWorkers } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
@@ -59,6 +60,13 @@ function queue(name: string): Queue {
   const q = new Queue(name, { connection: redis.client() });
   closables.push(q);
   return q;
+}
+
+/** A record no runtime would write (what something else with access to Redis could), removed after the test. */
+async function writeHandMadeRecord(client: Redis, runtimeId: string, record: object): Promise<void> {
+  await client.set(KEYS.busyRecord('bull', runtimeId), JSON.stringify(record), 'PX', 60_000);
+  await client.zadd(KEYS.busyIndex('bull'), Date.now() + 60_000, runtimeId);
+  closables.push({ close: () => client.multi().del(KEYS.busyRecord('bull', runtimeId)).zrem(KEYS.busyIndex('bull'), runtimeId).exec() });
 }
 
 const busy = () => readBusyConnection(getConnection('default'));
@@ -119,7 +127,8 @@ describe('Busy view', { timeout: 120_000 }, () => {
     await waitFor(async () => !(await busy()).processes.some((p) => p.pid === pid), 'the killed runtime gone', 5_000);
     // Gone within its 3 beats (and a beat of slack), with nothing left to clean up.
     expect(Date.now() - killedAt).toBeLessThan(4 * HEARTBEAT_MS + 500);
-    expect(await redis.client().exists(KEYS.busyRecord('bull', listed.key))).toBe(0);
+    // (the record's PX was set a round trip after the index entry's time: it goes within milliseconds)
+    await waitFor(async () => (await redis.client().exists(KEYS.busyRecord('bull', listed.key))) === 0, 'the record expired', 500);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -187,5 +196,107 @@ describe('Busy view', { timeout: 120_000 }, () => {
     // Runtimes past the cap are counted, not shown again as other BullMQ workers.
     expect(capped.processesTotal).toBe(62);
     expect(capped.processes.every((p) => p.kind === 'drover')).toBe(true);
+  });
+
+  it('does not read or parse a heartbeat record larger than it allows: counted as unreadable, the others listed', async () => {
+    const client = redis.client();
+    const honest = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@honest:1', workers: new Map(), intervalMs: 60_000, logger });
+    honest.start();
+    closables.push({ close: () => honest.stop() });
+    // (and the earlier tests' workers gone from the cached CLIENT LIST)
+    await waitFor(async () => {
+      const b = await busy();
+      return b.processes.length === 1 && processNamed(b, 'drover@honest:1');
+    }, 'the honest runtime listed alone');
+    // Something with write access to Redis puts a 1 MB "heartbeat" (and one with 60 queues) in the index.
+    const valid = { host: 'h', pid: 1, startedAt: Date.now(), beatAt: Date.now(), concurrency: {}, jobsTotal: 1 };
+    const huge = { ...valid, runtimeId: 'huge', workerName: 'drover@huge:1', queues: ['q'], jobs: [{ queue: 'q', id: '1', name: 'n'.repeat(1_000_000), startedAt: Date.now() }] };
+    const wide = { ...valid, runtimeId: 'wide', workerName: 'drover@wide:1', queues: Array.from({ length: 60 }, (_, i) => `q${i}`), jobs: [] };
+    for (const record of [huge, wide]) await writeHandMadeRecord(client, record.runtimeId, record);
+    const b = await busy();
+    expect(b.processes.map((p) => p.name)).toEqual(['drover@honest:1']);
+    expect(b.unreadable).toBe(2);
+    expect(b.processesTotal).toBe(3);
+  });
+
+  it('refuses heartbeat times no Date can hold, and drops such a start of another worker’s job', async () => {
+    const client = redis.client();
+    // A "heartbeat" beating in the year 1e300 (hand-written: no runtime writes one).
+    const far = { runtimeId: 'far', workerName: 'drover@far:1', host: 'h', pid: 1, startedAt: 1e300, beatAt: Date.now(), queues: ['q'], concurrency: { q: 1 }, jobs: [{ queue: 'q', id: '1', name: 'n', startedAt: 1e300 }], jobsTotal: 1 };
+    await writeHandMadeRecord(client, 'far', far);
+    // A plain worker's active job whose hash says it started at 1e300.
+    const worker = new Worker('busy-far', () => untilReleased(), { connection: client, name: 'far-worker' });
+    closables.push(worker);
+    const job = await queue('busy-far').add('far', {});
+    await waitFor(async () => (await client.llen('bull:busy-far:active')) === 1, 'the job active');
+    await client.hset(`bull:busy-far:${job.id}`, 'processedOn', '1e300');
+    const b = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'far-worker')?.jobs.length ? r : undefined;
+    }, 'the plain worker listed with its job');
+    expect(processNamed(b, 'drover@far:1')).toBeUndefined();
+    expect(b.unreadable).toBe(1);
+    expect(processNamed(b, 'far-worker')!.jobs[0]).toMatchObject({ id: job.id, startedAt: null });
+  });
+
+  it('lists a Drover-named worker without a live heartbeat as a BullMQ worker marked "no heartbeat"', async () => {
+    // A runtime with its heartbeat off, and any BullMQ worker naming itself like a runtime.
+    const silent = await startRuntime({ connection: { name: 'default', url: redis.url, prefix: 'bull' }, kinds: [slowKind('busy-silent', 2)], settings, logger, workerName: 'drover@silent:11', schedulers: false, cancellation: false, deadLetters: false, heartbeat: false });
+    runtimes.push(silent);
+    const impostor = new Worker('busy-impostor', () => untilReleased(), { connection: redis.client(), name: 'drover@impostor:12' });
+    closables.push(impostor);
+    const job = await queue('busy-impostor').add('hidden', {});
+    const b = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'drover@silent:11') && processNamed(r, 'drover@impostor:12')?.jobs.length ? r : undefined;
+    }, 'both listed', 10_000);
+    expect(processNamed(b, 'drover@silent:11')).toMatchObject({ kind: 'bullmq', noHeartbeat: true, queues: ['busy-silent'] });
+    expect(processNamed(b, 'drover@impostor:12')).toMatchObject({ kind: 'bullmq', noHeartbeat: true, jobsTotal: 1, jobs: [{ id: job.id, name: 'hidden' }] });
+    // A runtime that beats is listed once, from its heartbeat.
+    await runtime('busy-beating', 1, 'drover@beating:13');
+    const beating = await waitFor(async () => {
+      const r = await busy();
+      return processNamed(r, 'drover@beating:13') ? r : undefined;
+    }, 'the beating runtime listed');
+    expect(beating.processes.filter((p) => p.name === 'drover@beating:13').map((p) => [p.kind, p.noHeartbeat])).toEqual([['drover', false]]);
+  });
+
+  it('a fast-beating runtime that stops does not take the shared index with it', async () => {
+    const client = redis.client();
+    const slow = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@slow:21', workers: new Map(), intervalMs: 60_000, logger });
+    const fast = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@fast:22', workers: new Map(), intervalMs: 100, logger });
+    closables.push({ close: () => Promise.all([slow.stop(), fast.stop()]) });
+    slow.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@slow:21'), 'the slow runtime listed');
+    fast.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@fast:22'), 'the fast runtime listed');
+    await fast.stop();
+    // The fast one's 3 beats (300 ms) go by; the slow one beats once a minute and lives 3 minutes.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(processNamed(await busy(), 'drover@slow:21')).toBeDefined();
+    expect(await client.pttl(KEYS.busyIndex('bull'))).toBeGreaterThan(9 * 60_000);
+  });
+
+  it('a worker host or console whose clock is ahead hides no one: index times are Redis’s', async () => {
+    const client = redis.client();
+    const steady = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@steady:31', workers: new Map(), intervalMs: 60_000, logger });
+    closables.push({ close: () => steady.stop() });
+    steady.start();
+    await waitFor(async () => processNamed(await busy(), 'drover@steady:31'), 'the steady runtime listed');
+    const realNow = Date.now.bind(Date);
+    const ahead = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 5 * 60_000);
+    try {
+      // A runtime on a host 5 minutes ahead beats (and prunes the index)…
+      const skewed = new BusyHeartbeat({ client, prefix: 'bull', workerName: 'drover@ahead:32', workers: new Map(), intervalMs: 60_000, logger });
+      closables.push({ close: () => skewed.stop() });
+      skewed.start();
+      await waitFor(async () => (await client.exists(KEYS.busyRecord('bull', skewed.runtimeId))) === 1, 'the skewed beat written');
+      // …and a console 5 minutes ahead reads: both are listed.
+      const b = await busy();
+      expect([processNamed(b, 'drover@steady:31')?.kind, processNamed(b, 'drover@ahead:32')?.kind]).toEqual(['drover', 'drover']);
+    } finally {
+      ahead.mockRestore();
+    }
+    expect(processNamed(await busy(), 'drover@steady:31')).toBeDefined();
   });
 });

@@ -1,12 +1,13 @@
 // The runtime's heartbeat for the console's Busy view: every beat, one bounded record of what this
 // process runs now (KEYS.busyRecord, PX 3 beats) and its entry in the prefix's index (KEYS.busyIndex),
-// in one MULTI. A killed process's record expires by itself; a graceful stop deletes it.
+// in one MULTI after one TIME. A killed process's record expires by itself; a graceful stop deletes it.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { KEYS } from '@/lib/keys';
-import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_JOBS, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
+import { redisTime } from '@/lib/redis/redis-time';
+import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_INDEX_TTL_MS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
 import type { DroverWorker } from './drover-worker';
 
 export type BusyHeartbeatOptions = {
@@ -31,37 +32,55 @@ export class BusyHeartbeat {
     return this.opts.intervalMs * BUSY_HEARTBEAT_TTL_BEATS;
   }
 
-  /** The record as of now: at most BUSY_RECORD_MAX_JOBS jobs across the process's queues. */
+  /**
+   * The record as of now: the oldest running jobs across the process's queues, at most
+   * BUSY_RECORD_MAX_JOBS and BUSY_RECORD_MAX_BYTES of JSON (jobsTotal counts every one).
+   */
   record(now = Date.now()): BusyRecord {
-    const jobs: BusyRunningJob[] = [];
+    const running: BusyRunningJob[] = [];
     let jobsTotal = 0;
+    const queues = [...this.opts.workers.keys()].sort();
+    const listed = queues.slice(0, BUSY_RECORD_MAX_QUEUES);
     const concurrency: Record<string, number> = {};
+    for (const queue of listed) concurrency[queue] = this.opts.workers.get(queue)!.concurrency;
+    // Up to the budget from each queue, then the oldest across them: one busy queue does not hide
+    // another's longer-running jobs.
     for (const [queue, worker] of this.opts.workers) {
-      concurrency[queue] = worker.concurrency;
       jobsTotal += worker.runningCount;
-      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS - jobs.length)) jobs.push({ queue, id: job.id, name: capText(job.name), startedAt: job.startedAt });
+      for (const job of worker.runningJobs(BUSY_RECORD_MAX_JOBS)) running.push({ queue, ...capId(job.id), name: capText(job.name), startedAt: job.startedAt });
     }
-    jobs.sort((a, b) => a.startedAt - b.startedAt);
+    running.sort((a, b) => a.startedAt - b.startedAt);
     const [host, pid] = [os.hostname(), process.pid];
-    return { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: [...this.opts.workers.keys()], concurrency, jobs, jobsTotal };
+    const record: BusyRecord = { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: listed, queuesTotal: queues.length, concurrency, jobs: [], jobsTotal };
+    // BullMQ allows job ids of any length: the record stays small whatever they are.
+    let bytes = Buffer.byteLength(JSON.stringify(record));
+    for (const job of running.slice(0, BUSY_RECORD_MAX_JOBS)) {
+      bytes += Buffer.byteLength(JSON.stringify(job)) + 1;
+      if (bytes > BUSY_RECORD_MAX_BYTES) break;
+      record.jobs.push(job);
+    }
+    return record;
   }
 
-  /** One beat now, then every intervalMs until stop(). */
-  start(): void {
-    this.beat();
+  /** One beat now, then every intervalMs until stop(). Resolves once the first beat is written (or failed). */
+  start(): Promise<void> {
+    return this.beat();
   }
 
-  private beat(): void {
-    if (this.stopped) return;
+  private beat(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.beating = this.write().catch((err: Error) => this.opts.logger.warn({ event: 'busy.heartbeat_failed', err: err.message }, 'busy heartbeat write failed'));
     void this.beating.finally(() => {
-      if (!this.stopped) this.timer = setTimeout(() => this.beat(), this.opts.intervalMs);
+      if (!this.stopped) this.timer = setTimeout(() => void this.beat(), this.opts.intervalMs);
     });
+    return this.beating;
   }
 
   private async write(): Promise<void> {
     const { client, prefix } = this.opts;
-    const now = Date.now();
+    // Index scores are in Redis's time, the same clock for every runtime and the console: a host whose
+    // clock runs ahead neither prunes the others nor hides itself.
+    const now = await redisTime(client);
     const index = KEYS.busyIndex(prefix);
     await client
       .multi()
@@ -69,7 +88,9 @@ export class BusyHeartbeat {
       .zadd(index, now + this.ttlMs, this.runtimeId)
       // Processes that stopped without a goodbye (their records expired already).
       .zremrangebyscore(index, '-inf', now)
-      .pexpire(index, this.ttlMs)
+      // The index is shared: its expiry is fixed and generous (each runtime's own ttl would let a fast
+      // beater that stops take slower runtimes' entries with it). It only goes when no runtime beats.
+      .pexpire(index, BUSY_INDEX_TTL_MS)
       .exec();
   }
 

@@ -179,7 +179,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (deadLetters) worker.on('failed', (job) => deadLetters!.onFailed(job));
       workers.set(kind.definition.queue, worker);
     }
-    await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+    // The first beat lands as the workers' connections appear in CLIENT LIST: the console lists a
+    // Drover-named client without a live heartbeat as "no heartbeat".
+    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ client: control, prefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
+    await Promise.all([...[...workers.values()].map((w) => w.waitUntilReady()), heartbeat?.start()]);
 
     if (opts.cancellation !== false) {
       const channel = await cancelSubscriber(connection, control, KEYS.cancelChannel(prefix, queues[0] ?? 'none'));
@@ -202,10 +205,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     // The startup sweep captures what a previous process left between "failed" and "captured".
     deadLetters?.start();
-    if (opts.heartbeat !== false) {
-      heartbeat = new BusyHeartbeat({ client: control, prefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
-      heartbeat.start();
-    }
     for (const worker of workers.values()) {
       runs.push(worker.run().catch((err: Error) => logger.error({ event: 'worker.run_failed', queue: worker.name, err: err.message }, 'worker stopped')));
     }
