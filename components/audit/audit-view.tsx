@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label, Select } from '@/components/ui/input';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { ExactTime } from '@/components/ui/exact-time';
 import { toLocalInput } from '@/components/ui/local-datetime';
 import { formatExact } from '@/components/explorer/format';
 
@@ -106,7 +107,8 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
               {page.entries.map((e) => (
                 <tr key={e.id} className="align-top">
                   <td className="px-3 py-1.5 whitespace-nowrap">
-                    <RelativeTime ms={e.ts} />
+                    {/* An incident timeline: the instant written out, and how long ago. */}
+                    <ExactTime ms={e.ts} /> <RelativeTime ms={e.ts} className="text-xs text-zinc-500" />
                   </td>
                   <td className="px-3 py-1.5">
                     {e.actor} <span className="text-xs text-zinc-500">({e.role}, {e.via})</span>

@@ -13,6 +13,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { matchQueues } from './queue-matches';
+import { useHydrated } from '@/components/ui/use-hydrated';
 
 const noSubscription = () => () => {};
 const isApple = () => /Mac|iPhone|iPad/.test(navigator.platform);
@@ -20,7 +21,7 @@ const isApple = () => /Mac|iPhone|iPad/.test(navigator.platform);
 export function QueueSwitcher() {
   const [open, setOpen] = useState(false);
   // Disabled until hydrated: before that neither the button nor the shortcut would do anything.
-  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  const ready = useHydrated();
   const apple = useSyncExternalStore(noSubscription, isApple, () => false);
 
   useEffect(() => {

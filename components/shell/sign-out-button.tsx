@@ -1,14 +1,14 @@
 'use client';
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { signOutAndReload } from './sign-out';
+import { useHydrated } from '@/components/ui/use-hydrated';
 
-const noSubscription = () => () => {};
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
   // Disabled until hydrated: a click on the server-rendered button would otherwise do nothing.
-  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  const ready = useHydrated();
   return (
     <Button
       size="sm"

@@ -1,19 +1,19 @@
 'use client';
 // The signed-in user's name in the header, opening a small menu: "Change password" (the account page)
 // and "Sign out everywhere".
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { Link } from '@/components/ui/link';
 import { signOutEverywhereAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
 import { signOutAndReload } from './sign-out';
+import { useHydrated } from '@/components/ui/use-hydrated';
 
-const noSubscription = () => () => {};
 
 export function UserMenu({ name }: { name: string }) {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
-  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
+  const ready = useHydrated();
   return (
     <details className="relative">
       <summary
