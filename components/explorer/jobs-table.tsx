@@ -1,14 +1,14 @@
 'use client';
-import { Link } from '@/components/ui/link';
-import { Fragment, useId, type ReactNode } from 'react';
+import { Fragment, useId, useMemo, type ReactNode } from 'react';
+import { functionalUpdate, useTable, type ExpandedState, type Updater } from '@tanstack/react-table';
 import type { JobSummary } from '@/lib/jobs/job-summary';
-import { RelativeTime } from '@/components/ui/relative-time';
 import { cn } from '@/components/ui/cn';
+import { ColumnFitStyle, fitColumnsOf } from '@/components/ui/dense-table';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
-import { ProgressBar } from './progress-bar';
-import { StateBadge } from './state-badge';
-import { formatBytes, formatDuration, jobHref } from './format';
+import { useStoredColumnVisibility } from '@/components/ui/use-stored-column-visibility';
 import { JobRowDetail } from './job-row-detail';
+import { JOBS_PINNING, jobColumns, jobColumnsKey, jobsFeatures, type JobColumnMeta, type JobsTableMeta } from './jobs-columns';
+import type { JobsView } from './job-column-fit';
 
 export type JobRow = JobSummary & { state?: string };
 
@@ -18,16 +18,26 @@ export type Selection = {
   setAll: (ids: string[], on: boolean) => void;
 };
 
+// A row's cells carry its background (not the row), opaque, so the pinned cells hide what scrolls under them.
+const ROW_TONE = {
+  plain: 'bg-white group-hover:bg-zinc-50 dark:bg-zinc-950 dark:group-hover:bg-zinc-900',
+  open: 'bg-zinc-50 dark:bg-zinc-900',
+  selected: 'bg-indigo-50 group-hover:bg-zinc-50 dark:bg-indigo-950 dark:group-hover:bg-zinc-900',
+};
+
 /**
- * Dense job table: summary fields only; job-derived text is rendered as text, never HTML. A row's toggle
- * opens a detail row under it (error, data preview, timeline) fetched on demand; open rows are kept by
- * job id, so they stay open across live refreshes of the list, until `viewKey` (the list's query) changes.
+ * Dense job table on TanStack Table: summary fields only; job-derived text is rendered as text, never
+ * HTML. Columns fit the box by priority (./job-column-fit.ts) and the ones this user hid (the Columns
+ * menu, ./job-columns-menu.tsx) stay hidden. A row's toggle expands it: a detail row under it (error,
+ * data preview, timeline) fetched on demand; open rows are kept by job id, so they stay open across live
+ * refreshes of the list, until `viewKey` (the list's query) changes. The order is the server's.
  */
 export function JobsTable({
   conn,
   queue,
   jobs,
-  showState = false,
+  view,
+  userKey,
   selection,
   empty,
   viewKey = '',
@@ -35,116 +45,110 @@ export function JobsTable({
   conn: string;
   queue: string;
   jobs: JobRow[];
-  showState?: boolean;
+  /** the state tab shown, or "search" (results in any state: a State column) */
+  view: JobsView;
+  /** who is signed in: the hidden columns are remembered under it */
+  userKey: string;
   selection?: Selection;
   empty?: ReactNode;
   viewKey?: string;
 }) {
-  const allSelected = selection && jobs.length > 0 && jobs.every((j) => selection.selected.has(j.id));
-  const expanded = useKeyedSelection(viewKey);
+  const open = useKeyedSelection(viewKey);
+  const expanded = useMemo<Record<string, boolean>>(() => Object.fromEntries([...open.selected].map((id) => [id, true])), [open.selected]);
+  const onExpandedChange = (updater: Updater<ExpandedState>) => {
+    const next = functionalUpdate(updater, expanded);
+    open.replace(next === true ? jobs.map((job) => job.id) : Object.keys(next).filter((id) => next[id]));
+  };
+  const { columnVisibility, onColumnVisibilityChange } = useStoredColumnVisibility(jobColumnsKey(userKey));
   const detailIdPrefix = useId();
-  const columns = (selection ? 1 : 0) + (showState ? 1 : 0) + 9;
+  const meta: JobsTableMeta = { conn, queue, selection, detailId: (index) => `${detailIdPrefix}-detail-${index}` };
+
+  const table = useTable({
+    features: jobsFeatures,
+    columns: jobColumns(view, Boolean(selection)),
+    data: jobs,
+    getRowId: (job) => job.id,
+    // Every job opens (to its detail row); the list's refreshes keep what is open.
+    getRowCanExpand: () => true,
+    autoResetExpanded: false,
+    meta,
+    state: { columnVisibility, columnPinning: JOBS_PINNING, expanded },
+    onColumnVisibilityChange,
+    onExpandedChange,
+  });
+  const visibleColumns = table.getVisibleLeafColumns();
+  // Search results have a State column: their own scope, should both tables ever share a page.
+  const scope = view === 'search' ? 'job-matches' : 'jobs';
+  const pinnedAt = (id: string) => (id === 'id' && selection ? 'left-10' : 'left-0');
+
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
-      <table className="w-full border-collapse text-left text-sm" data-testid="jobs-table">
-        <thead className="bg-zinc-50 text-xs text-zinc-500 uppercase dark:bg-zinc-900 dark:text-zinc-400">
-          <tr>
-            {selection && (
-              <th className="w-8 px-3 py-2">
-                <input
-                  type="checkbox"
-                  aria-label="Select all jobs on this page"
-                  checked={Boolean(allSelected)}
-                  onChange={(e) => selection.setAll(jobs.map((j) => j.id), e.target.checked)}
-                />
-              </th>
-            )}
-            <th className="py-2 pr-3 pl-7 font-medium">Id</th>
-            <th className="px-3 py-2 font-medium">Name</th>
-            {showState && <th className="px-3 py-2 font-medium">State</th>}
-            <th className="px-3 py-2 font-medium">Created</th>
-            <th className="px-3 py-2 font-medium">Started</th>
-            <th className="px-3 py-2 font-medium">Finished</th>
-            <th className="px-3 py-2 text-right font-medium">Duration</th>
-            <th className="px-3 py-2 text-right font-medium">Attempts</th>
-            <th className="px-3 py-2 font-medium">Progress</th>
-            <th className="px-3 py-2 font-medium">Failed reason</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {jobs.map((job, index) => {
-            const open = expanded.selected.has(job.id);
-            const detailId = `${detailIdPrefix}-detail-${index}`;
-            return (
-              <Fragment key={job.id}>
-                <tr className={cn('hover:bg-zinc-50 dark:hover:bg-zinc-900/60', selection?.selected.has(job.id) ? 'bg-indigo-50/60 dark:bg-indigo-950/30' : open && 'bg-zinc-50 dark:bg-zinc-900/60')}>
-                  {selection && (
-                    <td className="px-3 py-1.5">
-                      <input type="checkbox" aria-label={`Select job ${job.id}`} checked={selection.selected.has(job.id)} onChange={() => selection.toggle(job.id)} />
-                    </td>
-                  )}
-                  <td className="max-w-44 truncate py-1.5 pr-3 pl-1 font-mono text-xs" title={job.id}>
-                    <button
-                      type="button"
-                      aria-expanded={open}
-                      aria-controls={open ? detailId : undefined}
-                      aria-label={`Details of job ${job.id}`}
-                      onClick={() => expanded.toggle(job.id)}
-                      className="mr-1 inline-flex size-5 items-center justify-center rounded align-middle text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+    <div className="@container">
+      <ColumnFitStyle scope={scope} columns={fitColumnsOf(visibleColumns)} />
+      <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950">
+        <table className="w-full border-collapse text-left text-sm" data-testid="jobs-table" data-fit={scope}>
+          <thead className="bg-zinc-50 text-xs text-zinc-500 uppercase dark:bg-zinc-900 dark:text-zinc-400">
+            <tr>
+              {table
+                .getLeafHeaders()
+                .filter((header) => header.column.getIsVisible())
+                .map((header) => {
+                  const { column } = header;
+                  const m = column.columnDef.meta as JobColumnMeta;
+                  return (
+                    <th
+                      key={header.id}
+                      scope="col"
+                      data-col={column.id}
+                      title={m.title}
+                      className={cn('font-medium', m.headerClassName, column.getIsPinned() === 'start' && cn('sticky z-10 bg-zinc-50 dark:bg-zinc-900', pinnedAt(column.id)))}
                     >
-                      <svg aria-hidden viewBox="0 0 12 12" className={cn('size-3 transition-transform', open && 'rotate-90')}>
-                        <path d="M4.5 2.5 8 6l-3.5 3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
-                      </svg>
-                    </button>
-                    <Link href={jobHref(conn, queue, job.id)} className="text-indigo-700 hover:underline dark:text-indigo-400">
-                      {job.id}
-                    </Link>
-                  </td>
-                  <td className="max-w-56 truncate px-3 py-1.5" title={job.name}>
-                    {job.name}
-                    {job.dataSize > 256 * 1024 && <span className="ml-1 text-[11px] text-amber-600" title="Payload size">{formatBytes(job.dataSize)}</span>}
-                  </td>
-                  {showState && (
-                    <td className="px-3 py-1.5">
-                      <StateBadge state={job.state ?? ''} />
-                    </td>
-                  )}
-                  <td className="px-3 py-1.5 whitespace-nowrap">
-                    <RelativeTime ms={job.timestamp} />
-                  </td>
-                  <td className="px-3 py-1.5 whitespace-nowrap">
-                    <RelativeTime ms={job.processedOn} />
-                  </td>
-                  <td className="px-3 py-1.5 whitespace-nowrap">
-                    <RelativeTime ms={job.finishedOn} />
-                  </td>
-                  <td className="px-3 py-1.5 text-right font-mono text-xs whitespace-nowrap tabular-nums">
-                    {job.processedOn && job.finishedOn ? formatDuration(job.finishedOn - job.processedOn) : '—'}
-                  </td>
-                  <td className="px-3 py-1.5 text-right font-mono text-xs tabular-nums">
-                    {job.attemptsMade}
-                    {job.maxAttempts ? `/${job.maxAttempts}` : ''}
-                  </td>
-                  <td className="px-3 py-1.5" data-testid={`progress-${job.id}`}>
-                    <ProgressBar progress={job.progress} />
-                  </td>
-                  <td className="max-w-80 truncate px-3 py-1.5 text-xs text-red-700 dark:text-red-400" title={job.failedReason ?? undefined}>
-                    {job.failedReason}
-                  </td>
-                </tr>
-                {open && (
-                  <tr id={detailId} data-testid={`job-detail-${job.id}`} className="bg-zinc-50 dark:bg-zinc-900/40">
-                    <td colSpan={columns} className="px-3 pt-1 pb-3">
-                      <JobRowDetail conn={conn} queue={queue} job={job} />
-                    </td>
+                      <table.FlexRender header={header} />
+                    </th>
+                  );
+                })}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {table.getRowModel().rows.map((row) => {
+              const job = row.original;
+              const isOpen = row.getIsExpanded();
+              const tone = selection?.selected.has(job.id) ? ROW_TONE.selected : isOpen ? ROW_TONE.open : ROW_TONE.plain;
+              return (
+                <Fragment key={row.id}>
+                  <tr className="group">
+                    {row.getVisibleCells().map((cell) => {
+                      const { column } = cell;
+                      const m = column.columnDef.meta as JobColumnMeta;
+                      return (
+                        <td
+                          key={cell.id}
+                          data-col={column.id}
+                          data-testid={m.cellTestId?.(job)}
+                          className={cn(
+                            tone,
+                            typeof m.cellClassName === 'function' ? m.cellClassName(job, cell.getValue()) : m.cellClassName,
+                            column.getIsPinned() === 'start' && cn('sticky z-[1]', pinnedAt(column.id)),
+                          )}
+                        >
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      );
+                    })}
                   </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-      {jobs.length === 0 && <div className="px-3 py-8 text-center text-sm text-zinc-500">{empty ?? 'No jobs.'}</div>}
+                  {isOpen && (
+                    <tr id={meta.detailId(row.index)} data-testid={`job-detail-${job.id}`} className="bg-zinc-50 dark:bg-zinc-900/40">
+                      <td colSpan={visibleColumns.length} className="px-3 pt-1 pb-3">
+                        <JobRowDetail conn={conn} queue={queue} job={job} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+        {jobs.length === 0 && <div className="px-3 py-8 text-center text-sm text-zinc-500">{empty ?? 'No jobs.'}</div>}
+      </div>
     </div>
   );
 }

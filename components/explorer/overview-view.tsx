@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { functionalUpdate, useTable, type ColumnVisibilityState, type SortingState, type Updater } from '@tanstack/react-table';
+import { functionalUpdate, useTable, type SortingState, type Updater } from '@tanstack/react-table';
 import type { Overview, OverviewConnection } from '@/lib/queues/get-overview';
 import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -13,7 +13,7 @@ import { queueHealth } from '@/lib/queues/queue-health';
 import { cn } from '@/components/ui/cn';
 import { useNow } from '@/components/ui/use-now';
 import { replaceSearchParams, useUrlTextFilter } from '@/components/ui/url-query';
-import { useStoredString } from '@/components/ui/use-stored-string';
+import { useStoredColumnVisibility } from '@/components/ui/use-stored-column-visibility';
 import { ColumnFitStyle, fitColumnsOf, type DenseColumnMeta } from '@/components/ui/dense-table';
 import { ColumnsMenu } from '@/components/ui/columns-menu';
 import { fetchJson } from './api-client';
@@ -30,17 +30,6 @@ import { queryKeys } from '@/components/query-keys';
 
 /** The columns this user hid on the overview, remembered in this browser. */
 const hiddenColumnsKey = (userKey: string) => `drover.overview-columns.${userKey}`;
-
-function parseVisibility(stored: string | null): ColumnVisibilityState {
-  if (!stored) return {};
-  try {
-    const parsed: unknown = JSON.parse(stored);
-    if (!parsed || typeof parsed !== 'object') return {};
-    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'boolean'));
-  } catch {
-    return {};
-  }
-}
 
 export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: { initial: Overview; initialDeadLetters?: DeadLetterSummaries; canAct: boolean; userKey: string }) {
   const queryClient = useQueryClient();
@@ -72,12 +61,7 @@ export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: {
   };
   const connFilter = params.get('conn') ?? '';
 
-  const [storedVisibility, setStoredVisibility] = useStoredString(hiddenColumnsKey(userKey));
-  const columnVisibility = useMemo(() => parseVisibility(storedVisibility), [storedVisibility]);
-  const onColumnVisibilityChange = (updater: Updater<ColumnVisibilityState>) => {
-    const next = Object.fromEntries(Object.entries(functionalUpdate(updater, columnVisibility)).filter(([, visible]) => !visible));
-    setStoredVisibility(Object.keys(next).length ? JSON.stringify(next) : null);
-  };
+  const { columnVisibility, onColumnVisibilityChange, showAll } = useStoredColumnVisibility(hiddenColumnsKey(userKey));
 
   // The rows in a stable order (connection, then name: the tie-break of every sort), each judged once.
   const rows = useMemo<OverviewRow[]>(() => {
@@ -160,7 +144,7 @@ export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: {
                 visible: column.getIsVisible(),
                 setVisible: (visible) => column.toggleVisibility(visible),
               }))}
-            onReset={() => setStoredVisibility(null)}
+            onReset={showAll}
           />
         </div>
       </div>

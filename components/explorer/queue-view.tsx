@@ -17,6 +17,7 @@ import { useLivePaused } from './live-store';
 import { QueueHeader } from './queue-header';
 import { StateTabs } from './state-tabs';
 import { JobsTable } from './jobs-table';
+import { JobColumnsMenu } from './job-columns-menu';
 import { Pagination } from './pagination';
 import { SearchPanel } from './search-panel';
 import type { Role } from '@/lib/auth/roles';
@@ -60,7 +61,7 @@ export function QueueView({
   canAct: boolean;
   schema: JobKindSchemaSummary | null;
   isDeadLetterQueue?: boolean;
-  /** who is signed in: per-user view preferences (the Metrics section open or collapsed) are kept under it */
+  /** who is signed in: per-user view preferences (the Metrics section open or collapsed, hidden job columns) are kept under it */
   userKey: string;
 }) {
   const router = useRouter();
@@ -150,7 +151,7 @@ export function QueueView({
         </p>
       )}
       <QueueMetricsPanel conn={conn} queue={queue} userKey={userKey} />
-      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} role={role} />
+      <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} role={role} userKey={userKey} />
       {!searching && (
         <>
           <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
@@ -180,9 +181,9 @@ export function QueueView({
                 ? `Name filter: looked at ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.from ? ` from position ${formatExact(page.filter.from)}` : ''}${page.filter.complete ? ' (to the end)' : ` (at most ${formatExact(page.filter.maxScan)} per page)`}`
                 : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
             </span>
-            {canAct && (
-              // The "… all N" buttons share the filter row: they must not push the jobs down the page.
-              <span className="ml-auto">
+            {/* The "… all N" buttons share the filter row: they must not push the jobs down the page. */}
+            <span className="ml-auto flex items-center gap-2">
+              {canAct && (
                 <BulkToolbar
                   key={`${query.state}-${query.page}`}
                   conn={conn}
@@ -193,8 +194,9 @@ export function QueueView({
                   onDone={clearSelection}
                   onClearSelection={clearSelection}
                 />
-              </span>
-            )}
+              )}
+              <JobColumnsMenu view={query.state} userKey={userKey} />
+            </span>
           </div>
         </>
       )}
@@ -203,7 +205,7 @@ export function QueueView({
         {page.jobs.length === 0 && query.page === 1 && !query.name ? (
           <EmptyState title={`No ${query.state} jobs`}>{EMPTY_HINT[query.state]}</EmptyState>
         ) : (
-          <JobsTable conn={conn} queue={queue} jobs={page.jobs} selection={selection} viewKey={JSON.stringify(query)} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
+          <JobsTable conn={conn} queue={queue} jobs={page.jobs} view={query.state} userKey={userKey} selection={selection} viewKey={JSON.stringify(query)} empty={query.name ? `No ${query.state} job named “${query.name}” on this page.` : 'This page is empty.'} />
         )}
         {page.filter ? (
           <nav aria-label="Pagination" className="flex items-center gap-2 text-sm">

@@ -7,6 +7,7 @@ import { Input, Select } from '@/components/ui/input';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable } from './jobs-table';
+import { JobColumnsMenu } from './job-columns-menu';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { cn } from '@/components/ui/cn';
@@ -34,12 +35,15 @@ export function SearchPanel({
   inputRef,
   canAct = false,
   role,
+  userKey,
 }: {
   conn: string;
   queue: string;
   inputRef?: React.RefObject<HTMLInputElement | null>;
   canAct?: boolean;
   role?: Role;
+  /** who is signed in: the job columns this user hid stay hidden in the results */
+  userKey: string;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -170,14 +174,19 @@ export function SearchPanel({
       </form>
       {urlQ && (
         <div className={cn('space-y-2', selected.size > 0 && 'pb-16')}>
-          <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400" role="status" data-testid="search-status">
-            <div className="h-1.5 w-48 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
-              <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished ? 100 : pct}%` }} />
+          <div className="flex items-center gap-3">
+            <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400" role="status" data-testid="search-status">
+              <div className="h-1.5 w-48 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+                <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished ? 100 : pct}%` }} />
+              </div>
+              <span>
+                {running ? 'Searching… ' : finished ? 'Done: ' : 'Stopped: '}
+                scanned {formatExact(progress?.scanned ?? 0)}
+                {progress ? ` of ${formatExact(progress.total)}` : ''} jobs, {formatExact(matches.length)} match{matches.length === 1 ? '' : 'es'}
+              </span>
             </div>
-            <span>
-              {running ? 'Searching… ' : finished ? 'Done: ' : 'Stopped: '}
-              scanned {formatExact(progress?.scanned ?? 0)}
-              {progress ? ` of ${formatExact(progress.total)}` : ''} jobs, {formatExact(matches.length)} match{matches.length === 1 ? '' : 'es'}
+            <span className="ml-auto">
+              <JobColumnsMenu view="search" userKey={userKey} />
             </span>
           </div>
           {error && (
@@ -201,7 +210,8 @@ export function SearchPanel({
             conn={conn}
             queue={queue}
             jobs={matches}
-            showState
+            view="search"
+            userKey={userKey}
             viewKey={searchKey}
             selection={canAct ? { selected, toggle, setAll } : undefined}
             empty={running ? 'Searching…' : 'No job matches.'}

@@ -1,4 +1,4 @@
-// What the dense tables (overview, schedules) tell TanStack Table about each column besides its cells,
+// What the dense tables (overview, schedules, jobs) tell TanStack Table about each column besides its cells,
 // and the <style> that fits them to their box by priority (./column-fit.ts).
 import type { Column, RowData, TableFeatures } from '@tanstack/react-table';
 import { columnFitCss, type FitColumn } from './column-fit';
