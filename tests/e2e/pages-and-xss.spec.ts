@@ -76,6 +76,8 @@ test.describe('hostile text', () => {
     // An audit entry whose parameters carry the hostile text (a job added with that name).
     expect((await api.post(`/api/v1/connections/default/queues/${queueName}/jobs`, { data: { name: `added ${XSS}`, data: { x: XSS } } })).status()).toBe(201);
 
+    // Wide enough for the schedules table's Template column (shown by priority as the box has room).
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto(`/schedules?queue=default/${queueName}`);
     await expect(page.getByText(`tmpl ${XSS}`).first()).toBeVisible();
     await page.goto('/dlq/default');
