@@ -24,7 +24,7 @@ export const queueOperations = {
   busy: operation({
     name: 'workers.busy', role: 'viewer', http: { method: 'GET', path: '/busy' },
     summary: 'What every worker process runs now: Drover runtimes from their heartbeats, other BullMQ workers from CLIENT LIST and their queues’ active jobs',
-    description: 'Per connection at most 50 processes and 25 jobs per process (the longest-running first; processesTotal and jobsTotal count the rest). Other workers’ jobs come from the oldest 100 jobs of at most 20 queues’ active lists. Summary fields only, never payloads.',
+    description: 'Per connection at most 50 processes and 25 jobs per process (the longest-running first; processesTotal and jobsTotal count the rest). Other workers’ jobs come from the oldest 100 jobs of the active lists of the 20 queues running the most jobs (their lengths read first, at most 1,000 queues). Summary fields only, never payloads.',
     query: busyQuerySchema, output: busySchema, example: { query: { conn: 'default' } },
     run: async (_ctx, { query }) => (await import('@/lib/workers/get-busy')).getBusy(query),
   }),

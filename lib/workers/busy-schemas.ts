@@ -11,7 +11,9 @@ export const BUSY_LIMITS = {
   queuesPerProcess: 50,
   /** Redis addresses listed per other worker name, by address; the rest are counted */
   addressesPerProcess: 20,
-  /** queues with non-Drover workers whose active lists are read, by name */
+  /** queues with non-Drover workers whose active-list lengths are read (one LLEN each, one pipeline), by name */
+  queuesProbed: 1000,
+  /** of those, the queues whose active lists are read: the ones running the most jobs */
   queuesRead: 20,
   /** jobs read from the end (the oldest) of each of those active lists */
   activeRead: 100,
@@ -78,7 +80,7 @@ export type BusyConnection = z.infer<typeof busyConnectionSchema>;
 
 export const busySchema = z.object({
   generatedAt: z.number(),
-  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), addressesPerProcess: z.number(), queuesRead: z.number(), activeRead: z.number() }),
+  limits: z.object({ processes: z.number(), jobsPerProcess: z.number(), queuesPerProcess: z.number(), addressesPerProcess: z.number(), queuesProbed: z.number(), queuesRead: z.number(), activeRead: z.number() }),
   connections: z.array(busyConnectionSchema),
 });
 export type Busy = z.infer<typeof busySchema>;

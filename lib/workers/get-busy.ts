@@ -142,7 +142,13 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
   // Queues past the listed ones are not read.
   for (const p of processes) if (p.queuesTotal > p.queues.length) p.partial = true;
   const queues = [...new Set(processes.flatMap((p) => p.queues))].sort();
-  const read = queues.slice(0, BUSY_LIMITS.queuesRead);
+  // Which queues run jobs now: one LLEN per queue (O(1), one pipeline, at most queuesProbed), then the
+  // active lists of the queues running the most are read. Idle queues have nothing to show.
+  const probed = queues.slice(0, BUSY_LIMITS.queuesProbed);
+  const lengths = await activeLengths(conn, probed);
+  const lengthOf = new Map(probed.map((queue, i) => [queue, lengths[i]]));
+  const running = probed.filter((queue) => lengthOf.get(queue)! > 0);
+  const read = [...running].sort((a, b) => lengthOf.get(b)! - lengthOf.get(a)! || a.localeCompare(b)).slice(0, BUSY_LIMITS.queuesRead);
   const actives = await Promise.all(read.map((queue) => readActive(conn, queue)));
   const byName = new Map(processes.filter((p) => p.name !== '(unnamed)').map((p) => [p.name, p]));
   const unnamedByQueue = new Map(processes.filter((p) => p.name === '(unnamed)').map((p) => [p.queues[0], p]));
@@ -156,12 +162,22 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
     }
     if (!complete) for (const p of processes) if (p.queues.includes(queue)) p.partial = true;
   });
-  const unread = new Set(queues.slice(BUSY_LIMITS.queuesRead));
+  // Not read: queues past the probe, and running queues past the read cap (idle ones are complete).
+  const readSet = new Set(read);
+  const unread = new Set([...queues.slice(BUSY_LIMITS.queuesProbed), ...running.filter((q) => !readSet.has(q))]);
   for (const p of processes) {
     if (p.queues.some((q) => unread.has(q))) p.partial = true;
     p.jobs.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
   }
   return { processes, total: all.length };
+}
+
+/** The active-list length of each queue (0 when it cannot be read), in one pipeline. */
+async function activeLengths(conn: Connection, queues: string[]): Promise<number[]> {
+  if (queues.length === 0) return [];
+  const pipeline = conn.redis.pipeline();
+  for (const queue of queues) pipeline.llen(conn.key(queue, 'active'));
+  return ((await pipeline.exec()) ?? []).map(([err, length]) => (err ? 0 : Number(length)));
 }
 
 type ActiveJob = { id: string; name: string; startedAt: number | null; progress: number | string | null; processedBy: string | null };

@@ -27,7 +27,8 @@ test.describe('Busy', () => {
       await expect.poll(() => queue.getActiveCount(), { timeout: 15_000 }).toBe(30);
 
       await page.goto('/');
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Busy' }).click();
+      // Exact: the sidebar may already list this test's queue, whose name starts with "busy".
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Busy', exact: true }).click();
       await expect(page).toHaveURL(/\/busy$/);
       const card = page.getByRole('article', { name: `Worker ${workerName}` });
       await expect(card).toBeVisible({ timeout: 15_000 });

@@ -156,6 +156,27 @@ describe('Busy view', { timeout: 120_000 }, () => {
     expect(listed.u).toMatchObject({ kind: 'bullmq', queues: ['busy-unnamed'], jobsTotal: 1, jobs: [{ id: other.id, name: 'anonymous' }] });
   });
 
+  it(`reads the active lists of the queues running the most jobs when workers watch more than ${BUSY_LIMITS.queuesRead} queues`, async () => {
+    // 25 idle named workers on queues whose names sort first, and one worker running 3 jobs on a queue
+    // whose name sorts last: its jobs are the ones worth reading.
+    const client = redis.client();
+    for (let i = 0; i < BUSY_LIMITS.queuesRead + 5; i++) {
+      const idle = new Worker(`busy-aa-idle-${String(i).padStart(2, '0')}`, async () => {}, { connection: client, name: `idle-${i}` });
+      closables.push(idle);
+    }
+    const working = new Worker('busy-zz-working', () => untilReleased(), { connection: client, name: 'zz-worker', concurrency: 5 });
+    closables.push(working);
+    const jobs = await queue('busy-zz-working').addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'long', data: { i } })));
+    const listed = await waitFor(async () => {
+      const p = processNamed(await busy(), 'zz-worker');
+      return p && p.jobsTotal === 3 ? p : undefined;
+    }, 'the working worker with its 3 jobs');
+    expect(listed.jobs.map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id!).sort());
+    expect(listed.partial).toBe(false);
+    // The idle ones were not read, and have nothing running: not partial either.
+    expect(processNamed(await busy(), 'idle-0')).toMatchObject({ jobsTotal: 0, partial: false });
+  });
+
   it(`caps what it lists: ${BUSY_RECORD_MAX_JOBS} jobs a heartbeat, ${BUSY_LIMITS.jobsPerProcess} a process, ${BUSY_LIMITS.processes} processes, ${BUSY_LIMITS.activeRead} active jobs read per queue`, async () => {
     // A runtime running 110 jobs at once: its heartbeat lists 100, the view 25, both count 110.
     const started = await runtime('busy-many', 120, 'drover@busy-many:7');
