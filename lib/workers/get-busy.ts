@@ -149,7 +149,7 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
   const lengthOf = new Map(probed.map((queue, i) => [queue, lengths[i]]));
   const running = probed.filter((queue) => lengthOf.get(queue)! > 0);
   const read = [...running].sort((a, b) => lengthOf.get(b)! - lengthOf.get(a)! || a.localeCompare(b)).slice(0, BUSY_LIMITS.queuesRead);
-  const actives = await Promise.all(read.map((queue) => readActive(conn, queue)));
+  const actives = await Promise.all(read.map((queue) => readActive(conn, queue, lengthOf.get(queue)!)));
   const byName = new Map(processes.filter((p) => p.name !== '(unnamed)').map((p) => [p.name, p]));
   const unnamedByQueue = new Map(processes.filter((p) => p.name === '(unnamed)').map((p) => [p.queues[0], p]));
   read.forEach((queue, i) => {
@@ -183,10 +183,11 @@ async function activeLengths(conn: Connection, queues: string[]): Promise<number
 type ActiveJob = { id: string; name: string; startedAt: number | null; progress: number | string | null; processedBy: string | null };
 
 /** The oldest BUSY_LIMITS.activeRead jobs of a queue's active list (summary fields only), and whether that was all of it. */
-async function readActive(conn: Connection, queue: string): Promise<{ jobs: ActiveJob[]; complete: boolean }> {
+async function readActive(conn: Connection, queue: string, length: number): Promise<{ jobs: ActiveJob[]; complete: boolean }> {
   const key = conn.key(queue, 'active');
   // BullMQ pushes on the left: the tail holds the jobs that have run longest.
-  const [length, ids] = await Promise.all([conn.redis.llen(key), conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1)]);
+  // `length` is the LLEN read when the queues were ranked (the same pipeline for all of them).
+  const ids = await conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1);
   const summaries = await getJobSummaries(conn, queue, ids.reverse());
   return {
     jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: busyTime(s.processedOn), progress: s.progress, processedBy: s.processedBy })),
