@@ -5,6 +5,7 @@ import { OverviewView } from '@/components/explorer/overview-view';
 import { hasRole } from '@/lib/auth/roles';
 import { listConnections } from '@/lib/redis/connections';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
+import { withTimeout } from '@/lib/time/with-timeout';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -14,14 +15,8 @@ export default async function OverviewPage() {
   // connection whose DLQ cannot be read now is asked for by the browser as before.
   const [overview, deadLetters] = await Promise.all([
     getOverview(),
-    Promise.all(listConnections().map(async (conn) => [conn.name, await withinMs(getDeadLetterSummary(conn), 500)] as const)).then(Object.fromEntries),
+    Promise.all(listConnections().map(async (conn) => [conn.name, await withTimeout(getDeadLetterSummary(conn), 500).catch(() => undefined)] as const)).then(Object.fromEntries),
   ]);
   return <OverviewView initial={overview} initialDeadLetters={deadLetters} canAct={hasRole(principal.role, 'operator')} userKey={principal.id} />;
 }
 
-/** The value if it comes within `ms`, else undefined (a Redis that is down must not hold the page). */
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
-  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,7 @@
 // Per-connection Redis reachability for GET /api/health (no secrets: endpoint host:port only).
 import 'server-only';
 import { listConnections } from '@/lib/redis/connections';
+import { withTimeout } from '@/lib/time/with-timeout';
 
 export type ConnectionHealth = {
   name: string;
@@ -11,22 +12,6 @@ export type ConnectionHealth = {
 };
 
 const PING_TIMEOUT_MS = 1500;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
 
 export async function checkHealth(): Promise<{ ok: boolean; connections: ConnectionHealth[] }> {
   const connections = await Promise.all(
