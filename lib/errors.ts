@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unavailable'
   | 'redis_oom'
+  | 'not_on_this_store'
   | 'internal';
 
 export type FieldErrors = Record<string, string[]>;
@@ -81,18 +82,59 @@ export class RedisOutOfMemoryError extends DroverError {
   }
 }
 
+/**
+ * What a PostgreSQL connection cannot do yet in this version: a precise 501 naming the connection,
+ * instead of a crash (the store seam covers browsing and job actions; see the README's PostgreSQL section).
+ */
+export class NotOnThisStoreError extends DroverError {
+  constructor(connection: string, what = 'This') {
+    super('not_on_this_store', 501, `${what} is not available on PostgreSQL connections yet (connection "${connection}"): it needs a Redis connection in this version of Drover`);
+  }
+}
+
+// Which store each configured connection names, so a failure reads "PostgreSQL connection …".
+const STORE_LABELS = new Map<string, 'Redis' | 'PostgreSQL'>();
+export function noteConnectionStore(connection: string, store: 'redis' | 'postgres'): void {
+  STORE_LABELS.set(connection, store === 'postgres' ? 'PostgreSQL' : 'Redis');
+}
+
+// node-postgres and PostgreSQL's own failures (SQLSTATE classes 08 connection, 53 resources, 57P shutdown).
+const PG_UNREACHABLE = /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error/i;
+
+function pgFailure(err: unknown, connection?: string): DroverError | null {
+  if (!(err instanceof Error)) return null;
+  const code = (err as { code?: unknown }).code;
+  const where = `PostgreSQL${connection ? ` connection "${connection}"` : ''}`;
+  if (err.name === 'SchemaMigrationRequiredError') {
+    return new UnavailableError(`${where} has no BullMQ schema yet (${err.message.split('\n')[0].slice(0, 160)}): create it with BullMQ (a Queue with connection.migrate true), or set "migrate": true on this connection in drover.config.json to let Drover run BullMQ's migrations`);
+  }
+  if (err.name === 'SchemaVersionMismatchError' || err.name === 'UnsupportedPostgresVersionError') {
+    return new UnavailableError(`${where}: ${err.message.split('\n')[0].slice(0, 300)}`);
+  }
+  if (code === '57014') return new UnavailableError(`${where}: a statement ran past Drover's time limit and was cancelled; nothing was changed. Try again in a moment, or narrow the request.`);
+  if (code === '53300' || code === '53400') return new UnavailableError(`${where} has no free connections (${err.message.slice(0, 120)}): try again in a moment`);
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) {
+    return new UnavailableError(`${where} is unreachable: ${err.message.split('\n')[0].slice(0, 200)}`);
+  }
+  if (PG_UNREACHABLE.test(err.message)) return new UnavailableError(`${where} is unreachable: ${err.message.split('\n')[0].slice(0, 200)}`);
+  return null;
+}
+
 const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request|Reached the max retries|LOADING|MASTERDOWN|CLUSTERDOWN|connect ETIMEDOUT/i;
 
 /**
- * Any thrown value as a DroverError: Redis/BullMQ failures become precise unavailable / OOM errors,
+ * Any thrown value as a DroverError: Redis, PostgreSQL and BullMQ failures become precise unavailable / OOM errors,
  * anything unknown becomes an internal error whose message is not leaked to clients.
  */
 export function toDroverError(err: unknown, connection?: string): DroverError {
   if (err instanceof DroverError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const pg = pgFailure(err, connection);
+  if (pg) return pg;
   if (/^OOM |OOM command not allowed/.test(message)) return new RedisOutOfMemoryError(connection);
   if (UNREACHABLE.test(message)) {
-    return new UnavailableError(`Redis${connection ? ` connection "${connection}"` : ''} is unreachable: ${shortRedisMessage(message)}`);
+    const label = (connection && STORE_LABELS.get(connection)) ?? 'Redis';
+    return new UnavailableError(`${label}${connection ? ` connection "${connection}"` : ''} is unreachable: ${shortRedisMessage(message)}`);
   }
   const internal = new DroverError('internal', 500, 'Internal error');
   internal.cause = err;

@@ -45,8 +45,11 @@ async function main() {
   if (!env.DROVER_SKIP_INSTALL) ensureNodeModules(log);
   if (!env.DROVER_SKIP_BUILD && buildIsStale()) buildApp(log);
 
-  const config = JSON.parse(preflight('check-config'));
-  if (config.source === 'none') {
+  // DATABASE_URL alone (queues on PostgreSQL): Drover's own data still needs a Redis in this version,
+  // so the embedded one is started for it, as when nothing is configured.
+  const databaseOnly = Boolean(env.DATABASE_URL) && !env.REDIS_URL && !env.DROVER_CONFIG && !fs.existsSync(path.join(root, 'drover.config.json'));
+  let config = databaseOnly ? { source: 'env', connections: [] } : JSON.parse(preflight('check-config'));
+  if (config.source === 'none' || databaseOnly) {
     const other = await runningEmbeddedRedis(dataDir);
     if (other) {
       throw new ExitError(
@@ -61,6 +64,11 @@ async function main() {
     env.REDIS_URL = redis.url;
     writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid, redisPid: redis.pid });
     log(`embedded Redis on ${redis.url} (data in ${path.relative(root, redis.dir) || redis.dir})`);
+    if (databaseOnly) {
+      config = JSON.parse(preflight('check-config'));
+    }
+  }
+  if (config.source === 'none') {
     // The demo webhooks deliver to this console's own /api/health: the egress policy refuses loopback
     // unless allowed, so the embedded default allows exactly this origin (not the rest of loopback).
     const own = `127.0.0.1:${port}`;

@@ -48,5 +48,5 @@ export async function readAttempts(redis: Redis, prefix: string, queue: string, 
 
 /** The attempts of one job of a connection's queue. */
 export function readJobAttempts(conn: Connection, queue: string, jobId: string): Promise<Attempt[]> {
-  return readAttempts(conn.redis, conn.prefix, queue, jobId);
+  return conn.store.attempts(queue, jobId);
 }

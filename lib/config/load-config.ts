@@ -1,4 +1,4 @@
-// Reads the connection configuration from drover.config.json / DROVER_CONFIG or REDIS_URL.
+// Reads the connection configuration from drover.config.json / DROVER_CONFIG, or REDIS_URL and DATABASE_URL.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -45,8 +45,16 @@ export function readConfig(env: Env = process.env, cwd = process.cwd()): ConfigS
     return { config: parseConfig(raw, file), source: 'file', file };
   }
   if (explicit) throw new ConfigError(`DROVER_CONFIG points to ${file}, which does not exist`);
-  if (env.REDIS_URL) {
-    return { config: parseConfig({ connections: [{ name: 'default', url: env.REDIS_URL }] }, 'REDIS_URL'), source: 'env' };
+  if (env.REDIS_URL || env.DATABASE_URL) {
+    // REDIS_URL is the connection "default" (and the console's); DATABASE_URL (PostgreSQL) the
+    // connection "postgres" beside it. `npm start` embeds a Redis for the console's own data when only
+    // DATABASE_URL is set.
+    const connections = [
+      ...(env.REDIS_URL ? [{ name: 'default', url: env.REDIS_URL }] : []),
+      ...(env.DATABASE_URL ? [{ name: 'postgres', url: env.DATABASE_URL }] : []),
+    ];
+    const source = [env.REDIS_URL && 'REDIS_URL', env.DATABASE_URL && 'DATABASE_URL'].filter(Boolean).join(' + ');
+    return { config: parseConfig({ connections }, source), source: 'env' };
   }
   return { config: { connections: [] } as unknown as DroverConfig, source: 'none' };
 }

@@ -7,9 +7,15 @@ export function redactUrl(url: string): string {
   });
 }
 
-/** host:port[,host:port] of a connection URL, without credentials. */
+/**
+ * host:port[,host:port] of a connection URL, without credentials; for PostgreSQL host:port/database
+ * (never the password, user or query parameters such as sslpassword).
+ */
 export function describeEndpoint(url: string): string {
+  const isPostgres = /^postgres(ql)?:\/\//i.test(url);
   const afterScheme = url.replace(/^[a-z+]+:\/\//i, '');
-  const hostPart = afterScheme.includes('@') ? afterScheme.slice(afterScheme.lastIndexOf('@') + 1) : afterScheme;
-  return hostPart.split('/')[0].split('?')[0];
+  const beforeQuery = afterScheme.split('?')[0].split('#')[0];
+  const hostPart = beforeQuery.includes('@') ? beforeQuery.slice(beforeQuery.lastIndexOf('@') + 1) : beforeQuery;
+  const [host, database] = hostPart.split('/');
+  return isPostgres && database ? `${host}/${database}` : host;
 }

@@ -1,5 +1,11 @@
-// The console's configuration: named Redis connections and console-wide settings.
+// The console's configuration: named connections (Redis or PostgreSQL) and console-wide settings.
 import { z } from 'zod';
+
+/** The store a connection's URL names: postgres:// and postgresql:// are PostgreSQL, the rest Redis. */
+export type StoreKind = 'redis' | 'postgres';
+export function storeKindOf(url: string): StoreKind {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'redis';
+}
 
 /** A Redis Cluster connection: `cluster: true` or a redis+cluster:// URL. */
 export function isClusterConfig(config: { url: string; cluster?: boolean }): boolean {
@@ -21,16 +27,33 @@ const redisUrlSchema = z
   .string()
   .refine((s) => /^(rediss?|redis\+cluster):\/\/[^\s]+$/.test(s), 'must be a redis://, rediss:// or redis+cluster:// URL');
 
+const storeUrlSchema = z
+  .string()
+  .refine(
+    (s) => /^(rediss?|redis\+cluster|postgres|postgresql):\/\/[^\s]+$/i.test(s),
+    'must be a redis://, rediss://, redis+cluster://, postgres:// or postgresql:// URL',
+  );
+
+/** A PostgreSQL schema name BullMQ accepts (quoted by BullMQ; kept to plain identifiers here). */
+const pgSchemaNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier (letters, digits, "_")');
+
 export const connectionConfigSchema = z
   .object({
     name: connectionNameSchema,
-    url: redisUrlSchema,
+    url: storeUrlSchema,
     /** BullMQ key prefix; default "bull", or "{bull}" on a Redis Cluster (a hash tag keeps a queue's keys in one slot). */
     prefix: z.string().min(1).refine((s) => !s.includes(' '), 'must not contain spaces').optional(),
     readOnly: z.boolean().default(false),
     /** Treat the URL's host list (or `nodes`) as Redis Cluster seed nodes. */
     cluster: z.boolean().default(false),
     nodes: z.array(redisUrlSchema).optional(),
+    /** PostgreSQL only: the schema BullMQ's tables live in (BullMQ's default "bullmq"). */
+    schema: pgSchemaNameSchema.optional(),
+    /**
+     * PostgreSQL only: let Drover create or upgrade BullMQ's schema (BullMQ's own migrations) on first
+     * use. Off by default: Drover never changes another program's schema unless told to.
+     */
+    migrate: z.boolean().default(false),
     /** Queues always listed even before they exist in Redis. */
     queues: z.array(queueNameSchema).default([]),
     /** Name of this connection's dead-letter queue. */
@@ -48,7 +71,24 @@ export const connectionConfigSchema = z
       .default({ maxAgeDays: 30, maxCount: 100_000 }),
   })
   .strict()
-  .transform((c) => ({ ...c, prefix: c.prefix ?? (isClusterConfig(c) ? '{bull}' : 'bull') }));
+  .superRefine((c, ctx) => {
+    const kind = storeKindOf(c.url);
+    if (kind === 'redis' && c.schema !== undefined) ctx.addIssue({ code: 'custom', path: ['schema'], message: 'applies to PostgreSQL connections only (postgres:// URLs)' });
+    if (kind === 'redis' && c.migrate) ctx.addIssue({ code: 'custom', path: ['migrate'], message: 'applies to PostgreSQL connections only (postgres:// URLs)' });
+    if (kind === 'postgres') {
+      if (c.cluster || c.nodes) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'applies to Redis connections only' });
+      if (c.prefix !== undefined) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'applies to Redis connections only (a PostgreSQL connection names a schema instead)' });
+    }
+  })
+  .transform((c) => {
+    const store = storeKindOf(c.url);
+    return {
+      ...c,
+      store,
+      schema: store === 'postgres' ? (c.schema ?? 'bullmq') : undefined,
+      prefix: c.prefix ?? (isClusterConfig(c) ? '{bull}' : 'bull'),
+    };
+  });
 
 export const droverConfigSchema = z
   .object({
@@ -74,6 +114,19 @@ export const droverConfigSchema = z
     });
     if (cfg.consoleConnection && !seen.has(cfg.consoleConnection)) {
       ctx.addIssue({ code: 'custom', path: ['consoleConnection'], message: `names no declared connection ("${cfg.consoleConnection}")` });
+    }
+    // Drover's own data (users, tokens, audit, alerts, samples) is kept in Redis in this version.
+    const consoleName = cfg.consoleConnection ?? cfg.connections[0]?.name;
+    const consoleConn = cfg.connections.find((c) => c.name === consoleName);
+    if (consoleConn && consoleConn.store === 'postgres') {
+      const redis = cfg.connections.find((c) => c.store === 'redis');
+      ctx.addIssue({
+        code: 'custom',
+        path: cfg.consoleConnection ? ['consoleConnection'] : ['connections', 0, 'url'],
+        message: redis
+          ? `the console connection ("${consoleName}") must be a Redis connection: Drover keeps its own data (users, audit, alerts) in Redis in this version — set "consoleConnection": "${redis.name}" or list a Redis connection first`
+          : 'a Redis connection is needed for Drover\'s own data (users, audit, alerts) in this version: add one (or use DATABASE_URL with `npm start`, which embeds one)',
+      });
     }
   });
 

@@ -11,10 +11,10 @@ export type JobFieldValue = { field: JobField; size: number; truncated: boolean;
 
 /** limit -1 reads the whole value. */
 export async function getJobField(conn: Connection, queue: string, id: string, field: JobField, limit = INLINE_LIMIT): Promise<JobFieldValue> {
-  const result = await conn.redis.droverJobField(conn.key(queue, id), field, limit);
+  const result = await conn.store.jobField(queue, id, field, limit);
   if (!result) throw new NotFoundError(`Job ${id} not found in queue "${queue}" (it may have been removed)`);
-  const [size, text] = result;
-  return { field, size: Number(size), truncated: Number(size) > Buffer.byteLength(text), text };
+  const { size, text } = result;
+  return { field, size, truncated: size > Buffer.byteLength(text), text };
 }
 
 /** GET …/jobs/{id}/data and …/returnvalue: a bounded JSON view, or the raw value as a download. */

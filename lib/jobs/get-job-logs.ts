@@ -7,12 +7,7 @@ export type JobLogs = { start: number; end: number; count: number; logs: string[
 
 /** Log lines [start, end] in the order they were written (BullMQ RPUSHes them); long lines cut. */
 export async function getJobLogs(conn: Connection, queue: string, id: string, start: number, end: number): Promise<JobLogs> {
-  const key = conn.key(queue, id, 'logs');
-  const pipeline = conn.redis.pipeline();
-  pipeline.llen(key);
-  pipeline.lrange(key, start, end);
-  const [[e1, count], [e2, logs]] = (await pipeline.exec()) as [[Error | null, number], [Error | null, string[]]];
-  if (e1 || e2) throw e1 ?? e2;
+  const { count, logs } = await conn.store.jobLogs(queue, id, start, end);
   return {
     start,
     end: Math.min(end, Math.max(count - 1, start)),

@@ -66,42 +66,35 @@ export function parseJobKey(key: string, prefix: string): { queue: string; id: s
   return { queue: rest.slice(0, i), id: rest.slice(i + 1) };
 }
 
-export async function getJob(conn: Connection, queue: string, id: string): Promise<JobDetail> {
-  const jobKey = conn.key(queue, id);
-  const pipeline = conn.redis.pipeline();
-  pipeline.droverJobDetail(jobKey, DETAIL_FIELD_CAP);
-  pipeline.droverJobState(conn.queuePrefix(queue), id);
-  pipeline.hlen(`${jobKey}:processed`);
-  pipeline.scard(`${jobKey}:dependencies`);
-  pipeline.hlen(`${jobKey}:failed`);
-  pipeline.zcard(`${jobKey}:unsuccessful`);
-  const results = (await pipeline.exec()) ?? [];
-  for (const [err] of results) if (err) throw err;
-  const rows = results[0][1] as Array<[string, string, number?]> | null;
-  if (!rows) throw new NotFoundError(`Job ${id} not found in queue "${queue}" (it may have been removed)`);
-  const f: Record<string, string> = {};
-  const truncated: Record<string, number> = {};
-  for (const [name, value, fullSize] of rows) {
-    f[name] = value;
-    if (fullSize) truncated[name] = Number(fullSize);
-  }
+export type JobDependencyCounts = JobDetail['dependencies'];
+
+/**
+ * A job's detail from its stored fields, named as BullMQ names them in Redis (name, timestamp, atm, ats,
+ * stc, pb, rjk, deid, defa, parentKey, __dataSize…): the Redis store reads them so, the PostgreSQL store
+ * maps its columns to them, and both get the same parsing.
+ */
+export function parseJobDetailFields(
+  prefix: string,
+  id: string,
+  f: Record<string, string>,
+  truncated: Record<string, number>,
+  state: string,
+  dependencies: JobDependencyCounts,
+): Omit<JobDetail, 'connection' | 'queue'> {
   const opts = truncated.opts ? {} : parseJson<JobOptionsView>(f.opts, {});
   const timestamp = validInstant(n(f.timestamp));
   const delay = n(f.delay) ?? 0;
   const parentKey = f.parentKey || null;
-  const parentRef = parentKey ? parseJobKey(parentKey, conn.prefix) : null;
-  const state = String(results[1][1]);
+  const parentRef = parentKey ? parseJobKey(parentKey, prefix) : null;
   return {
     id,
-    queue,
-    connection: conn.name,
     name: f.name ?? '',
     state,
     timestamp,
     processedOn: validInstant(n(f.processedOn)),
     finishedOn: validInstant(n(f.finishedOn)),
     delay,
-    delayedUntil: state === 'delayed' && timestamp !== null ? validInstant(timestamp + delay) : null,
+    delayedUntil: state === 'delayed' ? validInstant(n(f.delayedUntil) ?? (timestamp !== null ? timestamp + delay : null)) : null,
     priority: n(f.priority) ?? 0,
     attemptsMade: n(f.atm ?? f.attemptsMade) ?? 0,
     attemptsStarted: n(f.ats) ?? 0,
@@ -118,11 +111,12 @@ export async function getJob(conn: Connection, queue: string, id: string): Promi
     parent: parentKey && parentRef ? { ...parentRef, key: parentKey } : null,
     dataSize: Number(f.__dataSize ?? 0),
     returnValueSize: Number(f.__returnvalueSize ?? 0),
-    dependencies: {
-      processed: Number(results[2][1]),
-      unprocessed: Number(results[3][1]),
-      ignored: Number(results[4][1]),
-      failed: Number(results[5][1]),
-    },
+    dependencies,
   };
+}
+
+export async function getJob(conn: Connection, queue: string, id: string): Promise<JobDetail> {
+  const detail = await conn.store.jobDetail(queue, id);
+  if (!detail) throw new NotFoundError(`Job ${id} not found in queue "${queue}" (it may have been removed)`);
+  return { ...detail, queue, connection: conn.name };
 }

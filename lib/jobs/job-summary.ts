@@ -76,7 +76,5 @@ export function parseSummaryRow(row: unknown[]): JobSummary | null {
 
 /** Summaries in the order of `ids`; ids whose hash vanished meanwhile are dropped. */
 export async function getJobSummaries(conn: Connection, queue: string, ids: string[]): Promise<JobSummary[]> {
-  if (ids.length === 0) return [];
-  const rows = await conn.redis.droverJobSummaries(conn.queuePrefix(queue), LIST_TEXT_CAP, ...ids);
-  return rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null);
+  return conn.store.jobSummaries(queue, ids);
 }

@@ -11,12 +11,6 @@ import { TRANSITIONS, transitionRefusal, type JobAction } from './transitions';
 
 export type JobHandle = { id: string; job: Job; name: string; state: string };
 
-function handleOf(conn: Connection, queue: string, id: string, fields: [string | null, string | null], state: string): JobHandle | null {
-  if (state === 'missing' || fields[0] === null) return null;
-  const job = new Job(conn.queue(queue), fields[0], {}, Job.optsFromJSON(fields[1] ?? '{}'), id);
-  return { id, job, name: fields[0], state };
-}
-
 /** The job's name, options and state in one round trip; 404 when it is gone. */
 export async function loadJobHandle(conn: Connection, queue: string, id: string): Promise<JobHandle> {
   const [handle] = await loadJobHandles(conn, queue, [id]);
@@ -24,19 +18,14 @@ export async function loadJobHandle(conn: Connection, queue: string, id: string)
   return handle;
 }
 
-/** Handles of many jobs in one pipeline (null for a job that is gone). */
+/** Handles of many jobs in one round trip (null for a job that is gone). */
 export async function loadJobHandles(conn: Connection, queue: string, ids: string[]): Promise<Array<JobHandle | null>> {
-  const pipeline = conn.redis.pipeline();
-  for (const id of ids) {
-    pipeline.hmget(conn.key(queue, id), 'name', 'opts');
-    pipeline.droverJobState(conn.queuePrefix(queue), id);
-  }
-  const results = (await pipeline.exec()) ?? [];
+  const fields = await conn.store.jobHandles(queue, ids);
   return ids.map((id, i) => {
-    const [e1, fields] = results[i * 2] ?? [null, [null, null]];
-    const [e2, state] = results[i * 2 + 1] ?? [null, 'missing'];
-    if (e1 || e2) throw e1 ?? e2;
-    return handleOf(conn, queue, id, fields as [string | null, string | null], String(state));
+    const f = fields[i];
+    if (!f) return null;
+    const job = new Job(conn.queue(queue), f.name, {}, Job.optsFromJSON(f.opts), id);
+    return { id, job, name: f.name, state: f.state };
   });
 }
 
@@ -71,11 +60,11 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
       case 'remove': {
         if (!opts.mayRemoveUnprocessed) {
           // BullMQ removes a flow parent with its children, recursively and across queues.
-          const pending = await conn.redis.scard(conn.key(queue, handle.id, 'dependencies'));
+          const pending = await conn.store.pendingChildren(queue, handle.id);
           if (pending > 0) throw new ForbiddenError(`Job ${handle.id} has ${pending} child job${pending === 1 ? '' : 's'} that have not run, which would be removed with it: ${UNPROCESSED_RULE}`);
         }
         if (await conn.queue(queue).remove(handle.id)) return { removed: true };
-        if (!(await conn.redis.exists(conn.key(queue, handle.id)))) throw jobGone(queue, handle.id);
+        if ((await conn.store.jobState(queue, handle.id)) === 'missing') throw jobGone(queue, handle.id);
         throw new ConflictError(`Job ${handle.id} (or one of its children) is locked by a worker: cancel it or wait for it to finish`);
       }
       case 'fail': {
@@ -89,7 +78,7 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
   } catch (err) {
     if (err instanceof DroverError) throw err;
     // Moved meanwhile (e.g. retried by someone else): say where it is now, not where it was.
-    const now = (err as { code?: unknown })?.code === -3 ? await conn.redis.droverJobState(conn.queuePrefix(queue), handle.id).catch(() => handle.state) : handle.state;
+    const now = (err as { code?: unknown })?.code === -3 ? await conn.store.jobState(queue, handle.id).catch(() => handle.state) : handle.state;
     throw mapJobError(err, { ...where, state: now, expected: TRANSITIONS[action].from.join(' or ') }, conn.name);
   }
 }

@@ -1,4 +1,4 @@
-// A page of one state's jobs, paginated by Redis ranges (fast on deep pages), summary fields only;
+// A page of one state's jobs, paginated by the store (Redis ranges, PostgreSQL indexes), summary fields only;
 // 404 for a queue that does not exist, as its summary answers.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
@@ -6,6 +6,7 @@ import { STATE_STORE, redisOrder, type JobState } from './job-states';
 import type { ListJobsQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
 import { assertQueueExists } from '@/lib/queues/assert-queue-exists';
+import { NotOnThisStoreError } from '@/lib/errors';
 
 export type JobPage = {
   state: JobState;
@@ -24,26 +25,6 @@ export type JobPage = {
   filter?: { scanned: number; complete: boolean; from: number; nextCursor: number | null; maxScan: number };
 };
 
-/** Ids at ranks [start, end] of a state, in the requested direction. */
-export async function rangeIds(conn: Connection, queue: string, state: JobState, order: 'desc' | 'asc', start: number, end: number) {
-  const { key, kind } = STATE_STORE[state];
-  const fullKey = conn.key(queue, key);
-  const pipeline = conn.redis.pipeline();
-  if (kind === 'list') {
-    pipeline.llen(fullKey);
-    if (order === 'desc') pipeline.lrange(fullKey, start, end);
-    else pipeline.lrange(fullKey, -(end + 1), -(start + 1));
-  } else {
-    pipeline.zcard(fullKey);
-    if (order === 'desc') pipeline.zrevrange(fullKey, start, end);
-    else pipeline.zrange(fullKey, String(start), String(end));
-  }
-  const [[e1, total], [e2, ids]] = (await pipeline.exec()) as [[Error | null, number], [Error | null, string[]]];
-  if (e1) throw e1;
-  if (e2) throw e2;
-  return { total, ids: kind === 'list' && order === 'asc' ? [...ids].reverse() : ids };
-}
-
 /** Jobs a name-filtered list examines per request at most; the answer carries a cursor to go on. */
 export const FILTER_MAX_SCAN = 50_000;
 const CHUNK_IDS = 5000;
@@ -54,14 +35,14 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
   const direction = redisOrder(order);
   if (!name) {
     const start = (page - 1) * size;
-    const { total, ids } = await rangeIds(conn, queue, state, direction, start, start + size - 1);
+    const { total, jobs } = await conn.store.jobPage(queue, state, direction, start, size);
     // An empty state may be a queue that does not exist: 404 like its summary (one more call, only then).
     if (total === 0) await assertQueueExists(conn, queue);
-    const jobs = await getJobSummaries(conn, queue, ids);
     return { state, page, size, order, total, jobs, hasNext: start + size < total };
   }
   // Name filter: bounded chunks of a server-side scan from the cursor (a position in the state) until
   // a page of matches is found or FILTER_MAX_SCAN jobs were examined; the next request goes on from there.
+  if (conn.kind === 'postgres') throw new NotOnThisStoreError(conn.name, 'Filtering a job list by name');
   const { key, kind } = STATE_STORE[state];
   const matches: string[] = [];
   let offset = query.cursor ?? 0;

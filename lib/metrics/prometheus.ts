@@ -3,7 +3,6 @@
 import 'server-only';
 import { Gauge, Registry } from 'prom-client';
 import { listConnections } from '@/lib/redis/connections';
-import { getRedisInfo } from '@/lib/queues/redis-info';
 import { JOB_STATES } from '@/lib/jobs/job-states';
 import { collectSnapshot } from './snapshot';
 
@@ -27,7 +26,7 @@ export async function renderPrometheusMetrics(now = Date.now()): Promise<Prometh
   const connections = listConnections();
   const [snapshot, infos] = await Promise.all([
     collectSnapshot(now),
-    Promise.all(connections.map((c) => getRedisInfo(c).catch(() => null))),
+    Promise.all(connections.map((c) => c.store.serverInfo(false).catch(() => null))),
   ]);
   snapshot.connections.forEach((c, i) => {
     up.set({ connection: c.name }, c.up ? 1 : 0);

@@ -15,16 +15,12 @@ export async function recentFailures(conn: Connection, queues: QueueSummary[], n
   if (queues.length === 0) return fromMetrics;
   let kept: Array<number | null> = queues.map(() => null);
   try {
-    const from = String(now - RECENT_FAILURE_MINUTES * 60_000);
-    const pipeline = conn.redis.pipeline();
-    for (const q of queues) pipeline.zcount(conn.key(q.name, 'failed'), from, '+inf');
-    const results = (await pipeline.exec()) ?? [];
-    kept = queues.map((_, i) => {
-      const [err, count] = results[i] ?? [new Error('no reply')];
-      return err ? null : Number(count);
-    });
+    kept = await conn.store.recentFailedCounts(
+      queues.map((q) => q.name),
+      now - RECENT_FAILURE_MINUTES * 60_000,
+    );
   } catch {
-    // Redis went away between the summary and this call: BullMQ's metrics still tell what they know.
+    // The store went away between the summary and this call: BullMQ's metrics still tell what they know.
   }
   return queues.map((_, i) => {
     const [a, b] = [kept[i], fromMetrics[i]];

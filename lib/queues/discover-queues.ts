@@ -1,12 +1,10 @@
-// Finds every BullMQ queue under a connection's prefix from its "<prefix>:<queue>:meta" keys, with
-// SCAN in bounded batches (never KEYS), cached briefly per connection.
+// Finds every BullMQ queue of a connection (Redis: "<prefix>:<queue>:meta" keys by SCAN in bounded
+// batches, never KEYS; PostgreSQL: the queues of BullMQ's meta and job tables), cached briefly per connection.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { masterNodes } from '@/lib/redis/create-client';
 
 /** How long a discovery result is reused (DROVER_DISCOVERY_INTERVAL_MS); "Rediscover" and ?refresh=1 bypass it. */
 const CACHE_MS = Number(process.env.DROVER_DISCOVERY_INTERVAL_MS) || 15_000;
-const SCAN_COUNT = 1000;
 const MAX_SCAN_MS = 4000;
 
 type Discovery = { queues: string[]; complete: boolean; at: number };
@@ -17,33 +15,6 @@ function cache(): Map<string, Discovery> {
   const holder = globalThis as Holder;
   holder[CACHE] ??= new Map();
   return holder[CACHE];
-}
-
-/** Escapes glob characters so a prefix like "{bull}" or "a*b" matches itself only. */
-export function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-
-async function scanQueueNames(conn: Connection): Promise<{ names: Set<string>; complete: boolean }> {
-  const prefix = `${conn.prefix}:`;
-  const match = `${escapeGlob(prefix)}*:meta`;
-  const names = new Set<string>();
-  const deadline = Date.now() + MAX_SCAN_MS;
-  // On a Redis Cluster every master holds part of the keyspace: scan each of them.
-  for (const node of await masterNodes(conn.redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      for (const key of keys) {
-        const name = key.slice(prefix.length, -':meta'.length);
-        // "<prefix>:a:b:meta" would be a job or sub-key, not a queue: queue names have no ':'.
-        if (name && !name.includes(':')) names.add(name);
-      }
-      if (Date.now() > deadline) return { names, complete: false };
-    } while (cursor !== '0');
-  }
-  return { names, complete: true };
 }
 
 const REFRESHING = Symbol.for('drover.discovery.refreshing');
@@ -58,7 +29,8 @@ function inFlight(): Map<string, Promise<Discovery>> {
 function rescan(conn: Connection): Promise<Discovery> {
   let pending = inFlight().get(conn.name);
   if (!pending) {
-    pending = scanQueueNames(conn)
+    pending = conn.store
+      .scanQueueNames(Date.now() + MAX_SCAN_MS)
       .then(({ names, complete }) => {
         for (const q of conn.config.queues) names.add(q);
         const discovery = { queues: [...names].sort((a, b) => a.localeCompare(b)), complete, at: Date.now() };

@@ -8,7 +8,7 @@ import { toDroverError } from '@/lib/errors';
 import { cachedQueues, discoverQueues } from './discover-queues';
 import { getQueueSummaries, type QueueSummary } from './queue-summary';
 import { getWorkersByQueue } from './workers-by-queue';
-import { getRedisInfo, type RedisInfo } from './redis-info';
+import type { RedisInfo } from './redis-info';
 import { recentFailures } from '@/lib/metrics/recent-failures';
 
 export type OverviewQueue = QueueSummary & {
@@ -51,7 +51,7 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
     const [summaries, workers, redis] = await Promise.all([
       getQueueSummaries(conn, discovery.queues),
       getWorkersByQueue(conn, opts.refresh),
-      getRedisInfo(conn, opts.refresh),
+      conn.store.serverInfo(Boolean(opts.refresh)),
     ]);
     const recent = await recentFailures(conn, summaries);
     const fresh: OverviewConnection = {

@@ -14,22 +14,7 @@ export type QueueDetail = QueueSummary & {
 };
 
 export async function getQueue(conn: Connection, queue: string): Promise<QueueDetail> {
-  const pipeline = conn.redis.pipeline();
-  pipeline.zcard(conn.key(queue, 'repeat'));
-  pipeline.pttl(conn.key(queue, 'limiter'));
-  const [[summary], workers, extra] = await Promise.all([
-    getQueueSummaries(conn, [queue]),
-    getWorkersByQueue(conn),
-    pipeline.exec(),
-  ]);
+  const [[summary], workers, extra] = await Promise.all([getQueueSummaries(conn, [queue]), getWorkersByQueue(conn), conn.store.queueExtras(queue)]);
   assertSummaryExists(conn, summary);
-  const schedulers = Number(extra?.[0]?.[1] ?? 0);
-  const ttl = Number(extra?.[1]?.[1] ?? -2);
-  return {
-    ...summary,
-    workers: workers.get(queue) ?? [],
-    schedulers,
-    rateLimitTtl: ttl > 0 ? ttl : 0,
-    readOnly: conn.readOnly,
-  };
+  return { ...summary, workers: workers.get(queue) ?? [], ...extra, readOnly: conn.readOnly };
 }

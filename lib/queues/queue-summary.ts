@@ -1,4 +1,4 @@
-// Per-queue counts, flags and throughput for every queue of a connection in one pipelined round trip.
+// Per-queue counts, flags and throughput for every queue of a connection in one round trip.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import type { JobState } from '@/lib/jobs/job-states';
@@ -25,7 +25,7 @@ export type QueueSummary = {
   failedSeries: number[];
 };
 
-const METRIC_POINTS = 60;
+export const METRIC_POINTS = 60;
 
 function num(v: unknown): number | null {
   if (v === '' || v === null || v === undefined || v === false) return null;
@@ -67,15 +67,7 @@ export function parseQueueSummary(connection: string, name: string, raw: unknown
   };
 }
 
-/** Summaries of the given queues: one EVALSHA per queue, all in one pipeline (one round trip). */
+/** Summaries of the given queues in one round trip to the connection's store. */
 export async function getQueueSummaries(conn: Connection, queues: string[], now = Date.now()): Promise<QueueSummary[]> {
-  if (queues.length === 0) return [];
-  const pipeline = conn.redis.pipeline();
-  for (const q of queues) pipeline.droverQueueSummary(conn.queuePrefix(q), METRIC_POINTS);
-  const results = (await pipeline.exec()) ?? [];
-  return queues.map((q, i) => {
-    const [err, value] = results[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    return parseQueueSummary(conn.name, q, value as unknown[], now);
-  });
+  return conn.store.queueSummaries(queues, now);
 }

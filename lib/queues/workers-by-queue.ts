@@ -49,7 +49,7 @@ export function parseClientList(list: string, prefix: string): Map<string, Worke
 
 /** Workers per queue from CLIENT LIST, reused for 2 s (every tab and the live pulse share one call). */
 export function getWorkersByQueue(conn: Connection, fresh = false): Promise<Map<string, WorkerInfo[]>> {
-  return shortCached(`workers:${conn.name}`, 2000, () => readWorkersByQueue(conn), fresh);
+  return shortCached(`workers:${conn.name}`, 2000, () => conn.store.workersByQueue(), fresh);
 }
 
 // Connections whose Redis refused CLIENT LIST at the last read (managed services may).
@@ -64,7 +64,8 @@ export function clientListRefused(conn: Connection): boolean {
   return refused().has(conn.name);
 }
 
-async function readWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
+/** The Redis store's reading (lib/store/redis): one CLIENT LIST per node. */
+export async function readRedisWorkersByQueue(conn: Connection): Promise<Map<string, WorkerInfo[]>> {
   try {
     // One CLIENT LIST per node (a cluster's workers connect to the node of their queue's slot).
     const lists = await Promise.all((await allNodes(conn.redis)).map((node) => node.client('LIST') as Promise<string>));

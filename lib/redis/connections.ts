@@ -1,25 +1,40 @@
-// The one registry of Redis connections: a shared client and read-only Queue handles per named connection.
+// The one registry of connections: per named connection a shared Redis client or PostgreSQL pool, its
+// store (lib/store) and read-only Queue handles.
 import 'server-only';
-import { Queue } from 'bullmq';
+import { Queue, createPostgresBackend } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import { getConfig } from '@/lib/config/get-config';
 import type { ConnectionConfig } from '@/lib/config/schema';
-import { NotFoundError, ReadOnlyError } from '@/lib/errors';
+import { NotFoundError, NotOnThisStoreError, ReadOnlyError, noteConnectionStore } from '@/lib/errors';
+import type { QueueStore } from '@/lib/store/queue-store';
+import { RedisQueueStore } from '@/lib/store/redis/redis-queue-store';
+import { PostgresQueueStore } from '@/lib/store/postgres/postgres-queue-store';
+import { createPgPool, preparePgSchema } from '@/lib/store/postgres/pg-pool';
 import { createRedisClient } from './create-client';
 import { consoleScripts } from './console-scripts';
 import { withLuaScripts } from './lua-scripts';
 import { describeEndpoint } from '@/lib/config/redact';
-import { KEYS } from '@/lib/keys';
 
 export class Connection {
   readonly name: string;
   readonly config: ConnectionConfig;
+  /** Where this connection's queues live, read and changed through one interface (lib/store). */
+  readonly store: QueueStore;
   private client?: Redis;
+  private pool?: Pool;
+  private pgReadyPromise?: Promise<void>;
   private readonly queues = new Map<string, Queue>();
 
   constructor(config: ConnectionConfig) {
     this.name = config.name;
     this.config = config;
+    noteConnectionStore(config.name, config.store);
+    this.store = config.store === 'postgres' ? new PostgresQueueStore(this) : new RedisQueueStore(this);
+  }
+
+  get kind(): 'redis' | 'postgres' {
+    return this.config.store;
   }
 
   get prefix(): string {
@@ -37,6 +52,8 @@ export class Connection {
 
   /** Shared client for console reads and writes; fails fast (not queued forever) when Redis is down. */
   get redis(): Redis {
+    // What is not yet behind the store seam needs Redis: a precise 501 on a PostgreSQL connection.
+    if (this.kind === 'postgres') throw new NotOnThisStoreError(this.name);
     if (!this.client) {
       this.client = withLuaScripts(createRedisClient(this.config, { purpose: 'console', maxRetriesPerRequest: 1 }), consoleScripts);
     }
@@ -47,10 +64,34 @@ export class Connection {
    * A Queue handle that never writes the queue's meta hash (BullMQ 6 rewrites it on construction
    * unless skipMetasUpdate is set): opening a queue to look at it must change nothing.
    */
+  /** The console's bounded pool to a PostgreSQL connection (statement_timeout on every statement). */
+  get pg(): Pool {
+    if (this.kind !== 'postgres') throw new Error(`Connection "${this.name}" is not a PostgreSQL connection`);
+    this.pool ??= createPgPool(this.config);
+    return this.pool;
+  }
+
+  /**
+   * Once per connection before the first statement: BullMQ's schema checked (or migrated when the
+   * connection says migrate: true); a failure is not remembered, so the next request tries again.
+   */
+  pgReady(): Promise<void> {
+    this.pgReadyPromise ??= preparePgSchema(this.pg, this.config).catch((err: unknown) => {
+      this.pgReadyPromise = undefined;
+      throw err;
+    });
+    return this.pgReadyPromise;
+  }
+
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, prefix: this.prefix, skipMetasUpdate: true });
+      queue =
+        this.kind === 'postgres'
+          ? // BullMQ's PostgreSQL backend over the connection's one pool (no pool per queue).
+            // Typed as the Redis-backed Queue: the verbs use the part of the API both backends share.
+            (new Queue(name, { connection: this.pg, skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
+          : new Queue(name, { connection: this.redis, prefix: this.prefix, skipMetasUpdate: true });
       queue.on('error', () => {
         /* surfaced by the calls themselves */
       });
@@ -64,7 +105,7 @@ export class Connection {
    * "out of memory" is reported before anything is touched.
    */
   async probeWrite(): Promise<void> {
-    await this.redis.set(KEYS.writeProbe(this.prefix), Date.now(), 'PX', 10_000);
+    await this.store.probeWrite();
   }
 
   /** Throws when this connection is configured read-only. */
@@ -85,6 +126,13 @@ export class Connection {
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+    await this.store.close();
+    if (this.pool) {
+      const pool = this.pool;
+      this.pool = undefined;
+      this.pgReadyPromise = undefined;
+      await pool.end().catch(() => {});
+    }
     if (this.client) {
       this.client.disconnect();
       this.client = undefined;

@@ -20,7 +20,7 @@ describe('configuration', () => {
   it('names the bad field of the bad connection', () => {
     expect(() =>
       parseConfig({ connections: [{ name: 'a', url: 'redis://x' }, { name: 'b', url: 'http://x' }] }, 'drover.config.json'),
-    ).toThrowError(/connections\[1\]\.url: must be a redis:\/\/, rediss:\/\/ or redis\+cluster:\/\/ URL/);
+    ).toThrowError(/connections\[1\]\.url: must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/, postgres:\/\/ or postgresql:\/\/ URL/);
   });
 
   it('rejects unknown keys, duplicate names, bad names and empty lists with the field named', () => {

@@ -37,3 +37,31 @@ describe('audit parameters', () => {
     expect(String(out?.data)).toMatch(/… \(5002 chars\)$/);
   });
 });
+
+describe('PostgreSQL failures', () => {
+  const pgError = (message: string, code?: string, name = 'error') => Object.assign(new Error(message), { code, name });
+
+  it('name the store and the connection: unreachable, statement time-out, no free connections', async () => {
+    const { noteConnectionStore, toDroverError } = await import('@/lib/errors');
+    noteConnectionStore('pg', 'postgres');
+    expect(toDroverError(pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'pg').message).toBe('PostgreSQL connection "pg" is unreachable: connect ECONNREFUSED 127.0.0.1:5432');
+    const timeout = toDroverError(pgError('canceling statement due to statement timeout', '57014'), 'pg');
+    expect([timeout.status, timeout.message]).toEqual([503, expect.stringMatching(/ran past Drover's time limit and was cancelled; nothing was changed\. Try again/)]);
+    expect(toDroverError(pgError('terminating connection due to administrator command', '57P01'), 'pg').message).toMatch(/^PostgreSQL connection "pg" is unreachable/);
+    expect(toDroverError(pgError('sorry, too many clients already', '53300'), 'pg').message).toMatch(/has no free connections/);
+  });
+
+  it('say how to create a missing BullMQ schema, and name both versions of a mismatch', async () => {
+    const { toDroverError } = await import('@/lib/errors');
+    const missing = toDroverError(pgError('BullMQ: schema "bullmq" is not initialized', undefined, 'SchemaMigrationRequiredError'), 'pg');
+    expect(missing.message).toMatch(/has no BullMQ schema yet[\s\S]*"migrate": true/);
+    const mismatch = toDroverError(pgError('schema requires BullMQ >= 7 but this is 6', undefined, 'SchemaVersionMismatchError'), 'pg');
+    expect(mismatch.message).toBe('PostgreSQL connection "pg": schema requires BullMQ >= 7 but this is 6');
+  });
+
+  it('a feature not yet on PostgreSQL is a precise 501', async () => {
+    const { NotOnThisStoreError } = await import('@/lib/errors');
+    const err = new NotOnThisStoreError('pg', 'Filtering a job list by name');
+    expect([err.status, err.code, err.message]).toEqual([501, 'not_on_this_store', 'Filtering a job list by name is not available on PostgreSQL connections yet (connection "pg"): it needs a Redis connection in this version of Drover']);
+  });
+});

@@ -4,7 +4,7 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { jobParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { getJob } from '@/lib/jobs/get-job';
-import { readAttempts } from '@/lib/attempts';
+import { readJobAttempts } from '@/lib/attempts/read-attempts';
 import { loadPageData } from '@/lib/http/load-page-data';
 import { JobView } from '@/components/explorer/job-view';
 import { PageError } from '@/components/explorer/page-error';
@@ -26,7 +26,7 @@ export default async function JobPage({ params }: Props) {
   const principal = await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}/jobs/${raw.id}`);
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
-    const [job, attempts] = await Promise.all([getJob(connection, queue, id), readAttempts(connection.redis, connection.prefix, queue, id)]);
+    const [job, attempts] = await Promise.all([getJob(connection, queue, id), readJobAttempts(connection, queue, id)]);
     return [job, attempts, connection.readOnly] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;

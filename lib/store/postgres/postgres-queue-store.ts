@@ -1,0 +1,272 @@
+// The PostgreSQL side of the store seam: BullMQ's schema read with Drover's SQL (./sql.ts) through the
+// connection's bounded pool (statement_timeout on every statement). Jobs are changed only through
+// BullMQ's own classes (conn.queue(), Job), never by writing its tables.
+import 'server-only';
+import type { Pool, QueryResultRow } from 'pg';
+import type { Connection } from '@/lib/redis/connections';
+import type { JobState } from '@/lib/jobs/job-states';
+import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-summary';
+import { DETAIL_FIELD_CAP, parseJobDetailFields } from '@/lib/jobs/get-job';
+import { METRIC_POINTS, parseQueueSummary, type QueueSummary } from '@/lib/queues/queue-summary';
+import type { JobField } from '@/lib/jobs/schemas';
+import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
+import type { Attempt } from '@/lib/attempts/attempt';
+import * as SQL from './sql';
+
+/** Queue names read per statement while discovering (each is one index probe). */
+const DISCOVERY_BATCH = 500;
+/** Queues whose metadata alone names them, at most (meta has a few rows per queue). */
+const META_QUEUES_MAX = 100_000;
+/** Named sessions read for the worker lists, at most (PostgreSQL's max_connections bounds them anyway). */
+const SESSIONS_MAX = 10_000;
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export class PostgresQueueStore implements QueueStore {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly conn: Connection) {}
+
+  private get pool(): Pool {
+    return this.conn.pg;
+  }
+
+  private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    await this.conn.pgReady();
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
+  private async arrays(text: string, values: unknown[]): Promise<unknown[][]> {
+    await this.conn.pgReady();
+    return (await this.pool.query({ text, values, rowMode: 'array' })).rows as unknown[][];
+  }
+
+  async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
+    const names = new Set<string>();
+    for (const { queue } of await this.rows<{ queue: string }>(SQL.META_QUEUES, [META_QUEUES_MAX])) names.add(queue);
+    let after = '';
+    for (;;) {
+      const batch = await this.rows<{ queue: string }>(SQL.QUEUE_NAMES_AFTER, [after, DISCOVERY_BATCH]);
+      for (const { queue } of batch) names.add(queue);
+      if (batch.length < DISCOVERY_BATCH) return { names, complete: true };
+      after = batch[batch.length - 1].queue;
+      if (Date.now() > deadline) return { names, complete: false };
+    }
+  }
+
+  async queueSummaries(queues: string[], now: number): Promise<QueueSummary[]> {
+    if (queues.length === 0) return [];
+    type Row = {
+      queue: string;
+      waiting: string;
+      active: string;
+      delayed: string;
+      prioritized: string;
+      waiting_children: string;
+      completed: string;
+      failed: string;
+      meta: Record<string, string | null> | null;
+      oldest_waiting: string | null;
+      completed_metrics: [number, number | null, number, number[] | null] | null;
+      failed_metrics: [number, number | null, number, number[] | null] | null;
+    };
+    const rows = await this.rows<Row>(SQL.QUEUE_SUMMARIES, [queues, METRIC_POINTS]);
+    const byName = new Map(rows.map((r) => [r.queue, r]));
+    return queues.map((name) => {
+      const r = byName.get(name);
+      const meta = r?.meta ?? {};
+      const metricsMeta = (m: Row['completed_metrics']) => (m ? [str(m[0]), str(m[1]), str(m[2])] : null);
+      const metricsData = (m: Row['completed_metrics']) => (m?.[3] ?? []).map(String);
+      // The same positions as the Redis summary script's answer (lib/redis/lua/queue-summary-1.ts).
+      const raw: unknown[] = [
+        r?.waiting ?? 0,
+        r?.active ?? 0,
+        r?.delayed ?? 0,
+        r?.prioritized ?? 0,
+        r?.waiting_children ?? 0,
+        r?.completed ?? 0,
+        r?.failed ?? 0,
+        meta.paused === '1' ? '1' : '',
+        str(meta.concurrency),
+        str(meta.max),
+        str(meta.duration),
+        str(r?.oldest_waiting),
+        metricsMeta(r?.completed_metrics ?? null),
+        metricsData(r?.completed_metrics ?? null),
+        metricsMeta(r?.failed_metrics ?? null),
+        metricsData(r?.failed_metrics ?? null),
+        Object.keys(meta).length > 0 ? 1 : 0,
+      ];
+      return parseQueueSummary(this.conn.name, name, raw, now);
+    });
+  }
+
+  async queueExtras(queue: string): Promise<{ schedulers: number; rateLimitTtl: number }> {
+    const [row] = await this.rows<{ schedulers: string; limiter_ttl: string | null }>(SQL.QUEUE_EXTRAS, [queue]);
+    const ttl = Number(row?.limiter_ttl ?? 0);
+    return { schedulers: Number(row?.schedulers ?? 0), rateLimitTtl: ttl > 0 ? ttl : 0 };
+  }
+
+  /**
+   * A page from the state's partial index. The index is walked from whichever end is nearer, so the
+   * deepest page reads at most half the state's index entries (ids only) and the last pages are as
+   * cheap as the first.
+   */
+  async jobPage(queue: string, state: JobState, order: 'desc' | 'asc', start: number, size: number): Promise<JobPageSlice> {
+    const [{ total: totalText }] = await this.rows<{ total: string }>(SQL.STATE_COUNT(state), [queue]);
+    const total = Number(totalText);
+    if (start >= total) return { total, jobs: [] };
+    const fromOtherEnd = total - start - size;
+    if (fromOtherEnd < start) {
+      const reverse = order === 'desc' ? 'asc' : 'desc';
+      const offset = Math.max(0, fromOtherEnd);
+      const limit = Math.min(size, total - start);
+      const rows = await this.arrays(SQL.pageSql(state, reverse, LIST_TEXT_CAP), [queue, offset, limit]);
+      return { total, jobs: rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null).reverse() };
+    }
+    const rows = await this.arrays(SQL.pageSql(state, order, LIST_TEXT_CAP), [queue, start, size]);
+    return { total, jobs: rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null) };
+  }
+
+  async jobSummaries(queue: string, ids: string[]): Promise<JobSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.arrays(SQL.summariesByIdSql(LIST_TEXT_CAP), [queue, ids]);
+    const byId = new Map(rows.map((r) => [String(r[0]), r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      const summary = row ? parseSummaryRow(row) : null;
+      return summary ? [summary] : [];
+    });
+  }
+
+  async jobDetail(queue: string, id: string) {
+    type Row = Record<string, string | number | null> & { dependencies: { processed: number; unprocessed: number; ignored: number; failed: number } };
+    const [row] = await this.rows<Row>(SQL.JOB_DETAIL, [queue, id, DETAIL_FIELD_CAP]);
+    if (!row) return null;
+    const truncated: Record<string, number> = {};
+    for (const [field, column] of [
+      ['failedReason', 'failed_reason'],
+      ['stacktrace', 'stacktrace'],
+      ['opts', 'opts'],
+    ] as const) {
+      const full = Number(row[`${column}_length`] ?? 0);
+      if (full > DETAIL_FIELD_CAP) truncated[field] = full;
+    }
+    // BullMQ's Redis field names, so both stores share one parser (lib/jobs/get-job.ts).
+    const fields: Record<string, string> = {
+      name: str(row.name),
+      timestamp: str(row.added_at_ms),
+      processedOn: str(row.processed_at_ms),
+      finishedOn: str(row.finished_at_ms),
+      delay: str(row.delay_ms),
+      delayedUntil: str(row.process_at_ms),
+      priority: str(row.priority),
+      atm: str(row.attempts_made),
+      ats: str(row.attempts_started),
+      stc: str(row.stalled_count),
+      progress: str(row.progress),
+      failedReason: str(row.failed_reason),
+      stacktrace: str(row.stacktrace),
+      opts: str(row.opts),
+      pb: str(row.processed_by),
+      rjk: str(row.scheduler_id),
+      deid: str(row.dedup_id),
+      defa: str(row.deferred_failure),
+      parentKey: row.parent_queue && row.parent_id ? `${this.conn.prefix}:${row.parent_queue}:${row.parent_id}` : '',
+      __dataSize: str(row.data_size),
+      __returnvalueSize: str(row.return_value_size),
+    };
+    const deps = row.dependencies;
+    return parseJobDetailFields(this.conn.prefix, id, fields, truncated, String(row.state), {
+      processed: Number(deps.processed),
+      unprocessed: Number(deps.unprocessed),
+      ignored: Number(deps.ignored),
+      failed: Number(deps.failed),
+    });
+  }
+
+  async jobField(queue: string, id: string, field: JobField, limit: number): Promise<{ size: number; text: string } | null> {
+    const [row] = await this.rows<{ size: string; text: string }>(SQL.JOB_FIELD[field], [queue, id, limit < 0 ? null : limit]);
+    if (!row) return null;
+    let text = row.text ?? '';
+    // left() counts characters; the limit is in bytes, as on Redis.
+    if (limit >= 0 && Buffer.byteLength(text) > limit) text = Buffer.from(text).subarray(0, limit).toString('utf8').replace(/\uFFFD$/, '');
+    return { size: Number(row.size), text };
+  }
+
+  async jobLogs(queue: string, id: string, start: number, end: number): Promise<{ count: number; logs: string[] }> {
+    const [bounds] = await this.rows<{ count: string; first: string | null }>(SQL.JOB_LOG_BOUNDS, [queue, id]);
+    const count = Number(bounds?.count ?? 0);
+    if (count === 0 || bounds?.first === null) return { count, logs: [] };
+    // LRANGE's meaning of negative positions (from the end), over the lines' contiguous ordinals.
+    const from = start < 0 ? Math.max(0, count + start) : start;
+    const to = Math.min(count - 1, end < 0 ? count + end : end);
+    if (from > to) return { count, logs: [] };
+    const first = Number(bounds.first);
+    const rows = await this.rows<{ row: string }>(SQL.JOB_LOG_LINES, [queue, id, first + from, first + to]);
+    return { count, logs: rows.map((r) => r.row) };
+  }
+
+  async jobHandles(queue: string, ids: string[]): Promise<Array<JobHandleFields | null>> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<{ id: string; name: string; opts: string; state: string }>(SQL.JOB_HANDLES, [queue, ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const r = byId.get(id);
+      return r ? { name: r.name, opts: r.opts, state: r.state } : null;
+    });
+  }
+
+  async jobState(queue: string, id: string): Promise<string> {
+    const [row] = await this.rows<{ state: string }>(SQL.JOB_STATE, [queue, id]);
+    return row?.state ?? 'missing';
+  }
+
+  async pendingChildren(queue: string, id: string): Promise<number> {
+    const [row] = await this.rows<{ n: string }>(SQL.PENDING_CHILDREN, [queue, id]);
+    return Number(row?.n ?? 0);
+  }
+
+  async workersByQueue(): Promise<Map<string, WorkerInfo[]>> {
+    const rows = await this.rows<{ application_name: string; addr: string | null; age: number | null; idle: number | null }>(SQL.NAMED_SESSIONS, [SESSIONS_MAX]);
+    const byQueue = new Map<string, WorkerInfo[]>();
+    for (const row of rows) {
+      const name = row.application_name;
+      const at = name.indexOf(':w:');
+      // "<queue>" alone is a worker without a name; any other suffix (":qe" QueueEvents…) is not a worker.
+      if (at === -1 && name.includes(':')) continue;
+      const queue = at === -1 ? name : name.slice(0, at);
+      const list = byQueue.get(queue) ?? [];
+      list.push({ name: at === -1 ? '(unnamed)' : name.slice(at + 3), addr: row.addr ?? '', ageSeconds: Number(row.age ?? 0), idleSeconds: Number(row.idle ?? 0) });
+      byQueue.set(queue, list);
+    }
+    return byQueue;
+  }
+
+  async recentFailedCounts(queues: string[], from: number): Promise<Array<number | null>> {
+    if (queues.length === 0) return [];
+    const rows = await this.rows<{ queue: string; n: string }>(SQL.RECENT_FAILED, [queues, from]);
+    const byName = new Map(rows.map((r) => [r.queue, Number(r.n)]));
+    return queues.map((q) => byName.get(q) ?? null);
+  }
+
+  async serverInfo(): Promise<null> {
+    return null;
+  }
+
+  /** Drover's worker runtime does not run on PostgreSQL yet, so nothing recorded attempts there. */
+  async attempts(): Promise<Attempt[]> {
+    return [];
+  }
+
+  /** PostgreSQL refuses writes by raising on them; reachability is what can be checked up front. */
+  async probeWrite(): Promise<void> {
+    await this.rows('SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    /* the connection owns the pool */
+  }
+}

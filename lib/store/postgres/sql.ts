@@ -1,0 +1,135 @@
+// Drover's SQL over BullMQ's PostgreSQL schema, kept apart like the Lua: read-only, parameterized,
+// unqualified names (the pool pins search_path to the connection's schema), each statement served by
+// one of BullMQ's indexes (the primary key (queue, id) or a per-state partial index).
+import type { JobState } from '@/lib/jobs/job-states';
+
+/** Queue names after $1, in order, $2 at most: a loose index scan over job's primary key (never DISTINCT over all rows). */
+export const QUEUE_NAMES_AFTER = `
+WITH RECURSIVE q(queue, n) AS (
+  (SELECT queue, 1 FROM job WHERE queue > $1 ORDER BY queue LIMIT 1)
+  UNION ALL
+  SELECT (SELECT j.queue FROM job j WHERE j.queue > q.queue ORDER BY j.queue LIMIT 1), q.n + 1
+    FROM q WHERE q.queue IS NOT NULL AND q.n < $2
+)
+SELECT queue FROM q WHERE queue IS NOT NULL`;
+
+/** Queues that have metadata (a queue paused or limited before any job was added). Small: a few rows per queue. */
+export const META_QUEUES = `SELECT DISTINCT queue FROM meta LIMIT $1`;
+
+const count = (where: string) => `(SELECT count(*) FROM job j WHERE j.queue = q.queue AND ${where})`;
+const metrics = (kind: 'completed' | 'failed') =>
+  `(SELECT json_build_array(m.count, m.prev_ts, m.prev_count, m.data[1:$2]) FROM metrics m WHERE m.queue = q.queue AND m.kind = '${kind}')`;
+
+/** Every asked queue's counts (each from a partial index), flags, oldest waiting job and metrics, in one statement. */
+export const QUEUE_SUMMARIES = `
+SELECT q.queue,
+  ${count(`j.state = 'waiting' AND j.priority = 0`)} AS waiting,
+  ${count(`j.state = 'active'`)} AS active,
+  ${count(`j.state = 'delayed'`)} AS delayed,
+  ${count(`j.state = 'waiting' AND j.priority > 0`)} AS prioritized,
+  ${count(`j.state = 'waiting-children'`)} AS waiting_children,
+  ${count(`j.state = 'completed'`)} AS completed,
+  ${count(`j.state = 'failed'`)} AS failed,
+  (SELECT json_object_agg(m.field, m.value) FROM meta m WHERE m.queue = q.queue) AS meta,
+  (SELECT j.added_at_ms FROM job j WHERE j.queue = q.queue AND j.state = 'waiting' AND j.priority = 0 ORDER BY j.seq LIMIT 1) AS oldest_waiting,
+  ${metrics('completed')} AS completed_metrics,
+  ${metrics('failed')} AS failed_metrics
+FROM unnest($1::text[]) AS q(queue)`;
+
+export const QUEUE_EXTRAS = `
+SELECT (SELECT count(*) FROM scheduler WHERE queue = $1) AS schedulers,
+       (SELECT expire_at_ms - (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM rate_limit WHERE queue = $1) AS limiter_ttl`;
+
+/** Where a state's jobs are and how they sort ("desc" = newest first, as on Redis); the last key is unique. */
+export const STATE_SQL: Record<JobState, { where: string; keys: string[] }> = {
+  waiting: { where: `state = 'waiting' AND priority = 0`, keys: ['seq'] },
+  prioritized: { where: `state = 'waiting' AND priority > 0`, keys: ['priority', 'seq'] },
+  active: { where: `state = 'active'`, keys: ['seq'] },
+  delayed: { where: `state = 'delayed'`, keys: ['process_at_ms', 'id'] },
+  'waiting-children': { where: `state = 'waiting-children'`, keys: ['seq'] },
+  completed: { where: `state = 'completed'`, keys: ['finished_at_ms', 'id'] },
+  failed: { where: `state = 'failed'`, keys: ['finished_at_ms', 'id'] },
+};
+
+export const STATE_COUNT = (state: JobState) => `SELECT count(*) AS total FROM job WHERE queue = $1 AND ${STATE_SQL[state].where}`;
+
+/** The payload-free summary columns, in the order parseSummaryRow reads them (see job-summary.ts). */
+const SUMMARY_COLUMNS = `
+  j.id, 1 AS present, j.name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.attempts_made, j.attempts_started,
+  j.progress::text AS progress, left(j.failed_reason, $LIST_CAP) AS failed_reason, j.delay_ms, j.priority, j.parent_key, j.processed_by,
+  j.stalled_count, pg_column_size(j.data) AS data_size, coalesce(pg_column_size(j.return_value), 0) AS return_value_size,
+  json_build_object('attempts', j.opts->'attempts')::text AS opts, coalesce(length(j.failed_reason), 0) AS failed_reason_length`;
+
+export function summaryColumns(listCap: number): string {
+  return SUMMARY_COLUMNS.replace('$LIST_CAP', String(Math.trunc(listCap)));
+}
+
+/**
+ * One page of a state: the ids come from the state's partial index alone (an index scan of offset + size
+ * entries, no row reads), then only the page's rows are read.
+ */
+export function pageSql(state: JobState, order: 'desc' | 'asc', listCap: number): string {
+  const { where, keys } = STATE_SQL[state];
+  const direction = order === 'desc' ? 'DESC' : 'ASC';
+  const orderBy = keys.map((k) => `${k} ${direction}`).join(', ');
+  return `
+WITH page AS (
+  SELECT id, row_number() OVER () AS rank FROM (
+    SELECT id FROM job WHERE queue = $1 AND ${where} ORDER BY ${orderBy} OFFSET $2 LIMIT $3
+  ) ids
+)
+SELECT ${summaryColumns(listCap)} FROM page JOIN job j ON j.queue = $1 AND j.id = page.id ORDER BY page.rank`;
+}
+
+export function summariesByIdSql(listCap: number): string {
+  return `SELECT ${summaryColumns(listCap)} FROM job j WHERE j.queue = $1 AND j.id = ANY($2::text[])`;
+}
+
+/** The state as Drover names it (a waiting job with a priority is "prioritized", as on Redis). */
+const STATE_NAME = `CASE WHEN j.state = 'waiting' AND j.priority > 0 THEN 'prioritized' ELSE j.state::text END`;
+
+export const JOB_DETAIL = `
+SELECT j.name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.delay_ms, j.process_at_ms, j.priority, j.attempts_made,
+  j.attempts_started, j.stalled_count, j.progress::text AS progress,
+  left(j.failed_reason, $3) AS failed_reason, length(j.failed_reason) AS failed_reason_length,
+  left(j.stacktrace::text, $3) AS stacktrace, length(j.stacktrace::text) AS stacktrace_length,
+  left(j.opts::text, $3) AS opts, length(j.opts::text) AS opts_length,
+  j.processed_by, j.scheduler_id, j.dedup_id, j.deferred_failure, j.parent_queue, j.parent_id,
+  pg_column_size(j.data) AS data_size, coalesce(pg_column_size(j.return_value), 0) AS return_value_size,
+  ${STATE_NAME} AS state,
+  (SELECT json_build_object(
+      'processed', count(*) FILTER (WHERE d.status = 'processed'),
+      'unprocessed', count(*) FILTER (WHERE d.status = 'pending'),
+      'ignored', count(*) FILTER (WHERE d.status = 'ignored'),
+      'failed', count(*) FILTER (WHERE d.status = 'failed'))
+     FROM job_dependency d WHERE d.parent_queue = j.queue AND d.parent_id = j.id) AS dependencies
+FROM job j WHERE j.queue = $1 AND j.id = $2`;
+
+/** A job's data or return value as JSON text: its full size and the first $3 characters ($3 null: all). */
+export const JOB_FIELD = {
+  data: `SELECT octet_length(j.data::text) AS size, CASE WHEN $3::int IS NULL THEN j.data::text ELSE left(j.data::text, $3::int) END AS text FROM job j WHERE j.queue = $1 AND j.id = $2`,
+  returnvalue: `SELECT coalesce(octet_length(j.return_value::text), 0) AS size, coalesce(CASE WHEN $3::int IS NULL THEN j.return_value::text ELSE left(j.return_value::text, $3::int) END, '') AS text FROM job j WHERE j.queue = $1 AND j.id = $2`,
+} as const;
+
+export const JOB_LOG_BOUNDS = `SELECT count(*) AS count, min(idx) AS first FROM job_log WHERE queue = $1 AND job_id = $2`;
+export const JOB_LOG_LINES = `SELECT row FROM job_log WHERE queue = $1 AND job_id = $2 AND idx BETWEEN $3 AND $4 ORDER BY idx`;
+
+export const JOB_HANDLES = `SELECT j.id, j.name, j.opts::text AS opts, ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = ANY($2::text[])`;
+export const JOB_STATE = `SELECT ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = $2`;
+/** Failed jobs finished since $2 per queue: a range of the finished partial index (queue, state, finished_at_ms). */
+export const RECENT_FAILED = `
+SELECT q.queue, (SELECT count(*) FROM job j WHERE j.queue = q.queue AND j.state = 'failed' AND j.finished_at_ms >= $2) AS n
+FROM unnest($1::text[]) AS q(queue)`;
+
+/**
+ * BullMQ's PostgreSQL workers name their dedicated connection "<queue>" or "<queue>:w:<worker name>"
+ * (application_name, BullMQ's get_client_list); the console's own sessions are left out.
+ */
+export const NAMED_SESSIONS = `
+SELECT application_name, client_addr::text AS addr,
+       extract(epoch FROM now() - backend_start)::int AS age, extract(epoch FROM now() - state_change)::int AS idle
+FROM pg_stat_activity
+WHERE datname = current_database() AND application_name <> '' AND application_name NOT LIKE 'drover-%'
+LIMIT $1`;
+
+export const PENDING_CHILDREN = `SELECT count(*) AS n FROM job_dependency WHERE parent_queue = $1 AND parent_id = $2 AND status = 'pending'`;

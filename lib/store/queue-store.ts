@@ -1,0 +1,54 @@
+// The seam under the verbs: what Drover reads from and asks of a queue store, with one implementation
+// per store (lib/store/redis, lib/store/postgres). The verbs in lib/queues and lib/jobs call these and
+// never know which store they talk to. Payload-free by design: lists and details carry sizes, not data.
+import type { StoreKind } from '@/lib/config/schema';
+import type { JobState } from '@/lib/jobs/job-states';
+import type { JobSummary } from '@/lib/jobs/job-summary';
+import type { JobDetail } from '@/lib/jobs/get-job';
+import type { QueueSummary } from '@/lib/queues/queue-summary';
+import type { JobField } from '@/lib/jobs/schemas';
+import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
+import type { RedisInfo } from '@/lib/queues/redis-info';
+import type { Attempt } from '@/lib/attempts/attempt';
+
+export type JobPageSlice = { total: number; jobs: JobSummary[] };
+
+/** What an action needs to know of a job before moving it: its name, raw options and state. */
+export type JobHandleFields = { name: string; opts: string; state: string };
+
+export interface QueueStore {
+  readonly kind: StoreKind;
+  /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
+  scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
+  /** Counts, flags and throughput of each queue, in one round trip. */
+  queueSummaries(queues: string[], now: number): Promise<QueueSummary[]>;
+  /** The queue page's extras: how many schedulers, and ms until the rate limiter lets jobs through. */
+  queueExtras(queue: string): Promise<{ schedulers: number; rateLimitTtl: number }>;
+  /** Jobs at ranks [start, start + size) of a state ('desc' = newest first), summary fields only. */
+  jobPage(queue: string, state: JobState, order: 'desc' | 'asc', start: number, size: number): Promise<JobPageSlice>;
+  /** Summaries in the order of `ids`; ids that vanished are dropped. */
+  jobSummaries(queue: string, ids: string[]): Promise<JobSummary[]>;
+  /** One job without its data and return value (sizes instead); null when it is gone. */
+  jobDetail(queue: string, id: string): Promise<Omit<JobDetail, 'connection' | 'queue'> | null>;
+  /** A job's data or return value as JSON text, cut at `limit` bytes (-1: all); null when the job is gone. */
+  jobField(queue: string, id: string, field: JobField, limit: number): Promise<{ size: number; text: string } | null>;
+  /** Log lines [start, end] in the order written, and how many there are. */
+  jobLogs(queue: string, id: string, start: number, end: number): Promise<{ count: number; logs: string[] }>;
+  /** Name, options and state of each job (null for a job that is gone), in one round trip. */
+  jobHandles(queue: string, ids: string[]): Promise<Array<JobHandleFields | null>>;
+  /** A job's state now ('missing' when it is gone). */
+  jobState(queue: string, id: string): Promise<string>;
+  /** How many children of a flow parent have not finished (BullMQ removes them with the parent). */
+  pendingChildren(queue: string, id: string): Promise<number>;
+  /** Connected BullMQ workers per queue (Redis: CLIENT LIST; PostgreSQL: named sessions in pg_stat_activity). */
+  workersByQueue(): Promise<Map<string, WorkerInfo[]>>;
+  /** Failed jobs still kept that failed at or after `from` (epoch ms), per queue; null where unreadable. */
+  recentFailedCounts(queues: string[], from: number): Promise<Array<number | null>>;
+  /** The Redis server's facts for the overview (memory, version, warnings); null for PostgreSQL. */
+  serverInfo(fresh: boolean): Promise<RedisInfo | null>;
+  /** The attempt history Drover's worker runtime recorded for a job (newest first). */
+  attempts(queue: string, id: string): Promise<Attempt[]>;
+  /** A tiny write the store refuses when it cannot take writes (Redis at maxmemory): run before a change. */
+  probeWrite(): Promise<void>;
+  close(): Promise<void>;
+}

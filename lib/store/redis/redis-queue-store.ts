@@ -1,0 +1,206 @@
+// The Redis side of the store seam: BullMQ's keys read with Drover's Lua (lib/redis/lua) in pipelines,
+// SCAN in bounded batches for discovery (never KEYS).
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { masterNodes } from '@/lib/redis/create-client';
+import { KEYS } from '@/lib/keys';
+import { STATE_STORE, type JobState } from '@/lib/jobs/job-states';
+import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-summary';
+import { DETAIL_FIELD_CAP, parseJobDetailFields } from '@/lib/jobs/get-job';
+import { METRIC_POINTS, parseQueueSummary, type QueueSummary } from '@/lib/queues/queue-summary';
+import type { JobField } from '@/lib/jobs/schemas';
+import { readAttempts } from '@/lib/attempts/read-attempts';
+import type { Attempt } from '@/lib/attempts/attempt';
+import { readRedisWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
+import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
+import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+
+const SCAN_COUNT = 1000;
+
+/** Escapes glob characters so a prefix like "{bull}" or "a*b" matches itself only. */
+export function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+export class RedisQueueStore implements QueueStore {
+  readonly kind = 'redis' as const;
+  constructor(private readonly conn: Connection) {}
+
+  async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
+    const conn = this.conn;
+    const prefix = `${conn.prefix}:`;
+    const match = `${escapeGlob(prefix)}*:meta`;
+    const names = new Set<string>();
+    // On a Redis Cluster every master holds part of the keyspace: scan each of them.
+    for (const node of await masterNodes(conn.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        for (const key of keys) {
+          const name = key.slice(prefix.length, -':meta'.length);
+          // "<prefix>:a:b:meta" would be a job or sub-key, not a queue: queue names have no ':'.
+          if (name && !name.includes(':')) names.add(name);
+        }
+        if (Date.now() > deadline) return { names, complete: false };
+      } while (cursor !== '0');
+    }
+    return { names, complete: true };
+  }
+
+  /** One EVALSHA per queue, all in one pipeline (one round trip). */
+  async queueSummaries(queues: string[], now: number): Promise<QueueSummary[]> {
+    if (queues.length === 0) return [];
+    const conn = this.conn;
+    const pipeline = conn.redis.pipeline();
+    for (const q of queues) pipeline.droverQueueSummary(conn.queuePrefix(q), METRIC_POINTS);
+    const results = (await pipeline.exec()) ?? [];
+    return queues.map((q, i) => {
+      const [err, value] = results[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      return parseQueueSummary(conn.name, q, value as unknown[], now);
+    });
+  }
+
+  async queueExtras(queue: string): Promise<{ schedulers: number; rateLimitTtl: number }> {
+    const pipeline = this.conn.redis.pipeline();
+    pipeline.zcard(this.conn.key(queue, 'repeat'));
+    pipeline.pttl(this.conn.key(queue, 'limiter'));
+    const extra = await pipeline.exec();
+    const ttl = Number(extra?.[1]?.[1] ?? -2);
+    return { schedulers: Number(extra?.[0]?.[1] ?? 0), rateLimitTtl: ttl > 0 ? ttl : 0 };
+  }
+
+  async jobPage(queue: string, state: JobState, order: 'desc' | 'asc', start: number, size: number): Promise<JobPageSlice> {
+    const { total, ids } = await this.rangeIds(queue, state, order, start, start + size - 1);
+    return { total, jobs: await this.jobSummaries(queue, ids) };
+  }
+
+  /** Ids at ranks [start, end] of a state, in the requested direction. */
+  async rangeIds(queue: string, state: JobState, order: 'desc' | 'asc', start: number, end: number): Promise<{ total: number; ids: string[] }> {
+    const { key, kind } = STATE_STORE[state];
+    const fullKey = this.conn.key(queue, key);
+    const pipeline = this.conn.redis.pipeline();
+    if (kind === 'list') {
+      pipeline.llen(fullKey);
+      if (order === 'desc') pipeline.lrange(fullKey, start, end);
+      else pipeline.lrange(fullKey, -(end + 1), -(start + 1));
+    } else {
+      pipeline.zcard(fullKey);
+      if (order === 'desc') pipeline.zrevrange(fullKey, start, end);
+      else pipeline.zrange(fullKey, String(start), String(end));
+    }
+    const [[e1, total], [e2, ids]] = (await pipeline.exec()) as [[Error | null, number], [Error | null, string[]]];
+    if (e1) throw e1;
+    if (e2) throw e2;
+    return { total, ids: kind === 'list' && order === 'asc' ? [...ids].reverse() : ids };
+  }
+
+  async jobSummaries(queue: string, ids: string[]): Promise<JobSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.conn.redis.droverJobSummaries(this.conn.queuePrefix(queue), LIST_TEXT_CAP, ...ids);
+    return rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null);
+  }
+
+  async jobDetail(queue: string, id: string) {
+    const conn = this.conn;
+    const jobKey = conn.key(queue, id);
+    const pipeline = conn.redis.pipeline();
+    pipeline.droverJobDetail(jobKey, DETAIL_FIELD_CAP);
+    pipeline.droverJobState(conn.queuePrefix(queue), id);
+    pipeline.hlen(`${jobKey}:processed`);
+    pipeline.scard(`${jobKey}:dependencies`);
+    pipeline.hlen(`${jobKey}:failed`);
+    pipeline.zcard(`${jobKey}:unsuccessful`);
+    const results = (await pipeline.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+    const rows = results[0][1] as Array<[string, string, number?]> | null;
+    if (!rows) return null;
+    const fields: Record<string, string> = {};
+    const truncated: Record<string, number> = {};
+    for (const [name, value, fullSize] of rows) {
+      fields[name] = value;
+      if (fullSize) truncated[name] = Number(fullSize);
+    }
+    return parseJobDetailFields(conn.prefix, id, fields, truncated, String(results[1][1]), {
+      processed: Number(results[2][1]),
+      unprocessed: Number(results[3][1]),
+      ignored: Number(results[4][1]),
+      failed: Number(results[5][1]),
+    });
+  }
+
+  async jobField(queue: string, id: string, field: JobField, limit: number): Promise<{ size: number; text: string } | null> {
+    const result = await this.conn.redis.droverJobField(this.conn.key(queue, id), field, limit);
+    if (!result) return null;
+    const [size, text] = result;
+    return { size: Number(size), text };
+  }
+
+  async jobLogs(queue: string, id: string, start: number, end: number): Promise<{ count: number; logs: string[] }> {
+    const key = this.conn.key(queue, id, 'logs');
+    const pipeline = this.conn.redis.pipeline();
+    pipeline.llen(key);
+    pipeline.lrange(key, start, end);
+    const [[e1, count], [e2, logs]] = (await pipeline.exec()) as [[Error | null, number], [Error | null, string[]]];
+    if (e1 || e2) throw e1 ?? e2;
+    return { count, logs };
+  }
+
+  async jobHandles(queue: string, ids: string[]): Promise<Array<JobHandleFields | null>> {
+    const conn = this.conn;
+    const pipeline = conn.redis.pipeline();
+    for (const id of ids) {
+      pipeline.hmget(conn.key(queue, id), 'name', 'opts');
+      pipeline.droverJobState(conn.queuePrefix(queue), id);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return ids.map((_id, i) => {
+      const [e1, fields] = results[i * 2] ?? [null, [null, null]];
+      const [e2, state] = results[i * 2 + 1] ?? [null, 'missing'];
+      if (e1 || e2) throw e1 ?? e2;
+      const [name, opts] = fields as [string | null, string | null];
+      if (String(state) === 'missing' || name === null) return null;
+      return { name, opts: opts ?? '{}', state: String(state) };
+    });
+  }
+
+  async jobState(queue: string, id: string): Promise<string> {
+    return String(await this.conn.redis.droverJobState(this.conn.queuePrefix(queue), id));
+  }
+
+  async pendingChildren(queue: string, id: string): Promise<number> {
+    return this.conn.redis.scard(this.conn.key(queue, id, 'dependencies'));
+  }
+
+  workersByQueue(): Promise<Map<string, WorkerInfo[]>> {
+    return readRedisWorkersByQueue(this.conn);
+  }
+
+  /** ZCOUNT of each failed set over the window: BullMQ scores it by finish time (O(log n) each, one pipeline). */
+  async recentFailedCounts(queues: string[], from: number): Promise<Array<number | null>> {
+    const pipeline = this.conn.redis.pipeline();
+    for (const q of queues) pipeline.zcount(this.conn.key(q, 'failed'), String(from), '+inf');
+    const results = (await pipeline.exec()) ?? [];
+    return queues.map((_, i) => {
+      const [err, count] = results[i] ?? [new Error('no reply')];
+      return err ? null : Number(count);
+    });
+  }
+
+  serverInfo(fresh: boolean): Promise<RedisInfo | null> {
+    return getRedisInfo(this.conn, fresh);
+  }
+
+  attempts(queue: string, id: string): Promise<Attempt[]> {
+    return readAttempts(this.conn.redis, this.conn.prefix, queue, id);
+  }
+
+  async probeWrite(): Promise<void> {
+    await this.conn.redis.set(KEYS.writeProbe(this.conn.prefix), Date.now(), 'PX', 10_000);
+  }
+
+  async close(): Promise<void> {
+    /* the connection owns the Redis client */
+  }
+}

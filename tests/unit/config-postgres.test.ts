@@ -1,0 +1,48 @@
+// PostgreSQL connections in the configuration: chosen by URL, schema and migrate options, the console's
+// own data still on Redis, DATABASE_URL beside REDIS_URL, and endpoints that never show a password.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, readConfig } from '@/lib/config/load-config';
+import { describeEndpoint, redactUrl } from '@/lib/config/redact';
+
+const redis = { name: 'main', url: 'redis://127.0.0.1:6379' };
+
+describe('PostgreSQL connections', () => {
+  it('are chosen by a postgres:// or postgresql:// URL, with BullMQ\'s schema by default and no migrations', () => {
+    const config = parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://u:p@db:5432/jobs' }, { name: 'pg2', url: 'postgresql://db/jobs', schema: 'queues', migrate: true }] }, 'test');
+    expect(config.connections.map((c) => [c.name, c.store, c.schema, c.migrate])).toEqual([
+      ['main', 'redis', undefined, false],
+      ['pg', 'postgres', 'bullmq', false],
+      ['pg2', 'postgres', 'queues', true],
+    ]);
+  });
+
+  it('refuse options that belong to the other store, and schema names that are not plain identifiers', () => {
+    expect(() => parseConfig({ connections: [{ ...redis, schema: 'x' }] }, 'test')).toThrow(/connections\[0\]\.schema: applies to PostgreSQL connections only/);
+    expect(() => parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://db/x', prefix: 'bull' }] }, 'test')).toThrow(/prefix: applies to Redis connections only/);
+    expect(() => parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://db/x', schema: 'a"; drop' }] }, 'test')).toThrow(/schema: must be a plain identifier/);
+    expect(() => parseConfig({ connections: [{ name: 'x', url: 'mysql://db/x' }] }, 'test')).toThrow(/postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+
+  it('cannot hold the console\'s own data yet: the console connection must be Redis, said precisely', () => {
+    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }, 'test')).toThrow(ConfigError);
+    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }, 'test')).toThrow(/a Redis connection is needed for Drover's own data/);
+    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }, redis] }, 'test')).toThrow(/set "consoleConnection": "main"/);
+    expect(parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }, redis], consoleConnection: 'main' }, 'test').connections).toHaveLength(2);
+  });
+
+  it('DATABASE_URL adds the connection "postgres" beside REDIS_URL\'s "default"', () => {
+    const { config } = readConfig({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://u:secret@db:5432/app' }, '/nonexistent');
+    expect(config.connections.map((c) => [c.name, c.store])).toEqual([
+      ['default', 'redis'],
+      ['postgres', 'postgres'],
+    ]);
+    expect(() => readConfig({ DATABASE_URL: 'postgres://db/app' }, '/nonexistent')).toThrow(/DATABASE_URL[\s\S]*a Redis connection is needed/);
+  });
+
+  it('show host:port/database only: never the user, password or query parameters', () => {
+    expect(describeEndpoint('postgres://admin:s3cret@db.internal:5433/jobs?sslpassword=k3y&sslmode=require')).toBe('db.internal:5433/jobs');
+    expect(describeEndpoint('postgresql://db/jobs')).toBe('db/jobs');
+    expect(describeEndpoint('redis://:pw@r:6379/0')).toBe('r:6379');
+    expect(redactUrl('postgres://admin:s3cret@db:5432/jobs')).not.toContain('s3cret');
+  });
+});
