@@ -1,0 +1,101 @@
+// A PostgreSQL connection when things go wrong: no BullMQ schema yet (and `migrate: true`), the server
+// down and back (stale-while-down overview, recovery without a restart), a statement past the time
+// limit, and a feature not yet on PostgreSQL — each a precise message, nothing changed.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  // Read when lib/store/postgres/pg-pool.ts loads: short, so the time-out test waits 300 ms, not 5 s.
+  process.env.DROVER_PG_STATEMENT_TIMEOUT_MS = '300';
+});
+
+import { Queue, createPostgresBackend } from 'bullmq';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { configureConnections } from '../helpers/console-env';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { getOverview } from '@/lib/queues/get-overview';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { listJobs } from '@/lib/jobs/list-jobs';
+import { listJobsQuerySchema, searchQuerySchema } from '@/lib/jobs/schemas';
+import { searchJobs } from '@/lib/jobs/search-jobs';
+import { toDroverError } from '@/lib/errors';
+
+let pg: TestPostgres;
+let redis: TestRedis;
+let queue: Queue;
+
+beforeAll(async () => {
+  [pg, redis] = await Promise.all([startTestPostgres(), startTestRedis()]);
+  const admin = pg.pool();
+  await admin.query('CREATE DATABASE empty');
+  await admin.query('CREATE DATABASE migrated');
+  queue = new Queue('orders', { connection: { connectionString: pg.url, migrate: true } }, createPostgresBackend) as unknown as Queue;
+  queue.on('error', () => {});
+  await queue.add('charge', { amount: 5 });
+  await configureConnections([
+    { name: 'console', url: redis.url },
+    { name: 'main', url: pg.url },
+    { name: 'bare', url: pg.url.replace(/\/drover$/, '/empty') },
+    { name: 'auto', url: pg.url.replace(/\/drover$/, '/migrated'), migrate: true },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await queue?.close().catch(() => {});
+  await closeAllConnections();
+  await pg?.stop();
+  await redis?.stop();
+});
+
+describe('PostgreSQL connection faults', () => {
+  it('names a database without BullMQ\'s schema and how to create it; migrate: true creates it', async () => {
+    const overview = await getOverview({ refresh: true });
+    const bare = overview.connections.find((c) => c.name === 'bare')!;
+    expect(bare.error).toMatch(/^PostgreSQL connection "bare" has no BullMQ schema yet .*"migrate": true/);
+    expect(bare.endpoint).toMatch(/^127\.0\.0\.1:\d+\/empty$/);
+    const auto = overview.connections.find((c) => c.name === 'auto')!;
+    expect(auto.error).toBeNull();
+    const { rows } = await pg.pool({ connectionString: pg.url.replace(/\/drover$/, '/migrated') }).query(`SELECT count(*)::int AS n FROM bullmq.migration`);
+    expect(rows[0].n).toBeGreaterThan(0);
+    // Nothing was created in the database that did not ask for it.
+    const { rows: schemas } = await pg.pool({ connectionString: pg.url.replace(/\/drover$/, '/empty') }).query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'bullmq'`);
+    expect(schemas[0].n).toBe(0);
+  });
+
+  it('serves the last reading marked stale while PostgreSQL is down, and recovers without a restart', async () => {
+    const before = (await getOverview({ refresh: true })).connections.find((c) => c.name === 'main')!;
+    expect(before.queues.find((q) => q.name === 'orders')?.counts.waiting).toBe(1);
+    await pg.kill('SIGKILL');
+    const down = (await getOverview({ refresh: true })).connections.find((c) => c.name === 'main')!;
+    expect(down.error).toMatch(/^PostgreSQL connection "main" is unreachable/);
+    expect(down.staleSince).not.toBeNull();
+    expect(down.queues.find((q) => q.name === 'orders')?.counts.waiting).toBe(1);
+    await pg.restart();
+    const up = (await getOverview({ refresh: true })).connections.find((c) => c.name === 'main')!;
+    expect(up.error).toBeNull();
+    expect(up.staleSince).toBeNull();
+    expect((await discoverQueues(getConnection('main'), { refresh: true })).queues).toContain('orders');
+  }, 60_000);
+
+  it('cancels a statement past the time limit with a 503 that says to try again', async () => {
+    const blocker = await pg.pool().connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE bullmq.job IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const err = toDroverError(await listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' })).catch((e: unknown) => e), 'main');
+      expect(err.status).toBe(503);
+      expect(err.message).toMatch(/ran past Drover's time limit and was cancelled; nothing was changed/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect((await listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))).total).toBe(1);
+  });
+
+  it('answers 501 for what is not on PostgreSQL yet, naming the connection', async () => {
+    const err = toDroverError(await searchJobs(getConnection('main'), 'orders', searchQuerySchema.parse({ q: 'charge' })).catch((e: unknown) => e), 'main');
+    expect([err.status, err.message]).toEqual([501, 'This is not available on PostgreSQL connections yet (connection "main"): it needs a Redis connection in this version of Drover']);
+  });
+});
