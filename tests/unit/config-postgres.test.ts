@@ -46,3 +46,12 @@ describe('PostgreSQL connections', () => {
     expect(redactUrl('postgres://admin:s3cret@db:5432/jobs')).not.toContain('s3cret');
   });
 });
+
+describe('the bundled workers', () => {
+  it('refuse a PostgreSQL connection by name, precisely (they run on Redis in this version)', async () => {
+    const { pickWorkerConnection } = await import('@/workers/runtime/worker-connection');
+    const { connections } = parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://db/x' }] }, 'test');
+    expect(pickWorkerConnection(connections, undefined, {}).name).toBe('main');
+    expect(() => pickWorkerConnection(connections, undefined, { DROVER_WORKER_CONNECTION: 'pg' })).toThrow(/names "pg", a PostgreSQL connection: the bundled workers run on Redis in this version/);
+  });
+});

@@ -12,6 +12,11 @@ export function pickWorkerConnection(connections: ConnectionConfig[], consoleCon
   if (!found) {
     throw new ConfigError(`DROVER_WORKER_CONNECTION names no configured connection ("${wanted}"; configured: ${connections.map((c) => c.name).join(', ')})`);
   }
+  if (found.store === 'postgres') {
+    throw new ConfigError(
+      `DROVER_WORKER_CONNECTION names "${found.name}", a PostgreSQL connection: the bundled workers run on Redis in this version of Drover (PostgreSQL for them is not built yet) — name a Redis connection`,
+    );
+  }
   return found;
 }
 
