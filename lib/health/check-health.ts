@@ -1,4 +1,4 @@
-// Per-connection Redis reachability for GET /api/health (no secrets: endpoint host:port only).
+// Per-connection store reachability (Redis or PostgreSQL) for GET /api/health (no secrets: endpoint host:port only).
 import 'server-only';
 import { listConnections } from '@/lib/redis/connections';
 import { withTimeout } from '@/lib/time/with-timeout';
@@ -18,10 +18,10 @@ export async function checkHealth(): Promise<{ ok: boolean; connections: Connect
     listConnections().map(async (conn): Promise<ConnectionHealth> => {
       const started = performance.now();
       try {
-        await withTimeout(conn.redis.ping(), PING_TIMEOUT_MS);
+        await withTimeout(conn.store.ping(), PING_TIMEOUT_MS);
         return { name: conn.name, endpoint: conn.endpoint, status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
       } catch (err) {
-        const message = (err as Error).message.split('\n')[0].replace(/redis(s)?:\/\/\S+/gi, '[redis url]');
+        const message = (err as Error).message.split('\n')[0].replace(/redis(s)?:\/\/\S+/gi, '[redis url]').replace(/postgres(ql)?:\/\/\S+/gi, '[postgres url]');
         return { name: conn.name, endpoint: conn.endpoint, status: 'down', error: message.slice(0, 200) };
       }
     }),

@@ -48,6 +48,8 @@ export interface QueueStore {
   serverInfo(fresh: boolean): Promise<RedisInfo | null>;
   /** The attempt history Drover's worker runtime recorded for a job (newest first). */
   attempts(queue: string, id: string): Promise<Attempt[]>;
+  /** Answers when the store does (Redis PING; PostgreSQL SELECT 1 with BullMQ's schema checked). */
+  ping(): Promise<void>;
   /** A tiny write the store refuses when it cannot take writes (Redis at maxmemory): run before a change. */
   probeWrite(): Promise<void>;
   close(): Promise<void>;

@@ -19,6 +19,7 @@ import { listJobs } from '@/lib/jobs/list-jobs';
 import { listJobsQuerySchema, searchQuerySchema } from '@/lib/jobs/schemas';
 import { searchJobs } from '@/lib/jobs/search-jobs';
 import { toDroverError } from '@/lib/errors';
+import { checkHealth } from '@/lib/health/check-health';
 
 let pg: TestPostgres;
 let redis: TestRedis;
@@ -70,7 +71,12 @@ describe('PostgreSQL connection faults', () => {
     expect(down.error).toMatch(/^PostgreSQL connection "main" is unreachable/);
     expect(down.staleSince).not.toBeNull();
     expect(down.queues.find((q) => q.name === 'orders')?.counts.waiting).toBe(1);
+    const health = await checkHealth();
+    expect(health.ok).toBe(false);
+    expect(health.connections.find((c) => c.name === 'main')).toMatchObject({ status: 'down', endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+\/drover$/) });
+    expect(health.connections.find((c) => c.name === 'console')?.status).toBe('up');
     await pg.restart();
+    expect((await checkHealth()).connections.find((c) => c.name === 'main')?.status).toBe('up');
     const up = (await getOverview({ refresh: true })).connections.find((c) => c.name === 'main')!;
     expect(up.error).toBeNull();
     expect(up.staleSince).toBeNull();

@@ -261,6 +261,10 @@ export class PostgresQueueStore implements QueueStore {
     return [];
   }
 
+  async ping(): Promise<void> {
+    await this.rows('SELECT 1', []);
+  }
+
   /** PostgreSQL refuses writes by raising on them; reachability is what can be checked up front. */
   async probeWrite(): Promise<void> {
     await this.rows('SELECT 1', []);

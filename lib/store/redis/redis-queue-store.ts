@@ -196,6 +196,10 @@ export class RedisQueueStore implements QueueStore {
     return readAttempts(this.conn.redis, this.conn.prefix, queue, id);
   }
 
+  async ping(): Promise<void> {
+    await this.conn.redis.ping();
+  }
+
   async probeWrite(): Promise<void> {
     await this.conn.redis.set(KEYS.writeProbe(this.conn.prefix), Date.now(), 'PX', 10_000);
   }
