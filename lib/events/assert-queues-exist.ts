@@ -1,5 +1,6 @@
 // A live stream may watch only queues that exist: discovered (the cached discovery, never a new
-// SCAN), named in the connection's config, or with a meta key (one EXISTS each, pipelined).
+// SCAN), named in the connection's config, or present in the store (Redis: its meta key, one EXISTS each,
+// pipelined; PostgreSQL: its metadata or a job, one index probe each).
 import 'server-only';
 import { NotFoundError } from '@/lib/errors';
 import { getConnection } from '@/lib/redis/connections';
@@ -22,14 +23,8 @@ export async function assertQueuesExist(refs: QueueRef[]): Promise<void> {
     const known = new Set([...cachedQueues(conn), ...conn.config.queues]);
     const unsure = queues.filter((q) => !known.has(q));
     if (unsure.length === 0) continue;
-    const pipeline = conn.redis.pipeline();
-    for (const q of unsure) pipeline.exists(conn.key(q, 'meta'));
-    const results = (await pipeline.exec()) ?? [];
-    const missing = unsure.filter((_, i) => {
-      const [err, count] = results[i] ?? [new Error('no reply')];
-      if (err) throw err;
-      return Number(count) === 0;
-    });
+    const exists = await conn.store.queuesExist(unsure);
+    const missing = unsure.filter((_, i) => !exists[i]);
     if (missing.length === 1) throw new NotFoundError(`Queue "${missing[0]}" not found on connection "${name}"`);
     if (missing.length > 1) {
       const named = missing.slice(0, NAMED_IN_MESSAGE).map((q) => `"${q}"`).join(', ');

@@ -5,9 +5,10 @@
 // over many streams stays in one slot.
 import 'server-only';
 import type { Redis } from 'ioredis';
-import { getConnection } from '@/lib/redis/connections';
+import { getConnection, type Connection } from '@/lib/redis/connections';
 import { createRedisClient } from '@/lib/redis/create-client';
 import { logger } from '@/lib/log';
+import type { QueueEventReader, StreamEntry } from '@/lib/store/event-reader';
 
 /** How long one XREAD blocks; a queue watched while a read blocks joins the next read, within this. */
 export const READ_BLOCK_MS = 1000;
@@ -22,12 +23,12 @@ const WATCHDOG_MS = READ_BLOCK_MS + 10_000;
 const GAP_MS_PER_STREAM = 0.01;
 const MAX_GAP_MS = 50;
 
-export type StreamEntry = [id: string, fields: string[]];
+export type { StreamEntry } from '@/lib/store/event-reader';
 type Watch = { queue: string; key: string; lastId: string | null; onEntries: (entries: StreamEntry[]) => void };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class EventStreamReader {
+export class EventStreamReader implements QueueEventReader {
   private readonly watches = new Map<string, Watch>();
   private running = false;
   private client?: Redis;
@@ -184,16 +185,20 @@ export class EventStreamReader {
 }
 
 const READERS = Symbol.for('drover.event-stream-readers');
-type Holder = { [READERS]?: Map<string, EventStreamReader> };
+type Holder = { [READERS]?: Map<string, { conn: Connection; reader: QueueEventReader }> };
 
-/** The reader of one Drover connection, created on first use. */
-export function eventStreamReader(connection: string): EventStreamReader {
+/**
+ * The reader of one Drover connection (its store's kind), created on first use — and again when the
+ * connection itself was made again (configuration reloaded, tests): a reader never outlives its store.
+ */
+export function eventStreamReader(connection: string): QueueEventReader {
   const holder = globalThis as Holder;
   holder[READERS] ??= new Map();
-  let reader = holder[READERS].get(connection);
-  if (!reader) {
-    reader = new EventStreamReader(connection);
-    holder[READERS].set(connection, reader);
+  const conn = getConnection(connection);
+  let entry = holder[READERS].get(connection);
+  if (!entry || entry.conn !== conn) {
+    entry = { conn, reader: conn.store.openEventReader() };
+    holder[READERS].set(connection, entry);
   }
-  return reader;
+  return entry.reader;
 }

@@ -10,6 +10,7 @@ import type { JobField } from '@/lib/jobs/schemas';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { RedisInfo } from '@/lib/queues/redis-info';
 import type { Attempt } from '@/lib/attempts/attempt';
+import type { QueueEventReader } from './event-reader';
 
 export type JobPageSlice = { total: number; jobs: JobSummary[] };
 
@@ -48,6 +49,10 @@ export interface QueueStore {
   serverInfo(fresh: boolean): Promise<RedisInfo | null>;
   /** The attempt history Drover's worker runtime recorded for a job (newest first). */
   attempts(queue: string, id: string): Promise<Attempt[]>;
+  /** A new reader of the queues' event streams (one per connection per process: lib/events/event-stream-reader.ts keeps it). */
+  openEventReader(): QueueEventReader;
+  /** Whether each queue exists in the store (metadata or jobs), without scanning. */
+  queuesExist(queues: string[]): Promise<boolean[]>;
   /** Answers when the store does (Redis PING; PostgreSQL SELECT 1 with BullMQ's schema checked). */
   ping(): Promise<void>;
   /** A tiny write the store refuses when it cannot take writes (Redis at maxmemory): run before a change. */

@@ -13,6 +13,8 @@ import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
 import * as SQL from './sql';
+import type { QueueEventReader } from '../event-reader';
+import { PostgresEventReader } from './postgres-event-reader';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -259,6 +261,17 @@ export class PostgresQueueStore implements QueueStore {
   /** Drover's worker runtime does not run on PostgreSQL yet, so nothing recorded attempts there. */
   async attempts(): Promise<Attempt[]> {
     return [];
+  }
+
+  openEventReader(): QueueEventReader {
+    return new PostgresEventReader(this.conn);
+  }
+
+  async queuesExist(queues: string[]): Promise<boolean[]> {
+    if (queues.length === 0) return [];
+    const rows = await this.rows<{ queue: string; found: boolean }>(SQL.QUEUES_EXIST, [queues]);
+    const found = new Map(rows.map((r) => [r.queue, r.found]));
+    return queues.map((q) => found.get(q) ?? false);
   }
 
   async ping(): Promise<void> {

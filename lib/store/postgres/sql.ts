@@ -133,3 +133,22 @@ WHERE datname = current_database() AND application_name <> '' AND application_na
 LIMIT $1`;
 
 export const PENDING_CHILDREN = `SELECT count(*) AS n FROM job_dependency WHERE parent_queue = $1 AND parent_id = $2 AND status = 'pending'`;
+
+/** The newest event id of each queue (a new watch starts after it): one index probe each on (queue, id). */
+export const EVENTS_MAX_ID = `
+SELECT q.queue, coalesce((SELECT max(e.id) FROM event e WHERE e.queue = q.queue), 0)::text AS max
+FROM unnest($1::text[]) AS q(queue)`;
+
+/** Every watched queue's events after its cursor, $3 at most per queue, oldest first: one index range each. */
+export const EVENTS_AFTER = `
+SELECT w.queue, e.id::text AS id, e.event, e.data
+FROM unnest($1::text[], $2::bigint[]) AS w(queue, after)
+CROSS JOIN LATERAL (
+  SELECT id, event, data FROM event WHERE queue = w.queue AND id > w.after ORDER BY id LIMIT $3
+) e
+ORDER BY w.queue, e.id`;
+
+/** Which of these queues exist: metadata or any job (a primary-key probe each). */
+export const QUEUES_EXIST = `
+SELECT q.queue, (EXISTS (SELECT 1 FROM meta m WHERE m.queue = q.queue) OR EXISTS (SELECT 1 FROM job j WHERE j.queue = q.queue)) AS found
+FROM unnest($1::text[]) AS q(queue)`;

@@ -14,6 +14,8 @@ import type { Attempt } from '@/lib/attempts/attempt';
 import { readRedisWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
 import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+import type { QueueEventReader } from '../event-reader';
+import { EventStreamReader } from '@/lib/events/event-stream-reader';
 
 const SCAN_COUNT = 1000;
 
@@ -194,6 +196,23 @@ export class RedisQueueStore implements QueueStore {
 
   attempts(queue: string, id: string): Promise<Attempt[]> {
     return readAttempts(this.conn.redis, this.conn.prefix, queue, id);
+  }
+
+  openEventReader(): QueueEventReader {
+    return new EventStreamReader(this.conn.name);
+  }
+
+  /** One EXISTS of each queue's meta hash, pipelined. */
+  async queuesExist(queues: string[]): Promise<boolean[]> {
+    if (queues.length === 0) return [];
+    const pipeline = this.conn.redis.pipeline();
+    for (const q of queues) pipeline.exists(this.conn.key(q, 'meta'));
+    const results = (await pipeline.exec()) ?? [];
+    return queues.map((_, i) => {
+      const [err, count] = results[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      return Number(count) > 0;
+    });
   }
 
   async ping(): Promise<void> {
