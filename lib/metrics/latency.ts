@@ -27,12 +27,6 @@ export type QueueLatency = {
 
 type Timing = { name: string; wait: number | null; processing: number | null; finishedOn: number | null };
 
-function num(v: string | null): number | null {
-  if (v === null || v === '') return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
 function stats(timings: Timing[]): LatencyStats {
   return {
     wait: percentilesOf(timings.flatMap((t) => (t.wait === null ? [] : [t.wait]))),
@@ -41,27 +35,12 @@ function stats(timings: Timing[]): LatencyStats {
 }
 
 export async function getQueueLatency(conn: Connection, queue: string, sampleSize = LATENCY_SAMPLE_SIZE): Promise<QueueLatency> {
-  const ids = await conn.redis.zrevrange(conn.key(queue, 'completed'), 0, sampleSize - 1);
-  const timings: Timing[] = [];
-  if (ids.length > 0) {
-    const pipeline = conn.redis.pipeline();
-    for (const id of ids) pipeline.hmget(conn.key(queue, id), 'timestamp', 'processedOn', 'finishedOn', 'name');
-    for (const [err, value] of (await pipeline.exec()) ?? []) {
-      if (err) throw err;
-      const [timestamp, processedOn, finishedOn, name] = (value as Array<string | null>).map((v) => v ?? null);
-      const created = num(timestamp);
-      const started = num(processedOn);
-      const finished = num(finishedOn);
-      // A job removed between the two reads has no fields: skip it.
-      if (created === null && started === null && finished === null) continue;
-      timings.push({
-        name: name ?? '',
-        wait: created !== null && started !== null ? Math.max(0, started - created) : null,
-        processing: started !== null && finished !== null ? Math.max(0, finished - started) : null,
-        finishedOn: finished,
-      });
-    }
-  }
+  const timings: Timing[] = (await conn.store.recentCompletedTimings(queue, sampleSize)).map((t) => ({
+    name: t.name,
+    wait: t.timestamp !== null && t.processedOn !== null ? Math.max(0, t.processedOn - t.timestamp) : null,
+    processing: t.processedOn !== null && t.finishedOn !== null ? Math.max(0, t.finishedOn - t.processedOn) : null,
+    finishedOn: t.finishedOn,
+  }));
   const byName = new Map<string, Timing[]>();
   for (const t of timings) {
     const list = byName.get(t.name);

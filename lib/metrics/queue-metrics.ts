@@ -5,7 +5,7 @@ import type { Connection } from '@/lib/redis/connections';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import { NotFoundError } from '@/lib/errors';
-import { minuteSeries, parseMetricsMeta } from '@/lib/queues/throughput';
+import { minuteSeries } from '@/lib/queues/throughput';
 import { MAX_POINTS, RANGES, type MetricsRange } from './settings';
 import { decodeSample, type DepthPoint } from './sample';
 
@@ -57,31 +57,19 @@ export async function readDepth(conn: string, queue: string, range: MetricsRange
 }
 
 export async function readThroughput(conn: Connection, queue: string, minutes: number, now: number): Promise<{ points: ThroughputPoint[]; recorded: boolean; exists: boolean }> {
-  const p = conn.queuePrefix(queue);
   const count = Math.min(minutes, MAX_POINTS);
-  const pipeline = conn.redis.pipeline();
-  pipeline.hmget(`${p}metrics:completed`, 'count', 'prevTS', 'prevCount');
-  pipeline.lrange(`${p}metrics:completed:data`, 0, count - 1);
-  pipeline.hmget(`${p}metrics:failed`, 'count', 'prevTS', 'prevCount');
-  pipeline.lrange(`${p}metrics:failed:data`, 0, count - 1);
-  pipeline.exists(`${p}meta`);
-  const results = (await pipeline.exec()) ?? [];
-  const value = (i: number) => {
-    const [err, v] = results[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    return v;
-  };
-  const completedMeta = parseMetricsMeta(value(0));
-  const failedMeta = parseMetricsMeta(value(2));
-  const completed = minuteSeries(completedMeta, (value(1) as string[]).map(Number), now, count);
-  const failed = minuteSeries(failedMeta, (value(3) as string[]).map(Number), now, count);
+  const record = await conn.store.metrics(queue, count);
+  const completedMeta = record.completed.meta;
+  const failedMeta = record.failed.meta;
+  const completed = minuteSeries(completedMeta, record.completed.data, now, count);
+  const failed = minuteSeries(failedMeta, record.failed.data, now, count);
   const nowMinute = Math.floor(now / 60_000) * 60_000;
   const points: ThroughputPoint[] = [];
   for (let i = count - 1; i >= 0; i--) {
     const finished = completed[i] + failed[i];
     points.push({ t: nowMinute - i * 60_000, completed: completed[i], failed: failed[i], failureRate: finished ? (failed[i] / finished) * 100 : null });
   }
-  return { points, recorded: Boolean(completedMeta || failedMeta), exists: Number(value(4)) === 1 };
+  return { points, recorded: Boolean(completedMeta || failedMeta), exists: record.exists };
 }
 
 export async function getQueueMetrics(conn: Connection, queue: string, range: MetricsRange, now = Date.now()): Promise<QueueMetrics> {

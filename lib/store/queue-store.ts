@@ -11,6 +11,13 @@ import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { RedisInfo } from '@/lib/queues/redis-info';
 import type { Attempt } from '@/lib/attempts/attempt';
 import type { QueueEventReader } from './event-reader';
+import type { MetricsMeta } from '@/lib/queues/throughput';
+
+/** BullMQ's per-minute metrics of a queue: {count, prevTS, prevCount} (null when none) and the closed minutes, newest first. */
+export type MetricsRecord = { meta: MetricsMeta; data: number[] };
+
+/** When a finished job was created, started and finished (for latency percentiles). */
+export type JobTiming = { name: string; timestamp: number | null; processedOn: number | null; finishedOn: number | null };
 
 export type JobPageSlice = { total: number; jobs: JobSummary[] };
 
@@ -53,6 +60,10 @@ export interface QueueStore {
   openEventReader(): QueueEventReader;
   /** Whether each queue exists in the store (metadata or jobs), without scanning. */
   queuesExist(queues: string[]): Promise<boolean[]>;
+  /** BullMQ's completed and failed metrics of a queue (the `points` newest minutes), and whether the queue exists. */
+  metrics(queue: string, points: number): Promise<{ completed: MetricsRecord; failed: MetricsRecord; exists: boolean }>;
+  /** Timings of the `count` most recently completed jobs, newest first. */
+  recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]>;
   /** Answers when the store does (Redis PING; PostgreSQL SELECT 1 with BullMQ's schema checked). */
   ping(): Promise<void>;
   /** A tiny write the store refuses when it cannot take writes (Redis at maxmemory): run before a change. */

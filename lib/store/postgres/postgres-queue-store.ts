@@ -9,7 +9,7 @@ import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-
 import { DETAIL_FIELD_CAP, parseJobDetailFields } from '@/lib/jobs/get-job';
 import { METRIC_POINTS, parseQueueSummary, type QueueSummary } from '@/lib/queues/queue-summary';
 import type { JobField } from '@/lib/jobs/schemas';
-import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
 import * as SQL from './sql';
@@ -272,6 +272,23 @@ export class PostgresQueueStore implements QueueStore {
     const rows = await this.rows<{ queue: string; found: boolean }>(SQL.QUEUES_EXIST, [queues]);
     const found = new Map(rows.map((r) => [r.queue, r.found]));
     return queues.map((q) => found.get(q) ?? false);
+  }
+
+  async metrics(queue: string, points: number): Promise<{ completed: MetricsRecord; failed: MetricsRecord; exists: boolean }> {
+    type Row = { kind: string | null; count: string | null; prev_ts: string | null; prev_count: string | null; data: string[] | null; exists: boolean };
+    const rows = await this.rows<Row>(SQL.QUEUE_METRICS, [queue, points]);
+    const record = (kind: string): MetricsRecord => {
+      const r = rows.find((x) => x.kind === kind);
+      if (!r || r.count === null) return { meta: null, data: [] };
+      return { meta: { count: Number(r.count), prevTS: Number(r.prev_ts ?? 0), prevCount: Number(r.prev_count ?? 0) }, data: (r.data ?? []).map(Number) };
+    };
+    return { completed: record('completed'), failed: record('failed'), exists: rows[0]?.exists ?? false };
+  }
+
+  async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
+    const rows = await this.rows<{ name: string; added_at_ms: string | null; processed_at_ms: string | null; finished_at_ms: string | null }>(SQL.RECENT_COMPLETED_TIMINGS, [queue, count]);
+    const num = (v: string | null) => (v === null ? null : Number(v));
+    return rows.map((r) => ({ name: r.name, timestamp: num(r.added_at_ms), processedOn: num(r.processed_at_ms), finishedOn: num(r.finished_at_ms) }));
   }
 
   async ping(): Promise<void> {

@@ -152,3 +152,14 @@ ORDER BY w.queue, e.id`;
 export const QUEUES_EXIST = `
 SELECT q.queue, (EXISTS (SELECT 1 FROM meta m WHERE m.queue = q.queue) OR EXISTS (SELECT 1 FROM job j WHERE j.queue = q.queue)) AS found
 FROM unnest($1::text[]) AS q(queue)`;
+
+/** A queue's BullMQ metrics rows (completed, failed; the newest $2 minutes) and whether the queue exists. */
+export const QUEUE_METRICS = `
+SELECT m.kind, m.count::text, m.prev_ts::text, m.prev_count::text, (m.data[1:$2])::text[] AS data,
+       (EXISTS (SELECT 1 FROM meta WHERE queue = $1) OR EXISTS (SELECT 1 FROM job WHERE queue = $1)) AS exists
+FROM (SELECT 1) one LEFT JOIN metrics m ON m.queue = $1`;
+
+/** The $2 most recently completed jobs' times: the finished partial index, newest first. */
+export const RECENT_COMPLETED_TIMINGS = `
+SELECT name, added_at_ms::text, processed_at_ms::text, finished_at_ms::text FROM job
+WHERE queue = $1 AND state = 'completed' ORDER BY finished_at_ms DESC LIMIT $2`;

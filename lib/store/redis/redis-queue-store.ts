@@ -13,7 +13,8 @@ import { readAttempts } from '@/lib/attempts/read-attempts';
 import type { Attempt } from '@/lib/attempts/attempt';
 import { readRedisWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
-import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
+import { parseMetricsMeta } from '@/lib/queues/throughput';
 import type { QueueEventReader } from '../event-reader';
 import { EventStreamReader } from '@/lib/events/event-stream-reader';
 
@@ -213,6 +214,44 @@ export class RedisQueueStore implements QueueStore {
       if (err) throw err;
       return Number(count) > 0;
     });
+  }
+
+  async metrics(queue: string, points: number): Promise<{ completed: MetricsRecord; failed: MetricsRecord; exists: boolean }> {
+    const p = this.conn.queuePrefix(queue);
+    const pipeline = this.conn.redis.pipeline();
+    pipeline.hmget(`${p}metrics:completed`, 'count', 'prevTS', 'prevCount');
+    pipeline.lrange(`${p}metrics:completed:data`, 0, points - 1);
+    pipeline.hmget(`${p}metrics:failed`, 'count', 'prevTS', 'prevCount');
+    pipeline.lrange(`${p}metrics:failed:data`, 0, points - 1);
+    pipeline.exists(`${p}meta`);
+    const results = (await pipeline.exec()) ?? [];
+    const value = (i: number) => {
+      const [err, v] = results[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      return v;
+    };
+    return {
+      completed: { meta: parseMetricsMeta(value(0)), data: (value(1) as string[]).map(Number) },
+      failed: { meta: parseMetricsMeta(value(2)), data: (value(3) as string[]).map(Number) },
+      exists: Number(value(4)) === 1,
+    };
+  }
+
+  /** The newest ids of the completed set, then their four fields in one pipeline; jobs removed meanwhile are left out. */
+  async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
+    const ids = await this.conn.redis.zrevrange(this.conn.key(queue, 'completed'), 0, count - 1);
+    if (ids.length === 0) return [];
+    const pipeline = this.conn.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.conn.key(queue, id), 'timestamp', 'processedOn', 'finishedOn', 'name');
+    const timings: JobTiming[] = [];
+    for (const [err, value] of (await pipeline.exec()) ?? []) {
+      if (err) throw err;
+      const [timestamp, processedOn, finishedOn, name] = value as Array<string | null>;
+      const num = (v: string | null) => (v === null || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+      if (timestamp === null && processedOn === null && finishedOn === null) continue;
+      timings.push({ name: name ?? '', timestamp: num(timestamp), processedOn: num(processedOn), finishedOn: num(finishedOn) });
+    }
+    return timings;
   }
 
   async ping(): Promise<void> {
