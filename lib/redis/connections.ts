@@ -64,6 +64,16 @@ export class Connection {
    * A Queue handle that never writes the queue's meta hash (BullMQ 6 rewrites it on construction
    * unless skipMetasUpdate is set): opening a queue to look at it must change nothing.
    */
+  /**
+   * Where Drover keeps its own per-connection data (paused schedules, …): a Redis connection keeps it
+   * beside its queues under their prefix (same cluster slot); a PostgreSQL connection keeps it on the
+   * console connection's Redis under "{pg:<name>}" until Drover's own PostgreSQL schema exists.
+   */
+  get ownData(): { redis: Redis; prefix: string } {
+    if (this.kind === 'postgres') return { redis: getConsoleConnection().redis, prefix: `{pg:${this.name}}` };
+    return { redis: this.redis, prefix: this.prefix };
+  }
+
   /** The console's bounded pool to a PostgreSQL connection (statement_timeout on every statement). */
   get pg(): Pool {
     if (this.kind !== 'postgres') throw new Error(`Connection "${this.name}" is not a PostgreSQL connection`);

@@ -25,7 +25,7 @@ export function definitionFromJson(id: string, json: JobSchedulerJson): Schedule
  * repeatables, not schedulers (BullMQ 6 would misread a BullMQ 5 hashed entry as one).
  */
 export async function readLiveScheduler(conn: Connection, queue: string, id: string): Promise<(ScheduleDefinition & { next: number | null }) | null> {
-  const isScheduler = await conn.redis.hexists(`${conn.key(queue, 'repeat')}:${id}`, 'ic');
+  const isScheduler = await conn.store.schedules.isScheduler(queue, id);
   if (!isScheduler) return null;
   // Without a zset entry BullMQ's getter throws for legacy-shaped ids: that is "no scheduler" too.
   const json = await conn

@@ -1,5 +1,5 @@
 // Pause a job scheduler: BullMQ has none, so the exact definition is stored under drover: (in the
-// connection's Redis, so it survives restarts) and the scheduler is removed with its pending job.
+// connection's own data, lib/schedules/paused-store.ts, so it survives restarts) and the scheduler is removed with its pending job.
 import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { ConflictError, NotFoundError } from '@/lib/errors';
@@ -20,7 +20,7 @@ export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Prom
     // The pending job BullMQ removes with the scheduler never ran; a job already past its delay
     // (waiting for a worker) stays and still runs, so it counts as done.
     const pendingId = next === null ? null : `repeat:${id}:${next}`;
-    const pendingDelayed = pendingId !== null && (await conn.redis.zscore(conn.key(t.queue, 'delayed'), pendingId)) !== null;
+    const pendingDelayed = pendingId !== null && (await conn.store.schedules.isDelayed(t.queue, pendingId));
     const iterationsDone = Math.max(0, (scheduler.iterationCount ?? 1) - (pendingDelayed ? 1 : 0));
     const stored = await storePausedSchedule(conn, t.queue, { scheduler, iterationsDone, pausedAt: Date.now(), pausedBy: ctx.actor.name, nextAtPause: next });
     if (!stored) {

@@ -1,5 +1,6 @@
 // Paused schedules: BullMQ has no pause for a job scheduler, so the console keeps the exact definition
-// in the connection's Redis (KEYS.pausedSchedulers) while the scheduler itself is removed.
+// with its own per-connection data (KEYS.pausedSchedulers in Connection.ownData: the connection's Redis,
+// or the console's for a PostgreSQL connection) while the scheduler itself is removed.
 import 'server-only';
 import { z } from 'zod';
 import { KEYS } from '@/lib/keys';
@@ -47,7 +48,8 @@ function parse(queue: string, raw: string | null): PausedSchedule | null {
 }
 
 export async function getPausedSchedule(conn: Connection, queue: string, id: string): Promise<PausedSchedule | null> {
-  return parse(queue, await conn.redis.hget(KEYS.pausedSchedulers(conn.prefix), field(queue, id)));
+  const { redis, prefix } = conn.ownData;
+  return parse(queue, await redis.hget(KEYS.pausedSchedulers(prefix), field(queue, id)));
 }
 
 /**
@@ -66,29 +68,33 @@ export async function storePausedSchedule(
   queue: string,
   entry: Omit<PausedSchedule, 'queue'> & { scheduler: ScheduleDefinition },
 ): Promise<boolean> {
-  const added = await conn.redis.hsetnx(KEYS.pausedSchedulers(conn.prefix), field(queue, entry.scheduler.id), JSON.stringify(entry));
+  const { redis, prefix } = conn.ownData;
+  const added = await redis.hsetnx(KEYS.pausedSchedulers(prefix), field(queue, entry.scheduler.id), JSON.stringify(entry));
   return added === 1;
 }
 
 /** Replaces a paused copy (editing a paused schedule keeps it paused). */
 export async function replacePausedSchedule(conn: Connection, queue: string, entry: Omit<PausedSchedule, 'queue'>): Promise<void> {
-  await conn.redis.hset(KEYS.pausedSchedulers(conn.prefix), field(queue, entry.scheduler.id), JSON.stringify(entry));
+  const { redis, prefix } = conn.ownData;
+  await redis.hset(KEYS.pausedSchedulers(prefix), field(queue, entry.scheduler.id), JSON.stringify(entry));
 }
 
 export async function removePausedSchedule(conn: Connection, queue: string, id: string): Promise<boolean> {
-  return (await conn.redis.hdel(KEYS.pausedSchedulers(conn.prefix), field(queue, id))) === 1;
+  const { redis, prefix } = conn.ownData;
+  return (await redis.hdel(KEYS.pausedSchedulers(prefix), field(queue, id))) === 1;
 }
 
 /** Paused schedules of a connection (optionally one queue), bounded. */
 export async function listPausedSchedules(conn: Connection, queue?: string): Promise<PausedSchedule[]> {
-  const key = KEYS.pausedSchedulers(conn.prefix);
+  const { redis, prefix } = conn.ownData;
+  const key = KEYS.pausedSchedulers(prefix);
   const out: PausedSchedule[] = [];
   let cursor = '0';
   let read = 0;
   do {
     const [next, flat] = queue
-      ? await conn.redis.hscan(key, cursor, 'MATCH', `${queue.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`, 'COUNT', 500)
-      : await conn.redis.hscan(key, cursor, 'COUNT', 500);
+      ? await redis.hscan(key, cursor, 'MATCH', `${queue.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`, 'COUNT', 500)
+      : await redis.hscan(key, cursor, 'COUNT', 500);
     cursor = next;
     for (let i = 0; i < flat.length; i += 2) {
       const sep = flat[i].indexOf(':');

@@ -4,9 +4,6 @@ import 'server-only';
 import { Job, hasLegacyRepeatableKeyShape } from 'bullmq';
 import type { Connection } from '@/lib/redis/connections';
 import { describeSchedule } from './cron';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { scheduleOutcomesScript } from './lua/schedule-outcomes-1';
-import { schedulersPageScript } from './lua/schedulers-page-1';
 import type { LegacyRepeatable, ScheduleDefinition, ScheduleOutcome } from './types';
 
 /** Schedulers read per queue in one call (soonest first); more are reported as truncated. */
@@ -97,59 +94,17 @@ export function parseLegacyKey(queue: string, key: string, next: number | null):
   return { ...legacy, description: describeSchedule(legacy) };
 }
 
-/** Entry counts of the queues' "repeat" zsets, one pipeline. */
-export async function countRepeatEntries(conn: Connection, queues: string[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  if (queues.length === 0) return counts;
-  const pipeline = conn.redis.pipeline();
-  for (const q of queues) pipeline.zcard(conn.key(q, 'repeat'));
-  const results = (await pipeline.exec()) ?? [];
-  queues.forEach((q, i) => {
-    const [err, value] = results[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    counts.set(q, Number(value));
-  });
-  return counts;
+/** Schedulers per queue (Redis: entries of its "repeat" zset), one round trip. */
+export function countRepeatEntries(conn: Connection, queues: string[]): Promise<Map<string, number>> {
+  return conn.store.schedules.count(queues);
 }
 
-/** Schedulers and legacy entries of the given queues: one script call per queue, one pipeline. */
-export async function readQueueSchedulers(conn: Connection, queues: string[]): Promise<QueueSchedulers[]> {
-  if (queues.length === 0) return [];
-  const pipeline = withLuaScripts(conn.redis, [schedulersPageScript]).pipeline();
-  for (const q of queues) pipeline.droverSchedulersPage(conn.queuePrefix(q), MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP);
-  const results = (await pipeline.exec()) ?? [];
-  return queues.map((queue, i) => {
-    const [err, value] = results[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    const [total, ...rows] = value as [number, ...Array<Array<string | number>>];
-    const out: QueueSchedulers = { queue, total: Number(total), schedulers: [], legacy: [] };
-    for (const row of rows) {
-      const parsed = parseSchedulerRow(queue, row);
-      if (parsed.scheduler) out.schedulers.push(parsed.scheduler);
-      if (parsed.legacy) out.legacy.push(parsed.legacy);
-    }
-    return out;
-  });
+/** Schedulers and legacy entries of the given queues, one round trip. */
+export function readQueueSchedulers(conn: Connection, queues: string[]): Promise<QueueSchedulers[]> {
+  return conn.store.schedules.page(queues);
 }
 
-/** Last finished jobs per scheduler id, newest first, keyed "<queue>\n<id>". One pipeline. */
-export async function readOutcomes(conn: Connection, idsByQueue: Map<string, string[]>): Promise<Map<string, ScheduleOutcome[]>> {
-  const out = new Map<string, ScheduleOutcome[]>();
-  const queues = [...idsByQueue.entries()].filter(([, ids]) => ids.length > 0);
-  if (queues.length === 0) return out;
-  const pipeline = withLuaScripts(conn.redis, [scheduleOutcomesScript]).pipeline();
-  for (const [q, ids] of queues) pipeline.droverScheduleOutcomes(conn.queuePrefix(q), OUTCOME_SCAN_DEPTH, OUTCOMES_PER_SCHEDULE, ...ids);
-  const results = (await pipeline.exec()) ?? [];
-  queues.forEach(([queue], i) => {
-    const [err, value] = results[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    for (const [id, jobId, state, finishedOn] of value as Array<[string, string, string, string]>) {
-      const key = `${queue}\n${id}`;
-      const list = out.get(key) ?? [];
-      list.push({ jobId, state: state as ScheduleOutcome['state'], finishedOn: Number(finishedOn) });
-      out.set(key, list);
-    }
-  });
-  for (const [key, list] of out) out.set(key, list.sort((a, b) => b.finishedOn - a.finishedOn).slice(0, OUTCOMES_PER_SCHEDULE));
-  return out;
+/** Last finished jobs per scheduler id, newest first, keyed "<queue>\n<id>". One round trip. */
+export function readOutcomes(conn: Connection, idsByQueue: Map<string, string[]>): Promise<Map<string, ScheduleOutcome[]>> {
+  return conn.store.schedules.outcomes(idsByQueue);
 }

@@ -5,10 +5,7 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule } from './paused-store';
-import { repeatOptionsOf } from './validate-schedule';
 import { formatRunTime } from './zone-format';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { restoreIterationCountScript } from './lua/restore-iteration-count-1';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
 
@@ -33,13 +30,13 @@ export async function resumeSchedule(ctx: AuditContext, t: SchedulerParams): Pro
     if (def.limit && paused.iterationsDone >= def.limit) {
       throw new InvalidError(`Schedule "${id}" already produced its limit of ${def.limit} jobs: nothing to resume (raise the limit, or delete it)`, { limit: ['reached'] });
     }
-    const repeat = repeatOptionsOf(def, paused.iterationsDone);
+    const repeat = conn.store.schedules.resumeOptions(def, paused.iterationsDone);
     const job = await conn.queue(t.queue).upsertJobScheduler(id, repeat, { name: def.template.name, data: def.template.data ?? {}, opts: def.template.opts ?? {} });
-    const score = await conn.redis.zscore(conn.key(t.queue, 'repeat'), id);
+    const score = await conn.store.schedules.nextRun(t.queue, id);
     if (!job && score === null) throw new ConflictError(`BullMQ produced no run for schedule "${id}" (its end date or limit is reached): it stays paused`);
-    if (paused.iterationsDone > 0) await withLuaScripts(conn.redis, [restoreIterationCountScript]).droverRestoreIterationCount(conn.key(t.queue, 'repeat'), id, paused.iterationsDone);
+    await conn.store.schedules.restoreIterationCount(t.queue, id, paused.iterationsDone);
     await removePausedSchedule(conn, t.queue, id);
-    const next = score === null ? null : Number(score);
+    const next = score;
     return { result: { message: `Schedule "${id}" resumed${next === null ? '' : `: next run ${formatRunTime(next, def.tz)}`}`, next }, jobIds: job?.id ? [job.id] : undefined };
   });
 }

@@ -51,9 +51,8 @@ export async function upsertSchedule(ctx: AuditContext, t: SchedulerParams, inpu
     }
 
     const job = await conn.queue(t.queue).upsertJobScheduler(id, valid.repeat, valid.template);
-    const score = await conn.redis.zscore(conn.key(t.queue, 'repeat'), id);
-    if (!job && score === null) throw new ConflictError(`BullMQ produced no run for schedule "${id}" (its end date or limit is already reached)`);
-    const next = score === null ? null : Number(score);
+    const next = await conn.store.schedules.nextRun(t.queue, id);
+    if (!job && next === null) throw new ConflictError(`BullMQ produced no run for schedule "${id}" (its end date or limit is already reached)`);
     const when = next === null ? '' : `: next run ${formatRunTime(next, valid.repeat.tz)}`;
     return {
       result: { message: `Schedule "${id}" ${live ? 'updated' : 'created'} on ${t.queue}${when}.${live ? codeNote : ''}`, state: 'active', created: !live, next, definedInCode },

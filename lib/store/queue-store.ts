@@ -11,6 +11,7 @@ import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { RedisInfo } from '@/lib/queues/redis-info';
 import type { Attempt } from '@/lib/attempts/attempt';
 import type { QueueEventReader } from './event-reader';
+import type { SchedulesStore } from './schedules-store';
 import type { MetricsMeta } from '@/lib/queues/throughput';
 
 /** BullMQ's per-minute metrics of a queue: {count, prevTS, prevCount} (null when none) and the closed minutes, newest first. */
@@ -26,6 +27,8 @@ export type JobHandleFields = { name: string; opts: string; state: string };
 
 export interface QueueStore {
   readonly kind: StoreKind;
+  /** BullMQ's job schedulers (lib/store/schedules-store.ts). */
+  readonly schedules: SchedulesStore;
   /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
   scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
   /** Counts, flags and throughput of each queue, in one round trip. */

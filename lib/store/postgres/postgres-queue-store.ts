@@ -15,6 +15,7 @@ import type { Attempt } from '@/lib/attempts/attempt';
 import * as SQL from './sql';
 import type { QueueEventReader } from '../event-reader';
 import { PostgresEventReader } from './postgres-event-reader';
+import { PostgresSchedules } from './postgres-schedules';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -29,7 +30,10 @@ function str(v: unknown): string {
 
 export class PostgresQueueStore implements QueueStore {
   readonly kind = 'postgres' as const;
-  constructor(private readonly conn: Connection) {}
+  readonly schedules: PostgresSchedules;
+  constructor(private readonly conn: Connection) {
+    this.schedules = new PostgresSchedules(conn);
+  }
 
   private get pool(): Pool {
     return this.conn.pg;

@@ -16,6 +16,7 @@ import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
 import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
 import { parseMetricsMeta } from '@/lib/queues/throughput';
 import type { QueueEventReader } from '../event-reader';
+import { RedisSchedules } from './redis-schedules';
 import { EventStreamReader } from '@/lib/events/event-stream-reader';
 
 const SCAN_COUNT = 1000;
@@ -27,7 +28,10 @@ export function escapeGlob(s: string): string {
 
 export class RedisQueueStore implements QueueStore {
   readonly kind = 'redis' as const;
-  constructor(private readonly conn: Connection) {}
+  readonly schedules: RedisSchedules;
+  constructor(private readonly conn: Connection) {
+    this.schedules = new RedisSchedules(conn);
+  }
 
   async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
     const conn = this.conn;
