@@ -16,7 +16,14 @@ export type ErrorCode =
 
 export type FieldErrors = Record<string, string[]>;
 
+// Marks Drover's errors so `instanceof` holds across Next's server bundles: the connection registry is
+// shared on globalThis, so an error thrown by one bundle's copy of this module (a Connection made there)
+// reaches another bundle's error mapping, whose classes are other objects.
+const BRAND = Symbol.for('drover.error');
+
 export class DroverError extends Error {
+  /** The code a subclass always has (undefined for DroverError itself): what `instanceof` checks across bundles. */
+  static readonly errorCode: ErrorCode | undefined = undefined;
   readonly code: ErrorCode;
   readonly status: number;
   constructor(code: ErrorCode, status: number, message: string) {
@@ -24,10 +31,18 @@ export class DroverError extends Error {
     this.code = code;
     this.status = status;
     this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false;
+    return this.errorCode === undefined || (value as DroverError).code === this.errorCode;
   }
 }
 
 export class InvalidError extends DroverError {
+  static readonly errorCode = 'invalid' as const;
   readonly fieldErrors?: FieldErrors;
   constructor(message: string, fieldErrors?: FieldErrors) {
     super('invalid', 400, message);
@@ -35,36 +50,43 @@ export class InvalidError extends DroverError {
   }
 }
 export class UnauthorizedError extends DroverError {
+  static readonly errorCode = 'unauthorized' as const;
   constructor(message = 'Sign in required') {
     super('unauthorized', 401, message);
   }
 }
 export class ForbiddenError extends DroverError {
+  static readonly errorCode = 'forbidden' as const;
   constructor(message = 'Your role does not allow this') {
     super('forbidden', 403, message);
   }
 }
 export class ReadOnlyError extends DroverError {
+  static readonly errorCode = 'read_only' as const;
   constructor(connection: string) {
     super('read_only', 403, `Connection "${connection}" is read-only: changes are disabled`);
   }
 }
 export class NotFoundError extends DroverError {
+  static readonly errorCode = 'not_found' as const;
   constructor(message: string) {
     super('not_found', 404, message);
   }
 }
 export class ConflictError extends DroverError {
+  static readonly errorCode = 'conflict' as const;
   constructor(message: string) {
     super('conflict', 409, message);
   }
 }
 export class PayloadTooLargeError extends DroverError {
+  static readonly errorCode = 'payload_too_large' as const;
   constructor(message: string) {
     super('payload_too_large', 413, message);
   }
 }
 export class RateLimitedError extends DroverError {
+  static readonly errorCode = 'rate_limited' as const;
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number) {
     super('rate_limited', 429, message);
@@ -72,11 +94,13 @@ export class RateLimitedError extends DroverError {
   }
 }
 export class UnavailableError extends DroverError {
+  static readonly errorCode = 'unavailable' as const;
   constructor(message: string) {
     super('unavailable', 503, message);
   }
 }
 export class RedisOutOfMemoryError extends DroverError {
+  static readonly errorCode = 'redis_oom' as const;
   constructor(connection?: string) {
     super('redis_oom', 507, `Redis${connection ? ` (connection "${connection}")` : ''} is out of memory (maxmemory reached with noeviction): nothing was changed. Free memory or raise maxmemory.`);
   }
@@ -87,6 +111,7 @@ export class RedisOutOfMemoryError extends DroverError {
  * instead of a crash (the store seam covers browsing and job actions; see the README's PostgreSQL section).
  */
 export class NotOnThisStoreError extends DroverError {
+  static readonly errorCode = 'not_on_this_store' as const;
   constructor(connection: string, what = 'This') {
     super('not_on_this_store', 501, `${what} is not available on PostgreSQL connections yet (connection "${connection}"): it needs a Redis connection in this version of Drover`);
   }

@@ -65,3 +65,22 @@ describe('PostgreSQL failures', () => {
     expect([err.status, err.code, err.message]).toEqual([501, 'not_on_this_store', 'Filtering a job list by name is not available on PostgreSQL connections yet (connection "pg"): it needs a Redis connection in this version of Drover']);
   });
 });
+
+describe('errors from another copy of lib/errors (another Next server bundle)', () => {
+  it('are still Drover errors with their status, and still the subclass they were', async () => {
+    const mine = await import('@/lib/errors');
+    // A second module instance, as a second bundle holds: its classes are other objects.
+    const vitestModules = await import('vitest');
+    vitestModules.vi.resetModules();
+    const theirs = await import('@/lib/errors');
+    expect(theirs.DroverError).not.toBe(mine.DroverError);
+    const foreign = new theirs.NotOnThisStoreError('pg', 'Dead letters');
+    expect(foreign instanceof mine.DroverError).toBe(true);
+    expect(foreign instanceof mine.NotOnThisStoreError).toBe(true);
+    expect(foreign instanceof mine.InvalidError).toBe(false);
+    const mapped = mine.toDroverError(foreign, 'pg');
+    expect([mapped.status, mapped.code]).toEqual([501, 'not_on_this_store']);
+    expect(mine.errorResponseBody(mine.toDroverError(new theirs.InvalidError('bad', { x: ['no'] })))).toEqual({ error: { code: 'invalid', message: 'bad', fieldErrors: { x: ['no'] } } });
+    expect(new Error('x') instanceof mine.DroverError).toBe(false);
+  });
+});
