@@ -67,6 +67,10 @@ export interface QueueStore {
   metrics(queue: string, points: number): Promise<{ completed: MetricsRecord; failed: MetricsRecord; exists: boolean }>;
   /** Timings of the `count` most recently completed jobs, newest first. */
   recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]>;
+  /** How many jobs each queue runs now (0 where it cannot be read), one round trip. */
+  activeCounts(queues: string[]): Promise<number[]>;
+  /** Ids of the `count` active jobs of a queue that have run longest, longest first. */
+  longestActiveIds(queue: string, count: number): Promise<string[]>;
   /** Answers when the store does (Redis PING; PostgreSQL SELECT 1 with BullMQ's schema checked). */
   ping(): Promise<void>;
   /** A tiny write the store refuses when it cannot take writes (Redis at maxmemory): run before a change. */

@@ -61,25 +61,25 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
  * could not be (over BUSY_RECORD_READ_MAX_BYTES, or not a record).
  */
 async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
-  const index = KEYS.busyIndex(conn.prefix);
+  // Heartbeats are Drover's own per-connection data (beside the queues on Redis; on the console's Redis
+  // for a PostgreSQL connection).
+  const { redis, prefix } = conn.ownData;
+  const index = KEYS.busyIndex(prefix);
   // The runtimes score the index in Redis's time: the console's own clock may be off.
-  const now = await redisTime(conn.redis);
-  const [ids, total] = await Promise.all([
-    conn.redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes),
-    conn.redis.zcount(index, now, '+inf'),
-  ]);
+  const now = await redisTime(redis);
+  const [ids, total] = await Promise.all([redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes), redis.zcount(index, now, '+inf')]);
   if (ids.length === 0) return { records: [], total: 0, unreadable: 0 };
   // Sizes first (one pipeline), then one MGET of the records small enough to parse: a record written
   // by something else than a Drover runtime does not make the console read megabytes. The records
   // share the index's hash tag (the prefix's) on a cluster.
-  const keys = ids.map((id) => KEYS.busyRecord(conn.prefix, id));
-  const pipeline = conn.redis.pipeline();
+  const keys = ids.map((id) => KEYS.busyRecord(prefix, id));
+  const pipeline = redis.pipeline();
   for (const key of keys) pipeline.strlen(key);
   const sizes = ((await pipeline.exec()) ?? []).map(([err, size]) => (err ? 0 : Number(size)));
   let gone = sizes.filter((size) => size === 0).length;
   let unreadable = sizes.filter((size) => size > BUSY_RECORD_READ_MAX_BYTES).length;
   const readable = keys.filter((_, i) => sizes[i] > 0 && sizes[i] <= BUSY_RECORD_READ_MAX_BYTES);
-  const raw = readable.length > 0 ? await conn.redis.mget(...readable) : [];
+  const raw = readable.length > 0 ? await redis.mget(...readable) : [];
   const records: BusyRecord[] = [];
   for (const value of raw) {
     if (value === null) {
@@ -172,23 +172,18 @@ async function otherWorkers(conn: Connection, byQueue: Map<string, WorkerInfo[]>
   return { processes, total: all.length };
 }
 
-/** The active-list length of each queue (0 when it cannot be read), in one pipeline. */
-async function activeLengths(conn: Connection, queues: string[]): Promise<number[]> {
-  if (queues.length === 0) return [];
-  const pipeline = conn.redis.pipeline();
-  for (const queue of queues) pipeline.llen(conn.key(queue, 'active'));
-  return ((await pipeline.exec()) ?? []).map(([err, length]) => (err ? 0 : Number(length)));
+/** The number of active jobs of each queue (0 when it cannot be read), in one round trip. */
+function activeLengths(conn: Connection, queues: string[]): Promise<number[]> {
+  return conn.store.activeCounts(queues);
 }
 
 type ActiveJob = { id: string; name: string; startedAt: number | null; progress: number | string | null; processedBy: string | null };
 
 /** The oldest BUSY_LIMITS.activeRead jobs of a queue's active list (summary fields only), and whether that was all of it. */
 async function readActive(conn: Connection, queue: string, length: number): Promise<{ jobs: ActiveJob[]; complete: boolean }> {
-  const key = conn.key(queue, 'active');
-  // BullMQ pushes on the left: the tail holds the jobs that have run longest.
-  // `length` is the LLEN read when the queues were ranked (the same pipeline for all of them).
-  const ids = await conn.redis.lrange(key, -BUSY_LIMITS.activeRead, -1);
-  const summaries = await getJobSummaries(conn, queue, ids.reverse());
+  // `length` is the count read when the queues were ranked (one round trip for all of them).
+  const ids = await conn.store.longestActiveIds(queue, BUSY_LIMITS.activeRead);
+  const summaries = await getJobSummaries(conn, queue, ids);
   return {
     jobs: summaries.map((s) => ({ id: s.id, name: s.name, startedAt: busyTime(s.processedOn), progress: s.progress, processedBy: s.processedBy })),
     complete: length <= BUSY_LIMITS.activeRead,

@@ -295,6 +295,17 @@ export class PostgresQueueStore implements QueueStore {
     return rows.map((r) => ({ name: r.name, timestamp: num(r.added_at_ms), processedOn: num(r.processed_at_ms), finishedOn: num(r.finished_at_ms) }));
   }
 
+  async activeCounts(queues: string[]): Promise<number[]> {
+    if (queues.length === 0) return [];
+    const rows = await this.rows<{ queue: string; n: string }>(SQL.ACTIVE_COUNTS, [queues]);
+    const byName = new Map(rows.map((r) => [r.queue, Number(r.n)]));
+    return queues.map((q) => byName.get(q) ?? 0);
+  }
+
+  async longestActiveIds(queue: string, count: number): Promise<string[]> {
+    return (await this.rows<{ id: string }>(SQL.LONGEST_ACTIVE, [queue, count])).map((r) => r.id);
+  }
+
   async ping(): Promise<void> {
     await this.rows('SELECT 1', []);
   }

@@ -163,3 +163,11 @@ FROM (SELECT 1) one LEFT JOIN metrics m ON m.queue = $1`;
 export const RECENT_COMPLETED_TIMINGS = `
 SELECT name, added_at_ms::text, processed_at_ms::text, finished_at_ms::text FROM job
 WHERE queue = $1 AND state = 'completed' ORDER BY finished_at_ms DESC LIMIT $2`;
+
+/** Active jobs per queue: a count over the active partial index each. */
+export const ACTIVE_COUNTS = `
+SELECT q.queue, (SELECT count(*) FROM job j WHERE j.queue = q.queue AND j.state = 'active') AS n FROM unnest($1::text[]) AS q(queue)`;
+
+/** The $2 active jobs that started first (the active set is small: bounded by the workers' concurrency). */
+export const LONGEST_ACTIVE = `
+SELECT id FROM job WHERE queue = $1 AND state = 'active' ORDER BY processed_at_ms NULLS LAST, seq LIMIT $2`;

@@ -258,6 +258,19 @@ export class RedisQueueStore implements QueueStore {
     return timings;
   }
 
+  /** LLEN of each active list, one pipeline. */
+  async activeCounts(queues: string[]): Promise<number[]> {
+    if (queues.length === 0) return [];
+    const pipeline = this.conn.redis.pipeline();
+    for (const queue of queues) pipeline.llen(this.conn.key(queue, 'active'));
+    return ((await pipeline.exec()) ?? []).map(([err, length]) => (err ? 0 : Number(length)));
+  }
+
+  /** BullMQ pushes on the left: the tail of the active list holds the jobs that have run longest. */
+  async longestActiveIds(queue: string, count: number): Promise<string[]> {
+    return (await this.conn.redis.lrange(this.conn.key(queue, 'active'), -count, -1)).reverse();
+  }
+
   async ping(): Promise<void> {
     await this.conn.redis.ping();
   }
