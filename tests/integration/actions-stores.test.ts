@@ -246,6 +246,14 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     expect(await queue.getJobState(other.id!)).toBe('waiting');
   });
 
+  it('refuses to fail a finished job with the same 409 on both stores', async () => {
+    const queue = store.queue('fail-finished');
+    await failJobs(queue, 1);
+    const [done] = await queue.getFailed(0, 0);
+    await expect(failJob(operator, at('fail-finished', done.id!))).rejects.toMatchObject({ status: 409, message: `Job ${done.id} is already finished: nothing to fail` });
+    expect(await lastAudit(consoleRedis)).toMatchObject({ action: 'job.fail', outcome: 'refused' });
+  }, 30_000);
+
   it('cancels only a running job: 409 for a waiting one; a running one on PostgreSQL is a precise 501', async () => {
     const queue = store.queue('cancels');
     const waiting = await queue.add('w', {}, { delay: 3_600_000 });
