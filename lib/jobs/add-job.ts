@@ -16,7 +16,7 @@ export async function addJob(ctx: AuditContext, target: QueueParams, input: z.in
     const data = parseJsonInput(input.data ?? {}, 'data');
     validateAgainstRegistry(target.queue, input.name, data);
     const queue = conn.queue(target.queue);
-    if (input.opts.jobId && (await conn.redis.exists(conn.key(target.queue, input.opts.jobId)))) {
+    if (input.opts.jobId && (await conn.store.jobState(target.queue, input.opts.jobId)) !== 'missing') {
       throw new ConflictError(`A job with id ${input.opts.jobId} already exists in "${target.queue}"`);
     }
     // A queue Drover's workers run gets its kind's attempts, backoff and retention unless given here.

@@ -1,16 +1,15 @@
 // Bulk job actions: on a list of ids (selection, search result, error group) or on a whole state.
-// Whole states use BullMQ's Lua-backed batch calls (1,000 jobs per call, progress after each; removal
-// through lib/queues/clean-state.ts); id lists go through the same state rules and moves as single
-// jobs (lib/jobs/job-transition.ts), in concurrent chunks pipelined on one connection.
+// Whole states use BullMQ's batch calls through the store (1,000 jobs per call, progress after each;
+// removal with the store's cleanState, as Clean and Drain); id lists go through the same state rules and
+// moves as single jobs (lib/jobs/job-transition.ts), in concurrent chunks.
 import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import type { Connection } from '@/lib/redis/connections';
 import type { Principal } from '@/lib/auth/principal';
 import { hasRole } from '@/lib/auth/roles';
-import { DroverError, ForbiddenError, InvalidError } from '@/lib/errors';
+import { DroverError, ForbiddenError, InvalidError, NotOnThisStoreError } from '@/lib/errors';
 import type { QueueParams } from '@/lib/queues/params';
 import { progressReporter, type ProgressReporter } from '@/lib/progress/bulk-progress';
-import { cleanState } from '@/lib/queues/clean-state';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 import { jobOperations as ops } from '@/lib/operations/jobs';
 import { jobGone, mapJobError } from './job-errors';
@@ -21,42 +20,20 @@ import type { BulkInput, BulkResult } from './schemas';
 
 type JobBulkInput = Exclude<BulkInput, { action: 'dead-letter' }>;
 
-/** Jobs per BullMQ batch call of a whole-state action. */
-const BATCH = 1000;
-
-async function countOf(conn: Connection, queue: string, key: string, kind: 'list' | 'zset'): Promise<number> {
-  return kind === 'list' ? conn.redis.llen(conn.key(queue, key)) : conn.redis.zcard(conn.key(queue, key));
-}
-
-const STATE_KEY = { waiting: ['wait', 'list'], delayed: ['delayed', 'zset'], prioritized: ['prioritized', 'zset'], completed: ['completed', 'zset'], failed: ['failed', 'zset'] } as const;
-
 /** Whole-state actions in bounded batches with progress. */
 async function stateAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { state: string }>, report: ProgressReporter): Promise<BulkResult> {
-  const q = conn.queue(queue);
-  const [key, kind] = STATE_KEY[input.state];
-  const total = await countOf(conn, queue, key, kind);
-  let done = 0;
-  await report({ done, total, phase: `${input.action} ${input.state}` });
-  if (input.action === 'retry') {
-    const state = input.state as 'failed' | 'completed';
-    const timestamp = Date.now() - (input.olderThanMs ?? 0);
-    let cursor = 0;
-    do {
-      cursor = await q.backend.retryFinishedJobs(state, BATCH, timestamp);
-      done = total - (await countOf(conn, queue, key, kind));
-      await report({ done, total, phase: `retry ${input.state}` });
-    } while (cursor);
-  } else if (input.action === 'promote') {
-    let cursor = 0;
-    do {
-      cursor = await q.backend.promoteJobs(BATCH);
-      done = total - (await countOf(conn, queue, key, kind));
-      await report({ done, total, phase: 'promote delayed' });
-    } while (cursor);
-  } else {
-    const type = input.state === 'waiting' ? 'wait' : input.state;
-    done = await cleanState(conn, queue, type, Date.now() - (input.olderThanMs ?? 0), (removed) => report({ done: removed, total, phase: `remove ${input.state}` }));
-  }
+  const actions = conn.store.actions;
+  const type = input.state === 'waiting' ? 'wait' : input.state;
+  const total = await actions.stateCount(queue, type);
+  await report({ done: 0, total, phase: `${input.action} ${input.state}` });
+  const cutoff = Date.now() - (input.olderThanMs ?? 0);
+  const onBatch = (phase: string) => (done: number) => report({ done, total, phase });
+  const done =
+    input.action === 'retry'
+      ? await actions.retryFinishedJobs(queue, input.state as 'failed' | 'completed', cutoff, onBatch(`retry ${input.state}`))
+      : input.action === 'promote'
+        ? await actions.promoteDelayedJobs(queue, onBatch('promote delayed'))
+        : await actions.cleanState(queue, type, cutoff, onBatch(`remove ${input.state}`));
   await report({ done, total, phase: 'done', finished: true });
   const verb = { retry: 'retried', promote: 'promoted', remove: 'removed' }[input.action];
   return { action: input.action, requested: total, succeeded: done, failed: 0, errors: [], message: `${done.toLocaleString('en')} ${input.state} job${done === 1 ? '' : 's'} ${verb}` };
@@ -70,13 +47,11 @@ async function assertNoUnprocessedIds(conn: Connection, queue: string, ids: stri
   let example = '';
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    const pipeline = conn.redis.pipeline();
-    for (const id of chunk) pipeline.droverJobState(conn.queuePrefix(queue), id);
-    const states = (await pipeline.exec()) ?? [];
-    states.forEach(([, state], j) => {
-      if (isUnprocessedState(String(state))) {
+    const states = await conn.store.actions.jobStates(queue, chunk);
+    states.forEach((state, j) => {
+      if (isUnprocessedState(state)) {
         unprocessed++;
-        example ||= `${chunk[j]} is ${String(state)}`;
+        example ||= `${chunk[j]} is ${state}`;
       }
     });
   }
@@ -109,6 +84,9 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
         }
       }),
     );
+    // What the store cannot do at all (a 501) is the answer to the whole request, not one per job.
+    const unsupported = outcomes.find((o) => o.status === 'rejected' && o.reason instanceof NotOnThisStoreError);
+    if (unsupported) throw (unsupported as PromiseRejectedResult).reason;
     outcomes.forEach((o, j) => {
       if (o.status === 'fulfilled') succeeded++;
       else if (errors.length < 50) errors.push({ id: ids[j], message: (o.reason as Error).message });

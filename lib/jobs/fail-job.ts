@@ -1,12 +1,12 @@
 // Fail a job permanently (BullMQ 6 has no job.discard()): a running job is aborted through the workers
 // with no retry; a waiting, delayed or prioritized job moves straight to failed (or is removed, when
-// its removeOnFail says so). Flow children are refused: see lib/redis/lua/fail-job-1.ts.
+// its removeOnFail says so). Flow children are refused: see lib/redis/lua/fail-job-1.ts. On PostgreSQL
+// both answer a precise 501 (lib/store/postgres/postgres-actions.ts says why).
 import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import type { JobParams } from '@/lib/queues/params';
 import { jobOperations as ops } from '@/lib/operations/jobs';
 import { ConflictError } from '@/lib/errors';
-import { requestJobCancel } from '@/lib/cancellation';
 import type { ActionOutcome, CancelInput } from './schemas';
 import { applyTransition, loadJobHandle } from './job-transition';
 
@@ -14,9 +14,7 @@ export async function failJob(ctx: AuditContext, t: JobParams, input: CancelInpu
   return audited<ActionOutcome>(ctx, ops.failJob, { connection: t.conn, queue: t.queue, jobIds: [t.id], params: { reason: input.reason } }, async (conn) => {
     const handle = await loadJobHandle(conn, t.queue, t.id);
     if (handle.state === 'active') {
-      const result = await requestJobCancel({
-        redis: conn.redis, prefix: conn.prefix, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail',
-      });
+      const result = await conn.store.actions.requestJobCancel({ queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail' });
       if (!result.delivered) throw new ConflictError(result.message);
       return { result: { message: result.message } };
     }

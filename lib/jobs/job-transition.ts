@@ -68,7 +68,9 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
         throw new ConflictError(`Job ${handle.id} (or one of its children) is locked by a worker: cancel it or wait for it to finish`);
       }
       case 'fail': {
-        const code = await conn.redis.droverFailJob(conn.queuePrefix(queue), handle.id, opts.reason ?? '', Date.now(), 10_000);
+        // A finished job has nothing to fail: said before asking the store (which may not fail jobs at all).
+        if (handle.state === 'completed' || handle.state === 'failed') throw failJobRefusal(-3, where);
+        const code = await conn.store.actions.failUnstartedJob(queue, handle.id, opts.reason ?? '');
         // 2: failed and removed, as the job's removeOnFail asks.
         if (code === 1) return { state: 'failed' };
         if (code === 2) return { removed: true };

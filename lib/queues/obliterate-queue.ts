@@ -9,7 +9,7 @@ import type { ObliterateInput } from './schemas';
 export async function obliterateQueue(ctx: AuditContext, t: QueueParams, input: ObliterateInput): Promise<{ message: string }> {
   return audited(ctx, ops.obliterateQueue, { connection: t.conn, queue: t.queue, params: { force: input.force } }, async (conn) => {
     if (input.confirm !== t.queue) throw new InvalidError(`Type the queue name "${t.queue}" exactly to confirm`, { confirm: ['does not match the queue name'] });
-    const active = await conn.redis.llen(conn.key(t.queue, 'active'));
+    const active = await conn.store.actions.stateCount(t.queue, 'active');
     if (active > 0 && !input.force) {
       throw new ConflictError(`Queue ${t.queue} has ${active} active job${active === 1 ? '' : 's'}: wait for them, cancel them, or force the obliteration`);
     }

@@ -23,6 +23,9 @@ export function createPgPool(config: ConnectionConfig): pg.Pool {
   });
   // An idle client that drops (server restarted) is replaced on the next query: never a crash.
   pool.on('error', () => {});
+  // BullMQ's PostgreSQL backend adds an 'error' listener to a shared pool for each Queue built on it and
+  // never removes it (bullmq/postgres/postgres-connection): one per queue the console opens, not a leak.
+  pool.setMaxListeners(0);
   return pool;
 }
 

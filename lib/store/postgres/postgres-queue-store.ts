@@ -16,6 +16,7 @@ import * as SQL from './sql';
 import type { QueueEventReader } from '../event-reader';
 import { PostgresEventReader } from './postgres-event-reader';
 import { PostgresSchedules } from './postgres-schedules';
+import { PostgresActions } from './postgres-actions';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -31,8 +32,10 @@ function str(v: unknown): string {
 export class PostgresQueueStore implements QueueStore {
   readonly kind = 'postgres' as const;
   readonly schedules: PostgresSchedules;
+  readonly actions: PostgresActions;
   constructor(private readonly conn: Connection) {
     this.schedules = new PostgresSchedules(conn);
+    this.actions = new PostgresActions(conn);
   }
 
   private get pool(): Pool {

@@ -86,7 +86,7 @@ export function summariesByIdSql(listCap: number): string {
 }
 
 /** The state as Drover names it (a waiting job with a priority is "prioritized", as on Redis). */
-const STATE_NAME = `CASE WHEN j.state = 'waiting' AND j.priority > 0 THEN 'prioritized' ELSE j.state::text END`;
+export const STATE_NAME = `CASE WHEN j.state = 'waiting' AND j.priority > 0 THEN 'prioritized' ELSE j.state::text END`;
 
 export const JOB_DETAIL = `
 SELECT j.name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.delay_ms, j.process_at_ms, j.priority, j.attempts_made,

@@ -18,6 +18,7 @@ import { parseMetricsMeta } from '@/lib/queues/throughput';
 import type { QueueEventReader } from '../event-reader';
 import { RedisSchedules } from './redis-schedules';
 import { EventStreamReader } from '@/lib/events/event-stream-reader';
+import { RedisActions } from './redis-actions';
 
 const SCAN_COUNT = 1000;
 
@@ -29,8 +30,10 @@ export function escapeGlob(s: string): string {
 export class RedisQueueStore implements QueueStore {
   readonly kind = 'redis' as const;
   readonly schedules: RedisSchedules;
+  readonly actions: RedisActions;
   constructor(private readonly conn: Connection) {
     this.schedules = new RedisSchedules(conn);
+    this.actions = new RedisActions(conn);
   }
 
   async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {

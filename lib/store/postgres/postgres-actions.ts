@@ -1,0 +1,95 @@
+// The PostgreSQL side of the actions seam: BullMQ's PostgreSQL backend does the moves (retry_jobs,
+// promote_jobs and clean, each bounded by a count per call); Drover's SQL (./actions-sql.ts) only reads.
+import 'server-only';
+import type { QueryResultRow } from 'pg';
+import type { Connection } from '@/lib/redis/connections';
+import { NotOnThisStoreError } from '@/lib/errors';
+import type { RequestJobCancelResult } from '@/lib/cancellation';
+import type { ActionsStore, CleanableState, CountableState, OnBatch } from '../actions-store';
+import * as SQL from './actions-sql';
+
+/** Jobs per BullMQ batch call (one statement each, under the pool's statement_timeout). */
+const BATCH = 1000;
+
+export class PostgresActions implements ActionsStore {
+  constructor(private readonly conn: Connection) {}
+
+  private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    await this.conn.pgReady();
+    return (await this.conn.pg.query<R>(text, values)).rows;
+  }
+
+  async stateCount(queue: string, state: CountableState): Promise<number> {
+    const [row] = await this.rows<{ total: string }>(SQL.stateCountSql(state), [queue]);
+    return Number(row?.total ?? 0);
+  }
+
+  async jobStates(queue: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<{ id: string; state: string }>(SQL.JOB_STATES, [queue, ids]);
+    const byId = new Map(rows.map((r) => [r.id, r.state]));
+    return ids.map((id) => byId.get(id) ?? 'missing');
+  }
+
+  /** BullMQ's retry_jobs answers how many it moved (the Redis script answers a cursor): it is summed. */
+  async retryFinishedJobs(queue: string, state: 'failed' | 'completed', timestamp: number, onBatch: OnBatch): Promise<number> {
+    await this.conn.pgReady();
+    const q = this.conn.queue(queue);
+    let done = 0;
+    for (;;) {
+      const moved = await q.backend.retryFinishedJobs(state, BATCH, timestamp);
+      done += moved;
+      await onBatch(done);
+      if (moved < BATCH) return done;
+    }
+  }
+
+  async promoteDelayedJobs(queue: string, onBatch: OnBatch): Promise<number> {
+    await this.conn.pgReady();
+    const q = this.conn.queue(queue);
+    let done = 0;
+    for (;;) {
+      const moved = await q.backend.promoteJobs(BATCH);
+      done += moved;
+      await onBatch(done);
+      if (moved < BATCH) return done;
+    }
+  }
+
+  /**
+   * BullMQ's clean filters by age before its limit (delayed and prioritized by the time they were added,
+   * finished jobs by finish time, scheduler jobs kept), so each batch removes only old jobs and a batch
+   * short of the limit is the last.
+   */
+  async cleanState(queue: string, state: CleanableState, cutoff: number, onBatch: OnBatch): Promise<number> {
+    await this.conn.pgReady();
+    const q = this.conn.queue(queue);
+    let removed = 0;
+    for (;;) {
+      const ids = await q.backend.cleanJobsByState(state, cutoff, BATCH);
+      removed += ids.length;
+      await onBatch(removed);
+      if (ids.length < BATCH) return removed;
+    }
+  }
+
+  /**
+   * BullMQ's PostgreSQL backend fails only active jobs (its move_to_failed refuses any other state with
+   * code -3, and moveToActive takes the queue's next job, not a chosen one); Drover changes BullMQ's
+   * tables only through BullMQ, so it does not port its Redis fail script as SQL.
+   */
+  async failUnstartedJob(): Promise<number> {
+    throw new NotOnThisStoreError(
+      this.conn.name,
+      'Failing a job that is not running (BullMQ’s PostgreSQL backend fails only active jobs, and Drover changes BullMQ’s tables only through BullMQ; remove the job instead)',
+    );
+  }
+
+  /** The cancellation channel is Redis pub/sub between the console and Drover's workers, which run on Redis only. */
+  async requestJobCancel(): Promise<RequestJobCancelResult> {
+    throw new NotOnThisStoreError(
+      this.conn.name,
+      'Cancelling or failing a running job (Drover’s cancellation channel is Redis pub/sub, which workers on PostgreSQL do not listen to; BullMQ cancels a job only inside the worker running it)',
+    );
+  }
+}
