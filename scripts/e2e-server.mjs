@@ -1,9 +1,14 @@
 // The server Playwright tests run against: a password-protected redis-server (so tests can prove the
-// password never leaks), then the console started the way `npm start` starts it.
+// password never leaks), a password-protected PostgreSQL with BullMQ's schema, then the console started
+// the way `npm start` starts it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Queue, createPostgresBackend } from 'bullmq';
 import { startRedisServer } from '../lib/embedded/redis-server.mjs';
+import { startPostgresServer } from '../lib/embedded/postgres-server.mjs';
 import { root } from './lib/setup.mjs';
 
 const env = process.env;
@@ -17,6 +22,28 @@ const redis = await startRedisServer({
 const redisUrl = `redis://:${env.E2E_REDIS_PASSWORD}@127.0.0.1:${redis.port}`;
 // Specs read this to seed queues with BullMQ directly.
 fs.writeFileSync(path.join(dataDir, 'e2e-redis-url'), redisUrl);
+
+// Specs find the password in e2e-postgres-url and prove it never shows.
+const postgresPassword = env.E2E_POSTGRES_PASSWORD || `e2e-pg-${randomBytes(8).toString('hex')}`;
+// Its own directory under the system's temporary one, not under E2E_DATA_DIR (0700): as root, PostgreSQL
+// runs as the user "postgres", who must reach it. Removed on shutdown, and by a detached watcher once this
+// process is gone: Playwright ends its webServer with SIGKILL, so no shutdown code of ours runs then.
+const postgresDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-e2e-pg-'));
+spawn('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; sleep 2; rm -rf "$2"', 'sh', String(process.pid), postgresDir], {
+  detached: true,
+  stdio: 'ignore',
+}).unref();
+const postgres = await startPostgresServer({ dir: postgresDir, password: postgresPassword, removeDir: true });
+// BullMQ's schema, created the way an application using BullMQ on PostgreSQL creates it: the console
+// only reads and writes it.
+const schema = new Queue('__schema', { connection: { connectionString: postgres.url, migrate: true }, skipMetasUpdate: true }, createPostgresBackend);
+await schema.waitUntilReady();
+await schema.close();
+// Specs read this to seed PostgreSQL queues with BullMQ directly. Not yet the shared console's
+// DATABASE_URL: /api/health pings every connection through Redis, so a PostgreSQL connection makes it
+// answer 503 and Playwright would never see this console ready. postgres-browse.spec.ts starts a console
+// of its own with DATABASE_URL set to it.
+fs.writeFileSync(path.join(dataDir, 'e2e-postgres-url'), postgres.url);
 
 const child = spawn(process.execPath, ['scripts/start.mjs'], {
   cwd: root,
@@ -50,7 +77,7 @@ const shutdown = async (code) => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
-  await redis.stop();
+  await Promise.allSettled([redis.stop(), postgres.stop()]);
   process.exit(code);
 };
 process.on('SIGTERM', () => shutdown(0));

@@ -1,0 +1,201 @@
+// Issue 15, PostgreSQL connections: an operator browses a queue that BullMQ keeps in PostgreSQL (the
+// connection "postgres", from DATABASE_URL, beside Redis's "default"), opens a failed job (its error and
+// data) and retries it; the overview lists the queue with its counts, and the connection's endpoint is
+// host:port/db without the password.
+// A console of its own (same Redis, users and secret as the shared one, so the operator's session works
+// on it; DATABASE_URL = the suite's PostgreSQL from scripts/e2e-server.mjs): /api/health still pings every
+// connection through Redis, so with a PostgreSQL connection it answers 503 and the shared console would
+// never count as ready.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect, request, type Page } from '@playwright/test';
+import { Queue, Worker, createPostgresBackend } from 'bullmq';
+import { startConsole, type ConsoleProcess } from './console-process';
+import { redisUrl, storageStatePath } from './support';
+
+const postgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
+const PORT = Number(process.env.E2E_PORT) + 7;
+const base = `http://localhost:${PORT}`;
+
+/** Waits until the console answers HTTP at all (its /api/health is 503 while it counts PostgreSQL as down). */
+async function waitAnswering(proc: ConsoleProcess): Promise<number | undefined> {
+  const api = await request.newContext({ baseURL: proc.base });
+  let status: number | undefined;
+  try {
+    await expect
+      .poll(
+        async () => {
+          if (proc.child.exitCode !== null || proc.child.signalCode !== null) return `exited:\n${proc.output().slice(-3000)}`;
+          status = (await api.get('/api/health').catch(() => null))?.status();
+          return status !== undefined;
+        },
+        { timeout: 180_000, message: `console on ${proc.base} answering` },
+      )
+      .toBe(true);
+  } finally {
+    await api.dispose();
+  }
+  return status;
+}
+
+test.describe('operator on a PostgreSQL connection', () => {
+  // One console of its own for both tests, and the retry comes after the overview's counts.
+  test.describe.configure({ mode: 'serial' });
+  test.use({ storageState: storageStatePath('operator') });
+
+  const queueName = `pg-browse-${Date.now().toString(36)}`;
+  let queue: ReturnType<typeof openQueue>;
+  let brokenId: string;
+  let password: string;
+  let port: string;
+  let consoleProc: ConsoleProcess | undefined;
+
+  function openQueue() {
+    return new Queue(queueName, { connection: { connectionString: postgresUrl() } }, createPostgresBackend);
+  }
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const proc = startConsole(PORT, {
+      REDIS_URL: redisUrl(),
+      DATABASE_URL: postgresUrl(),
+      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+      DROVER_TRUSTED_PROXIES: '1',
+      LOG_LEVEL: 'error',
+    });
+    consoleProc = proc;
+    const url = new URL(postgresUrl());
+    password = decodeURIComponent(url.password);
+    port = url.port;
+    expect(password.length).toBeGreaterThan(8);
+    queue = openQueue();
+    queue.on('error', () => {});
+    const broken = await queue.add('broken', { invoice: 'INV-4711', customer: 'ada' });
+    await queue.add('fine', { invoice: 'INV-4712' });
+    brokenId = String(broken.id);
+
+    // A worker of this test fails "broken" and completes the rest, then leaves (so a retried job stays waiting).
+    const worker = new Worker(
+      queueName,
+      async (job) => {
+        if (job.name === 'broken') throw new Error(`ledger refused ${job.data.invoice}`);
+        return { ok: true };
+      },
+      { connection: { connectionString: postgresUrl() }, concurrency: 2 },
+      createPostgresBackend,
+    );
+    worker.on('error', () => {});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let failed = 0;
+        let completed = 0;
+        const check = () => failed === 1 && completed === 1 && resolve();
+        worker.on('failed', () => (failed++, check()));
+        worker.on('completed', () => (completed++, check()));
+        setTimeout(() => reject(new Error(`worker did not finish both jobs (failed ${failed}, completed ${completed})`)), 30_000).unref();
+      });
+    } finally {
+      await worker.close();
+    }
+    expect(await queue.getJobState(brokenId)).toBe('failed');
+    const healthStatus = await waitAnswering(proc);
+    console.log(`[postgres-browse] own console /api/health answers ${healthStatus}`);
+  });
+
+  test.afterAll(async () => {
+    await queue?.close();
+    await consoleProc?.stop();
+    const out = consoleProc?.output() ?? '';
+    if (/error|exception/i.test(out)) console.log(`[postgres-browse] console output:\n${out.slice(-4000)}`);
+  });
+
+  /** Everything the console showed, and whatever it answered with 5xx, for the report. */
+  function watch(page: Page) {
+    const serverErrors: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('dialog', (d) => d.dismiss());
+    return { serverErrors, consoleErrors };
+  }
+
+  async function expectNoPassword(page: Page) {
+    expect(await page.content()).not.toContain(password);
+    expect(await page.locator('body').innerText()).not.toContain(password);
+  }
+
+  test('the overview lists the queue under "postgres" with its counts; the endpoint shows host:port/db, never the password', async ({ page }) => {
+    const seen = watch(page);
+    await page.goto(`${base}/?refresh=1`);
+    const card = page.getByRole('region', { name: 'Connection postgres' });
+    await expect(card).toBeVisible();
+    await expect(card.getByText(`127.0.0.1:${port}/drover`)).toBeVisible();
+    await expect(card).not.toContainText('unreachable');
+    // The Redis connection is still there beside it.
+    await expect(page.getByRole('region', { name: 'Connection default' })).toBeVisible();
+
+    const row = page.getByTestId('overview-table').locator('tbody tr', { has: page.getByRole('link', { name: queueName, exact: true }) });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('postgres');
+    await expect(row.locator('td[data-col="failed"]')).toHaveText('1');
+    await expect(row.locator('td[data-col="completed"]')).toHaveText('1');
+    await expectNoPassword(page);
+
+    // The health endpoint names the connection the same way.
+    const health = await page.request.get(`${base}/api/health`);
+    const body = await health.text();
+    expect(body).not.toContain(password);
+    console.log(`[postgres-browse] signed-in /api/health: ${health.status()} ${body}`);
+    console.log(`[postgres-browse] overview 5xx: ${JSON.stringify(seen.serverErrors)}; console errors: ${JSON.stringify(seen.consoleErrors)}`);
+  });
+
+  test('browses the queue, opens the failed job (error and data) and retries it: the job is waiting', async ({ page }) => {
+    const seen = watch(page);
+    await page.goto(`${base}/?refresh=1`);
+    await page.getByTestId('overview-table').getByRole('link', { name: queueName, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/connections/postgres/queues/${queueName}$`));
+    await expect(page.getByRole('heading', { name: queueName })).toBeVisible();
+    await expect(page.getByTestId('count-failed')).toHaveText('1');
+    await expect(page.getByTestId('count-completed')).toHaveText('1');
+    await expectNoPassword(page);
+
+    await page.getByRole('navigation', { name: 'Job states' }).getByRole('link', { name: /^Failed \d/ }).click();
+    await expect(page).toHaveURL(/state=failed/);
+    const rows = page.getByTestId('jobs-table').locator('tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('broken');
+    await expect(rows.first()).toContainText('ledger refused INV-4711');
+    const liveStatus = await page.getByTestId('live-indicator').getAttribute('data-status').catch(() => null);
+    await rows.first().getByRole('link', { name: brokenId, exact: true }).click();
+
+    await expect(page).toHaveURL(new RegExp(`/connections/postgres/queues/${queueName}/jobs/${brokenId}$`));
+    await expect(page.getByTestId('job-name')).toHaveText('broken');
+    await expect(page.getByTestId('failed-reason')).toHaveText('ledger refused INV-4711');
+    await expect(page.getByTestId('panel-data')).toContainText('"invoice": "INV-4711"');
+    await expect(page.getByTestId('panel-data')).toContainText('"customer": "ada"');
+    await expectNoPassword(page);
+
+    await page.getByRole('button', { name: 'Retry', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    if (await dialog.isVisible().catch(() => false)) await dialog.getByRole('button', { name: /Retry/ }).click();
+    await expect(page.getByTestId('toast-success').last()).toHaveText(`Job ${brokenId} moved from failed back to waiting`);
+    await expect(page.locator('main').getByText('waiting', { exact: true }).first()).toBeVisible();
+    expect(await queue.getJobState(brokenId)).toBe('waiting');
+    // And after a reload, from PostgreSQL again.
+    await page.reload();
+    await expect(page.getByTestId('job-name')).toHaveText('broken');
+    await expect(page.locator('main').getByText('waiting', { exact: true }).first()).toBeVisible();
+    await expectNoPassword(page);
+
+    await page.goto(`${base}/connections/postgres/queues/${queueName}`);
+    await expect(page.getByTestId('count-failed')).toHaveText('0');
+    await expect(page.getByTestId('count-waiting')).toHaveText('1');
+    console.log(
+      `[postgres-browse] queue page live-indicator: ${liveStatus}; 5xx: ${JSON.stringify(seen.serverErrors)}; console errors: ${JSON.stringify(seen.consoleErrors)}`,
+    );
+  });
+});
