@@ -18,6 +18,7 @@ import { getJobLogs } from '@/lib/jobs/get-job-logs';
 import { retryJob } from '@/lib/jobs/retry-job';
 import { promoteJob } from '@/lib/jobs/promote-job';
 import { removeJob } from '@/lib/jobs/remove-job';
+import { readBusyConnection } from '@/lib/workers/get-busy';
 
 const operator = ctxAs('operator', 'op@test');
 const admin = ctxAs('admin', 'boss@test');
@@ -145,6 +146,13 @@ describe.each(STORE_KINDS)('explorer on %s', (kind) => {
     const oldest = await list('bulk', { state: 'failed', size: 100, order: 'oldest' });
     expect(oldest.jobs.map((j) => j.id)).toEqual([...all].reverse());
     expect((await list('bulk', { state: 'failed', size: 10, page: 9 })).jobs).toEqual([]);
+  });
+
+  it('lists the worker and the job it runs on Busy', async () => {
+    const busy = await readBusyConnection(conn());
+    expect(busy.error).toBeNull();
+    const running = busy.processes.flatMap((p) => p.jobs.map((j) => [p.name, j.id, j.queue]));
+    expect(running).toContainEqual(['drover-test-1', activeId, 'mail']);
   });
 
   it('opens a job: fields, state, progress, error and logs, without the payload', async () => {
