@@ -10,6 +10,7 @@ import type { JobField } from '@/lib/jobs/schemas';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { RedisInfo } from '@/lib/queues/redis-info';
 import type { Attempt } from '@/lib/attempts/attempt';
+import type { SearchStore } from './search-store';
 
 export type JobPageSlice = { total: number; jobs: JobSummary[] };
 
@@ -18,6 +19,8 @@ export type JobHandleFields = { name: string; opts: string; state: string };
 
 export interface QueueStore {
   readonly kind: StoreKind;
+  /** Walks through a state: search, the name filter, a flow's children (./search-store.ts). */
+  readonly search: SearchStore;
   /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
   scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
   /** Counts, flags and throughput of each queue, in one round trip. */

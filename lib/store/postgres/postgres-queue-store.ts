@@ -13,6 +13,7 @@ import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
 import * as SQL from './sql';
+import { PostgresSearch } from './postgres-search';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -27,7 +28,10 @@ function str(v: unknown): string {
 
 export class PostgresQueueStore implements QueueStore {
   readonly kind = 'postgres' as const;
-  constructor(private readonly conn: Connection) {}
+  readonly search: PostgresSearch;
+  constructor(private readonly conn: Connection) {
+    this.search = new PostgresSearch(conn);
+  }
 
   private get pool(): Pool {
     return this.conn.pg;

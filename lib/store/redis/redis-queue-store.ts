@@ -14,6 +14,7 @@ import type { Attempt } from '@/lib/attempts/attempt';
 import { readRedisWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
 import type { JobHandleFields, JobPageSlice, QueueStore } from '../queue-store';
+import { RedisSearch } from './redis-search';
 
 const SCAN_COUNT = 1000;
 
@@ -24,7 +25,10 @@ export function escapeGlob(s: string): string {
 
 export class RedisQueueStore implements QueueStore {
   readonly kind = 'redis' as const;
-  constructor(private readonly conn: Connection) {}
+  readonly search: RedisSearch;
+  constructor(private readonly conn: Connection) {
+    this.search = new RedisSearch(conn);
+  }
 
   async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
     const conn = this.conn;
