@@ -16,7 +16,7 @@ export type SearchChunk = {
   /** null when the search is complete */
   cursor: string | null;
   scanned: number;
-  /** jobs to scan in all selected states (as of this call) */
+  /** jobs to scan in all selected states (counted once, at the search's first call) */
   total: number;
   /** jobs scanned so far including this call */
   scannedSoFar: number;
@@ -27,20 +27,21 @@ export type SearchChunk = {
 const CHUNK_IDS = 20_000;
 const MAX_MATCHES_PER_CALL = 200;
 
-/** Where a search goes on: the state, the store's position in it (null: its start), jobs scanned before. */
-type Cursor = { stateIndex: number; position: string | null; scannedSoFar: number };
+/** Where a search goes on: the state, the store's position in it (null: its start), jobs scanned before, and the total. */
+type Cursor = { stateIndex: number; position: string | null; scannedSoFar: number; total?: number };
 
-// "<state index>.<position>.<scanned so far>"; the position is the store's own (a rank on Redis, a keyset
-// on PostgreSQL), "0" at a state's start.
+// "<state index>.<position>.<scanned so far>.<total>"; the position is the store's own (a rank on Redis, a
+// keyset on PostgreSQL), "0" at a state's start. The total rides along: counting a big PostgreSQL state
+// takes many bounded statements, done once per search rather than once per call.
 function encodeCursor(c: Cursor): string {
-  return `${c.stateIndex}.${c.position ?? '0'}.${c.scannedSoFar}`;
+  return `${c.stateIndex}.${c.position ?? '0'}.${c.scannedSoFar}.${c.total ?? 0}`;
 }
 
 function decodeCursor(raw: string | undefined): Cursor {
   if (!raw) return { stateIndex: 0, position: null, scannedSoFar: 0 };
-  const m = /^(\d+)\.([0-9_-]+)\.(\d+)$/.exec(raw);
+  const m = /^(\d+)\.([0-9_-]+)\.(\d+)(?:\.(\d+))?$/.exec(raw);
   if (!m) throw new InvalidError('Invalid search cursor');
-  return { stateIndex: Number(m[1]), position: m[2] === '0' ? null : m[2], scannedSoFar: Number(m[3]) };
+  return { stateIndex: Number(m[1]), position: m[2] === '0' ? null : m[2], scannedSoFar: Number(m[3]), total: m[4] === undefined ? undefined : Number(m[4]) };
 }
 
 function statesOf(state: SearchQuery['state']): JobState[] {
@@ -61,7 +62,7 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
   const states = statesOf(query.state);
   const cursor = decodeCursor(query.cursor);
   const match = { field: query.field, needle: asciiLower(query.q) };
-  const total = await search.stateTotal(queue, states);
+  const total = cursor.total ?? (await search.stateTotal(queue, states));
   const found: Array<{ id: string; state: JobState }> = [];
   let { stateIndex, position } = cursor;
   let scanned = 0;
@@ -89,7 +90,7 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
   const scannedSoFar = cursor.scannedSoFar + scanned;
   return {
     matches: summaries.map((s) => ({ ...s, state: stateById.get(s.id)! })),
-    cursor: done ? null : encodeCursor({ stateIndex, position, scannedSoFar }),
+    cursor: done ? null : encodeCursor({ stateIndex, position, scannedSoFar, total }),
     scanned,
     total,
     scannedSoFar,

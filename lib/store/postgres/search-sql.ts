@@ -84,9 +84,9 @@ WHERE queue = $1 AND ${STATE_SQL[state].where}${fromPosition ? ` AND ${after(sta
 ORDER BY ${orderBy(state, order)} OFFSET $2 LIMIT 1`;
 }
 
-/** Jobs in each asked state, summed (each count from the state's partial index). $1 queue. */
-export function stateTotalSql(states: JobState[]): string {
-  return `SELECT ${states.map((s) => `(SELECT count(*) FROM job WHERE queue = $1 AND ${STATE_SQL[s].where})`).join(' + ')} AS total`;
+/** Jobs of a state after the position ($2…, or all): used for the last, short stretch of a hop-wise count. $1 queue. */
+export function countAfterSql(state: JobState, fromPosition: boolean): string {
+  return `SELECT count(*) AS n FROM job WHERE queue = $1 AND ${STATE_SQL[state].where}${fromPosition ? ` AND ${after(state, 'asc', 2)}` : ''}`;
 }
 
 /** The state as Drover names it (a waiting job with a priority is "prioritized", as on Redis). */
