@@ -48,9 +48,9 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
   const total = await search.stateTotal(queue, [state]);
   if (total === 0) await assertQueueExists(conn, queue);
   const matches: string[] = [];
-  let position = await search.positionAt(queue, state, direction, from);
-  let scanned = 0;
   let complete = from >= total;
+  let position = complete ? null : await search.positionAt(queue, state, direction, from);
+  let scanned = 0;
   while (!complete && matches.length < size && scanned < FILTER_MAX_SCAN) {
     const chunk = await search.walkChunk(queue, state, direction, position, { field: 'name-exact', needle: name }, {
       maxScan: Math.min(CHUNK_IDS, FILTER_MAX_SCAN - scanned),
