@@ -2,11 +2,10 @@
 // 404 for a queue that does not exist, as its summary answers.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { STATE_STORE, redisOrder, type JobState } from './job-states';
+import { redisOrder, type JobState } from './job-states';
 import type { ListJobsQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
 import { assertQueueExists } from '@/lib/queues/assert-queue-exists';
-import { NotOnThisStoreError } from '@/lib/errors';
 
 export type JobPage = {
   state: JobState;
@@ -28,7 +27,8 @@ export type JobPage = {
 /** Jobs a name-filtered list examines per request at most; the answer carries a cursor to go on. */
 export const FILTER_MAX_SCAN = 50_000;
 const CHUNK_IDS = 5000;
-const CHUNK_BUDGET_US = 5000;
+/** Redis time per chunk, in ms (PostgreSQL bounds its chunks by size). */
+const CHUNK_BUDGET_MS = 5;
 
 export async function listJobs(conn: Connection, queue: string, query: ListJobsQuery): Promise<JobPage> {
   const { state, page, size, order, name } = query;
@@ -40,27 +40,29 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
     if (total === 0) await assertQueueExists(conn, queue);
     return { state, page, size, order, total, jobs, hasNext: start + size < total };
   }
-  // Name filter: bounded chunks of a server-side scan from the cursor (a position in the state) until
-  // a page of matches is found or FILTER_MAX_SCAN jobs were examined; the next request goes on from there.
-  if (conn.kind === 'postgres') throw new NotOnThisStoreError(conn.name, 'Filtering a job list by name');
-  const { key, kind } = STATE_STORE[state];
-  const matches: string[] = [];
-  let offset = query.cursor ?? 0;
-  let scanned = 0;
-  let total = 0;
-  for (;;) {
-    const [next, chunkScanned, chunkTotal, ids] = await conn.redis.droverSearchChunk(
-      conn.queuePrefix(queue), key, kind, direction, offset, Math.min(CHUNK_IDS, FILTER_MAX_SCAN - scanned), CHUNK_BUDGET_US, 'name-exact', '', size - matches.length, name,
-    );
-    matches.push(...ids);
-    scanned += chunkScanned;
-    total = chunkTotal;
-    offset = next;
-    if (matches.length >= size || offset >= chunkTotal || scanned >= FILTER_MAX_SCAN || chunkScanned === 0) break;
-  }
+  // Name filter: bounded chunks of a walk through the state from the cursor (a rank in the state, which
+  // the store turns into its own position) until a page of matches is found or FILTER_MAX_SCAN jobs were
+  // examined; the next request goes on from there.
+  const search = conn.store.search;
+  const from = query.cursor ?? 0;
+  const total = await search.stateTotal(queue, [state]);
   if (total === 0) await assertQueueExists(conn, queue);
+  const matches: string[] = [];
+  let complete = from >= total;
+  let position = complete ? null : await search.positionAt(queue, state, direction, from);
+  let scanned = 0;
+  while (!complete && matches.length < size && scanned < FILTER_MAX_SCAN) {
+    const chunk = await search.walkChunk(queue, state, direction, position, { field: 'name-exact', needle: name }, {
+      maxScan: Math.min(CHUNK_IDS, FILTER_MAX_SCAN - scanned),
+      maxMatches: size - matches.length,
+      budgetMs: CHUNK_BUDGET_MS,
+    });
+    matches.push(...chunk.ids);
+    scanned += chunk.scanned;
+    position = chunk.next;
+    complete = position === null;
+  }
   const jobs = await getJobSummaries(conn, queue, matches);
-  const complete = offset >= total;
   return {
     state,
     page: 1,
@@ -70,6 +72,6 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
     total,
     jobs,
     hasNext: !complete,
-    filter: { scanned, complete, from: query.cursor ?? 0, nextCursor: complete ? null : offset, maxScan: FILTER_MAX_SCAN },
+    filter: { scanned, complete, from, nextCursor: complete ? null : from + scanned, maxScan: FILTER_MAX_SCAN },
   };
 }

@@ -20,6 +20,7 @@ export type MetricsRecord = { meta: MetricsMeta; data: number[] };
 /** When a finished job was created, started and finished (for latency percentiles). */
 export type JobTiming = { name: string; timestamp: number | null; processedOn: number | null; finishedOn: number | null };
 import type { ActionsStore } from './actions-store';
+import type { SearchStore } from './search-store';
 
 export type JobPageSlice = { total: number; jobs: JobSummary[] };
 
@@ -32,6 +33,8 @@ export interface QueueStore {
   readonly schedules: SchedulesStore;
   /** What the job and queue actions need beyond BullMQ's own Queue/Job API (lib/store/actions-store.ts). */
   readonly actions: ActionsStore;
+  /** Walks through a state: search, the name filter, a flow's children (./search-store.ts). */
+  readonly search: SearchStore;
   /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
   scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
   /** Counts, flags and throughput of each queue, in one round trip. */

@@ -16,8 +16,8 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { listJobs } from '@/lib/jobs/list-jobs';
-import { listJobsQuerySchema, searchQuerySchema } from '@/lib/jobs/schemas';
-import { searchJobs } from '@/lib/jobs/search-jobs';
+import { listJobsQuerySchema } from '@/lib/jobs/schemas';
+import { readQueueSchedulers } from '@/lib/schedules/read-schedulers';
 import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
 
@@ -101,7 +101,7 @@ describe('PostgreSQL connection faults', () => {
   });
 
   it('answers 501 for what is not on PostgreSQL yet, naming the connection', async () => {
-    const err = toDroverError(await searchJobs(getConnection('main'), 'orders', searchQuerySchema.parse({ q: 'charge' })).catch((e: unknown) => e), 'main');
+    const err = toDroverError(await readQueueSchedulers(getConnection('main'), ['orders']).catch((e: unknown) => e), 'main');
     expect([err.status, err.message]).toEqual([501, 'This is not available on PostgreSQL connections yet (connection "main"): it needs a Redis connection in this version of Drover']);
   });
 });

@@ -64,7 +64,7 @@ describe('PostgreSQL restarted under load', () => {
       },
       { what: `all ${JOBS} jobs to finish after the restart`, timeout: 120_000, interval: 500 },
     );
-    expect(settled.counts).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+    expect(settled!.counts).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
     // Every id once: the finished rows are exactly the 5,000 ids added.
     const { rows } = await pg.pool().query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, min(id) AS lo FROM bullmq.job WHERE queue = 'orders' AND state IN ('completed', 'failed')`);
     expect(rows[0]).toMatchObject({ n: JOBS, ids: JOBS });

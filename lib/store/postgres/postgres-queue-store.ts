@@ -17,6 +17,7 @@ import type { QueueEventReader } from '../event-reader';
 import { PostgresEventReader } from './postgres-event-reader';
 import { PostgresSchedules } from './postgres-schedules';
 import { PostgresActions } from './postgres-actions';
+import { PostgresSearch } from './postgres-search';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -33,9 +34,11 @@ export class PostgresQueueStore implements QueueStore {
   readonly kind = 'postgres' as const;
   readonly schedules: PostgresSchedules;
   readonly actions: PostgresActions;
+  readonly search: PostgresSearch;
   constructor(private readonly conn: Connection) {
     this.schedules = new PostgresSchedules(conn);
     this.actions = new PostgresActions(conn);
+    this.search = new PostgresSearch(conn);
   }
 
   private get pool(): Pool {

@@ -19,6 +19,7 @@ import type { QueueEventReader } from '../event-reader';
 import { RedisSchedules } from './redis-schedules';
 import { EventStreamReader } from '@/lib/events/event-stream-reader';
 import { RedisActions } from './redis-actions';
+import { RedisSearch } from './redis-search';
 
 const SCAN_COUNT = 1000;
 
@@ -31,9 +32,11 @@ export class RedisQueueStore implements QueueStore {
   readonly kind = 'redis' as const;
   readonly schedules: RedisSchedules;
   readonly actions: RedisActions;
+  readonly search: RedisSearch;
   constructor(private readonly conn: Connection) {
     this.schedules = new RedisSchedules(conn);
     this.actions = new RedisActions(conn);
+    this.search = new RedisSearch(conn);
   }
 
   async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
