@@ -301,17 +301,6 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     expect(bulk).toMatchObject({ succeeded: 0, failed: 1, errors: [{ id: job.id, message: `Job ${job.id} no longer exists in queue "refusals" (it may have been removed)` }] });
   });
 
-  it.runIf(kind === 'postgres')('answers the bulk send to the dead-letter queue with its 501, changing nothing', async () => {
-    const queue = store.queue('to-dlq');
-    await failJobs(queue, 2);
-    await expect(bulkJobs(operator, { conn: 'main', queue: 'to-dlq' }, { action: 'dead-letter', state: 'failed' })).rejects.toMatchObject({
-      status: 501,
-      message: expect.stringContaining('not available on PostgreSQL connections yet (connection "main")'),
-    });
-    expect(await queue.getFailedCount()).toBe(2);
-    expect(await lastAudit(consoleRedis)).toMatchObject({ action: 'jobs.bulk', outcome: 'error' });
-  }, 30_000);
-
   it('obliterates a queue once its name is typed (admin)', async () => {
     const queue = store.queue('doomed');
     await queue.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'x', data: { i } })));

@@ -17,7 +17,9 @@ import { getOverview } from '@/lib/queues/get-overview';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { listJobs } from '@/lib/jobs/list-jobs';
 import { listJobsQuerySchema } from '@/lib/jobs/schemas';
-import { readQueueSchedulers } from '@/lib/schedules/read-schedulers';
+import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
+import { bulkJobs } from '@/lib/jobs/bulk-jobs';
+import { ctxAs } from '../helpers/console-env';
 import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
 
@@ -101,7 +103,14 @@ describe('PostgreSQL connection faults', () => {
   });
 
   it('answers 501 for what is not on PostgreSQL yet, naming the connection', async () => {
-    const err = toDroverError(await readQueueSchedulers(getConnection('main'), ['orders']).catch((e: unknown) => e), 'main');
+    const err = toDroverError(await getDeadLetterSummary(getConnection('main')).catch((e: unknown) => e), 'main');
     expect([err.status, err.message]).toEqual([501, 'This is not available on PostgreSQL connections yet (connection "main"): it needs a Redis connection in this version of Drover']);
+    // The bulk send to the dead-letter queue: refused as a whole, nothing changed.
+    const before = await queue.getJobCounts();
+    await expect(bulkJobs(ctxAs('operator'), { conn: 'main', queue: 'orders' }, { action: 'dead-letter', state: 'failed' })).rejects.toMatchObject({
+      status: 501,
+      message: expect.stringContaining('not available on PostgreSQL connections yet (connection "main")'),
+    });
+    expect(await queue.getJobCounts()).toEqual(before);
   });
 });
