@@ -82,6 +82,18 @@ export class Connection {
   }
 
   /**
+   * What BullMQ's PostgreSQL backend is given for this connection's Queue handles: the connection's one
+   * pool for BullMQ's default schema. BullMQ reads a schema only from a config object (with a pool it
+   * checks "bullmq"), so another schema gets a small pool per Queue handle (2 connections at most,
+   * closed after 5 s idle).
+   */
+  private bullmqPgConnection(): Pool | { connectionString: string; schema: string; max: number; idleTimeoutMillis: number; connectionTimeoutMillis: number; application_name: string } {
+    const schema = this.config.schema ?? 'bullmq';
+    if (schema === 'bullmq') return this.pg;
+    return { connectionString: this.config.url, schema, max: 2, idleTimeoutMillis: 5000, connectionTimeoutMillis: 5000, application_name: 'drover-console' };
+  }
+
+  /**
    * Once per connection before the first statement: BullMQ's schema checked (or migrated when the
    * connection says migrate: true); a failure is not remembered, so the next request tries again.
    */
@@ -100,7 +112,7 @@ export class Connection {
         this.kind === 'postgres'
           ? // BullMQ's PostgreSQL backend over the connection's one pool (no pool per queue).
             // Typed as the Redis-backed Queue: the verbs use the part of the API both backends share.
-            (new Queue(name, { connection: this.pg, skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
+            (new Queue(name, { connection: this.bullmqPgConnection(), skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
           : new Queue(name, { connection: this.redis, prefix: this.prefix, skipMetasUpdate: true });
       queue.on('error', () => {
         /* surfaced by the calls themselves */

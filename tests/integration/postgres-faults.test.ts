@@ -11,15 +11,15 @@ vi.hoisted(() => {
 import { Queue, createPostgresBackend } from 'bullmq';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { configureConnections } from '../helpers/console-env';
+import { configureConnections, ctxAs } from '../helpers/console-env';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { listJobs } from '@/lib/jobs/list-jobs';
-import { listJobsQuerySchema } from '@/lib/jobs/schemas';
+import { addJobInputSchema, listJobsQuerySchema } from '@/lib/jobs/schemas';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
 import { bulkJobs } from '@/lib/jobs/bulk-jobs';
-import { ctxAs } from '../helpers/console-env';
+import { addJob } from '@/lib/jobs/add-job';
 import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
 
@@ -40,6 +40,7 @@ beforeAll(async () => {
     { name: 'main', url: pg.url },
     { name: 'bare', url: pg.url.replace(/\/drover$/, '/empty') },
     { name: 'auto', url: pg.url.replace(/\/drover$/, '/migrated'), migrate: true },
+    { name: 'custom', url: pg.url, schema: 'jobs' },
   ]);
 }, 60_000);
 
@@ -48,6 +49,24 @@ afterAll(async () => {
   await closeAllConnections();
   await pg?.stop();
   await redis?.stop();
+});
+
+describe('a connection to another schema than BullMQ\'s default', () => {
+  it('reads and changes jobs there (BullMQ\'s own calls included)', async () => {
+    const other = new Queue('invoices', { connection: { connectionString: pg.url, schema: 'jobs', migrate: true } }, createPostgresBackend) as unknown as Queue;
+    other.on('error', () => {});
+    try {
+      await other.add('bill', { n: 1 });
+      const page = await listJobs(getConnection('custom'), 'invoices', listJobsQuerySchema.parse({ state: 'waiting' }));
+      expect(page.jobs.map((j) => j.name)).toEqual(['bill']);
+      const added = await addJob(ctxAs('operator'), { conn: 'custom', queue: 'invoices' }, addJobInputSchema.parse({ name: 'refund', data: { n: 2 } }));
+      expect(await other.getJobState(added.jobId!)).toBe('waiting');
+      // The default schema's queue of the same name is another queue.
+      expect((await discoverQueues(getConnection('main'), { refresh: true })).queues).not.toContain('invoices');
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe('PostgreSQL connection faults', () => {
