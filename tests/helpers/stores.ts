@@ -4,6 +4,7 @@
 import { FlowProducer, Queue, QueueEvents, Worker, createPostgresBackend, type Processor, type WorkerOptions } from 'bullmq';
 import { startTestRedis } from './redis';
 import { startTestPostgres } from './postgres';
+import { configureConnections } from './console-env';
 
 export const STORE_KINDS = ['redis', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -70,4 +71,17 @@ export async function startTestStore(kind: StoreKind): Promise<TestStore> {
       await redis.stop();
     },
   };
+}
+
+/**
+ * A store of this kind with lib/ configured on it: the connection "console" (its Redis, Drover's own
+ * data) and "main" (the store under test, with `main`'s extra settings).
+ */
+export async function startConfiguredStore(kind: StoreKind, main: Record<string, unknown> = {}): Promise<TestStore> {
+  const store = await startTestStore(kind);
+  await configureConnections([
+    { name: 'console', url: store.consoleUrl },
+    { name: 'main', ...store.connection, ...main },
+  ]);
+  return store;
 }

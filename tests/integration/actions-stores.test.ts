@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import type { Job, Queue } from 'bullmq';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections, ctxAs } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
+import { ctxAs } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { lastAudit } from '../helpers/audit';
 import { KEYS } from '@/lib/keys';
@@ -60,11 +60,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection },
-    ]);
+    store = await startConfiguredStore(kind);
     consoleRedis = new Redis(store.consoleUrl);
   }, 60_000);
 

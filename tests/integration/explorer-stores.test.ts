@@ -3,8 +3,8 @@
 // through Drover's verbs, which only know the store seam (lib/store).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Worker } from 'bullmq';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections, ctxAs } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
+import { ctxAs } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
@@ -33,11 +33,7 @@ describe.each(STORE_KINDS)('explorer on %s', (kind) => {
   const list = (queue: string, raw: Record<string, unknown>) => listJobs(conn(), queue, listJobsQuerySchema.parse(raw));
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection, queues: ['configured-only'] },
-    ]);
+    store = await startConfiguredStore(kind, { queues: ['configured-only'] });
     const mail = store.queue('mail');
     ids.later = (await mail.add('later', { to: 'b@example.com' }, { delay: 600_000 })).id!;
     ids.ok = (await mail.add('ok', { to: 'd@example.com', big: 'x'.repeat(5000) })).id!;

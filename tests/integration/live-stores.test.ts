@@ -3,8 +3,7 @@
 // PostgreSQL: one LISTEN connection) however many queues are watched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { subscribeToQueue } from '@/lib/events/queue-events-hub';
@@ -16,11 +15,7 @@ describe.each(STORE_KINDS)('live updates on %s', (kind) => {
   let store: TestStore;
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection },
-    ]);
+    store = await startConfiguredStore(kind);
     // The queues exist before anyone watches them (a live stream may only watch existing queues).
     for (const name of ['live', 'quiet-1', 'quiet-2', 'quiet-3']) await store.queue(name).add('seed', {}, { delay: 3_600_000 });
   }, 60_000);

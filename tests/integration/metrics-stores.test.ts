@@ -2,8 +2,7 @@
 // latency percentiles from the newest completed jobs, the sampler's depth points and Prometheus.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsTime, type Job } from 'bullmq';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { getQueueMetrics, readDepth } from '@/lib/metrics/queue-metrics';
@@ -16,11 +15,7 @@ describe.each(STORE_KINDS)('metrics on %s', (kind) => {
   let store: TestStore;
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection },
-    ]);
+    store = await startConfiguredStore(kind);
     const mail = store.queue('mail-out');
     await mail.addBulk([...Array.from({ length: 6 }, (_, i) => ({ name: 'send', data: { i } })), ...Array.from({ length: 2 }, (_, i) => ({ name: 'bounce', data: { i } }))]);
     let finished = 0;

@@ -3,8 +3,8 @@
 // scheduler API on a real redis-server and a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections, ctxAs } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
+import { ctxAs } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { upsertSchedule } from '@/lib/schedules/upsert-schedule';
@@ -23,11 +23,7 @@ describe.each(STORE_KINDS)('schedules on %s', (kind) => {
   let store: TestStore;
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection },
-    ]);
+    store = await startConfiguredStore(kind);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,8 +3,7 @@
 // real PostgreSQL, read through Drover's verbs, which only know the store seam (lib/store/search-store.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { STORE_KINDS, startTestStore, type TestStore } from '../helpers/stores';
-import { configureConnections } from '../helpers/console-env';
+import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { searchJobs, type SearchChunk, type SearchMatch } from '@/lib/jobs/search-jobs';
@@ -33,11 +32,7 @@ describe.each(STORE_KINDS)('search on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    store = await startTestStore(kind);
-    await configureConnections([
-      { name: 'console', url: store.consoleUrl },
-      { name: 'main', ...store.connection },
-    ]);
+    store = await startConfiguredStore(kind);
     const shop = store.queue('shop');
     ids.ship = (await shop.add('ship', { to: 'a@example.com' })).id!;
     ids.charge = (await shop.add('charge', { amount: 1200 }, { attempts: 1 })).id!;
