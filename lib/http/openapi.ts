@@ -49,7 +49,8 @@ function responses(op: Operation): JsonSchema {
     ...(op.body ? { '413': error(`Body larger than ${op.maxBodyBytes ?? 1024 * 1024} bytes`) } : {}),
     ...(op.expensive || op.rateLimited ? { '429': error(op.rateLimited ?? 'Too many concurrent searches or downloads (see Retry-After)') } : {}),
     ...(isMutation(op) && op.params ? { '507': error('Redis is out of memory: nothing was changed') } : {}),
-    '503': error('The store is unreachable'),
+    ...(op.params ? { '501': error('Not available on a PostgreSQL connection in this version (the message names the connection)') } : {}),
+    '503': error('The store is unreachable, or a PostgreSQL statement ran past its time limit (try again)'),
   };
 }
 
