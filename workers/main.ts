@@ -10,7 +10,7 @@ import { createWorkerLogger } from './runtime/logger';
 import { readRuntimeSettings } from './runtime/settings';
 import { startRuntime } from './runtime/start-runtime';
 import { getWebhookSecret } from './runtime/webhook-secret';
-import { resolveWorkerConnection } from './runtime/worker-connection';
+import { resolveWorkerTarget } from './runtime/worker-connection';
 
 const USAGE = `Usage: npm run workers [-- <kind|queue> …]
 
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const workerName = droverWorkerName();
   const logger = createWorkerLogger({ worker: workerName });
 
-  const connection = await resolveWorkerConnection();
+  const { connection, control } = await resolveWorkerTarget();
   // A bad DROVER_EGRESS_ALLOW stops the workers here (ConfigError naming the entry), not at the first webhook.
   const egress = egressPolicy();
   const settings = readRuntimeSettings();
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     `starting workers on connection "${connection.name}"`,
   );
 
-  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger });
+  const runtime = await startRuntime({ connection, control, kinds, settings, workerName, logger });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const received = new Set<NodeJS.Signals>();

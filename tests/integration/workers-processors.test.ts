@@ -44,7 +44,7 @@ function queue(name: string, prefix = 'bull'): Queue {
   if (!queues.has(key)) queues.set(key, new Queue(name, { connection: client, prefix }));
   return queues.get(key)!;
 }
-const conn = (prefix = 'bull') => ({ redis: client, prefix });
+const conn = (prefix = 'bull') => ({ redis: client, prefix, store: 'redis' as const });
 
 let peerReply: (index: number, path: string) => PeerReply = () => ({ status: 200 });
 let peer: Awaited<ReturnType<typeof startHttpPeer>>;

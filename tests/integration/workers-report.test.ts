@@ -43,7 +43,7 @@ async function runReport(redis: Redis, data: unknown, pageSize: number) {
     data: reportDataSchema.parse(data),
     signal: new AbortController().signal,
     logger: createWorkerLogger({ worker: 'test' }, { write: () => {} }, 'silent'),
-    connection: { redis, prefix: 'bull' },
+    connection: { redis, prefix: 'bull', store: 'redis' },
     worker: 'test',
   });
   const ids = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);

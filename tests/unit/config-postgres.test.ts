@@ -44,14 +44,34 @@ describe('PostgreSQL connections', () => {
     expect(describeEndpoint('postgresql://db/jobs')).toBe('db/jobs');
     expect(describeEndpoint('redis://:pw@r:6379/0')).toBe('r:6379');
     expect(redactUrl('postgres://admin:s3cret@db:5432/jobs')).not.toContain('s3cret');
+    // A password holding "?", "#" or "/" (unencoded) is still never shown.
+    expect(describeEndpoint('postgres://drover:pa?ss@db/app')).toBe('db/app');
+    expect(describeEndpoint('redis://:se#cret@r:6379')).toBe('r:6379');
+    expect(describeEndpoint('postgres://u:a/b@db:5432/app?sslmode=require')).toBe('db:5432/app');
   });
 });
 
 describe('the bundled workers', () => {
-  it('refuse a PostgreSQL connection by name, precisely (they run on Redis in this version)', async () => {
-    const { pickWorkerConnection } = await import('@/workers/runtime/worker-connection');
+  it('run on a PostgreSQL connection named by DROVER_WORKER_CONNECTION, with the console connection for Drover\'s records', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { pickWorkerConnection, resolveWorkerTarget } = await import('@/workers/runtime/worker-connection');
     const { connections } = parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://db/x' }] }, 'test');
     expect(pickWorkerConnection(connections, undefined, {}).name).toBe('main');
-    expect(() => pickWorkerConnection(connections, undefined, { DROVER_WORKER_CONNECTION: 'pg' })).toThrow(/names "pg", a PostgreSQL connection: the bundled workers run on Redis in this version/);
+    // The demo seed writes to Redis only: it refuses a PostgreSQL connection precisely.
+    expect(() => pickWorkerConnection(connections, undefined, { DROVER_WORKER_CONNECTION: 'pg' })).toThrow(/names "pg", a PostgreSQL connection: the demo seed writes to Redis only/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-config-'));
+    const file = path.join(dir, 'drover.config.json');
+    fs.writeFileSync(file, JSON.stringify({ connections: [redis, { name: 'pg', url: 'postgres://db/x' }] }));
+    const target = await resolveWorkerTarget({ DROVER_CONFIG: file, DROVER_WORKER_CONNECTION: 'pg' });
+    expect([target.connection.name, target.connection.store, target.control?.name, target.control?.store]).toEqual(['pg', 'postgres', 'main', 'redis']);
+    expect((await resolveWorkerTarget({ DROVER_CONFIG: file })).control).toBeUndefined();
+  });
+});
+
+describe('Redis prefixes', () => {
+  it('may not take the place where Drover keeps PostgreSQL connections\' data', () => {
+    expect(() => parseConfig({ connections: [{ name: 'r', url: 'redis://h', prefix: '{pg:orders}' }] }, 'test')).toThrow(/prefix: must not start with "\{pg:"/);
   });
 });

@@ -1,6 +1,7 @@
 // Builds a CSV of a queue's finished jobs over a period, reading BullMQ's completed/failed sets
 // (scored by finish time) page by page with summary fields only, never job payloads.
 import fs from 'node:fs';
+import { UnrecoverableError } from 'bullmq';
 import { fileInside, safeFileName } from './safe-file-name';
 import type { ReportData } from '@/lib/job-kinds/report';
 import type { InlineProcessor } from '../runtime/processor';
@@ -44,6 +45,10 @@ export function createReportProcessor(opts: { reportsDir: string; pageSize?: num
   const pageSize = opts.pageSize ?? PAGE;
   return async ({ job, data, signal, connection }) => {
     const { redis, prefix } = connection;
+    if (connection.store === 'postgres') {
+      // The report walks the queue's Redis sets: never read the console's Redis as if it were the queue.
+      throw new UnrecoverableError('Reports read the queue from Redis in this version of Drover: a report of a queue kept in PostgreSQL is not available yet');
+    }
     const { from, to } = resolvePeriod(data);
     const period = `${new Date(from).toISOString()} .. ${new Date(to).toISOString()}`;
     await job.log(`report of ${data.states.join('+')} jobs of queue "${data.queue}" finished ${period}`);

@@ -1,7 +1,7 @@
 // A BullMQ Worker with Drover's wrapper around every run: job name and schema check, attempt history,
 // cancellation, failure classification and structured logs. The wrapper sits in callProcessJob, so it
 // covers in-process and sandboxed processors alike.
-import { DelayedError, MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
@@ -32,9 +32,17 @@ function logFields(ref: AttemptRef): LogFields {
 }
 
 export type DroverWorkerOptions = {
-  /** The worker's own connection (maxRetriesPerRequest: null); its attempt records go through it too, batched. */
+  /**
+   * Redis: the worker's own connection (maxRetriesPerRequest: null); its attempt records go through it
+   * too, batched. PostgreSQL: the Redis where Drover keeps its own records for that connection.
+   */
   client: Redis;
+  /** BullMQ's key prefix (Redis). */
   prefix: string;
+  /** The queue is in PostgreSQL: BullMQ's backend connection (the jobs), `client` only for Drover's records. */
+  postgres?: { connectionString: string; schema: string };
+  /** Where Drover's own records (attempts, peer pauses) go: `prefix` on Redis, "{pg:<name>}" for PostgreSQL. */
+  dataPrefix?: string;
   workerName: string;
   logger: Logger;
   settings: WorkerSettings;
@@ -92,8 +100,8 @@ export class DroverWorker extends Worker {
     // Two parameters: BullMQ then creates no AbortController per job; RunContext has its own, lazily.
     const processorArg =
       processor.type === 'inline' ? (job: Job, _token?: string) => processor.process((job as JobWithContext)[RUN_CONTEXT]!) : processor.file;
-    super(definition.queue, processorArg, {
-      connection: opts.client,
+    const workerOptions = {
+      connection: opts.postgres ?? opts.client,
       prefix: opts.prefix,
       // Shown by getWorkers() as "<prefix>:<base64(queue)>:w:drover@host:pid" and stored as the job's processedBy.
       name: opts.workerName,
@@ -116,12 +124,14 @@ export class DroverWorker extends Worker {
           return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
         },
       },
-    });
+    };
+    // One constructor call for both stores: the PostgreSQL backend factory, or none (Redis).
+    super(definition.queue, processorArg, workerOptions as never, (opts.postgres ? createPostgresBackend : undefined) as never);
     this.kind = kind;
     this.workerName = opts.workerName;
-    this.prefix = opts.prefix;
+    this.prefix = opts.dataPrefix ?? opts.prefix;
     this.logger = logger;
-    this.connection = { redis: opts.client, prefix: opts.prefix };
+    this.connection = { redis: opts.client, prefix: this.prefix, store: opts.postgres ? 'postgres' : 'redis' };
     this.attempts = new AttemptRecorder(opts.client, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
 

@@ -13,7 +13,14 @@ export type ProcessorContext<Data = unknown> = {
   /** Process log with queue, jobId and attempt bound. Job logs go through job.log(). */
   logger: Logger;
   /** The connection the worker runs on (e.g. for reports that read the queue). */
-  connection: { redis: Redis; prefix: string };
+  connection: {
+    /** Redis: the queue's Redis. PostgreSQL: the Redis that holds Drover's own records for the connection. */
+    redis: Redis;
+    /** The prefix of Drover's own keys there (the queue's prefix on Redis, "{pg:<name>}" for PostgreSQL). */
+    prefix: string;
+    /** Where the queue's jobs are: a processor reading the queue itself must know. */
+    store: 'redis' | 'postgres';
+  };
   /** This process's worker name, "drover@host:pid". */
   worker: string;
 };

@@ -1,11 +1,11 @@
 // The worker runtime: one DroverWorker per kind on one connection, schedulers from code upserted at
 // start (unless paused in the console), one cancellation subscriber for the process, and a bounded
 // graceful close.
-import { Queue } from 'bullmq';
+import { Queue, createPostgresBackend } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedisClient, isCluster, masterNodes } from '@/lib/redis/create-client';
-import { KEYS } from '@/lib/keys';
+import { KEYS, postgresDataPrefix } from '@/lib/keys';
 import { protectDataStore } from '@/lib/egress/data-stores';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
@@ -22,7 +22,12 @@ import { BusyHeartbeat } from './busy-heartbeat';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeOptions = {
-  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention'>>;
+  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention' | 'store' | 'schema'>>;
+  /**
+   * For a PostgreSQL connection: the console connection (Redis) where Drover keeps its records of it —
+   * attempt history, cancellation channel, Busy heartbeat, peer pauses — under postgresDataPrefix(name).
+   */
+  control?: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes'>>;
   kinds: RuntimeKind[];
   settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number; busyHeartbeatMs?: number };
   workerName?: string;
@@ -58,9 +63,9 @@ export type Runtime = {
  * operator paused in the console (its copy in KEYS.pausedSchedulers) is left paused: upserting it would
  * put a live scheduler next to the paused copy. Returns the ids upserted.
  */
-export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, control: Redis): Promise<string[]> {
+export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, control: Redis, dataPrefix = queue.opts.prefix ?? 'bull'): Promise<string[]> {
   const declared = definition.schedulers ?? [];
-  const paused = await pausedScheduleIds({ redis: control, prefix: queue.opts.prefix ?? 'bull' }, definition.queue, declared.map((s) => s.id));
+  const paused = await pausedScheduleIds({ redis: control, prefix: dataPrefix }, definition.queue, declared.map((s) => s.id));
   const ids: string[] = [];
   for (const scheduler of declared) {
     if ((scheduler.pattern === undefined) === (scheduler.every === undefined)) {
@@ -120,11 +125,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const queues = opts.kinds.map((k) => k.definition.queue);
   if (new Set(queues).size !== queues.length) throw new Error(`Two kinds share a queue: ${queues.join(', ')}`);
 
-  // The egress policy of this process (and of its sandboxed children) never lets a job call this Redis.
-  protectDataStore(connection.url, ...(connection.nodes ?? []));
+  // A queue in PostgreSQL: BullMQ's backend there; Drover's own records on the console's Redis.
+  const postgres = connection.store === 'postgres' ? { connectionString: connection.url, schema: connection.schema ?? 'bullmq' } : undefined;
+  if (postgres && !opts.control) throw new Error(`Connection "${connection.name}" is PostgreSQL: the runtime needs the console connection (Redis) for Drover's records`);
+  const controlConfig = postgres ? opts.control! : connection;
+  const dataPrefix = postgres ? postgresDataPrefix(connection.name) : prefix;
+
+  // The egress policy of this process (and of its sandboxed children) never lets a job call these stores.
+  protectDataStore(connection.url, ...(connection.nodes ?? []), ...(postgres ? [controlConfig.url, ...(controlConfig.nodes ?? [])] : []));
 
   // Shared by schedulers and cancel acks; each worker gets its own connection (plus BullMQ's blocking one).
-  const control = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+  const control = createRedisClient(controlConfig, { purpose: 'worker', maxRetriesPerRequest: null });
   const clients: Redis[] = [control];
   const workers = new Map<string, DroverWorker>();
   const runs: Promise<void>[] = [];
@@ -147,16 +158,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (opts.schedulers !== false) {
       for (const { definition } of opts.kinds) {
         if (!definition.schedulers?.length) continue;
-        const queue = new Queue(definition.queue, { connection: control, prefix });
+        const queue = postgres
+          ? (new Queue(definition.queue, { connection: postgres }, createPostgresBackend) as unknown as Queue)
+          : new Queue(definition.queue, { connection: control, prefix });
         try {
-          await upsertSchedulers(queue, definition, logger, control);
+          await upsertSchedulers(queue, definition, logger, control, dataPrefix);
         } finally {
           await queue.close();
         }
       }
     }
 
-    if (opts.deadLetters !== false) {
+    if (opts.deadLetters !== false && postgres) {
+      logger.warn({ event: 'deadletters.off', connection: connection.name }, 'dead letters are not captured for queues in PostgreSQL in this version: failed jobs stay in failed');
+    }
+    if (opts.deadLetters !== false && !postgres) {
       deadLetters = new DeadLetterCapture({
         client: control,
         prefix,
@@ -170,9 +186,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
 
     for (const kind of opts.kinds) {
-      const client = createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
-      clients.push(client);
-      const worker = new DroverWorker(kind, { client, prefix, workerName, logger, settings });
+      // PostgreSQL: BullMQ's backend opens its own pool; Drover's records share the control client.
+      const client = postgres ? control : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+      if (!postgres) clients.push(client);
+      const worker = new DroverWorker(kind, { client, prefix, postgres, dataPrefix, workerName, logger, settings });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
       // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.
@@ -181,17 +198,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     // The first beat lands as the workers' connections appear in CLIENT LIST: the console lists a
     // Drover-named client without a live heartbeat as "no heartbeat".
-    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ client: control, prefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
+    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ client: control, prefix: dataPrefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
     await Promise.all([...[...workers.values()].map((w) => w.waitUntilReady()), heartbeat?.start()]);
 
     if (opts.cancellation !== false) {
-      const channel = await cancelSubscriber(connection, control, KEYS.cancelChannel(prefix, queues[0] ?? 'none'));
+      const channel = await cancelSubscriber(controlConfig, control, KEYS.cancelChannel(dataPrefix, queues[0] ?? 'none'));
       subscriber = channel.subscriber;
       listener = await listenForCancelRequests({
         subscriber,
         sharded: channel.sharded,
         publisher: control,
-        prefix,
+        prefix: dataPrefix,
         queues,
         worker: workerName,
         onRequest: (queue, request) => {

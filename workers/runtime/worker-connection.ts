@@ -6,18 +6,40 @@ import type { ConnectionConfig } from '@/lib/config/schema';
 import { dataDir } from '@/lib/data-dir';
 import { runningEmbeddedRedis } from '@/lib/embedded/embedded-runtime.mjs';
 
-export function pickWorkerConnection(connections: ConnectionConfig[], consoleConnection: string | undefined, env: Env = process.env): ConnectionConfig {
+export function pickWorkerConnection(
+  connections: ConnectionConfig[],
+  consoleConnection: string | undefined,
+  env: Env = process.env,
+  opts: { allowPostgres?: boolean } = {},
+): ConnectionConfig {
   const wanted = env.DROVER_WORKER_CONNECTION || consoleConnection || connections[0]?.name;
   const found = connections.find((c) => c.name === wanted);
   if (!found) {
     throw new ConfigError(`DROVER_WORKER_CONNECTION names no configured connection ("${wanted}"; configured: ${connections.map((c) => c.name).join(', ')})`);
   }
-  if (found.store === 'postgres') {
-    throw new ConfigError(
-      `DROVER_WORKER_CONNECTION names "${found.name}", a PostgreSQL connection: the bundled workers run on Redis in this version of Drover (PostgreSQL for them is not built yet) — name a Redis connection`,
-    );
+  if (found.store === 'postgres' && !opts.allowPostgres) {
+    throw new ConfigError(`DROVER_WORKER_CONNECTION names "${found.name}", a PostgreSQL connection: the demo seed writes to Redis only — name a Redis connection`);
   }
   return found;
+}
+
+/** The console connection (always Redis): where Drover's own records of a PostgreSQL connection live. */
+export function consoleConnectionOf(connections: ConnectionConfig[], consoleConnection: string | undefined): ConnectionConfig {
+  const name = consoleConnection ?? connections[0]?.name;
+  const found = connections.find((c) => c.name === name);
+  if (!found) throw new ConfigError(`No console connection ("${name}")`);
+  return found;
+}
+
+/**
+ * The connection the bundled workers run on and, for a PostgreSQL one, the console's Redis that holds
+ * Drover's records of it (attempt history, cancellation channel, Busy heartbeat, peer pauses).
+ */
+export async function resolveWorkerTarget(env: Env = process.env): Promise<{ connection: ConnectionConfig; control?: ConnectionConfig }> {
+  const { config, source } = readConfig(env);
+  if (source === 'none') return { connection: await resolveWorkerConnection(env) };
+  const connection = pickWorkerConnection(config.connections, config.consoleConnection, env, { allowPostgres: true });
+  return connection.store === 'postgres' ? { connection, control: consoleConnectionOf(config.connections, config.consoleConnection) } : { connection };
 }
 
 /** The running embedded Redis of this data dir, if `npm start` runs one. */

@@ -4,8 +4,8 @@ import 'server-only';
 import type { QueryResultRow } from 'pg';
 import type { Connection } from '@/lib/redis/connections';
 import { NotOnThisStoreError } from '@/lib/errors';
-import type { RequestJobCancelResult } from '@/lib/cancellation';
-import type { ActionsStore, CleanableState, CountableState, OnBatch } from '../actions-store';
+import { requestJobCancel, type RequestJobCancelResult } from '@/lib/cancellation';
+import type { ActionsStore, CancelRequestInput, CleanableState, CountableState, OnBatch } from '../actions-store';
 import * as SQL from './actions-sql';
 
 /** Jobs per BullMQ batch call (one statement each, under the pool's statement_timeout). */
@@ -86,10 +86,9 @@ export class PostgresActions implements ActionsStore {
   }
 
   /** The cancellation channel is Redis pub/sub between the console and Drover's workers, which run on Redis only. */
-  async requestJobCancel(): Promise<RequestJobCancelResult> {
-    throw new NotOnThisStoreError(
-      this.conn.name,
-      'Cancelling or failing a running job (Drover’s cancellation channel is Redis pub/sub, which workers on PostgreSQL do not listen to; BullMQ cancels a job only inside the worker running it)',
-    );
+  /** The cancellation channel is Drover's own: on the console's Redis, where the runtime on PostgreSQL listens. */
+  requestJobCancel(input: CancelRequestInput): Promise<RequestJobCancelResult> {
+    const { redis, prefix } = this.conn.ownData;
+    return requestJobCancel({ ...input, redis, prefix });
   }
 }

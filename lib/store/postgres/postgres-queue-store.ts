@@ -12,6 +12,7 @@ import type { JobField } from '@/lib/jobs/schemas';
 import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
+import { readAttempts } from '@/lib/attempts/read-attempts';
 import * as SQL from './sql';
 import type { QueueEventReader } from '../event-reader';
 import { PostgresEventReader } from './postgres-event-reader';
@@ -268,9 +269,10 @@ export class PostgresQueueStore implements QueueStore {
     return null;
   }
 
-  /** Drover's worker runtime does not run on PostgreSQL yet, so nothing recorded attempts there. */
-  async attempts(): Promise<Attempt[]> {
-    return [];
+  /** Drover's worker runtime records a PostgreSQL queue's attempts with the connection's own data (the console's Redis). */
+  attempts(queue: string, id: string): Promise<Attempt[]> {
+    const { redis, prefix } = this.conn.ownData;
+    return readAttempts(redis, prefix, queue, id);
   }
 
   openEventReader(): QueueEventReader {

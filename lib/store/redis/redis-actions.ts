@@ -112,6 +112,7 @@ export class RedisActions implements ActionsStore {
   }
 
   requestJobCancel(input: CancelRequestInput): Promise<RequestJobCancelResult> {
-    return requestJobCancel({ ...input, redis: this.conn.redis, prefix: this.conn.prefix });
+    const { redis, prefix } = this.conn.ownData;
+    return requestJobCancel({ ...input, redis, prefix });
   }
 }
