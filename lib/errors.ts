@@ -136,6 +136,12 @@ function pgFailure(err: unknown, connection?: string): DroverError | null {
   if (err.name === 'SchemaVersionMismatchError' || err.name === 'UnsupportedPostgresVersionError') {
     return new UnavailableError(`${where}: ${err.message.split('\n')[0].slice(0, 300)}`);
   }
+  if (code === '28P01' || code === '28000') return new UnavailableError(`${where} refused Drover's credentials (${err.message.split('\n')[0].slice(0, 160)}): check the user and password in the connection's URL`);
+  if (code === '3D000') return new UnavailableError(`${where}: ${err.message.split('\n')[0].slice(0, 160)} — check the database name in the connection's URL`);
+  if (code === '42501') return new UnavailableError(`${where}: Drover's role lacks a permission (${err.message.split('\n')[0].slice(0, 160)}) — see the README's PostgreSQL permissions`);
+  if (/timeout exceeded when trying to connect/i.test(err.message) && connection && STORE_LABELS.get(connection) === 'PostgreSQL') {
+    return new UnavailableError(`${where} is busy: every console connection to it is in use; try again in a moment`);
+  }
   if (code === '57014') return new UnavailableError(`${where}: a statement ran past Drover's time limit and was cancelled; nothing was changed. Try again in a moment, or narrow the request.`);
   if (code === '53300' || code === '53400') return new UnavailableError(`${where} has no free connections (${err.message.slice(0, 120)}): try again in a moment`);
   if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) {

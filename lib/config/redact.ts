@@ -14,8 +14,9 @@ export function redactUrl(url: string): string {
 export function describeEndpoint(url: string): string {
   const isPostgres = /^postgres(ql)?:\/\//i.test(url);
   const afterScheme = url.replace(/^[a-z+]+:\/\//i, '');
-  const beforeQuery = afterScheme.split('?')[0].split('#')[0];
-  const hostPart = beforeQuery.includes('@') ? beforeQuery.slice(beforeQuery.lastIndexOf('@') + 1) : beforeQuery;
+  // The credentials end at the last "@" (a password may hold "?", "#" or "/"): only what follows is shown.
+  const at = afterScheme.lastIndexOf('@');
+  const hostPart = (at >= 0 ? afterScheme.slice(at + 1) : afterScheme).split(/[?#]/)[0];
   const [host, database] = hostPart.split('/');
   return isPostgres && database ? `${host}/${database}` : host;
 }

@@ -1,7 +1,7 @@
 // The one registry of connections: per named connection a shared Redis client or PostgreSQL pool, its
 // store (lib/store) and read-only Queue handles.
 import 'server-only';
-import { Queue, createPostgresBackend } from 'bullmq';
+import { Queue, type PostgresConnection } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { getConfig } from '@/lib/config/get-config';
@@ -10,11 +10,12 @@ import { NotFoundError, NotOnThisStoreError, ReadOnlyError, noteConnectionStore 
 import type { QueueStore } from '@/lib/store/queue-store';
 import { RedisQueueStore } from '@/lib/store/redis/redis-queue-store';
 import { PostgresQueueStore } from '@/lib/store/postgres/postgres-queue-store';
-import { createPgPool, preparePgSchema } from '@/lib/store/postgres/pg-pool';
+import { createPgConnection, preparePgSchema, sharedPostgresBackend } from '@/lib/store/postgres/pg-pool';
 import { createRedisClient } from './create-client';
 import { consoleScripts } from './console-scripts';
 import { withLuaScripts } from './lua-scripts';
 import { describeEndpoint } from '@/lib/config/redact';
+import { postgresDataPrefix } from '@/lib/keys';
 
 export class Connection {
   readonly name: string;
@@ -22,7 +23,7 @@ export class Connection {
   /** Where this connection's queues live, read and changed through one interface (lib/store). */
   readonly store: QueueStore;
   private client?: Redis;
-  private pool?: Pool;
+  private pgConnection?: PostgresConnection;
   private pgReadyPromise?: Promise<void>;
   private readonly queues = new Map<string, Queue>();
 
@@ -70,27 +71,20 @@ export class Connection {
    * console connection's Redis under "{pg:<name>}" until Drover's own PostgreSQL schema exists.
    */
   get ownData(): { redis: Redis; prefix: string } {
-    if (this.kind === 'postgres') return { redis: getConsoleConnection().redis, prefix: `{pg:${this.name}}` };
+    if (this.kind === 'postgres') return { redis: getConsoleConnection().redis, prefix: postgresDataPrefix(this.name) };
     return { redis: this.redis, prefix: this.prefix };
   }
 
   /** The console's bounded pool to a PostgreSQL connection (statement_timeout on every statement). */
   get pg(): Pool {
     if (this.kind !== 'postgres') throw new Error(`Connection "${this.name}" is not a PostgreSQL connection`);
-    this.pool ??= createPgPool(this.config);
-    return this.pool;
+    return this.sharedPg.pool as unknown as Pool;
   }
 
-  /**
-   * What BullMQ's PostgreSQL backend is given for this connection's Queue handles: the connection's one
-   * pool for BullMQ's default schema. BullMQ reads a schema only from a config object (with a pool it
-   * checks "bullmq"), so another schema gets a small pool per Queue handle (2 connections at most,
-   * closed after 5 s idle).
-   */
-  private bullmqPgConnection(): Pool | { connectionString: string; schema: string; max: number; idleTimeoutMillis: number; connectionTimeoutMillis: number; application_name: string } {
-    const schema = this.config.schema ?? 'bullmq';
-    if (schema === 'bullmq') return this.pg;
-    return { connectionString: this.config.url, schema, max: 2, idleTimeoutMillis: 5000, connectionTimeoutMillis: 5000, application_name: 'drover-console' };
+  /** BullMQ's PostgresConnection this connection's pool and Queue handles share (made on first use). */
+  private get sharedPg(): PostgresConnection {
+    this.pgConnection ??= createPgConnection(this.config);
+    return this.pgConnection;
   }
 
   /**
@@ -111,8 +105,9 @@ export class Connection {
       queue =
         this.kind === 'postgres'
           ? // BullMQ's PostgreSQL backend over the connection's one pool (no pool per queue).
+            // BullMQ's PostgreSQL backend on the connection's one shared connection (lib/store/postgres/pg-pool.ts).
             // Typed as the Redis-backed Queue: the verbs use the part of the API both backends share.
-            (new Queue(name, { connection: this.bullmqPgConnection(), skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
+            (new Queue(name, { connection: this.pg, skipMetasUpdate: true }, sharedPostgresBackend(this.sharedPg)) as unknown as Queue)
           : new Queue(name, { connection: this.redis, prefix: this.prefix, skipMetasUpdate: true });
       queue.on('error', () => {
         /* surfaced by the calls themselves */
@@ -149,11 +144,11 @@ export class Connection {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
     await this.store.close();
-    if (this.pool) {
-      const pool = this.pool;
-      this.pool = undefined;
+    if (this.pgConnection) {
+      const connection = this.pgConnection;
+      this.pgConnection = undefined;
       this.pgReadyPromise = undefined;
-      await pool.end().catch(() => {});
+      await connection.close().catch(() => {});
     }
     if (this.client) {
       this.client.disconnect();

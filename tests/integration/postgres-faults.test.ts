@@ -20,6 +20,8 @@ import { addJobInputSchema, listJobsQuerySchema } from '@/lib/jobs/schemas';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
 import { bulkJobs } from '@/lib/jobs/bulk-jobs';
 import { addJob } from '@/lib/jobs/add-job';
+import { setConnectionPaused } from '@/lib/queues/set-connection-paused';
+import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
 import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
 
@@ -65,6 +67,41 @@ describe('a connection to another schema than BullMQ\'s default', () => {
       expect((await discoverQueues(getConnection('main'), { refresh: true })).queues).not.toContain('invoices');
     } finally {
       await other.close();
+    }
+  });
+
+  it('acting on many queues at once holds at most the pool\'s connections (one shared BullMQ connection)', async () => {
+    const producer = new Queue('seed', { connection: { connectionString: pg.url, schema: 'jobs', migrate: true } }, createPostgresBackend) as unknown as Queue;
+    producer.on('error', () => {});
+    const made: Queue[] = [producer];
+    try {
+      for (let i = 0; i < 40; i++) {
+        const q = new Queue(`many-${i}`, { connection: { connectionString: pg.url, schema: 'jobs' } }, createPostgresBackend) as unknown as Queue;
+        q.on('error', () => {});
+        made.push(q);
+        await q.add('x', {});
+      }
+      await Promise.all(made.map((q) => q.close()));
+      made.length = 0;
+      await discoverQueues(getConnection('custom'), { refresh: true });
+      let peak = 0;
+      const sampler = setInterval(() => {
+        void pg
+          .pool()
+          .query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'drover-console'`)
+          .then(({ rows }) => (peak = Math.max(peak, rows[0].n)))
+          .catch(() => {});
+      }, 20);
+      try {
+        expect((await setConnectionPaused(ctxAs('operator'), 'custom', true)).queues).toBeGreaterThanOrEqual(40);
+        await setConnectionPaused(ctxAs('operator'), 'custom', false);
+      } finally {
+        clearInterval(sampler);
+      }
+      const { rows } = await pg.pool().query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'drover-console'`);
+      expect(Math.max(peak, rows[0].n)).toBeLessThanOrEqual(PG_POOL_MAX * 2);
+    } finally {
+      await Promise.all(made.map((q) => q.close()));
     }
   });
 });

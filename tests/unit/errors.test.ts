@@ -84,3 +84,16 @@ describe('errors from another copy of lib/errors (another Next server bundle)', 
     expect(new Error('x') instanceof mine.DroverError).toBe(false);
   });
 });
+
+describe('PostgreSQL refusals', () => {
+  const pgError = (message: string, code?: string) => Object.assign(new Error(message), { code });
+  it('name wrong credentials, a missing database, a missing permission and a busy pool precisely', async () => {
+    const { noteConnectionStore, toDroverError } = await import('@/lib/errors');
+    noteConnectionStore('pg', 'postgres');
+    expect(toDroverError(pgError('password authentication failed for user "drover"', '28P01'), 'pg').message).toMatch(/^PostgreSQL connection "pg" refused Drover's credentials .*check the user and password/);
+    expect(toDroverError(pgError('database "nope" does not exist', '3D000'), 'pg').message).toMatch(/database "nope" does not exist — check the database name/);
+    expect(toDroverError(pgError('permission denied for table job', '42501'), 'pg').message).toMatch(/lacks a permission \(permission denied for table job\)/);
+    const busy = toDroverError(pgError('timeout exceeded when trying to connect'), 'pg');
+    expect([busy.status, busy.message]).toEqual([503, 'PostgreSQL connection "pg" is busy: every console connection to it is in use; try again in a moment']);
+  });
+});

@@ -1,8 +1,8 @@
 // The console's pool to one PostgreSQL connection: bounded, every statement under a time limit, the
 // search_path pinned to BullMQ's schema so Drover's SQL stays unqualified like BullMQ's own.
 import 'server-only';
-import pg from 'pg';
-import { assertSchemaCompatibility, quoteSchemaName, runMigrations } from 'bullmq';
+import type pg from 'pg';
+import { PostgresConnection, PostgresQueueBackend, assertSchemaCompatibility, runMigrations, type BackendFactory, type PostgresConnectionOptions } from 'bullmq';
 import type { ConnectionConfig } from '@/lib/config/schema';
 
 /** Connections the console opens to one PostgreSQL server at most (DROVER_PG_POOL_MAX). */
@@ -11,22 +11,35 @@ export const PG_POOL_MAX = Math.max(1, Number(process.env.DROVER_PG_POOL_MAX) ||
 export const PG_STATEMENT_TIMEOUT_MS = Math.max(100, Number(process.env.DROVER_PG_STATEMENT_TIMEOUT_MS) || 5000);
 const CONNECT_TIMEOUT_MS = 5000;
 
-export function createPgPool(config: ConnectionConfig): pg.Pool {
-  const schema = quoteSchemaName(config.schema ?? 'bullmq');
-  const pool = new pg.Pool({
+/**
+ * The console's one PostgreSQL connection per Drover connection: BullMQ's own PostgresConnection (so it
+ * pins search_path to the connection's schema, whatever it is), whose pool serves Drover's SQL and every
+ * Queue handle's BullMQ calls alike — however many queues the console acts on, it never holds more
+ * than PG_POOL_MAX connections. Migrations are Drover's call (preparePgSchema), never BullMQ's here.
+ */
+export function createPgConnection(config: ConnectionConfig): PostgresConnection {
+  const connection = new PostgresConnection({
     connectionString: config.url,
+    schema: config.schema ?? 'bullmq',
+    skipMigrations: true,
     max: PG_POOL_MAX,
     idleTimeoutMillis: 10_000,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A host that stops answering (no RST) must not hold a query for TCP's minutes: the client gives up
+    // a little after the server-side statement_timeout would have.
+    query_timeout: PG_STATEMENT_TIMEOUT_MS + 2000,
+    keepAlive: true,
     application_name: 'drover-console',
-    options: `-c search_path=${schema} -c statement_timeout=${PG_STATEMENT_TIMEOUT_MS}`,
-  });
+    options: `-c statement_timeout=${PG_STATEMENT_TIMEOUT_MS}`,
+  } as PostgresConnectionOptions);
   // An idle client that drops (server restarted) is replaced on the next query: never a crash.
-  pool.on('error', () => {});
-  // BullMQ's PostgreSQL backend adds an 'error' listener to a shared pool for each Queue built on it and
-  // never removes it (bullmq/postgres/postgres-connection): one per queue the console opens, not a leak.
-  pool.setMaxListeners(0);
-  return pool;
+  connection.on('error', () => {});
+  return connection;
+}
+
+/** BullMQ's backend factory for the console's Queue handles of one connection: all on its one shared connection. */
+export function sharedPostgresBackend(connection: PostgresConnection): BackendFactory<PostgresQueueBackend, PostgresConnectionOptions> {
+  return (name, opts) => new PostgresQueueBackend(connection, name, opts, false);
 }
 
 /**
@@ -37,8 +50,15 @@ export function createPgPool(config: ConnectionConfig): pg.Pool {
 export async function preparePgSchema(pool: pg.Pool, config: ConnectionConfig): Promise<void> {
   const client = await pool.connect();
   try {
-    if (config.migrate) await runMigrations(client, config.schema ?? 'bullmq');
-    else await assertSchemaCompatibility(client, config.schema ?? 'bullmq');
+    if (config.migrate) {
+      // A migration may take longer than a console statement may: not under the console's time limit.
+      await client.query('SET statement_timeout = 0');
+      try {
+        await runMigrations(client, config.schema ?? 'bullmq');
+      } finally {
+        await client.query('RESET statement_timeout');
+      }
+    } else await assertSchemaCompatibility(client, config.schema ?? 'bullmq');
   } finally {
     client.release();
   }

@@ -23,7 +23,9 @@ type Position = string[];
 function parsePosition(state: JobState, raw: string | null): Position | null {
   if (raw === null) return null;
   const keys = raw.split('_');
-  if (keys.length !== WALK_KEYS[state].length || !keys.every((k) => /^-?\d{1,19}$/.test(k))) throw new InvalidError('Invalid search cursor');
+  // Each key a bigint: 19 digits may still overflow, so the value is checked, not only its length.
+  const fits = (k: string) => /^-?\d{1,19}$/.test(k) && BigInt(k) <= 9223372036854775807n && BigInt(k) >= -9223372036854775808n;
+  if (keys.length !== WALK_KEYS[state].length || !keys.every(fits)) throw new InvalidError('Invalid search cursor');
   return keys;
 }
 

@@ -5,7 +5,8 @@ export const SCHEDULERS_PAGE = `
 SELECT q.queue, (SELECT count(*) FROM scheduler c WHERE c.queue = q.queue)::int AS total,
        s.scheduler_id, s.next_run_ms::text, s.name, s.iteration_count, s.limit_count, s.start_date_ms::text, s.end_date_ms::text,
        s.tz, s.pattern, s.every_ms::text, s.offset_ms::text, s.template_opts::text AS opts, s.data_size,
-       CASE WHEN s.data_size <= $3 THEN s.template_data::text END AS data
+       -- The cap is on the JSON text, as on Redis: the stored size is compressed (4 MB of JSON can store in 45 KB).
+       CASE WHEN s.data_size <= $3 AND octet_length(s.template_data::text) <= $3 THEN s.template_data::text END AS data
 FROM unnest($1::text[]) AS q(queue)
 LEFT JOIN LATERAL (
   SELECT *, coalesce(pg_column_size(template_data), 0) AS data_size FROM scheduler

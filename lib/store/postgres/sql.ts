@@ -55,13 +55,14 @@ export const STATE_COUNT = (state: JobState) => `SELECT count(*) AS total FROM j
 
 /** The payload-free summary columns, in the order parseSummaryRow reads them (see job-summary.ts). */
 const SUMMARY_COLUMNS = `
-  j.id, 1 AS present, j.name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.attempts_made, j.attempts_started,
-  j.progress::text AS progress, left(j.failed_reason, $LIST_CAP) AS failed_reason, j.delay_ms, j.priority, j.parent_key, j.processed_by,
+  j.id, 1 AS present, left(j.name, $LIST_CAP) AS name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.attempts_made, j.attempts_started,
+  left(j.progress::text, $LIST_CAP) AS progress, left(j.failed_reason, $LIST_CAP) AS failed_reason, j.delay_ms, j.priority,
+  left(j.parent_key, $LIST_CAP) AS parent_key, left(j.processed_by, $LIST_CAP) AS processed_by,
   j.stalled_count, pg_column_size(j.data) AS data_size, coalesce(pg_column_size(j.return_value), 0) AS return_value_size,
   json_build_object('attempts', j.opts->'attempts')::text AS opts, coalesce(length(j.failed_reason), 0) AS failed_reason_length`;
 
 export function summaryColumns(listCap: number): string {
-  return SUMMARY_COLUMNS.replace('$LIST_CAP', String(Math.trunc(listCap)));
+  return SUMMARY_COLUMNS.replaceAll('$LIST_CAP', String(Math.trunc(listCap)));
 }
 
 /**
@@ -89,12 +90,13 @@ export function summariesByIdSql(listCap: number): string {
 export const STATE_NAME = `CASE WHEN j.state = 'waiting' AND j.priority > 0 THEN 'prioritized' ELSE j.state::text END`;
 
 export const JOB_DETAIL = `
-SELECT j.name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.delay_ms, j.process_at_ms, j.priority, j.attempts_made,
-  j.attempts_started, j.stalled_count, j.progress::text AS progress,
+SELECT left(j.name, $3) AS name, j.added_at_ms, j.processed_at_ms, j.finished_at_ms, j.delay_ms, j.process_at_ms, j.priority, j.attempts_made,
+  j.attempts_started, j.stalled_count, left(j.progress::text, $3) AS progress,
   left(j.failed_reason, $3) AS failed_reason, length(j.failed_reason) AS failed_reason_length,
   left(j.stacktrace::text, $3) AS stacktrace, length(j.stacktrace::text) AS stacktrace_length,
   left(j.opts::text, $3) AS opts, length(j.opts::text) AS opts_length,
-  j.processed_by, j.scheduler_id, j.dedup_id, j.deferred_failure, j.parent_queue, j.parent_id,
+  left(j.processed_by, $3) AS processed_by, left(j.scheduler_id, $3) AS scheduler_id, left(j.dedup_id, $3) AS dedup_id,
+  left(j.deferred_failure, $3) AS deferred_failure, j.parent_queue, j.parent_id,
   pg_column_size(j.data) AS data_size, coalesce(pg_column_size(j.return_value), 0) AS return_value_size,
   ${STATE_NAME} AS state,
   (SELECT json_build_object(
