@@ -170,3 +170,32 @@ describe('PostgreSQL connection faults', () => {
     expect(await queue.getJobCounts()).toEqual(before);
   });
 });
+
+describe('health while the console\'s pool is busy', () => {
+  it('answers from its own connection: up while every pooled connection waits on a lock', async () => {
+    const { PG_POOL_MAX: max } = await import('@/lib/store/postgres/pg-pool');
+    const blocker = await pg.pool().connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE bullmq.job IN ACCESS EXCLUSIVE MODE');
+      // Every connection of the console's pool waits on the lock (and more requests queue behind them).
+      let firstSettled = Infinity;
+      const stuck = Array.from({ length: max + 5 }, () =>
+        listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))
+          .catch(() => null)
+          .finally(() => (firstSettled = Math.min(firstSettled, Date.now()))),
+      );
+      await new Promise((r) => setImmediate(r));
+      const health = await checkHealth();
+      const answeredAt = Date.now();
+      expect(health.connections.find((c) => c.name === 'main')?.status).toBe('up');
+      // Answered while the pool's statements were all still waiting on the lock (they end at the time limit).
+      expect(answeredAt).toBeLessThan(firstSettled);
+      await blocker.query('ROLLBACK');
+      await Promise.all(stuck);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      blocker.release();
+    }
+  });
+});

@@ -1,7 +1,9 @@
 // The console's pool to one PostgreSQL connection: bounded, every statement under a time limit, the
 // search_path pinned to BullMQ's schema so Drover's SQL stays unqualified like BullMQ's own.
 import 'server-only';
-import type pg from 'pg';
+import pg from 'pg';
+
+const PgPool = pg.Pool;
 import { PostgresConnection, PostgresQueueBackend, assertSchemaCompatibility, runMigrations, type BackendFactory, type PostgresConnectionOptions } from 'bullmq';
 import type { ConnectionConfig } from '@/lib/config/schema';
 
@@ -35,6 +37,21 @@ export function createPgConnection(config: ConnectionConfig): PostgresConnection
   // An idle client that drops (server restarted) is replaced on the next query: never a crash.
   connection.on('error', () => {});
   return connection;
+}
+
+/** The health probe's own pool: one connection, short time-outs, nothing else queued on it. */
+export function createHealthPool(config: ConnectionConfig): pg.Pool {
+  const pool = new PgPool({
+    connectionString: config.url,
+    max: 1,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 1500,
+    query_timeout: 1500,
+    application_name: 'drover-health',
+    options: '-c statement_timeout=1000',
+  });
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** BullMQ's backend factory for the console's Queue handles of one connection: all on its one shared connection. */

@@ -14,6 +14,7 @@ import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
 import { readAttempts } from '@/lib/attempts/read-attempts';
 import * as SQL from './sql';
+import { createHealthPool } from './pg-pool';
 import type { QueueEventReader } from '../event-reader';
 import { PostgresEventReader } from './postgres-event-reader';
 import { PostgresSchedules } from './postgres-schedules';
@@ -33,6 +34,7 @@ function str(v: unknown): string {
 
 export class PostgresQueueStore implements QueueStore {
   readonly kind = 'postgres' as const;
+  private healthPool?: Pool;
   readonly schedules: PostgresSchedules;
   readonly actions: PostgresActions;
   readonly search: PostgresSearch;
@@ -314,8 +316,13 @@ export class PostgresQueueStore implements QueueStore {
     return (await this.rows<{ id: string }>(SQL.LONGEST_ACTIVE, [queue, count])).map((r) => r.id);
   }
 
+  /**
+   * Through a one-connection pool of its own: a health probe answers whether PostgreSQL does, even while
+   * the console's pool is busy with slow reads (a load balancer must not take a busy console for dead).
+   */
   async ping(): Promise<void> {
-    await this.rows('SELECT 1', []);
+    this.healthPool ??= createHealthPool(this.conn.config);
+    await this.healthPool.query('SELECT 1');
   }
 
   /** PostgreSQL refuses writes by raising on them; reachability is what can be checked up front. */
@@ -324,6 +331,9 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   async close(): Promise<void> {
-    /* the connection owns the pool */
+    // The connection owns the main pool; the health probe's is this store's.
+    const pool = this.healthPool;
+    this.healthPool = undefined;
+    await pool?.end().catch(() => {});
   }
 }
