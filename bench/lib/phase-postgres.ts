@@ -87,15 +87,31 @@ export async function measurePgReads(ctx: PgBenchContext, samples: number): Prom
   const rows: Row[] = [];
   for (const op of reads) {
     const sizes = { drover: (await d.get(op.drover)).bytes, peer: (await p.get(op.peer)).bytes };
+    await ctx.pool.query('SELECT pg_stat_statements_reset()');
     const r = await measureAb(
       op.operation,
       { drover: { run: async () => (await d.get(op.drover)).ms }, peer: { run: async () => (await p.get(op.peer)).ms } },
       { warmup: ctx.warmup, samples, log },
     );
-    const rowNotes = [op.note, ...notes.filter((n) => (op.drover.includes('failed') ? n.includes('failed page') : op.drover.includes('completed') ? n.includes('page ') && !n.includes('failed') : false))].filter(Boolean);
+    const where = await statementsNote(ctx.pool, r.drover.n + r.peer.n + 2 * ctx.warmup);
+    log(`    ${where}`);
+    const rowNotes = [where, op.note, ...notes.filter((n) => (op.drover.includes('failed') ? n.includes('failed page') : op.drover.includes('completed') ? n.includes('page ') && !n.includes('failed') : false))].filter(Boolean);
     rows.push({ ...abRow(op.operation, r, 0.5), drover_response_bytes: sizes.drover, peer_response_bytes: sizes.peer, ...(rowNotes.length ? { notes: rowNotes.join('; ') } : {}) });
   }
   return rows;
+}
+
+/** Where PostgreSQL's time went during one A/B row (both sides and the console's background work). */
+async function statementsNote(pool: pg.Pool, requests: number): Promise<string> {
+  const { rows } = await pool.query<{ query: string; calls: string; total_exec_time: number; max_exec_time: number }>(
+    `SELECT query, calls::text, total_exec_time, max_exec_time FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 4`,
+  );
+  const total = rows.reduce((a, b) => a + b.total_exec_time, 0);
+  const oneLine = (q: string) => q.replace(/\s+/g, ' ').trim().slice(0, 90);
+  return (
+    `PostgreSQL statements over ${requests} requests (both sides, background included), the 4 costliest: ${total.toFixed(0)} ms in all; ` +
+    rows.map((r) => `${r.total_exec_time.toFixed(0)} ms = ${r.calls} × (max ${r.max_exec_time.toFixed(1)} ms) ${oneLine(r.query)}…`).join(' | ')
+  );
 }
 
 /**
