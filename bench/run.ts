@@ -6,6 +6,10 @@
 // BENCH_SAMPLES (30), BENCH_RETRY_SAMPLES (20), BENCH_SEARCH_SAMPLES (20), BENCH_LIVE_SAMPLES (30),
 // BENCH_SSE_CLIENTS (200), BENCH_THROUGHPUT=off (skip the worker throughput row), BENCH_PAGE_SAMPLES (15),
 // BENCH_PAGES=off (skip the browser page rows), BENCH_ONLY=pages (only the browser page rows).
+// BENCH_STORE=redis (default) | postgres (only the PostgreSQL rows, bench/lib/run-postgres.ts, written
+// to bench/results/postgres.json; BENCH_PG_SCALE, BENCH_PG_SAMPLES, BENCH_PG_RETRY_SAMPLES,
+// BENCH_PG_SEARCH_SAMPLES) | both (the Redis run, then the PostgreSQL run in a second process).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +24,7 @@ import { measurePages } from './lib/phase-pages';
 import { measureReads } from './lib/phase-reads';
 import { measureRetryAll } from './lib/phase-retry';
 import { measureSearch } from './lib/phase-search';
+import { runPostgres } from './lib/run-postgres';
 import { cleanupAll, installSignalHandlers, wasInterrupted, onCleanup } from './lib/processes';
 import { formatDetails, formatTable, judged, type Row } from './lib/report';
 import { ALL_QUEUES, BIG, COMPLETED, DELAYED, FAILED, SMALL_QUEUES, SMALL_WAITING, WAITING, seed } from './lib/seed';
@@ -35,6 +40,7 @@ const PAGE_SAMPLES = num('BENCH_PAGE_SAMPLES', 15);
 const ONLY_PAGES = process.env.BENCH_ONLY === 'pages';
 const PAGES = ONLY_PAGES || process.env.BENCH_PAGES !== 'off';
 const WARMUP = 3;
+const STORE = process.env.BENCH_STORE || 'redis';
 
 const runStarted = performance.now();
 const elapsed = () => `${((performance.now() - runStarted) / 1000).toFixed(0)}s`;
@@ -66,6 +72,8 @@ async function main(): Promise<void> {
 
   const build = await ensureBuild(log);
   log(`production build: ${build.distDir}${build.built ? ` (built in ${build.seconds.toFixed(0)} s)` : process.env.DROVER_SKIP_BUILD ? ' (existing, DROVER_SKIP_BUILD)' : ' (up to date)'}`);
+  if (!['redis', 'postgres', 'both'].includes(STORE)) throw new Error(`BENCH_STORE must be redis, postgres or both, not "${STORE}"`);
+  if (STORE === 'postgres') return runPostgres({ log, elapsed, warmup: WARMUP });
 
   // Worker throughput first, while nothing else of this run uses the CPUs (it runs its own Redis).
   const throughput = process.env.BENCH_THROUGHPUT === 'off' || ONLY_PAGES ? null : await workerThroughputRow();
@@ -157,6 +165,15 @@ async function main(): Promise<void> {
       `Wrote ${path.relative(process.cwd(), outFile)}. Total run time ${elapsed()}.`,
     ].join('\n'),
   );
+  if (STORE === 'both') {
+    // A second process: lib/'s connection registry and config are per process, and this run's are closed.
+    log('BENCH_STORE=both: the PostgreSQL rows in a second process…');
+    const r = spawnSync(process.execPath, process.execArgv.concat(process.argv.slice(1)), {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_STORE: 'postgres', DROVER_SKIP_BUILD: '1' },
+    });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
 }
 
 main()

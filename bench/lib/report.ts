@@ -21,16 +21,19 @@ export type Row = {
   peer_response_bytes?: number;
   met?: boolean | null;
   notes?: string;
+  /** set when the row could not be measured: why (printed instead of the value; `met` is null) */
+  not_measured?: string;
 };
 
 export function judged(row: Row): Row {
-  const met = row.target === null ? null : row.higher_is_better ? row.ratio >= row.target : row.ratio <= row.target;
+  const met = row.not_measured || row.target === null ? null : row.higher_is_better ? row.ratio >= row.target : row.ratio <= row.target;
   return { ...row, met };
 }
 
 const ms = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 function ratioText(row: Row): string {
+  if (row.not_measured) return `not measured: ${row.not_measured}`;
   if (row.unit === 'ratio' || row.unit === undefined) return `${row.ratio.toFixed(3)}×`;
   return `${row.ratio >= 100 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)} ${row.unit}`;
 }

@@ -1,24 +1,25 @@
 // A seeding worker process: completes every job of a queue except those marked `fail`, which throw.
 // Runs until SIGTERM, then closes the Worker (finishing the jobs it holds) and exits.
-//   node --import tsx bench/lib/seed-worker.ts <redis url> <queue> <concurrency>
-import { Worker } from 'bullmq';
+//   node --import tsx bench/lib/seed-worker.ts <redis:// or postgres:// url> <queue> <concurrency>
+// A postgres:// URL runs the Worker on BullMQ's PostgreSQL backend (createPostgresBackend).
+import { Worker, createPostgresBackend, type Processor } from 'bullmq';
 import IORedis from 'ioredis';
 
 const [url, queueName, concurrency] = process.argv.slice(2);
-const connection = new IORedis(url, { maxRetriesPerRequest: null });
-const worker = new Worker(
-  queueName,
-  async (job) => {
-    if ((job.data as { fail?: boolean }).fail) throw new Error(`payment declined for ${(job.data as { orderId: string }).orderId}`);
-    return { ok: true };
-  },
-  { connection, concurrency: Number(concurrency) },
-);
+const processor: Processor = async (job) => {
+  if ((job.data as { fail?: boolean }).fail) throw new Error(`payment declined for ${(job.data as { orderId: string }).orderId}`);
+  return { ok: true };
+};
+const isPostgres = /^postgres(ql)?:\/\//i.test(url);
+const connection = isPostgres ? null : new IORedis(url, { maxRetriesPerRequest: null });
+const worker = isPostgres
+  ? (new Worker(queueName, processor, { connection: { connectionString: url }, concurrency: Number(concurrency) }, createPostgresBackend) as unknown as Worker)
+  : new Worker(queueName, processor, { connection: connection!, concurrency: Number(concurrency) });
 worker.on('error', (err) => console.error(`seed worker: ${err.message}`));
 
 process.once('SIGTERM', async () => {
   await worker.close();
-  connection.disconnect();
+  connection?.disconnect();
   process.exit(0);
 });
 worker.waitUntilReady().then(() => console.log('READY'));

@@ -1,4 +1,4 @@
-// The two servers under test, each in its own process on the same Redis: Drover as `npm start` serves it (scripts/server.mjs)
+// The two servers under test, each in its own process on the same Redis (or the same PostgreSQL): Drover as `npm start` serves it (scripts/server.mjs)
 // (production build) and Bull Board on Express.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,10 +10,15 @@ import { startProcess, waitForLine, type Started } from './processes';
 
 export type Server = { base: string; process: Started; logFile: string };
 
-/** Drover's config for the run: one connection "default" on the benchmark Redis. */
-export function writeDroverConfig(dir: string, redisUrl: string): string {
+/**
+ * Drover's config for the run: one connection "default" on the benchmark Redis (the console
+ * connection), and with `postgresUrl` a second connection "postgres" on the benchmark PostgreSQL.
+ */
+export function writeDroverConfig(dir: string, redisUrl: string, postgresUrl?: string): string {
   const file = path.join(dir, 'drover.config.json');
-  fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'default', url: redisUrl }] }));
+  const connections: Array<{ name: string; url: string }> = [{ name: 'default', url: redisUrl }];
+  if (postgresUrl) connections.push({ name: 'postgres', url: postgresUrl });
+  fs.writeFileSync(file, JSON.stringify({ connections, consoleConnection: 'default' }));
   return file;
 }
 
@@ -54,6 +59,7 @@ export async function startDrover(dir: string, configFile: string): Promise<Serv
   return { base, process: started, logFile };
 }
 
+/** Bull Board on `url`: a redis:// URL, or a postgres:// URL for BullMQ's PostgreSQL backend. */
 export async function startBullBoard(dir: string, redisUrl: string, queues: string[]): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(dir, 'bull-board.log');
