@@ -3,6 +3,8 @@
 // (./seed-postgres.ts). Reads, retry-all and the whole-queue search, judged like the Redis rows.
 import pg from 'pg';
 import type { Queue } from 'bullmq';
+import { measureRetryAllAb } from './retry-ab';
+import { searchToEnd } from './phase-search';
 import { measureAb } from './ab';
 import { droverOnlyRow, round } from './context';
 import type { HttpClient } from './http';
@@ -131,47 +133,27 @@ export async function measurePgRetryAll(ctx: PgBenchContext, samples: number, wa
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'bullmq' AND table_name = 'job' AND column_name NOT IN ('queue', 'id') ORDER BY ordinal_position`,
     )
   ).rows.map((r) => `"${r.column_name}"`);
-  const counts = async () => {
-    const c = await big.getJobCounts('failed', 'waiting', 'completed');
-    return { failed: c.failed, waiting: c.waiting, completed: c.completed };
-  };
-  const restore = async () => {
-    await pool.query(
-      `UPDATE bullmq.job j SET (${columns.join(', ')}) = (${columns.map((c) => `s.${c}`).join(', ')}) FROM bench_snapshot.failed_jobs s WHERE j.queue = s.queue AND j.id = s.id`,
-    );
-    const c = await counts();
-    if (c.failed !== shape.failed || c.waiting !== shape.waiting || c.completed !== shape.completed) {
-      throw new Error(`restore left ${c.failed} failed, ${c.waiting} waiting, ${c.completed} completed`);
-    }
-  };
-  const expectRetried = async (who: string, reported: number) => {
-    const c = await counts();
-    if (reported !== shape.failed || c.failed !== 0 || c.waiting !== shape.waiting + shape.failed) {
-      throw new Error(`${who} reported ${reported} retried; PostgreSQL has ${c.failed} failed, ${c.waiting} waiting`);
-    }
-  };
-  const r = await measureAb(
-    `PostgreSQL retry all ${shape.failed} failed`,
-    {
-      drover: {
-        run: async () => {
-          const res = await d.timed<{ succeeded: number }>('POST', `${PG_QUEUE}/jobs/bulk`, { action: 'retry', state: 'failed' });
-          await expectRetried('Drover', res.body.succeeded);
-          return res.ms;
-        },
-        reset: restore,
-      },
-      peer: {
-        run: async () => {
-          const res = await p.timed<{ retried: number }>('PUT', `/api/queues/${BIG}/retry/failed`);
-          await expectRetried('Bull Board', res.body.retried);
-          return res.ms;
-        },
-        reset: restore,
-      },
+  const r = await measureRetryAllAb({
+    name: `PostgreSQL retry all ${shape.failed} failed`,
+    store: 'PostgreSQL',
+    drover: d,
+    peer: p,
+    droverQueue: PG_QUEUE,
+    peerQueue: BIG,
+    expected: { failed: shape.failed, waiting: shape.waiting, completed: shape.completed },
+    counts: async () => {
+      const c = await big.getJobCounts('failed', 'waiting', 'completed');
+      return { failed: c.failed, waiting: c.waiting, completed: c.completed };
     },
-    { warmup, samples, log },
-  );
+    putBack: async () => {
+      await pool.query(
+        `UPDATE bullmq.job j SET (${columns.join(', ')}) = (${columns.map((c) => `s.${c}`).join(', ')}) FROM bench_snapshot.failed_jobs s WHERE j.queue = s.queue AND j.id = s.id`,
+      );
+    },
+    warmup,
+    samples,
+    log,
+  });
   await pool.query('DROP SCHEMA bench_snapshot CASCADE');
   return {
     ...abRow(`PostgreSQL retry all ${en(shape.failed)} failed jobs`, r, 0.5),
@@ -179,7 +161,6 @@ export async function measurePgRetryAll(ctx: PgBenchContext, samples: number, wa
   };
 }
 
-type SearchChunk = { matches: unknown[]; cursor: string | null; scannedSoFar: number };
 type StatementRow = { query: string; calls: string; max_exec_time: number; mean_exec_time: number; total_exec_time: number; rows: string };
 
 /**
@@ -206,25 +187,7 @@ export async function measurePgSearch(ctx: PgBenchContext, samples: number): Pro
   if (!probe.ok) throw new Error(`search on PostgreSQL answered ${probe.status}: ${probeText.slice(0, 300)}`);
 
   log(`${label} for "${NEEDLE}" (${ctx.warmup} warm-up + ${samples} samples, pg_stat_statements)…`);
-  const searchOnce = async () => {
-    const started = performance.now();
-    let first: number | null = null;
-    let cursor: string | null = null;
-    let matches = 0;
-    let requests = 0;
-    let scanned = 0;
-    do {
-      const r: { body: SearchChunk } = await d.get<SearchChunk>(url(cursor));
-      requests += 1;
-      matches += r.body.matches.length;
-      if (first === null && r.body.matches.length > 0) first = performance.now() - started;
-      cursor = r.body.cursor;
-      scanned = r.body.scannedSoFar;
-    } while (cursor);
-    const full = performance.now() - started;
-    if (matches !== shape.needles.length || scanned !== shape.completed) throw new Error(`search on PostgreSQL found ${matches} matches in ${scanned} jobs, expected ${shape.needles.length} in ${shape.completed}`);
-    return { first: first ?? full, full, requests };
-  };
+  const searchOnce = () => searchToEnd(d, url, { matches: shape.needles.length, scanned: shape.completed, store: 'PostgreSQL' });
   for (let i = 0; i < ctx.warmup; i++) await searchOnce();
 
   await pool.query('SELECT pg_stat_statements_reset()');

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { jobSummariesScript } from '@/lib/redis/lua/job-summaries-1';
 import { searchChunkScript } from '@/lib/redis/lua/search-chunk-1';
 import { droverOnlyRow, round, type BenchContext } from './context';
+import type { HttpClient } from './http';
 import { DROVER_QUEUE } from './phase-reads';
 import type { Row } from './report';
 import { COMPLETED, NEEDLE, NEEDLE_INDEXES } from './seed';
@@ -27,25 +28,8 @@ const SCRIPT_NAMES = new Map(
 export async function measureSearch(ctx: BenchContext, samples: number): Promise<Row[]> {
   const { redis, drover: d, log } = ctx;
   log(`search of completed jobs' data for "${NEEDLE}" (${ctx.warmup} warm-up + ${samples} samples, SLOWLOG ≥ ${SLOWLOG_THRESHOLD_US} µs)…`);
-  const searchOnce = async () => {
-    const started = performance.now();
-    let first: number | null = null;
-    let cursor: string | null = null;
-    let matches = 0;
-    let requests = 0;
-    let scanned = 0;
-    do {
-      const r: { body: SearchChunk } = await d.get<SearchChunk>(`${DROVER_QUEUE}/search?q=${NEEDLE}&field=data&state=completed${cursor ? `&cursor=${cursor}` : ''}`);
-      requests += 1;
-      matches += r.body.matches.length;
-      if (first === null && r.body.matches.length > 0) first = performance.now() - started;
-      cursor = r.body.cursor;
-      scanned = r.body.scannedSoFar;
-    } while (cursor);
-    const full = performance.now() - started;
-    if (matches !== NEEDLE_INDEXES.length || scanned !== COMPLETED) throw new Error(`search found ${matches} matches in ${scanned} jobs`);
-    return { first: first ?? full, full, requests };
-  };
+  const searchOnce = () =>
+    searchToEnd(d, (cursor) => `${DROVER_QUEUE}/search?q=${NEEDLE}&field=data&state=completed${cursor ? `&cursor=${cursor}` : ''}`, { matches: NEEDLE_INDEXES.length, scanned: COMPLETED, store: 'Redis' });
   for (let i = 0; i < ctx.warmup; i++) await searchOnce();
 
   const [, oldThreshold] = (await redis.config('GET', 'slowlog-log-slower-than')) as string[];
@@ -118,4 +102,35 @@ export async function measureSearch(ctx: BenchContext, samples: number): Promise
         `redis-server used ${(cpuMs / 1000).toFixed(2)} s of CPU during the searches, the logged script calls alone span ${(scriptMs.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s of wall time`,
     }),
   ];
+}
+
+
+/**
+ * One whole-queue search as the page runs it: follows the cursor to the end; the time to the first
+ * match, to the end, and how many requests; throws unless it found `expected` matches in `expected` jobs.
+ */
+export async function searchToEnd(
+  drover: HttpClient,
+  url: (cursor: string | null) => string,
+  expected: { matches: number; scanned: number; store: string },
+): Promise<{ first: number; full: number; requests: number }> {
+  const started = performance.now();
+  let first: number | null = null;
+  let cursor: string | null = null;
+  let matches = 0;
+  let requests = 0;
+  let scanned = 0;
+  do {
+    const r: { body: SearchChunk } = await drover.get<SearchChunk>(url(cursor));
+    requests += 1;
+    matches += r.body.matches.length;
+    if (first === null && r.body.matches.length > 0) first = performance.now() - started;
+    cursor = r.body.cursor;
+    scanned = r.body.scannedSoFar;
+  } while (cursor);
+  const full = performance.now() - started;
+  if (matches !== expected.matches || scanned !== expected.scanned) {
+    throw new Error(`search on ${expected.store} found ${matches} matches in ${scanned} jobs, expected ${expected.matches} in ${expected.scanned}`);
+  }
+  return { first: first ?? full, full, requests };
 }
