@@ -10,17 +10,17 @@ import type { JobField } from '@/lib/jobs/schemas';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { RedisInfo } from '@/lib/queues/redis-info';
 import type { Attempt } from '@/lib/attempts/attempt';
+import type { MetricsMeta } from '@/lib/queues/throughput';
 import type { QueueEventReader } from './event-reader';
 import type { SchedulesStore } from './schedules-store';
-import type { MetricsMeta } from '@/lib/queues/throughput';
+import type { ActionsStore } from './actions-store';
+import type { SearchStore } from './search-store';
 
 /** BullMQ's per-minute metrics of a queue: {count, prevTS, prevCount} (null when none) and the closed minutes, newest first. */
 export type MetricsRecord = { meta: MetricsMeta; data: number[] };
 
 /** When a finished job was created, started and finished (for latency percentiles). */
 export type JobTiming = { name: string; timestamp: number | null; processedOn: number | null; finishedOn: number | null };
-import type { ActionsStore } from './actions-store';
-import type { SearchStore } from './search-store';
 
 export type JobPageSlice = { total: number; jobs: JobSummary[] };
 
