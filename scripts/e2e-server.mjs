@@ -39,10 +39,9 @@ const postgres = await startPostgresServer({ dir: postgresDir, password: postgre
 const schema = new Queue('__schema', { connection: { connectionString: postgres.url, migrate: true }, skipMetasUpdate: true }, createPostgresBackend);
 await schema.waitUntilReady();
 await schema.close();
-// Specs read this to seed PostgreSQL queues with BullMQ directly. Not yet the shared console's
-// DATABASE_URL: /api/health pings every connection through Redis, so a PostgreSQL connection makes it
-// answer 503 and Playwright would never see this console ready. postgres-browse.spec.ts starts a console
-// of its own with DATABASE_URL set to it.
+// Specs read this to seed PostgreSQL queues with BullMQ directly. Not the shared console's DATABASE_URL:
+// postgres-browse.spec.ts starts a console of its own with it, so the other specs keep seeing one
+// connection.
 fs.writeFileSync(path.join(dataDir, 'e2e-postgres-url'), postgres.url);
 
 const child = spawn(process.execPath, ['scripts/start.mjs'], {
