@@ -10,6 +10,12 @@ import { getQueueLatency } from '@/lib/metrics/latency';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { recordSamples } from '@/lib/metrics/record-samples';
 import { renderPrometheusMetrics } from '@/lib/metrics/prometheus';
+import { sampleOnce } from '@/lib/metrics/sampler';
+import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import { listAlertRules } from '@/lib/alerts/list-alerts';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { ctxAs } from '../helpers/console-env';
 
 describe.each(STORE_KINDS)('metrics on %s', (kind) => {
   let store: TestStore;
@@ -64,5 +70,29 @@ describe.each(STORE_KINDS)('metrics on %s', (kind) => {
     expect(depth.at(-1)).toMatchObject({ completed: 6, failed: 2, delayed: 1 });
     const { body } = await renderPrometheusMetrics(now);
     expect(body).toMatch(/drover_queue_jobs\{connection="main",queue="mail-out",state="failed"\} 2/);
+  });
+
+  it('fires an alert from the samples of a queue in this store (waiting jobs, no workers)', async () => {
+    // Deliveries go to a closed local port: the rule's state is what is checked here.
+    process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+    resetAlertCache();
+    const unattended = store.queue('unattended');
+    await unattended.addBulk([{ name: 'a', data: {} }, { name: 'b', data: {} }]);
+    await discoverQueues(getConnection('main'), { refresh: true });
+    const rule = await createAlertRule(ctxAs('admin'), {
+      name: `no-workers-${kind}`,
+      enabled: true,
+      connection: 'main',
+      queue: 'unattended',
+      kind: 'no-workers',
+      threshold: 0,
+      minutes: 0,
+      cooldownMinutes: 0,
+      webhookUrl: 'http://127.0.0.1:9/hook',
+      webhookFormat: 'json',
+    });
+    const now = Date.now();
+    await evaluateAlerts(await sampleOnce({ now }), { now });
+    expect((await listAlertRules()).find((r) => r.id === rule.id)).toMatchObject({ status: 'firing' });
   });
 });
