@@ -10,6 +10,13 @@ import * as SQL from './actions-sql';
 
 /** Jobs per BullMQ batch call (one statement each, under the pool's statement_timeout). */
 const BATCH = 1000;
+/**
+ * Jobs per retry_jobs call. BullMQ's function cannot use its partial index there (a text→enum cast the
+ * planner does not fold), so every call scans the job table: fewer, larger calls. Measured on 330,000
+ * jobs (vacuumed), retrying 30,000 failed: 1,000 per call 1.8–2.6 s (31 calls, ≤ 111 ms each), 10,000
+ * per call 0.7–0.8 s (4 calls, ≤ 269 ms each) — well inside the statement time-out.
+ */
+export const RETRY_BATCH = 10_000;
 
 export class PostgresActions implements ActionsStore {
   constructor(private readonly conn: Connection) {}
@@ -37,10 +44,10 @@ export class PostgresActions implements ActionsStore {
     const q = this.conn.queue(queue);
     let done = 0;
     for (;;) {
-      const moved = await q.backend.retryFinishedJobs(state, BATCH, timestamp);
+      const moved = await q.backend.retryFinishedJobs(state, RETRY_BATCH, timestamp);
       done += moved;
       await onBatch(done);
-      if (moved < BATCH) return done;
+      if (moved < RETRY_BATCH) return done;
     }
   }
 
