@@ -10,13 +10,14 @@ import { jobOperations as ops } from '@/lib/operations/jobs';
 import type { addJobInputSchema } from './schemas';
 import { withKindDefaults } from '@/lib/job-kinds/registry';
 import { parseJsonInput, validateAgainstRegistry } from './job-data';
+import { jobStateOf } from './job-transition';
 
 export async function addJob(ctx: AuditContext, target: QueueParams, input: z.infer<typeof addJobInputSchema>): Promise<{ message: string; jobId: string }> {
   return audited(ctx, ops.addJob, { connection: target.conn, queue: target.queue, params: { name: input.name, opts: input.opts } }, async (conn) => {
     const data = parseJsonInput(input.data ?? {}, 'data');
     validateAgainstRegistry(target.queue, input.name, data);
     const queue = conn.queue(target.queue);
-    if (input.opts.jobId && (await conn.store.jobState(target.queue, input.opts.jobId)) !== 'missing') {
+    if (input.opts.jobId && (await jobStateOf(conn, target.queue, input.opts.jobId)) !== 'missing') {
       throw new ConflictError(`A job with id ${input.opts.jobId} already exists in "${target.queue}"`);
     }
     // A queue Drover's workers run gets its kind's attempts, backoff and retention unless given here.

@@ -47,7 +47,7 @@ async function assertNoUnprocessedIds(conn: Connection, queue: string, ids: stri
   let example = '';
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    const states = await conn.store.actions.jobStates(queue, chunk);
+    const states = await conn.store.jobStates(queue, chunk);
     states.forEach((state, j) => {
       if (isUnprocessedState(state)) {
         unprocessed++;

@@ -9,12 +9,13 @@ import { jobOperations as ops } from '@/lib/operations/jobs';
 import { ConflictError } from '@/lib/errors';
 import type { ActionOutcome, CancelInput } from './schemas';
 import { applyTransition, loadJobHandle } from './job-transition';
+import { requestJobCancel } from '@/lib/cancellation';
 
 export async function failJob(ctx: AuditContext, t: JobParams, input: CancelInput = {}): Promise<ActionOutcome> {
   return audited<ActionOutcome>(ctx, ops.failJob, { connection: t.conn, queue: t.queue, jobIds: [t.id], params: { reason: input.reason } }, async (conn) => {
     const handle = await loadJobHandle(conn, t.queue, t.id);
     if (handle.state === 'active') {
-      const result = await conn.store.actions.requestJobCancel({ queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail' });
+      const result = await requestJobCancel({ ...conn.ownData, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail' });
       if (!result.delivered) throw new ConflictError(result.message);
       return { result: { message: result.message } };
     }

@@ -11,6 +11,12 @@ import { TRANSITIONS, transitionRefusal, type JobAction } from './transitions';
 
 export type JobHandle = { id: string; job: Job; name: string; state: string };
 
+/** One job's state now ('missing' when it is gone). */
+export async function jobStateOf(conn: Connection, queue: string, id: string): Promise<string> {
+  const [state] = await conn.store.jobStates(queue, [id]);
+  return state;
+}
+
 /** The job's name, options and state in one round trip; 404 when it is gone. */
 export async function loadJobHandle(conn: Connection, queue: string, id: string): Promise<JobHandle> {
   const [handle] = await loadJobHandles(conn, queue, [id]);
@@ -64,7 +70,7 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
           if (pending > 0) throw new ForbiddenError(`Job ${handle.id} has ${pending} child job${pending === 1 ? '' : 's'} that have not run, which would be removed with it: ${UNPROCESSED_RULE}`);
         }
         if (await conn.queue(queue).remove(handle.id)) return { removed: true };
-        if ((await conn.store.jobState(queue, handle.id)) === 'missing') throw jobGone(queue, handle.id);
+        if ((await jobStateOf(conn, queue, handle.id)) === 'missing') throw jobGone(queue, handle.id);
         throw new ConflictError(`Job ${handle.id} (or one of its children) is locked by a worker: cancel it or wait for it to finish`);
       }
       case 'fail': {
@@ -80,7 +86,7 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
   } catch (err) {
     if (err instanceof DroverError) throw err;
     // Moved meanwhile (e.g. retried by someone else): say where it is now, not where it was.
-    const now = (err as { code?: unknown })?.code === -3 ? await conn.store.jobState(queue, handle.id).catch(() => handle.state) : handle.state;
+    const now = (err as { code?: unknown })?.code === -3 ? await jobStateOf(conn, queue, handle.id).catch(() => handle.state) : handle.state;
     throw mapJobError(err, { ...where, state: now, expected: TRANSITIONS[action].from.join(' or ') }, conn.name);
   }
 }

@@ -8,6 +8,7 @@ import { InvalidError } from '@/lib/errors';
 import { JOB_STATES, type JobState } from './job-states';
 import type { SearchQuery } from './schemas';
 import { getJobSummaries, type JobSummary } from './job-summary';
+import { jobStateOf } from './job-transition';
 
 export type SearchMatch = JobSummary & { state: JobState };
 
@@ -50,7 +51,7 @@ function statesOf(state: SearchQuery['state']): JobState[] {
 
 async function findById(conn: Connection, queue: string, query: SearchQuery): Promise<SearchChunk> {
   const id = query.q.trim();
-  const state = await conn.store.jobState(queue, id);
+  const state = await jobStateOf(conn, queue, id);
   const [summary] = await getJobSummaries(conn, queue, [id]);
   const ok = summary && (JOB_STATES as readonly string[]).includes(state) && (query.state === 'all' || query.state === state);
   return { matches: ok ? [{ ...summary, state: state as JobState }] : [], cursor: null, scanned: 1, total: 1, scannedSoFar: 1, chunks: 1 };

@@ -1,8 +1,8 @@
 // The part of the store seam the job and queue actions need beyond BullMQ's own Queue/Job API: counts
 // for progress and guards, whole-state moves in bounded batches, the age-bounded removal shared by
-// clean, drain and bulk remove, "fail permanently" for a job that is not running, and the workers'
-// cancellation channel. Jobs change only through BullMQ (Lua scripts or SQL functions), never by hand.
-import type { RequestJobCancelInput, RequestJobCancelResult } from '@/lib/cancellation';
+// clean, drain and bulk remove, and "fail permanently" for a job that is not running. Jobs change only
+// through BullMQ (Lua scripts or SQL functions), never by hand. (The workers' cancellation channel is
+// Drover's own data, the same on both stores: lib/cancellation over Connection.ownData.)
 
 /** States a whole-state action counts or removes ('wait' is BullMQ's name for waiting). */
 export type CleanableState = 'wait' | 'delayed' | 'prioritized' | 'completed' | 'failed';
@@ -11,13 +11,9 @@ export type CountableState = CleanableState | 'active';
 /** Called after each batch with the running total. */
 export type OnBatch = (done: number) => Promise<void>;
 
-export type CancelRequestInput = Omit<RequestJobCancelInput, 'redis' | 'prefix'>;
-
 export interface ActionsStore {
   /** How many jobs a state holds now (progress totals, the obliterate guard). */
   stateCount(queue: string, state: CountableState): Promise<number>;
-  /** Each job's state ('missing' when it is gone), in the order of `ids`, in one round trip. */
-  jobStates(queue: string, ids: string[]): Promise<string[]>;
   /** Moves every failed or completed job finished at or before `timestamp` back to waiting, in batches; returns how many moved. */
   retryFinishedJobs(queue: string, state: 'failed' | 'completed', timestamp: number, onBatch: OnBatch): Promise<number>;
   /** Moves every delayed job to waiting, in batches; returns how many moved. */
@@ -32,6 +28,4 @@ export interface ActionsStore {
    * 1 failed, 2 failed and removed (its removeOnFail), or a refusal code (lib/jobs/job-errors failJobRefusal).
    */
   failUnstartedJob(queue: string, id: string, reason: string): Promise<number>;
-  /** Asks the workers running a job to abort it (cancel, or fail without retry), through the workers' channel. */
-  requestJobCancel(input: CancelRequestInput): Promise<RequestJobCancelResult>;
 }

@@ -53,8 +53,8 @@ export interface QueueStore {
   jobLogs(queue: string, id: string, start: number, end: number): Promise<{ count: number; logs: string[] }>;
   /** Name, options and state of each job (null for a job that is gone), in one round trip. */
   jobHandles(queue: string, ids: string[]): Promise<Array<JobHandleFields | null>>;
-  /** A job's state now ('missing' when it is gone). */
-  jobState(queue: string, id: string): Promise<string>;
+  /** Each job's state now ('missing' when it is gone), in the order of `ids`, in one round trip. */
+  jobStates(queue: string, ids: string[]): Promise<string[]>;
   /** How many children of a flow parent have not finished (BullMQ removes them with the parent). */
   pendingChildren(queue: string, id: string): Promise<number>;
   /** Connected BullMQ workers per queue (Redis: CLIENT LIST; PostgreSQL: named sessions in pg_stat_activity). */

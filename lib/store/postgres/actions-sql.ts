@@ -2,7 +2,7 @@
 // guards); the changes themselves go through BullMQ's backend (its SQL functions), never through here.
 import type { JobState } from '@/lib/jobs/job-states';
 import type { CountableState } from '../actions-store';
-import { STATE_COUNT, STATE_NAME } from './sql';
+import { STATE_COUNT } from './sql';
 
 const STATE_OF: Record<CountableState, JobState> = {
   wait: 'waiting',
@@ -18,5 +18,3 @@ export function stateCountSql(state: CountableState): string {
   return STATE_COUNT(STATE_OF[state]);
 }
 
-/** The state of each asked job, by primary key (a job that is gone has no row). */
-export const JOB_STATES = `SELECT j.id, ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = ANY($2::text[])`;

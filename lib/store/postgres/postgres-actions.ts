@@ -4,8 +4,7 @@ import 'server-only';
 import type { QueryResultRow } from 'pg';
 import type { Connection } from '@/lib/redis/connections';
 import { NotOnThisStoreError } from '@/lib/errors';
-import { requestJobCancel, type RequestJobCancelResult } from '@/lib/cancellation';
-import type { ActionsStore, CancelRequestInput, CleanableState, CountableState, OnBatch } from '../actions-store';
+import type { ActionsStore, CleanableState, CountableState, OnBatch } from '../actions-store';
 import * as SQL from './actions-sql';
 
 /** Jobs per BullMQ batch call (one statement each, under the pool's statement_timeout). */
@@ -18,8 +17,27 @@ const BATCH = 1000;
  */
 export const RETRY_BATCH = 10_000;
 
+/**
+ * Calls one BullMQ batch function until a call moves fewer than `batch` jobs (BullMQ's PostgreSQL
+ * functions answer how many they moved), reporting the running total after each call.
+ */
+async function inBatches(batch: number, call: () => Promise<number>, onBatch: OnBatch): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const moved = await call();
+    done += moved;
+    await onBatch(done);
+    if (moved < batch) return done;
+  }
+}
+
 export class PostgresActions implements ActionsStore {
   constructor(private readonly conn: Connection) {}
+
+  private async queue(queue: string) {
+    await this.conn.pgReady();
+    return this.conn.queue(queue);
+  }
 
   private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
     await this.conn.pgReady();
@@ -31,36 +49,15 @@ export class PostgresActions implements ActionsStore {
     return Number(row?.total ?? 0);
   }
 
-  async jobStates(queue: string, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.rows<{ id: string; state: string }>(SQL.JOB_STATES, [queue, ids]);
-    const byId = new Map(rows.map((r) => [r.id, r.state]));
-    return ids.map((id) => byId.get(id) ?? 'missing');
-  }
-
   /** BullMQ's retry_jobs answers how many it moved (the Redis script answers a cursor): it is summed. */
   async retryFinishedJobs(queue: string, state: 'failed' | 'completed', timestamp: number, onBatch: OnBatch): Promise<number> {
-    await this.conn.pgReady();
-    const q = this.conn.queue(queue);
-    let done = 0;
-    for (;;) {
-      const moved = await q.backend.retryFinishedJobs(state, RETRY_BATCH, timestamp);
-      done += moved;
-      await onBatch(done);
-      if (moved < RETRY_BATCH) return done;
-    }
+    const q = await this.queue(queue);
+    return inBatches(RETRY_BATCH, async () => q.backend.retryFinishedJobs(state, RETRY_BATCH, timestamp), onBatch);
   }
 
   async promoteDelayedJobs(queue: string, onBatch: OnBatch): Promise<number> {
-    await this.conn.pgReady();
-    const q = this.conn.queue(queue);
-    let done = 0;
-    for (;;) {
-      const moved = await q.backend.promoteJobs(BATCH);
-      done += moved;
-      await onBatch(done);
-      if (moved < BATCH) return done;
-    }
+    const q = await this.queue(queue);
+    return inBatches(BATCH, () => q.backend.promoteJobs(BATCH), onBatch);
   }
 
   /**
@@ -69,15 +66,8 @@ export class PostgresActions implements ActionsStore {
    * short of the limit is the last.
    */
   async cleanState(queue: string, state: CleanableState, cutoff: number, onBatch: OnBatch): Promise<number> {
-    await this.conn.pgReady();
-    const q = this.conn.queue(queue);
-    let removed = 0;
-    for (;;) {
-      const ids = await q.backend.cleanJobsByState(state, cutoff, BATCH);
-      removed += ids.length;
-      await onBatch(removed);
-      if (ids.length < BATCH) return removed;
-    }
+    const q = await this.queue(queue);
+    return inBatches(BATCH, async () => (await q.backend.cleanJobsByState(state, cutoff, BATCH)).length, onBatch);
   }
 
   /**
@@ -90,12 +80,5 @@ export class PostgresActions implements ActionsStore {
       this.conn.name,
       'Failing a job that is not running (BullMQ’s PostgreSQL backend fails only active jobs, and Drover changes BullMQ’s tables only through BullMQ; remove the job instead)',
     );
-  }
-
-  /** The cancellation channel is Redis pub/sub between the console and Drover's workers, which run on Redis only. */
-  /** The cancellation channel is Drover's own: on the console's Redis, where the runtime on PostgreSQL listens. */
-  requestJobCancel(input: CancelRequestInput): Promise<RequestJobCancelResult> {
-    const { redis, prefix } = this.conn.ownData;
-    return requestJobCancel({ ...input, redis, prefix });
   }
 }

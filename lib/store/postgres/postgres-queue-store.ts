@@ -234,9 +234,11 @@ export class PostgresQueueStore implements QueueStore {
     });
   }
 
-  async jobState(queue: string, id: string): Promise<string> {
-    const [row] = await this.rows<{ state: string }>(SQL.JOB_STATE, [queue, id]);
-    return row?.state ?? 'missing';
+  async jobStates(queue: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<{ id: string; state: string }>(SQL.JOB_STATES, [queue, ids]);
+    const byId = new Map(rows.map((r) => [r.id, r.state]));
+    return ids.map((id) => byId.get(id) ?? 'missing');
   }
 
   async pendingChildren(queue: string, id: string): Promise<number> {

@@ -117,7 +117,7 @@ export const JOB_LOG_BOUNDS = `SELECT count(*) AS count, min(idx) AS first FROM 
 export const JOB_LOG_LINES = `SELECT row FROM job_log WHERE queue = $1 AND job_id = $2 AND idx BETWEEN $3 AND $4 ORDER BY idx`;
 
 export const JOB_HANDLES = `SELECT j.id, j.name, j.opts::text AS opts, ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = ANY($2::text[])`;
-export const JOB_STATE = `SELECT ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = $2`;
+export const JOB_STATES = `SELECT j.id, ${STATE_NAME} AS state FROM job j WHERE j.queue = $1 AND j.id = ANY($2::text[])`;
 /** Failed jobs finished since $2 per queue: a range of the finished partial index (queue, state, finished_at_ms). */
 export const RECENT_FAILED = `
 SELECT q.queue, (SELECT count(*) FROM job j WHERE j.queue = q.queue AND j.state = 'failed' AND j.finished_at_ms >= $2) AS n

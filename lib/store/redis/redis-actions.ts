@@ -1,10 +1,9 @@
-// The Redis side of the actions seam: BullMQ's Lua-backed batch calls, Drover's fail script
-// (lib/redis/lua/fail-job-1.ts) and the workers' cancellation channel (Redis pub/sub).
+// The Redis side of the actions seam: BullMQ's Lua-backed batch calls and Drover's fail script
+// (lib/redis/lua/fail-job-1.ts).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { scoreChunks } from '@/lib/dlq/score-walk';
-import { requestJobCancel, type RequestJobCancelResult } from '@/lib/cancellation';
-import type { ActionsStore, CancelRequestInput, CleanableState, CountableState, OnBatch } from '../actions-store';
+import type { ActionsStore, CleanableState, CountableState, OnBatch } from '../actions-store';
 
 /** Jobs per BullMQ batch call. */
 const BATCH = 1000;
@@ -20,18 +19,6 @@ export class RedisActions implements ActionsStore {
   async stateCount(queue: string, state: CountableState): Promise<number> {
     const key = this.conn.key(queue, state);
     return LISTS.has(state) ? this.conn.redis.llen(key) : this.conn.redis.zcard(key);
-  }
-
-  async jobStates(queue: string, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.conn.redis.pipeline();
-    for (const id of ids) pipeline.droverJobState(this.conn.queuePrefix(queue), id);
-    const results = (await pipeline.exec()) ?? [];
-    return ids.map((_, i) => {
-      const [err, state] = results[i] ?? [new Error('no reply')];
-      if (err) throw err;
-      return String(state);
-    });
   }
 
   /** BullMQ's moveJobsToWait answers a cursor, not a count: progress is read from the set's size. */
@@ -109,10 +96,5 @@ export class RedisActions implements ActionsStore {
 
   async failUnstartedJob(queue: string, id: string, reason: string): Promise<number> {
     return this.conn.redis.droverFailJob(this.conn.queuePrefix(queue), id, reason, Date.now(), 10_000);
-  }
-
-  requestJobCancel(input: CancelRequestInput): Promise<RequestJobCancelResult> {
-    const { redis, prefix } = this.conn.ownData;
-    return requestJobCancel({ ...input, redis, prefix });
   }
 }

@@ -178,8 +178,16 @@ export class RedisQueueStore implements QueueStore {
     });
   }
 
-  async jobState(queue: string, id: string): Promise<string> {
-    return String(await this.conn.redis.droverJobState(this.conn.queuePrefix(queue), id));
+  async jobStates(queue: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.conn.redis.pipeline();
+    for (const id of ids) pipeline.droverJobState(this.conn.queuePrefix(queue), id);
+    const results = (await pipeline.exec()) ?? [];
+    return ids.map((_, i) => {
+      const [err, state] = results[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      return String(state);
+    });
   }
 
   async pendingChildren(queue: string, id: string): Promise<number> {
