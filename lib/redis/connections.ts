@@ -3,7 +3,7 @@
 import 'server-only';
 import { Queue, type PostgresConnection } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import { getConfig } from '@/lib/config/get-config';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { NotFoundError, NotOnThisStoreError, ReadOnlyError, noteConnectionStore } from '@/lib/errors';
@@ -85,6 +85,12 @@ export class Connection {
   private get sharedPg(): PostgresConnection {
     this.pgConnection ??= createPgConnection(this.config);
     return this.pgConnection;
+  }
+
+  /** Drover's SQL on this PostgreSQL connection: BullMQ's schema checked once first, then the statement on the bounded pool. */
+  async pgRows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    await this.pgReady();
+    return (await this.pg.query<R>(text, values)).rows;
   }
 
   /**

@@ -39,9 +39,8 @@ export class PostgresActions implements ActionsStore {
     return this.conn.queue(queue);
   }
 
-  private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    await this.conn.pgReady();
-    return (await this.conn.pg.query<R>(text, values)).rows;
+  private rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.conn.pgRows<R>(text, values);
   }
 
   async stateCount(queue: string, state: CountableState): Promise<number> {

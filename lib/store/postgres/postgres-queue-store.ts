@@ -48,9 +48,8 @@ export class PostgresQueueStore implements QueueStore {
     return this.conn.pg;
   }
 
-  private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    await this.conn.pgReady();
-    return (await this.pool.query<R>(text, values)).rows;
+  private rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.conn.pgRows<R>(text, values);
   }
 
   private async arrays(text: string, values: unknown[]): Promise<unknown[][]> {

@@ -2,6 +2,7 @@
 // change goes through BullMQ's Queue (upsertJobScheduler, removeJobScheduler).
 import 'server-only';
 import type { RepeatOptions } from 'bullmq';
+import type { QueryResultRow } from 'pg';
 import type { Connection } from '@/lib/redis/connections';
 import { LIST_DATA_CAP, MAX_SCHEDULERS_PER_QUEUE, OUTCOME_SCAN_DEPTH, OUTCOMES_PER_SCHEDULE, parseSchedulerRow, type QueueSchedulers } from '@/lib/schedules/read-schedulers';
 import { repeatOptionsOf } from '@/lib/schedules/validate-schedule';
@@ -14,9 +15,8 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 export class PostgresSchedules implements SchedulesStore {
   constructor(private readonly conn: Connection) {}
 
-  private async rows<R extends Record<string, unknown>>(sql: string, values: unknown[]): Promise<R[]> {
-    await this.conn.pgReady();
-    return (await this.conn.pg.query(sql, values)).rows as R[];
+  private rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.conn.pgRows<R>(text, values);
   }
 
   async count(queues: string[]): Promise<Map<string, number>> {

@@ -34,9 +34,8 @@ const reverseOf = (order: 'desc' | 'asc') => (order === 'desc' ? 'asc' : 'desc')
 export class PostgresSearch implements SearchStore {
   constructor(private readonly conn: Connection) {}
 
-  private async rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    await this.conn.pgReady();
-    return (await this.conn.pg.query<R>(text, values)).rows;
+  private rows<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.conn.pgRows<R>(text, values);
   }
 
   private keysOf(state: JobState, row: Record<string, string>): Position {
