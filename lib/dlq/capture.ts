@@ -7,7 +7,9 @@ import { KEYS } from '@/lib/keys';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from './envelope';
 import { errorGroupOf } from './normalize-error';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import type { CaptureOutcome } from './lua/commands';
+import type { CaptureOptions, CaptureOutcome, CaptureResult } from '@/lib/store/dead-letter-store';
+
+export type { CaptureOptions, CaptureResult };
 import { dlqCaptureScript } from './lua/dlq-capture-1';
 
 /** Where a connection's dead letters live. */
@@ -30,19 +32,6 @@ export function dlqIndexBase(t: Pick<DeadLetterTarget, 'prefix' | 'deadLetterQue
 export function dlqKeyPrefix(t: Pick<DeadLetterTarget, 'prefix' | 'deadLetterQueue'>): string {
   return `${t.prefix}:${t.deadLetterQueue}:`;
 }
-
-export type CaptureOptions = {
-  /** "runtime:<worker>" or "console:<user>" */
-  capturedBy: string;
-  /** The live path only: the job was removed on fail (removeOnFail), capture from memory anyway. */
-  allowMissingOrigin?: boolean;
-  now?: number;
-  /**
-   * The error group to index it under; default errorGroupOf(failedReason). Tests pass a group computed
-   * by earlier grouping rules to stand for dead letters captured before an upgrade.
-   */
-  group?: { id: string; pattern: string };
-};
 
 function captureArgs(t: DeadLetterTarget, facts: FailedJobFacts, opts: CaptureOptions): [string, ...string[]] {
   const group = opts.group ?? errorGroupOf(facts.failedReason);
@@ -119,14 +108,6 @@ function parseStacktrace(raw: string | null): string[] {
   }
 }
 
-export type CaptureResult = {
-  /** origin ids captured now */
-  captured: string[];
-  /** origin ids already captured for this failure (their marker names the envelope) */
-  duplicates: string[];
-  /** origin ids not captured, with why: not failed (moved meanwhile), missing, changed (failed again meanwhile) */
-  skipped: Array<{ id: string; reason: Exclude<CaptureOutcome, 'captured' | 'duplicate'> }>;
-};
 
 const META_FIELDS = ['name', 'opts', 'timestamp', 'processedOn', 'finishedOn', 'atm', 'ats', 'failedReason', 'stacktrace', 'pb', 'drover:dlq'] as const;
 

@@ -1,8 +1,6 @@
 // The DLQ of one connection in numbers: size, counts by origin queue, and the counters behind its growth.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { dlqIndexBase } from './capture';
-import { deadLetterTarget } from './filter';
 
 export type DeadLetterSummary = {
   connection: string;
@@ -18,23 +16,13 @@ export type DeadLetterSummary = {
 };
 
 export async function getDeadLetterSummary(conn: Connection): Promise<DeadLetterSummary> {
-  const t = deadLetterTarget(conn);
-  const base = dlqIndexBase(t);
-  const [total, queues, stats] = await Promise.all([
-    t.redis.zcard(`${base}:all`),
-    t.redis.zrevrange(`${base}:queues`, 0, 199, 'WITHSCORES'),
-    t.redis.hmget(`${base}:stats`, 'captured', 'requeued', 'purged', 'expired'),
-  ]);
-  const byQueue: Array<{ queue: string; count: number }> = [];
-  for (let i = 0; i < queues.length; i += 2) byQueue.push({ queue: queues[i], count: Number(queues[i + 1]) });
-  const [captured, requeued, purged, expired] = stats.map((v) => Number(v ?? 0));
+  const store = conn.store.deadLetters;
+  const counts = await store.counts();
   return {
     connection: conn.name,
-    deadLetterQueue: t.deadLetterQueue,
+    deadLetterQueue: store.deadLetterQueue,
     readOnly: conn.readOnly,
-    total,
-    queues: byQueue,
-    stats: { captured, requeued, purged, expired },
+    ...counts,
     retention: conn.config.deadLetterRetention,
   };
 }

@@ -4,8 +4,6 @@ import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
 import { progressReporter } from '@/lib/progress/bulk-progress';
-import { collectMatchingIds, deadLetterTarget } from './filter';
-import { removeEnvelopes } from './remove-envelopes';
 import { DLQ_BULK_LIMIT, type PurgeInput } from './schemas';
 import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
 
@@ -25,13 +23,13 @@ export async function purgeDeadLetters(ctx: AuditContext, connName: string, inpu
     dlq = undefined;
   }
   return audited(ctx, ops.purgeDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params: byIds ? undefined : { filter: input.filter }, deadLetterQueueAllowed: true }, async (conn) => {
-    const t = deadLetterTarget(conn);
-    const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
+    const store = conn.store.deadLetters;
+    const { ids, more } = byIds ? { ids: input.ids, more: false } : await store.matchingIds(input.filter, DLQ_BULK_LIMIT);
     const total = ids.length;
     let purged = 0;
     await report({ done: 0, total, phase: 'purge' });
     for (let i = 0; i < total; i += BATCH) {
-      purged += (await removeEnvelopes(t, ids.slice(i, i + BATCH), 'purged')).length;
+      purged += (await store.remove(ids.slice(i, i + BATCH), 'purged')).length;
       await report({ done: Math.min(total, i + BATCH), total, phase: 'purge' });
     }
     await report({ done: total, total, phase: 'done', finished: true });

@@ -7,6 +7,7 @@
 // continue each other's walk; once the walk ends the version is recorded and the check is one HMGET.
 // Not server-only: the runtime's sweep runs it too.
 import type { DeadLetterTarget } from './capture';
+import type { RegroupResult } from '@/lib/store/dead-letter-store';
 import { dlqIndexBase, dlqKeyPrefix, SAMPLE_MAX } from './capture';
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from './normalize-error';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
@@ -20,12 +21,7 @@ const REASON_BYTES = MAX_INPUT_LENGTH * 4;
 /** Bytes of reasons one Redis call may read whole (a 1 MB reason is read whole to keep its first bytes). */
 export const REASONS_READ_PER_CALL = 8 * 1024 * 1024;
 
-export type RegroupResult = {
-  /** every dead letter is grouped by the current rules */
-  done: boolean;
-  /** dead letters moved to another group by this call */
-  moved: number;
-};
+export type { RegroupResult };
 
 function groupingKey(t: Pick<DeadLetterTarget, 'prefix' | 'deadLetterQueue'>): string {
   return `${dlqIndexBase(t)}:grouping`;

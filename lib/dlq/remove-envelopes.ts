@@ -1,11 +1,12 @@
 // Removing envelopes with their index entries (requeue, purge, retention). Not server-only: the
 // runtime's retention sweep uses it too.
 import { Queue } from 'bullmq';
+import type { RemoveReason } from '@/lib/store/dead-letter-store';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqRemoveScript } from './lua/dlq-remove-1';
 import { DLQ_EVENTS_MAX, dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
 
-export type RemoveReason = 'requeued' | 'purged' | 'expired';
+export type { RemoveReason };
 
 /**
  * Removes envelopes (one Lua call for the whole list). With a claim token, only envelopes still

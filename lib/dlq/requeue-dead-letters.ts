@@ -11,17 +11,10 @@ import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
 import { progressReporter } from '@/lib/progress/bulk-progress';
 import { parseEnvelope, requeueOptions } from './envelope';
-import { dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from './capture';
-import { collectMatchingIds, deadLetterTarget } from './filter';
 import { DLQ_BULK_LIMIT, type RequeueInput } from './schemas';
 import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { dlqClaimScript } from './lua/dlq-claim-1';
-import { removeEnvelopes } from './remove-envelopes';
 
 const BATCH = 500;
-/** Payload bytes of one batch held in memory at once (a larger single envelope goes alone). */
-const BATCH_BYTES = 16 * 1024 * 1024;
 /** A claim older than this (its console died mid-requeue) may be taken over. */
 const CLAIM_TTL_MS = 60_000;
 
@@ -42,20 +35,6 @@ export type RequeueResult = {
 
 type Prepared = { id: string; queue: string; name: string; data: unknown; opts: Record<string, unknown> };
 
-/** Claimed envelopes of one batch, read in rounds bounded by BATCH_BYTES. */
-async function* readClaimed(t: DeadLetterTarget, ids: string[]): AsyncGenerator<Array<{ id: string; text: string | null }>> {
-  const sizes = await Promise.all(ids.map((id) => t.redis.hstrlen(`${dlqKeyPrefix(t)}${id}`, 'data')));
-  for (let start = 0; start < ids.length; ) {
-    let end = start;
-    let bytes = 0;
-    while (end < ids.length && (end === start || bytes + sizes[end] <= BATCH_BYTES)) bytes += sizes[end++];
-    const round = ids.slice(start, end);
-    start = end;
-    const texts = await Promise.all(round.map((id) => t.redis.hget(`${dlqKeyPrefix(t)}${id}`, 'data')));
-    yield round.map((id, i) => ({ id, text: texts[i] }));
-  }
-}
-
 export async function requeueDeadLetters(ctx: AuditContext, connName: string, input: RequeueInput): Promise<RequeueResult> {
   const report = progressReporter(input.operationId);
   const byIds = 'ids' in input;
@@ -67,12 +46,11 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     dlq = undefined;
   }
   return audited(ctx, ops.requeueDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params, deadLetterQueueAllowed: true }, async (conn) => {
-    const t = deadLetterTarget(conn);
+    const store = conn.store.deadLetters;
     const edited = byIds && input.data !== undefined ? parseJsonInput(input.data, 'data') : undefined;
-    const { ids, more } = byIds ? { ids: input.ids, more: false } : await collectMatchingIds(t, input.filter, DLQ_BULK_LIMIT);
+    const { ids, more } = byIds ? { ids: input.ids, more: false } : await store.matchingIds(input.filter, DLQ_BULK_LIMIT);
     const total = ids.length;
     const token = randomUUID();
-    const redis = withLuaScripts(t.redis, [dlqClaimScript]);
     const result: RequeueResult = { requested: total, requeued: 0, failed: 0, errors: [], jobs: [], more, message: '' };
     const last: { kind: 'not_found' | 'conflict' } = { kind: 'conflict' };
     const fail = (id: string, message: string, kind: 'not_found' | 'conflict' = 'conflict') => {
@@ -83,14 +61,14 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     await report({ done: 0, total, phase: 'requeue' });
     for (let i = 0; i < total; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const claimed = new Set(await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'claim', token, Date.now(), CLAIM_TTL_MS, ...batch));
+      const claimed = new Set(await store.claim(batch, token, Date.now(), CLAIM_TTL_MS));
       const unclaimed = batch.filter((id) => !claimed.has(id));
-      const exists = await Promise.all(unclaimed.map((id) => t.redis.exists(`${dlqKeyPrefix(t)}${id}`)));
+      const exists = await store.exists(unclaimed);
       unclaimed.forEach((id, k) => {
         if (exists[k]) fail(id, `Dead letter ${id} is being requeued by someone else right now`);
         else fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'not_found');
       });
-      for await (const round of readClaimed(t, batch.filter((id) => claimed.has(id)))) {
+      for await (const round of store.envelopes(batch.filter((id) => claimed.has(id)))) {
         const prepared: Prepared[] = [];
         for (const { id, text } of round) {
           try {
@@ -102,7 +80,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
           } catch (err) {
             // An invalid edit is the caller's mistake: say it as such (one id only, so nothing else runs).
             if (err instanceof InvalidError) {
-              await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'release', token, Date.now(), CLAIM_TTL_MS, id);
+              await store.release([id], token);
               throw err;
             }
             fail(id, `Dead letter ${id} could not be read: ${(err as Error).message}`);
@@ -122,9 +100,9 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
             fail(p.id, `Dead letter ${p.id} was not requeued: ${outcome.status === 'rejected' ? (outcome.reason as Error).message : 'no job id'}`);
           }
         });
-        if (release.length) await redis.droverDlqClaim(dlqIndexBase(t), dlqKeyPrefix(t), 'release', token, Date.now(), CLAIM_TTL_MS, ...release);
+        await store.release(release, token);
         // …then the dead letters whose job now exists (one purged meanwhile is simply gone already).
-        await removeEnvelopes(t, done, 'requeued', token);
+        await store.remove(done, 'requeued', token);
         result.requeued += done.length;
       }
       await report({ done: Math.min(total, i + BATCH), total, phase: 'requeue' });

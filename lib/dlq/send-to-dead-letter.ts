@@ -5,10 +5,7 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { InvalidError } from '@/lib/errors';
 import type { ProgressReporter } from '@/lib/progress/bulk-progress';
-import { captureJobsById, type CaptureResult } from './capture';
-import { deadLetterTarget } from './filter';
-import { enforceRetention } from './sweep';
-import { scoreChunks } from './score-walk';
+import type { CaptureResult } from '@/lib/store/dead-letter-store';
 
 const BATCH = 500;
 
@@ -31,13 +28,13 @@ const WHY: Record<CaptureResult['skipped'][number]['reason'], string> = {
 };
 
 export async function sendToDeadLetter(conn: Connection, queue: string, input: SendToDeadLetterInput, actor: string, report: ProgressReporter): Promise<SendToDeadLetterResult> {
-  const t = deadLetterTarget(conn);
-  if (queue === t.deadLetterQueue) throw new InvalidError(`"${queue}" is the dead-letter queue itself: its failed jobs are the dead letters`);
+  const store = conn.store.deadLetters;
+  if (queue === store.deadLetterQueue) throw new InvalidError(`"${queue}" is the dead-letter queue itself: its failed jobs are the dead letters`);
   const opts = { capturedBy: `console:${actor}` };
   const out: SendToDeadLetterResult = { requested: 0, captured: 0, duplicates: 0, errors: [], failed: 0, message: '' };
   const q = conn.queue(queue);
   const apply = async (ids: string[]) => {
-    const r = await captureJobsById(t, queue, ids, opts);
+    const r = await store.captureByIds(queue, ids, opts);
     out.captured += r.captured.length;
     out.duplicates += r.duplicates.length;
     out.failed += r.skipped.length;
@@ -57,22 +54,21 @@ export async function sendToDeadLetter(conn: Connection, queue: string, input: S
     }
   } else {
     // Walk failed jobs by finishedOn (not rank: BullMQ may trim the set meanwhile) up to the cutoff.
-    const failedKey = conn.key(queue, 'failed');
     const cutoff = Date.now() - (input.olderThanMs ?? 0);
-    const total = await t.redis.zcount(failedKey, '-inf', cutoff);
+    const total = await store.countFailed(queue, cutoff);
     out.requested = total;
     await report({ done: 0, total, phase: 'dead-letter' });
-    for await (const { entries } of scoreChunks(t.redis, { key: failedKey, order: 'asc', from: '-inf', to: String(cutoff) }, BATCH)) {
-      await apply(entries.map((e) => e.id));
+    for await (const ids of store.failedIdChunks(queue, cutoff, BATCH)) {
+      await apply(ids);
       await report({ done: Math.min(total, out.captured + out.duplicates + out.failed), total, phase: 'dead-letter' });
     }
     out.requested = out.captured + out.duplicates + out.failed;
   }
-  await enforceRetention(t, conn.config.deadLetterRetention);
+  await store.enforceRetention(conn.config.deadLetterRetention);
   await report({ done: out.requested, total: out.requested, phase: 'done', finished: true });
   const n = (x: number) => x.toLocaleString('en');
   out.message =
-    `${n(out.captured)} of ${n(out.requested)} job${out.requested === 1 ? '' : 's'} sent to the dead-letter queue "${t.deadLetterQueue}"` +
+    `${n(out.captured)} of ${n(out.requested)} job${out.requested === 1 ? '' : 's'} sent to the dead-letter queue "${store.deadLetterQueue}"` +
     `${out.duplicates ? `; ${n(out.duplicates)} already there` : ''}${out.failed ? `; ${n(out.failed)} skipped (see errors)` : ''}`;
   return out;
 }

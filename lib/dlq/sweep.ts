@@ -2,14 +2,14 @@
 // worker died between BullMQ's move to failed and the capture) and retention (dangling index entries,
 // age, count). The worker runtime runs both at start and periodically; the console runs retention
 // after its own captures.
-import type { ConnectionConfig } from '@/lib/config/schema';
+import type { Retention, RetentionResult, SweepResult } from '@/lib/store/dead-letter-store';
 import { captureJobsById, dlqIndexBase, dlqKeyPrefix, type CaptureOptions, type CaptureResult, type DeadLetterTarget } from './capture';
 import { removeEnvelopes } from './remove-envelopes';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqUnindexMissingScript } from './lua/dlq-unindex-missing-1';
 import { scoreChunks, type ScoreCursor } from './score-walk';
 
-export type Retention = ConnectionConfig['deadLetterRetention'];
+export type { Retention, SweepResult };
 export const DEFAULT_RETENTION: Retention = { maxAgeDays: 30, maxCount: 100_000 };
 
 /**
@@ -18,8 +18,6 @@ export const DEFAULT_RETENTION: Retention = { maxAgeDays: 30, maxCount: 100_000 
  * already captured jobs costs one HMGET each (their marker says "done").
  */
 const WATERMARK_LOOKBACK_MS = 60_000;
-
-export type SweepResult = { scanned: number; captured: number; duplicates: string[]; caughtUp: boolean };
 
 /**
  * Captures the failed jobs of `queue` that finished since the queue's watermark, in batches, until it
@@ -107,7 +105,7 @@ export async function enforceRetention(
   t: DeadLetterTarget,
   retention: Retention = DEFAULT_RETENTION,
   opts: { batch?: number; maxBatches?: number; now?: number; danglingChecks?: number } = {},
-): Promise<{ expired: number; caughtUp: boolean; dangling: number }> {
+): Promise<RetentionResult> {
   const batch = opts.batch ?? 1000;
   const maxBatches = opts.maxBatches ?? 10;
   const dangling = await unindexDangling(t, opts.danglingChecks ?? 5000);

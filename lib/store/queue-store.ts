@@ -15,6 +15,7 @@ import type { QueueEventReader } from './event-reader';
 import type { SchedulesStore } from './schedules-store';
 import type { ActionsStore } from './actions-store';
 import type { SearchStore } from './search-store';
+import type { DeadLetterStore } from './dead-letter-store';
 
 /** BullMQ's per-minute metrics of a queue: {count, prevTS, prevCount} (null when none) and the closed minutes, newest first. */
 export type MetricsRecord = { meta: MetricsMeta; data: number[] };
@@ -35,6 +36,8 @@ export interface QueueStore {
   readonly actions: ActionsStore;
   /** Walks through a state: search, the name filter, a flow's children (./search-store.ts). */
   readonly search: SearchStore;
+  /** The connection's dead-letter queue: capture, reads, requeue and removal (./dead-letter-store.ts). */
+  readonly deadLetters: DeadLetterStore;
   /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
   scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
   /** Counts, flags and throughput of each queue, in one round trip. */

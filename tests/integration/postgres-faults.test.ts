@@ -18,7 +18,8 @@ import { discoverQueues } from '@/lib/queues/discover-queues';
 import { listJobs } from '@/lib/jobs/list-jobs';
 import { addJobInputSchema, listJobsQuerySchema } from '@/lib/jobs/schemas';
 import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
-import { bulkJobs } from '@/lib/jobs/bulk-jobs';
+import { DROVER_MIGRATIONS, DROVER_SCHEMA_VERSION, migrateDroverSchema } from '@/lib/store/postgres/drover-schema';
+import { Pool } from 'pg';
 import { addJob } from '@/lib/jobs/add-job';
 import { setConnectionPaused } from '@/lib/queues/set-connection-paused';
 import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
@@ -157,17 +158,59 @@ describe('PostgreSQL connection faults', () => {
     }
     expect((await listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))).total).toBe(1);
   });
+});
 
-  it('answers 501 for what is not on PostgreSQL yet, naming the connection', async () => {
-    const err = toDroverError(await getDeadLetterSummary(getConnection('main')).catch((e: unknown) => e), 'main');
-    expect([err.status, err.message]).toEqual([501, 'This is not available on PostgreSQL connections yet (connection "main"): it needs a Redis connection in this version of Drover']);
-    // The bulk send to the dead-letter queue: refused as a whole, nothing changed.
-    const before = await queue.getJobCounts();
-    await expect(bulkJobs(ctxAs('operator'), { conn: 'main', queue: 'orders' }, { action: 'dead-letter', state: 'failed' })).rejects.toMatchObject({
-      status: 501,
-      message: expect.stringContaining('not available on PostgreSQL connections yet (connection "main")'),
-    });
-    expect(await queue.getJobCounts()).toEqual(before);
+describe("Drover's own schema beside BullMQ's", () => {
+  it('is created once at first use, under the advisory lock, by concurrent first readers', async () => {
+    const admin = pg.pool();
+    // The "auto" database has no Drover schema yet; three first reads race to create it.
+    const db = new URL(pg.url.replace(/\/drover$/, '/migrated'));
+    const direct = new Pool({ connectionString: db.toString(), max: 1 });
+    try {
+      expect((await direct.query(`SELECT to_regnamespace('drover') AS s`)).rows[0].s).toBeNull();
+      const answers = await Promise.all([getDeadLetterSummary(getConnection('auto')), getDeadLetterSummary(getConnection('auto')), getDeadLetterSummary(getConnection('auto'))]);
+      expect(answers.map((a) => a.total)).toEqual([0, 0, 0]);
+      expect((await direct.query('SELECT version, name FROM drover.migration ORDER BY version')).rows).toEqual(DROVER_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      // Again from another process's point of view: nothing to do, nothing applied twice.
+      expect(await migrateDroverSchema(direct, 'test')).toEqual({ from: DROVER_SCHEMA_VERSION, to: DROVER_SCHEMA_VERSION });
+    } finally {
+      await direct.end();
+    }
+    expect((await admin.query(`SELECT to_regnamespace('drover') IS NOT NULL AS s`)).rows[0].s).toBe(false);
+  });
+
+  it('refuses a schema made by a newer Drover, naming both versions, and changes nothing', async () => {
+    await pg.pool().query('CREATE DATABASE newer');
+    const direct = new Pool({ connectionString: pg.url.replace(/\/drover$/, '/newer'), max: 1 });
+    try {
+      await migrateDroverSchema(direct, 'test');
+      await direct.query(`INSERT INTO drover.migration (version, name) VALUES (99, 'from the future')`);
+      const err = await migrateDroverSchema(direct, 'PostgreSQL connection "x"').catch((e: unknown) => e);
+      expect(toDroverError(err).status).toBe(503);
+      expect((err as Error).message).toBe(
+        `PostgreSQL connection "x": Drover's schema "drover" is at version 99, made by a newer Drover; this Drover knows versions up to ${DROVER_SCHEMA_VERSION}. Upgrade this Drover (a schema is never downgraded).`,
+      );
+      expect((await direct.query('SELECT count(*)::int AS n FROM drover.migration')).rows[0].n).toBe(DROVER_MIGRATIONS.length + 1);
+    } finally {
+      await direct.end();
+    }
+  });
+
+  it('names the grant it needs when its role may not create the schema', async () => {
+    const admin = pg.pool();
+    await admin.query('CREATE ROLE limited LOGIN');
+    await admin.query('CREATE DATABASE locked');
+    const direct = new Pool({ connectionString: pg.url.replace(/^postgres:\/\/drover@/, 'postgres://limited@').replace(/\/drover$/, '/locked'), max: 1 });
+    try {
+      const err = await migrateDroverSchema(direct, 'PostgreSQL connection "locked"').catch((e: unknown) => e);
+      expect(toDroverError(err).status).toBe(503);
+      expect((err as Error).message).toMatch(/^PostgreSQL connection "locked": Drover could not create or upgrade its own schema "drover" \(permission denied for database locked\)\. Grant Drover's role CREATE on the database \(GRANT CREATE ON DATABASE <db> TO <role>\)/);
+      // With the grant, the same call succeeds.
+      await admin.query('GRANT CREATE ON DATABASE locked TO limited');
+      expect(await migrateDroverSchema(direct, 'PostgreSQL connection "locked"')).toEqual({ from: 0, to: DROVER_SCHEMA_VERSION });
+    } finally {
+      await direct.end();
+    }
   });
 });
 

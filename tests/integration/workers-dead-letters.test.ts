@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { waitFor } from '../helpers/workers';
 import { DeadLetterCapture } from '@/workers/runtime/dead-letters';
+import { RedisDeadLetters } from '@/lib/store/redis/redis-dead-letters';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { defineJobKind } from '@/lib/job-kinds/kind';
 
@@ -44,9 +45,8 @@ async function failedJobs(name: string, count: number): Promise<Queue> {
 
 function capture(queue: string, deadLetterQueue: string, sweepMaxJobs: number, removeOrigin = true): DeadLetterCapture {
   const c = new DeadLetterCapture({
-    client,
-    prefix: 'bull',
-    deadLetterQueue,
+    store: new RedisDeadLetters(client, 'bull', deadLetterQueue),
+    queueFor: (name) => new Queue(name, { connection: client, prefix: 'bull', skipMetasUpdate: true }),
     retention: { maxAgeDays: 30, maxCount: 100_000 },
     kinds: [kindOn(queue, removeOrigin)],
     workerName: 'drover@test:1',

@@ -1,18 +1,17 @@
 // Dead-letter capture in the runtime: every job of our queues that reaches BullMQ's failed set (which
 // only holds final failures: retries go to delayed or waiting) becomes an envelope in the connection's
-// DLQ. Two paths, both idempotent (lib/dlq/capture.ts):
+// DLQ, on either store (lib/store/dead-letter-store.ts). Two paths, both idempotent:
 // - live: right after the worker's 'failed' event, i.e. after the move to failed succeeded, from the
 //   Job object in memory (so a job removed on fail is still captured);
 // - sweep: at start and every DROVER_DLQ_SWEEP_INTERVAL_MS, failed jobs since the queue's watermark,
 //   which catches what the live path missed (a worker killed between the two steps, jobs failed by
 //   the stalled-job check or by the console's "Fail permanently"). The same tick enforces retention.
 //   Each sweep is bounded (sweepMaxJobs per queue); a backlog is worked off by sweeps run back to back.
-import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { captureFailedJob, factsFromJob, type CaptureResult, type DeadLetterTarget } from '@/lib/dlq/capture';
-import { regroupDeadLetters } from '@/lib/dlq/regroup';
-import { enforceRetention, sweepFailedJobs, DEFAULT_RETENTION, type Retention } from '@/lib/dlq/sweep';
+import { factsFromJob } from '@/lib/dlq/capture';
+import { DEFAULT_RETENTION } from '@/lib/dlq/sweep';
+import type { CaptureResult, DeadLetterStore, Retention } from '@/lib/store/dead-letter-store';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
 /**
@@ -23,9 +22,10 @@ import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 export const TEST_CRASH_BEFORE_CAPTURE_ENV = 'DROVER_TEST_CRASH_BEFORE_DLQ_CAPTURE';
 
 export type DeadLetterOptions = {
-  client: Redis;
-  prefix: string;
-  deadLetterQueue: string;
+  /** Where the connection's dead letters live (Redis: beside its queues; PostgreSQL: Drover's schema of its database). */
+  store: DeadLetterStore;
+  /** A Queue handle of the connection (for kinds that remove the origin once captured). */
+  queueFor: (name: string) => Queue;
   retention: Retention;
   kinds: JobKindDefinition[];
   workerName: string;
@@ -44,7 +44,7 @@ const SWEEP_BATCH = 500;
 const REMOVE_CHUNK = 100;
 
 export class DeadLetterCapture {
-  private readonly target: DeadLetterTarget;
+  private readonly store: DeadLetterStore;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Queues whose kind removes the origin job once captured. */
   private readonly removers = new Map<string, Queue>();
@@ -56,10 +56,10 @@ export class DeadLetterCapture {
   private readonly crashBeforeCapture = process.env[TEST_CRASH_BEFORE_CAPTURE_ENV] === '1';
 
   constructor(private readonly opts: DeadLetterOptions) {
-    this.target = { redis: opts.client, prefix: opts.prefix, deadLetterQueue: opts.deadLetterQueue };
+    this.store = opts.store;
     for (const kind of opts.kinds) {
-      if (kind.queue === opts.deadLetterQueue) throw new Error(`Kind "${kind.kind}" runs the dead-letter queue "${kind.queue}": rename one of them`);
-      if (kind.deadLetter?.removeOrigin) this.removers.set(kind.queue, new Queue(kind.queue, { connection: opts.client, prefix: opts.prefix, skipMetasUpdate: true }));
+      if (kind.queue === opts.store.deadLetterQueue) throw new Error(`Kind "${kind.kind}" runs the dead-letter queue "${kind.queue}": rename one of them`);
+      if (kind.deadLetter?.removeOrigin) this.removers.set(kind.queue, opts.queueFor(kind.queue));
     }
   }
 
@@ -83,9 +83,9 @@ export class DeadLetterCapture {
   private async captureLive(job: Job): Promise<void> {
     const fields = { queue: job.queueName, jobId: job.id };
     try {
-      const { outcome, id } = await captureFailedJob(this.target, factsFromJob(job, this.opts.workerName), { capturedBy: this.capturedBy, allowMissingOrigin: true });
+      const { outcome, id } = await this.store.capture(factsFromJob(job, this.opts.workerName), { capturedBy: this.capturedBy, allowMissingOrigin: true });
       if (outcome === 'captured' || outcome === 'duplicate') {
-        if (outcome === 'captured') this.opts.logger.info({ ...fields, event: 'dlq.captured', deadLetter: id, deadLetterQueue: this.opts.deadLetterQueue }, 'failed job captured in the dead-letter queue');
+        if (outcome === 'captured') this.opts.logger.info({ ...fields, event: 'dlq.captured', deadLetter: id, deadLetterQueue: this.store.deadLetterQueue }, 'failed job captured in the dead-letter queue');
         await this.removeOrigins(job.queueName, [job.id!]);
       } else {
         this.opts.logger.debug({ ...fields, event: 'dlq.not_captured', outcome }, 'failed job not captured');
@@ -131,7 +131,7 @@ export class DeadLetterCapture {
       if (this.stopped) return false;
       try {
         const onCaptured = (r: CaptureResult) => this.removeOrigins(kind.queue, [...r.captured, ...r.duplicates]);
-        const result = await sweepFailedJobs(this.target, kind.queue, { capturedBy: this.capturedBy, onCaptured, maxJobs, batch: Math.min(SWEEP_BATCH, maxJobs) });
+        const result = await this.store.sweep(kind.queue, { capturedBy: this.capturedBy, onCaptured, maxJobs, batch: Math.min(SWEEP_BATCH, maxJobs) });
         captured += result.captured;
         if (!result.caughtUp && result.captured > 0) behind = true;
         if (result.captured > 0) this.opts.logger.info({ queue: kind.queue, event: 'dlq.swept', captured: result.captured, scanned: result.scanned, caughtUp: result.caughtUp }, 'sweep captured failed jobs');
@@ -141,15 +141,15 @@ export class DeadLetterCapture {
     }
     try {
       // Dead letters captured under earlier grouping rules move to their current groups, a bounded step per sweep.
-      const { done, moved } = await regroupDeadLetters(this.target, { budgetMs: REGROUP_SWEEP_MS });
-      if (moved > 0) this.opts.logger.info({ event: 'dlq.regrouped', moved, done, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters moved to their current error groups');
+      const { done, moved } = await this.store.regroup({ budgetMs: REGROUP_SWEEP_MS });
+      if (moved > 0) this.opts.logger.info({ event: 'dlq.regrouped', moved, done, deadLetterQueue: this.store.deadLetterQueue }, 'dead letters moved to their current error groups');
       if (!done) behind = true;
     } catch (err) {
       this.opts.logger.warn({ event: 'dlq.regroup_failed', err: (err as Error).message }, 'dead-letter re-grouping failed');
     }
     try {
-      const { expired } = await enforceRetention(this.target, this.opts.retention ?? DEFAULT_RETENTION);
-      if (expired > 0) this.opts.logger.info({ event: 'dlq.expired', expired, deadLetterQueue: this.opts.deadLetterQueue }, 'dead letters removed by retention');
+      const { expired } = await this.store.enforceRetention(this.opts.retention ?? DEFAULT_RETENTION);
+      if (expired > 0) this.opts.logger.info({ event: 'dlq.expired', expired, deadLetterQueue: this.store.deadLetterQueue }, 'dead letters removed by retention');
       this.opts.logger.debug({ event: 'dlq.sweep_done', captured, expired, behind }, 'dead-letter sweep done');
     } catch (err) {
       this.opts.logger.warn({ event: 'dlq.retention_failed', err: (err as Error).message }, 'dead-letter retention failed');

@@ -18,6 +18,9 @@ import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 import type { RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
 import { DeadLetterCapture } from './dead-letters';
+import { RedisDeadLetters } from '@/lib/store/redis/redis-dead-letters';
+import { PostgresDeadLetters } from '@/lib/store/postgres/postgres-dead-letters';
+import pg from 'pg';
 import { BusyHeartbeat } from './busy-heartbeat';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
@@ -142,12 +145,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let subscriber: Redis | undefined;
   let listener: CancelListener | undefined;
   let deadLetters: DeadLetterCapture | undefined;
+  let deadLetterPool: pg.Pool | undefined;
   let heartbeat: BusyHeartbeat | undefined;
 
   const closeClients = async () => {
     // The last beat goes once the workers are closed: until then the process still runs its jobs.
     await heartbeat?.stop();
     await deadLetters?.stop();
+    await deadLetterPool?.end().catch(() => {});
     await listener?.stop();
     subscriber?.disconnect();
     await Promise.allSettled([...workers.values()].map((w) => w.flushAttempts()));
@@ -169,14 +174,35 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     }
 
-    if (opts.deadLetters !== false && postgres) {
-      logger.warn({ event: 'deadletters.off', connection: connection.name }, 'dead letters are not captured for queues in PostgreSQL in this version: failed jobs stay in failed');
-    }
-    if (opts.deadLetters !== false && !postgres) {
+    if (opts.deadLetters !== false) {
+      const deadLetterQueue = connection.deadLetterQueue ?? 'dead-letter';
+      let store: RedisDeadLetters | PostgresDeadLetters;
+      if (postgres) {
+        // Drover's schema of the queues' database: a small pool of its own, every statement time-limited.
+        deadLetterPool = new pg.Pool({
+          connectionString: connection.url,
+          max: 2,
+          idleTimeoutMillis: 10_000,
+          connectionTimeoutMillis: 5_000,
+          application_name: 'drover-dlq',
+          options: '-c statement_timeout=30000',
+        });
+        deadLetterPool.on('error', () => {});
+        store = new PostgresDeadLetters({
+          pool: deadLetterPool,
+          bullmqSchema: postgres.schema,
+          deadLetterQueue,
+          where: `PostgreSQL connection "${connection.name}"`,
+          attemptRecords: () => ({ redis: control as Redis, prefix: dataPrefix }),
+        });
+      } else store = new RedisDeadLetters(control, prefix, deadLetterQueue);
+      const pgConnection = postgres;
       deadLetters = new DeadLetterCapture({
-        client: control,
-        prefix,
-        deadLetterQueue: connection.deadLetterQueue ?? 'dead-letter',
+        store,
+        queueFor: (name) =>
+          pgConnection
+            ? (new Queue(name, { connection: pgConnection, skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
+            : new Queue(name, { connection: control, prefix, skipMetasUpdate: true }),
         retention: connection.deadLetterRetention ?? { maxAgeDays: 30, maxCount: 100_000 },
         kinds: opts.kinds.map((k) => k.definition),
         workerName,

@@ -1,7 +1,9 @@
 // The ioredis typing of the commands this folder's scripts (one module each, beside this file) become.
 import type { Result } from 'ioredis';
 
-export type CaptureOutcome = 'captured' | 'duplicate' | 'not-failed' | 'changed' | 'missing';
+import type { CaptureOutcome } from '@/lib/store/dead-letter-store';
+
+export type { CaptureOutcome };
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

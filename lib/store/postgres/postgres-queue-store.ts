@@ -20,6 +20,7 @@ import { PostgresEventReader } from './postgres-event-reader';
 import { PostgresSchedules } from './postgres-schedules';
 import { PostgresActions } from './postgres-actions';
 import { PostgresSearch } from './postgres-search';
+import { PostgresDeadLetters } from './postgres-dead-letters';
 
 /** Queue names read per statement while discovering (each is one index probe). */
 const DISCOVERY_BATCH = 500;
@@ -38,10 +39,25 @@ export class PostgresQueueStore implements QueueStore {
   readonly schedules: PostgresSchedules;
   readonly actions: PostgresActions;
   readonly search: PostgresSearch;
+  private deadLetterStore?: PostgresDeadLetters;
   constructor(private readonly conn: Connection) {
     this.schedules = new PostgresSchedules(conn);
     this.actions = new PostgresActions(conn);
     this.search = new PostgresSearch(conn);
+  }
+
+  /** Dead letters in Drover's own schema of this database, on the connection's one pool (made on first use). */
+  get deadLetters(): PostgresDeadLetters {
+    const conn = this.conn;
+    this.deadLetterStore ??= new PostgresDeadLetters({
+      pool: conn.pg,
+      bullmqSchema: conn.config.schema ?? 'bullmq',
+      deadLetterQueue: conn.config.deadLetterQueue,
+      where: `PostgreSQL connection "${conn.name}"`,
+      attemptRecords: () => conn.ownData,
+      beforeFirst: () => conn.pgReady(),
+    });
+    return this.deadLetterStore;
   }
 
   private get pool(): Pool {

@@ -20,6 +20,7 @@ import { RedisSchedules } from './redis-schedules';
 import { EventStreamReader } from '@/lib/events/event-stream-reader';
 import { RedisActions } from './redis-actions';
 import { RedisSearch } from './redis-search';
+import { RedisDeadLetters } from './redis-dead-letters';
 
 const SCAN_COUNT = 1000;
 
@@ -33,10 +34,17 @@ export class RedisQueueStore implements QueueStore {
   readonly schedules: RedisSchedules;
   readonly actions: RedisActions;
   readonly search: RedisSearch;
+  private deadLetterStore?: RedisDeadLetters;
   constructor(private readonly conn: Connection) {
     this.schedules = new RedisSchedules(conn);
     this.actions = new RedisActions(conn);
     this.search = new RedisSearch(conn);
+  }
+
+  /** Made on first use (the Redis client is made lazily too). */
+  get deadLetters(): RedisDeadLetters {
+    this.deadLetterStore ??= new RedisDeadLetters(this.conn.redis, this.conn.prefix, this.conn.config.deadLetterQueue);
+    return this.deadLetterStore;
   }
 
   async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {

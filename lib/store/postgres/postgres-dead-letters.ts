@@ -1,0 +1,694 @@
+// The dead-letter queue on PostgreSQL: dead letters are rows of Drover's own schema (drover.dead_letter,
+// lib/store/postgres/drover-schema.ts) in the same database as BullMQ's queues. Capture is one
+// statement that looks at the origin job in BullMQ's table (still failed, by the same attempt) and
+// inserts its envelope, its error group and the counter, so a dead letter exists exactly once for a
+// failure whatever crashes: the envelope id is derived from the failure and is the primary key.
+// BullMQ's tables are only read here; jobs change only through BullMQ's API (requeue adds, the
+// runtime's removeOrigin removes). Not server-only: the worker runtime captures through it.
+import { Job } from 'bullmq';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import { KEYS } from '@/lib/keys';
+import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
+import { ConflictError } from '@/lib/errors';
+import { asciiLower } from '@/lib/jobs/ascii-lower';
+import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envelope';
+import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
+import { failureAttempts, logsOf, num, stringsOf } from '@/lib/dlq/detail-parts';
+import type { DeadLetterFilter } from '@/lib/dlq/schemas';
+import { DROVER_SCHEMA, migrateDroverSchema } from './drover-schema';
+import type {
+  CaptureOptions,
+  CaptureOutcome,
+  CaptureResult,
+  DeadLetterCounts,
+  DeadLetterFacts,
+  DeadLetterRow,
+  DeadLetterRowsPage,
+  DeadLetterStore,
+  ErrorGroupFacts,
+  RegroupResult,
+  RemoveReason,
+  Retention,
+  RetentionResult,
+  SweepResult,
+} from '../dead-letter-store';
+
+/** Raw failedReason kept as a group's sample (as on Redis). */
+const SAMPLE_MAX = 1000;
+const DEAD_LETTER_LOG_LINES = 100;
+const DEAD_LETTER_LOG_LINE_CHARS = 1000;
+const TEXT_CAP = 300;
+/** Payload bytes read into memory per capture round (a larger single job is read alone). */
+const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
+const ENVELOPE_ROUND_BYTES = 16 * 1024 * 1024;
+const EXPORT_ROWS_PER_PULL = 100;
+const EXPORT_BYTES_PER_PULL = 4 * 1024 * 1024;
+/** Rows a filtered walk looks at per statement (the text match reads their envelopes). */
+const WALK_CHUNK = 500;
+/** Look this far behind the sweep's watermark (workers' clocks differ a little). */
+const WATERMARK_LOOKBACK_MS = 60_000;
+const REGROUP_BATCH = 500;
+
+type Pool = Pick<pg.Pool, 'query' | 'connect'>;
+
+export type PostgresDeadLettersOptions = {
+  pool: Pool;
+  /** BullMQ's schema on this database (default "bullmq") */
+  bullmqSchema: string;
+  deadLetterQueue: string;
+  /** "PostgreSQL connection "x"", for messages */
+  where: string;
+  /** Where the runtime keeps attempt records of these queues (the console's Redis), when known. */
+  attemptRecords?: () => { redis: Redis; prefix: string } | null;
+  /** Runs before the first statement (the console checks BullMQ's schema). */
+  beforeFirst?: () => Promise<void>;
+};
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const D = `${DROVER_SCHEMA}.dead_letter`;
+
+type Cursor = { failedAt: string; id: string };
+
+const ROW_COLUMNS = `d.id, d.queue, d.job_id, d.name, left(d.failed_reason, ${TEXT_CAP}) AS failed_reason, length(d.failed_reason) AS failed_reason_length,
+  d.failed_at::text AS failed_at, d.attempts_made, d.group_id, d.captured_at::text AS captured_at, d.processed_by`;
+
+type RowRecord = { id: string; queue: string; job_id: string; name: string; failed_reason: string; failed_reason_length: number; failed_at: string; attempts_made: number; group_id: string; captured_at: string; processed_by: string | null };
+
+const toRow = (r: RowRecord): DeadLetterRow => ({
+  id: r.id,
+  queue: r.queue,
+  jobId: r.job_id,
+  name: r.name,
+  failedReason: r.failed_reason,
+  failedReasonLength: Number(r.failed_reason_length),
+  failedAt: num(r.failed_at),
+  attemptsMade: Number(r.attempts_made) || 0,
+  group: r.group_id,
+  capturedAt: num(r.captured_at),
+  processedBy: r.processed_by,
+});
+
+/** A capture's row: the facts, the envelope built from them, its group and the attempt records copied. */
+type Prepared = { facts: FailedJobFacts; envelope: string; group: { id: string; pattern: string }; sample: string; attempts: string | null; allowMissing: boolean; capturedAt: number; capturedBy: string };
+
+export class PostgresDeadLetters implements DeadLetterStore {
+  readonly deadLetterQueue: string;
+  private readonly dlq: string;
+  private readonly B: string;
+  private readyPromise?: Promise<void>;
+
+  constructor(private readonly o: PostgresDeadLettersOptions) {
+    this.deadLetterQueue = o.deadLetterQueue;
+    this.dlq = `${o.bullmqSchema}/${o.deadLetterQueue}`;
+    this.B = ident(o.bullmqSchema);
+  }
+
+  /** BullMQ's schema checked and Drover's migrated, once per process (a failure is retried next time). */
+  private ready(): Promise<void> {
+    this.readyPromise ??= (async () => {
+      await this.o.beforeFirst?.();
+      await migrateDroverSchema(this.o.pool, this.o.where);
+    })().catch((err: unknown) => {
+      this.readyPromise = undefined;
+      throw err;
+    });
+    return this.readyPromise;
+  }
+
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    await this.ready();
+    return (await this.o.pool.query<R>(text, values)).rows;
+  }
+
+  // ── capture ──
+
+  private prepare(facts: FailedJobFacts, opts: CaptureOptions, attempts: string[] | null, allowMissing: boolean): Prepared {
+    const capturedAt = opts.now ?? Date.now();
+    return {
+      facts,
+      envelope: envelopeJson(facts, capturedAt, opts.capturedBy),
+      group: opts.group ?? errorGroupOf(facts.failedReason),
+      sample: facts.failedReason.slice(0, SAMPLE_MAX),
+      attempts: attempts && attempts.length > 0 ? JSON.stringify(attempts) : null,
+      allowMissing,
+      capturedAt,
+      capturedBy: opts.capturedBy,
+    };
+  }
+
+  /** Attempt records of these origin jobs (copied into their dead letters: they expire with time). */
+  private async attemptRecords(queue: string, ids: string[], count: number): Promise<Array<string[] | null>> {
+    const own = this.o.attemptRecords?.();
+    if (!own || ids.length === 0) return ids.map(() => null);
+    const pipeline = own.redis.pipeline();
+    for (const id of ids) pipeline.lrange(KEYS.jobAttempts(own.prefix, queue, id), 0, count - 1);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, value]) => (err ? null : (value as string[])));
+  }
+
+  /**
+   * One statement per batch: each origin's state and attempts read from BullMQ's table, the envelopes
+   * inserted where it is still failed by this attempt (or gone and allowed to be), their groups and the
+   * counter with them. Returns each origin's outcome.
+   */
+  private async insert(batch: Prepared[]): Promise<CaptureOutcome[]> {
+    if (batch.length === 0) return [];
+    const col = <T>(f: (p: Prepared) => T) => batch.map(f);
+    const B = this.B;
+    const result = await this.rows<{ id: string; origin_state: string | null; origin_atm: number | null; attempts_made: number; allow_missing: boolean; inserted: boolean }>(
+      `WITH v AS (
+  SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::bigint[], $11::bigint[],
+                       $12::bigint[], $13::text[], $14::bigint[], $15::text[], $16::text[], $17::text[], $18::int[], $19::text[], $20::text[], $21::text[],
+                       $22::text[], $23::bool[])
+    AS v(id, queue, job_id, name, failed_reason, stacktrace, attempts_made, attempts_started, job_timestamp, processed_on,
+         failed_at, processed_by, captured_at, captured_by, opts, envelope, envelope_bytes, group_id, group_pattern, group_sample,
+         attempts, allow_missing)
+), o AS (
+  SELECT v.*, j.state::text AS origin_state, j.attempts_made AS origin_atm FROM v LEFT JOIN ${B}.job j ON j.queue = v.queue AND j.id = v.job_id
+), ins AS (
+  INSERT INTO ${D} (dlq, id, queue, job_id, name, failed_reason, stacktrace, attempts_made, attempts_started, job_timestamp, processed_on,
+                    failed_at, processed_by, captured_at, captured_by, opts, envelope, envelope_bytes, group_id, grouping_version, attempts, log_count, logs)
+  SELECT $1, o.id, o.queue, o.job_id, o.name, o.failed_reason, o.stacktrace::jsonb, o.attempts_made, o.attempts_started, o.job_timestamp, o.processed_on,
+         o.failed_at, o.processed_by, o.captured_at, o.captured_by, o.opts::jsonb, o.envelope, o.envelope_bytes, o.group_id, $24, o.attempts::jsonb,
+         (SELECT count(*) FROM ${B}.job_log l WHERE l.queue = o.queue AND l.job_id = o.job_id),
+         (SELECT coalesce(jsonb_agg(x.line ORDER BY x.idx), '[]'::jsonb) FROM (
+            SELECT l.idx, CASE WHEN length(l.row) > $26 THEN left(l.row, $26) || '…' ELSE l.row END AS line
+            FROM ${B}.job_log l WHERE l.queue = o.queue AND l.job_id = o.job_id ORDER BY l.idx DESC LIMIT $25) x)
+  FROM o
+  WHERE (o.origin_state = 'failed' AND o.origin_atm = o.attempts_made) OR (o.origin_state IS NULL AND o.allow_missing)
+  ON CONFLICT (dlq, id) DO NOTHING
+  RETURNING id
+), g AS (
+  INSERT INTO ${DROVER_SCHEMA}.dead_letter_group (dlq, group_id, pattern, sample)
+  SELECT DISTINCT ON (o.group_id) $1, o.group_id, o.group_pattern, o.group_sample FROM o JOIN ins ON ins.id = o.id ORDER BY o.group_id
+  ON CONFLICT DO NOTHING
+), s AS (
+  INSERT INTO ${DROVER_SCHEMA}.dead_letter_stats AS st (dlq, captured) SELECT $1, count(*) FROM ins HAVING count(*) > 0
+  ON CONFLICT (dlq) DO UPDATE SET captured = st.captured + excluded.captured
+)
+SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (ins.id IS NOT NULL) AS inserted FROM o LEFT JOIN ins ON ins.id = o.id`,
+      [
+        this.dlq,
+        col((p) => deadLetterId(p.facts.queue, p.facts.jobId, p.facts.attemptsMade, p.facts.timestamp)),
+        col((p) => p.facts.queue),
+        col((p) => p.facts.jobId),
+        col((p) => p.facts.name),
+        col((p) => p.facts.failedReason),
+        col((p) => JSON.stringify(p.facts.stacktrace.filter((s) => typeof s === 'string'))),
+        col((p) => p.facts.attemptsMade),
+        col((p) => p.facts.attemptsStarted),
+        col((p) => (p.facts.timestamp !== null && Number.isFinite(p.facts.timestamp) ? p.facts.timestamp : null)),
+        col((p) => (p.facts.processedOn !== null && Number.isFinite(p.facts.processedOn) ? p.facts.processedOn : null)),
+        col((p) => p.facts.failedAt),
+        col((p) => p.facts.processedBy),
+        col((p) => p.capturedAt),
+        col((p) => p.capturedBy),
+        col((p) => JSON.stringify(p.facts.opts ?? {})),
+        col((p) => p.envelope),
+        col((p) => Buffer.byteLength(p.envelope)),
+        col((p) => p.group.id),
+        col((p) => p.group.pattern),
+        col((p) => p.sample),
+        col((p) => p.attempts),
+        col((p) => p.allowMissing),
+        GROUPING_VERSION,
+        DEAD_LETTER_LOG_LINES,
+        DEAD_LETTER_LOG_LINE_CHARS,
+      ],
+    );
+    const byId = new Map(result.map((r) => [r.id, r]));
+    return batch.map((p) => {
+      const r = byId.get(deadLetterId(p.facts.queue, p.facts.jobId, p.facts.attemptsMade, p.facts.timestamp));
+      if (!r) return 'missing';
+      if (r.inserted) return 'captured';
+      if (r.origin_state === null) return r.allow_missing ? 'duplicate' : 'missing';
+      if (r.origin_state !== 'failed') return 'not-failed';
+      if (Number(r.origin_atm) !== Number(r.attempts_made)) return 'changed';
+      return 'duplicate';
+    });
+  }
+
+  async capture(facts: FailedJobFacts, opts: CaptureOptions): Promise<{ outcome: CaptureOutcome; id: string }> {
+    const [attempts] = await this.attemptRecords(facts.queue, [facts.jobId], ATTEMPTS_CAP);
+    const [outcome] = await this.insert([this.prepare(facts, opts, attempts, opts.allowMissingOrigin === true)]);
+    return { outcome, id: deadLetterId(facts.queue, facts.jobId, facts.attemptsMade, facts.timestamp) };
+  }
+
+  async captureByIds(queue: string, ids: string[], opts: CaptureOptions): Promise<CaptureResult> {
+    const result: CaptureResult = { captured: [], duplicates: [], skipped: [] };
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return result;
+    const B = this.B;
+    type Meta = {
+      id: string; name: string; opts: string; added_at_ms: string | null; processed_at_ms: string | null; finished_at_ms: string | null;
+      attempts_made: number; attempts_started: number; failed_reason: string | null; stacktrace: string | null; processed_by: string | null; state: string; size: number;
+    };
+    const metas = await this.rows<Meta>(
+      `SELECT id, name, opts::text AS opts, added_at_ms::text, processed_at_ms::text, finished_at_ms::text, attempts_made, attempts_started,
+              failed_reason, stacktrace::text AS stacktrace, processed_by, state::text AS state, pg_column_size(data) AS size
+       FROM ${B}.job WHERE queue = $1 AND id = ANY($2::text[])`,
+      [queue, unique],
+    );
+    const byId = new Map(metas.map((m) => [m.id, m]));
+    const failed: Meta[] = [];
+    for (const id of unique) {
+      const m = byId.get(id);
+      if (!m) result.skipped.push({ id, reason: 'missing' });
+      else if (m.state !== 'failed') result.skipped.push({ id, reason: 'not-failed' });
+      else failed.push(m);
+    }
+    // Failures captured already are not read again (the sweep re-reads a minute behind its watermark).
+    const envIds = failed.map((m) => deadLetterId(queue, m.id, m.attempts_made, num(m.added_at_ms)));
+    const existing = new Set(
+      envIds.length ? (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, envIds])).map((r) => r.id) : [],
+    );
+    const pending = failed.filter((m, i) => {
+      if (!existing.has(envIds[i])) return true;
+      result.duplicates.push(m.id);
+      return false;
+    });
+    for (let start = 0; start < pending.length; ) {
+      let end = start;
+      let bytes = 0;
+      while (end < pending.length && (end === start || bytes + Number(pending[end].size) <= READ_BYTES_PER_ROUND)) bytes += Number(pending[end++].size);
+      const round = pending.slice(start, end);
+      start = end;
+      const [datas, attempts] = await Promise.all([
+        this.rows<{ id: string; data: string }>(`SELECT id, data::text AS data FROM ${B}.job WHERE queue = $1 AND id = ANY($2::text[])`, [queue, round.map((m) => m.id)]),
+        this.attemptRecords(queue, round.map((m) => m.id), ATTEMPTS_CAP),
+      ]);
+      const data = new Map(datas.map((d) => [d.id, d.data]));
+      const prepared = round.map((m, i) => {
+        let parsedOpts: Record<string, unknown> = {};
+        try {
+          parsedOpts = Job.optsFromJSON(m.opts ?? '{}') as Record<string, unknown>;
+        } catch {
+          parsedOpts = {};
+        }
+        const facts: FailedJobFacts = {
+          queue,
+          jobId: m.id,
+          name: m.name,
+          dataJson: data.get(m.id) ?? '{}',
+          opts: parsedOpts,
+          failedReason: m.failed_reason ?? '',
+          stacktrace: stringsOf(m.stacktrace),
+          attemptsMade: Number(m.attempts_made),
+          attemptsStarted: Number(m.attempts_started),
+          timestamp: num(m.added_at_ms),
+          processedOn: num(m.processed_at_ms),
+          failedAt: num(m.finished_at_ms) ?? Date.now(),
+          processedBy: m.processed_by,
+        };
+        return this.prepare(facts, opts, attempts[i], false);
+      });
+      const outcomes = await this.insert(prepared);
+      outcomes.forEach((outcome, i) => {
+        const id = round[i].id;
+        if (outcome === 'captured') result.captured.push(id);
+        else if (outcome === 'duplicate') result.duplicates.push(id);
+        else result.skipped.push({ id, reason: outcome });
+      });
+    }
+    return result;
+  }
+
+  async countFailed(queue: string, upTo: number): Promise<number> {
+    const [r] = await this.rows<{ n: string }>(`SELECT count(*) AS n FROM ${this.B}.job WHERE queue = $1 AND state = 'failed' AND finished_at_ms <= $2`, [queue, upTo]);
+    return Number(r.n);
+  }
+
+  /** Failed jobs of a queue by (finished_at_ms, id) from `from` on, at most `upTo`: a keyset walk on BullMQ's finished index. */
+  private async *failedWalk(queue: string, from: number, upTo: number | null, batch: number): AsyncGenerator<Array<{ id: string; finishedAt: string }>> {
+    let cursor: { at: string; id: string } | null = null;
+    for (;;) {
+      const values: unknown[] = [queue, cursor ? cursor.at : from, batch];
+      let where: string = cursor ? `finished_at_ms >= $2 AND (finished_at_ms > $2 OR id > $4)` : `finished_at_ms >= $2`;
+      if (cursor) values.push(cursor.id);
+      if (upTo !== null) {
+        values.push(upTo);
+        where += ` AND finished_at_ms <= $${values.length}`;
+      }
+      const rows: Array<{ id: string; f: string }> = await this.rows<{ id: string; f: string }>(
+        `SELECT id, finished_at_ms::text AS f FROM ${this.B}.job WHERE queue = $1 AND state = 'failed' AND ${where} ORDER BY finished_at_ms, id LIMIT $3`,
+        values,
+      );
+      if (rows.length === 0) return;
+      cursor = { at: rows[rows.length - 1].f, id: rows[rows.length - 1].id };
+      yield rows.map((r) => ({ id: r.id, finishedAt: r.f }));
+      if (rows.length < batch) return;
+    }
+  }
+
+  async *failedIdChunks(queue: string, upTo: number, batch: number): AsyncGenerator<string[]> {
+    for await (const chunk of this.failedWalk(queue, 0, upTo, batch)) yield chunk.map((e) => e.id);
+  }
+
+  async sweep(queue: string, opts: Parameters<DeadLetterStore['sweep']>[1]): Promise<SweepResult> {
+    const batch = opts.batch ?? 500;
+    const maxJobs = opts.maxJobs ?? 5000;
+    const [w] = await this.rows<{ mark: string }>(`SELECT mark::text FROM ${DROVER_SCHEMA}.dead_letter_watermark WHERE dlq = $1 AND queue = $2`, [this.dlq, queue]);
+    const mark = Number(w?.mark ?? 0);
+    const out: SweepResult = { scanned: 0, captured: 0, duplicates: [], caughtUp: true };
+    let beyondMark = 0;
+    for await (const entries of this.failedWalk(queue, Math.max(0, mark - WATERMARK_LOOKBACK_MS), null, batch)) {
+      const result = await this.captureByIds(queue, entries.map((e) => e.id), opts);
+      await opts.onCaptured?.(result);
+      out.scanned += entries.length;
+      out.captured += result.captured.length;
+      out.duplicates.push(...result.duplicates);
+      beyondMark += entries.filter((e) => Number(e.finishedAt) > mark).length;
+      // Only ever forward (two workers sweeping the same queue).
+      await this.rows(
+        `INSERT INTO ${DROVER_SCHEMA}.dead_letter_watermark AS w (dlq, queue, mark) VALUES ($1, $2, $3)
+         ON CONFLICT (dlq, queue) DO UPDATE SET mark = greatest(w.mark, excluded.mark)`,
+        [this.dlq, queue, entries[entries.length - 1].finishedAt],
+      );
+      if (entries.length === batch && beyondMark >= maxJobs) {
+        out.caughtUp = false;
+        break;
+      }
+    }
+    return out;
+  }
+
+  async enforceRetention(retention: Retention, opts: { batch?: number; maxBatches?: number; now?: number } = {}): Promise<RetentionResult> {
+    const batch = opts.batch ?? 1000;
+    const maxBatches = opts.maxBatches ?? 10;
+    const cutoff = (opts.now ?? Date.now()) - retention.maxAgeDays * 24 * 60 * 60 * 1000;
+    let expired = 0;
+    for (let round = 0; round < maxBatches; round++) {
+      let ids = (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND failed_at < $2 ORDER BY failed_at, id LIMIT $3`, [this.dlq, cutoff, batch])).map((r) => r.id);
+      if (ids.length === 0) {
+        const [{ n }] = await this.rows<{ n: string }>(`SELECT count(*) AS n FROM ${D} WHERE dlq = $1`, [this.dlq]);
+        const excess = Number(n) - retention.maxCount;
+        if (excess <= 0) return { expired, caughtUp: true, dangling: 0 };
+        ids = (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 ORDER BY failed_at, id LIMIT $2`, [this.dlq, Math.min(excess, batch)])).map((r) => r.id);
+      }
+      const removed = await this.remove(ids, 'expired');
+      expired += removed.length;
+      if (removed.length === 0) return { expired, caughtUp: false, dangling: 0 };
+    }
+    return { expired, caughtUp: false, dangling: 0 };
+  }
+
+  async isRegrouped(): Promise<boolean> {
+    const [r] = await this.rows<{ done: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${D} WHERE dlq = $1 AND grouping_version < $2) AS done`, [this.dlq, GROUPING_VERSION]);
+    return r.done;
+  }
+
+  /** Rows grouped under earlier rules get their current group, REGROUP_BATCH per statement, within the budget. */
+  async regroup(opts: { budgetMs?: number; batch?: number } = {}): Promise<RegroupResult> {
+    const deadline = Date.now() + (opts.budgetMs ?? 1000);
+    const batch = opts.batch ?? REGROUP_BATCH;
+    let moved = 0;
+    do {
+      const rows = await this.rows<{ id: string; reason: string; group_id: string }>(
+        `SELECT id, left(failed_reason, $3) AS reason, group_id FROM ${D} WHERE dlq = $1 AND grouping_version < $2 LIMIT $4`,
+        [this.dlq, GROUPING_VERSION, Math.max(MAX_INPUT_LENGTH, SAMPLE_MAX), batch],
+      );
+      if (rows.length === 0) return { done: true, moved };
+      const groups = rows.map((r) => errorGroupOf(r.reason));
+      await this.rows(
+        `WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, group_id, pattern, sample)),
+         upd AS (UPDATE ${D} d SET group_id = u.group_id, grouping_version = $6 FROM u WHERE d.dlq = $1 AND d.id = u.id)
+         INSERT INTO ${DROVER_SCHEMA}.dead_letter_group (dlq, group_id, pattern, sample)
+         SELECT DISTINCT ON (group_id) $1, group_id, pattern, sample FROM u ORDER BY group_id ON CONFLICT DO NOTHING`,
+        [this.dlq, rows.map((r) => r.id), groups.map((g) => g.id), groups.map((g) => g.pattern), rows.map((r) => r.reason.slice(0, SAMPLE_MAX)), GROUPING_VERSION],
+      );
+      moved += rows.filter((r, i) => r.group_id !== groups[i].id).length;
+    } while (Date.now() < deadline);
+    return { done: await this.isRegrouped(), moved };
+  }
+
+  // ── reads ──
+
+  /** The filter as SQL conditions on `d` (the text needle apart: it is matched per row in a walk). */
+  private conditions(filter: DeadLetterFilter, values: unknown[], now = Date.now()): string {
+    values.push(this.dlq);
+    const where = [`d.dlq = $${values.length}`];
+    const add = (sql: (n: string) => string, v: unknown) => {
+      values.push(v);
+      where.push(sql(`$${values.length}`));
+    };
+    if (filter.queue) add((n) => `d.queue = ${n}`, filter.queue);
+    if (filter.group) add((n) => `d.group_id = ${n}`, filter.group);
+    if (filter.name) add((n) => `d.name = ${n}`, filter.name);
+    if (filter.from !== undefined) add((n) => `d.failed_at >= ${n}`, filter.from);
+    const maxes = [filter.to, filter.olderThanMs !== undefined ? now - filter.olderThanMs : undefined].filter((v): v is number => v !== undefined);
+    if (maxes.length) add((n) => `d.failed_at <= ${n}`, Math.min(...maxes));
+    return where.join(' AND ');
+  }
+
+  private needle(filter: DeadLetterFilter): string {
+    return asciiLower((filter.q ?? '').trim());
+  }
+
+  /**
+   * The next chunk of rows matching the indexable conditions after `cursor` (newest first), each with
+   * whether it matches the text needle too: one statement over at most `chunk` rows.
+   */
+  private async walkChunk(filter: DeadLetterFilter, cursor: Cursor | null, chunk: number): Promise<{ entries: Array<{ id: string; failedAt: string; hit: boolean; bytes: number }>; done: boolean }> {
+    const values: unknown[] = [];
+    let where = this.conditions(filter, values);
+    if (cursor) {
+      values.push(cursor.failedAt, cursor.id);
+      where += ` AND (d.failed_at, d.id) < ($${values.length - 1}::bigint, $${values.length}::text)`;
+    }
+    const needle = this.needle(filter);
+    let hit = 'true';
+    if (needle) {
+      values.push(needle);
+      hit = `(strpos(d.id, $${values.length}) > 0 OR strpos(lower(d.envelope), $${values.length}) > 0)`;
+    }
+    values.push(chunk);
+    const rows = await this.rows<{ id: string; failed_at: string; hit: boolean; bytes: number }>(
+      `SELECT d.id, d.failed_at::text AS failed_at, ${hit} AS hit, d.envelope_bytes AS bytes FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC LIMIT $${values.length}`,
+      values,
+    );
+    return { entries: rows.map((r) => ({ id: r.id, failedAt: r.failed_at, hit: r.hit, bytes: Number(r.bytes) })), done: rows.length < chunk };
+  }
+
+  private async rowsOf(ids: string[]): Promise<DeadLetterRow[]> {
+    if (ids.length === 0) return [];
+    const found = await this.rows<RowRecord>(`SELECT ${ROW_COLUMNS} FROM ${D} d WHERE d.dlq = $1 AND d.id = ANY($2::text[])`, [this.dlq, ids]);
+    const byId = new Map(found.map((r) => [r.id, toRow(r)]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  async page(filter: DeadLetterFilter, page: number, size: number, walkMs: number): Promise<DeadLetterRowsPage> {
+    const skip = (page - 1) * size;
+    if (!this.needle(filter)) {
+      // Every condition is on an indexed column: an exact count and the page by offset over the index
+      // (a DLQ holds at most its retention count, 100,000 by default).
+      const values: unknown[] = [];
+      const where = this.conditions(filter, values);
+      const [[count], rows] = await Promise.all([
+        this.rows<{ n: string }>(`SELECT count(*) AS n FROM ${D} d WHERE ${where}`, values),
+        this.rows<RowRecord>(`SELECT ${ROW_COLUMNS} FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC OFFSET $${values.length + 1} LIMIT $${values.length + 2}`, [...values, skip, size]),
+      ]);
+      const total = Number(count.n);
+      return { total, hasNext: skip + size < total, rows: rows.map(toRow) };
+    }
+    // A text needle: walk matches up to this page (+1 to know about a next one), within walkMs.
+    const deadline = Date.now() + walkMs;
+    const ids: string[] = [];
+    let cursor: Cursor | null = null;
+    let exhausted = false;
+    while (ids.length < skip + size + 1) {
+      const { entries, done } = await this.walkChunk(filter, cursor, WALK_CHUNK);
+      for (const e of entries) if (e.hit) ids.push(e.id);
+      if (entries.length) cursor = { failedAt: entries[entries.length - 1].failedAt, id: entries[entries.length - 1].id };
+      if (done) {
+        exhausted = true;
+        break;
+      }
+      if (Date.now() > deadline) break;
+    }
+    return {
+      total: exhausted ? ids.length : null,
+      hasNext: ids.length > skip + size || !exhausted,
+      rows: await this.rowsOf(ids.slice(skip, skip + size)),
+    };
+  }
+
+  async detail(id: string): Promise<DeadLetterFacts | null> {
+    const [r] = await this.rows<{
+      id: string; queue: string; job_id: string; name: string; failed_reason: string; stacktrace: unknown; attempts_made: number; attempts_started: number;
+      job_timestamp: string | null; processed_on: string | null; failed_at: string; processed_by: string | null; captured_at: string; captured_by: string;
+      opts: Record<string, unknown>; group_id: string; pattern: string | null; attempts: unknown; log_count: number | null; logs: unknown; envelope_bytes: number;
+      origin_state: string | null; origin_atm: number | null; origin_added: string | null;
+    }>(
+      `SELECT d.id, d.queue, d.job_id, d.name, d.failed_reason, d.stacktrace, d.attempts_made, d.attempts_started, d.job_timestamp::text, d.processed_on::text,
+              d.failed_at::text, d.processed_by, d.captured_at::text, d.captured_by, d.opts, d.group_id, g.pattern, d.attempts, d.log_count, d.logs, d.envelope_bytes,
+              j.state::text AS origin_state, j.attempts_made AS origin_atm, j.added_at_ms::text AS origin_added
+       FROM ${D} d
+       LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = d.dlq AND g.group_id = d.group_id
+       LEFT JOIN ${this.B}.job j ON j.queue = d.queue AND j.id = d.job_id
+       WHERE d.dlq = $1 AND d.id = $2`,
+      [this.dlq, id],
+    );
+    if (!r) return null;
+    const own = this.o.attemptRecords?.();
+    const live = own ? await own.redis.lrange(KEYS.jobAttempts(own.prefix, r.queue, r.job_id), 0, ATTEMPTS_CAP - 1) : [];
+    return {
+      id,
+      queue: r.queue,
+      jobId: r.job_id,
+      name: r.name,
+      failedReason: r.failed_reason,
+      stacktrace: stringsOf(r.stacktrace),
+      attemptsMade: Number(r.attempts_made),
+      attemptsStarted: Number(r.attempts_started),
+      timestamp: num(r.job_timestamp),
+      processedOn: num(r.processed_on),
+      failedAt: num(r.failed_at),
+      processedBy: r.processed_by,
+      capturedAt: num(r.captured_at),
+      capturedBy: r.captured_by,
+      opts: r.opts ?? {},
+      group: { id: r.group_id, pattern: r.pattern },
+      envelopeSize: Number(r.envelope_bytes),
+      originPresent: r.origin_state === 'failed' && deadLetterId(r.queue, r.job_id, Number(r.origin_atm), num(r.origin_added)) === id,
+      attempts: failureAttempts(live, r.attempts ?? [], num(r.job_timestamp), num(r.failed_at)),
+      logs: logsOf(r.log_count, r.logs),
+    };
+  }
+
+  async envelopeText(id: string): Promise<string | null> {
+    const [r] = await this.rows<{ envelope: string }>(`SELECT envelope FROM ${D} WHERE dlq = $1 AND id = $2`, [this.dlq, id]);
+    return r?.envelope ?? null;
+  }
+
+  async groups(limit: number): Promise<{ total: number; groupCount: number; groups: ErrorGroupFacts[] }> {
+    const [[counts], rows] = await Promise.all([
+      this.rows<{ total: string; group_count: string }>(`SELECT count(*) AS total, count(DISTINCT group_id) AS group_count FROM ${D} WHERE dlq = $1`, [this.dlq]),
+      this.rows<{ group_id: string; n: string; first: string; last: string; pattern: string | null; sample: string | null }>(
+        `SELECT t.group_id, t.n, t.first, t.last, g.pattern, g.sample FROM (
+           SELECT group_id, count(*) AS n, min(failed_at)::text AS first, max(failed_at)::text AS last FROM ${D} WHERE dlq = $1 GROUP BY group_id
+         ) t LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = $1 AND g.group_id = t.group_id
+         ORDER BY t.n DESC, t.group_id LIMIT $2`,
+        [this.dlq, limit],
+      ),
+    ]);
+    return {
+      total: Number(counts.total),
+      groupCount: Number(counts.group_count),
+      groups: rows.map((r) => ({ id: r.group_id, pattern: r.pattern ?? '(unknown)', sample: r.sample ?? '', count: Number(r.n), firstSeen: num(r.first), lastSeen: num(r.last) })),
+    };
+  }
+
+  async counts(): Promise<DeadLetterCounts> {
+    const [queues, [stats]] = await Promise.all([
+      this.rows<{ queue: string; n: string }>(`SELECT queue, count(*) AS n FROM ${D} WHERE dlq = $1 GROUP BY queue ORDER BY n DESC, queue LIMIT 200`, [this.dlq]),
+      this.rows<{ captured: string; requeued: string; purged: string; expired: string; total: string }>(
+        `SELECT (SELECT count(*) FROM ${D} WHERE dlq = $1) AS total, s.captured, s.requeued, s.purged, s.expired
+         FROM (SELECT 1) one LEFT JOIN ${DROVER_SCHEMA}.dead_letter_stats s ON s.dlq = $1`,
+        [this.dlq],
+      ),
+    ]);
+    return {
+      total: Number(stats.total),
+      queues: queues.map((q) => ({ queue: q.queue, count: Number(q.n) })),
+      stats: { captured: Number(stats.captured ?? 0), requeued: Number(stats.requeued ?? 0), purged: Number(stats.purged ?? 0), expired: Number(stats.expired ?? 0) },
+    };
+  }
+
+  async matchingIds(filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
+    // As on Redis: by error group only once every dead letter is grouped by the current rules.
+    if (filter.group && !(await this.isRegrouped())) {
+      throw new ConflictError('Dead letters captured before this version are still being re-grouped, so this error group may not be complete yet: nothing was changed. Reload the dead-letter page in a moment and try again.');
+    }
+    const ids: string[] = [];
+    let cursor: Cursor | null = null;
+    const chunk = this.needle(filter) ? WALK_CHUNK : 5000;
+    for (;;) {
+      const { entries, done } = await this.walkChunk(filter, cursor, chunk);
+      for (const e of entries) if (e.hit) ids.push(e.id);
+      if (ids.length > max) return { ids: ids.slice(0, max), more: true };
+      if (done) return { ids, more: false };
+      cursor = { failedAt: entries[entries.length - 1].failedAt, id: entries[entries.length - 1].id };
+    }
+  }
+
+  async *exportLines(filter: DeadLetterFilter, upTo: number): AsyncGenerator<string> {
+    const pinned = { ...filter, to: Math.min(filter.to ?? Infinity, upTo) };
+    let cursor: Cursor | null = null;
+    for (;;) {
+      const { entries, done } = await this.walkChunk(pinned, cursor, this.needle(filter) ? WALK_CHUNK : EXPORT_ROWS_PER_PULL);
+      if (entries.length) cursor = { failedAt: entries[entries.length - 1].failedAt, id: entries[entries.length - 1].id };
+      const hits = entries.filter((e) => e.hit);
+      for (let start = 0; start < hits.length; ) {
+        let end = start;
+        let bytes = 0;
+        while (end < hits.length && (end === start || bytes + hits[end].bytes <= EXPORT_BYTES_PER_PULL)) bytes += hits[end++].bytes;
+        const round = hits.slice(start, end).map((e) => e.id);
+        start = end;
+        const rows = await this.rows<{ id: string; group_id: string; envelope: string }>(`SELECT id, group_id, envelope FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, round]);
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        const lines = round.flatMap((id) => {
+          const r = byId.get(id);
+          return r ? [`{"id":${JSON.stringify(id)},"group":${JSON.stringify(r.group_id)},"envelope":${r.envelope}}\n`] : [];
+        });
+        if (lines.length) yield lines.join('');
+      }
+      if (done) return;
+    }
+  }
+
+  // ── requeue and removal ──
+
+  async claim(ids: string[], token: string, now: number, ttlMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<{ id: string }>(
+      `UPDATE ${D} SET claim_token = $3, claimed_until = $4 WHERE dlq = $1 AND id = ANY($2::text[])
+         AND (claim_token IS NULL OR claimed_until < $5 OR claim_token = $3) RETURNING id`,
+      [this.dlq, ids, token, now + ttlMs, now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async release(ids: string[], token: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.rows(`UPDATE ${D} SET claim_token = NULL, claimed_until = NULL WHERE dlq = $1 AND id = ANY($2::text[]) AND claim_token = $3`, [this.dlq, ids, token]);
+  }
+
+  async exists(ids: string[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const found = new Set((await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, ids])).map((r) => r.id));
+    return ids.map((id) => found.has(id));
+  }
+
+  async *envelopes(ids: string[]): AsyncGenerator<Array<{ id: string; text: string | null }>> {
+    if (ids.length === 0) return;
+    const sizes = new Map(
+      (await this.rows<{ id: string; bytes: number }>(`SELECT id, envelope_bytes AS bytes FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, ids])).map((r) => [r.id, Number(r.bytes)]),
+    );
+    for (let start = 0; start < ids.length; ) {
+      let end = start;
+      let bytes = 0;
+      while (end < ids.length && (end === start || bytes + (sizes.get(ids[end]) ?? 0) <= ENVELOPE_ROUND_BYTES)) bytes += sizes.get(ids[end++]) ?? 0;
+      const round = ids.slice(start, end);
+      start = end;
+      const rows = await this.rows<{ id: string; envelope: string }>(`SELECT id, envelope FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, round]);
+      const texts = new Map(rows.map((r) => [r.id, r.envelope]));
+      yield round.map((id) => ({ id, text: texts.get(id) ?? null }));
+    }
+  }
+
+  async remove(ids: string[], reason: RemoveReason, claimToken = ''): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const column = ({ requeued: 'requeued', purged: 'purged', expired: 'expired' } as const)[reason];
+    const values: unknown[] = [this.dlq, ids];
+    if (claimToken) values.push(claimToken);
+    const rows = await this.rows<{ id: string }>(
+      `WITH del AS (DELETE FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) ${claimToken ? 'AND claim_token = $3' : ''} RETURNING id),
+       s AS (INSERT INTO ${DROVER_SCHEMA}.dead_letter_stats AS st (dlq, ${column}) SELECT $1, count(*) FROM del HAVING count(*) > 0
+             ON CONFLICT (dlq) DO UPDATE SET ${column} = st.${column} + excluded.${column})
+       SELECT id FROM del`,
+      values,
+    );
+    return rows.map((r) => r.id);
+  }
+}
