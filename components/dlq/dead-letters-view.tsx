@@ -92,12 +92,18 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
         ) : (
           <span className="text-sm text-zinc-500">{conn}</span>
         )}
-        <span className="text-sm text-zinc-500">
-          queue{' '}
-          <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={queueHref(conn, summary.deadLetterQueue, { state: 'failed' })}>
-            {summary.deadLetterQueue}
-          </Link>
-        </span>
+        {summary.store === 'postgres' ? (
+          <span className="text-sm text-zinc-500" title="Dead letters of a PostgreSQL connection are rows of Drover's own schema in the same database">
+            {summary.deadLetterQueue} in <span className="font-mono">drover.dead_letter</span>
+          </span>
+        ) : (
+          <span className="text-sm text-zinc-500">
+            queue{' '}
+            <Link className="font-mono text-indigo-700 hover:underline dark:text-indigo-400" href={queueHref(conn, summary.deadLetterQueue, { state: 'failed' })}>
+              {summary.deadLetterQueue}
+            </Link>
+          </span>
+        )}
         <a
           className="ml-auto rounded-md border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
           href={`${apiDlqPath(conn)}/export${deadLetterSearch(filter) ? `?${deadLetterSearch(filter)}` : ''}`}

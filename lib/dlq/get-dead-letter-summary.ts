@@ -6,6 +6,8 @@ export type DeadLetterSummary = {
   connection: string;
   deadLetterQueue: string;
   readOnly: boolean;
+  /** Redis: the envelopes are jobs of the DLQ queue (its queue page lists them); PostgreSQL: rows of drover.dead_letter */
+  store: 'redis' | 'postgres';
   /** dead letters now */
   total: number;
   /** dead letters by origin queue, biggest first */
@@ -22,6 +24,7 @@ export async function getDeadLetterSummary(conn: Connection): Promise<DeadLetter
     connection: conn.name,
     deadLetterQueue: store.deadLetterQueue,
     readOnly: conn.readOnly,
+    store: conn.kind,
     ...counts,
     retention: conn.config.deadLetterRetention,
   };
