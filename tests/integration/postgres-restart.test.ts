@@ -59,7 +59,7 @@ describe('PostgreSQL restarted under load', () => {
       control: getConnection('console').config,
       kinds: selectKinds(['webhook'], processors),
       // A short stall check: jobs a dead connection left active go back to waiting within seconds.
-      settings: { lockDurationMs: 4000, stalledIntervalMs: 2000, maxStalledCount: 3, shutdownTimeoutMs: 5000 },
+      settings: { lockDurationMs: 4000, stalledIntervalMs: 2000, maxStalledCount: 3, shutdownTimeoutMs: 5000, deadLetterSweepIntervalMs: 2000 },
       logger: createWorkerLogger({}, { write: () => {} }),
       workerName: 'drover@restart-test:1',
     });
@@ -86,5 +86,16 @@ describe('PostgreSQL restarted under load', () => {
     expect(rows[0]).toMatchObject({ n: JOBS, ids: JOBS });
     const { rows: missing } = await pg.pool().query(`SELECT count(*)::int AS n FROM generate_series(0, ${JOBS - 1}) g WHERE NOT EXISTS (SELECT 1 FROM bullmq.job j WHERE j.queue = 'webhook' AND j.id = 'order-' || g)`);
     expect(missing[0].n).toBe(0);
+    // Every job that failed for good is in the dead-letter queue exactly once (the live capture, or the
+    // runtime's sweep for a failure whose capture the outage interrupted).
+    const failedIds = (await pg.pool().query<{ id: string }>(`SELECT id FROM bullmq.job WHERE queue = 'webhook' AND state = 'failed' ORDER BY id`)).rows.map((r) => r.id);
+    const letters = await waitFor(
+      async () => {
+        const { rows: dl } = await pg.pool().query<{ job_id: string }>(`SELECT job_id FROM drover.dead_letter WHERE queue = 'webhook' ORDER BY job_id`);
+        return dl.length >= failedIds.length ? dl.map((r) => r.job_id) : null;
+      },
+      { what: `${failedIds.length} dead letters`, timeout: 60_000, interval: 500 },
+    );
+    expect(letters).toEqual(failedIds);
   }, 600_000);
 });
