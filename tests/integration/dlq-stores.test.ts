@@ -220,6 +220,37 @@ describe.each(STORE_KINDS)('the dead-letter queue on %s', (kind) => {
     expect(summary.stats).toMatchObject({ captured: 52, purged: 9 });
   });
 
+  it('a requeued or purged dead letter is not captured again while its origin stays failed (sweeps, Send to DLQ by state)', async () => {
+    const queue = store.queue('ledger');
+    const capture = runtimeCapture('ledger');
+    await failJobs(queue, [{ n: 1 }, { n: 2 }, { n: 3 }], () => 'ledger closed');
+    await capture.sweep();
+    const rows = (await listDeadLetters(conn(), query({ queue: 'ledger' }))).rows;
+    expect(rows.length).toBe(3);
+    await requeueDeadLetters(operator, 'main', { ids: [rows[0].id] });
+    await purgeDeadLetters(admin, 'main', { ids: [rows[1].id] });
+    const before = await getDeadLetterSummary(conn());
+    // The origins are still failed by the same attempt: their failures were captured once, and stay so.
+    expect(await queue.getFailedCount()).toBe(3);
+    await capture.sweep();
+    const again = await bulkJobs(operator, { conn: 'main', queue: 'ledger' }, { action: 'dead-letter', state: 'failed' });
+    expect(again).toMatchObject({ requested: 3, message: '0 of 3 jobs sent to the dead-letter queue "dead-letter"; 3 already there' });
+    const after = await getDeadLetterSummary(conn());
+    expect([after.total, after.stats.captured]).toEqual([before.total, before.stats.captured]);
+    expect((await listDeadLetters(conn(), query({ queue: 'ledger' }))).rows.map((r) => r.id)).toEqual([rows[2].id]);
+    // A new failure of a retried origin is a new dead letter.
+    const origin = await queue.getJob(rows[1].jobId);
+    await origin!.retry();
+    const worker = store.worker('ledger', async () => {
+      throw new Error('ledger closed again');
+    });
+    await waitFor(async () => (await queue.getJobState(rows[1].jobId)) === 'failed', { what: 'the retried origin failed again' });
+    await worker.close();
+    await capture.sweep();
+    const newest = (await listDeadLetters(conn(), query({ queue: 'ledger', size: 10 }))).rows;
+    expect(newest.find((r) => r.jobId === rows[1].jobId)).toMatchObject({ failedReason: 'ledger closed again', attemptsMade: 2 });
+  });
+
   it('retention keeps the newest maxCount and counts the rest as expired', async () => {
     const before = await getDeadLetterSummary(conn());
     const kept = (await listDeadLetters(conn(), query({ size: 10 }))).rows.slice(0, 5).map((r) => r.id);

@@ -44,6 +44,7 @@ beforeAll(async () => {
     { name: 'bare', url: pg.url.replace(/\/drover$/, '/empty') },
     { name: 'auto', url: pg.url.replace(/\/drover$/, '/migrated'), migrate: true },
     { name: 'custom', url: pg.url, schema: 'jobs' },
+    { name: 'frozen', url: pg.url, readOnly: true },
   ]);
 }, 60_000);
 
@@ -177,6 +178,15 @@ describe("Drover's own schema beside BullMQ's", () => {
       await direct.end();
     }
     expect((await admin.query(`SELECT to_regnamespace('drover') IS NOT NULL AS s`)).rows[0].s).toBe(false);
+  });
+
+  it('on a read-only connection creates nothing: the DLQ says why instead', async () => {
+    const err = toDroverError(await getDeadLetterSummary(getConnection('frozen')).catch((e: unknown) => e), 'frozen');
+    expect([err.status, err.message]).toEqual([
+      503,
+      `PostgreSQL connection "frozen" is read-only, and Drover's schema "drover" there is missing: Drover creates or upgrades it only on a connection it may write to (a console or worker runtime with this connection writable does it on first use)`,
+    ]);
+    expect((await pg.pool().query(`SELECT to_regnamespace('drover') IS NOT NULL AS s`)).rows[0].s).toBe(false);
   });
 
   it('refuses a schema made by a newer Drover, naming both versions, and changes nothing', async () => {

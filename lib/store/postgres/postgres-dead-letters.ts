@@ -39,8 +39,17 @@ const SAMPLE_MAX = 1000;
 const DEAD_LETTER_LOG_LINES = 100;
 const DEAD_LETTER_LOG_LINE_CHARS = 1000;
 const TEXT_CAP = 300;
-/** Payload bytes read into memory per capture round (a larger single job is read alone). */
+/** Payload bytes (data, reason, stack traces as text) read into memory per capture round (a larger single job is read alone), and jobs at most. */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
+const ROWS_PER_ROUND = 100;
+/** A text filter skips envelopes larger than this (as Redis's walk skips fields over 1 MB)… */
+const NEEDLE_MAX_BYTES = 1024 * 1024;
+/** …and one statement matches envelopes of at most this many bytes in all. */
+const MATCH_BYTES_PER_STATEMENT = 8 * 1024 * 1024;
+/** Rows counted at most for a page's total (beyond: the total is "more than", paging goes on). */
+const COUNT_CAP = 100_000;
+/** Capture records the retention pass looks at per run (from where the last run stopped). */
+const CAPTURE_PRUNE_PER_RUN = 5_000;
 const ENVELOPE_ROUND_BYTES = 16 * 1024 * 1024;
 const EXPORT_ROWS_PER_PULL = 100;
 const EXPORT_BYTES_PER_PULL = 4 * 1024 * 1024;
@@ -63,6 +72,8 @@ export type PostgresDeadLettersOptions = {
   attemptRecords?: () => { redis: Redis; prefix: string } | null;
   /** Runs before the first statement (the console checks BullMQ's schema). */
   beforeFirst?: () => Promise<void>;
+  /** A read-only connection: Drover's schema is used when present, never created or upgraded. */
+  readOnly?: boolean;
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -70,7 +81,7 @@ const D = `${DROVER_SCHEMA}.dead_letter`;
 
 type Cursor = { failedAt: string; id: string };
 
-const ROW_COLUMNS = `d.id, d.queue, d.job_id, d.name, left(d.failed_reason, ${TEXT_CAP}) AS failed_reason, length(d.failed_reason) AS failed_reason_length,
+const ROW_COLUMNS = `d.id, d.queue, d.job_id, d.name, left(d.failed_reason, ${TEXT_CAP}) AS failed_reason, octet_length(d.failed_reason) AS failed_reason_length,
   d.failed_at::text AS failed_at, d.attempts_made, d.group_id, d.captured_at::text AS captured_at, d.processed_by`;
 
 type RowRecord = { id: string; queue: string; job_id: string; name: string; failed_reason: string; failed_reason_length: number; failed_at: string; attempts_made: number; group_id: string; captured_at: string; processed_by: string | null };
@@ -108,7 +119,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
   private ready(): Promise<void> {
     this.readyPromise ??= (async () => {
       await this.o.beforeFirst?.();
-      await migrateDroverSchema(this.o.pool, this.o.where);
+      await migrateDroverSchema(this.o.pool, this.o.where, { readOnly: this.o.readOnly });
     })().catch((err: unknown) => {
       this.readyPromise = undefined;
       throw err;
@@ -148,9 +159,10 @@ export class PostgresDeadLetters implements DeadLetterStore {
   }
 
   /**
-   * One statement per batch: each origin's state and attempts read from BullMQ's table, the envelopes
-   * inserted where it is still failed by this attempt (or gone and allowed to be), their groups and the
-   * counter with them. Returns each origin's outcome.
+   * One statement per batch: each origin's state and attempts read from BullMQ's table; where it is
+   * still failed by this attempt (or gone and allowed to be) and this failure was never captured, the
+   * capture recorded and the envelope inserted, with its group and the counter (the per-group and
+   * per-queue counts follow by trigger). Returns each origin's outcome.
    */
   private async insert(batch: Prepared[]): Promise<CaptureOutcome[]> {
     if (batch.length === 0) return [];
@@ -166,6 +178,14 @@ export class PostgresDeadLetters implements DeadLetterStore {
          attempts, allow_missing)
 ), o AS (
   SELECT v.*, j.state::text AS origin_state, j.attempts_made AS origin_atm FROM v LEFT JOIN ${B}.job j ON j.queue = v.queue AND j.id = v.job_id
+), cap AS (
+  -- The failure's capture, recorded once for as long as the origin may stay failed by it (a dead letter
+  -- requeued or purged meanwhile is not captured again by the next sweep).
+  INSERT INTO ${DROVER_SCHEMA}.dead_letter_capture (dlq, id, queue, job_id, attempts_made, captured_at)
+  SELECT $1, o.id, o.queue, o.job_id, o.attempts_made, o.captured_at FROM o
+  WHERE (o.origin_state = 'failed' AND o.origin_atm = o.attempts_made) OR (o.origin_state IS NULL AND o.allow_missing)
+  ON CONFLICT (dlq, id) DO NOTHING
+  RETURNING id
 ), ins AS (
   INSERT INTO ${D} (dlq, id, queue, job_id, name, failed_reason, stacktrace, attempts_made, attempts_started, job_timestamp, processed_on,
                     failed_at, processed_by, captured_at, captured_by, opts, envelope, envelope_bytes, group_id, grouping_version, attempts, log_count, logs)
@@ -175,8 +195,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
          (SELECT coalesce(jsonb_agg(x.line ORDER BY x.idx), '[]'::jsonb) FROM (
             SELECT l.idx, CASE WHEN length(l.row) > $26 THEN left(l.row, $26) || '…' ELSE l.row END AS line
             FROM ${B}.job_log l WHERE l.queue = o.queue AND l.job_id = o.job_id ORDER BY l.idx DESC LIMIT $25) x)
-  FROM o
-  WHERE (o.origin_state = 'failed' AND o.origin_atm = o.attempts_made) OR (o.origin_state IS NULL AND o.allow_missing)
+  FROM o JOIN cap ON cap.id = o.id
   ON CONFLICT (dlq, id) DO NOTHING
   RETURNING id
 ), g AS (
@@ -246,7 +265,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     };
     const metas = await this.rows<Meta>(
       `SELECT id, name, opts::text AS opts, added_at_ms::text, processed_at_ms::text, finished_at_ms::text, attempts_made, attempts_started,
-              failed_reason, stacktrace::text AS stacktrace, processed_by, state::text AS state, pg_column_size(data) AS size
+              failed_reason, stacktrace::text AS stacktrace, processed_by, state::text AS state,
+              octet_length(data::text) + coalesce(octet_length(failed_reason), 0) + coalesce(octet_length(stacktrace::text), 0) AS size
        FROM ${B}.job WHERE queue = $1 AND id = ANY($2::text[])`,
       [queue, unique],
     );
@@ -258,10 +278,13 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       else if (m.state !== 'failed') result.skipped.push({ id, reason: 'not-failed' });
       else failed.push(m);
     }
-    // Failures captured already are not read again (the sweep re-reads a minute behind its watermark).
+    // Failures captured already (their dead letter may be requeued or purged since) are not read again:
+    // the sweep re-reads a minute behind its watermark, "Send to DLQ" by state every failed job.
     const envIds = failed.map((m) => deadLetterId(queue, m.id, m.attempts_made, num(m.added_at_ms)));
     const existing = new Set(
-      envIds.length ? (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, envIds])).map((r) => r.id) : [],
+      envIds.length
+        ? (await this.rows<{ id: string }>(`SELECT id FROM ${DROVER_SCHEMA}.dead_letter_capture WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, envIds])).map((r) => r.id)
+        : [],
     );
     const pending = failed.filter((m, i) => {
       if (!existing.has(envIds[i])) return true;
@@ -271,7 +294,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     for (let start = 0; start < pending.length; ) {
       let end = start;
       let bytes = 0;
-      while (end < pending.length && (end === start || bytes + Number(pending[end].size) <= READ_BYTES_PER_ROUND)) bytes += Number(pending[end++].size);
+      while (end < pending.length && end - start < ROWS_PER_ROUND && (end === start || bytes + Number(pending[end].size) <= READ_BYTES_PER_ROUND)) bytes += Number(pending[end++].size);
       const round = pending.slice(start, end);
       start = end;
       const [datas, attempts] = await Promise.all([
@@ -361,7 +384,10 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       beyondMark += entries.filter((e) => Number(e.finishedAt) > mark).length;
       // Only ever forward (two workers sweeping the same queue).
       await this.rows(
-        `INSERT INTO ${DROVER_SCHEMA}.dead_letter_watermark AS w (dlq, queue, mark) VALUES ($1, $2, $3)
+        // Never past the database's clock: a worker whose clock runs ahead must not push the mark beyond
+        // failures still to come.
+        `INSERT INTO ${DROVER_SCHEMA}.dead_letter_watermark AS w (dlq, queue, mark)
+         VALUES ($1, $2, least($3::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint))
          ON CONFLICT (dlq, queue) DO UPDATE SET mark = greatest(w.mark, excluded.mark)`,
         [this.dlq, queue, entries[entries.length - 1].finishedAt],
       );
@@ -373,24 +399,73 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     return out;
   }
 
-  async enforceRetention(retention: Retention, opts: { batch?: number; maxBatches?: number; now?: number } = {}): Promise<RetentionResult> {
+  /** Dead letters now (the per-queue counts the triggers keep). */
+  private async total(): Promise<number> {
+    const [r] = await this.rows<{ n: string | null }>(`SELECT sum(count) AS n FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1`, [this.dlq]);
+    return Number(r?.n ?? 0);
+  }
+
+  async enforceRetention(retention: Retention, opts: { batch?: number; maxBatches?: number; now?: number; danglingChecks?: number } = {}): Promise<RetentionResult> {
     const batch = opts.batch ?? 1000;
     const maxBatches = opts.maxBatches ?? 10;
     const cutoff = (opts.now ?? Date.now()) - retention.maxAgeDays * 24 * 60 * 60 * 1000;
+    const pruned = await this.pruneCaptures(opts.danglingChecks ?? CAPTURE_PRUNE_PER_RUN);
     let expired = 0;
     for (let round = 0; round < maxBatches; round++) {
       let ids = (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND failed_at < $2 ORDER BY failed_at, id LIMIT $3`, [this.dlq, cutoff, batch])).map((r) => r.id);
       if (ids.length === 0) {
-        const [{ n }] = await this.rows<{ n: string }>(`SELECT count(*) AS n FROM ${D} WHERE dlq = $1`, [this.dlq]);
-        const excess = Number(n) - retention.maxCount;
-        if (excess <= 0) return { expired, caughtUp: true, dangling: 0 };
+        const excess = (await this.total()) - retention.maxCount;
+        if (excess <= 0) return { expired, caughtUp: true, dangling: pruned };
         ids = (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 ORDER BY failed_at, id LIMIT $2`, [this.dlq, Math.min(excess, batch)])).map((r) => r.id);
       }
       const removed = await this.remove(ids, 'expired');
       expired += removed.length;
-      if (removed.length === 0) return { expired, caughtUp: false, dangling: 0 };
+      if (removed.length === 0) return { expired, caughtUp: false, dangling: pruned };
     }
-    return { expired, caughtUp: false, dangling: 0 };
+    return { expired, caughtUp: false, dangling: pruned };
+  }
+
+  /** Where the capture records' check stopped (per process: a restart starts it over). */
+  private pruneCursor: { at: string; id: string } | null = null;
+
+  /**
+   * Drops capture records whose origin is no longer failed by that attempt (retried, removed, failed
+   * again: a new failure has a new id), and error-group patterns no dead letter uses any more. Looks at
+   * up to `max` records per call from where the last call stopped, wrapping around; returns how many it dropped.
+   */
+  private async pruneCaptures(max: number): Promise<number> {
+    let dropped = 0;
+    let looked = 0;
+    while (looked < max) {
+      const values: unknown[] = [this.dlq, Math.min(1000, max - looked)];
+      let after = '';
+      if (this.pruneCursor) {
+        values.push(this.pruneCursor.at, this.pruneCursor.id);
+        after = 'AND (c.captured_at, c.id) > ($3::bigint, $4::text)';
+      }
+      const rows = await this.rows<{ id: string; at: string; gone: boolean }>(
+        `SELECT c.id, c.captured_at::text AS at, (j.id IS NULL OR j.state <> 'failed' OR j.attempts_made <> c.attempts_made) AS gone
+         FROM ${DROVER_SCHEMA}.dead_letter_capture c LEFT JOIN ${this.B}.job j ON j.queue = c.queue AND j.id = c.job_id
+         WHERE c.dlq = $1 ${after} ORDER BY c.captured_at, c.id LIMIT $2`,
+        values,
+      );
+      looked += rows.length;
+      const gone = rows.filter((r) => r.gone).map((r) => r.id);
+      if (gone.length) {
+        dropped += (await this.rows(`DELETE FROM ${DROVER_SCHEMA}.dead_letter_capture WHERE dlq = $1 AND id = ANY($2::text[]) RETURNING id`, [this.dlq, gone])).length;
+      }
+      if (rows.length < Number(values[1])) {
+        this.pruneCursor = null;
+        break;
+      }
+      this.pruneCursor = { at: rows[rows.length - 1].at, id: rows[rows.length - 1].id };
+    }
+    await this.rows(
+      `DELETE FROM ${DROVER_SCHEMA}.dead_letter_group g WHERE g.dlq = $1
+         AND NOT EXISTS (SELECT 1 FROM ${DROVER_SCHEMA}.dead_letter_group_count c WHERE c.dlq = g.dlq AND c.group_id = g.group_id)`,
+      [this.dlq],
+    );
+    return dropped;
   }
 
   async isRegrouped(): Promise<boolean> {
@@ -447,7 +522,9 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
 
   /**
    * The next chunk of rows matching the indexable conditions after `cursor` (newest first), each with
-   * whether it matches the text needle too: one statement over at most `chunk` rows.
+   * whether it matches the text needle too. The chunk is read from the indexes alone; its envelopes are
+   * then matched in statements of at most MATCH_BYTES_PER_STATEMENT (an envelope over NEEDLE_MAX_BYTES is
+   * not searched, as on Redis).
    */
   private async walkChunk(filter: DeadLetterFilter, cursor: Cursor | null, chunk: number): Promise<{ entries: Array<{ id: string; failedAt: string; hit: boolean; bytes: number }>; done: boolean }> {
     const values: unknown[] = [];
@@ -456,18 +533,27 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       values.push(cursor.failedAt, cursor.id);
       where += ` AND (d.failed_at, d.id) < ($${values.length - 1}::bigint, $${values.length}::text)`;
     }
-    const needle = this.needle(filter);
-    let hit = 'true';
-    if (needle) {
-      values.push(needle);
-      hit = `(strpos(d.id, $${values.length}) > 0 OR strpos(lower(d.envelope), $${values.length}) > 0)`;
-    }
     values.push(chunk);
-    const rows = await this.rows<{ id: string; failed_at: string; hit: boolean; bytes: number }>(
-      `SELECT d.id, d.failed_at::text AS failed_at, ${hit} AS hit, d.envelope_bytes AS bytes FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC LIMIT $${values.length}`,
+    const rows = await this.rows<{ id: string; failed_at: string; bytes: number }>(
+      `SELECT d.id, d.failed_at::text AS failed_at, d.envelope_bytes AS bytes FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC LIMIT $${values.length}`,
       values,
     );
-    return { entries: rows.map((r) => ({ id: r.id, failedAt: r.failed_at, hit: r.hit, bytes: Number(r.bytes) })), done: rows.length < chunk };
+    const needle = this.needle(filter);
+    const hits = new Set<string>();
+    if (needle) {
+      for (let start = 0; start < rows.length; ) {
+        let end = start;
+        let bytes = 0;
+        while (end < rows.length && (end === start || bytes + Math.min(Number(rows[end].bytes), NEEDLE_MAX_BYTES) <= MATCH_BYTES_PER_STATEMENT)) bytes += Math.min(Number(rows[end++].bytes), NEEDLE_MAX_BYTES);
+        const found = await this.rows<{ id: string }>(
+          `SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) AND (strpos(id, $3) > 0 OR (envelope_bytes <= $4 AND strpos(lower(envelope), $3) > 0))`,
+          [this.dlq, rows.slice(start, end).map((r) => r.id), needle, NEEDLE_MAX_BYTES],
+        );
+        for (const f of found) hits.add(f.id);
+        start = end;
+      }
+    }
+    return { entries: rows.map((r) => ({ id: r.id, failedAt: r.failed_at, hit: !needle || hits.has(r.id), bytes: Number(r.bytes) })), done: rows.length < chunk };
   }
 
   private async rowsOf(ids: string[]): Promise<DeadLetterRow[]> {
@@ -480,16 +566,31 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
   async page(filter: DeadLetterFilter, page: number, size: number, walkMs: number): Promise<DeadLetterRowsPage> {
     const skip = (page - 1) * size;
     if (!this.needle(filter)) {
-      // Every condition is on an indexed column: an exact count and the page by offset over the index
-      // (a DLQ holds at most its retention count, 100,000 by default).
+      // Every condition is on an indexed column: the page's ids by offset over the index (a DLQ holds at
+      // most its retention count, 100,000 by default), then their rows; the total from the counts the
+      // triggers keep when one origin queue or one group is asked for, else counted up to COUNT_CAP.
       const values: unknown[] = [];
       const where = this.conditions(filter, values);
+      const only = (keys: string[]) => Object.entries(filter).every(([k, v]) => v === undefined || keys.includes(k));
+      const countSql =
+        only([]) || only(['queue']) || only(['group'])
+          ? filter.queue
+            ? `SELECT coalesce(sum(count), 0) AS n FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1 AND queue = $2`
+            : filter.group
+              ? `SELECT coalesce(sum(count), 0) AS n FROM ${DROVER_SCHEMA}.dead_letter_group_count WHERE dlq = $1 AND group_id = $2`
+              : `SELECT coalesce(sum(count), 0) AS n FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1`
+          : `SELECT count(*) AS n FROM (SELECT 1 FROM ${D} d WHERE ${where} LIMIT ${COUNT_CAP + 1}) x`;
       const [[count], rows] = await Promise.all([
-        this.rows<{ n: string }>(`SELECT count(*) AS n FROM ${D} d WHERE ${where}`, values),
-        this.rows<RowRecord>(`SELECT ${ROW_COLUMNS} FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC OFFSET $${values.length + 1} LIMIT $${values.length + 2}`, [...values, skip, size]),
+        this.rows<{ n: string }>(countSql, values),
+        this.rows<RowRecord>(
+          `WITH page AS (SELECT d.id, d.failed_at FROM ${D} d WHERE ${where} ORDER BY d.failed_at DESC, d.id DESC OFFSET $${values.length + 1} LIMIT $${values.length + 2})
+           SELECT ${ROW_COLUMNS} FROM page JOIN ${D} d ON d.dlq = $1 AND d.id = page.id ORDER BY page.failed_at DESC, page.id DESC`,
+          [...values, skip, size + 1],
+        ),
       ]);
-      const total = Number(count.n);
-      return { total, hasNext: skip + size < total, rows: rows.map(toRow) };
+      const n = Number(count.n);
+      const total = n > COUNT_CAP ? null : n;
+      return { total, hasNext: rows.length > size, rows: rows.slice(0, size).map(toRow) };
     }
     // A text needle: walk matches up to this page (+1 to know about a next one), within walkMs.
     const deadline = Date.now() + walkMs;
@@ -561,19 +662,26 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     return r?.envelope ?? null;
   }
 
+  /** From the counts the triggers keep: the biggest groups, each with its first and last failure (two index probes). */
   async groups(limit: number): Promise<{ total: number; groupCount: number; groups: ErrorGroupFacts[] }> {
     const [[counts], rows] = await Promise.all([
-      this.rows<{ total: string; group_count: string }>(`SELECT count(*) AS total, count(DISTINCT group_id) AS group_count FROM ${D} WHERE dlq = $1`, [this.dlq]),
-      this.rows<{ group_id: string; n: string; first: string; last: string; pattern: string | null; sample: string | null }>(
-        `SELECT t.group_id, t.n, t.first, t.last, g.pattern, g.sample FROM (
-           SELECT group_id, count(*) AS n, min(failed_at)::text AS first, max(failed_at)::text AS last FROM ${D} WHERE dlq = $1 GROUP BY group_id
-         ) t LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = $1 AND g.group_id = t.group_id
-         ORDER BY t.n DESC, t.group_id LIMIT $2`,
+      this.rows<{ total: string | null; group_count: string }>(
+        `SELECT (SELECT sum(count) FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1) AS total,
+                (SELECT count(*) FROM ${DROVER_SCHEMA}.dead_letter_group_count WHERE dlq = $1) AS group_count`,
+        [this.dlq],
+      ),
+      this.rows<{ group_id: string; n: string; first: string | null; last: string | null; pattern: string | null; sample: string | null }>(
+        `SELECT c.group_id, c.count AS n, g.pattern, g.sample,
+                (SELECT min(d.failed_at) FROM ${D} d WHERE d.dlq = $1 AND d.group_id = c.group_id)::text AS first,
+                (SELECT max(d.failed_at) FROM ${D} d WHERE d.dlq = $1 AND d.group_id = c.group_id)::text AS last
+         FROM ${DROVER_SCHEMA}.dead_letter_group_count c
+         LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = c.dlq AND g.group_id = c.group_id
+         WHERE c.dlq = $1 ORDER BY c.count DESC, c.group_id LIMIT $2`,
         [this.dlq, limit],
       ),
     ]);
     return {
-      total: Number(counts.total),
+      total: Number(counts.total ?? 0),
       groupCount: Number(counts.group_count),
       groups: rows.map((r) => ({ id: r.group_id, pattern: r.pattern ?? '(unknown)', sample: r.sample ?? '', count: Number(r.n), firstSeen: num(r.first), lastSeen: num(r.last) })),
     };
@@ -581,15 +689,15 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
 
   async counts(): Promise<DeadLetterCounts> {
     const [queues, [stats]] = await Promise.all([
-      this.rows<{ queue: string; n: string }>(`SELECT queue, count(*) AS n FROM ${D} WHERE dlq = $1 GROUP BY queue ORDER BY n DESC, queue LIMIT 200`, [this.dlq]),
-      this.rows<{ captured: string; requeued: string; purged: string; expired: string; total: string }>(
-        `SELECT (SELECT count(*) FROM ${D} WHERE dlq = $1) AS total, s.captured, s.requeued, s.purged, s.expired
+      this.rows<{ queue: string; n: string }>(`SELECT queue, count AS n FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1 ORDER BY count DESC, queue LIMIT 200`, [this.dlq]),
+      this.rows<{ captured: string; requeued: string; purged: string; expired: string; total: string | null }>(
+        `SELECT (SELECT sum(count) FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1) AS total, s.captured, s.requeued, s.purged, s.expired
          FROM (SELECT 1) one LEFT JOIN ${DROVER_SCHEMA}.dead_letter_stats s ON s.dlq = $1`,
         [this.dlq],
       ),
     ]);
     return {
-      total: Number(stats.total),
+      total: Number(stats.total ?? 0),
       queues: queues.map((q) => ({ queue: q.queue, count: Number(q.n) })),
       stats: { captured: Number(stats.captured ?? 0), requeued: Number(stats.requeued ?? 0), purged: Number(stats.purged ?? 0), expired: Number(stats.expired ?? 0) },
     };

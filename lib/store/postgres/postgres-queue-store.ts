@@ -56,6 +56,7 @@ export class PostgresQueueStore implements QueueStore {
       where: `PostgreSQL connection "${conn.name}"`,
       attemptRecords: () => conn.ownData,
       beforeFirst: () => conn.pgReady(),
+      readOnly: conn.readOnly,
     });
     return this.deadLetterStore;
   }
