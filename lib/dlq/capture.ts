@@ -8,9 +8,9 @@ import { deadLetterId, envelopeJson, type FailedJobFacts } from './envelope';
 import { errorGroupOf } from './normalize-error';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import type { CaptureOptions, CaptureOutcome, CaptureResult } from '@/lib/store/dead-letter-store';
+import { dlqCaptureScript } from './lua/dlq-capture-1';
 
 export type { CaptureOptions, CaptureResult };
-import { dlqCaptureScript } from './lua/dlq-capture-1';
 
 /** Where a connection's dead letters live. */
 export type DeadLetterTarget = { redis: Redis; prefix: string; deadLetterQueue: string };
@@ -107,7 +107,6 @@ function parseStacktrace(raw: string | null): string[] {
     return [];
   }
 }
-
 
 const META_FIELDS = ['name', 'opts', 'timestamp', 'processedOn', 'finishedOn', 'atm', 'ats', 'failedReason', 'stacktrace', 'pb', 'drover:dlq'] as const;
 

@@ -16,6 +16,7 @@ import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envel
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
 import { failureAttempts, logsOf, num, stringsOf } from '@/lib/dlq/detail-parts';
 import type { DeadLetterFilter } from '@/lib/dlq/schemas';
+import { DEAD_LETTER_LOG_LINE_BYTES, DEAD_LETTER_LOG_LINES, SAMPLE_MAX } from '@/lib/dlq/capture';
 import { DROVER_SCHEMA, migrateDroverSchema } from './drover-schema';
 import type {
   CaptureOptions,
@@ -34,10 +35,6 @@ import type {
   SweepResult,
 } from '../dead-letter-store';
 
-/** Raw failedReason kept as a group's sample (as on Redis). */
-const SAMPLE_MAX = 1000;
-const DEAD_LETTER_LOG_LINES = 100;
-const DEAD_LETTER_LOG_LINE_CHARS = 1000;
 const TEXT_CAP = 300;
 /** Payload bytes (data, reason, stack traces as text) read into memory per capture round (a larger single job is read alone), and jobs at most. */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
@@ -233,7 +230,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
         col((p) => p.allowMissing),
         GROUPING_VERSION,
         DEAD_LETTER_LOG_LINES,
-        DEAD_LETTER_LOG_LINE_CHARS,
+        DEAD_LETTER_LOG_LINE_BYTES,
       ],
     );
     const byId = new Map(result.map((r) => [r.id, r]));
