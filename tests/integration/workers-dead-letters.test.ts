@@ -96,8 +96,13 @@ describe('the dead-letter sweep', () => {
     const origin = await failedJobs('kept', 120);
     const dlq = q('dlq-kept');
     const c = capture('kept', 'dlq-kept', 50, false);
-    expect(await c.sweep()).toBe(true);
-    expect(await c.sweep()).toBe(true);
+    // 120 failures, 50 counted beyond the watermark per sweep: three sweeps, or two when failures that
+    // share the millisecond of a batch's last one are captured without counting (concurrency 50 makes
+    // such ties likely on a busy machine). Never stuck re-reading the minute behind the mark.
+    const behind: boolean[] = [await c.sweep()];
+    while (behind[behind.length - 1] && behind.length < 5) behind.push(await c.sweep());
+    expect(behind[0]).toBe(true);
+    expect(behind.length).toBeLessThanOrEqual(3);
     expect(await c.sweep()).toBe(false);
     expect(await dlq.getFailedCount()).toBe(120);
     expect(await origin.getFailedCount()).toBe(120);
