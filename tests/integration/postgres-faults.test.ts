@@ -143,6 +143,23 @@ describe('PostgreSQL connection faults', () => {
     expect((await discoverQueues(getConnection('main'), { refresh: true })).queues).toContain('orders');
   }, 60_000);
 
+  it('viewers asking for the counts together share one counts statement', async () => {
+    const conn = getConnection('main');
+    await conn.store.queueSummaries(['orders'], Date.now());
+    const query = vi.spyOn(conn.pg, 'query');
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => conn.store.queueSummaries(['orders'], Date.now())));
+      const counts = query.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('oldest_waiting'));
+      expect(counts.length).toBe(1);
+      expect(answers.map((a) => a[0].counts.waiting)).toEqual(Array.from({ length: 20 }, () => 1));
+      // Once answered, the next request asks again (shared while in flight only, never a stale cache).
+      await conn.store.queueSummaries(['orders'], Date.now());
+      expect(query.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('oldest_waiting')).length).toBe(2);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('cancels a statement past the time limit with a 503 that says to try again', async () => {
     const blocker = await pg.pool().connect();
     try {

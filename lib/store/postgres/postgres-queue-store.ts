@@ -40,6 +40,8 @@ export class PostgresQueueStore implements QueueStore {
   readonly actions: PostgresActions;
   readonly search: PostgresSearch;
   private deadLetterStore?: PostgresDeadLetters;
+  /** The counts statement in flight per set of queues (see queueSummaries). */
+  private readonly summariesInFlight = new Map<string, Promise<unknown[]>>();
   constructor(private readonly conn: Connection) {
     this.schedules = new PostgresSchedules(conn);
     this.actions = new PostgresActions(conn);
@@ -103,7 +105,15 @@ export class PostgresQueueStore implements QueueStore {
       completed_metrics: [number, number | null, number, number[] | null] | null;
       failed_metrics: [number, number | null, number, number[] | null] | null;
     };
-    const rows = await this.rows<Row>(SQL.QUEUE_SUMMARIES, [queues, METRIC_POINTS]);
+    // One counts statement at a time per set of queues: viewers and the sampler asking together share
+    // it (it is the costliest read, a count over each state's index per queue), never a statement each.
+    const key = queues.join('\u0000');
+    let pending = this.summariesInFlight.get(key) as Promise<Row[]> | undefined;
+    if (!pending) {
+      pending = this.rows<Row>(SQL.QUEUE_SUMMARIES, [queues, METRIC_POINTS]).finally(() => this.summariesInFlight.delete(key));
+      this.summariesInFlight.set(key, pending);
+    }
+    const rows = await pending;
     const byName = new Map(rows.map((r) => [r.queue, r]));
     return queues.map((name) => {
       const r = byName.get(name);
