@@ -43,10 +43,13 @@ export type DeadLetterEnvelope = z.infer<typeof deadLetterEnvelopeSchema>;
  * Hashed because origin ids are arbitrary strings (':' and all); "dl-" keeps it from ever being an
  * integer, which BullMQ refuses as a custom id.
  */
-export function deadLetterId(queue: string, jobId: string, attemptsMade: number, createdAt: number | null): string {
+export function deadLetterId(queue: string, jobId: string, attemptsMade: number, createdAt: number | null, failedAt?: number | null): string {
   // JSON of the tuple: unambiguous whatever characters the queue name or job id hold. The job's
   // creation time tells a reused custom id (e.g. "order-42" removed and added again) from the first.
-  return `dl-${createHash('sha256').update(JSON.stringify([queue, jobId, attemptsMade, createdAt])).digest('hex').slice(0, 32)}`;
+  // PostgreSQL's ids add the failure time: BullMQ's retry_jobs there resets attempt counts, so a job
+  // retried that way and failed again has the same attempts made (on Redis attempts keep counting).
+  const tuple = failedAt === undefined ? [queue, jobId, attemptsMade, createdAt] : [queue, jobId, attemptsMade, createdAt, failedAt];
+  return `dl-${createHash('sha256').update(JSON.stringify(tuple)).digest('hex').slice(0, 32)}`;
 }
 
 export const deadLetterIdSchema = z.string().regex(/^dl-[0-9a-f]{32}$/, 'must be a dead-letter id (dl- and 32 hex digits)');

@@ -139,7 +139,7 @@ describe.each(STORE_KINDS)('the dead-letter queue on %s', (kind) => {
     const row = (await listDeadLetters(conn(), query({ size: 100 }))).rows.find((r) => r.jobId === paymentIds[8])!;
     const detail = await getDeadLetter(conn(), row.id, { includeData: true });
     expect(detail).toMatchObject({
-      id: deadLetterId('payments', row.jobId, 1, detail.timestamp),
+      id: row.id,
       connection: 'main',
       queue: 'payments',
       name: 'charge',
@@ -249,6 +249,27 @@ describe.each(STORE_KINDS)('the dead-letter queue on %s', (kind) => {
     await capture.sweep();
     const newest = (await listDeadLetters(conn(), query({ queue: 'ledger', size: 10 }))).rows;
     expect(newest.find((r) => r.jobId === rows[1].jobId)).toMatchObject({ failedReason: 'ledger closed again', attemptsMade: 2 });
+  });
+
+  it('jobs retried with "retry all" that fail again are new dead letters (PostgreSQL\'s retry_jobs resets attempt counts)', async () => {
+    const queue = store.queue('ledger');
+    const before = (await listDeadLetters(conn(), query({ queue: 'ledger', size: 10 }))).rows;
+    const failedIds = (await queue.getJobs(['failed'], 0, 100)).map((j) => j.id!).sort();
+    // The three origins of the test above, and the job one of their requeues made, which failed there too.
+    expect(failedIds.length).toBe(4);
+    const retried = await bulkJobs(operator, { conn: 'main', queue: 'ledger' }, { action: 'retry', state: 'failed' });
+    expect(retried.succeeded).toBe(4);
+    const worker = store.worker('ledger', async () => {
+      throw new Error('ledger closed for the night');
+    });
+    await waitFor(async () => (await Promise.all(failedIds.map((id) => queue.getJobState(id)))).every((st) => st === 'failed'), { what: 'the retried jobs failed again' });
+    await worker.close();
+    await runtimeCapture('ledger').sweep();
+    const after = (await listDeadLetters(conn(), query({ queue: 'ledger', size: 10 }))).rows;
+    const again = after.filter((r) => r.failedReason === 'ledger closed for the night' && failedIds.includes(r.jobId));
+    expect(again.map((r) => r.jobId).sort()).toEqual(failedIds);
+    // The earlier dead letters stay as they were.
+    for (const row of before) expect(after.find((r) => r.id === row.id)).toMatchObject({ failedReason: row.failedReason });
   });
 
   it('retention keeps the newest maxCount and counts the rest as expired', async () => {

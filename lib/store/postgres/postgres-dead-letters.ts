@@ -74,6 +74,15 @@ export type PostgresDeadLettersOptions = {
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * A failure's dead-letter id on PostgreSQL: with its failure time, which the worker's Job and BullMQ's
+ * row share (BullMQ passes the one finishedOn to its SQL and back to the Job), so the live capture and
+ * the sweep name a failure alike, and a job that "retry all" sent back (its attempt count reset) and
+ * that failed again is a new failure.
+ */
+const failureId = (queue: string, jobId: string, attemptsMade: number, createdAt: number | null, failedAt: number | null) => deadLetterId(queue, jobId, attemptsMade, createdAt, failedAt);
+const factsId = (f: FailedJobFacts) => failureId(f.queue, f.jobId, f.attemptsMade, f.timestamp, f.failedAt);
 const D = `${DROVER_SCHEMA}.dead_letter`;
 
 type Cursor = { failedAt: string; id: string };
@@ -206,7 +215,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
 SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (ins.id IS NOT NULL) AS inserted FROM o LEFT JOIN ins ON ins.id = o.id`,
       [
         this.dlq,
-        col((p) => deadLetterId(p.facts.queue, p.facts.jobId, p.facts.attemptsMade, p.facts.timestamp)),
+        col((p) => factsId(p.facts)),
         col((p) => p.facts.queue),
         col((p) => p.facts.jobId),
         col((p) => p.facts.name),
@@ -235,7 +244,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     );
     const byId = new Map(result.map((r) => [r.id, r]));
     return batch.map((p) => {
-      const r = byId.get(deadLetterId(p.facts.queue, p.facts.jobId, p.facts.attemptsMade, p.facts.timestamp));
+      const r = byId.get(factsId(p.facts));
       if (!r) return 'missing';
       if (r.inserted) return 'captured';
       if (r.origin_state === null) return r.allow_missing ? 'duplicate' : 'missing';
@@ -248,7 +257,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
   async capture(facts: FailedJobFacts, opts: CaptureOptions): Promise<{ outcome: CaptureOutcome; id: string }> {
     const [attempts] = await this.attemptRecords(facts.queue, [facts.jobId], ATTEMPTS_CAP);
     const [outcome] = await this.insert([this.prepare(facts, opts, attempts, opts.allowMissingOrigin === true)]);
-    return { outcome, id: deadLetterId(facts.queue, facts.jobId, facts.attemptsMade, facts.timestamp) };
+    return { outcome, id: factsId(facts) };
   }
 
   async captureByIds(queue: string, ids: string[], opts: CaptureOptions): Promise<CaptureResult> {
@@ -277,7 +286,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     }
     // Failures captured already (their dead letter may be requeued or purged since) are not read again:
     // the sweep re-reads a minute behind its watermark, "Send to DLQ" by state every failed job.
-    const envIds = failed.map((m) => deadLetterId(queue, m.id, m.attempts_made, num(m.added_at_ms)));
+    const envIds = failed.map((m) => failureId(queue, m.id, m.attempts_made, num(m.added_at_ms), num(m.finished_at_ms) ?? 0));
     const existing = new Set(
       envIds.length
         ? (await this.rows<{ id: string }>(`SELECT id FROM ${DROVER_SCHEMA}.dead_letter_capture WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, envIds])).map((r) => r.id)
@@ -318,7 +327,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
           attemptsStarted: Number(m.attempts_started),
           timestamp: num(m.added_at_ms),
           processedOn: num(m.processed_at_ms),
-          failedAt: num(m.finished_at_ms) ?? Date.now(),
+          // (a failed job always has its finish time; 0 keeps the id the pre-check computed)
+          failedAt: num(m.finished_at_ms) ?? 0,
           processedBy: m.processed_by,
         };
         return this.prepare(facts, opts, attempts[i], false);
@@ -616,11 +626,11 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       id: string; queue: string; job_id: string; name: string; failed_reason: string; stacktrace: unknown; attempts_made: number; attempts_started: number;
       job_timestamp: string | null; processed_on: string | null; failed_at: string; processed_by: string | null; captured_at: string; captured_by: string;
       opts: Record<string, unknown>; group_id: string; pattern: string | null; attempts: unknown; log_count: number | null; logs: unknown; envelope_bytes: number;
-      origin_state: string | null; origin_atm: number | null; origin_added: string | null;
+      origin_state: string | null; origin_atm: number | null; origin_added: string | null; origin_finished: string | null;
     }>(
       `SELECT d.id, d.queue, d.job_id, d.name, d.failed_reason, d.stacktrace, d.attempts_made, d.attempts_started, d.job_timestamp::text, d.processed_on::text,
               d.failed_at::text, d.processed_by, d.captured_at::text, d.captured_by, d.opts, d.group_id, g.pattern, d.attempts, d.log_count, d.logs, d.envelope_bytes,
-              j.state::text AS origin_state, j.attempts_made AS origin_atm, j.added_at_ms::text AS origin_added
+              j.state::text AS origin_state, j.attempts_made AS origin_atm, j.added_at_ms::text AS origin_added, j.finished_at_ms::text AS origin_finished
        FROM ${D} d
        LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = d.dlq AND g.group_id = d.group_id
        LEFT JOIN ${this.B}.job j ON j.queue = d.queue AND j.id = d.job_id
@@ -648,7 +658,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       opts: r.opts ?? {},
       group: { id: r.group_id, pattern: r.pattern },
       envelopeSize: Number(r.envelope_bytes),
-      originPresent: r.origin_state === 'failed' && deadLetterId(r.queue, r.job_id, Number(r.origin_atm), num(r.origin_added)) === id,
+      originPresent: r.origin_state === 'failed' && failureId(r.queue, r.job_id, Number(r.origin_atm), num(r.origin_added), num(r.origin_finished)) === id,
       attempts: failureAttempts(live, r.attempts ?? [], num(r.job_timestamp), num(r.failed_at)),
       logs: logsOf(r.log_count, r.logs),
     };
