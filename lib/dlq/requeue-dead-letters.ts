@@ -69,8 +69,16 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
         else fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'not_found');
       });
       for await (const round of store.envelopes(batch.filter((id) => claimed.has(id)))) {
+        // Claims renewed right before this round's adds: a batch of large envelopes on a slow store may
+        // outlast CLAIM_TTL_MS, and an expired claim another console took over must not be added twice.
+        const held = new Set(await store.claim(round.map((r) => r.id), token, Date.now(), CLAIM_TTL_MS));
         const prepared: Prepared[] = [];
         for (const { id, text } of round) {
+          if (!held.has(id)) {
+            if (text === null) fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'not_found');
+            else fail(id, `Dead letter ${id} is being requeued by someone else right now`);
+            continue;
+          }
           try {
             if (text === null) throw new Error('its envelope is gone');
             const envelope = parseEnvelope(text);

@@ -181,6 +181,23 @@ describe.each(STORE_KINDS)('the dead-letter queue on %s', (kind) => {
     expect(await conn().store.deadLetters.exists(ids)).toEqual(ids.map(() => false));
   });
 
+  it('requeue claims: renewed by the same token, refused to another until they expire', async () => {
+    const d = conn().store.deadLetters;
+    const ids = (await listDeadLetters(conn(), query({ size: 10 }))).rows.slice(0, 2).map((r) => r.id).sort();
+    const at = Date.now();
+    const claim = async (token: string, offset: number) => (await d.claim(ids, token, at + offset, 60_000)).sort();
+    expect(await claim('a', 0)).toEqual(ids);
+    expect(await claim('b', 1_000)).toEqual([]);
+    expect(await claim('a', 30_000)).toEqual(ids); // renewed: held until +90 s
+    expect(await claim('b', 70_000)).toEqual([]);
+    expect(await claim('b', 100_000)).toEqual(ids); // expired: taken over
+    await d.release(ids, 'a'); // not a's any more: nothing released
+    expect(await claim('a', 101_000)).toEqual([]);
+    await d.release(ids, 'b');
+    expect(await claim('a', 102_000)).toEqual(ids);
+    await d.release(ids, 'a');
+  });
+
   it('exports every match as NDJSON, envelope data byte for byte', async () => {
     const refused = errorGroupOf('connect ECONNREFUSED 10.0.0.4:5432');
     const response = await exportDeadLettersResponse(conn(), { group: refused.id });
