@@ -13,7 +13,7 @@ import { lastAudit } from '../helpers/audit';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { bulkJobs } from '@/lib/jobs/bulk-jobs';
 import { factsFromJob } from '@/lib/dlq/capture';
-import { deadLetterId, parseEnvelope } from '@/lib/dlq/envelope';
+import { parseEnvelope } from '@/lib/dlq/envelope';
 import { errorGroupOf } from '@/lib/dlq/normalize-error';
 import { listErrorGroups } from '@/lib/dlq/list-error-groups';
 import { listDeadLetters, listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
