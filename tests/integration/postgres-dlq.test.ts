@@ -116,15 +116,49 @@ describe('the dead-letter queue on PostgreSQL', () => {
     await countsAgree();
   });
 
+  it('re-grouping, claims, removals and captures of one DLQ at once: none fails, the counts agree', async () => {
+    const busy = store.queue('busy');
+    const ids = await failJobs(busy, Array.from({ length: 60 }, (_, i) => ({ data: { i }, reason: `disk /data/${i % 3}/x is full` })));
+    const d = conn().store.deadLetters;
+    await d.captureByIds('busy', ids.slice(0, 40), { capturedBy: 'test' });
+    await sql.query(`UPDATE drover.dead_letter SET grouping_version = $1 WHERE queue = 'busy'`, [GROUPING_VERSION - 1]);
+    const letters = (await listDeadLetters(conn(), query({ queue: 'busy', size: 50 }))).rows.map((r) => r.id);
+    const results = await Promise.allSettled([
+      d.regroup({ budgetMs: 2000, batch: 5 }),
+      d.regroup({ budgetMs: 2000, batch: 7 }),
+      ...letters.slice(0, 20).map((id, k) => d.claim([id, letters[39 - (k % 20)]], `t${k}`, Date.now(), 60_000)),
+      d.remove(letters.slice(0, 10), 'purged'),
+      d.remove(letters.slice(30, 40).reverse(), 'purged'),
+      d.captureByIds('busy', ids.slice(40, 50), { capturedBy: 'test' }),
+      d.captureByIds('busy', ids.slice(50, 60), { capturedBy: 'test' }),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await d.regroup({ budgetMs: 5000 });
+    expect(await d.isRegrouped()).toBe(true);
+    await countsAgree();
+    expect((await getDeadLetterSummary(conn())).queues.find((q) => q.queue === 'busy')?.count).toBe(40);
+  });
+
+  it('refuses a page past the first 100,000 dead letters of a filter with what to do instead', async () => {
+    await expect(listDeadLetters(conn(), query({ page: 501, size: 200 }))).rejects.toMatchObject({
+      status: 400,
+      message: 'page 501 starts past the first 100,000 dead letters of this filter: narrow it (by failure time, queue or error group) to reach older ones',
+    });
+  });
+
   it('forgets a capture once its origin is gone (the retention pass), keeping its dead letter', async () => {
     const reused = store.queue('reused');
     const [id] = await failJobs(reused, [{ data: { n: 1 }, reason: 'first failure' }]);
     expect(await conn().store.deadLetters.captureByIds('reused', [id], { capturedBy: 'test' })).toMatchObject({ captured: [id] });
     const { rows: before } = await sql.query(`SELECT count(*)::int AS n FROM drover.dead_letter_capture WHERE queue = 'reused'`);
     expect(before[0].n).toBe(1);
-    // The origin is removed: the ledger entry is dropped by the next retention pass (reported as dangling).
+    // The origin is removed: the ledger entry stays for ten minutes (a live capture of the same failure
+    // may still be on its way), then the retention pass drops it (reported as dangling).
     await reused.remove(id);
-    const retention = await conn().store.deadLetters.enforceRetention({ maxAgeDays: 30, maxCount: 100_000 });
+    await conn().store.deadLetters.enforceRetention({ maxAgeDays: 30, maxCount: 100_000 });
+    const { rows: kept } = await sql.query(`SELECT count(*)::int AS n FROM drover.dead_letter_capture WHERE queue = 'reused'`);
+    expect(kept[0].n).toBe(1);
+    const retention = await conn().store.deadLetters.enforceRetention({ maxAgeDays: 30, maxCount: 100_000 }, { now: Date.now() + 11 * 60_000 });
     expect(retention.dangling).toBeGreaterThanOrEqual(1);
     const { rows: after } = await sql.query(`SELECT count(*)::int AS n FROM drover.dead_letter_capture WHERE queue = 'reused'`);
     expect(after[0].n).toBe(0);

@@ -66,6 +66,7 @@ CREATE TABLE drover.dead_letter_capture (
   queue         text    NOT NULL,
   job_id        text    NOT NULL,
   attempts_made integer NOT NULL,
+  failed_at     bigint  NOT NULL,
   captured_at   bigint  NOT NULL,
   PRIMARY KEY (dlq, id)
 );

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import { KEYS } from '@/lib/keys';
 import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
-import { ConflictError } from '@/lib/errors';
+import { ConflictError, InvalidError } from '@/lib/errors';
 import { asciiLower } from '@/lib/jobs/ascii-lower';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envelope';
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
@@ -45,8 +45,10 @@ const NEEDLE_MAX_BYTES = 1024 * 1024;
 const MATCH_BYTES_PER_STATEMENT = 8 * 1024 * 1024;
 /** Rows counted at most for a page's total (beyond: the total is "more than", paging goes on). */
 const COUNT_CAP = 100_000;
-/** Capture records the retention pass looks at per run (from where the last run stopped). */
+/** Capture records the retention pass looks at per run (from where the last run stopped)… */
 const CAPTURE_PRUNE_PER_RUN = 5_000;
+/** …and the age under which a record is kept whatever its origin says. */
+const CAPTURE_PRUNE_GRACE_MS = 10 * 60_000;
 const ENVELOPE_ROUND_BYTES = 16 * 1024 * 1024;
 const EXPORT_ROWS_PER_PULL = 100;
 const EXPORT_BYTES_PER_PULL = 4 * 1024 * 1024;
@@ -138,6 +140,31 @@ export class PostgresDeadLetters implements DeadLetterStore {
     return (await this.o.pool.query<R>(text, values)).rows;
   }
 
+  /**
+   * A statement that changes this DLQ's rows, in a transaction holding the DLQ's advisory lock: captures,
+   * claims, removals and re-grouping of one DLQ run one at a time, so their row and count locks (the
+   * triggers') are never taken in two orders at once — no deadlock can abort a removal after its jobs
+   * were requeued. Each is one short statement; the lock wait is bounded by the statement time-out.
+   */
+  private async write<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    await this.ready();
+    const client = await this.o.pool.connect();
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`drover:dlq:${this.dlq}`]);
+      const result = await client.query<R>(text, values);
+      await client.query('COMMIT');
+      return result.rows;
+    } catch (err) {
+      // Rolled back, the connection goes back to the pool; one whose transaction state is unknown is closed.
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => (failure = rollbackErr));
+      throw err;
+    } finally {
+      client.release(failure);
+    }
+  }
+
   // ── capture ──
 
   private prepare(facts: FailedJobFacts, opts: CaptureOptions, attempts: string[] | null, allowMissing: boolean): Prepared {
@@ -174,7 +201,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
     if (batch.length === 0) return [];
     const col = <T>(f: (p: Prepared) => T) => batch.map(f);
     const B = this.B;
-    const result = await this.rows<{ id: string; origin_state: string | null; origin_atm: number | null; attempts_made: number; allow_missing: boolean; inserted: boolean }>(
+    const result = await this.write<{ id: string; origin_state: string | null; origin_atm: number | null; attempts_made: number; allow_missing: boolean; inserted: boolean }>(
       `WITH v AS (
   SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::bigint[], $11::bigint[],
                        $12::bigint[], $13::text[], $14::bigint[], $15::text[], $16::text[], $17::text[], $18::int[], $19::text[], $20::text[], $21::text[],
@@ -187,8 +214,8 @@ export class PostgresDeadLetters implements DeadLetterStore {
 ), cap AS (
   -- The failure's capture, recorded once for as long as the origin may stay failed by it (a dead letter
   -- requeued or purged meanwhile is not captured again by the next sweep).
-  INSERT INTO ${DROVER_SCHEMA}.dead_letter_capture (dlq, id, queue, job_id, attempts_made, captured_at)
-  SELECT $1, o.id, o.queue, o.job_id, o.attempts_made, o.captured_at FROM o
+  INSERT INTO ${DROVER_SCHEMA}.dead_letter_capture (dlq, id, queue, job_id, attempts_made, failed_at, captured_at)
+  SELECT $1, o.id, o.queue, o.job_id, o.attempts_made, o.failed_at, o.captured_at FROM o
   WHERE (o.origin_state = 'failed' AND o.origin_atm = o.attempts_made) OR (o.origin_state IS NULL AND o.allow_missing)
   ON CONFLICT (dlq, id) DO NOTHING
   RETURNING id
@@ -416,7 +443,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     const batch = opts.batch ?? 1000;
     const maxBatches = opts.maxBatches ?? 10;
     const cutoff = (opts.now ?? Date.now()) - retention.maxAgeDays * 24 * 60 * 60 * 1000;
-    const pruned = await this.pruneCaptures(opts.danglingChecks ?? CAPTURE_PRUNE_PER_RUN);
+    const pruned = await this.pruneCaptures(opts.danglingChecks ?? CAPTURE_PRUNE_PER_RUN, opts.now ?? Date.now());
     let expired = 0;
     for (let round = 0; round < maxBatches; round++) {
       let ids = (await this.rows<{ id: string }>(`SELECT id FROM ${D} WHERE dlq = $1 AND failed_at < $2 ORDER BY failed_at, id LIMIT $3`, [this.dlq, cutoff, batch])).map((r) => r.id);
@@ -440,7 +467,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
    * again: a new failure has a new id), and error-group patterns no dead letter uses any more. Looks at
    * up to `max` records per call from where the last call stopped, wrapping around; returns how many it dropped.
    */
-  private async pruneCaptures(max: number): Promise<number> {
+  private async pruneCaptures(max: number, now: number): Promise<number> {
     let dropped = 0;
     let looked = 0;
     while (looked < max) {
@@ -450,8 +477,13 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
         values.push(this.pruneCursor.at, this.pruneCursor.id);
         after = 'AND (c.captured_at, c.id) > ($3::bigint, $4::text)';
       }
+      values.push(now - CAPTURE_PRUNE_GRACE_MS);
       const rows = await this.rows<{ id: string; at: string; gone: boolean }>(
-        `SELECT c.id, c.captured_at::text AS at, (j.id IS NULL OR j.state <> 'failed' OR j.attempts_made <> c.attempts_made) AS gone
+        // A record younger than CAPTURE_PRUNE_GRACE_MS stays: a live capture of a job removed on fail may
+        // still be on its way with the same failure.
+        `SELECT c.id, c.captured_at::text AS at,
+                (c.captured_at < $${values.length}
+                 AND (j.id IS NULL OR j.state <> 'failed' OR j.attempts_made <> c.attempts_made OR j.finished_at_ms IS DISTINCT FROM c.failed_at)) AS gone
          FROM ${DROVER_SCHEMA}.dead_letter_capture c LEFT JOIN ${this.B}.job j ON j.queue = c.queue AND j.id = c.job_id
          WHERE c.dlq = $1 ${after} ORDER BY c.captured_at, c.id LIMIT $2`,
         values,
@@ -459,7 +491,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       looked += rows.length;
       const gone = rows.filter((r) => r.gone).map((r) => r.id);
       if (gone.length) {
-        dropped += (await this.rows(`DELETE FROM ${DROVER_SCHEMA}.dead_letter_capture WHERE dlq = $1 AND id = ANY($2::text[]) RETURNING id`, [this.dlq, gone])).length;
+        dropped += (await this.write(`DELETE FROM ${DROVER_SCHEMA}.dead_letter_capture WHERE dlq = $1 AND id = ANY($2::text[]) RETURNING id`, [this.dlq, gone])).length;
       }
       if (rows.length < Number(values[1])) {
         this.pruneCursor = null;
@@ -467,7 +499,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       }
       this.pruneCursor = { at: rows[rows.length - 1].at, id: rows[rows.length - 1].id };
     }
-    await this.rows(
+    await this.write(
       `DELETE FROM ${DROVER_SCHEMA}.dead_letter_group g WHERE g.dlq = $1
          AND NOT EXISTS (SELECT 1 FROM ${DROVER_SCHEMA}.dead_letter_group_count c WHERE c.dlq = g.dlq AND c.group_id = g.group_id)`,
       [this.dlq],
@@ -492,7 +524,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       );
       if (rows.length === 0) return { done: true, moved };
       const groups = rows.map((r) => errorGroupOf(r.reason));
-      await this.rows(
+      await this.write(
         `WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, group_id, pattern, sample)),
          upd AS (UPDATE ${D} d SET group_id = u.group_id, grouping_version = $6 FROM u WHERE d.dlq = $1 AND d.id = u.id)
          INSERT INTO ${DROVER_SCHEMA}.dead_letter_group (dlq, group_id, pattern, sample)
@@ -572,6 +604,9 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
 
   async page(filter: DeadLetterFilter, page: number, size: number, walkMs: number): Promise<DeadLetterRowsPage> {
     const skip = (page - 1) * size;
+    if (skip >= COUNT_CAP) {
+      throw new InvalidError(`page ${page} starts past the first ${COUNT_CAP.toLocaleString('en')} dead letters of this filter: narrow it (by failure time, queue or error group) to reach older ones`);
+    }
     if (!this.needle(filter)) {
       // Every condition is on an indexed column: the page's ids by offset over the index (a DLQ holds at
       // most its retention count, 100,000 by default), then their rows; the total from the counts the
@@ -756,7 +791,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
 
   async claim(ids: string[], token: string, now: number, ttlMs: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.rows<{ id: string }>(
+    const rows = await this.write<{ id: string }>(
       `UPDATE ${D} SET claim_token = $3, claimed_until = $4 WHERE dlq = $1 AND id = ANY($2::text[])
          AND (claim_token IS NULL OR claimed_until < $5 OR claim_token = $3) RETURNING id`,
       [this.dlq, ids, token, now + ttlMs, now],
@@ -766,7 +801,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
 
   async release(ids: string[], token: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.rows(`UPDATE ${D} SET claim_token = NULL, claimed_until = NULL WHERE dlq = $1 AND id = ANY($2::text[]) AND claim_token = $3`, [this.dlq, ids, token]);
+    await this.write(`UPDATE ${D} SET claim_token = NULL, claimed_until = NULL WHERE dlq = $1 AND id = ANY($2::text[]) AND claim_token = $3`, [this.dlq, ids, token]);
   }
 
   async exists(ids: string[]): Promise<boolean[]> {
@@ -797,7 +832,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     const column = ({ requeued: 'requeued', purged: 'purged', expired: 'expired' } as const)[reason];
     const values: unknown[] = [this.dlq, ids];
     if (claimToken) values.push(claimToken);
-    const rows = await this.rows<{ id: string }>(
+    const rows = await this.write<{ id: string }>(
       `WITH del AS (DELETE FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) ${claimToken ? 'AND claim_token = $3' : ''} RETURNING id),
        s AS (INSERT INTO ${DROVER_SCHEMA}.dead_letter_stats AS st (dlq, ${column}) SELECT $1, count(*) FROM del HAVING count(*) > 0
              ON CONFLICT (dlq) DO UPDATE SET ${column} = st.${column} + excluded.${column})

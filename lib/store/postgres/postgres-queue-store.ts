@@ -107,10 +107,11 @@ export class PostgresQueueStore implements QueueStore {
     };
     // One counts statement at a time per set of queues: viewers and the sampler asking together share
     // it (it is the costliest read, a count over each state's index per queue), never a statement each.
-    const key = queues.join('\u0000');
+    const sorted = [...queues].sort();
+    const key = sorted.join('\u0000');
     let pending = this.summariesInFlight.get(key) as Promise<Row[]> | undefined;
     if (!pending) {
-      pending = this.rows<Row>(SQL.QUEUE_SUMMARIES, [queues, METRIC_POINTS]).finally(() => this.summariesInFlight.delete(key));
+      pending = this.rows<Row>(SQL.QUEUE_SUMMARIES, [sorted, METRIC_POINTS]).finally(() => this.summariesInFlight.delete(key));
       this.summariesInFlight.set(key, pending);
     }
     const rows = await pending;
