@@ -585,7 +585,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
         let bytes = 0;
         while (end < rows.length && (end === start || bytes + Math.min(Number(rows[end].bytes), NEEDLE_MAX_BYTES) <= MATCH_BYTES_PER_STATEMENT)) bytes += Math.min(Number(rows[end++].bytes), NEEDLE_MAX_BYTES);
         const found = await this.rows<{ id: string }>(
-          `SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) AND (strpos(id, $3) > 0 OR (envelope_bytes <= $4 AND strpos(lower(envelope), $3) > 0))`,
+          `SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) AND (strpos(id, $3) > 0 OR (envelope_bytes <= $4 AND strpos(lower(envelope COLLATE "C"), $3) > 0))`,
           [this.dlq, rows.slice(start, end).map((r) => r.id), needle, NEEDLE_MAX_BYTES],
         );
         for (const f of found) hits.add(f.id);
