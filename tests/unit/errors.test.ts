@@ -46,7 +46,7 @@ describe('PostgreSQL failures', () => {
     noteConnectionStore('pg', 'postgres');
     expect(toDroverError(pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'pg').message).toBe('PostgreSQL connection "pg" is unreachable: connect ECONNREFUSED 127.0.0.1:5432');
     const timeout = toDroverError(pgError('canceling statement due to statement timeout', '57014'), 'pg');
-    expect([timeout.status, timeout.message]).toEqual([503, expect.stringMatching(/ran past Drover's time limit and was cancelled; nothing was changed\. Try again/)]);
+    expect([timeout.status, timeout.message]).toEqual([503, expect.stringMatching(/ran past Drover's time limit and was cancelled; that statement changed nothing \(batches a bulk action finished before it stay done: see its progress\)\. Try again/)]);
     expect(toDroverError(pgError('terminating connection due to administrator command', '57P01'), 'pg').message).toMatch(/^PostgreSQL connection "pg" is unreachable/);
     expect(toDroverError(pgError('sorry, too many clients already', '53300'), 'pg').message).toMatch(/has no free connections/);
   });
