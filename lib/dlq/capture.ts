@@ -9,6 +9,7 @@ import { errorGroupOf } from './normalize-error';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import type { CaptureOptions, CaptureOutcome, CaptureResult } from '@/lib/store/dead-letter-store';
 import { dlqCaptureScript } from './lua/dlq-capture-1';
+import { byteRounds } from './byte-rounds';
 
 export type { CaptureOptions, CaptureResult };
 
@@ -140,12 +141,7 @@ export async function captureJobsById(t: DeadLetterTarget, queue: string, ids: s
     if (fields[10] === deadLetterId(queue, id, atm, num(fields[2]))) return void result.duplicates.push(id);
     pending.push({ id, fields, size: Number(size) });
   });
-  for (let start = 0; start < pending.length; ) {
-    let end = start;
-    let bytes = 0;
-    while (end < pending.length && (end === start || bytes + pending[end].size <= READ_BYTES_PER_ROUND)) bytes += pending[end++].size;
-    const round = pending.slice(start, end);
-    start = end;
+  for (const round of byteRounds(pending, (p) => p.size, READ_BYTES_PER_ROUND)) {
     const datas = (await Promise.all(round.map((p) => t.redis.hget(key(p.id), 'data')))) as Array<string | null>;
     const captures = t.redis.pipeline();
     round.forEach((p, i) => {

@@ -15,6 +15,7 @@ import { asciiLower } from '@/lib/jobs/ascii-lower';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envelope';
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
 import { failureAttempts, logsOf, num, stringsOf } from '@/lib/dlq/detail-parts';
+import { byteRounds } from '@/lib/dlq/byte-rounds';
 import type { DeadLetterFilter } from '@/lib/dlq/schemas';
 import { DEAD_LETTER_LOG_LINE_BYTES, DEAD_LETTER_LOG_LINES, SAMPLE_MAX } from '@/lib/dlq/capture';
 import { DROVER_SCHEMA, migrateDroverSchema } from './drover-schema';
@@ -324,12 +325,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       result.duplicates.push(m.id);
       return false;
     });
-    for (let start = 0; start < pending.length; ) {
-      let end = start;
-      let bytes = 0;
-      while (end < pending.length && end - start < ROWS_PER_ROUND && (end === start || bytes + Number(pending[end].size) <= READ_BYTES_PER_ROUND)) bytes += Number(pending[end++].size);
-      const round = pending.slice(start, end);
-      start = end;
+    for (const round of byteRounds(pending, (m) => Number(m.size), READ_BYTES_PER_ROUND, ROWS_PER_ROUND)) {
       const [datas, attempts] = await Promise.all([
         this.rows<{ id: string; data: string }>(`SELECT id, data::text AS data FROM ${B}.job WHERE queue = $1 AND id = ANY($2::text[])`, [queue, round.map((m) => m.id)]),
         this.attemptRecords(queue, round.map((m) => m.id), ATTEMPTS_CAP),
@@ -580,16 +576,12 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     const needle = this.needle(filter);
     const hits = new Set<string>();
     if (needle) {
-      for (let start = 0; start < rows.length; ) {
-        let end = start;
-        let bytes = 0;
-        while (end < rows.length && (end === start || bytes + Math.min(Number(rows[end].bytes), NEEDLE_MAX_BYTES) <= MATCH_BYTES_PER_STATEMENT)) bytes += Math.min(Number(rows[end++].bytes), NEEDLE_MAX_BYTES);
+      for (const part of byteRounds(rows, (r) => Math.min(Number(r.bytes), NEEDLE_MAX_BYTES), MATCH_BYTES_PER_STATEMENT)) {
         const found = await this.rows<{ id: string }>(
           `SELECT id FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[]) AND (strpos(id, $3) > 0 OR (envelope_bytes <= $4 AND strpos(lower(envelope COLLATE "C"), $3) > 0))`,
-          [this.dlq, rows.slice(start, end).map((r) => r.id), needle, NEEDLE_MAX_BYTES],
+          [this.dlq, part.map((r) => r.id), needle, NEEDLE_MAX_BYTES],
         );
         for (const f of found) hits.add(f.id);
-        start = end;
       }
     }
     return { entries: rows.map((r) => ({ id: r.id, failedAt: r.failed_at, hit: !needle || hits.has(r.id), bytes: Number(r.bytes) })), done: rows.length < chunk };
@@ -769,12 +761,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       const { entries, done } = await this.walkChunk(pinned, cursor, this.needle(filter) ? WALK_CHUNK : EXPORT_ROWS_PER_PULL);
       if (entries.length) cursor = { failedAt: entries[entries.length - 1].failedAt, id: entries[entries.length - 1].id };
       const hits = entries.filter((e) => e.hit);
-      for (let start = 0; start < hits.length; ) {
-        let end = start;
-        let bytes = 0;
-        while (end < hits.length && (end === start || bytes + hits[end].bytes <= EXPORT_BYTES_PER_PULL)) bytes += hits[end++].bytes;
-        const round = hits.slice(start, end).map((e) => e.id);
-        start = end;
+      for (const part of byteRounds(hits, (e) => e.bytes, EXPORT_BYTES_PER_PULL)) {
+        const round = part.map((e) => e.id);
         const rows = await this.rows<{ id: string; group_id: string; envelope: string }>(`SELECT id, group_id, envelope FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, round]);
         const byId = new Map(rows.map((r) => [r.id, r]));
         const lines = round.flatMap((id) => {
@@ -815,12 +803,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     const sizes = new Map(
       (await this.rows<{ id: string; bytes: number }>(`SELECT id, envelope_bytes AS bytes FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, ids])).map((r) => [r.id, Number(r.bytes)]),
     );
-    for (let start = 0; start < ids.length; ) {
-      let end = start;
-      let bytes = 0;
-      while (end < ids.length && (end === start || bytes + (sizes.get(ids[end]) ?? 0) <= ENVELOPE_ROUND_BYTES)) bytes += sizes.get(ids[end++]) ?? 0;
-      const round = ids.slice(start, end);
-      start = end;
+    for (const round of byteRounds(ids, (id) => sizes.get(id) ?? 0, ENVELOPE_ROUND_BYTES)) {
       const rows = await this.rows<{ id: string; envelope: string }>(`SELECT id, envelope FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, round]);
       const texts = new Map(rows.map((r) => [r.id, r.envelope]));
       yield round.map((id) => ({ id, text: texts.get(id) ?? null }));

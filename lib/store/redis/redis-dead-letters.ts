@@ -14,6 +14,7 @@ import { isRegrouped, regroupDeadLetters } from '@/lib/dlq/regroup';
 import { removeEnvelopes } from '@/lib/dlq/remove-envelopes';
 import { scoreChunks, type ScoreCursor } from '@/lib/dlq/score-walk';
 import { failureAttempts, logsOf, num, parseJson, stringsOf } from '@/lib/dlq/detail-parts';
+import { byteRounds } from '@/lib/dlq/byte-rounds';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqRowsScript } from '@/lib/dlq/lua/dlq-rows-1';
 import { dlqClaimScript } from '@/lib/dlq/lua/dlq-claim-1';
@@ -245,12 +246,12 @@ export class RedisDeadLetters implements DeadLetterStore {
       if (queued.length === 0) return;
       const ids = queued.splice(0, EXPORT_IDS_PER_PULL);
       const sizes = await Promise.all(ids.map((id) => this.redis.hstrlen(`${dlqKeyPrefix(t)}${id}`, 'data')));
-      let bytes = 0;
-      let take = 0;
-      while (take < ids.length && (take === 0 || bytes + sizes[take] <= EXPORT_BYTES_PER_PULL)) bytes += sizes[take++];
-      queued.unshift(...ids.slice(take));
-      const rows = await Promise.all(ids.slice(0, take).map((id) => this.redis.hmget(`${dlqKeyPrefix(t)}${id}`, 'data', 'dg')));
-      const lines = rows.flatMap(([data, group], i) => (data === null ? [] : [`{"id":${JSON.stringify(ids[i])},"group":${JSON.stringify(group ?? '')},"envelope":${data}}\n`]));
+      // This pull takes the first round; the rest go back to the queue for the next.
+      const [first] = byteRounds(ids.map((id, i) => ({ id, size: sizes[i] })), (e) => e.size, EXPORT_BYTES_PER_PULL);
+      const take = first.map((e) => e.id);
+      queued.unshift(...ids.slice(take.length));
+      const rows = await Promise.all(take.map((id) => this.redis.hmget(`${dlqKeyPrefix(t)}${id}`, 'data', 'dg')));
+      const lines = rows.flatMap(([data, group], i) => (data === null ? [] : [`{"id":${JSON.stringify(take[i])},"group":${JSON.stringify(group ?? '')},"envelope":${data}}\n`]));
       if (lines.length) yield lines.join('');
     }
   }
@@ -272,12 +273,9 @@ export class RedisDeadLetters implements DeadLetterStore {
   async *envelopes(ids: string[]): AsyncGenerator<Array<{ id: string; text: string | null }>> {
     const prefix = dlqKeyPrefix(this.t);
     const sizes = await Promise.all(ids.map((id) => this.redis.hstrlen(`${prefix}${id}`, 'data')));
-    for (let start = 0; start < ids.length; ) {
-      let end = start;
-      let bytes = 0;
-      while (end < ids.length && (end === start || bytes + sizes[end] <= ENVELOPE_ROUND_BYTES)) bytes += sizes[end++];
-      const round = ids.slice(start, end);
-      start = end;
+    const sized = ids.map((id, i) => ({ id, size: sizes[i] }));
+    for (const part of byteRounds(sized, (e) => e.size, ENVELOPE_ROUND_BYTES)) {
+      const round = part.map((e) => e.id);
       const texts = await Promise.all(round.map((id) => this.redis.hget(`${prefix}${id}`, 'data')));
       yield round.map((id, i) => ({ id, text: texts[i] }));
     }
