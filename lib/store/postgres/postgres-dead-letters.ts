@@ -15,7 +15,7 @@ import { asciiLower } from '@/lib/jobs/ascii-lower';
 import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envelope';
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
 import { failureAttempts, logsOf, num, stringsOf } from '@/lib/dlq/detail-parts';
-import { byteRounds } from '@/lib/dlq/byte-rounds';
+import { byteRounds, DLQ_ENVELOPE_ROUND_BYTES as ENVELOPE_ROUND_BYTES, DLQ_EXPORT_BYTES_PER_PULL as EXPORT_BYTES_PER_PULL, DLQ_EXPORT_PER_PULL as EXPORT_ROWS_PER_PULL, DLQ_ROW_TEXT_CAP as TEXT_CAP } from '@/lib/dlq/byte-rounds';
 import type { DeadLetterFilter } from '@/lib/dlq/schemas';
 import { DEAD_LETTER_LOG_LINE_BYTES, DEAD_LETTER_LOG_LINES, SAMPLE_MAX } from '@/lib/dlq/capture';
 import { DROVER_SCHEMA, migrateDroverSchema } from './drover-schema';
@@ -36,7 +36,6 @@ import type {
   SweepResult,
 } from '../dead-letter-store';
 
-const TEXT_CAP = 300;
 /** Payload bytes (data, reason, stack traces as text) read into memory per capture round (a larger single job is read alone), and jobs at most. */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
 const ROWS_PER_ROUND = 100;
@@ -50,9 +49,6 @@ const COUNT_CAP = 100_000;
 const CAPTURE_PRUNE_PER_RUN = 5_000;
 /** …and the age under which a record is kept whatever its origin says. */
 const CAPTURE_PRUNE_GRACE_MS = 10 * 60_000;
-const ENVELOPE_ROUND_BYTES = 16 * 1024 * 1024;
-const EXPORT_ROWS_PER_PULL = 100;
-const EXPORT_BYTES_PER_PULL = 4 * 1024 * 1024;
 /** Rows a filtered walk looks at per statement (the text match reads their envelopes). */
 const WALK_CHUNK = 500;
 /** Look this far behind the sweep's watermark (workers' clocks differ a little). */

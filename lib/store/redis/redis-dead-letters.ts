@@ -14,7 +14,7 @@ import { isRegrouped, regroupDeadLetters } from '@/lib/dlq/regroup';
 import { removeEnvelopes } from '@/lib/dlq/remove-envelopes';
 import { scoreChunks, type ScoreCursor } from '@/lib/dlq/score-walk';
 import { failureAttempts, logsOf, num, parseJson, stringsOf } from '@/lib/dlq/detail-parts';
-import { byteRounds } from '@/lib/dlq/byte-rounds';
+import { byteRounds, DLQ_ENVELOPE_ROUND_BYTES as ENVELOPE_ROUND_BYTES, DLQ_EXPORT_BYTES_PER_PULL as EXPORT_BYTES_PER_PULL, DLQ_EXPORT_PER_PULL as EXPORT_IDS_PER_PULL, DLQ_ROW_TEXT_CAP as TEXT_CAP } from '@/lib/dlq/byte-rounds';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { dlqRowsScript } from '@/lib/dlq/lua/dlq-rows-1';
 import { dlqClaimScript } from '@/lib/dlq/lua/dlq-claim-1';
@@ -31,12 +31,6 @@ import type {
   RemoveReason,
 } from '../dead-letter-store';
 
-const TEXT_CAP = 300;
-/** Payload bytes held in memory per round of a requeue (a larger single envelope goes alone). */
-const ENVELOPE_ROUND_BYTES = 16 * 1024 * 1024;
-/** Envelopes fetched per export pull (and at most this many bytes, unless one envelope is larger). */
-const EXPORT_IDS_PER_PULL = 100;
-const EXPORT_BYTES_PER_PULL = 4 * 1024 * 1024;
 
 export class RedisDeadLetters implements DeadLetterStore {
   readonly deadLetterQueue: string;
