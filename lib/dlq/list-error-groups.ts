@@ -26,7 +26,7 @@ export type ErrorGroups = {
   regrouping: boolean;
 };
 
-/** The groups as the store keeps them (Redis: aggregates kept by capture; PostgreSQL: one grouped index scan). */
+/** The groups as the store keeps them (Redis: aggregates kept by the capture scripts; PostgreSQL: counts kept by triggers). */
 export async function listErrorGroups(conn: Connection, query: z.infer<typeof listErrorGroupsQuerySchema> = { limit: 50 }): Promise<ErrorGroups> {
   const store = conn.store.deadLetters;
   const { done } = await ensureCurrentGroups(conn);
