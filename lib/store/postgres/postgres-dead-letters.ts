@@ -6,7 +6,7 @@
 // BullMQ's tables are only read here; jobs change only through BullMQ's API (requeue adds, the
 // runtime's removeOrigin removes). Not server-only: the worker runtime captures through it.
 import { Job } from 'bullmq';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { KEYS } from '@/lib/keys';
 import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
@@ -72,7 +72,6 @@ export type PostgresDeadLettersOptions = {
   readOnly?: boolean;
 };
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * A failure's dead-letter id on PostgreSQL: with its failure time, which the worker's Job and BullMQ's
@@ -117,7 +116,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
   constructor(private readonly o: PostgresDeadLettersOptions) {
     this.deadLetterQueue = o.deadLetterQueue;
     this.dlq = `${o.bullmqSchema}/${o.deadLetterQueue}`;
-    this.B = ident(o.bullmqSchema);
+    this.B = pg.escapeIdentifier(o.bullmqSchema);
   }
 
   /** BullMQ's schema checked and Drover's migrated, once per process (a failure is retried next time). */
