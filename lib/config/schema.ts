@@ -117,19 +117,6 @@ export const droverConfigSchema = z
     if (cfg.consoleConnection && !seen.has(cfg.consoleConnection)) {
       ctx.addIssue({ code: 'custom', path: ['consoleConnection'], message: `names no declared connection ("${cfg.consoleConnection}")` });
     }
-    // Drover's own data (users, tokens, audit, alerts, samples) is kept in Redis in this version.
-    const consoleName = cfg.consoleConnection ?? cfg.connections[0]?.name;
-    const consoleConn = cfg.connections.find((c) => c.name === consoleName);
-    if (consoleConn && consoleConn.store === 'postgres') {
-      const redis = cfg.connections.find((c) => c.store === 'redis');
-      ctx.addIssue({
-        code: 'custom',
-        path: cfg.consoleConnection ? ['consoleConnection'] : ['connections', 0, 'url'],
-        message: redis
-          ? `the console connection ("${consoleName}") must be a Redis connection: Drover keeps its own data (users, audit, alerts) in Redis in this version — set "consoleConnection": "${redis.name}" or list a Redis connection first`
-          : 'a Redis connection is needed for Drover\'s own data (users, audit, alerts) in this version: add one (or use DATABASE_URL with `npm start`, which embeds one)',
-      });
-    }
   });
 
 export type ConnectionConfig = z.infer<typeof connectionConfigSchema>;

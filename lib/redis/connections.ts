@@ -11,6 +11,7 @@ import type { QueueStore } from '@/lib/store/queue-store';
 import { RedisQueueStore } from '@/lib/store/redis/redis-queue-store';
 import { PostgresQueueStore } from '@/lib/store/postgres/postgres-queue-store';
 import { createPgConnection, preparePgSchema, sharedPostgresBackend } from '@/lib/store/postgres/pg-pool';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { createRedisClient } from './create-client';
 import { consoleScripts } from './console-scripts';
 import { withLuaScripts } from './lua-scripts';
@@ -25,6 +26,7 @@ export class Connection {
   private client?: Redis;
   private pgConnection?: PostgresConnection;
   private pgReadyPromise?: Promise<void>;
+  private droverDb?: DroverDb;
   private readonly queues = new Map<string, Queue>();
 
   constructor(config: ConnectionConfig) {
@@ -85,6 +87,17 @@ export class Connection {
   private get sharedPg(): PostgresConnection {
     this.pgConnection ??= createPgConnection(this.config);
     return this.pgConnection;
+  }
+
+  /**
+   * Drover's own schema ("drover") on this PostgreSQL connection, on the same bounded pool: the console's
+   * data when this is the console connection, and the workers' records of its queues. Migrated by
+   * Drover on first use whatever `readOnly` says (that protects the queues, not Drover's own tables);
+   * BullMQ's schema is not needed for it.
+   */
+  get drover(): DroverDb {
+    this.droverDb ??= new DroverDb({ pool: this.pg, where: `PostgreSQL connection "${this.name}"` });
+    return this.droverDb;
   }
 
   /** Drover's SQL on this PostgreSQL connection: BullMQ's schema checked once first, then the statement on the bounded pool. */
@@ -154,6 +167,7 @@ export class Connection {
       const connection = this.pgConnection;
       this.pgConnection = undefined;
       this.pgReadyPromise = undefined;
+      this.droverDb = undefined;
       await connection.close().catch(() => {});
     }
     if (this.client) {

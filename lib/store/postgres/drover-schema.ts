@@ -5,6 +5,9 @@
 // Not server-only: the worker runtime migrates it too when it captures dead letters.
 import type pg from 'pg';
 import { UnavailableError } from '@/lib/errors';
+import { AUTH_DDL } from './ddl/auth';
+import { CONSOLE_OPS_DDL } from './ddl/console-ops';
+import { RUNTIME_DDL } from './ddl/runtime';
 
 export const DROVER_SCHEMA = 'drover';
 
@@ -164,6 +167,13 @@ CREATE TABLE drover.dead_letter_watermark (
   PRIMARY KEY (dlq, queue)
 );
 `,
+  },
+  {
+    version: 2,
+    name: 'console data and worker records',
+    // Drover's own data when the console connection is PostgreSQL, and the workers' records of a
+    // PostgreSQL queue connection (one file per part, lib/store/postgres/ddl).
+    sql: AUTH_DDL + CONSOLE_OPS_DDL + RUNTIME_DDL,
   },
 ];
 

@@ -1,0 +1,74 @@
+// Drover's own tables on one PostgreSQL connection (schema "drover", lib/store/postgres/drover-schema.ts):
+// the statements of the console's data (users, sessions, tokens, audit, alerts, samples, progress) and
+// of the workers' records run through here, after Drover's migrations ran once in this process.
+// Not server-only: the worker runtime keeps its records here too.
+import type pg from 'pg';
+import { migrateDroverSchema } from './drover-schema';
+
+/** One statement inside a transaction (tx). */
+export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+type PoolLike = Pick<pg.Pool, 'query' | 'connect'>;
+
+export type DroverDbOptions = {
+  pool: PoolLike;
+  /** Names the connection in errors: `PostgreSQL connection "x"`. */
+  where: string;
+};
+
+export class DroverDb {
+  private readyPromise?: Promise<void>;
+
+  constructor(private readonly o: DroverDbOptions) {}
+
+  get where(): string {
+    return this.o.where;
+  }
+
+  /** Drover's schema brought to this version once per process (a failure is retried on the next use). */
+  ready(): Promise<void> {
+    this.readyPromise ??= migrateDroverSchema(this.o.pool, this.o.where).then(
+      () => undefined,
+      (err: unknown) => {
+        this.readyPromise = undefined;
+        throw err;
+      },
+    );
+    return this.readyPromise;
+  }
+
+  /** One statement on the pool (under the pool's statement_timeout). */
+  async rows<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    await this.ready();
+    return (await this.o.pool.query<R>(text, values)).rows;
+  }
+
+  /** One statement; its row count (for UPDATE/DELETE). */
+  async run(text: string, values: unknown[] = []): Promise<number> {
+    await this.ready();
+    return (await this.o.pool.query(text, values)).rowCount ?? 0;
+  }
+
+  /**
+   * Statements in one transaction. `locks` (any strings) are taken first as transaction advisory locks,
+   * in sorted order so two transactions never take them in opposite orders; they end with the
+   * transaction. A connection whose rollback failed is discarded, not returned to the pool.
+   */
+  async tx<T>(fn: (query: TxQuery) => Promise<T>, locks: string[] = []): Promise<T> {
+    await this.ready();
+    const client = await this.o.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      for (const lock of [...new Set(locks)].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
+      const result = await fn((text, values) => client.query(text, values));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
