@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: install if needed, build if needed, embedded Redis when none is configured,
+// `npm start`: install if needed, build if needed, embedded Redis when nothing is configured (neither
+// REDIS_URL, DATABASE_URL nor a config file),
 // then the console and the bundled workers. Ctrl-C stops everything (Redis last, AOF flushed).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,11 +46,10 @@ async function main() {
   if (!env.DROVER_SKIP_INSTALL) ensureNodeModules(log);
   if (!env.DROVER_SKIP_BUILD && buildIsStale()) buildApp(log);
 
-  // DATABASE_URL alone (queues on PostgreSQL): Drover's own data still needs a Redis in this version,
-  // so the embedded one is started for it, as when nothing is configured.
-  const databaseOnly = Boolean(env.DATABASE_URL) && !env.REDIS_URL && !env.DROVER_CONFIG && !fs.existsSync(path.join(root, 'drover.config.json'));
-  let config = databaseOnly ? { source: 'env', connections: [] } : JSON.parse(preflight('check-config'));
-  if (config.source === 'none' || databaseOnly) {
+  // DATABASE_URL alone is a deployment on PostgreSQL only: queues and Drover's own data (schema
+  // "drover") there, no Redis at all. Only with nothing configured is a Redis embedded.
+  const config = JSON.parse(preflight('check-config'));
+  if (config.source === 'none') {
     const other = await runningEmbeddedRedis(dataDir);
     if (other) {
       throw new ExitError(
@@ -64,11 +64,6 @@ async function main() {
     env.REDIS_URL = redis.url;
     writeRuntime(dataDir, { url: redis.url, port: redis.port, pid: process.pid, redisPid: redis.pid });
     log(`embedded Redis on ${redis.url} (data in ${path.relative(root, redis.dir) || redis.dir})`);
-    if (databaseOnly) {
-      config = JSON.parse(preflight('check-config'));
-    }
-  }
-  if (config.source === 'none') {
     // The demo webhooks deliver to this console's own /api/health: the egress policy refuses loopback
     // unless allowed, so the embedded default allows exactly this origin (not the rest of loopback).
     const own = `127.0.0.1:${port}`;

@@ -1,23 +1,55 @@
-// Issue 15, PostgreSQL connections: an operator browses a queue that BullMQ keeps in PostgreSQL (the
-// connection "postgres", from DATABASE_URL, beside Redis's "default"), opens a failed job (its error and
-// data) and retries it; the overview lists the queue with its counts, and the connection's endpoint is
-// host:port/db without the password.
+// Issue 15, PostgreSQL: an operator browses a queue that BullMQ keeps in PostgreSQL (the connection
+// "postgres", from DATABASE_URL), opens a failed job (its error and data) and retries it; the overview
+// lists the queue with its counts, and the connection's endpoint is host:port/db without the password.
 // Also: the job page's progress moves live while a PostgreSQL worker runs it, a schedule on a
 // PostgreSQL queue is paused from the schedules page, and a failed job sent to the dead-letter queue
 // (rows of Drover's own schema in the same database) is requeued with edited data.
-// A console of its own (same Redis, users and secret as the shared one, so the operator's session works
-// on it; DATABASE_URL = the suite's PostgreSQL from scripts/e2e-server.mjs), so the other specs keep
-// seeing the shared console's one connection.
+// Two consoles of their own, the same tests on each (so the other specs keep seeing the shared console):
+// - "beside Redis": REDIS_URL + DATABASE_URL (the suite's PostgreSQL from scripts/e2e-server.mjs); same
+//   Redis, users and secret as the shared console, so the operator's saved session works on it.
+// - "PostgreSQL only": DATABASE_URL alone, a database of its own — no Redis at all: users, sessions,
+//   audit and the dead-letter queue in schema "drover"; the operator signs in as the admin
+//   DROVER_ADMIN_EMAIL made there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, request, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { startConsole, type ConsoleProcess } from './console-process';
 import { redisUrl, storageStatePath } from './support';
 
-const postgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
-const PORT = Number(process.env.E2E_PORT) + 7;
-const base = `http://localhost:${PORT}`;
+const suitePostgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
+
+type Variant = {
+  title: string;
+  port: number;
+  /** Redis beside PostgreSQL (the shared console's users), or PostgreSQL alone. */
+  postgresOnly: boolean;
+};
+
+const VARIANTS: Variant[] = [
+  { title: 'operator on a PostgreSQL connection beside Redis', port: Number(process.env.E2E_PORT) + 7, postgresOnly: false },
+  { title: 'operator on a console whose only connection is PostgreSQL (no Redis at all)', port: Number(process.env.E2E_PORT) + 9, postgresOnly: true },
+];
+
+/** The admin the PostgreSQL-only console creates at start (DROVER_ADMIN_EMAIL), in its own database. */
+const PG_ONLY_ADMIN = { email: 'pg-admin@example.com', password: `pg-admin-${randomBytes(6).toString('hex')}` };
+
+/** A fresh database on the suite's PostgreSQL, for a console that keeps everything there. */
+async function createDatabase(): Promise<string> {
+  const url = new URL(suitePostgresUrl());
+  const name = `drover_only_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 /** Waits until the console answers HTTP at all (then asserts what its health says). */
 async function waitAnswering(proc: ConsoleProcess): Promise<number | undefined> {
@@ -40,10 +72,13 @@ async function waitAnswering(proc: ConsoleProcess): Promise<number | undefined> 
   return status;
 }
 
-test.describe('operator on a PostgreSQL connection', () => {
-  // One console of its own for both tests, and the retry comes after the overview's counts.
+for (const variant of VARIANTS) test.describe(variant.title, () => {
+  // One console of its own for these tests, and the retry comes after the overview's counts.
   test.describe.configure({ mode: 'serial' });
-  test.use({ storageState: storageStatePath('operator') });
+  test.use({ storageState: variant.postgresOnly ? { cookies: [], origins: [] } : storageStatePath('operator') });
+  const base = `http://localhost:${variant.port}`;
+  let postgresUrl: () => string = suitePostgresUrl;
+  let database = 'drover';
 
   const queueName = `pg-browse-${Date.now().toString(36)}`;
   let queue: ReturnType<typeof openQueue>;
@@ -58,13 +93,29 @@ test.describe('operator on a PostgreSQL connection', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    const proc = startConsole(PORT, {
-      REDIS_URL: redisUrl(),
-      DATABASE_URL: postgresUrl(),
-      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
-      DROVER_TRUSTED_PROXIES: '1',
-      LOG_LEVEL: 'error',
-    });
+    if (variant.postgresOnly) {
+      const url = await createDatabase();
+      postgresUrl = () => url;
+      database = new URL(url).pathname.slice(1);
+      // The producers' side creates BullMQ's schema, as an application using BullMQ on PostgreSQL does.
+      const schema = new Queue('__schema', { connection: { connectionString: url, migrate: true }, skipMetasUpdate: true }, createPostgresBackend);
+      await schema.waitUntilReady();
+      await schema.close();
+    }
+    const proc = startConsole(
+      variant.port,
+      variant.postgresOnly
+        ? {
+            REDIS_URL: undefined,
+            DATABASE_URL: postgresUrl(),
+            AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+            DROVER_ADMIN_EMAIL: PG_ONLY_ADMIN.email,
+            DROVER_ADMIN_PASSWORD: PG_ONLY_ADMIN.password,
+            DROVER_TRUSTED_PROXIES: '1',
+            LOG_LEVEL: 'error',
+          }
+        : { REDIS_URL: redisUrl(), DATABASE_URL: postgresUrl(), AUTH_SECRET: process.env.E2E_AUTH_SECRET, DROVER_TRUSTED_PROXIES: '1', LOG_LEVEL: 'error' },
+    );
     consoleProc = proc;
     const url = new URL(postgresUrl());
     password = decodeURIComponent(url.password);
@@ -101,6 +152,21 @@ test.describe('operator on a PostgreSQL connection', () => {
     }
     expect(await queue.getJobState(brokenId)).toBe('failed');
     await waitAnswering(proc);
+    if (variant.postgresOnly) {
+      // No Redis was started or used for it: start.mjs embeds one only when nothing is configured.
+      expect(proc.output()).not.toMatch(/embedded Redis/);
+      expect(proc.output()).toContain(`connections: postgres (127.0.0.1:${port}/${database})`);
+    }
+  });
+
+  /** On the PostgreSQL-only console, the operator signs in there (its users are its own). */
+  test.beforeEach(async ({ page }) => {
+    if (!variant.postgresOnly) return;
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Email').fill(PG_ONLY_ADMIN.email);
+    await page.getByLabel('Password').fill(PG_ONLY_ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByTestId('current-user')).toHaveText(PG_ONLY_ADMIN.email);
   });
 
   test.afterAll(async () => {
@@ -135,10 +201,10 @@ test.describe('operator on a PostgreSQL connection', () => {
     await page.goto(`${base}/?refresh=1`);
     const card = page.getByRole('region', { name: 'Connection postgres' });
     await expect(card).toBeVisible();
-    await expect(card.getByText(`127.0.0.1:${port}/drover`)).toBeVisible();
+    await expect(card.getByText(`127.0.0.1:${port}/${database}`)).toBeVisible();
     await expect(card).not.toContainText('unreachable');
-    // The Redis connection is still there beside it.
-    await expect(page.getByRole('region', { name: 'Connection default' })).toBeVisible();
+    // The Redis connection beside it, or none at all.
+    await expect(page.getByRole('region', { name: 'Connection default' })).toHaveCount(variant.postgresOnly ? 0 : 1);
 
     const row = page.getByTestId('overview-table').locator('tbody tr', { has: page.getByRole('link', { name: queueName, exact: true }) });
     await expect(row).toBeVisible();
@@ -151,7 +217,8 @@ test.describe('operator on a PostgreSQL connection', () => {
     const health = await page.request.get(`${base}/api/health`);
     const body = await health.text();
     expect(health.status()).toBe(200);
-    expect(JSON.parse(body).connections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'postgres', endpoint: `127.0.0.1:${port}/drover`, status: 'up' })]));
+    expect(JSON.parse(body).connections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'postgres', endpoint: `127.0.0.1:${port}/${database}`, status: 'up' })]));
+    if (variant.postgresOnly) expect(JSON.parse(body).connections).toHaveLength(1);
     expect(body).not.toContain(password);
     expect(seen.serverErrors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 // PostgreSQL connections in the configuration: chosen by URL, schema and migrate options, the console's
-// own data still on Redis, DATABASE_URL beside REDIS_URL, and endpoints that never show a password.
+// own data on either store, DATABASE_URL beside REDIS_URL, and endpoints that never show a password.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, readConfig } from '@/lib/config/load-config';
 import { describeEndpoint, redactUrl } from '@/lib/config/redact';
@@ -23,11 +23,11 @@ describe('PostgreSQL connections', () => {
     expect(() => parseConfig({ connections: [{ name: 'x', url: 'mysql://db/x' }] }, 'test')).toThrow(/postgres:\/\/ or postgresql:\/\/ URL/);
   });
 
-  it('cannot hold the console\'s own data yet: the console connection must be Redis, said precisely', () => {
-    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }, 'test')).toThrow(ConfigError);
-    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }, 'test')).toThrow(/a Redis connection is needed for Drover's own data/);
-    expect(() => parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }, redis] }, 'test')).toThrow(/set "consoleConnection": "main"/);
-    expect(parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }, redis], consoleConnection: 'main' }, 'test').connections).toHaveLength(2);
+  it('may hold the console\'s own data: a PostgreSQL connection first, or named by consoleConnection, is the console connection', () => {
+    expect(parseConfig({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }, 'test').connections.map((c) => c.store)).toEqual(['postgres']);
+    const both = parseConfig({ connections: [redis, { name: 'pg', url: 'postgres://db/x' }], consoleConnection: 'pg' }, 'test');
+    expect([both.consoleConnection, both.connections.find((c) => c.name === both.consoleConnection)?.store]).toEqual(['pg', 'postgres']);
+    expect(() => parseConfig({ connections: [redis], consoleConnection: 'pg' }, 'test')).toThrow(/consoleConnection: names no declared connection \("pg"\)/);
   });
 
   it('DATABASE_URL adds the connection "postgres" beside REDIS_URL\'s "default"', () => {
@@ -36,7 +36,11 @@ describe('PostgreSQL connections', () => {
       ['default', 'redis'],
       ['postgres', 'postgres'],
     ]);
-    expect(() => readConfig({ DATABASE_URL: 'postgres://db/app' }, '/nonexistent')).toThrow(/DATABASE_URL[\s\S]*a Redis connection is needed/);
+  });
+
+  it('DATABASE_URL alone is a PostgreSQL-only deployment: the connection "postgres" is the console connection', () => {
+    const { config } = readConfig({ DATABASE_URL: 'postgres://u:secret@db:5432/app' }, '/nonexistent');
+    expect(config.connections.map((c) => [c.name, c.store])).toEqual([['postgres', 'postgres']]);
   });
 
   it('show host:port/database only: never the user, password or query parameters', () => {
