@@ -5,21 +5,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { STORE_KINDS } from '../helpers/stores';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const TSX = ['--import', 'tsx', '--conditions=react-server'];
 let redis: TestRedis;
+let postgres: TestPostgres;
 
 function runScript(script: string, args: string[], env: Record<string, string | undefined>) {
-  const cleanEnv = { ...process.env, REDIS_URL: undefined, DROVER_CONFIG: undefined, DROVER_TRUSTED_PROXIES: undefined, ...env } as NodeJS.ProcessEnv;
+  const cleanEnv = { ...process.env, REDIS_URL: undefined, DATABASE_URL: undefined, DROVER_CONFIG: undefined, DROVER_TRUSTED_PROXIES: undefined, ...env } as NodeJS.ProcessEnv;
   return spawnSync(process.execPath, [...TSX, script, ...args], { cwd: root, env: cleanEnv, encoding: 'utf8', timeout: 150_000 });
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
+  [redis, postgres] = await Promise.all([startTestRedis(), startTestPostgres()]);
 });
 afterAll(async () => {
-  await redis.stop();
+  await Promise.all([redis.stop(), postgres.stop()]);
 });
 
 describe('preflight check-config', { timeout: 200_000 }, () => {
@@ -50,9 +53,12 @@ describe('preflight check-config', { timeout: 200_000 }, () => {
 
 // Each case starts the CLI several times (tsx compiles on every start: 10-20 s each on a busy 2-core
 // machine), so the cases get room for all of their processes, not one test's default minute.
-describe('npm run users', { timeout: 300_000 }, () => {
+// On Redis (REDIS_URL) and on PostgreSQL alone (DATABASE_URL: users and tokens in schema "drover").
+describe.each(STORE_KINDS)('npm run users on %s', { timeout: 300_000 }, (kind) => {
+  const storeEnv = () => (kind === 'redis' ? { REDIS_URL: redis.url } : { DATABASE_URL: postgres.url });
+
   it('adds users, lists them, and creates a token that authenticates', () => {
-    const env = { REDIS_URL: redis.url };
+    const env = storeEnv();
     const add = runScript('scripts/users.ts', ['add', 'cli-op@example.com', '--role', 'operator', '--password', 'cli password 123'], env);
     expect(add.stderr).toBe('');
     expect(add.stdout).toContain('added cli-op@example.com (operator)');
@@ -68,7 +74,7 @@ describe('npm run users', { timeout: 300_000 }, () => {
   });
 
   it('creates a token with an expiry and lists expiry and last use', () => {
-    const env = { REDIS_URL: redis.url };
+    const env = storeEnv();
     const token = runScript('scripts/users.ts', ['token', 'create', '--role', 'viewer', '--name', 'monthly', '--expires-in', '30d'], env);
     expect(token.status).toBe(0);
     const expires = /expires (\S+)\)/.exec(token.stderr)?.[1];
