@@ -143,6 +143,8 @@ function pgFailure(err: unknown, connection?: string): DroverError | null {
     return new UnavailableError(`${where} is busy: every console connection to it is in use; try again in a moment`);
   }
   if (code === '57014') return new UnavailableError(`${where}: a statement ran past Drover's time limit and was cancelled; that statement changed nothing (batches a bulk action finished before it stay done: see its progress). Try again in a moment, or narrow the request.`);
+  if (code === '53100') return new UnavailableError(`${where} is out of disk space (${err.message.split('\n')[0].slice(0, 120)}): that statement changed nothing; free space on the database server, then try again`);
+  if (code === '25006') return new UnavailableError(`${where} accepts no writes (${err.message.split('\n')[0].slice(0, 120)}): is the URL a read-only standby? Point it at the primary`);
   if (code === '53300' || code === '53400') return new UnavailableError(`${where} has no free connections (${err.message.slice(0, 120)}): try again in a moment`);
   if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) {
     return new UnavailableError(`${where} is unreachable: ${err.message.split('\n')[0].slice(0, 200)}`);

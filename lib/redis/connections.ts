@@ -96,7 +96,7 @@ export class Connection {
    * BullMQ's schema is not needed for it.
    */
   get drover(): DroverDb {
-    this.droverDb ??= new DroverDb({ pool: this.pg, where: `PostgreSQL connection "${this.name}"` });
+    this.droverDb ??= new DroverDb({ pool: this.pg, where: `PostgreSQL connection "${this.name}"`, connection: this.name });
     return this.droverDb;
   }
 

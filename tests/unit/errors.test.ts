@@ -51,6 +51,15 @@ describe('PostgreSQL failures', () => {
     expect(toDroverError(pgError('sorry, too many clients already', '53300'), 'pg').message).toMatch(/has no free connections/);
   });
 
+  it('a full disk and a read-only standby are 503s that say what to do (Drover\'s own data is written there)', async () => {
+    const { noteConnectionStore, toDroverError } = await import('@/lib/errors');
+    noteConnectionStore('pg', 'postgres');
+    const full = toDroverError(pgError('could not extend file "base/16384/2619": No space left on device', '53100'), 'pg');
+    expect([full.status, full.message]).toEqual([503, expect.stringMatching(/^PostgreSQL connection "pg" is out of disk space \(could not extend file[^)]*\): that statement changed nothing; free space/)]);
+    const standby = toDroverError(pgError('cannot execute INSERT in a read-only transaction', '25006'), 'pg');
+    expect([standby.status, standby.message]).toEqual([503, expect.stringMatching(/^PostgreSQL connection "pg" accepts no writes .*read-only standby\? Point it at the primary$/)]);
+  });
+
   it('say how to create a missing BullMQ schema, and name both versions of a mismatch', async () => {
     const { toDroverError } = await import('@/lib/errors');
     const missing = toDroverError(pgError('BullMQ: schema "bullmq" is not initialized', undefined, 'SchemaMigrationRequiredError'), 'pg');

@@ -3,6 +3,7 @@
 // of the workers' records run through here, after Drover's migrations ran once in this process.
 // Not server-only: the worker runtime keeps its records here too.
 import type pg from 'pg';
+import { toDroverError } from '@/lib/errors';
 import { migrateDroverSchema } from './drover-schema';
 
 /** One statement inside a transaction (tx). */
@@ -14,6 +15,8 @@ export type DroverDbOptions = {
   pool: PoolLike;
   /** Names the connection in errors: `PostgreSQL connection "x"`. */
   where: string;
+  /** The connection's name: an unreachable server, a full disk, a time-out become its precise 503. */
+  connection?: string;
 };
 
 export class DroverDb {
@@ -25,13 +28,22 @@ export class DroverDb {
     return this.o.where;
   }
 
+  /**
+   * PostgreSQL's failures as the precise errors the pages and the API show (unreachable, time-out, disk
+   * full, read-only: 503 naming the connection); anything else unchanged.
+   */
+  private failure(err: unknown): unknown {
+    const mapped = toDroverError(err, this.o.connection);
+    return mapped.code === 'internal' ? err : mapped;
+  }
+
   /** Drover's schema brought to this version once per process (a failure is retried on the next use). */
   ready(): Promise<void> {
     this.readyPromise ??= migrateDroverSchema(this.o.pool, this.o.where).then(
       () => undefined,
       (err: unknown) => {
         this.readyPromise = undefined;
-        throw err;
+        throw this.failure(err);
       },
     );
     return this.readyPromise;
@@ -40,13 +52,21 @@ export class DroverDb {
   /** One statement on the pool (under the pool's statement_timeout). */
   async rows<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     await this.ready();
-    return (await this.o.pool.query<R>(text, values)).rows;
+    try {
+      return (await this.o.pool.query<R>(text, values)).rows;
+    } catch (err) {
+      throw this.failure(err);
+    }
   }
 
   /** One statement; its row count (for UPDATE/DELETE). */
   async run(text: string, values: unknown[] = []): Promise<number> {
     await this.ready();
-    return (await this.o.pool.query(text, values)).rowCount ?? 0;
+    try {
+      return (await this.o.pool.query(text, values)).rowCount ?? 0;
+    } catch (err) {
+      throw this.failure(err);
+    }
   }
 
   /**
@@ -56,7 +76,9 @@ export class DroverDb {
    */
   async tx<T>(fn: (query: TxQuery) => Promise<T>, locks: string[] = []): Promise<T> {
     await this.ready();
-    const client = await this.o.pool.connect();
+    const client = await this.o.pool.connect().catch((err: unknown) => {
+      throw this.failure(err);
+    });
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -66,7 +88,7 @@ export class DroverDb {
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw err;
+      throw this.failure(err);
     } finally {
       client.release(broken);
     }
