@@ -7,6 +7,9 @@ import type { SessionsStore } from '@/lib/store/console/sessions';
 /** Expired sessions of any user deleted per sign-in (a user who never comes back leaves rows Redis would expire). */
 export const EXPIRED_SESSIONS_PRUNED_PER_SIGNIN = 100;
 
+/** Run on every request: one probe of the primary key (email, sid). */
+export const IS_SESSION_LIVE_SQL = 'SELECT 1 FROM drover.session WHERE email = $1 AND sid = $2 AND expires_at > $3';
+
 /** The advisory lock a transaction takes before changing one user's sessions. */
 export function sessionsLock(email: string): string {
   return `drover.session:${email}`;
@@ -49,7 +52,7 @@ export class PostgresSessions implements SessionsStore {
 
   async isLive(email: string, sid: string, now: number): Promise<boolean> {
     // One primary-key probe: it runs on every request.
-    const rows = await this.conn.drover.rows('SELECT 1 FROM drover.session WHERE email = $1 AND sid = $2 AND expires_at > $3', [email, sid, now]);
+    const rows = await this.conn.drover.rows(IS_SESSION_LIVE_SQL, [email, sid, now]);
     return rows.length > 0;
   }
 
