@@ -43,7 +43,7 @@ export async function createApiToken(input: {
     ...(input.expiresInMs !== undefined ? { expiresAt: now + input.expiresInMs } : {}),
   };
   const digest = sha256(token);
-  const holderId = await apiTokensStore().create({ digest, id: record.id, nameKey: tokenNameKey(record.name), record: JSON.stringify(record) });
+  const holderId = await apiTokensStore().create({ digest, id: record.id, nameKey: tokenNameKey(record.name), record: JSON.stringify(record), createdAt: record.createdAt });
   if (holderId) {
     const holder = await getApiTokenById(holderId);
     const which = holder ? ` (${holder.hint}…, created by ${holder.createdBy})` : '';

@@ -5,7 +5,7 @@ import { consolePart } from './part';
 import { RedisApiTokens } from '@/lib/store/redis/console/api-tokens';
 import { PostgresApiTokens } from '@/lib/store/postgres/console/api-tokens';
 
-export type NewApiToken = { digest: string; id: string; nameKey: string; record: string };
+export type NewApiToken = { digest: string; id: string; nameKey: string; record: string; createdAt: number };
 
 export interface ApiTokensStore {
   /**

@@ -16,7 +16,7 @@ export class PostgresApiTokens implements ApiTokensStore {
     return this.conn.drover.tx(async (q) => {
       const holder = await q<{ id: string }>('SELECT id FROM drover.api_token WHERE name_key = $1', [t.nameKey]);
       if (holder.rows.length) return holder.rows[0].id;
-      await q('INSERT INTO drover.api_token (hash, id, name_key, record) VALUES ($1, $2, $3, $4)', [t.digest, t.id, t.nameKey, t.record]);
+      await q('INSERT INTO drover.api_token (hash, id, name_key, record, created_at) VALUES ($1, $2, $3, $4, $5)', [t.digest, t.id, t.nameKey, t.record, t.createdAt]);
       return null;
     }, [`drover.api_token:${t.nameKey}`]);
   }
@@ -37,7 +37,7 @@ export class PostgresApiTokens implements ApiTokensStore {
 
   async list(): Promise<{ records: string[]; lastUsed: Map<string, number> }> {
     const rows = await this.conn.drover.rows<{ id: string; record: string; last_used_at: string | null }>(
-      `SELECT id, record, last_used_at FROM drover.api_token ORDER BY (record::jsonb ->> 'createdAt')::bigint DESC, id LIMIT $1`,
+      'SELECT id, record, last_used_at FROM drover.api_token ORDER BY created_at DESC, id LIMIT $1',
       [API_TOKENS_LIST_MAX],
     );
     const lastUsed = new Map<string, number>();
