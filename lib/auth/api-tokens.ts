@@ -2,32 +2,16 @@
 // and a last-used time (written at most once a minute per token and process).
 import 'server-only';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { ConflictError, NotFoundError } from '@/lib/errors';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { createApiTokenScript } from './lua/create-api-token-3';
-import { revokeApiTokenScript } from './lua/revoke-api-token-4';
+import { apiTokensStore } from '@/lib/store/console/api-tokens';
 import { logger } from '@/lib/log';
-import { roleSchema, type Role } from './roles';
+import type { Role } from './roles';
+import { apiTokenRecordSchema, tokenNameKey, type ApiTokenRecord } from './api-token-record';
+import { tokenNameSchema } from './token-schema';
 
-export const apiTokenRecordSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: roleSchema,
-  createdBy: z.string(),
-  createdAt: z.number(),
-  /** First characters of the token, to recognise it in lists. */
-  hint: z.string(),
-  /** When the token stops working (ms); absent: it works until revoked. */
-  expiresAt: z.number().optional(),
-});
-export type ApiTokenRecord = z.infer<typeof apiTokenRecordSchema>;
+export { apiTokenRecordSchema, tokenNameKey, type ApiTokenRecord } from './api-token-record';
 /** What lists show: the record and when the token last authenticated a request (ms, null: never). */
 export type ApiTokenListing = ApiTokenRecord & { lastUsedAt: number | null };
-
-import { tokenNameSchema } from './token-schema';
 
 export { MAX_TOKEN_LIFETIME_MS, expiresInSchema, tokenNameSchema } from './token-schema';
 
@@ -37,10 +21,6 @@ export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 function sha256(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-function redis() {
-  return getConsoleConnection().redis;
 }
 
 export async function createApiToken(input: {
@@ -63,8 +43,7 @@ export async function createApiToken(input: {
     ...(input.expiresInMs !== undefined ? { expiresAt: now + input.expiresInMs } : {}),
   };
   const digest = sha256(token);
-  const client = withLuaScripts(redis(), [createApiTokenScript]);
-  const holderId = await client.droverCreateApiToken(KEYS.apiTokens, KEYS.apiTokenIds, KEYS.apiTokenNames, digest, record.id, tokenNameKey(record.name), JSON.stringify(record), ...(await unindexedNames()));
+  const holderId = await apiTokensStore().create({ digest, id: record.id, nameKey: tokenNameKey(record.name), record: JSON.stringify(record), createdAt: record.createdAt });
   if (holderId) {
     const holder = await getApiTokenById(holderId);
     const which = holder ? ` (${holder.hint}…, created by ${holder.createdBy})` : '';
@@ -74,38 +53,12 @@ export async function createApiToken(input: {
 }
 
 /**
- * What makes two token names the same: case and Unicode compatibility forms aside (the schema trims
- * them), so "CI" and "ci" cannot sit side by side in the list, the audit log or an "expired" message.
- */
-export function tokenNameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
-}
-
-/** (name key, id) pairs of tokens the name index lacks: tokens from before it existed. Usually none. */
-async function unindexedNames(): Promise<string[]> {
-  const [records, names] = await Promise.all([redis().hvals(KEYS.apiTokens), redis().hgetall(KEYS.apiTokenNames)]);
-  const indexed = new Set(Object.values(names));
-  const pairs: string[] = [];
-  for (const raw of records) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      continue; // a damaged record must not stop every token creation; listing shows the rest
-    }
-    const parsed = apiTokenRecordSchema.safeParse(json);
-    if (parsed.success && !indexed.has(parsed.data.id)) pairs.push(tokenNameKey(parsed.data.name), parsed.data.id);
-  }
-  return pairs;
-}
-
-/**
  * The token's record, or null when unknown or revoked (checked on every request: revocation is
  * immediate). An expired token's record is returned too: the caller says "expired", not "unknown".
  */
 export async function verifyApiToken(token: string): Promise<ApiTokenRecord | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const raw = await redis().hget(KEYS.apiTokens, sha256(token));
+  const raw = await apiTokensStore().byDigest(sha256(token));
   if (!raw) return null;
   const parsed = apiTokenRecordSchema.safeParse(JSON.parse(raw));
   return parsed.success ? parsed.data : null;
@@ -113,8 +66,7 @@ export async function verifyApiToken(token: string): Promise<ApiTokenRecord | nu
 
 /** A token's record by its id (not the token), or null once revoked. */
 export async function getApiTokenById(id: string): Promise<ApiTokenRecord | null> {
-  const digest = await redis().hget(KEYS.apiTokenIds, id);
-  const raw = digest ? await redis().hget(KEYS.apiTokens, digest) : null;
+  const raw = await apiTokensStore().byId(id);
   if (!raw) return null;
   const parsed = apiTokenRecordSchema.safeParse(JSON.parse(raw));
   return parsed.success ? parsed.data : null;
@@ -135,9 +87,7 @@ export async function touchApiToken(id: string, now = Date.now()): Promise<boole
   if (lastWritten.size >= LAST_WRITTEN_MAX_ENTRIES) lastWritten.clear();
   lastWritten.set(id, now);
   try {
-    // Only for a token that still exists (a revoke between the two calls can leave one stray field,
-    // a few bytes that the list ignores).
-    if (await redis().hexists(KEYS.apiTokenIds, id)) await redis().hset(KEYS.apiTokenLastUsed, id, String(now));
+    await apiTokensStore().touch(id, now);
     return true;
   } catch (err) {
     logger.warn({ event: 'token.last_used_failed', tokenId: id, err: (err as Error).message }, 'could not record token use');
@@ -146,20 +96,19 @@ export async function touchApiToken(id: string, now = Date.now()): Promise<boole
 }
 
 export async function listApiTokens(): Promise<ApiTokenListing[]> {
-  const [all, used] = await Promise.all([redis().hgetall(KEYS.apiTokens), redis().hgetall(KEYS.apiTokenLastUsed)]);
-  return Object.values(all)
+  const { records, lastUsed } = await apiTokensStore().list();
+  return records
     .map((raw) => apiTokenRecordSchema.safeParse(JSON.parse(raw)))
     .filter((r) => r.success)
-    .map((r) => ({ ...r.data, lastUsedAt: used[r.data.id] ? Number(used[r.data.id]) : null }))
+    .map((r) => ({ ...r.data, lastUsedAt: lastUsed.get(r.data.id) ?? null }))
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
-/** Revokes the token and frees its name in one script. */
+/** Revokes the token and frees its name in one step. */
 export async function revokeApiToken(id: string): Promise<ApiTokenRecord> {
   const known = await getApiTokenById(id);
   if (!known) throw new NotFoundError(`No API token with id ${id}`);
-  const client = withLuaScripts(redis(), [revokeApiTokenScript]);
-  const raw = await client.droverRevokeApiToken(KEYS.apiTokens, KEYS.apiTokenIds, KEYS.apiTokenLastUsed, KEYS.apiTokenNames, id, tokenNameKey(known.name));
+  const raw = await apiTokensStore().revoke(id, tokenNameKey(known.name));
   // Revoked by a concurrent call between the read and the script.
   if (!raw) throw new NotFoundError(`No API token with id ${id}`);
   return apiTokenRecordSchema.parse(JSON.parse(raw));

@@ -1,20 +1,11 @@
-// Console users, stored in the console Redis as one hash (email → JSON record).
+// Console users: one JSON record per email in the console store (lib/store/console/users.ts).
 import 'server-only';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
+import { usersStore, type SessionsToEnd } from '@/lib/store/console/users';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
-import { revokeAllSessionsIn, revokeOtherSessionsIn } from './sessions';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { swapUserRecordScript } from './lua/swap-user-record-1';
-import { keepOnlySessionScript } from './lua/keep-only-session-1';
 import { logger } from '@/lib/log';
 import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
-
-function redis() {
-  return getConsoleConnection().redis;
-}
 
 function parseRecord(raw: string | null): UserRecord | null {
   if (!raw) return null;
@@ -36,12 +27,11 @@ function checkPassword(password: string): void {
 export async function getUser(email: string): Promise<UserRecord | null> {
   const key = emailSchema.safeParse(email);
   if (!key.success) return null;
-  return parseRecord(await redis().hget(KEYS.users, key.data));
+  return parseRecord(await usersStore().get(key.data));
 }
 
 export async function listUsers(): Promise<PublicUser[]> {
-  const all = await redis().hgetall(KEYS.users);
-  return Object.values(all)
+  return (await usersStore().list())
     .map((raw) => parseRecord(raw))
     .filter((u): u is UserRecord => u !== null)
     .map(toPublicUser)
@@ -49,7 +39,7 @@ export async function listUsers(): Promise<PublicUser[]> {
 }
 
 export async function countUsers(): Promise<number> {
-  return redis().hlen(KEYS.users);
+  return usersStore().count();
 }
 
 export async function createUser(input: { email: string; password: string; role: Role; name?: string }): Promise<PublicUser> {
@@ -65,16 +55,14 @@ export async function createUser(input: { email: string; password: string; role:
     createdAt: now,
     updatedAt: now,
   };
-  const created = await redis().hsetnx(KEYS.users, email, JSON.stringify(record));
+  const created = await usersStore().create(email, JSON.stringify(record));
   if (!created) throw new ConflictError(`A user with email ${email} already exists`);
   return toPublicUser(record);
 }
 
-/** Which of the user's sessions a change ends: all of them, or all but the one the user changed it from. */
-type SessionsToEnd = { all: true } | { allBut: string | undefined };
-
 /**
- * Changes the user and ends their sessions in one MULTI, so a changed role or password applies at once.
+ * Changes the user and ends their sessions together (one MULTI on Redis, one transaction on
+ * PostgreSQL), so a changed role or password applies at once.
  * Returns the new record and, when one session was kept, how many others ended.
  */
 async function updateUser(email: string, change: (u: UserRecord) => UserRecord, end: SessionsToEnd = { all: true }): Promise<{ user: UserRecord; previous: UserRecord; otherSessionsEnded?: number }> {
@@ -82,15 +70,9 @@ async function updateUser(email: string, change: (u: UserRecord) => UserRecord, 
   const current = await getUser(key);
   if (!current) throw new NotFoundError(`No user with email ${key}`);
   const next = { ...change(current), updatedAt: Date.now() };
-  const multi = withLuaScripts(redis(), [keepOnlySessionScript]).multi().hset(KEYS.users, key, JSON.stringify(next));
-  if ('all' in end) {
-    await revokeAllSessionsIn(multi, key).exec();
-    return { user: next, previous: current };
-  }
-  const results = await revokeOtherSessionsIn(multi, key, end.allBut).exec();
-  const [err, ended] = results?.[1] ?? [new Error('the session change did not run')];
-  if (err) throw err;
-  return { user: next, previous: current, otherSessionsEnded: Number(ended) };
+  const ended = await usersStore().put(key, JSON.stringify(next), end);
+  if ('allBut' in end) return { user: next, previous: current, otherSessionsEnded: ended };
+  return { user: next, previous: current };
 }
 
 async function assertNotLastAdmin(email: string): Promise<void> {
@@ -129,8 +111,7 @@ export async function setOwnPassword(email: string, password: string, keepSid: s
 export async function removeUser(email: string): Promise<void> {
   const key = normalizeEmail(email);
   await assertNotLastAdmin(key);
-  const results = await revokeAllSessionsIn(redis().multi().hdel(KEYS.users, key), key).exec();
-  if (!results?.[0]?.[1]) throw new NotFoundError(`No user with email ${key}`);
+  if (!(await usersStore().remove(key))) throw new NotFoundError(`No user with email ${key}`);
 }
 
 /** Creates or updates a local admin (bootstrap from DROVER_ADMIN_EMAIL / DROVER_ADMIN_PASSWORD). */
@@ -144,10 +125,9 @@ export async function upsertAdmin(email: string, password: string): Promise<'cre
   }
   const unchanged = existing.passwordHash ? await verifyPassword(password, existing.passwordHash) : false;
   const passwordHash = unchanged && !needsRehash(existing.passwordHash!) ? existing.passwordHash : await hashPassword(password);
-  const multi = redis().multi().hset(KEYS.users, key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }));
   // A new password or a new role ends the old sessions, as when an admin changes them.
-  if (!unchanged || existing.role !== 'admin') revokeAllSessionsIn(multi, key);
-  await multi.exec();
+  const end: SessionsToEnd = !unchanged || existing.role !== 'admin' ? { all: true } : { none: true };
+  await usersStore().put(key, JSON.stringify({ ...existing, role: 'admin', passwordHash, updatedAt: Date.now() }), end);
   return 'updated';
 }
 
@@ -156,14 +136,14 @@ export async function upsertOidcUser(email: string, name?: string): Promise<User
   const key = normalizeEmail(email);
   const now = Date.now();
   const record: UserRecord = { email: key, name, role: 'viewer', source: 'oidc', createdAt: now, updatedAt: now };
-  await redis().hsetnx(KEYS.users, key, JSON.stringify(record));
+  await usersStore().create(key, JSON.stringify(record));
   return (await getUser(key)) ?? record;
 }
 
 /** The user when email and password match; null otherwise, in about the same time either way. */
 export async function verifyCredentials(email: string, password: string): Promise<UserRecord | null> {
   const key = emailSchema.safeParse(email);
-  const raw = key.success ? await redis().hget(KEYS.users, key.data) : null;
+  const raw = key.success ? await usersStore().get(key.data) : null;
   const user = parseRecord(raw);
   const hash = user?.passwordHash ?? (await getDummyHash());
   const ok = await verifyPassword(password, hash);
@@ -176,7 +156,7 @@ export async function verifyCredentials(email: string, password: string): Promis
 async function upgradeHash(user: UserRecord, raw: string, password: string): Promise<void> {
   try {
     const next: UserRecord = { ...user, passwordHash: await hashPassword(password) };
-    await withLuaScripts(redis(), [swapUserRecordScript]).droverSwapUserRecord(KEYS.users, user.email, raw, JSON.stringify(next));
+    await usersStore().swap(user.email, raw, JSON.stringify(next));
   } catch (err) {
     // The sign-in itself succeeded; the upgrade is tried again next time.
     logger.warn({ event: 'password.rehash_failed', email: user.email, err: (err as Error).message }, 'password hash upgrade failed');
