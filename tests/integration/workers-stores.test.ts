@@ -150,6 +150,34 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
     expect(attempt).toMatchObject({ outcome: 'cancelled', error: 'cancelled by op@test' });
   }, 60_000);
 
+  it('listens again after PostgreSQL restarts: its one listener reconnects and a cancel request is acked', async () => {
+    await (server.server as { restart: (o?: { signal?: NodeJS.Signals }) => Promise<void> }).restart({ signal: 'SIGKILL' });
+    // The listener is back (counted by its advisory locks) and answers: nobody runs job "nope" here.
+    const answered = await waitFor(
+      async () => {
+        const result = await requestJobCancel({ records: conn().records, queue: 'webhook', jobId: 'nope', requestedBy: 'op@test' }).catch(() => undefined);
+        return result && result.listeners === 1 && /1 listening worker answered/.test(result.message) ? result : undefined;
+      },
+      'the listener back after the restart',
+      30_000,
+      250,
+    );
+    expect(answered).toMatchObject({ delivered: false, listeners: 1 });
+    // And a running job is aborted on request again.
+    const job = await queue.add('deliver', { url: `${peer.url}/hang`, payload: {}, timeoutMs: 60_000 }, { attempts: 3 });
+    await waitFor(async () => (await queue.getJobState(job.id!)) === 'active', 'the job running', 30_000);
+    const result = await waitFor(
+      async () => {
+        const r = await requestJobCancel({ records: conn().records, queue: 'webhook', jobId: job.id!, requestedBy: 'op@test' });
+        return r.delivered ? r : undefined;
+      },
+      'the cancel delivered',
+      15_000,
+      250,
+    );
+    expect(result.cancelledBy).toBe('drover@pg-only:1');
+  }, 90_000);
+
   it('keeps paused schedules in the database, where the runtime looks before upserting code-defined ones', async () => {
     const entry = { scheduler: { id: 'nightly', pattern: '0 3 * * *', template: { name: 'deliver', data: {} } }, iterationsDone: 0, pausedAt: Date.now(), pausedBy: 'op@test', nextAtPause: null };
     expect(await storePausedSchedule(conn(), 'webhook', entry)).toBe(true);

@@ -91,8 +91,10 @@ export class PostgresConnectionRecords implements ConnectionRecords {
          WHERE a.schema_name = $1 AND a.queue = old.queue AND a.job_id = old.job_id AND a.seq = old.seq`,
         [this.schema, jobs.map((w) => w.queue), jobs.map((w) => w.jobId), cap, expires],
       );
-      await query(`DELETE FROM ${D}.job_attempt WHERE ctid IN (SELECT ctid FROM ${D}.job_attempt WHERE expires_at < $1 LIMIT ${PRUNE_BATCH})`, [now]);
     });
+    // Histories nobody wrote for 14 days, a bounded batch per write (outside the transaction: it holds
+    // no row lock of the histories just written).
+    await this.db.run(`DELETE FROM ${D}.job_attempt WHERE ctid IN (SELECT ctid FROM ${D}.job_attempt WHERE expires_at < $1 LIMIT ${PRUNE_BATCH})`, [now]);
   }
 
   async attemptLists(queue: string, jobIds: string[], count: number): Promise<Array<string[] | null>> {
