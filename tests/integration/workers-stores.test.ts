@@ -16,6 +16,7 @@ import { readJobAttempts } from '@/lib/attempts/read-attempts';
 import { cancelJob } from '@/lib/jobs/cancel-job';
 import { readBusyConnection } from '@/lib/workers/get-busy';
 import { requestJobCancel } from '@/lib/cancellation';
+import { InvalidError } from '@/lib/errors';
 import { listPausedSchedules, storePausedSchedule } from '@/lib/schedules/paused-store';
 
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000 };
@@ -177,6 +178,25 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
     );
     expect(result.cancelledBy).toBe('drover@pg-only:1');
   }, 90_000);
+
+  it('refuses a cancel request too long for NOTIFY (8,000 bytes) before sending anything', async () => {
+    const tooLong = requestJobCancel({ records: conn().records, queue: 'webhook', jobId: 'x'.repeat(9_000), requestedBy: 'op@test' });
+    await expect(tooLong).rejects.toThrow(/too long for PostgreSQL's NOTIFY/);
+    await expect(tooLong).rejects.toBeInstanceOf(InvalidError);
+  });
+
+  it('keeps a receiver’s pause in the database for as long as it asked, the latest answer winning', async () => {
+    const records = conn().records;
+    expect(await records.peerPauseRemaining('webhook', 'receiver.example:443')).toBe(0);
+    await records.pausePeer('webhook', 'receiver.example:443', 60_000);
+    const left = await records.peerPauseRemaining('webhook', 'receiver.example:443');
+    expect(left).toBeGreaterThan(55_000);
+    expect(left).toBeLessThanOrEqual(60_000);
+    // Another queue, another receiver: not paused.
+    expect(await records.peerPauseRemaining('other', 'receiver.example:443')).toBe(0);
+    await records.pausePeer('webhook', 'receiver.example:443', 50);
+    await waitFor(async () => (await records.peerPauseRemaining('webhook', 'receiver.example:443')) === 0, 'the short pause over', 2_000);
+  });
 
   it('keeps paused schedules in the database, where the runtime looks before upserting code-defined ones', async () => {
     const entry = { scheduler: { id: 'nightly', pattern: '0 3 * * *', template: { name: 'deliver', data: {} } }, iterationsDone: 0, pausedAt: Date.now(), pausedBy: 'op@test', nextAtPause: null };
