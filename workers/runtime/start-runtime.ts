@@ -62,7 +62,7 @@ export type Runtime = {
 
 /**
  * Adds (or updates) the schedulers a kind declares in code, with the kind's default job options. One an
- * operator paused in the console (its copy in KEYS.pausedSchedulers) is left paused: upserting it would
+ * operator paused in the console (its copy in the connection's records) is left paused: upserting it would
  * put a live scheduler next to the paused copy. Returns the ids upserted.
  */
 export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, records: ConnectionRecords): Promise<string[]> {
