@@ -4,13 +4,9 @@
 // multi-key commands (MULTI, pipelines) work; per-connection keys embed the queue prefix instead
 // (e.g. "{bull}"), which puts them in the same slot as the queue's own keys.
 
-/**
- * The prefix of Drover's own per-connection keys for a PostgreSQL connection, on the console's Redis
- * (Connection.ownData; the worker runtime writes there too). Hash-tagged like the per-connection keys.
- */
-export function postgresDataPrefix(connection: string): string {
-  return `{pg:${connection}}`;
-}
+// The per-connection keys below are a Redis connection's (Connection.records, lib/store/redis/
+// connection-records.ts); a PostgreSQL connection keeps the same records in schema "drover" of its own
+// database (lib/store/postgres/ddl/runtime.ts).
 
 export const KEYS = {
   /** hash email → user JSON {email, role, passwordHash, createdAt, …}. Kept until removed. */

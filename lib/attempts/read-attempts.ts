@@ -25,7 +25,16 @@ export async function readAttempts(redis: Redis, prefix: string, queue: string, 
   if (!results) return [];
   for (const [err] of results) if (err) throw err;
   const [raw, [timestamp, finishedOn], lockExists] = results.map(([, value]) => value) as [string[], [string | null, string | null], number];
-  const jobTimestamp = timestamp === null ? undefined : Number(timestamp);
+  return attemptsOf(raw, { timestamp: timestamp === null ? undefined : Number(timestamp), finishedOn: finishedOn === null ? null : Number(finishedOn), locked: lockExists !== 0 });
+}
+
+/**
+ * A job's raw attempt records (newest first, either store) read against the job as it is now: its
+ * creation time (BullMQ `timestamp`, absent when the job is gone), when it finished, whether a worker
+ * holds its lock.
+ */
+export function attemptsOf(raw: string[], job: { timestamp?: number; finishedOn: number | null; locked: boolean }): Attempt[] {
+  const jobTimestamp = job.timestamp;
   const attempts: Attempt[] = [];
   for (const item of raw) {
     try {
@@ -37,11 +46,11 @@ export async function readAttempts(redis: Redis, prefix: string, queue: string, 
       /* a foreign or corrupt entry is skipped, not fatal for the page */
     }
   }
-  const justFinished = finishedOn !== null && Date.now() - Number(finishedOn) < END_RECORD_GRACE_MS;
+  const justFinished = job.finishedOn !== null && Date.now() - job.finishedOn < END_RECORD_GRACE_MS;
   return attempts.map((a, index) => {
     if (a.outcome !== 'running') return a;
     const superseded = attempts.slice(0, index).some((newer) => newer.attempt > a.attempt || newer.startedAt > a.startedAt);
-    const orphaned = index === 0 && lockExists === 0 && !justFinished;
+    const orphaned = index === 0 && !job.locked && !justFinished;
     return superseded || orphaned ? { ...a, outcome: 'stalled' as const } : a;
   });
 }

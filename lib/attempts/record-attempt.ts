@@ -1,14 +1,11 @@
 // Writes attempt records. The runtime records a start and an end per run; to keep that cheap, records
 // are batched per connection (sent at most ATTEMPT_FLUSH_MS later, or at ATTEMPT_FLUSH_MAX records)
-// as one Lua call, and a run that starts and ends within one batch is written once.
-import type { Redis } from 'ioredis';
-import { KEYS } from '@/lib/keys';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
+// as one write of the connection's records (one Lua call on Redis, one transaction on PostgreSQL), and
+// a run that starts and ends within one batch is written once.
+import type { AttemptWrite, ConnectionRecords } from '@/lib/store/connection-records';
 import { ATTEMPTS_CAP, ATTEMPTS_TTL_MS, ATTEMPT_ERROR_MAX, type AttemptOutcome } from './attempt';
-import { attemptBatchScript } from './lua/attempt-batch-n';
 
 export type AttemptRef = {
-  prefix: string;
   queue: string;
   jobId: string;
   attempt: number;
@@ -50,7 +47,7 @@ export class AttemptRecorder {
   private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly records: ConnectionRecords,
     private readonly onError: (err: Error) => void = () => {},
   ) {}
 
@@ -62,7 +59,7 @@ export class AttemptRecorder {
     this.push({ ref, end });
   }
 
-  /** Resolves once the records queued so far reached Redis. */
+  /** Resolves once the records queued so far reached the store. */
   whenSent(): Promise<void> {
     if (this.ops.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -99,51 +96,43 @@ export class AttemptRecorder {
       if (!op.end) started.add(op.ref);
       else if (started.has(op.ref)) whole.add(op.ref);
     }
-    const keys: string[] = [];
-    const index = new Map<string, number>();
-    let lines = '';
+    const batch: AttemptWrite[] = [];
     for (const op of ops) {
       const isWhole = whole.has(op.ref);
       if (!op.end && isWhole) continue;
-      const key = KEYS.jobAttempts(op.ref.prefix, op.ref.queue, op.ref.jobId);
-      let i = index.get(key);
-      if (i === undefined) {
-        keys.push(key);
-        i = keys.length;
-        index.set(key, i);
-      }
-      lines += `${op.end ? (isWhole ? 'r' : 'e') : 's'}${i}:${serialise(op)}\n`;
+      const { queue, jobId, attempt, startedAt } = op.ref;
+      batch.push({ queue, jobId, kind: op.end ? (isWhole ? 'r' : 'e') : 's', attempt, startedAt, record: serialise(op) });
     }
-    return withLuaScripts(this.redis, [attemptBatchScript]).droverAttemptBatch(keys.length, ...keys, ATTEMPTS_CAP, ATTEMPTS_TTL_MS, lines);
+    return this.records.writeAttempts(batch, ATTEMPTS_CAP, ATTEMPTS_TTL_MS);
   }
 }
 
-const recorders = new WeakMap<Redis, AttemptRecorder>();
+const recorders = new WeakMap<ConnectionRecords, AttemptRecorder>();
 
-function recorderFor(redis: Redis): AttemptRecorder {
-  let recorder = recorders.get(redis);
+function recorderFor(records: ConnectionRecords): AttemptRecorder {
+  let recorder = recorders.get(records);
   if (!recorder) {
-    recorder = new AttemptRecorder(redis);
-    recorders.set(redis, recorder);
+    recorder = new AttemptRecorder(records);
+    recorders.set(records, recorder);
   }
   return recorder;
 }
 
 /** Records that a run started (outcome "running"); resolves once written. */
-export function recordAttemptStart(redis: Redis, ref: AttemptRef): Promise<void> {
-  const recorder = recorderFor(redis);
+export function recordAttemptStart(records: ConnectionRecords, ref: AttemptRef): Promise<void> {
+  const recorder = recorderFor(records);
   recorder.start(ref);
   return recorder.whenSent();
 }
 
 /** Records how a run ended, replacing its "running" record; resolves once written. */
-export function recordAttemptEnd(redis: Redis, ref: AttemptRef, end: AttemptEnd): Promise<void> {
-  const recorder = recorderFor(redis);
+export function recordAttemptEnd(records: ConnectionRecords, ref: AttemptRef, end: AttemptEnd): Promise<void> {
+  const recorder = recorderFor(records);
   recorder.end(ref, end);
   return recorder.whenSent();
 }
 
 /** Sends the records still waiting for this connection (the functions above batch them). */
-export function flushAttemptRecords(redis: Redis): Promise<void> {
-  return recorders.get(redis)?.flush() ?? Promise.resolve();
+export function flushAttemptRecords(records: ConnectionRecords): Promise<void> {
+  return recorders.get(records)?.flush() ?? Promise.resolve();
 }

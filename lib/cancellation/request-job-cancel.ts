@@ -2,14 +2,12 @@
 // precisely what happened. BullMQ can only cancel a job inside the process running it.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { KEYS } from '@/lib/keys';
-import { isCluster } from '@/lib/redis/create-client';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { cancelAckSchema, cancellationReason, type CancelAck, type CancelMode, type CancelRequest } from './cancel-request';
 
 export type RequestJobCancelInput = {
-  redis: Redis;
-  prefix: string;
+  /** The job's connection's records (Connection.records): its cancel channel and acks. */
+  records: ConnectionRecords;
   queue: string;
   jobId: string;
   /** Who asks (the audit actor name); the job fails with "cancelled by <requestedBy>". */
@@ -35,7 +33,7 @@ export type RequestJobCancelResult = {
 const POLL_MS = 25;
 
 export async function requestJobCancel(input: RequestJobCancelInput): Promise<RequestJobCancelResult> {
-  const { redis, prefix, queue, jobId, requestedBy } = input;
+  const { records, queue, jobId, requestedBy } = input;
   const mode = input.mode ?? 'cancel';
   const timeoutMs = input.timeoutMs ?? 3000;
   const request: CancelRequest = {
@@ -46,9 +44,7 @@ export async function requestJobCancel(input: RequestJobCancelInput): Promise<Re
     mode,
   };
   const base = { failedReason: request.reason };
-  // On a cluster, sharded pub/sub: PUBLISH would count only the subscribers of the node it reached.
-  const channel = KEYS.cancelChannel(prefix, queue);
-  const listeners = Number(isCluster(redis) ? await redis.spublish(channel, JSON.stringify(request)) : await redis.publish(channel, JSON.stringify(request)));
+  const listeners = await records.publishCancel(queue, request);
   if (listeners === 0) {
     return {
       ...base,
@@ -58,11 +54,10 @@ export async function requestJobCancel(input: RequestJobCancelInput): Promise<Re
     };
   }
 
-  const ackKey = KEYS.cancelAck(request.requestId);
   const deadline = Date.now() + timeoutMs;
   let acks: CancelAck[] = [];
   for (;;) {
-    const raw = await redis.lrange(ackKey, 0, Math.min(listeners, 100) - 1);
+    const raw = await records.cancelAcks(request.requestId, Math.min(listeners, 100));
     acks = raw.flatMap((item) => {
       try {
         const parsed = cancelAckSchema.safeParse(JSON.parse(item));

@@ -12,7 +12,7 @@ export async function cancelJob(ctx: AuditContext, t: JobParams, input: CancelIn
   return audited(ctx, ops.cancelJob, { connection: t.conn, queue: t.queue, jobIds: [t.id], params: { reason: input.reason } }, async (conn) => {
     const { state } = await loadJobHandle(conn, t.queue, t.id);
     if (state !== 'active') throw new ConflictError(`Job ${t.id} is ${state}, not active: only running jobs can be cancelled`);
-    const result = await requestJobCancel({ ...conn.ownData, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason });
+    const result = await requestJobCancel({ records: conn.records, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason });
     if (!result.delivered) throw new ConflictError(result.message);
     return { result: { message: result.message, delivered: true }, details: { worker: result.cancelledBy } };
   });

@@ -15,7 +15,7 @@ export async function failJob(ctx: AuditContext, t: JobParams, input: CancelInpu
   return audited<ActionOutcome>(ctx, ops.failJob, { connection: t.conn, queue: t.queue, jobIds: [t.id], params: { reason: input.reason } }, async (conn) => {
     const handle = await loadJobHandle(conn, t.queue, t.id);
     if (handle.state === 'active') {
-      const result = await requestJobCancel({ ...conn.ownData, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail' });
+      const result = await requestJobCancel({ records: conn.records, queue: t.queue, jobId: t.id, requestedBy: ctx.actor.name, reason: input.reason, mode: 'fail' });
       if (!result.delivered) throw new ConflictError(result.message);
       return { result: { message: result.message } };
     }

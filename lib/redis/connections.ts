@@ -16,7 +16,9 @@ import { createRedisClient } from './create-client';
 import { consoleScripts } from './console-scripts';
 import { withLuaScripts } from './lua-scripts';
 import { describeEndpoint } from '@/lib/config/redact';
-import { postgresDataPrefix } from '@/lib/keys';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 
 export class Connection {
   readonly name: string;
@@ -27,6 +29,7 @@ export class Connection {
   private pgConnection?: PostgresConnection;
   private pgReadyPromise?: Promise<void>;
   private droverDb?: DroverDb;
+  private connectionRecords?: ConnectionRecords;
   private readonly queues = new Map<string, Queue>();
 
   constructor(config: ConnectionConfig) {
@@ -64,17 +67,16 @@ export class Connection {
   }
 
   /**
-   * A Queue handle that never writes the queue's meta hash (BullMQ 6 rewrites it on construction
-   * unless skipMetasUpdate is set): opening a queue to look at it must change nothing.
+   * Drover's own per-connection records (attempt history, cancel channel, Busy heartbeats, peer pauses,
+   * paused schedules; lib/store/connection-records.ts): a Redis connection keeps them beside its queues
+   * under their prefix (same cluster slot); a PostgreSQL connection in schema "drover" of its database.
    */
-  /**
-   * Where Drover keeps its own per-connection data (paused schedules, …): a Redis connection keeps it
-   * beside its queues under their prefix (same cluster slot); a PostgreSQL connection keeps it on the
-   * console connection's Redis under "{pg:<name>}" until Drover's own PostgreSQL schema exists.
-   */
-  get ownData(): { redis: Redis; prefix: string } {
-    if (this.kind === 'postgres') return { redis: getConsoleConnection().redis, prefix: postgresDataPrefix(this.name) };
-    return { redis: this.redis, prefix: this.prefix };
+  get records(): ConnectionRecords {
+    this.connectionRecords ??=
+      this.kind === 'postgres'
+        ? new PostgresConnectionRecords({ db: this.drover, bullmqSchema: this.config.schema ?? 'bullmq' })
+        : new RedisConnectionRecords(this.redis, this.prefix);
+    return this.connectionRecords;
   }
 
   /** The console's bounded pool to a PostgreSQL connection (statement_timeout on every statement). */
@@ -118,6 +120,10 @@ export class Connection {
     return this.pgReadyPromise;
   }
 
+  /**
+   * A Queue handle that never writes the queue's meta hash (BullMQ 6 rewrites it on construction
+   * unless skipMetasUpdate is set): opening a queue to look at it must change nothing.
+   */
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
@@ -168,11 +174,13 @@ export class Connection {
       this.pgConnection = undefined;
       this.pgReadyPromise = undefined;
       this.droverDb = undefined;
+      this.connectionRecords = undefined;
       await connection.close().catch(() => {});
     }
     if (this.client) {
       this.client.disconnect();
       this.client = undefined;
+      this.connectionRecords = undefined;
     }
   }
 }

@@ -2,7 +2,7 @@
 // for progress and guards, whole-state moves in bounded batches, the age-bounded removal shared by
 // clean, drain and bulk remove, and "fail permanently" for a job that is not running. Jobs change only
 // through BullMQ (Lua scripts or SQL functions), never by hand. (The workers' cancellation channel is
-// Drover's own data, the same on both stores: lib/cancellation over Connection.ownData.)
+// Drover's own data, the same on both stores: lib/cancellation over Connection.records.)
 
 /** States a whole-state action counts or removes ('wait' is BullMQ's name for waiting). */
 export type CleanableState = 'wait' | 'delayed' | 'prioritized' | 'completed' | 'failed';

@@ -3,8 +3,6 @@
 // their jobs in the oldest part of each such queue's active list. Every read is bounded (BUSY_LIMITS).
 import 'server-only';
 import type { z } from 'zod';
-import { KEYS } from '@/lib/keys';
-import { redisTime } from '@/lib/redis/redis-time';
 import { listConnections, getConnection, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
 import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
@@ -61,31 +59,12 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
  * could not be (over BUSY_RECORD_READ_MAX_BYTES, or not a record).
  */
 async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
-  // Heartbeats are Drover's own per-connection data (beside the queues on Redis; on the console's Redis
-  // for a PostgreSQL connection).
-  const { redis, prefix } = conn.ownData;
-  const index = KEYS.busyIndex(prefix);
-  // The runtimes score the index in Redis's time: the console's own clock may be off.
-  const now = await redisTime(redis);
-  const [ids, total] = await Promise.all([redis.zrangebyscore(index, now, '+inf', 'LIMIT', 0, BUSY_LIMITS.processes), redis.zcount(index, now, '+inf')]);
-  if (ids.length === 0) return { records: [], total: 0, unreadable: 0 };
-  // Sizes first (one pipeline), then one MGET of the records small enough to parse: a record written
-  // by something else than a Drover runtime does not make the console read megabytes. The records
-  // share the index's hash tag (the prefix's) on a cluster.
-  const keys = ids.map((id) => KEYS.busyRecord(prefix, id));
-  const pipeline = redis.pipeline();
-  for (const key of keys) pipeline.strlen(key);
-  const sizes = ((await pipeline.exec()) ?? []).map(([err, size]) => (err ? 0 : Number(size)));
-  let gone = sizes.filter((size) => size === 0).length;
-  let unreadable = sizes.filter((size) => size > BUSY_RECORD_READ_MAX_BYTES).length;
-  const readable = keys.filter((_, i) => sizes[i] > 0 && sizes[i] <= BUSY_RECORD_READ_MAX_BYTES);
-  const raw = readable.length > 0 ? await redis.mget(...readable) : [];
+  // Heartbeats are Drover's own per-connection data (beside the queues on Redis; in the database's
+  // schema "drover" for a PostgreSQL connection), read in the store's own clock.
+  const beats = await conn.records.readBusy(BUSY_LIMITS.processes, BUSY_RECORD_READ_MAX_BYTES);
+  let unreadable = beats.tooLarge;
   const records: BusyRecord[] = [];
-  for (const value of raw) {
-    if (value === null) {
-      gone += 1;
-      continue;
-    }
+  for (const value of beats.values) {
     try {
       const parsed = busyRecordSchema.safeParse(JSON.parse(value));
       if (parsed.success) records.push(parsed.data);
@@ -94,6 +73,7 @@ async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]
       unreadable += 1;
     }
   }
+  const { total, gone } = beats;
   records.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid || a.startedAt - b.startedAt);
   return { records, total: Math.max(records.length + unreadable, total - gone), unreadable };
 }

@@ -7,6 +7,8 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readAttempts } from '@/lib/attempts';
 import type { Attempt } from '@/lib/attempts';
+import { readJobAttempts } from '@/lib/attempts/read-attempts';
+import type { Connection } from '@/lib/redis/connections';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const TSX = ['--import', 'tsx', '--conditions=react-server'];
@@ -38,6 +40,18 @@ export async function settledAttempts(redis: Redis, prefix: string, queue: strin
   return waitFor(
     async () => {
       const attempts = await readAttempts(redis, prefix, queue, jobId);
+      return attempts.length >= atLeast && attempts[0].outcome !== 'running' ? attempts : undefined;
+    },
+    `the attempt history of ${queue}/${jobId}`,
+    5_000,
+  );
+}
+
+/** The same through a configured connection, as the job page reads it (either store). */
+export async function settledJobAttempts(conn: Connection, queue: string, jobId: string, atLeast = 1): Promise<Attempt[]> {
+  return waitFor(
+    async () => {
+      const attempts = await readJobAttempts(conn, queue, jobId);
       return attempts.length >= atLeast && attempts[0].outcome !== 'running' ? attempts : undefined;
     },
     `the attempt history of ${queue}/${jobId}`,

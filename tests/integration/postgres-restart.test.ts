@@ -56,7 +56,6 @@ describe('PostgreSQL restarted under load', () => {
     const { processors } = bundledProcessors({ webhookSecret: 's', mailFrom: 'drover@example.com' });
     runtime = await startRuntime({
       connection: getConnection('main').config,
-      control: getConnection('console').config,
       kinds: selectKinds(['webhook'], processors),
       // A short stall check: jobs a dead connection left active go back to waiting within seconds.
       settings: { lockDurationMs: 4000, stalledIntervalMs: 2000, maxStalledCount: 3, shutdownTimeoutMs: 5000, deadLetterSweepIntervalMs: 2000 },

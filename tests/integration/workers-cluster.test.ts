@@ -14,6 +14,7 @@ import { createRedisClient } from '@/lib/redis/create-client';
 import { Connection } from '@/lib/redis/connections';
 import { connectionConfigSchema } from '@/lib/config/schema';
 import { readBusyConnection } from '@/lib/workers/get-busy';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 
 const prefix = '{bull}';
 let cluster: TestCluster;
@@ -68,11 +69,11 @@ describe('workers on a Redis Cluster', () => {
     }, 'the runtime on the Busy view');
     expect(busy).toMatchObject({ error: null, processesTotal: 1 });
     await reader.close();
-    const result = await requestJobCancel({ redis: client, prefix, queue: 'webhook', jobId: job.id!, requestedBy: 'ops' });
+    const result = await requestJobCancel({ records: new RedisConnectionRecords(client, prefix), queue: 'webhook', jobId: job.id!, requestedBy: 'ops' });
     expect(result).toMatchObject({ delivered: true, listeners: 1, cancelledBy: runtime.workerName });
     const done = await waitForFinished(webhook, job.id!);
     expect([await done.getState(), done.failedReason, done.attemptsMade]).toEqual(['failed', 'cancelled by ops', 1]);
-    const none = await requestJobCancel({ redis: client, prefix, queue: 'elsewhere', jobId: '1', requestedBy: 'ops' });
+    const none = await requestJobCancel({ records: new RedisConnectionRecords(client, prefix), queue: 'elsewhere', jobId: '1', requestedBy: 'ops' });
     expect(none).toMatchObject({ delivered: false, listeners: 0 });
   });
 });

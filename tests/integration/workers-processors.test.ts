@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { settledAttempts, startHttpPeer, waitFor, waitForFinished, withEgressAllow, type PeerReply } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
@@ -44,7 +45,7 @@ function queue(name: string, prefix = 'bull'): Queue {
   if (!queues.has(key)) queues.set(key, new Queue(name, { connection: client, prefix }));
   return queues.get(key)!;
 }
-const conn = (prefix = 'bull') => ({ redis: client, prefix, store: 'redis' as const });
+const conn = (prefix = 'bull') => ({ redis: client, prefix, store: 'redis' as const, records: new RedisConnectionRecords(client, prefix) });
 
 let peerReply: (index: number, path: string) => PeerReply = () => ({ status: 200 });
 let peer: Awaited<ReturnType<typeof startHttpPeer>>;

@@ -8,6 +8,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { waitFor } from '../helpers/workers';
 import { createReportProcessor } from '@/workers/processors/report';
 import { reportDataSchema } from '@/lib/job-kinds/report';
@@ -43,7 +44,7 @@ async function runReport(redis: Redis, data: unknown, pageSize: number) {
     data: reportDataSchema.parse(data),
     signal: new AbortController().signal,
     logger: createWorkerLogger({ worker: 'test' }, { write: () => {} }, 'silent'),
-    connection: { redis, prefix: 'bull', store: 'redis' },
+    connection: { redis, prefix: 'bull', store: 'redis', records: new RedisConnectionRecords(redis, 'bull') },
     worker: 'test',
   });
   const ids = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);

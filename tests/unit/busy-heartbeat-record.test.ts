@@ -1,7 +1,7 @@
 // What one heartbeat record holds: the oldest running jobs across the process's queues, ids and names
 // capped, and a byte budget whatever BullMQ lets a job id be (jobsTotal still counts every job).
 import { describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import type { Logger } from 'pino';
 import { BusyHeartbeat } from '@/workers/runtime/busy-heartbeat';
 import type { DroverWorker } from '@/workers/runtime/drover-worker';
@@ -19,7 +19,7 @@ function fakeWorker(runs: Run[], concurrency = runs.length): DroverWorker {
 }
 
 function heartbeat(workers: Map<string, DroverWorker>): BusyHeartbeat {
-  return new BusyHeartbeat({ client: {} as Redis, prefix: 'bull', workerName: 'drover@host:1', workers, intervalMs: 5_000, logger: {} as Logger });
+  return new BusyHeartbeat({ records: {} as ConnectionRecords, workerName: 'drover@host:1', workers, intervalMs: 5_000, logger: {} as Logger });
 }
 
 const T0 = Date.UTC(2026, 11, 6, 12, 0, 0);

@@ -56,7 +56,7 @@ describe('PostgreSQL connections', () => {
 });
 
 describe('the bundled workers', () => {
-  it('run on a PostgreSQL connection named by DROVER_WORKER_CONNECTION, with the console connection for Drover\'s records', async () => {
+  it('run on a PostgreSQL connection named by DROVER_WORKER_CONNECTION, its records in that database (no Redis needed)', async () => {
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
@@ -69,8 +69,12 @@ describe('the bundled workers', () => {
     const file = path.join(dir, 'drover.config.json');
     fs.writeFileSync(file, JSON.stringify({ connections: [redis, { name: 'pg', url: 'postgres://db/x' }] }));
     const target = await resolveWorkerTarget({ DROVER_CONFIG: file, DROVER_WORKER_CONNECTION: 'pg' });
-    expect([target.connection.name, target.connection.store, target.control?.name, target.control?.store]).toEqual(['pg', 'postgres', 'main', 'redis']);
-    expect((await resolveWorkerTarget({ DROVER_CONFIG: file })).control).toBeUndefined();
+    expect(target).toEqual({ connection: expect.objectContaining({ name: 'pg', store: 'postgres' }) });
+    expect((await resolveWorkerTarget({ DROVER_CONFIG: file })).connection.name).toBe('main');
+    // A configuration with PostgreSQL only: the workers run on it.
+    const only = path.join(dir, 'postgres-only.json');
+    fs.writeFileSync(only, JSON.stringify({ connections: [{ name: 'pg', url: 'postgres://db/x' }] }));
+    expect((await resolveWorkerTarget({ DROVER_CONFIG: only })).connection).toMatchObject({ name: 'pg', store: 'postgres' });
   });
 });
 

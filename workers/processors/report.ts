@@ -45,8 +45,8 @@ export function createReportProcessor(opts: { reportsDir: string; pageSize?: num
   const pageSize = opts.pageSize ?? PAGE;
   return async ({ job, data, signal, connection }) => {
     const { redis, prefix } = connection;
-    if (connection.store === 'postgres') {
-      // The report walks the queue's Redis sets: never read the console's Redis as if it were the queue.
+    if (connection.store === 'postgres' || !redis) {
+      // The report walks the queue's Redis sets.
       throw new UnrecoverableError('Reports read the queue from Redis in this version of Drover: a report of a queue kept in PostgreSQL is not available yet');
     }
     const { from, to } = resolvePeriod(data);

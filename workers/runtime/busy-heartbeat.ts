@@ -1,18 +1,17 @@
 // The runtime's heartbeat for the console's Busy view: every beat, one bounded record of what this
-// process runs now (KEYS.busyRecord, PX 3 beats) and its entry in the prefix's index (KEYS.busyIndex),
-// in one MULTI after one TIME. A killed process's record expires by itself; a graceful stop deletes it.
+// process runs now, expiring after 3 beats in the store's clock (lib/store/connection-records.ts: on
+// Redis KEYS.busyRecord and the prefix's index, one MULTI after one TIME; on PostgreSQL a row of
+// drover.busy_runtime). A killed process's record expires by itself; a graceful stop deletes it.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { KEYS } from '@/lib/keys';
-import { redisTime } from '@/lib/redis/redis-time';
-import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_INDEX_TTL_MS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
+import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
 import type { DroverWorker } from './drover-worker';
 
 export type BusyHeartbeatOptions = {
-  client: Redis;
-  prefix: string;
+  /** The connection's records, where the heartbeat goes. */
+  records: ConnectionRecords;
   workerName: string;
   workers: ReadonlyMap<string, DroverWorker>;
   intervalMs: number;
@@ -77,21 +76,7 @@ export class BusyHeartbeat {
   }
 
   private async write(): Promise<void> {
-    const { client, prefix } = this.opts;
-    // Index scores are in Redis's time, the same clock for every runtime and the console: a host whose
-    // clock runs ahead neither prunes the others nor hides itself.
-    const now = await redisTime(client);
-    const index = KEYS.busyIndex(prefix);
-    await client
-      .multi()
-      .set(KEYS.busyRecord(prefix, this.runtimeId), JSON.stringify(this.record(now)), 'PX', this.ttlMs)
-      .zadd(index, now + this.ttlMs, this.runtimeId)
-      // Processes that stopped without a goodbye (their records expired already).
-      .zremrangebyscore(index, '-inf', now)
-      // The index is shared: its expiry is fixed and generous (each runtime's own ttl would let a fast
-      // beater that stops take slower runtimes' entries with it). It only goes when no runtime beats.
-      .pexpire(index, BUSY_INDEX_TTL_MS)
-      .exec();
+    await this.opts.records.beatBusy(this.runtimeId, this.ttlMs, (now) => JSON.stringify(this.record(now)));
   }
 
   /** No more beats; the record and its index entry go (best effort: otherwise they expire). */
@@ -99,12 +84,8 @@ export class BusyHeartbeat {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.beating;
-    const { client, prefix } = this.opts;
-    await client
-      .multi()
-      .del(KEYS.busyRecord(prefix, this.runtimeId))
-      .zrem(KEYS.busyIndex(prefix), this.runtimeId)
-      .exec()
+    await this.opts.records
+      .removeBusy(this.runtimeId)
       .catch((err: Error) => this.opts.logger.warn({ event: 'busy.heartbeat_remove_failed', err: err.message }, 'busy heartbeat not removed (it expires)'));
   }
 }

@@ -4,6 +4,7 @@
 import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
@@ -32,17 +33,14 @@ function logFields(ref: AttemptRef): LogFields {
 }
 
 export type DroverWorkerOptions = {
-  /**
-   * Redis: the worker's own connection (maxRetriesPerRequest: null); its attempt records go through it
-   * too, batched. PostgreSQL: the Redis where Drover keeps its own records for that connection.
-   */
-  client: Redis;
+  /** Redis: the worker's own connection (maxRetriesPerRequest: null). Unused on PostgreSQL. */
+  client?: Redis;
   /** BullMQ's key prefix (Redis). */
   prefix: string;
-  /** The queue is in PostgreSQL: BullMQ's backend connection (the jobs), `client` only for Drover's records. */
+  /** The queue is in PostgreSQL: BullMQ's backend connection (the jobs). */
   postgres?: { connectionString: string; schema: string };
-  /** Where Drover's own records (attempts, peer pauses) go: `prefix` on Redis, "{pg:<name>}" for PostgreSQL. */
-  dataPrefix?: string;
+  /** Drover's own records of the connection (attempt history, peer pauses), batched where it matters. */
+  records: ConnectionRecords;
   workerName: string;
   logger: Logger;
   settings: WorkerSettings;
@@ -85,7 +83,6 @@ const LOG_ERROR_MAX = 1000;
 export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
   readonly workerName: string;
-  private readonly prefix: string;
   private readonly logger: Logger;
   private readonly attempts: AttemptRecorder;
   private readonly connection: ProcessorContext['connection'];
@@ -129,10 +126,9 @@ export class DroverWorker extends Worker {
     super(definition.queue, processorArg, workerOptions as never, (opts.postgres ? createPostgresBackend : undefined) as never);
     this.kind = kind;
     this.workerName = opts.workerName;
-    this.prefix = opts.dataPrefix ?? opts.prefix;
     this.logger = logger;
-    this.connection = { redis: opts.client, prefix: this.prefix, store: opts.postgres ? 'postgres' : 'redis' };
-    this.attempts = new AttemptRecorder(opts.client, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
+    this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis' };
+    this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
 
   /** Ids of the jobs this worker is running now. */
@@ -174,7 +170,6 @@ export class DroverWorker extends Worker {
   protected override async callProcessJob(job: Job, token: string, signal?: AbortSignal): Promise<unknown> {
     const jobId = job.id ?? '';
     const ref: AttemptRef = {
-      prefix: this.prefix,
       queue: this.name,
       jobId,
       attempt: job.attemptsStarted,
@@ -260,7 +255,7 @@ export class DroverWorker extends Worker {
     if (willRetry) this.background(logged, fields, 'job.log_failed');
     else {
       // A final failure is captured into the DLQ right after BullMQ moves it to failed: its last attempt
-      // record and log line are in Redis by then, so the dead letter's copy has them.
+      // record and log line are stored by then, so the dead letter's copy has them.
       await Promise.all([
         logged.catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed')),
         this.attempts.flush().catch(() => {}),

@@ -1,10 +1,9 @@
 // Per-receiver pauses: a receiver's 429 / Retry-After stops deliveries to that receiver ("host:port")
-// for that long, on every worker of the queue, while deliveries to other receivers keep flowing. One
-// string key per paused receiver in the worker's Redis (KEYS.peerPause), expiring with the pause.
-import type { Redis } from 'ioredis';
-import { KEYS } from '@/lib/keys';
+// for that long, on every worker of the queue, while deliveries to other receivers keep flowing. Kept
+// with the connection's records (lib/store/connection-records.ts), expiring with the pause.
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 
-type Conn = { redis: Redis; prefix: string };
+type Conn = { records: ConnectionRecords };
 
 /** "host:port" of a URL, the port always written, so https://a and https://a:443 are one receiver. */
 export function peerOf(url: URL): string {
@@ -14,12 +13,10 @@ export function peerOf(url: URL): string {
 
 /** Pauses deliveries to `peer` for `ms` (a later answer replaces an earlier pause: the receiver's latest word). */
 export async function pausePeer(conn: Conn, queue: string, peer: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  await conn.redis.set(KEYS.peerPause(conn.prefix, queue, peer), String(until), 'PX', Math.max(1, Math.round(ms)));
+  await conn.records.pausePeer(queue, peer, ms);
 }
 
 /** Milliseconds left of a pause of `peer`; 0 when it is not paused. */
 export async function peerPauseRemaining(conn: Conn, queue: string, peer: string): Promise<number> {
-  const ttl = await conn.redis.pttl(KEYS.peerPause(conn.prefix, queue, peer));
-  return ttl > 0 ? ttl : 0;
+  return conn.records.peerPauseRemaining(queue, peer);
 }

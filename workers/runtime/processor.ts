@@ -2,6 +2,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
 export type ProcessorContext<Data = unknown> = {
@@ -14,10 +15,12 @@ export type ProcessorContext<Data = unknown> = {
   logger: Logger;
   /** The connection the worker runs on (e.g. for reports that read the queue). */
   connection: {
-    /** Redis: the queue's Redis. PostgreSQL: the Redis that holds Drover's own records for the connection. */
-    redis: Redis;
-    /** The prefix of Drover's own keys there (the queue's prefix on Redis, "{pg:<name>}" for PostgreSQL). */
+    /** Redis only: the queue's Redis (a PostgreSQL connection has none). */
+    redis?: Redis;
+    /** BullMQ's key prefix (Redis). */
     prefix: string;
+    /** Drover's own records of the connection (peer pauses, …), on either store. */
+    records: ConnectionRecords;
     /** Where the queue's jobs are: a processor reading the queue itself must know. */
     store: 'redis' | 'postgres';
   };

@@ -1,11 +1,11 @@
 // The worker runtime: one DroverWorker per kind on one connection, schedulers from code upserted at
-// start (unless paused in the console), one cancellation subscriber for the process, and a bounded
-// graceful close.
+// start (unless paused in the console), one cancellation listener for the process, and a bounded
+// graceful close. Drover's own records of the connection (lib/store/connection-records.ts) go to the
+// connection's own store: its Redis, or schema "drover" of its PostgreSQL database (no Redis needed).
 import { Queue, createPostgresBackend } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedisClient, isCluster, masterNodes } from '@/lib/redis/create-client';
-import { KEYS, postgresDataPrefix } from '@/lib/keys';
 import { protectDataStore } from '@/lib/egress/data-stores';
 import type { ConnectionConfig } from '@/lib/config/schema';
 import { listenForCancelRequests, type CancelListener } from '@/lib/cancellation/listen-for-cancel-requests';
@@ -21,16 +21,15 @@ import { DeadLetterCapture } from './dead-letters';
 import { RedisDeadLetters } from '@/lib/store/redis/redis-dead-letters';
 import { PostgresDeadLetters } from '@/lib/store/postgres/postgres-dead-letters';
 import pg from 'pg';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { BusyHeartbeat } from './busy-heartbeat';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeOptions = {
   connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention' | 'store' | 'schema'>>;
-  /**
-   * For a PostgreSQL connection: the console connection (Redis) where Drover keeps its records of it —
-   * attempt history, cancellation channel, Busy heartbeat, peer pauses — under postgresDataPrefix(name).
-   */
-  control?: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes'>>;
   kinds: RuntimeKind[];
   settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number; busyHeartbeatMs?: number };
   workerName?: string;
@@ -63,12 +62,12 @@ export type Runtime = {
 
 /**
  * Adds (or updates) the schedulers a kind declares in code, with the kind's default job options. One an
- * operator paused in the console (its copy in KEYS.pausedSchedulers) is left paused: upserting it would
+ * operator paused in the console (its copy in the connection's records) is left paused: upserting it would
  * put a live scheduler next to the paused copy. Returns the ids upserted.
  */
-export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, control: Redis, dataPrefix = queue.opts.prefix ?? 'bull'): Promise<string[]> {
+export async function upsertSchedulers(queue: Queue, definition: JobKindDefinition, logger: Logger, records: ConnectionRecords): Promise<string[]> {
   const declared = definition.schedulers ?? [];
-  const paused = await pausedScheduleIds({ redis: control, prefix: dataPrefix }, definition.queue, declared.map((s) => s.id));
+  const paused = await pausedScheduleIds({ records }, definition.queue, declared.map((s) => s.id));
   const ids: string[] = [];
   for (const scheduler of declared) {
     if ((scheduler.pattern === undefined) === (scheduler.every === undefined)) {
@@ -128,34 +127,54 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const queues = opts.kinds.map((k) => k.definition.queue);
   if (new Set(queues).size !== queues.length) throw new Error(`Two kinds share a queue: ${queues.join(', ')}`);
 
-  // A queue in PostgreSQL: BullMQ's backend there; Drover's own records on the console's Redis.
+  // A queue in PostgreSQL: BullMQ's backend there, and Drover's own records in schema "drover" of the
+  // same database (no Redis at all).
   const postgres = connection.store === 'postgres' ? { connectionString: connection.url, schema: connection.schema ?? 'bullmq' } : undefined;
-  if (postgres && !opts.control) throw new Error(`Connection "${connection.name}" is PostgreSQL: the runtime needs the console connection (Redis) for Drover's records`);
-  const controlConfig = postgres ? opts.control! : connection;
-  const dataPrefix = postgres ? postgresDataPrefix(connection.name) : prefix;
 
   // The egress policy of this process (and of its sandboxed children) never lets a job call these stores.
-  protectDataStore(connection.url, ...(connection.nodes ?? []), ...(postgres ? [controlConfig.url, ...(controlConfig.nodes ?? [])] : []));
+  protectDataStore(connection.url, ...(connection.nodes ?? []));
 
-  // Shared by schedulers and cancel acks; each worker gets its own connection (plus BullMQ's blocking one).
-  const control = createRedisClient(controlConfig, { purpose: 'worker', maxRetriesPerRequest: null });
-  const clients: Redis[] = [control];
+  // Redis: shared by schedulers, cancel acks and Drover's records; each worker gets its own connection
+  // (plus BullMQ's blocking one).
+  const control = postgres ? undefined : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+  const clients: Redis[] = control ? [control] : [];
+  // PostgreSQL: Drover's schema of the queues' database on a small pool of its own (records and dead
+  // letters), every statement time-limited; the cancel listener has a client of its own.
+  const droverPool = postgres
+    ? new pg.Pool({
+        connectionString: connection.url,
+        max: 3,
+        idleTimeoutMillis: 10_000,
+        connectionTimeoutMillis: 5_000,
+        application_name: 'drover-runtime',
+        options: '-c statement_timeout=30000',
+      })
+    : undefined;
+  droverPool?.on('error', () => {});
+  const records: ConnectionRecords = postgres
+    ? new PostgresConnectionRecords({
+        db: new DroverDb({ pool: droverPool!, where: `PostgreSQL connection "${connection.name}"` }),
+        bullmqSchema: postgres.schema,
+        listen: {
+          connectionString: connection.url,
+          onError: (err) => logger.warn({ event: 'cancel.listener_error', err: err.message }, 'cancellation listener lost its connection (it reconnects)'),
+        },
+      })
+    : new RedisConnectionRecords(control!, prefix, (channel) => cancelSubscriber(connection, control!, channel));
   const workers = new Map<string, DroverWorker>();
   const runs: Promise<void>[] = [];
-  let subscriber: Redis | undefined;
   let listener: CancelListener | undefined;
   let deadLetters: DeadLetterCapture | undefined;
-  let deadLetterPool: pg.Pool | undefined;
   let heartbeat: BusyHeartbeat | undefined;
 
   const closeClients = async () => {
     // The last beat goes once the workers are closed: until then the process still runs its jobs.
     await heartbeat?.stop();
     await deadLetters?.stop();
-    await deadLetterPool?.end().catch(() => {});
     await listener?.stop();
-    subscriber?.disconnect();
+    await records.close();
     await Promise.allSettled([...workers.values()].map((w) => w.flushAttempts()));
+    await droverPool?.end().catch(() => {});
     await Promise.allSettled(clients.map(closeClient));
   };
 
@@ -165,9 +184,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         if (!definition.schedulers?.length) continue;
         const queue = postgres
           ? (new Queue(definition.queue, { connection: postgres }, createPostgresBackend) as unknown as Queue)
-          : new Queue(definition.queue, { connection: control, prefix });
+          : new Queue(definition.queue, { connection: control!, prefix });
         try {
-          await upsertSchedulers(queue, definition, logger, control, dataPrefix);
+          await upsertSchedulers(queue, definition, logger, records);
         } finally {
           await queue.close();
         }
@@ -178,31 +197,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const deadLetterQueue = connection.deadLetterQueue ?? 'dead-letter';
       let store: RedisDeadLetters | PostgresDeadLetters;
       if (postgres) {
-        // Drover's schema of the queues' database: a small pool of its own, every statement time-limited.
-        deadLetterPool = new pg.Pool({
-          connectionString: connection.url,
-          max: 2,
-          idleTimeoutMillis: 10_000,
-          connectionTimeoutMillis: 5_000,
-          application_name: 'drover-dlq',
-          options: '-c statement_timeout=30000',
-        });
-        deadLetterPool.on('error', () => {});
         store = new PostgresDeadLetters({
-          pool: deadLetterPool,
+          pool: droverPool!,
           bullmqSchema: postgres.schema,
           deadLetterQueue,
           where: `PostgreSQL connection "${connection.name}"`,
-          attemptRecords: () => ({ redis: control as Redis, prefix: dataPrefix }),
+          attemptRecords: () => records,
         });
-      } else store = new RedisDeadLetters(control, prefix, deadLetterQueue);
+      } else store = new RedisDeadLetters(control!, prefix, deadLetterQueue);
       const pgConnection = postgres;
       deadLetters = new DeadLetterCapture({
         store,
         queueFor: (name) =>
           pgConnection
             ? (new Queue(name, { connection: pgConnection, skipMetasUpdate: true }, createPostgresBackend) as unknown as Queue)
-            : new Queue(name, { connection: control, prefix, skipMetasUpdate: true }),
+            : new Queue(name, { connection: control!, prefix, skipMetasUpdate: true }),
         retention: connection.deadLetterRetention ?? { maxAgeDays: 30, maxCount: 100_000 },
         kinds: opts.kinds.map((k) => k.definition),
         workerName,
@@ -212,10 +221,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
 
     for (const kind of opts.kinds) {
-      // PostgreSQL: BullMQ's backend opens its own pool; Drover's records share the control client.
-      const client = postgres ? control : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
-      if (!postgres) clients.push(client);
-      const worker = new DroverWorker(kind, { client, prefix, postgres, dataPrefix, workerName, logger, settings });
+      // PostgreSQL: BullMQ's backend opens its own pool.
+      const client = postgres ? undefined : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
+      if (client) clients.push(client);
+      const worker = new DroverWorker(kind, { client, prefix, postgres, records, workerName, logger, settings });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
       // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.
@@ -224,17 +233,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     // The first beat lands as the workers' connections appear in CLIENT LIST: the console lists a
     // Drover-named client without a live heartbeat as "no heartbeat".
-    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ client: control, prefix: dataPrefix, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
+    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ records, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
     await Promise.all([...[...workers.values()].map((w) => w.waitUntilReady()), heartbeat?.start()]);
 
     if (opts.cancellation !== false) {
-      const channel = await cancelSubscriber(controlConfig, control, KEYS.cancelChannel(dataPrefix, queues[0] ?? 'none'));
-      subscriber = channel.subscriber;
       listener = await listenForCancelRequests({
-        subscriber,
-        sharded: channel.sharded,
-        publisher: control,
-        prefix: dataPrefix,
+        records,
         queues,
         worker: workerName,
         onRequest: (queue, request) => {

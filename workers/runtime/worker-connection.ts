@@ -23,23 +23,14 @@ export function pickWorkerConnection(
   return found;
 }
 
-/** The console connection (always Redis): where Drover's own records of a PostgreSQL connection live. */
-export function consoleConnectionOf(connections: ConnectionConfig[], consoleConnection: string | undefined): ConnectionConfig {
-  const name = consoleConnection ?? connections[0]?.name;
-  const found = connections.find((c) => c.name === name);
-  if (!found) throw new ConfigError(`No console connection ("${name}")`);
-  return found;
-}
-
 /**
- * The connection the bundled workers run on and, for a PostgreSQL one, the console's Redis that holds
- * Drover's records of it (attempt history, cancellation channel, Busy heartbeat, peer pauses).
+ * The connection the bundled workers run on. Drover's records of it (attempt history, cancellation,
+ * Busy heartbeat, peer pauses) live in that connection's own store: a PostgreSQL one needs no Redis.
  */
-export async function resolveWorkerTarget(env: Env = process.env): Promise<{ connection: ConnectionConfig; control?: ConnectionConfig }> {
+export async function resolveWorkerTarget(env: Env = process.env): Promise<{ connection: ConnectionConfig }> {
   const { config, source } = readConfig(env);
   if (source === 'none') return { connection: await resolveWorkerConnection(env) };
-  const connection = pickWorkerConnection(config.connections, config.consoleConnection, env, { allowPostgres: true });
-  return connection.store === 'postgres' ? { connection, control: consoleConnectionOf(config.connections, config.consoleConnection) } : { connection };
+  return { connection: pickWorkerConnection(config.connections, config.consoleConnection, env, { allowPostgres: true }) };
 }
 
 /** The running embedded Redis of this data dir, if `npm start` runs one. */

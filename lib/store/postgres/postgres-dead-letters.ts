@@ -7,8 +7,7 @@
 // runtime's removeOrigin removes). Not server-only: the worker runtime captures through it.
 import { Job } from 'bullmq';
 import pg from 'pg';
-import type { Redis } from 'ioredis';
-import { KEYS } from '@/lib/keys';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
 import { ConflictError, InvalidError } from '@/lib/errors';
 import { asciiLower } from '@/lib/jobs/ascii-lower';
@@ -64,8 +63,8 @@ export type PostgresDeadLettersOptions = {
   deadLetterQueue: string;
   /** "PostgreSQL connection "x"", for messages */
   where: string;
-  /** Where the runtime keeps attempt records of these queues (the console's Redis), when known. */
-  attemptRecords?: () => { redis: Redis; prefix: string } | null;
+  /** Where the runtime keeps attempt records of these queues (the connection's records), when known. */
+  attemptRecords?: () => ConnectionRecords | null;
   /** Runs before the first statement (the console checks BullMQ's schema). */
   beforeFirst?: () => Promise<void>;
   /** A read-only connection: Drover's schema is used when present, never created or upgraded. */
@@ -181,10 +180,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
   private async attemptRecords(queue: string, ids: string[], count: number): Promise<Array<string[] | null>> {
     const own = this.o.attemptRecords?.();
     if (!own || ids.length === 0) return ids.map(() => null);
-    const pipeline = own.redis.pipeline();
-    for (const id of ids) pipeline.lrange(KEYS.jobAttempts(own.prefix, queue, id), 0, count - 1);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, value]) => (err ? null : (value as string[])));
+    return own.attemptLists(queue, ids, count);
   }
 
   /**
@@ -661,7 +657,7 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
     );
     if (!r) return null;
     const own = this.o.attemptRecords?.();
-    const live = own ? await own.redis.lrange(KEYS.jobAttempts(own.prefix, r.queue, r.job_id), 0, ATTEMPTS_CAP - 1) : [];
+    const live = own ? ((await own.attemptLists(r.queue, [r.job_id], ATTEMPTS_CAP))[0] ?? []) : [];
     return {
       id,
       queue: r.queue,

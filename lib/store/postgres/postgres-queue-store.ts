@@ -12,7 +12,8 @@ import type { JobField } from '@/lib/jobs/schemas';
 import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
-import { readAttempts } from '@/lib/attempts/read-attempts';
+import { attemptsOf } from '@/lib/attempts/read-attempts';
+import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
 import * as SQL from './sql';
 import { createHealthPool } from './pg-pool';
 import type { QueueEventReader } from '../event-reader';
@@ -56,7 +57,7 @@ export class PostgresQueueStore implements QueueStore {
       bullmqSchema: conn.config.schema ?? 'bullmq',
       deadLetterQueue: conn.config.deadLetterQueue,
       where: `PostgreSQL connection "${conn.name}"`,
-      attemptRecords: () => conn.ownData,
+      attemptRecords: () => conn.records,
       beforeFirst: () => conn.pgReady(),
       readOnly: conn.readOnly,
     });
@@ -300,10 +301,13 @@ export class PostgresQueueStore implements QueueStore {
     return null;
   }
 
-  /** Drover's worker runtime records a PostgreSQL queue's attempts with the connection's own data (the console's Redis). */
-  attempts(queue: string, id: string): Promise<Attempt[]> {
-    const { redis, prefix } = this.conn.ownData;
-    return readAttempts(redis, prefix, queue, id);
+  /** Drover's worker runtime records a PostgreSQL queue's attempts in the connection's records (schema "drover"), read against BullMQ's row of the job. */
+  async attempts(queue: string, id: string): Promise<Attempt[]> {
+    const [[raw], [job]] = await Promise.all([
+      this.conn.records.attemptLists(queue, [id], ATTEMPTS_CAP),
+      this.rows<{ added: string; finished: string | null; locked: boolean }>(SQL.JOB_ATTEMPT_FACTS, [queue, id, Date.now()]),
+    ]);
+    return attemptsOf(raw ?? [], { timestamp: job ? Number(job.added) : undefined, finishedOn: job?.finished ? Number(job.finished) : null, locked: job?.locked ?? false });
   }
 
   openEventReader(): QueueEventReader {

@@ -173,3 +173,8 @@ SELECT q.queue, (SELECT count(*) FROM job j WHERE j.queue = q.queue AND j.state 
 /** The $2 active jobs that started first (the active set is small: bounded by the workers' concurrency). */
 export const LONGEST_ACTIVE = `
 SELECT id FROM job WHERE queue = $1 AND state = 'active' ORDER BY processed_at_ms NULLS LAST, seq LIMIT $2`;
+
+/** What a job's attempt history is read against: its creation time, when it finished, whether a worker holds its lock ($3: now, ms). */
+export const JOB_ATTEMPT_FACTS = `
+  SELECT j.added_at_ms::text AS added, j.finished_at_ms::text AS finished, (j.state = 'active' AND coalesce(j.locked_until_ms, 0) > $3) AS locked
+  FROM job j WHERE j.queue = $1 AND j.id = $2`;
