@@ -7,6 +7,8 @@ import { STORE_KINDS, type StoreKind } from '../helpers/stores';
 import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
 import { ctxAs } from '../helpers/console-env';
 import { KEYS } from '@/lib/keys';
+import { getConsoleConnection } from '@/lib/redis/connections';
+import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { listAudit, auditQuerySchema } from '@/lib/audit/list-audit';
 import { AUDIT_MAX_ENTRY_BYTES, boundAuditEntry, recordAudit } from '@/lib/audit/record-audit';
@@ -217,6 +219,8 @@ describe('on PostgreSQL: parallel appends', () => {
   it('parallel refusals of one actor and action aggregate into one entry with the exact count', async () => {
     await peek.clear();
     const refusal = { actor: 'parallel@test', role: 'viewer', via: 'api' as const, action: 'queue.drain', outcome: 'denied' as const };
+    // Every pooled connection open first, so the first calls really run side by side.
+    await Promise.all(Array.from({ length: PG_POOL_MAX }, () => getConsoleConnection().drover.rows('SELECT pg_sleep(0.05)')));
     const results = await Promise.all(Array.from({ length: 400 }, () => recordAudit(refusal)));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     // Each call saw its own count: no two calls read the same one.

@@ -14,7 +14,7 @@ import { getQueueMetrics, readDepth } from '@/lib/metrics/queue-metrics';
 import { getQueueLatency, LATENCY_SAMPLE_SIZE } from '@/lib/metrics/latency';
 import { decodeSample, type DepthPoint } from '@/lib/metrics/sample';
 import { discoverQueues } from '@/lib/queues/discover-queues';
-import { samplerLease } from '@/lib/store/console/samples';
+import { sampleStore, samplerLease } from '@/lib/store/console/samples';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -306,6 +306,23 @@ describe('the sampler lease on PostgreSQL', () => {
     expect(await lease.renew('slow', 10_000)).toBe(false);
     expect(await peek.leaseHolder()).toBe('eager');
     await lease.release('eager');
+  });
+
+  it('parallel appends to one series: a sample older than the last is dropped, the series stays in time order', async () => {
+    const t0 = Math.floor(Date.now() / MINUTE) * MINUTE - 30 * MINUTE;
+    const times = Array.from({ length: 60 }, (_, i) => t0 + i * 10_000).sort(() => Math.random() - 0.5);
+    const retention = { keepFineFrom: 0, keepMinuteFrom: 0, fineTtlMs: DAY, minuteTtlMs: 7 * DAY };
+    const written = await Promise.all(times.map((t) => sampleStore().append([{ conn: 'race', queue: 'q', fields: ['w', t] }], t, retention)));
+    const series = await peek.series('race', 'q', '10s');
+    expect(written.reduce((n, w) => n + w, 0)).toBe(series.length);
+    expect(series[series.length - 1].t).toBe(Math.max(...times));
+    // Appends took turns: each closed minute's point is the last sample kept of that minute (its value is its time).
+    const minuteOf = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+    const lastOfMinute = new Map<number, number>();
+    for (const p of series) lastOfMinute.set(minuteOf(p.t), Math.max(lastOfMinute.get(minuteOf(p.t)) ?? 0, p.t));
+    const closed = [...lastOfMinute.keys()].filter((m) => m < minuteOf(series[series.length - 1].t));
+    const minutes = await peek.series('race', 'q', '1m');
+    expect(minutes.map((p) => [p.t, p.waiting])).toEqual(closed.map((m) => [m, lastOfMinute.get(m)]));
   });
 
   it('samplers ticking together: never two holders in one round, the same one throughout', async () => {
