@@ -2,10 +2,9 @@
 // read rules and states, judge, POST the webhooks, save states and history. The last rules and states
 // are also kept in memory so an outage of the console Redis itself can still be alerted on.
 import 'server-only';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
-import { decodeSample, totalJobs } from '@/lib/metrics/sample';
+import { totalJobs } from '@/lib/metrics/sample';
+import { sampleStore } from '@/lib/store/console/samples';
 import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
@@ -39,10 +38,9 @@ async function readDlqGrowth(snapshot: MetricsSnapshot, connection: string, minu
   const conn = snapshot.connections.find((c) => c.name === connection);
   if (!conn || conn.deadLetterJobs === null) return null;
   const from = now - minutes * 60_000;
-  const key = minutes > 60 ? KEYS.metricsSamples1m(connection, conn.deadLetterQueue) : KEYS.metricsSamples10s(connection, conn.deadLetterQueue);
-  const entries = (await getConsoleConnection().redis.xrange(key, String(from), String(now), 'COUNT', MAX_POINTS)) as Array<[string, string[]]>;
-  if (entries.length === 0) return null;
-  const lowest = Math.min(...entries.map(([id, fields]) => totalJobs(decodeSample(id, fields))));
+  const points = await sampleStore().points(connection, conn.deadLetterQueue, minutes > 60 ? '1m' : '10s', { from, to: now }, MAX_POINTS, 'oldest');
+  if (points.length === 0) return null;
+  const lowest = Math.min(...points.map(totalJobs));
   return Math.max(0, conn.deadLetterJobs - lowest);
 }
 

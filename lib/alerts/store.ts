@@ -1,16 +1,11 @@
-// Alert rules, their evaluation state and the history, in the console Redis.
+// Alert rules, their evaluation state and the history, in the console store (lib/store/console/alerts.ts).
 import 'server-only';
 import { z } from 'zod';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
+import { alertStore } from '@/lib/store/console/alerts';
 import { alertKindSchema, alertRuleSchema, type AlertRule } from './rule';
 import type { RuleState } from './evaluate-rule';
 
 export const HISTORY_MAX_ENTRIES = 500;
-
-function redis() {
-  return getConsoleConnection().redis;
-}
 
 function parseRule(raw: string): AlertRule | null {
   try {
@@ -26,33 +21,29 @@ let writes = 0;
 export const alertWritesInThisProcess = (): number => writes;
 
 export async function readRules(): Promise<AlertRule[]> {
-  const all = await redis().hgetall(KEYS.alertRules);
-  return Object.values(all)
+  return (await alertStore().rules())
     .map(parseRule)
     .filter((r): r is AlertRule => r !== null)
     .sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export async function readRule(id: string): Promise<AlertRule | null> {
-  const raw = await redis().hget(KEYS.alertRules, id);
+  const raw = await alertStore().rule(id);
   return raw ? parseRule(raw) : null;
 }
 
 export async function writeRule(rule: AlertRule, opts: { resetState?: boolean } = {}): Promise<void> {
   writes += 1;
-  const tx = redis().multi().hset(KEYS.alertRules, rule.id, JSON.stringify(rule));
-  if (opts.resetState) tx.hdel(KEYS.alertState, rule.id);
-  await tx.exec();
+  await alertStore().saveRule(rule.id, JSON.stringify(rule), opts.resetState === true);
 }
 
 export async function removeRule(id: string): Promise<boolean> {
   writes += 1;
-  const results = await redis().multi().hdel(KEYS.alertRules, id).hdel(KEYS.alertState, id).exec();
-  return Number(results?.[0]?.[1] ?? 0) === 1;
+  return alertStore().removeRule(id);
 }
 
 export async function readStates(): Promise<Record<string, RuleState>> {
-  const all = await redis().hgetall(KEYS.alertState);
+  const all = await alertStore().states();
   const out: Record<string, RuleState> = {};
   for (const [id, raw] of Object.entries(all)) {
     try {
@@ -67,11 +58,8 @@ export async function readStates(): Promise<Record<string, RuleState>> {
 /** Saves states of rules that still exist and drops the others (a rule deleted during an evaluation). */
 export async function writeStates(states: Record<string, RuleState>, ruleIds: Set<string>, staleIds: string[]): Promise<void> {
   writes += 1;
-  const tx = redis().multi();
   const entries = Object.entries(states).filter(([id]) => ruleIds.has(id));
-  if (entries.length) tx.hset(KEYS.alertState, Object.fromEntries(entries.map(([id, s]) => [id, JSON.stringify(s)])));
-  if (staleIds.length) tx.hdel(KEYS.alertState, ...staleIds);
-  if (entries.length || staleIds.length) await tx.exec();
+  await alertStore().saveStates(entries.map(([id, s]) => [id, JSON.stringify(s)]), staleIds);
 }
 
 export const historyEntrySchema = z.object({
@@ -96,15 +84,11 @@ export type AlertHistoryEntry = z.infer<typeof historyEntrySchema>;
 
 export async function appendHistory(entries: AlertHistoryEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await redis()
-    .multi()
-    .lpush(KEYS.alertHistory, ...entries.map((e) => JSON.stringify(e)))
-    .ltrim(KEYS.alertHistory, 0, HISTORY_MAX_ENTRIES - 1)
-    .exec();
+  await alertStore().appendHistory(entries.map((e) => JSON.stringify(e)), HISTORY_MAX_ENTRIES);
 }
 
 export async function readHistory(limit = 100, ruleId?: string): Promise<AlertHistoryEntry[]> {
-  const raw = await redis().lrange(KEYS.alertHistory, 0, HISTORY_MAX_ENTRIES - 1);
+  const raw = await alertStore().history(HISTORY_MAX_ENTRIES);
   const out: AlertHistoryEntry[] = [];
   for (const item of raw) {
     try {

@@ -8,7 +8,7 @@ import { assertRole } from '@/lib/auth/assert-role';
 import { DroverError, toDroverError } from '@/lib/errors';
 import type { AuditOutcome } from './audit-entry';
 import { getConnection, getConsoleConnection, type Connection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
+import { auditStore } from '@/lib/store/console/audit';
 import { assertNotDeadLetterQueue } from '@/lib/queues/not-dead-letter-queue';
 import type { OperationRef } from '@/lib/operations/define';
 import { recordAudit } from './record-audit';
@@ -32,11 +32,11 @@ export type AuditTarget = {
 
 export type Outcome<T> = { result: T; jobIds?: string[]; count?: number; details?: Record<string, unknown> };
 
-/** Refuses early (nothing changed) when the target Redis or the audit's Redis is out of memory. */
+/** Refuses early (nothing changed) when the target store or the audit's store cannot take writes (a Redis out of memory). */
 async function probeWrites(target: Connection | null): Promise<void> {
   const consoleConn = getConsoleConnection();
   await Promise.all([
-    consoleConn.redis.set(KEYS.consoleWriteProbe, Date.now(), 'PX', 10_000),
+    auditStore().probeWrite(),
     target && target !== consoleConn ? target.probeWrite() : null,
   ]);
 }

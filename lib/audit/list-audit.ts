@@ -1,8 +1,7 @@
-// Reads the audit stream newest first with filters, scanning in bounded chunks (a cursor continues).
+// Reads the audit log newest first with filters, scanning in bounded chunks (a cursor continues).
 import 'server-only';
 import { z } from 'zod';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
+import { auditStore } from '@/lib/store/console/audit';
 import { auditEntrySchema, auditOutcomeSchema, type AuditEntry } from './audit-entry';
 
 export const auditQuerySchema = z.object({
@@ -14,8 +13,8 @@ export const auditQuerySchema = z.object({
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** stream id to continue before (exclusive) */
-  cursor: z.string().regex(/^\d+-\d+$/, 'cursor must be a stream id').optional(),
+  /** entry id to continue before (exclusive) */
+  cursor: z.string().regex(/^\d+-\d+$/, 'cursor must be an audit entry id').optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
@@ -30,33 +29,25 @@ function matches(e: AuditEntry, q: AuditQuery): boolean {
   return true;
 }
 
-/** One stream id before `id` (XREVRANGE end is inclusive). */
-function before(id: string): string {
-  const [ms, seq] = id.split('-').map(Number);
-  return seq > 0 ? `${ms}-${seq - 1}` : `${ms - 1}-18446744073709551615`;
-}
-
 export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null; scanned: number; total: number }> {
-  const redis = getConsoleConnection().redis;
+  const store = auditStore();
   const entries: AuditEntry[] = [];
-  let end = q.cursor ? before(q.cursor) : q.to ? `${q.to}-18446744073709551615` : '+';
-  const start = q.from ? `${q.from}-0` : '-';
+  let cursor = q.cursor;
   let scanned = 0;
   let lastId: string | null = null;
   let exhausted = false;
   while (entries.length < q.limit && scanned < MAX_SCAN) {
-    const batch = await redis.xrevrange(KEYS.audit, end, start, 'COUNT', CHUNK);
+    const batch = await store.readBefore({ cursor, from: q.from, to: q.to, count: CHUNK });
     if (batch.length === 0) {
       exhausted = true;
       break;
     }
-    for (const [id, fields] of batch) {
+    for (const { id, json } of batch) {
       scanned++;
       lastId = id;
-      const raw = fields[fields.indexOf('e') + 1];
       let parsed;
       try {
-        parsed = auditEntrySchema.safeParse({ id, ...JSON.parse(raw) });
+        parsed = auditEntrySchema.safeParse({ id, ...JSON.parse(json) });
       } catch {
         continue;
       }
@@ -69,16 +60,13 @@ export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[];
       exhausted = true;
       break;
     }
-    end = before(lastId!);
+    cursor = lastId!;
   }
   const aggregated = entries.filter((e) => e.outcome !== 'ok');
-  const [total, repeats] = await Promise.all([
-    redis.xlen(KEYS.audit),
-    aggregated.length ? redis.hmget(KEYS.auditRepeats, ...aggregated.map((e) => e.id)) : Promise.resolve([] as Array<string | null>),
-  ]);
+  const [total, repeats] = await Promise.all([store.size(), store.repeats(aggregated.map((e) => e.id))]);
   aggregated.forEach((e, i) => {
-    const m = /^(\d+) (\d+) (\d+)$/.exec(repeats[i] ?? '');
-    if (m && Number(m[1]) > 1) e.repeats = { count: Number(m[1]), first: Number(m[2]), last: Number(m[3]) };
+    const r = repeats[i];
+    if (r && r.count > 1) e.repeats = r;
   });
   return { entries, cursor: exhausted || !lastId ? null : lastId, scanned, total };
 }

@@ -1,17 +1,14 @@
-// Appends to the capped audit stream. Every entry is bounded (≤ AUDIT_MAX_ENTRY_BYTES, whatever the
+// Appends to the capped audit log. Every entry is bounded (≤ AUDIT_MAX_ENTRY_BYTES, whatever the
 // caller sent) and every outcome but a change made (refusals, and calls that failed and changed
 // nothing) is aggregated per (actor, action, outcome) and window, so a flood of
 // cheap denied calls costs one entry per window instead of evicting real entries.
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
+import { auditStore } from '@/lib/store/console/audit';
 import type { NewAuditEntry } from './audit-entry';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { auditAppendScript } from './lua/audit-append-4';
 
-/** Stream length kept (XADD MAXLEN ~); DROVER_AUDIT_MAX_ENTRIES overrides it. */
+/** Entries kept (approximately: the oldest go in batches); DROVER_AUDIT_MAX_ENTRIES overrides it. */
 export function auditMaxEntries(): number {
   const n = Number(process.env.DROVER_AUDIT_MAX_ENTRIES);
   return Number.isInteger(n) && n >= 1000 ? n : 100_000;
@@ -79,25 +76,26 @@ export function boundAuditEntry(entry: NewAuditEntry, ts: number): string {
   return JSON.stringify({ actor: clip(entry.actor, 100), role: clip(entry.role, 20), via: entry.via, action: clip(entry.action, 60), outcome: entry.outcome, message: 'entry shortened to fit the audit bound', ts });
 }
 
-function aggregationKey(entry: NewAuditEntry): string {
-  const digest = createHash('sha256').update(`${entry.actor}\u0000${entry.action}\u0000${entry.outcome}`).digest('hex').slice(0, 32);
-  return KEYS.auditAggregate(digest);
+function aggregationDigest(entry: NewAuditEntry): string {
+  return createHash('sha256').update(`${entry.actor}\u0000${entry.action}\u0000${entry.outcome}`).digest('hex').slice(0, 32);
 }
 
-/** Records an entry; returns its stream id and how many calls it stands for (all but `ok` aggregate). */
+/** Records an entry; returns its id and how many calls it stands for (all but `ok` aggregate). */
 export async function recordAudit(entry: NewAuditEntry): Promise<{ id: string; count: number }> {
   const ts = Date.now();
   const json = boundAuditEntry(entry, ts);
   // Only a change that happened gets an entry of its own every time.
   const aggregate = entry.outcome !== 'ok';
   try {
-    const redis = withLuaScripts(getConsoleConnection().redis, [auditAppendScript]);
-    const [id, count] = await redis.droverAuditAppend(
-      KEYS.audit, aggregationKey(entry), KEYS.auditRepeats, KEYS.auditRepeatsIndex, json, ts, AUDIT_AGGREGATE_WINDOW_MS, auditMaxEntries(), aggregate ? '1' : '0',
-    );
-    return { id, count: Number(count) };
+    return await auditStore().append({
+      json,
+      ts,
+      aggregateDigest: aggregate ? aggregationDigest(entry) : null,
+      windowMs: AUDIT_AGGREGATE_WINDOW_MS,
+      maxEntries: auditMaxEntries(),
+    });
   } catch (err) {
-    // Never lose the record silently: it goes to the process log when Redis refuses it.
+    // Never lose the record silently: it goes to the process log when the store refuses it.
     logger.error({ event: 'audit.write_failed', audit: JSON.parse(json), err: (err as Error).message }, 'audit entry could not be written');
     throw err;
   }

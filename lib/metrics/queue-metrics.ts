@@ -2,12 +2,11 @@
 // from BullMQ's own per-minute metrics. Every read is bounded (at most MAX_POINTS per series).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
+import { sampleStore, type SampleResolution } from '@/lib/store/console/samples';
 import { NotFoundError } from '@/lib/errors';
 import { minuteSeries } from '@/lib/queues/throughput';
 import { MAX_POINTS, RANGES, type MetricsRange } from './settings';
-import { decodeSample, type DepthPoint } from './sample';
+import type { DepthPoint } from './sample';
 
 export type ThroughputPoint = {
   /** minute start, ms */
@@ -32,23 +31,17 @@ export type QueueMetrics = {
   metricsRecorded: boolean;
 };
 
-type StreamEntry = [id: string, fields: string[]];
-
-/** The newest `MAX_POINTS` samples of a stream from `from` on, oldest first. */
-async function readSamples(key: string, from: number): Promise<DepthPoint[]> {
-  const entries = (await getConsoleConnection().redis.xrevrange(key, '+', String(from), 'COUNT', MAX_POINTS)) as StreamEntry[];
-  return entries.reverse().map(([id, fields]) => decodeSample(id, fields));
+/** The newest `MAX_POINTS` samples of a series from `from` on, oldest first. */
+function readSamples(conn: string, queue: string, res: SampleResolution, from: number): Promise<DepthPoint[]> {
+  return sampleStore().points(conn, queue, res, { from }, MAX_POINTS, 'newest');
 }
 
 export async function readDepth(conn: string, queue: string, range: MetricsRange, now: number): Promise<DepthPoint[]> {
   const from = now - RANGES[range].ms;
-  if (RANGES[range].resolution === '10s') return readSamples(KEYS.metricsSamples10s(conn, queue), from);
-  const [minutes, latest] = await Promise.all([
-    readSamples(KEYS.metricsSamples1m(conn, queue), from),
-    getConsoleConnection().redis.xrevrange(KEYS.metricsSamples10s(conn, queue), '+', '-', 'COUNT', 1) as Promise<StreamEntry[]>,
-  ]);
+  if (RANGES[range].resolution === '10s') return readSamples(conn, queue, '10s', from);
+  const [minutes, latest] = await Promise.all([readSamples(conn, queue, '1m', from), sampleStore().points(conn, queue, '10s', { from: 0 }, 1, 'newest')]);
   // The open minute has no 1-minute point yet: end the series with the newest 10 s sample.
-  const last = latest[0] ? decodeSample(latest[0][0], latest[0][1]) : null;
+  const last = latest[0] ?? null;
   if (last && last.t >= from && (minutes.length === 0 || last.t >= minutes[minutes.length - 1].t + 60_000)) {
     minutes.push(last);
     if (minutes.length > MAX_POINTS) minutes.shift();

@@ -1,16 +1,12 @@
-// The sampler: every DROVER_SAMPLE_INTERVAL_MS, the one console instance holding the Redis lock reads
+// The sampler: every DROVER_SAMPLE_INTERVAL_MS, the one console instance holding the lock (a lease in the console store) reads
 // every queue's counts, records them and hands the snapshot to listeners (the alert evaluator).
 // Other replicas stay idle until the holder stops renewing; one Sampler per process on globalThis.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { logger } from '@/lib/log';
 import { toDroverError } from '@/lib/errors';
 import { sampleIntervalMs } from './settings';
-import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { releaseLockScript } from './lua/release-lock-1';
-import { renewLockScript } from './lua/renew-lock-1';
+import { samplerLease } from '@/lib/store/console/samples';
 import { collectSnapshot, type MetricsSnapshot } from './snapshot';
 import { recordSamples } from './record-samples';
 
@@ -74,7 +70,7 @@ export class Sampler {
     clearTimeout(this.timer);
     await this.inFlight?.catch(() => {});
     if (this.leader && opts.release !== false) {
-      await withLuaScripts(getConsoleConnection().redis, [releaseLockScript]).droverReleaseLock(KEYS.metricsSamplerLock, this.instanceId).catch(() => {});
+      await samplerLease().release(this.instanceId).catch(() => {});
     }
     this.leader = false;
   }
@@ -93,12 +89,12 @@ export class Sampler {
 
   private async holdLock(): Promise<boolean> {
     try {
-      const redis = withLuaScripts(getConsoleConnection().redis, [renewLockScript]);
-      if (this.leader && (await redis.droverRenewLock(KEYS.metricsSamplerLock, this.instanceId, this.lockTtlMs)) === 1) return true;
-      this.leader = (await redis.set(KEYS.metricsSamplerLock, this.instanceId, 'PX', this.lockTtlMs, 'NX')) === 'OK';
+      const lease = samplerLease();
+      if (this.leader && (await lease.renew(this.instanceId, this.lockTtlMs))) return true;
+      this.leader = await lease.take(this.instanceId, this.lockTtlMs);
     } catch {
-      // The console Redis is unreachable: no other instance can take the lock meanwhile, so a holder
-      // keeps sampling (and can alert that Redis is down); the others stay idle.
+      // The console store is unreachable: no other instance can take the lock meanwhile, so a holder
+      // keeps sampling (and can alert that the store is down); the others stay idle.
     }
     return this.leader;
   }

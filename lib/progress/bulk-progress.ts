@@ -1,13 +1,11 @@
 // Progress of long bulk operations (drain, clean, retry-all…): the client picks an operation id,
-// the server reports batches under drover:op:<id>, and the page polls it while the action runs.
+// the server reports batches under that id (lib/store/console/progress.ts), and the page polls it while the action runs.
 import 'server-only';
-import { getConsoleConnection } from '@/lib/redis/connections';
-import { KEYS } from '@/lib/keys';
 import { NotFoundError } from '@/lib/errors';
+import { progressStore, type OperationProgress } from '@/lib/store/console/progress';
 
 export { operationIdSchema } from './operation-id';
-
-export type OperationProgress = { done: number; total: number; phase: string; finished: boolean; updatedAt: number };
+export type { OperationProgress };
 
 const TTL_MS = 60 * 60 * 1000;
 
@@ -15,20 +13,13 @@ export type ProgressReporter = (p: { done: number; total: number; phase: string;
 
 export function progressReporter(operationId: string | undefined): ProgressReporter {
   if (!operationId) return async () => {};
-  const key = KEYS.operation(operationId);
   return async ({ done, total, phase, finished = false }) => {
-    await getConsoleConnection()
-      .redis.multi()
-      .hset(key, { done, total, phase, finished: finished ? 1 : 0, updatedAt: Date.now() })
-      .pexpire(key, TTL_MS)
-      .exec();
+    await progressStore().save(operationId, { done, total, phase, finished, updatedAt: Date.now() }, TTL_MS);
   };
 }
 
-export async function getOperationProgress(operationId: string): Promise<OperationProgress | null> {
-  const raw = await getConsoleConnection().redis.hgetall(KEYS.operation(operationId));
-  if (!raw.updatedAt) return null;
-  return { done: Number(raw.done), total: Number(raw.total), phase: raw.phase, finished: raw.finished === '1', updatedAt: Number(raw.updatedAt) };
+export function getOperationProgress(operationId: string): Promise<OperationProgress | null> {
+  return progressStore().read(operationId);
 }
 
 /** The progress of an operation, or 404 when it never started or finished over an hour ago. */

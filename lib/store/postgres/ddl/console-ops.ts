@@ -2,7 +2,8 @@
 // progress in schema "drover" (lib/store/postgres/console/*). Part of a migration: append-only once released.
 export const CONSOLE_OPS_DDL = `
 -- The audit log, newest by id; capped (DROVER_AUDIT_MAX_ENTRIES) by deleting the oldest ids in batches.
--- Refusals of one (actor, action, outcome) within 10 minutes aggregate into one entry (repeat_*).
+-- Refusals of one (actor, action, outcome) within 10 minutes aggregate into one entry (repeat_*); "at" is the
+-- entry's first time, and "<at>-<id>" the id the audit page shows and continues from.
 CREATE TABLE drover.audit (
   id           bigserial PRIMARY KEY,
   at           bigint    NOT NULL,
@@ -32,7 +33,8 @@ CREATE TABLE drover.alert_history (
   entry text      NOT NULL
 );
 
--- Depth samples per queue: resolution 10 (seconds) or 60, kept as long as on Redis.
+-- Depth samples per queue: resolution 10 (seconds) or 60, kept as long as on Redis (retention deletes by
+-- (res, t) in bounded batches). "sample" is the JSON array of the stream entry's field/value pairs (lib/metrics/sample.ts).
 CREATE TABLE drover.metric_sample (
   conn   text     NOT NULL,
   queue  text     NOT NULL,
