@@ -1,7 +1,7 @@
 // PostgreSQL connections in the configuration: chosen by URL, schema and migrate options, the console's
 // own data on either store, DATABASE_URL beside REDIS_URL, and endpoints that never show a password.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, readConfig } from '@/lib/config/load-config';
+import { parseConfig, readConfig } from '@/lib/config/load-config';
 import { describeEndpoint, redactUrl } from '@/lib/config/redact';
 
 const redis = { name: 'main', url: 'redis://127.0.0.1:6379' };

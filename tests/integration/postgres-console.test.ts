@@ -1,0 +1,67 @@
+// A console whose only connection is PostgreSQL (no Redis at all): Drover's own data in schema "drover"
+// of that database, made by Drover on first use; the server killed under it → every read and write of
+// that data answers the connection's precise 503 (sign-in included, nothing half-written), and works
+// again once the server is back, without a restart of the console, with nothing lost.
+import { describe, expect, it } from 'vitest';
+import { consoleForThisFile } from '../helpers/console-store';
+import type { TestPostgres } from '../helpers/postgres';
+import { createUser, getUser, verifyCredentials } from '@/lib/auth/users';
+import { isSessionLive, newSessionId, registerSession } from '@/lib/auth/sessions';
+import { reserveSigninAttempt, settleSigninAttempt } from '@/lib/auth/signin-rate-limit';
+import { getOperationProgress, progressReporter } from '@/lib/progress/bulk-progress';
+import { getConnection } from '@/lib/redis/connections';
+import { DROVER_SCHEMA_VERSION } from '@/lib/store/postgres/drover-schema';
+import { UnavailableError } from '@/lib/errors';
+import { waitFor } from '../helpers/wait';
+
+const c = consoleForThisFile('postgres');
+
+describe('a console on PostgreSQL only', () => {
+  it('makes its schema on first use and keeps users and sessions there', async () => {
+    expect(getConnection('console').kind).toBe('postgres');
+    await createUser({ email: 'pg-op@example.com', password: 'a long password', role: 'operator' });
+    const sid = newSessionId();
+    await registerSession('pg-op@example.com', sid, 60_000);
+    expect(await isSessionLive('pg-op@example.com', sid)).toBe(true);
+    const versions = await c.pool().query<{ v: number }>('SELECT max(version) AS v FROM drover.migration');
+    expect(versions.rows[0].v).toBe(DROVER_SCHEMA_VERSION);
+    const rows = await c.pool().query<{ email: string }>('SELECT email FROM drover.console_user');
+    expect(rows.rows.map((r) => r.email)).toEqual(['pg-op@example.com']);
+  });
+
+  it('answers 503 naming the connection while PostgreSQL is down, and recovers by itself with nothing lost', { timeout: 120_000 }, async () => {
+    await createUser({ email: 'kept@example.com', password: 'a long password', role: 'viewer' });
+    const sid = newSessionId();
+    await registerSession('kept@example.com', sid, 600_000);
+    const server = c.server as TestPostgres;
+    await server.kill('SIGKILL');
+    try {
+      const unreachable = /^PostgreSQL connection "console" is unreachable: /;
+      for (const call of [
+        () => getUser('kept@example.com'),
+        () => isSessionLive('kept@example.com', sid),
+        () => verifyCredentials('kept@example.com', 'a long password'),
+        () => reserveSigninAttempt('203.0.113.9', 'kept@example.com'),
+        () => progressReporter('op-down')({ done: 1, total: 2, phase: 'x' }),
+      ]) {
+        const err = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(UnavailableError);
+        expect([(err as UnavailableError).status, (err as Error).message]).toEqual([503, expect.stringMatching(unreachable)]);
+      }
+    } finally {
+      await server.restart();
+    }
+    // Back without restarting the console: the pool reconnects on the next statement.
+    await waitFor(async () => (await getUser('kept@example.com').catch(() => null)) !== null, { timeout: 60_000, what: 'the console reading users again' });
+    expect(await isSessionLive('kept@example.com', sid)).toBe(true);
+    expect((await verifyCredentials('kept@example.com', 'a long password'))?.role).toBe('viewer');
+    const attempt = await reserveSigninAttempt('203.0.113.9', 'kept@example.com');
+    expect(attempt.allowed).toBe(true);
+    if (attempt.allowed) await settleSigninAttempt(attempt.reservation, 'success');
+    await progressReporter('op-up')({ done: 1, total: 2, phase: 'retrying' });
+    expect(await getOperationProgress('op-up')).toMatchObject({ done: 1, total: 2, phase: 'retrying', finished: false });
+  });
+});
