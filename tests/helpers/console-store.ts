@@ -29,14 +29,18 @@ export type TestConsole = {
  * A private server of this kind started before the file's tests, lib/ configured with it as the
  * connection "console" (plus `extra` connections), stopped after them.
  */
-export function consoleForThisFile(kind: StoreKind, extra: (console: { url: string }) => Array<Record<string, unknown>> = () => []): TestConsole {
+export function consoleForThisFile(
+  kind: StoreKind,
+  extra: (console: { url: string }) => Array<Record<string, unknown>> = () => [],
+  opts: { postgresArgs?: string[] } = {},
+): TestConsole {
   let redis: TestRedis | undefined;
   let postgres: TestPostgres | undefined;
   let pool: pg.Pool | undefined;
   const closables: Array<{ close: () => Promise<unknown> }> = [];
   beforeAll(async () => {
     if (kind === 'redis') redis = await startTestRedis();
-    else postgres = await startTestPostgres();
+    else postgres = await startTestPostgres({ extraArgs: opts.postgresArgs });
     const url = (redis ?? postgres)!.url;
     await configureConnections([{ name: 'console', url }, ...extra({ url })]);
   });

@@ -14,7 +14,9 @@ import { DROVER_SCHEMA_VERSION } from '@/lib/store/postgres/drover-schema';
 import { UnavailableError } from '@/lib/errors';
 import { waitFor } from '../helpers/wait';
 
-const c = consoleForThisFile('postgres');
+// Commits durable before they return (the test servers run with synchronous_commit off, which a crash may
+// cost the last commits of): "nothing lost" is then PostgreSQL's promise, not luck.
+const c = consoleForThisFile('postgres', undefined, { postgresArgs: ['-c', 'synchronous_commit=on'] });
 
 describe('a console on PostgreSQL only', () => {
   it('makes its schema on first use and keeps users and sessions there', async () => {
@@ -55,7 +57,7 @@ describe('a console on PostgreSQL only', () => {
       await server.restart();
     }
     // Back without restarting the console: the pool reconnects on the next statement.
-    await waitFor(async () => (await getUser('kept@example.com').catch(() => null)) !== null, { timeout: 60_000, what: 'the console reading users again' });
+    await waitFor(() => getUser('kept@example.com'), { timeout: 60_000, what: 'the console reading users again' });
     expect(await isSessionLive('kept@example.com', sid)).toBe(true);
     expect((await verifyCredentials('kept@example.com', 'a long password'))?.role).toBe('viewer');
     const attempt = await reserveSigninAttempt('203.0.113.9', 'kept@example.com');
