@@ -208,7 +208,8 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
 
     const row = page.getByTestId('overview-table').locator('tbody tr', { has: page.getByRole('link', { name: queueName, exact: true }) });
     await expect(row).toBeVisible();
-    await expect(row).toContainText('postgres');
+    // With one connection the rows do not repeat its name (the card above names it).
+    if (!variant.postgresOnly) await expect(row).toContainText('postgres');
     await expect(row.locator('td[data-col="failed"]')).toHaveText('1');
     await expect(row.locator('td[data-col="completed"]')).toHaveText('1');
     await expectNoPassword(page);
