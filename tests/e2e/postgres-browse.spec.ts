@@ -111,6 +111,8 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
             AUTH_SECRET: process.env.E2E_AUTH_SECRET,
             DROVER_ADMIN_EMAIL: PG_ONLY_ADMIN.email,
             DROVER_ADMIN_PASSWORD: PG_ONLY_ADMIN.password,
+            // The bundled workers too, as `npm start` runs them: on the one PostgreSQL connection.
+            DROVER_WORKERS: undefined,
             DROVER_TRUSTED_PROXIES: '1',
             LOG_LEVEL: 'error',
           }
@@ -264,6 +266,29 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
     await page.goto(`${base}/connections/postgres/queues/${queueName}`);
     await expect(page.getByTestId('count-failed')).toHaveText('0');
     await expect(page.getByTestId('count-waiting')).toHaveText('1');
+    if (variant.postgresOnly) {
+      // The audit log (admins only: here the operator is the admin) shows the retry, from schema "drover".
+      await page.goto(`${base}/audit?action=job.retry&queue=${queueName}`);
+      await expect(page.getByTestId('audit-table')).toContainText('job.retry');
+      await expect(page.getByTestId('audit-table')).toContainText(PG_ONLY_ADMIN.email);
+    }
+    expect(seen.serverErrors).toEqual([]);
+  });
+
+  // Only the PostgreSQL-only console runs the bundled workers (the one beside Redis runs none of its own).
+  if (variant.postgresOnly) test('the bundled workers run on PostgreSQL alone: Busy lists their runtime', async ({ page }) => {
+    const seen = watch(page);
+    // Started by start.mjs with the console; its first heartbeat comes once it has compiled and connected.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/busy`);
+          return page.locator('[data-testid="busy-process"][data-kind="drover"]').count();
+        },
+        { timeout: 120_000, message: 'a Drover worker runtime on the Busy page' },
+      )
+      .toBe(1);
+    await expect(page.getByTestId('busy-connection-postgres')).toBeVisible();
     expect(seen.serverErrors).toEqual([]);
   });
 
