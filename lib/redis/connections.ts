@@ -94,11 +94,17 @@ export class Connection {
   /**
    * Drover's own schema ("drover") on this PostgreSQL connection, on the same bounded pool: the console's
    * data when this is the console connection, and the workers' records of its queues. Migrated by
-   * Drover on first use whatever `readOnly` says (that protects the queues, not Drover's own tables);
-   * BullMQ's schema is not needed for it.
+   * Drover on first use; on a read-only connection only when it is the console connection (whose
+   * `readOnly` protects its queues, not Drover's own data): a read-only queue connection's database
+   * is never changed, a missing schema there is a clear 503. BullMQ's schema is not needed for it.
    */
   get drover(): DroverDb {
-    this.droverDb ??= new DroverDb({ pool: this.pg, where: `PostgreSQL connection "${this.name}"`, connection: this.name });
+    this.droverDb ??= new DroverDb({
+      pool: this.pg,
+      where: `PostgreSQL connection "${this.name}"`,
+      connection: this.name,
+      readOnly: this.readOnly && getConsoleConnection() !== this,
+    });
     return this.droverDb;
   }
 

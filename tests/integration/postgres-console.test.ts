@@ -3,6 +3,7 @@
 // that data answers the connection's precise 503 (sign-in included, nothing half-written), and works
 // again once the server is back, without a restart of the console, with nothing lost.
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { consoleForThisFile } from '../helpers/console-store';
 import type { TestPostgres } from '../helpers/postgres';
 import { createUser, getUser, verifyCredentials } from '@/lib/auth/users';
@@ -16,7 +17,10 @@ import { waitFor } from '../helpers/wait';
 
 // Commits durable before they return (the test servers run with synchronous_commit off, which a crash may
 // cost the last commits of): "nothing lost" is then PostgreSQL's promise, not luck.
-const c = consoleForThisFile('postgres', undefined, { postgresArgs: ['-c', 'synchronous_commit=on'] });
+// "ro": a read-only queue connection to another database of the same server (made by the test).
+const c = consoleForThisFile('postgres', ({ url }) => [{ name: 'ro', url: url.replace(/\/[^/?]+(\?|$)/, '/ro_db$1'), readOnly: true }], {
+  postgresArgs: ['-c', 'synchronous_commit=on'],
+});
 
 describe('a console on PostgreSQL only', () => {
   it('makes its schema on first use and keeps users and sessions there', async () => {
@@ -29,6 +33,28 @@ describe('a console on PostgreSQL only', () => {
     expect(versions.rows[0].v).toBe(DROVER_SCHEMA_VERSION);
     const rows = await c.pool().query<{ email: string }>('SELECT email FROM drover.console_user');
     expect(rows.rows.map((r) => r.email)).toEqual(['pg-op@example.com']);
+  });
+
+  it('never creates its schema in the database of a read-only queue connection (its own data still on the console)', async () => {
+    await c.pool().query('CREATE DATABASE ro_db');
+    const err = await getConnection('ro')
+      .records.readBusy(10, 1_000_000)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as Error).message).toMatch(/^PostgreSQL connection "ro" is read-only, and Drover's schema "drover" there is missing: /);
+    const ro = new pg.Client({ connectionString: c.url.replace(/\/[^/?]+(\?|$)/, '/ro_db$1') });
+    await ro.connect();
+    try {
+      expect((await ro.query<{ n: string | null }>("SELECT to_regnamespace('drover')::text AS n")).rows[0].n).toBeNull();
+    } finally {
+      await ro.end();
+    }
+    // The console connection is writable for Drover's own data whatever its queues' flag says.
+    await createUser({ email: 'still@example.com', password: 'a long password', role: 'viewer' });
+    expect(await getUser('still@example.com')).not.toBeNull();
   });
 
   it('answers 503 naming the connection while PostgreSQL is down, and recovers by itself with nothing lost', { timeout: 120_000 }, async () => {

@@ -17,6 +17,8 @@ export type DroverDbOptions = {
   where: string;
   /** The connection's name: an unreachable server, a full disk, a time-out become its precise 503. */
   connection?: string;
+  /** Never create or upgrade the schema (a read-only connection): a missing one is a clear 503. */
+  readOnly?: boolean;
 };
 
 export class DroverDb {
@@ -39,7 +41,7 @@ export class DroverDb {
 
   /** Drover's schema brought to this version once per process (a failure is retried on the next use). */
   ready(): Promise<void> {
-    this.readyPromise ??= migrateDroverSchema(this.o.pool, this.o.where).then(
+    this.readyPromise ??= migrateDroverSchema(this.o.pool, this.o.where, { readOnly: this.o.readOnly }).then(
       () => undefined,
       (err: unknown) => {
         this.readyPromise = undefined;
