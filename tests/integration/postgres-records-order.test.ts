@@ -1,0 +1,54 @@
+// PostgreSQL records, review findings: what one process writes in order reaches the database in that
+// order (Redis runs one connection's commands in order; a pool runs transactions side by side), and the
+// audit's write probe refuses when the database cannot take a write.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
+import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
+import { PostgresAuditStore } from '@/lib/store/postgres/console/audit';
+
+let server: TestPostgres;
+let db: DroverDb;
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+  db = new DroverDb({ pool: server.pool({ max: 10 }), where: 'PostgreSQL connection "review"' });
+  await db.ready();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('attempt records on PostgreSQL', () => {
+  it('a run’s end sent while its start is still being written replaces the start (one record per run)', async () => {
+    const records = new PostgresConnectionRecords({ db, bullmqSchema: 'bullmq' });
+    const runs = Array.from({ length: 30 }, (_, i) => ({ queue: 'q', jobId: `job-${i}`, attempt: 1, startedAt: 1000 + i }));
+    // The recorder flushes every 20 ms without waiting for the previous flush: a start and its end
+    // can be in two batches in flight together.
+    await Promise.all(
+      runs.flatMap((r) => [
+        records.writeAttempts([{ ...r, kind: 's', record: JSON.stringify({ attempt: 1, startedAt: r.startedAt, state: 'running' }) }], 25, 60_000),
+        records.writeAttempts([{ ...r, kind: 'e', record: JSON.stringify({ attempt: 1, startedAt: r.startedAt, state: 'completed' }) }], 25, 60_000),
+      ]),
+    );
+    const lists = await records.attemptLists('q', runs.map((r) => r.jobId), 25);
+    for (const list of lists) {
+      expect(list).toHaveLength(1);
+      expect(JSON.parse(list![0]).state).toBe('completed');
+    }
+  });
+});
+
+describe('the audit’s write probe on PostgreSQL', () => {
+  it('refuses when the database takes no writes (a read-only standby or default_transaction_read_only)', async () => {
+    const readOnly = new DroverDb({ pool: server.pool({ options: '-c default_transaction_read_only=on' }), where: 'PostgreSQL connection "ro"', connection: 'ro' });
+    const audit = new PostgresAuditStore(readOnly);
+    await expect(audit.append({ json: '{}', ts: Date.now(), aggregateDigest: null, windowMs: 1000, maxEntries: 100 })).rejects.toThrow();
+    await expect(audit.probeWrite()).rejects.toThrow();
+  });
+
+  it('passes on a writable database', async () => {
+    await new PostgresAuditStore(db).probeWrite();
+  });
+});
