@@ -21,7 +21,9 @@ export class PostgresAuditStore implements AuditStore {
   constructor(private readonly db: DroverDb) {}
 
   async probeWrite(): Promise<void> {
-    await this.db.rows('SELECT 1');
+    // A write, not a read: SELECT 1 passes on a read-only standby, and the mutation would then run
+    // without the audit entry it must have.
+    await this.db.run(SQL.PROBE_WRITE);
   }
 
   append(a: AuditAppend): Promise<{ id: string; count: number }> {
