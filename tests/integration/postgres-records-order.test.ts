@@ -52,3 +52,18 @@ describe('the audit’s write probe on PostgreSQL', () => {
     await new PostgresAuditStore(db).probeWrite();
   });
 });
+
+describe('attempt history cap on PostgreSQL', () => {
+  it('keeps the newest 25 runs of a job written one batch at a time (each batch refreshing the older runs’ expiry)', async () => {
+    const records = new PostgresConnectionRecords({ db, bullmqSchema: 'bullmq' });
+    for (let i = 1; i <= 30; i++) {
+      await records.writeAttempts([{ queue: 'q', jobId: 'capped', kind: 'r', attempt: i, startedAt: 5000 + i, record: JSON.stringify({ attempt: i, startedAt: 5000 + i }) }], 25, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const [list] = await records.attemptLists('q', ['capped'], 100);
+    expect(list).toHaveLength(25);
+    expect(JSON.parse(list![0]).attempt).toBe(30);
+    const { rows } = await server.pool().query(`SELECT count(*)::int AS n FROM drover.job_attempt WHERE job_id = 'capped'`);
+    expect(rows[0].n).toBe(25);
+  });
+});
