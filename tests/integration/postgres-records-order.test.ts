@@ -6,6 +6,8 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { PostgresAuditStore } from '@/lib/store/postgres/console/audit';
+import { PostgresSigninLimits } from '@/lib/store/postgres/console/signin-limits';
+import type { Connection } from '@/lib/redis/connections';
 
 let server: TestPostgres;
 let db: DroverDb;
@@ -65,5 +67,29 @@ describe('attempt history cap on PostgreSQL', () => {
     expect(JSON.parse(list![0]).attempt).toBe(30);
     const { rows } = await server.pool().query(`SELECT count(*)::int AS n FROM drover.job_attempt WHERE job_id = 'capped'`);
     expect(rows[0].n).toBe(25);
+  });
+});
+
+describe('sign-in limits on PostgreSQL', () => {
+  it('refuses an attempt on a full window without waiting for the window’s lock (a flood of refused guesses holds no pooled connection)', async () => {
+    const limits = new PostgresSigninLimits({ drover: db } as unknown as Connection);
+    const windows = [{ scope: 'ip' as const, id: '203.0.113.9' }, { scope: 'account' as const, id: 'victim@test' }];
+    const now = Date.now();
+    const reserve = (member: string, at: number) => limits.reserve({ windows, member, now: at, windowMs: 15 * 60_000, limit: 10 });
+    for (let i = 0; i < 10; i++) expect(await reserve(`m${i}`, now + i)).toEqual({ ok: true });
+    // Another session holds the address window's lock (a reservation in progress, or many queued).
+    const holder = await server.pool().connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', ['drover.signin_failure:ip:203.0.113.9']);
+      const started = Date.now();
+      const refused = await Promise.race([reserve('late', now + 20), new Promise((resolve) => setTimeout(() => resolve('waited on the lock'), 2_000))]);
+      expect(refused).toMatchObject({ ok: false, index: 0 });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+    // The refusal says when the fullest window frees up, as the locked path would.
+    expect(await reserve('later', now + 30)).toMatchObject({ ok: false, index: 0, waitMs: 15 * 60_000 - 30 });
   });
 });
