@@ -50,6 +50,26 @@ describe('the audit’s write probe on PostgreSQL', () => {
     await expect(audit.probeWrite()).rejects.toThrow();
   });
 
+  it('counts a repeat of an aggregated entry without waiting for its digest’s lock (a flood of refusals holds no pooled connection)', async () => {
+    const audit = new PostgresAuditStore(db);
+    const ts = Date.now();
+    const refusal = (at: number) => audit.append({ json: '{"outcome":"denied"}', ts: at, aggregateDigest: 'viewer|job.retry|denied', windowMs: 600_000, maxEntries: 1000 });
+    const first = await refusal(ts);
+    const holder = await server.pool().connect();
+    try {
+      // Another append of this digest is in progress (or many are queued).
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', ['drover.audit.aggregate:viewer|job.retry|denied']);
+      const repeat = await Promise.race([refusal(ts + 1), new Promise((resolve) => setTimeout(() => resolve('waited on the lock'), 2_000))]);
+      expect(repeat).toEqual({ id: first.id, count: 2 });
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+    // Parallel repeats still count exactly.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => refusal(ts + 2 + i)));
+    expect((await audit.repeats([first.id]))[0]).toMatchObject({ count: 22, first: ts, last: expect.any(Number) });
+  });
+
   it('passes on a writable database', async () => {
     await new PostgresAuditStore(db).probeWrite();
   });
