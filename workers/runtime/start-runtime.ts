@@ -148,6 +148,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         connectionTimeoutMillis: 5_000,
         application_name: 'drover-runtime',
         options: '-c statement_timeout=30000',
+        // A host that stops answering (no RST) must not hold a statement for TCP's minutes: the attempt
+        // records are written one batch after the other, so one hung write would hold back every later one.
+        query_timeout: 32_000,
+        keepAlive: true,
       })
     : undefined;
   droverPool?.on('error', () => {});

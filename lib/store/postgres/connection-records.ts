@@ -38,6 +38,8 @@ export type PostgresRecordsOptions = {
 
 export class PostgresConnectionRecords implements ConnectionRecords {
   private listeners = new Set<CancelListenerClient>();
+  /** The attempt batches of this process, one after the other (see writeAttempts). */
+  private attemptWrites: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: PostgresRecordsOptions) {}
 
@@ -49,8 +51,20 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     return this.o.bullmqSchema;
   }
 
-  async writeAttempts(batch: AttemptWrite[], cap: number, ttlMs: number): Promise<void> {
-    if (batch.length === 0) return;
+  /**
+   * Batches are written in the order they were sent, one transaction after the other: the recorder
+   * flushes without waiting for the previous flush, and a run's end in one batch must find its start,
+   * written by an earlier one (Redis runs one connection's scripts in order; a pool runs transactions
+   * side by side, where the end would not see the uncommitted start and be added beside it).
+   */
+  writeAttempts(batch: AttemptWrite[], cap: number, ttlMs: number): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    const write = this.attemptWrites.then(() => this.writeAttemptsNow(batch, cap, ttlMs));
+    this.attemptWrites = write.catch(() => {});
+    return write;
+  }
+
+  private async writeAttemptsNow(batch: AttemptWrite[], cap: number, ttlMs: number): Promise<void> {
     const now = Date.now();
     const expires = now + ttlMs;
     const col = <T>(f: (w: AttemptWrite) => T) => batch.map(f);

@@ -40,3 +40,10 @@ export const REPEATS = `
 SELECT id::text, repeat_count, repeat_first::text, repeat_last::text FROM drover.audit WHERE id = ANY($1::bigint[])`;
 
 export const SIZE = `SELECT count(*)::int AS n FROM drover.audit`;
+
+/**
+ * The write probe: an insert into the audit that inserts nothing. PostgreSQL checks it as a write all the
+ * same (a read-only standby or a read-only session refuses it with 25006, a missing INSERT grant with
+ * 42501), and it leaves no row and no WAL behind.
+ */
+export const PROBE_WRITE = `INSERT INTO drover.audit (at, entry) SELECT 0, '' WHERE false`;

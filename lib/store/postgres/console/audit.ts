@@ -21,11 +21,21 @@ export class PostgresAuditStore implements AuditStore {
   constructor(private readonly db: DroverDb) {}
 
   async probeWrite(): Promise<void> {
-    await this.db.rows('SELECT 1');
+    // A write, not a read: SELECT 1 passes on a read-only standby, and the mutation would then run
+    // without the audit entry it must have.
+    await this.db.run(SQL.PROBE_WRITE);
   }
 
-  append(a: AuditAppend): Promise<{ id: string; count: number }> {
+  async append(a: AuditAppend): Promise<{ id: string; count: number }> {
     const digest = a.aggregateDigest;
+    if (digest !== null) {
+      // A repeat of an entry in its window is one statement, without the digest's lock: a flood of
+      // refused calls would otherwise queue on that lock, each holding one of the pool's connections
+      // the whole console needs. The row lock serialises the bumps (exact counts); only a digest with
+      // no live entry goes on to the locked insert below, which bumps instead if one appeared meanwhile.
+      const [bumped] = await this.db.rows<{ id: string; at: string; repeat_count: number }>(SQL.BUMP_AGGREGATE, [digest, a.ts]);
+      if (bumped) return { id: entryId(bumped.at, bumped.id), count: bumped.repeat_count };
+    }
     return this.db.tx(
       async (query) => {
         if (digest !== null) {

@@ -17,12 +17,34 @@ function keyOf(w: SigninWindow): string {
   return `${w.scope}:${w.id}`;
 }
 
+/** Per window ($1, in order) holding $3 + 1 entries newer than $2: its limit-th newest entry's time. */
+const FULL_WINDOWS = `
+SELECT k.i::int AS i, f.at::text AS at FROM unnest($1::text[]) WITH ORDINALITY AS k(key, i)
+CROSS JOIN LATERAL (
+  SELECT s.at FROM drover.signin_failure s WHERE s.key = k.key AND s.at > $2 ORDER BY s.at DESC, s.member DESC OFFSET $3 LIMIT 1) f
+ORDER BY k.i`;
+
+/** The window that frees up last (the first of equals), as the Redis script picks it. */
+function worstOf(full: Array<{ index: number; waitMs: number }>): { index: number; waitMs: number } | undefined {
+  let worst: { index: number; waitMs: number } | undefined;
+  for (const f of full) if (!worst || f.waitMs > worst.waitMs) worst = f;
+  return worst;
+}
+
 export class PostgresSigninLimits implements SigninLimitsStore {
   constructor(private readonly conn: Connection) {}
 
-  reserve(r: SigninReserve): Promise<{ ok: true } | { ok: false; index: number; waitMs: number }> {
+  async reserve(r: SigninReserve): Promise<{ ok: true } | { ok: false; index: number; waitMs: number }> {
     const keys = r.windows.map(keyOf);
     const since = r.now - r.windowMs;
+    // A window already full refuses at once, in one statement without the lock: a flood of refused
+    // guesses on one address or account would otherwise queue on its lock, each holding one of the
+    // pool's connections the whole console needs (Redis runs the script without holding anything).
+    // Refusing on this snapshot is what the locked path would have answered at that moment; windows
+    // only fill up under the lock.
+    const full = await this.conn.drover.rows<{ i: number; at: string }>(FULL_WINDOWS, [keys, since, r.limit - 1]);
+    const refusal = worstOf(full.map((row) => ({ index: row.i - 1, waitMs: Number(row.at) + r.windowMs - r.now })));
+    if (refusal) return { ok: false, ...refusal };
     // The windows' locks serialise attempts on one address or account (as Redis runs one script at a
     // time): a burst of parallel attempts cannot pass the limit.
     return this.conn.drover.tx(
