@@ -13,8 +13,8 @@ export const auditQuerySchema = z.object({
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** entry id to continue before (exclusive) */
-  cursor: z.string().regex(/^\d+-\d+$/, 'cursor must be an audit entry id').optional(),
+  /** entry id to continue before (exclusive): "<ms>-<n>", both parts within PostgreSQL's bigint */
+  cursor: z.string().regex(/^\d{1,16}-\d{1,18}$/, 'cursor must be an audit entry id').optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

@@ -272,5 +272,10 @@ describe('on PostgreSQL: parallel appends', () => {
     const to = await listAudit(auditQuerySchema.parse({ to: middle, limit: 100 }));
     expect(to.entries.every((e) => e.ts <= middle)).toBe(true);
     expect(from.entries.length + to.entries.length).toBeGreaterThanOrEqual(30);
+    // A cursor no entry id can be (past PostgreSQL's bigint, or Redis's ms) is a 400 with the field, not a 500.
+    for (const cursor of ['1-99999999999999999999', '99999999999999999-1']) {
+      const parsed = auditQuerySchema.safeParse({ cursor });
+      expect([parsed.success, parsed.error?.issues[0].message]).toEqual([false, 'cursor must be an audit entry id']);
+    }
   });
 });
