@@ -1,7 +1,13 @@
 // The inputs of an API token: its name and how long it lives. Pure zod (forms and the CLI use it too).
 import { z } from 'zod';
 
-export const tokenNameSchema = z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters');
+export const tokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(100, 'name must be at most 100 characters')
+  // NUL and the other control characters: never in a name people read, and PostgreSQL text cannot hold NUL.
+  .regex(/^\P{Cc}*$/u, 'name must not contain control characters');
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Longest expiry a token can be given: 10 years. */

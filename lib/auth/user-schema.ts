@@ -8,7 +8,8 @@ export const emailSchema = z
   .toLowerCase()
   .min(3, 'email is required')
   .max(254, 'email is too long')
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address like name@example.com');
+  // No control characters (NUL included: PostgreSQL text cannot hold it, and no address has one).
+  .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u, 'must be an email address like name@example.com');
 
 export const passwordSchema = z
   .string()

@@ -14,6 +14,8 @@ import { getConnection } from '@/lib/redis/connections';
 import { DROVER_SCHEMA_VERSION } from '@/lib/store/postgres/drover-schema';
 import { UnavailableError } from '@/lib/errors';
 import { waitFor } from '../helpers/wait';
+import { sampleStore } from '@/lib/store/console/samples';
+import { encodeSample } from '@/lib/metrics/sample';
 
 // Commits durable before they return (the test servers run with synchronous_commit off, which a crash may
 // cost the last commits of): "nothing lost" is then PostgreSQL's promise, not luck.
@@ -55,6 +57,26 @@ describe('a console on PostgreSQL only', () => {
     // The console connection is writable for Drover's own data whatever its queues' flag says.
     await createUser({ email: 'still@example.com', password: 'a long password', role: 'viewer' });
     expect(await getUser('still@example.com')).not.toBeNull();
+  });
+
+  it('text PostgreSQL cannot hold (NUL) never reaches it: a sign-in with such an address is just wrong, such a queue has no series', async () => {
+    // Anonymous input: the address fails the schema before any statement (no 500 on the sign-in path).
+    expect(await verifyCredentials('a\u0000@example.com', 'a long password')).toBeNull();
+    expect(await getUser('a\u0000@example.com')).toBeNull();
+    // A Redis queue may be named with any bytes: its sample is left out, the others' are kept.
+    const fields = encodeSample({ waiting: 1, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 }, 0, false);
+    const now = Date.now();
+    const written = await sampleStore().append(
+      [
+        { conn: 'redis-conn', queue: 'bad\u0000name', fields },
+        { conn: 'redis-conn', queue: 'fine', fields },
+      ],
+      now,
+      { keepFineFrom: now - 86_400_000, keepMinuteFrom: now - 7 * 86_400_000, fineTtlMs: 86_400_000, minuteTtlMs: 7 * 86_400_000 },
+    );
+    expect(written).toBeGreaterThanOrEqual(1);
+    const rows = await c.pool().query<{ queue: string }>("SELECT DISTINCT queue FROM drover.metric_sample WHERE conn = 'redis-conn'");
+    expect(rows.rows.map((r) => r.queue)).toEqual(['fine']);
   });
 
   it('answers 503 naming the connection while PostgreSQL is down, and recovers by itself with nothing lost', { timeout: 120_000 }, async () => {

@@ -17,7 +17,10 @@ const resSeconds = (res: SampleResolution) => (res === '10s' ? 10 : 60);
 export class PostgresSampleStore implements SampleStore {
   constructor(private readonly db: DroverDb) {}
 
-  async append(samples: QueueSample[], now: number, r: SampleRetention): Promise<number> {
+  async append(all: QueueSample[], now: number, r: SampleRetention): Promise<number> {
+    // PostgreSQL text cannot hold NUL: a Redis queue whose name has one (any bytes make a key) gets no
+    // depth series here, rather than failing the one statement that appends every queue's sample.
+    const samples = all.filter((s) => !s.queue.includes('\u0000'));
     if (samples.length === 0) return 0;
     return this.db.tx(
       async (query) => {

@@ -12,6 +12,8 @@ CREATE TABLE drover.audit (
   repeat_first bigint,
   repeat_last  bigint
 );
+-- The audit page's time filters (from/to) without walking every older row.
+CREATE INDEX audit_time_idx ON drover.audit (at);
 CREATE TABLE drover.audit_aggregate (
   digest     text   PRIMARY KEY,
   audit_id   bigint NOT NULL,
