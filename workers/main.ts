@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const workerName = droverWorkerName();
   const logger = createWorkerLogger({ worker: workerName });
 
-  const { connection } = await resolveWorkerTarget();
+  const { connection, legacyConsole } = await resolveWorkerTarget();
   // A bad DROVER_EGRESS_ALLOW stops the workers here (ConfigError naming the entry), not at the first webhook.
   const egress = egressPolicy();
   const settings = readRuntimeSettings();
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     `starting workers on connection "${connection.name}"`,
   );
 
-  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger });
+  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const received = new Set<NodeJS.Signals>();

@@ -75,7 +75,8 @@ export const connectionConfigSchema = z
     const kind = storeKindOf(c.url);
     if (kind === 'redis' && c.schema !== undefined) ctx.addIssue({ code: 'custom', path: ['schema'], message: 'applies to PostgreSQL connections only (postgres:// URLs)' });
     if (kind === 'redis' && c.migrate) ctx.addIssue({ code: 'custom', path: ['migrate'], message: 'applies to PostgreSQL connections only (postgres:// URLs)' });
-    // "{pg:<name>}" is where Drover keeps a PostgreSQL connection's own data on the console's Redis.
+    // "{pg:<name>}" is where an earlier Drover kept a PostgreSQL connection's own data on the console's
+    // Redis (moved out on upgrade: lib/schedules/legacy-paused.ts); a queue prefix there would collide.
     if (kind === 'redis' && c.prefix?.startsWith('{pg:')) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must not start with "{pg:" (Drover keeps PostgreSQL connections\' data there)' });
     if (kind === 'postgres') {
       if (c.cluster || c.nodes) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'applies to Redis connections only' });

@@ -18,6 +18,8 @@ import { withLuaScripts } from './lua-scripts';
 import { describeEndpoint } from '@/lib/config/redact';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { carryOverLegacyPausedSchedules } from '@/lib/schedules/legacy-paused';
+import { logger } from '@/lib/log';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 
 export class Connection {
@@ -74,7 +76,18 @@ export class Connection {
   get records(): ConnectionRecords {
     this.connectionRecords ??=
       this.kind === 'postgres'
-        ? new PostgresConnectionRecords({ db: this.drover, bullmqSchema: this.config.schema ?? 'bullmq' })
+        ? new PostgresConnectionRecords({
+            db: this.drover,
+            bullmqSchema: this.config.schema ?? 'bullmq',
+            // Paused schedules an earlier Drover kept on a Redis console connection move in on first use.
+            carryOver: {
+              run: async (store) => {
+                const consoleConn = getConsoleConnection();
+                if (consoleConn.kind === 'redis') await carryOverLegacyPausedSchedules(consoleConn.redis, this.name, store);
+              },
+              onError: (err) => logger.warn({ event: 'schedules.carry_over_failed', connection: this.name, err: err.message }, 'paused schedules of an earlier version not moved yet (tried again on the next use)'),
+            },
+          })
         : new RedisConnectionRecords(this.redis, this.prefix);
     return this.connectionRecords;
   }

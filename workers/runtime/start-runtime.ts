@@ -25,6 +25,7 @@ import { DroverDb } from '@/lib/store/postgres/drover-db';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
+import { carryOverLegacyPausedSchedules } from '@/lib/schedules/legacy-paused';
 import { BusyHeartbeat } from './busy-heartbeat';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
@@ -34,6 +35,11 @@ export type RuntimeOptions = {
   settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number; busyHeartbeatMs?: number };
   workerName?: string;
   logger?: Logger;
+  /**
+   * A PostgreSQL connection whose paused schedules an earlier Drover kept on this Redis console
+   * connection: moved into the records before the schedulers are checked (lib/schedules/legacy-paused.ts).
+   */
+  legacyConsole?: ConnectionConfig;
   /** Upsert the kinds' schedulers at start (default true). */
   schedulers?: boolean;
   /** Listen for console cancel requests (default true). */
@@ -163,6 +169,20 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           connectionString: connection.url,
           onError: (err) => logger.warn({ event: 'cancel.listener_error', err: err.message }, 'cancellation listener lost its connection (it reconnects)'),
         },
+        carryOver: opts.legacyConsole
+          ? {
+              run: async (store) => {
+                const legacy = createRedisClient(opts.legacyConsole!, { purpose: 'worker', maxRetriesPerRequest: 1 });
+                legacy.on('error', () => {});
+                try {
+                  return await carryOverLegacyPausedSchedules(legacy, connection.name, store);
+                } finally {
+                  legacy.disconnect();
+                }
+              },
+              onError: (err) => logger.warn({ event: 'schedules.carry_over_failed', err: err.message }, 'paused schedules of an earlier version not moved yet (tried again on the next check)'),
+            }
+          : undefined,
       })
     : new RedisConnectionRecords(control!, prefix, (channel) => cancelSubscriber(connection, control!, channel));
   const workers = new Map<string, DroverWorker>();

@@ -27,10 +27,16 @@ export function pickWorkerConnection(
  * The connection the bundled workers run on. Drover's records of it (attempt history, cancellation,
  * Busy heartbeat, peer pauses) live in that connection's own store: a PostgreSQL one needs no Redis.
  */
-export async function resolveWorkerTarget(env: Env = process.env): Promise<{ connection: ConnectionConfig }> {
+export async function resolveWorkerTarget(env: Env = process.env): Promise<{ connection: ConnectionConfig; legacyConsole?: ConnectionConfig }> {
   const { config, source } = readConfig(env);
   if (source === 'none') return { connection: await resolveWorkerConnection(env) };
-  return { connection: pickWorkerConnection(config.connections, config.consoleConnection, env, { allowPostgres: true }) };
+  const connection = pickWorkerConnection(config.connections, config.consoleConnection, env, { allowPostgres: true });
+  if (connection.store !== 'postgres') return { connection };
+  // An earlier Drover kept a PostgreSQL connection's paused schedules on a Redis console connection:
+  // the runtime moves them in (lib/schedules/legacy-paused.ts) before it checks its schedulers.
+  const consoleName = config.consoleConnection ?? config.connections[0]?.name;
+  const consoleConn = config.connections.find((c) => c.name === consoleName);
+  return consoleConn?.store === 'redis' ? { connection, legacyConsole: consoleConn } : { connection };
 }
 
 /** The running embedded Redis of this data dir, if `npm start` runs one. */

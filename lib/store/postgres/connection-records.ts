@@ -34,6 +34,12 @@ export type PostgresRecordsOptions = {
   bullmqSchema: string;
   /** The runtime's listener: a client of its own to this database (the console never listens). */
   listen?: { connectionString: string; onError?: (err: Error) => void };
+  /**
+   * Paused schedules an earlier Drover kept elsewhere (the console's Redis: lib/schedules/legacy-paused.ts),
+   * moved in with `store` once per process before the first paused-schedule call; a failure is reported
+   * to onError and tried again on the next call (the call itself goes on with what is here).
+   */
+  carryOver?: { run: (store: (queue: string, id: string, json: string) => Promise<boolean>) => Promise<unknown>; onError?: (err: Error) => void };
 };
 
 export class PostgresConnectionRecords implements ConnectionRecords {
@@ -41,7 +47,28 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   /** The attempt batches of this process, one after the other (see writeAttempts). */
   private attemptWrites: Promise<unknown> = Promise.resolve();
 
+  /** The carry-over of legacy paused schedules, once it ran (see PostgresRecordsOptions.carryOver). */
+  private carried?: Promise<void>;
+
   constructor(private readonly o: PostgresRecordsOptions) {}
+
+  private carryOver(): Promise<void> {
+    const carry = this.o.carryOver;
+    if (!carry) return Promise.resolve();
+    this.carried ??= carry.run((queue, id, json) => this.insertPaused(queue, id, json)).then(
+      () => undefined,
+      (err: Error) => {
+        this.carried = undefined;
+        carry.onError?.(err);
+      },
+    );
+    return this.carried;
+  }
+
+  private async insertPaused(queue: string, id: string, json: string): Promise<boolean> {
+    const added = await this.db.run(`INSERT INTO ${D}.paused_schedule (schema_name, queue, id, definition) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [this.schema, queue, id, json]);
+    return added === 1;
+  }
 
   private get db(): DroverDb {
     return this.o.db;
@@ -222,22 +249,25 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   }
 
   async pausedSchedule(queue: string, id: string): Promise<string | null> {
+    await this.carryOver();
     const [row] = await this.db.rows<{ definition: string }>(`SELECT definition FROM ${D}.paused_schedule WHERE schema_name = $1 AND queue = $2 AND id = $3`, [this.schema, queue, id]);
     return row?.definition ?? null;
   }
 
   async pausedScheduleIds(queue: string, ids: string[]): Promise<Set<string>> {
+    await this.carryOver();
     if (ids.length === 0) return new Set();
     const rows = await this.db.rows<{ id: string }>(`SELECT id FROM ${D}.paused_schedule WHERE schema_name = $1 AND queue = $2 AND id = ANY($3::text[])`, [this.schema, queue, ids]);
     return new Set(rows.map((r) => r.id));
   }
 
   async storePausedSchedule(queue: string, id: string, json: string): Promise<boolean> {
-    const added = await this.db.run(`INSERT INTO ${D}.paused_schedule (schema_name, queue, id, definition) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [this.schema, queue, id, json]);
-    return added === 1;
+    await this.carryOver();
+    return this.insertPaused(queue, id, json);
   }
 
   async replacePausedSchedule(queue: string, id: string, json: string): Promise<void> {
+    await this.carryOver();
     await this.db.run(
       `INSERT INTO ${D}.paused_schedule (schema_name, queue, id, definition) VALUES ($1, $2, $3, $4)
        ON CONFLICT (schema_name, queue, id) DO UPDATE SET definition = excluded.definition`,
@@ -246,10 +276,12 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   }
 
   async removePausedSchedule(queue: string, id: string): Promise<boolean> {
+    await this.carryOver();
     return (await this.db.run(`DELETE FROM ${D}.paused_schedule WHERE schema_name = $1 AND queue = $2 AND id = $3`, [this.schema, queue, id])) === 1;
   }
 
   async listPausedSchedules(queue: string | undefined, max: number): Promise<Array<{ queue: string; json: string }>> {
+    await this.carryOver();
     const rows = await this.db.rows<{ queue: string; definition: string }>(
       `SELECT queue, definition FROM ${D}.paused_schedule WHERE schema_name = $1 AND ($2::text IS NULL OR queue = $2) ORDER BY queue, id LIMIT $3`,
       [this.schema, queue ?? null, max],
