@@ -5,7 +5,7 @@ import { useSyncExternalStore } from 'react';
 import { focusManager } from '@tanstack/react-query';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'paused' | 'off';
-type Health = Array<{ name: string; status: 'up' | 'down'; error?: string }>;
+type Health = Array<{ name: string; store: 'redis' | 'postgres'; status: 'up' | 'down'; error?: string }>;
 /** paused: the operator paused live updates in this tab; status is 'paused' while a live page is open */
 type State = { status: LiveStatus; health: Health; paused: boolean };
 

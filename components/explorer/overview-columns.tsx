@@ -129,7 +129,7 @@ export const OVERVIEW_COLUMNS = helper.columns([
               </Badge>
             )}
             {meta.deadLetters[q.connection]?.deadLetterQueue === q.name && <DeadLetterQueueBadge />}
-            {!q.exists && <Badge title="Named in the config, no keys in Redis yet">empty</Badge>}
+            {!q.exists && <Badge title="Named in the config, no jobs stored yet">empty</Badge>}
           </div>
           <StateBar counts={q.counts} />
         </>

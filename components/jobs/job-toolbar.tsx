@@ -131,7 +131,7 @@ export function JobToolbar({ conn, queue, job }: { conn: string; queue: string; 
         onConfirm={() => run(() => removeJobAction({ params: t }), { onDone: (r) => { setOpen(null); if (r.ok) router.push(queueHref(conn, queue, { state: s })); } })}
       >
         <p>
-          Job <strong className="break-all">{job.name}</strong> (#{job.id}, {s}) and its logs are deleted from Redis. This cannot be undone.
+          Job <strong className="break-all">{job.name}</strong> (#{job.id}, {s}) and its logs are deleted from its store. This cannot be undone.
           {job.dependencies.unprocessed + job.dependencies.processed > 0 && ' Its children are removed too.'}
         </p>
       </ConfirmDialog>

@@ -181,7 +181,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
       >
         <p>
           Removes every waiting and prioritized job{includeDelayed ? ' and every delayed job' : ''}: <strong>{formatExact(waitingTotal)}</strong> job
-          {waitingTotal === 1 ? '' : 's'}, in batches of 1,000 so Redis stays responsive. Running jobs finish; completed and failed jobs stay.
+          {waitingTotal === 1 ? '' : 's'}, in batches of 1,000 so the store stays responsive. Running jobs finish; completed and failed jobs stay.
         </p>
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={includeDelayed} onChange={(e) => setIncludeDelayed(e.target.checked)} /> Also remove {formatExact(detail.counts.delayed)} delayed jobs

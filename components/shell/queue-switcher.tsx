@@ -133,7 +133,7 @@ function QueueSearch({ onDone }: { onDone: () => void }) {
         {error && <p className="text-red-600 dark:text-red-400">The queue list could not be loaded: {error.message}</p>}
         {data && matches.length === 0 && <p>{text.trim() ? `No queue name contains “${text.trim()}”` : 'No queues discovered yet'}</p>}
         {more > 0 && <p>{more} more — keep typing</p>}
-        {incomplete.length > 0 && <p>Some queues of {incomplete.join(', ')} may be missing: discovery is incomplete or Redis is unreachable.</p>}
+        {incomplete.length > 0 && <p>Some queues of {incomplete.join(', ')} may be missing: discovery is incomplete or a connection is unreachable.</p>}
         <p>↑ ↓ to move, Enter to open, Esc to close</p>
       </div>
     </div>

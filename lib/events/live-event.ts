@@ -21,4 +21,4 @@ export type LiveEvent =
   | { type: 'burst'; connection: string; queue: string; count: number }
   | { type: 'queue'; connection: string; queue: string; event: 'paused' | 'resumed' | 'cleaned' | 'drained' }
   | { type: 'overview'; overview: unknown }
-  | { type: 'health'; connections: Array<{ name: string; status: 'up' | 'down'; error?: string }> };
+  | { type: 'health'; connections: Array<{ name: string; store: 'redis' | 'postgres'; status: 'up' | 'down'; error?: string }> };

@@ -3,6 +3,7 @@
 import 'server-only';
 import { getOverview } from '@/lib/queues/get-overview';
 import { checkHealth } from '@/lib/health/check-health';
+import { getConnection } from '@/lib/redis/connections';
 import type { LiveEvent } from './live-event';
 
 type Listener = { overview: boolean; send: (e: LiveEvent) => void };
@@ -36,7 +37,7 @@ async function tick(): Promise<void> {
       const overview = await getOverview();
       const health: LiveEvent = {
         type: 'health',
-        connections: overview.connections.map((c) => ({ name: c.name, status: c.error ? 'down' : 'up', ...(c.error ? { error: c.error } : {}) })),
+        connections: overview.connections.map((c) => ({ name: c.name, store: getConnection(c.name).kind, status: c.error ? 'down' : 'up', ...(c.error ? { error: c.error } : {}) })),
       };
       // One event object per tick: its frame is serialized once for every stream (lib/events/live-frame.ts).
       const snapshot: LiveEvent = { type: 'overview', overview };
@@ -48,7 +49,7 @@ async function tick(): Promise<void> {
       const health = await checkHealth();
       const event: LiveEvent = {
         type: 'health',
-        connections: health.connections.map((c) => ({ name: c.name, status: c.status, ...(c.error ? { error: c.error } : {}) })),
+        connections: health.connections.map((c) => ({ name: c.name, store: c.store, status: c.status, ...(c.error ? { error: c.error } : {}) })),
       };
       for (const l of s.listeners) l.send(event);
     }

@@ -36,7 +36,7 @@ describe('GET /api/health', () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain(PASSWORD);
-    expect(JSON.parse(text)).toMatchObject({ status: 'ok', connections: [{ name: 'default', endpoint: `127.0.0.1:${redis.port}`, status: 'up' }] });
+    expect(JSON.parse(text)).toMatchObject({ status: 'ok', connections: [{ name: 'default', store: 'redis', endpoint: `127.0.0.1:${redis.port}`, status: 'up' }] });
   });
 
   it('refuses a bad token with 401 instead of answering as anonymous', async () => {

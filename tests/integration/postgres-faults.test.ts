@@ -133,7 +133,7 @@ describe('PostgreSQL connection faults', () => {
     expect(down.queues.find((q) => q.name === 'orders')?.counts.waiting).toBe(1);
     const health = await checkHealth();
     expect(health.ok).toBe(false);
-    expect(health.connections.find((c) => c.name === 'main')).toMatchObject({ status: 'down', endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+\/drover$/) });
+    expect(health.connections.find((c) => c.name === 'main')).toMatchObject({ status: 'down', store: 'postgres', endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+\/drover$/) });
     expect(health.connections.find((c) => c.name === 'console')?.status).toBe('up');
     await pg.restart();
     expect((await checkHealth()).connections.find((c) => c.name === 'main')?.status).toBe('up');
