@@ -22,7 +22,7 @@ export const reportKind = defineJobKind({
   description: "Build a CSV of a queue's completed/failed jobs over a period (id, name, state, attempts, timings, failure reason) into .data/reports/, with progress and job logs.",
   dataSchema: reportDataSchema,
   defaultJobOptions: { attempts: 2, backoff: { type: 'fixed', delay: 30_000 }, ...retention(500, 500) },
-  // One report at a time: they scan Redis.
+  // One report at a time: they walk the queue's finished jobs (Redis sets, or BullMQ's table on PostgreSQL).
   concurrency: 1,
   schedulers: [
     {

@@ -2,6 +2,9 @@
 // the attempt history the console reads, shows on Busy, and aborts a running job when the console asks.
 // On PostgreSQL, BullMQ's backend holds the jobs and Drover's own records live in schema "drover" of
 // the same database: the last suite runs with PostgreSQL only, no Redis started at all.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, createPostgresBackend } from 'bullmq';
 import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
@@ -11,6 +14,8 @@ import { settledJobAttempts, startHttpPeer, waitFor, waitForFinished } from '../
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
+import { createReportProcessor } from '@/workers/processors/report';
+import { reportKind } from '@/lib/job-kinds/report';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { readJobAttempts } from '@/lib/attempts/read-attempts';
 import { cancelJob } from '@/lib/jobs/cancel-job';
@@ -94,6 +99,7 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
   let runtime: Runtime;
   let queue: Queue;
   let peer: Awaited<ReturnType<typeof startHttpPeer>>;
+  let reportsDir: string;
   const conn = () => getConnection('console');
 
   beforeAll(async () => {
@@ -103,9 +109,11 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
     await queue.waitUntilReady();
     peer = await startHttpPeer((req) => (req.url === '/hang' ? { status: 200, hang: true } : { status: 200, body: 'ok' }));
     const { processors } = bundledProcessors({ webhookSecret: 's', mailFrom: 'drover@example.com' });
+    reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-pg-reports-'));
     runtime = await startRuntime({
       connection: conn().config,
-      kinds: selectKinds(['webhook'], processors),
+      // The report kind reads the queue itself: on PostgreSQL through the runtime's reader of BullMQ's table.
+      kinds: [...selectKinds(['webhook'], processors), { definition: reportKind, processor: { type: 'inline', process: createReportProcessor({ reportsDir }) } }],
       settings: { ...settings, busyHeartbeatMs: 200 },
       logger: createWorkerLogger({}, { write: () => {} }),
       workerName: 'drover@pg-only:1',
@@ -130,6 +138,25 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'completed', worker: 'drover@pg-only:1' })]);
     const { rows } = await server.pool().query(`SELECT count(*)::int AS n FROM drover.job_attempt WHERE queue = 'webhook' AND job_id = $1`, [job.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('runs a report of a queue kept in PostgreSQL: the CSV lists its finished jobs', async () => {
+    const delivered = await queue.add('deliver', { url: `${peer.url}/ok`, payload: { n: 2 } });
+    await waitForFinished(queue, delivered.id!, 30_000);
+    // Closed before the next tests restart PostgreSQL (an idle BullMQ client would report the restart as uncaught).
+    const reports = new Queue('report', { connection: { connectionString: server.url } }, createPostgresBackend) as unknown as Queue;
+    let done: Awaited<ReturnType<typeof waitForFinished>>;
+    try {
+      const job = await reports.add('queue-report', { queue: 'webhook', states: ['completed', 'failed'], lastMinutes: 60 });
+      done = await waitForFinished(reports, job.id!, 30_000);
+      expect([await done.getState(), done.failedReason]).toEqual(['completed', undefined]);
+    } finally {
+      await reports.close();
+    }
+    const result = done.returnvalue as { file: string; rows: number };
+    expect(result.rows).toBeGreaterThanOrEqual(1);
+    const ids = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    expect(ids).toContain(String(delivered.id));
   });
 
   it('beats Busy with the job it runs, and answers a cancel request from the console (ack received)', async () => {

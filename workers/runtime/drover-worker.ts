@@ -12,7 +12,7 @@ import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
 import { isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
 import { pausePeer } from './peer-pause';
 import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
-import type { ProcessorContext, RuntimeKind } from './processor';
+import type { PostgresReader, ProcessorContext, RuntimeKind } from './processor';
 
 export type WorkerSettings = {
   /** BullMQ lock: a run whose lock is not renewed for this long counts as stalled. */
@@ -39,6 +39,8 @@ export type DroverWorkerOptions = {
   prefix: string;
   /** The queue is in PostgreSQL: BullMQ's backend connection (the jobs). */
   postgres?: { connectionString: string; schema: string };
+  /** PostgreSQL: read-only statements for processors that read the queue (the report). */
+  sql?: PostgresReader;
   /** Drover's own records of the connection (attempt history, peer pauses), batched where it matters. */
   records: ConnectionRecords;
   workerName: string;
@@ -127,7 +129,7 @@ export class DroverWorker extends Worker {
     this.kind = kind;
     this.workerName = opts.workerName;
     this.logger = logger;
-    this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis' };
+    this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
     this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
 

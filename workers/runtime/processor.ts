@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 
+/** Statements on a PostgreSQL queue connection's database (ProcessorContext.connection.sql). */
+export type PostgresReader = { query: <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>; schema: string };
+
 export type ProcessorContext<Data = unknown> = {
   job: Job;
   /** The job's data parsed with the kind's schema (defaults applied). */
@@ -23,6 +26,11 @@ export type ProcessorContext<Data = unknown> = {
     records: ConnectionRecords;
     /** Where the queue's jobs are: a processor reading the queue itself must know. */
     store: 'redis' | 'postgres';
+    /**
+     * PostgreSQL only: read-only statements on the queues' database (the runtime's own small pool, time-
+     * limited) and BullMQ's schema there, for a processor that reads the queue itself (the report).
+     */
+    sql?: PostgresReader;
   };
   /** This process's worker name, "drover@host:pid". */
   worker: string;

@@ -15,7 +15,7 @@ import { withKindDefaults } from '@/lib/job-kinds/registry';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
 import { DroverWorker, type WorkerSettings } from './drover-worker';
 import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
-import type { RuntimeKind } from './processor';
+import type { PostgresReader, RuntimeKind } from './processor';
 import { createWorkerLogger } from './logger';
 import { DeadLetterCapture } from './dead-letters';
 import { RedisDeadLetters } from '@/lib/store/redis/redis-dead-letters';
@@ -185,6 +185,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           : undefined,
       })
     : new RedisConnectionRecords(control!, prefix, (channel) => cancelSubscriber(connection, control!, channel));
+  // Processors that read the queue itself (the report) on PostgreSQL: the same small pool, read-only use.
+  const reader: PostgresReader | undefined = postgres ? { query: async (text, values) => (await droverPool!.query(text, values)).rows, schema: postgres.schema } : undefined;
   const workers = new Map<string, DroverWorker>();
   const runs: Promise<void>[] = [];
   let listener: CancelListener | undefined;
@@ -248,7 +250,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // PostgreSQL: BullMQ's backend opens its own pool.
       const client = postgres ? undefined : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
       if (client) clients.push(client);
-      const worker = new DroverWorker(kind, { client, prefix, postgres, records, workerName, logger, settings });
+      const worker = new DroverWorker(kind, { client, prefix, postgres, sql: reader, records, workerName, logger, settings });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
       // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.
