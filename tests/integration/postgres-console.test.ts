@@ -79,6 +79,33 @@ describe('a console on PostgreSQL only', () => {
     expect(rows.rows.map((r) => r.queue)).toEqual(['fine']);
   });
 
+  it('a server gone in the middle of a transaction fails that transaction with the 503, never the process', { timeout: 120_000 }, async () => {
+    const server = c.server as TestPostgres;
+    const db = getConnection('console').drover;
+    await db.ready();
+    const failed = db
+      .tx(async (q) => {
+        await q('SELECT 1');
+        // Killed while this transaction holds its connection between two statements: the socket's end
+        // arrives as an 'error' on an idle checked-out client (uncaught, it would end the process).
+        await server.kill('SIGKILL');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await q('SELECT 1');
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    try {
+      const err = await failed;
+      expect(err).toBeInstanceOf(UnavailableError);
+      expect((err as Error).message).toMatch(/^PostgreSQL connection "console" is unreachable: /);
+    } finally {
+      await server.restart();
+    }
+    await waitFor(() => getUser('pg-op@example.com'), { timeout: 60_000, what: 'the console reading users again' });
+  });
+
   it('answers 503 naming the connection while PostgreSQL is down, and recovers by itself with nothing lost', { timeout: 120_000 }, async () => {
     await createUser({ email: 'kept@example.com', password: 'a long password', role: 'viewer' });
     const sid = newSessionId();

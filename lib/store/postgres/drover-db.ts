@@ -82,6 +82,10 @@ export class DroverDb {
       throw this.failure(err);
     });
     let broken: Error | undefined;
+    // Held across awaits: the server going away between two statements is an 'error' on the client, which
+    // with no listener would crash the process (the pool listens only to idle clients).
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       for (const lock of [...new Set(locks)].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
@@ -92,6 +96,7 @@ export class DroverDb {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw this.failure(err);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

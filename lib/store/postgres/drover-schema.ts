@@ -179,7 +179,7 @@ CREATE TABLE drover.dead_letter_watermark (
 
 export const DROVER_SCHEMA_VERSION = DROVER_MIGRATIONS[DROVER_MIGRATIONS.length - 1].version;
 
-type Client = Pick<pg.PoolClient, 'query' | 'release'>;
+type Client = Pick<pg.PoolClient, 'query' | 'release' | 'on' | 'off'>;
 
 /** How long a process waits for another one's migration before it gives up (and retries on the next use). */
 const LOCK_WAIT_MS = 30_000;
@@ -204,6 +204,9 @@ function permissionHint(err: unknown, where: string): Error {
 export async function migrateDroverSchema(pool: Connectable, where: string, opts: { readOnly?: boolean } = {}): Promise<{ from: number; to: number }> {
   const client = await pool.connect();
   let failure: Error | undefined;
+  // Held across awaits (the lock is polled): a server gone meanwhile is an 'error' on the client, caught here.
+  const onError = (err: Error) => (failure ??= err);
+  client.on('error', onError);
   try {
     // A migration may take longer than a console statement may.
     await client.query('SET statement_timeout = 0');
@@ -227,6 +230,7 @@ export async function migrateDroverSchema(pool: Connectable, where: string, opts
       }
     }
     // A connection in an unknown state (an aborted transaction, the lock maybe held) is closed, not pooled.
+    client.off('error', onError);
     client.release(failure);
   }
 }

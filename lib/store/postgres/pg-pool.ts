@@ -66,6 +66,10 @@ export function sharedPostgresBackend(connection: PostgresConnection): BackendFa
  */
 export async function preparePgSchema(pool: pg.Pool, config: ConnectionConfig): Promise<void> {
   const client = await pool.connect();
+  let failure: Error | undefined;
+  // Held across awaits (migrations): a server gone meanwhile is an 'error' on the client, caught here.
+  const onError = (err: Error) => (failure ??= err);
+  client.on('error', onError);
   try {
     if (config.migrate) {
       // A migration may take longer than a console statement may: not under the console's time limit.
@@ -77,6 +81,7 @@ export async function preparePgSchema(pool: pg.Pool, config: ConnectionConfig): 
       }
     } else await assertSchemaCompatibility(client, config.schema ?? 'bullmq');
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(failure);
   }
 }

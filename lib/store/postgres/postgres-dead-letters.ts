@@ -145,6 +145,9 @@ export class PostgresDeadLetters implements DeadLetterStore {
     await this.ready();
     const client = await this.o.pool.connect();
     let failure: Error | undefined;
+    // Held across awaits: a server gone between statements is an 'error' on the client, caught here.
+    const onError = (err: Error) => (failure ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`drover:dlq:${this.dlq}`]);
@@ -156,6 +159,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (failure = rollbackErr));
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(failure);
     }
   }
