@@ -131,7 +131,7 @@ function pgFailure(err: unknown, connection?: string): DroverError | null {
   const code = (err as { code?: unknown }).code;
   const where = `PostgreSQL${connection ? ` connection "${connection}"` : ''}`;
   if (err.name === 'SchemaMigrationRequiredError') {
-    return new UnavailableError(`${where} has no BullMQ schema yet (${err.message.split('\n')[0].slice(0, 160)}): create it with BullMQ (a Queue with connection.migrate true), or set "migrate": true on this connection in drover.config.json to let Drover run BullMQ's migrations`);
+    return new UnavailableError(`${where} has no BullMQ schema yet (${err.message.split('\n')[0].slice(0, 160)}): create it with BullMQ (a Queue with connection.migrate true), or set "migrate": true on this connection in drover.config.json (DROVER_PG_MIGRATE=1 with DATABASE_URL) to let Drover run BullMQ's migrations`);
   }
   if (err.name === 'SchemaVersionMismatchError' || err.name === 'UnsupportedPostgresVersionError') {
     return new UnavailableError(`${where}: ${err.message.split('\n')[0].slice(0, 300)}`);

@@ -1,6 +1,7 @@
 // `npm run workers [-- <kind or queue> …]`: the bundled worker runtime as its own process (`npm start`
 // runs it next to the console; run it alone to add workers on other machines against the same Redis).
 import { ConfigError } from '@/lib/config/load-config';
+import { toDroverError } from '@/lib/errors';
 import { egressPolicy } from '@/lib/egress/policy';
 import { describeEndpoint } from '@/lib/config/redact';
 import { droverWorkerName } from '@/lib/workers/worker-name';
@@ -77,7 +78,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
-    const message = err instanceof ConfigError ? err.message : `workers failed to start: ${err.message}`;
+    // PostgreSQL's and Redis's failures in the words the console uses (a missing BullMQ schema says how to make it).
+    const mapped = toDroverError(err, process.env.DROVER_WORKER_CONNECTION || undefined);
+    const message = err instanceof ConfigError ? err.message : `workers failed to start: ${mapped.code === 'internal' ? err.message : mapped.message}`;
     console.error(JSON.stringify({ level: 50, time: Date.now(), service: 'drover-workers', msg: message }));
     process.exit(1);
   },

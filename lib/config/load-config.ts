@@ -47,11 +47,12 @@ export function readConfig(env: Env = process.env, cwd = process.cwd()): ConfigS
   if (explicit) throw new ConfigError(`DROVER_CONFIG points to ${file}, which does not exist`);
   if (env.REDIS_URL || env.DATABASE_URL) {
     // REDIS_URL is the connection "default" (and the console's); DATABASE_URL (PostgreSQL) the
-    // connection "postgres" beside it. `npm start` embeds a Redis for the console's own data when only
-    // DATABASE_URL is set.
+    // connection "postgres" beside it, or alone the only one (a deployment on PostgreSQL only).
+    // DROVER_PG_MIGRATE=1 is that connection's "migrate": true (BullMQ's schema made on first use).
+    const migrate = /^(1|true|yes)$/i.test(env.DROVER_PG_MIGRATE ?? '');
     const connections = [
       ...(env.REDIS_URL ? [{ name: 'default', url: env.REDIS_URL }] : []),
-      ...(env.DATABASE_URL ? [{ name: 'postgres', url: env.DATABASE_URL }] : []),
+      ...(env.DATABASE_URL ? [{ name: 'postgres', url: env.DATABASE_URL, ...(migrate ? { migrate: true } : {}) }] : []),
     ];
     const source = [env.REDIS_URL && 'REDIS_URL', env.DATABASE_URL && 'DATABASE_URL'].filter(Boolean).join(' + ');
     return { config: parseConfig({ connections }, source), source: 'env' };

@@ -40,7 +40,12 @@ describe('PostgreSQL connections', () => {
 
   it('DATABASE_URL alone is a PostgreSQL-only deployment: the connection "postgres" is the console connection', () => {
     const { config } = readConfig({ DATABASE_URL: 'postgres://u:secret@db:5432/app' }, '/nonexistent');
-    expect(config.connections.map((c) => [c.name, c.store])).toEqual([['postgres', 'postgres']]);
+    expect(config.connections.map((c) => [c.name, c.store, c.migrate])).toEqual([['postgres', 'postgres', false]]);
+  });
+
+  it('DROVER_PG_MIGRATE=1 lets Drover make BullMQ\'s schema on the DATABASE_URL connection (never without it)', () => {
+    for (const yes of ['1', 'true', 'YES']) expect(readConfig({ DATABASE_URL: 'postgres://db/app', DROVER_PG_MIGRATE: yes }, '/nonexistent').config.connections[0].migrate).toBe(true);
+    for (const no of ['0', 'false', '']) expect(readConfig({ DATABASE_URL: 'postgres://db/app', DROVER_PG_MIGRATE: no }, '/nonexistent').config.connections[0].migrate).toBe(false);
   });
 
   it('show host:port/database only: never the user, password or query parameters', () => {

@@ -38,7 +38,7 @@ export type DroverWorkerOptions = {
   /** BullMQ's key prefix (Redis). */
   prefix: string;
   /** The queue is in PostgreSQL: BullMQ's backend connection (the jobs). */
-  postgres?: { connectionString: string; schema: string };
+  postgres?: { connectionString: string; schema: string; migrate?: boolean };
   /** PostgreSQL: read-only statements for processors that read the queue (the report). */
   sql?: PostgresReader;
   /** Drover's own records of the connection (attempt history, peer pauses), batched where it matters. */

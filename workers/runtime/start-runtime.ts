@@ -30,7 +30,7 @@ import { BusyHeartbeat } from './busy-heartbeat';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeOptions = {
-  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention' | 'store' | 'schema'>>;
+  connection: Pick<ConnectionConfig, 'name' | 'url' | 'prefix'> & Partial<Pick<ConnectionConfig, 'cluster' | 'nodes' | 'deadLetterQueue' | 'deadLetterRetention' | 'store' | 'schema' | 'migrate'>>;
   kinds: RuntimeKind[];
   settings: WorkerSettings & { shutdownTimeoutMs: number; deadLetterSweepIntervalMs?: number; busyHeartbeatMs?: number };
   workerName?: string;
@@ -135,7 +135,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   // A queue in PostgreSQL: BullMQ's backend there, and Drover's own records in schema "drover" of the
   // same database (no Redis at all).
-  const postgres = connection.store === 'postgres' ? { connectionString: connection.url, schema: connection.schema ?? 'bullmq' } : undefined;
+  // "migrate": true lets BullMQ create or upgrade its schema here too (under its own advisory lock): the
+  // workers may start before the console's first read would have.
+  const postgres = connection.store === 'postgres' ? { connectionString: connection.url, schema: connection.schema ?? 'bullmq', ...(connection.migrate ? { migrate: true } : {}) } : undefined;
 
   // The egress policy of this process (and of its sandboxed children) never lets a job call these stores.
   protectDataStore(connection.url, ...(connection.nodes ?? []));
