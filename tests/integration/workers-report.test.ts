@@ -37,20 +37,24 @@ async function completedJobs(name: string, count: number, concurrency: number): 
   return client.zrange(`bull:${name}:completed`, '0', '-1');
 }
 
-/** Runs the processor on a real report job, reading through `redis`. */
-async function runReport(redis: Redis, data: unknown, pageSize: number) {
-  const job = (await q('report').add('queue-report', data)) as Job;
-  const process = createReportProcessor({ reportsDir, pageSize });
-  const result = await process({
+/** Runs the processor on `job` with this connection context; the CSV's lines (no header) and ids. */
+async function runProcessor(job: Job, data: unknown, pageSize: number, connection: Parameters<ReturnType<typeof createReportProcessor>>[0]['connection']) {
+  const result = await createReportProcessor({ reportsDir, pageSize })({
     job,
     data: reportDataSchema.parse(data),
     signal: new AbortController().signal,
     logger: createWorkerLogger({ worker: 'test' }, { write: () => {} }, 'silent'),
-    connection: { redis, prefix: 'bull', store: 'redis', records: new RedisConnectionRecords(redis, 'bull') },
+    connection,
     worker: 'test',
   });
-  const ids = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);
-  return { result, ids };
+  const lines = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1);
+  return { result, lines, ids: lines.map((line) => line.split(',')[0]) };
+}
+
+/** Runs the processor on a real report job, reading through `redis`. */
+async function runReport(redis: Redis, data: unknown, pageSize: number) {
+  const job = (await q('report').add('queue-report', data)) as Job;
+  return runProcessor(job, data, pageSize, { redis, prefix: 'bull', store: 'redis', records: new RedisConnectionRecords(redis, 'bull') });
 }
 
 const lastHour = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 1_000).toISOString() });
@@ -143,18 +147,10 @@ describe('report over a queue kept in PostgreSQL', () => {
 
   async function runPgReport(data: unknown, pageSize: number, query = (text: string, values: unknown[]) => pool.query(text, values).then((r) => r.rows)) {
     const job = (await pgQueue('report').add('queue-report', data)) as Job;
-    const process = createReportProcessor({ reportsDir, pageSize });
-    const result = await process({
-      job,
-      data: reportDataSchema.parse(data),
-      signal: new AbortController().signal,
-      logger: createWorkerLogger({ worker: 'test' }, { write: () => {} }, 'silent'),
-      connection: { prefix: 'bull', store: 'postgres', records: undefined as never, sql: { query: query as never, schema: 'bullmq' } },
-      worker: 'test',
-    });
-    const lines = fs.readFileSync(result.file, 'utf8').trim().split('\n').slice(1);
-    return { result, lines, ids: lines.map((line) => line.split(',')[0]) };
+    // The runtime's reader (start-runtime.ts); the report uses no records.
+    return runProcessor(job, data, pageSize, { prefix: 'bull', store: 'postgres', records: undefined as never, sql: { query: query as never, schema: 'bullmq' } });
   }
+
 
   it('reads each job once when many share a finish time across pages, with its state, attempts and failure', async () => {
     const jobs = await finishedOnPostgres('pg-burst', 40, 40, (i) => i % 5 === 0);
