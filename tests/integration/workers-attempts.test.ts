@@ -148,9 +148,11 @@ describe.each(STORE_KINDS)('attempt history on %s', (kind) => {
 
   it('lets a history expire: not read once its time is up, and removed by later writes', async () => {
     const expiring = run('expiring', 1);
-    await records.writeAttempts([{ queue: 'history', jobId: 'expiring', kind: 'r', attempt: 1, startedAt: expiring.startedAt, record: JSON.stringify({ attempt: 1, startedAt: expiring.startedAt, worker: 'w', outcome: 'completed' }) }], ATTEMPTS_CAP, 50);
+    // 3 s to live: long enough for the read right after the write on a busy machine (50 ms failed in CI),
+    // short enough to wait for.
+    await records.writeAttempts([{ queue: 'history', jobId: 'expiring', kind: 'r', attempt: 1, startedAt: expiring.startedAt, record: JSON.stringify({ attempt: 1, startedAt: expiring.startedAt, worker: 'w', outcome: 'completed' }) }], ATTEMPTS_CAP, 3_000);
     expect(await raw('expiring')).toHaveLength(1);
-    await waitFor(async () => (await raw('expiring')).length === 0, 'the history to expire');
+    await waitFor(async () => (await raw('expiring')).length === 0, 'the history to expire', 30_000);
     if (kind === 'postgres') {
       // A later write of any job takes the expired rows out (bounded batch), not only hides them.
       await recordAttemptStart(records, run('later', 1));
