@@ -15,7 +15,7 @@ const PAGE = 100;
 
 /**
  * Moves every legacy paused schedule of `connection` with `store` (insert if absent: a copy already in
- * the records wins) and deletes each field after it was stored, so a failure half way loses nothing and
+ * the records wins) and deletes each page's fields after they were stored, so a failure half way loses nothing and
  * the next call goes on. Returns how many fields were moved.
  */
 export async function carryOverLegacyPausedSchedules(
@@ -29,14 +29,17 @@ export async function carryOverLegacyPausedSchedules(
   do {
     const [next, flat] = await redis.hscan(key, cursor, 'COUNT', PAGE);
     cursor = next;
+    const stored: string[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const field = flat[i];
       // Queue names never contain ":", so the first ":" splits the field back.
       const at = field.indexOf(':');
       if (at > 0) await store(field.slice(0, at), field.slice(at + 1), flat[i + 1]);
-      await redis.hdel(key, field);
-      moved++;
+      stored.push(field);
     }
+    // The page's fields go once all of them are stored (one HDEL per page, not per field).
+    if (stored.length > 0) await redis.hdel(key, ...stored);
+    moved += stored.length;
   } while (cursor !== '0');
   return moved;
 }

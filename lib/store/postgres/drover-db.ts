@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { toDroverError } from '@/lib/errors';
 import { migrateDroverSchema } from './drover-schema';
+import { holdClient } from './held-client';
 
 /** One statement inside a transaction (tx). */
 export type TxQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -82,10 +83,7 @@ export class DroverDb {
       throw this.failure(err);
     });
     let broken: Error | undefined;
-    // Held across awaits: the server going away between two statements is an 'error' on the client, which
-    // with no listener would crash the process (the pool listens only to idle clients).
-    const onError = (err: Error) => (broken ??= err);
-    client.on('error', onError);
+    const held = holdClient(client);
     try {
       await client.query('BEGIN');
       for (const lock of [...new Set(locks)].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
@@ -96,8 +94,8 @@ export class DroverDb {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw this.failure(err);
     } finally {
-      client.off('error', onError);
-      client.release(broken);
+      held.done();
+      client.release(broken ?? held.error());
     }
   }
 }

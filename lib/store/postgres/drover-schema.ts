@@ -8,6 +8,7 @@ import { UnavailableError } from '@/lib/errors';
 import { AUTH_DDL } from './ddl/auth';
 import { CONSOLE_OPS_DDL } from './ddl/console-ops';
 import { RUNTIME_DDL } from './ddl/runtime';
+import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
 
@@ -204,9 +205,8 @@ function permissionHint(err: unknown, where: string): Error {
 export async function migrateDroverSchema(pool: Connectable, where: string, opts: { readOnly?: boolean } = {}): Promise<{ from: number; to: number }> {
   const client = await pool.connect();
   let failure: Error | undefined;
-  // Held across awaits (the lock is polled): a server gone meanwhile is an 'error' on the client, caught here.
-  const onError = (err: Error) => (failure ??= err);
-  client.on('error', onError);
+  // Held across awaits (the lock is polled): a server gone meanwhile is caught (held-client.ts).
+  const held = holdClient(client);
   try {
     // A migration may take longer than a console statement may.
     await client.query('SET statement_timeout = 0');
@@ -230,8 +230,8 @@ export async function migrateDroverSchema(pool: Connectable, where: string, opts
       }
     }
     // A connection in an unknown state (an aborted transaction, the lock maybe held) is closed, not pooled.
-    client.off('error', onError);
-    client.release(failure);
+    held.done();
+    client.release(failure ?? held.error());
   }
 }
 

@@ -6,6 +6,7 @@ import pg from 'pg';
 const PgPool = pg.Pool;
 import { PostgresConnection, PostgresQueueBackend, assertSchemaCompatibility, runMigrations, type BackendFactory, type PostgresConnectionOptions } from 'bullmq';
 import type { ConnectionConfig } from '@/lib/config/schema';
+import { holdClient } from './held-client';
 
 /** Connections the console opens to one PostgreSQL server at most (DROVER_PG_POOL_MAX). */
 export const PG_POOL_MAX = Math.max(1, Number(process.env.DROVER_PG_POOL_MAX) || 10);
@@ -66,10 +67,8 @@ export function sharedPostgresBackend(connection: PostgresConnection): BackendFa
  */
 export async function preparePgSchema(pool: pg.Pool, config: ConnectionConfig): Promise<void> {
   const client = await pool.connect();
-  let failure: Error | undefined;
-  // Held across awaits (migrations): a server gone meanwhile is an 'error' on the client, caught here.
-  const onError = (err: Error) => (failure ??= err);
-  client.on('error', onError);
+  // Held across awaits (migrations): a server gone meanwhile is caught (held-client.ts).
+  const held = holdClient(client);
   try {
     if (config.migrate) {
       // A migration may take longer than a console statement may: not under the console's time limit.
@@ -81,7 +80,7 @@ export async function preparePgSchema(pool: pg.Pool, config: ConnectionConfig): 
       }
     } else await assertSchemaCompatibility(client, config.schema ?? 'bullmq');
   } finally {
-    client.off('error', onError);
-    client.release(failure);
+    held.done();
+    client.release(held.error());
   }
 }

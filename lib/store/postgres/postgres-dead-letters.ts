@@ -34,6 +34,7 @@ import type {
   RetentionResult,
   SweepResult,
 } from '../dead-letter-store';
+import { holdClient } from './held-client';
 
 /** Payload bytes (data, reason, stack traces as text) read into memory per capture round (a larger single job is read alone), and jobs at most. */
 const READ_BYTES_PER_ROUND = 8 * 1024 * 1024;
@@ -145,9 +146,7 @@ export class PostgresDeadLetters implements DeadLetterStore {
     await this.ready();
     const client = await this.o.pool.connect();
     let failure: Error | undefined;
-    // Held across awaits: a server gone between statements is an 'error' on the client, caught here.
-    const onError = (err: Error) => (failure ??= err);
-    client.on('error', onError);
+    const held = holdClient(client);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`drover:dlq:${this.dlq}`]);
@@ -159,8 +158,8 @@ export class PostgresDeadLetters implements DeadLetterStore {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (failure = rollbackErr));
       throw err;
     } finally {
-      client.off('error', onError);
-      client.release(failure);
+      held.done();
+      client.release(failure ?? held.error());
     }
   }
 
