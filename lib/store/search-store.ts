@@ -2,14 +2,10 @@
 // lists, and a flow parent's children. Each store walks in bounded chunks its own way (Redis: Lua over
 // list/sorted-set ranks under a time budget; PostgreSQL: keyset slices of each state's index).
 import type { JobState } from '@/lib/jobs/job-states';
-import type { SearchField } from '@/lib/jobs/schemas';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
+import type { JobPredicate } from '@/lib/jobs/query/ast';
 
-/**
- * What a job must contain to match: `needle` (already ASCII-lower-cased) inside the field's text,
- * ASCII case folded as Redis's Lua does; or, for 'name-exact', a name equal to `needle`.
- */
-export type JobMatcher = { field: Exclude<SearchField, 'id'> | 'name-exact'; needle: string };
+export type { JobPredicate };
 
 /**
  * One chunk's answer. `next` is where the walk goes on (the store's own opaque position: digits,
@@ -24,9 +20,14 @@ export interface SearchStore {
   stateTotal(queue: string, states: JobState[]): Promise<number>;
   /**
    * One bounded chunk of a walk through a state ('desc' = newest first) from `from` (null: its start),
-   * stopping after `maxMatches` matches or `maxScan` jobs examined, whichever first.
+   * stopping after `maxMatches` matches or `maxScan` jobs examined, whichever first. A job matches when
+   * every clause of `predicate` holds (an empty predicate: every job). A store may skip, unexamined,
+   * the stretch of the state its index rules out (a `finished` range on completed/failed); `scanned`
+   * counts only jobs examined.
    */
-  walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, match: JobMatcher, limits: WalkLimits): Promise<WalkChunk>;
+  walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, predicate: JobPredicate, limits: WalkLimits): Promise<WalkChunk>;
+  /** Of these ids (at most 1,000), those whose job exists and matches `predicate`, in the given order. */
+  matchIds(queue: string, ids: string[], predicate: JobPredicate): Promise<string[]>;
   /**
    * The walk's position once `rank` jobs of the state have been examined, for callers that count in ranks
    * (null: the start). Past the end it is the end: a walk from there finds nothing.
