@@ -19,6 +19,8 @@ export const failJobAction = actionOf(jobOperations.failJob);
 export const updateJobAction = actionOf(jobOperations.updateJob);
 export const addJobAction = actionOf(jobOperations.addJob);
 export const bulkJobsAction = actionOf(jobOperations.bulkJobs);
+export const bulkQueryAction = actionOf(jobOperations.bulkQuery);
+export const bulkQueryControlAction = actionOf(jobOperations.bulkQueryControl);
 
 export const pauseQueueAction = actionOf(queueOperations.pauseQueue);
 export const resumeQueueAction = actionOf(queueOperations.resumeQueue);

@@ -7,6 +7,8 @@ export const queryKeys = {
   /** every list page of a queue (prefix of jobPage) */
   queueJobs: (conn: string, queue: string) => ['jobs', conn, queue] as const,
   jobPage: (conn: string, queue: string, query: unknown) => ['jobs', conn, queue, query] as const,
+  /** job names and data paths the search box offers */
+  queryHints: (conn: string, queue: string) => ['query-hints', conn, queue] as const,
   job: (conn: string, queue: string, id: string) => ['job', conn, queue, id] as const,
   jobAttempts: (conn: string, queue: string, id: string) => ['job-attempts', conn, queue, id] as const,
   jobChildren: (conn: string, queue: string, id: string) => ['job-children', conn, queue, id] as const,

@@ -3,25 +3,26 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { SearchChunk, SearchMatch } from '@/lib/jobs/search-jobs';
 import { Button } from '@/components/ui/button';
-import { Input, Select } from '@/components/ui/input';
+import { Select } from '@/components/ui/input';
+import { QueryInput } from './query-input';
 import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable } from './jobs-table';
 import { JobColumnsMenu } from './job-columns-menu';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
+import { QueryBulk } from '@/components/jobs/query-bulk';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { cn } from '@/components/ui/cn';
 import type { Role } from '@/lib/auth/roles';
 
-const FIELDS = [
-  ['any', 'Any text'],
-  ['id', 'Job id (exact)'],
-  ['name', 'Name'],
-  ['data', 'Data'],
-  ['failedReason', 'Error / stacktrace'],
-  ['returnvalue', 'Return value'],
-  ['logs', 'Logs'],
-] as const;
+const FIELD_LABELS: Record<string, string> = {
+  id: 'job id',
+  name: 'name',
+  data: 'data',
+  failedReason: 'error / stacktrace',
+  returnvalue: 'return value',
+  logs: 'logs',
+};
 
 /**
  * Streams a server-side search into the page: calls the search API chunk by chunk (each a bounded
@@ -113,7 +114,8 @@ export function SearchPanel({
     const q = String(data.get('q') ?? '').trim();
     if (!q) next.delete('q');
     else next.set('q', q);
-    next.set('field', String(data.get('field')));
+    // The language replaced the field picker: a new search drops an older link's field.
+    next.delete('field');
     next.set('in', String(data.get('in')));
     router.push(`${pathname}?${next}`, { scroll: false });
   }
@@ -134,22 +136,7 @@ export function SearchPanel({
   return (
     <section aria-label="Search jobs" className="space-y-2">
       <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2" role="search">
-        <Input
-          ref={inputRef}
-          name="q"
-          key={urlQ}
-          defaultValue={urlQ}
-          placeholder="Search this queue: id, name, data, errors, logs…  ( / )"
-          aria-label="Search text"
-          className="h-8 min-w-72 flex-1"
-        />
-        <Select name="field" key={`f-${urlField}`} defaultValue={urlField} aria-label="Search in field" className="h-8 w-44 text-xs">
-          {FIELDS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </Select>
+        <QueryInput conn={conn} queue={queue} name="q" key={urlQ} defaultValue={urlQ} inputRef={inputRef} invalid={error !== null} />
         <Select name="in" key={`s-${urlState}`} defaultValue={urlState} aria-label="Search in state" className="h-8 w-40 text-xs">
           <option value="all">All states</option>
           {['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'].map((s) => (
@@ -172,6 +159,11 @@ export function SearchPanel({
           </Button>
         )}
       </form>
+      {urlField !== 'any' && FIELD_LABELS[urlField] && (
+        <p className="text-xs text-zinc-500">
+          This link searches the whole text in the {FIELD_LABELS[urlField]} field (the form before the query language); a new search uses the language.
+        </p>
+      )}
       {urlQ && (
         <div className={cn('space-y-2', selected.size > 0 && 'pb-16')}>
           <div className="flex items-center gap-3">
@@ -189,6 +181,8 @@ export function SearchPanel({
               <JobColumnsMenu view="search" userKey={userKey} />
             </span>
           </div>
+          {/* Everything the query matches, not only the rows loaded here: counted, then acted on at a set rate. */}
+          {canAct && urlField === 'any' && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState)} />}
           {error && (
             <p role="alert" className="text-sm text-red-600">
               {error}
@@ -199,8 +193,6 @@ export function SearchPanel({
               conn={conn}
               queue={queue}
               role={role}
-              // "… all N" only once every match is known; ticked rows at any time.
-              whole={finished ? { kind: 'matching', jobs: { ids: matches.map((m) => m.id), states: matches.map((m) => m.state) } } : undefined}
               selection={{ ids: [...selected], states: matches.filter((m) => selected.has(m.id)).map((m) => m.state) }}
               onClearSelection={clearSelection}
               onDone={() => void run(urlQ, urlField, urlState)}

@@ -21,6 +21,7 @@ export function ConfirmDialog({
   blastRadius,
   danger = true,
   busy = false,
+  disabled = false,
 }: {
   open: boolean;
   onClose: () => void;
@@ -33,6 +34,8 @@ export function ConfirmDialog({
   blastRadius?: BlastRadius;
   danger?: boolean;
   busy?: boolean;
+  /** not ready to confirm yet (a count still running), without the busy label */
+  disabled?: boolean;
 }) {
   const [typed, setTyped] = useState('');
   const typeToConfirm = typeToConfirmWord ?? (blastRadius ? typeToConfirmFor(blastRadius) : undefined);
@@ -59,7 +62,7 @@ export function ConfirmDialog({
         <Button onClick={() => { setTyped(''); onClose(); }}>Cancel</Button>
         <Button
           variant={danger ? 'danger' : 'primary'}
-          disabled={locked || busy}
+          disabled={locked || busy || disabled}
           onClick={() => {
             setTyped('');
             onConfirm();

@@ -52,7 +52,7 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
   let position = complete ? null : await search.positionAt(queue, state, direction, from);
   let scanned = 0;
   while (!complete && matches.length < size && scanned < FILTER_MAX_SCAN) {
-    const chunk = await search.walkChunk(queue, state, direction, position, { field: 'name-exact', needle: name }, {
+    const chunk = await search.walkChunk(queue, state, direction, position, [{ kind: 'name', negate: false, op: 'eq', value: name }], {
       maxScan: Math.min(CHUNK_IDS, FILTER_MAX_SCAN - scanned),
       maxMatches: size - matches.length,
       budgetMs: CHUNK_BUDGET_MS,

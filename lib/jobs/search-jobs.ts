@@ -1,14 +1,16 @@
-// Chunked server-side search of one queue: each call runs bounded chunks per state through the store
-// (Redis: a few ms of Lua each; PostgreSQL: one keyset slice of a state's index each) and returns matches,
-// a cursor and progress, so a search of 300k jobs never holds the store and results stream into the page.
+// Chunked server-side search of one queue with the job query language (lib/jobs/query/): each call runs
+// bounded chunks per state through the store (Redis: a few ms of Lua each; PostgreSQL: one keyset slice
+// of a state's index each) and returns matches, a cursor and progress, so a search of a million jobs never
+// holds the store and results stream into the page.
 import 'server-only';
-import { asciiLower } from './ascii-lower';
 import type { Connection } from '@/lib/redis/connections';
-import { InvalidError } from '@/lib/errors';
-import { JOB_STATES, type JobState } from './job-states';
 import type { SearchQuery } from './schemas';
+import type { JobState } from './job-states';
 import { getJobSummaries, type JobSummary } from './job-summary';
-import { jobStateOf } from './job-transition';
+import type { JobQuery } from './query/ast';
+import { parseJobQuery } from './query/parse-query';
+import { resolveJobQuery } from './query/resolve-query';
+import { decodeQueryCursor, encodeQueryCursor, walkQuery } from './query/walk-query';
 
 export type SearchMatch = JobSummary & { state: JobState };
 
@@ -25,76 +27,46 @@ export type SearchChunk = {
   chunks: number;
 };
 
-const CHUNK_IDS = 20_000;
 const MAX_MATCHES_PER_CALL = 200;
 
-/** Where a search goes on: the state, the store's position in it (null: its start), jobs scanned before, and the total. */
-type Cursor = { stateIndex: number; position: string | null; scannedSoFar: number; total?: number };
-
-// "<state index>.<position>.<scanned so far>.<total>"; the position is the store's own (a rank on Redis, a
-// keyset on PostgreSQL), "0" at a state's start. The total rides along: counting a big PostgreSQL state
-// takes many bounded statements, done once per search rather than once per call.
-function encodeCursor(c: Cursor): string {
-  return `${c.stateIndex}.${c.position ?? '0'}.${c.scannedSoFar}.${c.total ?? 0}`;
-}
-
-function decodeCursor(raw: string | undefined): Cursor {
-  if (!raw) return { stateIndex: 0, position: null, scannedSoFar: 0 };
-  const m = /^(\d+)\.([0-9_-]+)\.(\d+)(?:\.(\d+))?$/.exec(raw);
-  if (!m) throw new InvalidError('Invalid search cursor');
-  return { stateIndex: Number(m[1]), position: m[2] === '0' ? null : m[2], scannedSoFar: Number(m[3]), total: m[4] === undefined ? undefined : Number(m[4]) };
-}
-
-function statesOf(state: SearchQuery['state']): JobState[] {
-  return state === 'all' ? [...JOB_STATES] : [state];
-}
-
-async function findById(conn: Connection, queue: string, query: SearchQuery): Promise<SearchChunk> {
-  const id = query.q.trim();
-  const state = await jobStateOf(conn, queue, id);
-  const [summary] = await getJobSummaries(conn, queue, [id]);
-  const ok = summary && (JOB_STATES as readonly string[]).includes(state) && (query.state === 'all' || query.state === state);
-  return { matches: ok ? [{ ...summary, state: state as JobState }] : [], cursor: null, scanned: 1, total: 1, scannedSoFar: 1, chunks: 1 };
+/**
+ * The query a search runs: the language for `field=any` (the default), or — for links and API clients
+ * from before it — the whole text as one needle in one field.
+ */
+export function queryOfSearch(query: Pick<SearchQuery, 'q' | 'field'>): JobQuery {
+  const needle = query.q.trim() || query.q;
+  switch (query.field) {
+    case 'any':
+      return parseJobQuery(query.q);
+    case 'id':
+      return { clauses: [{ kind: 'id', negate: false, value: needle }] };
+    case 'name':
+      return { clauses: [{ kind: 'name', negate: false, op: 'contains', value: query.q }] };
+    case 'data':
+    case 'returnvalue':
+      return { clauses: [{ kind: 'path', negate: false, root: query.field, path: [], op: 'contains', value: query.q }] };
+    case 'failedReason':
+      return { clauses: [{ kind: 'text', negate: false, field: 'error', needle: query.q }] };
+    case 'logs':
+      return { clauses: [{ kind: 'text', negate: false, field: 'logs', needle: query.q }] };
+  }
 }
 
 export async function searchJobs(conn: Connection, queue: string, query: SearchQuery): Promise<SearchChunk> {
-  if (query.field === 'id') return findById(conn, queue, query);
-  const search = conn.store.search;
-  const states = statesOf(query.state);
-  const cursor = decodeCursor(query.cursor);
-  const match = { field: query.field, needle: asciiLower(query.q) };
-  const total = cursor.total ?? (await search.stateTotal(queue, states));
-  const found: Array<{ id: string; state: JobState }> = [];
-  let { stateIndex, position } = cursor;
-  let scanned = 0;
-  let chunks = 0;
-  const deadline = Date.now() + 250;
-  // Several small chunks per HTTP call keep round trips down while each store call stays short.
-  while (stateIndex < states.length && found.length < MAX_MATCHES_PER_CALL && Date.now() < deadline) {
-    const state = states[stateIndex];
-    const chunk = await search.walkChunk(queue, state, 'desc', position, match, {
-      maxScan: CHUNK_IDS,
-      maxMatches: MAX_MATCHES_PER_CALL - found.length,
-      budgetMs: query.budget,
-    });
-    scanned += chunk.scanned;
-    chunks += 1;
-    for (const id of chunk.ids) found.push({ id, state });
-    position = chunk.next;
-    if (position === null) stateIndex += 1;
-    // Send matches as soon as there are some: the page shows results while the scan goes on.
-    if (found.length > 0) break;
-  }
-  const summaries = await getJobSummaries(conn, queue, found.map((f) => f.id));
-  const stateById = new Map(found.map((f) => [f.id, f.state]));
-  const done = stateIndex >= states.length;
-  const scannedSoFar = cursor.scannedSoFar + scanned;
+  const cursor = decodeQueryCursor(query.cursor);
+  const now = cursor?.now ?? Date.now();
+  const resolved = resolveJobQuery(queryOfSearch(query), now, query.state);
+  // Several small chunks per HTTP call keep round trips down while each store call stays short; matches
+  // go out as soon as there are some, so the page shows results while the scan goes on.
+  const step = await walkQuery(conn, queue, resolved, cursor, { maxMatches: MAX_MATCHES_PER_CALL, timeMs: 250, budgetMs: query.budget, returnEarly: true }, now);
+  const summaries = await getJobSummaries(conn, queue, step.found.map((f) => f.id));
+  const stateById = new Map(step.found.map((f) => [f.id, f.state]));
   return {
     matches: summaries.map((s) => ({ ...s, state: stateById.get(s.id)! })),
-    cursor: done ? null : encodeCursor({ stateIndex, position, scannedSoFar, total }),
-    scanned,
-    total,
-    scannedSoFar,
-    chunks,
+    cursor: step.cursor ? encodeQueryCursor(step.cursor) : null,
+    scanned: step.scanned,
+    total: step.total,
+    scannedSoFar: (cursor?.scannedSoFar ?? 0) + step.scanned,
+    chunks: step.chunks,
   };
 }

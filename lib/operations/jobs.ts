@@ -16,6 +16,8 @@ import {
   searchQuerySchema,
   updateJobInputSchema,
 } from '@/lib/jobs/schemas';
+import { countAnswerSchema, countQuerySchema, bulkQueryInputSchema, bulkQueryControlSchema, bulkQueryStatusSchema } from '@/lib/jobs/query/schemas';
+import { operationIdSchema } from '@/lib/progress/operation-id';
 import { connection, operation } from './define';
 
 const JOB = '/connections/{conn}/queues/{queue}/jobs/{id}';
@@ -36,10 +38,44 @@ export const jobOperations = {
   }),
   searchJobs: operation({
     name: 'jobs.search', role: 'viewer', http: { method: 'GET', path: '/connections/{conn}/queues/{queue}/search' },
-    summary: 'One bounded chunk of a whole-queue search: matches, the next cursor (null when done), progress',
-    params: queueParamsSchema, query: searchQuerySchema, example: { params: exampleQueue, query: { q: 'ECONNREFUSED', field: 'failedReason', state: 'failed', budget: 8 } },
+    summary: 'One bounded chunk of a whole-queue search with the job query language: matches, the next cursor (null when done), progress',
+    description: '`q` is a query (README, "Finding jobs"): qualifiers such as `state:failed`, `name:send-*`, `data.user.plan:business`, `data.amount:>100`, `error:~ECONNREFUSED`, `finished:>-1h`, `attempts:>=3`, combined with AND, `-` to negate, free words searching every text field. A malformed query answers 400 naming the position. `field` other than `any` searches the whole text in one field (the form before the language).',
+    params: queueParamsSchema, query: searchQuerySchema, example: { params: exampleQueue, query: { q: 'state:failed error:~ECONNREFUSED data.user.plan:business', state: 'all', budget: 8 } },
     expensive: 'search',
     run: async (_ctx, { params, query }) => (await import('@/lib/jobs/search-jobs')).searchJobs(connection(params.conn), params.queue, query),
+  }),
+  countQuery: operation({
+    name: 'jobs.count', role: 'viewer', http: { method: 'GET', path: '/connections/{conn}/queues/{queue}/count' },
+    summary: 'The dry run of a bulk action on a query: one bounded step of counting its matches (at least `matched` while `cursor` is not null, exact once it is)',
+    params: queueParamsSchema, query: countQuerySchema, output: countAnswerSchema, example: { params: exampleQueue, query: { q: 'state:failed error:~ECONNREFUSED', state: 'all' } },
+    expensive: 'search',
+    run: async (_ctx, { params, query }) => (await import('@/lib/jobs/query/count-query')).countQuery(connection(params.conn), params.queue, query),
+  }),
+  bulkQuery: operation({
+    name: 'jobs.bulkQuery', role: 'operator', http: { method: 'POST', path: '/connections/{conn}/queues/{queue}/bulk-query', status: 202 }, action: 'bulkQueryAction',
+    summary: 'Retry, remove, promote, fail, send to the DLQ, re-prioritize or re-delay every job a query matches, at `rate` jobs per second; answers at once with the operation id',
+    description: 'The console collects the matches (at most 250,000), then acts in batches, re-checking each job first: one that changed state, vanished or no longer matches is skipped. Follow it with GET /bulk-operations/{id}; pause, resume or cancel with POST /bulk-operations/{id}/control. Removing or failing jobs that have not run needs the admin role. Audited once, when it ends, with the query and the counts.',
+    params: queueParamsSchema, body: bulkQueryInputSchema, example: { params: exampleQueue, body: { q: 'state:failed error:~ECONNREFUSED', state: 'all', action: 'retry', rate: 100, operationId: '00000000-0000-4000-8000-000000000000' } },
+    run: async (ctx, { params, body }) => (await import('@/lib/jobs/query/bulk-query')).startBulkOnQuery(ctx, params, body),
+  }),
+  bulkQueryStatus: operation({
+    name: 'jobs.bulkQueryStatus', role: 'operator', http: { method: 'GET', path: '/bulk-operations/{id}' },
+    summary: 'Where a bulk operation on a query stands: phase, matched, done, succeeded, skipped, failed, the first problems',
+    params: z.object({ id: operationIdSchema }), output: bulkQueryStatusSchema, example: { params: { id: '00000000-0000-4000-8000-000000000000' } },
+    run: async (_ctx, { params }) => (await import('@/lib/jobs/query/bulk-query')).getBulkQueryStatus(params.id),
+  }),
+  bulkQueryControl: operation({
+    name: 'jobs.bulkQueryControl', role: 'operator', http: { method: 'POST', path: '/bulk-operations/{id}/control' }, action: 'bulkQueryControlAction',
+    summary: 'Pause, resume or cancel a bulk operation on a query (between two batches)',
+    params: z.object({ id: operationIdSchema }), body: bulkQueryControlSchema, output: bulkQueryStatusSchema, example: { params: { id: '00000000-0000-4000-8000-000000000000' }, body: { command: 'pause' } },
+    run: async (ctx, { params, body }) => (await import('@/lib/jobs/query/bulk-query')).controlBulkQuery(ctx, params.id, body.command),
+  }),
+  queryHints: operation({
+    name: 'jobs.queryHints', role: 'viewer', http: { method: 'GET', path: '/connections/{conn}/queues/{queue}/query-hints' },
+    summary: 'What the search box autocompletes: job names seen in the queue and JSON paths of recent jobs’ data and return values',
+    description: 'Read from the newest 10 jobs of each state, payloads of at most 16 KB only; cached 10 s per queue.',
+    params: queueParamsSchema, example: { params: exampleQueue },
+    run: async (_ctx, { params }) => (await import('@/lib/jobs/query/query-hints')).queryHints(connection(params.conn), params.queue),
   }),
   getJob: operation({
     name: 'job.get', role: 'viewer', http: { method: 'GET', path: JOB },

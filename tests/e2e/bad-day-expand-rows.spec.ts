@@ -132,8 +132,7 @@ test.describe('viewer', () => {
       await expect(detail.getByTestId('timeline-finished')).toContainText('Finished');
 
       // The search results' rows open the same way.
-      await page.getByLabel('Search text').fill('import');
-      await page.getByLabel('Search in field').selectOption('name');
+      await page.getByLabel('Search text').fill('name:~import');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       await expect(page.getByTestId('search-status')).toHaveText(/Done: .* 1 match/);
       const results = page.getByRole('region', { name: 'Search jobs' });

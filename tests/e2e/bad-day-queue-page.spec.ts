@@ -272,8 +272,7 @@ test.describe('operator', () => {
     try {
       await page.goto(`/connections/default/queues/${name}?state=failed`);
       await expect(rows(page)).toHaveCount(4);
-      await page.getByLabel('Search text').fill('charge');
-      await page.getByLabel('Search in field').selectOption('name');
+      await page.getByLabel('Search text').fill('name:~charge');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       await expect(page.getByTestId('search-status')).toHaveText(/Done: scanned \d+ of \d+ jobs, 6 matches/);
 

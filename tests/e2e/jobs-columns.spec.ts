@@ -83,8 +83,7 @@ test.describe('jobs table columns', () => {
     await page.reload();
     await expect(header(table, 'Name')).toBeVisible();
     await expect(header(table, 'Failed reason')).toHaveCount(0);
-    await page.getByLabel('Search text').fill('charge');
-    await page.getByLabel('Search in field').selectOption('name');
+    await page.getByLabel('Search text').fill('name:~charge');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page.getByTestId('search-status')).toHaveText(/Done: .* 3 matches/);
     await expect(header(table, 'State')).toBeVisible();

@@ -1,0 +1,4 @@
+import { routeOf } from '@/lib/http/route';
+import { jobOperations } from '@/lib/operations/jobs';
+
+export const GET = routeOf(jobOperations.bulkQueryStatus);
