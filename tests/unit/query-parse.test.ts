@@ -459,3 +459,25 @@ describe('the qualifier table and didYouMean', () => {
     expect(didYouMean('', ['id'])).toBeNull();
   });
 });
+
+describe('hostile text', () => {
+  it('either parses into a valid query or throws a QueryError inside the text, never anything else', () => {
+    // A fixed pseudo-random walk over the syntax's characters, so a failure replays.
+    let seed = 16;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pieces = ['state', 'name', 'data', 'data.a', 'created', 'delay', 'parent', 'x', ':', '"', '\\', '-', '*', '~', '>', '<', '=', '..', '.', ',', '/', ' ', '1', '-1h', '2026-12-01', 'now', 'ms', 'é', '\t'];
+    for (let n = 0; n < 5000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      try {
+        expect(jobQuerySchema.parse(parseJobQuery(text))).toBeTruthy();
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw new Error(`${JSON.stringify(text)}: ${String(err)}`);
+        expect(err.position, text).toBeGreaterThanOrEqual(1);
+        expect(err.position + Math.max(err.length, 1) - 1, text).toBeLessThanOrEqual(Math.max(text.length, 1));
+        if (!text.trim()) continue;
+        // The "at N" the message says (outside the quoted text) is the position it reports.
+        expect(Number(/ at (\d+)/.exec(err.message.replace(/`[^`]*`/g, ''))?.[1]), `${text}: ${err.message}`).toBe(err.position);
+      }
+    }
+  });
+});
