@@ -426,6 +426,9 @@ describe('quotes, negation, emptiness and limits', () => {
 
   it('is an InvalidError (a 400), and every result passes the schema', () => {
     expect(() => parseJobQuery('stat:x')).toThrow(InvalidError);
+    // Only a query's error counts as a QueryError (DroverError's brand check alone would take any 400).
+    expect(new InvalidError('other') instanceof QueryError).toBe(false);
+    expect(new QueryError('x at 1', 1, 1) instanceof QueryError).toBe(true);
     const query = parseJobQuery('state:failed error:~ECONNREFUSED data.user.plan:business name:send-* -id:1 created:>-1h attempts:1..3 parent:q/1 worker:w logs:x "a b"');
     expect(jobQuerySchema.parse(query)).toEqual(query);
     expect(query.clauses).toHaveLength(12);

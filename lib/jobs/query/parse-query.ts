@@ -26,6 +26,11 @@ export class QueryError extends InvalidError {
     this.position = position;
     this.length = length;
   }
+
+  /** DroverError's cross-bundle check matches any `invalid` error; a QueryError also has its position. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return super[Symbol.hasInstance](value) && typeof (value as { position?: unknown }).position === 'number';
+  }
 }
 
 /** One character of a term, `quoted` when it came from inside "…" (so it is never syntax). */
