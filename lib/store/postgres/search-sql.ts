@@ -54,6 +54,8 @@ const numericText = (n: number): string | null => (Number.isNaN(n) ? null : Stri
 
 /** An epoch-ms bound as bigint text (the column's own type, so the finished index serves it), clamped to bigint. */
 function bigintBound(ms: number, round: 'up' | 'down'): string {
+  // NaN bounds nothing in: a lower bound past every instant, an upper one before every instant.
+  if (Number.isNaN(ms)) return round === 'up' ? '9223372036854775807' : '-9223372036854775808';
   if (ms >= 9.2e18) return '9223372036854775807';
   if (ms <= -9.2e18) return '-9223372036854775808';
   return BigInt(round === 'up' ? Math.ceil(ms) : Math.floor(ms)).toString();
