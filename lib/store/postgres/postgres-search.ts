@@ -7,14 +7,16 @@ import type { Connection } from '@/lib/redis/connections';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import { InvalidError } from '@/lib/errors';
-import type { JobMatcher, SearchStore, WalkChunk, WalkLimits } from '../search-store';
-import { CHILDREN, WALK_KEYS, countAfterSql, hopSql, walkSliceSql } from './search-sql';
+import type { JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
+import { CHILDREN, WALK_KEYS, countAfterSql, hopSql, matchIdsStatement, walkSlice } from './search-sql';
 
 /**
  * Jobs one search statement examines at most. Measured with bench/pg-search-slices.ts on 300k waiting and
  * 30k failed jobs (README, PostgreSQL, Bounds): a slice of 500 took 6–11 ms (median), 2,000 took 20–35 ms.
  */
 export const WALK_SLICE_ROWS = 500;
+/** Ids one matchIds statement looks up at most (a caller's list is taken in runs of this many). */
+export const MATCH_IDS_ROWS = 500;
 /** Index entries one hop reads at most while turning a rank into a position. */
 export const HOP_ROWS = 10_000;
 
@@ -62,11 +64,12 @@ export class PostgresSearch implements SearchStore {
     return total;
   }
 
-  async walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, match: JobMatcher, limits: WalkLimits): Promise<WalkChunk> {
+  async walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, predicate: JobPredicate, limits: WalkLimits): Promise<WalkChunk> {
     const position = parsePosition(state, from);
     const slice = Math.max(1, Math.min(WALK_SLICE_ROWS, limits.maxScan));
     type Row = { id: string; hit: boolean } & Record<string, string>;
-    const rows = await this.rows<Row>(walkSliceSql(state, order, match.field, position !== null), [queue, slice, match.needle, ...(position ?? [])]);
+    const { text, values } = walkSlice(queue, state, order, slice, position, predicate);
+    const rows = await this.rows<Row>(text, values);
     const ids: string[] = [];
     let scanned = 0;
     for (const row of rows) {
@@ -77,6 +80,15 @@ export class PostgresSearch implements SearchStore {
     // The slice ended the state when it came back short and every row of it was examined.
     if (rows.length < slice && scanned === rows.length) return { ids, scanned, next: null };
     return { ids, scanned, next: scanned > 0 ? this.keysOf(state, rows[scanned - 1]).join('_') : from };
+  }
+
+  async matchIds(queue: string, ids: string[], predicate: JobPredicate): Promise<string[]> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += MATCH_IDS_ROWS) {
+      const { text, values } = matchIdsStatement(queue, ids.slice(i, i + MATCH_IDS_ROWS), predicate);
+      for (const row of await this.rows<{ id: string }>(text, values)) found.add(row.id);
+    }
+    return ids.filter((id) => found.has(id));
   }
 
   /** Hops of at most HOP_ROWS index entries from the nearer end of the state: never one deep OFFSET. */
