@@ -6,7 +6,10 @@ import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { JobPredicate, PredicateClause } from '@/lib/jobs/query/ast';
 
-/** A clause as the Lua reads it: t kind, x negate, o op, v value, i/j HMGET indexes (1-based), r root, p path, n eq's number. */
+/**
+ * A clause as the Lua reads it: t kind, x negate, o op, v value, i/j HMGET indexes (1-based), r root, p path,
+ * n eq's number, q eq's value is plain text (the raw field is searched for it before decoding).
+ */
 type LuaClause = {
   t: 'id' | 'name' | 'worker' | 'parent' | 'number' | 'time' | 'error' | 'any' | 'raw' | 'path' | 'logs';
   x: boolean;
@@ -19,6 +22,7 @@ type LuaClause = {
   r?: 'data' | 'returnvalue';
   p?: string[];
   n?: number;
+  q?: boolean;
 };
 
 export type RedisQueryPlan = {
@@ -36,6 +40,12 @@ const NUMBER_FIELD = { attempts: 'atm', priority: 'priority', delay: 'delay' } a
 const TIME_FIELD = { created: 'timestamp', processed: 'processedOn', finished: 'finishedOn' } as const;
 /** Numeric text an eq also compares with a JSON number (as PostgreSQL's numeric casts read it). */
 const NUMERIC_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+/**
+ * Text a JSON encoder writes as it is inside a string (no escapes), and no number: a value at a path eq
+ * to it (a string, or true/false/null) appears verbatim in the raw JSON, so a job without it is not
+ * decoded. (Only hand-escaped ASCII, "\u0062usiness", would be missed.)
+ */
+const PLAIN_TEXT = /^[A-Za-z0-9 _.:@-]+$/;
 
 /**
  * Cost tiers: the id (no read), the small fields (one HMGET), big text fields (HSTRLEN then HGET,
@@ -91,7 +101,8 @@ export function planPredicate(predicate: JobPredicate, state: JobState, ctx: Pla
         }
         if (c.op === 'eq') {
           const v = String(c.value);
-          return { t: 'path', x, r: c.root, p: c.path, o: 'eq', v, ...(NUMERIC_TEXT.test(v) ? { n: Number(v) } : {}) };
+          if (NUMERIC_TEXT.test(v)) return { t: 'path', x, r: c.root, p: c.path, o: 'eq', v, n: Number(v) };
+          return { t: 'path', x, r: c.root, p: c.path, o: 'eq', v, ...(PLAIN_TEXT.test(v) ? { q: true } : {}) };
         }
         // gt/gte/lt/lte compare numbers only: a value that is no number matches nothing.
         return { t: 'path', x, r: c.root, p: c.path, o: c.op, ...(typeof c.value === 'number' ? { v: c.value } : {}) };

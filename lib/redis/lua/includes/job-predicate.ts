@@ -150,8 +150,13 @@ local function compilePredicate(planJson)
       local s = segs[k]
       if s == '0' or find(s, '^[1-9]%d*$') then idx[k] = tonumber(s) + 1 end
     end
-    local num = c.n
+    local num, quick = c.n, c.q
     return function()
+      -- An eq on plain text (c.q): the raw JSON must hold that text as it is, or no decode is needed.
+      if quick then
+        local s = rawField(f)
+        if not s or not find(s, value, 1, true) then return false end
+      end
       local d = decoded(f)
       if not d then return false end
       local v = d[1]
