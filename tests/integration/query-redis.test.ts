@@ -164,6 +164,8 @@ describe('job query on redis', () => {
     expect(await find(path('data', 'path', 'eq', 'a/b\\c "q" é'))).toEqual(['urgent']);
     expect(await find(path('data', 'note', 'eq', 'business'))).toEqual(['sms']);
     expect(await find(path('data', 'to', 'eq', 'a@example.com'))).toEqual(['ship']);
+    // A needle that is not well-formed UTF-16 (a lone surrogate) finds nothing, and breaks nothing.
+    expect(await find(path('data', 'to', 'eq', '\uD800'), text('any', 'x\uDC00'))).toEqual([]);
     expect(await find(path('data', 'user.plan', 'eq', 'business', true))).toEqual(except('email'));
     expect(await find(path('data', 'user.tags.0', 'eq', 'vip'))).toEqual(['email']);
     expect(await find(path('data', 'user.tags.1', 'eq', 'x'))).toEqual(['email']);

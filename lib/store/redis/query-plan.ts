@@ -68,6 +68,11 @@ function tierOf(c: PredicateClause): number {
   }
 }
 
+/** cjson refuses a lone surrogate's escape (JSON.stringify writes one as \\udXXX): it becomes U+FFFD. */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function planPredicate(predicate: JobPredicate, state: JobState, ctx: PlanContext): RedisQueryPlan {
   const fields: string[] = [];
   const index = (field: string) => {
@@ -110,7 +115,8 @@ export function planPredicate(predicate: JobPredicate, state: JobState, ctx: Pla
   });
   const { min, max } = finishedRange(predicate, state);
   // cjson reads an empty JSON array as an empty table, which is all the Lua needs of { h: [], c: [] }.
-  return { plan: JSON.stringify({ h: fields, c: clauses }), finishedMin: min, finishedMax: max };
+  const plan = JSON.stringify({ h: fields, c: clauses }, (_key, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value));
+  return { plan, finishedMin: min, finishedMax: max };
 }
 
 /**
