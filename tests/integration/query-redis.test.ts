@@ -157,6 +157,17 @@ describe('job query on redis', () => {
     expect(await find(text('any', 'send-sms'))).toEqual(['sms']);
   });
 
+  it('logs: the newest 1,000 lines only', async () => {
+    const logged = store.queue('logged');
+    const long = await logged.add('long', {});
+    await long.log('Oldest-Needle');
+    for (let i = 0; i < 1000; i++) await long.log(`filler ${i}`);
+    const logs = async (needle: string) => (await walk('logged', 'waiting', [text('logs', needle)])).ids;
+    expect(await logs('filler 0')).toEqual([long.id]);
+    expect(await logs('filler 999')).toEqual([long.id]);
+    expect(await logs('oldest-needle')).toEqual([]);
+  });
+
   it('paths: object keys and 0-based array indexes; missing or not navigable is false', async () => {
     expect(await find(path('data', 'user.plan', 'eq', 'business'))).toEqual(['email']);
     expect(await find(path('data', 'user.plan', 'eq', 'Business'))).toEqual([]);
