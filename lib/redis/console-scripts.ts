@@ -7,6 +7,7 @@ import { jobDetailScript } from './lua/job-detail-1';
 import { jobFieldScript } from './lua/job-field-1';
 import { jobStateScript } from './lua/job-state-1';
 import { searchChunkScript } from './lua/search-chunk-1';
+import { matchIdsScript } from './lua/match-ids-1';
 import { failJobScript } from './lua/fail-job-1';
 import { hashFieldsScript } from './lua/hash-fields-1';
 import { streamLastIdScript } from './lua/stream-last-id-1';
@@ -18,6 +19,7 @@ export const consoleScripts: readonly LuaScript[] = [
   jobFieldScript,
   jobStateScript,
   searchChunkScript,
+  matchIdsScript,
   failJobScript,
   hashFieldsScript,
   streamLastIdScript,

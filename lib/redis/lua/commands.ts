@@ -13,14 +13,15 @@ declare module 'ioredis' {
       stateKey: string,
       kind: 'list' | 'zset',
       order: 'desc' | 'asc',
-      offset: number,
-      maxIds: number,
+      position: number,
+      maxScan: number,
       budgetMicros: number,
-      field: string,
-      needle: string,
       maxMatches: number,
-      exact: string,
+      plan: string,
+      finishedMin: string,
+      finishedMax: string,
     ): Result<[number, number, number, string[]], Context>;
+    droverMatchIds(queuePrefix: string, budgetMicros: number, plan: string, ...ids: string[]): Result<[number, string[]], Context>;
     droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
     droverHashFields(hashKey: string, count: number): Result<string[], Context>;
     droverStreamLastId(streamKey: string): Result<string, Context>;

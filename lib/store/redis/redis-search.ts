@@ -1,12 +1,17 @@
 // The Redis side of SearchStore: walks a state's list or sorted set by rank with Drover's Lua
 // (lib/redis/lua/search-chunk-1.ts), each call stopping after a few ms of Redis time; a position is a rank.
+// A job query's predicate reaches the Lua as one plan (./query-plan.ts).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { STATE_STORE, type JobState } from '@/lib/jobs/job-states';
 import { parseJobKey } from '@/lib/jobs/get-job';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import { InvalidError } from '@/lib/errors';
-import type { JobMatcher, SearchStore, WalkChunk, WalkLimits } from '../search-store';
+import type { JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
+import { planPredicate, type RedisQueryPlan } from './query-plan';
+
+/** Redis time one matchIds call may take before the next goes on with the ids it did not look at. */
+const MATCH_IDS_BUDGET_MICROS = 10_000;
 
 function rankOf(position: string | null): number {
   if (position === null) return 0;
@@ -28,15 +33,31 @@ export class RedisSearch implements SearchStore {
     return results.reduce((sum, [err, v]) => (err ? sum : sum + Number(v)), 0);
   }
 
-  async walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, match: JobMatcher, limits: WalkLimits): Promise<WalkChunk> {
+  private plan(predicate: JobPredicate, state: JobState): RedisQueryPlan {
+    return planPredicate(predicate, state, { parentKey: (queue, id) => this.conn.key(queue, id) });
+  }
+
+  async walkChunk(queue: string, state: JobState, order: 'desc' | 'asc', from: string | null, predicate: JobPredicate, limits: WalkLimits): Promise<WalkChunk> {
     const { key, kind } = STATE_STORE[state];
-    const exact = match.field === 'name-exact';
-    const [next, scanned, total, ids] = await this.conn.redis.droverSearchChunk(
-      this.conn.queuePrefix(queue), key, kind, order, rankOf(from), limits.maxScan, limits.budgetMs * 1000, match.field,
-      exact ? '' : match.needle, limits.maxMatches, exact ? match.needle : '',
+    const { plan, finishedMin, finishedMax } = this.plan(predicate, state);
+    const [next, scanned, end, ids] = await this.conn.redis.droverSearchChunk(
+      this.conn.queuePrefix(queue), key, kind, order, rankOf(from), limits.maxScan, limits.budgetMs * 1000, limits.maxMatches,
+      plan, finishedMin, finishedMax,
     );
-    const end = next >= total || (scanned === 0 && ids.length === 0);
-    return { ids, scanned, next: end ? null : String(next) };
+    const done = next >= end || (scanned === 0 && ids.length === 0);
+    return { ids, scanned, next: done ? null : String(next) };
+  }
+
+  async matchIds(queue: string, ids: string[], predicate: JobPredicate): Promise<string[]> {
+    // Any state: no finished window applies to ids looked up one by one.
+    const { plan } = this.plan(predicate, 'waiting');
+    const found: string[] = [];
+    for (let at = 0; at < ids.length; ) {
+      const [looked, matches] = await this.conn.redis.droverMatchIds(this.conn.queuePrefix(queue), MATCH_IDS_BUDGET_MICROS, plan, ...ids.slice(at));
+      found.push(...matches);
+      at += Math.max(1, Number(looked));
+    }
+    return found;
   }
 
   async positionAt(_queue: string, _state: JobState, _order: 'desc' | 'asc', rank: number): Promise<string | null> {
