@@ -60,7 +60,16 @@ export const clauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('parent'), negate, queue: z.string().min(1).max(200), id: needle }),
   /** `worker:<name>` (the worker that processed it last), `worker:api-*` prefix. */
   z.object({ kind: z.literal('worker'), negate, op: z.enum(['eq', 'prefix']), value: needle }),
-]);
+]).superRefine((c, ctx) => {
+  // What the parser never makes, refused for any other source too (a saved view, an API client): the
+  // stores rely on a comparison's value being a number, eq/contains a string, eq naming a path.
+  if (c.kind === 'path') {
+    const numeric = c.op === 'gt' || c.op === 'gte' || c.op === 'lt' || c.op === 'lte';
+    if (numeric !== (typeof c.value === 'number')) ctx.addIssue({ code: 'custom', path: ['value'], message: numeric ? 'a comparison needs a number' : 'eq and contains need text' });
+    if (c.op === 'eq' && c.path.length === 0) ctx.addIssue({ code: 'custom', path: ['path'], message: 'eq needs a path' });
+  }
+  if (c.kind === 'time' && !c.from && !c.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'a time clause needs a bound' });
+});
 export type Clause = z.infer<typeof clauseSchema>;
 
 export const jobQuerySchema = z.object({ clauses: z.array(clauseSchema).max(QUERY_MAX_CLAUSES) });

@@ -1,6 +1,7 @@
 // Drover's SQL for walking a state job by job on PostgreSQL (search, the name filter) and for a flow's
 // children, kept apart like the Lua: read-only, parameterized, each slice a keyset range of one state's
 // partial index (never a deep OFFSET).
+import { NUMERIC_TEXT } from '@/lib/jobs/query/numeric-text';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { JobPredicate, PredicateClause } from '@/lib/jobs/query/ast';
 import { STATE_SQL } from './sql';
@@ -61,16 +62,10 @@ function bigintBound(ms: number, round: 'up' | 'down'): string {
   return BigInt(round === 'up' ? Math.ceil(ms) : Math.floor(ms)).toString();
 }
 
-/**
- * Text that Lua's tonumber reads as a number (decimal with optional sign, fraction and exponent, or hex
- * integer; surrounding whitespace allowed), as a JSON number literal; null otherwise. `inf`/`nan` (which
- * C's strtod also reads) are left out: no JSON number is either.
- */
+/** Numeric text (lib/jobs/query/numeric-text.ts, as on Redis) as a JSON number literal; null otherwise. */
 export function jsonNumberOf(text: string): string | null {
-  const trimmed = text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
-  const hex = /^([+-]?)0[xX]([0-9a-fA-F]{1,64})$/.exec(trimmed);
-  if (hex) return `${hex[1] === '-' ? '-' : ''}${BigInt(`0x${hex[2]}`).toString()}`;
-  const dec = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$/.exec(trimmed);
+  if (!NUMERIC_TEXT.test(text)) return null;
+  const dec = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$/.exec(text);
   if (!dec || (dec[2] === '' && (dec[3] ?? '') === '')) return null;
   // numeric input refuses an exponent beyond ±1000; Lua would read such text as inf or 0, no JSON number here.
   if (dec[4] !== undefined && Math.abs(Number(dec[4])) > 1000) return null;

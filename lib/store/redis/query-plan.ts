@@ -2,6 +2,7 @@
 // decoded once per call, with the clauses ordered cheap first (the Lua stops at the first that fails),
 // the small hash fields they read listed for one HMGET per job, and, on completed/failed, the finished
 // range the walk narrows to by rank (lib/redis/lua/search-chunk-1.ts).
+import { NUMERIC_TEXT } from '@/lib/jobs/query/numeric-text';
 import { asciiLower } from '@/lib/jobs/ascii-lower';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { JobPredicate, PredicateClause } from '@/lib/jobs/query/ast';
@@ -38,8 +39,6 @@ export type PlanContext = { parentKey: (queue: string, id: string) => string };
 
 const NUMBER_FIELD = { attempts: 'atm', priority: 'priority', delay: 'delay' } as const;
 const TIME_FIELD = { created: 'timestamp', processed: 'processedOn', finished: 'finishedOn' } as const;
-/** Numeric text an eq also compares with a JSON number (as PostgreSQL's numeric casts read it). */
-const NUMERIC_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 /**
  * Text a JSON encoder writes as it is inside a string (no escapes), and no number: a value at a path eq
  * to it (a string, or true/false/null) appears verbatim in the raw JSON, so a job without it is not

@@ -74,13 +74,14 @@ local function compilePredicate(planJson)
     return a == b
   end
   -- The JSON value's text for contains: strings as they are, numbers and booleans as text, objects and
-  -- arrays as cjson writes them (an empty one as {}).
+  -- arrays as cjson writes them (an empty one as {}); null none.
   local function textOf(v)
     local t = type(v)
     if t == 'string' then return v end
     if t == 'number' then return tostring(v) end
     if t == 'boolean' then return v and 'true' or 'false' end
-    if v == null then return 'null' end
+    -- JSON null has no text (as PostgreSQL's #>> answers SQL NULL): contains is false.
+    if v == null then return nil end
     if t == 'table' then
       local ok, s = pcall(cjson.encode, v)
       if ok then return s end
