@@ -5,7 +5,8 @@
 // Env: NEXT_DIST_DIR (build dir, default .next), DROVER_SKIP_BUILD=1 (measure a stale build as is),
 // BENCH_SAMPLES (30), BENCH_RETRY_SAMPLES (20), BENCH_SEARCH_SAMPLES (20), BENCH_LIVE_SAMPLES (30),
 // BENCH_SSE_CLIENTS (200), BENCH_THROUGHPUT=off (skip the worker throughput row), BENCH_PAGE_SAMPLES (15),
-// BENCH_PAGES=off (skip the browser page rows), BENCH_ONLY=pages (only the browser page rows).
+// BENCH_PAGES=off (skip the browser page rows), BENCH_ONLY=pages (only the browser page rows), BENCH_ONLY=query (only the 1M-job query rows),
+// BENCH_QUERY=off (skip the 1M-job query rows), BENCH_QUERY_SAMPLES (5), BENCH_QUERY_RETRY=off (skip the 100k bulk retry).
 // BENCH_STORE=redis (default) | postgres (only the PostgreSQL rows, bench/lib/run-postgres.ts, written
 // to bench/results/postgres.json; BENCH_PG_SCALE, BENCH_PG_SAMPLES, BENCH_PG_RETRY_SAMPLES,
 // BENCH_PG_SEARCH_SAMPLES) | both (the Redis run, then the PostgreSQL run in a second process).
@@ -24,6 +25,7 @@ import { measurePages } from './lib/phase-pages';
 import { measureReads } from './lib/phase-reads';
 import { measureRetryAll } from './lib/phase-retry';
 import { measureSearch } from './lib/phase-search';
+import { MILLION, MILLION_PROCESSED, measureQuery, seedMillion } from './lib/phase-query';
 import { runPostgres } from './lib/run-postgres';
 import { cleanupAll, installSignalHandlers, wasInterrupted, onCleanup } from './lib/processes';
 import { formatDetails, formatTable, judged, type Row } from './lib/report';
@@ -37,8 +39,12 @@ const SEARCH_SAMPLES = num('BENCH_SEARCH_SAMPLES', 20);
 const LIVE_SAMPLES = num('BENCH_LIVE_SAMPLES', 30);
 const SSE_CLIENTS = num('BENCH_SSE_CLIENTS', 200);
 const PAGE_SAMPLES = num('BENCH_PAGE_SAMPLES', 15);
+const QUERY_SAMPLES = num('BENCH_QUERY_SAMPLES', 5);
 const ONLY_PAGES = process.env.BENCH_ONLY === 'pages';
-const PAGES = ONLY_PAGES || process.env.BENCH_PAGES !== 'off';
+const ONLY_QUERY = process.env.BENCH_ONLY === 'query';
+/** The 1M-job query rows (issue 16) seed a second queue last; BENCH_QUERY=off skips them, BENCH_QUERY_RETRY=off the bulk retry row. */
+const QUERY = ONLY_QUERY || process.env.BENCH_QUERY !== 'off';
+const PAGES = !ONLY_QUERY && (ONLY_PAGES || process.env.BENCH_PAGES !== 'off');
 const WARMUP = 3;
 const STORE = process.env.BENCH_STORE || 'redis';
 
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
   if (STORE === 'postgres') return runPostgres({ log, elapsed, warmup: WARMUP });
 
   // Worker throughput first, while nothing else of this run uses the CPUs (it runs its own Redis).
-  const throughput = process.env.BENCH_THROUGHPUT === 'off' || ONLY_PAGES ? null : await workerThroughputRow();
+  const throughput = process.env.BENCH_THROUGHPUT === 'off' || ONLY_PAGES || ONLY_QUERY ? null : await workerThroughputRow();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-'));
   onCleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
   await closeAllConnections();
 
   log('starting Drover (scripts/server.mjs, as npm start serves it) and Bull Board…');
-  const [drover, peer] = await Promise.all([startDrover(dir, configFile), startBullBoard(dir, redisServer.url, ALL_QUEUES)]);
+  const [drover, peer] = await Promise.all([startDrover(dir, configFile), startBullBoard(dir, redisServer.url, QUERY ? [...ALL_QUEUES, MILLION] : ALL_QUEUES)]);
   log(`Drover on ${drover.base} (pid ${drover.process.pid}), Bull Board on ${peer.base} (pid ${peer.process.pid})`);
   const auth = { Authorization: `Bearer ${token}` };
   const ctx: BenchContext = {
@@ -133,20 +139,29 @@ async function main(): Promise<void> {
   });
 
   const rows: Row[] = [];
-  if (!ONLY_PAGES) rows.push(...(await measureReads(ctx, SAMPLES)));
+  if (!ONLY_PAGES && !ONLY_QUERY) rows.push(...(await measureReads(ctx, SAMPLES)));
   // Pages before retry-all, which moves the 30,000 failed jobs the failed page shows.
   if (PAGES) rows.push(...(await measurePages({ ...ctx, droverBase: drover.base, peerBase: peer.base, user: pageUser }, PAGE_SAMPLES)));
   if (!ONLY_PAGES) {
-    rows.push(await measureRetryAll(ctx, RETRY_SAMPLES));
-    rows.push(...(await measureSearch(ctx, SEARCH_SAMPLES)));
-    rows.push(...(await measureLiveUpdates(ctx, { queue: SMALL_QUEUES[SMALL_QUEUES.length - 1], samples: LIVE_SAMPLES, clients: SSE_CLIENTS })));
+    if (!ONLY_QUERY) {
+      rows.push(await measureRetryAll(ctx, RETRY_SAMPLES));
+      rows.push(...(await measureSearch(ctx, SEARCH_SAMPLES)));
+      rows.push(...(await measureLiveUpdates(ctx, { queue: SMALL_QUEUES[SMALL_QUEUES.length - 1], samples: LIVE_SAMPLES, clients: SSE_CLIENTS })));
+    }
+    if (QUERY) {
+      // Last: a million more jobs in Redis would change what every other row measures.
+      log(`seeding "${MILLION}" (${en(MILLION_PROCESSED)} jobs through Workers: 900,000 completed, 100,000 failed)…`);
+      const million = await seedMillion(redisServer.url, log);
+      log(`  seeded in ${million.seconds.toFixed(0)} s (payload ${million.payloadBytes} bytes)`);
+      rows.push(...(await measureQuery(ctx, QUERY_SAMPLES, { retry: process.env.BENCH_QUERY_RETRY !== 'off' })));
+    }
   }
   if (throughput) rows.push(throughput);
   await cleanupAll();
 
   const judgedRows = rows.map(judged);
   // A partial run (BENCH_ONLY) does not overwrite the full run's figures.
-  const outFile = path.join(root, 'bench', 'results', ONLY_PAGES ? 'pages.json' : 'latest.json');
+  const outFile = path.join(root, 'bench', 'results', ONLY_PAGES ? 'pages.json' : ONLY_QUERY ? 'query.json' : 'latest.json');
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, `${JSON.stringify(judgedRows, null, 2)}\n`);
   const missed = judgedRows.filter((r) => r.met === false);

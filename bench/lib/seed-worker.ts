@@ -1,4 +1,5 @@
-// A seeding worker process: completes every job of a queue except those marked `fail`, which throw.
+// A seeding worker process: completes every job of a queue except those marked `fail`, which throw
+// (with the job's `error` text when it has one).
 // Runs until SIGTERM, then closes the Worker (finishing the jobs it holds) and exits.
 //   node --import tsx bench/lib/seed-worker.ts <redis:// or postgres:// url> <queue> <concurrency>
 // A postgres:// URL runs the Worker on BullMQ's PostgreSQL backend (createPostgresBackend).
@@ -7,7 +8,8 @@ import IORedis from 'ioredis';
 
 const [url, queueName, concurrency] = process.argv.slice(2);
 const processor: Processor = async (job) => {
-  if ((job.data as { fail?: boolean }).fail) throw new Error(`payment declined for ${(job.data as { orderId: string }).orderId}`);
+  const data = job.data as { fail?: boolean; error?: string; orderId: string };
+  if (data.fail) throw new Error(data.error ?? `payment declined for ${data.orderId}`);
   return { ok: true };
 };
 const isPostgres = /^postgres(ql)?:\/\//i.test(url);

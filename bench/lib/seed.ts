@@ -39,7 +39,7 @@ export function payload(i: number, opts: { fail?: boolean; needle?: boolean } = 
   };
 }
 
-async function addInChunks(queue: Queue, total: number, make: (i: number) => { name: string; data: unknown; opts?: object }, parallel = 2) {
+export async function addInChunks(queue: Queue, total: number, make: (i: number) => { name: string; data: unknown; opts?: object }, parallel = 2) {
   const starts: number[] = [];
   for (let offset = 0; offset < total; offset += CHUNK) starts.push(offset);
   let next = 0;

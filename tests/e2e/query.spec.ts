@@ -1,0 +1,111 @@
+// Issue 16 in a real browser: an operator types a compound query with the search box's completions, the
+// results stream in, a malformed query says where it is wrong, and a rate-limited bulk retry on every
+// match is counted first, confirmed, followed to its end and its report; a viewer gets no bulk action.
+import { test, expect } from '@playwright/test';
+import { Queue, Worker } from 'bullmq';
+import { redisUrl, storageStatePath } from './support';
+
+/** Failed send-email jobs: `business` of them refused by the SMTP server, `free` too but for free users, 3 timeouts. */
+async function seedQueue(name: string, business: number, free: number): Promise<Queue> {
+  const queue = new Queue(name, { connection: { url: redisUrl() } });
+  const job = (plan: string, error: string, i: number) => ({ name: 'send-email', data: { user: { plan, id: i }, error }, opts: { attempts: 1 } });
+  await queue.addBulk([
+    ...Array.from({ length: business }, (_, i) => job('business', 'connect ECONNREFUSED 10.1.2.3:25', i)),
+    ...Array.from({ length: free }, (_, i) => job('free', 'connect ECONNREFUSED 10.1.2.3:25', 100 + i)),
+    ...Array.from({ length: 3 }, (_, i) => job('business', 'socket timeout', 200 + i)),
+  ]);
+  const total = business + free + 3;
+  const worker = new Worker(
+    name,
+    async (j) => {
+      throw new Error(String(j.data.error));
+    },
+    { connection: { url: redisUrl() }, concurrency: 50 },
+  );
+  await expect.poll(() => queue.getFailedCount(), { timeout: 30_000 }).toBe(total);
+  await worker.close();
+  return queue;
+}
+
+const QUERY = 'state:failed name:send-email error:~ECONNREFUSED data.user.plan:business';
+
+test.describe('operator', () => {
+  test.use({ storageState: storageStatePath('operator') });
+
+  test('types a compound query with completions, sees the matches stream in, and retries all of them at a set rate', async ({ page }) => {
+    const name = `query-${Date.now()}`;
+    const queue = await seedQueue(name, 24, 6);
+    try {
+      await page.goto(`/connections/default/queues/${name}`);
+      const box = page.getByRole('combobox', { name: 'Search text' });
+      await page.keyboard.press('/');
+      await expect(box).toBeFocused();
+      // Completions: "sta" offers state:, Tab takes it, then the states are offered.
+      await page.keyboard.type('sta');
+      await expect(page.getByRole('option', { name: /^state:/ })).toBeVisible();
+      await page.keyboard.press('Tab');
+      await expect(box).toHaveValue('state:');
+      await expect(page.getByRole('option', { name: /^failed/ })).toBeVisible();
+      await page.keyboard.type('failed name:send-email error:~ECONNREFUSED data.user.plan:business');
+      await expect(box).toHaveValue(QUERY);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await expect(page).toHaveURL(/q=state%3Afailed/);
+      await expect(page.getByTestId('search-status')).toHaveText(/Done: scanned \d+ of \d+ jobs, 24 matches/);
+      const results = page.getByRole('region', { name: 'Search jobs' }).getByTestId('jobs-table');
+      await expect(results.locator('tbody tr')).toHaveCount(24);
+
+      // Everything the query matches, counted first, then retried at 8 jobs per second.
+      await page.getByTestId('query-bulk-open').click();
+      const dialog = page.getByRole('dialog', { name: 'Act on every job the query matches' });
+      await expect(dialog.getByTestId('query-bulk-count')).toHaveText('24 jobs match: 24 failed');
+      await dialog.getByLabel('Jobs per second at most').fill('8');
+      await expect(dialog.getByRole('button', { name: 'Retry 24 jobs at 8/s' })).toBeEnabled();
+      await dialog.getByRole('button', { name: 'Retry 24 jobs at 8/s' }).click();
+      const progress = page.getByTestId('query-bulk-progress');
+      await expect(progress.getByTestId('query-bulk-phase')).toHaveText(/running|collecting/);
+      await expect(progress.getByRole('progressbar', { name: 'Jobs handled' })).toBeVisible();
+      await expect(progress.getByTestId('query-bulk-phase')).toHaveText('done', { timeout: 30_000 });
+      await expect(progress.getByTestId('query-bulk-report')).toContainText('Matched 24: 24 done, 0 skipped (changed meanwhile), 0 failed.');
+      expect(await queue.getWaitingCount()).toBe(24);
+      expect(await queue.getFailedCount()).toBe(9);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  test('a malformed query says what and where, and the list stays as it was', async ({ page }) => {
+    const name = `query-bad-${Date.now()}`;
+    const queue = await seedQueue(name, 2, 0);
+    try {
+      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await page.getByRole('combobox', { name: 'Search text' }).fill('stat:failed');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await expect(page.getByRole('region', { name: 'Search jobs' }).getByRole('alert')).toHaveText(
+        'unknown qualifier `stat` at 1 — did you mean `state`? (quote it to search the text: "stat:failed")',
+      );
+      await expect(page.getByRole('combobox', { name: 'Search text' })).toHaveAttribute('aria-invalid', 'true');
+      expect(await queue.getFailedCount()).toBe(5);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
+
+test.describe('viewer', () => {
+  test.use({ storageState: storageStatePath('viewer') });
+
+  test('searches with the language but is offered no bulk action', async ({ page }) => {
+    const name = `query-viewer-${Date.now()}`;
+    const queue = await seedQueue(name, 3, 2);
+    try {
+      await page.goto(`/connections/default/queues/${name}?q=${encodeURIComponent('error:~ECONNREFUSED -data.user.plan:free')}&in=all`);
+      await expect(page.getByTestId('search-status')).toHaveText(/Done: .* 3 matches/);
+      await expect(page.getByTestId('query-bulk-open')).toHaveCount(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
