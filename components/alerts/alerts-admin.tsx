@@ -17,7 +17,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
-import { RuleDialog } from './rule-dialog';
+import { RuleDialog, type RulePrefill } from './rule-dialog';
 import { queryKeys } from '@/components/query-keys';
 
 const REFRESH_MS = 5000;
@@ -26,12 +26,23 @@ const HISTORY_TONE: Record<AlertHistoryEntry['type'], BadgeTone> = { firing: 're
 
 type TestOutcome = { ok: boolean; text: string };
 
-export function AlertsAdmin({ initialRules, initialHistory, connections }: { initialRules: AlertRuleView[]; initialHistory: AlertHistoryEntry[]; connections: string[] }) {
+export function AlertsAdmin({
+  initialRules,
+  initialHistory,
+  connections,
+  prefill = null,
+}: {
+  initialRules: AlertRuleView[];
+  initialHistory: AlertHistoryEntry[];
+  connections: string[];
+  /** a new query-matches rule to open at once (from a view's "Alert on this query") */
+  prefill?: RulePrefill | null;
+}) {
   const router = useRouter();
   const toast = useToast();
   const queryClient = useQueryClient();
   const { run, pending } = useRunAction();
-  const [editing, setEditing] = useState<AlertRuleView | 'new' | null>(null);
+  const [editing, setEditing] = useState<AlertRuleView | 'new' | null>(prefill ? 'new' : null);
   const [deleting, setDeleting] = useState<AlertRuleView | null>(null);
   const [tests, setTests] = useState<Record<string, TestOutcome>>({});
 
@@ -196,6 +207,7 @@ export function AlertsAdmin({ initialRules, initialHistory, connections }: { ini
         <RuleDialog
           key={editing === 'new' ? 'new' : editing.id}
           rule={editing === 'new' ? null : editing}
+          prefill={editing === 'new' ? prefill : null}
           connections={connections}
           onClose={() => setEditing(null)}
           onSaved={async () => {

@@ -21,12 +21,20 @@ export type RuleFormInput = {
   webhookFormat: WebhookFormat;
   /** omitted when editing and left empty: the saved URL stays */
   webhookUrl?: string;
+  /** the job query of a query-matches rule */
+  query?: string | null;
 };
 
-type Form = { name: string; enabled: boolean; kind: AlertKind; connection: string; queue: string; threshold: string; minutes: string; cooldownMinutes: string; webhookUrl: string; webhookFormat: WebhookFormat };
+/** What a new rule starts from when it comes from a saved view or a search ("Alert on this query"). */
+export type RulePrefill = { name: string; connection: string; queue: string; query: string };
 
-function initialForm(rule: PublicAlertRule | null): Form {
-  if (!rule) return { name: '', enabled: true, kind: 'waiting-depth', connection: '', queue: '', threshold: '100', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json' };
+type Form = { name: string; enabled: boolean; kind: AlertKind; connection: string; queue: string; threshold: string; minutes: string; cooldownMinutes: string; webhookUrl: string; webhookFormat: WebhookFormat; query: string };
+
+function initialForm(rule: PublicAlertRule | null, prefill?: RulePrefill | null): Form {
+  if (!rule && prefill) {
+    return { name: prefill.name, enabled: true, kind: 'query-matches', connection: prefill.connection, queue: prefill.queue, threshold: '0', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: prefill.query };
+  }
+  if (!rule) return { name: '', enabled: true, kind: 'waiting-depth', connection: '', queue: '', threshold: '100', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: '' };
   return {
     name: rule.name,
     enabled: rule.enabled,
@@ -38,24 +46,27 @@ function initialForm(rule: PublicAlertRule | null): Form {
     cooldownMinutes: String(rule.cooldownMinutes),
     webhookUrl: '',
     webhookFormat: rule.webhookFormat,
+    query: rule.query ?? '',
   };
 }
 
 export function RuleDialog({
   rule,
+  prefill,
   connections,
   onClose,
   onSaved,
   save,
 }: {
   rule: PublicAlertRule | null;
+  prefill?: RulePrefill | null;
   connections: string[];
   onClose: () => void;
   onSaved: () => void;
   save: (input: RuleFormInput) => Promise<ActionResult<PublicAlertRule>>;
 }) {
   const { run, pending } = useRunAction();
-  const [form, setForm] = useState<Form>(() => initialForm(rule));
+  const [form, setForm] = useState<Form>(() => initialForm(rule, prefill));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const info = KIND_INFO[form.kind];
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
@@ -73,6 +84,7 @@ export function RuleDialog({
       minutes: num(form.minutes),
       cooldownMinutes: num(form.cooldownMinutes),
       webhookFormat: form.webhookFormat,
+      query: form.kind === 'query-matches' ? form.query.trim() : null,
       ...(form.webhookUrl.trim() || !rule ? { webhookUrl: form.webhookUrl.trim() } : {}),
     };
     run(() => save(input), {
@@ -128,6 +140,20 @@ export function RuleDialog({
             </div>
           )}
         </div>
+        {form.kind === 'query-matches' && (
+          <div>
+            <Label htmlFor="rule-query">Query (the job query language, on the queue above)</Label>
+            <Input
+              id="rule-query"
+              value={form.query}
+              placeholder="state:failed error:~ECONNREFUSED"
+              onChange={(e) => set({ query: e.target.value })}
+              aria-invalid={Boolean(err('query'))}
+              className="font-mono text-xs"
+            />
+            <FieldError messages={err('query')} />
+          </div>
+        )}
         <div className="grid grid-cols-3 gap-3">
           {info.threshold && (
             <div>

@@ -11,6 +11,7 @@ import { JobsTable } from './jobs-table';
 import { JobColumnsMenu } from './job-columns-menu';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { QueryBulk } from '@/components/jobs/query-bulk';
+import { Link } from '@/components/ui/link';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { cn } from '@/components/ui/cn';
 import type { Role } from '@/lib/auth/roles';
@@ -182,7 +183,19 @@ export function SearchPanel({
             </span>
           </div>
           {/* Everything the query matches, not only the rows loaded here: counted, then acted on at a set rate. */}
-          {canAct && urlField === 'any' && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState)} />}
+          {urlField === 'any' && (canAct || role === 'admin') && (
+            <div className="flex flex-wrap items-start gap-2">
+              {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState)} />}
+              {role === 'admin' && (
+                <Link
+                  className="inline-flex h-7 items-center rounded-md px-2 text-xs text-indigo-700 hover:bg-zinc-100 dark:text-indigo-300 dark:hover:bg-zinc-800"
+                  href={`/alerts?${new URLSearchParams({ new: 'query-matches', conn, queue, q: urlState === 'all' ? urlQ : `state:${urlState} ${urlQ}` })}`}
+                >
+                  Alert on this query…
+                </Link>
+              )}
+            </div>
+          )}
           {error && (
             <p role="alert" className="text-sm text-red-600">
               {error}

@@ -10,6 +10,7 @@ import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
 import { evaluateRule, type AlertTransition, type RuleState } from './evaluate-rule';
 import { sendNotification, notificationText, type DeliveryOutcome } from './notify';
+import { queryMatchCounts } from './query-matches';
 import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEntry } from './store';
 
 const CACHE = Symbol.for('drover.alerts.cache');
@@ -79,6 +80,8 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
       }),
   );
 
+  const queryCounts = await queryMatchCounts(enabled, now);
+
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };
   const history: AlertHistoryEntry[] = [];
@@ -88,6 +91,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
         now,
         snapshot,
         dlqGrowth: (connection, minutes) => growth.get(`${connection}\n${minutes}`) ?? null,
+        queryMatches: (ruleId) => queryCounts.get(ruleId) ?? null,
       });
       nextStates[rule.id] = state;
       report.evaluated++;

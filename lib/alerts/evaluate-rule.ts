@@ -39,6 +39,8 @@ export type EvaluationInput = {
   snapshot: MetricsSnapshot;
   /** growth of each connection's dead-letter queue over the rule's window; null when unknown */
   dlqGrowth: (connection: string, windowMinutes: number) => number | null;
+  /** how many jobs a query-matches rule's query matched this round (at least threshold + 1 when it stopped there); null when unknown */
+  queryMatches?: (ruleId: string) => number | null;
 };
 
 type Reading = { key: string; connection: string; queue: string | null; value: number | null; breached: boolean };
@@ -47,7 +49,8 @@ function waitingJobs(q: QueueSnapshot): number {
   return q.counts.waiting + q.counts.prioritized;
 }
 
-function readQueue(rule: AlertRule, q: QueueSnapshot, now: number): { value: number | null; breached: boolean } {
+function readQueue(rule: AlertRule, q: QueueSnapshot, input: EvaluationInput): { value: number | null; breached: boolean } {
+  const { now } = input;
   switch (rule.kind) {
     case 'waiting-depth': {
       const value = waitingJobs(q);
@@ -70,6 +73,10 @@ function readQueue(rule: AlertRule, q: QueueSnapshot, now: number): { value: num
       if (!q.oldestWaitingAt) return { value: 0, breached: false };
       const value = Math.max(0, Math.round((now - q.oldestWaitingAt) / 1000));
       return { value, breached: value > rule.threshold };
+    }
+    case 'query-matches': {
+      const value = input.queryMatches?.(rule.id) ?? null;
+      return { value, breached: value !== null && value > rule.threshold };
     }
     default:
       return { value: null, breached: false };
@@ -102,7 +109,7 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
       continue;
     }
     const queues = rule.queue !== null ? c.queues.filter((q) => q.name === rule.queue) : c.queues.filter((q) => q.exists && q.name !== c.deadLetterQueue);
-    for (const q of queues) measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, ...readQueue(rule, q, input.now) });
+    for (const q of queues) measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, ...readQueue(rule, q, input) });
     // A named queue that does not exist (yet) is measured as fine.
     if (rule.queue !== null && queues.length === 0) measured.push({ key: `${c.name}/${rule.queue}`, connection: c.name, queue: rule.queue, value: null, breached: false });
   }

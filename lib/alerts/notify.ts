@@ -43,6 +43,8 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       return `No workers on ${at} while ${fmt(e.value)} job${e.value === 1 ? '' : 's'} wait${hold ? ` (${hold.trim()})` : ''}`;
     case 'oldest-waiting':
       return `Oldest waiting job in ${at} is ${fmt(e.value)} s old (threshold > ${fmt(rule.threshold)} s${hold})`;
+    case 'query-matches':
+      return `Jobs of ${at} matching ${rule.query ?? ''}: ${e.value === null ? 'n/a' : fmt(e.value)} (threshold > ${fmt(rule.threshold)}${hold})`;
     case 'dlq-growth':
       return `Dead-letter queue of ${at} grew by ${fmt(e.value)} in ${rule.minutes} min (threshold > ${fmt(rule.threshold)})`;
     case 'redis-unreachable':

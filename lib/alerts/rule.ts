@@ -2,8 +2,10 @@
 // and minutes, and the public view that never carries the webhook URL back to a browser.
 import { z } from 'zod';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
+import { QUERY_MAX_CHARS } from '@/lib/jobs/query/ast';
+import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 
-export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'dlq-growth', 'redis-unreachable'] as const;
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable'] as const;
 export const alertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 
@@ -36,6 +38,12 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
     label: 'Oldest waiting job older than T',
     scope: 'queue',
     threshold: { label: 'T (seconds)', unit: 'seconds', integer: true, max: 1e8 },
+    minutes: { meaning: 'for', min: 0, max: 1440 },
+  },
+  'query-matches': {
+    label: 'More than N jobs match a query for M minutes',
+    scope: 'queue',
+    threshold: { label: 'N (matching jobs)', unit: 'jobs', integer: true, max: 1e9 },
     minutes: { meaning: 'for', min: 0, max: 1440 },
   },
   'dlq-growth': {
@@ -76,12 +84,14 @@ const ruleFields = {
   cooldownMinutes: z.number().int('must be whole minutes').min(0, 'must be ≥ 0').max(1440, 'must be at most 1,440 (a day)'),
   webhookUrl: webhookUrlSchema,
   webhookFormat: webhookFormatSchema,
+  /** the job query of a query-matches rule (a saved view's, or typed); absent on rules saved before the kind existed */
+  query: z.string().trim().max(QUERY_MAX_CHARS, `query must be at most ${QUERY_MAX_CHARS} characters`).nullable().optional(),
 };
 
 type RuleFields = { [K in keyof typeof ruleFields]: z.infer<(typeof ruleFields)[K]> };
 
 /** Checks that depend on the kind (threshold range, minutes meaning, scope). */
-function checkKind(rule: RuleFields, ctx: z.RefinementCtx): void {
+function checkKind(rule: Omit<RuleFields, 'query'> & { query?: string | null }, ctx: z.RefinementCtx): void {
   const info = KIND_INFO[rule.kind];
   if (info.threshold) {
     if (rule.threshold > info.threshold.max) ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most ${info.threshold.max}` });
@@ -91,6 +101,18 @@ function checkKind(rule: RuleFields, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['minutes'], message: `must be ${info.minutes.min}–${info.minutes.max} for this kind` });
   }
   if (info.scope === 'queue' && rule.queue !== null && rule.connection === null) ctx.addIssue({ code: 'custom', path: ['connection'], message: 'choose the connection of the queue' });
+  if (rule.kind === 'query-matches') {
+    // A query is about one queue's jobs: counting it across every queue of every connection would be a scan per queue per round.
+    if (rule.queue === null) ctx.addIssue({ code: 'custom', path: ['queue'], message: 'choose the queue the query runs on' });
+    if (!rule.query) ctx.addIssue({ code: 'custom', path: ['query'], message: 'type the query (e.g. state:failed error:~ECONNREFUSED)' });
+    else {
+      try {
+        parseJobQuery(rule.query);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['query'], message: (err as Error).message });
+      }
+    }
+  }
 }
 
 /** A rule as created: defaults filled, validated as a whole. */
@@ -153,7 +175,7 @@ export function describeScope(rule: Pick<AlertRule, 'kind' | 'connection' | 'que
 }
 
 /** "waiting > 100 for 5 min", "failure rate > 10% over 5 min"… */
-export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'minutes'>): string {
+export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | 'minutes'> & { query?: string | null }): string {
   const hold = rule.minutes > 0 ? ` for ${rule.minutes} min` : '';
   switch (rule.kind) {
     case 'waiting-depth':
@@ -164,6 +186,8 @@ export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | '
       return `no workers while jobs wait${hold}`;
     case 'oldest-waiting':
       return `oldest waiting job > ${rule.threshold} s${hold}`;
+    case 'query-matches':
+      return `more than ${rule.threshold} jobs match \`${rule.query ?? ''}\`${hold}`;
     case 'dlq-growth':
       return `dead-letter queue grows by > ${rule.threshold} in ${rule.minutes} min`;
     case 'redis-unreachable':

@@ -17,6 +17,7 @@ import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { alertRuleInputSchema } from '@/lib/alerts/rule';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import { testAlertRule } from '@/lib/alerts/test-alert-rule';
@@ -247,6 +248,35 @@ describe.each(STORE_KINDS)('alerts with the console on %s', (kind) => {
       await stale.drain();
       await round();
       expect(hitsFor('oldest').map((h) => h.body.state)).toEqual(['firing', 'resolved']);
+    });
+
+    it('more than N jobs match a query for M minutes: counted once a minute at most, the query and count in the message', async () => {
+      const orders = q('orders');
+      await orders.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'charge', data: { plan: i < 3 ? 'business' : 'free' } })));
+      const r = await createAlertRule(admin, rule('query', { kind: 'query-matches', queue: 'orders', query: 'name:charge data.plan:business', threshold: 2, minutes: 1 }));
+      await round();
+      expect(await statusOf(r.id)).toMatchObject({ status: 'pending', value: 3 });
+      await round(MINUTE);
+      expect(hitsFor('query').map((h) => [h.body.state, h.body.value])).toEqual([['firing', 3]]);
+      expect(hitsFor('query')[0].body.text).toBe('[FIRING] query: Jobs of main/orders matching name:charge data.plan:business: 3 (threshold > 2 for 1 min)');
+
+      // One matching job goes: ten seconds later the minute-old count still stands; a minute later it is counted again.
+      const business = (await orders.getJobs(['waiting'], 0, 10)).find((j) => j.data.plan === 'business')!;
+      await business.remove();
+      await round();
+      expect(await statusOf(r.id)).toMatchObject({ status: 'firing', value: 3 });
+      await round(MINUTE);
+      expect(hitsFor('query').map((h) => [h.body.state, h.body.value])).toEqual([['firing', 3], ['resolved', 2]]);
+
+      // A query rule names its queue and a query that parses; a bad one is refused with the parser's words.
+      const refusal = (fields: Partial<AlertRuleInput>) => {
+        const parsed = alertRuleInputSchema.safeParse(rule('query-bad', { kind: 'query-matches', queue: 'orders', ...fields }));
+        return parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      };
+      expect(refusal({ query: 'stat:failed' })).toEqual(['query: unknown qualifier `stat` at 1 — did you mean `state`? (quote it to search the text: "stat:failed")']);
+      expect(refusal({ query: 'state:failed', queue: null })).toEqual(['queue: choose the queue the query runs on']);
+      expect(refusal({})).toEqual(['query: type the query (e.g. state:failed error:~ECONNREFUSED)']);
+      expect(refusal({ query: 'state:failed' })).toBeNull();
     });
 
     it('dead-letter queue grew by more than N in M minutes (from the samples of the DLQ)', async () => {

@@ -8,10 +8,16 @@ import { AlertsAdmin } from '@/components/alerts/alerts-admin';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
-export default async function AlertsPage() {
+type Search = { [key: string]: string | string[] | undefined };
+const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v.slice(0, 500) : '');
+
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePageRole('admin', '/alerts');
+  // "Alert on this query" (a search or a saved view) opens a new query-matches rule, filled in.
+  const sp = await searchParams;
+  const prefill = one(sp.new) === 'query-matches' && one(sp.q) ? { name: one(sp.name) || `Query on ${one(sp.queue)}`, connection: one(sp.conn), queue: one(sp.queue), query: one(sp.q) } : null;
   const result = await loadPageData(() => Promise.all([listAlertRules(), listAlertHistory({ limit: 100 })]));
   if (!result.ok) return <PageError error={result.error} />;
   const [rules, history] = result.data;
-  return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().map((c) => c.name)} />;
+  return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().map((c) => c.name)} prefill={prefill} />;
 }
