@@ -54,8 +54,11 @@ export const jobOperations = {
   bulkQuery: operation({
     name: 'jobs.bulkQuery', role: 'operator', http: { method: 'POST', path: '/connections/{conn}/queues/{queue}/bulk-query', status: 202 }, action: 'bulkQueryAction',
     summary: 'Retry, remove, promote, fail, send to the DLQ, re-prioritize or re-delay every job a query matches, at `rate` jobs per second; answers at once with the operation id',
-    description: 'The console collects the matches (at most 250,000), then acts in batches, re-checking each job first: one that changed state, vanished or no longer matches is skipped. Follow it with GET /bulk-operations/{id}; pause, resume or cancel with POST /bulk-operations/{id}/control. Removing or failing jobs that have not run needs the admin role. Audited once, when it ends, with the query and the counts.',
+    description: 'The console collects the matches (at most 250,000), then acts in batches, re-checking each job first: one that changed state, vanished or no longer matches is skipped. Follow it with GET /bulk-operations/{id}; pause, resume or cancel with POST /bulk-operations/{id}/control. Removing or failing with a query that walks states of jobs that have not run (no `state:failed`/`state:completed`) needs the admin role. Audited once, when it ends, with the query and the counts.',
     params: queueParamsSchema, body: bulkQueryInputSchema, example: { params: exampleQueue, body: { q: 'state:failed error:~ECONNREFUSED', state: 'all', action: 'retry', rate: 100, operationId: '00000000-0000-4000-8000-000000000000' } },
+    escalations: [
+      { role: 'admin', when: 'removing or failing jobs a query may match that have not run (it walks waiting, delayed, prioritized or waiting-children)', example: { params: exampleQueue, body: { q: 'name:probe', state: 'all', action: 'remove', rate: 100, operationId: '00000000-0000-4000-8000-000000000001' } } },
+    ],
     run: async (ctx, { params, body }) => (await import('@/lib/jobs/query/bulk-query')).startBulkOnQuery(ctx, params, body),
   }),
   bulkQueryStatus: operation({

@@ -217,10 +217,6 @@ async function actOnBatch(conn: Connection, queue: string, ids: string[], foundI
 async function execute(conn: Connection, queue: string, resolved: ResolvedQuery, input: BulkQueryInput, actor: Principal, run: Run, now: number): Promise<void> {
   const found = await collect(conn, queue, resolved, run, now);
   if (run.cancelled) return;
-  if ((input.action === 'remove' || input.action === 'fail') && !hasRole(actor.role, 'admin')) {
-    const unprocessed = [...found.entries()].find(([, state]) => isUnprocessedState(state));
-    if (unprocessed) assertMayRemoveUnprocessedInBulk(actor, `The query matches jobs that have not run (job ${unprocessed[0]} is ${unprocessed[1]}); nothing was changed`);
-  }
   run.status.phase = 'running';
   await saveProgress(run);
   const ids = [...found.keys()];
@@ -294,6 +290,12 @@ export async function startBulkOnQuery(ctx: AuditContext, target: QueueParams, i
     assertRole(ctx.actor, ops.bulkQuery.role);
     writableTarget(auditTarget);
     resolved = resolveJobQuery(parseJobQuery(input.q), now, input.state);
+    // Decided before anything is read: the states the query walks, not the jobs it finds (an operator
+    // narrows to state:failed or state:completed; the collection could take minutes to say no).
+    const unprocessed = resolved.states.filter(isUnprocessedState);
+    if ((input.action === 'remove' || input.action === 'fail') && unprocessed.length > 0) {
+      assertMayRemoveUnprocessedInBulk(ctx.actor, `The query can match jobs that have not run (it walks ${unprocessed.join(', ')}); add state:failed or state:completed, or ask an admin. Nothing was changed`);
+    }
     if (runs().has(input.operationId)) throw new ConflictError(`Operation ${input.operationId} exists already: pick a new operation id`);
     const active = [...runs().values()].filter(isActive).length;
     if (active >= BULK_QUERY_MAX_RUNNING) throw new RateLimitedError(`${active} bulk operations on queries are running in this console already (at most ${BULK_QUERY_MAX_RUNNING}): wait for one to finish or cancel one`, 30);
