@@ -42,10 +42,11 @@ test.describe('operator', () => {
       await expect(box).toBeFocused();
       // Completions: "sta" offers state:, Tab takes it, then the states are offered.
       await page.keyboard.type('sta');
-      await expect(page.getByRole('option', { name: /^state:/ })).toBeVisible();
+      const completions = page.getByRole('listbox', { name: 'Completions' });
+      await expect(completions.getByRole('option', { name: /^state:/ })).toBeVisible();
       await page.keyboard.press('Tab');
       await expect(box).toHaveValue('state:');
-      await expect(page.getByRole('option', { name: /^failed/ })).toBeVisible();
+      await expect(completions.getByRole('option', { name: /^failed/ })).toBeVisible();
       await page.keyboard.type('failed name:send-email error:~ECONNREFUSED data.user.plan:business');
       await expect(box).toHaveValue(QUERY);
       await page.getByRole('button', { name: 'Search', exact: true }).click();
