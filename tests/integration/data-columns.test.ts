@@ -79,7 +79,13 @@ describe.each(STORE_KINDS)('data columns on %s', (kind) => {
     ]);
   });
 
-  it('gives objects and arrays as JSON text and JSON null, missing paths and scalars navigated into as null', async () => {
+  it('reads an index with a leading 0 in a search as it does in a column: not an index, on either store', async () => {
+    const eq = (dotted: string, value: string) => [{ kind: 'path' as const, negate: false, root: 'data' as const, path: dotted.split('.'), op: 'eq' as const, value }];
+    expect(await search().matchIds('cols', [ids.a], eq('items.1.sku', 'B-2'))).toEqual([ids.a]);
+    expect(await search().matchIds('cols', [ids.a], eq('items.01.sku', 'B-2'))).toEqual([]);
+  });
+
+    it('gives objects and arrays as JSON text and JSON null, missing paths and scalars navigated into as null', async () => {
     const [[items, tags, nick, missing, through]] = await extract('cols', ['a'], ['data.items', 'data.user.tags', 'data.user.nick', 'data.nope.deeper', 'data.customerId.x']);
     // Formatting differs between stores (cjson, jsonb's text): the JSON is the same.
     expect(JSON.parse(items!)).toEqual([{ sku: 'A-1' }, { sku: 'B-2' }]);
