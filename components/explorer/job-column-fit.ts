@@ -47,3 +47,17 @@ export function jobColumnPriority(id: JobColumnId, view: JobsView): number {
   return index < 0 ? then.length + 1 : index + 1;
 }
 
+
+/** A data column's width (rem, its cell's max width): a path's value, cut, in small monospace. */
+export const DATA_COLUMN_WIDTH = 11;
+
+/**
+ * A data column (a JSON path the user added, `cols=` in the URL) gets room before the list's own optional
+ * columns, asked for as it was; among data columns, the one added first first.
+ */
+export function dataColumnPriority(index: number): number {
+  return 0.5 + index / 100;
+}
+
+/** A data column's id in the table: its place (a path's dots and quotes are no CSS-safe name). */
+export const dataColumnId = (index: number) => `data-col-${index}`;

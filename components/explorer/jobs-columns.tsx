@@ -11,7 +11,7 @@ import type { DenseColumnMeta } from '@/components/ui/dense-table';
 import { ProgressBar } from './progress-bar';
 import { StateBadge } from './state-badge';
 import { formatBytes, formatDuration, jobHref } from './format';
-import { JOB_COLUMN_WIDTH, jobColumnPriority, type JobColumnId, type JobsView } from './job-column-fit';
+import { DATA_COLUMN_WIDTH, JOB_COLUMN_WIDTH, dataColumnId, dataColumnPriority, jobColumnPriority, type JobColumnId, type JobsView } from './job-column-fit';
 import type { JobRow, Selection } from './jobs-table';
 
 export type JobColumnMeta = DenseColumnMeta<JobRow> & {
@@ -174,16 +174,63 @@ function build(view: JobsView, selectable: boolean) {
   return columns.filter((column) => (column.id !== 'select' || selectable) && (column.id !== 'state' || view === 'search'));
 }
 
+/**
+ * One column per data path (`data.customerId`): the value the server read at that path, as text, cut to one
+ * line with the whole (as sent) on hover. Removed from the "Add column" control, not hidden from the menu.
+ */
+function dataColumns(view: JobsView, keys: readonly string[]) {
+  return helper.columns(
+    keys.map((key, index) =>
+      helper.display({
+        id: dataColumnId(index),
+        header: key,
+        enableHiding: false,
+        cell: ({ row: { original: job } }) => {
+          const value = job.columns?.[key] ?? null;
+          return (
+            <div className="max-w-40 truncate" title={value ?? undefined}>
+              {value ?? <span className="text-zinc-400">—</span>}
+            </div>
+          );
+        },
+        meta: {
+          label: key,
+          title: `${key}: the value at this path of each job, as text`,
+          width: DATA_COLUMN_WIDTH,
+          priority: dataColumnPriority(index),
+          headerClassName: `${HEAD} font-mono normal-case`,
+          cellClassName: `${CELL} font-mono text-xs`,
+          cellTestId: (job: JobRow) => `data-col-${index}-${job.id}`,
+        },
+      }),
+    ),
+  );
+}
+
 // Module constants per list and per "has checkboxes", so the table keeps its models between renders.
 const built = new Map<string, ReturnType<typeof build>>();
 
-/** The columns of a job list, in table order: the state only in search results, checkboxes only when rows can be selected. */
-export function jobColumns(view: JobsView, selectable: boolean) {
+const builtWithData = new Map<string, ReturnType<typeof build>>();
+
+/**
+ * The columns of a job list, in table order: the state only in search results, checkboxes only when rows
+ * can be selected, then a column per data path asked for (`dataKeys`).
+ */
+export function jobColumns(view: JobsView, selectable: boolean, dataKeys: readonly string[] = []) {
   const key = `${view}/${selectable}`;
   let columns = built.get(key);
   if (!columns) {
     columns = build(view, selectable);
     built.set(key, columns);
   }
-  return columns;
+  if (dataKeys.length === 0) return columns;
+  // Kept per set of paths too (a few at a time: the cache starts over past 20).
+  const withKey = `${key}/${dataKeys.join(',')}`;
+  let withData = builtWithData.get(withKey);
+  if (!withData) {
+    if (builtWithData.size >= 20) builtWithData.clear();
+    withData = [...columns, ...dataColumns(view, dataKeys)] as ReturnType<typeof build>;
+    builtWithData.set(withKey, withData);
+  }
+  return withData;
 }

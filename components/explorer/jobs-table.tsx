@@ -10,7 +10,8 @@ import { JobRowDetail } from './job-row-detail';
 import { JOBS_PINNING, jobColumns, jobColumnsKey, jobsFeatures, type JobColumnMeta, type JobsTableMeta } from './jobs-columns';
 import type { JobsView } from './job-column-fit';
 
-export type JobRow = JobSummary & { state?: string };
+/** `columns`: the data columns' values by path (search results with `cols=`). */
+export type JobRow = JobSummary & { state?: string; columns?: Record<string, string | null> };
 
 export type Selection = {
   selected: ReadonlySet<string>;
@@ -24,6 +25,8 @@ const ROW_TONE = {
   open: 'bg-zinc-50 dark:bg-zinc-900',
   selected: 'bg-indigo-50 group-hover:bg-zinc-50 dark:bg-indigo-950 dark:group-hover:bg-zinc-900',
 };
+
+const NO_DATA_COLUMNS: readonly string[] = [];
 
 /**
  * Dense job table on TanStack Table: summary fields only; job-derived text is rendered as text, never
@@ -41,6 +44,7 @@ export function JobsTable({
   selection,
   empty,
   viewKey = '',
+  dataColumns = NO_DATA_COLUMNS,
 }: {
   conn: string;
   queue: string;
@@ -52,6 +56,8 @@ export function JobsTable({
   selection?: Selection;
   empty?: ReactNode;
   viewKey?: string;
+  /** JSON paths shown as columns after the list's own (`data.customerId`): each row's `columns` holds their values */
+  dataColumns?: readonly string[];
 }) {
   const open = useKeyedSelection(viewKey);
   const expanded = useMemo<Record<string, boolean>>(() => Object.fromEntries([...open.selected].map((id) => [id, true])), [open.selected]);
@@ -65,7 +71,7 @@ export function JobsTable({
 
   const table = useTable({
     features: jobsFeatures,
-    columns: jobColumns(view, Boolean(selection)),
+    columns: jobColumns(view, Boolean(selection), dataColumns),
     data: jobs,
     getRowId: (job) => job.id,
     // Every job opens (to its detail row); the list's refreshes keep what is open.

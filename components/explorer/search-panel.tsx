@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { SearchChunk, SearchMatch } from '@/lib/jobs/search-jobs';
 import { Button } from '@/components/ui/button';
@@ -9,6 +9,8 @@ import { fetchJson } from './api-client';
 import { apiQueuePath, formatExact } from './format';
 import { JobsTable } from './jobs-table';
 import { JobColumnsMenu } from './job-columns-menu';
+import { DataColumnsControl } from './data-columns-control';
+import { dataColumnKeys } from '@/lib/jobs/query/data-columns';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { QueryBulk } from '@/components/jobs/query-bulk';
 import { Link } from '@/components/ui/link';
@@ -53,6 +55,10 @@ export function SearchPanel({
   const urlQ = params.get('q') ?? '';
   const urlField = params.get('field') ?? 'any';
   const urlState = params.get('in') ?? 'all';
+  // Data columns (`cols=data.customerId,returnvalue.id`): the server reads each match's values at these paths.
+  const urlCols = params.get('cols') ?? '';
+  const dataColumns = useMemo(() => dataColumnKeys(urlCols), [urlCols]);
+  const cols = dataColumns.join(',');
   const [matches, setMatches] = useState<SearchMatch[]>([]);
   const [progress, setProgress] = useState<{ scanned: number; total: number } | null>(null);
   const [running, setRunning] = useState(false);
@@ -65,7 +71,7 @@ export function SearchPanel({
   const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(searchKey);
 
   const run = useCallback(
-    async (q: string, field: string, state: string) => {
+    async (q: string, field: string, state: string, cols: string) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
@@ -80,6 +86,7 @@ export function SearchPanel({
       try {
         do {
           const search = new URLSearchParams({ q, field, state });
+          if (cols) search.set('columns', cols);
           if (cursor) search.set('cursor', cursor);
           const chunk: SearchChunk = await fetchJson<SearchChunk>(`${apiQueuePath(conn, queue)}/search?${search}`, { signal: controller.signal });
           if (controller.signal.aborted) return;
@@ -101,11 +108,11 @@ export function SearchPanel({
   // The URL is the source of truth: a shared link or the back button re-runs the search.
   useEffect(() => {
     if (urlQ) {
-      const t = setTimeout(() => void run(urlQ, urlField, urlState), 0);
+      const t = setTimeout(() => void run(urlQ, urlField, urlState, cols), 0);
       return () => clearTimeout(t);
     }
     abort.current?.abort();
-  }, [urlQ, urlField, urlState, run]);
+  }, [urlQ, urlField, urlState, cols, run]);
   useEffect(() => () => abort.current?.abort(), []);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -127,9 +134,18 @@ export function SearchPanel({
     next.delete('q');
     next.delete('field');
     next.delete('in');
+    next.delete('cols');
     setMatches([]);
     setProgress(null);
     router.push(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
+  }
+
+  /** Adding or removing a data column runs the search again (the values come with the matches). */
+  function setDataColumns(keys: string[]) {
+    const next = new URLSearchParams(params.toString());
+    if (keys.length > 0) next.set('cols', keys.join(','));
+    else next.delete('cols');
+    router.push(`${pathname}?${next}`, { scroll: false });
   }
 
   const pct = progress && progress.total > 0 ? Math.min(100, (progress.scanned / progress.total) * 100) : 0;
@@ -178,14 +194,15 @@ export function SearchPanel({
                 {progress ? ` of ${formatExact(progress.total)}` : ''} jobs, {formatExact(matches.length)} match{matches.length === 1 ? '' : 'es'}
               </span>
             </div>
-            <span className="ml-auto">
+            <span className="ml-auto flex items-center gap-2">
+              <DataColumnsControl conn={conn} queue={queue} columns={dataColumns} onChange={setDataColumns} />
               <JobColumnsMenu view="search" userKey={userKey} />
             </span>
           </div>
           {/* Everything the query matches, not only the rows loaded here: counted, then acted on at a set rate. */}
           {urlField === 'any' && (canAct || role === 'admin') && (
             <div className="flex flex-wrap items-start gap-2">
-              {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState)} />}
+              {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState, cols)} />}
               {role === 'admin' && (
                 <Link
                   className="inline-flex h-7 items-center rounded-md px-2 text-xs text-indigo-700 hover:bg-zinc-100 dark:text-indigo-300 dark:hover:bg-zinc-800"
@@ -208,7 +225,7 @@ export function SearchPanel({
               role={role}
               selection={{ ids: [...selected], states: matches.filter((m) => selected.has(m.id)).map((m) => m.state) }}
               onClearSelection={clearSelection}
-              onDone={() => void run(urlQ, urlField, urlState)}
+              onDone={() => void run(urlQ, urlField, urlState, cols)}
             />
           )}
           <JobsTable
@@ -218,6 +235,7 @@ export function SearchPanel({
             view="search"
             userKey={userKey}
             viewKey={searchKey}
+            dataColumns={dataColumns}
             selection={canAct ? { selected, toggle, setAll } : undefined}
             empty={running ? 'Searching…' : 'No job matches.'}
           />

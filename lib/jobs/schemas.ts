@@ -5,6 +5,7 @@ import { jobIdSchema } from '@/lib/queues/params';
 import { operationIdSchema } from '@/lib/progress/operation-id';
 import { jobStateSchema } from './job-states';
 import { JOB_ACTIONS, stateActionMismatch } from './transitions';
+import { dataColumnsParamSchema } from './query/data-columns';
 
 /** Largest job data the console accepts (add, edit, requeue with edits). */
 export const MAX_JOB_DATA_BYTES = 4 * 1024 * 1024;
@@ -136,6 +137,8 @@ export const searchQuerySchema = z.object({
     .min(1)
     .default(8)
     .transform((ms) => Math.min(ms, SEARCH_MAX_CALL_MS)),
+  /** Data columns: `data.customerId,returnvalue.id` (at most 8); each match gets their values as text, cut. */
+  columns: dataColumnsParamSchema.optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 

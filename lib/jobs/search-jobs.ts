@@ -11,8 +11,10 @@ import type { JobQuery } from './query/ast';
 import { parseJobQuery } from './query/parse-query';
 import { resolveJobQuery } from './query/resolve-query';
 import { decodeQueryCursor, encodeQueryCursor, walkQuery } from './query/walk-query';
+import { DATA_COLUMN_MAX_CHARS } from './query/data-columns';
 
-export type SearchMatch = JobSummary & { state: JobState };
+/** `columns`: with a search's data columns, each one's value as text (cut to DATA_COLUMN_MAX_CHARS), by its key. */
+export type SearchMatch = JobSummary & { state: JobState; columns?: Record<string, string | null> };
 
 export type SearchChunk = {
   matches: SearchMatch[];
@@ -61,12 +63,19 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
   const step = await walkQuery(conn, queue, resolved, cursor, { maxMatches: MAX_MATCHES_PER_CALL, timeMs: 250, budgetMs: query.budget, returnEarly: true }, now);
   const summaries = await getJobSummaries(conn, queue, step.found.map((f) => f.id));
   const stateById = new Map(step.found.map((f) => [f.id, f.state]));
+  const columns = query.columns?.length && summaries.length ? await dataColumnsOf(conn, queue, summaries.map((s) => s.id), query.columns) : null;
   return {
-    matches: summaries.map((s) => ({ ...s, state: stateById.get(s.id)! })),
+    matches: summaries.map((s, i) => ({ ...s, state: stateById.get(s.id)!, ...(columns && { columns: columns[i] }) })),
     cursor: step.cursor ? encodeQueryCursor(step.cursor) : null,
     scanned: step.scanned,
     total: step.total,
     scannedSoFar: (cursor?.scannedSoFar ?? 0) + step.scanned,
     chunks: step.chunks,
   };
+}
+
+/** The data columns' values of these jobs, read on the store's side (one extractPaths call: at most 200 ids). */
+async function dataColumnsOf(conn: Connection, queue: string, ids: string[], columns: NonNullable<SearchQuery['columns']>) {
+  const rows = await conn.store.search.extractPaths(queue, ids, columns, DATA_COLUMN_MAX_CHARS);
+  return rows.map((row) => Object.fromEntries(columns.map((c, k) => [c.key, row[k] ?? null])));
 }

@@ -8,6 +8,7 @@ import { jobFieldScript } from './lua/job-field-1';
 import { jobStateScript } from './lua/job-state-1';
 import { searchChunkScript } from './lua/search-chunk-1';
 import { matchIdsScript } from './lua/match-ids-1';
+import { extractPathsScript } from './lua/extract-paths-1';
 import { failJobScript } from './lua/fail-job-1';
 import { hashFieldsScript } from './lua/hash-fields-1';
 import { streamLastIdScript } from './lua/stream-last-id-1';
@@ -20,6 +21,7 @@ export const consoleScripts: readonly LuaScript[] = [
   jobStateScript,
   searchChunkScript,
   matchIdsScript,
+  extractPathsScript,
   failJobScript,
   hashFieldsScript,
   streamLastIdScript,

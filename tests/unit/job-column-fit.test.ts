@@ -1,8 +1,8 @@
 // The jobs table fits its box by what each list needs first (components/explorer/job-column-fit.ts).
 import { describe, expect, it } from 'vitest';
-import { columnsShownAt, type FitColumn } from '@/components/ui/column-fit';
+import { columnFitCss, columnsShownAt, type FitColumn } from '@/components/ui/column-fit';
 import { parseColumnVisibility } from '@/components/ui/use-stored-column-visibility';
-import { JOB_COLUMN_IDS, JOB_COLUMN_WIDTH, jobColumnPriority, type JobColumnId, type JobsView } from '@/components/explorer/job-column-fit';
+import { DATA_COLUMN_WIDTH, JOB_COLUMN_IDS, JOB_COLUMN_WIDTH, dataColumnId, dataColumnPriority, jobColumnPriority, type JobColumnId, type JobsView } from '@/components/explorer/job-column-fit';
 import { JOB_STATES } from '@/lib/jobs/job-states';
 
 // The table's box on the queue page: 1440 px with the sidebar open, 800 px (sidebar collapsed below 1024 px).
@@ -58,6 +58,15 @@ describe('job column fit', () => {
     expect(shownAt('waiting', NARROW, columnsOf('waiting', false))).toEqual(['id', 'name', 'created', 'attempts', 'progress']);
     const withoutError = columnsOf('failed').filter((id) => id !== 'failed-reason');
     expect(shownAt('failed', NARROW, withoutError)).toEqual(['select', 'id', 'name', 'created', 'finished', 'attempts']);
+  });
+
+  it('gives data columns (cols=) room right after what always shows, the one added first first, after the list’s own columns in table order', () => {
+    const data = [0, 1].map((i) => ({ id: dataColumnId(i), width: DATA_COLUMN_WIDTH, priority: dataColumnPriority(i) }));
+    const fit = [...jobFitColumns(columnsOf('search'), 'search'), ...data];
+    expect(columnsShownAt(fit, NARROW)).toEqual(['select', 'id', 'name', 'state', 'data-col-0']);
+    expect(columnsShownAt(fit, WIDE)).toEqual(['select', 'id', 'name', 'state', 'failed-reason', 'data-col-0', 'data-col-1']);
+    // Their ids are safe CSS names whatever the path (a path's dots never reach the stylesheet).
+    expect(columnFitCss('job-matches', fit)).toContain('[data-col="data-col-1"]');
   });
 
   it('reads the remembered hidden columns, and nothing from anything else', () => {

@@ -22,6 +22,7 @@ declare module 'ioredis' {
       finishedMax: string,
     ): Result<[number, number, number, string[]], Context>;
     droverMatchIds(queuePrefix: string, budgetMicros: number, plan: string, ...ids: string[]): Result<[number, string[]], Context>;
+    droverExtractPaths(queuePrefix: string, budgetMicros: number, maxBytes: number, paths: string, ...ids: string[]): Result<[number, Array<Array<string | null>>], Context>;
     droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
     droverHashFields(hashKey: string, count: number): Result<string[], Context>;
     droverStreamLastId(streamKey: string): Result<string, Context>;

@@ -7,8 +7,9 @@ import type { Connection } from '@/lib/redis/connections';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import { InvalidError } from '@/lib/errors';
-import type { JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
-import { CHILDREN, WALK_KEYS, countAfterSql, hopSql, matchIdsStatement, walkSlice } from './search-sql';
+import type { ExtractPath, JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
+import { checkExtract } from '../extract-paths';
+import { CHILDREN, WALK_KEYS, countAfterSql, extractPathsStatement, hopSql, matchIdsStatement, walkSlice } from './search-sql';
 
 /**
  * Jobs one search statement examines at most. Measured with bench/pg-search-slices.ts on 300k waiting and
@@ -89,6 +90,16 @@ export class PostgresSearch implements SearchStore {
       for (const row of await this.rows<{ id: string }>(text, values)) found.add(row.id);
     }
     return ids.filter((id) => found.has(id));
+  }
+
+  /** One statement per call (at most EXTRACT_MAX_IDS ids). */
+  async extractPaths(queue: string, ids: string[], paths: ExtractPath[], maxChars: number): Promise<Array<Array<string | null>>> {
+    checkExtract(ids, paths, maxChars);
+    if (ids.length === 0) return [];
+    if (paths.length === 0) return ids.map(() => []);
+    const { text, values } = extractPathsStatement(queue, ids, paths, maxChars);
+    const rows = await this.rows<Record<string, string | null>>(text, values);
+    return rows.map((row) => paths.map((_, k) => row[`v${k}`] ?? null));
   }
 
   /** Hops of at most HOP_ROWS index entries from the nearer end of the state: never one deep OFFSET. */

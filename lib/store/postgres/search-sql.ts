@@ -88,17 +88,22 @@ function eqCandidates(value: string): string[] {
 }
 
 /**
- * A path clause. PostgreSQL's `#>` reads a segment such as "-1", "+1" or " 1" as an array index (from
- * the end for negatives) where Redis only takes digits: at such a segment the value reached must not
- * be an array. Missing, not navigable, or the root over MAX_FIELD_BYTES: false.
+ * PostgreSQL's `#>` reads a segment such as "-1", "+1", " 1" or "01" as an array index (from the end for
+ * negatives) where Redis only takes digits without a leading 0 (lib/redis/lua/includes/json-path.ts): at
+ * such a segment the value reached must not be an array. The conditions, one per such segment.
  */
+function arrayIndexGuards(root: string, path: string[], p: Params): string[] {
+  return path.flatMap((segment, i) =>
+    /^[ \t\n\v\f\r]*[+-]?\d+$/.test(segment) && !/^(0|[1-9]\d*)$/.test(segment) ? [`jsonb_typeof(${root} #> ${p.add(path.slice(0, i), 'text[]')}) <> 'array'`] : [],
+  );
+}
+
+/** A path clause. Missing, not navigable (arrayIndexGuards), or the root over MAX_FIELD_BYTES: false. */
 function pathSql(c: Extract<PredicateClause, { kind: 'path' }>, p: Params): string {
   const root = PATH_ROOT[c.root];
   if (c.path.length === 0 && c.op === 'contains') return has(p.add(String(c.value), 'text'), root, `${root}::text`);
   const at = `(${root} #> ${p.add(c.path, 'text[]')})`;
-  const guards = c.path.flatMap((segment, i) =>
-    /^[ \t\n\v\f\r]*[+-]?\d+$/.test(segment) && !/^\d+$/.test(segment) ? [`jsonb_typeof(${root} #> ${p.add(c.path.slice(0, i), 'text[]')}) <> 'array'`] : [],
-  );
+  const guards = arrayIndexGuards(root, c.path, p);
   let test: string;
   if (c.op === 'contains') {
     test = `strpos(${fold(`${at} #>> '{}'`)}, ${p.add(String(c.value), 'text')}) > 0`;
@@ -240,6 +245,29 @@ export function matchIdsStatement(queue: string, ids: string[], predicate: JobPr
   const list = p.add(ids, 'text[]');
   const hit = predicateSql(predicate, p);
   return { text: `SELECT s.id FROM job s WHERE s.queue = $1 AND s.id = ANY (${list}) AND (${hit})`, values: p.values };
+}
+
+/**
+ * The text at each path of each job, for the job table's data columns: one row per id, in the given order
+ * (`ord`), `v0`, `v1`… the values cut to `maxChars` characters; NULL when the job, the path or the value is
+ * missing, the value is JSON null, a segment does not navigate as on Redis, or the root is over MAX_FIELD_BYTES.
+ */
+export function extractPathsStatement(queue: string, ids: string[], paths: Array<{ root: 'data' | 'returnvalue'; path: string[] }>, maxChars: number): Statement {
+  const p = new Params();
+  p.add(queue, 'text');
+  const list = p.add(ids, 'text[]');
+  const max = p.add(maxChars, 'int');
+  const values = paths.map(({ root: name, path }, k) => {
+    const root = PATH_ROOT[name];
+    const when = [small(root), ...arrayIndexGuards(root, path, p)].join(' AND ');
+    return `CASE WHEN ${when} THEN left(${root} #>> ${p.add(path, 'text[]')}, ${max}) END AS v${k}`;
+  });
+  const text = `
+SELECT i.ord${values.map((v) => `, ${v}`).join('')}
+FROM unnest(${list}) WITH ORDINALITY AS i(id, ord)
+LEFT JOIN job s ON s.queue = $1 AND s.id = i.id
+ORDER BY i.ord`;
+  return { text, values: p.values };
 }
 
 /**

@@ -7,7 +7,8 @@ import { STATE_STORE, type JobState } from '@/lib/jobs/job-states';
 import { parseJobKey } from '@/lib/jobs/get-job';
 import type { ChildJob } from '@/lib/jobs/get-job-children';
 import { InvalidError } from '@/lib/errors';
-import type { JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
+import { cutText, checkExtract } from '../extract-paths';
+import type { ExtractPath, JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
 import { planPredicate, type RedisQueryPlan } from './query-plan';
 
 /** Redis time one matchIds call may take before the next goes on with the ids it did not look at. */
@@ -58,6 +59,25 @@ export class RedisSearch implements SearchStore {
       at += Math.max(1, Number(looked));
     }
     return found;
+  }
+
+  /**
+   * One script call per page (more only when the jobs' payloads are big: each call stops after
+   * MATCH_IDS_BUDGET_MICROS). The script cuts each value to 4 bytes a character, the most UTF-8 needs,
+   * and the cut to characters is finished here.
+   */
+  async extractPaths(queue: string, ids: string[], paths: ExtractPath[], maxChars: number): Promise<Array<Array<string | null>>> {
+    checkExtract(ids, paths, maxChars);
+    if (ids.length === 0) return [];
+    if (paths.length === 0) return ids.map(() => []);
+    const spec = JSON.stringify(paths.map((p) => ({ r: p.root, p: p.path })));
+    const rows: Array<Array<string | null>> = [];
+    for (let at = 0; at < ids.length; ) {
+      const [looked, values] = await this.conn.redis.droverExtractPaths(this.conn.queuePrefix(queue), MATCH_IDS_BUDGET_MICROS, 4 * maxChars, spec, ...ids.slice(at));
+      for (const row of values) rows.push(paths.map((_, k) => (typeof row[k] === 'string' ? cutText(row[k], maxChars) : null)));
+      at += Math.max(1, Number(looked));
+    }
+    return rows;
   }
 
   async positionAt(_queue: string, _state: JobState, _order: 'desc' | 'asc', rank: number): Promise<string | null> {

@@ -7,8 +7,11 @@
 //     field, cjson.decode only when a path clause is reached, logs last);
 //   P.bytes → bytes read (and decoded, weighted) since the caller last reset it, so a caller checks its
 //     time budget at once after big fields, not only every 16 jobs.
-// Fields over 1 MB are never read (false); text is folded with string.lower (ASCII only).
-export const JOB_PREDICATE = `
+// Fields over 1 MB are never read (false); text is folded with string.lower (ASCII only). Paths are read
+// with ./json-path.ts (the value's text for contains: jsonText).
+import { JSON_PATH } from './json-path';
+
+export const JOB_PREDICATE = `${JSON_PATH}
 local function compilePredicate(planJson)
   local plan = cjson.decode(planJson)
   local r = redis.call
@@ -73,22 +76,6 @@ local function compilePredicate(planJson)
     if op == 'lte' then return a <= b end
     return a == b
   end
-  -- The JSON value's text for contains: strings as they are, numbers and booleans as text, objects and
-  -- arrays as cjson writes them (an empty one as {}); null none.
-  local function textOf(v)
-    local t = type(v)
-    if t == 'string' then return v end
-    if t == 'number' then return tostring(v) end
-    if t == 'boolean' then return v and 'true' or 'false' end
-    -- JSON null has no text (as PostgreSQL's #>> answers SQL NULL): contains is false.
-    if v == null then return nil end
-    if t == 'table' then
-      local ok, s = pcall(cjson.encode, v)
-      if ok then return s end
-    end
-    return nil
-  end
-
   local tests = {}
   local function clause(c)
     local t, op, value = c.t, c.o, c.v
@@ -147,10 +134,7 @@ local function compilePredicate(planJson)
     -- 'path': navigate the decoded root; an object's keys are strings and an array's indexes integers
     -- once decoded, so a segment is looked up as a key, then (if it is a canonical index) as index + 1.
     local f, segs, idx = c.r, c.p, {}
-    for k = 1, #segs do
-      local s = segs[k]
-      if s == '0' or find(s, '^[1-9]%d*$') then idx[k] = tonumber(s) + 1 end
-    end
+    for k = 1, #segs do idx[k] = jsonIndexOf(segs[k]) end
     local num, quick = c.n, c.q
     return function()
       -- An eq on plain text (c.q): the raw JSON must hold that text as it is, or no decode is needed.
@@ -160,17 +144,11 @@ local function compilePredicate(planJson)
       end
       local d = decoded(f)
       if not d then return false end
-      local v = d[1]
-      for k = 1, #segs do
-        if type(v) ~= 'table' then return false end
-        local nxt = v[segs[k]]
-        if nxt == nil and idx[k] then nxt = v[idx[k]] end
-        if nxt == nil then return false end
-        v = nxt
-      end
+      local v = jsonAt(d[1], segs, idx)
+      if v == nil then return false end
       local vt = type(v)
       if op == 'contains' then
-        local s = textOf(v)
+        local s = jsonText(v)
         return s ~= nil and find(lower(s), value, 1, true) ~= nil
       end
       if op == 'eq' then
