@@ -47,7 +47,13 @@ function SaveViewDialog({ conn, queue, query, within, canShare, onClose }: { con
     <Dialog open onClose={onClose} title="Save as view">
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Save as view">
         <p className="text-xs text-zinc-500">
-          {query.trim() ? <span className="font-mono break-all">{query}</span> : 'Every job'} in {within === 'all' ? 'every state' : within}, on {queue}.
+          {query.trim() ? (
+            <>
+              <span className="font-mono break-all">{query}</span> in {within === 'all' ? 'every state' : within}, on {queue}.
+            </>
+          ) : (
+            'A view saves a query: search for something first.'
+          )}
         </p>
         <div>
           <Label htmlFor="view-name">Name</Label>
@@ -64,7 +70,7 @@ function SaveViewDialog({ conn, queue, query, within, canShare, onClose }: { con
         <FieldError messages={errors.query} />
         <div className="flex justify-end gap-2 pt-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={pending || !name.trim()}>
+          <Button type="submit" variant="primary" disabled={pending || !name.trim() || !query.trim()}>
             {pending ? 'Saving…' : 'Save view'}
           </Button>
         </div>
