@@ -9,6 +9,7 @@ import { STORE_KINDS } from '../helpers/stores';
 import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { migrateDroverSchema } from '@/lib/store/postgres/drover-schema';
+import { KEYS } from '@/lib/keys';
 import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 import { createView } from '@/lib/views/create-view';
@@ -184,6 +185,25 @@ describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
     await deleteView(alice, { id: view.id });
     expect(await writeView({ ...stale.view, name: 'older' }, stale.json)).toBe('changed');
     expect(await readView(view.id)).toBeNull();
+  });
+
+  it.runIf(kind === 'redis')('on Redis: a hash of records and one id set per bound, the keys lib/keys.ts lists', async () => {
+    const mine = await createView(alice, input());
+    const team = await createView(olga, input({ visibility: 'shared' }));
+    const redis = c.redis();
+    const viewKeys = (await redis.keys('drover:{console}:views*')).sort();
+    expect(viewKeys).toEqual([KEYS.views, KEYS.viewsPrivate('alice@test'), KEYS.viewsShared].sort());
+    expect(await redis.type(KEYS.views)).toBe('hash');
+    expect(await redis.smembers(KEYS.viewsPrivate('alice@test'))).toEqual([mine.id]);
+    expect(await redis.smembers(KEYS.viewsShared)).toEqual([team.id]);
+    // Sharing moves the id between the sets; deleting removes it from both.
+    await updateView(alice, { id: mine.id, patch: { name: 'still private' } });
+    await updateView(admin, { id: mine.id, patch: { visibility: 'shared' } });
+    expect(await redis.exists(KEYS.viewsPrivate('alice@test'))).toBe(0);
+    expect((await redis.smembers(KEYS.viewsShared)).sort()).toEqual([mine.id, team.id].sort());
+    await deleteView(alice, { id: mine.id });
+    await deleteView(olga, { id: team.id });
+    expect(await redis.keys('drover:{console}:views*')).toEqual([]);
   });
 
   it.runIf(kind === 'postgres')('a schema at version 2 (the release before views) gets table drover.view by migration 3', async () => {
