@@ -8,6 +8,7 @@ import { queueOperations } from '@/lib/operations/queues';
 import { scheduleOperations } from '@/lib/operations/schedules';
 import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { alertOperations } from '@/lib/operations/alerts';
+import { viewOperations } from '@/lib/operations/views';
 import { userOperations } from '@/lib/operations/users';
 
 export const retryJobAction = actionOf(jobOperations.retryJob);
@@ -45,6 +46,10 @@ export const createAlertRuleAction = actionOf(alertOperations.createAlertRule);
 export const updateAlertRuleAction = actionOf(alertOperations.updateAlertRule);
 export const deleteAlertRuleAction = actionOf(alertOperations.deleteAlertRule);
 export const testAlertRuleAction = actionOf(alertOperations.testAlertRule);
+
+export const createViewAction = actionOf(viewOperations.createView);
+export const updateViewAction = actionOf(viewOperations.updateView);
+export const deleteViewAction = actionOf(viewOperations.deleteView);
 
 export const addUserAction = actionOf(userOperations.addUser);
 export const updateUserAction = actionOf(userOperations.updateUser);

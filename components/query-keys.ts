@@ -31,4 +31,6 @@ export const queryKeys = {
   alertHistory: () => ['alerts', 'history'] as const,
   /** the shell's banner of firing alerts (every role) */
   firingAlerts: () => ['alerts', 'firing'] as const,
+  /** one saved view (the queue page's heading when it runs a view) */
+  view: (id: string) => ['view', id] as const,
 };

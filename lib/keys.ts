@@ -111,6 +111,14 @@ export const KEYS = {
   alertState: 'drover:{console}:alerts:state',
   /** list of alert history entries (JSON: transitions, notifications, tests), newest first, capped at 500 (LTRIM). */
   alertHistory: 'drover:{console}:alerts:history',
+  /** hash view id → saved view JSON {id, conn, queue, name, query, within, columns, order, visibility, owner, …}
+   *  (lib/views). Kept until deleted. Written only with the id sets below (one Lua script, lib/views/lua/save-view-3.ts). */
+  views: 'drover:{console}:views',
+  /** set of the ids of shared views: at most 500 (VIEW_LIMITS.sharedPerConsole). A member goes with its view. */
+  viewsShared: 'drover:{console}:views:shared',
+  /** set of the ids of one owner's private views (owner: a user's email, an API token's id): at most 50
+   *  (VIEW_LIMITS.privatePerOwner). A member goes with its view, or moves to the shared set when the view is shared. */
+  viewsPrivate: (owner: string) => `drover:{console}:views:private:${owner}`,
   /**
    * Dead-letter indexes of one connection's DLQ (lib/dlq). Per-connection: the key embeds the queue prefix,
    * so on a cluster it shares the queues' slot and one Lua call updates envelopes and indexes together.

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
 
 import type { SidebarConnection } from '@/lib/queues/sidebar-connection';
+import { viewPath } from '@/lib/views/view';
 
 export function SidebarConnections({ connections }: { connections: SidebarConnection[] }) {
   const pathname = usePathname();
@@ -35,6 +36,7 @@ export function SidebarConnections({ connections }: { connections: SidebarConnec
               .filter((q) => !needle || q.toLowerCase().includes(needle))
               .map((queue) => {
                 const href = `/connections/${encodeURIComponent(conn.name)}/queues/${encodeURIComponent(queue)}`;
+                const views = conn.views?.filter((v) => v.queue === queue) ?? [];
                 return (
                   <li key={queue}>
                     <Link
@@ -49,6 +51,23 @@ export function SidebarConnections({ connections }: { connections: SidebarConnec
                     >
                       {queue}
                     </Link>
+                    {views.length > 0 && (
+                      <ul aria-label={`Saved views of ${queue}`} className="space-y-0.5">
+                        {views.map((v) => (
+                          <li key={v.id}>
+                            {/* The view's stable URL redirects to the queue page with its query. */}
+                            <Link
+                              href={viewPath(v.id)}
+                              title={v.shared ? `${v.name} (shared)` : `${v.name} (private)`}
+                              className="flex items-center gap-1 truncate rounded py-0.5 pr-2 pl-7 text-[12px] text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                            >
+                              <span aria-hidden className="text-zinc-400">{v.shared ? '◆' : '◇'}</span>
+                              <span className="truncate">{v.name}</span>
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </li>
                 );
               })}

@@ -8,6 +8,7 @@ import { queueOperations } from './queues';
 import { scheduleOperations } from './schedules';
 import { deadLetterOperations } from './dead-letters';
 import { alertOperations } from './alerts';
+import { viewOperations } from './views';
 import { consoleOperations } from './console';
 import { userOperations } from './users';
 
@@ -18,6 +19,7 @@ export const OPERATION_TABLES = {
   schedules: scheduleOperations,
   'dead letters': deadLetterOperations,
   alerts: alertOperations,
+  views: viewOperations,
   users: userOperations,
   console: consoleOperations,
 } as const;

@@ -8,6 +8,7 @@ import { UnavailableError } from '@/lib/errors';
 import { AUTH_DDL } from './ddl/auth';
 import { CONSOLE_OPS_DDL } from './ddl/console-ops';
 import { RUNTIME_DDL } from './ddl/runtime';
+import { VIEWS_DDL } from './ddl/views';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -175,6 +176,11 @@ CREATE TABLE drover.dead_letter_watermark (
     // Drover's own data when the console connection is PostgreSQL, and the workers' records of a
     // PostgreSQL queue connection (one file per part, lib/store/postgres/ddl).
     sql: AUTH_DDL + CONSOLE_OPS_DDL + RUNTIME_DDL,
+  },
+  {
+    version: 3,
+    name: 'saved views',
+    sql: VIEWS_DDL,
   },
 ];
 
