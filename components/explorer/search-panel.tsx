@@ -13,6 +13,8 @@ import { DataColumnsControl } from './data-columns-control';
 import { dataColumnKeys } from '@/lib/jobs/query/data-columns';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { QueryBulk } from '@/components/jobs/query-bulk';
+import { SaveViewButton } from '@/components/views/save-view-button';
+import { ViewHeading } from '@/components/views/view-heading';
 import { Link } from '@/components/ui/link';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { cn } from '@/components/ui/cn';
@@ -55,6 +57,8 @@ export function SearchPanel({
   const urlQ = params.get('q') ?? '';
   const urlField = params.get('field') ?? 'any';
   const urlState = params.get('in') ?? 'all';
+  /** the saved view this search was opened from (/views/{id}) */
+  const urlView = params.get('view');
   // Data columns (`cols=data.customerId,returnvalue.id`): the server reads each match's values at these paths.
   const urlCols = params.get('cols') ?? '';
   const dataColumns = useMemo(() => dataColumnKeys(urlCols), [urlCols]);
@@ -125,6 +129,8 @@ export function SearchPanel({
     // The language replaced the field picker: a new search drops an older link's field.
     next.delete('field');
     next.set('in', String(data.get('in')));
+    // Another query is not the saved view any more (its heading goes; Save as view makes a new one).
+    if (q !== urlQ || next.get('in') !== urlState) next.delete('view');
     router.push(`${pathname}?${next}`, { scroll: false });
   }
 
@@ -135,6 +141,7 @@ export function SearchPanel({
     next.delete('field');
     next.delete('in');
     next.delete('cols');
+    next.delete('view');
     setMatches([]);
     setProgress(null);
     router.push(`${pathname}${next.toString() ? `?${next}` : ''}`, { scroll: false });
@@ -152,6 +159,7 @@ export function SearchPanel({
 
   return (
     <section aria-label="Search jobs" className="space-y-2">
+      {urlView && urlQ && role && <ViewHeading viewId={urlView} role={role} userKey={userKey} />}
       <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2" role="search">
         <QueryInput conn={conn} queue={queue} name="q" key={urlQ} defaultValue={urlQ} inputRef={inputRef} invalid={error !== null} />
         <Select name="in" key={`s-${urlState}`} defaultValue={urlState} aria-label="Search in state" className="h-8 w-40 text-xs">
@@ -200,8 +208,9 @@ export function SearchPanel({
             </span>
           </div>
           {/* Everything the query matches, not only the rows loaded here: counted, then acted on at a set rate. */}
-          {urlField === 'any' && (canAct || role === 'admin') && (
+          {urlField === 'any' && (
             <div className="flex flex-wrap items-start gap-2">
+              {role && <SaveViewButton conn={conn} queue={queue} query={urlQ} within={urlState as 'all'} role={role} columns={dataColumns} />}
               {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState, cols)} />}
               {role === 'admin' && (
                 <Link

@@ -12,19 +12,19 @@ import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { useRunAction } from '@/components/ui/use-run-action';
 
-export function SaveViewButton({ conn, queue, query, within, role }: { conn: string; queue: string; query: string; within: 'all' | JobState; role: Role }) {
+export function SaveViewButton({ conn, queue, query, within, role, columns = [] }: { conn: string; queue: string; query: string; within: 'all' | JobState; role: Role; /** the data columns shown (cols=) */ columns?: string[] }) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button size="sm" onClick={() => setOpen(true)}>
         Save as view
       </Button>
-      {open && <SaveViewDialog conn={conn} queue={queue} query={query} within={within} canShare={hasRole(role, 'operator')} onClose={() => setOpen(false)} />}
+      {open && <SaveViewDialog conn={conn} queue={queue} query={query} within={within} columns={columns} canShare={hasRole(role, 'operator')} onClose={() => setOpen(false)} />}
     </>
   );
 }
 
-function SaveViewDialog({ conn, queue, query, within, canShare, onClose }: { conn: string; queue: string; query: string; within: 'all' | JobState; canShare: boolean; onClose: () => void }) {
+function SaveViewDialog({ conn, queue, query, within, columns, canShare, onClose }: { conn: string; queue: string; query: string; within: 'all' | JobState; columns: string[]; canShare: boolean; onClose: () => void }) {
   const router = useRouter();
   const { run, pending } = useRunAction();
   const [name, setName] = useState('');
@@ -33,7 +33,7 @@ function SaveViewDialog({ conn, queue, query, within, canShare, onClose }: { con
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    run(() => createViewAction({ body: { conn, queue, name, query, within, visibility } }), {
+    run(() => createViewAction({ body: { conn, queue, name, query, within, visibility, columns } }), {
       success: (view) => `Saved view ${view.name}`,
       onDone: (res) => {
         if (!res.ok) return setErrors(res.error.fieldErrors ?? {});

@@ -32,7 +32,7 @@ const QUERY = 'state:failed name:send-email error:~ECONNREFUSED data.user.plan:b
 test.describe('operator', () => {
   test.use({ storageState: storageStatePath('operator') });
 
-  test('types a compound query with completions, sees the matches stream in, and retries all of them at a set rate', async ({ page }) => {
+  test('types a compound query with completions, sees the matches stream in, shares it as a view a viewer opens from the sidebar, and retries all matches at a set rate', async ({ page, browser }) => {
     const name = `query-${Date.now()}`;
     const queue = await seedQueue(name, 24, 6);
     try {
@@ -54,6 +54,27 @@ test.describe('operator', () => {
       await expect(page.getByTestId('search-status')).toHaveText(/Done: scanned \d+ of \d+ jobs, 24 matches/);
       const results = page.getByRole('region', { name: 'Search jobs' }).getByTestId('jobs-table');
       await expect(results.locator('tbody tr')).toHaveCount(24);
+
+      // Saved as a shared view: its stable URL opens the same search, under its name.
+      const viewName = `Refused by SMTP (${name})`;
+      await page.getByRole('button', { name: 'Save as view' }).click();
+      const save = page.getByRole('dialog', { name: 'Save as view' });
+      await save.getByLabel('Name').fill(viewName);
+      await save.getByLabel('Who sees it').selectOption('shared');
+      await save.getByRole('button', { name: 'Save view' }).click();
+      await expect(page).toHaveURL(/view=/);
+      await expect(page.getByText(viewName).first()).toBeVisible();
+      await expect(page.getByTestId('search-status')).toHaveText(/Done: .* 24 matches/);
+
+      // A viewer finds it in the sidebar under the queue and sees the same matches.
+      const viewerContext = await browser.newContext({ storageState: storageStatePath('viewer') });
+      const viewer = await viewerContext.newPage();
+      await viewer.goto('/');
+      await viewer.getByRole('list', { name: `Saved views of ${name}` }).getByRole('link', { name: viewName }).click();
+      await expect(viewer).toHaveURL(new RegExp(`/connections/default/queues/${name}\\?q=`));
+      await expect(viewer.getByTestId('search-status')).toHaveText(/Done: .* 24 matches/);
+      await expect(viewer.getByTestId('query-bulk-open')).toHaveCount(0);
+      await viewerContext.close();
 
       // Everything the query matches, counted first, then retried at 8 jobs per second.
       await page.getByTestId('query-bulk-open').click();
