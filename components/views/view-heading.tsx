@@ -1,10 +1,12 @@
 'use client';
 // The queue page's line naming the saved view it runs (`?view=<id>`): name, who sees it, and Delete
-// for its owner or an admin. A view gone or not visible says so instead.
+// for its owner or an admin, and Share / Make private (sharing needs operator). A view gone or not visible
+// says so instead.
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { deleteViewAction } from '@/app/actions';
+import { deleteViewAction, updateViewAction } from '@/app/actions';
+import { hasRole } from '@/lib/auth/roles';
 import type { Role } from '@/lib/auth/roles';
 import type { View } from '@/lib/views/view';
 import { Badge } from '@/components/ui/badge';
@@ -34,6 +36,9 @@ export function ViewHeading({ viewId, role, userKey }: { viewId: string; role: R
   }
   if (!view) return null;
   const canDelete = view.owner === userKey || role === 'admin';
+  // Sharing needs operator; making a shared view private again is the owner's or an admin's call too.
+  const canToggle = canDelete && (view.visibility === 'shared' || hasRole(role, 'operator'));
+  const toggleTo = view.visibility === 'shared' ? 'private' : 'shared';
   const queuePath = `/connections/${encodeURIComponent(view.conn)}/queues/${encodeURIComponent(view.queue)}`;
 
   return (
@@ -41,6 +46,20 @@ export function ViewHeading({ viewId, role, userKey }: { viewId: string; role: R
       <span className="text-xs text-zinc-500">View</span>
       <h2 className="truncate font-semibold">{view.name}</h2>
       <Badge tone={view.visibility === 'shared' ? 'indigo' : 'neutral'}>{view.visibility}</Badge>
+      {canToggle && (
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={pending}
+          onClick={() =>
+            run(() => updateViewAction({ params: { id: view.id }, body: { visibility: toggleTo } }), {
+              success: () => (toggleTo === 'shared' ? `${view.name} is shared with everyone` : `${view.name} is private now`),
+            })
+          }
+        >
+          {toggleTo === 'shared' ? 'Share' : 'Make private'}
+        </Button>
+      )}
       {canDelete && (
         <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} disabled={pending}>
           Delete

@@ -63,7 +63,10 @@ test.describe('operator', () => {
       await save.getByLabel('Who sees it').selectOption('shared');
       await save.getByRole('button', { name: 'Save view' }).click();
       await expect(page).toHaveURL(/view=/);
-      await expect(page.getByText(viewName).first()).toBeVisible();
+      const heading = page.getByTestId('view-heading');
+      await expect(heading).toContainText(viewName);
+      await expect(heading).toContainText('shared');
+      await expect(heading.getByRole('button', { name: 'Make private' })).toBeVisible();
       await expect(page.getByTestId('search-status')).toHaveText(/Done: .* 24 matches/);
 
       // A viewer finds it in the sidebar under the queue and sees the same matches.
