@@ -2,12 +2,13 @@
 // "Add column" beside the search results' Columns menu: the JSON paths shown as data columns (`cols=` in the
 // URL; the server reads each value, never the whole payload), with the paths seen in recent jobs offered
 // (GET …/query-hints, as the search box does). Closes on Escape and on a click outside.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { DATA_COLUMNS_MAX, DATA_COLUMN_MAX_CHARS, parseDataColumn } from '@/lib/jobs/query/data-columns';
 import type { QueryHints } from '@/lib/jobs/query/query-hints';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { PopoverMenu } from '@/components/ui/popover-menu';
 import { queryKeys } from '@/components/query-keys';
 import { fetchJson } from './api-client';
 import { apiQueuePath } from './format';
@@ -15,9 +16,6 @@ import { apiQueuePath } from './format';
 export function DataColumnsControl({ conn, queue, columns, onChange }: { conn: string; queue: string; columns: readonly string[]; onChange: (next: string[]) => void }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const box = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
   const listId = useId();
   const { data: hints } = useQuery({
     queryKey: queryKeys.queryHints(conn, queue),
@@ -26,15 +24,6 @@ export function DataColumnsControl({ conn, queue, columns, onChange }: { conn: s
     staleTime: 30_000,
     retry: false,
   });
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!box.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
 
   const full = columns.length >= DATA_COLUMNS_MAX;
   const offered = (hints?.paths ?? []).filter((p) => !columns.includes(p));
@@ -52,67 +41,55 @@ export function DataColumnsControl({ conn, queue, columns, onChange }: { conn: s
   }
 
   return (
-    <div ref={box} className="relative">
-      <Button ref={button} size="sm" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
-        Add column{columns.length > 0 && <span className="text-zinc-500"> ({columns.length})</span>}
-      </Button>
-      {open && (
-        <div
-          id={panelId}
-          role="group"
-          aria-label="Data columns"
-          className="absolute right-0 z-20 mt-1 w-80 rounded-md border border-zinc-200 bg-white p-2 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-          onKeyDown={(event) => {
-            if (event.key !== 'Escape') return;
-            setOpen(false);
-            button.current?.focus();
-          }}
-        >
-          <p className="mb-1.5 text-xs text-zinc-500 dark:text-zinc-400">A column per JSON path of the job&apos;s data or return value, read by the server and cut to {DATA_COLUMN_MAX_CHARS} characters.</p>
-          {columns.length > 0 && (
-            <ul className="mb-2">
-              {columns.map((key) => (
-                <li key={key} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-zinc-50 dark:hover:bg-zinc-800">
-                  <span className="min-w-0 flex-1 truncate font-mono text-xs" title={key}>
-                    {key}
-                  </span>
-                  <Button size="sm" variant="ghost" aria-label={`Remove column ${key}`} onClick={() => onChange(columns.filter((c) => c !== key))}>
-                    Remove
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          )}
-          <form onSubmit={onSubmit} className="flex items-center gap-2">
-            <Input
-              name="path"
-              list={listId}
-              aria-label="JSON path of the new column"
-              aria-invalid={error !== null || undefined}
-              placeholder="data.customerId"
-              disabled={full}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={() => setError(null)}
-              className="h-8 min-w-0 flex-1 font-mono text-xs"
-            />
-            <datalist id={listId}>
-              {offered.map((p) => (
-                <option key={p} value={p} />
-              ))}
-            </datalist>
-            <Button type="submit" size="sm" variant="primary" disabled={full}>
-              Add
-            </Button>
-          </form>
-          {full && <p className="mt-1 text-xs text-zinc-500">At most {DATA_COLUMNS_MAX} columns.</p>}
-          {error && (
-            <p role="alert" className="mt-1 text-xs text-red-600">
-              {error}
-            </p>
-          )}
-        </div>
+    <PopoverMenu
+      label={<>Add column{columns.length > 0 && <span className="text-zinc-500"> ({columns.length})</span>}</>}
+      title="Data columns"
+      panelClassName="w-80"
+      onOpenChange={setOpen}
+    >
+      <p className="mb-1.5 text-xs text-zinc-500 dark:text-zinc-400">A column per JSON path of the job&apos;s data or return value, read by the server and cut to {DATA_COLUMN_MAX_CHARS} characters.</p>
+      {columns.length > 0 && (
+        <ul className="mb-2">
+          {columns.map((key) => (
+            <li key={key} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-zinc-50 dark:hover:bg-zinc-800">
+              <span className="min-w-0 flex-1 truncate font-mono text-xs" title={key}>
+                {key}
+              </span>
+              <Button size="sm" variant="ghost" aria-label={`Remove column ${key}`} onClick={() => onChange(columns.filter((c) => c !== key))}>
+                Remove
+              </Button>
+            </li>
+          ))}
+        </ul>
       )}
-    </div>
+      <form onSubmit={onSubmit} className="flex items-center gap-2">
+        <Input
+          name="path"
+          list={listId}
+          aria-label="JSON path of the new column"
+          aria-invalid={error !== null || undefined}
+          placeholder="data.customerId"
+          disabled={full}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={() => setError(null)}
+          className="h-8 min-w-0 flex-1 font-mono text-xs"
+        />
+        <datalist id={listId}>
+          {offered.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+        <Button type="submit" size="sm" variant="primary" disabled={full}>
+          Add
+        </Button>
+      </form>
+      {full && <p className="mt-1 text-xs text-zinc-500">At most {DATA_COLUMNS_MAX} columns.</p>}
+      {error && (
+        <p role="alert" className="mt-1 text-xs text-red-600">
+          {error}
+        </p>
+      )}
+    </PopoverMenu>
   );
 }
