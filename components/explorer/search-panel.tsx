@@ -61,6 +61,8 @@ export function SearchPanel({
   const urlView = params.get('view');
   // Data columns (`cols=data.customerId,returnvalue.id`): the server reads each match's values at these paths.
   const urlCols = params.get('cols') ?? '';
+  // The list's Order (?order=oldest) orders the matches too: oldest first within each state.
+  const urlOrder = params.get('order') === 'oldest' ? 'oldest' : 'newest';
   const dataColumns = useMemo(() => dataColumnKeys(urlCols), [urlCols]);
   const cols = dataColumns.join(',');
   const [matches, setMatches] = useState<SearchMatch[]>([]);
@@ -71,11 +73,11 @@ export function SearchPanel({
   const abort = useRef<AbortController | null>(null);
   // A new search (or the same one run again after an action) starts with nothing selected.
   const [runs, setRuns] = useState(0);
-  const searchKey = `${urlQ}\n${urlField}\n${urlState}\n${runs}`;
+  const searchKey = `${urlQ}\n${urlField}\n${urlState}\n${urlOrder}\n${runs}`;
   const { selected, toggle, setAll, clear: clearSelection } = useKeyedSelection(searchKey);
 
   const run = useCallback(
-    async (q: string, field: string, state: string, cols: string) => {
+    async (q: string, field: string, state: string, cols: string, order: 'newest' | 'oldest') => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
@@ -91,6 +93,7 @@ export function SearchPanel({
         do {
           const search = new URLSearchParams({ q, field, state });
           if (cols) search.set('columns', cols);
+          if (order === 'oldest') search.set('order', order);
           if (cursor) search.set('cursor', cursor);
           const chunk: SearchChunk = await fetchJson<SearchChunk>(`${apiQueuePath(conn, queue)}/search?${search}`, { signal: controller.signal });
           if (controller.signal.aborted) return;
@@ -112,11 +115,11 @@ export function SearchPanel({
   // The URL is the source of truth: a shared link or the back button re-runs the search.
   useEffect(() => {
     if (urlQ) {
-      const t = setTimeout(() => void run(urlQ, urlField, urlState, cols), 0);
+      const t = setTimeout(() => void run(urlQ, urlField, urlState, cols, urlOrder), 0);
       return () => clearTimeout(t);
     }
     abort.current?.abort();
-  }, [urlQ, urlField, urlState, cols, run]);
+  }, [urlQ, urlField, urlState, cols, urlOrder, run]);
   useEffect(() => () => abort.current?.abort(), []);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -210,8 +213,8 @@ export function SearchPanel({
           {/* Everything the query matches, not only the rows loaded here: counted, then acted on at a set rate. */}
           {urlField === 'any' && (
             <div className="flex flex-wrap items-start gap-2">
-              {role && <SaveViewButton conn={conn} queue={queue} query={urlQ} within={urlState as 'all'} role={role} columns={dataColumns} />}
-              {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState, cols)} />}
+              {role && <SaveViewButton conn={conn} queue={queue} query={urlQ} within={urlState as 'all'} role={role} columns={dataColumns} order={urlOrder} />}
+              {canAct && <QueryBulk conn={conn} queue={queue} q={urlQ} within={urlState} role={role} onDone={() => void run(urlQ, urlField, urlState, cols, urlOrder)} />}
               {role === 'admin' && (
                 <Link
                   className="inline-flex h-7 items-center rounded-md px-2 text-xs text-indigo-700 hover:bg-zinc-100 dark:text-indigo-300 dark:hover:bg-zinc-800"
@@ -234,7 +237,7 @@ export function SearchPanel({
               role={role}
               selection={{ ids: [...selected], states: matches.filter((m) => selected.has(m.id)).map((m) => m.state) }}
               onClearSelection={clearSelection}
-              onDone={() => void run(urlQ, urlField, urlState, cols)}
+              onDone={() => void run(urlQ, urlField, urlState, cols, urlOrder)}
             />
           )}
           <JobsTable

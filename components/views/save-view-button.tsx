@@ -12,19 +12,55 @@ import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { useRunAction } from '@/components/ui/use-run-action';
 
-export function SaveViewButton({ conn, queue, query, within, role, columns = [] }: { conn: string; queue: string; query: string; within: 'all' | JobState; role: Role; /** the data columns shown (cols=) */ columns?: string[] }) {
+export function SaveViewButton({
+  conn,
+  queue,
+  query,
+  within,
+  role,
+  columns = [],
+  order = 'newest',
+}: {
+  conn: string;
+  queue: string;
+  query: string;
+  within: 'all' | JobState;
+  role: Role;
+  /** the data columns shown (cols=) */
+  columns?: string[];
+  /** the order of the matches shown (order=) */
+  order?: 'newest' | 'oldest';
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button size="sm" onClick={() => setOpen(true)}>
         Save as view
       </Button>
-      {open && <SaveViewDialog conn={conn} queue={queue} query={query} within={within} columns={columns} canShare={hasRole(role, 'operator')} onClose={() => setOpen(false)} />}
+      {open && <SaveViewDialog conn={conn} queue={queue} query={query} within={within} columns={columns} order={order} canShare={hasRole(role, 'operator')} onClose={() => setOpen(false)} />}
     </>
   );
 }
 
-function SaveViewDialog({ conn, queue, query, within, columns, canShare, onClose }: { conn: string; queue: string; query: string; within: 'all' | JobState; columns: string[]; canShare: boolean; onClose: () => void }) {
+function SaveViewDialog({
+  conn,
+  queue,
+  query,
+  within,
+  columns,
+  order,
+  canShare,
+  onClose,
+}: {
+  conn: string;
+  queue: string;
+  query: string;
+  within: 'all' | JobState;
+  columns: string[];
+  order: 'newest' | 'oldest';
+  canShare: boolean;
+  onClose: () => void;
+}) {
   const router = useRouter();
   const { run, pending } = useRunAction();
   const [name, setName] = useState('');
@@ -33,7 +69,7 @@ function SaveViewDialog({ conn, queue, query, within, columns, canShare, onClose
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    run(() => createViewAction({ body: { conn, queue, name, query, within, visibility, columns } }), {
+    run(() => createViewAction({ body: { conn, queue, name, query, within, visibility, columns, order } }), {
       success: (view) => `Saved view ${view.name}`,
       onDone: (res) => {
         if (!res.ok) return setErrors(res.error.fieldErrors ?? {});

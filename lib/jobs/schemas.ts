@@ -130,6 +130,8 @@ export const searchQuerySchema = z.object({
   field: searchFieldSchema.default('any'),
   state: z.union([jobStateSchema, z.literal('all')]).default('all'),
   cursor: z.string().max(100).optional(),
+  /** newest (default) or oldest first within each state, as the lists' Order */
+  order: z.enum(['newest', 'oldest']).default('newest'),
   /** Redis time per call, in ms (a chunk stops early when it is used up); clamped to SEARCH_MAX_CALL_MS. */
   budget: z.coerce
     .number()

@@ -5,7 +5,7 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import type { SearchQuery } from './schemas';
-import type { JobState } from './job-states';
+import { redisOrder, type JobState } from './job-states';
 import { getJobSummaries, type JobSummary } from './job-summary';
 import type { JobQuery } from './query/ast';
 import { parseJobQuery } from './query/parse-query';
@@ -60,7 +60,7 @@ export async function searchJobs(conn: Connection, queue: string, query: SearchQ
   const resolved = resolveJobQuery(queryOfSearch(query), now, query.state);
   // Several small chunks per HTTP call keep round trips down while each store call stays short; matches
   // go out as soon as there are some, so the page shows results while the scan goes on.
-  const step = await walkQuery(conn, queue, resolved, cursor, { maxMatches: MAX_MATCHES_PER_CALL, timeMs: 250, budgetMs: query.budget, returnEarly: true }, now);
+  const step = await walkQuery(conn, queue, resolved, cursor, { maxMatches: MAX_MATCHES_PER_CALL, timeMs: 250, budgetMs: query.budget, returnEarly: true, order: redisOrder(query.order) }, now);
   const summaries = await getJobSummaries(conn, queue, step.found.map((f) => f.id));
   const stateById = new Map(step.found.map((f) => [f.id, f.state]));
   const columns = query.columns?.length && summaries.length ? await dataColumnsOf(conn, queue, summaries.map((s) => s.id), query.columns) : null;

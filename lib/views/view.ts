@@ -98,10 +98,11 @@ export const viewListSchema = z.object({ views: z.array(viewSchema).max(VISIBLE_
 export const viewPath = (id: string) => `/views/${encodeURIComponent(id)}`;
 
 /** The queue page running the view's query: `?q=…&in=…&view=…`. */
-export function viewTarget(view: Pick<View, 'id' | 'conn' | 'queue' | 'query' | 'within'> & { columns?: string[] }): string {
+export function viewTarget(view: Pick<View, 'id' | 'conn' | 'queue' | 'query' | 'within'> & { columns?: string[]; order?: 'newest' | 'oldest' }): string {
   const search = new URLSearchParams({ q: view.query, in: view.within, view: view.id });
   // Its data columns ride in the URL the search page reads them from (components/explorer/data-columns-control.tsx).
   const paths = (view.columns ?? []).filter(isPathColumn);
   if (paths.length > 0) search.set('cols', paths.join(','));
+  if (view.order === 'oldest') search.set('order', 'oldest');
   return `/connections/${encodeURIComponent(view.conn)}/queues/${encodeURIComponent(view.queue)}?${search}`;
 }

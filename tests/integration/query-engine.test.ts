@@ -31,12 +31,12 @@ describe.each(STORE_KINDS)('the job query language on %s', (kind) => {
   let store: TestStore;
   const conn = () => getConnection('main');
 
-  async function searchAll(queue: string, q: string, state = 'all'): Promise<SearchMatch[]> {
+  async function searchAll(queue: string, q: string, state = 'all', order = 'newest'): Promise<SearchMatch[]> {
     const matches: SearchMatch[] = [];
     let cursor: string | undefined;
     let calls = 0;
     do {
-      const chunk = await searchJobs(conn(), queue, searchQuerySchema.parse({ q, state, cursor }));
+      const chunk = await searchJobs(conn(), queue, searchQuerySchema.parse({ q, state, cursor, order }));
       matches.push(...chunk.matches);
       cursor = chunk.cursor ?? undefined;
     } while (cursor && ++calls < 1000);
@@ -123,6 +123,14 @@ describe.each(STORE_KINDS)('the job query language on %s', (kind) => {
       expect(await ids_(`id:${ids.sms[0]} state:waiting`)).toEqual([]);
       expect(await ids_('finished:>-1h state:failed name:send-sms')).toEqual(ids.sms);
       expect(await ids_('finished:<-1h')).toEqual([]);
+    });
+
+    it('orders the matches oldest first when asked (a view’s order), the exact reverse within a state', async () => {
+      const q = 'state:failed name:send-email';
+      const newest = (await searchAll('mail', q)).map((m) => m.id);
+      const oldest = (await searchAll('mail', q, 'all', 'oldest')).map((m) => m.id);
+      expect(newest).toHaveLength(ids.target.length + ids.free.length + ids.timeout.length);
+      expect(oldest).toEqual([...newest].reverse());
     });
 
     it('answers a malformed query with a 400 naming the position, never a 500', async () => {

@@ -56,6 +56,8 @@ export type StepLimits = {
   budgetMs: number;
   /** return as soon as a chunk found something (a search streams its first matches early) */
   returnEarly: boolean;
+  /** each state's walk: 'desc' (newest first, the default) or 'asc' */
+  order?: 'desc' | 'asc';
 };
 
 async function lookUp(conn: Connection, queue: string, query: ResolvedQuery): Promise<QueryStep> {
@@ -79,7 +81,7 @@ export async function walkQuery(conn: Connection, queue: string, query: Resolved
   const deadline = Date.now() + limits.timeMs;
   while (stateIndex < query.states.length && found.length < limits.maxMatches && Date.now() < deadline) {
     const state = query.states[stateIndex];
-    const chunk = await search.walkChunk(queue, state, 'desc', position, query.predicate, {
+    const chunk = await search.walkChunk(queue, state, limits.order ?? 'desc', position, query.predicate, {
       maxScan: QUERY_CHUNK_IDS,
       maxMatches: limits.maxMatches - found.length,
       budgetMs: limits.budgetMs,
