@@ -12,7 +12,7 @@ import { startPostgresServer } from '../../lib/embedded/postgres-server.mjs';
 import { startRedisServer } from '../../lib/embedded/redis-server.mjs';
 import { root } from './build';
 import { HttpClient } from './http';
-import { measurePgReads, measurePgRetryAll, measurePgSearch, type PgBenchContext } from './phase-postgres';
+import { PG_QUERY, measurePgQuery, measurePgReads, measurePgRetryAll, measurePgSearch, type PgBenchContext } from './phase-postgres';
 import { cleanupAll, onCleanup } from './processes';
 import { formatTable, judged, type Row } from './report';
 import { ALL_QUEUES, BIG, SMALL_QUEUES, SMALL_WAITING } from './seed';
@@ -91,6 +91,8 @@ export async function runPostgres(opts: { log: (line: string) => void; elapsed: 
   await phase('PostgreSQL reads', 0.5, () => measurePgReads(ctx, samples));
   // The search reads completed jobs only; retry-all (which puts the failed rows back) comes last.
   await phase(`PostgreSQL search ${en(shape.completed)} completed jobs' data: full scan (Drover only)`, 1500, () => measurePgSearch(ctx, searchSamples));
+  // Before retry-all, which moves the failed jobs the query reads.
+  await phase(`PostgreSQL query "${PG_QUERY}": full scan (Drover only)`, 3000, () => measurePgQuery(ctx, searchSamples));
   await phase(`PostgreSQL retry all ${en(shape.failed)} failed jobs`, 0.5, () => measurePgRetryAll(ctx, retrySamples, retryWarmup));
   const loadAtEnd = os.loadavg().map((l) => l.toFixed(2));
   await cleanupAll();
