@@ -129,7 +129,8 @@ export const searchQuerySchema = z.object({
   q: z.string().min(1, 'q (the text to find) is required').max(500, 'q must be at most 500 characters'),
   field: searchFieldSchema.default('any'),
   state: z.union([jobStateSchema, z.literal('all')]).default('all'),
-  cursor: z.string().max(100).optional(),
+  /** the previous answer's cursor: state, the store's position (two bigint keys on PostgreSQL), counts, the instant */
+  cursor: z.string().max(200).optional(),
   /** newest (default) or oldest first within each state, as the lists' Order */
   order: z.enum(['newest', 'oldest']).default('newest'),
   /** Redis time per call, in ms (a chunk stops early when it is used up); clamped to SEARCH_MAX_CALL_MS. */
