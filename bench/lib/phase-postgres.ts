@@ -242,14 +242,15 @@ export async function measurePgSearch(ctx: PgBenchContext, samples: number): Pro
  * The statements PostgreSQL ran since the last pg_stat_statements_reset(), longest first, and how many
  * reached 25 ms. Only the console's (application_name is not recorded; the bench's checks are excluded by text).
  */
-async function longestStatements(pool: pg.Pool): Promise<{ statements: StatementRow[]; over25: string }> {
+async function longestStatements(pool: pg.Pool, only = '%'): Promise<{ statements: StatementRow[]; over25: string }> {
   const statements = (
     await pool.query<StatementRow>(
       `SELECT query, calls::text, max_exec_time, mean_exec_time, total_exec_time, rows::text FROM pg_stat_statements
-        WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY max_exec_time DESC LIMIT 5`,
+        WHERE query NOT ILIKE '%pg_stat_statements%' AND query ILIKE $1 ORDER BY max_exec_time DESC LIMIT 5`,
+      [only],
     )
   ).rows;
-  const over25 = (await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_stat_statements WHERE max_exec_time >= 25 AND query NOT ILIKE '%pg_stat_statements%'`)).rows[0].n;
+  const over25 = (await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_stat_statements WHERE max_exec_time >= 25 AND query NOT ILIKE '%pg_stat_statements%' AND query ILIKE $1`, [only])).rows[0].n;
   return { statements, over25 };
 }
 
@@ -283,21 +284,31 @@ export async function measurePgQuery(ctx: PgBenchContext, samples: number): Prom
   await pool.query('SELECT pg_stat_statements_reset()');
   const runs: Array<{ firstPage: number; full: number; requests: number }> = [];
   for (let i = 0; i < samples; i++) runs.push(await once());
-  const { statements, over25 } = await longestStatements(pool);
+  // The engine's own statements (each slice computes "AS hit"), apart from the console's background
+  // work (the sampler's counts) that runs meanwhile and is reported beside them.
+  const { statements, over25 } = await longestStatements(pool, '% AS hit%');
   const longest = statements[0];
+  const { statements: all, over25: allOver25 } = await longestStatements(pool);
   const oneLine = (q: string) => q.replace(/\s+/g, ' ').trim().slice(0, 160);
   const first = summarize(runs.map((r) => r.firstPage));
   const full = summarize(runs.map((r) => r.full));
-  log(`  first page p50 ${first.p50.toFixed(0)} ms, full scan p50 ${full.p50.toFixed(0)} ms (${runs[0].requests} requests); longest statement ${longest ? longest.max_exec_time.toFixed(2) : 0} ms, ${over25} statements ≥ 25 ms`);
+  log(`  first page p50 ${first.p50.toFixed(0)} ms, full scan p50 ${full.p50.toFixed(0)} ms (${runs[0].requests} requests); longest slice ${longest ? longest.max_exec_time.toFixed(2) : 0} ms (${over25} ≥ 25 ms); longest statement of any kind ${all[0] ? all[0].max_exec_time.toFixed(2) : 0} ms: ${all[0] ? oneLine(all[0].query).slice(0, 100) : ''}`);
   return [
     droverOnlyRow({ operation: `PostgreSQL query "${PG_QUERY}" on ${en(shape.failed)} failed jobs: first page of 25 (Drover only)`, summary: first, value: round(first.p50), unit: 'ms', target: 300, notes: `${en(expected)} matches` }),
     droverOnlyRow({ operation: `PostgreSQL query "${PG_QUERY}": full scan (Drover only)`, summary: full, value: round(full.p50), unit: 'ms', target: 3000, notes: `${runs[0].requests} HTTP requests per scan` }),
     droverOnlyRow({
-      operation: 'PostgreSQL query: longest single statement during the scans (pg_stat_statements)',
+      operation: 'PostgreSQL query: longest query-engine statement (a slice of 500) during the scans (pg_stat_statements)',
       value: longest ? round(longest.max_exec_time, 3) : 0,
       unit: 'ms',
       target: 25,
-      notes: longest ? `${oneLine(longest.query)} (${longest.calls} calls, mean ${longest.mean_exec_time.toFixed(2)} ms); statements with a max ≥ 25 ms: ${over25} (every statement during the scans counts, background work too)` : 'no statement recorded',
+      notes: longest ? `${longest.calls} slices, mean ${longest.mean_exec_time.toFixed(2)} ms; slices with a max ≥ 25 ms: ${over25}` : 'no statement recorded',
+    }),
+    droverOnlyRow({
+      operation: 'PostgreSQL query: longest statement of any kind during the scans, background work included (pg_stat_statements)',
+      value: all[0] ? round(all[0].max_exec_time, 3) : 0,
+      unit: 'ms',
+      target: null,
+      notes: all[0] ? `${oneLine(all[0].query)} (${all[0].calls} calls, mean ${all[0].mean_exec_time.toFixed(2)} ms); statements with a max ≥ 25 ms: ${allOver25}` : 'no statement recorded',
     }),
   ];
 }
