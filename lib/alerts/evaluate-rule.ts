@@ -125,6 +125,11 @@ export function evaluateRule(rule: AlertRule, prev: RuleState | undefined, input
   const { measured, unknownConnections } = readings(rule, input);
 
   const move = (r: Reading, before: TargetState | undefined) => {
+    // A query count that could not finish within its bounds says nothing: the target stays as it was.
+    if (rule.kind === 'query-matches' && r.value === null && before) {
+      targets[r.key] = before;
+      return;
+    }
     const base: TargetState = before ?? { connection: r.connection, queue: r.queue, state: 'ok', since: now, value: null, lastNotifiedAt: null, announced: false };
     const next: TargetState = { ...base, value: r.value };
     if (r.breached) {

@@ -17,6 +17,8 @@ export const QUERY_ALERT_MAX_SCAN = 100_000;
 export const QUERY_ALERT_MAX_MS = 1000;
 /** A rule's count is reused for this long (samples come every 10 s). */
 export const QUERY_ALERT_EVERY_MS = 60_000;
+/** Wall time all query rules of one round take at most; a rule not reached keeps its last count (or "no data"). */
+export const QUERY_ALERT_ROUND_MS = 5000;
 /** Store time per chunk (Redis Lua budget). */
 const CHUNK_BUDGET_MS = 5;
 
@@ -51,13 +53,20 @@ export async function queryMatchCounts(rules: AlertRule[], now: number): Promise
   const cache = holder[COUNTS];
   const out = new Map<string, number | null>();
   const live = new Set<string>();
-  // One rule after another: a round never runs several scans against a store at once.
-  for (const rule of rules.filter((r) => r.kind === 'query-matches')) {
+  const roundEnds = Date.now() + QUERY_ALERT_ROUND_MS;
+  // One rule after another: a round never runs several scans against a store at once. The rules counted
+  // longest ago go first, so with many rules each still gets its turn across rounds.
+  const queryRules = rules.filter((r) => r.kind === 'query-matches').sort((a, b) => (cache.get(a.id)?.at ?? 0) - (cache.get(b.id)?.at ?? 0));
+  for (const rule of queryRules) {
     live.add(rule.id);
     const key = `${rule.connection}\n${rule.queue}\n${rule.query}\n${rule.threshold}`;
     const hit = cache.get(rule.id);
-    if (hit && hit.key === key && now - hit.at < QUERY_ALERT_EVERY_MS) {
+    if (hit && hit.key === key && (now - hit.at < QUERY_ALERT_EVERY_MS || Date.now() >= roundEnds)) {
       out.set(rule.id, hit.value);
+      continue;
+    }
+    if (Date.now() >= roundEnds) {
+      out.set(rule.id, null);
       continue;
     }
     const value = await countForRule(rule, now).catch((err: Error) => {

@@ -97,6 +97,23 @@ describe('alert state machine', () => {
   });
 });
 
+describe('query rules', () => {
+  it('fire past N matches; a count that could not finish (null) keeps the target as it was, a real count resolves it', () => {
+    const rule: AlertRule = { ...RULE, kind: 'query-matches', query: 'state:failed', threshold: 2, minutes: 0 };
+    let state: RuleState | undefined;
+    const step = (now: number, count: number | null) => {
+      const r = evaluateRule(rule, state, { now, snapshot: snapshot(0), dlqGrowth: () => null, queryMatches: (id) => (id === rule.id ? count : null) });
+      state = r.state;
+      return r.transitions.map((t) => `${t.type}:${t.value}`);
+    };
+    expect(step(0, 2)).toEqual([]);
+    expect(step(10_000, 3)).toEqual(['firing:3']);
+    expect(step(20_000, null)).toEqual([]);
+    expect(summarizeState(state)).toMatchObject({ status: 'firing', value: 3 });
+    expect(step(30_000, 1)).toEqual(['resolved:1']);
+  });
+});
+
 describe('rules', () => {
   it('never show the webhook URL: only its scheme and host', () => {
     expect(maskWebhookUrl(RULE.webhookUrl)).toBe('https://hooks.slack.com/…');
