@@ -20,6 +20,9 @@ import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { cn } from '@/components/ui/cn';
 import type { Role } from '@/lib/auth/roles';
 
+/** Matches a search shows at most (a browser holding a million rows would stall); past it the scan stops. */
+export const SHOWN_MATCHES_MAX = 2000;
+
 const FIELD_LABELS: Record<string, string> = {
   id: 'job id',
   name: 'name',
@@ -70,6 +73,8 @@ export function SearchPanel({
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
+  /** the search stopped at SHOWN_MATCHES_MAX matches shown, before the end of the scan */
+  const [capped, setCapped] = useState(false);
   const abort = useRef<AbortController | null>(null);
   // A new search (or the same one run again after an action) starts with nothing selected.
   const [runs, setRuns] = useState(0);
@@ -85,6 +90,7 @@ export function SearchPanel({
       setMatches([]);
       setError(null);
       setFinished(false);
+      setCapped(false);
       setProgress(null);
       setRunning(true);
       let cursor: string | null = null;
@@ -98,9 +104,16 @@ export function SearchPanel({
           const chunk: SearchChunk = await fetchJson<SearchChunk>(`${apiQueuePath(conn, queue)}/search?${search}`, { signal: controller.signal });
           if (controller.signal.aborted) return;
           all.push(...chunk.matches);
+          const over = all.length > SHOWN_MATCHES_MAX;
+          if (over) all.length = SHOWN_MATCHES_MAX;
           setMatches([...all]);
           setProgress({ scanned: chunk.scannedSoFar, total: Math.max(chunk.total, chunk.scannedSoFar) });
           cursor = chunk.cursor;
+          // The page holds at most this many rows; the count and the bulk actions cover every match.
+          if (over || (cursor && all.length >= SHOWN_MATCHES_MAX)) {
+            setCapped(true);
+            break;
+          }
         } while (cursor && !controller.signal.aborted);
         setFinished(true);
       } catch (err) {
@@ -197,12 +210,13 @@ export function SearchPanel({
           <div className="flex items-center gap-3">
             <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400" role="status" data-testid="search-status">
               <div className="h-1.5 w-48 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
-                <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished ? 100 : pct}%` }} />
+                <div className="h-full bg-indigo-500 transition-[width]" style={{ width: `${finished && !capped ? 100 : pct}%` }} />
               </div>
               <span>
-                {running ? 'Searching… ' : finished ? 'Done: ' : 'Stopped: '}
+                {running ? 'Searching… ' : finished && !capped ? 'Done: ' : 'Stopped: '}
                 scanned {formatExact(progress?.scanned ?? 0)}
                 {progress ? ` of ${formatExact(progress.total)}` : ''} jobs, {formatExact(matches.length)} match{matches.length === 1 ? '' : 'es'}
+                {capped && ` — the first ${formatExact(SHOWN_MATCHES_MAX)} shown; narrow the query to see the rest (Act on all matches counts and acts on all of them)`}
               </span>
             </div>
             <span className="ml-auto flex items-center gap-2">

@@ -134,3 +134,21 @@ test.describe('viewer', () => {
     }
   });
 });
+
+test.describe('the page holds a bounded number of matches', () => {
+  test.use({ storageState: storageStatePath('viewer') });
+
+  test('stops showing at 2,000 matches and says how to see the rest', async ({ page }) => {
+    const name = `query-cap-${Date.now()}`;
+    const queue = new Queue(name, { connection: { url: redisUrl() } });
+    try {
+      for (let i = 0; i < 3; i++) await queue.addBulk(Array.from({ length: 1000 }, (_, k) => ({ name: 'bulk', data: { i: i * 1000 + k } })));
+      await page.goto(`/connections/default/queues/${name}?q=name%3Abulk&in=all`);
+      await expect(page.getByTestId('search-status')).toHaveText(/^Stopped: scanned [\d,]+ of 3,000 jobs, 2,000 matches — the first 2,000 shown; narrow the query/, { timeout: 30_000 });
+      await expect(page.getByRole('region', { name: 'Search jobs' }).getByTestId('jobs-table').locator('tbody tr')).toHaveCount(2000);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
