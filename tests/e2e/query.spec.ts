@@ -72,8 +72,14 @@ test.describe('operator', () => {
       // A viewer finds it in the sidebar under the queue and sees the same matches.
       const viewerContext = await browser.newContext({ storageState: storageStatePath('viewer') });
       const viewer = await viewerContext.newPage();
-      await viewer.goto('/');
-      await viewer.getByRole('list', { name: `Saved views of ${name}` }).getByRole('link', { name: viewName }).click();
+      // The sidebar lists queues the console has discovered (a new queue within its discovery cache's 15 s):
+      // the page is loaded again until the view's link is there.
+      const link = viewer.getByRole('list', { name: `Saved views of ${name}` }).getByRole('link', { name: viewName });
+      await expect(async () => {
+        await viewer.goto('/');
+        await expect(link).toBeVisible({ timeout: 2000 });
+      }).toPass({ timeout: 40_000 });
+      await link.click();
       await expect(viewer).toHaveURL(new RegExp(`/connections/default/queues/${name}\\?q=`));
       await expect(viewer.getByTestId('search-status')).toHaveText(/Done: .* 24 matches/);
       await expect(viewer.getByTestId('query-bulk-open')).toHaveCount(0);
