@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Queue } from 'bullmq';
 import { measureRetryAllAb } from './retry-ab';
 import { searchToEnd } from './phase-search';
+import { scanQuery } from './phase-query';
 import { measureAb } from './ab';
 import { droverOnlyRow, round } from './context';
 import type { HttpClient } from './http';
@@ -264,21 +265,9 @@ export async function measurePgQuery(ctx: PgBenchContext, samples: number): Prom
   for (let i = 19; i < shape.processed; i += 20) expected++;
   log(`PostgreSQL query "${PG_QUERY}" on ${en(shape.failed)} failed jobs (${ctx.warmup} warm-up + ${samples} samples, pg_stat_statements)…`);
   const once = async () => {
-    const started = performance.now();
-    let firstPage: number | null = null;
-    let cursor: string | null = null;
-    let matches = 0;
-    let requests = 0;
-    do {
-      const r: { body: { matches: unknown[]; cursor: string | null } } = await d.get(`${PG_QUEUE}/search?q=${encodeURIComponent(PG_QUERY)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      requests += 1;
-      matches += r.body.matches.length;
-      if (firstPage === null && matches >= 25) firstPage = performance.now() - started;
-      cursor = r.body.cursor;
-    } while (cursor);
-    if (matches !== expected) throw new Error(`the PostgreSQL query found ${matches} jobs, expected ${expected}`);
-    const full = performance.now() - started;
-    return { firstPage: firstPage ?? full, full, requests };
+    const run = await scanQuery(d, PG_QUEUE, PG_QUERY);
+    if (run.matches !== expected) throw new Error(`the PostgreSQL query found ${run.matches} jobs, expected ${expected}`);
+    return run;
   };
   for (let i = 0; i < ctx.warmup; i++) await once();
   await pool.query('SELECT pg_stat_statements_reset()');

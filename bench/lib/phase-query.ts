@@ -10,6 +10,7 @@ import { measureAb } from './ab';
 import { droverOnlyRow, round, type BenchContext } from './context';
 import { abRow } from './phase-reads';
 import { startProcess, waitForLine } from './processes';
+import type { HttpClient } from './http';
 import type { Row } from './report';
 import { addInChunks } from './seed';
 import { summarize } from './stats';
@@ -78,15 +79,18 @@ type CountAnswer = { matched: number; cursor: string | null };
 type Status = { phase: string; matched: number; succeeded: number; skipped: number; failed: number; done: number; message: string };
 type SlowlogEntry = [id: number, at: number, durationUs: number, args: string[], addr: string, name: string];
 
-/** One search as the page runs it: the time to the first page (25 matches) and to the end. */
-async function searchOnce(ctx: BenchContext, q: string): Promise<{ firstPage: number; full: number; matches: number; requests: number }> {
+/**
+ * One query search as the page runs it, through `client`'s search API of `queuePath`: the time to the first
+ * page (25 matches) and to the end of the cursor loop. Shared by the Redis and the PostgreSQL rows.
+ */
+export async function scanQuery(client: HttpClient, queuePath: string, q: string): Promise<{ firstPage: number; full: number; matches: number; requests: number }> {
   const started = performance.now();
   let firstPage: number | null = null;
   let cursor: string | null = null;
   let matches = 0;
   let requests = 0;
   do {
-    const r: { body: SearchChunk } = await ctx.drover.get<SearchChunk>(`${Q}/search?q=${encodeURIComponent(q)}${cursor ? `&cursor=${cursor}` : ''}`);
+    const r: { body: SearchChunk } = await client.get<SearchChunk>(`${queuePath}/search?q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     requests += 1;
     matches += r.body.matches.length;
     if (firstPage === null && matches >= 25) firstPage = performance.now() - started;
@@ -116,7 +120,7 @@ export async function measureQuery(ctx: BenchContext, samples: number, opts: { r
 
   // 1. The compound query: first page, full scan, the longest Redis command meanwhile.
   log(`query "${QUERY}" on ${MILLION_PROCESSED.toLocaleString('en')} jobs (${ctx.warmup} warm-up + ${samples} samples, SLOWLOG ≥ ${SLOWLOG_THRESHOLD_US} µs)…`);
-  for (let i = 0; i < ctx.warmup; i++) await searchOnce(ctx, QUERY);
+  for (let i = 0; i < ctx.warmup; i++) await scanQuery(ctx.drover, Q, QUERY);
   const [, oldThreshold] = (await redis.config('GET', 'slowlog-log-slower-than')) as string[];
   const [, oldMaxLen] = (await redis.config('GET', 'slowlog-max-len')) as string[];
   await redis.config('SET', 'slowlog-max-len', '100000');
@@ -125,7 +129,7 @@ export async function measureQuery(ctx: BenchContext, samples: number, opts: { r
   const runs: Array<{ firstPage: number; full: number; matches: number; requests: number }> = [];
   const cpuBefore = await ctx.redisCpuMs();
   try {
-    for (let i = 0; i < samples; i++) runs.push(await searchOnce(ctx, QUERY));
+    for (let i = 0; i < samples; i++) runs.push(await scanQuery(ctx.drover, Q, QUERY));
   } finally {
     await redis.config('SET', 'slowlog-log-slower-than', oldThreshold);
   }

@@ -3,27 +3,17 @@
 // URL; the server reads each value, never the whole payload), with the paths seen in recent jobs offered
 // (GET …/query-hints, as the search box does). Closes on Escape and on a click outside.
 import { useId, useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { DATA_COLUMNS_MAX, DATA_COLUMN_MAX_CHARS, parseDataColumn } from '@/lib/jobs/query/data-columns';
-import type { QueryHints } from '@/lib/jobs/query/query-hints';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { PopoverMenu } from '@/components/ui/popover-menu';
-import { queryKeys } from '@/components/query-keys';
-import { fetchJson } from './api-client';
-import { apiQueuePath } from './format';
+import { useQueryHints } from './use-query-hints';
 
 export function DataColumnsControl({ conn, queue, columns, onChange }: { conn: string; queue: string; columns: readonly string[]; onChange: (next: string[]) => void }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const listId = useId();
-  const { data: hints } = useQuery({
-    queryKey: queryKeys.queryHints(conn, queue),
-    queryFn: ({ signal }) => fetchJson<QueryHints>(`${apiQueuePath(conn, queue)}/query-hints`, { signal }),
-    enabled: open,
-    staleTime: 30_000,
-    retry: false,
-  });
+  const hints = useQueryHints(conn, queue, open);
 
   const full = columns.length >= DATA_COLUMNS_MAX;
   const offered = (hints?.paths ?? []).filter((p) => !columns.includes(p));

@@ -3,14 +3,10 @@
 // states, job names seen in the queue, JSON paths of recent jobs' data), keyboard first: ↑/↓ to move,
 // Tab or Enter to take one, Esc to close; Enter with the list closed runs the search.
 import { useId, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { completeQuery } from '@/lib/jobs/query/complete-query';
-import type { QueryHints } from '@/lib/jobs/query/query-hints';
 import { Input } from '@/components/ui/input';
 import { cn } from '@/components/ui/cn';
-import { queryKeys } from '@/components/query-keys';
-import { fetchJson } from './api-client';
-import { apiQueuePath } from './format';
+import { useQueryHints } from './use-query-hints';
 
 export function QueryInput({
   conn,
@@ -34,13 +30,7 @@ export function QueryInput({
   const [active, setActive] = useState(0);
   const [focused, setFocused] = useState(false);
   // Hints are read once the box is used, not on every page load.
-  const { data: hints } = useQuery({
-    queryKey: queryKeys.queryHints(conn, queue),
-    queryFn: ({ signal }) => fetchJson<QueryHints>(`${apiQueuePath(conn, queue)}/query-hints`, { signal }),
-    enabled: focused,
-    staleTime: 30_000,
-    retry: false,
-  });
+  const hints = useQueryHints(conn, queue, focused);
   const completion = useMemo(() => completeQuery(text, caret, { names: hints?.names ?? [], paths: hints?.paths ?? [] }), [text, caret, hints]);
   const items = open ? completion.items : [];
   const shown = Math.min(active, Math.max(0, items.length - 1));

@@ -152,8 +152,8 @@ async function collect(conn: Connection, queue: string, resolved: ResolvedQuery,
 }
 
 /** One job of a batch, already known to be in the state it was found in and still matching. */
-async function actOn(conn: Connection, queue: string, handle: JobHandle, input: BulkQueryInput, actor: Principal): Promise<void> {
-  switch (input.action) {
+async function actOn(conn: Connection, queue: string, handle: JobHandle, action: Exclude<BulkQueryInput['action'], 'dead-letter'>, input: BulkQueryInput, actor: Principal): Promise<void> {
+  switch (action) {
     case 'priority':
       if (handle.state !== 'waiting' && handle.state !== 'prioritized') throw new ConflictError(`Job ${handle.id} is ${handle.state}: only waiting or prioritized jobs take a new priority`);
       await handle.job.changePriority({ priority: input.priority! });
@@ -166,13 +166,11 @@ async function actOn(conn: Connection, queue: string, handle: JobHandle, input: 
     case 'promote':
     case 'remove':
     case 'fail': {
-      const refusal = transitionRefusal(input.action, handle.state, handle.id);
+      const refusal = transitionRefusal(action, handle.state, handle.id);
       if (refusal) throw new ConflictError(refusal);
-      await applyTransition(conn, queue, handle, input.action, { reason: `failed permanently by ${actor.name} (bulk on query)`, mayRemoveUnprocessed: hasRole(actor.role, 'admin') });
+      await applyTransition(conn, queue, handle, action, { reason: `failed permanently by ${actor.name} (bulk on query)`, mayRemoveUnprocessed: hasRole(actor.role, 'admin') });
       return;
     }
-    case 'dead-letter':
-      throw new Error('dead-letter is applied per batch');
   }
 }
 
@@ -203,7 +201,8 @@ async function actOnBatch(conn: Connection, queue: string, ids: string[], foundI
     for (let i = problems.size; i < sent.failed; i++) note(run, '?', 'failed', 'not captured');
     return;
   }
-  const outcomes = await Promise.allSettled(targets.map((h) => actOn(conn, queue, h, input, actor)));
+  const action = input.action;
+  const outcomes = await Promise.allSettled(targets.map((h) => actOn(conn, queue, h, action, input, actor)));
   outcomes.forEach((o, i) => {
     if (o.status === 'fulfilled') succeed(run);
     else {

@@ -11,8 +11,8 @@ import { cutText, checkExtract } from '../extract-paths';
 import type { ExtractPath, JobPredicate, SearchStore, WalkChunk, WalkLimits } from '../search-store';
 import { planPredicate, type RedisQueryPlan } from './query-plan';
 
-/** Redis time one matchIds call may take before the next goes on with the ids it did not look at. */
-const MATCH_IDS_BUDGET_MICROS = 10_000;
+/** Redis time one matchIds or extractPaths call may take before the next goes on with the ids it did not look at. */
+const IDS_SCRIPT_BUDGET_MICROS = 10_000;
 
 function rankOf(position: string | null): number {
   if (position === null) return 0;
@@ -54,7 +54,7 @@ export class RedisSearch implements SearchStore {
     const { plan } = this.plan(predicate, 'waiting');
     const found: string[] = [];
     for (let at = 0; at < ids.length; ) {
-      const [looked, matches] = await this.conn.redis.droverMatchIds(this.conn.queuePrefix(queue), MATCH_IDS_BUDGET_MICROS, plan, ...ids.slice(at));
+      const [looked, matches] = await this.conn.redis.droverMatchIds(this.conn.queuePrefix(queue), IDS_SCRIPT_BUDGET_MICROS, plan, ...ids.slice(at));
       found.push(...matches);
       at += Math.max(1, Number(looked));
     }
@@ -63,7 +63,7 @@ export class RedisSearch implements SearchStore {
 
   /**
    * One script call per page (more only when the jobs' payloads are big: each call stops after
-   * MATCH_IDS_BUDGET_MICROS). The script cuts each value to 4 bytes a character, the most UTF-8 needs,
+   * IDS_SCRIPT_BUDGET_MICROS). The script cuts each value to 4 bytes a character, the most UTF-8 needs,
    * and the cut to characters is finished here.
    */
   async extractPaths(queue: string, ids: string[], paths: ExtractPath[], maxChars: number): Promise<Array<Array<string | null>>> {
@@ -73,7 +73,7 @@ export class RedisSearch implements SearchStore {
     const spec = JSON.stringify(paths.map((p) => ({ r: p.root, p: p.path })));
     const rows: Array<Array<string | null>> = [];
     for (let at = 0; at < ids.length; ) {
-      const [looked, values] = await this.conn.redis.droverExtractPaths(this.conn.queuePrefix(queue), MATCH_IDS_BUDGET_MICROS, 4 * maxChars, spec, ...ids.slice(at));
+      const [looked, values] = await this.conn.redis.droverExtractPaths(this.conn.queuePrefix(queue), IDS_SCRIPT_BUDGET_MICROS, 4 * maxChars, spec, ...ids.slice(at));
       for (const row of values) rows.push(paths.map((_, k) => (typeof row[k] === 'string' ? cutText(row[k], maxChars) : null)));
       at += Math.max(1, Number(looked));
     }
