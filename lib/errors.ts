@@ -73,6 +73,13 @@ export class NotFoundError extends DroverError {
     super('not_found', 404, message);
   }
 }
+/**
+ * A queue, job or connection outside the caller's team scope (README › Team scopes): answered exactly
+ * like one that does not exist, audited as a denial.
+ */
+export class OutOfScopeError extends NotFoundError {
+  readonly outOfScope = true;
+}
 export class ConflictError extends DroverError {
   static readonly errorCode = 'conflict' as const;
   constructor(message: string) {

@@ -5,7 +5,7 @@
 import 'server-only';
 import type { Principal } from '@/lib/auth/principal';
 import { assertRole } from '@/lib/auth/assert-role';
-import { DroverError, toDroverError } from '@/lib/errors';
+import { DroverError, OutOfScopeError, toDroverError } from '@/lib/errors';
 import type { AuditOutcome } from './audit-entry';
 import { getConnection, getConsoleConnection, type Connection } from '@/lib/redis/connections';
 import { auditStore } from '@/lib/store/console/audit';
@@ -41,7 +41,13 @@ async function probeWrites(target: Connection | null): Promise<void> {
   ]);
 }
 
+/** What the audit log says of a refusal: the message, and for a scope refusal that it was one. */
+export function refusalMessage(err: Error): string {
+  return err instanceof OutOfScopeError ? `${err.message} — outside the caller's scope` : err.message;
+}
+
 export function outcomeOf(err: DroverError): AuditOutcome {
+  if (err instanceof OutOfScopeError) return 'denied';
   if (err.code === 'forbidden' || err.code === 'read_only' || err.code === 'unauthorized' || err.code === 'rate_limited') return 'denied';
   if (err.code === 'invalid' || err.code === 'payload_too_large') return 'invalid';
   if (err.code === 'not_found' || err.code === 'conflict') return 'refused';

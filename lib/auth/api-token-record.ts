@@ -1,11 +1,13 @@
 // What Drover keeps of an API token (never the token itself), and what makes two token names the same.
 import { z } from 'zod';
-import { roleSchema } from './roles';
+import { accessRoleSchema, grantsSchema } from './scope';
 
 export const apiTokenRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
-  role: roleSchema,
+  /** the global role ("none": only what the grants give) */
+  role: accessRoleSchema,
+  grants: grantsSchema.optional(),
   createdBy: z.string(),
   createdAt: z.number(),
   /** First characters of the token, to recognise it in lists. */

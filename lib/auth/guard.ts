@@ -9,7 +9,8 @@ import { getUser } from './users';
 import { isExpired, touchApiToken, verifyApiToken } from './api-tokens';
 import { isSessionLive } from './sessions';
 import { hasRole, type Role } from './roles';
-import type { Principal } from './principal';
+import { principalWithAccess, type Principal } from './principal';
+import type { AccessRole, Grant } from './scope';
 
 /**
  * The signed-in user of this request, re-read from Redis so that a removed user or a changed
@@ -22,7 +23,7 @@ export const currentSessionPrincipal = cache(async (): Promise<Principal | null>
   if (!email) return null;
   const [user, live] = await Promise.all([getUser(email), isSessionLive(email, session.sid)]);
   if (!user || !live) return null;
-  return { kind: 'session', id: user.email, name: user.email, role: user.role, sessionId: session.sid };
+  return principalWithAccess({ kind: 'session', id: user.email, name: user.email, sessionId: session.sid }, accessFromRecord(user));
 });
 
 /** Bearer token first (automation), then the session cookie. Throws 401 for a bad token. */
@@ -44,15 +45,25 @@ export async function tokenPrincipal(token: string): Promise<Principal> {
     throw new UnauthorizedError(`API token "${record.name}" expired at ${new Date(record.expiresAt!).toISOString()}`);
   }
   void touchApiToken(record.id);
-  return { kind: 'token', id: record.id, name: `token:${record.name}`, role: record.role };
+  return principalWithAccess({ kind: 'token', id: record.id, name: `token:${record.name}` }, accessFromRecord(record));
 }
 
 export { assertRole } from './assert-role';
 
-/** For pages: redirects to /signin when signed out, renders the 403 page when the role is too low. */
-export async function requirePageRole(required: Role, callbackPath = '/'): Promise<Principal> {
+/** A stored user's or token's global role and grants as the scope rules read them. */
+export function accessFromRecord(record: { role: AccessRole; grants?: Grant[] }) {
+  return { global: record.role === 'none' ? null : record.role, grants: record.grants ?? [] };
+}
+
+/**
+ * For pages: redirects to /signin when signed out, renders the 403 page when the role is too low.
+ * `global`: the page is about the whole console (users and tokens), so a role held through a grant
+ * does not count (README › Team scopes).
+ */
+export async function requirePageRole(required: Role, callbackPath = '/', options: { global?: boolean } = {}): Promise<Principal> {
   const principal = await currentSessionPrincipal();
   if (!principal) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
-  if (!hasRole(principal.role, required)) forbidden();
+  const role = options.global ? (principal.access ? principal.access.global : principal.role) : principal.role;
+  if (!role || !hasRole(role, required)) forbidden();
   return principal;
 }

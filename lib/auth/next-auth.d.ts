@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import type { AccessRole as Role } from './scope';
 
 declare module 'next-auth' {
   interface Session {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roleSchema } from './roles';
+import { accessRoleSchema, grantsSchema } from './scope';
 
 /** Lower-cased, trimmed; "admin@localhost" is a valid address here (no TLD required). */
 export const emailSchema = z
@@ -19,7 +19,10 @@ export const passwordSchema = z
 export const userRecordSchema = z.object({
   email: z.string(),
   name: z.string().optional(),
-  role: roleSchema,
+  /** the global role: on every queue no grant names ("none": only what the grants give) */
+  role: accessRoleSchema,
+  /** per-connection/queue roles (README › Team scopes); absent or empty: the global role everywhere */
+  grants: grantsSchema.optional(),
   passwordHash: z.string().optional(),
   source: z.enum(['local', 'oidc']),
   createdAt: z.number(),

@@ -1,4 +1,5 @@
 // Console users: one JSON record per email in the console store (lib/store/console/users.ts).
+import type { AccessRole } from './scope';
 import 'server-only';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { usersStore, type SessionsToEnd } from '@/lib/store/console/users';
@@ -83,7 +84,7 @@ async function assertNotLastAdmin(email: string): Promise<void> {
 }
 
 /** The user with their new role, and the role they had (for the audit entry). */
-export async function setUserRole(email: string, role: Role): Promise<{ user: PublicUser; previousRole: Role }> {
+export async function setUserRole(email: string, role: AccessRole): Promise<{ user: PublicUser; previousRole: AccessRole }> {
   const key = normalizeEmail(email);
   if (role !== 'admin') await assertNotLastAdmin(key);
   const { user, previous } = await updateUser(key, (u) => ({ ...u, role }));

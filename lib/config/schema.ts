@@ -1,5 +1,6 @@
 // The console's configuration: named connections (Redis or PostgreSQL) and console-wide settings.
 import { z } from 'zod';
+import { permissionsConfigSchema } from '@/lib/auth/permissions-schema';
 
 /** The store a connection's URL names: postgres:// and postgresql:// are PostgreSQL, the rest Redis. */
 export type StoreKind = 'redis' | 'postgres';
@@ -98,6 +99,8 @@ export const droverConfigSchema = z
     connections: z.array(connectionConfigSchema).min(1, 'must declare at least one connection'),
     /** Connection whose Redis holds the console's own `drover:` keys (users, audit…). Default: the first. */
     consoleConnection: connectionNameSchema.optional(),
+    /** Operations withheld from a role (README › Team scopes › Permissions). */
+    permissions: permissionsConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

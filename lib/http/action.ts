@@ -4,12 +4,13 @@
 // operation's name.
 import 'server-only';
 import { currentSessionPrincipal } from '@/lib/auth/guard';
-import { assertRole } from '@/lib/auth/assert-role';
+import { authorize } from '@/lib/auth/authorize';
+import { hasRole } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { outcomeOf } from '@/lib/audit/audited';
+import { outcomeOf, refusalMessage } from '@/lib/audit/audited';
 import { DroverError, UnauthorizedError, errorResponseBody, toDroverError, type ErrorBody } from '@/lib/errors';
 import { logger } from '@/lib/log';
-import type { ActionInput, Operation, OperationResult } from '@/lib/operations/define';
+import { scopeOf, type ActionInput, type Operation, type OperationResult } from '@/lib/operations/define';
 import { invalidFromZod } from '@/lib/zod-issues';
 import { auditTargetOf } from './audit-target';
 
@@ -29,19 +30,21 @@ export function actionOf<O extends Operation>(op: O): ((input: ActionInput<O>) =
       if (!principal) throw new UnauthorizedError('Your session has ended: sign in again');
       const input = (raw ?? {}) as { params?: unknown; query?: unknown; body?: unknown };
       let parsed: { params: unknown; query: unknown; body: unknown };
+      let actor = principal;
       try {
-        assertRole(principal, op.role);
+        if (!hasRole(principal.role, op.role)) await authorize(principal, { name: op.name, role: op.role, scope: 'self' }, {});
         parsed = { params: parsePart(op.params, input.params, 'params'), query: parsePart(op.query, input.query, 'query'), body: parsePart(op.body, input.body, 'input') };
+        actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, parsed.params);
       } catch (err) {
         if (err instanceof DroverError) {
           const outcome = outcomeOf(err);
           if (outcome !== 'error') {
-            await recordAudit({ ...auditTargetOf(op.name, input.params, input.body), actor: principal.name, role: principal.role, via: 'ui', outcome, message: err.message }).catch(() => {});
+            await recordAudit({ ...auditTargetOf(op.name, input.params, input.body), actor: principal.name, role: principal.role, via: 'ui', outcome, message: refusalMessage(err) }).catch(() => {});
           }
         }
         throw err;
       }
-      const data = await op.run({ actor: principal, via: 'ui', operation: op }, parsed as never);
+      const data = await op.run({ actor, via: 'ui', operation: op }, parsed as never);
       if (data instanceof Response) throw new Error(`operation ${op.name} answers a stream: it has no server action`);
       return { ok: true, data: data as OperationResult<O> };
     } catch (err) {

@@ -1,11 +1,12 @@
 // The route-handler wrapper: authenticate (bearer or session) → origin check → role → zod → call → map errors.
 import 'server-only';
 import type { z } from 'zod';
-import { principalFromRequest, assertRole } from '@/lib/auth/guard';
+import { principalFromRequest } from '@/lib/auth/guard';
+import { authorize, type AuthorizedOperation } from '@/lib/auth/authorize';
 import type { Principal } from '@/lib/auth/principal';
-import type { Role } from '@/lib/auth/roles';
+import { hasRole, type Role } from '@/lib/auth/roles';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { outcomeOf, type AuditContext } from '@/lib/audit/audited';
+import { outcomeOf, refusalMessage, type AuditContext } from '@/lib/audit/audited';
 import { DroverError, ForbiddenError, InvalidError, RateLimitedError, UnauthorizedError, errorResponseBody, toDroverError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { invalidFromZod } from '@/lib/zod-issues';
@@ -19,6 +20,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export type ApiSpec<P, Q, B> = {
   role: Role;
+  /** which queues the operation is about (team scopes: lib/auth/authorize.ts) */
+  scope: AuthorizedOperation['scope'];
   /** The operation's name: refusals are audited under it (mutations also audit their outcome in the domain). */
   audit: string;
   params?: z.ZodType<P>;
@@ -103,11 +106,13 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       principal = await principalFromRequest(request);
       if (!principal) throw new UnauthorizedError();
       const who = principal;
+      // the principal the operation runs as: its role narrowed to the target queue's (team scopes)
+      let actor: Principal = who;
       // Every refusal of a known caller is audited (bounded, and aggregated per actor and operation).
       const auditRefusal = async (err: unknown) => {
         const outcome = err instanceof DroverError ? refusalOutcome(err) : null;
         if (!outcome) return;
-        await recordAudit({ ...auditTargetOf(spec.audit, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome, message: (err as Error).message }).catch(() => {});
+        await recordAudit({ ...auditTargetOf(spec.audit, rawParams, rawBody), actor: who.name, role: who.role, via: 'api', outcome, message: refusalMessage(err as Error) }).catch(() => {});
       };
       let release = () => {};
       let kind: ExpensiveReadKind | undefined;
@@ -116,15 +121,17 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       let body = undefined as B;
       try {
         if (MUTATING.has(request.method) && who.kind === 'session') assertSameOrigin(request);
-        assertRole(who, spec.role);
+        if (!hasRole(who.role, spec.role)) await authorize(who, { name: spec.audit, role: spec.role, scope: 'self' }, {});
         params = spec.params ? parseWith(spec.params, rawParams, 'path') : (rawParams as P);
+        // Scope after the path is valid: a malformed name is a 400 for everyone; an out-of-scope queue a 404.
+        actor = await authorize(who, { name: spec.audit, role: spec.role, scope: spec.scope }, params);
         query = spec.query ? parseWith(spec.query, searchParamsObject(new URL(request.url)), 'query') : ({} as Q);
         if (spec.body) {
           rawBody = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
           body = parseWith(spec.body, rawBody ?? {}, 'body');
         }
         kind = typeof spec.expensive === 'function' ? spec.expensive(query) : spec.expensive;
-        if (kind) release = acquireExpensiveRead(who, kind);
+        if (kind) release = acquireExpensiveRead(actor, kind);
       } catch (err) {
         // Every refusal of a known caller is audited (bounded, and aggregated per actor and action).
         await auditRefusal(err);
@@ -132,7 +139,7 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       }
       let result: unknown;
       try {
-        result = await handler({ request, principal: who, params, query, body, audit: { actor: who, via: 'api' } });
+        result = await handler({ request, principal: actor, params, query, body, audit: { actor, via: 'api' } });
       } catch (err) {
         release();
         // A mutation audits its own outcome (lib/audit/audited.ts); a read refused while it runs (too

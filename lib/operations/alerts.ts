@@ -20,42 +20,42 @@ const exampleId = { id: '00000000-0000-4000-8000-000000000000' };
 
 export const alertOperations = {
   listAlertRules: operation({
-    name: 'alerts.list', role: 'admin', http: { method: 'GET', path: '/alerts' },
+    name: 'alerts.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/alerts' },
     summary: 'Every alert rule with its current state per target (webhook URLs masked)',
     run: async () => ({ rules: await (await import('@/lib/alerts/list-alerts')).listAlertRules() }),
   }),
   firingAlerts: operation({
-    name: 'alerts.firing', role: 'viewer', http: { method: 'GET', path: '/alerts/firing' },
+    name: 'alerts.firing', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/alerts/firing' },
     summary: 'The alerts firing now: rule name, connection, queue and since when (nothing else of the rule)',
     output: firingAlertsSchema,
     run: async () => (await import('@/lib/alerts/list-firing-alerts')).listFiringAlerts(),
   }),
   alertHistory: operation({
-    name: 'alerts.history', role: 'admin', http: { method: 'GET', path: '/alerts/history' },
+    name: 'alerts.history', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/alerts/history' },
     summary: 'Firing and resolved transitions, notifications and tests, newest first',
     query: z.object({ rule: z.string().uuid('must be an alert rule id').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), example: { query: { limit: 100 } },
     run: async (_ctx, { query }) => ({ history: await (await import('@/lib/alerts/list-alerts')).listAlertHistory({ limit: query.limit, ruleId: query.rule }) }),
   }),
   createAlertRule: operation({
-    name: 'alert.create', role: 'admin', http: { method: 'POST', path: '/alerts', status: 201 }, action: 'createAlertRuleAction',
+    name: 'alert.create', role: 'admin', scope: 'filtered', http: { method: 'POST', path: '/alerts', status: 201 }, action: 'createAlertRuleAction',
     summary: 'Create an alert rule (kind, target, threshold, minutes, cooldown, webhook)',
     body: alertRuleInputSchema, example: { body: exampleRule },
     run: async (ctx, { body }) => (await import('@/lib/alerts/create-alert-rule')).createAlertRule(ctx, body),
   }),
   updateAlertRule: operation({
-    name: 'alert.update', role: 'admin', http: { method: 'PATCH', path: '/alerts/{id}' }, action: 'updateAlertRuleAction',
+    name: 'alert.update', role: 'admin', scope: 'filtered', http: { method: 'PATCH', path: '/alerts/{id}' }, action: 'updateAlertRuleAction',
     summary: 'Change fields of an alert rule; a change to what it judges starts it over',
     params: ruleIdSchema, body: alertRulePatchSchema, example: { params: exampleId, body: { threshold: 500, enabled: true } },
     run: async (ctx, { params, body }) => (await import('@/lib/alerts/update-alert-rule')).updateAlertRule(ctx, { id: params.id, patch: body }),
   }),
   deleteAlertRule: operation({
-    name: 'alert.delete', role: 'admin', http: { method: 'DELETE', path: '/alerts/{id}' }, action: 'deleteAlertRuleAction',
+    name: 'alert.delete', role: 'admin', scope: 'filtered', http: { method: 'DELETE', path: '/alerts/{id}' }, action: 'deleteAlertRuleAction',
     summary: 'Delete an alert rule and its evaluation state',
     params: ruleIdSchema, example: { params: exampleId },
     run: async (ctx, { params }) => (await import('@/lib/alerts/delete-alert-rule')).deleteAlertRule(ctx, params),
   }),
   testAlertRule: operation({
-    name: 'alert.test', role: 'admin', http: { method: 'POST', path: '/alerts/{id}/test' }, action: 'testAlertRuleAction',
+    name: 'alert.test', role: 'admin', scope: 'filtered', http: { method: 'POST', path: '/alerts/{id}/test' }, action: 'testAlertRuleAction',
     summary: 'Send a clearly marked test notification to the rule’s webhook and report the answer',
     params: ruleIdSchema, example: { params: exampleId },
     run: async (ctx, { params }) => (await import('@/lib/alerts/test-alert-rule')).testAlertRule(ctx, params),

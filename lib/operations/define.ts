@@ -24,6 +24,29 @@ export type OperationContext = {
 
 export type OperationRef = { name: string; role: Role };
 
+/**
+ * Which queues an operation is about, for team scopes (README › Team scopes; lib/auth/authorize.ts):
+ * - `queue`: one queue (`{conn}` and `{queue}` in its path); the role held on it decides, and outside
+ *   the caller's scope the queue does not exist (404);
+ * - `connection`: the queues of one connection (`{conn}`, e.g. its dead letters): the connection must be
+ *   reachable (else 404) and the operation itself keeps only the queues in scope;
+ * - `whole-connection`: every queue of a connection at once (pause all): needs the role on all of them;
+ * - `filtered`: queues of any connection (overview, live events, schedules, alerts, audit): the operation
+ *   keeps only what is in scope, checking the role per queue where it acts;
+ * - `self`: about the caller, not about queues (their password, sessions, views, the API document);
+ * - `global`: about the whole console (users, tokens, permissions): only the global role counts.
+ * Derived from the path when not declared: `{queue}` → queue, `{conn}` → whole-connection, else global.
+ */
+export type OperationScope = 'queue' | 'connection' | 'whole-connection' | 'filtered' | 'self' | 'global';
+
+export function scopeOf(op: { scope?: OperationScope; http?: { path: string } }): OperationScope {
+  if (op.scope) return op.scope;
+  const path = op.http?.path ?? '';
+  if (path.includes('{queue}')) return 'queue';
+  if (path.includes('{conn}')) return 'whole-connection';
+  return 'global';
+}
+
 /** The validated input of one call. */
 export type OperationInput<P, Q, B> = { params: P; query: Q; body: B };
 
@@ -42,6 +65,8 @@ export type Operation<PS extends Schema | undefined = Schema | undefined, QS ext
   /** the noun it belongs to (the OpenAPI tag): the name of its table in lib/operations/index.ts */
   tag?: string;
   http?: { method: HttpMethod; path: string; status?: number };
+  /** which queues it is about, for team scopes (see OperationScope; derived from the path when absent) */
+  scope?: OperationScope;
   params?: PS;
   query?: QS;
   body?: BS;

@@ -62,13 +62,13 @@ export const jobOperations = {
     run: async (ctx, { params, body }) => (await import('@/lib/jobs/query/bulk-query')).startBulkOnQuery(ctx, params, body),
   }),
   bulkQueryStatus: operation({
-    name: 'jobs.bulkQueryStatus', role: 'operator', http: { method: 'GET', path: '/bulk-operations/{id}' },
+    name: 'jobs.bulkQueryStatus', role: 'operator', scope: 'filtered', http: { method: 'GET', path: '/bulk-operations/{id}' },
     summary: 'Where a bulk operation on a query stands: phase, matched, done, succeeded, skipped, failed, the first problems',
     params: z.object({ id: operationIdSchema }), output: bulkQueryStatusSchema, example: { params: { id: '00000000-0000-4000-8000-000000000000' } },
     run: async (_ctx, { params }) => (await import('@/lib/jobs/query/bulk-query')).getBulkQueryStatus(params.id),
   }),
   bulkQueryControl: operation({
-    name: 'jobs.bulkQueryControl', role: 'operator', http: { method: 'POST', path: '/bulk-operations/{id}/control' }, action: 'bulkQueryControlAction',
+    name: 'jobs.bulkQueryControl', role: 'operator', scope: 'filtered', http: { method: 'POST', path: '/bulk-operations/{id}/control' }, action: 'bulkQueryControlAction',
     summary: 'Pause, resume or cancel a bulk operation on a query (between two batches)',
     params: z.object({ id: operationIdSchema }), body: bulkQueryControlSchema, output: bulkQueryStatusSchema, example: { params: { id: '00000000-0000-4000-8000-000000000000' }, body: { command: 'pause' } },
     run: async (ctx, { params, body }) => (await import('@/lib/jobs/query/bulk-query')).controlBulkQuery(ctx, params.id, body.command),

@@ -18,7 +18,7 @@ const JOB_BODY_BYTES = MAX_JOB_DATA_BYTES + 64 * 1024;
 
 export const scheduleOperations = {
   listSchedules: operation({
-    name: 'schedules.list', role: 'viewer', http: { method: 'GET', path: '/schedulers' },
+    name: 'schedules.list', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/schedulers' },
     summary: 'Every job scheduler (live and paused) of every connection, or of one queue with `queue=<conn>/<queue>`',
     query: scheduleListQuerySchema, example: { query: { queue: 'default/report' } },
     run: async (_ctx, { query }) => (await import('@/lib/schedules/list-schedules')).listSchedules(query),
@@ -75,7 +75,7 @@ export const scheduleOperations = {
     run: async (ctx, { params, body }) => (await import('@/lib/schedules/migrate-legacy-repeatable')).migrateLegacyRepeatable(ctx, params, body),
   }),
   previewCron: operation({
-    name: 'cron.preview', role: 'viewer', http: { method: 'POST', path: '/cron/preview' },
+    name: 'cron.preview', role: 'viewer', scope: 'self', http: { method: 'POST', path: '/cron/preview' },
     summary: 'The next runs of a cron pattern or interval in its time zone (DST transitions marked), or the field that is wrong',
     body: cronPreviewInputSchema, example: { body: { pattern: '30 2 * * *', tz: 'Europe/Berlin', count: 5 } },
     maxBodyBytes: 16 * 1024,

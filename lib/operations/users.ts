@@ -48,12 +48,12 @@ export const userOperations = {
     run: async (ctx, { params }) => (await import('@/lib/users/revoke-token')).revokeToken(ctx, params),
   }),
   signOutEverywhere: operation({
-    name: 'session.revoke-all', role: 'viewer', http: { method: 'POST', path: '/me/sign-out-everywhere' }, action: 'signOutEverywhereAction',
+    name: 'session.revoke-all', role: 'viewer', scope: 'self', http: { method: 'POST', path: '/me/sign-out-everywhere' }, action: 'signOutEverywhereAction',
     summary: 'End every session of the signed-in user, this one included (the user menu’s “Sign out everywhere”)',
     run: async (ctx) => (await import('@/lib/users/sign-out-everywhere')).signOutEverywhere(ctx),
   }),
   changeOwnPassword: operation({
-    name: 'me.password', role: 'viewer', http: { method: 'POST', path: '/me/password' }, action: 'changeOwnPasswordAction',
+    name: 'me.password', role: 'viewer', scope: 'self', http: { method: 'POST', path: '/me/password' }, action: 'changeOwnPasswordAction',
     summary: 'Change the signed-in user’s own password, given the current one; ends their other sessions and keeps this one',
     description:
       'A wrong current password is refused (400, "Current password is wrong") and counts as a failed sign-in of the account: ' +

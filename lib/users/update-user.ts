@@ -5,7 +5,7 @@ import { userOperations as ops } from '@/lib/operations/users';
 import type { PublicUser } from '@/lib/auth/user-schema';
 import { setUserPassword, setUserRole } from '@/lib/auth/users';
 import { generatePassword } from '@/lib/auth/password';
-import type { Role } from '@/lib/auth/roles';
+import type { AccessRole as Role } from '@/lib/auth/scope';
 import type { UpdateUserInput } from './schemas';
 
 export async function updateUser(ctx: AuditContext, t: { email: string }, input: UpdateUserInput): Promise<{ user: PublicUser; password?: string }> {
