@@ -5,7 +5,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { API_PREFIX, OPERATIONS } from '@/lib/operations';
-import { isMutation, type Operation } from '@/lib/operations/define';
+import { isMutation, scopeOf, type Operation } from '@/lib/operations/define';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -69,6 +69,7 @@ function describe(op: Operation): JsonSchema {
     responses: responses(op),
     'x-drover-operation': op.name,
     'x-drover-role': op.role,
+    'x-drover-scope': scopeOf(op),
     ...(op.action ? { 'x-drover-server-action': op.action } : {}),
     ...(op.escalations?.length ? { 'x-drover-escalations': op.escalations } : {}),
     ...(op.example ? { 'x-drover-example': op.example } : {}),

@@ -6,8 +6,13 @@ import { operation } from './define';
 export const consoleOperations = {
   me: operation({
     name: 'me', role: 'viewer', scope: 'self', http: { method: 'GET', path: '/me' },
-    summary: 'Who the caller is (user or token) and their role',
-    run: async (ctx) => ({ kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role }),
+    summary: 'Who the caller is (user or token), their role, and their team scope: the global role (null: none) and grants',
+    description: '`role` is the highest role held anywhere; with grants, `globalRole` applies to queues no grant names and each queue’s role is its most specific grant’s (README › Team scopes).',
+    run: async (ctx) => {
+      const { accessOf } = await import('@/lib/auth/principal');
+      const access = accessOf(ctx.actor);
+      return { kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role, globalRole: access.global, grants: access.grants };
+    },
   }),
   audit: operation({
     name: 'audit.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/audit' },

@@ -15,6 +15,8 @@ export type OperationCase = {
   /** the path template, e.g. /api/v1/connections/{conn}/queues/{queue} */
   path: string;
   role: Role;
+  /** which queues it is about, for team scopes (lib/operations/define.ts OperationScope) */
+  scope: 'queue' | 'connection' | 'whole-connection' | 'filtered' | 'self' | 'global';
   acceptsJson: boolean;
   action?: string;
   escalations: Escalation[];
@@ -38,6 +40,7 @@ type OpenApiOperation = {
   operationId: string;
   requestBody?: unknown;
   'x-drover-role'?: Role;
+  'x-drover-scope'?: OperationCase['scope'];
   'x-drover-server-action'?: string;
   'x-drover-escalations'?: Escalation[];
   'x-drover-example'?: OperationCase['example'];
@@ -62,6 +65,7 @@ export async function operationInventory(): Promise<OperationCase[]> {
         path,
         url: fillPath(path, op['x-drover-example']?.params),
         role: op['x-drover-role'] ?? 'viewer',
+        scope: op['x-drover-scope'] ?? 'global',
         acceptsJson: Boolean(op.requestBody),
         action: op['x-drover-server-action'],
         escalations: op['x-drover-escalations'] ?? [],
