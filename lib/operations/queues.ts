@@ -52,7 +52,7 @@ export const queueOperations = {
     name: 'operation.progress', role: 'operator', scope: 'filtered', http: { method: 'GET', path: '/operations/{id}' },
     summary: 'Progress of a bulk operation started with that operationId ({ done, total, phase, finished })',
     params: z.object({ id: operationIdSchema }), example: { params: { id: '00000000-0000-4000-8000-000000000000' } },
-    run: async (_ctx, { params }) => (await import('@/lib/progress/bulk-progress')).readOperationProgress(params.id),
+    run: async (ctx, { params }) => (await import('@/lib/progress/bulk-progress')).readOperationProgress(params.id, ctx.actor),
   }),
   pauseQueue: operation({
     name: 'queue.pause', role: 'operator', http: { method: 'POST', path: `${QUEUE}/pause` }, action: 'pauseQueueAction',
