@@ -79,6 +79,11 @@ export class NotFoundError extends DroverError {
  */
 export class OutOfScopeError extends NotFoundError {
   readonly outOfScope = true;
+
+  /** Its code is not_found like any NotFoundError's: only an error made as OutOfScopeError is one. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { outOfScope?: unknown }).outOfScope === true && super[Symbol.hasInstance](value);
+  }
 }
 export class ConflictError extends DroverError {
   static readonly errorCode = 'conflict' as const;

@@ -77,7 +77,7 @@ export const KEYS = {
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */
   seeded: (prefix: string) => `drover:seeded:${prefix}`,
   /**
-   * hash {done,total,phase,finished,updatedAt} of one bulk operation's progress; expires after 1 h. A bulk
+   * hash {done,total,phase,finished,updatedAt,conn?,queue?} of one bulk operation's progress; expires after 1 h. A bulk
    * operation on a query also has `<id>:control` (phase = pause | resume | cancel, written by another replica).
    */
   operation: (id: string) => `drover:{console}:op:${id}`,

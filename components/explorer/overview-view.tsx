@@ -31,7 +31,8 @@ import { queryKeys } from '@/components/query-keys';
 /** The columns this user hid on the overview, remembered in this browser. */
 const hiddenColumnsKey = (userKey: string) => `drover.overview-columns.${userKey}`;
 
-export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: { initial: Overview; initialDeadLetters?: DeadLetterSummaries; canAct: boolean; userKey: string }) {
+/** `canActOn`: connections whose every queue the user may pause and resume (operator on all of them). */
+export function OverviewView({ initial, initialDeadLetters, canActOn, userKey }: { initial: Overview; initialDeadLetters?: DeadLetterSummaries; canActOn: Record<string, boolean>; userKey: string }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const params = useSearchParams();
@@ -151,7 +152,7 @@ export function OverviewView({ initial, initialDeadLetters, canAct, userKey }: {
 
       <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
         {data.connections.map((c) => (
-          <ConnectionCard key={c.name} connection={c} canAct={canAct && !c.readOnly} deadLetters={deadLetters} />
+          <ConnectionCard key={c.name} connection={c} canAct={Boolean(canActOn[c.name]) && !c.readOnly} deadLetters={deadLetters} />
         ))}
       </div>
 

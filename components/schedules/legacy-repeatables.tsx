@@ -74,7 +74,7 @@ export function LegacyRepeatables({ legacy, canAct }: { legacy: LegacyRepeatable
                 </td>
                 {canAct && (
                   <td className="px-3 py-1.5">
-                    {!l.readOnly && l.format !== 'orphan' && (
+                    {!l.readOnly && l.canAct !== false && l.format !== 'orphan' && (
                       <Button
                         size="sm"
                         onClick={() => {

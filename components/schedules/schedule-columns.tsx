@@ -193,7 +193,8 @@ export const SCHEDULE_COLUMNS = helper.columns([
     cell: ({ row, table }) => {
       const s = row.original;
       const meta = table.options.meta!;
-      if (s.readOnly) return null;
+      // canAct: the caller's role on this row's queue (README › Team scopes).
+      if (s.readOnly || s.canAct === false) return null;
       return (
         <div className="flex max-w-[10.5rem] flex-wrap gap-1">
           <Button size="sm" onClick={() => meta.edit(s)}>

@@ -12,6 +12,12 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
   );
 }
 
+/** Users & tokens are about the whole console: only the global role counts. */
+function isGlobalAdmin(principal: Principal): boolean {
+  const role = principal.access ? principal.access.global : principal.role;
+  return role !== null && hasRole(role, 'admin');
+}
+
 export function Sidebar({ principal, connections }: { principal: Principal; connections: SidebarConnection[] }) {
   return (
     <nav id="sidebar-nav" aria-label="Main" className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto p-3 sidebar-collapsed:hidden">
@@ -20,9 +26,10 @@ export function Sidebar({ principal, connections }: { principal: Principal; conn
         <NavLink href="/busy">Busy</NavLink>
         <NavLink href="/schedules">Schedules</NavLink>
         <NavLink href="/dlq">Dead letters</NavLink>
+        {/* Admin somewhere (a grant counts): those pages show the admin's scope (README › Team scopes). */}
         {hasRole(principal.role, 'admin') && <NavLink href="/alerts">Alerts</NavLink>}
         {hasRole(principal.role, 'admin') && <NavLink href="/audit">Audit log</NavLink>}
-        {hasRole(principal.role, 'admin') && <NavLink href="/users">Users &amp; tokens</NavLink>}
+        {isGlobalAdmin(principal) && <NavLink href="/users">Users &amp; tokens</NavLink>}
       </div>
       <SidebarConnections connections={connections} />
     </nav>

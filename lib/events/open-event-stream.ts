@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { InvalidError } from '@/lib/errors';
 import { logger } from '@/lib/log';
-import type { Principal } from '@/lib/auth/principal';
+import { accessOf, type Principal } from '@/lib/auth/principal';
+import { queueFilterOf } from '@/lib/auth/queue-filter';
 import { createEventStream } from './sse-stream';
 import { liveLimits } from './live-limits';
 import { assertQueuesExist, type QueueRef } from './assert-queues-exist';
@@ -38,13 +39,16 @@ export async function openEventStream(principal: Principal, query: z.output<type
     const message = `at most ${queuesPerStream} queues per stream (this one names ${queues.length})`;
     throw new InvalidError(`Invalid query: queue: ${message}`, { queue: [message] });
   }
-  await assertQueuesExist(queues);
+  // A queue outside the caller's scope is answered like one that does not exist (README › Team scopes).
+  const filter = queueFilterOf(accessOf(principal));
+  await assertQueuesExist(queues, filter);
   const release = acquireStreamSlot(principal);
   let stream: ReadableStream<Uint8Array>;
   try {
     stream = createEventStream({
       queues,
       overview: query.overview === '1',
+      filter,
       signal,
       stillAllowed: () => stillAllowed(principal),
       onClose: (droppedBecause) => {

@@ -1,12 +1,25 @@
 // One timer per server process while anyone listens: overview snapshots (one computation shared
 // by every tab) and Redis health, pushed over SSE.
 import 'server-only';
-import { getOverview } from '@/lib/queues/get-overview';
+import { getOverview, scopeOverview, type Overview } from '@/lib/queues/get-overview';
 import { checkHealth } from '@/lib/health/check-health';
 import { getConnection } from '@/lib/redis/connections';
+import type { QueueFilter } from '@/lib/auth/queue-filter';
 import type { LiveEvent } from './live-event';
 
-type Listener = { overview: boolean; send: (e: LiveEvent) => void };
+/**
+ * One stream's wish. `filter`: what its caller may see (README › Team scopes): a listener with one that
+ * does not let everything through gets its own snapshots, cut to its connections and queues.
+ */
+type Listener = { overview: boolean; send: (e: LiveEvent) => void; filter?: QueueFilter };
+
+type HealthEvent = Extract<LiveEvent, { type: 'health' }>;
+
+const isScoped = (l: Listener): l is Listener & { filter: QueueFilter } => l.filter !== undefined && !l.filter.everything;
+
+function scopedHealth(event: HealthEvent, filter: QueueFilter): HealthEvent {
+  return { type: 'health', connections: event.connections.filter((c) => filter.connection(c.name)) };
+}
 
 const PULSE = Symbol.for('drover.pulse');
 /** At most one loop: either a tick is scheduled (timer) or one is running (inFlight), never both twice. */
@@ -35,23 +48,29 @@ async function tick(): Promise<void> {
     const wantsOverview = [...s.listeners].some((l) => l.overview);
     if (wantsOverview) {
       const overview = await getOverview();
-      const health: LiveEvent = {
+      const health: HealthEvent = {
         type: 'health',
         connections: overview.connections.map((c) => ({ name: c.name, store: getConnection(c.name).kind, status: c.error ? 'down' : 'up', ...(c.error ? { error: c.error } : {}) })),
       };
-      // One event object per tick: its frame is serialized once for every stream (lib/events/live-frame.ts).
+      // One event object per tick: its frame is serialized once for every stream (lib/events/live-frame.ts);
+      // streams of callers with grants get their own cut (small: only their queues).
       const snapshot: LiveEvent = { type: 'overview', overview };
       for (const l of s.listeners) {
+        if (isScoped(l)) {
+          l.send(scopedHealth(health, l.filter));
+          if (l.overview) l.send({ type: 'overview', overview: scopeOverview(overview as Overview, l.filter) });
+          continue;
+        }
         l.send(health);
         if (l.overview) l.send(snapshot);
       }
     } else {
       const health = await checkHealth();
-      const event: LiveEvent = {
+      const event: HealthEvent = {
         type: 'health',
         connections: health.connections.map((c) => ({ name: c.name, store: c.store, status: c.status, ...(c.error ? { error: c.error } : {}) })),
       };
-      for (const l of s.listeners) l.send(event);
+      for (const l of s.listeners) l.send(isScoped(l) ? scopedHealth(event, l.filter) : event);
     }
   } catch {
     /* the next tick tries again */

@@ -15,6 +15,7 @@ import { subscribeToPulse } from './pulse';
 import { liveFrame } from './live-frame';
 import { liveLimits } from './live-limits';
 import type { LiveEvent } from './live-event';
+import type { QueueFilter } from '@/lib/auth/queue-filter';
 
 export const HEARTBEAT_MS = 15_000;
 const FLUSH_MS = 100;
@@ -29,6 +30,11 @@ export type SseOptions = {
   onClose?: (droppedBecause?: string) => void;
   /** Asked every DROVER_SSE_REVALIDATE_MS: false (signed out, removed, token revoked or expired) ends the stream. */
   stillAllowed?: () => Promise<boolean>;
+  /**
+   * What the caller may see (README › Team scopes). The queues were checked against it when the stream
+   * opened; every queue event is checked again before it is queued, and snapshots are cut to it.
+   */
+  filter?: QueueFilter;
 };
 
 /** Named like an abort so that Next.js ends the response quietly instead of logging a pipe failure. */
@@ -125,7 +131,9 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         let jobEvents = 0;
         let counts = new Map<string, { connection: string; queue: string; count: number }>();
         const pendingQueueEvents = new Set<string>();
+        const scoped = opts.filter && !opts.filter.everything ? opts.filter : undefined;
         const onQueueEvent = (e: LiveEvent) => {
+          if (scoped && (e.type === 'job' || e.type === 'queue' || e.type === 'burst') && !scoped.queue(e.connection, e.queue)) return;
           if (e.type === 'job') {
             // Progress is sent at once (live bars).
             if (e.event === 'progress') return send(e);
@@ -191,7 +199,7 @@ export function createEventStream(opts: SseOptions): ReadableStream<Uint8Array> 
         };
         write(`retry: 2000\n: connected\n\n`);
         for (const { connection, queue } of opts.queues) cleanups.push(subscribeToQueue(connection, queue, onQueueEvent));
-        cleanups.push(subscribeToPulse({ overview: opts.overview, send }));
+        cleanups.push(subscribeToPulse({ overview: opts.overview, send, filter: opts.filter }));
         if (opts.signal.aborted) close();
         else opts.signal.addEventListener('abort', () => close(), { once: true });
       },

@@ -107,7 +107,7 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
 }
 
 export async function bulkJobs(ctx: AuditContext, target: QueueParams, input: BulkInput): Promise<BulkResult> {
-  const report = progressReporter(input.operationId);
+  const report = progressReporter(input.operationId, { conn: target.conn, queue: target.queue });
   const params = 'ids' in input ? { action: input.action } : { action: input.action, state: input.state, olderThanMs: input.olderThanMs };
   return audited(ctx, ops.bulkJobs, { connection: target.conn, queue: target.queue, jobIds: 'ids' in input ? input.ids : undefined, params }, async (conn) => {
     // The schema refuses these; a direct caller gets the same answer before anything is written.

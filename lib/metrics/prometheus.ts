@@ -5,10 +5,16 @@ import { Gauge, Registry } from 'prom-client';
 import { listConnections } from '@/lib/redis/connections';
 import { JOB_STATES } from '@/lib/jobs/job-states';
 import { collectSnapshot } from './snapshot';
+import type { QueueFilter } from '@/lib/auth/queue-filter';
 
 export type PrometheusExport = { contentType: string; body: string };
 
-export async function renderPrometheusMetrics(now = Date.now()): Promise<PrometheusExport> {
+/**
+ * With `filter` (an API token with grants, README › Team scopes): only the connections it reaches and
+ * the queues it may see; the dead-letter count, which sums every origin queue, is left out.
+ */
+export async function renderPrometheusMetrics(now = Date.now(), filter?: QueueFilter): Promise<PrometheusExport> {
+  const scoped = filter && !filter.everything ? filter : undefined;
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const queueLabels = ['connection', 'queue'] as const;
@@ -29,12 +35,13 @@ export async function renderPrometheusMetrics(now = Date.now()): Promise<Prometh
     Promise.all(connections.map((c) => c.store.serverInfo(false).catch(() => null))),
   ]);
   snapshot.connections.forEach((c, i) => {
+    if (scoped && !scoped.connection(c.name)) return;
     up.set({ connection: c.name }, c.up ? 1 : 0);
     const info = infos[i];
     if (c.up && info) memory.set({ connection: c.name }, info.usedMemory);
-    if (c.deadLetterJobs !== null) deadLetters.set({ connection: c.name }, c.deadLetterJobs);
+    if (c.deadLetterJobs !== null && !scoped) deadLetters.set({ connection: c.name }, c.deadLetterJobs);
     for (const q of c.queues) {
-      if (!q.exists) continue;
+      if (!q.exists || (scoped && !scoped.queue(c.name, q.name))) continue;
       const labels = { connection: c.name, queue: q.name };
       for (const state of JOB_STATES) jobs.set({ ...labels, state }, q.counts[state]);
       paused.set(labels, q.paused ? 1 : 0);

@@ -65,7 +65,7 @@ export const jobOperations = {
     name: 'jobs.bulkQueryStatus', role: 'operator', scope: 'filtered', http: { method: 'GET', path: '/bulk-operations/{id}' },
     summary: 'Where a bulk operation on a query stands: phase, matched, done, succeeded, skipped, failed, the first problems',
     params: z.object({ id: operationIdSchema }), output: bulkQueryStatusSchema, example: { params: { id: '00000000-0000-4000-8000-000000000000' } },
-    run: async (_ctx, { params }) => (await import('@/lib/jobs/query/bulk-query')).getBulkQueryStatus(params.id),
+    run: async (ctx, { params }) => (await import('@/lib/jobs/query/bulk-query')).getBulkQueryStatus(params.id, ctx.actor),
   }),
   bulkQueryControl: operation({
     name: 'jobs.bulkQueryControl', role: 'operator', scope: 'filtered', http: { method: 'POST', path: '/bulk-operations/{id}/control' }, action: 'bulkQueryControlAction',

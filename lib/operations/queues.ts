@@ -7,6 +7,8 @@ import { cleanInputSchema, drainInputSchema, limitsInputSchema, messageSchema, o
 import { operationIdSchema } from '@/lib/progress/operation-id';
 import { rangeSchema } from '@/lib/metrics/settings';
 import { busyQuerySchema, busySchema } from '@/lib/workers/busy-schemas';
+import { accessOf } from '@/lib/auth/principal';
+import { queueFilterOf } from '@/lib/auth/queue-filter';
 import { connection, operation } from './define';
 
 const QUEUE = '/connections/{conn}/queues/{queue}';
@@ -19,14 +21,14 @@ export const queueOperations = {
     name: 'queues.list', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/queues' },
     summary: 'Every queue of every connection with counts, paused flag, workers, throughput and Redis facts',
     query: z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() }), example: { query: { refresh: '0' } },
-    run: async (_ctx, { query }) => (await import('@/lib/queues/get-overview')).getOverview({ refresh: query.refresh === '1' || query.refresh === 'true' }),
+    run: async (ctx, { query }) => (await import('@/lib/queues/get-overview')).getOverview({ refresh: query.refresh === '1' || query.refresh === 'true' }, queueFilterOf(accessOf(ctx.actor))),
   }),
   busy: operation({
     name: 'workers.busy', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/busy' },
     summary: 'What every worker process runs now: Drover runtimes from their heartbeats, other BullMQ workers from CLIENT LIST and their queues’ active jobs',
     description: 'Per connection at most 50 processes and 25 jobs per process (the longest-running first; processesTotal and jobsTotal count the rest). Other workers’ jobs come from the oldest 100 jobs of the active lists of the 20 queues running the most jobs (their lengths read first, at most 1,000 queues). Summary fields only, never payloads.',
     query: busyQuerySchema, output: busySchema, example: { query: { conn: 'default' } },
-    run: async (_ctx, { query }) => (await import('@/lib/workers/get-busy')).getBusy(query),
+    run: async (ctx, { query }) => (await import('@/lib/workers/get-busy')).getBusy(query, queueFilterOf(accessOf(ctx.actor))),
   }),
   getQueue: operation({
     name: 'queue.get', role: 'viewer', http: { method: 'GET', path: QUEUE },
@@ -50,7 +52,7 @@ export const queueOperations = {
     name: 'operation.progress', role: 'operator', scope: 'filtered', http: { method: 'GET', path: '/operations/{id}' },
     summary: 'Progress of a bulk operation started with that operationId ({ done, total, phase, finished })',
     params: z.object({ id: operationIdSchema }), example: { params: { id: '00000000-0000-4000-8000-000000000000' } },
-    run: async (_ctx, { params }) => (await import('@/lib/progress/bulk-progress')).readOperationProgress(params.id),
+    run: async (ctx, { params }) => (await import('@/lib/progress/bulk-progress')).readOperationProgress(params.id, ctx.actor),
   }),
   pauseQueue: operation({
     name: 'queue.pause', role: 'operator', http: { method: 'POST', path: `${QUEUE}/pause` }, action: 'pauseQueueAction',

@@ -10,6 +10,7 @@ import {
   schedulerParamsSchema,
 } from '@/lib/schedules/schema';
 import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
+import { accessOf } from '@/lib/auth/principal';
 import { operation } from './define';
 
 const SCHEDULER = '/connections/{conn}/queues/{queue}/schedulers/{schedulerId}';
@@ -21,7 +22,7 @@ export const scheduleOperations = {
     name: 'schedules.list', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/schedulers' },
     summary: 'Every job scheduler (live and paused) of every connection, or of one queue with `queue=<conn>/<queue>`',
     query: scheduleListQuerySchema, example: { query: { queue: 'default/report' } },
-    run: async (_ctx, { query }) => (await import('@/lib/schedules/list-schedules')).listSchedules(query),
+    run: async (ctx, { query }) => (await import('@/lib/schedules/list-schedules')).listSchedules(query, accessOf(ctx.actor)),
   }),
   listQueueSchedules: operation({
     name: 'schedules.list-queue', role: 'viewer', http: { method: 'GET', path: '/connections/{conn}/queues/{queue}/schedulers' },

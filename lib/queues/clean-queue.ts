@@ -8,7 +8,7 @@ import { assertMayRemoveUnprocessedInBulk, isUnprocessedState } from '@/lib/jobs
 import type { CleanInput } from './schemas';
 
 export async function cleanQueue(ctx: AuditContext, t: QueueParams, input: CleanInput): Promise<{ message: string; removed: number }> {
-  const report = progressReporter(input.operationId);
+  const report = progressReporter(input.operationId, { conn: t.conn, queue: t.queue });
   return audited(ctx, ops.cleanQueue, { connection: t.conn, queue: t.queue, params: { state: input.state, olderThanMs: input.olderThanMs } }, async (conn) => {
     if (isUnprocessedState(input.state)) assertMayRemoveUnprocessedInBulk(ctx.actor, `Cleaning ${input.state} jobs`);
     const type = input.state === 'waiting' ? 'wait' : input.state;

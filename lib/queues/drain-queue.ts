@@ -9,7 +9,7 @@ import type { CleanableState } from '@/lib/store/actions-store';
 import type { DrainInput } from './schemas';
 
 export async function drainQueue(ctx: AuditContext, t: QueueParams, input: DrainInput): Promise<{ message: string; removed: number }> {
-  const report = progressReporter(input.operationId);
+  const report = progressReporter(input.operationId, { conn: t.conn, queue: t.queue });
   return audited(ctx, ops.drainQueue, { connection: t.conn, queue: t.queue, params: { includeDelayed: input.includeDelayed } }, async (conn) => {
     const types: CleanableState[] = ['wait', 'prioritized', ...(input.includeDelayed ? (['delayed'] as const) : [])];
     const counts = await Promise.all(types.map((type) => conn.store.actions.stateCount(t.queue, type)));

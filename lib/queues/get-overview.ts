@@ -10,6 +10,7 @@ import { getQueueSummaries, type QueueSummary } from './queue-summary';
 import { getWorkersByQueue } from './workers-by-queue';
 import type { RedisInfo } from './redis-info';
 import { recentFailures } from '@/lib/metrics/recent-failures';
+import type { QueueFilter } from '@/lib/auth/queue-filter';
 
 export type OverviewQueue = QueueSummary & {
   workers: number;
@@ -79,7 +80,23 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
   }
 }
 
-export async function getOverview(opts: { refresh?: boolean } = {}): Promise<Overview> {
-  const connections = await Promise.all(listConnections().map((c) => getConnectionOverview(c, opts)));
-  return { generatedAt: Date.now(), connections };
+/**
+ * Every connection's overview; with `filter` (a caller with grants, README › Team scopes) only the
+ * connections and queues it may see, so counts and totals cover those alone.
+ */
+export async function getOverview(opts: { refresh?: boolean } = {}, filter?: QueueFilter): Promise<Overview> {
+  const connections = filter && !filter.everything ? listConnections().filter((c) => filter.connection(c.name)) : listConnections();
+  const overview = { generatedAt: Date.now(), connections: await Promise.all(connections.map((c) => getConnectionOverview(c, opts))) };
+  return filter ? scopeOverview(overview, filter) : overview;
+}
+
+/** The part of an overview `filter` lets through (the same object when it lets everything through). */
+export function scopeOverview(overview: Overview, filter: QueueFilter): Overview {
+  if (filter.everything) return overview;
+  return {
+    generatedAt: overview.generatedAt,
+    connections: overview.connections
+      .filter((c) => filter.connection(c.name))
+      .map((c) => ({ ...c, queues: c.queues.filter((q) => filter.queue(c.name, q.name)), queueNames: c.queueNames.filter((q) => filter.queue(c.name, q)) })),
+  };
 }

@@ -5,6 +5,9 @@ import 'server-only';
 import { getConnection, listConnections, type Connection } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { NotFoundError, toDroverError } from '@/lib/errors';
+import { connectionNotFound } from '@/lib/auth/authorize';
+import { queueFilterOf, type QueueFilter } from '@/lib/auth/queue-filter';
+import { canAt, type Access } from '@/lib/auth/scope';
 import { describeSchedule } from './cron';
 import { isDefinedInCode } from './code-defined';
 import { getPausedSchedule, listPausedSchedules, type PausedSchedule } from './paused-store';
@@ -52,16 +55,22 @@ export function pausedSchedule(conn: Connection, p: PausedSchedule): Schedule {
 export const CONFLICT_MESSAGE = 'A live schedule with this id was created after this one was paused: resuming would replace it. Delete the paused copy or the live schedule.';
 
 /** Reads one connection (optionally one queue); a Redis failure becomes the connection's error. */
-async function readConnection(conn: Connection, onlyQueue?: string): Promise<ConnectionResult> {
+async function readConnection(conn: Connection, onlyQueue?: string, filter?: QueueFilter): Promise<ConnectionResult> {
   try {
-    return await collectConnection(conn, onlyQueue);
+    return await collectConnection(conn, onlyQueue, filter);
   } catch (err) {
     return { info: { name: conn.name, readOnly: conn.readOnly, error: toDroverError(err, conn.name).message, queues: [] }, schedules: [], legacy: [], truncated: [] };
   }
 }
 
-async function collectConnection(conn: Connection, onlyQueue?: string): Promise<ConnectionResult> {
-  const [queues, paused] = await Promise.all([onlyQueue ? Promise.resolve([onlyQueue]) : discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn, onlyQueue)]);
+/** Reads one connection; with `filter` (a caller with grants), only the queues it lets through are read. */
+async function collectConnection(conn: Connection, onlyQueue?: string, filter?: QueueFilter): Promise<ConnectionResult> {
+  const visible = (queue: string) => !filter || filter.queue(conn.name, queue);
+  // A named queue outside the scope reads as one without schedules: what a queue that does not exist gives.
+  if (onlyQueue !== undefined && !visible(onlyQueue)) return { info: { name: conn.name, readOnly: conn.readOnly, error: null, queues: [onlyQueue] }, schedules: [], legacy: [], truncated: [] };
+  const [allQueues, allPaused] = await Promise.all([onlyQueue ? Promise.resolve([onlyQueue]) : discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn, onlyQueue)]);
+  const queues = filter ? allQueues.filter(visible) : allQueues;
+  const paused = filter ? allPaused.filter((p) => visible(p.queue)) : allPaused;
   const counts = await countRepeatEntries(conn, queues);
   const read = await readQueueSchedulers(
     conn,
@@ -100,26 +109,43 @@ function order(a: Schedule, b: Schedule): number {
   return an - bn || `${a.connection}/${a.queue}/${a.id}`.localeCompare(`${b.connection}/${b.queue}/${b.id}`);
 }
 
-export async function listSchedules(query: ScheduleListQuery = {}): Promise<ScheduleList> {
+/**
+ * The schedules of every connection, one connection or one queue. With `access` (the caller's, README ›
+ * Team scopes): only the connections and queues it may see (others answer like unknown ones), and each
+ * row says whether the caller may change it (`canAct`: operator on that row's queue).
+ */
+export async function listSchedules(query: ScheduleListQuery = {}, access?: Access): Promise<ScheduleList> {
+  const filter = access ? queueFilterOf(access) : undefined;
+  const scoped = filter && !filter.everything ? filter : undefined;
+  const reachable = (name: string) => {
+    if (scoped && !scoped.connection(name)) throw connectionNotFound(name);
+    return getConnection(name);
+  };
   let connections: Connection[];
   let onlyQueue: string | undefined;
   if (query.queue) {
     const slash = query.queue.indexOf('/');
-    connections = [getConnection(query.queue.slice(0, slash))];
+    connections = [reachable(query.queue.slice(0, slash))];
     onlyQueue = query.queue.slice(slash + 1);
   } else if (query.conn) {
-    connections = [getConnection(query.conn)];
+    connections = [reachable(query.conn)];
   } else {
-    connections = listConnections();
+    connections = scoped ? listConnections().filter((c) => scoped.connection(c.name)) : listConnections();
   }
-  const results = await Promise.all(connections.map((c) => readConnection(c, onlyQueue)));
-  return {
+  const results = await Promise.all(connections.map((c) => readConnection(c, onlyQueue, scoped)));
+  const list: ScheduleList = {
     generatedAt: Date.now(),
     connections: results.map((r) => r.info),
     schedules: results.flatMap((r) => r.schedules).sort(order),
     legacy: results.flatMap((r) => r.legacy),
     truncated: results.flatMap((r) => r.truncated),
   };
+  if (access) {
+    // Unscoped: one role everywhere, no test per row.
+    const everywhere = scoped ? null : canAt(access, '', '', 'operator');
+    for (const row of [...list.schedules, ...list.legacy]) row.canAct = everywhere ?? canAt(access, row.connection, row.queue, 'operator');
+  }
+  return list;
 }
 
 /** One schedule (the live one, else the paused copy) with its outcomes; 404 when neither exists. */

@@ -38,6 +38,8 @@ export type Schedule = ScheduleDefinition & {
   /** something an operator must resolve, e.g. a paused copy next to a live scheduler with the same id */
   conflict?: string;
   readOnly: boolean;
+  /** set in lists for a caller: whether they may change it (operator on its queue, README › Team scopes) */
+  canAct?: boolean;
 };
 
 export type LegacyRepeatable = {
@@ -56,6 +58,8 @@ export type LegacyRepeatable = {
   next: number | null;
   description: string;
   readOnly: boolean;
+  /** set in lists for a caller: whether they may migrate it (operator on its queue, README › Team scopes) */
+  canAct?: boolean;
 };
 
 export type ScheduleConnectionInfo = { name: string; readOnly: boolean; error: string | null; queues: string[] };

@@ -5,12 +5,13 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { viewOperations as ops } from '@/lib/operations/views';
 import type { View, ViewInput } from './view';
 import { writeView } from './store';
-import { assertCanUseVisibility, assertKnownConnection, assertQueryParses, assertSaved, auditParams } from './view-commands';
+import { assertCanUseVisibility, assertKnownConnection, assertViewQueueInScope, assertQueryParses, assertSaved, auditParams } from './view-commands';
 
 export async function createView(ctx: AuditContext, input: ViewInput): Promise<View> {
   return audited(ctx, ops.createView, { writes: 'console', connection: input.conn, queue: input.queue, params: auditParams(input) }, async () => {
-    assertCanUseVisibility(ctx.actor, input.visibility);
     assertKnownConnection(input.conn);
+    assertViewQueueInScope(ctx.actor, input);
+    assertCanUseVisibility(ctx.actor, input.visibility, input);
     assertQueryParses(input.query);
     const now = Date.now();
     const view: View = { ...input, id: randomUUID(), owner: ctx.actor.id, createdAt: now, updatedAt: now };

@@ -11,6 +11,7 @@ export async function updateView(ctx: AuditContext, input: { id: string; patch: 
     // Before the lookup: a viewer asking to share is refused the same whether the view exists or not.
     if (input.patch.visibility) assertCanUseVisibility(ctx.actor, input.patch.visibility);
     const { view: before, json } = await changeableView(ctx.actor, input.id);
+    if (input.patch.visibility) assertCanUseVisibility(ctx.actor, input.patch.visibility, before);
     if (input.patch.query !== undefined) assertQueryParses(input.patch.query);
     const view: View = { ...before, ...input.patch, updatedAt: Date.now() };
     assertSaved(await writeView(view, json), view);

@@ -1,29 +1,49 @@
 // What the view verbs share: who sees a view (404 for anyone else, as if it did not exist), who may
 // change it, who may share it, the query check with the parser's own message, and the audit parameters.
 import 'server-only';
-import type { Principal } from '@/lib/auth/principal';
+import { accessOf, type Principal } from '@/lib/auth/principal';
 import { assertRole } from '@/lib/auth/assert-role';
 import { hasRole } from '@/lib/auth/roles';
-import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '@/lib/errors';
+import { isUnscoped, roleAt } from '@/lib/auth/scope';
+import { queueNotFound } from '@/lib/auth/authorize';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, OutOfScopeError } from '@/lib/errors';
 import { listConnections } from '@/lib/redis/connections';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 import type { SaveViewOutcome } from '@/lib/store/console/views';
 import { VIEW_LIMITS, type View, type ViewVisibility } from './view';
 import { readView, type ReadView } from './store';
 
-export function canSeeView(actor: Principal, view: Pick<View, 'owner' | 'visibility'>): boolean {
-  return view.visibility === 'shared' || view.owner === actor.id;
+/** Whether the view's queue is in the actor's scope (README › Team scopes): outside it, the view does not exist. */
+export function viewInScope(actor: Principal, view: Pick<View, 'conn' | 'queue'>): boolean {
+  const access = accessOf(actor);
+  return isUnscoped(access) ? access.global !== null : roleAt(access, view.conn, view.queue) !== null;
 }
 
-/** The owner, or an admin for any view. */
-export function canChangeView(actor: Principal, view: Pick<View, 'owner'>): boolean {
-  return view.owner === actor.id || hasRole(actor.role, 'admin');
+export function canSeeView(actor: Principal, view: Pick<View, 'owner' | 'visibility' | 'conn' | 'queue'>): boolean {
+  return (view.visibility === 'shared' || view.owner === actor.id) && viewInScope(actor, view);
 }
 
-/** The view as `actor` may see it; 404 when it does not exist or is someone else's private view. */
+/** The role the actor holds on the view's queue (for a principal without grants, its role). */
+function roleOnView(actor: Principal, view: Pick<View, 'conn' | 'queue'>) {
+  return actor.access ? roleAt(actor.access, view.conn, view.queue) : actor.role;
+}
+
+/** The owner, or an admin of the view's queue for any view. */
+export function canChangeView(actor: Principal, view: Pick<View, 'owner' | 'conn' | 'queue'>): boolean {
+  const role = roleOnView(actor, view);
+  return view.owner === actor.id || (role !== null && hasRole(role, 'admin'));
+}
+
+/** No such view: the same answer for a view outside the caller's scope (audited as a denial). */
+function noView(actor: Principal, id: string, found: ReadView | null): NotFoundError {
+  const message = `No view with id ${id}`;
+  return found && !viewInScope(actor, found.view) ? new OutOfScopeError(message) : new NotFoundError(message);
+}
+
+/** The view as `actor` may see it; 404 when it does not exist, is someone else's private view or is outside their scope. */
 export async function visibleView(actor: Principal, id: string): Promise<ReadView> {
   const found = await readView(id);
-  if (!found || !canSeeView(actor, found.view)) throw new NotFoundError(`No view with id ${id}`);
+  if (!found || !canSeeView(actor, found.view)) throw noView(actor, id, found);
   return found;
 }
 
@@ -34,14 +54,28 @@ export async function visibleView(actor: Principal, id: string): Promise<ReadVie
  */
 export async function changeableView(actor: Principal, id: string): Promise<ReadView> {
   const found = await readView(id);
-  if (!found || !(canSeeView(actor, found.view) || hasRole(actor.role, 'admin'))) throw new NotFoundError(`No view with id ${id}`);
+  const role = found ? roleOnView(actor, found.view) : null;
+  if (!found || !viewInScope(actor, found.view) || !(canSeeView(actor, found.view) || (role !== null && hasRole(role, 'admin')))) throw noView(actor, id, found);
   if (!canChangeView(actor, found.view)) throw new ForbiddenError(`Only its owner or an admin can change or delete the view "${found.view.name}"`);
   return found;
 }
 
-/** Sharing a view (everyone signed in sees it) needs operator; a private view any signed-in user may keep. */
-export function assertCanUseVisibility(actor: Principal, visibility: ViewVisibility): void {
-  if (visibility === 'shared') assertRole(actor, 'operator');
+/**
+ * Sharing a view (everyone signed in sees it) needs operator — on the view's queue when it is given
+ * (README › Team scopes); a private view any signed-in user may keep.
+ */
+export function assertCanUseVisibility(actor: Principal, visibility: ViewVisibility, on?: Pick<View, 'conn' | 'queue'>): void {
+  if (visibility !== 'shared') return;
+  assertRole(actor, 'operator');
+  if (on) {
+    const role = roleOnView(actor, on);
+    if (!role || !hasRole(role, 'operator')) throw new ForbiddenError(`Sharing a view needs the operator role on its queue; you are ${role ?? 'without a role'} on queue "${on.queue}"`);
+  }
+}
+
+/** A view may be saved only under a queue the actor may see: any other answers like a queue that does not exist. */
+export function assertViewQueueInScope(actor: Principal, view: Pick<View, 'conn' | 'queue'>): void {
+  if (!viewInScope(actor, view)) throw queueNotFound(view.conn, view.queue);
 }
 
 /** The query must parse: 400 with the parser's message (and where it points). */

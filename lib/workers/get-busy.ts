@@ -5,6 +5,8 @@ import 'server-only';
 import type { z } from 'zod';
 import { listConnections, getConnection, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
+import { connectionNotFound } from '@/lib/auth/authorize';
+import type { QueueFilter } from '@/lib/auth/queue-filter';
 import { clientListRefused, getWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { shortCached } from '@/lib/queues/short-cache';
 import { getJobSummaries } from '@/lib/jobs/job-summary';
@@ -13,12 +15,53 @@ import { groupOtherWorkers } from './group-other-workers';
 import { BUSY_ID_CAP, BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema, busyTime, capId, capText, type BusyRecord } from './busy-record';
 import { BUSY_LIMITS, type Busy, type BusyConnection, type BusyJob, type BusyProcess, type busyQuerySchema } from './busy-schemas';
 
-export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}): Promise<Busy> {
-  const connections = query.conn ? [getConnection(query.conn)] : listConnections();
+/**
+ * Every connection's workers (or one's); with `filter` (a caller with grants, README › Team scopes) only
+ * the connections it reaches and, of each process, the queues and jobs it may see.
+ */
+export async function getBusy(query: z.infer<typeof busyQuerySchema> = {}, filter?: QueueFilter): Promise<Busy> {
+  const scoped = filter && !filter.everything ? filter : undefined;
+  if (scoped && query.conn && !scoped.connection(query.conn)) throw connectionNotFound(query.conn);
+  const all = query.conn ? [getConnection(query.conn)] : listConnections();
+  const connections = scoped ? all.filter((c) => scoped.connection(c.name)) : all;
+  const read = await Promise.all(connections.map((c) => shortCached(`busy:${c.name}`, 1000, () => readBusyConnection(c))));
   return {
     generatedAt: Date.now(),
     limits: { ...BUSY_LIMITS },
-    connections: await Promise.all(connections.map((c) => shortCached(`busy:${c.name}`, 1000, () => readBusyConnection(c)))),
+    connections: scoped ? read.map((c) => scopeBusyConnection(c, scoped)) : read,
+  };
+}
+
+/**
+ * What a caller with grants sees of a connection's workers: processes running at least one of its
+ * queues, each with only those queues, their concurrency and jobs; the totals count what is listed
+ * (a process's jobs past the listed ones cannot be told apart by queue, so `partial` says so).
+ * Unreadable heartbeats name no queue: they are not counted.
+ */
+export function scopeBusyConnection(conn: BusyConnection, filter: QueueFilter): BusyConnection {
+  const visible = (queue: string) => filter.queue(conn.name, queue);
+  const processes: BusyProcess[] = [];
+  for (const p of conn.processes) {
+    const queues = p.queues.filter(visible);
+    if (queues.length === 0) continue;
+    const jobs = p.jobs.filter((j) => visible(j.queue));
+    const jobsUnlisted = p.jobsTotal > p.jobs.length;
+    processes.push({
+      ...p,
+      queues,
+      queuesTotal: queues.length,
+      concurrency: p.concurrency === null ? null : Object.fromEntries(Object.entries(p.concurrency).filter(([q]) => visible(q))),
+      jobs,
+      jobsTotal: jobs.length,
+      partial: p.partial || jobsUnlisted || p.queuesTotal > p.queues.length,
+    });
+  }
+  return {
+    ...conn,
+    unreadable: 0,
+    processes,
+    processesTotal: processes.length,
+    runningTotal: processes.reduce((n, p) => n + p.jobsTotal, 0),
   };
 }
 

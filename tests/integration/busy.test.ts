@@ -20,6 +20,10 @@ import { BUSY_LIMITS, type BusyConnection } from '@/lib/workers/busy-schemas';
 import { BUSY_RECORD_MAX_JOBS } from '@/lib/workers/busy-record';
 import { getConnection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
+import { principalWithAccess, type Principal } from '@/lib/auth/principal';
+import { queueOperations } from '@/lib/operations/queues';
+import type { Busy } from '@/lib/workers/busy-schemas';
+import { actor } from '../helpers/console-env';
 
 const HEARTBEAT_MS = 200;
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000, busyHeartbeatMs: HEARTBEAT_MS };
@@ -147,6 +151,33 @@ describe.each(STORE_KINDS)('Busy heartbeats on %s', { timeout: 120_000 }, (kind)
     runtimes.splice(runtimes.indexOf(started), 1);
     expect(processNamed(await busy(), 'drover@busy-a:101')).toBeUndefined();
     expect(await peek.exists(started.heartbeat!.runtimeId)).toBe(false);
+  });
+
+  it('a principal with grants sees only its queues of each process, its jobs and totals, and only connections it reaches (README › Team scopes)', async () => {
+    const started = await startRuntime({ connection: conn().config, kinds: [slowKind('busy-billing', 2), slowKind('busy-secret', 3)], settings, logger, workerName: 'drover@scoped:31', schedulers: false, cancellation: false, deadLetters: false });
+    runtimes.push(started);
+    await runtime('busy-hidden', 1, 'drover@hidden:32');
+    const billingJob = await queue('busy-billing').add('slow', {});
+    await queue('busy-secret').add('slow', {});
+    await queue('busy-hidden').add('slow', {});
+    const scoped = principalWithAccess({ kind: 'session', id: 'scoped@test', name: 'scoped@test' }, { global: null, grants: [{ connection: 'console', queue: 'busy-billing', role: 'viewer' }] });
+    const everyone = actor('viewer');
+    const view = async (who: Principal) => (await queueOperations.busy.run({ actor: who, via: 'api' }, { params: undefined, query: {}, body: undefined })) as Busy;
+    await waitFor(async () => processNamed(await busy(), 'drover@scoped:31')?.jobsTotal === 2 && processNamed(await busy(), 'drover@hidden:32')?.jobsTotal === 1, 'both runtimes running their jobs');
+
+    const mine = await view(scoped);
+    expect(mine.connections.map((c) => c.name)).toEqual(['console']);
+    const [c] = mine.connections;
+    expect(c.processes.map((p) => p.name)).toEqual(['drover@scoped:31']);
+    expect(c.processes[0]).toMatchObject({ queues: ['busy-billing'], queuesTotal: 1, concurrency: { 'busy-billing': 2 }, jobsTotal: 1, jobs: [{ queue: 'busy-billing', id: billingJob.id }] });
+    expect(c).toMatchObject({ processesTotal: 1, runningTotal: 1, unreadable: 0 });
+    // Naming a connection it does not reach: like an unknown one.
+    const elsewhere = principalWithAccess({ kind: 'session', id: 'e@test', name: 'e@test' }, { global: null, grants: [{ connection: 'elsewhere', queue: '*', role: 'viewer' }] });
+    await expect(queueOperations.busy.run({ actor: elsewhere, via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })).rejects.toThrow('Unknown connection "console"');
+    // Unscoped: every process, queue and job.
+    const all = (await view(everyone)).connections[0];
+    expect(processNamed(all, 'drover@scoped:31')).toMatchObject({ queues: ['busy-billing', 'busy-secret'], jobsTotal: 2 });
+    expect(processNamed(all, 'drover@hidden:32')).toBeDefined();
   });
 
   it('a killed worker process’s heartbeat expires by itself', async () => {

@@ -1,6 +1,7 @@
 // GET /api/metrics: bearer auth, and Prometheus text that a strict exposition-format parser accepts,
 // with the expected series for queues built through BullMQ and for a connection that is down.
 import fs from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import * as metricsRoute from '@/app/api/metrics/route';
+import { apiTokensStore } from '@/lib/store/console/api-tokens';
+import { apiTokenRecordSchema, tokenNameKey, type ApiTokenRecord } from '@/lib/auth/api-token-record';
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 type Exposition = { help: Map<string, string>; types: Map<string, string>; samples: Sample[] };
@@ -208,5 +211,39 @@ describe('/api/metrics exposition', () => {
     const text = await (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
     expect(text).not.toContain(redis.url);
     expect(text).not.toContain('redis://');
+  });
+});
+
+describe('/api/metrics for an API token with grants (README › Team scopes)', () => {
+  /** A token whose record has grants, written the way the token store keeps it (the digest of the token). */
+  async function tokenWithGrants(name: string, role: 'none' | 'viewer', grants: Array<{ connection: string; queue: string; role: 'viewer' | 'operator' | 'admin' }>): Promise<string> {
+    const token = `drv_${randomBytes(32).toString('base64url')}`;
+    const record: ApiTokenRecord = { id: randomUUID(), name, role, grants, createdBy: 'admin@test', createdAt: Date.now(), hint: token.slice(0, 8) };
+    const digest = createHash('sha256').update(token).digest('hex');
+    expect(await apiTokensStore().create({ digest, id: record.id, nameKey: tokenNameKey(name), record: JSON.stringify(apiTokenRecordSchema.parse(record)), createdAt: record.createdAt })).toBeNull();
+    return token;
+  }
+
+  it('exports only the series of the queues and connections the token may see', async () => {
+    const token = await tokenWithGrants('billing-scrape', 'none', [{ connection: 'main', queue: 'emails', role: 'viewer' }]);
+    const res = await scrape(`Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const e = parseExposition(await res.text());
+    const queuesSeen = new Set(e.samples.filter((s) => s.labels.queue !== undefined).map((s) => `${s.labels.connection}/${s.labels.queue}`));
+    expect([...queuesSeen]).toEqual(['main/emails']);
+    expect(value(e, 'drover_queue_jobs', { connection: 'main', queue: 'emails', state: 'completed' })).toBe(3);
+    // Connection series only for the connection it reaches; the dead-letter total (every origin queue) is left out.
+    expect(new Set(e.samples.map((s) => s.labels.connection))).toEqual(new Set(['main']));
+    expect(value(e, 'drover_redis_up', { connection: 'main' })).toBe(1);
+    expect(e.samples.filter((s) => s.name === 'drover_dead_letter_jobs')).toEqual([]);
+  });
+
+  it('a token with neither a global role nor a matching grant gets no series; the metrics token still gets every one', async () => {
+    const token = await tokenWithGrants('nothing-scrape', 'none', [{ connection: 'elsewhere', queue: '*', role: 'viewer' }]);
+    const e = parseExposition(await (await scrape(`Bearer ${token}`)).text());
+    expect(e.samples).toEqual([]);
+    const all = parseExposition(await (await scrape(`Bearer ${METRICS_TOKEN}`)).text());
+    expect(new Set(all.samples.map((s) => s.labels.connection))).toEqual(new Set(['main', 'offline']));
+    expect(all.samples.some((s) => s.labels.queue === 'dead-letter')).toBe(true);
   });
 });

@@ -1,15 +1,17 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
-import { loadPageData } from '@/lib/http/load-page-data';
-import { getBusy } from '@/lib/workers/get-busy';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
+import { queueOperations } from '@/lib/operations/queues';
 import { PageError } from '@/components/explorer/page-error';
 import { BusyView } from '@/components/workers/busy-view';
+import type { Busy } from '@/lib/workers/busy-schemas';
 
 export const metadata: Metadata = { title: 'Busy' };
 
 export default async function BusyPage() {
-  await requirePageRole('viewer', '/busy');
-  const result = await loadPageData(() => getBusy());
+  const principal = await requirePageRole('viewer', '/busy');
+  // As GET /api/v1/busy runs it: only the user's queues (README › Team scopes).
+  const result = await loadPageData(async () => (await readOperation(principal, queueOperations.busy, { query: {} })) as Busy);
   if (!result.ok) return <PageError error={result.error} backHref="/" backLabel="Overview" />;
   return <BusyView initial={result.data} />;
 }

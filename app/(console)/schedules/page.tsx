@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
+import { accessOf } from '@/lib/auth/principal';
 import { loadPageData } from '@/lib/http/load-page-data';
 import { listSchedules } from '@/lib/schedules/list-schedules';
 import { scheduleListQuerySchema } from '@/lib/schedules/schema';
@@ -19,7 +20,8 @@ export default async function SchedulesPage({ searchParams }: Props) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
   const parsed = scheduleListQuerySchema.safeParse({ conn: first(sp.conn), queue: first(sp.queue) });
   const query = parsed.success ? parsed.data : {};
-  const result = await loadPageData(() => listSchedules(query), query.queue?.split('/')[0] ?? query.conn);
+  // Only the caller's queues; each row says whether they may change it (README › Team scopes).
+  const result = await loadPageData(() => listSchedules(query, accessOf(principal)), query.queue?.split('/')[0] ?? query.conn);
   if (!result.ok) return <PageError error={result.error} backHref="/schedules" backLabel="All schedules" />;
   const schemas: Record<string, JobKindSchemaSummary> = Object.fromEntries(jobKinds.map((k) => [k.queue, jsonSchemaSummary(k.kind)]));
   return (
@@ -27,6 +29,7 @@ export default async function SchedulesPage({ searchParams }: Props) {
       key={`${query.conn ?? ''}|${query.queue ?? ''}`}
       initial={result.data}
       query={query}
+      // Operator somewhere (the role held anywhere): the New schedule button; the rows carry their own.
       canAct={hasRole(principal.role, 'operator')}
       timeZones={timeZoneNames()}
       schemas={schemas}

@@ -10,7 +10,8 @@ import { ChangePasswordForm } from '@/components/users/change-password-form';
 export const metadata: Metadata = { title: 'Users & tokens' };
 
 export default async function UsersPage() {
-  const principal = await requirePageRole('admin', '/users');
+  // About the whole console: admin through a grant on some queues does not count (README › Team scopes).
+  const principal = await requirePageRole('admin', '/users', { global: true });
   const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
   const you = users.find((u) => u.email === principal.id);
   return (

@@ -9,11 +9,12 @@ import { audited, writableTarget, type AuditContext } from '@/lib/audit/audited'
 import { assertRole } from '@/lib/auth/assert-role';
 import { hasRole } from '@/lib/auth/roles';
 import type { Principal } from '@/lib/auth/principal';
-import { ConflictError, DroverError, NotFoundError, RateLimitedError, toDroverError } from '@/lib/errors';
+import { ConflictError, DroverError, NotFoundError, OutOfScopeError, RateLimitedError, toDroverError } from '@/lib/errors';
 import type { Connection } from '@/lib/redis/connections';
 import type { QueueParams } from '@/lib/queues/params';
 import { jobOperations as ops } from '@/lib/operations/jobs';
 import { progressStore } from '@/lib/store/console/progress';
+import { mayFollowOperation } from '@/lib/progress/bulk-progress';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 import { SEARCH_MAX_CALL_MS } from '@/lib/jobs/schemas';
 import type { JobState } from '@/lib/jobs/job-states';
@@ -117,7 +118,7 @@ function summary(run: Run): string {
 async function saveProgress(run: Run, finished = false): Promise<void> {
   run.status.message = summary(run);
   await progressStore()
-    .save(run.status.id, { done: run.status.done, total: run.status.matched, phase: run.status.message, finished, updatedAt: Date.now() }, PROGRESS_TTL_MS)
+    .save(run.status.id, { done: run.status.done, total: run.status.matched, phase: run.status.message, finished, updatedAt: Date.now(), target: { conn: run.status.conn, queue: run.status.queue } }, PROGRESS_TTL_MS)
     .catch(() => {});
 }
 
@@ -327,14 +328,24 @@ export async function startBulkOnQuery(ctx: AuditContext, target: QueueParams, i
   return { operationId: input.operationId, message: `Started: ${VERB[input.action].replace(/^given /, 'giving ')} the jobs matching ${input.q} at ${input.rate} per second at most` };
 }
 
-/** The operation's status: the full report from the process running it, its progress record from any other. */
-export async function getBulkQueryStatus(id: string): Promise<BulkQueryStatus> {
+const notFoundMessage = (id: string) => `No bulk operation ${id} (not started, finished over an hour ago, or run by a console that restarted)`;
+
+/**
+ * The operation's status: the full report from the process running it, its progress record from any
+ * other. With `actor`: an operation on a queue where the actor is not operator (or cannot see it,
+ * README › Team scopes) answers like an unknown id.
+ */
+export async function getBulkQueryStatus(id: string, actor?: Principal): Promise<BulkQueryStatus> {
   const run = runs().get(id);
-  if (run) return { ...run.status, problems: [...run.status.problems] };
+  if (run) {
+    if (actor && !mayFollowOperation(actor, { conn: run.status.conn, queue: run.status.queue }, ops.bulkQueryStatus.role)) throw new OutOfScopeError(notFoundMessage(id));
+    return { ...run.status, problems: [...run.status.problems] };
+  }
   const progress = await progressStore().read(id);
-  if (!progress) throw new NotFoundError(`No bulk operation ${id} (not started, finished over an hour ago, or run by a console that restarted)`);
+  if (!progress) throw new NotFoundError(notFoundMessage(id));
+  if (actor && !mayFollowOperation(actor, progress.target, ops.bulkQueryStatus.role)) throw new OutOfScopeError(notFoundMessage(id));
   return {
-    id, conn: '', queue: '', query: '', action: 'retry', rate: 0,
+    id, conn: progress.target?.conn ?? '', queue: progress.target?.queue ?? '', query: '', action: 'retry', rate: 0,
     phase: progress.finished ? 'done' : 'running',
     matched: progress.total, done: progress.done, succeeded: 0, skipped: 0, failed: 0, problems: [],
     message: progress.phase, startedAt: 0, finishedAt: progress.finished ? progress.updatedAt : null, actor: '', local: false,
@@ -345,6 +356,8 @@ export async function getBulkQueryStatus(id: string): Promise<BulkQueryStatus> {
 export async function controlBulkQuery(ctx: AuditContext, id: string, command: 'pause' | 'resume' | 'cancel'): Promise<BulkQueryStatus> {
   return audited(ctx, ops.bulkQueryControl, { writes: 'console', params: { operationId: id, command } }, async () => {
     const run = runs().get(id);
+    // One of another scope (README › Team scopes) answers like an unknown id, before anything is written.
+    if (run && !mayFollowOperation(ctx.actor, { conn: run.status.conn, queue: run.status.queue }, ops.bulkQueryControl.role)) throw new OutOfScopeError(`No bulk operation ${id}`);
     if (run) {
       if (!isActive(run)) throw new ConflictError(`Operation ${id} has ended (${run.status.phase}): nothing to ${command}`);
       if (command === 'cancel') run.cancelled = true;
@@ -354,9 +367,10 @@ export async function controlBulkQuery(ctx: AuditContext, id: string, command: '
     } else {
       const progress = await progressStore().read(id);
       if (!progress) throw new NotFoundError(`No bulk operation ${id}`);
+      if (!mayFollowOperation(ctx.actor, progress.target, ops.bulkQueryControl.role)) throw new OutOfScopeError(`No bulk operation ${id}`);
       if (progress.finished) throw new ConflictError(`Operation ${id} has ended: nothing to ${command}`);
     }
     await progressStore().save(controlKey(id), { done: 0, total: 0, phase: command, finished: false, updatedAt: Date.now() }, PROGRESS_TTL_MS);
-    return { result: await getBulkQueryStatus(id), details: { command } };
+    return { result: await getBulkQueryStatus(id, ctx.actor), details: { command } };
   });
 }

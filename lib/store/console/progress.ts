@@ -5,7 +5,18 @@ import { consolePart } from './part';
 import { RedisProgressStore } from '@/lib/store/redis/console/progress';
 import { PostgresProgressStore } from '@/lib/store/postgres/console/progress';
 
-export type OperationProgress = { done: number; total: number; phase: string; finished: boolean; updatedAt: number };
+/** What an operation acts on: one queue, or a connection's queues (`queue` absent). */
+export type OperationTarget = { conn: string; queue?: string };
+
+export type OperationProgress = {
+  done: number;
+  total: number;
+  phase: string;
+  finished: boolean;
+  updatedAt: number;
+  /** absent for operations recorded without one (who may follow it: README › Team scopes) */
+  target?: OperationTarget;
+};
 
 export interface ProgressStore {
   /** Saves the operation's progress; it is forgotten `ttlMs` after this update. */

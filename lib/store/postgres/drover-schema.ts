@@ -182,6 +182,14 @@ CREATE TABLE drover.dead_letter_watermark (
     name: 'saved views',
     sql: VIEWS_DDL,
   },
+  {
+    version: 4,
+    name: 'operation target',
+    // The queue (or connection) a bulk operation acts on: who may follow or control it (README › Team scopes).
+    sql: `
+ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
+`,
+  },
 ];
 
 export const DROVER_SCHEMA_VERSION = DROVER_MIGRATIONS[DROVER_MIGRATIONS.length - 1].version;

@@ -11,7 +11,7 @@ export class RedisProgressStore implements ProgressStore {
     const key = KEYS.operation(operationId);
     await this.conn.redis
       .multi()
-      .hset(key, { done: p.done, total: p.total, phase: p.phase, finished: p.finished ? 1 : 0, updatedAt: p.updatedAt })
+      .hset(key, { done: p.done, total: p.total, phase: p.phase, finished: p.finished ? 1 : 0, updatedAt: p.updatedAt, ...(p.target ? { conn: p.target.conn, ...(p.target.queue !== undefined ? { queue: p.target.queue } : {}) } : {}) })
       .pexpire(key, ttlMs)
       .exec();
   }
@@ -19,6 +19,7 @@ export class RedisProgressStore implements ProgressStore {
   async read(operationId: string): Promise<OperationProgress | null> {
     const raw = await this.conn.redis.hgetall(KEYS.operation(operationId));
     if (!raw.updatedAt) return null;
-    return { done: Number(raw.done), total: Number(raw.total), phase: raw.phase, finished: raw.finished === '1', updatedAt: Number(raw.updatedAt) };
+    const target = raw.conn !== undefined ? { conn: raw.conn, ...(raw.queue !== undefined ? { queue: raw.queue } : {}) } : undefined;
+    return { done: Number(raw.done), total: Number(raw.total), phase: raw.phase, finished: raw.finished === '1', updatedAt: Number(raw.updatedAt), ...(target ? { target } : {}) };
   }
 }

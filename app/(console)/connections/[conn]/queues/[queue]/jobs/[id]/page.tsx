@@ -10,6 +10,9 @@ import { JobView } from '@/components/explorer/job-view';
 import { PageError } from '@/components/explorer/page-error';
 import { queueHref } from '@/components/explorer/format';
 import { hasRole } from '@/lib/auth/roles';
+import { authorize } from '@/lib/auth/authorize';
+import { jobOperations } from '@/lib/operations/jobs';
+import { scopeOf } from '@/lib/operations/define';
 
 type Props = { params: Promise<{ conn: string; queue: string; id: string }> };
 
@@ -25,13 +28,15 @@ export default async function JobPage({ params }: Props) {
   const { conn, queue, id } = parsed.data;
   const principal = await requirePageRole('viewer', `/connections/${raw.conn}/queues/${raw.queue}/jobs/${raw.id}`);
   const result = await loadPageData(async () => {
+    // As GET …/jobs/{id} checks it: a job of a queue outside the user's scope does not exist (404), and
+    // what they may do follows their role on this queue (README › Team scopes).
+    const op = jobOperations.getJob;
+    const actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, { conn, queue, id });
     const connection = getConnection(conn);
     const [job, attempts] = await Promise.all([getJob(connection, queue, id), readJobAttempts(connection, queue, id)]);
-    return [job, attempts, connection.readOnly] as const;
+    return [job, attempts, connection.readOnly, actor.role] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;
-  const [job, attempts, readOnly] = result.data;
-  return (
-    <JobView key={`${conn}/${queue}/${id}`} conn={conn} queue={queue} initialJob={job} initialAttempts={attempts} canAct={hasRole(principal.role, 'operator') && !readOnly} />
-  );
+  const [job, attempts, readOnly, role] = result.data;
+  return <JobView key={`${conn}/${queue}/${id}`} conn={conn} queue={queue} initialJob={job} initialAttempts={attempts} canAct={hasRole(role, 'operator') && !readOnly} />;
 }
