@@ -128,8 +128,10 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
           <dt className="text-xs text-zinc-500" title="Counters since the DLQ began: they only grow">
             Captured / requeued / purged / expired
           </dt>
-          <dd className="font-mono">
-            {formatExact(summary.stats.captured)} / {formatExact(summary.stats.requeued)} / {formatExact(summary.stats.purged)} / {formatExact(summary.stats.expired)}
+          <dd className="font-mono" title={summary.stats ? undefined : 'These counters cover the whole dead-letter queue, so only callers who see every queue of the connection get them'}>
+            {summary.stats
+              ? `${formatExact(summary.stats.captured)} / ${formatExact(summary.stats.requeued)} / ${formatExact(summary.stats.purged)} / ${formatExact(summary.stats.expired)}`
+              : '—'}
           </dd>
         </div>
         <div>

@@ -7,6 +7,8 @@ import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
 import { isDroverWorkerName } from '@/lib/workers/worker-name';
 import type { DeadLetterFacts } from '@/lib/store/dead-letter-store';
 import { parseEnvelope } from './envelope';
+import type { Access } from '@/lib/auth/scope';
+import { mayOnOrigin } from './origin-scope';
 
 export type DeadLetterDetail = DeadLetterFacts & {
   connection: string;
@@ -17,11 +19,12 @@ export type DeadLetterDetail = DeadLetterFacts & {
   data?: unknown;
 };
 
-export async function getDeadLetter(conn: Connection, id: string, opts: { includeData?: boolean; inlineDataUpTo?: number } = {}): Promise<DeadLetterDetail> {
+/** `access`: the caller's; a dead letter of an origin queue outside it answers exactly as an unknown id. */
+export async function getDeadLetter(conn: Connection, id: string, opts: { includeData?: boolean; inlineDataUpTo?: number; access?: Access } = {}): Promise<DeadLetterDetail> {
   const store = conn.store.deadLetters;
   const gone = () => new NotFoundError(`Dead letter ${id} not found on connection "${conn.name}" (it may have been requeued or purged)`);
   const facts: DeadLetterFacts | null = await store.detail(id);
-  if (!facts) throw gone();
+  if (!facts || !mayOnOrigin(opts.access, conn.name, facts.queue, 'viewer')) throw gone();
   const detail: DeadLetterDetail = { ...facts, connection: conn.name, deadLetterQueue: store.deadLetterQueue, ranByDroverRuntime: isDroverWorkerName(facts.processedBy) };
   if (opts.inlineDataUpTo !== undefined && facts.envelopeSize <= opts.inlineDataUpTo) {
     const text = await store.envelopeText(id);
