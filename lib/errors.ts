@@ -79,6 +79,12 @@ export class NotFoundError extends DroverError {
  */
 export class OutOfScopeError extends NotFoundError {
   readonly outOfScope = true;
+
+  // DroverError's check matches by code across module copies; every not-found error has this code, so
+  // the scope mark decides (else each "job gone" would be audited as an out-of-scope denial).
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return NotFoundError[Symbol.hasInstance](value) && (value as { outOfScope?: unknown }).outOfScope === true;
+  }
 }
 export class ConflictError extends DroverError {
   static readonly errorCode = 'conflict' as const;
