@@ -47,7 +47,7 @@ function matches(e: AuditEntry, q: AuditQuery): boolean {
  * pages through the same log with the same cursor and bound, keeping only the entries it may read, and
  * is not told the log's size (`total` null).
  */
-export async function listAudit(q: AuditQuery, access?: Access): Promise<{ entries: AuditEntry[]; cursor: string | null; scanned: number; total: number | null }> {
+export async function listAudit(q: AuditQuery, access?: Access, maxScan = MAX_SCAN): Promise<{ entries: AuditEntry[]; cursor: string | null; scanned: number; total: number | null }> {
   const store = auditStore();
   const scope = access && !isUnscoped(access) ? access : null;
   const entries: AuditEntry[] = [];
@@ -55,8 +55,9 @@ export async function listAudit(q: AuditQuery, access?: Access): Promise<{ entri
   let scanned = 0;
   let lastId: string | null = null;
   let exhausted = false;
-  while (entries.length < q.limit && scanned < MAX_SCAN) {
-    const batch = await store.readBefore({ cursor, from: q.from, to: q.to, count: CHUNK });
+  while (entries.length < q.limit && scanned < maxScan) {
+    const asked = Math.min(CHUNK, maxScan - scanned);
+    const batch = await store.readBefore({ cursor, from: q.from, to: q.to, count: asked });
     if (batch.length === 0) {
       exhausted = true;
       break;
@@ -75,7 +76,7 @@ export async function listAudit(q: AuditQuery, access?: Access): Promise<{ entri
         if (entries.length >= q.limit) break;
       }
     }
-    if (batch.length < CHUNK && entries.length < q.limit) {
+    if (batch.length < asked && entries.length < q.limit) {
       exhausted = true;
       break;
     }
