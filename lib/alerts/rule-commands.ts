@@ -5,6 +5,8 @@ import { listConnections } from '@/lib/redis/connections';
 import { InvalidError, NotFoundError } from '@/lib/errors';
 import { KIND_INFO, maskWebhookUrl, type AlertRule } from './rule';
 import { readRule } from './store';
+import type { Access } from '@/lib/auth/scope';
+import { mayManageRule, ruleNotFound } from './rule-scope';
 
 type RuleLike = Pick<AlertRule, 'name' | 'kind' | 'enabled' | 'threshold' | 'minutes' | 'cooldownMinutes' | 'webhookFormat' | 'webhookUrl'>;
 
@@ -32,9 +34,11 @@ export function withScope<T extends { kind: AlertRule['kind']; queue: string | n
   return KIND_INFO[rule.kind].scope === 'connection' ? { ...rule, queue: null } : rule;
 }
 
-export async function existingRule(id: string): Promise<AlertRule> {
+/** The rule `id`; with `access`, one the caller may not manage is not found either (README › Team scopes). */
+export async function existingRule(id: string, access?: Access): Promise<AlertRule> {
   const rule = await readRule(id);
   if (!rule) throw new NotFoundError(`No alert rule with id ${id}`);
+  if (access && !mayManageRule(access, rule)) throw ruleNotFound(id);
   return rule;
 }
 
