@@ -32,8 +32,8 @@ export function mayManageRule(access: Access, rule: Target): boolean {
  */
 export function assertMayTarget(access: Access, rule: Target): void {
   if (mayManageRule(access, rule)) return;
-  if (rule.connection !== null && rule.queue !== null && roleAt(access, rule.connection, rule.queue) === null) throw queueNotFound(rule.connection, rule.queue);
   if (rule.connection !== null && !mayReachConnection(access, rule.connection)) throw connectionNotFound(rule.connection);
+  if (rule.connection !== null && rule.queue !== null && roleAt(access, rule.connection, rule.queue) === null) throw queueNotFound(rule.connection, rule.queue);
   const what = rule.connection === null ? 'every connection' : rule.queue === null ? `every queue of connection "${rule.connection}"` : `queue "${rule.queue}"`;
   throw new ForbiddenError(`An alert rule on ${what} needs the admin role there`);
 }
