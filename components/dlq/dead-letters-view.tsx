@@ -171,6 +171,11 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
             show in two groups.
           </p>
         )}
+        {groups.partial && (
+          <p role="status" className="border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800" data-testid="dlq-groups-partial">
+            Counted over the newest 100,000 dead letters of the queues you can see.
+          </p>
+        )}
         {groups.groups.length === 0 ? (
           <p className="px-3 py-4 text-sm text-zinc-500">No dead letters.</p>
         ) : (
