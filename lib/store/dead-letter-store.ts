@@ -163,7 +163,7 @@ export interface DeadLetterStore {
    * team scope: origin queues and their counts), counted over those origins' dead letters only, examining
    * at most SCOPED_GROUPS_EXAMINED of them (`partial` then says the counts are of the newest ones).
    */
-  groups(limit: number, origins?: Array<{ queue: string; count: number }>): Promise<ErrorGroupCounts>;
+  groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined?: number): Promise<ErrorGroupCounts>;
   /** Origin queues with dead letters and how many each, biggest first, at most `max`. */
   originQueues(max: number): Promise<Array<{ queue: string; count: number }>>;
   /** The origin queue of each dead letter (null for one that is gone). */

@@ -111,6 +111,16 @@ describe.each(STORE_KINDS)('dead letters within a team scope on %s', (kind) => {
     expect((await listDeadLetters(conn(), query({ size: 100 }))).total).toBe(9);
   });
 
+  it('counts a scoped caller\'s groups over a bounded number of dead letters and says when it stopped', async () => {
+    const origins = (await conn().store.deadLetters.originQueues(100)).filter((o) => o.queue.startsWith('billing-'));
+    const bounded = await conn().store.deadLetters.groups(50, origins, 3);
+    expect(bounded.partial).toBe(true);
+    expect(bounded.groups.reduce((n, g) => n + g.count, 0)).toBe(3);
+    expect(bounded.total).toBe(5);
+    const whole = await conn().store.deadLetters.groups(50, origins, 5);
+    expect([whole.partial, whole.groups.map((g) => g.count)]).toEqual([undefined, [5]]);
+  });
+
   it('answers a dead letter of an out-of-scope queue exactly as an unknown id, through dlq.get too', async () => {
     const unknown = `dl-${'0'.repeat(32)}`;
     const hidden = byQueue.email[0];

@@ -694,8 +694,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
   }
 
   /** From the counts the triggers keep: the biggest groups, each with its first and last failure (two index probes). */
-  async groups(limit: number, origins?: Array<{ queue: string; count: number }>): Promise<ErrorGroupCounts> {
-    if (origins) return this.scopedGroups(limit, origins);
+  async groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined = SCOPED_GROUPS_EXAMINED): Promise<ErrorGroupCounts> {
+    if (origins) return this.scopedGroups(limit, origins, maxExamined);
     const [[counts], rows] = await Promise.all([
       this.rows<{ total: string | null; group_count: string }>(
         `SELECT (SELECT sum(count) FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1) AS total,
@@ -723,16 +723,17 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
    * Groups over some origin queues only (a team scope): counted from their newest dead letters, at most
    * SCOPED_GROUPS_EXAMINED of them (`partial` says when there were more), in one statement.
    */
-  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>): Promise<ErrorGroupCounts> {
+  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>, maxExamined: number): Promise<ErrorGroupCounts> {
     const rows = await this.rows<{ group_id: string; n: string; first: string; last: string; pattern: string | null; sample: string | null; group_count: string; examined: string }>(
-      `WITH m AS (SELECT d.group_id, d.failed_at FROM ${D} d WHERE d.dlq = $1 AND d.queue = ANY($2::text[]) ORDER BY d.failed_at DESC, d.id DESC LIMIT $3)
+      `WITH probe AS (SELECT d.group_id, d.failed_at FROM ${D} d WHERE d.dlq = $1 AND d.queue = ANY($2::text[]) ORDER BY d.failed_at DESC, d.id DESC LIMIT $3 + 1),
+            m AS (SELECT * FROM probe ORDER BY failed_at DESC LIMIT $3)
        SELECT m.group_id, count(*) AS n, min(m.failed_at)::text AS first, max(m.failed_at)::text AS last, g.pattern, g.sample,
-              count(*) OVER () AS group_count, (SELECT count(*) FROM m) AS examined
+              count(*) OVER () AS group_count, (SELECT count(*) FROM probe) AS examined
        FROM m LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = $1 AND g.group_id = m.group_id
        GROUP BY m.group_id, g.pattern, g.sample ORDER BY count(*) DESC, m.group_id LIMIT $4`,
-      [this.dlq, origins.map((o) => o.queue), SCOPED_GROUPS_EXAMINED + 1, limit],
+      [this.dlq, origins.map((o) => o.queue), maxExamined, limit],
     );
-    const partial = rows.length > 0 && Number(rows[0].examined) > SCOPED_GROUPS_EXAMINED;
+    const partial = rows.length > 0 && Number(rows[0].examined) > maxExamined;
     return {
       total: origins.reduce((n, o) => n + o.count, 0),
       groupCount: rows.length ? Number(rows[0].group_count) : 0,

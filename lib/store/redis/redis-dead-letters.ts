@@ -179,8 +179,8 @@ export class RedisDeadLetters implements DeadLetterStore {
   }
 
   /** Read from the aggregates capture maintains: one ZREVRANGE and one pipeline, whatever the DLQ's size. */
-  async groups(limit: number, origins?: Array<{ queue: string; count: number }>): Promise<ErrorGroupCounts> {
-    if (origins) return this.scopedGroups(limit, origins);
+  async groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined = SCOPED_GROUPS_EXAMINED): Promise<ErrorGroupCounts> {
+    if (origins) return this.scopedGroups(limit, origins, maxExamined);
     const base = dlqIndexBase(this.t);
     const [ranked, total, groupCount] = await Promise.all([
       this.redis.zrevrange(`${base}:groups`, 0, limit - 1, 'WITHSCORES'),
@@ -217,7 +217,7 @@ export class RedisDeadLetters implements DeadLetterStore {
    * each origin's index is walked newest first, reading the group of each member (pipelined per chunk),
    * bounded by SCOPED_GROUPS_EXAMINED members and SCOPED_GROUPS_MS.
    */
-  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>): Promise<ErrorGroupCounts> {
+  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>, maxExamined: number): Promise<ErrorGroupCounts> {
     const base = dlqIndexBase(this.t);
     const prefix = dlqKeyPrefix(this.t);
     const deadline = Date.now() + SCOPED_GROUPS_MS;
@@ -227,12 +227,15 @@ export class RedisDeadLetters implements DeadLetterStore {
     walk: for (const { queue } of origins) {
       let cursor: ScoreCursor | null = null;
       for (;;) {
-        if (examined >= SCOPED_GROUPS_EXAMINED || Date.now() > deadline) {
+        if (Date.now() > deadline) {
           partial = true;
           break walk;
         }
-        const { entries, done } = await readScoreChunk(this.redis, { key: `${base}:queue:${queue}:ids`, order: 'desc', from: '+inf', to: '-inf' }, cursor, Math.min(1000, SCOPED_GROUPS_EXAMINED - examined));
-        if (entries.length === 0) break;
+        // One more than the bound allows: a member past it means the counts are partial.
+        const remaining = maxExamined - examined;
+        const chunk = await readScoreChunk(this.redis, { key: `${base}:queue:${queue}:ids`, order: 'desc', from: '+inf', to: '-inf' }, cursor, Math.min(1000, remaining + 1));
+        const entries = chunk.entries.slice(0, remaining);
+        if (chunk.entries.length > remaining) partial = true;
         const pipeline = this.redis.pipeline();
         for (const e of entries) pipeline.hget(`${prefix}${e.id}`, 'dg');
         const replies = (await pipeline.exec()) ?? [];
@@ -249,7 +252,8 @@ export class RedisDeadLetters implements DeadLetterStore {
         });
         examined += entries.length;
         cursor = advanceCursor(cursor, entries);
-        if (done) break;
+        if (partial) break walk;
+        if (chunk.done || entries.length === 0) break;
       }
     }
     const ranked = [...tally.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
