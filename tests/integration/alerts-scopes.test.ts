@@ -96,6 +96,10 @@ describe.each(STORE_KINDS)('alerts within a team scope (console on %s)', (kind) 
     await expect(updateAlertRule(as(billingAdmin), { id: mine.id, patch: { queue: 'email' } })).rejects.toMatchObject({ status: 404 });
     expect((await readRules()).find((x) => x.id === mine.id)?.queue).toBe('billing-b');
     expect(await deleteAlertRule(as(billingAdmin), { id: mine.id })).toEqual({ deleted: mine.id });
+    // Its audit entries name the rule's queue, so the scoped admin reads them; the global ones it does not.
+    const audit = (await listAudit(auditQuerySchema.parse({ action: 'alert.', limit: 50 }), accessOf(billingAdmin))).entries;
+    expect(audit.filter((e) => e.outcome === 'ok').map((e) => e.action)).toEqual(['alert.delete', 'alert.update', 'alert.create', 'alert.create']);
+    expect(audit.every((e) => e.connection === 'main' && e.queue?.startsWith('billing-'))).toBe(true);
   });
 
   it('shows firing alerts and history of in-scope targets only', async () => {
