@@ -29,8 +29,9 @@ export function mayOnOrigin(access: Access | undefined, conn: string, queue: str
 
 /**
  * Dead letters asked for by id, sorted by what `access` may do with them: `allowed` (it holds `role` on
- * their origin queue), `hidden` (gone, or of an origin queue it may not see: both answer "not found"),
- * and `refused` (it sees the origin queue but holds a lower role there). Unscoped: every id allowed, no read.
+ * their origin queue; and ids already gone, which the caller's path answers as it always did), `hidden`
+ * (of an origin queue it may not see: to be answered exactly as a gone one) and `refused` (it sees the
+ * origin queue but holds a lower role there). Unscoped: every id allowed, nothing read.
  */
 export async function sortByOrigin(
   store: DeadLetterStore,
@@ -46,7 +47,8 @@ export async function sortByOrigin(
   const out = { allowed: [] as string[], hidden: [] as string[], refused: [] as Array<{ id: string; queue: string }> };
   ids.forEach((id, i) => {
     const queue = origins[i];
-    if (queue === null || !canAt(access, conn, queue, 'viewer')) out.hidden.push(id);
+    if (queue === null) out.allowed.push(id);
+    else if (!canAt(access, conn, queue, 'viewer')) out.hidden.push(id);
     else if (!canAt(access, conn, queue, role)) out.refused.push({ id, queue });
     else out.allowed.push(id);
   });

@@ -7,7 +7,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
-import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, OutOfScopeError } from '@/lib/errors';
 import { accessOf } from '@/lib/auth/principal';
 import { originsInScope, sortByOrigin } from './origin-scope';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
@@ -64,13 +64,14 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     const { allowed: ids, hidden, refused } = byIds ? await sortByOrigin(store, conn.name, access, 'operator', requested) : { allowed: requested, hidden: [], refused: [] };
     const token = randomUUID();
     const result: RequeueResult = { requested: total, requeued: 0, failed: 0, errors: [], jobs: [], more, message: '' };
-    const last: { kind: 'not_found' | 'conflict' | 'forbidden' } = { kind: 'conflict' };
-    const fail = (id: string, message: string, kind: 'not_found' | 'conflict' | 'forbidden' = 'conflict') => {
+    type FailKind = 'not_found' | 'out_of_scope' | 'conflict' | 'forbidden';
+    const last: { kind: FailKind } = { kind: 'conflict' };
+    const fail = (id: string, message: string, kind: FailKind = 'conflict') => {
       result.failed++;
       last.kind = kind;
       if (result.errors.length < 50) result.errors.push({ id, message });
     };
-    for (const id of hidden) fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'not_found');
+    for (const id of hidden) fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'out_of_scope');
     for (const { id, queue } of refused) fail(id, `Dead letter ${id} was not requeued: requeueing needs the operator role on its queue "${queue}"`, 'forbidden');
     await report({ done: 0, total, phase: 'requeue' });
     for (let i = 0; i < ids.length; i += BATCH) {
@@ -137,6 +138,8 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     // One dead letter asked for by id: its failure is the answer (404 / 409), not a "0 of 1" success.
     if (byIds && total === 1 && result.failed === 1) {
       const message = result.errors[0].message;
+      // Out of scope: the same answer as a vanished one (audited as a denial).
+      if (last.kind === 'out_of_scope') throw new OutOfScopeError(message);
       throw last.kind === 'not_found' ? new NotFoundError(message) : last.kind === 'forbidden' ? new ForbiddenError(message) : new ConflictError(message);
     }
     return {

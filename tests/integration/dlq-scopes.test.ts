@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from 'bullmq';
 import { STORE_KINDS, startConfiguredStore, type TestStore } from '../helpers/stores';
 import { waitFor } from '../helpers/wait';
+import { lastAudit } from '../helpers/audit';
 import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { accessOf, principalWithAccess, type Principal } from '@/lib/auth/principal';
 import type { Grant } from '@/lib/auth/scope';
@@ -148,6 +149,10 @@ describe.each(STORE_KINDS)('dead letters within a team scope on %s', (kind) => {
     // By id: an out-of-scope one is "not found" exactly as a vanished one; one it only views is refused.
     const email = byQueue.email[0];
     await expect(requeueDeadLetters(ctx(billingOperator), 'main', { ids: [email] })).rejects.toMatchObject({ status: 404, message: `Dead letter ${email} not found (requeued or purged meanwhile)` });
+    expect(await lastAudit()).toMatchObject({ action: 'dlq.requeue', outcome: 'denied' });
+    const vanished = `dl-${'1'.repeat(32)}`;
+    await expect(requeueDeadLetters(ctx(billingOperator), 'main', { ids: [vanished] })).rejects.toMatchObject({ status: 404, message: `Dead letter ${vanished} not found (requeued or purged meanwhile)` });
+    expect(await lastAudit()).toMatchObject({ action: 'dlq.requeue', outcome: 'refused' });
     await expect(requeueDeadLetters(ctx(billingOperator), 'main', { ids: [byQueue['billing-b'][0]] })).rejects.toMatchObject({ status: 403 });
     const mixed = await requeueDeadLetters(ctx(billingOperator), 'main', { ids: [byQueue['billing-a'][0], email, byQueue['billing-b'][0]] });
     expect([mixed.requeued, mixed.failed]).toEqual([1, 2]);
