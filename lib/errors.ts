@@ -80,9 +80,10 @@ export class NotFoundError extends DroverError {
 export class OutOfScopeError extends NotFoundError {
   readonly outOfScope = true;
 
-  /** Its code is not_found like any NotFoundError's: only an error made as OutOfScopeError is one. */
+  // DroverError's check matches by code across module copies; every not-found error has this code, so
+  // the scope mark decides (else each "job gone" would be audited as an out-of-scope denial).
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as { outOfScope?: unknown }).outOfScope === true && super[Symbol.hasInstance](value);
+    return NotFoundError[Symbol.hasInstance](value) && (value as { outOfScope?: unknown }).outOfScope === true;
   }
 }
 export class ConflictError extends DroverError {

@@ -14,7 +14,7 @@ import { formatExact } from '@/components/explorer/format';
 
 const OUTCOME_TONE: Record<AuditOutcome, BadgeTone> = { ok: 'green', denied: 'red', invalid: 'amber', refused: 'amber', error: 'red' };
 
-export function AuditView({ page, query }: { page: { entries: AuditEntry[]; cursor: string | null; scanned: number; total: number }; query: AuditQuery }) {
+export function AuditView({ page, query }: { page: { entries: AuditEntry[]; cursor: string | null; scanned: number; total: number | null }; query: AuditQuery }) {
   const router = useRouter();
   const pathname = usePathname();
   const apply = (form: HTMLFormElement) => {
@@ -40,7 +40,7 @@ export function AuditView({ page, query }: { page: { entries: AuditEntry[]; curs
     <div className="space-y-4">
       <div>
         <h1 className="text-lg font-semibold">Audit log</h1>
-        <p className="text-sm text-zinc-500">Every change made in the console, the API or the CLI, including refused ones. The last 100,000 entries are kept ({formatExact(page.total)} now).</p>
+        <p className="text-sm text-zinc-500">Every change made in the console, the API or the CLI, including refused ones. The last 100,000 entries are kept{page.total === null ? '; you see those about the queues you are admin of' : ` (${formatExact(page.total)} now)`}.</p>
       </div>
       {/* Keyed on the query: after Clear or back/forward the inputs show the filters in force. */}
       <form

@@ -128,8 +128,10 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
           <dt className="text-xs text-zinc-500" title="Counters since the DLQ began: they only grow">
             Captured / requeued / purged / expired
           </dt>
-          <dd className="font-mono">
-            {formatExact(summary.stats.captured)} / {formatExact(summary.stats.requeued)} / {formatExact(summary.stats.purged)} / {formatExact(summary.stats.expired)}
+          <dd className="font-mono" title={summary.stats ? undefined : 'These counters cover the whole dead-letter queue, so only callers who see every queue of the connection get them'}>
+            {summary.stats
+              ? `${formatExact(summary.stats.captured)} / ${formatExact(summary.stats.requeued)} / ${formatExact(summary.stats.purged)} / ${formatExact(summary.stats.expired)}`
+              : '—'}
           </dd>
         </div>
         <div>
@@ -167,6 +169,11 @@ export function DeadLettersView({ conn, connections, query, initialPage, initial
           <p role="status" className="border-b border-zinc-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-zinc-800 dark:bg-amber-950 dark:text-amber-200" data-testid="dlq-regrouping">
             Dead letters captured before the grouping rules changed are still being moved to their current groups: until that ends, some failures
             show in two groups.
+          </p>
+        )}
+        {groups.partial && (
+          <p role="status" className="border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800" data-testid="dlq-groups-partial">
+            Counted over the newest 100,000 dead letters of the queues you can see.
           </p>
         )}
         {groups.groups.length === 0 ? (

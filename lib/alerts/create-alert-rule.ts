@@ -6,9 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { toPublicRule, type AlertRule, type AlertRuleInput, type PublicAlertRule } from './rule';
 import { writeRule } from './store';
 import { assertKnownConnection, auditParams, withScope } from './rule-commands';
+import { accessOf } from '@/lib/auth/principal';
+import { assertMayTarget } from './rule-scope';
 
 export async function createAlertRule(ctx: AuditContext, input: AlertRuleInput): Promise<PublicAlertRule> {
   return audited(ctx, ops.createAlertRule, { writes: 'console', connection: input.connection ?? undefined, queue: input.queue ?? undefined, params: auditParams(input) }, async () => {
+    // Team scopes: only on queues (or whole connections) the caller is admin of; checked before the
+    // connection is looked up, so a scoped caller learns nothing of connections outside its scope.
+    assertMayTarget(accessOf(ctx.actor), withScope(input));
     assertKnownConnection(input.connection);
     const now = Date.now();
     const rule: AlertRule = { ...withScope(input), id: randomUUID(), createdAt: now, updatedAt: now, createdBy: ctx.actor.name };

@@ -3,6 +3,8 @@ import 'server-only';
 import { toPublicRule, type PublicAlertRule } from './rule';
 import { summarizeState, type TargetState, type TargetStatus } from './evaluate-rule';
 import { readHistory, readRules, readStates, type AlertHistoryEntry } from './store';
+import { isUnscoped, type Access } from '@/lib/auth/scope';
+import { mayManageRule, parseHistoryTarget } from './rule-scope';
 
 export type AlertRuleView = PublicAlertRule & {
   status: TargetStatus | 'disabled';
@@ -17,8 +19,10 @@ export type AlertRuleView = PublicAlertRule & {
   active: Array<TargetState & { target: string }>;
 };
 
-export async function listAlertRules(): Promise<AlertRuleView[]> {
-  const [rules, states] = await Promise.all([readRules(), readStates()]);
+/** `access`: the caller's; a scoped admin gets only the rules it may manage (README › Team scopes). */
+export async function listAlertRules(access?: Access): Promise<AlertRuleView[]> {
+  const [all, states] = await Promise.all([readRules(), readStates()]);
+  const rules = access && !isUnscoped(access) ? all.filter((rule) => mayManageRule(access, rule)) : all;
   return rules.map((rule) => {
     const state = rule.enabled ? states[rule.id] : undefined;
     const summary = summarizeState(state);
@@ -36,6 +40,17 @@ export async function listAlertRules(): Promise<AlertRuleView[]> {
   });
 }
 
-export async function listAlertHistory(opts: { limit?: number; ruleId?: string } = {}): Promise<AlertHistoryEntry[]> {
-  return readHistory(opts.limit ?? 100, opts.ruleId);
+/**
+ * `access`: a scoped admin reads the entries whose target it may manage (a test notification, which has
+ * no target, by its rule; one of a deleted rule is hidden). The history holds at most 500 entries.
+ */
+export async function listAlertHistory(opts: { limit?: number; ruleId?: string; access?: Access } = {}): Promise<AlertHistoryEntry[]> {
+  const access = opts.access && !isUnscoped(opts.access) ? opts.access : null;
+  if (!access) return readHistory(opts.limit ?? 100, opts.ruleId);
+  const rules = new Map((await readRules()).map((r) => [r.id, r]));
+  return readHistory(opts.limit ?? 100, opts.ruleId, (e) => {
+    if (e.target !== null) return mayManageRule(access, parseHistoryTarget(e.target));
+    const rule = rules.get(e.ruleId);
+    return rule !== undefined && mayManageRule(access, rule);
+  });
 }

@@ -5,6 +5,8 @@ import { listConnections } from '@/lib/redis/connections';
 import { InvalidError, NotFoundError } from '@/lib/errors';
 import { KIND_INFO, maskWebhookUrl, type AlertRule } from './rule';
 import { readRule } from './store';
+import type { Access } from '@/lib/auth/scope';
+import { mayManageRule, ruleNotFound } from './rule-scope';
 
 type RuleLike = Pick<AlertRule, 'name' | 'kind' | 'enabled' | 'threshold' | 'minutes' | 'cooldownMinutes' | 'webhookFormat' | 'webhookUrl'>;
 
@@ -32,9 +34,20 @@ export function withScope<T extends { kind: AlertRule['kind']; queue: string | n
   return KIND_INFO[rule.kind].scope === 'connection' ? { ...rule, queue: null } : rule;
 }
 
-export async function existingRule(id: string): Promise<AlertRule> {
+/**
+ * What an audit entry of a change to rule `id` names (its connection and queue, so the entry shows to the
+ * admins of that queue: README › Team scopes); nothing for an unknown id. Only Drover's data is written.
+ */
+export async function ruleAuditTarget(id: string): Promise<{ writes: 'console'; connection?: string; queue?: string }> {
+  const rule = await readRule(id).catch(() => null);
+  return { writes: 'console', connection: rule?.connection ?? undefined, queue: rule?.queue ?? undefined };
+}
+
+/** The rule `id`; with `access`, one the caller may not manage is not found either (README › Team scopes). */
+export async function existingRule(id: string, access?: Access): Promise<AlertRule> {
   const rule = await readRule(id);
   if (!rule) throw new NotFoundError(`No alert rule with id ${id}`);
+  if (access && !mayManageRule(access, rule)) throw ruleNotFound(id);
   return rule;
 }
 

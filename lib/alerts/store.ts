@@ -87,13 +87,13 @@ export async function appendHistory(entries: AlertHistoryEntry[]): Promise<void>
   await alertStore().appendHistory(entries.map((e) => JSON.stringify(e)), HISTORY_MAX_ENTRIES);
 }
 
-export async function readHistory(limit = 100, ruleId?: string): Promise<AlertHistoryEntry[]> {
+export async function readHistory(limit = 100, ruleId?: string, keep?: (entry: AlertHistoryEntry) => boolean): Promise<AlertHistoryEntry[]> {
   const raw = await alertStore().history(HISTORY_MAX_ENTRIES);
   const out: AlertHistoryEntry[] = [];
   for (const item of raw) {
     try {
       const parsed = historyEntrySchema.safeParse(JSON.parse(item));
-      if (parsed.success && (!ruleId || parsed.data.ruleId === ruleId)) out.push(parsed.data);
+      if (parsed.success && (!ruleId || parsed.data.ruleId === ruleId) && (!keep || keep(parsed.data))) out.push(parsed.data);
     } catch {
       /* skip */
     }

@@ -5,14 +5,15 @@ import { alertOperations as ops } from '@/lib/operations/alerts';
 import { maskWebhookUrl } from './rule';
 import { appendHistory } from './store';
 import { notificationBody, notificationText, postWebhook, type DeliveryOutcome } from './notify';
-import { existingRule } from './rule-commands';
+import { ruleAuditTarget, existingRule } from './rule-commands';
+import { accessOf } from '@/lib/auth/principal';
 
 export type TestNotificationResult = DeliveryOutcome & { message: string };
 
 /** POSTs a clearly marked test message to the rule's webhook and reports what the receiver answered. */
 export async function testAlertRule(ctx: AuditContext, input: { id: string }): Promise<TestNotificationResult> {
-  return audited(ctx, ops.testAlertRule, { params: { ruleId: input.id } }, async () => {
-    const rule = await existingRule(input.id);
+  return audited(ctx, ops.testAlertRule, { ...(await ruleAuditTarget(input.id)), params: { ruleId: input.id } }, async () => {
+    const rule = await existingRule(input.id, accessOf(ctx.actor));
     const event = { state: 'firing' as const, connection: rule.connection, queue: rule.queue, value: null, at: Date.now(), test: true };
     const outcome = await postWebhook(rule.webhookUrl, notificationBody(rule, event));
     await appendHistory([

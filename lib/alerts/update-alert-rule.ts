@@ -5,7 +5,9 @@ import { alertOperations as ops } from '@/lib/operations/alerts';
 import { invalidFromZod } from '@/lib/zod-issues';
 import { alertRuleFieldsSchema, maskWebhookUrl, toPublicRule, type AlertRule, type AlertRulePatch, type PublicAlertRule } from './rule';
 import { writeRule } from './store';
-import { assertKnownConnection, existingRule, withScope } from './rule-commands';
+import { assertKnownConnection, ruleAuditTarget, existingRule, withScope } from './rule-commands';
+import { accessOf } from '@/lib/auth/principal';
+import { assertMayTarget } from './rule-scope';
 
 export type UpdateAlertRuleInput = { id: string; patch: AlertRulePatch };
 
@@ -15,11 +17,14 @@ const JUDGED: Array<keyof AlertRule> = ['kind', 'connection', 'queue', 'threshol
 export async function updateAlertRule(ctx: AuditContext, input: UpdateAlertRuleInput): Promise<PublicAlertRule> {
   const visiblePatch: Record<string, unknown> = { ...input.patch };
   delete visiblePatch.webhookUrl;
-  return audited(ctx, ops.updateAlertRule, { params: { ruleId: input.id, ...visiblePatch, ...(input.patch.webhookUrl ? { webhook: maskWebhookUrl(input.patch.webhookUrl) } : {}) } }, async () => {
-    const before = await existingRule(input.id);
+  return audited(ctx, ops.updateAlertRule, { ...(await ruleAuditTarget(input.id)), params: { ruleId: input.id, ...visiblePatch, ...(input.patch.webhookUrl ? { webhook: maskWebhookUrl(input.patch.webhookUrl) } : {}) } }, async () => {
+    const access = accessOf(ctx.actor);
+    const before = await existingRule(input.id, access);
     const merged = { ...before, ...input.patch };
     const parsed = alertRuleFieldsSchema.safeParse(merged);
     if (!parsed.success) throw invalidFromZod(parsed.error, 'input');
+    // Moved to another target: the caller must be admin there too.
+    assertMayTarget(access, withScope(parsed.data));
     assertKnownConnection(parsed.data.connection);
     const rule: AlertRule = { ...before, ...withScope(parsed.data), updatedAt: Date.now() };
     await writeRule(rule, { resetState: JUDGED.some((k) => rule[k] !== before[k]) });

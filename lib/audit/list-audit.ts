@@ -3,6 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 import { auditStore } from '@/lib/store/console/audit';
 import { auditEntrySchema, auditOutcomeSchema, type AuditEntry } from './audit-entry';
+import { canAt, isUnscoped, wholeConnectionRole, type Access } from '@/lib/auth/scope';
 
 export const auditQuerySchema = z.object({
   user: z.string().trim().max(254).optional(),
@@ -19,7 +20,19 @@ export const auditQuerySchema = z.object({
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 const CHUNK = 1000;
-const MAX_SCAN = 50_000;
+/** Entries one request examines at most (README: 50,000); past it the answer carries a cursor to go on. */
+export const MAX_SCAN = 50_000;
+
+/**
+ * Team scopes (README › Team scopes): which entries a caller with grants may read. An entry about a
+ * queue needs the admin role on that queue; one about a whole connection (no queue) the admin role on
+ * every queue of it; one about no connection (users, tokens, sign-ins, the console) the global admin role.
+ */
+function visibleTo(access: Access, e: AuditEntry): boolean {
+  if (e.connection === undefined) return access.global === 'admin';
+  if (e.queue === undefined) return wholeConnectionRole(access, e.connection) === 'admin';
+  return canAt(access, e.connection, e.queue, 'admin');
+}
 
 function matches(e: AuditEntry, q: AuditQuery): boolean {
   if (q.user && !e.actor.toLowerCase().includes(q.user.toLowerCase())) return false;
@@ -29,15 +42,22 @@ function matches(e: AuditEntry, q: AuditQuery): boolean {
   return true;
 }
 
-export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null; scanned: number; total: number }> {
+/**
+ * `access`: the caller's (absent or without grants: every entry, as before team scopes). A scoped caller
+ * pages through the same log with the same cursor and bound, keeping only the entries it may read, and
+ * is not told the log's size (`total` null).
+ */
+export async function listAudit(q: AuditQuery, access?: Access, maxScan = MAX_SCAN): Promise<{ entries: AuditEntry[]; cursor: string | null; scanned: number; total: number | null }> {
   const store = auditStore();
+  const scope = access && !isUnscoped(access) ? access : null;
   const entries: AuditEntry[] = [];
   let cursor = q.cursor;
   let scanned = 0;
   let lastId: string | null = null;
   let exhausted = false;
-  while (entries.length < q.limit && scanned < MAX_SCAN) {
-    const batch = await store.readBefore({ cursor, from: q.from, to: q.to, count: CHUNK });
+  while (entries.length < q.limit && scanned < maxScan) {
+    const asked = Math.min(CHUNK, maxScan - scanned);
+    const batch = await store.readBefore({ cursor, from: q.from, to: q.to, count: asked });
     if (batch.length === 0) {
       exhausted = true;
       break;
@@ -51,19 +71,19 @@ export async function listAudit(q: AuditQuery): Promise<{ entries: AuditEntry[];
       } catch {
         continue;
       }
-      if (parsed.success && matches(parsed.data, q)) {
+      if (parsed.success && matches(parsed.data, q) && (!scope || visibleTo(scope, parsed.data))) {
         entries.push(parsed.data);
         if (entries.length >= q.limit) break;
       }
     }
-    if (batch.length < CHUNK && entries.length < q.limit) {
+    if (batch.length < asked && entries.length < q.limit) {
       exhausted = true;
       break;
     }
     cursor = lastId!;
   }
   const aggregated = entries.filter((e) => e.outcome !== 'ok');
-  const [total, repeats] = await Promise.all([store.size(), store.repeats(aggregated.map((e) => e.id))]);
+  const [total, repeats] = await Promise.all([scope ? null : store.size(), store.repeats(aggregated.map((e) => e.id))]);
   aggregated.forEach((e, i) => {
     const r = repeats[i];
     if (r && r.count > 1) e.repeats = r;

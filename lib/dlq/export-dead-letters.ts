@@ -4,8 +4,11 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import type { DeadLetterFilter } from './schemas';
 import { ConflictError } from '@/lib/errors';
+import type { Access } from '@/lib/auth/scope';
+import type { ScopedDeadLetterFilter } from './schemas';
+import { originsInScope } from './origin-scope';
 
-export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): ReadableStream<Uint8Array> {
+export function exportDeadLetters(conn: Connection, filter: ScopedDeadLetterFilter, signal?: AbortSignal): ReadableStream<Uint8Array> {
   // Pinned to "now": dead letters captured later with a newer failure time are not part of this export.
   // The store walks by time, not by rank: dead letters requeued or purged meanwhile cannot shift it.
   const lines = conn.store.deadLetters.exportLines(filter, Date.now());
@@ -32,12 +35,15 @@ export function exportDeadLetters(conn: Connection, filter: DeadLetterFilter, si
  * group only once re-grouping is done (as requeue and purge): before, members captured under earlier
  * grouping rules are still under their old groups and the file would silently miss them.
  */
-export async function exportDeadLettersResponse(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal): Promise<Response> {
+export async function exportDeadLettersResponse(conn: Connection, filter: DeadLetterFilter, signal?: AbortSignal, access?: Access): Promise<Response> {
+  // A scoped caller's file holds only dead letters of the origin queues it may see.
+  const origins = await originsInScope(conn.store.deadLetters, conn.name, access, 'viewer');
+  const scoped: ScopedDeadLetterFilter = origins ? { ...filter, origins: origins.map((o) => o.queue) } : filter;
   if (filter.group && !(await conn.store.deadLetters.isRegrouped())) {
     throw new ConflictError('Dead letters captured before this version are still being re-grouped, so this error group may not be complete yet: nothing was exported. Reload the dead-letter page in a moment and try again.');
   }
   const filename = `dead-letters-${conn.name}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`;
-  return new Response(exportDeadLetters(conn, filter, signal), {
+  return new Response(exportDeadLetters(conn, scoped, signal), {
     headers: {
       'Content-Type': 'application/x-ndjson; charset=utf-8',
       'Content-Disposition': `attachment; filename="${filename}"`,

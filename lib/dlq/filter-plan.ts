@@ -8,7 +8,7 @@ import { isRegrouped } from './regroup';
 import { ConflictError } from '@/lib/errors';
 import { advanceCursor, readScoreChunk, type ScoreCursor, type ScoreRange } from './score-walk';
 
-import type { DeadLetterFilter } from './schemas';
+import type { ScopedDeadLetterFilter } from './schemas';
 
 export type FilterPlan = {
   index: string;
@@ -19,27 +19,39 @@ export type FilterPlan = {
   group: string;
   name: string;
   needle: string;
+  /** origin queues in the caller's team scope (null: every one; empty: none), checked per envelope */
+  origins: string[] | null;
 };
 
 /** The smallest index for the filter (a group's, an origin queue's, or all) and the per-envelope rest. */
-export function planFilter(t: DeadLetterTarget, filter: DeadLetterFilter, now = Date.now()): FilterPlan {
+export function planFilter(t: DeadLetterTarget, filter: ScopedDeadLetterFilter, now = Date.now()): FilterPlan {
   const base = dlqIndexBase(t);
-  const index = filter.group ? `${base}:group:${filter.group}:ids` : filter.queue ? `${base}:queue:${filter.queue}:ids` : `${base}:all`;
+  // A scope check is spared where an index answers it: an in-scope origin queue asked for by name, or a
+  // scope that holds a single origin queue (then that queue's index is walked, exact counts and all).
+  let origins = filter.origins ? [...filter.origins] : null;
+  let queue = filter.queue;
+  if (origins && queue) origins = origins.includes(queue) ? null : [];
+  if (origins && origins.length === 1) {
+    queue = origins[0];
+    origins = null;
+  }
+  const index = filter.group ? `${base}:group:${filter.group}:ids` : queue ? `${base}:queue:${queue}:ids` : `${base}:all`;
   const maxes = [filter.to, filter.olderThanMs !== undefined ? now - filter.olderThanMs : undefined].filter((v): v is number => v !== undefined);
   return {
     index,
     max: maxes.length ? String(Math.min(...maxes)) : '+inf',
     min: filter.from !== undefined ? String(filter.from) : '-inf',
-    queue: filter.group && filter.queue ? filter.queue : '',
+    queue: filter.group && queue ? queue : '',
     group: '',
     name: filter.name ?? '',
     needle: asciiLower((filter.q ?? '').trim()),
+    origins,
   };
 }
 
 /** True when the index range alone answers the filter (exact counts and rank paging apply). */
 export function isIndexOnly(plan: FilterPlan): boolean {
-  return !plan.queue && !plan.group && !plan.name && !plan.needle;
+  return !plan.queue && !plan.group && !plan.name && !plan.needle && plan.origins === null;
 }
 
 /** Index entries read per round trip of a filtered walk (the Lua then looks at them within its budget). */
@@ -62,6 +74,7 @@ export async function findMatchingIds(
 ): Promise<{ ids: string[]; exhausted: boolean; cursor: ScoreCursor | null }> {
   const range = walkRange(plan);
   let cursor = opts.cursor ?? null;
+  if (plan.origins?.length === 0) return { ids: [], exhausted: true, cursor };
   if (isIndexOnly(plan)) {
     const { entries, done } = await readScoreChunk(t.redis, range, cursor, opts.limit);
     return { ids: entries.map((e) => e.id), exhausted: done, cursor: advanceCursor(cursor, entries) };
@@ -73,7 +86,7 @@ export async function findMatchingIds(
     if (entries.length === 0) return { ids, exhausted: true, cursor };
     const [looked, found] = await redis.droverDlqMatch(
       dlqIndexBase(t), dlqKeyPrefix(t), BUDGET_MICROS, plan.queue, plan.group, plan.name, plan.needle, opts.limit - ids.length,
-      ...entries.map((e) => e.id),
+      plan.origins?.length ?? 0, ...(plan.origins ?? []), ...entries.map((e) => e.id),
     );
     cursor = advanceCursor(cursor, entries.slice(0, Number(looked)));
     ids.push(...found);
@@ -83,7 +96,7 @@ export async function findMatchingIds(
 }
 
 /** Every matching id (a snapshot, newest first), at most `max`. */
-export async function collectMatchingIds(t: DeadLetterTarget, filter: DeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
+export async function collectMatchingIds(t: DeadLetterTarget, filter: ScopedDeadLetterFilter, max: number): Promise<{ ids: string[]; more: boolean }> {
   // Requeue and purge by group (writable connections only): the group's index must hold the dead
   // letters captured under earlier grouping rules too. Re-grouping is not done here, inside the
   // mutation: it could grow the group after the user confirmed its size. The DLQ page's reads (and

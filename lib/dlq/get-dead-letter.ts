@@ -2,11 +2,13 @@
 // attempts and its last log lines, and when asked (or small enough) its data.
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
+import { NotFoundError, OutOfScopeError, PayloadTooLargeError } from '@/lib/errors';
 import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
 import { isDroverWorkerName } from '@/lib/workers/worker-name';
 import type { DeadLetterFacts } from '@/lib/store/dead-letter-store';
 import { parseEnvelope } from './envelope';
+import type { Access } from '@/lib/auth/scope';
+import { mayOnOrigin } from './origin-scope';
 
 export type DeadLetterDetail = DeadLetterFacts & {
   connection: string;
@@ -17,11 +19,15 @@ export type DeadLetterDetail = DeadLetterFacts & {
   data?: unknown;
 };
 
-export async function getDeadLetter(conn: Connection, id: string, opts: { includeData?: boolean; inlineDataUpTo?: number } = {}): Promise<DeadLetterDetail> {
+/** `access`: the caller's; a dead letter of an origin queue outside it answers exactly as an unknown id. */
+export async function getDeadLetter(conn: Connection, id: string, opts: { includeData?: boolean; inlineDataUpTo?: number; access?: Access } = {}): Promise<DeadLetterDetail> {
   const store = conn.store.deadLetters;
-  const gone = () => new NotFoundError(`Dead letter ${id} not found on connection "${conn.name}" (it may have been requeued or purged)`);
+  const message = `Dead letter ${id} not found on connection "${conn.name}" (it may have been requeued or purged)`;
+  const gone = () => new NotFoundError(message);
   const facts: DeadLetterFacts | null = await store.detail(id);
   if (!facts) throw gone();
+  // Outside the caller's scope: the same answer (an OutOfScopeError is a 404 that audits as a denial).
+  if (!mayOnOrigin(opts.access, conn.name, facts.queue, 'viewer')) throw new OutOfScopeError(message);
   const detail: DeadLetterDetail = { ...facts, connection: conn.name, deadLetterQueue: store.deadLetterQueue, ranByDroverRuntime: isDroverWorkerName(facts.processedBy) };
   if (opts.inlineDataUpTo !== undefined && facts.envelopeSize <= opts.inlineDataUpTo) {
     const text = await store.envelopeText(id);

@@ -3,8 +3,10 @@ import 'server-only';
 import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 import type { DeadLetterRow } from '@/lib/store/dead-letter-store';
-import { deadLetterFilterSchema, type DeadLetterFilter } from './schemas';
+import { deadLetterFilterSchema, type DeadLetterFilter, type ScopedDeadLetterFilter } from './schemas';
 import { ensureCurrentGroups } from './list-error-groups';
+import type { Access } from '@/lib/auth/scope';
+import { originsInScope } from './origin-scope';
 
 export type { DeadLetterRow };
 
@@ -37,10 +39,11 @@ export type DeadLetterPage = {
 /** A filtered page walks at most this long (each store call is bounded anyway). */
 const PAGE_WALK_MS = 1500;
 
-export async function listDeadLetters(conn: Connection, query: ListDeadLettersQuery): Promise<DeadLetterPage> {
+export async function listDeadLetters(conn: Connection, query: ListDeadLettersQuery, access?: Access): Promise<DeadLetterPage> {
   const store = conn.store.deadLetters;
   const { page, size, ...rest } = query;
-  const filter: DeadLetterFilter = rest;
+  const origins = await originsInScope(store, conn.name, access, 'viewer');
+  const filter: ScopedDeadLetterFilter = origins ? { ...rest, origins: origins.map((o) => o.queue) } : (rest satisfies DeadLetterFilter);
   // A group id is one of the current rules: its members must include the dead letters captured before them too.
   if (filter.group) await ensureCurrentGroups(conn);
   const found = await store.page(filter, page, size, PAGE_WALK_MS);

@@ -3,6 +3,8 @@ import 'server-only';
 import { z } from 'zod';
 import type { Connection } from '@/lib/redis/connections';
 import type { ErrorGroupFacts } from '@/lib/store/dead-letter-store';
+import type { Access } from '@/lib/auth/scope';
+import { originsInScope } from './origin-scope';
 
 /** How long one read of the groups may spend re-grouping dead letters captured under earlier rules. */
 export const REGROUP_READ_BUDGET_MS = 2000;
@@ -24,13 +26,17 @@ export type ErrorGroups = {
    * groups (a large DLQ after an upgrade, or a read-only connection no Drover runtime regroups yet)
    */
   regrouping: boolean;
+  /** a scoped caller's counts cover only the newest SCOPED_GROUPS_EXAMINED of their dead letters */
+  partial?: boolean;
 };
 
 /** The groups as the store keeps them (Redis: aggregates kept by the capture scripts; PostgreSQL: counts kept by triggers). */
-export async function listErrorGroups(conn: Connection, query: z.infer<typeof listErrorGroupsQuerySchema> = { limit: 50 }): Promise<ErrorGroups> {
+export async function listErrorGroups(conn: Connection, query: z.infer<typeof listErrorGroupsQuerySchema> = { limit: 50 }, access?: Access): Promise<ErrorGroups> {
   const store = conn.store.deadLetters;
   const { done } = await ensureCurrentGroups(conn);
-  const found = await store.groups(query.limit);
+  // A scoped caller: counted over its origin queues' dead letters only (bounded: see the store).
+  const origins = await originsInScope(store, conn.name, access, 'viewer');
+  const found = await store.groups(query.limit, origins);
   return { connection: conn.name, deadLetterQueue: store.deadLetterQueue, ...found, regrouping: !done };
 }
 

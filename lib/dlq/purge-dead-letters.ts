@@ -6,6 +6,9 @@ import { getConnection } from '@/lib/redis/connections';
 import { progressReporter } from '@/lib/progress/bulk-progress';
 import { DLQ_BULK_LIMIT, type PurgeInput } from './schemas';
 import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
+import { accessOf } from '@/lib/auth/principal';
+import { ForbiddenError } from '@/lib/errors';
+import { originsInScope, sortByOrigin } from './origin-scope';
 
 const BATCH = 1000;
 
@@ -24,16 +27,30 @@ export async function purgeDeadLetters(ctx: AuditContext, connName: string, inpu
   }
   return audited(ctx, ops.purgeDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params: byIds ? undefined : { filter: input.filter }, deadLetterQueueAllowed: true }, async (conn) => {
     const store = conn.store.deadLetters;
-    const { ids, more } = byIds ? { ids: input.ids, more: false } : await store.matchingIds(input.filter, DLQ_BULK_LIMIT);
-    const total = ids.length;
+    // Team scopes: only dead letters of origin queues where the caller is admin. By filter, the walk
+    // matches only those; by id, the others are left alone (one it may not see counts as already gone).
+    const access = accessOf(ctx.actor);
+    let requested: string[];
+    let more = false;
+    if (byIds) requested = input.ids;
+    else {
+      const origins = await originsInScope(store, conn.name, access, 'admin');
+      ({ ids: requested, more } = await store.matchingIds(origins ? { ...input.filter, origins: origins.map((o) => o.queue) } : input.filter, DLQ_BULK_LIMIT));
+    }
+    const total = requested.length;
+    const { allowed: ids, refused } = byIds ? await sortByOrigin(store, conn.name, access, 'admin', requested) : { allowed: requested, refused: [] };
+    if (byIds && refused.length === total) {
+      throw new ForbiddenError(`Purging needs the admin role on the dead letters' origin queue${refused.length === 1 ? ` "${refused[0].queue}"` : 's'}; nothing was purged`);
+    }
     let purged = 0;
     await report({ done: 0, total, phase: 'purge' });
-    for (let i = 0; i < total; i += BATCH) {
+    for (let i = 0; i < ids.length; i += BATCH) {
       purged += (await store.remove(ids.slice(i, i + BATCH), 'purged')).length;
-      await report({ done: Math.min(total, i + BATCH), total, phase: 'purge' });
+      await report({ done: Math.min(total, total - ids.length + i + BATCH), total, phase: 'purge' });
     }
     await report({ done: total, total, phase: 'done', finished: true });
-    const message = `Purged ${purged.toLocaleString('en')} dead letter${purged === 1 ? '' : 's'}${purged < total ? ` (${total - purged} were already gone)` : ''}${more ? `; more match the filter: purge again for the next ${DLQ_BULK_LIMIT.toLocaleString('en')}` : ''}`;
+    const gone = total - refused.length - purged;
+    const message = `Purged ${purged.toLocaleString('en')} dead letter${purged === 1 ? '' : 's'}${gone > 0 ? ` (${gone} were already gone)` : ''}${refused.length ? `; ${refused.length} left alone: purging needs the admin role on their origin queue` : ''}${more ? `; more match the filter: purge again for the next ${DLQ_BULK_LIMIT.toLocaleString('en')}` : ''}`;
     return { result: { requested: total, purged, more, message }, count: purged, details: { requested: total } };
   });
 }

@@ -7,7 +7,9 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
-import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, OutOfScopeError } from '@/lib/errors';
+import { accessOf } from '@/lib/auth/principal';
+import { originsInScope, sortByOrigin } from './origin-scope';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
 import { progressReporter } from '@/lib/progress/bulk-progress';
 import { parseEnvelope, requeueOptions } from './envelope';
@@ -48,18 +50,31 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
   return audited(ctx, ops.requeueDeadLetters, { connection: connName, queue: dlq, jobIds: byIds ? input.ids : undefined, params, deadLetterQueueAllowed: true }, async (conn) => {
     const store = conn.store.deadLetters;
     const edited = byIds && input.data !== undefined ? parseJsonInput(input.data, 'data') : undefined;
-    const { ids, more } = byIds ? { ids: input.ids, more: false } : await store.matchingIds(input.filter, DLQ_BULK_LIMIT);
-    const total = ids.length;
+    // Team scopes: only dead letters of origin queues where the caller is operator. By filter, the walk
+    // matches only those; by id, the others are skipped (one it may not see, exactly as a vanished one).
+    const access = accessOf(ctx.actor);
+    let requested: string[];
+    let more = false;
+    if (byIds) requested = input.ids;
+    else {
+      const origins = await originsInScope(store, conn.name, access, 'operator');
+      ({ ids: requested, more } = await store.matchingIds(origins ? { ...input.filter, origins: origins.map((o) => o.queue) } : input.filter, DLQ_BULK_LIMIT));
+    }
+    const total = requested.length;
+    const { allowed: ids, hidden, refused } = byIds ? await sortByOrigin(store, conn.name, access, 'operator', requested) : { allowed: requested, hidden: [], refused: [] };
     const token = randomUUID();
     const result: RequeueResult = { requested: total, requeued: 0, failed: 0, errors: [], jobs: [], more, message: '' };
-    const last: { kind: 'not_found' | 'conflict' } = { kind: 'conflict' };
-    const fail = (id: string, message: string, kind: 'not_found' | 'conflict' = 'conflict') => {
+    type FailKind = 'not_found' | 'out_of_scope' | 'conflict' | 'forbidden';
+    const last: { kind: FailKind } = { kind: 'conflict' };
+    const fail = (id: string, message: string, kind: FailKind = 'conflict') => {
       result.failed++;
       last.kind = kind;
       if (result.errors.length < 50) result.errors.push({ id, message });
     };
+    for (const id of hidden) fail(id, `Dead letter ${id} not found (requeued or purged meanwhile)`, 'out_of_scope');
+    for (const { id, queue } of refused) fail(id, `Dead letter ${id} was not requeued: requeueing needs the operator role on its queue "${queue}"`, 'forbidden');
     await report({ done: 0, total, phase: 'requeue' });
-    for (let i = 0; i < total; i += BATCH) {
+    for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
       const claimed = new Set(await store.claim(batch, token, Date.now(), CLAIM_TTL_MS));
       const unclaimed = batch.filter((id) => !claimed.has(id));
@@ -113,7 +128,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
         await store.remove(done, 'requeued', token);
         result.requeued += done.length;
       }
-      await report({ done: Math.min(total, i + BATCH), total, phase: 'requeue' });
+      await report({ done: Math.min(total, total - ids.length + i + BATCH), total, phase: 'requeue' });
     }
     await report({ done: total, total, phase: 'done', finished: true });
     const single = result.jobs.length === 1 && total === 1 ? result.jobs[0] : null;
@@ -121,7 +136,12 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
       ? `Requeued dead letter ${single.deadLetter} as job ${single.jobId} in ${single.queue}`
       : `${result.requeued.toLocaleString('en')} of ${total.toLocaleString('en')} dead letter${total === 1 ? '' : 's'} requeued${result.failed ? `; ${result.failed} skipped (see errors)` : ''}${more ? `; more match the filter: requeue again for the next ${DLQ_BULK_LIMIT.toLocaleString('en')}` : ''}`;
     // One dead letter asked for by id: its failure is the answer (404 / 409), not a "0 of 1" success.
-    if (byIds && total === 1 && result.failed === 1) throw last.kind === 'not_found' ? new NotFoundError(result.errors[0].message) : new ConflictError(result.errors[0].message);
+    if (byIds && total === 1 && result.failed === 1) {
+      const message = result.errors[0].message;
+      // Out of scope: the same answer as a vanished one (audited as a denial).
+      if (last.kind === 'out_of_scope') throw new OutOfScopeError(message);
+      throw last.kind === 'not_found' ? new NotFoundError(message) : last.kind === 'forbidden' ? new ForbiddenError(message) : new ConflictError(message);
+    }
     return {
       result,
       count: result.requeued,

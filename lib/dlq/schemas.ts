@@ -29,6 +29,12 @@ export const deadLetterFilterSchema = z
 
 export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
 
+/**
+ * A filter as the verbs hand it to the store: with team scopes, the origin queues the caller may see
+ * (README › Team scopes). Undefined: every origin queue (the unscoped fast path); empty: none.
+ */
+export type ScopedDeadLetterFilter = DeadLetterFilter & { origins?: string[] };
+
 /** Dead letters one call may act on (a filter matching more is done in several calls). */
 export const DLQ_BULK_LIMIT = 100_000;
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { alertRuleInputSchema, alertRulePatchSchema, ruleIdSchema } from '@/lib/alerts/rule';
 import { firingAlertsSchema } from '@/lib/alerts/firing-alerts';
+import { accessOf } from '@/lib/auth/principal';
 import { operation } from './define';
 
 const exampleRule = {
@@ -22,19 +23,19 @@ export const alertOperations = {
   listAlertRules: operation({
     name: 'alerts.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/alerts' },
     summary: 'Every alert rule with its current state per target (webhook URLs masked)',
-    run: async () => ({ rules: await (await import('@/lib/alerts/list-alerts')).listAlertRules() }),
+    run: async (ctx) => ({ rules: await (await import('@/lib/alerts/list-alerts')).listAlertRules(accessOf(ctx.actor)) }),
   }),
   firingAlerts: operation({
     name: 'alerts.firing', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/alerts/firing' },
     summary: 'The alerts firing now: rule name, connection, queue and since when (nothing else of the rule)',
     output: firingAlertsSchema,
-    run: async () => (await import('@/lib/alerts/list-firing-alerts')).listFiringAlerts(),
+    run: async (ctx) => (await import('@/lib/alerts/list-firing-alerts')).listFiringAlerts(accessOf(ctx.actor)),
   }),
   alertHistory: operation({
     name: 'alerts.history', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/alerts/history' },
     summary: 'Firing and resolved transitions, notifications and tests, newest first',
     query: z.object({ rule: z.string().uuid('must be an alert rule id').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), example: { query: { limit: 100 } },
-    run: async (_ctx, { query }) => ({ history: await (await import('@/lib/alerts/list-alerts')).listAlertHistory({ limit: query.limit, ruleId: query.rule }) }),
+    run: async (ctx, { query }) => ({ history: await (await import('@/lib/alerts/list-alerts')).listAlertHistory({ limit: query.limit, ruleId: query.rule, access: accessOf(ctx.actor) }) }),
   }),
   createAlertRule: operation({
     name: 'alert.create', role: 'admin', scope: 'filtered', http: { method: 'POST', path: '/alerts', status: 201 }, action: 'createAlertRuleAction',

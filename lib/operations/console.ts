@@ -1,6 +1,7 @@
 // Operations about the console itself: who the caller is, the audit log, the API description.
 import { auditQuerySchema } from '@/lib/audit/list-audit';
 import { eventsQuerySchema } from '@/lib/events/open-event-stream';
+import { accessOf } from '@/lib/auth/principal';
 import { operation } from './define';
 
 export const consoleOperations = {
@@ -18,7 +19,7 @@ export const consoleOperations = {
     name: 'audit.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/audit' },
     summary: 'Audit entries newest first, filtered by user, action, queue, outcome and time; refusals repeated by one actor carry a count',
     query: auditQuerySchema, example: { query: { outcome: 'denied', limit: 100 } },
-    run: async (_ctx, { query }) => (await import('@/lib/audit/list-audit')).listAudit(query),
+    run: async (ctx, { query }) => (await import('@/lib/audit/list-audit')).listAudit(query, accessOf(ctx.actor)),
   }),
   events: operation({
     name: 'events', role: 'viewer', scope: 'filtered', http: { method: 'GET', path: '/events' },

@@ -5,6 +5,7 @@ import { dlqParamsSchema, deadLetterParamsSchema } from '@/lib/dlq/params';
 import { deadLetterFilterSchema, purgeInputSchema, requeueInputSchema } from '@/lib/dlq/schemas';
 import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 import { listErrorGroupsQuerySchema } from '@/lib/dlq/list-error-groups';
+import { accessOf } from '@/lib/auth/principal';
 import { connection, operation } from './define';
 
 const DLQ = '/connections/{conn}/dlq';
@@ -16,33 +17,33 @@ export const deadLetterOperations = {
     name: 'dlq.summary', role: 'viewer', scope: 'connection', http: { method: 'GET', path: `${DLQ}/summary` },
     summary: 'How many dead letters, by origin queue, and the capture/requeue/purge counters',
     params: dlqParamsSchema, example: { params: exampleConn },
-    run: async (_ctx, { params }) => (await import('@/lib/dlq/get-dead-letter-summary')).getDeadLetterSummary(connection(params.conn)),
+    run: async (ctx, { params }) => (await import('@/lib/dlq/get-dead-letter-summary')).getDeadLetterSummary(connection(params.conn), accessOf(ctx.actor)),
   }),
   errorGroups: operation({
     name: 'dlq.groups', role: 'viewer', scope: 'connection', http: { method: 'GET', path: `${DLQ}/groups` },
     summary: 'Dead letters grouped by their normalized error (numbers, ids and UUIDs masked), largest first',
     params: dlqParamsSchema, query: listErrorGroupsQuerySchema, example: { params: exampleConn, query: { limit: 50 } },
-    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/list-error-groups')).listErrorGroups(connection(params.conn), query),
+    run: async (ctx, { params, query }) => (await import('@/lib/dlq/list-error-groups')).listErrorGroups(connection(params.conn), query, accessOf(ctx.actor)),
   }),
   list: operation({
     name: 'dlq.list', role: 'viewer', scope: 'connection', http: { method: 'GET', path: DLQ },
     summary: 'A page of dead letters, newest failure first, filtered by origin queue, error group, name, text or time',
     params: dlqParamsSchema, query: listDeadLettersQuerySchema, example: { params: exampleConn, query: { queue: 'email', page: 1, size: 25 } },
     expensive: (q) => (q.q || q.name ? 'search' : undefined),
-    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/list-dead-letters')).listDeadLetters(connection(params.conn), query),
+    run: async (ctx, { params, query }) => (await import('@/lib/dlq/list-dead-letters')).listDeadLetters(connection(params.conn), query, accessOf(ctx.actor)),
   }),
   get: operation({
     name: 'dlq.get', role: 'viewer', scope: 'connection', http: { method: 'GET', path: `${DLQ}/{id}` },
     summary: 'One dead letter: its origin job, error, attempts and (with `data=1`) its data',
     params: deadLetterParamsSchema, query: z.object({ data: z.enum(['0', '1']).optional() }).strict(), example: { params: { conn: 'default', id: exampleId }, query: { data: '1' } },
-    run: async (_ctx, { params, query }) => (await import('@/lib/dlq/get-dead-letter')).getDeadLetter(connection(params.conn), params.id, { includeData: query.data === '1' }),
+    run: async (ctx, { params, query }) => (await import('@/lib/dlq/get-dead-letter')).getDeadLetter(connection(params.conn), params.id, { includeData: query.data === '1', access: accessOf(ctx.actor) }),
   }),
   export: operation({
     name: 'dlq.export', role: 'viewer', scope: 'connection', http: { method: 'GET', path: `${DLQ}/export` },
     summary: 'Every dead letter matching the filter as NDJSON, streamed as a download',
     params: dlqParamsSchema, query: deadLetterFilterSchema, example: { params: exampleConn, query: { queue: 'email' } },
     expensive: 'download', produces: 'application/x-ndjson',
-    run: async (ctx, { params, query }) => (await import('@/lib/dlq/export-dead-letters')).exportDeadLettersResponse(connection(params.conn), query, ctx.request?.signal),
+    run: async (ctx, { params, query }) => (await import('@/lib/dlq/export-dead-letters')).exportDeadLettersResponse(connection(params.conn), query, ctx.request?.signal, accessOf(ctx.actor)),
   }),
   requeueDeadLetters: operation({
     name: 'dlq.requeue', role: 'operator', scope: 'connection', http: { method: 'POST', path: `${DLQ}/requeue` }, action: 'requeueDeadLettersAction',

@@ -6,7 +6,7 @@
 // lib/dlq (list, detail, groups, summary, requeue, purge, export, "Send to DLQ") and the worker
 // runtime's capture call this and never ask which store they talk to.
 import type { FailedJobFacts } from '@/lib/dlq/envelope';
-import type { DeadLetterFilter } from '@/lib/dlq/schemas';
+import type { ScopedDeadLetterFilter as DeadLetterFilter } from '@/lib/dlq/schemas';
 import type { Attempt } from '@/lib/attempts/attempt';
 
 export type CaptureOutcome = 'captured' | 'duplicate' | 'not-failed' | 'changed' | 'missing';
@@ -118,6 +118,11 @@ export type ErrorGroupFacts = {
   lastSeen: number | null;
 };
 
+export type ErrorGroupCounts = { total: number; groupCount: number; groups: ErrorGroupFacts[]; partial?: boolean };
+
+/** Dead letters a scoped caller's group counts examine at most per read (README › Team scopes). */
+export const SCOPED_GROUPS_EXAMINED = 100_000;
+
 export type DeadLetterCounts = {
   total: number;
   /** dead letters by origin queue, biggest first (at most 200) */
@@ -153,8 +158,16 @@ export interface DeadLetterStore {
   detail(id: string): Promise<DeadLetterFacts | null>;
   /** The stored envelope JSON (payload included); null when it is gone. */
   envelopeText(id: string): Promise<string | null>;
-  /** Error groups, biggest first, with the DLQ's size and how many groups there are. */
-  groups(limit: number): Promise<{ total: number; groupCount: number; groups: ErrorGroupFacts[] }>;
+  /**
+   * Error groups, biggest first, with the DLQ's size and how many groups there are. With `origins` (a
+   * team scope: origin queues and their counts), counted over those origins' dead letters only, examining
+   * at most SCOPED_GROUPS_EXAMINED of them (`partial` then says the counts are of the newest ones).
+   */
+  groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined?: number): Promise<ErrorGroupCounts>;
+  /** Origin queues with dead letters and how many each, biggest first, at most `max`. */
+  originQueues(max: number): Promise<Array<{ queue: string; count: number }>>;
+  /** The origin queue of each dead letter (null for one that is gone). */
+  originsOf(ids: string[]): Promise<Array<string | null>>;
   /** Size, counts by origin queue and the growth counters. */
   counts(): Promise<DeadLetterCounts>;
   /** Every matching id (a snapshot, newest first), at most `max`. Refuses a group filter while re-grouping. */

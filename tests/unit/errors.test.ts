@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidError, NotFoundError, errorResponseBody, toDroverError } from '@/lib/errors';
+import { InvalidError, NotFoundError, OutOfScopeError, errorResponseBody, toDroverError } from '@/lib/errors';
 import { sanitizeParams } from '@/lib/audit/record-audit';
 
 describe('error mapping', () => {
@@ -104,5 +104,12 @@ describe('PostgreSQL refusals', () => {
     expect(toDroverError(pgError('permission denied for table job', '42501'), 'pg').message).toMatch(/lacks a permission \(permission denied for table job\)/);
     const busy = toDroverError(pgError('timeout exceeded when trying to connect'), 'pg');
     expect([busy.status, busy.message]).toEqual([503, 'PostgreSQL connection "pg" is busy: every console connection to it is in use; try again in a moment']);
+  });
+
+  it('tells an out-of-scope refusal from a plain not-found (both answer 404; only the first is a denial)', () => {
+    const gone = new NotFoundError('Job 1 not found');
+    const hidden = new OutOfScopeError('Queue "x" not found on connection "main"');
+    expect([gone instanceof OutOfScopeError, gone instanceof NotFoundError]).toEqual([false, true]);
+    expect([hidden instanceof OutOfScopeError, hidden instanceof NotFoundError, hidden.status]).toEqual([true, true, 404]);
   });
 });

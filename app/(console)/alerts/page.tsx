@@ -3,6 +3,8 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { loadPageData } from '@/lib/http/load-page-data';
 import { listConnections } from '@/lib/redis/connections';
 import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
+import { accessOf } from '@/lib/auth/principal';
+import { mayReachConnection } from '@/lib/auth/scope';
 import { PageError } from '@/components/explorer/page-error';
 import { AlertsAdmin } from '@/components/alerts/alerts-admin';
 
@@ -12,12 +14,14 @@ type Search = { [key: string]: string | string[] | undefined };
 const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v.slice(0, 500) : '');
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageRole('admin', '/alerts');
+  // An admin of some queues only (team scopes) manages the rules on those queues.
+  const principal = await requirePageRole('admin', '/alerts');
+  const access = accessOf(principal);
   // "Alert on this query" (a search or a saved view) opens a new query-matches rule, filled in.
   const sp = await searchParams;
   const prefill = one(sp.new) === 'query-matches' && one(sp.q) ? { name: one(sp.name) || `Query on ${one(sp.queue)}`, connection: one(sp.conn), queue: one(sp.queue), query: one(sp.q) } : null;
-  const result = await loadPageData(() => Promise.all([listAlertRules(), listAlertHistory({ limit: 100 })]));
+  const result = await loadPageData(() => Promise.all([listAlertRules(access), listAlertHistory({ limit: 100, access })]));
   if (!result.ok) return <PageError error={result.error} />;
   const [rules, history] = result.data;
-  return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().map((c) => c.name)} prefill={prefill} />;
+  return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().filter((c) => mayReachConnection(access, c.name)).map((c) => c.name)} prefill={prefill} />;
 }

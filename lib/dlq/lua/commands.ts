@@ -19,7 +19,8 @@ declare module 'ioredis' {
       name: string,
       needle: string,
       maxMatches: number,
-      ...ids: string[]
+      originCount: number,
+      ...originsThenIds: string[]
     ): Result<[number, string[]], Context>;
     droverDlqRows(base: string, dlqPrefix: string, textCap: number, ...ids: string[]): Result<Array<[string, string, string, string, string, string, string, string, string, string, number] | null>, Context>;
     droverDlqUnindexMissing(base: string, dlqPrefix: string, ...ids: string[]): Result<number, Context>;

@@ -3,7 +3,8 @@
 // max matches. Read-only; an id whose envelope is gone never matches.
 // KEYS[1] the DLQ's index base (see dlq-capture-1.ts).
 // ARGV: 1 dlq key prefix, 2 budget µs, 3 origin queue ('' any), 4 group id ('' any), 5 exact job name
-// ('' any), 6 needle (lower case, '' none), 7 max matches, 8… ids.
+// ('' any), 6 needle (lower case, '' none), 7 max matches, 8 n: how many origin queues follow (0: any
+// origin; else only dead letters of these origins match: a caller's team scope), 9…8+n origins, then ids.
 // Returns { ids looked at (a prefix of the given ones), matching ids }.
 import type { LuaScript } from '@/lib/redis/lua-scripts';
 
@@ -12,6 +13,12 @@ local r = redis.call
 local dlq, budget = ARGV[1], tonumber(ARGV[2])
 local queue, group, name, needle = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local maxMatches = tonumber(ARGV[7])
+local nOrigins = tonumber(ARGV[8])
+local origins = nil
+if nOrigins > 0 then
+  origins = {}
+  for i = 9, 8 + nOrigins do origins[ARGV[i]] = true end
+end
 local t = r('TIME')
 local started = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function has(v)
@@ -28,12 +35,13 @@ local function hasData(key)
 end
 local matches = {}
 local looked = 0
-for i = 8, #ARGV do
+for i = 9 + nOrigins, #ARGV do
   local id = ARGV[i]
   looked = looked + 1
   local f = r('HMGET', dlq .. id, 'dq', 'dg', 'name', 'dj', 'failedReason')
   local ok = f[1] ~= false
   if ok and queue ~= '' and f[1] ~= queue then ok = false end
+  if ok and origins and not origins[f[1]] then ok = false end
   if ok and group ~= '' and f[2] ~= group then ok = false end
   if ok and name ~= '' and f[3] ~= name then ok = false end
   if ok and needle ~= '' then

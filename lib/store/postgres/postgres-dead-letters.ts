@@ -15,7 +15,7 @@ import { deadLetterId, envelopeJson, type FailedJobFacts } from '@/lib/dlq/envel
 import { errorGroupOf, GROUPING_VERSION, MAX_INPUT_LENGTH } from '@/lib/dlq/normalize-error';
 import { failureAttempts, logsOf, num, stringsOf } from '@/lib/dlq/detail-parts';
 import { byteRounds, DLQ_ENVELOPE_ROUND_BYTES as ENVELOPE_ROUND_BYTES, DLQ_EXPORT_BYTES_PER_PULL as EXPORT_BYTES_PER_PULL, DLQ_EXPORT_PER_PULL as EXPORT_ROWS_PER_PULL, DLQ_ROW_TEXT_CAP as TEXT_CAP } from '@/lib/dlq/byte-rounds';
-import type { DeadLetterFilter } from '@/lib/dlq/schemas';
+import type { ScopedDeadLetterFilter as DeadLetterFilter } from '@/lib/dlq/schemas';
 import { DEAD_LETTER_LOG_LINE_BYTES, DEAD_LETTER_LOG_LINES, SAMPLE_MAX } from '@/lib/dlq/capture';
 import { DROVER_SCHEMA, migrateDroverSchema } from './drover-schema';
 import type {
@@ -27,13 +27,14 @@ import type {
   DeadLetterRow,
   DeadLetterRowsPage,
   DeadLetterStore,
-  ErrorGroupFacts,
+  ErrorGroupCounts,
   RegroupResult,
   RemoveReason,
   Retention,
   RetentionResult,
   SweepResult,
 } from '../dead-letter-store';
+import { SCOPED_GROUPS_EXAMINED } from '../dead-letter-store';
 import { holdClient } from './held-client';
 
 /** Payload bytes (data, reason, stack traces as text) read into memory per capture round (a larger single job is read alone), and jobs at most. */
@@ -537,6 +538,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       where.push(sql(`$${values.length}`));
     };
     if (filter.queue) add((n) => `d.queue = ${n}`, filter.queue);
+    // A team scope: only the origin queues the caller may see (the (dlq, queue, failed_at) index serves it).
+    if (filter.origins) add((n) => `d.queue = ANY(${n}::text[])`, filter.origins);
     if (filter.group) add((n) => `d.group_id = ${n}`, filter.group);
     if (filter.name) add((n) => `d.name = ${n}`, filter.name);
     if (filter.from !== undefined) add((n) => `d.failed_at >= ${n}`, filter.from);
@@ -691,7 +694,8 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
   }
 
   /** From the counts the triggers keep: the biggest groups, each with its first and last failure (two index probes). */
-  async groups(limit: number): Promise<{ total: number; groupCount: number; groups: ErrorGroupFacts[] }> {
+  async groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined = SCOPED_GROUPS_EXAMINED): Promise<ErrorGroupCounts> {
+    if (origins) return this.scopedGroups(limit, origins, maxExamined);
     const [[counts], rows] = await Promise.all([
       this.rows<{ total: string | null; group_count: string }>(
         `SELECT (SELECT sum(count) FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1) AS total,
@@ -713,6 +717,43 @@ SELECT o.id, o.origin_state, o.origin_atm, o.attempts_made, o.allow_missing, (in
       groupCount: Number(counts.group_count),
       groups: rows.map((r) => ({ id: r.group_id, pattern: r.pattern ?? '(unknown)', sample: r.sample ?? '', count: Number(r.n), firstSeen: num(r.first), lastSeen: num(r.last) })),
     };
+  }
+
+  /**
+   * Groups over some origin queues only (a team scope): counted from their newest dead letters, at most
+   * SCOPED_GROUPS_EXAMINED of them (`partial` says when there were more), in one statement.
+   */
+  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>, maxExamined: number): Promise<ErrorGroupCounts> {
+    const rows = await this.rows<{ group_id: string; n: string; first: string; last: string; pattern: string | null; sample: string | null; group_count: string; examined: string }>(
+      `WITH probe AS (SELECT d.group_id, d.failed_at FROM ${D} d WHERE d.dlq = $1 AND d.queue = ANY($2::text[]) ORDER BY d.failed_at DESC, d.id DESC LIMIT $3 + 1),
+            m AS (SELECT * FROM probe ORDER BY failed_at DESC LIMIT $3)
+       SELECT m.group_id, count(*) AS n, min(m.failed_at)::text AS first, max(m.failed_at)::text AS last, g.pattern, g.sample,
+              count(*) OVER () AS group_count, (SELECT count(*) FROM probe) AS examined
+       FROM m LEFT JOIN ${DROVER_SCHEMA}.dead_letter_group g ON g.dlq = $1 AND g.group_id = m.group_id
+       GROUP BY m.group_id, g.pattern, g.sample ORDER BY count(*) DESC, m.group_id LIMIT $4`,
+      [this.dlq, origins.map((o) => o.queue), maxExamined, limit],
+    );
+    const partial = rows.length > 0 && Number(rows[0].examined) > maxExamined;
+    return {
+      total: origins.reduce((n, o) => n + o.count, 0),
+      groupCount: rows.length ? Number(rows[0].group_count) : 0,
+      groups: rows.map((r) => ({ id: r.group_id, pattern: r.pattern ?? '(unknown)', sample: r.sample ?? '', count: Number(r.n), firstSeen: num(r.first), lastSeen: num(r.last) })),
+      ...(partial ? { partial } : {}),
+    };
+  }
+
+  async originQueues(max: number): Promise<Array<{ queue: string; count: number }>> {
+    const rows = await this.rows<{ queue: string; n: string }>(
+      `SELECT queue, count AS n FROM ${DROVER_SCHEMA}.dead_letter_queue_count WHERE dlq = $1 AND count > 0 ORDER BY count DESC, queue LIMIT $2`,
+      [this.dlq, max],
+    );
+    return rows.map((r) => ({ queue: r.queue, count: Number(r.n) }));
+  }
+
+  async originsOf(ids: string[]): Promise<Array<string | null>> {
+    if (ids.length === 0) return [];
+    const found = new Map((await this.rows<{ id: string; queue: string }>(`SELECT id, queue FROM ${D} WHERE dlq = $1 AND id = ANY($2::text[])`, [this.dlq, ids])).map((r) => [r.id, r.queue]));
+    return ids.map((id) => found.get(id) ?? null);
   }
 
   async counts(): Promise<DeadLetterCounts> {

@@ -7,12 +7,12 @@ import { KEYS } from '@/lib/keys';
 import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
 import { captureFailedJob, captureJobsById, dlqIndexBase, dlqKeyPrefix, type DeadLetterTarget } from '@/lib/dlq/capture';
 import type { FailedJobFacts } from '@/lib/dlq/envelope';
-import type { DeadLetterFilter } from '@/lib/dlq/schemas';
+import type { ScopedDeadLetterFilter as DeadLetterFilter } from '@/lib/dlq/schemas';
 import { collectMatchingIds, findMatchingIds, isIndexOnly, planFilter } from '@/lib/dlq/filter-plan';
 import { enforceRetention, sweepFailedJobs } from '@/lib/dlq/sweep';
 import { isRegrouped, regroupDeadLetters } from '@/lib/dlq/regroup';
 import { removeEnvelopes } from '@/lib/dlq/remove-envelopes';
-import { scoreChunks, type ScoreCursor } from '@/lib/dlq/score-walk';
+import { readScoreChunk, advanceCursor, scoreChunks, type ScoreCursor } from '@/lib/dlq/score-walk';
 import { failureAttempts, logsOf, num, parseJson, stringsOf } from '@/lib/dlq/detail-parts';
 import { byteRounds, DLQ_ENVELOPE_ROUND_BYTES as ENVELOPE_ROUND_BYTES, DLQ_EXPORT_BYTES_PER_PULL as EXPORT_BYTES_PER_PULL, DLQ_EXPORT_PER_PULL as EXPORT_IDS_PER_PULL, DLQ_ROW_TEXT_CAP as TEXT_CAP } from '@/lib/dlq/byte-rounds';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
@@ -26,10 +26,15 @@ import type {
   DeadLetterRow,
   DeadLetterRowsPage,
   DeadLetterStore,
+  ErrorGroupCounts,
   ErrorGroupFacts,
   Retention,
   RemoveReason,
 } from '../dead-letter-store';
+import { SCOPED_GROUPS_EXAMINED } from '../dead-letter-store';
+
+/** A scoped caller's group counts walk at most this long (besides SCOPED_GROUPS_EXAMINED). */
+const SCOPED_GROUPS_MS = 2000;
 
 
 export class RedisDeadLetters implements DeadLetterStore {
@@ -174,7 +179,8 @@ export class RedisDeadLetters implements DeadLetterStore {
   }
 
   /** Read from the aggregates capture maintains: one ZREVRANGE and one pipeline, whatever the DLQ's size. */
-  async groups(limit: number): Promise<{ total: number; groupCount: number; groups: ErrorGroupFacts[] }> {
+  async groups(limit: number, origins?: Array<{ queue: string; count: number }>, maxExamined = SCOPED_GROUPS_EXAMINED): Promise<ErrorGroupCounts> {
+    if (origins) return this.scopedGroups(limit, origins, maxExamined);
     const base = dlqIndexBase(this.t);
     const [ranked, total, groupCount] = await Promise.all([
       this.redis.zrevrange(`${base}:groups`, 0, limit - 1, 'WITHSCORES'),
@@ -204,6 +210,89 @@ export class RedisDeadLetters implements DeadLetterStore {
       };
     });
     return { total, groupCount, groups };
+  }
+
+  /**
+   * Groups over some origin queues only (a team scope): the aggregates capture keeps are DLQ-wide, so
+   * each origin's index is walked newest first, reading the group of each member (pipelined per chunk),
+   * bounded by SCOPED_GROUPS_EXAMINED members and SCOPED_GROUPS_MS.
+   */
+  private async scopedGroups(limit: number, origins: Array<{ queue: string; count: number }>, maxExamined: number): Promise<ErrorGroupCounts> {
+    const base = dlqIndexBase(this.t);
+    const prefix = dlqKeyPrefix(this.t);
+    const deadline = Date.now() + SCOPED_GROUPS_MS;
+    const tally = new Map<string, { count: number; first: number; last: number }>();
+    let examined = 0;
+    let partial = false;
+    walk: for (const { queue } of origins) {
+      let cursor: ScoreCursor | null = null;
+      for (;;) {
+        if (Date.now() > deadline) {
+          partial = true;
+          break walk;
+        }
+        // One more than the bound allows: a member past it means the counts are partial.
+        const remaining = maxExamined - examined;
+        const chunk = await readScoreChunk(this.redis, { key: `${base}:queue:${queue}:ids`, order: 'desc', from: '+inf', to: '-inf' }, cursor, Math.min(1000, remaining + 1));
+        const entries = chunk.entries.slice(0, remaining);
+        if (chunk.entries.length > remaining) partial = true;
+        const pipeline = this.redis.pipeline();
+        for (const e of entries) pipeline.hget(`${prefix}${e.id}`, 'dg');
+        const replies = (await pipeline.exec()) ?? [];
+        entries.forEach((e, i) => {
+          const group = replies[i]?.[1] as string | null;
+          if (!group) return;
+          const at = Number(e.score);
+          const t = tally.get(group);
+          if (t) {
+            t.count++;
+            t.first = Math.min(t.first, at);
+            t.last = Math.max(t.last, at);
+          } else tally.set(group, { count: 1, first: at, last: at });
+        });
+        examined += entries.length;
+        cursor = advanceCursor(cursor, entries);
+        if (partial) break walk;
+        if (chunk.done || entries.length === 0) break;
+      }
+    }
+    const ranked = [...tally.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
+    const pipeline = this.redis.pipeline();
+    for (const [id] of ranked) pipeline.hmget(`${base}:group:${id}`, 'pattern', 'sample');
+    const replies = ranked.length ? ((await pipeline.exec()) ?? []) : [];
+    const groups = ranked.map(([id, t], i): ErrorGroupFacts => {
+      const [pattern, sample] = (replies[i]?.[1] as [string | null, string | null]) ?? [null, null];
+      return { id, pattern: pattern ?? '(unknown)', sample: sample ?? '', count: t.count, firstSeen: t.first, lastSeen: t.last };
+    });
+    const total = origins.reduce((n, o) => n + o.count, 0);
+    return { total, groupCount: tally.size, groups, ...(partial ? { partial } : {}) };
+  }
+
+  async originQueues(max: number): Promise<Array<{ queue: string; count: number }>> {
+    const key = `${dlqIndexBase(this.t)}:queues`;
+    const out: Array<{ queue: string; count: number }> = [];
+    // In chunks of 1,000: one reply never holds more, however many origin queues the DLQ has.
+    for (let start = 0; start < max; start += 1000) {
+      const raw = await this.redis.zrevrange(key, start, Math.min(max, start + 1000) - 1, 'WITHSCORES');
+      for (let i = 0; i < raw.length; i += 2) if (Number(raw[i + 1]) > 0) out.push({ queue: raw[i], count: Number(raw[i + 1]) });
+      if (raw.length < 2000) break;
+    }
+    return out;
+  }
+
+  async originsOf(ids: string[]): Promise<Array<string | null>> {
+    if (ids.length === 0) return [];
+    const prefix = dlqKeyPrefix(this.t);
+    const out: Array<string | null> = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const pipeline = this.redis.pipeline();
+      for (const id of ids.slice(i, i + 1000)) pipeline.hget(`${prefix}${id}`, 'dq');
+      for (const [err, v] of (await pipeline.exec()) ?? []) {
+        if (err) throw err;
+        out.push((v as string | null) ?? null);
+      }
+    }
+    return out;
   }
 
   async counts(): Promise<DeadLetterCounts> {

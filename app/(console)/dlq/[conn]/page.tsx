@@ -7,8 +7,8 @@ import { getConnection, listConnections } from '@/lib/redis/connections';
 import { loadPageData, readOperation } from '@/lib/http/load-page-data';
 import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 import { deadLetterOperations } from '@/lib/operations/dead-letters';
-import { listErrorGroups } from '@/lib/dlq/list-error-groups';
-import { getDeadLetterSummary } from '@/lib/dlq/get-dead-letter-summary';
+import { accessOf } from '@/lib/auth/principal';
+import { highestRoleOn } from '@/lib/auth/scope';
 import { PageError } from '@/components/explorer/page-error';
 import { DeadLettersView } from '@/components/dlq/dead-letters-view';
 
@@ -28,11 +28,19 @@ export default async function DeadLettersPage({ params, searchParams }: Props) {
   const query = listDeadLettersQuerySchema.safeParse(Object.fromEntries(fields.map((f) => [f, first(sp[f])])));
   const q = query.success ? query.data : listDeadLettersQuerySchema.parse({});
   const result = await loadPageData(async () => {
-    const connection = getConnection(conn);
-    return Promise.all([getDeadLetterSummary(connection), listErrorGroups(connection, { limit: 50 }), readOperation(principal, deadLetterOperations.list, { params: { conn }, query: q })]);
+    getConnection(conn);
+    // Through the operations, as GET …/dlq/* answers them: a scoped caller gets its origin queues only.
+    return Promise.all([
+      readOperation(principal, deadLetterOperations.summary, { params: { conn } }),
+      readOperation(principal, deadLetterOperations.errorGroups, { params: { conn }, query: { limit: 50 } }),
+      readOperation(principal, deadLetterOperations.list, { params: { conn }, query: q }),
+    ]);
   }, conn);
   if (!result.ok) return <PageError error={result.error} />;
   const [summary, groups, page] = result.data;
+  // The buttons follow the highest role held on some queue of this connection; the server then acts only
+  // on dead letters whose origin queue grants that role (README › Team scopes).
+  const role = highestRoleOn(accessOf(principal), conn);
   return (
     <DeadLettersView
       key={conn}
@@ -42,8 +50,8 @@ export default async function DeadLettersPage({ params, searchParams }: Props) {
       initialPage={page}
       initialGroups={groups}
       initialSummary={summary}
-      canRequeue={hasRole(principal.role, 'operator') && !summary.readOnly}
-      canPurge={hasRole(principal.role, 'admin') && !summary.readOnly}
+      canRequeue={!!role && hasRole(role, 'operator') && !summary.readOnly}
+      canPurge={!!role && hasRole(role, 'admin') && !summary.readOnly}
     />
   );
 }

@@ -2,6 +2,11 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
+import { accessOf } from '@/lib/auth/principal';
+import { roleAt } from '@/lib/auth/scope';
+import { authorize } from '@/lib/auth/authorize';
+import { deadLetterOperations } from '@/lib/operations/dead-letters';
+import { scopeOf } from '@/lib/operations/define';
 import { getConnection } from '@/lib/redis/connections';
 import { loadPageData } from '@/lib/http/load-page-data';
 import { deadLetterParamsSchema } from '@/lib/dlq/params';
@@ -28,18 +33,24 @@ export default async function DeadLetterPage({ params }: Props) {
   const principal = await requirePageRole('viewer', `/dlq/${raw.conn}/${raw.id}`);
   const result = await loadPageData(async () => {
     const connection = getConnection(conn);
+    const op = deadLetterOperations.get;
+    // dlq.get's checks (a connection outside the caller's scope: 404); then the dead letter, which is
+    // "not found" when its origin queue is outside the scope.
+    await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, { conn, id });
     // The original job's data comes with the page when it is small; larger data is loaded on request.
-    return [await getDeadLetter(connection, id, { inlineDataUpTo: INLINE_DATA_BYTES }), connection.readOnly] as const;
+    return [await getDeadLetter(connection, id, { inlineDataUpTo: INLINE_DATA_BYTES, access: accessOf(principal) }), connection.readOnly] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={dlqHref(conn)} backLabel="Back to the dead letters" />;
   const [deadLetter, readOnly] = result.data;
+  // The role held on this dead letter's origin queue decides its buttons (the server checks it again).
+  const role = roleAt(accessOf(principal), conn, deadLetter.queue);
   return (
     <DeadLetterDetailView
       key={`${conn}/${id}`}
       conn={conn}
       deadLetter={deadLetter}
-      canRequeue={hasRole(principal.role, 'operator') && !readOnly}
-      canPurge={hasRole(principal.role, 'admin') && !readOnly}
+      canRequeue={!!role && hasRole(role, 'operator') && !readOnly}
+      canPurge={!!role && hasRole(role, 'admin') && !readOnly}
     />
   );
 }
