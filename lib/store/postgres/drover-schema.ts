@@ -9,6 +9,7 @@ import { AUTH_DDL } from './ddl/auth';
 import { CONSOLE_OPS_DDL } from './ddl/console-ops';
 import { RUNTIME_DDL } from './ddl/runtime';
 import { VIEWS_DDL } from './ddl/views';
+import { PERMISSIONS_DDL } from './ddl/permissions';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -181,6 +182,11 @@ CREATE TABLE drover.dead_letter_watermark (
     version: 3,
     name: 'saved views',
     sql: VIEWS_DDL,
+  },
+  {
+    version: 4,
+    name: 'withheld operations',
+    sql: PERMISSIONS_DDL,
   },
 ];
 
