@@ -2,12 +2,16 @@
 import { auditQuerySchema } from '@/lib/audit/list-audit';
 import { eventsQuerySchema } from '@/lib/events/open-event-stream';
 import { operation } from './define';
+import { accessOf } from '@/lib/auth/principal';
 
 export const consoleOperations = {
   me: operation({
     name: 'me', role: 'viewer', scope: 'self', http: { method: 'GET', path: '/me' },
-    summary: 'Who the caller is (user or token) and their role',
-    run: async (ctx) => ({ kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role }),
+    summary: 'Who the caller is (user or token): the highest role they hold anywhere, their global role ("none": only what the grants give) and their grants',
+    run: async (ctx) => {
+      const access = accessOf(ctx.actor);
+      return { kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role, globalRole: access.global ?? 'none', grants: access.grants };
+    },
   }),
   audit: operation({
     name: 'audit.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/audit' },
