@@ -79,6 +79,11 @@ export class NotFoundError extends DroverError {
  */
 export class OutOfScopeError extends NotFoundError {
   readonly outOfScope = true;
+
+  // The brand check alone would take every not-found error for one (they share the code).
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return DroverError[Symbol.hasInstance].call(this, value) && (value as { outOfScope?: unknown }).outOfScope === true;
+  }
 }
 export class ConflictError extends DroverError {
   static readonly errorCode = 'conflict' as const;
