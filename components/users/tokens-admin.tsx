@@ -45,16 +45,12 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [revoking, setRevoking] = useState<ApiTokenRecord | null>(null);
   const [grants, setGrants] = useState<Grant[]>([]);
-  const [confirming, setConfirming] = useState<{ name: string; role: Role; expiresIn: string; form: HTMLFormElement } | null>(null);
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    setConfirming({ name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role, expiresIn: String(data.get('expiresIn') ?? ''), form });
-  }
-
-  function create({ name, role, expiresIn, form }: { name: string; role: Role; expiresIn: string; form: HTMLFormElement }) {
+    const [name, role, expiresIn] = [String(data.get('name') ?? ''), String(data.get('role')) as Role, String(data.get('expiresIn') ?? '')];
     const given = grants.map((g) => ({ connection: g.connection.trim(), queue: g.queue.trim(), role: g.role }));
     run(() => createTokenAction({ body: { name, role, expiresIn, ...(given.length ? { grants: given } : {}) } }), {
       success: (res) => `Token "${res.record.name}" created`,
@@ -153,28 +149,17 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
           <FieldError messages={fieldErrors.expiresIn} />
         </div>
         <Button type="submit" variant="primary" disabled={pending}>
-          Create token…
+          Create token
         </Button>
         <div className="basis-full">
           <GrantsEditor label="grants of the new token" value={grants} onChange={setGrants} fieldErrors={fieldErrors} />
+          <p className="mt-1 text-[11px] text-zinc-500">
+            {grants.length ? `The token gets the chosen global role and these ${grants.length} grant${grants.length === 1 ? '' : 's'}.` : 'No grants: the token has its role on every queue.'} With
+            role none it has only what its grants give. A token cannot be changed later: revoke it and create another.
+          </p>
         </div>
       </form>
-      <ConfirmFor
-        target={confirming}
-        onClose={() => setConfirming(null)}
-        title="Create API token"
-        confirmLabel="Create token"
-        danger={false}
-        act={create}
-      >
-        <p>
-          Token <strong>{confirming?.name}</strong> with the global role <strong>{confirming?.role}</strong>
-          {confirming?.role === 'none' ? ' (only what its grants give)' : ''}
-          {grants.length ? ' and these grants:' : ' and no grants (its role on every queue).'}
-        </p>
-        {grants.length > 0 && <GrantList grants={grants} />}
-        <p>A token cannot be changed later: revoke it and create another.</p>
-      </ConfirmFor>
+
       <ConfirmFor
         target={revoking}
         onClose={() => setRevoking(null)}
