@@ -135,7 +135,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
           </Select>
         </div>
         <div className="min-w-56 flex-1">
-          <Label htmlFor="new-grants">Grants (optional, e.g. operator@*/billing-* viewer@*/email)</Label>
+          <Label htmlFor="new-grants">Grants (optional), e.g. operator@*/billing-* viewer@*/reports</Label>
           <Input id="new-grants" name="grants" className="font-mono text-xs" autoComplete="off" aria-invalid={Object.keys(fieldErrors).some((k) => k.startsWith('grants'))} />
           <FieldError messages={Object.entries(fieldErrors).filter(([k]) => k.startsWith('grants')).map(([k, m]) => `${k}: ${m.join(', ')}`)} />
         </div>
