@@ -81,7 +81,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
                     value={user.role}
                     disabled={pending || lastAdmin}
                     title={lastAdmin ? 'The only admin: make another user admin first' : undefined}
-                    className="h-7 w-32 text-xs disabled:opacity-60"
+                    className="h-7 w-40 text-xs disabled:opacity-60"
                     onChange={(e) => setRoleChange({ email: user.email, role: e.target.value as Role })}
                   >
                     <RoleOptions withNone />
