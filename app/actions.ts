@@ -10,6 +10,7 @@ import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { alertOperations } from '@/lib/operations/alerts';
 import { viewOperations } from '@/lib/operations/views';
 import { userOperations } from '@/lib/operations/users';
+import { permissionOperations } from '@/lib/operations/permissions';
 
 export const retryJobAction = actionOf(jobOperations.retryJob);
 export const removeJobAction = actionOf(jobOperations.removeJob);
@@ -58,3 +59,4 @@ export const createTokenAction = actionOf(userOperations.createToken);
 export const revokeTokenAction = actionOf(userOperations.revokeToken);
 export const signOutEverywhereAction = actionOf(userOperations.signOutEverywhere);
 export const changeOwnPasswordAction = actionOf(userOperations.changeOwnPassword);
+export const setPermissionsAction = actionOf(permissionOperations.setPermissions);

@@ -122,6 +122,9 @@ export const KEYS = {
   /** set of the ids of one owner's private views (owner: a user's email, an API token's id): at most 50
    *  (VIEW_LIMITS.privatePerOwner). A member goes with its view, or moves to the shared set when the view is shared. */
   viewsPrivate: (owner: string) => `drover:{console}:views:private:${owner}`,
+  /** set of "<role> <operation>": operations an admin withheld from a role (the permission matrix, lib/auth/permissions.ts;
+   *  the config file's entries are not stored). At most 3 roles × the operation table; replaced whole by permissions.set. Kept until changed. */
+  withheldOperations: 'drover:{console}:permissions:withheld',
   /**
    * Dead-letter indexes of one connection's DLQ (lib/dlq). Per-connection: the key embeds the queue prefix,
    * so on a cluster it shares the queues' slot and one Lua call updates envelopes and indexes together.

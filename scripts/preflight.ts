@@ -7,6 +7,7 @@ import { bootstrapAdmin } from '@/lib/auth/bootstrap';
 import { parseTrustedProxies } from '@/lib/auth/client-address';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { parseEgressAllow } from '@/lib/egress/policy';
+import { assertConfiguredWithhold } from '@/lib/permissions/check-config';
 
 async function main(command: string | undefined): Promise<void> {
   if (command === 'check-config') {
@@ -15,6 +16,8 @@ async function main(command: string | undefined): Promise<void> {
     parseTrustedProxies(process.env.DROVER_TRUSTED_PROXIES);
     // A bad DROVER_EGRESS_ALLOW stops the start here, naming the entry, not at the first webhook.
     parseEgressAllow(process.env.DROVER_EGRESS_ALLOW);
+    // An operation the file withholds must exist (and may be withheld): checked here, naming the file.
+    assertConfiguredWithhold(config.permissions?.withhold ?? {}, file ?? source);
     process.stdout.write(
       JSON.stringify({
         source,

@@ -11,8 +11,10 @@ import { useToast } from '@/components/ui/toast';
 import { useRunAction } from '@/components/ui/use-run-action';
 import type { ApiTokenListing, ApiTokenRecord } from '@/lib/auth/api-tokens';
 import { useNow } from '@/components/ui/use-now';
-import { type Role } from '@/lib/auth/roles';
+import type { AccessRole as Role, Grant } from '@/lib/auth/scope';
 import { RoleOptions } from './role-options';
+import { GrantList } from './grant-list';
+import { GrantsEditor } from './grants-editor';
 
 /** The form's expiry choices, as the API's expiresIn ("" = never). */
 const EXPIRY_CHOICES: Array<[string, string]> = [
@@ -42,18 +44,22 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
   const [created, setCreated] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [revoking, setRevoking] = useState<ApiTokenRecord | null>(null);
+  const [grants, setGrants] = useState<Grant[]>([]);
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    run(() => createTokenAction({ body: { name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role, expiresIn: String(data.get('expiresIn') ?? '') } }), {
+    const [name, role, expiresIn] = [String(data.get('name') ?? ''), String(data.get('role')) as Role, String(data.get('expiresIn') ?? '')];
+    const given = grants.map((g) => ({ connection: g.connection.trim(), queue: g.queue.trim(), role: g.role }));
+    run(() => createTokenAction({ body: { name, role, expiresIn, ...(given.length ? { grants: given } : {}) } }), {
       success: (res) => `Token "${res.record.name}" created`,
       onDone: (res) => {
         // A name in use (409) is said under the name field too, where the fix is made.
         if (!res.ok) return setFieldErrors(res.error.code === 'conflict' ? { name: [res.error.message] } : (res.error.fieldErrors ?? {}));
         setFieldErrors({});
         form.reset();
+        setGrants([]);
         setCreated(res.data.token);
       },
     });
@@ -82,7 +88,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
           <THead>
             <tr>
               <Th>Name</Th>
-              <Th>Role</Th>
+              <Th>Global role</Th>
+              <Th>Grants</Th>
               <Th>Starts with</Th>
               <Th>Created by</Th>
               <Th>Created</Th>
@@ -96,6 +103,9 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
               <Tr key={t.id}>
                 <Td className="font-medium">{t.name}</Td>
                 <Td>{t.role}</Td>
+                <Td>
+                  <GrantList grants={t.grants} />
+                </Td>
                 <Td className="font-mono text-xs">{t.hint}…</Td>
                 <Td>{t.createdBy}</Td>
                 <Td>
@@ -123,8 +133,8 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
         </div>
         <div>
           <Label htmlFor="token-role">Role</Label>
-          <Select id="token-role" name="role" defaultValue="viewer" className="w-32">
-            <RoleOptions />
+          <Select id="token-role" name="role" defaultValue="viewer" className="w-40">
+            <RoleOptions withNone />
           </Select>
         </div>
         <div>
@@ -141,7 +151,15 @@ export function TokensAdmin({ tokens }: { tokens: ApiTokenListing[] }) {
         <Button type="submit" variant="primary" disabled={pending}>
           Create token
         </Button>
+        <div className="basis-full">
+          <GrantsEditor label="grants of the new token" value={grants} onChange={setGrants} fieldErrors={fieldErrors} />
+          <p className="mt-1 text-[11px] text-zinc-500">
+            {grants.length ? `The token gets the chosen global role and these ${grants.length} grant${grants.length === 1 ? '' : 's'}.` : 'No grants: the token has its role on every queue.'} With
+            role none it has only what its grants give. A token cannot be changed later: revoke it and create another.
+          </p>
+        </div>
       </form>
+
       <ConfirmFor
         target={revoking}
         onClose={() => setRevoking(null)}

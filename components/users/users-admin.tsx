@@ -10,8 +10,10 @@ import { ConfirmFor } from '@/components/ui/confirm-dialog';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useRunAction } from '@/components/ui/use-run-action';
 import type { PublicUser } from '@/lib/auth/user-schema';
-import { type Role } from '@/lib/auth/roles';
+import type { AccessRole as Role } from '@/lib/auth/scope';
 import { RoleOptions } from './role-options';
+import { GrantList } from './grant-list';
+import { EditAccessDialog } from './edit-access-dialog';
 
 export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; currentEmail: string }) {
   const { run, pending } = useRunAction();
@@ -20,6 +22,7 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
   const [removing, setRemoving] = useState<string | null>(null);
   const [resetting, setResetting] = useState<string | null>(null);
   const [roleChange, setRoleChange] = useState<{ email: string; role: Role } | null>(null);
+  const [editing, setEditing] = useState<PublicUser | null>(null);
   // The server refuses to demote the only admin; the page does not offer it.
   const onlyAdmin = users.filter((u) => u.role === 'admin').length === 1;
 
@@ -28,8 +31,10 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
     const form = event.currentTarget;
     const data = new FormData(form);
     const password = String(data.get('password') ?? '');
-    run(() => addUserAction({ body: { email: String(data.get('email') ?? ''), role: String(data.get('role')) as Role, password: password || undefined } }), {
-      success: (created) => `Added ${created.user.email} as ${created.user.role}`,
+    // The short form, separated by spaces or commas; the server names a bad one (grants[1].queue).
+    const grants = String(data.get('grants') ?? '').split(/[\s,]+/).filter(Boolean);
+    run(() => addUserAction({ body: { email: String(data.get('email') ?? ''), role: String(data.get('role')) as Role, password: password || undefined, ...(grants.length ? { grants } : {}) } }), {
+      success: (created) => `Added ${created.user.email} as ${created.user.role}${created.user.grants?.length ? ` with ${created.user.grants.length} grant${created.user.grants.length === 1 ? '' : 's'}` : ''}`,
       onDone: (res) => {
         if (!res.ok) return setFieldErrors(res.error.fieldErrors ?? {});
         setFieldErrors({});
@@ -54,7 +59,8 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
         <THead>
           <tr>
             <Th>Email</Th>
-            <Th>Role</Th>
+            <Th>Global role</Th>
+            <Th>Grants</Th>
             <Th>Sign-in</Th>
             <Th>Created</Th>
             <Th className="text-right">Actions</Th>
@@ -75,17 +81,23 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
                     value={user.role}
                     disabled={pending || lastAdmin}
                     title={lastAdmin ? 'The only admin: make another user admin first' : undefined}
-                    className="h-7 w-32 text-xs disabled:opacity-60"
+                    className="h-7 w-40 text-xs disabled:opacity-60"
                     onChange={(e) => setRoleChange({ email: user.email, role: e.target.value as Role })}
                   >
-                    <RoleOptions />
+                    <RoleOptions withNone />
                   </Select>
+                </Td>
+                <Td>
+                  <GrantList grants={user.grants} />
                 </Td>
                 <Td>{user.source === 'oidc' ? 'single sign-on' : 'password'}</Td>
                 <Td>
                   <RelativeTime ms={user.createdAt} />
                 </Td>
-                <Td className="space-x-1 text-right">
+                <Td className="space-x-1 text-right whitespace-nowrap">
+                  <Button size="sm" disabled={pending} onClick={() => setEditing(user)} aria-label={`Edit access of ${user.email}`}>
+                    Access…
+                  </Button>
                   {/* Your own password is changed with the current one, never reset blind (that would sign you out with a password nobody saw). */}
                   {user.source === 'local' && you && (
                     <Link
@@ -118,9 +130,14 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
         </div>
         <div>
           <Label htmlFor="new-role">Role</Label>
-          <Select id="new-role" name="role" defaultValue="viewer" className="w-32">
-            <RoleOptions />
+          <Select id="new-role" name="role" defaultValue="viewer" className="w-40">
+            <RoleOptions withNone />
           </Select>
+        </div>
+        <div className="min-w-56 flex-1">
+          <Label htmlFor="new-grants">Grants (optional), e.g. operator@*/billing-* viewer@*/reports</Label>
+          <Input id="new-grants" name="grants" className="font-mono text-xs" autoComplete="off" aria-invalid={Object.keys(fieldErrors).some((k) => k.startsWith('grants'))} />
+          <FieldError messages={Object.entries(fieldErrors).filter(([k]) => k.startsWith('grants')).map(([k, m]) => `${k}: ${m.join(', ')}`)} />
         </div>
         <div className="min-w-56 flex-1">
           <Label htmlFor="new-password">Password (empty: generate one)</Label>
@@ -131,6 +148,8 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
           Add user
         </Button>
       </form>
+
+      <EditAccessDialog user={editing} onClose={() => setEditing(null)} lastAdmin={onlyAdmin && editing?.role === 'admin'} currentEmail={currentEmail} />
 
       <ConfirmFor
         target={resetting}
@@ -165,7 +184,9 @@ export function UsersAdmin({ users, currentEmail }: { users: PublicUser[]; curre
           </p>
         ) : (
           <p>
-            <strong>{roleChange?.email}</strong> becomes <strong>{roleChange?.role}</strong>. Every session of theirs ends now: they sign in again with the new role.
+            <strong>{roleChange?.email}</strong> becomes <strong>{roleChange?.role}</strong>
+            {roleChange?.role === 'none' ? ' (only what their grants give: no queue otherwise)' : ''} on every queue their grants do not name. Every session of
+            theirs ends now: they sign in again with the new role.
           </p>
         )}
       </ConfirmFor>

@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { apiTokensStore } from '@/lib/store/console/api-tokens';
 import { logger } from '@/lib/log';
-import type { Role } from './roles';
+import type { AccessRole, Grant } from './scope';
 import { apiTokenRecordSchema, tokenNameKey, type ApiTokenRecord } from './api-token-record';
 import { tokenNameSchema } from './token-schema';
 
@@ -25,7 +25,8 @@ function sha256(token: string): string {
 
 export async function createApiToken(input: {
   name: string;
-  role: Role;
+  role: AccessRole;
+  grants?: Grant[];
   createdBy: string;
   /** Lifetime in ms from now; omitted: until revoked. */
   expiresInMs?: number;
@@ -37,6 +38,7 @@ export async function createApiToken(input: {
     id: randomUUID(),
     name: tokenNameSchema.parse(input.name),
     role: input.role,
+    ...(input.grants?.length ? { grants: input.grants } : {}),
     createdBy: input.createdBy,
     createdAt: now,
     hint: token.slice(0, TOKEN_PREFIX.length + 4),

@@ -4,6 +4,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getAuthSecret } from './secret';
 import { upsertOidcUser, verifyCredentials, getUser } from './users';
+import { applySsoGroups } from './sso-sign-in';
 import { emailSchema } from './user-schema';
 import { currentSigninAttempt } from './signin-attempt';
 import { HashingBusyError } from './password';
@@ -101,7 +102,9 @@ export function authOptions(): NextAuthOptions {
         // Never sign in to a password account through single sign-on: that would hand its role to
         // whoever controls the identity provider's account with the same email.
         if (record.source !== 'oidc') return '/signin?error=OidcLocalAccount';
-        user.role = record.role;
+        // The provider's groups set the global role and grants at every sign-in (config file `sso`).
+        const current = await applySsoGroups(record, profile as Record<string, unknown> | undefined);
+        user.role = current.role;
         return true;
       },
       async jwt({ token, user }) {

@@ -1,11 +1,10 @@
 // Console users: one JSON record per email in the console store (lib/store/console/users.ts).
-import type { AccessRole } from './scope';
+import type { AccessRole, Grant } from './scope';
 import 'server-only';
 import { ConflictError, InvalidError, NotFoundError } from '@/lib/errors';
 import { usersStore, type SessionsToEnd } from '@/lib/store/console/users';
 import { getDummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { logger } from '@/lib/log';
-import type { Role } from './roles';
 import { emailSchema, passwordSchema, toPublicUser, userRecordSchema, type PublicUser, type UserRecord } from './user-schema';
 
 function parseRecord(raw: string | null): UserRecord | null {
@@ -43,7 +42,7 @@ export async function countUsers(): Promise<number> {
   return usersStore().count();
 }
 
-export async function createUser(input: { email: string; password: string; role: Role; name?: string }): Promise<PublicUser> {
+export async function createUser(input: { email: string; password: string; role: AccessRole; grants?: Grant[]; name?: string }): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   checkPassword(input.password);
   const now = Date.now();
@@ -51,6 +50,7 @@ export async function createUser(input: { email: string; password: string; role:
     email,
     name: input.name,
     role: input.role,
+    ...(input.grants?.length ? { grants: input.grants } : {}),
     passwordHash: await hashPassword(input.password),
     source: 'local',
     createdAt: now,
@@ -89,6 +89,37 @@ export async function setUserRole(email: string, role: AccessRole): Promise<{ us
   if (role !== 'admin') await assertNotLastAdmin(key);
   const { user, previous } = await updateUser(key, (u) => ({ ...u, role }));
   return { user: toPublicUser(user), previousRole: previous.role };
+}
+
+/**
+ * The user with new grants (replacing all of theirs; [] removes them), and the grants they had. Their
+ * sessions go on: the guard reads the record on every request, so the next one uses the new grants.
+ */
+export async function setUserGrants(email: string, grants: Grant[]): Promise<{ user: PublicUser; previousGrants: Grant[] }> {
+  const { user, previous } = await updateUser(email, (u) => withGrants(u, grants), { none: true });
+  return { user: toPublicUser(user), previousGrants: previous.grants ?? [] };
+}
+
+function withGrants(u: UserRecord, grants: Grant[]): UserRecord {
+  const { grants: _old, ...rest } = u;
+  return grants.length ? { ...rest, grants } : rest;
+}
+
+/**
+ * What single sign-on says an OIDC user holds (lib/auth/oidc-groups.ts), written over what the last
+ * sign-in set; sessions go on (the guard reads the record on every request). Returns the record before
+ * and after, or null when the user is not an OIDC user or nothing changed.
+ */
+export async function setOidcAccess(email: string, access: { role: AccessRole; grants: Grant[] }): Promise<{ previous: UserRecord; user: UserRecord } | null> {
+  const current = await getUser(email);
+  if (!current || current.source !== 'oidc') return null;
+  if (current.role === access.role && sameGrants(current.grants ?? [], access.grants)) return null;
+  const { user, previous } = await updateUser(email, (u) => withGrants({ ...u, role: access.role }, access.grants), { none: true });
+  return { previous, user };
+}
+
+export function sameGrants(a: Grant[], b: Grant[]): boolean {
+  return a.length === b.length && a.every((g, i) => g.role === b[i].role && g.connection === b[i].connection && g.queue === b[i].queue);
 }
 
 /** A new password set for the user (by an admin, the CLI or the bootstrap): every session of theirs ends. */

@@ -1,6 +1,7 @@
 // The console's configuration: named connections (Redis or PostgreSQL) and console-wide settings.
 import { z } from 'zod';
 import { permissionsConfigSchema } from '@/lib/auth/permissions-schema';
+import { ssoConfigSchema } from '@/lib/auth/sso-schema';
 
 /** The store a connection's URL names: postgres:// and postgresql:// are PostgreSQL, the rest Redis. */
 export type StoreKind = 'redis' | 'postgres';
@@ -101,6 +102,8 @@ export const droverConfigSchema = z
     consoleConnection: connectionNameSchema.optional(),
     /** Operations withheld from a role (README › Team scopes › Permissions). */
     permissions: permissionsConfigSchema.optional(),
+    /** OIDC groups mapped to a global role and grants at every sign-in (README › Team scopes › Single sign-on groups). */
+    sso: ssoConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -7,12 +7,10 @@ import { operation } from './define';
 export const consoleOperations = {
   me: operation({
     name: 'me', role: 'viewer', scope: 'self', http: { method: 'GET', path: '/me' },
-    summary: 'Who the caller is (user or token), their role, and their team scope: the global role (null: none) and grants',
-    description: '`role` is the highest role held anywhere; with grants, `globalRole` applies to queues no grant names and each queue’s role is its most specific grant’s (README › Team scopes).',
+    summary: 'Who the caller is (user or token): the highest role they hold anywhere, their global role ("none": only what the grants give) and their grants',
     run: async (ctx) => {
-      const { accessOf } = await import('@/lib/auth/principal');
       const access = accessOf(ctx.actor);
-      return { kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role, globalRole: access.global, grants: access.grants };
+      return { kind: ctx.actor.kind, name: ctx.actor.name, role: ctx.actor.role, globalRole: access.global ?? 'none', grants: access.grants };
     },
   }),
   audit: operation({

@@ -11,6 +11,7 @@ import { alertOperations } from './alerts';
 import { viewOperations } from './views';
 import { consoleOperations } from './console';
 import { userOperations } from './users';
+import { permissionOperations } from './permissions';
 
 /** Table name → its operations; the name is each operation's tag (the OpenAPI document groups by it). */
 export const OPERATION_TABLES = {
@@ -21,6 +22,7 @@ export const OPERATION_TABLES = {
   alerts: alertOperations,
   views: viewOperations,
   users: userOperations,
+  permissions: permissionOperations,
   console: consoleOperations,
 } as const;
 

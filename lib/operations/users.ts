@@ -8,19 +8,21 @@ const exampleUser = { email: 'alice@example.com' };
 export const userOperations = {
   listUsers: operation({
     name: 'users.list', role: 'admin', http: { method: 'GET', path: '/users' },
-    summary: 'Every user with role, source (password or single sign-on) and timestamps (never password hashes)',
+    summary: 'Every user with global role, grants, source (password or single sign-on) and timestamps (never password hashes)',
     run: async () => ({ users: await (await import('@/lib/auth/users')).listUsers() }),
   }),
   addUser: operation({
     name: 'user.add', role: 'admin', http: { method: 'POST', path: '/users', status: 201 }, action: 'addUserAction',
-    summary: 'Add a user; without a password one is generated and returned once',
-    body: addUserInput, example: { body: { email: 'alice@example.com', role: 'operator' } },
+    summary: 'Add a user with a global role (may be "none") and optional grants; without a password one is generated and returned once',
+    description: 'Grants are objects `{connection, queue, role}` (patterns with * and ?; role none|viewer|operator|admin) or the short form "operator@main/billing-*"; at most 50. The most specific matching grant decides on a queue, else the global role (README › Team scopes).',
+    body: addUserInput, example: { body: { email: 'alice@example.com', role: 'none', grants: [{ connection: '*', queue: 'billing-*', role: 'operator' }, 'viewer@*/email'] } },
     run: async (ctx, { body }) => (await import('@/lib/users/add-user')).addUser(ctx, body),
   }),
   updateUser: operation({
     name: 'user.update', role: 'admin', http: { method: 'PATCH', path: '/users/{email}' }, action: 'updateUserAction',
-    summary: 'Change a user’s role and/or password (`resetPassword` generates one, returned once); ends their sessions',
-    params: userParamsSchema, body: updateUserInput, example: { params: exampleUser, body: { role: 'viewer' } },
+    summary: 'Change a user’s global role, grants and/or password (`resetPassword` generates one, returned once)',
+    description: 'A new role or password ends the user’s sessions. `grants` replaces all of the user’s grants (`[]` removes them) and applies from their next request; the audit entry names the grants before and after. The last global admin cannot lose that role.',
+    params: userParamsSchema, body: updateUserInput, example: { params: exampleUser, body: { role: 'viewer', grants: ['operator@*/billing-*'] } },
     run: async (ctx, { params, body }) => (await import('@/lib/users/update-user')).updateUser(ctx, params, body),
   }),
   removeUser: operation({
@@ -31,12 +33,12 @@ export const userOperations = {
   }),
   listTokens: operation({
     name: 'tokens.list', role: 'admin', http: { method: 'GET', path: '/tokens' },
-    summary: 'Every API token with role, creator, expiry and last use (never the token)',
+    summary: 'Every API token with global role, grants, creator, expiry and last use (never the token)',
     run: async () => ({ tokens: await (await import('@/lib/auth/api-tokens')).listApiTokens() }),
   }),
   createToken: operation({
     name: 'token.create', role: 'admin', http: { method: 'POST', path: '/tokens', status: 201 }, action: 'createTokenAction',
-    summary: 'Create an API token with a role and an optional expiry; the token is returned once',
+    summary: 'Create an API token with a global role (may be "none"), optional grants and an optional expiry; the token is returned once',
     description: 'Token names are unique across the console, ignoring case: a name a live token holds is refused with 409 naming that token. Revoking a token frees its name.',
     body: createTokenInput, example: { body: { name: 'ci', role: 'operator', expiresIn: '90d' } },
     run: async (ctx, { body }) => (await import('@/lib/users/issue-api-token')).issueApiTokenResponse(ctx, body),

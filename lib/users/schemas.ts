@@ -1,12 +1,32 @@
 // Inputs of the user and API-token operations (lib/operations/users.ts). Pure zod.
 import { z } from 'zod';
-import { roleSchema } from '@/lib/auth/roles';
+import { accessRoleSchema, grantSchema, MAX_GRANTS } from '@/lib/auth/scope';
 import { emailSchema, passwordSchema } from '@/lib/auth/user-schema';
 import { expiresInSchema, tokenNameSchema } from '@/lib/auth/token-schema';
 
+/**
+ * "operator@main/billing-*" (role@connection/queue; role@queue means every connection) becomes
+ * { role, connection, queue } before the grant's own rules check it, so an error names the part that
+ * is wrong (grants[1].queue). Anything else passes through unchanged.
+ */
+function grantFromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const at = value.indexOf('@');
+  if (at === -1) return { role: value.trim(), queue: '' };
+  const [role, target] = [value.slice(0, at).trim(), value.slice(at + 1)];
+  const slash = target.indexOf('/');
+  return slash === -1 ? { role, connection: '*', queue: target } : { role, connection: target.slice(0, slash), queue: target.slice(slash + 1) };
+}
+
+/** Grants as the API, the forms and the CLI take them: objects, or the short text form. */
+export const grantsInput = z.array(z.preprocess(grantFromText, grantSchema)).max(MAX_GRANTS, `at most ${MAX_GRANTS} grants`);
+
 export const addUserInput = z.object({
   email: emailSchema,
-  role: roleSchema,
+  /** the global role ("none": only what the grants give) */
+  role: accessRoleSchema,
+  /** per-connection/queue roles (README › Team scopes); the most specific matching one decides */
+  grants: grantsInput.optional(),
   name: z.string().trim().max(100).optional(),
   /** Omitted: a random password is generated and returned once. */
   password: passwordSchema.optional(),
@@ -16,11 +36,14 @@ export type AddUserInput = z.infer<typeof addUserInput>;
 // Route-handler params arrive decoded (page params do not): no second decodeURIComponent.
 export const userParamsSchema = z.object({ email: emailSchema });
 
-/** A role change and/or a new password (given, or generated with resetPassword); every live session ends. */
+/**
+ * A role change and/or a new password (given, or generated with resetPassword): every live session
+ * ends. New grants (replacing all of them; [] removes them) apply from the user's next request.
+ */
 export const updateUserInput = z
-  .object({ role: roleSchema.optional(), password: passwordSchema.optional(), resetPassword: z.boolean().optional() })
+  .object({ role: accessRoleSchema.optional(), grants: grantsInput.optional(), password: passwordSchema.optional(), resetPassword: z.boolean().optional() })
   .strict()
-  .refine((v) => v.role || v.password || v.resetPassword, 'Nothing to change: give role, password or resetPassword');
+  .refine((v) => v.role || v.grants || v.password || v.resetPassword, 'Nothing to change: give role, grants, password or resetPassword');
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
 /**
@@ -44,7 +67,9 @@ export const changeOwnPasswordOutput = z.object({
 /** expiresIn: "30d", "12h", "15m", "90s"; omitted or "" (the form's "never"): until revoked. */
 export const createTokenInput = z.object({
   name: tokenNameSchema,
-  role: roleSchema,
+  /** the global role ("none": only what the grants give) */
+  role: accessRoleSchema,
+  grants: grantsInput.optional(),
   expiresIn: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().pipe(expiresInSchema).optional()),
 });
 export type CreateTokenInput = z.infer<typeof createTokenInput>;

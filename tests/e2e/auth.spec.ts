@@ -103,7 +103,7 @@ test.describe('API tokens', () => {
     const bearer = await (await import('@playwright/test')).request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
     const me = await bearer.get('/api/v1/me');
     expect(me.status()).toBe(200);
-    expect(await me.json()).toEqual({ kind: 'token', name: `token:${name}`, role: 'operator' });
+    expect(await me.json()).toEqual({ kind: 'token', name: `token:${name}`, role: 'operator', globalRole: 'operator', grants: [] });
     expect((await bearer.get('/api/v1/users')).status()).toBe(403);
 
     await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Revoke' }).click();

@@ -80,7 +80,7 @@ describe.each(STORE_KINDS)('on %s', (kind) => {
       const { token, record } = await createApiToken({ name: 'reader', role: 'viewer', createdBy: 'admin@x' });
       const me = await call(meRoute.GET, { token });
       expect(me.status).toBe(200);
-      expect(await me.json()).toEqual({ kind: 'token', name: 'token:reader', role: 'viewer' });
+      expect(await me.json()).toEqual({ kind: 'token', name: 'token:reader', role: 'viewer', globalRole: 'viewer', grants: [] });
 
       await revokeApiToken(record.id);
       const after = await call(meRoute.GET, { token });

@@ -37,6 +37,17 @@ describe('preflight check-config', { timeout: 200_000 }, () => {
     expect(r.stderr).not.toContain(':pw@');
   });
 
+  it('refuses an operation the file withholds that does not exist or stays with admin, naming the file and the entry', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-cfg-'));
+    const file = path.join(dir, 'withhold.json');
+    fs.writeFileSync(file, JSON.stringify({ connections: [{ name: 'main', url: 'redis://127.0.0.1:6399' }], permissions: { withhold: { operator: ['job.retry', 'job.retri'], admin: ['user.remove'] } } }));
+    const r = runScript('scripts/preflight.ts', ['check-config'], { DROVER_CONFIG: file });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`Invalid configuration in ${file}`);
+    expect(r.stderr).toContain('permissions.withhold.operator[1]: "job.retri" is not an operation');
+    expect(r.stderr).toContain('permissions.withhold.admin[0]: user.remove cannot be withheld from admin');
+  });
+
   it('refuses a malformed DROVER_TRUSTED_PROXIES before the console starts', () => {
     const r = runScript('scripts/preflight.ts', ['check-config'], { REDIS_URL: 'redis://127.0.0.1:6399', DROVER_TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal' });
     expect(r.status).toBe(1);
@@ -71,6 +82,37 @@ describe.each(STORE_KINDS)('npm run users on %s', { timeout: 300_000 }, (kind) =
     expect(tokens.stdout).toMatch(/ci\s+operator/);
     const bad = runScript('scripts/users.ts', ['set-role', 'cli-op@example.com', 'superuser'], env);
     expect(bad.status).toBe(1);
+  });
+
+  it('sets a user’s grants and global role, revokes grants, and creates a token with grants', () => {
+    const env = storeEnv();
+    expect(runScript('scripts/users.ts', ['add', 'alice@x', '--password', 'cli password 123'], env).status).toBe(0);
+    const granted = runScript('scripts/users.ts', ['grant', 'alice@x', 'operator@*/billing-*', 'viewer@*/email', '--role', 'none'], env);
+    expect(granted.stderr).toBe('');
+    expect(granted.stdout.trim()).toBe('alice@x is none; grants: operator on */billing-*, viewer on */email');
+    // The same patterns again replace that grant; another is added.
+    const again = runScript('scripts/users.ts', ['grant', 'alice@x', 'admin@*/billing-*', 'viewer@main/audit'], env);
+    expect(again.stdout.trim()).toBe('alice@x is none; grants: viewer on */email, admin on */billing-*, viewer on main/audit');
+    const list = runScript('scripts/users.ts', ['list'], env);
+    expect(list.stdout).toMatch(/alice@x\s+none\s+local; grants: viewer on \*\/email, admin on \*\/billing-\*, viewer on main\/audit/);
+
+    const bad = runScript('scripts/users.ts', ['grant', 'alice@x', 'viewer@*/email', 'boss@*/x', 'viewer@main/'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('grants[1].role');
+    expect(bad.stderr).toContain('grants[2].queue: a pattern is required');
+
+    const one = runScript('scripts/users.ts', ['revoke-grants', 'alice@x', 'email', 'main/audit'], env);
+    expect(one.stdout.trim()).toBe('alice@x is none; grants: admin on */billing-*');
+    const missing = runScript('scripts/users.ts', ['revoke-grants', 'alice@x', 'main/nothing'], env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('alice@x has no grant on main/nothing');
+    const all = runScript('scripts/users.ts', ['revoke-grants', 'alice@x', '--role', 'viewer'], env);
+    expect(all.stdout.trim()).toBe('alice@x is viewer');
+
+    const token = runScript('scripts/users.ts', ['token', 'create', '--name', 'billing-bot', '--role', 'none', '--grant', 'operator@*/billing-*'], env);
+    expect(token.status).toBe(0);
+    expect(token.stderr).toContain('created token "billing-bot" (none; grants: operator on */billing-*');
+    expect(runScript('scripts/users.ts', ['token', 'list'], env).stdout).toMatch(/billing-bot\s+none .*; grants: operator on \*\/billing-\*/);
   });
 
   it('creates a token with an expiry and lists expiry and last use', () => {

@@ -6,13 +6,15 @@ import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/auth/roles';
 import { UsersAdmin } from '@/components/users/users-admin';
 import { TokensAdmin } from '@/components/users/tokens-admin';
 import { ChangePasswordForm } from '@/components/users/change-password-form';
+import { PermissionMatrix } from '@/components/users/permission-matrix';
+import { NONE_ROLE_HINT } from '@/components/users/role-options';
+import { getPermissions } from '@/lib/permissions/get-permissions';
 
 export const metadata: Metadata = { title: 'Users & tokens' };
 
 export default async function UsersPage() {
-  // About the whole console: admin through a grant on some queues does not count (README › Team scopes).
   const principal = await requirePageRole('admin', '/users', { global: true });
-  const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
+  const [users, tokens, permissions] = await Promise.all([listUsers(), listApiTokens(), getPermissions()]);
   const you = users.find((u) => u.email === principal.id);
   return (
     <div className="max-w-5xl space-y-8">
@@ -26,6 +28,11 @@ export default async function UsersPage() {
             </div>
           ))}
         </dl>
+        <p className="text-xs text-zinc-500">
+          A user or token has a <strong>global role</strong> (on every queue no grant names; {NONE_ROLE_HINT}) and <strong>grants</strong>: a connection pattern, a queue
+          pattern and a role. On a queue the most specific matching grant decides. Outside what they may see, a queue does not exist for them (404). Users, tokens and
+          permissions need the global admin role.
+        </p>
         <UsersAdmin users={users} currentEmail={principal.id} />
       </section>
       {you?.source === 'local' && (
@@ -44,6 +51,15 @@ export default async function UsersPage() {
           has a role like a user; revoking it takes effect on the next request.
         </p>
         <TokensAdmin tokens={tokens} />
+      </section>
+      <section className="space-y-3" id="permissions">
+        <h2 className="text-base font-semibold">Permissions</h2>
+        <p className="text-sm text-zinc-500">
+          Withhold single operations from a role, on top of the role rules: a checked cell answers 403 to callers holding that role on the target. A cell is shown only
+          where the role has the operation. Cells the config file&apos;s <code className="font-mono">permissions.withhold</code> sets are locked; operations on users,
+          tokens and permissions always stay with admin. A change applies within {permissions.appliesWithinMs / 1000} s on every console replica.
+        </p>
+        <PermissionMatrix permissions={permissions} />
       </section>
     </div>
   );

@@ -9,6 +9,7 @@ import { AUTH_DDL } from './ddl/auth';
 import { CONSOLE_OPS_DDL } from './ddl/console-ops';
 import { RUNTIME_DDL } from './ddl/runtime';
 import { VIEWS_DDL } from './ddl/views';
+import { PERMISSIONS_DDL } from './ddl/permissions';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -189,6 +190,11 @@ CREATE TABLE drover.dead_letter_watermark (
     sql: `
 ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
 `,
+  },
+  {
+    version: 5,
+    name: 'withheld operations',
+    sql: PERMISSIONS_DDL,
   },
 ];
 
