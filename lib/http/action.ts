@@ -33,8 +33,11 @@ export function actionOf<O extends Operation>(op: O): ((input: ActionInput<O>) =
       let actor = principal;
       try {
         if (!hasRole(principal.role, op.role)) await authorize(principal, { name: op.name, role: op.role, scope: 'self' }, {});
-        parsed = { params: parsePart(op.params, input.params, 'params'), query: parsePart(op.query, input.query, 'query'), body: parsePart(op.body, input.body, 'input') };
-        actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, parsed.params);
+        const params = parsePart(op.params, input.params, 'params');
+        // Scope before the rest of the input, as the route handler does: outside the caller's scope a
+        // queue does not exist, whatever the body says.
+        actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, params);
+        parsed = { params, query: parsePart(op.query, input.query, 'query'), body: parsePart(op.body, input.body, 'input') };
       } catch (err) {
         if (err instanceof DroverError) {
           const outcome = outcomeOf(err);

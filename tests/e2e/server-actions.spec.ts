@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type APIRequestContext } from '@playwright/test';
-import { apiAs, baseURL } from './support';
+import { apiAs, baseURL, redisUrl, signIn } from './support';
+import { Queue } from 'bullmq';
 import { operationInventory, type OperationCase } from './inventory';
 
 type ManifestEntry = { filename: string; exportedName: string; workers: Record<string, unknown> };
@@ -94,4 +95,40 @@ test('a forged cross-origin server-action POST is refused before it runs', async
   expect(res.status()).toBeGreaterThanOrEqual(400);
   expect(await res.text()).not.toContain('"ok":true');
   await api.dispose();
+});
+
+test('every server action about a queue or connection answers "not found" to a user whose grants name other ones, and changes nothing', async ({ browser }) => {
+  const probe = new Queue('scope-action-probe', { connection: { url: redisUrl() } });
+  await probe.addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'probe', data: { i } })));
+  const before = { waiting: await probe.getWaitingCount(), paused: await probe.isPaused() };
+
+  const admin = await apiAs('admin');
+  const email = `scoped-actions-${Date.now()}@e2e.test`;
+  const password = `scoped actions ${Date.now()}`;
+  const created = await admin.post('/api/v1/users', { data: { email, password, role: 'none', grants: [{ connection: 'elsewhere', queue: '*', role: 'admin' }] } });
+  expect(created.status(), await created.text()).toBe(201);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  await expect(page.getByTestId('current-user')).toHaveText(email);
+  const api = context.request;
+
+  const table = await tableActions();
+  const checked: string[] = [];
+  for (const action of manifest()) {
+    const c = table.get(action.name)!;
+    if (c.scope !== 'queue' && c.scope !== 'connection' && c.scope !== 'whole-connection' && c.scope !== 'global') continue;
+    const params = { ...(c.example?.params ?? {}), conn: 'default', ...(c.scope === 'queue' ? { queue: 'scope-action-probe' } : {}) };
+    const res = await callAction(api, action, baseURL, { params: c.scope === 'global' ? c.example?.params : params });
+    const body = await res.text();
+    expect(body, `${action.name} (${c.scope})`).toContain(c.scope === 'global' ? '"code":"forbidden"' : '"code":"not_found"');
+    expect(body).not.toContain('"ok":true');
+    checked.push(action.name);
+  }
+  expect(checked).toEqual(expect.arrayContaining(['retryJobAction', 'pauseQueueAction', 'obliterateQueueAction', 'requeueDeadLettersAction', 'pauseAllQueuesAction', 'addUserAction']));
+  expect({ waiting: await probe.getWaitingCount(), paused: await probe.isPaused() }).toEqual(before);
+  await context.close();
+  await admin.dispose();
+  await probe.obliterate({ force: true });
+  await probe.close();
 });
