@@ -1,0 +1,87 @@
+// Adversarial review of team scopes (README › Team scopes): doors through which a principal with grants
+// reaches a queue outside its scope. Each test states what a scoped caller must not get.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queue } from 'bullmq';
+import { startConfiguredStore, type TestStore } from '../helpers/stores';
+import { waitFor } from '../helpers/wait';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { principalWithAccess, type Principal } from '@/lib/auth/principal';
+import type { Grant } from '@/lib/auth/scope';
+import type { Role } from '@/lib/auth/roles';
+import { authorize } from '@/lib/auth/authorize';
+import { scopeOf, type Operation, type OperationContext } from '@/lib/operations/define';
+import { jobOperations } from '@/lib/operations/jobs';
+import { queueOperations } from '@/lib/operations/queues';
+import { NotFoundError } from '@/lib/errors';
+
+const grant = (queue: string, role: Grant['role'], connection = 'main'): Grant => ({ connection, queue, role });
+const who = (name: string, global: Role | null, grants: Grant[]): Principal => principalWithAccess({ kind: 'session', id: name, name }, { global, grants });
+
+/** Runs an operation the way the HTTP wrapper does: authorize (404/403), then run as the narrowed principal. */
+async function call<R>(op: Operation, actor: Principal, input: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<R> {
+  const narrowed = await authorize(actor, { name: op.name, role: op.role, scope: scopeOf(op) }, input.params);
+  const ctx: OperationContext = { actor: narrowed, via: 'api', operation: op };
+  return (await op.run(ctx, { params: input.params, query: input.query ?? {}, body: input.body })) as R;
+}
+
+async function refusal(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** Viewer on every queue of main except hr-* (README's own example of a grant taking queues away). */
+const notHr = who('not-hr@test', 'viewer', [grant('hr-*', 'none')]);
+/** Viewer of billing-* only. */
+const billingViewer = who('billing-viewer@test', null, [grant('billing-*', 'viewer')]);
+
+describe('team scopes: doors found in review', () => {
+  let store: TestStore;
+  const conn = () => getConnection('main');
+
+  async function deadLetters(queue: Queue, count: number, secret: string): Promise<void> {
+    const jobs = await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'export', data: { n: i, secret }, opts: { attempts: 1 } })));
+    const worker = store.worker(queue.name, async () => {
+      throw new Error('boom');
+    }, { concurrency: 10 });
+    const ids = jobs.map((j) => j.id!);
+    await waitFor(async () => (await Promise.all(ids.map((id) => queue.getJobState(id)))).every((s) => s === 'failed'), { timeout: 30_000, what: `failed jobs in ${queue.name}` });
+    await worker.close();
+    const captured = await conn().store.deadLetters.captureByIds(queue.name, ids, { capturedBy: 'console:test' });
+    expect(captured.captured).toHaveLength(count);
+  }
+
+  beforeAll(async () => {
+    store = await startConfiguredStore('redis');
+    await deadLetters(store.queue('hr-exports'), 2, 'salary-of-the-ceo');
+    await deadLetters(store.queue('billing-a'), 1, 'invoice');
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeAllConnections();
+    await store?.stop();
+  });
+
+  it('the DLQ queue read as an ordinary queue does not hand a scoped viewer the dead letters of hidden origin queues', async () => {
+    const dlq = conn().config.deadLetterQueue;
+    // The DLQ's own routes hide hr-exports' dead letters from this caller (lib/dlq/origin-scope.ts) …
+    // … so the generic queue routes on the DLQ queue must not show them either: not listed, data not readable.
+    const outcome = await call<{ jobs?: Array<{ id: string }> }>(jobOperations.listJobs, notHr, { params: { conn: 'main', queue: dlq }, query: { state: 'failed', page: 1, size: 25, order: 'newest' } }).catch((err: Error) => err);
+    if (outcome instanceof Error) {
+      expect(outcome).toBeInstanceOf(NotFoundError);
+    } else {
+      const ids = (outcome.jobs ?? []).map((j) => j.id);
+      const leaked: string[] = [];
+      for (const id of ids) {
+        const field = await call<{ text?: string }>(jobOperations.getJobData, notHr, { params: { conn: 'main', queue: dlq, id }, query: { limit: 262_144 } });
+        if (JSON.stringify(field).includes('salary-of-the-ceo')) leaked.push(id);
+      }
+      expect(leaked, 'hr-exports job data read through the DLQ queue').toEqual([]);
+    }
+    // Its overview row / queue page: a scoped viewer that does not see every queue gets a 404 like any hidden queue.
+    expect(await refusal(call(queueOperations.getQueue, billingViewer, { params: { conn: 'main', queue: dlq } }))).toBeInstanceOf(NotFoundError);
+  });
+});
