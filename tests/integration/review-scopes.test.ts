@@ -84,4 +84,20 @@ describe('team scopes: doors found in review', () => {
     // Its overview row / queue page: a scoped viewer that does not see every queue gets a 404 like any hidden queue.
     expect(await refusal(call(queueOperations.getQueue, billingViewer, { params: { conn: 'main', queue: dlq } }))).toBeInstanceOf(NotFoundError);
   });
+
+  it('a flow parent in scope does not list children of a queue outside the scope', async () => {
+    const flow = await store.flowProducer().add({
+      name: 'parent',
+      queueName: 'billing-flow',
+      data: {},
+      children: [
+        { name: 'payroll-run-ceo', queueName: 'hr-payroll', data: { secret: 1 } },
+        { name: 'invoice', queueName: 'billing-flow-child', data: {} },
+      ],
+    });
+    const parentId = flow.job.id!;
+    const { children } = await call<{ children: Array<{ queue: string; name: string | null }> }>(jobOperations.getJobChildren, billingViewer, { params: { conn: 'main', queue: 'billing-flow', id: parentId } });
+    expect(children.map((c) => c.queue)).not.toContain('hr-payroll');
+    expect(children.map((c) => c.name)).not.toContain('payroll-run-ceo');
+  });
 });
