@@ -35,6 +35,8 @@ async function refusal(p: Promise<unknown>): Promise<Error> {
 
 /** Viewer on every queue of main except hr-* (README's own example of a grant taking queues away). */
 const notHr = who('not-hr@test', 'viewer', [grant('hr-*', 'none')]);
+/** Admin of billing-* only. */
+const billingAdmin = who('billing-admin@test', null, [grant('billing-*', 'admin')]);
 /** Viewer of billing-* only. */
 const billingViewer = who('billing-viewer@test', null, [grant('billing-*', 'viewer')]);
 
@@ -99,5 +101,19 @@ describe('team scopes: doors found in review', () => {
     const { children } = await call<{ children: Array<{ queue: string; name: string | null }> }>(jobOperations.getJobChildren, billingViewer, { params: { conn: 'main', queue: 'billing-flow', id: parentId } });
     expect(children.map((c) => c.queue)).not.toContain('hr-payroll');
     expect(children.map((c) => c.name)).not.toContain('payroll-run-ceo');
+  });
+
+  it('an admin of billing-* cannot remove jobs of hr-* by removing their flow parent', async () => {
+    const flow = await store.flowProducer().add({
+      name: 'parent',
+      queueName: 'billing-flow2',
+      data: {},
+      children: [{ name: 'payroll', queueName: 'hr-payroll2', data: {} }],
+    });
+    const parentId = flow.job.id!;
+    const childId = flow.children![0].job.id!;
+    await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch(() => undefined);
+    // Whatever the answer for the parent, the hr-payroll2 job (outside the caller's scope) is still there.
+    expect(await store.queue('hr-payroll2').getJobState(childId)).not.toBe('unknown');
   });
 });
