@@ -27,7 +27,7 @@ describe('OIDC group mapping and the last global admin', () => {
     // Their provider no longer sends the admins group (renamed, claim missing, mapping typo).
     const signIn = authOptions().callbacks!.signIn!;
     const user = { id: 'boss@x', email: 'boss@x', name: 'Boss', role: undefined as never };
-    await signIn({ user, account: { provider: 'oidc', type: 'oauth', providerAccountId: 'boss@x' }, profile: { email: 'boss@x', email_verified: true, groups: [] } as never }).catch(() => undefined);
+    await Promise.resolve(signIn({ user, account: { provider: 'oidc', type: 'oauth', providerAccountId: 'boss@x' }, profile: { email: 'boss@x', email_verified: true, groups: [] } as never })).catch(() => undefined);
 
     // The console must still have a global admin.
     expect((await listUsers()).some((u) => u.role === 'admin')).toBe(true);
