@@ -101,6 +101,10 @@ describe('team scopes: doors found in review', () => {
     const { children } = await call<{ children: Array<{ queue: string; name: string | null }> }>(jobOperations.getJobChildren, billingViewer, { params: { conn: 'main', queue: 'billing-flow', id: parentId } });
     expect(children.map((c) => c.queue)).not.toContain('hr-payroll');
     expect(children.map((c) => c.name)).not.toContain('payroll-run-ceo');
+    // … nor does a child in scope name its parent in a queue outside it.
+    const upward = await store.flowProducer().add({ name: 'payroll-parent', queueName: 'hr-payroll', data: {}, children: [{ name: 'charge', queueName: 'billing-flow-up', data: {} }] });
+    const child = await call<{ parent: { queue: string } | null }>(jobOperations.getJob, billingViewer, { params: { conn: 'main', queue: 'billing-flow-up', id: upward.children![0].job.id! } });
+    expect(child.parent).toBeNull();
   });
 
   it('an admin of billing-* cannot remove jobs of hr-* by removing their flow parent', async () => {
