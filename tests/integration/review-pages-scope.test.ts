@@ -6,6 +6,8 @@ import type { ReactElement } from 'react';
 import { startConfiguredStore, type TestStore } from '../helpers/stores';
 import { closeAllConnections } from '@/lib/redis/connections';
 import { principalWithAccess, type Principal } from '@/lib/auth/principal';
+import { setPermissions } from '@/lib/permissions/set-permissions';
+import { ctxAs } from '../helpers/console-env';
 
 const session = vi.hoisted(() => ({ principal: null as Principal | null }));
 vi.mock('@/lib/auth/guard', async (importOriginal) => {
@@ -40,5 +42,18 @@ describe('pages within a team scope', () => {
     const element = (await DeadLettersPage({ params: Promise.resolve({ conn: 'main' }), searchParams: Promise.resolve({}) })) as ReactElement<{ connections?: string[] }>;
     expect(element.props.connections).toBeDefined();
     expect(element.props.connections).toEqual(['main']);
+  });
+
+  it('an operation an admin withheld from a role is not served by its page either (the schedules page, schedules.list)', async () => {
+    await setPermissions(ctxAs('admin', 'root@test'), { withhold: { viewer: ['schedules.list'] } });
+    try {
+      session.principal = principalWithAccess({ kind: 'session', id: 'v@test', name: 'v@test' }, { global: 'viewer', grants: [] });
+      const { default: SchedulesPage } = await import('@/app/(console)/schedules/page');
+      const element = (await SchedulesPage({ searchParams: Promise.resolve({}) })) as ReactElement<{ error?: { status: number } }>;
+      // GET /api/v1/schedulers answers this viewer 403; the page must not list the schedules either.
+      expect(element.props.error?.status).toBe(403);
+    } finally {
+      await setPermissions(ctxAs('admin', 'root@test'), { withhold: {} });
+    }
   });
 });
