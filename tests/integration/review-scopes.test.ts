@@ -12,7 +12,9 @@ import { authorize } from '@/lib/auth/authorize';
 import { scopeOf, type Operation, type OperationContext } from '@/lib/operations/define';
 import { jobOperations } from '@/lib/operations/jobs';
 import { queueOperations } from '@/lib/operations/queues';
-import { NotFoundError } from '@/lib/errors';
+import { DroverError, NotFoundError } from '@/lib/errors';
+import { createView } from '@/lib/views/create-view';
+import { viewInputSchema } from '@/lib/views/view';
 
 const grant = (queue: string, role: Grant['role'], connection = 'main'): Grant => ({ connection, queue, role });
 const who = (name: string, global: Role | null, grants: Grant[]): Principal => principalWithAccess({ kind: 'session', id: name, name }, { global, grants });
@@ -119,5 +121,15 @@ describe('team scopes: doors found in review', () => {
     await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch(() => undefined);
     // Whatever the answer for the parent, the hr-payroll2 job (outside the caller's scope) is still there.
     expect(await store.queue('hr-payroll2').getJobState(childId)).not.toBe('unknown');
+  });
+
+  it('saving a view answers the same for a connection outside the scope and for one that does not exist', async () => {
+    const save = (conn: string) => createView({ actor: billingViewer, via: 'api' }, viewInputSchema.parse({ conn, queue: 'payroll', name: 'probe', query: '' })).catch((err: DroverError) => err);
+    const outside = await save('console');
+    const unknown = await save('no-such-connection');
+    expect(outside).toBeInstanceOf(DroverError);
+    expect(unknown).toBeInstanceOf(DroverError);
+    // Same status and the same message but for the name: whether "console" exists does not show.
+    expect([(unknown as DroverError).status, (unknown as DroverError).message.replace('no-such-connection', 'X')]).toEqual([(outside as DroverError).status, (outside as DroverError).message.replace('console', 'X')]);
   });
 });
