@@ -14,6 +14,9 @@ import { jobOperations } from '@/lib/operations/jobs';
 import { queueOperations } from '@/lib/operations/queues';
 import { DroverError, NotFoundError } from '@/lib/errors';
 import { createView } from '@/lib/views/create-view';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
+import { accessOf } from '@/lib/auth/principal';
 import { viewInputSchema } from '@/lib/views/view';
 
 const grant = (queue: string, role: Grant['role'], connection = 'main'): Grant => ({ connection, queue, role });
@@ -131,5 +134,13 @@ describe('team scopes: doors found in review', () => {
     expect(unknown).toBeInstanceOf(DroverError);
     // Same status and the same message but for the name: whether "console" exists does not show.
     expect([(unknown as DroverError).status, (unknown as DroverError).message.replace('no-such-connection', 'X')]).toEqual([(outside as DroverError).status, (outside as DroverError).message.replace('console', 'X')]);
+  });
+
+  it('a global admin whose grants take hr-* away does not read, through the DLQ queue, audit entries about hr-* dead letters', async () => {
+    const dlq = conn().config.deadLetterQueue;
+    await recordAudit({ actor: 'root@test', role: 'admin', via: 'api', action: 'dlq.requeue', outcome: 'ok', connection: 'main', queue: dlq, params: { filter: { queue: 'hr-exports', q: 'salary' } } });
+    const notHrAdmin = who('not-hr-admin@test', 'admin', [grant('hr-*', 'none')]);
+    const seen = await listAudit(auditQuerySchema.parse({ action: 'dlq.requeue' }), accessOf(notHrAdmin));
+    expect(seen.entries).toEqual([]);
   });
 });
