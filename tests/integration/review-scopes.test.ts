@@ -17,6 +17,7 @@ import { createView } from '@/lib/views/create-view';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { accessOf } from '@/lib/auth/principal';
+import { mayManageRule, maySeeTarget } from '@/lib/alerts/rule-scope';
 import { viewInputSchema } from '@/lib/views/view';
 
 const grant = (queue: string, role: Grant['role'], connection = 'main'): Grant => ({ connection, queue, role });
@@ -142,5 +143,12 @@ describe('team scopes: doors found in review', () => {
     const notHrAdmin = who('not-hr-admin@test', 'admin', [grant('hr-*', 'none')]);
     const seen = await listAudit(auditQuerySchema.parse({ action: 'dlq.requeue' }), accessOf(notHrAdmin));
     expect(seen.entries).toEqual([]);
+  });
+
+  it('alerts on the DLQ queue (every origin queue\'s dead letters) need the role on every queue of the connection', async () => {
+    const dlq = conn().config.deadLetterQueue;
+    const notHrAdmin = who('not-hr-admin@test', 'admin', [grant('hr-*', 'none')]);
+    expect(mayManageRule(accessOf(notHrAdmin), { connection: 'main', queue: dlq })).toBe(false);
+    expect(maySeeTarget(accessOf(notHr), 'main', dlq)).toBe(false);
   });
 });
