@@ -4,8 +4,9 @@
 // connection-wide kind) needs admin on every queue of the connection; a rule on every connection needs
 // the global admin role with no grant narrowing it on any configured connection.
 import 'server-only';
-import { canAt, isUnscoped, mayReachConnection, roleAt, wholeConnectionRole, type Access } from '@/lib/auth/scope';
+import { isUnscoped, mayReachConnection, roleAt, wholeConnectionRole, type Access } from '@/lib/auth/scope';
 import { hasRole } from '@/lib/auth/roles';
+import { capOnDeadLetterQueue } from '@/lib/auth/dead-letter-queue-scope';
 import { connectionNotFound, queueNotFound } from '@/lib/auth/authorize';
 import { ForbiddenError, OutOfScopeError } from '@/lib/errors';
 import { listConnections } from '@/lib/redis/connections';
@@ -22,7 +23,7 @@ export function mayManageRule(access: Access, rule: Target): boolean {
   if (isUnscoped(access)) return access.global !== null && hasRole(access.global, 'admin');
   if (rule.connection === null) return access.global === 'admin' && listConnections().every((c) => adminOfConnection(access, c.name));
   if (rule.queue === null) return adminOfConnection(access, rule.connection);
-  return canAt(access, rule.connection, rule.queue, 'admin');
+  return capOnDeadLetterQueue(access, rule.connection, rule.queue, roleAt(access, rule.connection, rule.queue)) === 'admin';
 }
 
 /**
@@ -33,7 +34,7 @@ export function mayManageRule(access: Access, rule: Target): boolean {
 export function assertMayTarget(access: Access, rule: Target): void {
   if (mayManageRule(access, rule)) return;
   if (rule.connection !== null && !mayReachConnection(access, rule.connection)) throw connectionNotFound(rule.connection);
-  if (rule.connection !== null && rule.queue !== null && roleAt(access, rule.connection, rule.queue) === null) throw queueNotFound(rule.connection, rule.queue);
+  if (rule.connection !== null && rule.queue !== null && capOnDeadLetterQueue(access, rule.connection, rule.queue, roleAt(access, rule.connection, rule.queue)) === null) throw queueNotFound(rule.connection, rule.queue);
   const what = rule.connection === null ? 'every connection' : rule.queue === null ? `every queue of connection "${rule.connection}"` : `queue "${rule.queue}"`;
   throw new ForbiddenError(`An alert rule on ${what} needs the admin role there`);
 }
@@ -49,7 +50,7 @@ export function ruleNotFound(id: string): OutOfScopeError {
  */
 export function maySeeTarget(access: Access, connection: string, queue: string | null): boolean {
   if (isUnscoped(access)) return access.global !== null;
-  return queue === null ? mayReachConnection(access, connection) : roleAt(access, connection, queue) !== null;
+  return queue === null ? mayReachConnection(access, connection) : capOnDeadLetterQueue(access, connection, queue, roleAt(access, connection, queue)) !== null;
 }
 
 /** A history entry's target ("main/emails" or "main") as a rule target. */

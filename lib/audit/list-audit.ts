@@ -3,7 +3,8 @@ import 'server-only';
 import { z } from 'zod';
 import { auditStore } from '@/lib/store/console/audit';
 import { auditEntrySchema, auditOutcomeSchema, type AuditEntry } from './audit-entry';
-import { canAt, isUnscoped, wholeConnectionRole, type Access } from '@/lib/auth/scope';
+import { isUnscoped, roleAt, wholeConnectionRole, type Access } from '@/lib/auth/scope';
+import { capOnDeadLetterQueue } from '@/lib/auth/dead-letter-queue-scope';
 
 export const auditQuerySchema = z.object({
   user: z.string().trim().max(254).optional(),
@@ -31,7 +32,8 @@ export const MAX_SCAN = 50_000;
 function visibleTo(access: Access, e: AuditEntry): boolean {
   if (e.connection === undefined) return access.global === 'admin';
   if (e.queue === undefined) return wholeConnectionRole(access, e.connection) === 'admin';
-  return canAt(access, e.connection, e.queue, 'admin');
+  // The DLQ queue's entries (requeue, purge) concern every queue of the connection: admin on all of them.
+  return capOnDeadLetterQueue(access, e.connection, e.queue, roleAt(access, e.connection, e.queue)) === 'admin';
 }
 
 function matches(e: AuditEntry, q: AuditQuery): boolean {

@@ -7,6 +7,7 @@ import { accessOf, type Principal } from './principal';
 import { hasRole, type Role } from './roles';
 import { highestRole, highestRoleOn, mayReachConnection, roleAt, wholeConnectionRole } from './scope';
 import { withheldFrom } from './permissions';
+import { capOnDeadLetterQueue } from './dead-letter-queue-scope';
 
 type Target = { conn?: unknown; queue?: unknown; id?: unknown };
 
@@ -42,7 +43,7 @@ export async function authorize(principal: Principal | null, op: AuthorizedOpera
   switch (op.scope) {
     case 'queue':
       if (conn === undefined || queue === undefined) throw new Error(`operation ${op.name} is about a queue but has no conn/queue parameters`);
-      role = roleAt(access, conn, queue);
+      role = capOnDeadLetterQueue(access, conn, queue, roleAt(access, conn, queue));
       if (!role) throw queueNotFound(conn, queue, id);
       break;
     case 'connection':

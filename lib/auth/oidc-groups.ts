@@ -32,5 +32,11 @@ export function accessFromGroups(sso: SsoConfig, claim: unknown): MappedAccess {
       grants.push(g);
     }
   }
-  return { role: role ?? sso.defaultRole, grants: grants.slice(0, MAX_GRANTS), groups, truncated: grants.length > MAX_GRANTS };
+  if (grants.length <= MAX_GRANTS) return { role: role ?? sso.defaultRole, grants, groups, truncated: false };
+  // Too many: what is dropped must never widen access. Keep the lowest roles ("none" first) and lower the
+  // global role to the lowest role dropped, so no queue gets more than the full set gives it.
+  const sorted = [...grants].sort((a, b) => ORDER[a.role] - ORDER[b.role]);
+  const floor = sorted[MAX_GRANTS].role;
+  const global = role ?? sso.defaultRole;
+  return { role: ORDER[global] > ORDER[floor] ? floor : global, grants: sorted.slice(0, MAX_GRANTS), groups, truncated: true };
 }

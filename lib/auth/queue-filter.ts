@@ -1,6 +1,7 @@
 // What a list over many queues keeps for a caller (README › Team scopes): the overview, the sidebar,
-// Busy, schedules, live events, Prometheus. Pure, like lib/auth/scope.ts.
+// Busy, schedules, live events, Prometheus. Pure like lib/auth/scope.ts, but for the configured DLQ names.
 import { isUnscoped, mayReachConnection, roleAt, type Access } from './scope';
+import { capOnDeadLetterQueue } from './dead-letter-queue-scope';
 
 /** Whether one queue of one connection is visible; `everything` is true when no filtering is needed. */
 export type QueueFilter = {
@@ -21,7 +22,8 @@ export function queueFilterOf(access: Access): QueueFilter {
   if (isUnscoped(access)) return access.global ? ALL : NOTHING;
   return {
     everything: false,
-    queue: (conn, queue) => roleAt(access, conn, queue) !== null,
+    // the DLQ queue only for callers who see every queue of its connection (lib/auth/dead-letter-queue-scope.ts)
+    queue: (conn, queue) => capOnDeadLetterQueue(access, conn, queue, roleAt(access, conn, queue)) !== null,
     connection: (conn) => mayReachConnection(access, conn),
   };
 }

@@ -129,9 +129,13 @@ function baseRoleOn(access: Access, conn: string): Role | null {
 export function highestRoleOn(access: Access, conn: string): Role | null {
   if (access.grants.length === 0) return access.global;
   let best = baseRoleOn(access, conn);
-  for (const c of compile(access.grants)) {
+  const compiled = compile(access.grants);
+  for (const c of compiled) {
     const role = asRole(c.grant.role);
-    if (role && c.grant.queue !== '*' && c.conn.test(conn) && (!best || ORDER[role] > ORDER[best])) best = role;
+    if (!role || c.grant.queue === '*' || !c.conn.test(conn) || (best && ORDER[role] <= ORDER[best])) continue;
+    // A grant that another one on the same queue pattern overrides on this connection decides no queue here.
+    if (compiled.some((d) => d !== c && d.grant.queue === c.grant.queue && d.conn.test(conn) && moreSpecific(c, d) === d)) continue;
+    best = role;
   }
   return best;
 }

@@ -76,9 +76,13 @@ async function updateUser(email: string, change: (u: UserRecord) => UserRecord, 
   return { user: next, previous: current };
 }
 
-async function assertNotLastAdmin(email: string): Promise<void> {
+async function isLastAdmin(email: string): Promise<boolean> {
   const admins = (await listUsers()).filter((u) => u.role === 'admin');
-  if (admins.length === 1 && admins[0].email === email) {
+  return admins.length === 1 && admins[0].email === email;
+}
+
+async function assertNotLastAdmin(email: string): Promise<void> {
+  if (await isLastAdmin(email)) {
     throw new ConflictError('This is the only admin: make another user admin first');
   }
 }
@@ -113,8 +117,10 @@ function withGrants(u: UserRecord, grants: Grant[]): UserRecord {
 export async function setOidcAccess(email: string, access: { role: AccessRole; grants: Grant[] }): Promise<{ previous: UserRecord; user: UserRecord } | null> {
   const current = await getUser(email);
   if (!current || current.source !== 'oidc') return null;
-  if (current.role === access.role && sameGrants(current.grants ?? [], access.grants)) return null;
-  const { user, previous } = await updateUser(email, (u) => withGrants({ ...u, role: access.role }, access.grants), { none: true });
+  // The last global admin keeps that role (as setUserRole refuses): a sign-in cannot lock every admin out.
+  const role = current.role === 'admin' && access.role !== 'admin' && (await isLastAdmin(current.email)) ? 'admin' : access.role;
+  if (current.role === role && sameGrants(current.grants ?? [], access.grants)) return null;
+  const { user, previous } = await updateUser(email, (u) => withGrants({ ...u, role }, access.grants), { none: true });
   return { previous, user };
 }
 

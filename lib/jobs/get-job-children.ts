@@ -2,6 +2,7 @@
 // first CHILD_LIMIT of each, read through the store (lib/store/search-store.ts).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
+import { isUnscoped, roleAt, type Access } from '@/lib/auth/scope';
 
 const CHILD_LIMIT = 100;
 
@@ -14,6 +15,9 @@ export type ChildJob = {
   group: 'pending' | 'processed' | 'ignored' | 'failed';
 };
 
-export async function getJobChildren(conn: Connection, queue: string, id: string): Promise<ChildJob[]> {
-  return conn.store.search.children(queue, id, CHILD_LIMIT);
+/** With `access` (a caller with grants, README › Team scopes): children in queues outside its scope are left out. */
+export async function getJobChildren(conn: Connection, queue: string, id: string, access?: Access): Promise<ChildJob[]> {
+  const children = await conn.store.search.children(queue, id, CHILD_LIMIT);
+  if (!access || isUnscoped(access)) return children;
+  return children.filter((c) => roleAt(access, conn.name, c.queue) !== null);
 }

@@ -5,6 +5,7 @@ import type { Connection } from '@/lib/redis/connections';
 import { NotFoundError } from '@/lib/errors';
 import { parseProgress } from './job-summary';
 import { validInstant } from '@/lib/time/instant';
+import { isUnscoped, roleAt, type Access } from '@/lib/auth/scope';
 
 export const DETAIL_FIELD_CAP = 256 * 1024;
 
@@ -115,8 +116,13 @@ export function parseJobDetailFields(
   };
 }
 
-export async function getJob(conn: Connection, queue: string, id: string): Promise<JobDetail> {
+/**
+ * One job; with `access` (a caller with grants, README › Team scopes), a flow parent in a queue outside
+ * its scope is not named (`parent: null`).
+ */
+export async function getJob(conn: Connection, queue: string, id: string, access?: Access): Promise<JobDetail> {
   const detail = await conn.store.jobDetail(queue, id);
   if (!detail) throw new NotFoundError(`Job ${id} not found in queue "${queue}" (it may have been removed)`);
-  return { ...detail, queue, connection: conn.name };
+  const hideParent = detail.parent !== null && access !== undefined && !isUnscoped(access) && roleAt(access, conn.name, detail.parent.queue) === null;
+  return { ...detail, ...(hideParent ? { parent: null } : {}), queue, connection: conn.name };
 }

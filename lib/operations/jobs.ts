@@ -84,7 +84,7 @@ export const jobOperations = {
     name: 'job.get', role: 'viewer', http: { method: 'GET', path: JOB },
     summary: 'One job without its data and return value (their sizes instead), with state, parent and children counts',
     params: jobParamsSchema, example: { params: exampleJob },
-    run: async (_ctx, { params }) => (await import('@/lib/jobs/get-job')).getJob(connection(params.conn), params.queue, params.id),
+    run: async (ctx, { params }) => (await import('@/lib/jobs/get-job')).getJob(connection(params.conn), params.queue, params.id, ctx.actor.access),
   }),
   getJobData: operation({
     name: 'job.data', role: 'viewer', http: { method: 'GET', path: `${JOB}/data` },
@@ -110,7 +110,7 @@ export const jobOperations = {
     name: 'job.children', role: 'viewer', http: { method: 'GET', path: `${JOB}/children` },
     summary: 'The children of a flow parent, with their states',
     params: jobParamsSchema, example: { params: exampleJob },
-    run: async (_ctx, { params }) => ({ children: await (await import('@/lib/jobs/get-job-children')).getJobChildren(connection(params.conn), params.queue, params.id) }),
+    run: async (ctx, { params }) => ({ children: await (await import('@/lib/jobs/get-job-children')).getJobChildren(connection(params.conn), params.queue, params.id, ctx.actor.access) }),
   }),
   getJobAttempts: operation({
     name: 'job.attempts', role: 'viewer', http: { method: 'GET', path: `${JOB}/attempts` },

@@ -9,8 +9,9 @@ import { assertCanUseVisibility, assertKnownConnection, assertViewQueueInScope, 
 
 export async function createView(ctx: AuditContext, input: ViewInput): Promise<View> {
   return audited(ctx, ops.createView, { writes: 'console', connection: input.conn, queue: input.queue, params: auditParams(input) }, async () => {
-    assertKnownConnection(input.conn);
+    // Scope first: for a caller with grants an unknown connection answers like one outside its scope (404).
     assertViewQueueInScope(ctx.actor, input);
+    assertKnownConnection(input.conn);
     assertCanUseVisibility(ctx.actor, input.visibility, input);
     assertQueryParses(input.query);
     const now = Date.now();

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
-import { accessOf } from '@/lib/auth/principal';
-import { loadPageData } from '@/lib/http/load-page-data';
-import { listSchedules } from '@/lib/schedules/list-schedules';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
+import { scheduleOperations } from '@/lib/operations/schedules';
 import { scheduleListQuerySchema } from '@/lib/schedules/schema';
 import { timeZoneNames } from '@/lib/schedules/cron';
 import { jobKinds, jsonSchemaSummary, type JobKindSchemaSummary } from '@/lib/job-kinds/registry';
@@ -20,8 +19,9 @@ export default async function SchedulesPage({ searchParams }: Props) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
   const parsed = scheduleListQuerySchema.safeParse({ conn: first(sp.conn), queue: first(sp.queue) });
   const query = parsed.success ? parsed.data : {};
-  // Only the caller's queues; each row says whether they may change it (README › Team scopes).
-  const result = await loadPageData(() => listSchedules(query, accessOf(principal)), query.queue?.split('/')[0] ?? query.conn);
+  // Only the caller's queues; each row says whether they may change it (README › Team scopes). Through the
+  // operation, as GET /api/v1/schedulers: the same authorization, permission matrix included.
+  const result = await loadPageData(() => readOperation(principal, scheduleOperations.listSchedules, { query }), query.queue?.split('/')[0] ?? query.conn);
   if (!result.ok) return <PageError error={result.error} backHref="/schedules" backLabel="All schedules" />;
   const schemas: Record<string, JobKindSchemaSummary> = Object.fromEntries(jobKinds.map((k) => [k.queue, jsonSchemaSummary(k.kind)]));
   return (

@@ -8,7 +8,7 @@ import { loadPageData, readOperation } from '@/lib/http/load-page-data';
 import { listDeadLettersQuerySchema } from '@/lib/dlq/list-dead-letters';
 import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { accessOf } from '@/lib/auth/principal';
-import { highestRoleOn } from '@/lib/auth/scope';
+import { highestRoleOn, mayReachConnection } from '@/lib/auth/scope';
 import { PageError } from '@/components/explorer/page-error';
 import { DeadLettersView } from '@/components/dlq/dead-letters-view';
 
@@ -45,7 +45,7 @@ export default async function DeadLettersPage({ params, searchParams }: Props) {
     <DeadLettersView
       key={conn}
       conn={conn}
-      connections={listConnections().map((c) => c.name)}
+      connections={listConnections().filter((c) => mayReachConnection(accessOf(principal), c.name)).map((c) => c.name)}
       query={q}
       initialPage={page}
       initialGroups={groups}

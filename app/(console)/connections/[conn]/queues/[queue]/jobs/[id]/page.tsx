@@ -33,7 +33,7 @@ export default async function JobPage({ params }: Props) {
     const op = jobOperations.getJob;
     const actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, { conn, queue, id });
     const connection = getConnection(conn);
-    const [job, attempts] = await Promise.all([getJob(connection, queue, id), readJobAttempts(connection, queue, id)]);
+    const [job, attempts] = await Promise.all([getJob(connection, queue, id, principal.access), readJobAttempts(connection, queue, id)]);
     return [job, attempts, connection.readOnly, actor.role] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;
