@@ -13,7 +13,7 @@ import { progressReporter, type ProgressReporter } from '@/lib/progress/bulk-pro
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 import { jobOperations as ops } from '@/lib/operations/jobs';
 import { jobGone, mapJobError } from './job-errors';
-import { applyTransition, loadJobHandles } from './job-transition';
+import { applyTransition, loadJobHandles, mayRemoveFlowParentOn } from './job-transition';
 import { stateActionMismatch } from './transitions';
 import { UNPROCESSED_RULE, assertMayRemoveUnprocessedInBulk, isUnprocessedState } from './unprocessed-work';
 import type { BulkInput, BulkResult } from './schemas';
@@ -64,6 +64,7 @@ async function assertNoUnprocessedIds(conn: Connection, queue: string, ids: stri
 async function idsAction(conn: Connection, queue: string, input: Extract<JobBulkInput, { ids: string[] }>, actor: Principal, report: ProgressReporter): Promise<BulkResult> {
   // Checked up front by assertNoUnprocessedIds; a job that went back to waiting since is skipped here.
   const mayRemoveUnprocessed = input.ids.length === 1 || hasRole(actor.role, 'admin');
+  const mayRemoveFlowParent = mayRemoveFlowParentOn(actor, conn.name);
   const reason = `failed permanently by ${actor.name}`;
   const total = input.ids.length;
   let succeeded = 0;
@@ -78,7 +79,7 @@ async function idsAction(conn: Connection, queue: string, input: Extract<JobBulk
           throw new ForbiddenError(`job ${handle.id} is ${handle.state} now: ${UNPROCESSED_RULE}`);
         }
         try {
-          await applyTransition(conn, queue, handle, input.action, { reason, mayRemoveUnprocessed: hasRole(actor.role, 'admin') });
+          await applyTransition(conn, queue, handle, input.action, { reason, mayRemoveUnprocessed: hasRole(actor.role, 'admin'), mayRemoveFlowParent });
         } catch (err) {
           throw err instanceof DroverError ? err : mapJobError(err, { queue, id: handle.id, state: handle.state }, conn.name);
         }

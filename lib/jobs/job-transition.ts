@@ -6,6 +6,9 @@ import { Job } from 'bullmq';
 import type { Connection } from '@/lib/redis/connections';
 import { ConflictError, DroverError, ForbiddenError } from '@/lib/errors';
 import { UNPROCESSED_RULE } from './unprocessed-work';
+import { accessOf, type Principal } from '@/lib/auth/principal';
+import { hasRole } from '@/lib/auth/roles';
+import { isUnscoped, wholeConnectionRole } from '@/lib/auth/scope';
 import { failJobRefusal, jobGone, mapJobError } from './job-errors';
 import { TRANSITIONS, transitionRefusal, type JobAction } from './transitions';
 
@@ -49,7 +52,20 @@ export type TransitionOptions = {
   reason?: string;
   /** admins may remove a flow parent with the children that have not run yet (BullMQ removes them with it) */
   mayRemoveUnprocessed?: boolean;
+  /**
+   * false: the caller has grants that do not cover every queue of the connection (README › Team
+   * scopes), so it may not remove a flow parent — BullMQ removes the children with it, in any queue.
+   */
+  mayRemoveFlowParent?: boolean;
 };
+
+/** Whether `actor` may remove flow parents on connection `conn`: without grants, or operator on all of its queues. */
+export function mayRemoveFlowParentOn(actor: Principal, conn: string): boolean {
+  const access = accessOf(actor);
+  if (isUnscoped(access)) return true;
+  const role = wholeConnectionRole(access, conn);
+  return role !== null && hasRole(role, 'operator');
+}
 
 /** Moves one job. */
 export async function applyTransition(conn: Connection, queue: string, handle: JobHandle, action: JobAction, opts: TransitionOptions = {}): Promise<TransitionResult> {
@@ -64,6 +80,9 @@ export async function applyTransition(conn: Connection, queue: string, handle: J
         await handle.job.promote();
         return { state: 'waiting' };
       case 'remove': {
+        if (opts.mayRemoveFlowParent === false && (await conn.store.search.children(queue, handle.id, 1)).length > 0) {
+          throw new ForbiddenError(`Job ${handle.id} is a flow parent: removing it removes its child jobs too, in whatever queue they are, so with grants it needs the operator role on every queue of connection "${conn.name}" (README › Team scopes)`);
+        }
         if (!opts.mayRemoveUnprocessed) {
           // BullMQ removes a flow parent with its children, recursively and across queues.
           const pending = await conn.store.pendingChildren(queue, handle.id);

@@ -122,9 +122,19 @@ describe('team scopes: doors found in review', () => {
     });
     const parentId = flow.job.id!;
     const childId = flow.children![0].job.id!;
-    await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch(() => undefined);
-    // Whatever the answer for the parent, the hr-payroll2 job (outside the caller's scope) is still there.
+    const refused = await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch((err: Error) => err);
+    expect(refused).toBeInstanceOf(DroverError);
+    expect((refused as DroverError).status).toBe(403);
+    expect((refused as Error).message).toMatch(/is a flow parent: removing it removes its child jobs too.*operator role on every queue of connection "main"/);
+    // The hr-payroll2 job (outside the caller's scope) and its parent are still there.
     expect(await store.queue('hr-payroll2').getJobState(childId)).not.toBe('unknown');
+    expect(await store.queue('billing-flow2').getJobState(parentId)).not.toBe('unknown');
+    // A job without children is removed as before, and an unscoped admin may still remove the parent.
+    const plain = await store.queue('billing-flow2').add('plain', {});
+    await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: plain.id! } });
+    expect(await store.queue('billing-flow2').getJobState(plain.id!)).toBe('unknown');
+    await call(jobOperations.removeJob, who('root@test', 'admin', []), { params: { conn: 'main', queue: 'billing-flow2', id: parentId } });
+    expect(await store.queue('hr-payroll2').getJobState(childId)).toBe('unknown');
   });
 
   it('saving a view answers the same for a connection outside the scope and for one that does not exist', async () => {

@@ -18,7 +18,7 @@ import { mayFollowOperation } from '@/lib/progress/bulk-progress';
 import { sendToDeadLetter } from '@/lib/dlq/send-to-dead-letter';
 import { SEARCH_MAX_CALL_MS } from '@/lib/jobs/schemas';
 import type { JobState } from '@/lib/jobs/job-states';
-import { applyTransition, loadJobHandles, type JobHandle } from '@/lib/jobs/job-transition';
+import { applyTransition, loadJobHandles, mayRemoveFlowParentOn, type JobHandle } from '@/lib/jobs/job-transition';
 import { transitionRefusal } from '@/lib/jobs/transitions';
 import { assertMayRemoveUnprocessedInBulk, isUnprocessedState } from '@/lib/jobs/unprocessed-work';
 import { parseJobQuery } from './parse-query';
@@ -169,7 +169,7 @@ async function actOn(conn: Connection, queue: string, handle: JobHandle, action:
     case 'fail': {
       const refusal = transitionRefusal(action, handle.state, handle.id);
       if (refusal) throw new ConflictError(refusal);
-      await applyTransition(conn, queue, handle, action, { reason: `failed permanently by ${actor.name} (bulk on query)`, mayRemoveUnprocessed: hasRole(actor.role, 'admin') });
+      await applyTransition(conn, queue, handle, action, { reason: `failed permanently by ${actor.name} (bulk on query)`, mayRemoveUnprocessed: hasRole(actor.role, 'admin'), mayRemoveFlowParent: mayRemoveFlowParentOn(actor, conn.name) });
       return;
     }
   }
