@@ -9,8 +9,8 @@ import { getSidebarConnections } from '@/lib/queues/sidebar-connections';
 import { RedisBanner } from '@/components/explorer/redis-banner';
 import { FiringAlertsBanner } from '@/components/alerts/firing-alerts-banner';
 import { hasRole } from '@/lib/auth/roles';
-import { listFiringAlerts } from '@/lib/alerts/list-firing-alerts';
-import { accessOf } from '@/lib/auth/principal';
+import { readOperation } from '@/lib/http/load-page-data';
+import { alertOperations } from '@/lib/operations/alerts';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const principal = await requirePageRole('viewer', path);
   // The banner's first state comes with the page (what GET /api/v1/alerts/firing answers, viewer role,
   // computed once per process per 5 s): no request at hydration; the browser polls from there.
-  const [connections, firing] = await Promise.all([getSidebarConnections(principal), listFiringAlerts(accessOf(principal)).catch(() => null)]);
+  const [connections, firing] = await Promise.all([getSidebarConnections(principal), readOperation(principal, alertOperations.firingAlerts, {}).catch(() => null)]);
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white sidebar-collapsed:w-12 dark:border-zinc-800 dark:bg-zinc-950">

@@ -1,6 +1,10 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
+import { ForbiddenError } from '@/lib/errors';
 import { requirePageRole } from '@/lib/auth/guard';
-import { getOverview } from '@/lib/queues/get-overview';
+import { readOperation } from '@/lib/http/load-page-data';
+import { queueOperations } from '@/lib/operations/queues';
+import { withheldFrom } from '@/lib/auth/permissions';
 import { OverviewView } from '@/components/explorer/overview-view';
 import { hasRole } from '@/lib/auth/roles';
 import { accessOf } from '@/lib/auth/principal';
@@ -21,9 +25,11 @@ export default async function OverviewPage() {
   // The dead-letter lines come with the page (what GET …/dlq/summary answers, role viewer): a
   // connection whose DLQ cannot be read now is asked for by the browser as before. For a user with
   // grants the browser asks for them: that operation keeps only their origin queues' dead letters.
+  // Through queues.list, as GET /api/v1/queues (scope and the permission matrix apply alike).
+  const summaryWithheld = await withheldFrom('dlq.summary', principal.role);
   const [overview, deadLetters] = await Promise.all([
-    getOverview({}, filter),
-    Promise.all((filter.everything ? connections : []).map(async (conn) => [conn.name, await withTimeout(getDeadLetterSummary(conn), 500).catch(() => undefined)] as const)).then(Object.fromEntries),
+    readOperation(principal, queueOperations.overview, { query: {} }).catch((err: unknown) => (err instanceof ForbiddenError ? forbidden() : Promise.reject(err))),
+    Promise.all((filter.everything && !summaryWithheld ? connections : []).map(async (conn) => [conn.name, await withTimeout(getDeadLetterSummary(conn), 500).catch(() => undefined)] as const)).then(Object.fromEntries),
   ]);
   // Pause all / Resume all act on every queue of a connection: operator on all of them.
   const canActOn = Object.fromEntries(connections.map((c) => {

@@ -56,4 +56,23 @@ describe('pages within a team scope', () => {
       await setPermissions(ctxAs('admin', 'root@test'), { withhold: {} });
     }
   });
+
+  it('the alerts page and the job page’s attempts follow the permission matrix too (alerts.list, job.attempts)', async () => {
+    await setPermissions(ctxAs('admin', 'root@test'), { withhold: { admin: ['alerts.list'], viewer: ['job.attempts'] } });
+    try {
+      session.principal = principalWithAccess({ kind: 'session', id: 'a@test', name: 'a@test' }, { global: 'admin', grants: [] });
+      const { default: AlertsPage } = await import('@/app/(console)/alerts/page');
+      const alerts = (await AlertsPage({ searchParams: Promise.resolve({}) })) as ReactElement<{ error?: { status: number } }>;
+      expect(alerts.props.error?.status).toBe(403);
+
+      const job = await store.queue('billing-a').add('attempted', {});
+      session.principal = principalWithAccess({ kind: 'session', id: 'v@test', name: 'v@test' }, { global: 'viewer', grants: [] });
+      const { default: JobPage } = await import('@/app/(console)/connections/[conn]/queues/[queue]/jobs/[id]/page');
+      const page = (await JobPage({ params: Promise.resolve({ conn: 'main', queue: 'billing-a', id: job.id! }) })) as ReactElement<{ initialAttempts?: unknown[]; initialJob?: { id: string } }>;
+      expect(page.props.initialJob?.id).toBe(job.id);
+      expect(page.props.initialAttempts).toEqual([]);
+    } finally {
+      await setPermissions(ctxAs('admin', 'root@test'), { withhold: {} });
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { requirePageRole } from '@/lib/auth/guard';
-import { loadPageData } from '@/lib/http/load-page-data';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
+import { alertOperations } from '@/lib/operations/alerts';
 import { listConnections } from '@/lib/redis/connections';
-import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
 import { accessOf } from '@/lib/auth/principal';
 import { mayReachConnection } from '@/lib/auth/scope';
 import { PageError } from '@/components/explorer/page-error';
@@ -20,8 +20,9 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   // "Alert on this query" (a search or a saved view) opens a new query-matches rule, filled in.
   const sp = await searchParams;
   const prefill = one(sp.new) === 'query-matches' && one(sp.q) ? { name: one(sp.name) || `Query on ${one(sp.queue)}`, connection: one(sp.conn), queue: one(sp.queue), query: one(sp.q) } : null;
-  const result = await loadPageData(() => Promise.all([listAlertRules(access), listAlertHistory({ limit: 100, access })]));
+  // Through the operations, as GET /api/v1/alerts and /alerts/history: the permission matrix applies too.
+  const result = await loadPageData(() => Promise.all([readOperation(principal, alertOperations.listAlertRules, {}), readOperation(principal, alertOperations.alertHistory, { query: { limit: 100 } })]));
   if (!result.ok) return <PageError error={result.error} />;
-  const [rules, history] = result.data;
+  const [{ rules }, { history }] = result.data;
   return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().filter((c) => mayReachConnection(access, c.name)).map((c) => c.name)} prefill={prefill} />;
 }

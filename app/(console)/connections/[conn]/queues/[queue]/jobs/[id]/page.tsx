@@ -4,8 +4,8 @@ import { requirePageRole } from '@/lib/auth/guard';
 import { jobParamsSchema } from '@/lib/queues/params';
 import { getConnection } from '@/lib/redis/connections';
 import { getJob } from '@/lib/jobs/get-job';
-import { readJobAttempts } from '@/lib/attempts/read-attempts';
-import { loadPageData } from '@/lib/http/load-page-data';
+import { ForbiddenError } from '@/lib/errors';
+import { loadPageData, readOperation } from '@/lib/http/load-page-data';
 import { JobView } from '@/components/explorer/job-view';
 import { PageError } from '@/components/explorer/page-error';
 import { queueHref } from '@/components/explorer/format';
@@ -33,7 +33,11 @@ export default async function JobPage({ params }: Props) {
     const op = jobOperations.getJob;
     const actor = await authorize(principal, { name: op.name, role: op.role, scope: scopeOf(op) }, { conn, queue, id });
     const connection = getConnection(conn);
-    const [job, attempts] = await Promise.all([getJob(connection, queue, id, principal.access), readJobAttempts(connection, queue, id)]);
+    const [job, attempts] = await Promise.all([
+      getJob(connection, queue, id, principal.access),
+      // Through job.attempts, so an attempts history withheld from the role (permission matrix) stays hidden.
+      readOperation(principal, jobOperations.getJobAttempts, { params: { conn, queue, id } }).then((r) => r.attempts, (err) => (err instanceof ForbiddenError ? [] : Promise.reject(err))),
+    ]);
     return [job, attempts, connection.readOnly, actor.role] as const;
   }, conn);
   if (!result.ok) return <PageError error={result.error} backHref={queueHref(conn, queue)} backLabel={`Back to ${queue}`} />;
