@@ -38,8 +38,12 @@ test.describe('operator', () => {
     try {
       await page.goto(`/connections/default/queues/${name}`);
       const box = page.getByRole('combobox', { name: 'Search text' });
-      await page.keyboard.press('/');
-      await expect(box).toBeFocused();
+      // The "/" shortcut works once the page has hydrated: on a busy machine a press before that is lost.
+      await expect(async () => {
+        await page.keyboard.press('/');
+        await expect(box).toBeFocused({ timeout: 1_000 });
+      }).toPass({ timeout: 60_000 });
+      await expect(box).toHaveValue('');
       // Completions: "sta" offers state:, Tab takes it, then the states are offered.
       await page.keyboard.type('sta');
       const completions = page.getByRole('listbox', { name: 'Completions' });
