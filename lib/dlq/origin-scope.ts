@@ -6,6 +6,7 @@ import type { Access } from '@/lib/auth/scope';
 import { canAt, isUnscoped, wholeConnectionRole } from '@/lib/auth/scope';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import type { DeadLetterStore } from '@/lib/store/dead-letter-store';
+import type { DeadLetterFilter } from './schemas';
 
 /** Origin queues of one DLQ a scoped caller's check reads at most (README: 10,000; queues past it stay hidden). */
 export const MAX_SCOPED_ORIGINS = 10_000;
@@ -20,6 +21,18 @@ export async function originsInScope(store: DeadLetterStore, conn: string, acces
   if (whole && hasRole(whole, role)) return undefined;
   const origins = await store.originQueues(MAX_SCOPED_ORIGINS);
   return origins.filter((o) => canAt(access, conn, o.queue, role));
+}
+
+/**
+ * The dead letters a requeue or purge asks for: the ids given, or the ids the filter matches (at most
+ * `max`), the walk matching only origin queues where `access` holds `role`.
+ */
+export async function requestedDeadLetters(store: DeadLetterStore, conn: string, access: Access | undefined, role: Role, input: { ids?: string[]; filter?: DeadLetterFilter }, max: number): Promise<{ requested: string[]; more: boolean }> {
+  if (input.ids) return { requested: input.ids, more: false };
+  const origins = await originsInScope(store, conn, access, role);
+  const filter = input.filter ?? {};
+  const { ids, more } = await store.matchingIds(origins ? { ...filter, origins: origins.map((o) => o.queue) } : filter, max);
+  return { requested: ids, more };
 }
 
 /** True when `access` holds `role` on the origin queue (always, for an unscoped caller). */

@@ -8,7 +8,7 @@ import { DLQ_BULK_LIMIT, type PurgeInput } from './schemas';
 import { deadLetterOperations as ops } from '@/lib/operations/dead-letters';
 import { accessOf } from '@/lib/auth/principal';
 import { ForbiddenError } from '@/lib/errors';
-import { originsInScope, sortByOrigin } from './origin-scope';
+import { requestedDeadLetters, sortByOrigin } from './origin-scope';
 
 const BATCH = 1000;
 
@@ -30,13 +30,7 @@ export async function purgeDeadLetters(ctx: AuditContext, connName: string, inpu
     // Team scopes: only dead letters of origin queues where the caller is admin. By filter, the walk
     // matches only those; by id, the others are left alone (one it may not see counts as already gone).
     const access = accessOf(ctx.actor);
-    let requested: string[];
-    let more = false;
-    if (byIds) requested = input.ids;
-    else {
-      const origins = await originsInScope(store, conn.name, access, 'admin');
-      ({ ids: requested, more } = await store.matchingIds(origins ? { ...input.filter, origins: origins.map((o) => o.queue) } : input.filter, DLQ_BULK_LIMIT));
-    }
+    const { requested, more } = await requestedDeadLetters(store, conn.name, access, 'admin', input, DLQ_BULK_LIMIT);
     const total = requested.length;
     const { allowed: ids, refused } = byIds ? await sortByOrigin(store, conn.name, access, 'admin', requested) : { allowed: requested, refused: [] };
     if (byIds && refused.length === total) {

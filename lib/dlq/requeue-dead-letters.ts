@@ -9,7 +9,7 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { getConnection } from '@/lib/redis/connections';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, OutOfScopeError } from '@/lib/errors';
 import { accessOf } from '@/lib/auth/principal';
-import { originsInScope, sortByOrigin } from './origin-scope';
+import { requestedDeadLetters, sortByOrigin } from './origin-scope';
 import { parseJsonInput, validateAgainstRegistry } from '@/lib/jobs/job-data';
 import { progressReporter } from '@/lib/progress/bulk-progress';
 import { parseEnvelope, requeueOptions } from './envelope';
@@ -53,13 +53,7 @@ export async function requeueDeadLetters(ctx: AuditContext, connName: string, in
     // Team scopes: only dead letters of origin queues where the caller is operator. By filter, the walk
     // matches only those; by id, the others are skipped (one it may not see, exactly as a vanished one).
     const access = accessOf(ctx.actor);
-    let requested: string[];
-    let more = false;
-    if (byIds) requested = input.ids;
-    else {
-      const origins = await originsInScope(store, conn.name, access, 'operator');
-      ({ ids: requested, more } = await store.matchingIds(origins ? { ...input.filter, origins: origins.map((o) => o.queue) } : input.filter, DLQ_BULK_LIMIT));
-    }
+    const { requested, more } = await requestedDeadLetters(store, conn.name, access, 'operator', input, DLQ_BULK_LIMIT);
     const total = requested.length;
     const { allowed: ids, hidden, refused } = byIds ? await sortByOrigin(store, conn.name, access, 'operator', requested) : { allowed: requested, hidden: [], refused: [] };
     const token = randomUUID();

@@ -16,6 +16,7 @@ import { accessOf } from '@/lib/auth/principal';
 import { subscribeToQueue } from '@/lib/events/queue-events-hub';
 import type { LiveEvent } from '@/lib/events/live-event';
 import { NotFoundError } from '@/lib/errors';
+import { refusal } from '../helpers/operations';
 
 let redis: TestRedis;
 const closables: Array<{ close: () => Promise<unknown> }> = [];
@@ -38,15 +39,6 @@ function producer(name: string): Queue {
   q.on('error', () => {});
   closables.push(q);
   return q;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Reads a live stream's frames into `events` until `signal` aborts. */
@@ -74,15 +66,15 @@ describe('a scoped viewer’s live stream', () => {
     await producer('secret').add('seed', {});
     await producer('billing').add('seed', {});
     const signal = new AbortController().signal;
-    const hidden = await rejection(openEventStream(viewer, query('secret'), signal));
-    const unknown = await rejection(openEventStream(viewer, query('no-such-queue'), signal));
+    const hidden = await refusal(openEventStream(viewer, query('secret'), signal));
+    const unknown = await refusal(openEventStream(viewer, query('no-such-queue'), signal));
     expect(hidden).toBeInstanceOf(NotFoundError);
     expect(hidden.message).toBe('Queue "secret" not found on connection "main"');
     expect(unknown.message).toBe('Queue "no-such-queue" not found on connection "main"');
     // Named with its own queue: still refused, naming only the hidden one.
-    expect((await rejection(openEventStream(viewer, query('billing', 'secret'), signal))).message).toBe('Queue "secret" not found on connection "main"');
+    expect((await refusal(openEventStream(viewer, query('billing', 'secret'), signal))).message).toBe('Queue "secret" not found on connection "main"');
     // An unknown or out-of-scope connection: the same as an unknown one.
-    expect((await rejection(openEventStream(viewer, { queue: [{ connection: 'elsewhere', queue: 'billing' }] }, signal))).message).toBe('Unknown connection "elsewhere"');
+    expect((await refusal(openEventStream(viewer, { queue: [{ connection: 'elsewhere', queue: 'billing' }] }, signal))).message).toBe('Unknown connection "elsewhere"');
   });
 
   it('under 10,000 events over its queue and another, carries every event of its queue and none of the other', async () => {

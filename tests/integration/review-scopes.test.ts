@@ -8,8 +8,6 @@ import { closeAllConnections, getConnection } from '@/lib/redis/connections';
 import { principalWithAccess, type Principal } from '@/lib/auth/principal';
 import type { Grant } from '@/lib/auth/scope';
 import type { Role } from '@/lib/auth/roles';
-import { authorize } from '@/lib/auth/authorize';
-import { scopeOf, type Operation, type OperationContext } from '@/lib/operations/define';
 import { jobOperations } from '@/lib/operations/jobs';
 import { queueOperations } from '@/lib/operations/queues';
 import { DroverError, NotFoundError } from '@/lib/errors';
@@ -19,25 +17,10 @@ import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { accessOf } from '@/lib/auth/principal';
 import { mayManageRule, maySeeTarget } from '@/lib/alerts/rule-scope';
 import { viewInputSchema } from '@/lib/views/view';
+import { callOperation, refusal } from '../helpers/operations';
 
 const grant = (queue: string, role: Grant['role'], connection = 'main'): Grant => ({ connection, queue, role });
 const who = (name: string, global: Role | null, grants: Grant[]): Principal => principalWithAccess({ kind: 'session', id: name, name }, { global, grants });
-
-/** Runs an operation the way the HTTP wrapper does: authorize (404/403), then run as the narrowed principal. */
-async function call<R>(op: Operation, actor: Principal, input: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<R> {
-  const narrowed = await authorize(actor, { name: op.name, role: op.role, scope: scopeOf(op) }, input.params);
-  const ctx: OperationContext = { actor: narrowed, via: 'api', operation: op };
-  return (await op.run(ctx, { params: input.params, query: input.query ?? {}, body: input.body })) as R;
-}
-
-async function refusal(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Viewer on every queue of main except hr-* (README's own example of a grant taking queues away). */
 const notHr = who('not-hr@test', 'viewer', [grant('hr-*', 'none')]);
@@ -77,20 +60,20 @@ describe('team scopes: doors found in review', () => {
     const dlq = conn().config.deadLetterQueue;
     // The DLQ's own routes hide hr-exports' dead letters from this caller (lib/dlq/origin-scope.ts) …
     // … so the generic queue routes on the DLQ queue must not show them either: not listed, data not readable.
-    const outcome = await call<{ jobs?: Array<{ id: string }> }>(jobOperations.listJobs, notHr, { params: { conn: 'main', queue: dlq }, query: { state: 'failed', page: 1, size: 25, order: 'newest' } }).catch((err: Error) => err);
+    const outcome = await callOperation<{ jobs?: Array<{ id: string }> }>(jobOperations.listJobs, notHr, { params: { conn: 'main', queue: dlq }, query: { state: 'failed', page: 1, size: 25, order: 'newest' } }).catch((err: Error) => err);
     if (outcome instanceof Error) {
       expect(outcome).toBeInstanceOf(NotFoundError);
     } else {
       const ids = (outcome.jobs ?? []).map((j) => j.id);
       const leaked: string[] = [];
       for (const id of ids) {
-        const field = await call<{ text?: string }>(jobOperations.getJobData, notHr, { params: { conn: 'main', queue: dlq, id }, query: { limit: 262_144 } });
+        const field = await callOperation<{ text?: string }>(jobOperations.getJobData, notHr, { params: { conn: 'main', queue: dlq, id }, query: { limit: 262_144 } });
         if (JSON.stringify(field).includes('salary-of-the-ceo')) leaked.push(id);
       }
       expect(leaked, 'hr-exports job data read through the DLQ queue').toEqual([]);
     }
     // Its overview row / queue page: a scoped viewer that does not see every queue gets a 404 like any hidden queue.
-    expect(await refusal(call(queueOperations.getQueue, billingViewer, { params: { conn: 'main', queue: dlq } }))).toBeInstanceOf(NotFoundError);
+    expect(await refusal(callOperation(queueOperations.getQueue, billingViewer, { params: { conn: 'main', queue: dlq } }))).toBeInstanceOf(NotFoundError);
   });
 
   it('a flow parent in scope does not list children of a queue outside the scope', async () => {
@@ -104,12 +87,12 @@ describe('team scopes: doors found in review', () => {
       ],
     });
     const parentId = flow.job.id!;
-    const { children } = await call<{ children: Array<{ queue: string; name: string | null }> }>(jobOperations.getJobChildren, billingViewer, { params: { conn: 'main', queue: 'billing-flow', id: parentId } });
+    const { children } = await callOperation<{ children: Array<{ queue: string; name: string | null }> }>(jobOperations.getJobChildren, billingViewer, { params: { conn: 'main', queue: 'billing-flow', id: parentId } });
     expect(children.map((c) => c.queue)).not.toContain('hr-payroll');
     expect(children.map((c) => c.name)).not.toContain('payroll-run-ceo');
     // … nor does a child in scope name its parent in a queue outside it.
     const upward = await store.flowProducer().add({ name: 'payroll-parent', queueName: 'hr-payroll', data: {}, children: [{ name: 'charge', queueName: 'billing-flow-up', data: {} }] });
-    const child = await call<{ parent: { queue: string } | null }>(jobOperations.getJob, billingViewer, { params: { conn: 'main', queue: 'billing-flow-up', id: upward.children![0].job.id! } });
+    const child = await callOperation<{ parent: { queue: string } | null }>(jobOperations.getJob, billingViewer, { params: { conn: 'main', queue: 'billing-flow-up', id: upward.children![0].job.id! } });
     expect(child.parent).toBeNull();
   });
 
@@ -122,7 +105,7 @@ describe('team scopes: doors found in review', () => {
     });
     const parentId = flow.job.id!;
     const childId = flow.children![0].job.id!;
-    const refused = await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch((err: Error) => err);
+    const refused = await callOperation(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: parentId } }).catch((err: Error) => err);
     expect(refused).toBeInstanceOf(DroverError);
     expect((refused as DroverError).status).toBe(403);
     expect((refused as Error).message).toMatch(/is a flow parent: removing it removes its child jobs too.*operator role on every queue of connection "main"/);
@@ -131,9 +114,9 @@ describe('team scopes: doors found in review', () => {
     expect(await store.queue('billing-flow2').getJobState(parentId)).not.toBe('unknown');
     // A job without children is removed as before, and an unscoped admin may still remove the parent.
     const plain = await store.queue('billing-flow2').add('plain', {});
-    await call(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: plain.id! } });
+    await callOperation(jobOperations.removeJob, billingAdmin, { params: { conn: 'main', queue: 'billing-flow2', id: plain.id! } });
     expect(await store.queue('billing-flow2').getJobState(plain.id!)).toBe('unknown');
-    await call(jobOperations.removeJob, who('root@test', 'admin', []), { params: { conn: 'main', queue: 'billing-flow2', id: parentId } });
+    await callOperation(jobOperations.removeJob, who('root@test', 'admin', []), { params: { conn: 'main', queue: 'billing-flow2', id: parentId } });
     expect(await store.queue('hr-payroll2').getJobState(childId)).toBe('unknown');
   });
 

@@ -10,8 +10,6 @@ import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
 import { ctxAs } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { principalWithAccess, type Principal } from '@/lib/auth/principal';
-import { authorize } from '@/lib/auth/authorize';
-import { scopeOf, type Operation, type OperationContext } from '@/lib/operations/define';
 import { queueOperations } from '@/lib/operations/queues';
 import { scheduleOperations } from '@/lib/operations/schedules';
 import { viewOperations } from '@/lib/operations/views';
@@ -27,6 +25,7 @@ import type { Overview } from '@/lib/queues/get-overview';
 import type { ScheduleList } from '@/lib/schedules/types';
 import type { View } from '@/lib/views/view';
 import { NotFoundError } from '@/lib/errors';
+import { callOperation, refusal } from '../helpers/operations';
 
 const admin = ctxAs('admin', 'admin@test');
 
@@ -41,23 +40,6 @@ const scoped: Principal = principalWithAccess(
     ],
   },
 );
-
-/** Runs an operation the way the HTTP wrapper does: authorize (404/403), then run as the narrowed principal. */
-async function call<R>(op: Operation, actor: Principal, input: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<R> {
-  const narrowed = await authorize(actor, { name: op.name, role: op.role, scope: scopeOf(op) }, input.params);
-  const ctx: OperationContext = { actor: narrowed, via: 'api', operation: op };
-  return (await op.run(ctx, { params: input.params, query: input.query ?? {}, body: input.body })) as R;
-}
-
-/** The error a call throws (fails the test when it succeeds). */
-async function refusal(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
   // "console" is Drover's own store and the queues' store; "other" is the same server under another name.
@@ -87,7 +69,7 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
   });
 
   it('overview: a scoped principal gets only its connection and queues, and counts only those', async () => {
-    const mine = await call<Overview>(queueOperations.overview, scoped, { query: { refresh: '1' } });
+    const mine = await callOperation<Overview>(queueOperations.overview, scoped, { query: { refresh: '1' } });
     expect(mine.connections.map((c) => c.name)).toEqual(['console']);
     const [c] = mine.connections;
     expect(c.queues.map((q) => q.name).sort()).toEqual(['billing-a', 'billing-archive', 'billing-b']);
@@ -95,7 +77,7 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
     expect(c.queues.reduce((n, q) => n + q.counts.waiting, 0)).toBe(6);
 
     // Unscoped: every connection and queue, as before.
-    const all = await call<Overview>(queueOperations.overview, admin.actor, { query: {} });
+    const all = await callOperation<Overview>(queueOperations.overview, admin.actor, { query: {} });
     expect(all.connections.map((x) => x.name).sort()).toEqual(['console', 'other']);
     const names = all.connections.find((x) => x.name === 'console')!.queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['billing-a', 'billing-b', 'billing-archive', 'mailer']));
@@ -115,7 +97,7 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
       queueOn(queue);
       await upsertSchedule(admin, { conn: 'console', queue, schedulerId: id }, scheduleInputSchema.parse({ every: 3_600_000, template }));
     }
-    const list = await call<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: {} });
+    const list = await callOperation<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: {} });
     expect(list.connections.map((c) => c.name)).toEqual(['console']);
     expect(list.connections[0].queues).not.toContain('mailer');
     expect(list.schedules.map((s) => [s.queue, s.id, s.canAct]).sort()).toEqual([
@@ -123,17 +105,17 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
       ['billing-archive', 'weekly', false],
     ]);
     // A queue out of scope reads like a queue without schedules; a connection out of scope like an unknown one.
-    const mailer = await call<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: { queue: 'console/mailer' } });
-    const nowhere = await call<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: { queue: 'console/no-such-queue' } });
+    const mailer = await callOperation<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: { queue: 'console/mailer' } });
+    const nowhere = await callOperation<ScheduleList>(scheduleOperations.listSchedules, scoped, { query: { queue: 'console/no-such-queue' } });
     expect(mailer.schedules).toEqual([]);
     expect(mailer.connections).toEqual(nowhere.connections.map((c) => ({ ...c, queues: ['mailer'] })));
-    const hidden = await refusal(call(scheduleOperations.listSchedules, scoped, { query: { conn: 'other' } }));
-    const unknown = await refusal(call(scheduleOperations.listSchedules, scoped, { query: { conn: 'nope' } }));
+    const hidden = await refusal(callOperation(scheduleOperations.listSchedules, scoped, { query: { conn: 'other' } }));
+    const unknown = await refusal(callOperation(scheduleOperations.listSchedules, scoped, { query: { conn: 'nope' } }));
     expect(hidden).toBeInstanceOf(NotFoundError);
     expect(hidden.message).toBe('Unknown connection "other"');
     expect(unknown.message).toBe('Unknown connection "nope"');
 
-    const everything = await call<ScheduleList>(scheduleOperations.listSchedules, admin.actor, { query: { conn: 'console' } });
+    const everything = await callOperation<ScheduleList>(scheduleOperations.listSchedules, admin.actor, { query: { conn: 'console' } });
     expect(everything.schedules.map((s) => s.id).sort()).toEqual(['digest', 'nightly', 'weekly']);
     expect(everything.schedules.every((s) => s.canAct)).toBe(true);
   });
@@ -142,26 +124,26 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
     const base = { query: 'name:job', within: 'all' as const, columns: [], order: 'newest' as const, visibility: 'shared' as const };
     const billing = await createView(admin, { ...base, conn: 'console', queue: 'billing-a', name: 'billing jobs' });
     const mailer = await createView(admin, { ...base, conn: 'console', queue: 'mailer', name: 'email jobs' });
-    const listed = await call<{ views: View[] }>(viewOperations.listViews, scoped, { query: {} });
+    const listed = await callOperation<{ views: View[] }>(viewOperations.listViews, scoped, { query: {} });
     expect(listed.views.map((v) => v.id)).toEqual([billing.id]);
-    expect((await call<View>(viewOperations.getView, scoped, { params: { id: billing.id } })).queue).toBe('billing-a');
+    expect((await callOperation<View>(viewOperations.getView, scoped, { params: { id: billing.id } })).queue).toBe('billing-a');
 
-    const hidden = await refusal(call(viewOperations.getView, scoped, { params: { id: mailer.id } }));
-    const missing = await refusal(call(viewOperations.getView, scoped, { params: { id: '00000000-0000-4000-8000-00000000dead' } }));
+    const hidden = await refusal(callOperation(viewOperations.getView, scoped, { params: { id: mailer.id } }));
+    const missing = await refusal(callOperation(viewOperations.getView, scoped, { params: { id: '00000000-0000-4000-8000-00000000dead' } }));
     expect(hidden).toBeInstanceOf(NotFoundError);
     expect(hidden.message).toBe(`No view with id ${mailer.id}`);
     expect(missing.message).toBe('No view with id 00000000-0000-4000-8000-00000000dead');
     // Changing or deleting it: the same 404.
-    expect((await refusal(call(viewOperations.deleteView, scoped, { params: { id: mailer.id } }))).message).toBe(`No view with id ${mailer.id}`);
+    expect((await refusal(callOperation(viewOperations.deleteView, scoped, { params: { id: mailer.id } }))).message).toBe(`No view with id ${mailer.id}`);
     // Saving a view under an out-of-scope queue answers like an unknown queue.
-    const created = await refusal(call(viewOperations.createView, scoped, { body: { ...base, visibility: 'private', conn: 'console', queue: 'mailer', name: 'mine' } }));
+    const created = await refusal(callOperation(viewOperations.createView, scoped, { body: { ...base, visibility: 'private', conn: 'console', queue: 'mailer', name: 'mine' } }));
     expect(created).toBeInstanceOf(NotFoundError);
     expect(created.message).toBe('Queue "mailer" not found on connection "console"');
     // Sharing needs operator on the view's queue: a viewer there may not.
-    const share = await refusal(call(viewOperations.createView, scoped, { body: { ...base, conn: 'console', queue: 'billing-archive', name: 'archive' } }));
+    const share = await refusal(callOperation(viewOperations.createView, scoped, { body: { ...base, conn: 'console', queue: 'billing-archive', name: 'archive' } }));
     expect(share.message).toMatch(/operator role on its queue/);
 
-    const adminList = await call<{ views: View[] }>(viewOperations.listViews, admin.actor, { query: {} });
+    const adminList = await callOperation<{ views: View[] }>(viewOperations.listViews, admin.actor, { query: {} });
     expect(adminList.views.map((v) => v.id).sort()).toEqual([billing.id, mailer.id].sort());
   });
 
@@ -176,18 +158,18 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
     // The target is stored with the progress, on this store.
     expect((await progressStore().read(theirs))?.target).toEqual({ conn: 'console', queue: 'mailer' });
 
-    const followed = await call<{ finished: boolean }>(queueOperations.operationProgress, scoped, { params: { id: mine } });
+    const followed = await callOperation<{ finished: boolean }>(queueOperations.operationProgress, scoped, { params: { id: mine } });
     expect(followed).toMatchObject({ finished: true, phase: 'done' });
     expect(followed).not.toHaveProperty('target');
     const expected = (id: string) => `No operation ${id} (not started yet, or finished over an hour ago)`;
     for (const id of [theirs, archive]) {
-      const err = await refusal(call(queueOperations.operationProgress, scoped, { params: { id } }));
+      const err = await refusal(callOperation(queueOperations.operationProgress, scoped, { params: { id } }));
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err.message).toBe(expected(id));
     }
-    expect((await refusal(call(queueOperations.operationProgress, scoped, { params: { id: unknown } }))).message).toBe(expected(unknown));
+    expect((await refusal(callOperation(queueOperations.operationProgress, scoped, { params: { id: unknown } }))).message).toBe(expected(unknown));
     // Unscoped operators follow every operation, as before.
-    expect(await call(queueOperations.operationProgress, ctxAs('operator').actor, { params: { id: theirs } })).toMatchObject({ finished: true });
+    expect(await callOperation(queueOperations.operationProgress, ctxAs('operator').actor, { params: { id: theirs } })).toMatchObject({ finished: true });
   });
 
   it('bulk operations on a query: status and control of another scope’s operation answer like an unknown id', async () => {
@@ -200,7 +182,7 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
     // One another console replica runs: only its progress record is here.
     await progressStore().save(remote, { done: 1, total: 10, phase: 'running', finished: false, updatedAt: Date.now(), target: { conn: 'console', queue: 'mailer' } }, 60_000);
 
-    const status = (id: string, actor: Principal) => call<{ phase: string; queue: string }>(jobOperations.bulkQueryStatus, actor, { params: { id } });
+    const status = (id: string, actor: Principal) => callOperation<{ phase: string; queue: string }>(jobOperations.bulkQueryStatus, actor, { params: { id } });
     const message = (id: string) => `No bulk operation ${id} (not started, finished over an hour ago, or run by a console that restarted)`;
     await waitFor(async () => (await status(mine, scoped)).phase === 'done', { timeout: 30_000, what: 'the in-scope operation to end' });
     expect((await status(mine, scoped)).queue).toBe('billing-a');
@@ -210,8 +192,8 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
       expect(err.message).toBe(message(id));
     }
     // Control: the same answer as an unknown id, and nothing is written for it.
-    const control = await refusal(call(jobOperations.bulkQueryControl, scoped, { params: { id: remote }, body: { command: 'cancel' } }));
-    const controlUnknown = await refusal(call(jobOperations.bulkQueryControl, scoped, { params: { id: unknown }, body: { command: 'cancel' } }));
+    const control = await refusal(callOperation(jobOperations.bulkQueryControl, scoped, { params: { id: remote }, body: { command: 'cancel' } }));
+    const controlUnknown = await refusal(callOperation(jobOperations.bulkQueryControl, scoped, { params: { id: unknown }, body: { command: 'cancel' } }));
     expect(control).toBeInstanceOf(NotFoundError);
     expect(control.message).toBe(`No bulk operation ${remote}`);
     expect(controlUnknown.message).toBe(`No bulk operation ${unknown}`);
