@@ -5,7 +5,7 @@ import { ForbiddenError, OutOfScopeError, UnauthorizedError } from '@/lib/errors
 import type { OperationScope } from '@/lib/operations/define';
 import { accessOf, type Principal } from './principal';
 import { hasRole, type Role } from './roles';
-import { highestRole, highestRoleOn, mayReachConnection, roleAt, wholeConnectionRole } from './scope';
+import { highestRoleOn, mayReachConnection, roleAt, wholeConnectionRole } from './scope';
 import { withheldFrom } from './permissions';
 import { capOnDeadLetterQueue } from './dead-letter-queue-scope';
 
@@ -67,7 +67,8 @@ export async function authorize(principal: Principal | null, op: AuthorizedOpera
       break;
     case 'filtered':
     case 'self':
-      role = principal.access ? (highestRole(access) ?? 'viewer') : principal.role;
+      // the highest role held anywhere (principalWithAccess sets it): the operation keeps only what is in scope
+      role = principal.role;
       break;
   }
   if (!hasRole(role, op.role)) throw new ForbiddenError(`This needs the ${op.role} role; you are ${role}${conn && queue ? ` on queue "${queue}"` : ''}`);

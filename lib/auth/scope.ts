@@ -57,10 +57,6 @@ function compile(grants: Grant[]): Compiled[] {
   return compiled;
 }
 
-export function matchesPattern(pattern: string, value: string): boolean {
-  return globToRegExp(pattern).test(value);
-}
-
 const ORDER: Record<AccessRole, number> = { none: 0, viewer: 1, operator: 2, admin: 3 };
 
 function asRole(role: AccessRole): Role | null {
