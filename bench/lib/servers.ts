@@ -22,9 +22,13 @@ export function writeDroverConfig(dir: string, redisUrl: string, postgresUrl?: s
   return file;
 }
 
-export async function startDrover(dir: string, configFile: string): Promise<Server> {
+/**
+ * Drover's production build on a free port. `opts.env` adds environment (e.g. a sampling interval),
+ * `opts.nodeArgs` Node flags (e.g. --cpu-prof), `opts.name` names its log file.
+ */
+export async function startDrover(dir: string, configFile: string, opts: { env?: Record<string, string>; nodeArgs?: string[]; name?: string } = {}): Promise<Server> {
   const port = await freePort();
-  const logFile = path.join(dir, 'drover.log');
+  const logFile = path.join(dir, `${opts.name ?? 'drover'}.log`);
   const out = fs.openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -38,13 +42,14 @@ export async function startDrover(dir: string, configFile: string): Promise<Serv
     // The fan-out phase opens BENCH_SSE_CLIENTS live streams with one token: above the default caps.
     DROVER_SSE_MAX_STREAMS_PER_USER: process.env.DROVER_SSE_MAX_STREAMS_PER_USER ?? '1000',
     DROVER_SSE_MAX_STREAMS: process.env.DROVER_SSE_MAX_STREAMS ?? '1000',
+    ...opts.env,
   };
   delete env.REDIS_URL;
   // The server `npm start` runs (scripts/server.mjs: Next's handler behind a plain node:http server
   // that records each request's socket address for the sign-in limits).
   env.PORT = String(port);
   env.HOSTNAME_BIND = '127.0.0.1';
-  const started = startProcess('drover', process.execPath, ['scripts/server.mjs'], {
+  const started = startProcess(opts.name ?? 'drover', process.execPath, [...(opts.nodeArgs ?? []), 'scripts/server.mjs'], {
     cwd: root,
     env,
     stdio: ['ignore', out, out],
