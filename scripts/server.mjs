@@ -67,6 +67,12 @@ async function stop(signal) {
   await closed;
   clearTimeout(timer);
   await app.close().catch((err) => console.error(err));
+  // Background work started by instrumentation.ts (the metrics sampler) hands over its lease; bounded,
+  // so a store that does not answer cannot hold the shutdown.
+  const shutdown = globalThis[Symbol.for('drover.shutdown')];
+  if (typeof shutdown === 'function') {
+    await Promise.race([Promise.resolve().then(shutdown).catch((err) => console.error(err)), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 process.on('SIGTERM', () => stop('SIGTERM'));
