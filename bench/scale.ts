@@ -138,7 +138,9 @@ async function runStore(kind: 'redis' | 'postgres', partFile: string): Promise<v
         // The run's own console stops first: the replicas start with a 1 s sampling interval and the
         // sampler's lock must be free (a stopping console releases it; wait for that).
         await drover.process.stop();
+        const waited = performance.now();
         await waitForSamplerLockFree(store);
+        log(`  the sampler's lock was free ${((performance.now() - waited) / 1000).toFixed(1)} s after the run's console stopped`);
         curves.push(...(await replicasDimension(ctx, sizes.replicas, store.configFile, droverEnv)));
         drover = await startDrover(dir, store.configFile, { env: droverEnv });
         ctx.drover = drover;

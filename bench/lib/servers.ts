@@ -58,7 +58,8 @@ export async function startDrover(dir: string, configFile: string, opts: { env?:
   const base = `http://127.0.0.1:${port}`;
   let alive = true;
   started.exited.then(() => (alive = false));
-  await waitForHttp(`${base}/api/health`, 60_000, () => alive).catch((err: Error) => {
+  // Generous: a loaded 2-core machine may take a minute or more to start it (a dead process fails at once).
+  await waitForHttp(`${base}/api/health`, 240_000, () => alive).catch((err: Error) => {
     throw new Error(`${err.message}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
   });
   return { base, process: started, logFile };

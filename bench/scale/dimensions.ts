@@ -214,7 +214,7 @@ export async function payloadDimension(ctx: DimContext, sizes: number[]): Promis
       });
       list.drover.push(l.drover);
       list.peer.push(l.peer);
-      const firstId = ((await ctx.droverClient.get<{ jobs: Array<{ id: string }> }>(`/api/v1/connections/${conn}/queues/${queue}/jobs?state=failed&page=1&size=1`)).body.jobs[0]).id;
+      const firstId = ((await ctx.droverClient.get<{ jobs: Array<{ id: string }> }>(`/api/v1/connections/${conn}/queues/${queue}/jobs?state=failed&page=1&size=10`)).body.jobs[0]).id;
       const d = await measurePoint(ctx, `job page, ${en(bytes)}-byte payload`, bytes, samples, {
         drover: `/api/v1/connections/${conn}/queues/${queue}/jobs/${firstId}`,
         peer: `/api/queues/${queue}/${firstId}`,
@@ -382,15 +382,30 @@ export async function replicasDimension(ctx: DimContext, sizes: number[], config
   const peers: Server[] = [];
   try {
     for (const [index, count] of sizes.entries()) {
-      while (replicas.length < count) replicas.push(await startDrover(ctx.dir, configFile, { env: { DROVER_SAMPLE_INTERVAL_MS: '1000', ...extraEnv }, name: `drover-replica-${replicas.length + 1}` }));
-      while (peers.length < count) peers.push(await startBullBoard(ctx.dir, ctx.store.peerUrl, names));
+      const more = Array.from({ length: count - replicas.length }, (_, k) => replicas.length + k + 1);
+      const [newReplicas, newPeers] = await Promise.all([
+        Promise.all(more.map((n) => startDrover(ctx.dir, configFile, { env: { DROVER_SAMPLE_INTERVAL_MS: '1000', ...extraEnv }, name: `drover-replica-${n}` }))),
+        Promise.all(more.map(() => startBullBoard(ctx.dir, ctx.store.peerUrl, names))),
+      ]);
+      replicas.push(...newReplicas);
+      peers.push(...newPeers);
       const droverClients = replicas.map((r) => new HttpClient(r.base, ctx.auth));
       const peerClients = peers.map((p) => new HttpClient(p.base));
-      // Correctness: each replica's overview equals what BullMQ counts.
+      // Correctness: each replica's overview equals what BullMQ itself counts for every queue.
+      const expected = new Map<string, Record<string, number>>();
+      for (const name of names) {
+        const q = ctx.store.queue(name);
+        expected.set(name, await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'));
+        await q.close();
+      }
       let overviewCorrect = true;
       for (const c of droverClients) {
         const qs = overviewQueues((await c.get('/api/v1/queues?refresh=1')).body, conn).filter((q) => q.name.startsWith('r-'));
-        if (qs.length !== 50 || qs.some((q) => q.counts?.waiting !== 5)) overviewCorrect = false;
+        const wrong = qs.filter((q) => Object.entries(expected.get(q.name) ?? {}).some(([state, n]) => (q.counts?.[state] ?? 0) !== n));
+        if (qs.length !== names.length || wrong.length) {
+          overviewCorrect = false;
+          ctx.log(`  ${c.base}: overview lists ${qs.length} queues; differing from BullMQ: ${wrong.map((q) => `${q.name} ${JSON.stringify(q.counts)} vs ${JSON.stringify(expected.get(q.name))}`).join('; ')}`);
+        }
       }
       // Live: one client per replica, one update.
       const q = ctx.store.queue(names[0]);

@@ -131,7 +131,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { margin-top: 36px; border-bottom: 1
 .charts { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; } figcaption { font-size: 12px; color: var(--muted); }
 svg.chart text { font-size: 10px; fill: var(--fg); } svg.chart .tick line { stroke: var(--grid); } svg.chart text.axis { fill: var(--muted); }
 table { border-collapse: collapse; margin: 8px 0; font-size: 12px; } td, th { border: 1px solid var(--grid); padding: 3px 6px; text-align: right; }
-td:nth-child(3), td:nth-child(4), th:first-child, td.extra { text-align: left; } table.targets td { text-align: left; }
+td:nth-child(3), td:nth-child(4), th:first-child, td.extra { text-align: left; } table.targets td, table.targets th { text-align: left; }
 tr.met td:first-child { background: var(--met); } tr.missed td:first-child { background: var(--missed); font-weight: 600; }
 pre { background: var(--grid); padding: 8px; overflow-x: auto; font-size: 12px; }
 </style></head><body>
