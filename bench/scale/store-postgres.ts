@@ -21,7 +21,7 @@ import pg from 'pg';
 import { Job, Queue, Worker, createPostgresBackend, type Processor } from 'bullmq';
 import { startPostgresServer } from '../../lib/embedded/postgres-server.mjs';
 import { startRedisServer } from '../../lib/embedded/redis-server.mjs';
-import { connectionsTo, processTree } from '../lib/proc-stats';
+import { processTree } from '../lib/proc-stats';
 import { payload } from '../lib/seed';
 import { writeDroverConfig } from '../lib/servers';
 import { TEMPLATE_SCHEMA, blobSql, finishedTimes, insertJobsSql, jidSeqSql, orderIdSql, payloadSql, type TemplateKind } from './seed-pg-sql';
@@ -58,6 +58,38 @@ function procTimes(pid: number): [number, number, number, number] | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Local ports of this process's own established TCP connections to 127.0.0.1:<port> (not its children's:
+ * the consoles under test are children of the bench).
+ */
+function ownConnectionsTo(port: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  const ports: number[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols: sl, local, remote, state (01 = ESTABLISHED), …, inode (index 9)
+      if (cols.length < 10 || cols[3] !== '01' || !inodes.has(cols[9])) continue;
+      if (parseInt(cols[2].split(':')[1], 16) === port) ports.push(parseInt(cols[1].split(':')[1], 16));
+    }
+  }
+  return ports;
 }
 
 export async function startPostgresStore(dir: string, log: (line: string) => void): Promise<ScaleStore> {
@@ -141,11 +173,12 @@ export async function startPostgresStore(dir: string, log: (line: string) => voi
       /**
        * Client backends in pg_stat_activity (backend_type 'client backend': not autovacuum, walwriter, …)
        * other than the bench's own: its pool (application_name bench-scale) and any connection this
-       * process holds (its Queues and Workers; a Worker renames its LISTEN connection), matched by the
-       * client port of this process's TCP connections to PostgreSQL.
+       * process holds itself (its Queues and Workers; a Worker renames its LISTEN connection), matched by
+       * the client port of this process's TCP connections to PostgreSQL. Child processes (the consoles
+       * under test) are counted.
        */
       clientCount: async () => {
-        const own = connectionsTo(process.pid, pgServer.port);
+        const own = ownConnectionsTo(pgServer.port);
         const { rows } = await pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE backend_type = 'client backend' AND application_name <> $1 AND NOT (coalesce(client_port, -1) = ANY($2::int[]))`,
@@ -231,13 +264,15 @@ function makeSeeding(ctx: { pool: Pool; columns: string[]; queue: (name: string)
       await pool.query(rows.slice(i, i + 500).map(({ seq }) => `CREATE SEQUENCE IF NOT EXISTS bullmq."${seq}";`).join('\n'));
     }
   };
-  const ensureMeta = async (names: string[]) => {
+  /** The template queue's metadata rows; `processed`: with those a Worker writes (stalled-check, now). */
+  const ensureMeta = async (names: string[], processed: boolean) => {
     await pool.query(
       `INSERT INTO bullmq.meta (queue, field, value)
        SELECT q, m.field, CASE WHEN m.field = 'stalled-check' THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text ELSE m.value END
          FROM unnest($1::text[]) AS q CROSS JOIN ${TEMPLATE_SCHEMA}.template_meta m
+        WHERE $2 OR m.field <> 'stalled-check'
        ON CONFLICT (queue, field) DO NOTHING`,
-      [names],
+      [names, processed],
     );
   };
   const stateCount = async (name: string, state: string) =>
@@ -311,7 +346,7 @@ function makeSeeding(ctx: { pool: Pool; columns: string[]; queue: (name: string)
     addQueues: async (names: string[], waitingPerQueue: number) => {
       const started = performance.now();
       await ensureIdSequences(names);
-      await ensureMeta(names);
+      await ensureMeta(names, false);
       const before = new Map(
         (await pool.query<{ queue: string; n: string }>(`SELECT queue, count(*) AS n FROM bullmq.job WHERE queue = ANY($1::text[]) AND state = 'waiting' GROUP BY queue`, [names])).rows.map((r) => [r.queue, Number(r.n)]),
       );
@@ -361,7 +396,7 @@ function makeSeeding(ctx: { pool: Pool; columns: string[]; queue: (name: string)
       if (to <= from) return;
       const started = performance.now();
       await ensureIdSequences([name]);
-      await ensureMeta([name]);
+      await ensureMeta([name], true);
       const start = await startTime(name, 'completed', to - from);
       const firstId = await reserve(jidSeqSql('$1::text'), to - from, [name]);
       const firstSeq = await reserve(`'bullmq.job_seq'`, to - from);
@@ -389,7 +424,7 @@ function makeSeeding(ctx: { pool: Pool; columns: string[]; queue: (name: string)
       const started = performance.now();
       const before = await stateCount(name, 'failed');
       await ensureIdSequences([name]);
-      await ensureMeta([name]);
+      await ensureMeta([name], true);
       // Data: payload(i, { fail: true }) plus a "blob" of random hex making its JSON ~payloadBytes long.
       const blobLength = Math.max(0, payloadBytes - JSON.stringify({ ...payload(before, { fail: true }), blob: '' }).length);
       const start = await startTime(name, 'failed', count);
