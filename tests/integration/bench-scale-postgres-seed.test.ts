@@ -1,6 +1,6 @@
 // bench:scale's PostgreSQL store (bench/scale/store-postgres.ts) at small sizes: the jobs its set-based
 // seeding writes are what BullMQ itself reads — counts, ranges, Job.fromId with the payload the Redis
-// seed would carry — and BullMQ goes on working after it (the next add continues the ids, a Worker
+// seed would carry — and what Drover's pages read; BullMQ goes on working after it (the next add continues the ids, a Worker
 // processes it); its client count sees other processes' connections and not the bench's own; reset()
 // leaves an empty schema. A real PostgreSQL and a real redis-server.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,11 @@ import { startPostgresStore } from '../../bench/scale/store-postgres';
 import type { ScaleStore } from '../../bench/scale/types';
 import { payload } from '../../bench/lib/seed';
 import { waitFor } from '../helpers/wait';
+import { configureFromFile } from '../helpers/console-env';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { listJobs } from '@/lib/jobs/list-jobs';
+import { listJobsQuerySchema } from '@/lib/jobs/schemas';
+import { getJob } from '@/lib/jobs/get-job';
 
 let dir: string;
 let store: ScaleStore;
@@ -35,6 +40,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await closeAllConnections();
   await Promise.all(open.map((q) => q.close().catch(() => {})));
   await sql?.end();
   await store?.stop();
@@ -82,7 +88,7 @@ describe('bench:scale PostgreSQL store', () => {
     expect(await queue(names[17]).getJobCounts('waiting', 'completed')).toEqual({ waiting: 0, completed: 4 });
   });
 
-  it('growCompleted: 0 → 2,000 → 5,000 completed jobs that BullMQ counts, ranges and reads back, and the queue goes on working', async () => {
+  it('growCompleted: 0 → 2,000 → 5,000 completed jobs that BullMQ and Drover count, page and read back, and the queue goes on working', async () => {
     await store.growCompleted('scale-big', 0, 2000);
     await store.growCompleted('scale-big', 2000, 5000);
     await expect(store.growCompleted('scale-big', 4000, 6000)).rejects.toThrow(/holds 5000 completed jobs, not 4000/);
@@ -103,6 +109,16 @@ describe('bench:scale PostgreSQL store', () => {
     expect(job!.processedOn!).toBeGreaterThanOrEqual(job!.timestamp);
     expect(job!.finishedOn!).toBeGreaterThanOrEqual(job!.processedOn!);
     expect(await job?.getState()).toBe('completed');
+
+    // Drover's own reads, through the config the store wrote (its "postgres" connection).
+    await configureFromFile(store.configFile);
+    const conn = getConnection('postgres');
+    const last = await listJobs(conn, 'scale-big', listJobsQuerySchema.parse({ state: 'completed', size: 10, page: 500 }));
+    expect(last.total).toBe(5000);
+    expect(last.jobs.map((j) => j.id)).toEqual(Array.from({ length: 10 }, (_, k) => String(10 - k)));
+    const detail = await getJob(conn, 'scale-big', '4321');
+    expect(detail).toMatchObject({ state: 'completed', name: 'process-order', attemptsMade: 1, failedReason: null });
+    expect(detail.dataSize).toBeGreaterThan(100);
 
     const added = await q.add('process-order', payload(5000));
     expect(added.id).toBe('5001');
