@@ -134,13 +134,23 @@ export async function startPostgresStore(dir: string, log: (line: string) => voi
 
     const columns = await captureTemplates(pool, queue, worker);
     const reset = async () => {
-      await pool.query(`SET lock_timeout = '60s'`);
       const seqs = (await pool.query<{ name: string }>(`SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'bullmq' AND sequencename LIKE 'bullmq\\_jid\\_%'`)).rows;
       // What a fresh schema holds: BullMQ's per-queue tables empty and no per-queue id sequence (the
-      // global job_seq / event_seq keep counting up, as they do after obliterate).
-      await pool.query(`TRUNCATE ${QUEUE_TABLES.map((t) => `bullmq.${t}`).join(', ')}`);
-      for (const { name } of seqs) await pool.query(`DROP SEQUENCE IF EXISTS bullmq."${name.replaceAll('"', '""')}"`);
-      await pool.query(`RESET lock_timeout`);
+      // global job_seq / event_seq keep counting up, as they do after obliterate). One transaction on
+      // one connection; TRUNCATE waits for the consoles' reads in progress, at most the lock_timeout.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SET LOCAL lock_timeout = '60s'`);
+        await client.query(`TRUNCATE ${QUEUE_TABLES.map((t) => `bullmq.${t}`).join(', ')}`);
+        for (const { name } of seqs) await client.query(`DROP SEQUENCE IF EXISTS bullmq."${name.replaceAll('"', '""')}"`);
+        await client.query('COMMIT');
+        client.release();
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        client.release(true);
+        throw err;
+      }
     };
     await reset();
 
@@ -218,7 +228,8 @@ async function captureTemplates(pool: Pool, queue: (name: string) => Queue, work
       if (data.fail) throw new Error(`payment declined for ${data.orderId}`);
       return { ok: true };
     });
-    const finished = new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finished = new Promise<void>((resolve, reject) => {
       const done = new Set<string>();
       const mark = (job?: { id?: string }) => {
         if (job?.id) done.add(job.id);
@@ -226,9 +237,15 @@ async function captureTemplates(pool: Pool, queue: (name: string) => Queue, work
       };
       w.on('completed', mark);
       w.on('failed', mark);
+      // A bound for a broken setup only (two jobs take milliseconds): the bench must not hang.
+      timer = setTimeout(() => reject(new Error(`BullMQ's Worker did not finish the 2 template jobs on PostgreSQL within 120 s`)), 120_000);
     });
-    await finished;
-    await w.close();
+    try {
+      await finished;
+    } finally {
+      clearTimeout(timer);
+      await w.close();
+    }
     // The waiting template is added after the worker closed, so it stays waiting.
     const [waiting] = await q.addBulk([{ name: 'send-email', data: payload(2) }]);
 
