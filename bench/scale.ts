@@ -48,9 +48,9 @@ const SIZES: Sizes = QUICK
     };
 /** PostgreSQL's job sizes may be set apart (seeding and counting there cost more). */
 const PG_JOBS = QUICK ? SIZES.jobs : list('BENCH_SCALE_PG_JOBS', SIZES.jobs);
-const SAMPLES = num('BENCH_SCALE_SAMPLES', QUICK ? 3 : 15);
+const SAMPLES = num('BENCH_SCALE_SAMPLES', QUICK ? 3 : 25);
 /** At the biggest size of a dimension (the slowest calls), fewer samples: stated in the report. */
-const SAMPLES_BIGGEST = num('BENCH_SCALE_SAMPLES_BIGGEST', QUICK ? 3 : 8);
+const SAMPLES_BIGGEST = num('BENCH_SCALE_SAMPLES_BIGGEST', QUICK ? 3 : 12);
 const WARMUP = QUICK ? 1 : 2;
 const DIMENSIONS = ['queues', 'payload', 'clients', 'jobs', 'replicas'] as const;
 

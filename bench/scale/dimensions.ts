@@ -274,8 +274,16 @@ export async function clientsDimension(ctx: DimContext, sizes: number[], opts: {
     if (n === clientsOpen) done.get(v)?.();
   };
   const sseUrl = `${ctx.drover.base}/api/v1/events?queue=${conn}/${queue}`;
-  const one = openSse(sseUrl, ctx.auth, () => {});
+  // The baseline: one client that has received an update (so the console's event reader is running).
+  let firstSeen!: () => void;
+  const firstUpdate = new Promise<void>((r) => (firstSeen = r));
+  const one = openSse(sseUrl, ctx.auth, (data) => {
+    const e = data as { type?: string; event?: string; jobId?: string };
+    if (e.type === 'job' && e.event === 'progress' && e.jobId === job.id) firstSeen();
+  });
   await one.connected;
+  await job.updateProgress(++progress);
+  await firstUpdate;
   const baseline = connectionsTo(ctx.drover.process.pid, ctx.store.port).length;
   one.close();
   await one.closed;

