@@ -18,6 +18,9 @@ import type { SearchStore } from './search-store';
 import type { DeadLetterStore } from './dead-letter-store';
 
 /** BullMQ's per-minute metrics of a queue: {count, prevTS, prevCount} (null when none) and the closed minutes, newest first. */
+/** Where an incomplete queue-name scan stopped: the node (a Redis Cluster's masters in order) and its SCAN cursor. */
+export type ScanPosition = { node: number; cursor: string };
+
 export type MetricsRecord = { meta: MetricsMeta; data: number[] };
 
 /** When a finished job was created, started and finished (for latency percentiles). */
@@ -38,8 +41,11 @@ export interface QueueStore {
   readonly search: SearchStore;
   /** The connection's dead-letter queue: capture, reads, requeue and removal (./dead-letter-store.ts). */
   readonly deadLetters: DeadLetterStore;
-  /** Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes. */
-  scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }>;
+  /**
+   * Queue names found in the store, stopping (complete: false) once the deadline (epoch ms) passes;
+   * `resume` (what an incomplete scan returned) continues a scan where it stopped.
+   */
+  scanQueueNames(deadline: number, resume?: ScanPosition): Promise<{ names: Set<string>; complete: boolean; resume?: ScanPosition }>;
   /** Counts, flags and throughput of each queue, in one round trip. */
   queueSummaries(queues: string[], now: number): Promise<QueueSummary[]>;
   /** The queue page's extras: how many schedulers, and ms until the rate limiter lets jobs through. */

@@ -9,7 +9,7 @@ import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-
 import { DETAIL_FIELD_CAP, parseJobDetailFields } from '@/lib/jobs/get-job';
 import { METRIC_POINTS, parseQueueSummary, type QueueSummary } from '@/lib/queues/queue-summary';
 import type { JobField } from '@/lib/jobs/schemas';
-import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
+import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore, ScanPosition } from '../queue-store';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
 import type { Attempt } from '@/lib/attempts/attempt';
 import { attemptsOf } from '@/lib/attempts/read-attempts';
@@ -77,16 +77,17 @@ export class PostgresQueueStore implements QueueStore {
     return (await this.pool.query({ text, values, rowMode: 'array' })).rows as unknown[][];
   }
 
-  async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
+  async scanQueueNames(deadline: number, resume?: ScanPosition): Promise<{ names: Set<string>; complete: boolean; resume?: ScanPosition }> {
     const names = new Set<string>();
     for (const { queue } of await this.rows<{ queue: string }>(SQL.META_QUEUES, [META_QUEUES_MAX])) names.add(queue);
-    let after = '';
+    // The cursor of a resumed scan is the last queue name the previous one read (keyset order).
+    let after = resume?.cursor ?? '';
     for (;;) {
       const batch = await this.rows<{ queue: string }>(SQL.QUEUE_NAMES_AFTER, [after, DISCOVERY_BATCH]);
       for (const { queue } of batch) names.add(queue);
       if (batch.length < DISCOVERY_BATCH) return { names, complete: true };
       after = batch[batch.length - 1].queue;
-      if (Date.now() > deadline) return { names, complete: false };
+      if (Date.now() > deadline) return { names, complete: false, resume: { node: 0, cursor: after } };
     }
   }
 

@@ -13,7 +13,7 @@ import { readAttempts } from '@/lib/attempts/read-attempts';
 import type { Attempt } from '@/lib/attempts/attempt';
 import { readRedisWorkersByQueue, type WorkerInfo } from '@/lib/queues/workers-by-queue';
 import { getRedisInfo, type RedisInfo } from '@/lib/queues/redis-info';
-import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore } from '../queue-store';
+import type { JobHandleFields, JobPageSlice, JobTiming, MetricsRecord, QueueStore, ScanPosition } from '../queue-store';
 import { parseMetricsMeta } from '@/lib/queues/throughput';
 import type { QueueEventReader } from '../event-reader';
 import { RedisSchedules } from './redis-schedules';
@@ -47,23 +47,30 @@ export class RedisQueueStore implements QueueStore {
     return this.deadLetterStore;
   }
 
-  async scanQueueNames(deadline: number): Promise<{ names: Set<string>; complete: boolean }> {
+  async scanQueueNames(deadline: number, resume?: ScanPosition): Promise<{ names: Set<string>; complete: boolean; resume?: ScanPosition }> {
     const conn = this.conn;
     const prefix = `${conn.prefix}:`;
     const match = `${escapeGlob(prefix)}*:meta`;
     const names = new Set<string>();
     // On a Redis Cluster every master holds part of the keyspace: scan each of them.
-    for (const node of await masterNodes(conn.redis)) {
-      let cursor = '0';
+    const nodes = await masterNodes(conn.redis);
+    // A resumed scan continues on the node and at the cursor where the last one stopped (a cluster whose
+    // masters changed meanwhile starts over).
+    const start = resume && resume.node < nodes.length ? resume : { node: 0, cursor: '0' };
+    for (let n = start.node; n < nodes.length; n++) {
+      let cursor = n === start.node ? start.cursor : '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        const [next, keys] = await nodes[n].scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
         cursor = next;
         for (const key of keys) {
           const name = key.slice(prefix.length, -':meta'.length);
           // "<prefix>:a:b:meta" would be a job or sub-key, not a queue: queue names have no ':'.
           if (name && !name.includes(':')) names.add(name);
         }
-        if (Date.now() > deadline) return { names, complete: false };
+        if (Date.now() > deadline) {
+          const more = cursor !== '0' || n + 1 < nodes.length;
+          if (more) return { names, complete: false, resume: cursor !== '0' ? { node: n, cursor } : { node: n + 1, cursor: '0' } };
+        }
       } while (cursor !== '0');
     }
     return { names, complete: true };
