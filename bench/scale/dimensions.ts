@@ -165,9 +165,14 @@ export async function jobsDimension(ctx: DimContext, sizes: number[]): Promise<C
         const theirs = ((p as PeerQueuesBody).queues.find((q) => q.name === queue)?.jobs ?? []).map((j) => j.id);
         if (mine.length === 0 || mine.join(',') !== theirs.join(',')) throw new Error(`pages differ: Drover [${mine.join(',')}] vs Bull Board [${theirs.join(',')}]`);
       };
+      // Queue discovery (Drover only: Bull Board is given its queues) walks the store's keys: one full
+      // walk's time and store CPU at this size ("Rediscover"; in the background it is spaced by its cost).
+      const cpuBefore = await ctx.store.cpuMs();
+      const discovery = await ctx.droverClient.get('/api/v1/queues?refresh=1');
+      const discoveryCpu = (await ctx.store.cpuMs()) - cpuBefore;
       for (const [key, page] of [['first', 1], ['deep', deepPage], ['last', lastPage]] as const) {
         const point = await measurePoint(ctx, `completed page ${en(page)}, ${en(size)} jobs`, size, samples, list(page), sameIds);
-        point.drover.extra = { page };
+        point.drover.extra = key === 'first' ? { page, discovery_ms: r2(discovery.ms), discovery_store_cpu_ms: r2(discoveryCpu) } : { page };
         point.peer.extra = { page };
         curves[key].drover.push(point.drover);
         curves[key].peer.push(point.peer);
