@@ -82,6 +82,39 @@ type ActiveRun = { context?: RunContext; stop: (reason: string) => void; name: s
 /** Characters of an error message written into a job's log line. */
 const LOG_ERROR_MAX = 1000;
 
+/**
+ * The options every DroverWorker passes to BullMQ's Worker. Exported so the throughput benchmark can run
+ * a raw BullMQ Worker with exactly these options (bench/worker-throughput.ts: like for like).
+ */
+export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings'>) {
+  const { definition } = kind;
+  return {
+    connection: opts.postgres ?? opts.client,
+    prefix: opts.prefix,
+    // Shown by getWorkers() as "<prefix>:<base64(queue)>:w:drover@host:pid" and stored as the job's processedBy.
+    name: opts.workerName,
+    autorun: false,
+    concurrency: definition.concurrency,
+    limiter: definition.limiter,
+    // Per-minute completed/failed counts for the console's charts, one week of points.
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+    lockDuration: opts.settings.lockDurationMs,
+    stalledInterval: opts.settings.stalledIntervalMs,
+    maxStalledCount: opts.settings.maxStalledCount,
+    // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
+    // child does not inherit this process's loader flags (or a test runner's). The child's egress
+    // policy learns this process's Redis endpoints (host:port only) through its environment.
+    useWorkerThreads: false,
+    workerForkOptions: {
+      execArgv: [],
+      // A getter: read when a child is forked (BullMQ copies these options then), like the default env.
+      get env() {
+        return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
+      },
+    },
+  };
+}
+
 export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
   readonly workerName: string;
@@ -99,31 +132,7 @@ export class DroverWorker extends Worker {
     // Two parameters: BullMQ then creates no AbortController per job; RunContext has its own, lazily.
     const processorArg =
       processor.type === 'inline' ? (job: Job, _token?: string) => processor.process((job as JobWithContext)[RUN_CONTEXT]!) : processor.file;
-    const workerOptions = {
-      connection: opts.postgres ?? opts.client,
-      prefix: opts.prefix,
-      // Shown by getWorkers() as "<prefix>:<base64(queue)>:w:drover@host:pid" and stored as the job's processedBy.
-      name: opts.workerName,
-      autorun: false,
-      concurrency: definition.concurrency,
-      limiter: definition.limiter,
-      // Per-minute completed/failed counts for the console's charts, one week of points.
-      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-      lockDuration: opts.settings.lockDurationMs,
-      stalledInterval: opts.settings.stalledIntervalMs,
-      maxStalledCount: opts.settings.maxStalledCount,
-      // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
-      // child does not inherit this process's loader flags (or a test runner's). The child's egress
-      // policy learns this process's Redis endpoints (host:port only) through its environment.
-      useWorkerThreads: false,
-      workerForkOptions: {
-        execArgv: [],
-        // A getter: read when a child is forked (BullMQ copies these options then), like the default env.
-        get env() {
-          return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
-        },
-      },
-    };
+    const workerOptions = droverWorkerOptions(kind, opts);
     // One constructor call for both stores: the PostgreSQL backend factory, or none (Redis).
     super(definition.queue, processorArg, workerOptions as never, (opts.postgres ? createPostgresBackend : undefined) as never);
     this.kind = kind;
