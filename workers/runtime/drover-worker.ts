@@ -4,7 +4,7 @@
 import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ConnectionRecords } from '@/lib/store/connection-records';
+import type { AttemptWrite, ConnectionRecords } from '@/lib/store/connection-records';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
@@ -125,6 +125,13 @@ export class DroverWorker extends Worker {
   private readonly activeRuns = new Map<string, ActiveRun>();
   /** Runs the console asked to abort, with how and why. */
   private readonly cancels = new Map<string, { mode: CancelMode; reason: string }>();
+  /**
+   * Jobs whose first run completed and that BullMQ deletes on completion (removeOnComplete: true): a
+   * history nobody can read (the job has no page once gone) that would otherwise stay 14 days, a key
+   * per job. Its record is dropped when the run's start and end go out in one batch; an end whose
+   * start went out already is written as usual. Each entry leaves at its end's batch.
+   */
+  private readonly unreadRuns = new Set<string>();
 
   constructor(kind: RuntimeKind, opts: DroverWorkerOptions) {
     const { definition, processor } = kind;
@@ -139,7 +146,11 @@ export class DroverWorker extends Worker {
     this.workerName = opts.workerName;
     this.logger = logger;
     this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
-    this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
+    // The recorder writes through the connection's records, minus the runs nobody can read.
+    const records: ConnectionRecords = Object.create(opts.records, {
+      writeAttempts: { value: (batch: AttemptWrite[], cap: number, ttlMs: number) => opts.records.writeAttempts(this.withoutUnreadRuns(batch), cap, ttlMs) },
+    });
+    this.attempts = new AttemptRecorder(records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
 
   /** Ids of the jobs this worker is running now. */
@@ -202,6 +213,8 @@ export class DroverWorker extends Worker {
         this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)), name: job.name, startedAt: ref.startedAt });
         work.then(resolve, reject);
       });
+      // Before recordEnd: a full batch is sent (and filtered) at once.
+      if (ref.attempt === 1 && job.opts.removeOnComplete === true) this.unreadRuns.add(jobId);
       this.recordEnd(ref, 'completed');
       if (debug) this.logger.debug({ ...logFields(ref), event: 'job.completed', jobName: job.name, durationMs: Date.now() - ref.startedAt }, 'job completed');
       return result;
@@ -290,6 +303,15 @@ export class DroverWorker extends Worker {
 
   private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string): void {
     this.attempts.end(ref, { endedAt: Date.now(), outcome, error });
+  }
+
+  /** A batch of attempt writes without the whole runs of unreadRuns (and those leave the set). */
+  private withoutUnreadRuns(batch: AttemptWrite[]): AttemptWrite[] {
+    if (this.unreadRuns.size === 0) return batch;
+    return batch.filter((w) => {
+      if (w.kind === 's' || w.attempt !== 1 || !this.unreadRuns.delete(w.jobId)) return true;
+      return w.kind !== 'r';
+    });
   }
 
   /** Sends the attempt records still batched (before the connection closes). */
