@@ -4,7 +4,7 @@
 import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AttemptWrite, ConnectionRecords } from '@/lib/store/connection-records';
+import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
@@ -126,12 +126,13 @@ export class DroverWorker extends Worker {
   /** Runs the console asked to abort, with how and why. */
   private readonly cancels = new Map<string, { mode: CancelMode; reason: string }>();
   /**
-   * Jobs whose first run completed and that BullMQ deletes on completion (removeOnComplete: true): a
-   * history nobody can read (the job has no page once gone) that would otherwise stay 14 days, a key
-   * per job. Its record is dropped when the run's start and end go out in one batch; an end whose
-   * start went out already is written as usual. Each entry leaves at its end's batch.
+   * Runs whose start record is not handed to the recorder yet: that happens once per turn of the event
+   * loop (setImmediate), so a run that ends within the turn it started (a short job) is decided whole at
+   * its end. A job BullMQ deletes as it completes (removeOnComplete: true) then leaves no history of its
+   * first run: nobody can read it once the job is gone, and it would stay 14 days, a key (or row) per job.
    */
-  private readonly unreadRuns = new Set<string>();
+  private readonly unsentStarts = new Set<AttemptRef>();
+  private startsTimer?: NodeJS.Immediate;
 
   constructor(kind: RuntimeKind, opts: DroverWorkerOptions) {
     const { definition, processor } = kind;
@@ -146,11 +147,7 @@ export class DroverWorker extends Worker {
     this.workerName = opts.workerName;
     this.logger = logger;
     this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
-    // The recorder writes through the connection's records, minus the runs nobody can read.
-    const records: ConnectionRecords = Object.create(opts.records, {
-      writeAttempts: { value: (batch: AttemptWrite[], cap: number, ttlMs: number) => opts.records.writeAttempts(this.withoutUnreadRuns(batch), cap, ttlMs) },
-    });
-    this.attempts = new AttemptRecorder(records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
+    this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
 
   /** Ids of the jobs this worker is running now. */
@@ -199,7 +196,8 @@ export class DroverWorker extends Worker {
       worker: this.workerName,
       jobTimestamp: job.timestamp,
     };
-    this.attempts.start(ref);
+    this.unsentStarts.add(ref);
+    this.startsTimer ??= setImmediate(() => this.sendStarts());
     // Plain bindings, not a child logger per run: this path runs for every job.
     const debug = this.logger.isLevelEnabled('debug');
     if (debug) this.logger.debug({ ...logFields(ref), event: 'job.started', jobName: job.name }, 'job started');
@@ -213,9 +211,9 @@ export class DroverWorker extends Worker {
         this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)), name: job.name, startedAt: ref.startedAt });
         work.then(resolve, reject);
       });
-      // Before recordEnd: a full batch is sent (and filtered) at once.
-      if (ref.attempt === 1 && job.opts.removeOnComplete === true) this.unreadRuns.add(jobId);
-      this.recordEnd(ref, 'completed');
+      // A first run of a job deleted on completion, ended before its start went out: nothing to keep.
+      const unread = ref.attempt === 1 && job.opts.removeOnComplete === true && this.unsentStarts.delete(ref);
+      if (!unread) this.recordEnd(ref, 'completed');
       if (debug) this.logger.debug({ ...logFields(ref), event: 'job.completed', jobName: job.name, durationMs: Date.now() - ref.startedAt }, 'job completed');
       return result;
     } catch (err) {
@@ -302,20 +300,22 @@ export class DroverWorker extends Worker {
   }
 
   private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string): void {
+    // A start not handed over yet goes first: the recorder then writes the run once.
+    if (this.unsentStarts.delete(ref)) this.attempts.start(ref);
     this.attempts.end(ref, { endedAt: Date.now(), outcome, error });
   }
 
-  /** A batch of attempt writes without the whole runs of unreadRuns (and those leave the set). */
-  private withoutUnreadRuns(batch: AttemptWrite[]): AttemptWrite[] {
-    if (this.unreadRuns.size === 0) return batch;
-    return batch.filter((w) => {
-      if (w.kind === 's' || w.attempt !== 1 || !this.unreadRuns.delete(w.jobId)) return true;
-      return w.kind !== 'r';
-    });
+  /** Hands the starts of this turn's runs that are still going to the recorder. */
+  private sendStarts(): void {
+    this.startsTimer = undefined;
+    for (const ref of this.unsentStarts) this.attempts.start(ref);
+    this.unsentStarts.clear();
   }
 
   /** Sends the attempt records still batched (before the connection closes). */
   flushAttempts(): Promise<void> {
+    if (this.startsTimer) clearImmediate(this.startsTimer);
+    this.sendStarts();
     return this.attempts.flush();
   }
 
