@@ -5,7 +5,7 @@ import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBa
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
-import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
+import { ATTEMPT_FLUSH_MS, AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
@@ -126,13 +126,14 @@ export class DroverWorker extends Worker {
   /** Runs the console asked to abort, with how and why. */
   private readonly cancels = new Map<string, { mode: CancelMode; reason: string }>();
   /**
-   * Runs whose start record is not handed to the recorder yet: that happens once per turn of the event
-   * loop (setImmediate), so a run that ends within the turn it started (a short job) is decided whole at
-   * its end. A job BullMQ deletes as it completes (removeOnComplete: true) then leaves no history of its
-   * first run: nobody can read it once the job is gone, and it would stay 14 days, a key (or row) per job.
+   * Runs whose start record is not handed to the recorder yet: that happens once per recorder batch
+   * interval (ATTEMPT_FLUSH_MS, one timer for all runs starting meanwhile), so a run that ends sooner (a
+   * short job) is decided whole at its end. A job BullMQ deletes as it completes (removeOnComplete: true)
+   * then leaves no history of its first run: nobody can read it once the job is gone, and it would stay
+   * 14 days, a key (or row) per job.
    */
   private readonly unsentStarts = new Set<AttemptRef>();
-  private startsTimer?: NodeJS.Immediate;
+  private startsTimer?: NodeJS.Timeout;
 
   constructor(kind: RuntimeKind, opts: DroverWorkerOptions) {
     const { definition, processor } = kind;
@@ -197,7 +198,7 @@ export class DroverWorker extends Worker {
       jobTimestamp: job.timestamp,
     };
     this.unsentStarts.add(ref);
-    this.startsTimer ??= setImmediate(() => this.sendStarts());
+    this.startsTimer ??= setTimeout(() => this.sendStarts(), ATTEMPT_FLUSH_MS);
     // Plain bindings, not a child logger per run: this path runs for every job.
     const debug = this.logger.isLevelEnabled('debug');
     if (debug) this.logger.debug({ ...logFields(ref), event: 'job.started', jobName: job.name }, 'job started');
@@ -305,7 +306,7 @@ export class DroverWorker extends Worker {
     this.attempts.end(ref, { endedAt: Date.now(), outcome, error });
   }
 
-  /** Hands the starts of this turn's runs that are still going to the recorder. */
+  /** Hands the starts of the runs still going to the recorder. */
   private sendStarts(): void {
     this.startsTimer = undefined;
     for (const ref of this.unsentStarts) this.attempts.start(ref);
@@ -314,7 +315,7 @@ export class DroverWorker extends Worker {
 
   /** Sends the attempt records still batched (before the connection closes). */
   flushAttempts(): Promise<void> {
-    if (this.startsTimer) clearImmediate(this.startsTimer);
+    clearTimeout(this.startsTimer);
     this.sendStarts();
     return this.attempts.flush();
   }
