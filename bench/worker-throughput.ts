@@ -8,7 +8,8 @@
 // - "runtime": startRuntime() with one inline no-op kind (attempt history, cancellation listener,
 //   dead-letter capture, Busy heartbeat, schema validation all on, logging at info to /dev/null).
 //   node --import tsx --conditions=react-server bench/worker-throughput.ts
-// Env: BENCH_JOBS (default 20000), BENCH_CONCURRENCY (10), BENCH_ROUNDS (5).
+// Env: BENCH_JOBS (default 20000), BENCH_CONCURRENCY (10), BENCH_ROUNDS (5), BENCH_KEEP_JOBS=1 (jobs stay
+// completed instead of removeOnComplete: true; the runtime then writes every run's attempt record).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,14 @@ import { createWorkerLogger } from '../workers/runtime/logger';
 import type { RuntimeKind } from '../workers/runtime/processor';
 import { startRuntime } from '../workers/runtime/start-runtime';
 
-export type ThroughputOptions = { jobs?: number; concurrency?: number; rounds?: number; log?: (line: string) => void };
+export type ThroughputOptions = {
+  jobs?: number;
+  concurrency?: number;
+  rounds?: number;
+  log?: (line: string) => void;
+  /** Completed jobs stay (default false: removeOnComplete: true, whose first runs leave no attempt history). */
+  keepJobs?: boolean;
+};
 
 /** Median CPU µs per job of one side: this Node process, and redis-server, while the side's jobs ran. */
 export type CpuPerJob = { node: number; redis: number };
@@ -39,6 +47,7 @@ export type ThroughputResult = {
   jobs: number;
   concurrency: number;
   rounds: number;
+  keepJobs: boolean;
   /** Jobs/s of each round: the Drover runtime. */
   runtime: number[];
   /** Jobs/s of each round: a raw BullMQ Worker with the runtime's own BullMQ options (metrics on, …). */
@@ -82,11 +91,11 @@ async function redisCpuSeconds(connection: IORedis): Promise<number> {
 }
 
 /** Jobs per second between the first and the last completion (start-up is not measured). */
-async function runRound(url: string, queueName: string, jobs: number, makeTarget: (queue: string) => Target): Promise<RoundResult> {
+async function runRound(url: string, queueName: string, jobs: number, keepJobs: boolean, makeTarget: (queue: string) => Target): Promise<RoundResult> {
   const connection = new IORedis(url, { maxRetriesPerRequest: null });
   const queue = new Queue(queueName, { connection });
   for (let offset = 0; offset < jobs; offset += 1000) {
-    const batch = Array.from({ length: Math.min(1000, jobs - offset) }, (_, i) => ({ name: 'noop', data: { n: offset + i }, opts: { removeOnComplete: true } }));
+    const batch = Array.from({ length: Math.min(1000, jobs - offset) }, (_, i) => ({ name: 'noop', data: { n: offset + i }, opts: { removeOnComplete: !keepJobs } }));
     await queue.addBulk(batch);
   }
   const target = makeTarget(queueName);
@@ -196,6 +205,7 @@ export async function measureWorkerThroughput(opts: ThroughputOptions = {}): Pro
   const jobs = opts.jobs ?? 20_000;
   const concurrency = opts.concurrency ?? 10;
   const rounds = opts.rounds ?? 5;
+  const keepJobs = opts.keepJobs ?? false;
   const log = opts.log ?? (() => {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-bench-'));
   const redis = await startRedisServer({ dir });
@@ -210,12 +220,12 @@ export async function measureWorkerThroughput(opts: ThroughputOptions = {}): Pro
       { key: 'bare', name: 'raw, bare', target: bareTarget(redis.url, concurrency), rounds: [] },
     ];
     // One full warm-up round each (JIT, Lua script cache, Redis allocator), not measured.
-    for (const side of sides) await runRound(redis.url, `warmup-${side.key}`, jobs, side.target);
+    for (const side of sides) await runRound(redis.url, `warmup-${side.key}`, jobs, keepJobs, side.target);
     for (let round = 0; round < rounds; round++) {
       // Rotate the order so drift (CPU frequency, Redis memory, other load) does not favour one side.
       const order = sides.map((_, i) => sides[(i + round) % sides.length]);
       for (const side of order) {
-        const result = await runRound(redis.url, `bench-${round}-${side.key}`, jobs, side.target);
+        const result = await runRound(redis.url, `bench-${round}-${side.key}`, jobs, keepJobs, side.target);
         side.rounds.push(result);
         log(
           `round ${round + 1}/${rounds}  ${side.name.padEnd(18)} ${result.perSecond.toFixed(0).padStart(7)} jobs/s  ` +
@@ -233,6 +243,7 @@ export async function measureWorkerThroughput(opts: ThroughputOptions = {}): Pro
       jobs,
       concurrency,
       rounds,
+      keepJobs,
       runtime,
       sameOptions,
       bare,
@@ -257,7 +268,7 @@ export function formatThroughput(result: ThroughputResult): string {
   const rounds = result.runtime.map((_, i) => `round ${i + 1}`.padStart(7));
   const cpu = (c: CpuPerJob) => `node ${c.node.toFixed(1)} µs + redis ${c.redis.toFixed(1)} µs`;
   return [
-    `Worker throughput: ${result.jobs} no-op jobs per round, concurrency ${result.concurrency}, Redis ${result.redisVersion}, ${os.cpus().length} CPUs`,
+    `Worker throughput: ${result.jobs} no-op jobs per round (${result.keepJobs ? 'kept once completed' : 'removeOnComplete: true'}), concurrency ${result.concurrency}, Redis ${result.redisVersion}, ${os.cpus().length} CPUs`,
     `| ${'jobs/s'.padEnd(18)} | ${rounds.join(' | ')} | ${'median'.padStart(7)} |`,
     `|${'-'.repeat(20)}|${rounds.map(() => '-'.repeat(9)).join('|')}|${'-'.repeat(9)}|`,
     row('Drover runtime', result.runtime, result.runtimeMedian),
@@ -272,7 +283,7 @@ export function formatThroughput(result: ThroughputResult): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  measureWorkerThroughput({ jobs: env('BENCH_JOBS'), concurrency: env('BENCH_CONCURRENCY'), rounds: env('BENCH_ROUNDS'), log: (line) => console.error(line) })
+  measureWorkerThroughput({ jobs: env('BENCH_JOBS'), concurrency: env('BENCH_CONCURRENCY'), rounds: env('BENCH_ROUNDS'), keepJobs: process.env.BENCH_KEEP_JOBS === '1', log: (line) => console.error(line) })
     .then((result) => console.log(formatThroughput(result)))
     .catch((err: Error) => {
       console.error(`benchmark failed: ${err.message}`);
