@@ -65,9 +65,14 @@ export async function waitWhileProgressing(proc: Pick<ConsoleProcess, 'child' | 
   const baseTimeout = info.timeout;
   const started = Date.now();
   const watch = new ProgressWatch(proc.child.pid!, { outputLength: () => proc.output().length });
-  const fail = (why: string) => new Error(`${what}: ${why}\n--- output ---\n${tail(proc.output())}`);
+  // A check that throws (a console not ready to answer) counts as not yet; its last error is reported.
+  let lastError = '';
+  const fail = (why: string) => new Error(`${what}: ${why}${lastError ? ` (last check: ${lastError})` : ''}\n--- output ---\n${tail(proc.output())}`);
   for (;;) {
-    if (await check()) return;
+    const done = await Promise.resolve()
+      .then(check)
+      .catch((err: Error) => ((lastError = err.message), false));
+    if (done) return;
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw fail(`the process exited (${proc.child.exitCode ?? proc.child.signalCode})`);
     const waited = Date.now() - started;
     if (!watch.progressed() && watch.stalledForMs > stallMs) {
