@@ -77,7 +77,8 @@ class RunContext implements ProcessorContext {
   }
 }
 
-type ActiveRun = { context?: RunContext; stop: (reason: string) => void; name: string; startedAt: number };
+/** `end` rejects the run's promise: the run is over for BullMQ (no closure per run: this path runs for every job). */
+type ActiveRun = { context?: RunContext; end: (err: Error) => void; name: string; startedAt: number };
 
 /** Characters of an error message written into a job's log line. */
 const LOG_ERROR_MAX = 1000;
@@ -183,7 +184,7 @@ export class DroverWorker extends Worker {
     if (run.context) run.context.abort(reason);
     else this.cancelJob(jobId, reason);
     // …and the run ends now, even if the processor is slow to notice.
-    run.stop(reason);
+    run.end(new Error(reason));
     return true;
   }
 
@@ -209,7 +210,7 @@ export class DroverWorker extends Worker {
       const work = super.callProcessJob(job, token, signal);
       // Settles with the processor, or as soon as cancelRun() stops the run.
       const result = await new Promise((resolve, reject) => {
-        this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)), name: job.name, startedAt: ref.startedAt });
+        this.activeRuns.set(jobId, { context, end: reject, name: job.name, startedAt: ref.startedAt });
         work.then(resolve, reject);
       });
       // A first run of a job deleted on completion, ended before its start went out: nothing to keep.
