@@ -51,7 +51,9 @@ export default defineConfig({
     // Starts its own password-protected redis-server, then the console through scripts/start.mjs.
     command: 'node scripts/e2e-server.mjs',
     url: `${baseURL}/api/health`,
-    timeout: 180_000,
+    // An outer bound only: a loaded machine may take minutes to start the console. The script itself
+    // gives up as soon as the console exits or stops making progress (no CPU used for 90 s).
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',

@@ -10,6 +10,7 @@ import { Queue, createPostgresBackend } from 'bullmq';
 import { startRedisServer } from '../lib/embedded/redis-server.mjs';
 import { startPostgresServer } from '../lib/embedded/postgres-server.mjs';
 import { root } from './lib/setup.mjs';
+import { ProgressWatch } from './lib/process-progress.mjs';
 
 const env = process.env;
 const dataDir = env.E2E_DATA_DIR;
@@ -82,3 +83,19 @@ const shutdown = async (code) => {
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
 child.on('exit', (code) => shutdown(code ?? 1));
+
+// Playwright waits for /api/health up to its webServer timeout, an outer bound (playwright.config.ts):
+// a loaded machine starts the console slowly, and that is not a failure. A console that stops getting
+// anywhere is: under a second of CPU in its process tree for STALL_MS while health does not answer ends
+// the start here, with the reason, instead of at that bound.
+const STALL_MS = 90_000;
+const watch = new ProgressWatch(child.pid);
+const health = `http://127.0.0.1:${env.E2E_PORT}/api/health`;
+while (child.exitCode === null) {
+  if (await fetch(health, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false)) break;
+  if (!watch.progressed() && watch.stalledForMs > STALL_MS) {
+    console.error(`[e2e-server] the console made no progress for ${Math.round(watch.stalledForMs / 1000)} s (${Math.round(watch.cpuSinceProgressMs)} ms CPU) and /api/health does not answer: giving up`);
+    await shutdown(1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}

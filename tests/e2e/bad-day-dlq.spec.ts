@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect } from '@playwright/test';
 import { Queue } from 'bullmq';
 import { redisUrl, storageStatePath } from './support';
+import { waitWhileProgressing } from './console-process';
 
 /** Starts tests/e2e/fixtures/failing-runtime.ts on `queue`; resolves once its worker runs. */
 async function startFailingRuntime(queue: string): Promise<ChildProcess> {
@@ -15,8 +16,8 @@ async function startFailingRuntime(queue: string): Promise<ChildProcess> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Starting tsx on a busy 2-core machine can take a while.
-  await expect.poll(() => (child.exitCode === null ? output.includes('ready') : `exited: ${output}`), { timeout: 90_000 }).toBe(true);
+  // Starting tsx on a busy 2-core machine can take a while: waited for as long as it gets somewhere.
+  await waitWhileProgressing({ child, output: () => output }, 'the failing runtime ready', () => output.includes('ready'));
   return child;
 }
 

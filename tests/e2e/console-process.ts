@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, request } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
+import { ProgressWatch } from '../../scripts/lib/process-progress.mjs';
 
 export type ConsoleProcess = { child: ChildProcess; base: string; output: () => string; stop: () => Promise<void> };
 
@@ -48,27 +49,54 @@ export function startConsole(
   };
 }
 
+/** How long a waited-on process may go without progress (output, or a second of its tree's CPU) before the wait fails. */
+export const STALL_MS = 90_000;
+/** Outer bound of one wait on a process that keeps progressing (a busy loop must still fail). */
+export const WAIT_CAP_MS = 15 * 60_000;
+
 /**
- * Waits for /api/health; generous, since a busy 2-core machine can take long to start a console (a wait, not a
- * speed check). Given the process, it stops waiting as soon as the process exits and fails with its output.
+ * Waits until `check` is true while `proc` runs and gets somewhere: no fixed deadline. The wait fails at
+ * once when the process exits, after STALL_MS without progress (no output, under a second of CPU in its
+ * process tree: a hung process), or after WAIT_CAP_MS; each failure carries the process's output. Time
+ * spent here is added to the test's timeout, so a slow machine extends the test rather than failing it.
+ */
+export async function waitWhileProgressing(proc: Pick<ConsoleProcess, 'child' | 'output'>, what: string, check: () => Promise<boolean> | boolean, { stallMs = STALL_MS, capMs = WAIT_CAP_MS, pollMs = 250 } = {}): Promise<void> {
+  const info = test.info();
+  const baseTimeout = info.timeout;
+  const started = Date.now();
+  const watch = new ProgressWatch(proc.child.pid!, { outputLength: () => proc.output().length });
+  // A check that throws (a console not ready to answer) counts as not yet; its last error is reported.
+  let lastError = '';
+  const fail = (why: string) => new Error(`${what}: ${why}${lastError ? ` (last check: ${lastError})` : ''}\n--- output ---\n${tail(proc.output())}`);
+  for (;;) {
+    const done = await Promise.resolve()
+      .then(check)
+      .catch((err: Error) => ((lastError = err.message), false));
+    if (done) return;
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw fail(`the process exited (${proc.child.exitCode ?? proc.child.signalCode})`);
+    const waited = Date.now() - started;
+    if (!watch.progressed() && watch.stalledForMs > stallMs) {
+      throw fail(`no progress for ${Math.round(watch.stalledForMs / 1000)} s (no output, ${Math.round(watch.cpuSinceProgressMs)} ms CPU in its process tree)`);
+    }
+    if (waited > capMs) throw fail(`still not done after ${Math.round(waited / 1000)} s although the process kept working`);
+    // The test's own budget is for its own steps: a wait on a progressing process does not use it up.
+    if (baseTimeout > 0) info.setTimeout(baseTimeout + waited + stallMs);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
+ * Waits for /api/health to answer 200. Given the process, for as long as it makes progress
+ * (waitWhileProgressing): it fails as soon as the process exits or stalls, with its output. Given only a
+ * URL, a plain poll up to `timeout`.
  */
 export async function waitHealthy(target: string | ConsoleProcess, timeout = 180_000): Promise<void> {
   const base = typeof target === 'string' ? target : target.base;
-  const proc = typeof target === 'string' ? null : target;
   const api = await request.newContext({ baseURL: base });
+  const healthy = async () => (await api.get('/api/health', { timeout: 10_000 }).catch(() => null))?.status() === 200;
   try {
-    await expect
-      .poll(
-        async () => {
-          if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) return `exited (${proc.child.exitCode ?? proc.child.signalCode})`;
-          return (await api.get('/api/health').catch(() => null))?.status();
-        },
-        { timeout, message: proc ? `console on ${base} healthy; its output so far:\n${tail(proc.output())}` : `console on ${base} healthy` },
-      )
-      .toBe(200);
-  } catch (err) {
-    if (proc) (err as Error).message += `\n--- console output ---\n${tail(proc.output())}`;
-    throw err;
+    if (typeof target === 'string') await expect.poll(healthy, { timeout, message: `console on ${base} healthy` }).toBe(true);
+    else await waitWhileProgressing(target, `console on ${base} healthy`, healthy);
   } finally {
     await api.dispose();
   }

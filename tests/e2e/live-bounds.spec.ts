@@ -94,7 +94,14 @@ test('a client that stops reading is dropped once it falls behind, and the conso
         received += decoder.decode(value, { stream: true }).replace(/x{1000,}/g, '');
       }
     })();
-    await new Promise((r) => setTimeout(r, 1500));
+    // The stream's subscription is in place some time after it opens (later on a loaded machine): a
+    // small update, said again until it arrives, shows it is, before the large ones go.
+    await expect
+      .poll(async () => {
+        await job.updateProgress({ subscribed: true });
+        return received.includes('"subscribed":true');
+      }, { timeout: 60_000, intervals: [500] })
+      .toBe(true);
     for (let i = 0; i < 40; i++) await progress(i);
     await expect.poll(() => received.includes('"i":39') || received.includes('"type":"burst"'), { timeout: 30_000 }).toBe(true);
     // Past the lag bound it still gets events: a client that reads is not dropped.

@@ -16,7 +16,7 @@ import { test, expect, request, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
-import { startConsole, type ConsoleProcess } from './console-process';
+import { startConsole, waitWhileProgressing, type ConsoleProcess } from './console-process';
 import { redisUrl, storageStatePath } from './support';
 
 const suitePostgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
@@ -56,16 +56,10 @@ async function waitAnswering(proc: ConsoleProcess): Promise<number | undefined> 
   const api = await request.newContext({ baseURL: proc.base });
   let status: number | undefined;
   try {
-    await expect
-      .poll(
-        async () => {
-          if (proc.child.exitCode !== null || proc.child.signalCode !== null) return `exited:\n${proc.output().slice(-3000)}`;
-          status = (await api.get('/api/health').catch(() => null))?.status();
-          return status !== undefined;
-        },
-        { timeout: 180_000, message: `console on ${proc.base} answering` },
-      )
-      .toBe(true);
+    await waitWhileProgressing(proc, `console on ${proc.base} answering`, async () => {
+      status = (await api.get('/api/health', { timeout: 10_000 }).catch(() => null))?.status();
+      return status !== undefined;
+    });
   } finally {
     await api.dispose();
   }

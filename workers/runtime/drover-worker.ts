@@ -5,7 +5,7 @@ import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBa
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
-import { AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
+import { ATTEMPT_FLUSH_MS, AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
@@ -77,10 +77,44 @@ class RunContext implements ProcessorContext {
   }
 }
 
-type ActiveRun = { context?: RunContext; stop: (reason: string) => void; name: string; startedAt: number };
+/** `end` rejects the run's promise: the run is over for BullMQ (no closure per run: this path runs for every job). */
+type ActiveRun = { context?: RunContext; end: (err: Error) => void; name: string; startedAt: number };
 
 /** Characters of an error message written into a job's log line. */
 const LOG_ERROR_MAX = 1000;
+
+/**
+ * The options every DroverWorker passes to BullMQ's Worker. Exported so the throughput benchmark can run
+ * a raw BullMQ Worker with exactly these options (bench/worker-throughput.ts: like for like).
+ */
+export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings'>) {
+  const { definition } = kind;
+  return {
+    connection: opts.postgres ?? opts.client,
+    prefix: opts.prefix,
+    // Shown by getWorkers() as "<prefix>:<base64(queue)>:w:drover@host:pid" and stored as the job's processedBy.
+    name: opts.workerName,
+    autorun: false,
+    concurrency: definition.concurrency,
+    limiter: definition.limiter,
+    // Per-minute completed/failed counts for the console's charts, one week of points.
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+    lockDuration: opts.settings.lockDurationMs,
+    stalledInterval: opts.settings.stalledIntervalMs,
+    maxStalledCount: opts.settings.maxStalledCount,
+    // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
+    // child does not inherit this process's loader flags (or a test runner's). The child's egress
+    // policy learns this process's Redis endpoints (host:port only) through its environment.
+    useWorkerThreads: false,
+    workerForkOptions: {
+      execArgv: [],
+      // A getter: read when a child is forked (BullMQ copies these options then), like the default env.
+      get env() {
+        return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
+      },
+    },
+  };
+}
 
 export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
@@ -92,6 +126,15 @@ export class DroverWorker extends Worker {
   private readonly activeRuns = new Map<string, ActiveRun>();
   /** Runs the console asked to abort, with how and why. */
   private readonly cancels = new Map<string, { mode: CancelMode; reason: string }>();
+  /**
+   * Runs whose start record is not handed to the recorder yet: that happens once per recorder batch
+   * interval (ATTEMPT_FLUSH_MS, one timer for all runs starting meanwhile), so a run that ends sooner (a
+   * short job) is decided whole at its end. A job BullMQ deletes as it completes (removeOnComplete: true)
+   * then leaves no history of its first run: nobody can read it once the job is gone, and it would stay
+   * 14 days, a key (or row) per job.
+   */
+  private readonly unsentStarts = new Set<AttemptRef>();
+  private startsTimer?: NodeJS.Timeout;
 
   constructor(kind: RuntimeKind, opts: DroverWorkerOptions) {
     const { definition, processor } = kind;
@@ -99,31 +142,7 @@ export class DroverWorker extends Worker {
     // Two parameters: BullMQ then creates no AbortController per job; RunContext has its own, lazily.
     const processorArg =
       processor.type === 'inline' ? (job: Job, _token?: string) => processor.process((job as JobWithContext)[RUN_CONTEXT]!) : processor.file;
-    const workerOptions = {
-      connection: opts.postgres ?? opts.client,
-      prefix: opts.prefix,
-      // Shown by getWorkers() as "<prefix>:<base64(queue)>:w:drover@host:pid" and stored as the job's processedBy.
-      name: opts.workerName,
-      autorun: false,
-      concurrency: definition.concurrency,
-      limiter: definition.limiter,
-      // Per-minute completed/failed counts for the console's charts, one week of points.
-      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-      lockDuration: opts.settings.lockDurationMs,
-      stalledInterval: opts.settings.stalledIntervalMs,
-      maxStalledCount: opts.settings.maxStalledCount,
-      // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
-      // child does not inherit this process's loader flags (or a test runner's). The child's egress
-      // policy learns this process's Redis endpoints (host:port only) through its environment.
-      useWorkerThreads: false,
-      workerForkOptions: {
-        execArgv: [],
-        // A getter: read when a child is forked (BullMQ copies these options then), like the default env.
-        get env() {
-          return { ...process.env, [DATA_STORES_ENV]: dataStoresForChild() };
-        },
-      },
-    };
+    const workerOptions = droverWorkerOptions(kind, opts);
     // One constructor call for both stores: the PostgreSQL backend factory, or none (Redis).
     super(definition.queue, processorArg, workerOptions as never, (opts.postgres ? createPostgresBackend : undefined) as never);
     this.kind = kind;
@@ -165,7 +184,7 @@ export class DroverWorker extends Worker {
     if (run.context) run.context.abort(reason);
     else this.cancelJob(jobId, reason);
     // …and the run ends now, even if the processor is slow to notice.
-    run.stop(reason);
+    run.end(new Error(reason));
     return true;
   }
 
@@ -179,7 +198,8 @@ export class DroverWorker extends Worker {
       worker: this.workerName,
       jobTimestamp: job.timestamp,
     };
-    this.attempts.start(ref);
+    this.unsentStarts.add(ref);
+    this.startsTimer ??= setTimeout(() => this.sendStarts(), ATTEMPT_FLUSH_MS);
     // Plain bindings, not a child logger per run: this path runs for every job.
     const debug = this.logger.isLevelEnabled('debug');
     if (debug) this.logger.debug({ ...logFields(ref), event: 'job.started', jobName: job.name }, 'job started');
@@ -190,10 +210,12 @@ export class DroverWorker extends Worker {
       const work = super.callProcessJob(job, token, signal);
       // Settles with the processor, or as soon as cancelRun() stops the run.
       const result = await new Promise((resolve, reject) => {
-        this.activeRuns.set(jobId, { context, stop: (reason) => reject(new Error(reason)), name: job.name, startedAt: ref.startedAt });
+        this.activeRuns.set(jobId, { context, end: reject, name: job.name, startedAt: ref.startedAt });
         work.then(resolve, reject);
       });
-      this.recordEnd(ref, 'completed');
+      // A first run of a job deleted on completion, ended before its start went out: nothing to keep.
+      const unread = ref.attempt === 1 && job.opts.removeOnComplete === true && this.unsentStarts.delete(ref);
+      if (!unread) this.recordEnd(ref, 'completed');
       if (debug) this.logger.debug({ ...logFields(ref), event: 'job.completed', jobName: job.name, durationMs: Date.now() - ref.startedAt }, 'job completed');
       return result;
     } catch (err) {
@@ -280,11 +302,22 @@ export class DroverWorker extends Worker {
   }
 
   private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string): void {
+    // A start not handed over yet goes first: the recorder then writes the run once.
+    if (this.unsentStarts.delete(ref)) this.attempts.start(ref);
     this.attempts.end(ref, { endedAt: Date.now(), outcome, error });
+  }
+
+  /** Hands the starts of the runs still going to the recorder. */
+  private sendStarts(): void {
+    this.startsTimer = undefined;
+    for (const ref of this.unsentStarts) this.attempts.start(ref);
+    this.unsentStarts.clear();
   }
 
   /** Sends the attempt records still batched (before the connection closes). */
   flushAttempts(): Promise<void> {
+    clearTimeout(this.startsTimer);
+    this.sendStarts();
     return this.attempts.flush();
   }
 
