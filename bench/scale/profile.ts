@@ -44,8 +44,24 @@ export function categoryOf(frame: Pick<CallFrame, 'functionName' | 'url'>): Cate
   return 'other';
 }
 
-/** Self time (µs) per profile node, from the samples and their time deltas (as DevTools computes it). */
-function selfTimes(profile: CpuProfile): Map<number, number> {
+/**
+ * Drover's domain and route code: lib/ and app/ sources, or in a production build the server chunks
+ * webpack made of them — which also hold the dependencies bundled with them (next-auth, zod, and Next's
+ * own helpers such as its response piping). Not the custom server in scripts/ (under every request),
+ * not the route entry files in .next/server/app/ (Next's route template) nor webpack's loader.
+ */
+function isDroverCode(rawUrl: string): boolean {
+  const url = rawUrl.replace(/^file:\/\//, '').replace(/\\/g, '/');
+  if (url.includes('/node_modules/')) return false;
+  if (/\/\.next[^/]*\/server\//.test(url)) return /\/\.next[^/]*\/server\/chunks\//.test(url);
+  return /\/(app|lib)\/[^/]/.test(url);
+}
+
+/**
+ * Self time (µs) per profile node, from the samples and their time deltas (as DevTools computes it);
+ * with a window (µs after the profile's start), only the samples that start within it.
+ */
+function selfTimes(profile: CpuProfile, window: { from: number; to: number }): Map<number, number> {
   const self = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -54,6 +70,8 @@ function selfTimes(profile: CpuProfile): Map<number, number> {
     let t = profile.startTime;
     const stamps = deltas.map((d) => (t += d));
     for (let i = 0; i < samples.length; i++) {
+      const at = stamps[i] - profile.startTime;
+      if (at < window.from || at >= window.to) continue;
       const end = i + 1 < stamps.length ? stamps[i + 1] : Math.max(profile.endTime, stamps[i]);
       self.set(samples[i], (self.get(samples[i]) ?? 0) + Math.max(0, end - stamps[i]));
     }
@@ -77,15 +95,27 @@ function location(frame: CallFrame, root: string): string {
 const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : 0);
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`;
 
+export type SummaryOptions = {
+  /** paths are shown relative to this directory (default: the current one) */
+  root?: string;
+  /**
+   * Only the samples taken from `fromMs` to `toMs` after the profile started (the process start with
+   * --cpu-prof): e.g. leave out the server's start-up, which loads every module once.
+   */
+  fromMs?: number;
+  toMs?: number;
+};
+
 /**
  * Summary of one .cpuprofile: `text` lists the `top` functions by self time (name, file:line, ms, %)
  * and the categories; `categories` gives each category's share of the profile's sampled time in
  * percent (0–100; every category present, summing to 100 when anything was sampled).
  */
-export function summarizeCpuProfile(file: string, top = 15, root = process.cwd()): { text: string; categories: Record<string, number> } {
+export function summarizeCpuProfile(file: string, top = 15, opts: SummaryOptions = {}): { text: string; categories: Record<string, number> } {
+  const root = opts.root ?? process.cwd();
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = selfTimes(profile);
+  const self = selfTimes(profile, { from: (opts.fromMs ?? 0) * 1000, to: opts.toMs === undefined ? Infinity : opts.toMs * 1000 });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
 
   // One row per function (the same function appears under many call paths).
@@ -103,8 +133,25 @@ export function summarizeCpuProfile(file: string, top = 15, root = process.cwd()
   }
 
   const busy = total - perCategory.idle;
+  // Inclusive: time in stacks that pass through Drover's own code (lib/, app/ — in a build, the server
+  // chunks), whatever it called: what Drover causes, as against the framework around it.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const underDrover = new Map<number, boolean>();
+  const isUnderDrover = (id: number): boolean => {
+    const known = underDrover.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const up = parent.get(id);
+    const value = node !== undefined && (isDroverCode(node.callFrame.url) || (up !== undefined && isUnderDrover(up)));
+    underDrover.set(id, value);
+    return value;
+  };
+  let droverInclusive = 0;
+  for (const [id, us] of self) if (isUnderDrover(id)) droverInclusive += us;
   const lines: string[] = [];
-  lines.push(`CPU profile ${path.basename(file)}: ${ms(total)} sampled, ${ms(busy)} not idle (${pct(busy, total).toFixed(1)}%)`);
+  const window = opts.fromMs !== undefined || opts.toMs !== undefined ? ` (from ${opts.fromMs ?? 0} ms to ${opts.toMs ?? 'the end'}${opts.toMs === undefined ? '' : ' ms'} after start)` : '';
+  lines.push(`CPU profile ${path.basename(file)}${window}: ${ms(total)} sampled, ${ms(busy)} not idle (${pct(busy, total).toFixed(1)}%)`);
   lines.push('');
   lines.push(`Top ${top} functions by self time (% of not-idle time):`);
   const rows = [...perFunction.values()].filter((r) => categoryOf(r.frame) !== 'idle').sort((a, b) => b.us - a.us).slice(0, top);
@@ -119,6 +166,9 @@ export function summarizeCpuProfile(file: string, top = 15, root = process.cwd()
     const ofBusy = c === 'idle' ? '' : `; ${pct(perCategory[c], busy).toFixed(1)}% of not idle`;
     lines.push(`  ${pct(perCategory[c], total).toFixed(1).padStart(5)}%  ${ms(perCategory[c]).padStart(10)}  ${LABELS[c]}${ofBusy}`);
   }
+
+  lines.push('');
+  lines.push(`Stacks through Drover's code (lib/, app/ or the server chunks built from them; all it calls included, synchronously): ${ms(droverInclusive)}, ${pct(droverInclusive, busy).toFixed(1)}% of not idle`);
 
   const categories: Record<string, number> = {};
   for (const c of CATEGORIES) categories[c] = Number(pct(perCategory[c], total).toFixed(2));
