@@ -13,17 +13,27 @@ import type { QueueSummary } from '@/lib/queues/queue-summary';
 export async function recentFailures(conn: Connection, queues: QueueSummary[], now = Date.now()): Promise<Array<number | null>> {
   const fromMetrics = queues.map((q) => (q.metricsRecorded ? q.failedSeries.slice(0, RECENT_FAILURE_MINUTES).reduce((a, b) => a + b, 0) : null));
   if (queues.length === 0) return fromMetrics;
-  let kept: Array<number | null> = queues.map(() => null);
+  // A queue whose failed set was empty a moment ago has kept no recent failure: only the others are
+  // asked (with thousands of queues, most have none).
+  let kept: Array<number | null> = queues.map((q) => (q.counts.failed === 0 ? 0 : null));
+  const withFailed = queues.flatMap((q, i) => (q.counts.failed > 0 ? [i] : []));
+  if (withFailed.length === 0) return merge(kept, fromMetrics);
   try {
-    kept = await conn.store.recentFailedCounts(
-      queues.map((q) => q.name),
+    const counts = await conn.store.recentFailedCounts(
+      withFailed.map((i) => queues[i].name),
       now - RECENT_FAILURE_MINUTES * 60_000,
     );
+    withFailed.forEach((queueIndex, j) => (kept[queueIndex] = counts[j] ?? null));
   } catch {
     // The store went away between the summary and this call: BullMQ's metrics still tell what they know.
+    kept = queues.map(() => null);
   }
-  return queues.map((_, i) => {
-    const [a, b] = [kept[i], fromMetrics[i]];
+  return merge(kept, fromMetrics);
+}
+
+function merge(kept: Array<number | null>, fromMetrics: Array<number | null>): Array<number | null> {
+  return kept.map((a, i) => {
+    const b = fromMetrics[i];
     if (a === null) return b;
     return b === null ? a : Math.max(a, b);
   });

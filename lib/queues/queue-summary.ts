@@ -33,6 +33,15 @@ function num(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** A metrics list as numbers (Lua's JSON encoder writes an empty list as `{}`). */
+function points(raw: unknown): number[] {
+  return Array.isArray(raw) ? raw.map(Number) : [];
+}
+
+/**
+ * One queue's summary from the positions the Redis script answers (lib/redis/lua/queue-summaries-n.ts);
+ * the PostgreSQL store builds the same positions.
+ */
 export function parseQueueSummary(connection: string, name: string, raw: unknown[], now: number): QueueSummary {
   const counts: QueueCounts = {
     waiting: Number(raw[0]),
@@ -45,8 +54,8 @@ export function parseQueueSummary(connection: string, name: string, raw: unknown
   };
   const completedMeta = parseMetricsMeta(raw[12]);
   const failedMeta = parseMetricsMeta(raw[14]);
-  const completedSeries = minuteSeries(completedMeta, ((raw[13] as string[]) ?? []).map(Number), now, METRIC_POINTS);
-  const failedSeries = minuteSeries(failedMeta, ((raw[15] as string[]) ?? []).map(Number), now, METRIC_POINTS);
+  const completedSeries = minuteSeries(completedMeta, points(raw[13]), now, METRIC_POINTS);
+  const failedSeries = minuteSeries(failedMeta, points(raw[15]), now, METRIC_POINTS);
   const max = num(raw[9]);
   const duration = num(raw[10]);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);

@@ -4,10 +4,23 @@
 
 export type MetricsMeta = { count: number; prevTS: number; prevCount: number } | null;
 
-/** counts[0] is the current minute, counts[i] the minute i minutes ago. */
+// One all-zero series per length, shared: an overview of thousands of queues without BullMQ metrics
+// would otherwise allocate two 60-point arrays per queue on every read. Readers never change a series.
+// (Not frozen: V8's slice and reduce on a frozen array are ~20× slower than on a plain one.)
+const ZERO_SERIES = new Map<number, number[]>();
+function zeroSeries(minutes: number): number[] {
+  let series = ZERO_SERIES.get(minutes);
+  if (!series) {
+    series = new Array<number>(minutes).fill(0);
+    ZERO_SERIES.set(minutes, series);
+  }
+  return series;
+}
+
+/** counts[0] is the current minute, counts[i] the minute i minutes ago. (Without metrics: all zeros, an array shared by every caller — read it, never change it.) */
 export function minuteSeries(meta: MetricsMeta, data: number[], now: number, minutes: number): number[] {
+  if (!meta || !meta.prevTS) return zeroSeries(minutes);
   const series = new Array<number>(minutes).fill(0);
-  if (!meta || !meta.prevTS) return series;
   const nowMinute = Math.floor(now / 60000);
   const openMinute = Math.floor(meta.prevTS / 60000);
   const place = (minute: number, value: number) => {

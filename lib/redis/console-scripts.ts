@@ -1,7 +1,7 @@
 // The scripts every console client has from the moment it is made (lib/redis/connections.ts): Drover's
 // own reads of BullMQ's keys, all read-only except droverFailJob.
 import type { LuaScript } from './lua-scripts';
-import { queueSummaryScript } from './lua/queue-summary-1';
+import { queueSummariesScript } from './lua/queue-summaries-n';
 import { jobSummariesScript } from './lua/job-summaries-1';
 import { jobDetailScript } from './lua/job-detail-1';
 import { jobFieldScript } from './lua/job-field-1';
@@ -14,7 +14,7 @@ import { hashFieldsScript } from './lua/hash-fields-1';
 import { streamLastIdScript } from './lua/stream-last-id-1';
 
 export const consoleScripts: readonly LuaScript[] = [
-  queueSummaryScript,
+  queueSummariesScript,
   jobSummariesScript,
   jobDetailScript,
   jobFieldScript,

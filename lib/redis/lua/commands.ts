@@ -3,7 +3,7 @@ import type { Result } from 'ioredis';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    droverQueueSummary(queuePrefix: string, metricPoints: number): Result<unknown[], Context>;
+    droverQueueSummaries(numberOfKeys: number, ...queuePrefixesThenMetricPoints: Array<string | number>): Result<string, Context>;
     droverJobSummaries(queuePrefix: string, textCap: number, ...ids: string[]): Result<unknown[][], Context>;
     droverJobDetail(jobKey: string, cap: number): Result<Array<[string, string, number?]> | null, Context>;
     droverJobField(jobKey: string, field: string, limit: number): Result<[number, string] | null, Context>;

@@ -123,7 +123,7 @@ export class PostgresQueueStore implements QueueStore {
       const meta = r?.meta ?? {};
       const metricsMeta = (m: Row['completed_metrics']) => (m ? [str(m[0]), str(m[1]), str(m[2])] : null);
       const metricsData = (m: Row['completed_metrics']) => (m?.[3] ?? []).map(String);
-      // The same positions as the Redis summary script's answer (lib/redis/lua/queue-summary-1.ts).
+      // The same positions as the Redis summary script's answer (lib/redis/lua/queue-summaries-n.ts).
       const raw: unknown[] = [
         r?.waiting ?? 0,
         r?.active ?? 0,

@@ -2,7 +2,7 @@
 // SCAN in bounded batches for discovery (never KEYS).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
-import { masterNodes } from '@/lib/redis/create-client';
+import { isCluster, masterNodes } from '@/lib/redis/create-client';
 import { KEYS } from '@/lib/keys';
 import { STATE_STORE, type JobState } from '@/lib/jobs/job-states';
 import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-summary';
@@ -23,6 +23,8 @@ import { RedisSearch } from './redis-search';
 import { RedisDeadLetters } from './redis-dead-letters';
 
 const SCAN_COUNT = 1000;
+/** Queues per summary script call: ~1.5 ms of Redis time each, so other clients never wait long behind one. */
+const SUMMARY_BATCH = 100;
 
 /** Escapes glob characters so a prefix like "{bull}" or "a*b" matches itself only. */
 export function escapeGlob(s: string): string {
@@ -76,18 +78,28 @@ export class RedisQueueStore implements QueueStore {
     return { names, complete: true };
   }
 
-  /** One EVALSHA per queue, all in one pipeline (one round trip). */
+  /**
+   * SUMMARY_BATCH queues per script call (one JSON answer each), all calls in one pipeline (one round
+   * trip); on a Redis Cluster one queue per call, since queues' keys may live on different nodes.
+   */
   async queueSummaries(queues: string[], now: number): Promise<QueueSummary[]> {
     if (queues.length === 0) return [];
     const conn = this.conn;
+    const batch = isCluster(conn.redis) ? 1 : SUMMARY_BATCH;
     const pipeline = conn.redis.pipeline();
-    for (const q of queues) pipeline.droverQueueSummary(conn.queuePrefix(q), METRIC_POINTS);
+    for (let i = 0; i < queues.length; i += batch) {
+      const prefixes = queues.slice(i, i + batch).map((q) => conn.queuePrefix(q));
+      pipeline.droverQueueSummaries(prefixes.length, ...prefixes, METRIC_POINTS);
+    }
     const results = (await pipeline.exec()) ?? [];
-    return queues.map((q, i) => {
-      const [err, value] = results[i] ?? [new Error('no reply')];
+    const out: QueueSummary[] = [];
+    for (let call = 0; call * batch < queues.length; call++) {
+      const [err, value] = results[call] ?? [new Error('no reply')];
       if (err) throw err;
-      return parseQueueSummary(conn.name, q, value as unknown[], now);
-    });
+      const rows = JSON.parse(String(value)) as unknown[][];
+      rows.forEach((raw, j) => out.push(parseQueueSummary(conn.name, queues[call * batch + j], raw, now)));
+    }
+    return out;
   }
 
   async queueExtras(queue: string): Promise<{ schedulers: number; rateLimitTtl: number }> {
