@@ -100,7 +100,7 @@ const COLUMN_STATES: Record<string, JobState[]> = {
   'waiting-children': ['waiting-children'],
 };
 
-function CountCell({ q, id, value, state }: { q: OverviewRow; id: string; value: number; state?: string }) {
+export function CountCell({ q, id, value, state }: { q: OverviewRow; id: string; value: number; state?: string }) {
   const approximate = (COLUMN_STATES[id] ?? []).some((s) => q.approximate?.includes(s));
   const text = id === 'oldest' ? (value < 0 ? '—' : formatDuration(value)) : `${approximateMark(approximate)}${formatCount(value)}`;
   const title = id === 'oldest' ? undefined : approximate ? `${formatExact(value)}, ${APPROXIMATE_TITLE}` : formatExact(value);
