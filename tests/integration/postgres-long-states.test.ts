@@ -115,12 +115,12 @@ describe('PostgreSQL long states', () => {
   });
 
   it('pages through jobs that share a finish time as the full sort does (ties both within and beyond what a keyset read compares)', async () => {
-    // Test data only: two groups of jobs given one finish time each (30 jobs, and 200 jobs: more than a
+    // Test data only: two groups of jobs given one finish time each (30 jobs, and 300 jobs: more than a
     // deep read looks back over, so it falls back to the plain OFFSET there).
     await sql.query(`UPDATE bullmq.job SET finished_at_ms = (SELECT finished_at_ms FROM bullmq.job WHERE queue = 'long' AND id = '40000') WHERE queue = 'long' AND id::int BETWEEN 40000 AND 40029`);
-    await sql.query(`UPDATE bullmq.job SET finished_at_ms = (SELECT finished_at_ms FROM bullmq.job WHERE queue = 'long' AND id = '20000') WHERE queue = 'long' AND id::int BETWEEN 20000 AND 20199`);
-    // Newest first, positions of the groups: id 40029 is at LONG - 40029, id 20199 at LONG - 20199.
-    for (const start of [LONG - 40_035, LONG - 40_029, LONG - 40_020, LONG - 40_005, LONG - 20_199, LONG - 20_150, LONG - 20_100]) {
+    await sql.query(`UPDATE bullmq.job SET finished_at_ms = (SELECT finished_at_ms FROM bullmq.job WHERE queue = 'long' AND id = '20000') WHERE queue = 'long' AND id::int BETWEEN 20000 AND 20299`);
+    // Newest first, positions of the groups: id 40029 is at LONG - 40029, id 20299 at LONG - 20299.
+    for (const start of [LONG - 40_035, LONG - 40_029, LONG - 40_020, LONG - 40_005, LONG - 20_299, LONG - 20_250, LONG - 20_050, LONG - 20_005]) {
       for (const order of ['desc', 'asc'] as const) {
         const at = order === 'desc' ? start : LONG - start - 10;
         expect(await storePage('long', 'completed', order, at, 10), `${order} from ${at}`).toEqual(await referencePage('long', 'completed', order, at, 10));

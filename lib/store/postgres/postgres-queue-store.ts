@@ -34,7 +34,7 @@ export const EXACT_COUNT_MAX = 100_000;
 /** Pages this close to the end they are read from use a plain OFFSET (cheap); deeper ones a keyset from their first job's keys. */
 const DIRECT_OFFSET_MAX = 1000;
 /** Index entries before a deep page's start whose keys are compared with its first job's (ties in finished_at_ms etc.). */
-const TIES_SEEN = 50;
+const TIES_SEEN = 200;
 
 function str(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
