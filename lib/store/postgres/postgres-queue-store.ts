@@ -198,7 +198,7 @@ export class PostgresQueueStore implements QueueStore {
   async jobPage(queue: string, state: JobState, order: 'desc' | 'asc', start: number, size: number): Promise<JobPageSlice> {
     let { total, approximate } = await this.stateTotal(queue, state);
     if (approximate && total - start - size < start) {
-      const [{ total: exact }] = await this.rows<{ total: string }>(SQL.STATE_COUNT(state), [queue]);
+      const [{ total: exact }] = await this.rows<{ total: string }>(SQL.stateCountWalk(state), [queue]);
       total = Number(exact);
       approximate = false;
     }
