@@ -8,6 +8,14 @@ export function formatCount(n: number | null | undefined): string {
   return n >= 100_000 ? compact.format(n) : full.format(n);
 }
 
+/** The title of a count shown with "≈": a long PostgreSQL state's count is the planner's estimate. */
+export const APPROXIMATE_TITLE = "estimated by PostgreSQL's planner; exact below 100,000";
+
+/** "≈" before a count that is an estimate, nothing before an exact one. */
+export function approximateMark(approximate: boolean): string {
+  return approximate ? '≈' : '';
+}
+
 export function formatExact(n: number): string {
   return full.format(n);
 }

@@ -22,7 +22,8 @@ import type { DenseColumnMeta } from '@/components/ui/dense-table';
 import { Sparkline } from '@/components/metrics/sparkline';
 import { DeadLetterQueueBadge, type DeadLetterSummaries } from '@/components/dlq/dead-letter-badge';
 import { StateBar } from './state-bar';
-import { formatCount, formatDuration, formatExact, queueHref } from './format';
+import { APPROXIMATE_TITLE, approximateMark, formatCount, formatDuration, formatExact, queueHref } from './format';
+import type { JobState } from '@/lib/jobs/job-states';
 
 /** A queue as the table shows it: judged once per render (health), not once per comparison. */
 export type OverviewRow = OverviewQueue & {
@@ -89,9 +90,21 @@ function countColumn(
   });
 }
 
-function CountCell({ q, id, value, state }: { q: OverviewRow; id: string; value: number; state?: string }) {
-  const text = id === 'oldest' ? (value < 0 ? '—' : formatDuration(value)) : formatCount(value);
-  const cell = <span title={id === 'oldest' ? undefined : formatExact(value)}>{text}</span>;
+/** The states a count column adds up (an estimate in any makes the column's count one). */
+const COLUMN_STATES: Record<string, JobState[]> = {
+  waiting: ['waiting', 'prioritized'],
+  failed: ['failed'],
+  active: ['active'],
+  delayed: ['delayed'],
+  completed: ['completed'],
+  'waiting-children': ['waiting-children'],
+};
+
+export function CountCell({ q, id, value, state }: { q: OverviewRow; id: string; value: number; state?: string }) {
+  const approximate = (COLUMN_STATES[id] ?? []).some((s) => q.approximate?.includes(s));
+  const text = id === 'oldest' ? (value < 0 ? '—' : formatDuration(value)) : `${approximateMark(approximate)}${formatCount(value)}`;
+  const title = id === 'oldest' ? undefined : approximate ? `${formatExact(value)}, ${APPROXIMATE_TITLE}` : formatExact(value);
+  const cell = <span title={title}>{text}</span>;
   // Queue links do not prefetch: a link per count would have every page load render dozens of queue pages.
   return state ? (
     <Link href={queueHref(q.connection, q.name, { state })} className="hover:underline">

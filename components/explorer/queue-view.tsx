@@ -11,7 +11,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { cn } from '@/components/ui/cn';
 import { useKeyedSelection } from '@/components/ui/use-keyed-selection';
 import { fetchJson } from './api-client';
-import { apiQueuePath, formatExact, queueHref } from './format';
+import { APPROXIMATE_TITLE, apiQueuePath, approximateMark, formatExact, queueHref } from './format';
 import { useLiveEvents, throttle } from './use-live-events';
 import { useLivePaused } from './live-store';
 import { QueueHeader } from './queue-header';
@@ -154,7 +154,7 @@ export function QueueView({
       <SearchPanel conn={conn} queue={queue} inputRef={searchRef} canAct={canAct} role={role} userKey={userKey} />
       {!searching && (
         <>
-          <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} keep={keep} />
+          <StateTabs conn={conn} queue={queue} state={query.state} counts={detail.counts} approximate={detail.approximate} keep={keep} />
           <div className="flex flex-wrap items-center gap-2">
             <form
               onSubmit={(e) => {
@@ -176,10 +176,10 @@ export function QueueView({
                 </option>
               ))}
             </Select>
-            <span className="text-xs text-zinc-500" data-testid="jobs-total">
+            <span className="text-xs text-zinc-500" data-testid="jobs-total" title={page.approximate ? APPROXIMATE_TITLE : undefined}>
               {page.filter
                 ? `Name filter: looked at ${formatExact(page.filter.scanned)} of ${formatExact(page.total)} jobs${page.filter.from ? ` from position ${formatExact(page.filter.from)}` : ''}${page.filter.complete ? ' (to the end)' : ` (at most ${formatExact(page.filter.maxScan)} per page)`}`
-                : `${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
+                : `${approximateMark(page.approximate === true)}${formatExact(page.total)} ${query.state} job${page.total === 1 ? '' : 's'}`}
             </span>
             {/* The "… all N" buttons share the filter row: they must not push the jobs down the page. */}
             <span className="ml-auto flex items-center gap-2">

@@ -2,7 +2,7 @@ import { Link } from '@/components/ui/link';
 import { JOB_STATES, type JobState } from '@/lib/jobs/job-states';
 import type { QueueCounts } from '@/lib/queues/queue-summary';
 import { cn } from '@/components/ui/cn';
-import { formatCount, queueHref } from './format';
+import { APPROXIMATE_TITLE, approximateMark, formatCount, queueHref } from './format';
 
 const LABEL: Record<JobState, string> = {
   waiting: 'Waiting',
@@ -14,7 +14,22 @@ const LABEL: Record<JobState, string> = {
   failed: 'Failed',
 };
 
-export function StateTabs({ conn, queue, state, counts, keep }: { conn: string; queue: string; state: JobState; counts: QueueCounts; keep: Record<string, string | undefined> }) {
+export function StateTabs({
+  conn,
+  queue,
+  state,
+  counts,
+  approximate = [],
+  keep,
+}: {
+  conn: string;
+  queue: string;
+  state: JobState;
+  counts: QueueCounts;
+  /** states whose count is an estimate (shown "≈") */
+  approximate?: JobState[];
+  keep: Record<string, string | undefined>;
+}) {
   return (
     <nav aria-label="Job states" className="flex flex-wrap gap-1 border-b border-zinc-200 dark:border-zinc-800">
       {JOB_STATES.map((s) => (
@@ -30,11 +45,13 @@ export function StateTabs({ conn, queue, state, counts, keep }: { conn: string; 
           {LABEL[s]}
           <span
             data-testid={`count-${s}`}
+            title={approximate.includes(s) ? APPROXIMATE_TITLE : undefined}
             className={cn(
               'rounded bg-zinc-100 px-1.5 font-mono text-[11px] tabular-nums dark:bg-zinc-800',
               s === 'failed' && counts.failed > 0 && 'bg-red-100 text-red-700 dark:bg-red-900/50 dark:text-red-300',
             )}
           >
+            {approximateMark(approximate.includes(s))}
             {formatCount(counts[s])}
           </span>
         </Link>

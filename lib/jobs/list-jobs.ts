@@ -15,6 +15,8 @@ export type JobPage = {
   name?: string;
   /** jobs in the state (without a name filter) */
   total: number;
+  /** true when total is an estimate (a long state on PostgreSQL: the planner's, exact below 100,000) */
+  approximate?: boolean;
   jobs: JobSummary[];
   hasNext: boolean;
   /**
@@ -35,10 +37,10 @@ export async function listJobs(conn: Connection, queue: string, query: ListJobsQ
   const direction = redisOrder(order);
   if (!name) {
     const start = (page - 1) * size;
-    const { total, jobs } = await conn.store.jobPage(queue, state, direction, start, size);
+    const { total, approximate, jobs } = await conn.store.jobPage(queue, state, direction, start, size);
     // An empty state may be a queue that does not exist: 404 like its summary (one more call, only then).
     if (total === 0) await assertQueueExists(conn, queue);
-    return { state, page, size, order, total, jobs, hasNext: start + size < total };
+    return { state, page, size, order, total, ...(approximate ? { approximate } : {}), jobs, hasNext: start + size < total };
   }
   // Name filter: bounded chunks of a walk through the state from the cursor (a rank in the state, which
   // the store turns into its own position) until a page of matches is found or FILTER_MAX_SCAN jobs were

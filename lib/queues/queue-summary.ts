@@ -12,6 +12,8 @@ export type QueueSummary = {
   /** false when the queue is only named in the config and has no keys yet */
   exists: boolean;
   counts: QueueCounts;
+  /** States whose count is an estimate (PostgreSQL's planner, for a state above 100,000 jobs); absent when all are exact. */
+  approximate?: JobState[];
   paused: boolean;
   globalConcurrency: number | null;
   globalRateLimit: { max: number; duration: number } | null;

@@ -26,7 +26,8 @@ export type MetricsRecord = { meta: MetricsMeta; data: number[] };
 /** When a finished job was created, started and finished (for latency percentiles). */
 export type JobTiming = { name: string; timestamp: number | null; processedOn: number | null; finishedOn: number | null };
 
-export type JobPageSlice = { total: number; jobs: JobSummary[] };
+/** approximate: total is an estimate (PostgreSQL above its exact-count bound); absent when exact. */
+export type JobPageSlice = { total: number; approximate?: boolean; jobs: JobSummary[] };
 
 /** What an action needs to know of a job before moving it: its name, raw options and state. */
 export type JobHandleFields = { name: string; opts: string; state: string };

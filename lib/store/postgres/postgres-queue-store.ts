@@ -4,7 +4,7 @@
 import 'server-only';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Connection } from '@/lib/redis/connections';
-import type { JobState } from '@/lib/jobs/job-states';
+import { JOB_STATES, type JobState } from '@/lib/jobs/job-states';
 import { LIST_TEXT_CAP, parseSummaryRow, type JobSummary } from '@/lib/jobs/job-summary';
 import { DETAIL_FIELD_CAP, parseJobDetailFields } from '@/lib/jobs/get-job';
 import { METRIC_POINTS, parseQueueSummary, type QueueSummary } from '@/lib/queues/queue-summary';
@@ -29,6 +29,12 @@ const DISCOVERY_BATCH = 500;
 const META_QUEUES_MAX = 100_000;
 /** Named sessions read for the worker lists, at most (PostgreSQL's max_connections bounds them anyway). */
 const SESSIONS_MAX = 10_000;
+/** A state's jobs are counted exactly up to this many; above, the total is PostgreSQL's estimate (flagged approximate). */
+export const EXACT_COUNT_MAX = 100_000;
+/** Pages this close to the end they are read from use a plain OFFSET (cheap); deeper ones a keyset from their first job's keys. */
+const DIRECT_OFFSET_MAX = 1000;
+/** Index entries before a deep page's start whose keys are compared with its first job's (ties in finished_at_ms etc.). */
+const TIES_SEEN = 200;
 
 function str(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
@@ -113,12 +119,12 @@ export class PostgresQueueStore implements QueueStore {
     const key = sorted.join('\u0000');
     let pending = this.summariesInFlight.get(key) as Promise<Row[]> | undefined;
     if (!pending) {
-      pending = this.rows<Row>(SQL.QUEUE_SUMMARIES, [sorted, METRIC_POINTS]).finally(() => this.summariesInFlight.delete(key));
+      pending = this.rows<Row>(SQL.QUEUE_SUMMARIES, [sorted, METRIC_POINTS, EXACT_COUNT_MAX + 1]).finally(() => this.summariesInFlight.delete(key));
       this.summariesInFlight.set(key, pending);
     }
     const rows = await pending;
     const byName = new Map(rows.map((r) => [r.queue, r]));
-    return queues.map((name) => {
+    const summaries = queues.map((name) => {
       const r = byName.get(name);
       const meta = r?.meta ?? {};
       const metricsMeta = (m: Row['completed_metrics']) => (m ? [str(m[0]), str(m[1]), str(m[2])] : null);
@@ -145,6 +151,17 @@ export class PostgresQueueStore implements QueueStore {
       ];
       return parseQueueSummary(this.conn.name, name, raw, now);
     });
+    // A count that reached its bound is the planner's estimate instead (flagged): asked only for those.
+    await Promise.all(
+      summaries.map(async (summary) => {
+        const long = JOB_STATES.filter((state) => summary.counts[state] > EXACT_COUNT_MAX);
+        if (long.length === 0) return;
+        const estimates = await Promise.all(long.map((state) => this.estimate(summary.name, state)));
+        long.forEach((state, i) => (summary.counts[state] = Math.max(estimates[i], summary.counts[state])));
+        summary.approximate = long;
+      }),
+    );
+    return summaries;
   }
 
   async queueExtras(queue: string): Promise<{ schedulers: number; rateLimitTtl: number }> {
@@ -154,24 +171,70 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   /**
-   * A page from the state's partial index. The index is walked from whichever end is nearer, so the
-   * deepest page reads at most half the state's index entries (ids only) and the last pages are as
-   * cheap as the first.
+   * How many jobs a state holds: exact up to EXACT_COUNT_MAX (a count that stops there, so it never walks
+   * more than that many entries), above that PostgreSQL's planner estimate, flagged approximate. The
+   * estimate is asked first (it reads only statistics), so a long state costs no walk at all.
+   */
+  async stateTotal(queue: string, state: JobState): Promise<{ total: number; approximate: boolean }> {
+    const estimate = await this.estimate(queue, state);
+    if (estimate > EXACT_COUNT_MAX) return { total: estimate, approximate: true };
+    const [{ total }] = await this.rows<{ total: string }>(SQL.STATE_COUNT_UPTO(state), [queue, EXACT_COUNT_MAX + 1]);
+    const n = Number(total);
+    // Statistics older than the queue's growth: the count stopped at the bound, so the state is longer.
+    return n > EXACT_COUNT_MAX ? { total: Math.max(n, estimate), approximate: true } : { total: n, approximate: false };
+  }
+
+  private async estimate(queue: string, state: JobState): Promise<number> {
+    const [row] = await this.rows<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(SQL.STATE_ESTIMATE(state), [queue]);
+    return Math.round(Number(row?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0));
+  }
+
+  /**
+   * A page in the same order as BullMQ's getJobs. Pages in the newer half are read from the newest end,
+   * pages in the older half from the oldest end (then reversed), so no read passes more than half of the
+   * state. The total is exact when small; a long state's total is the planner's estimate, except for a
+   * page in the older half, which needs the exact total to know where it is from the other end (a count
+   * over the state's index: the one read that still grows with the state, see readPage for the rest).
    */
   async jobPage(queue: string, state: JobState, order: 'desc' | 'asc', start: number, size: number): Promise<JobPageSlice> {
-    const [{ total: totalText }] = await this.rows<{ total: string }>(SQL.STATE_COUNT(state), [queue]);
-    const total = Number(totalText);
-    if (start >= total) return { total, jobs: [] };
-    const fromOtherEnd = total - start - size;
-    if (fromOtherEnd < start) {
-      const reverse = order === 'desc' ? 'asc' : 'desc';
-      const offset = Math.max(0, fromOtherEnd);
-      const limit = Math.min(size, total - start);
-      const rows = await this.arrays(SQL.pageSql(state, reverse, LIST_TEXT_CAP), [queue, offset, limit]);
-      return { total, jobs: rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null).reverse() };
+    let { total, approximate } = await this.stateTotal(queue, state);
+    if (approximate && total - start - size < start) {
+      const [{ total: exact }] = await this.rows<{ total: string }>(SQL.stateCountWalk(state), [queue]);
+      total = Number(exact);
+      approximate = false;
     }
-    const rows = await this.arrays(SQL.pageSql(state, order, LIST_TEXT_CAP), [queue, start, size]);
-    return { total, jobs: rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null) };
+    const slice = (jobs: JobSummary[]): JobPageSlice => (approximate ? { total, approximate, jobs } : { total, jobs });
+    if (!approximate && start >= total) return slice([]);
+    const fromOtherEnd = total - start - size;
+    if (!approximate && fromOtherEnd < start) {
+      const reverse = order === 'desc' ? 'asc' : 'desc';
+      const jobs = await this.readPage(queue, state, reverse, Math.max(0, fromOtherEnd), Math.min(size, total - start));
+      return slice(jobs.reverse());
+    }
+    return slice(await this.readPage(queue, state, order, start, size));
+  }
+
+  /**
+   * `limit` jobs from position `offset` in `order`. Near the end it reads from, a plain OFFSET. Deeper, the
+   * index keys at the page's start are found first by an index-only walk (PostgreSQL's B-trees keep no
+   * positions, so reaching position N walks N index entries, but no row is read and nothing is sorted),
+   * then the page is read from those keys on: only the jobs sharing the start's keys are skipped by OFFSET.
+   */
+  private async readPage(queue: string, state: JobState, order: 'desc' | 'asc', offset: number, limit: number): Promise<JobSummary[]> {
+    const parse = (rows: unknown[][]) => rows.map(parseSummaryRow).filter((r): r is JobSummary => r !== null);
+    if (offset <= DIRECT_OFFSET_MAX) return parse(await this.arrays(SQL.pageSql(state, order, LIST_TEXT_CAP), [queue, offset, limit]));
+    // The keys of the TIES_SEEN jobs before the page and of its first job: how many of those share the
+    // first job's keys is how far into that group the page starts.
+    const keys = await this.arrays(SQL.pageKeysSql(state, order), [queue, offset - TIES_SEEN, TIES_SEEN + 1]);
+    if (keys.length <= TIES_SEEN) return [];
+    const first = keys[TIES_SEEN];
+    const same = (row: unknown[]) => row.every((v, i) => String(v) === String(first[i]));
+    const before = keys.slice(0, TIES_SEEN).filter(same).length;
+    // A key missing, or more jobs sharing it than were looked at: the plain OFFSET, as BullMQ reads it.
+    if (first.some((v) => v === null) || before === TIES_SEEN) {
+      return parse(await this.arrays(SQL.pageSql(state, order, LIST_TEXT_CAP), [queue, offset, limit]));
+    }
+    return parse(await this.arrays(SQL.pageSql(state, order, LIST_TEXT_CAP, true), [queue, before, limit, ...first.map(String)]));
   }
 
   async jobSummaries(queue: string, ids: string[]): Promise<JobSummary[]> {
