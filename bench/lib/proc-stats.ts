@@ -66,7 +66,12 @@ function socketInodes(pids: number[]): Set<string> {
 
 /** Local ports of the tree's established TCP connections to 127.0.0.1:<remotePort>. */
 export function connectionsTo(rootPid: number, remotePort: number): number[] {
-  const inodes = socketInodes(processTree(rootPid));
+  return connectionsOf(processTree(rootPid), remotePort);
+}
+
+/** Local ports of these processes' own established TCP connections to 127.0.0.1:<remotePort> (no children). */
+export function connectionsOf(pids: number[], remotePort: number): number[] {
+  const inodes = socketInodes(pids);
   const ports: number[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';

@@ -21,7 +21,7 @@ import pg from 'pg';
 import { Job, Queue, Worker, createPostgresBackend, type Processor } from 'bullmq';
 import { startPostgresServer } from '../../lib/embedded/postgres-server.mjs';
 import { startRedisServer } from '../../lib/embedded/redis-server.mjs';
-import { processTree } from '../lib/proc-stats';
+import { connectionsOf, processTree } from '../lib/proc-stats';
 import { payload } from '../lib/seed';
 import { writeDroverConfig } from '../lib/servers';
 import { TEMPLATE_SCHEMA, blobSql, finishedTimes, insertJobsSql, jidSeqSql, orderIdSql, payloadSql, type TemplateKind } from './seed-pg-sql';
@@ -64,33 +64,7 @@ function procTimes(pid: number): [number, number, number, number] | null {
  * Local ports of this process's own established TCP connections to 127.0.0.1:<port> (not its children's:
  * the consoles under test are children of the bench).
  */
-function ownConnectionsTo(port: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/self/fd/${fd}`));
-      if (m) inodes.add(m[1]);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  const ports: number[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // cols: sl, local, remote, state (01 = ESTABLISHED), …, inode (index 9)
-      if (cols.length < 10 || cols[3] !== '01' || !inodes.has(cols[9])) continue;
-      if (parseInt(cols[2].split(':')[1], 16) === port) ports.push(parseInt(cols[1].split(':')[1], 16));
-    }
-  }
-  return ports;
-}
+const ownConnectionsTo = (port: number): number[] => connectionsOf([process.pid], port);
 
 export async function startPostgresStore(dir: string, log: (line: string) => void): Promise<ScaleStore> {
   // PostgreSQL runs as the user postgres when we are root: the directory must be reachable by it.
