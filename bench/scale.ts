@@ -114,12 +114,12 @@ async function runStore(kind: 'redis' | 'postgres', partFile: string): Promise<v
           await profiled.process.stop();
           const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
           if (!file) {
-            profiles[name] = `no profile was written (${profDir} is empty)`;
+            profiles[`${kind}: ${name}`] = `no profile was written (${profDir} is empty)`;
             return;
           }
           const { summarizeCpuProfile } = await import('./scale/profile');
           const summary = summarizeCpuProfile(path.join(profDir, file), 15, { root, fromMs, toMs });
-          profiles[name] = `${kind}: ${perCall.toFixed(2)} ms per call under the profiler (300 sequential calls of ${urlPath.replace(/\/jobs\/\d+$/, '/jobs/<id>')}).\n${summary.text}`;
+          profiles[`${kind}: ${name}`] = `${kind}: ${perCall.toFixed(2)} ms per call under the profiler (300 sequential calls of ${urlPath.replace(/\/jobs\/\d+$/, '/jobs/<id>')}).\n${summary.text}`;
         }
       : undefined,
   };
