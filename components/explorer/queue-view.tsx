@@ -188,7 +188,7 @@ export function QueueView({
                   key={`${query.state}-${query.page}`}
                   conn={conn}
                   queue={queue}
-                  whole={{ kind: 'state', state: query.state, count: detail.counts[query.state] }}
+                  whole={{ kind: 'state', state: query.state, count: detail.counts[query.state], approximate: detail.approximate?.includes(query.state) }}
                   selection={{ ids: [...selected], states: selected.size > 0 ? [query.state] : [] }}
                   role={role}
                   onDone={clearSelection}

@@ -7,7 +7,7 @@ import { bulkJobsAction } from '@/app/actions';
 import type { BulkInput } from '@/lib/jobs/schemas';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { formatExact } from '@/components/explorer/format';
+import { approximateMark, formatExact } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { ProgressStatus, useOperationProgress } from '@/components/ui/use-operation-progress';
 
@@ -27,7 +27,7 @@ const DANGER: ReadonlySet<Verb> = new Set(['remove', 'fail']);
 export type JobSet = { ids: string[]; states: string[] };
 
 /** What the "… all" buttons act on: a whole state of the queue, or every job a search matched. */
-export type WholeSet = { kind: 'state'; state: string; count: number } | { kind: 'matching'; jobs: JobSet };
+export type WholeSet = { kind: 'state'; state: string; count: number; /** the count is an estimate (a long PostgreSQL state): shown "≈" */ approximate?: boolean } | { kind: 'matching'; jobs: JobSet };
 
 type Pending = { input: BulkInput; title: string; count: number; verb: Verb };
 
@@ -80,8 +80,8 @@ export function BulkToolbar({
 
   const askIds = (verb: Verb, ids: string[], what: string) =>
     setConfirm({ input: { action: verb as 'retry', ids }, count: ids.length, verb, title: `${LABEL[verb]} ${formatExact(ids.length)} ${what} job${ids.length === 1 ? '' : 's'}` });
-  const askState = (verb: Verb, state: string, count: number) =>
-    setConfirm({ input: { action: verb as 'retry', state: state as 'failed' }, count, verb, title: `${LABEL[verb]} all ${formatExact(count)} ${state} jobs` });
+  const askState = (verb: Verb, state: string, count: number, approximate = false) =>
+    setConfirm({ input: { action: verb as 'retry', state: state as 'failed' }, count, verb, title: `${LABEL[verb]} all ${approximateMark(approximate)}${formatExact(count)} ${state} jobs` });
 
   const selected = selection && selection.ids.length > 0 ? selection : null;
   const selectedVerbs = selected ? verbsForJobs(selected.states).filter(allowed(selected.states, selected.ids.length)) : [];
@@ -98,9 +98,10 @@ export function BulkToolbar({
               size="sm"
               variant={DANGER.has(verb) ? 'danger' : 'secondary'}
               disabled={pending}
-              onClick={() => (whole.kind === 'state' ? askState(verb, whole.state, whole.count) : askIds(verb, whole.jobs.ids, 'matching'))}
+              onClick={() => (whole.kind === 'state' ? askState(verb, whole.state, whole.count, whole.approximate) : askIds(verb, whole.jobs.ids, 'matching'))}
             >
-              {LABEL[verb]} all {formatExact(wholeCount)}
+              {LABEL[verb]} all {approximateMark(whole.kind === 'state' && whole.approximate === true)}
+              {formatExact(wholeCount)}
             </Button>
           ))}
         </span>
