@@ -1,6 +1,11 @@
-/** Polls `check` until it returns a truthy value (returned) or the timeout passes (throws). */
+import { stretchingDeadline } from './load';
+
+/**
+ * Polls `check` until it returns a truthy value (returned) or the timeout passes (throws). The timeout
+ * stretches with the machine's load (tests/helpers/load.ts): a busy machine extends it, never fails it sooner.
+ */
 export async function waitFor<T>(check: () => T | Promise<T>, { timeout = 10_000, interval = 25, what = 'condition' } = {}): Promise<T> {
-  const deadline = Date.now() + timeout;
+  const deadline = stretchingDeadline(timeout);
   let last: unknown;
   for (;;) {
     try {
@@ -10,7 +15,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, { timeout = 10_000
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${String(last)})`);
+    if (deadline.passed()) throw new Error(`timed out after ${deadline.waitedMs()} ms (${timeout} ms stretched to ${deadline.allowedMs()} by load) waiting for ${what} (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, interval));
   }
 }

@@ -9,16 +9,18 @@ import { readAttempts } from '@/lib/attempts';
 import type { Attempt } from '@/lib/attempts';
 import { readJobAttempts } from '@/lib/attempts/read-attempts';
 import type { Connection } from '@/lib/redis/connections';
+import { stretchingDeadline } from './load';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const TSX = ['--import', 'tsx', '--conditions=react-server'];
 
+/** Polls until `check` is truthy; the timeout stretches with the machine's load (tests/helpers/load.ts). */
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = stretchingDeadline(timeoutMs);
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (deadline.passed()) throw new Error(`timed out after ${deadline.waitedMs()} ms (${timeoutMs} ms stretched to ${deadline.allowedMs()} by load) waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

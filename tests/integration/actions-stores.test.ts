@@ -63,7 +63,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
   beforeAll(async () => {
     store = await startConfiguredStore(kind);
     consoleRedis = new Redis(store.consoleUrl);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     consoleRedis?.disconnect();
@@ -96,7 +96,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     expect(await idsOf(queue, 'waiting')).toEqual(failed);
     expect(await other.getFailedCount()).toBe(3);
     expect(await lastAudit(consoleRedis)).toMatchObject({ action: 'jobs.bulk', outcome: 'ok', actor: 'op@test', queue: 'retry-all', count: 2500 });
-  }, 120_000);
+  });
 
   it('promotes all delayed jobs and removes a state’s jobs older than an age (admin)', async () => {
     const queue = store.queue('promote-all');
@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     const removed = await bulkJobs(admin, { conn: 'main', queue: 'remove-old' }, { action: 'remove', state: 'waiting', olderThanMs: 200 });
     expect(removed).toMatchObject({ succeeded: 5, message: '5 waiting jobs removed' });
     expect(await idsOf(old, 'waiting')).toEqual(fresh);
-  }, 60_000);
+  });
 
   it('cleans a state older than an age with progress (waiting needs admin)', async () => {
     const queue = store.queue('clean');
@@ -131,7 +131,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     expect(await queue.getDelayedCount()).toBe(1);
     expect((await cleanQueue(admin, { conn: 'main', queue: 'clean' }, { state: 'delayed', olderThanMs: 0 })).removed).toBe(1);
     expect(await queue.getDelayedCount()).toBe(0);
-  }, 60_000);
+  });
 
   it('drains waiting and prioritized jobs, keeping delayed ones unless asked', async () => {
     const queue = store.queue('drain');
@@ -251,7 +251,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     const [done] = await queue.getFailed(0, 0);
     await expect(failJob(operator, at('fail-finished', done.id!))).rejects.toMatchObject({ status: 409, message: `Job ${done.id} is already finished: nothing to fail` });
     expect(await lastAudit(consoleRedis)).toMatchObject({ action: 'job.fail', outcome: 'refused' });
-  }, 30_000);
+  });
 
   it('cancels only a running job: 409 for a waiting one; a running one asks the Drover workers (none listen here)', async () => {
     const queue = store.queue('cancels');
@@ -277,7 +277,7 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
       release();
       await worker.close();
     }
-  }, 30_000);
+  });
 
   it('refuses a job in the wrong state (409) and a job that is gone (404), with the same messages', async () => {
     const queue = store.queue('refusals');

@@ -37,7 +37,7 @@ beforeAll(async () => {
   sql = new pg.Pool({ connectionString: store.peerUrl, max: 1, application_name: 'bench-scale' });
   // An idle client still closing when the server stops gets its FATAL as an error event: not the test's.
   sql.on('error', () => {});
-}, 120_000);
+});
 
 afterAll(async () => {
   await closeAllConnections();

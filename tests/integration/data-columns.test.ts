@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('data columns on %s', (kind) => {
     ids.r2 = (await done.add('ship', { n: 2 })).id!;
     await waitFor(async () => (await done.getJobCounts('completed')).completed === 2, { what: 'two completed jobs', timeout: 30_000 });
     await worker.close();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();

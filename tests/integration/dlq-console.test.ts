@@ -355,7 +355,7 @@ describe('requeue', () => {
     // Audit entries are bounded (≤ 1 KB): the list of new jobs is cut, with its full length said.
     expect(String((audit.params as { newJobs: unknown }).newJobs)).toMatch(/^\["bulk10k\/\d+".*… \(\d+ chars\)$/);
     await bulk.obliterate({ force: true });
-  }, 120_000);
+  });
 });
 
 describe('purge', () => {

@@ -164,7 +164,7 @@ describe('after an upgrade of the grouping rules', () => {
     expect(group?.count).toBe(300);
     // Done: the next read does not walk again.
     expect(await regroupDeadLetters(t, { budgetMs: 0, batch: 50 })).toEqual({ done: true, moved: 0 });
-  }, 60_000);
+  });
 
   it('walks with one process at a time, reads reasons within a byte budget, and a purge by group waits for the walk', async () => {
     const t = deadLetterTarget(main());
@@ -201,5 +201,5 @@ describe('after an upgrade of the grouping rules', () => {
     const exported = await (await exportDeadLettersResponse(main(), { group: current.id })).text();
     expect(exported.trim().split('\n')).toHaveLength(3);
     expect(await purgeDeadLetters(admin, 'main', { filter: { group: current.id } })).toMatchObject({ purged: 3 });
-  }, 60_000);
+  });
 });

@@ -63,7 +63,7 @@ describe.each(STORE_KINDS)('dead letters within a team scope on %s', (kind) => {
     await deadLetters(store.queue('billing-b'), 2, 'card declined');
     await deadLetters(store.queue('email'), 4, 'smtp timeout after 30 s');
     for (const q of ['billing-a', 'billing-b', 'email']) byQueue[q] = await idsOf(q);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();

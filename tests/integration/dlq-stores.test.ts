@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('the dead-letter queue on %s', (kind) => {
   beforeAll(async () => {
     store = await startConfiguredStore(kind);
     consoleRedis = new Redis(store.consoleUrl);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.allSettled(captures.map((c) => c.stop()));

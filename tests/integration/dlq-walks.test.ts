@@ -37,7 +37,7 @@ beforeAll(async () => {
   await worker.close();
   const sent = await bulkJobAction(operator, { conn: 'main', queue: 'exports' }, { action: 'dead-letter', state: 'failed' });
   expect(sent.succeeded).toBe(2500);
-}, 120_000);
+});
 
 afterAll(async () => {
   await Promise.all(queues.map((x) => x.close()));

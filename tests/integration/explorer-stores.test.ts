@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('explorer on %s', (kind) => {
     failer.on('failed', () => failedCount++);
     await waitFor(() => failedCount >= 30, { what: '30 failed jobs', timeout: 30_000 });
     await failer.close();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     release();

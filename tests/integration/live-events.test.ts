@@ -41,7 +41,7 @@ describe('pulse', () => {
     await new Promise((r) => setTimeout(r, PULSE_INTERVAL_MS - 700));
     offSecond();
     expect(second.filter((e) => e.at >= awake - 50).length).toBe(1);
-  }, 20_000);
+  });
 });
 
 describe('event stream', () => {
@@ -86,7 +86,7 @@ describe('shared event reader', () => {
       off();
       await producer.close();
     }
-  }, 40_000);
+  });
 });
 
 describe('event shapes', () => {
@@ -146,5 +146,5 @@ describe('event shapes', () => {
       off();
       await Promise.all([worker.close(), queue.close(), reference.close()]);
     }
-  }, 30_000);
+  });
 });

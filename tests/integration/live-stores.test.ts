@@ -18,7 +18,7 @@ describe.each(STORE_KINDS)('live updates on %s', (kind) => {
     store = await startConfiguredStore(kind);
     // The queues exist before anyone watches them (a live stream may only watch existing queues).
     for (const name of ['live', 'quiet-1', 'quiet-2', 'quiet-3']) await store.queue(name).add('seed', {}, { delay: 3_600_000 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();
@@ -63,7 +63,7 @@ describe.each(STORE_KINDS)('live updates on %s', (kind) => {
       off();
       quiet.forEach((q) => q());
     }
-  }, 40_000);
+  });
 
   it('refuses to watch a queue that does not exist', async () => {
     await expect(assertQueuesExist([{ connection: 'main', queue: 'live' }])).resolves.toBeUndefined();

@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)('metrics on %s', (kind) => {
     await waitFor(() => finished === 8, { what: 'eight jobs to finish', timeout: 30_000 });
     await worker.close();
     await mail.add('later', {}, { delay: 3_600_000 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();

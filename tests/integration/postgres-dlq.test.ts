@@ -50,7 +50,7 @@ async function countsAgree(): Promise<void> {
 beforeAll(async () => {
   store = await startConfiguredStore('postgres');
   sql = new Pool({ connectionString: store.connection.url, max: 2 });
-}, 60_000);
+});
 
 afterAll(async () => {
   await sql?.end();

@@ -16,7 +16,7 @@ beforeAll(async () => {
   server = await startTestPostgres();
   db = new DroverDb({ pool: server.pool({ max: 10 }), where: 'PostgreSQL connection "review"' });
   await db.ready();
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.stop();

@@ -26,7 +26,7 @@ beforeAll(async () => {
     { name: 'console', url: redis.url },
     { name: 'main', url: pg.url },
   ]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await runtime?.close();

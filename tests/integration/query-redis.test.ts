@@ -83,7 +83,7 @@ describe('job query on redis', () => {
     const flow = await store.flowProducer().add({ name: 'report', queueName: 'reports', data: {}, children: [{ name: 'part', queueName: 'q', data: { x: 4 } }] });
     label('part', flow.children![0].job);
     ids.report = flow.job.id!;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();
@@ -291,7 +291,7 @@ describe('job query on redis', () => {
     const past = await search().walkChunk('timed', 'completed', 'desc', '39', [finished()], WIDE);
     expect(past.scanned).toBeLessThanOrEqual(1);
     expect(past.next).toBeNull();
-  }, 60_000);
+  });
 
   it('stops at its time budget, max scan or max matches, and goes on from its position', async () => {
     const many = store.queue('many');

@@ -137,7 +137,7 @@ describe.each(STORE_KINDS)('query on %s', (kind) => {
     const huge = store.queue('huge');
     ids.small = (await huge.add('small', { needle: 'big-one' })).id!;
     ids.big = (await huge.add('big', { needle: 'big-one', blob: randomBytes(1_200_000).toString('base64') })).id!;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();

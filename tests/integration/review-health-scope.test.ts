@@ -12,7 +12,7 @@ describe('/api/health within a team scope', () => {
   let store: TestStore;
   beforeAll(async () => {
     store = await startConfiguredStore('redis');
-  }, 60_000);
+  });
   afterAll(async () => {
     await closeAllConnections();
     await store?.stop();

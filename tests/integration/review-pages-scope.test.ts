@@ -30,7 +30,7 @@ describe('pages within a team scope', () => {
   beforeAll(async () => {
     store = await startConfiguredStore('redis');
     await store.queue('billing-a').add('x', {});
-  }, 60_000);
+  });
   afterAll(async () => {
     await closeAllConnections();
     await store?.stop();

@@ -49,7 +49,7 @@ describe('team scopes: doors found in review', () => {
     store = await startConfiguredStore('redis');
     await deadLetters(store.queue('hr-exports'), 2, 'salary-of-the-ceo');
     await deadLetters(store.queue('billing-a'), 1, 'invoice');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();

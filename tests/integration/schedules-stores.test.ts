@@ -24,7 +24,7 @@ describe.each(STORE_KINDS)('schedules on %s', (kind) => {
 
   beforeAll(async () => {
     store = await startConfiguredStore(kind);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();
@@ -86,5 +86,5 @@ describe.each(STORE_KINDS)('schedules on %s', (kind) => {
     await deleteSchedule(operator, t);
     expect(await queue.getJobScheduler('pulse')).toBeUndefined();
     expect((await listSchedules({ queue: 'main/beats' })).schedules).toEqual([]);
-  }, 40_000);
+  });
 });

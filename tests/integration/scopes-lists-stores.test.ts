@@ -63,7 +63,7 @@ describe.each(STORE_KINDS)('team scopes on lists (%s)', (kind) => {
     for (const [name, n] of [['billing-a', 3], ['billing-b', 2], ['billing-archive', 1], ['mailer', 7]] as const) {
       await queueOn(name).addBulk(Array.from({ length: n }, (_, i) => ({ name: 'job', data: { i } })));
     }
-  }, 60_000);
+  });
   afterAll(async () => {
     await Promise.all([...queues.values()].map((q) => q.close().catch(() => {})));
   });

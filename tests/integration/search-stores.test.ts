@@ -53,7 +53,7 @@ describe.each(STORE_KINDS)('search on %s', (kind) => {
       const jobs = await shop.addBulk(Array.from({ length: 150 }, (_, k) => ({ name: 'bulk', data: { tag: 'bulk-hit', i: i + k } })));
       for (const job of jobs) bulkIds.add(job.id!);
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await closeAllConnections();
@@ -152,7 +152,7 @@ describe.each(STORE_KINDS)('search on %s', (kind) => {
     const past = await list('sparse', { state: 'waiting', size: 10, name: 'needle', cursor: 70_000 });
     expect(past.jobs).toEqual([]);
     expect(past.filter).toMatchObject({ complete: true, scanned: 0, nextCursor: null });
-  }, 120_000);
+  });
 
   it('lists a flow parent’s children with their state: pending ones, and at most 100 processed ones', async () => {
     const flows = store.flowProducer();
@@ -187,5 +187,5 @@ describe.each(STORE_KINDS)('search on %s', (kind) => {
     expect(done).toHaveLength(100);
     expect(done.every((c) => c.group === 'processed' && c.queue === 'kids' && c.state === 'completed' && /^kid-\d+$/.test(c.name ?? ''))).toBe(true);
     expect(await getJobChildren(conn(), 'reports', 'no-such-parent')).toEqual([]);
-  }, 120_000);
+  });
 });

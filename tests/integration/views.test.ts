@@ -174,7 +174,7 @@ describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
     // The list answers at most shared + own private.
     expect((await listViews(alice.actor)).views).toHaveLength(VIEW_LIMITS.sharedPerConsole + VIEW_LIMITS.privatePerOwner);
     expect((await listViews(bob.actor)).views).toHaveLength(VIEW_LIMITS.sharedPerConsole + 1);
-  }, 120_000);
+  });
 
   it('a change made from a stale read is refused, not applied over the newer one', async () => {
     const view = await createView(alice, input());

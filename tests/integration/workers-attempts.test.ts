@@ -46,7 +46,7 @@ describe.each(STORE_KINDS)('attempt history on %s', (kind) => {
     store = await startConfiguredStore(kind);
     queue = store.queue('history');
     records = getConnection('main').records;
-  }, 60_000);
+  });
   afterAll(async () => {
     await closeAllConnections();
     await store?.stop();

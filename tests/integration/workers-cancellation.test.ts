@@ -43,7 +43,7 @@ describe.each(STORE_KINDS)('cancelling an active job on %s', (kind) => {
     // Two worker processes' worth of runtimes on the same queue: only the one running the job aborts it.
     runtime = await startRuntime({ connection, kinds: selectKinds(['webhook'], processors), settings, logger, workerName: 'drover@test-a:1' });
     second = await startRuntime({ connection, kinds: selectKinds(['webhook'], processors), settings, logger, workerName: 'drover@test-b:2', schedulers: false });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.close();

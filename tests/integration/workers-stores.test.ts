@@ -47,7 +47,7 @@ describe.each(STORE_KINDS)('the bundled workers on %s', (kind) => {
       logger,
       workerName: 'drover@test-runtime:1',
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.close();
@@ -90,7 +90,7 @@ describe.each(STORE_KINDS)('the bundled workers on %s', (kind) => {
       return list[0]?.outcome === 'cancelled' ? list : undefined;
     }, 'the cancelled attempt');
     expect(attempts[0]).toMatchObject({ outcome: 'cancelled', error: 'cancelled by op@test' });
-  }, 60_000);
+  });
 });
 
 describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
@@ -118,7 +118,7 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
       logger: createWorkerLogger({}, { write: () => {} }),
       workerName: 'drover@pg-only:1',
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.close();
@@ -176,7 +176,7 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
     expect([await done.getState(), done.failedReason, done.attemptsMade]).toEqual(['failed', 'cancelled by op@test', 1]);
     const [attempt] = await settledJobAttempts(conn(), 'webhook', job.id!);
     expect(attempt).toMatchObject({ outcome: 'cancelled', error: 'cancelled by op@test' });
-  }, 60_000);
+  });
 
   it('listens again after PostgreSQL restarts: its one listener reconnects and a cancel request is acked', async () => {
     await (server.server as { restart: (o?: { signal?: NodeJS.Signals }) => Promise<void> }).restart({ signal: 'SIGKILL' });
@@ -204,7 +204,7 @@ describe('the bundled workers with PostgreSQL only (no Redis started)', () => {
       250,
     );
     expect(result.cancelledBy).toBe('drover@pg-only:1');
-  }, 90_000);
+  });
 
   it('refuses a cancel request too long for NOTIFY (8,000 bytes) before sending anything', async () => {
     const tooLong = requestJobCancel({ records: conn().records, queue: 'webhook', jobId: 'x'.repeat(9_000), requestedBy: 'op@test' });

@@ -43,7 +43,7 @@ describe.each(STORE_KINDS)('attempt history of jobs removed on completion on %s'
       logger: createWorkerLogger({}, { write: () => {} }),
       workerName: 'drover@test:1',
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.close();

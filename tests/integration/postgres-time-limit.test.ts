@@ -1,0 +1,95 @@
+// The console's statement time limit on PostgreSQL: a statement past it is cancelled with a 503 that says
+// to try again, and health answers from its own connection while every pooled one waits on a lock. The
+// limit is short here (300 ms) so these wait 300 ms, not 5 s; only tiny statements run in this file, so a
+// loaded machine does not push them past it (the bigger fault tests run under the default limit).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  // Read when lib/store/postgres/pg-pool.ts loads.
+  process.env.DROVER_PG_STATEMENT_TIMEOUT_MS = '300';
+});
+
+import { Queue, createPostgresBackend } from 'bullmq';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { configureConnections } from '../helpers/console-env';
+import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { listJobs } from '@/lib/jobs/list-jobs';
+import { listJobsQuerySchema } from '@/lib/jobs/schemas';
+import { toDroverError } from '@/lib/errors';
+import { checkHealth } from '@/lib/health/check-health';
+import { PG_STATEMENT_TIMEOUT_MS } from '@/lib/store/postgres/pg-pool';
+
+let pg: TestPostgres;
+let redis: TestRedis;
+let queue: Queue;
+
+beforeAll(async () => {
+  [pg, redis] = await Promise.all([startTestPostgres(), startTestRedis()]);
+  queue = new Queue('orders', { connection: { connectionString: pg.url, migrate: true } }, createPostgresBackend) as unknown as Queue;
+  queue.on('error', () => {});
+  await queue.add('charge', { amount: 5 });
+  await configureConnections([
+    { name: 'console', url: redis.url },
+    { name: 'main', url: pg.url },
+  ]);
+});
+
+afterAll(async () => {
+  await queue?.close().catch(() => {});
+  await closeAllConnections();
+  await pg?.stop();
+  await redis?.stop();
+});
+
+it('runs under the short limit this file sets', () => {
+  expect(PG_STATEMENT_TIMEOUT_MS).toBe(300);
+});
+
+describe('PostgreSQL statement time limit', () => {
+  it('cancels a statement past the time limit with a 503 that says to try again', async () => {
+    const blocker = await pg.pool().connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE bullmq.job IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const err = toDroverError(await listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' })).catch((e: unknown) => e), 'main');
+      expect(err.status).toBe(503);
+      expect(err.message).toMatch(/ran past Drover's time limit and was cancelled; that statement changed nothing \(batches a bulk action finished before it stay done/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect((await listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))).total).toBe(1);
+  });
+});
+
+describe('health while the console\'s pool is busy', () => {
+  it('answers from its own connection: up while every pooled connection waits on a lock', async () => {
+    const { PG_POOL_MAX: max } = await import('@/lib/store/postgres/pg-pool');
+    const blocker = await pg.pool().connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE bullmq.job IN ACCESS EXCLUSIVE MODE');
+      // Every connection of the console's pool waits on the lock (and more requests queue behind them).
+      let firstSettled = Infinity;
+      const stuck = Array.from({ length: max + 5 }, () =>
+        listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))
+          .catch(() => null)
+          .finally(() => (firstSettled = Math.min(firstSettled, Date.now()))),
+      );
+      await new Promise((r) => setImmediate(r));
+      const health = await checkHealth();
+      const answeredAt = Date.now();
+      expect(health.connections.find((c) => c.name === 'main')?.status).toBe('up');
+      // Answered while the pool's statements were all still waiting on the lock (they end at the time limit).
+      expect(answeredAt).toBeLessThan(firstSettled);
+      await blocker.query('ROLLBACK');
+      await Promise.all(stuck);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      blocker.release();
+    }
+  });
+});
