@@ -1,8 +1,8 @@
 // A PostgreSQL connection when things go wrong: no BullMQ schema yet (and `migrate: true`), the server
-// down and back (stale-while-down overview, recovery without a restart), and a feature not yet on
-// PostgreSQL — each a precise message, nothing changed. These run under the default statement time limit
-// (5 s): a statement past it, and health while the pool waits, are in postgres-time-limit.test.ts, whose
-// short limit would otherwise cancel the bigger statements here on a loaded machine.
+// down and back (stale-while-down overview, recovery without a restart), health while every pooled
+// connection waits on a lock, and a feature not yet on PostgreSQL — each a precise message, nothing
+// changed. These run under the default statement time limit (5 s): a statement past it is in
+// postgres-time-limit.test.ts, whose short limit would cancel the bigger statements here on a loaded machine.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { Queue, createPostgresBackend } from 'bullmq';
@@ -22,6 +22,7 @@ import { setConnectionPaused } from '@/lib/queues/set-connection-paused';
 import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
 import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
+import { waitFor } from '../helpers/wait';
 
 let pg: TestPostgres;
 let redis: TestRedis;
@@ -217,6 +218,41 @@ describe("Drover's own schema beside BullMQ's", () => {
       expect(await migrateDroverSchema(direct, 'PostgreSQL connection "locked"')).toEqual({ from: 0, to: DROVER_SCHEMA_VERSION });
     } finally {
       await direct.end();
+    }
+  });
+});
+
+describe('health while the console\'s pool is busy', () => {
+  it('answers from its own connection: up while every pooled connection waits on a lock', async () => {
+    const blocker = await pg.pool().connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE bullmq.job IN ACCESS EXCLUSIVE MODE');
+      // Every connection of the console's pool waits on the lock (and more requests queue behind them).
+      let settled = 0;
+      const stuck = Array.from({ length: PG_POOL_MAX + 5 }, () =>
+        listJobs(getConnection('main'), 'orders', listJobsQuerySchema.parse({ state: 'waiting' }))
+          .catch(() => null)
+          .finally(() => settled++),
+      );
+      await waitFor(
+        async () => {
+          const { rows } = await pg
+            .pool()
+            .query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'drover-console' AND wait_event_type = 'Lock'`);
+          return rows[0].n === PG_POOL_MAX;
+        },
+        { what: `all ${PG_POOL_MAX} pooled connections waiting on the lock` },
+      );
+      const health = await checkHealth();
+      expect(health.connections.find((c) => c.name === 'main')?.status).toBe('up');
+      // Answered while the pool's statements were all still waiting on the lock (they end at the time limit).
+      expect(settled).toBe(0);
+      await blocker.query('ROLLBACK');
+      await Promise.all(stuck);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      blocker.release();
     }
   });
 });
