@@ -1,7 +1,7 @@
 // A BullMQ Worker with Drover's wrapper around every run: job name and schema check, attempt history,
 // cancellation, failure classification and structured logs. The wrapper sits in callProcessJob, so it
 // covers in-process and sandboxed processors alike.
-import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job, type Telemetry } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
@@ -46,6 +46,8 @@ export type DroverWorkerOptions = {
   workerName: string;
   logger: Logger;
   settings: WorkerSettings;
+  /** BullMQ's telemetry (README › Tracing: DROVER_OTEL=1 loads bullmq-otel, workers/runtime/telemetry.ts). */
+  telemetry?: Telemetry;
 };
 
 /** The run's context, handed from the run wrapper to an in-process processor. */
@@ -87,7 +89,7 @@ const LOG_ERROR_MAX = 1000;
  * The options every DroverWorker passes to BullMQ's Worker. Exported so the throughput benchmark can run
  * a raw BullMQ Worker with exactly these options (bench/worker-throughput.ts: like for like).
  */
-export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings'>) {
+export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings' | 'telemetry'>) {
   const { definition } = kind;
   return {
     connection: opts.postgres ?? opts.client,
@@ -102,6 +104,8 @@ export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOp
     lockDuration: opts.settings.lockDurationMs,
     stalledInterval: opts.settings.stalledIntervalMs,
     maxStalledCount: opts.settings.maxStalledCount,
+    // Each run joins the trace of the job's producer (the job's telemetry metadata); off unless DROVER_OTEL=1.
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
     // child does not inherit this process's loader flags (or a test runner's). The child's egress
     // policy learns this process's Redis endpoints (host:port only) through its environment.
