@@ -76,3 +76,15 @@ describe('trace context', () => {
     expect(traceOf({})).toBeNull();
   });
 });
+
+describe('links in the config file', () => {
+  it('are read with their defaults and refused naming the field when bad', async () => {
+    const { parseConfig } = await import('@/lib/config/load-config');
+    const ok = parseConfig({ connections: [{ name: 'main', url: 'redis://localhost:6379', links: [{ label: 'Logs', url: 'https://logs.example.com/{queue}/{id}' }], queueLinks: { mail: [{ label: 'Trace', url: 'https://t.example.com/{traceId}' }] } }] }, 'test');
+    expect(ok.connections[0].links).toHaveLength(1);
+    expect(ok.connections[0].queueLinks.mail[0].label).toBe('Trace');
+    expect(parseConfig({ connections: [{ name: 'main', url: 'redis://localhost:6379' }] }, 'test').connections[0]).toMatchObject({ links: [], queueLinks: {} });
+    expect(() => parseConfig({ connections: [{ name: 'main', url: 'redis://x', links: [{ label: 'L', url: 'https://{queue}.example.com/' }] }] }, 't')).toThrowError(/connections\[0\]\.links\[0\]\.url: variables are allowed only after the host/);
+    expect(() => parseConfig({ connections: [{ name: 'main', url: 'redis://x', queueLinks: { mail: [{ label: 'L', url: 'javascript:alert(1)' }] } }] }, 't')).toThrowError(/queueLinks\.mail\[0\]\.url: must start with http/);
+  });
+});
