@@ -103,7 +103,7 @@ describe.each(STORE_KINDS)('the worker runtime with telemetry on %s', { timeout:
   afterAll(async () => {
     await Promise.allSettled(runtimes.map((r) => r.close()));
     await Promise.allSettled(queues.map((q) => q.close()));
-    await Promise.allSettled(spawned.map(killIfRunning));
+    await Promise.allSettled(spawned.map((w) => killIfRunning(w.child)));
   });
 
   it('processes a job in the trace its producer started (the job’s telemetry metadata)', async () => {
