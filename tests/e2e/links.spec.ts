@@ -46,3 +46,32 @@ test('job page: links out as encoded new-tab buttons, a disabled one naming what
     await queue.close();
   }
 });
+
+test('an admin edits a queue’s links from the queue page; a bad template is refused with the reason', async ({ browser }) => {
+  const queue = new Queue(`${QUEUE}-ui`, { connection: { url: redisUrl() } });
+  await queue.add('ping', {}, { jobId: 'ui-1' });
+  const admin = await apiAs('admin');
+  try {
+    const page = await (await browser.newContext({ storageState: storageStatePath('admin') })).newPage();
+    await page.goto(`/connections/default/queues/${QUEUE}-ui`);
+    await page.getByRole('button', { name: 'Links…' }).click();
+    const queueSection = page.getByRole('region', { name: `Links of ${QUEUE}-ui` });
+    await queueSection.getByRole('button', { name: 'Add link' }).click();
+    await queueSection.getByLabel('Label').fill('Evil');
+    await queueSection.getByLabel('URL template').fill('https://{queue}.example.com/');
+    await queueSection.getByRole('button', { name: 'Save queue links' }).click();
+    await expect(page.getByText(/variables are allowed only after the host/).first()).toBeVisible();
+    await queueSection.getByLabel('URL template').fill('https://logs.example.com/?job={id}');
+    await queueSection.getByRole('button', { name: 'Save queue links' }).click();
+    await expect(page.getByText(`${QUEUE}-ui: 1 link`).first()).toBeVisible();
+    const read = await (await admin.get(`/api/v1/connections/default/queues/${QUEUE}-ui/links`)).json();
+    expect(read.queue.console).toEqual([{ label: 'Evil', url: 'https://logs.example.com/?job={id}' }]);
+    await page.goto(`/connections/default/queues/${QUEUE}-ui/jobs/ui-1`);
+    await expect(page.getByRole('navigation', { name: 'Links out' }).getByRole('link', { name: /Evil/ })).toHaveAttribute('href', 'https://logs.example.com/?job=ui-1');
+  } finally {
+    await admin.put(`/api/v1/connections/default/queues/${QUEUE}-ui/links`, { data: { templates: [] } });
+    await admin.dispose();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+});
