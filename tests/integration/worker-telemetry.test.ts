@@ -5,6 +5,7 @@
 // start with the install command.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Queue, SpanKind, createPostgresBackend, type ContextManager, type Span, type Telemetry, type Tracer } from 'bullmq';
 import { z } from 'zod';
 import { STORE_KINDS } from '../helpers/stores';
@@ -16,6 +17,7 @@ import type { RuntimeKind } from '@/workers/runtime/processor';
 import { loadTelemetry, otelEnabled } from '@/workers/runtime/telemetry';
 import { getConnection } from '@/lib/redis/connections';
 import { getJob } from '@/lib/jobs/get-job';
+import { readJobAttempts } from '@/lib/attempts/read-attempts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PRODUCER_SPAN = '00f067aa0ba902b7';
@@ -47,9 +49,10 @@ class FakeOtel implements Telemetry<Ctx> {
         };
       },
     };
+    const active = new AsyncLocalStorage<Ctx>();
     this.contextManager = {
-      with: (_ctx, fn) => fn(),
-      active: () => ({}),
+      with: (ctx, fn) => active.run(ctx, fn),
+      active: () => active.getStore() ?? {},
       getMetadata: (ctx) => (ctx.traceId ? JSON.stringify({ traceparent: `00-${ctx.traceId}-${ctx.spanId}-01` }) : ''),
       fromMetadata: (_active, metadata) => {
         const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-/.exec((JSON.parse(metadata) as { traceparent?: string }).traceparent ?? '');
@@ -125,6 +128,13 @@ describe.each(STORE_KINDS)('the worker runtime with telemetry on %s', { timeout:
     // Joined the producer's trace, as a child of its span.
     expect(consumer.parent).toEqual({ traceId: TRACE_ID, spanId: PRODUCER_SPAN });
     expect(consumer.traceId).toBe(TRACE_ID);
+
+    // The run's attempt record names its trace too.
+    const attempts = await waitFor(async () => {
+      const read = await readJobAttempts(getConnection('console'), queueName, job.id!);
+      return read.find((a) => a.outcome === 'completed') ? read : undefined;
+    }, 'the completed attempt record');
+    expect(attempts[0]).toMatchObject({ outcome: 'completed', traceId: TRACE_ID });
 
     // And the job page names that trace.
     expect((await getJob(getConnection('console'), queueName, job.id!)).trace).toEqual({ traceId: TRACE_ID, spanId: PRODUCER_SPAN });

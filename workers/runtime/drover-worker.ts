@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { ATTEMPT_FLUSH_MS, AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
+import { traceOf } from '@/lib/links/trace-context';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
@@ -124,6 +125,7 @@ export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
   readonly workerName: string;
   private readonly logger: Logger;
+  private readonly telemetry?: Telemetry;
   private readonly attempts: AttemptRecorder;
   private readonly connection: ProcessorContext['connection'];
   /** Jobs this worker is running now. */
@@ -152,6 +154,7 @@ export class DroverWorker extends Worker {
     this.kind = kind;
     this.workerName = opts.workerName;
     this.logger = logger;
+    this.telemetry = opts.telemetry;
     this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
     this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
@@ -202,6 +205,11 @@ export class DroverWorker extends Worker {
       worker: this.workerName,
       jobTimestamp: job.timestamp,
     };
+    if (this.telemetry) {
+      // BullMQ runs this inside the run's consumer span: its context names the trace (the producer's, when the job carried one).
+      const traceId = traceOf({ tm: this.telemetry.contextManager.getMetadata(this.telemetry.contextManager.active()) })?.traceId;
+      if (traceId) ref.traceId = traceId;
+    }
     this.unsentStarts.add(ref);
     this.startsTimer ??= setTimeout(() => this.sendStarts(), ATTEMPT_FLUSH_MS);
     // Plain bindings, not a child logger per run: this path runs for every job.
