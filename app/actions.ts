@@ -9,6 +9,7 @@ import { scheduleOperations } from '@/lib/operations/schedules';
 import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { alertOperations } from '@/lib/operations/alerts';
 import { viewOperations } from '@/lib/operations/views';
+import { linksOperations } from '@/lib/operations/links';
 import { userOperations } from '@/lib/operations/users';
 import { permissionOperations } from '@/lib/operations/permissions';
 
@@ -51,6 +52,9 @@ export const testAlertRuleAction = actionOf(alertOperations.testAlertRule);
 export const createViewAction = actionOf(viewOperations.createView);
 export const updateViewAction = actionOf(viewOperations.updateView);
 export const deleteViewAction = actionOf(viewOperations.deleteView);
+
+export const setConnectionLinksAction = actionOf(linksOperations.setConnectionLinks);
+export const setQueueLinksAction = actionOf(linksOperations.setQueueLinks);
 
 export const addUserAction = actionOf(userOperations.addUser);
 export const updateUserAction = actionOf(userOperations.updateUser);

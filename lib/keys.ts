@@ -122,6 +122,10 @@ export const KEYS = {
   /** set of the ids of one owner's private views (owner: a user's email, an API token's id): at most 50
    *  (VIEW_LIMITS.privatePerOwner). A member goes with its view, or moves to the shared set when the view is shared. */
   viewsPrivate: (owner: string) => `drover:{console}:views:private:${owner}`,
+  /** hash scope → JSON array of link templates {label, url} set by admins (lib/links): scope "<conn>" for a
+   *  connection's links, "<conn>/<queue>" for a queue's. At most 10 templates per field (LINK_LIMITS.perScope),
+   *  one field per connection and per queue that has links; a field goes when its list is emptied. Kept until changed. */
+  linkTemplates: 'drover:{console}:links',
   /** set of "<role> <operation>": operations an admin withheld from a role (the permission matrix, lib/auth/permissions.ts;
    *  the config file's entries are not stored). At most 3 roles × the operation table; replaced whole by permissions.set. Kept until changed. */
   withheldOperations: 'drover:{console}:permissions:withheld',

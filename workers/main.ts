@@ -9,6 +9,7 @@ import { jobKinds } from '@/lib/job-kinds/registry';
 import { bundledProcessors, selectKinds } from './runtime/bundled-processors';
 import { createWorkerLogger } from './runtime/logger';
 import { readRuntimeSettings } from './runtime/settings';
+import { loadTelemetry, OTEL_PACKAGE, TelemetryUnavailableError } from './runtime/telemetry';
 import { startRuntime } from './runtime/start-runtime';
 import { getWebhookSecret } from './runtime/webhook-secret';
 import { resolveWorkerTarget } from './runtime/worker-connection';
@@ -52,7 +53,10 @@ async function main(): Promise<number> {
     `starting workers on connection "${connection.name}"`,
   );
 
-  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole });
+  // DROVER_OTEL=1 without bullmq-otel installed stops here, saying how to install it.
+  const telemetry = await loadTelemetry();
+  if (telemetry) logger.info({ event: 'workers.telemetry', package: OTEL_PACKAGE }, 'OpenTelemetry tracing on (DROVER_OTEL=1)');
+  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole, telemetry });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const received = new Set<NodeJS.Signals>();
@@ -80,7 +84,7 @@ main().then(
   (err: Error) => {
     // PostgreSQL's and Redis's failures in the words the console uses (a missing BullMQ schema says how to make it).
     const mapped = toDroverError(err, process.env.DROVER_WORKER_CONNECTION || undefined);
-    const message = err instanceof ConfigError ? err.message : `workers failed to start: ${mapped.code === 'internal' ? err.message : mapped.message}`;
+    const message = err instanceof ConfigError || err instanceof TelemetryUnavailableError ? err.message : `workers failed to start: ${mapped.code === 'internal' ? err.message : mapped.message}`;
     console.error(JSON.stringify({ level: 50, time: Date.now(), service: 'drover-workers', msg: message }));
     process.exit(1);
   },

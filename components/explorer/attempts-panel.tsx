@@ -39,7 +39,10 @@ export function AttemptsPanel({ attempts, stacktrace, attemptsMade }: { attempts
                     <RelativeTime ms={a.startedAt} />
                   </td>
                   <td className="py-1 pr-4 font-mono whitespace-nowrap">{a.endedAt ? formatDuration(a.endedAt - a.startedAt) : '—'}</td>
-                  <td className="py-1 pr-4 font-mono">{a.worker}</td>
+                  <td className="py-1 pr-4 font-mono">
+                    {a.worker}
+                    {a.traceId && <div className="text-zinc-500" title="OpenTelemetry trace id of this run">trace {a.traceId}</div>}
+                  </td>
                   <td className="py-1 break-all whitespace-pre-wrap text-red-700 dark:text-red-400">{a.error}</td>
                 </tr>
               ))}

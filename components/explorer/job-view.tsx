@@ -17,6 +17,7 @@ import { PayloadPanel } from './payload-panel';
 import { LogsPanel } from './logs-panel';
 import { JsonValueView } from '@/components/explorer/json-value-view';
 import { AttemptsPanel } from './attempts-panel';
+import { JobLinks, TraceId } from './job-links';
 import { JobTimeline } from './job-timeline';
 import { JobToolbar } from '@/components/jobs/job-toolbar';
 import { queryKeys } from '@/components/query-keys';
@@ -115,6 +116,8 @@ export function JobView({
         <div className="ml-auto flex flex-wrap gap-2">{canAct && !gone && <JobToolbar conn={conn} queue={queue} job={job} />}</div>
       </div>
 
+      <JobLinks links={job.links ?? []} />
+
       <div data-testid="job-progress">
         <ProgressBar progress={job.progress} large />
       </div>
@@ -137,6 +140,11 @@ export function JobView({
         <Fact label="Processed by">
           <span className="font-mono text-xs break-all">{job.processedBy ?? '—'}</span>
         </Fact>
+        {job.trace && (
+          <Fact label="Trace id">
+            <TraceId trace={job.trace} />
+          </Fact>
+        )}
         {job.parent && (
           <Fact label="Parent">
             <Link className="font-mono text-xs text-indigo-600 hover:underline" href={jobHref(conn, job.parent.queue, job.parent.id)}>

@@ -13,6 +13,7 @@ import { formatExact } from '@/components/explorer/format';
 import { useRunAction } from '@/components/ui/use-run-action';
 import { AddJobDialog } from '@/components/jobs/add-job-dialog';
 import { ProgressStatus, useOperationProgress } from '@/components/ui/use-operation-progress';
+import { LinksEditorButton } from '@/components/links/links-editor';
 
 type Open = null | 'add' | 'limits' | 'clean' | 'drain' | 'obliterate';
 const AGES = [
@@ -76,6 +77,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
       </Button>
       {isAdmin && (
         <>
+          <LinksEditorButton conn={conn} queue={queue} />
           <Button size="sm" variant="danger" onClick={() => setOpen('drain')}>
             Drain…
           </Button>

@@ -16,6 +16,8 @@ export const attemptSchema = z.object({
   error: z.string().optional(),
   /** The job's creation time (BullMQ `timestamp`): tells a reused job id's old history apart. */
   jobTimestamp: z.number().optional(),
+  /** The OpenTelemetry trace the run was part of (workers with DROVER_OTEL=1, README › Tracing). */
+  traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 

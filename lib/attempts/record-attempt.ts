@@ -13,6 +13,8 @@ export type AttemptRef = {
   worker: string;
   /** job.timestamp, so readAttempts can drop the history of an earlier job with the same id. */
   jobTimestamp?: number;
+  /** The run's OpenTelemetry trace (workers with telemetry on). */
+  traceId?: string;
 };
 
 export type AttemptEnd = { endedAt: number; outcome: Exclude<AttemptOutcome, 'running'>; error?: string };
@@ -31,8 +33,8 @@ function truncate(error: string | undefined): string | undefined {
 function serialise(op: Operation): string {
   const { ref, end } = op;
   const rest = end
-    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), jobTimestamp: ref.jobTimestamp }
-    : { worker: ref.worker, outcome: 'running', jobTimestamp: ref.jobTimestamp };
+    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), jobTimestamp: ref.jobTimestamp, traceId: ref.traceId }
+    : { worker: ref.worker, outcome: 'running', jobTimestamp: ref.jobTimestamp, traceId: ref.traceId };
   return `{"attempt":${ref.attempt},"startedAt":${ref.startedAt},${JSON.stringify(rest).slice(1)}`;
 }
 

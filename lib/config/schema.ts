@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { permissionsConfigSchema } from '@/lib/auth/permissions-schema';
 import { ssoConfigSchema } from '@/lib/auth/sso-schema';
+import { linkTemplatesSchema } from '@/lib/links/link-template';
 
 /** The store a connection's URL names: postgres:// and postgresql:// are PostgreSQL, the rest Redis. */
 export type StoreKind = 'redis' | 'postgres';
@@ -71,6 +72,13 @@ export const connectionConfigSchema = z
       })
       .strict()
       .default({ maxAgeDays: 30, maxCount: 100_000 }),
+    /** Links out on the job page of every queue of this connection (README › Links out); read-only in the console. */
+    links: linkTemplatesSchema.default([]),
+    /** Links out of single queues: queue name → templates, shown after the connection's. */
+    queueLinks: z
+      .record(queueNameSchema, linkTemplatesSchema)
+      .refine((r) => Object.keys(r).length <= 1000, 'at most 1,000 queues with links')
+      .default({}),
   })
   .strict()
   .superRefine((c, ctx) => {

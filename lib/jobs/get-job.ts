@@ -6,6 +6,9 @@ import { NotFoundError } from '@/lib/errors';
 import { parseProgress } from './job-summary';
 import { validInstant } from '@/lib/time/instant';
 import { isUnscoped, roleAt, type Access } from '@/lib/auth/scope';
+import { jobLinks } from '@/lib/links/job-links';
+import type { RenderedLink } from '@/lib/links/render-links';
+import type { TraceContext } from '@/lib/links/trace-context';
 
 export const DETAIL_FIELD_CAP = 256 * 1024;
 
@@ -41,7 +44,14 @@ export type JobDetail = {
   dataSize: number;
   returnValueSize: number;
   dependencies: { processed: number; unprocessed: number; ignored: number; failed: number };
+  /** links out of this job, rendered from its connection's and queue's templates (README › Links out) */
+  links: RenderedLink[];
+  /** the OpenTelemetry trace it was added in (BullMQ's telemetry metadata), when it carries one */
+  trace: TraceContext | null;
 };
+
+/** What a store reads of a job; getJob adds where it is, its links and its trace. */
+export type StoredJobDetail = Omit<JobDetail, 'connection' | 'queue' | 'links' | 'trace'>;
 
 function n(v: string | undefined): number | null {
   if (v === undefined || v === '') return null;
@@ -81,7 +91,7 @@ export function parseJobDetailFields(
   truncated: Record<string, number>,
   state: string,
   dependencies: JobDependencyCounts,
-): Omit<JobDetail, 'connection' | 'queue'> {
+): StoredJobDetail {
   const opts = truncated.opts ? {} : parseJson<JobOptionsView>(f.opts, {});
   const timestamp = validInstant(n(f.timestamp));
   const delay = n(f.delay) ?? 0;
@@ -124,5 +134,6 @@ export async function getJob(conn: Connection, queue: string, id: string, access
   const detail = await conn.store.jobDetail(queue, id);
   if (!detail) throw new NotFoundError(`Job ${id} not found in queue "${queue}" (it may have been removed)`);
   const hideParent = detail.parent !== null && access !== undefined && !isUnscoped(access) && roleAt(access, conn.name, detail.parent.queue) === null;
-  return { ...detail, ...(hideParent ? { parent: null } : {}), queue, connection: conn.name };
+  const { links, trace } = await jobLinks(conn, queue, detail);
+  return { ...detail, ...(hideParent ? { parent: null } : {}), queue, connection: conn.name, links, trace };
 }

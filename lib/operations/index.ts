@@ -9,6 +9,7 @@ import { scheduleOperations } from './schedules';
 import { deadLetterOperations } from './dead-letters';
 import { alertOperations } from './alerts';
 import { viewOperations } from './views';
+import { linksOperations } from './links';
 import { consoleOperations } from './console';
 import { userOperations } from './users';
 import { permissionOperations } from './permissions';
@@ -21,6 +22,7 @@ export const OPERATION_TABLES = {
   'dead letters': deadLetterOperations,
   alerts: alertOperations,
   views: viewOperations,
+  links: linksOperations,
   users: userOperations,
   permissions: permissionOperations,
   console: consoleOperations,

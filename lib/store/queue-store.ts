@@ -4,7 +4,7 @@
 import type { StoreKind } from '@/lib/config/schema';
 import type { JobState } from '@/lib/jobs/job-states';
 import type { JobSummary } from '@/lib/jobs/job-summary';
-import type { JobDetail } from '@/lib/jobs/get-job';
+import type { StoredJobDetail } from '@/lib/jobs/get-job';
 import type { QueueSummary } from '@/lib/queues/queue-summary';
 import type { JobField } from '@/lib/jobs/schemas';
 import type { WorkerInfo } from '@/lib/queues/workers-by-queue';
@@ -56,7 +56,7 @@ export interface QueueStore {
   /** Summaries in the order of `ids`; ids that vanished are dropped. */
   jobSummaries(queue: string, ids: string[]): Promise<JobSummary[]>;
   /** One job without its data and return value (sizes instead); null when it is gone. */
-  jobDetail(queue: string, id: string): Promise<Omit<JobDetail, 'connection' | 'queue'> | null>;
+  jobDetail(queue: string, id: string): Promise<StoredJobDetail | null>;
   /** A job's data or return value as JSON text, cut at `limit` bytes (-1: all); null when the job is gone. */
   jobField(queue: string, id: string, field: JobField, limit: number): Promise<{ size: number; text: string } | null>;
   /** Log lines [start, end] in the order written, and how many there are. */

@@ -1,11 +1,12 @@
 // A BullMQ Worker with Drover's wrapper around every run: job name and schema check, attempt history,
 // cancellation, failure classification and structured logs. The wrapper sits in callProcessJob, so it
 // covers in-process and sandboxed processors alike.
-import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker, createPostgresBackend, type Job, type Telemetry } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { ATTEMPT_FLUSH_MS, AttemptRecorder, type AttemptRef } from '@/lib/attempts/record-attempt';
+import { traceOf } from '@/lib/links/trace-context';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
@@ -46,6 +47,8 @@ export type DroverWorkerOptions = {
   workerName: string;
   logger: Logger;
   settings: WorkerSettings;
+  /** BullMQ's telemetry (README › Tracing: DROVER_OTEL=1 loads bullmq-otel, workers/runtime/telemetry.ts). */
+  telemetry?: Telemetry;
 };
 
 /** The run's context, handed from the run wrapper to an in-process processor. */
@@ -87,7 +90,7 @@ const LOG_ERROR_MAX = 1000;
  * The options every DroverWorker passes to BullMQ's Worker. Exported so the throughput benchmark can run
  * a raw BullMQ Worker with exactly these options (bench/worker-throughput.ts: like for like).
  */
-export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings'>) {
+export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOptions, 'client' | 'postgres' | 'prefix' | 'workerName' | 'settings' | 'telemetry'>) {
   const { definition } = kind;
   return {
     connection: opts.postgres ?? opts.client,
@@ -102,6 +105,8 @@ export function droverWorkerOptions(kind: RuntimeKind, opts: Pick<DroverWorkerOp
     lockDuration: opts.settings.lockDurationMs,
     stalledInterval: opts.settings.stalledIntervalMs,
     maxStalledCount: opts.settings.maxStalledCount,
+    // Each run joins the trace of the job's producer (the job's telemetry metadata); off unless DROVER_OTEL=1.
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
     // Sandboxed processors run in child processes; their entry file loads TypeScript itself, so the
     // child does not inherit this process's loader flags (or a test runner's). The child's egress
     // policy learns this process's Redis endpoints (host:port only) through its environment.
@@ -120,6 +125,7 @@ export class DroverWorker extends Worker {
   readonly kind: RuntimeKind;
   readonly workerName: string;
   private readonly logger: Logger;
+  private readonly telemetry?: Telemetry;
   private readonly attempts: AttemptRecorder;
   private readonly connection: ProcessorContext['connection'];
   /** Jobs this worker is running now. */
@@ -148,6 +154,7 @@ export class DroverWorker extends Worker {
     this.kind = kind;
     this.workerName = opts.workerName;
     this.logger = logger;
+    this.telemetry = opts.telemetry;
     this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
     this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
@@ -198,6 +205,11 @@ export class DroverWorker extends Worker {
       worker: this.workerName,
       jobTimestamp: job.timestamp,
     };
+    if (this.telemetry) {
+      // BullMQ runs this inside the run's consumer span: its context names the trace (the producer's, when the job carried one).
+      const traceId = traceOf({ tm: this.telemetry.contextManager.getMetadata(this.telemetry.contextManager.active()) })?.traceId;
+      if (traceId) ref.traceId = traceId;
+    }
     this.unsentStarts.add(ref);
     this.startsTimer ??= setTimeout(() => this.sendStarts(), ATTEMPT_FLUSH_MS);
     // Plain bindings, not a child logger per run: this path runs for every job.

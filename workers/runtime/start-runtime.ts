@@ -2,7 +2,7 @@
 // start (unless paused in the console), one cancellation listener for the process, and a bounded
 // graceful close. Drover's own records of the connection (lib/store/connection-records.ts) go to the
 // connection's own store: its Redis, or schema "drover" of its PostgreSQL database (no Redis needed).
-import { Queue, createPostgresBackend } from 'bullmq';
+import { Queue, createPostgresBackend, type Telemetry } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedisClient, isCluster, masterNodes } from '@/lib/redis/create-client';
@@ -48,6 +48,8 @@ export type RuntimeOptions = {
   deadLetters?: boolean;
   /** Publish what this process runs now for the console's Busy view (default true; busy-heartbeat.ts). */
   heartbeat?: boolean;
+  /** BullMQ's telemetry for the workers and the schedulers' producers (workers/runtime/telemetry.ts). */
+  telemetry?: Telemetry;
 };
 
 export type CloseResult = {
@@ -211,8 +213,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       for (const { definition } of opts.kinds) {
         if (!definition.schedulers?.length) continue;
         const queue = postgres
-          ? (new Queue(definition.queue, { connection: postgres }, createPostgresBackend) as unknown as Queue)
-          : new Queue(definition.queue, { connection: control!, prefix });
+          ? (new Queue(definition.queue, { connection: postgres, telemetry: opts.telemetry }, createPostgresBackend) as unknown as Queue)
+          : new Queue(definition.queue, { connection: control!, prefix, telemetry: opts.telemetry });
         try {
           await upsertSchedulers(queue, definition, logger, records);
         } finally {
@@ -252,7 +254,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // PostgreSQL: BullMQ's backend opens its own pool.
       const client = postgres ? undefined : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
       if (client) clients.push(client);
-      const worker = new DroverWorker(kind, { client, prefix, postgres, sql: reader, records, workerName, logger, settings });
+      const worker = new DroverWorker(kind, { client, prefix, postgres, sql: reader, records, workerName, logger, settings, telemetry: opts.telemetry });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
       // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.

@@ -10,6 +10,7 @@ import { CONSOLE_OPS_DDL } from './ddl/console-ops';
 import { RUNTIME_DDL } from './ddl/runtime';
 import { VIEWS_DDL } from './ddl/views';
 import { PERMISSIONS_DDL } from './ddl/permissions';
+import { LINKS_DDL } from './ddl/links';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -195,6 +196,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 5,
     name: 'withheld operations',
     sql: PERMISSIONS_DDL,
+  },
+  {
+    version: 6,
+    name: 'link templates',
+    sql: LINKS_DDL,
   },
 ];
 
