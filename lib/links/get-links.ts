@@ -19,10 +19,18 @@ function parseStored(json: string | null): LinkTemplate[] {
   return [];
 }
 
+/** The config file's templates of one queue: own entries only (a queue named "constructor" or "__proto__" has none). */
+export function configQueueLinks(conn: Connection, queue: string): LinkTemplate[] {
+  const byQueue = conn.config.queueLinks;
+  if (!byQueue || !Object.hasOwn(byQueue, queue)) return [];
+  const templates = byQueue[queue];
+  return Array.isArray(templates) ? templates : [];
+}
+
 export async function getLinks(conn: Connection, queue?: string): Promise<LinksView> {
   const scopes = queue === undefined ? [linkScope(conn.name)] : [linkScope(conn.name), linkScope(conn.name, queue)];
   const [own, ofQueue] = await linkStore().read(scopes);
   const connection = { config: conn.config.links ?? [], console: parseStored(own) };
   if (queue === undefined) return { connection };
-  return { connection, queue: { config: conn.config.queueLinks?.[queue] ?? [], console: parseStored(ofQueue ?? null) } };
+  return { connection, queue: { config: configQueueLinks(conn, queue), console: parseStored(ofQueue ?? null) } };
 }

@@ -3,7 +3,7 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { logger } from '@/lib/log';
-import { getLinks } from './get-links';
+import { configQueueLinks, getLinks } from './get-links';
 import { renderLink, type LinkFacts, type RenderedLink } from './render-links';
 import { traceOf, type TraceContext } from './trace-context';
 import type { LinksView } from './schemas';
@@ -18,7 +18,7 @@ export async function jobLinks(conn: Connection, queue: string, job: JobFacts): 
   } catch (err) {
     // The console store down: the job page still opens, with the config file's links.
     logger.warn({ msg: 'admin-set links unavailable', err: (err as Error).message });
-    view = { connection: { config: conn.config.links ?? [], console: [] }, queue: { config: conn.config.queueLinks?.[queue] ?? [], console: [] } };
+    view = { connection: { config: conn.config.links ?? [], console: [] }, queue: { config: configQueueLinks(conn, queue), console: [] } };
   }
   const facts: LinkFacts = {
     connection: conn.name, queue, id: job.id, name: job.name, timestamp: job.timestamp, processedOn: job.processedOn, finishedOn: job.finishedOn,

@@ -10,7 +10,8 @@ export type LinkVariable = (typeof LINK_VARIABLES)[number];
 /** The times also come as ISO 8601 (`{processedOn:iso}`). */
 export const ISO_LINK_VARIABLES = ['timestamp', 'processedOn', 'finishedOn'] as const;
 
-export const LINK_LIMITS = { labelMaxChars: 40, urlMaxChars: 2000, perScope: 10 } as const;
+/** perScope: templates per connection or queue; storedQueues: queues with admin-set links in the console store. */
+export const LINK_LIMITS = { labelMaxChars: 40, urlMaxChars: 2000, perScope: 10, storedQueues: 1000 } as const;
 
 /** Every `{…}` of a template (what is between the braces). */
 export const VARIABLE_PATTERN = /\{([^{}]*)\}/g;
@@ -31,7 +32,12 @@ export function templateUrlProblem(url: string): string | null {
   if (/[\s\u0000-\u001f\u007f\\]/.test(url)) return 'must not contain spaces, control characters or "\\"';
   if (!/^https?:\/\//i.test(url)) return 'must start with http:// or https://';
   const unknown = variablesOf(url).filter((v) => !isKnownVariable(v));
-  if (unknown.length > 0) return `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => `{${v}}`).join(', ')} (known: ${[...KNOWN].map((v) => `{${v}}`).join(' ')})`;
+  // Names cut to 40 characters and at most 5 of them: a refusal is audited, and a URL may hold a secret.
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, 5).map((v) => `{${v.length > 40 ? `${v.slice(0, 40)}…` : v}}`);
+    const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+    return `unknown variable${unknown.length > 1 ? 's' : ''} ${named.join(', ')}${more} (known: ${[...KNOWN].map((v) => `{${v}}`).join(' ')})`;
+  }
   const rest = url.replace(VARIABLE_PATTERN, '');
   if (rest.includes('{') || rest.includes('}')) return 'has a "{" or "}" that is not part of a {variable}';
   const afterScheme = url.slice(url.indexOf('//') + 2);

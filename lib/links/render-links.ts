@@ -27,6 +27,8 @@ export type RenderedLink = {
   href: string | null;
   /** the variables without a value ("traceId"), when href is null */
   missing: string[];
+  /** why the link is disabled although every value is there (a value that would climb the path) */
+  problem?: string;
   scope: LinkScope;
   source: LinkSource;
 };
@@ -49,10 +51,24 @@ export function renderLink(template: LinkTemplate, facts: LinkFacts, where: { sc
     }
     return encodeURIComponent(value);
   });
-  return { label: template.label, href: missing.length > 0 ? null : href, missing, ...where };
+  if (missing.length > 0) return { label: template.label, href: null, missing, ...where };
+  // encodeURIComponent leaves "." alone, and URL parsers read "." / ".." (or %2e) segments as steps up
+  // the path: a job id ".." would leave the path the template names. Such a link is not offered.
+  if (hasDotSegment(href)) return { label: template.label, href: null, missing, problem: 'a value of this job would change the link’s path ("." or "..")', ...where };
+  return { label: template.label, href, missing, ...where };
+}
+
+function hasDotSegment(href: string): boolean {
+  const afterAuthority = href.replace(/^https?:\/\/[^/?#]*/i, '');
+  const path = afterAuthority.split(/[?#]/, 1)[0];
+  return path.split('/').some((segment) => {
+    const plain = segment.replace(/%2e/gi, '.');
+    return plain === '.' || plain === '..';
+  });
 }
 
 /** Why a link is disabled, for its title. */
-export function missingReason(link: Pick<RenderedLink, 'missing'>): string {
+export function missingReason(link: Pick<RenderedLink, 'missing' | 'problem'>): string {
+  if (link.problem) return `Not offered: ${link.problem}`;
   return `This job has no ${link.missing.map((v) => `{${v}}`).join(', ')} yet`;
 }

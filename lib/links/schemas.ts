@@ -17,6 +17,7 @@ export const renderedLinkSchema = z.object({
   label: z.string(),
   href: z.string().nullable(),
   missing: z.array(z.string()),
+  problem: z.string().optional(),
   scope: z.enum(['connection', 'queue']),
   source: z.enum(['config', 'console']),
 });

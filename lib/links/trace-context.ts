@@ -28,7 +28,9 @@ function carrierTraceparent(metadata: unknown): unknown {
 }
 
 /** The trace of a job from its options as stored ("tm") or as BullMQ decodes them (`telemetry.metadata`). */
-export function traceOf(opts: Record<string, unknown>): TraceContext | null {
+export function traceOf(opts: Record<string, unknown> | null | undefined): TraceContext | null {
+  // Options stored as JSON null (a raw write) or anything not an object: no trace, never a failed page.
+  if (opts === null || typeof opts !== 'object') return null;
   const telemetry = opts.telemetry as { metadata?: unknown } | undefined;
   const metadata = opts.tm ?? (telemetry !== null && typeof telemetry === 'object' ? telemetry.metadata : undefined);
   return parseTraceparent(carrierTraceparent(metadata));

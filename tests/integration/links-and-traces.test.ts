@@ -34,6 +34,8 @@ describe.each(STORE_KINDS)('links out and traces on %s', (kind) => {
         ...store.connection,
         links: [{ label: 'Config logs', url: 'https://logs.example.com/q?job={queue}/{id}' }],
         queueLinks: { orders: [{ label: 'Orders admin', url: 'https://admin.example.com/orders/{id}#{name}' }] },
+        // Links are set only on queues that exist: "orders" is named here before it has jobs.
+        queues: ['orders'],
       },
     ]);
     adminToken = (await issueApiToken(admin, { name: 'links-admin', role: 'admin' })).token;
@@ -159,5 +161,38 @@ describe.each(STORE_KINDS)('links out and traces on %s', (kind) => {
     expect(await emptied.json()).toMatchObject({ message: 'orders: no links', templates: 0 });
     const after = await (await queueLinksRoute.GET(req(viewerToken, 'GET', queueUrl), queueParams)).json();
     expect(after.queue).toEqual({ config: [{ label: 'Orders admin', url: 'https://admin.example.com/orders/{id}#{name}' }], console: [] });
+  });
+
+  it('sets links only on a queue that exists, and on a bounded number of queues', async () => {
+    const one = { templates: [{ label: 'Logs', url: 'https://logs.example.com/{id}' }] };
+    const nowhere = { params: Promise.resolve({ conn: 'main', queue: 'nowhere' }) };
+    const missing = await queueLinksRoute.PUT(req(adminToken, 'PUT', queueUrl.replace('/orders/', '/nowhere/'), one), nowhere);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.message).toBe('Queue "nowhere" not found on connection "main"');
+    // Removing a gone queue's links still works.
+    expect((await queueLinksRoute.PUT(req(adminToken, 'PUT', queueUrl.replace('/orders/', '/nowhere/'), { templates: [] }), nowhere)).status).toBe(200);
+
+    // The console store already holds links for the bound's number of queues: a new one is refused, an
+    // existing one can still be changed.
+    const { linkStore, linkScope } = await import('@/lib/store/console/links');
+    const { LINK_LIMITS } = await import('@/lib/links/link-template');
+    const json = JSON.stringify(one.templates);
+    // Fill up to the bound (the earlier tests left the connection's own links stored).
+    const fill = LINK_LIMITS.storedQueues - (await linkStore().stored('')).scopes;
+    for (let i = 0; i < fill; i += 100) {
+      await Promise.all(Array.from({ length: Math.min(100, fill - i) }, (_, j) => linkStore().write(linkScope('main', `filler-${i + j}`), json)));
+    }
+    expect((await linkStore().stored('')).scopes).toBe(LINK_LIMITS.storedQueues);
+    const refused = await queueLinksRoute.PUT(req(adminToken, 'PUT', queueUrl, one), queueParams);
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message).toBe('At most 1,000 queues and connections may have links set in the console; remove the links of one first');
+    // Both refusals are audited: the flood-proof audit folds the 409 into the 404's entry (same actor,
+    // action and outcome within its window) as a repeat.
+    const refusal = (await audits('links.set')).find((e) => e.outcome === 'refused');
+    expect(refusal).toMatchObject({ queue: 'nowhere', message: 'Queue "nowhere" not found on connection "main"', repeats: { count: 2 } });
+    await linkStore().write(linkScope('main', 'filler-0'), null);
+    expect((await queueLinksRoute.PUT(req(adminToken, 'PUT', queueUrl, one), queueParams)).status).toBe(200);
+    expect((await queueLinksRoute.PUT(req(adminToken, 'PUT', queueUrl, { templates: [...one.templates, ...one.templates] }), queueParams)).status).toBe(200);
+    for (let i = 1; i < fill; i += 1) await linkStore().write(linkScope('main', `filler-${i}`), null);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { linkTemplateSchema, linkTemplatesSchema, templateUrlProblem, LINK_LIMITS } from '@/lib/links/link-template';
-import { renderLink, type LinkFacts } from '@/lib/links/render-links';
+import { missingReason, renderLink, type LinkFacts } from '@/lib/links/render-links';
+import { configQueueLinks } from '@/lib/links/get-links';
+import type { Connection } from '@/lib/redis/connections';
 import { parseTraceparent, traceOf } from '@/lib/links/trace-context';
 
 const facts: LinkFacts = {
@@ -32,6 +34,13 @@ describe('link template validation', () => {
     expect(templateUrlProblem('https://x.example/{name:iso}')).toMatch(/unknown variable \{name:iso\}/);
     expect(templateUrlProblem('https://x.example/{id')).toMatch(/"\{" or "\}"/);
   });
+  it('names at most 5 unknown variables, each cut to 40 characters (a refusal is audited; a URL may hold a secret)', () => {
+    const secret = `s3cr3t-${'k'.repeat(100)}`;
+    const problem = templateUrlProblem(`https://x.example/?sig={${secret}}&{a}&{b}&{c}&{d}&{e}&{f}`)!;
+    expect(problem).not.toContain(secret);
+    expect(problem).toContain(`{${secret.slice(0, 40)}…}`);
+    expect(problem).toMatch(/\{d\} and 2 more \(known:/);
+  });
   it('bounds label, URL and count', () => {
     expect(linkTemplateSchema.safeParse({ label: 'x'.repeat(41), url: 'https://x.example/' }).success).toBe(false);
     expect(linkTemplateSchema.safeParse({ label: 'Logs', url: `https://x.example/${'a'.repeat(LINK_LIMITS.urlMaxChars)}` }).success).toBe(false);
@@ -59,7 +68,39 @@ describe('rendering', () => {
   });
 });
 
+describe('values that would climb the path', () => {
+  it('offers no link when a value makes a "." or ".." segment, alone or with its neighbour', () => {
+    const at = (over: Partial<LinkFacts>, url = 'https://admin.example.com/invoices/{id}/edit') => renderLink({ label: 'Edit', url }, { ...facts, ...over }, where);
+    for (const id of ['..', '.']) {
+      const link = at({ id });
+      expect(link.href, id).toBeNull();
+      expect(missingReason(link)).toMatch(/^Not offered: a value of this job would change the link’s path/);
+    }
+    expect(at({ queue: '.', id: '.' }, 'https://x.example/{queue}{id}/x').href).toBeNull();
+    // Dots inside a segment, or in the query and fragment, are just characters.
+    expect(at({ id: '..a' }).href).toBe('https://admin.example.com/invoices/..a/edit');
+    expect(at({ id: '..' }, 'https://x.example/search?q={id}#{id}').href).toBe('https://x.example/search?q=..#..');
+  });
+});
+
+describe('config links of queues named like object properties', () => {
+  it('a queue named constructor, __proto__ or toString has no config links (and no crash)', () => {
+    const conn = (queueLinks: Record<string, unknown> | undefined) => ({ config: { queueLinks } }) as unknown as Connection;
+    const byQueue = JSON.parse('{"orders":[{"label":"A","url":"https://a.example/{id}"}]}');
+    for (const queue of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(configQueueLinks(conn(byQueue), queue), queue).toEqual([]);
+      expect(configQueueLinks(conn(undefined), queue), queue).toEqual([]);
+    }
+    expect(configQueueLinks(conn(byQueue), 'orders')).toEqual([{ label: 'A', url: 'https://a.example/{id}' }]);
+  });
+});
+
 describe('trace context', () => {
+  it('has no trace, and no failure, for options stored as null or not an object', () => {
+    expect(traceOf(null)).toBeNull();
+    expect(traceOf(undefined)).toBeNull();
+    expect(traceOf('x' as unknown as Record<string, unknown>)).toBeNull();
+  });
   const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
   it('parses a W3C traceparent', () => {
     expect(parseTraceparent(tp)).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });

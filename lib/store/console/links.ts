@@ -8,6 +8,8 @@ import { PostgresLinkStore } from '@/lib/store/postgres/console/links';
 export interface LinkStore {
   /** The stored JSON of each scope asked for (null where none is set), in the same order. */
   read(scopes: string[]): Promise<(string | null)[]>;
+  /** Whether a scope has templates stored, and how many scopes have. */
+  stored(scope: string): Promise<{ has: boolean; scopes: number }>;
   /** Replaces a scope's templates; null removes them. */
   write(scope: string, json: string | null): Promise<void>;
 }

@@ -12,6 +12,11 @@ export class RedisLinkStore implements LinkStore {
     return this.conn.redis.hmget(KEYS.linkTemplates, ...scopes);
   }
 
+  async stored(scope: string): Promise<{ has: boolean; scopes: number }> {
+    const [[, has], [, scopes]] = (await this.conn.redis.multi().hexists(KEYS.linkTemplates, scope).hlen(KEYS.linkTemplates).exec()) as [[unknown, number], [unknown, number]];
+    return { has: has === 1, scopes };
+  }
+
   async write(scope: string, json: string | null): Promise<void> {
     if (json === null) await this.conn.redis.hdel(KEYS.linkTemplates, scope);
     else await this.conn.redis.hset(KEYS.linkTemplates, scope, json);
