@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, request, test } from '@playwright/test';
+import { expect, request, test, type Locator } from '@playwright/test';
 import { ProgressWatch } from '../../scripts/lib/process-progress.mjs';
+import { loadFactor } from '../helpers/load';
 
 export type ConsoleProcess = { child: ChildProcess; base: string; output: () => string; stop: () => Promise<void> };
 
@@ -75,7 +76,9 @@ export async function waitWhileProgressing(proc: Pick<ConsoleProcess, 'child' | 
     if (done) return;
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw fail(`the process exited (${proc.child.exitCode ?? proc.child.signalCode})`);
     const waited = Date.now() - started;
-    if (!watch.progressed() && watch.stalledForMs > stallMs) {
+    // The stall window stretches with the machine's load (tests/helpers/load.ts): a process that gets a
+    // small share of a busy machine's CPU takes longer to use the CPU that counts as progress.
+    if (!watch.progressed() && watch.stalledForMs > stallMs * loadFactor()) {
       throw fail(`no progress for ${Math.round(watch.stalledForMs / 1000)} s (no output, ${Math.round(watch.cpuSinceProgressMs)} ms CPU in its process tree)`);
     }
     if (waited > capMs) throw fail(`still not done after ${Math.round(waited / 1000)} s although the process kept working`);
@@ -103,3 +106,29 @@ export async function waitHealthy(target: string | ConsoleProcess, timeout = 180
 }
 
 const tail = (text: string) => text.split('\n').slice(-60).join('\n');
+
+/**
+ * Waits for a locator's text to match, for as long as the text keeps changing (a search counting its
+ * scanned jobs, a progress line): it fails only when the text stayed the same for `stallMs` (stretched
+ * with the machine's load) without matching, or after `capMs`. Time spent here extends the test's timeout.
+ */
+export async function expectTextWhileChanging(locator: Locator, pattern: RegExp, { stallMs = 30_000, capMs = WAIT_CAP_MS, pollMs = 250 } = {}): Promise<void> {
+  const info = test.info();
+  const baseTimeout = info.timeout;
+  const started = Date.now();
+  let last: string | null = null;
+  let changedAt = started;
+  for (;;) {
+    const text = await locator.textContent({ timeout: 1_000 }).catch(() => null);
+    if (text !== null && pattern.test(text)) return;
+    if (text !== last) {
+      last = text;
+      changedAt = Date.now();
+    }
+    const waited = Date.now() - started;
+    if (Date.now() - changedAt > stallMs * loadFactor()) throw new Error(`text did not change for ${Math.round((Date.now() - changedAt) / 1000)} s without matching ${pattern}: ${JSON.stringify(last)}`);
+    if (waited > capMs) throw new Error(`text still not matching ${pattern} after ${Math.round(waited / 1000)} s although it kept changing: ${JSON.stringify(last)}`);
+    if (baseTimeout > 0) info.setTimeout(baseTimeout + waited + stallMs);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
