@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
+import { loadFactor } from './tests/helpers/load';
 
 // Chosen once in the main process; worker processes inherit them through the environment.
 const env = process.env;
@@ -12,6 +13,11 @@ env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'drover-e2e-'));
 env.E2E_REDIS_PASSWORD ??= `e2e-redis-${randomBytes(8).toString('hex')}`;
 env.E2E_AUTH_SECRET ??= `e2e-secret-${randomBytes(16).toString('hex')}`;
 env.E2E_ADMIN_PASSWORD ??= `admin-${randomBytes(8).toString('hex')}`;
+// How loaded the machine is when the run starts (load per core, 1–4×, tests/helpers/load.ts): the test and
+// expect timeouts stretch by it, so a machine running another build beside the tests extends them
+// instead of failing them. Waits on processes and on counting searches stretch on their own as they wait.
+env.E2E_LOAD_FACTOR ??= String(loadFactor());
+const stretch = Number(env.E2E_LOAD_FACTOR) || 1;
 
 const baseURL = `http://localhost:${env.E2E_PORT}`;
 
@@ -19,8 +25,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results',
   // Generous for a busy 2-core machine: a passing test is not slowed by a longer limit.
-  timeout: 120_000,
-  expect: { timeout: 20_000 },
+  timeout: Math.round(120_000 * stretch),
+  expect: { timeout: Math.round(20_000 * stretch) },
   workers: 2,
   fullyParallel: true,
   forbidOnly: Boolean(env.CI),
