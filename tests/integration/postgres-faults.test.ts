@@ -3,13 +3,12 @@
 // connection waits on a lock, and a feature not yet on PostgreSQL — each a precise message, nothing
 // changed. These run under the default statement time limit (5 s): a statement past it is in
 // postgres-time-limit.test.ts, whose short limit would cancel the bigger statements here on a loaded machine.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { Queue, createPostgresBackend } from 'bullmq';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { configureConnections, ctxAs } from '../helpers/console-env';
-import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { postgresConsoleForThisFile } from '../helpers/postgres-console';
+import { ctxAs } from '../helpers/console-env';
+import { getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { listJobs } from '@/lib/jobs/list-jobs';
@@ -24,33 +23,19 @@ import { toDroverError } from '@/lib/errors';
 import { checkHealth } from '@/lib/health/check-health';
 import { waitFor } from '../helpers/wait';
 
-let pg: TestPostgres;
-let redis: TestRedis;
-let queue: Queue;
-
-beforeAll(async () => {
-  [pg, redis] = await Promise.all([startTestPostgres(), startTestRedis()]);
-  const admin = pg.pool();
-  await admin.query('CREATE DATABASE empty');
-  await admin.query('CREATE DATABASE migrated');
-  queue = new Queue('orders', { connection: { connectionString: pg.url, migrate: true } }, createPostgresBackend) as unknown as Queue;
-  queue.on('error', () => {});
-  await queue.add('charge', { amount: 5 });
-  await configureConnections([
-    { name: 'console', url: redis.url },
-    { name: 'main', url: pg.url },
-    { name: 'bare', url: pg.url.replace(/\/drover$/, '/empty') },
-    { name: 'auto', url: pg.url.replace(/\/drover$/, '/migrated'), migrate: true },
-    { name: 'custom', url: pg.url, schema: 'jobs' },
-    { name: 'frozen', url: pg.url, readOnly: true },
-  ]);
-});
-
-afterAll(async () => {
-  await queue?.close().catch(() => {});
-  await closeAllConnections();
-  await pg?.stop();
-  await redis?.stop();
+const pg = postgresConsoleForThisFile({
+  prepare: async (server) => {
+    await server.pool().query('CREATE DATABASE empty');
+    await server.pool().query('CREATE DATABASE migrated');
+  },
+  connections: ({ pg: url, redis }) => [
+    { name: 'console', url: redis },
+    { name: 'main', url },
+    { name: 'bare', url: url.replace(/\/drover$/, '/empty') },
+    { name: 'auto', url: url.replace(/\/drover$/, '/migrated'), migrate: true },
+    { name: 'custom', url, schema: 'jobs' },
+    { name: 'frozen', url, readOnly: true },
+  ],
 });
 
 describe('a connection to another schema than BullMQ\'s default', () => {

@@ -2,43 +2,25 @@
 // to try again. The limit is short here (300 ms) so the test waits 300 ms, not 5 s; only tiny statements
 // run in this file, so a loaded machine does not push them past it (the other fault tests, health while
 // the pool waits on a lock among them, run under the default limit in postgres-faults.test.ts).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   // Read when lib/store/postgres/pg-pool.ts loads.
   process.env.DROVER_PG_STATEMENT_TIMEOUT_MS = '300';
 });
 
-import { Queue, createPostgresBackend } from 'bullmq';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { startTestRedis, type TestRedis } from '../helpers/redis';
-import { configureConnections } from '../helpers/console-env';
-import { closeAllConnections, getConnection } from '@/lib/redis/connections';
+import { postgresConsoleForThisFile } from '../helpers/postgres-console';
+import { getConnection } from '@/lib/redis/connections';
 import { listJobs } from '@/lib/jobs/list-jobs';
 import { listJobsQuerySchema } from '@/lib/jobs/schemas';
 import { toDroverError } from '@/lib/errors';
 import { PG_STATEMENT_TIMEOUT_MS } from '@/lib/store/postgres/pg-pool';
 
-let pg: TestPostgres;
-let redis: TestRedis;
-let queue: Queue;
-
-beforeAll(async () => {
-  [pg, redis] = await Promise.all([startTestPostgres(), startTestRedis()]);
-  queue = new Queue('orders', { connection: { connectionString: pg.url, migrate: true } }, createPostgresBackend) as unknown as Queue;
-  queue.on('error', () => {});
-  await queue.add('charge', { amount: 5 });
-  await configureConnections([
-    { name: 'console', url: redis.url },
-    { name: 'main', url: pg.url },
-  ]);
-});
-
-afterAll(async () => {
-  await queue?.close().catch(() => {});
-  await closeAllConnections();
-  await pg?.stop();
-  await redis?.stop();
+const pg = postgresConsoleForThisFile({
+  connections: ({ pg: url, redis }) => [
+    { name: 'console', url: redis },
+    { name: 'main', url },
+  ],
 });
 
 it('runs under the short limit this file sets', () => {
