@@ -107,12 +107,13 @@ describe.each(STORE_KINDS)('actions on %s', (kind) => {
     expect(await queue.getWaitingCount()).toBe(1200);
 
     const old = store.queue('remove-old');
-    await old.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'old', data: { i } })));
-    await sleep(400);
+    // The old jobs were created an hour ago (BullMQ's timestamp option): a fixed sleep between old and fresh
+    // raced the cutoff on a loaded machine (the fresh ones were older than 200 ms by the time of the removal).
+    await old.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'old', data: { i }, opts: { timestamp: Date.now() - 3_600_000 } })));
     const fresh = (await old.addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'fresh', data: { i } })))).map((j) => j.id!).sort();
-    await expect(bulkJobs(operator, { conn: 'main', queue: 'remove-old' }, { action: 'remove', state: 'waiting', olderThanMs: 200 })).rejects.toMatchObject({ status: 403 });
+    await expect(bulkJobs(operator, { conn: 'main', queue: 'remove-old' }, { action: 'remove', state: 'waiting', olderThanMs: 600_000 })).rejects.toMatchObject({ status: 403 });
     expect(await lastAudit(consoleRedis)).toMatchObject({ action: 'jobs.bulk', outcome: 'denied' });
-    const removed = await bulkJobs(admin, { conn: 'main', queue: 'remove-old' }, { action: 'remove', state: 'waiting', olderThanMs: 200 });
+    const removed = await bulkJobs(admin, { conn: 'main', queue: 'remove-old' }, { action: 'remove', state: 'waiting', olderThanMs: 600_000 });
     expect(removed).toMatchObject({ succeeded: 5, message: '5 waiting jobs removed' });
     expect(await idsOf(old, 'waiting')).toEqual(fresh);
   });
