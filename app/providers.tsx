@@ -12,6 +12,11 @@ export function Providers({ children }: { children: ReactNode }) {
       }),
   );
   useEffect(() => pauseAwareFocus(), []);
+  // Marks the page as hydrated (event handlers attached): end-to-end tests wait for it before the first
+  // click on a control that only works with JavaScript — a click before hydration is lost.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true';
+  }, []);
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>{children}</ToastProvider>

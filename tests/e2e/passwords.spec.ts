@@ -2,7 +2,7 @@
 // and stays signed in; an admin never resets their own blind; resetting someone else's and changing a
 // role ask first. Each test uses accounts of its own: the shared ones of auth.setup.ts stay as they are.
 import { test, expect, request } from '@playwright/test';
-import { apiAs, baseURL, storageStatePath } from './support';
+import { apiAs, baseURL, gotoHydrated, storageStatePath, waitForHydration } from './support';
 import { createUser, postSignin, csrfToken, randomAddress, signInOverHttp, uniqueEmail, withCookie } from './signin-http';
 
 const PASSWORD = 'first password 1';
@@ -39,7 +39,7 @@ test('an admin changes their own password on Users & tokens, stays signed in, an
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('current-user')).toHaveText(email);
 
-  await page.goto('/users');
+  await gotoHydrated(page, '/users');
   const ownRow = page.getByRole('row', { name: escape(email) });
   await expect(ownRow.getByRole('button', { name: 'Reset password' })).toHaveCount(0);
   await ownRow.getByRole('link', { name: 'Change your password' }).click();
@@ -85,7 +85,7 @@ test('resetting another user’s password and changing their role ask first; a c
   await createUser(other, PASSWORD, 'operator');
   const context = await browser.newContext({ storageState: storageStatePath('admin') });
   const page = await context.newPage();
-  await page.goto('/users');
+  await gotoHydrated(page, '/users');
   const row = page.getByRole('row', { name: escape(other) });
   const dialog = page.getByRole('dialog');
 
@@ -133,6 +133,7 @@ test('a viewer changes their password from the user menu’s account page; a wro
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('current-user')).toHaveText(email);
+  await waitForHydration(page);
 
   await page.getByTestId('current-user').click();
   await page.getByRole('link', { name: 'Change password' }).click();

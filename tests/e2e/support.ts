@@ -34,6 +34,20 @@ export async function apiAs(role: Role | 'anonymous'): Promise<APIRequestContext
   });
 }
 
+/**
+ * Opens a page and waits until React has hydrated it (app/providers.tsx marks <html data-hydrated>): a click
+ * on a JavaScript-only control (a dialog opener) before that is lost, which a loaded machine made visible.
+ */
+export async function gotoHydrated(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForHydration(page);
+}
+
+/** Waits until the page in view has hydrated (after a navigation that was not a `goto`, e.g. a sign-in). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/signin');
   await page.getByLabel('Email').fill(email);
