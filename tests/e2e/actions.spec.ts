@@ -1,7 +1,7 @@
 // Operator and admin actions through the real UI; viewers see none of them.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 async function failedQueue(name: string, count: number): Promise<Queue> {
   const queue = new Queue(name, { connection: { url: redisUrl() } });
@@ -26,13 +26,13 @@ test.describe('operator', () => {
     const queue = await failedQueue(name, 5);
     const [first] = await queue.getFailed(0, 0);
 
-    await page.goto(`/connections/default/queues/${name}/jobs/${first.id}`);
+    await gotoHydrated(page, `/connections/default/queues/${name}/jobs/${first.id}`);
     await page.getByRole('button', { name: 'Retry', exact: true }).click();
     await expect(toast(page)).toHaveText(`Job ${first.id} moved from failed back to waiting`);
     await expect(page.locator('main').getByText('waiting', { exact: true }).first()).toBeVisible();
     expect(await queue.getJobState(first.id!)).toBe('waiting');
 
-    await page.goto(`/connections/default/queues/${name}?state=failed`);
+    await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
     const rows = page.getByTestId('jobs-table').locator('tbody tr');
     await expect(rows).toHaveCount(4);
     await rows.nth(0).getByRole('checkbox').check();
@@ -54,7 +54,7 @@ test.describe('operator', () => {
     const name = `add-${Date.now()}`;
     const queue = new Queue(name, { connection: { url: redisUrl() } });
     await queue.add('seed', {});
-    await page.goto(`/connections/default/queues/${name}`);
+    await gotoHydrated(page, `/connections/default/queues/${name}`);
     await page.getByRole('button', { name: 'Add job' }).click();
     const form = page.getByRole('form', { name: 'Add job' });
     await form.getByLabel('Job name').fill('send-invoice');
@@ -90,7 +90,7 @@ test.describe('admin', () => {
     const name = `oblit-${Date.now()}`;
     const queue = new Queue(name, { connection: { url: redisUrl() } });
     await queue.addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'x', data: { i } })));
-    await page.goto(`/connections/default/queues/${name}`);
+    await gotoHydrated(page, `/connections/default/queues/${name}`);
     await page.getByRole('button', { name: 'Obliterate…' }).click();
     const dialog = page.getByRole('dialog');
     await expect(dialog).toContainText('all 3 of its jobs');

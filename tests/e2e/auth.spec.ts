@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { USERS, apiAs, expectSignedIn, signIn, storageStatePath, baseURL } from './support';
+import { apiAs, baseURL, expectSignedIn, gotoHydrated, signIn, storageStatePath, USERS } from './support';
 
 test.describe('sign-in', () => {
   test('wrong password shows an error; right password opens the shell; sign-out returns to /signin', async ({ page }) => {
@@ -19,7 +19,7 @@ test.describe('sign-in', () => {
   });
 
   test('signed-out page requests redirect to /signin and come back after sign-in', async ({ page }) => {
-    await page.goto('/users');
+    await gotoHydrated(page, '/users');
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fusers/);
     await page.getByLabel('Email').fill(USERS.admin.email);
     await page.getByLabel('Password').fill(USERS.admin.password);
@@ -92,7 +92,7 @@ test.describe('API tokens', () => {
   test('admin creates a token in the UI, it authenticates, and revoking it takes effect at once', async ({ browser }) => {
     const context = await browser.newContext({ storageState: storageStatePath('admin') });
     const page = await context.newPage();
-    await page.goto('/users');
+    await gotoHydrated(page, '/users');
     const name = `ci-${Date.now()}`;
     await page.getByLabel('Token name').fill(name);
     await page.getByLabel('Role', { exact: true }).last().selectOption('operator');

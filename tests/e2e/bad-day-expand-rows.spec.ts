@@ -3,7 +3,7 @@
 // several rows stay open, through live refreshes of the list; hostile job text stays text.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -117,7 +117,7 @@ test.describe('viewer', () => {
       const big = await queue.add('import', { rows: Array.from({ length: 5000 }, (_, i) => ({ i, sku: `sku-${i}` })) });
       await expect.poll(() => queue.getCompletedCount(), { timeout: 15_000 }).toBe(1);
 
-      await page.goto(`/connections/default/queues/${queue.name}?state=completed`);
+      await gotoHydrated(page, `/connections/default/queues/${queue.name}?state=completed`);
       const dataResponse = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(`/jobs/${big.id}/data`));
       await toggleOf(page, big.id!).click();
       const body = (await (await dataResponse).json()) as { size: number; truncated: boolean; text: string };

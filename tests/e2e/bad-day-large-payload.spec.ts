@@ -3,7 +3,7 @@
 // DOM; the whole value formats the same way; hostile text in it stays text.
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -124,7 +124,7 @@ test.describe('a large payload', () => {
     try {
       const job = await queue.add('import', data);
       let started = Date.now();
-      await page.goto(`/connections/default/queues/${name}/jobs/${job.id}`);
+      await gotoHydrated(page, `/connections/default/queues/${name}/jobs/${job.id}`);
       const panel = page.getByTestId('panel-data');
       await expect(code(panel, 1)).toHaveText('{');
       const openHeap = await page.evaluate(() => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);

@@ -4,7 +4,7 @@
 // Other specs add queues to the same console: only the relative order of this spec's queues is asserted.
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const WIDE = { width: 1440, height: 900 };
 const NARROW = { width: 800, height: 900 };
@@ -87,7 +87,7 @@ test.describe('overview', () => {
   test.use({ storageState: storageStatePath('viewer'), viewport: WIDE });
 
   test('the default order is "needs attention", with a health column that says why', async ({ page }) => {
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     const health = (name: string) => overviewRow(page, name).getByTestId('queue-health');
     await expect(health(names.backlog)).toHaveText('No workers, 12 waiting');
@@ -122,7 +122,7 @@ test.describe('overview', () => {
   });
 
   test('the filter matches queue names, not the connection name', async ({ page }) => {
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     await expect(overviewRow(page, names.backlog)).toBeVisible();
     await page.getByLabel('Filter queues').fill('default');
@@ -134,7 +134,7 @@ test.describe('overview', () => {
   });
 
   test('at 1440 px the table fits its box and every signal is on screen; state bars show the mix', async ({ page }) => {
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     await expect(overviewRow(page, names.backlog)).toBeVisible();
     const table = page.getByTestId('overview-table');
@@ -154,7 +154,7 @@ test.describe('overview', () => {
 
   test('at 800 px the failed count is still visible and the queue column stays put when the table scrolls', async ({ page }) => {
     await page.setViewportSize(NARROW);
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     await expect(overviewRow(page, names.quiet)).toBeVisible();
     const table = page.getByTestId('overview-table');
@@ -178,7 +178,7 @@ test.describe('sidebar', () => {
 
   test('below 1024 px it starts collapsed; its toggle opens it and the choice survives a reload', async ({ page }) => {
     await page.setViewportSize(NARROW);
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     const nav = page.getByRole('navigation', { name: 'Main' });
     const toggle = page.getByRole('button', { name: 'Sidebar' });
     await expect(toggle).toHaveAttribute('aria-expanded', 'false');
@@ -193,7 +193,7 @@ test.describe('sidebar', () => {
 
   test('wide screens start with it open; collapsing gives the page the room and is remembered', async ({ page }) => {
     await page.setViewportSize(WIDE);
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     const toggle = page.getByRole('button', { name: 'Sidebar' });
     await expect(toggle).toHaveAttribute('aria-expanded', 'true');
     await toggle.click();

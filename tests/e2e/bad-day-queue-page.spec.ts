@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 /** `failed` jobs named "charge" that fail and `completed` jobs named "charge-ok" that succeed. */
 async function seedQueue(name: string, failed: number, completed = 0): Promise<Queue> {
@@ -59,7 +59,7 @@ test.describe('operator', () => {
     const name = `bad-confirm-${Date.now()}`;
     const queue = await seedQueue(name, 150);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await page.getByRole('button', { name: 'Remove all 150' }).click();
       let dialog = page.getByRole('dialog');
       const removeAll = dialog.getByRole('button', { name: 'Remove 150 jobs' });
@@ -101,14 +101,14 @@ test.describe('operator', () => {
     const name = `bad-valid-${Date.now()}`;
     const queue = await seedQueue(name, 3, 2);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await rows(page).nth(0).getByRole('checkbox').check();
       let bar = page.getByTestId('bulk-selected');
       await expect(bar).toContainText('1 selected');
       for (const label of ['Retry', 'Send to DLQ', 'Remove']) await expect(bar.getByRole('button', { name: label, exact: true })).toBeVisible();
       for (const label of ['Promote', 'Fail permanently']) await expect(bar.getByRole('button', { name: label, exact: true })).toHaveCount(0);
 
-      await page.goto(`/connections/default/queues/${name}?state=completed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=completed`);
       await rows(page).nth(0).getByRole('checkbox').check();
       bar = page.getByTestId('bulk-selected');
       await expect(bar).toContainText('1 selected');
@@ -159,7 +159,7 @@ test.describe('operator', () => {
     const name = `bad-metrics-${Date.now()}`;
     const queue = await seedQueue(name, 2);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       const metrics = page.getByRole('region', { name: 'Metrics' });
       const toggle = metrics.getByRole('button', { name: 'Metrics' });
       await expect(toggle).toHaveAttribute('aria-expanded', 'false');
@@ -193,7 +193,7 @@ test.describe('operator', () => {
       await context.addCookies(cookiesOf(role));
     };
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       const toggle = page.getByRole('region', { name: 'Metrics' }).getByRole('button', { name: 'Metrics' });
       await expect(toggle).toHaveAttribute('aria-expanded', 'false');
       await toggle.click();
@@ -245,7 +245,7 @@ test.describe('operator', () => {
     const name = `bad-float-${Date.now()}`;
     const queue = await seedQueue(name, 120);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed&size=100`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed&size=100`);
       await expect(rows(page)).toHaveCount(100);
       await rows(page).nth(0).getByRole('checkbox').check();
       const far = rows(page).nth(90).getByRole('checkbox');
@@ -270,7 +270,7 @@ test.describe('operator', () => {
     const name = `bad-search-${Date.now()}`;
     const queue = await seedQueue(name, 4, 2);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await expect(rows(page)).toHaveCount(4);
       await page.getByLabel('Search text').fill('name:~charge');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -330,7 +330,7 @@ test.describe('admin', () => {
     const queue = await seedQueue(name, 150);
     try {
       // Clean 150 failed jobs: type the count.
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await page.getByRole('button', { name: 'Clean…' }).click();
       let dialog = page.getByRole('dialog');
       await dialog.getByLabel('State').selectOption('failed');
@@ -364,7 +364,7 @@ test.describe('admin', () => {
       const sent = await api.post(`/api/v1/connections/default/queues/${dlName}/jobs/bulk`, { data: { action: 'dead-letter', state: 'failed' } });
       expect(await sent.json()).toMatchObject({ succeeded: 3 });
       await api.dispose();
-      await page.goto(`/dlq/default?queue=${dlName}`);
+      await gotoHydrated(page, `/dlq/default?queue=${dlName}`);
       await expect(page.getByTestId('dlq-table').locator('tbody tr')).toHaveCount(3);
       await page.getByRole('button', { name: 'Purge 3 matching…' }).click();
       const dialog = page.getByRole('dialog');

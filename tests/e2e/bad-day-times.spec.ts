@@ -4,7 +4,7 @@
 // the jobs list of a queue that does not exist.
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { Queue, Worker, type Job } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -178,7 +178,7 @@ test.describe('operator', () => {
     const queue = new Queue(name, { connection: { url: redisUrl() } });
     await queue.add('seed', {});
     try {
-      await page.goto(`/schedules?queue=default/${name}`);
+      await gotoHydrated(page, `/schedules?queue=default/${name}`);
       await page.getByRole('button', { name: 'New schedule' }).click();
       const form = page.getByRole('form', { name: 'New schedule' });
       await form.getByLabel('Queue').fill(name);
@@ -203,7 +203,7 @@ test.describe('theme', () => {
   test("the theme toggle's first click changes the theme on a light system", async ({ browser }) => {
     const context = await browser.newContext({ storageState: storageStatePath('viewer'), colorScheme: 'light' });
     const page = await context.newPage();
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await expect(page.locator('html')).not.toHaveClass(/dark/);
     const toggle = page.getByRole('button', { name: /^Theme:/ });
     await expect(toggle).toHaveAttribute('aria-label', 'Theme: system');

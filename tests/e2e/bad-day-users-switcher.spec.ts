@@ -3,7 +3,7 @@
 // finds queues by name from any console page, by keyboard, capped, under the console's CSP.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -45,7 +45,7 @@ test.describe('queue switcher', () => {
 
   test('Ctrl+K from any page, type, ArrowDown, Enter opens that queue; the list is capped; Esc closes; no CSP violation', async ({ page }) => {
     const problems = cspProblems(page);
-    await page.goto('/schedules');
+    await gotoHydrated(page, '/schedules');
     // The header's button is the mouse users' way in, and is enabled once the page is interactive.
     const button = page.getByRole('button', { name: /Search queues/ });
     await expect(button).toBeEnabled();
@@ -102,7 +102,7 @@ test.describe('users and tokens', () => {
     expect((await admin.post('/api/v1/users', { data: { email, role: 'operator' } })).status()).toBe(201);
     const roleOf = async () => ((await (await admin.get('/api/v1/users')).json()).users as Array<{ email: string; role: string }>).find((u) => u.email === email)?.role;
 
-    await page.goto('/users');
+    await gotoHydrated(page, '/users');
     const select = page.getByLabel(`Role of ${email}`);
     await select.selectOption('viewer');
     const dialog = page.getByRole('dialog', { name: 'Change role' });
@@ -135,7 +135,7 @@ test.describe('users and tokens', () => {
     expect(again.status()).toBe(409);
     expect(await again.json()).toEqual({ error: { code: 'conflict', message } });
 
-    await page.goto('/users');
+    await gotoHydrated(page, '/users');
     const form = page.getByRole('form', { name: 'Create API token' });
     await form.getByLabel('Token name').fill(` ${name.toUpperCase()} `);
     await form.getByRole('button', { name: 'Create token' }).click();

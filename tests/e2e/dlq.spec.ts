@@ -3,7 +3,7 @@
 // an admin purges a group after confirming; a viewer sees no action.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 /** A word that survives error normalization (letters only: no digits, so never masked as hex or number). */
 function uniqueTag(): string {
@@ -48,7 +48,7 @@ test.describe('operator', () => {
     ]);
     try {
       // Foreign workers' failures go to the DLQ from the queue page.
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await page.getByRole('button', { name: 'Send to DLQ all 4' }).click();
       const dialog = page.getByRole('dialog');
       await expect(dialog).toContainText("copied into the connection's dead-letter queue");
@@ -122,7 +122,7 @@ test.describe('admin', () => {
     expect(await sent.json()).toMatchObject({ succeeded: 3 });
     await api.dispose();
 
-    await page.goto('/dlq');
+    await gotoHydrated(page, '/dlq');
     const pattern = `quota exceeded for tenant <n> at ${tag}`;
     await page.getByTestId('dlq-groups').getByRole('link', { name: pattern }).click();
     await expect(page.getByTestId('dlq-table').locator('tbody tr')).toHaveCount(3);

@@ -2,7 +2,7 @@
 // job page with live progress and logs; hostile job text shows as text.
 import { test, expect } from '@playwright/test';
 import { Queue, Worker, type Job } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>';
 
@@ -61,7 +61,7 @@ test.describe('explorer', () => {
       await d.dismiss();
     });
 
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     // Discovery is cached for a few seconds; a new queue shows at once after an on-demand rediscovery.
     await page.getByRole('button', { name: 'Rediscover' }).click();
     const row = page.getByTestId('overview-table').getByRole('row', { name: new RegExp(queueName) });

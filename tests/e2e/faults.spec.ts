@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
+import { gotoHydrated } from './support';
 import { startConsole, waitHealthy } from './console-process';
 import { Queue } from 'bullmq';
 import { startRedisServer, type RedisServerHandle } from '../../lib/embedded/redis-server.mjs';
@@ -33,7 +34,7 @@ test('Redis down: banner within seconds, last data kept, recovery without restar
 
     const context = await browser.newContext({ baseURL: base });
     const page = await context.newPage();
-    await page.goto('/signin');
+    await gotoHydrated(page, '/signin');
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();

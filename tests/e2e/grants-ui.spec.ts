@@ -2,7 +2,7 @@
 // short form, edits the grants in the Access dialog (a review says what changes before saving; a bad
 // grant is named under its row), and withholds an operation from a role in the permission matrix.
 import { test, expect } from '@playwright/test';
-import { apiAs, storageStatePath } from './support';
+import { apiAs, gotoHydrated, storageStatePath } from './support';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -13,7 +13,7 @@ test('an admin gives a user grants, edits them after a review, and a bad grant i
   const email = `grants-${stamp}@e2e.test`;
   const grantsOf = async () => ((await (await admin.get('/api/v1/users')).json()).users as Array<{ email: string; role: string; grants?: unknown[] }>).find((u) => u.email === email);
 
-  await page.goto('/users');
+  await gotoHydrated(page, '/users');
   const add = page.getByRole('form', { name: 'Add user' });
   await add.getByLabel('Email').fill(email);
   await add.getByLabel('Role', { exact: true }).selectOption('none');
@@ -59,7 +59,7 @@ test('an admin gives a user grants, edits them after a review, and a bad grant i
 test('the permission matrix withholds an operation from a role after a confirmation, and gives it back', async ({ page }) => {
   const admin = await apiAs('admin');
   const withheld = async () => (await (await admin.get('/api/v1/permissions')).json()).withhold.operator as string[];
-  await page.goto('/users#permissions');
+  await gotoHydrated(page, '/users#permissions');
   const matrix = page.getByRole('table', { name: 'Permission matrix' });
   // Only where the role holds it: no operator cell for user.add; users and tokens stay with admin.
   await expect(matrix.getByLabel('Withhold user.add from operator')).toHaveCount(0);

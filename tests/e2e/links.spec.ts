@@ -3,7 +3,7 @@
 // trace id the job carries is shown with a copy button.
 import { test, expect } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const QUEUE = 'links-e2e';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -53,7 +53,7 @@ test('an admin edits a queue’s links from the queue page; a bad template is re
   const admin = await apiAs('admin');
   try {
     const page = await (await browser.newContext({ storageState: storageStatePath('admin') })).newPage();
-    await page.goto(`/connections/default/queues/${QUEUE}-ui`);
+    await gotoHydrated(page, `/connections/default/queues/${QUEUE}-ui`);
     await page.getByRole('button', { name: 'Links…' }).click();
     const queueSection = page.getByRole('region', { name: `Links of ${QUEUE}-ui` });
     await queueSection.getByRole('button', { name: 'Add link' }).click();

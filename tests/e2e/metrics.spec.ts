@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect, type Page } from '@playwright/test';
 import { MetricsTime, Queue, Worker } from 'bullmq';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 /**
  * Script errors (React, recharts), CSP refusals and uncaught page errors, to assert none happened.
@@ -65,7 +65,7 @@ test.describe('queue metrics', () => {
 
   test('the queue page charts throughput, depth and failure rate from this test’s jobs, with latency', async ({ page }) => {
     const problems = watchProblems(page);
-    await page.goto(`/connections/default/queues/${queueName}`);
+    await gotoHydrated(page, `/connections/default/queues/${queueName}`);
     const metrics = page.getByRole('region', { name: 'Metrics' });
     // Collapsed at first (the jobs come first); opened, it stays open across the reload below.
     await expect(metrics.getByRole('button', { name: 'Metrics' })).toHaveAttribute('aria-expanded', 'false');
@@ -106,7 +106,7 @@ test.describe('queue metrics', () => {
   });
 
   test('the overview draws a sparkline per queue, and the series are readable over the API', async ({ page }) => {
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     const row = page.getByTestId('overview-table').getByRole('row', { name: new RegExp(queueName) });
     await expect(row.getByRole('img', { name: `${queueName} completed per minute: 6 completed in the last hour` })).toBeVisible();
@@ -196,7 +196,7 @@ test.describe('alerts', () => {
   test('an admin creates a rule, sees it fire, and sends a test notification', async ({ page }) => {
     const problems = watchProblems(page);
     const name = `backlog ${queueName}`;
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
     await expect(page).toHaveURL(/\/alerts$/);
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -254,7 +254,7 @@ test.describe('alerts', () => {
     const insidePort = (inside.address() as AddressInfo).port;
     const name = `inside ${Date.now()}`;
     try {
-      await page.goto('/alerts');
+      await gotoHydrated(page, '/alerts');
       await page.getByRole('button', { name: 'New rule' }).click();
       const dialog = page.getByRole('dialog', { name: 'New alert rule' });
       await dialog.getByLabel('Name', { exact: true }).fill(name);

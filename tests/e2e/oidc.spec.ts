@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
-import { redisUrl } from './support';
+import { gotoHydrated, redisUrl } from './support';
 import { startConsole, waitHealthy } from './console-process';
 import { startOidcProvider } from './oidc-provider';
 
@@ -55,7 +55,7 @@ test('single sign-on button leads to the issuer with client id, PKCE and state',
     await waitHealthy(sso);
     const context = await browser.newContext({ baseURL: sso.base });
     const page = await context.newPage();
-    await page.goto('/signin');
+    await gotoHydrated(page, '/signin');
     // The client secret never reaches the browser.
     expect(await page.content()).not.toContain('client-secret-value');
     expect(await (await page.request.get('/api/auth/providers')).text()).not.toContain('client-secret-value');
@@ -115,7 +115,7 @@ test('a single sign-on user gets the global role and grants their provider group
     provider.signInAs({ sub: email, email, name: 'Grace', groups });
     const context = await browser.newContext({ baseURL: sso.base });
     const page = await context.newPage();
-    await page.goto('/signin');
+    await gotoHydrated(page, '/signin');
     await page.getByRole('button', { name: 'Sign in with Groups SSO' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/signin') && !u.pathname.startsWith('/api/auth'), { timeout: 60_000 });
     const me = await (await page.request.get('/api/v1/me')).json();

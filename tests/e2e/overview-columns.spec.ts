@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const WIDE = { width: 1440, height: 900 };
 const name = `cols-${Date.now().toString(36)}`;
@@ -23,7 +23,7 @@ test.afterAll(async () => {
 });
 
 async function openOverview(page: Page) {
-  await page.goto('/');
+  await gotoHydrated(page, '/');
   await page.getByRole('button', { name: 'Rediscover' }).click();
   await expect(page.getByTestId('overview-table').getByRole('link', { name, exact: true })).toBeVisible();
 }

@@ -33,7 +33,7 @@ test('an admin changes their own password on Users & tokens, stays signed in, an
   const elsewhere = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });
   const page = await context.newPage();
-  await page.goto('/signin');
+  await gotoHydrated(page, '/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -66,7 +66,7 @@ test('an admin changes their own password on Users & tokens, stays signed in, an
   expect(await signinStatus(email, PASSWORD)).toBe(401);
   const fresh = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });
   const freshPage = await fresh.newPage();
-  await freshPage.goto('/signin');
+  await gotoHydrated(freshPage, '/signin');
   await freshPage.getByLabel('Email').fill(email);
   await freshPage.getByLabel('Password').fill(NEW_PASSWORD);
   await freshPage.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -128,7 +128,7 @@ test('a viewer changes their password from the user menu’s account page; a wro
   await createUser(email, PASSWORD, 'viewer');
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });
   const page = await context.newPage();
-  await page.goto('/signin');
+  await gotoHydrated(page, '/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { startConsole, waitWhileProgressing, type ConsoleProcess } from './console-process';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 
 const suitePostgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
 
@@ -158,7 +158,7 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
   /** On the PostgreSQL-only console, the operator signs in there (its users are its own). */
   test.beforeEach(async ({ page }) => {
     if (!variant.postgresOnly) return;
-    await page.goto(`${base}/signin`);
+    await gotoHydrated(page, `${base}/signin`);
     await page.getByLabel('Email').fill(PG_ONLY_ADMIN.email);
     await page.getByLabel('Password').fill(PG_ONLY_ADMIN.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -324,7 +324,7 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
 
   test('pauses a schedule of a PostgreSQL queue from the schedules page', async ({ page }) => {
     await queue.upsertJobScheduler('hourly', { pattern: '0 * * * *', tz: 'UTC' }, { name: 'summary', data: { scope: 'all' } });
-    await page.goto(`${base}/schedules?queue=postgres/${queueName}`);
+    await gotoHydrated(page, `${base}/schedules?queue=postgres/${queueName}`);
     const row = page.locator(`[data-testid="schedule-row"][data-schedule$="/hourly"]`);
     await expect(row).toHaveAttribute('data-state', 'active');
     await row.getByRole('button', { name: 'Pause' }).click();
@@ -352,7 +352,7 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
       await worker.close();
     }
     // Foreign workers' failures go to the DLQ from the queue page.
-    await page.goto(`${base}/connections/postgres/queues/${queueName}?state=failed`);
+    await gotoHydrated(page, `${base}/connections/postgres/queues/${queueName}?state=failed`);
     await page.getByRole('button', { name: /^Send to DLQ all \d+$/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: /^Send to DLQ \d+ jobs?$/ }).click();
     await expect(page.getByTestId('toast-success').last()).toHaveText(/^1 of 1 job sent to the dead-letter queue "dead-letter"$/);

@@ -3,7 +3,7 @@
 // match is counted first, confirmed, followed to its end and its report; a viewer gets no bulk action.
 import { test, expect } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath } from './support';
 import { expectTextWhileChanging } from './console-process';
 
 /** Failed send-email jobs: `business` of them refused by the SMTP server, `free` too but for free users, 3 timeouts. */
@@ -37,7 +37,7 @@ test.describe('operator', () => {
     const name = `query-${Date.now()}`;
     const queue = await seedQueue(name, 24, 6);
     try {
-      await page.goto(`/connections/default/queues/${name}`);
+      await gotoHydrated(page, `/connections/default/queues/${name}`);
       const box = page.getByRole('combobox', { name: 'Search text' });
       // The "/" shortcut works once the page has hydrated: on a busy machine a press before that is lost.
       await expect(async () => {
@@ -81,7 +81,7 @@ test.describe('operator', () => {
       // the page is loaded again until the view's link is there.
       const link = viewer.getByRole('list', { name: `Saved views of ${name}` }).getByRole('link', { name: viewName });
       await expect(async () => {
-        await viewer.goto('/');
+        await gotoHydrated(viewer, '/');
         await expect(link).toBeVisible({ timeout: 2000 });
       }).toPass({ timeout: 40_000 });
       await link.click();
@@ -114,7 +114,7 @@ test.describe('operator', () => {
     const name = `query-bad-${Date.now()}`;
     const queue = await seedQueue(name, 2, 0);
     try {
-      await page.goto(`/connections/default/queues/${name}?state=failed`);
+      await gotoHydrated(page, `/connections/default/queues/${name}?state=failed`);
       await page.getByRole('combobox', { name: 'Search text' }).fill('stat:failed');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       await expect(page.getByRole('region', { name: 'Search jobs' }).getByRole('alert')).toHaveText(

@@ -3,7 +3,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
 import { formatInZoneWithOffset } from '../../lib/schedules/zone-format';
-import { apiAs, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
 
 function toast(page: Page) {
   return page.getByTestId('toast-success').last();
@@ -18,7 +18,7 @@ test.describe('operator', () => {
     await queue.add('seed', {});
 
     // From the queue page, the scheduler count leads to the queue's schedules.
-    await page.goto(`/connections/default/queues/${name}`);
+    await gotoHydrated(page, `/connections/default/queues/${name}`);
     await page.getByTestId('queue-schedules-link').click();
     await expect(page).toHaveURL(new RegExp(`/schedules\\?queue=default%2F${name}$`));
     await expect(page.getByText('No schedules')).toBeVisible();
@@ -79,7 +79,7 @@ test.describe('operator', () => {
     await expect(page.getByTestId('panel-data')).toContainText('"scope"');
     expect(await queue.getJobScheduler('nightly')).toEqual(created);
 
-    await page.goto(`/schedules?queue=default/${name}`);
+    await gotoHydrated(page, `/schedules?queue=default/${name}`);
     await row.getByRole('button', { name: 'Delete…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete schedule' }).click();
     await expect(toast(page)).toHaveText(`Schedule "nightly" deleted from ${name}.`);

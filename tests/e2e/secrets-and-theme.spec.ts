@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { apiAs, secrets, storageStatePath } from './support';
+import { apiAs, gotoHydrated, secrets, storageStatePath } from './support';
 
 test('no page or JSON response contains the Redis password or the auth secret', async ({ browser }) => {
   const context = await browser.newContext({ storageState: storageStatePath('admin') });
@@ -28,7 +28,7 @@ test('no page or JSON response contains the Redis password or the auth secret', 
 test('dark mode follows the system and can be toggled', async ({ browser }) => {
   const context = await browser.newContext({ storageState: storageStatePath('viewer'), colorScheme: 'dark' });
   const page = await context.newPage();
-  await page.goto('/');
+  await gotoHydrated(page, '/');
   await expect(page.locator('html')).toHaveClass(/dark/);
   const toggle = page.getByRole('button', { name: /^Theme:/ });
   await expect(toggle).toHaveAttribute('aria-label', 'Theme: system');

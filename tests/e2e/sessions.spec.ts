@@ -2,7 +2,7 @@
 // removing the user end sessions at once, even for a copied cookie; API tokens expire and record their
 // last use; anonymous /api/health says only up or down.
 import { test, expect, request } from '@playwright/test';
-import { apiAs, baseURL, storageStatePath } from './support';
+import { apiAs, baseURL, gotoHydrated, storageStatePath } from './support';
 import { createUser, csrfToken, randomAddress, signInOverHttp, uniqueEmail, withCookie } from './signin-http';
 
 const PASSWORD = 'session password 1';
@@ -35,7 +35,7 @@ test('"Sign out everywhere" in the user menu ends every session of the user, in 
   const elsewhere = await signInOverHttp(email, PASSWORD, { 'x-forwarded-for': randomAddress() });
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });
   const page = await context.newPage();
-  await page.goto('/signin');
+  await gotoHydrated(page, '/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

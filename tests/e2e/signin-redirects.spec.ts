@@ -1,7 +1,7 @@
 // After sign-in, only this console: hostile callbackUrl values through next-auth's own redirect
 // (raw HTTP, the Location header) and through the sign-in page and form (Chromium).
 import { test, expect, request } from '@playwright/test';
-import { baseURL } from './support';
+import { baseURL, gotoHydrated } from './support';
 import { createUser, csrfToken, randomAddress, uniqueEmail } from './signin-http';
 
 const ORIGIN = new URL(baseURL).origin;
@@ -60,7 +60,7 @@ test('the sign-in page and form send a browser nowhere but this origin', async (
     await Promise.all(context.pages().map((p) => p.close()));
     await context.clearCookies();
     const page = await context.newPage();
-    await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await gotoHydrated(page, `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('right password 1');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();

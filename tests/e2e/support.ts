@@ -49,7 +49,7 @@ export async function waitForHydration(page: Page): Promise<void> {
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/signin');
+  await gotoHydrated(page, '/signin');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -3,7 +3,7 @@
 // billing-invoices, sees no action buttons in email, and gets "not found" for another team's job URL.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { redisUrl, signIn, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, signIn, storageStatePath } from './support';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -22,7 +22,7 @@ async function failedJob(name: string): Promise<{ queue: Queue; id: string }> {
 async function overviewQueues(page: Page, mustInclude: string[]): Promise<string[]> {
   const table = page.getByTestId('overview-table');
   await expect(async () => {
-    await page.goto('/');
+    await gotoHydrated(page, '/');
     await page.getByRole('button', { name: 'Rediscover' }).click();
     for (const name of mustInclude) await expect(table.getByRole('link', { name, exact: true })).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 60_000 });
@@ -40,7 +40,7 @@ test('an operator of billing-* and viewer of email sees only those queues, retri
   const password = `scoped password ${stamp}`;
   const adminContext = await browser.newContext({ storageState: storageStatePath('admin') });
   const admin = await adminContext.newPage();
-  await admin.goto('/users');
+  await gotoHydrated(admin, '/users');
   const add = admin.getByRole('form', { name: 'Add user' });
   await add.getByLabel('Email').fill(user);
   await add.getByLabel('Role', { exact: true }).selectOption('none');
@@ -67,7 +67,7 @@ test('an operator of billing-* and viewer of email sees only those queues, retri
   await expect(sidebar.getByRole('link', { name: 'Users & tokens' })).toHaveCount(0);
 
   // billing-invoices: operator there — the failed job can be retried.
-  await page.goto(`/connections/default/queues/billing-invoices/jobs/${billing.id}`);
+  await gotoHydrated(page, `/connections/default/queues/billing-invoices/jobs/${billing.id}`);
   await page.getByRole('button', { name: 'Retry', exact: true }).click();
   await expect(page.getByTestId('toast-success').last()).toHaveText(`Job ${billing.id} moved from failed back to waiting`);
   expect(await billing.queue.getJobState(billing.id)).toBe('waiting');
