@@ -1,0 +1,104 @@
+// Whether a job scheduler runs when it should: its due times between two instants (cron with a time
+// zone, or every N ms) and the judgement ok / missed / late / gone. Pure: time and facts come in as
+// arguments, so the watch round (watch-schedules.ts) and the tests share one definition.
+import { CronExpressionParser } from 'cron-parser';
+
+/** Missed runs are counted up to this many ("1,000+" beyond). */
+export const MISSED_COUNT_CAP = 1000;
+
+export const SCHEDULE_STATUSES = ['ok', 'missed', 'late', 'gone'] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+
+/** What of a scheduler's definition decides its due times (BullMQ's JobSchedulerJson fields). */
+export type DueDefinition = {
+  pattern?: string;
+  every?: number;
+  tz?: string;
+  endDate?: number;
+  limit?: number;
+  /** jobs produced so far, including the pending one (BullMQ's "ic") */
+  iterationCount?: number;
+};
+
+/**
+ * The due times d with first ≤ d ≤ to, where `first` is itself a due time (the scheduler's pending
+ * run, BullMQ's `next`): intervals step by `every`, cron patterns step in their time zone (so a DST
+ * change moves the UTC instants). Stops at endDate, at the limit, and after `cap` times (capped: true).
+ */
+export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap: number): { times: number[]; capped: boolean } {
+  const times: number[] = [];
+  const end = def.endDate !== undefined ? Math.min(def.endDate, to) : to;
+  // The pending run is iteration `iterationCount`; a limit allows limit − iterationCount more after it.
+  const allowed = def.limit ? Math.max(0, def.limit - Math.max(1, def.iterationCount ?? 1) + 1) : Infinity;
+  const max = Math.min(cap, allowed);
+  if (first > end || max <= 0) return { times, capped: false };
+  times.push(first);
+  if (def.every) {
+    for (let at = first + def.every; at <= end; at += def.every) {
+      if (times.length >= max) return { times, capped: times.length >= cap };
+      times.push(at);
+    }
+  } else if (def.pattern) {
+    const interval = CronExpressionParser.parse(def.pattern, { tz: def.tz, currentDate: new Date(first) });
+    while (interval.hasNext()) {
+      const at = interval.next().getTime();
+      if (at > end) break;
+      if (times.length >= max) return { times, capped: times.length >= cap };
+      times.push(at);
+    }
+  }
+  return { times, capped: false };
+}
+
+/** A run's job as read from the store (payload-free). */
+export type RunJob = { state: string; enqueuedAt: number | null; startedAt: number | null; finishedAt: number | null };
+
+export type Judgement = {
+  status: Exclude<ScheduleStatus, 'gone'>;
+  /** runs due and not started (the pending one and those after it), capped at MISSED_COUNT_CAP */
+  missedCount: number;
+  missedCapped: boolean;
+  /** the first missed due time */
+  missedSince: number | null;
+  /** how long after its due time the last run started, when that was later than allowed */
+  lateByMs: number | null;
+};
+
+export type JudgeInput = {
+  def: DueDefinition;
+  /** BullMQ's next run (the pending job's due time); null when the scheduler has no more runs */
+  next: number | null;
+  /** the pending job `repeat:<id>:<next>`, or null when it is not in the store */
+  pending: RunJob | null;
+  /** the last settled run before `next` (from the watch history), if known */
+  last?: { due: number; startedAt: number | null } | null;
+};
+
+const started = (job: RunJob | null): boolean => job !== null && (job.startedAt !== null || ['active', 'completed', 'failed'].includes(job.state));
+
+/**
+ * missed: the pending run is more than `graceMs` past due and its job has not started (workers down,
+ * delayed job never promoted, job gone). late: the run started, but more than `lateAfterMs` (default:
+ * the grace) after its due time. ok otherwise.
+ */
+export function judgeScheduler(input: JudgeInput, now: number, graceMs: number, lateAfterMs = graceMs): Judgement {
+  const ok: Judgement = { status: 'ok', missedCount: 0, missedCapped: false, missedSince: null, lateByMs: null };
+  const { next, pending } = input;
+  if (next === null) return ok;
+  if (started(pending)) {
+    const late = pending?.startedAt !== null && pending?.startedAt !== undefined ? pending.startedAt - next : null;
+    return late !== null && late > lateAfterMs ? { ...ok, status: 'late', lateByMs: late } : ok;
+  }
+  if (now > next + graceMs) {
+    const { times, capped } = dueTimesFrom(input.def, next, now - graceMs, MISSED_COUNT_CAP);
+    return { status: 'missed', missedCount: Math.max(1, times.length), missedCapped: capped, missedSince: next, lateByMs: null };
+  }
+  const last = input.last;
+  if (last && last.startedAt !== null && last.startedAt - last.due > lateAfterMs) return { ...ok, status: 'late', lateByMs: last.startedAt - last.due };
+  return ok;
+}
+
+/** "missed 3 runs", "missed 1,000+ runs" (the "since" part is a time the page formats). */
+export function describeMissed(count: number, capped: boolean): string {
+  return `missed ${count.toLocaleString('en')}${capped ? '+' : ''} run${count === 1 && !capped ? '' : 's'}`;
+}
