@@ -39,6 +39,7 @@ export const pauseScheduleAction = actionOf(scheduleOperations.pauseSchedule);
 export const resumeScheduleAction = actionOf(scheduleOperations.resumeSchedule);
 export const runScheduleNowAction = actionOf(scheduleOperations.runScheduleNow);
 export const deleteScheduleAction = actionOf(scheduleOperations.deleteSchedule);
+export const forgetScheduleAction = actionOf(scheduleOperations.forgetSchedule);
 export const migrateLegacyRepeatableAction = actionOf(scheduleOperations.migrateLegacyRepeatable);
 
 export const requeueDeadLettersAction = actionOf(deadLetterOperations.requeueDeadLetters);

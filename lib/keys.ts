@@ -126,6 +126,13 @@ export const KEYS = {
    *  connection's links, "<conn>/<queue>" for a queue's. At most 10 templates per field (LINK_LIMITS.perScope),
    *  one field per connection and per queue that has links; a field goes when its list is emptied. Kept until changed. */
   linkTemplates: 'drover:{console}:links',
+  /** hash "<queue>\n<scheduler id>" → watch record JSON {next, status, missedCount, missedSince, lastSeenAt, goneAt…}
+   *  of one connection's job schedulers (lib/schedules/watch). One field per scheduler seen by the watch round;
+   *  removed when Drover deletes or pauses the scheduler, when it is forgotten, or 7 days after it disappeared. */
+  scheduleWatch: (conn: string) => `drover:{console}:schedules:watch:${conn}`,
+  /** zset due time (ms) → run JSON {due, jobId, enqueuedAt, startedAt, finishedAt, outcome} of one scheduler:
+   *  the newest 50 (DROVER_SCHEDULE_RUNS_KEPT) kept, expires 30 days after its last write (SCHEDULE_RUNS_TTL_MS). */
+  scheduleRuns: (conn: string, queue: string, id: string) => `drover:{console}:schedules:runs:${conn}:${queue}:${id}`,
   /** set of "<role> <operation>": operations an admin withheld from a role (the permission matrix, lib/auth/permissions.ts;
    *  the config file's entries are not stored). At most 3 roles × the operation table; replaced whole by permissions.set. Kept until changed. */
   withheldOperations: 'drover:{console}:permissions:withheld',
@@ -150,3 +157,6 @@ export const KEYS = {
    */
   deadLetters: (prefix: string, deadLetterQueue: string) => `drover:dlq:${prefix}:${deadLetterQueue}`,
 } as const;
+
+/** How long a scheduler's run history outlives its last write (KEYS.scheduleRuns). */
+export const SCHEDULE_RUNS_TTL_MS = 30 * 24 * 3600_000;

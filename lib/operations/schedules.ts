@@ -1,5 +1,5 @@
 // Operations on job schedulers: list, read, create or edit, pause, resume, run now, delete, migrate a
-// BullMQ 5 repeatable job, and preview a cron pattern's next runs.
+// BullMQ 5 repeatable job, preview a cron pattern's next runs; the watch's run history, and forgetting a gone scheduler.
 import { queueParamsSchema } from '@/lib/queues/params';
 import {
   cronPreviewInputSchema,
@@ -10,6 +10,7 @@ import {
   schedulerParamsSchema,
 } from '@/lib/schedules/schema';
 import { MAX_JOB_DATA_BYTES } from '@/lib/jobs/schemas';
+import { scheduleRunsQuerySchema, scheduleRunsSchema } from '@/lib/schedules/watch/watch-record';
 import { accessOf } from '@/lib/auth/principal';
 import { operation } from './define';
 
@@ -74,6 +75,18 @@ export const scheduleOperations = {
     params: schedulerParamsSchema, body: migrateLegacyInputSchema, example: { params: exampleScheduler, body: { id: 'nightly' } },
     maxBodyBytes: JOB_BODY_BYTES,
     run: async (ctx, { params, body }) => (await import('@/lib/schedules/migrate-legacy-repeatable')).migrateLegacyRepeatable(ctx, params, body),
+  }),
+  scheduleRuns: operation({
+    name: 'schedule.runs', role: 'viewer', http: { method: 'GET', path: `${SCHEDULER}/runs` },
+    summary: 'A job scheduler’s health as of the last watch round (ok, missed, late, gone) and its last runs: due, enqueued, started, finished, outcome',
+    params: schedulerParamsSchema, query: scheduleRunsQuerySchema, output: scheduleRunsSchema, example: { params: exampleScheduler, query: { limit: 20 } },
+    run: async (_ctx, { params, query }) => (await import('@/lib/schedules/watch/schedule-runs')).readScheduleRuns(params, query.limit),
+  }),
+  forgetSchedule: operation({
+    name: 'schedule.forget', role: 'operator', http: { method: 'DELETE', path: `${SCHEDULER}/watch` }, action: 'forgetScheduleAction',
+    summary: 'Forget a scheduler the watch reports as gone (or any watched one): its watch record and run history are removed',
+    params: schedulerParamsSchema, example: { params: exampleScheduler },
+    run: async (ctx, { params }) => (await import('@/lib/schedules/watch/forget-schedule')).forgetSchedule(ctx, params),
   }),
   previewCron: operation({
     name: 'cron.preview', role: 'viewer', scope: 'self', http: { method: 'POST', path: '/cron/preview' },

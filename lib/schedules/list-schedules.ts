@@ -15,6 +15,43 @@ import { readLiveScheduler } from './get-live-scheduler';
 import { countRepeatEntries, readOutcomes, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP, type LiveScheduler } from './read-schedulers';
 import type { LegacyRepeatable, Schedule, ScheduleConnectionInfo, ScheduleList } from './types';
 import type { ScheduleListQuery } from './schema';
+import { scheduleWatchStore } from '@/lib/store/console/schedule-watch';
+import { healthOf, parseWatchRecord, type WatchRecord } from './watch/watch-record';
+
+/** The watch records of a connection; none when the console store cannot be read (the list still shows). */
+async function readWatch(conn: Connection): Promise<Map<string, WatchRecord>> {
+  try {
+    const raw = await scheduleWatchStore().watched(conn.name);
+    const out = new Map<string, WatchRecord>();
+    for (const [field, json] of raw) {
+      const r = parseWatchRecord(json);
+      if (r) out.set(field, r);
+    }
+    return out;
+  } catch {
+    return new Map();
+  }
+}
+
+/** A scheduler the watch reports gone, as a row of the list. */
+function goneSchedule(conn: Connection, queue: string, id: string, r: WatchRecord): Schedule {
+  return {
+    id,
+    ...r.def,
+    template: { name: '' },
+    connection: conn.name,
+    queue,
+    state: 'gone',
+    next: null,
+    description: describeSchedule(r.def),
+    definedInCode: isDefinedInCode(queue, id),
+    dataSize: 0,
+    dataOmitted: false,
+    outcomes: [],
+    readOnly: conn.readOnly,
+    health: healthOf(r),
+  };
+}
 
 type ConnectionResult = { info: ScheduleConnectionInfo; schedules: Schedule[]; legacy: LegacyRepeatable[]; truncated: ScheduleList['truncated'] };
 
@@ -68,7 +105,7 @@ async function collectConnection(conn: Connection, onlyQueue?: string, filter?: 
   const visible = (queue: string) => !filter || filter.queue(conn.name, queue);
   // A named queue outside the scope reads as one without schedules: what a queue that does not exist gives.
   if (onlyQueue !== undefined && !visible(onlyQueue)) return { info: { name: conn.name, readOnly: conn.readOnly, error: null, queues: [onlyQueue] }, schedules: [], legacy: [], truncated: [] };
-  const [allQueues, allPaused] = await Promise.all([onlyQueue ? Promise.resolve([onlyQueue]) : discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn, onlyQueue)]);
+  const [allQueues, allPaused, watch] = await Promise.all([onlyQueue ? Promise.resolve([onlyQueue]) : discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn, onlyQueue), readWatch(conn)]);
   const queues = filter ? allQueues.filter(visible) : allQueues;
   const paused = filter ? allPaused.filter((p) => visible(p.queue)) : allPaused;
   const counts = await countRepeatEntries(conn, queues);
@@ -93,6 +130,16 @@ async function collectConnection(conn: Connection, onlyQueue?: string, filter?: 
     if (live.has(`${p.queue}\n${p.scheduler.id}`)) schedule.conflict = CONFLICT_MESSAGE;
     schedules.push(schedule);
   }
+  for (const s of schedules) {
+    const r = s.state === 'active' ? watch.get(`${s.queue}\n${s.id}`) : undefined;
+    if (r && r.status !== 'gone') s.health = healthOf(r);
+  }
+  for (const [field, r] of watch) {
+    if (r.status !== 'gone') continue;
+    const queue = field.slice(0, field.indexOf('\n'));
+    if ((onlyQueue !== undefined && queue !== onlyQueue) || !visible(queue)) continue;
+    schedules.push(goneSchedule(conn, queue, field.slice(queue.length + 1), r));
+  }
   const idsByQueue = new Map<string, string[]>();
   for (const s of schedules) idsByQueue.set(s.queue, [...(idsByQueue.get(s.queue) ?? []), s.id]);
   const outcomes = await readOutcomes(conn, idsByQueue);
@@ -101,9 +148,13 @@ async function collectConnection(conn: Connection, onlyQueue?: string, filter?: 
   return { info: { name: conn.name, readOnly: conn.readOnly, error: null, queues: [...known].sort((a, b) => a.localeCompare(b)) }, schedules, legacy, truncated };
 }
 
+const PROBLEM_RANK: Record<string, number> = { missed: 0, gone: 1, late: 2 };
+const rank = (s: Schedule) => PROBLEM_RANK[s.health?.status ?? ''] ?? 3;
+
 function order(a: Schedule, b: Schedule): number {
-  // Live ones by next run, then paused ones; ties by queue and id.
-  if (a.state !== b.state) return a.state === 'active' ? -1 : 1;
+  // Problems first (missed, gone, late), then live ones by next run, then paused ones; ties by queue and id.
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (a.state !== b.state) return a.state === 'active' ? -1 : b.state === 'active' ? 1 : a.state === 'paused' ? -1 : 1;
   const an = a.next ?? Number.MAX_SAFE_INTEGER;
   const bn = b.next ?? Number.MAX_SAFE_INTEGER;
   return an - bn || `${a.connection}/${a.queue}/${a.id}`.localeCompare(`${b.connection}/${b.queue}/${b.id}`);

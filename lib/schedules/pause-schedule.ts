@@ -7,6 +7,7 @@ import { readLiveScheduler } from './get-live-scheduler';
 import { getPausedSchedule, removePausedSchedule, storePausedSchedule } from './paused-store';
 import { scheduleOperations as ops } from '@/lib/operations/schedules';
 import type { SchedulerParams } from './schema';
+import { scheduleWatchStore, watchField } from '@/lib/store/console/schedule-watch';
 
 export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Promise<{ message: string }> {
   return audited(ctx, ops.pauseSchedule, { connection: t.conn, queue: t.queue, params: { id: t.schedulerId }, deadLetterQueueAllowed: true }, async (conn) => {
@@ -33,6 +34,9 @@ export async function pauseSchedule(ctx: AuditContext, t: SchedulerParams): Prom
       await removePausedSchedule(conn, t.queue, id).catch(() => {});
       throw err;
     }
+    // Paused through Drover: not missed. Its run history stays for when it is resumed; the record goes
+    // (the watch round also drops records of schedulers with a paused copy).
+    await scheduleWatchStore().saveWatch(conn.name, [], [watchField(t.queue, id)]).catch(() => undefined);
     return { result: { message: `Schedule "${id}" paused: it produces no job until resumed` }, jobIds: pendingDelayed && pendingId ? [pendingId] : undefined };
   });
 }

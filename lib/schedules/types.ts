@@ -1,4 +1,5 @@
 // What the schedules page and API return (plain JSON, safe to send to the browser).
+import type { ScheduleHealth } from './watch/watch-record';
 
 /** Everything needed to upsert a job scheduler again exactly as it was (BullMQ's JobSchedulerJson, flattened). */
 export type ScheduleDefinition = {
@@ -21,7 +22,8 @@ export type ScheduleOutcome = { jobId: string; state: 'completed' | 'failed'; fi
 export type Schedule = ScheduleDefinition & {
   connection: string;
   queue: string;
-  state: 'active' | 'paused';
+  /** gone: the watch saw it before and it is no longer in the store (deleted behind Drover's back) */
+  state: 'active' | 'paused' | 'gone';
   /** epoch ms of the next run (active schedules) */
   next: number | null;
   /** "At 09:00, Monday through Friday" / "Every 6h" */
@@ -40,6 +42,8 @@ export type Schedule = ScheduleDefinition & {
   readOnly: boolean;
   /** set in lists for a caller: whether they may change it (operator on its queue, README › Team scopes) */
   canAct?: boolean;
+  /** as of the last schedule watch round (README › Missed and late runs); absent until a round saw it */
+  health?: ScheduleHealth;
 };
 
 export type LegacyRepeatable = {

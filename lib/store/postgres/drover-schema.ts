@@ -11,6 +11,7 @@ import { RUNTIME_DDL } from './ddl/runtime';
 import { VIEWS_DDL } from './ddl/views';
 import { PERMISSIONS_DDL } from './ddl/permissions';
 import { LINKS_DDL } from './ddl/links';
+import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -201,6 +202,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 6,
     name: 'link templates',
     sql: LINKS_DDL,
+  },
+  {
+    version: 7,
+    name: 'schedule watch',
+    sql: SCHEDULE_WATCH_DDL,
   },
 ];
 

@@ -1,0 +1,200 @@
+// One round of the schedule watch, run by the sampler's lease holder every DROVER_SCHEDULE_WATCH_MS:
+// per connection, read the job schedulers (the schedules page's own reads), settle the runs whose due
+// time passed since the last round (their jobs read by id, payload-free), judge each scheduler and save
+// the records and runs in the console store. Bounded: MAX_WATCHED_PER_ROUND schedulers (rotating),
+// WATCH_ROUND_BUDGET_MS, RUNS_SETTLED_PER_ROUND job reads per scheduler.
+import 'server-only';
+import { listConnections, type Connection } from '@/lib/redis/connections';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { logger } from '@/lib/log';
+import { scheduleWatchStore, watchField, type RunRow } from '@/lib/store/console/schedule-watch';
+import { listPausedSchedules } from '@/lib/schedules/paused-store';
+import { countRepeatEntries, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, type LiveScheduler } from '@/lib/schedules/read-schedulers';
+import { dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP, type DueDefinition, type RunJob } from './schedule-status';
+import { parseWatchRecord, type RunOutcome, type ScheduleRun, type WatchRecord } from './watch-record';
+import { GONE_KEPT_MS, MAX_WATCHED_PER_ROUND, OPEN_RUNS_KEPT, RUNS_SETTLED_PER_ROUND, SCHEDULE_RUNS_KEPT, WATCH_ROUND_BUDGET_MS, scheduleGraceMs } from './settings';
+
+export type WatchRoundReport = { connections: number; judged: number; skipped: number; missed: number; late: number; gone: number; errors: string[] };
+
+const ROTATION = Symbol.for('drover.schedules.watch.rotation');
+type Holder = { [ROTATION]?: Map<string, number> };
+function rotation(): Map<string, number> {
+  const holder = globalThis as Holder;
+  holder[ROTATION] ??= new Map();
+  return holder[ROTATION];
+}
+
+const runJobId = (id: string, due: number) => `repeat:${id}:${due}`;
+
+function definitionOf(s: LiveScheduler): DueDefinition {
+  const def: DueDefinition = {};
+  if (s.pattern) def.pattern = s.pattern;
+  if (s.every) def.every = s.every;
+  if (s.tz) def.tz = s.tz;
+  if (s.endDate) def.endDate = s.endDate;
+  if (s.limit) def.limit = s.limit;
+  if (s.iterationCount) def.iterationCount = s.iterationCount;
+  return def;
+}
+
+type Looked = { state: string; enqueuedAt: number | null; startedAt: number | null; finishedAt: number | null };
+
+function outcomeOf(job: Looked | undefined, missedIfAbsent: boolean): RunOutcome {
+  if (!job) return missedIfAbsent ? 'missed' : 'removed';
+  switch (job.state) {
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'active':
+      return 'running';
+    default:
+      return job.startedAt !== null ? 'running' : 'waiting';
+  }
+}
+
+function runOf(id: string, due: number, job: Looked | undefined, missedIfAbsent: boolean): ScheduleRun {
+  return {
+    due,
+    jobId: job ? runJobId(id, due) : null,
+    enqueuedAt: job?.enqueuedAt ?? null,
+    startedAt: job?.startedAt ?? null,
+    finishedAt: job?.finishedAt ?? null,
+    outcome: outcomeOf(job, missedIfAbsent),
+  };
+}
+
+/** The jobs of `ids` in one queue: state and times (two round trips, payload-free). */
+async function lookUp(conn: Connection, queue: string, ids: string[]): Promise<Map<string, Looked>> {
+  const found = new Map<string, Looked>();
+  if (ids.length === 0) return found;
+  const [states, summaries] = await Promise.all([conn.store.jobStates(queue, ids), conn.store.jobSummaries(queue, ids)]);
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  ids.forEach((id, i) => {
+    const s = byId.get(id);
+    if (states[i] === 'missing' || !s) return;
+    found.set(id, { state: states[i], enqueuedAt: s.timestamp, startedAt: s.processedOn, finishedAt: s.finishedOn });
+  });
+  return found;
+}
+
+type Planned = { queue: string; s: LiveScheduler; field: string; prev: WatchRecord | null; settle: number[]; ids: string[] };
+
+/** Judges one connection; `budget` is how many schedulers it may still judge this round. */
+async function watchConnection(conn: Connection, now: number, deadline: number, budget: number, report: WatchRoundReport): Promise<number> {
+  const store = scheduleWatchStore();
+  const graceMs = scheduleGraceMs();
+  const [queues, paused, watchedRaw] = await Promise.all([discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn), store.watched(conn.name)]);
+  const watched = new Map<string, WatchRecord | null>([...watchedRaw].map(([f, json]) => [f, parseWatchRecord(json)]));
+  const counts = await countRepeatEntries(conn, queues);
+  const read = await readQueueSchedulers(conn, queues.filter((q) => (counts.get(q) ?? 0) > 0));
+
+  const pausedFields = new Set(paused.map((p) => watchField(p.queue, p.scheduler.id)));
+  const all: Array<{ queue: string; s: LiveScheduler }> = read.flatMap((r) => r.schedulers.map((s) => ({ queue: r.queue, s })));
+  // Gone is only judged where every scheduler of the queue was read.
+  const fullyRead = new Set(read.filter((r) => r.total <= MAX_SCHEDULERS_PER_QUEUE).map((r) => r.queue));
+  for (const q of queues) if ((counts.get(q) ?? 0) === 0) fullyRead.add(q);
+  const live = new Set(all.map(({ queue, s }) => watchField(queue, s.id)));
+
+  // Rotation: start where the last round of this connection stopped.
+  all.sort((a, b) => watchField(a.queue, a.s.id).localeCompare(watchField(b.queue, b.s.id)));
+  const start = all.length ? (rotation().get(conn.name) ?? 0) % all.length : 0;
+  const chosen = [...all.slice(start), ...all.slice(0, start)].slice(0, Math.max(0, budget));
+  report.skipped += all.length - chosen.length;
+
+  const plans = new Map<string, Planned[]>();
+  for (const { queue, s } of chosen) {
+    const field = watchField(queue, s.id);
+    const prev = watched.get(field) ?? null;
+    const settle = new Set<number>(prev?.open ?? []);
+    if (prev?.next != null && prev.next !== s.next) {
+      // Runs due since the last round, the newest RUNS_SETTLED_PER_ROUND (from the previous pending one up to, not including, the new one).
+      const upTo = (s.next ?? now) - 1;
+      const { times } = dueTimesFrom(prev.def, prev.next, Math.min(upTo, now), MISSED_COUNT_CAP);
+      for (const d of times.slice(-RUNS_SETTLED_PER_ROUND)) settle.add(d);
+      settle.add(prev.next);
+    }
+    const ids = [...settle].map((d) => runJobId(s.id, d));
+    if (s.next !== null) ids.push(runJobId(s.id, s.next));
+    const list = plans.get(queue) ?? [];
+    list.push({ queue, s, field, prev, settle: [...settle].sort((a, b) => a - b), ids });
+    plans.set(queue, list);
+  }
+
+  const records: Array<[string, string]> = [];
+  const runsByField: Array<[string, RunRow[]]> = [];
+  let judged = 0;
+  for (const [queue, list] of plans) {
+    if (Date.now() > deadline) {
+      report.skipped += list.length;
+      continue;
+    }
+    const jobs = await lookUp(conn, queue, list.flatMap((p) => p.ids));
+    for (const { s, field, prev, settle } of list) {
+      const runs: ScheduleRun[] = [];
+      const wasMissed = prev?.status === 'missed';
+      for (const d of settle) runs.push(runOf(s.id, d, jobs.get(runJobId(s.id, d)), wasMissed && d !== prev?.next));
+      const settled = runs.filter((r) => r.outcome !== 'missed' && r.outcome !== 'removed');
+      const lastStarted = [...settled].reverse().find((r) => r.startedAt !== null);
+      const last = lastStarted ? { due: lastStarted.due, startedAt: lastStarted.startedAt } : (prev?.last ?? null);
+      const pendingJob = s.next === null ? undefined : jobs.get(runJobId(s.id, s.next));
+      const pending: RunJob | null = pendingJob ?? null;
+      const def = definitionOf(s);
+      const j = judgeScheduler({ def, next: s.next, pending, last }, now, graceMs);
+      // The pending run shows in the history once it is missed (replaced when it is settled).
+      if (j.status === 'missed' && s.next !== null) runs.push({ ...runOf(s.id, s.next, pendingJob, true), outcome: 'missed' });
+      const open = runs.filter((r) => r.outcome === 'running' || r.outcome === 'waiting').map((r) => r.due).slice(-OPEN_RUNS_KEPT);
+      const record: WatchRecord = { next: s.next, def, ...j, checkedAt: now, lastSeenAt: now, goneAt: null, open, last };
+      records.push([field, JSON.stringify(record)]);
+      if (runs.length) runsByField.push([field, runs.map((r) => ({ due: r.due, json: JSON.stringify(r) }))]);
+      judged++;
+      if (j.status === 'missed') report.missed++;
+      if (j.status === 'late') report.late++;
+    }
+  }
+  rotation().set(conn.name, start + judged);
+
+  // Schedulers seen before and no longer in the store: gone, unless Drover paused them (a paused copy).
+  const removed: string[] = [];
+  for (const [field, prev] of watched) {
+    if (live.has(field)) continue;
+    const queue = field.slice(0, field.indexOf('\n'));
+    if (!prev || pausedFields.has(field)) {
+      removed.push(field);
+      continue;
+    }
+    if (!fullyRead.has(queue) && queues.includes(queue)) continue;
+    const goneAt = prev.goneAt ?? now;
+    if (now - goneAt > GONE_KEPT_MS) {
+      removed.push(field);
+      continue;
+    }
+    const missed = prev.next !== null && now > prev.next + graceMs ? dueTimesFrom(prev.def, prev.next, now - graceMs, MISSED_COUNT_CAP) : { times: [], capped: false };
+    records.push([field, JSON.stringify({ ...prev, status: 'gone', goneAt, checkedAt: now, missedCount: missed.times.length, missedCapped: missed.capped, missedSince: missed.times[0] ?? null } satisfies WatchRecord)]);
+    report.gone++;
+  }
+
+  await store.saveWatch(conn.name, records, removed);
+  await Promise.all(runsByField.map(([field, rows]) => store.putRuns(conn.name, field, rows, SCHEDULE_RUNS_KEPT)));
+  return judged;
+}
+
+/** One watch round over every connection (or those named). */
+export async function watchSchedules(opts: { now?: number; connections?: Connection[] } = {}): Promise<WatchRoundReport> {
+  const now = opts.now ?? Date.now();
+  const deadline = Date.now() + WATCH_ROUND_BUDGET_MS;
+  const report: WatchRoundReport = { connections: 0, judged: 0, skipped: 0, missed: 0, late: 0, gone: 0, errors: [] };
+  let budget = MAX_WATCHED_PER_ROUND;
+  for (const conn of opts.connections ?? listConnections()) {
+    try {
+      const judged = await watchConnection(conn, now, deadline, budget, report);
+      budget -= judged;
+      report.judged += judged;
+      report.connections++;
+    } catch (err) {
+      report.errors.push(`${conn.name}: ${(err as Error).message}`);
+      logger.warn({ event: 'schedules.watch_failed', connection: conn.name, err: (err as Error).message }, 'schedule watch round failed for a connection');
+    }
+  }
+  return report;
+}
