@@ -8,7 +8,9 @@ import { sampleStore } from '@/lib/store/console/samples';
 import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
-import { evaluateRule, type AlertTransition, type RuleState } from './evaluate-rule';
+import { evaluateRule, type AlertTransition, type RuleState, type ScheduleReading } from './evaluate-rule';
+import { scheduleWatchStore } from '@/lib/store/console/schedule-watch';
+import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { sendNotification, notificationText, type DeliveryOutcome } from './notify';
 import { queryMatchCounts } from './query-matches';
 import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEntry } from './store';
@@ -43,6 +45,33 @@ async function readDlqGrowth(snapshot: MetricsSnapshot, connection: string, minu
   if (points.length === 0) return null;
   const lowest = Math.min(...points.map(totalJobs));
   return Math.max(0, conn.deadLetterJobs - lowest);
+}
+
+/** The schedule watch's records of each reachable connection (one read per connection); a connection whose records cannot be read is left out (unknown). */
+async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string, ScheduleReading[]>> {
+  const out = new Map<string, ScheduleReading[]>();
+  await Promise.all(
+    snapshot.connections
+      .filter((c) => c.up)
+      .map(async (c) => {
+        try {
+          const readings: ScheduleReading[] = [];
+          for (const [field, json] of await scheduleWatchStore().watched(c.name)) {
+            const r = parseWatchRecord(json);
+            const nl = field.indexOf('\n');
+            if (r) readings.push({ queue: field.slice(0, nl), id: field.slice(nl + 1), status: r.status, missedCount: r.missedCount });
+          }
+          out.set(c.name, readings);
+        } catch {
+          // unknown this round: targets keep their state
+        }
+      }),
+  );
+  return out;
+}
+
+function eventOf(rule: AlertRule, t: AlertTransition, now: number) {
+  return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' ? { target: t.target } : {}) };
 }
 
 export type EvaluationReport = {
@@ -81,6 +110,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
   );
 
   const queryCounts = await queryMatchCounts(enabled, now);
+  const schedules = enabled.some((r) => r.kind === 'schedule-missed') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };
@@ -92,15 +122,16 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
         snapshot,
         dlqGrowth: (connection, minutes) => growth.get(`${connection}\n${minutes}`) ?? null,
         queryMatches: (ruleId) => queryCounts.get(ruleId) ?? null,
+        schedules: (connection) => schedules.get(connection) ?? null,
       });
       nextStates[rule.id] = state;
       report.evaluated++;
       // All of a round's webhooks go out at once: a slow receiver costs one timeout, not one per target.
       const deliveries = await Promise.all(
-        transitions.map((t) => (t.notify ? sendNotification(rule, { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now }) : null)),
+        transitions.map((t) => (t.notify ? sendNotification(rule, eventOf(rule, t, now)) : null)),
       );
       transitions.forEach((t, i) => {
-        const event = { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now };
+        const event = eventOf(rule, t, now);
         const delivery = deliveries[i];
         report.transitions.push({ ...t, ruleId: rule.id, delivery });
         history.push({

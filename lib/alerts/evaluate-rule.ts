@@ -41,7 +41,12 @@ export type EvaluationInput = {
   dlqGrowth: (connection: string, windowMinutes: number) => number | null;
   /** how many jobs a query-matches rule's query matched this round (at least threshold + 1 when it stopped there); null when unknown */
   queryMatches?: (ruleId: string) => number | null;
+  /** the schedule watch's last judgement of each scheduler of a connection; null when unknown (schedule-missed rules) */
+  schedules?: (connection: string) => ScheduleReading[] | null;
 };
+
+/** One scheduler as the schedule watch last judged it. */
+export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number };
 
 type Reading = { key: string; connection: string; queue: string | null; value: number | null; breached: boolean };
 
@@ -106,6 +111,20 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
     }
     if (!c.up) {
       unknownConnections.add(c.name);
+      continue;
+    }
+    if (rule.kind === 'schedule-missed') {
+      const schedules = input.schedules?.(c.name) ?? null;
+      if (schedules === null) {
+        unknownConnections.add(c.name);
+        continue;
+      }
+      for (const s of schedules) {
+        if (rule.queue !== null ? s.queue !== rule.queue : s.queue === c.deadLetterQueue) continue;
+        const missing = s.status === 'missed' || s.status === 'gone';
+        const value = missing ? s.missedCount : 0;
+        measured.push({ key: `${c.name}/${s.queue}/${s.id}`, connection: c.name, queue: s.queue, value, breached: missing && value > rule.threshold });
+      }
       continue;
     }
     const queues = rule.queue !== null ? c.queues.filter((q) => q.name === rule.queue) : c.queues.filter((q) => q.exists && q.name !== c.deadLetterQueue);

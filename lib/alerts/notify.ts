@@ -16,6 +16,8 @@ export type NotificationEvent = {
   value: number | null;
   at: number;
   test?: boolean;
+  /** the alert's target key when it is finer than a queue ("<conn>/<queue>/<scheduler id>") */
+  target?: string;
 };
 
 export type DeliveryOutcome = { ok: boolean; status: number | null; error: string | null; durationMs: number };
@@ -49,6 +51,11 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       return `Dead-letter queue of ${at} grew by ${fmt(e.value)} in ${rule.minutes} min (threshold > ${fmt(rule.threshold)})`;
     case 'redis-unreachable':
       return `Redis of ${at} is ${e.state === 'firing' ? 'unreachable' : 'reachable again'}`;
+    case 'schedule-missed': {
+      const which = e.target ?? at;
+      if (e.state === 'resolved') return `Job scheduler ${which} runs again (or was removed through Drover)`;
+      return `Job scheduler ${which} missed ${fmt(e.value)} run${e.value === 1 ? '' : 's'} (threshold > ${fmt(rule.threshold)}${hold})`;
+    }
   }
 }
 
@@ -85,6 +92,7 @@ export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<
     minutes: rule.minutes,
     connection: e.connection,
     queue: e.queue,
+    ...(e.target ? { target: e.target } : {}),
     at: new Date(e.at).toISOString(),
     text,
     ...(e.test ? { test: true } : {}),

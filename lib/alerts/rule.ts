@@ -5,7 +5,7 @@ import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { QUERY_MAX_CHARS } from '@/lib/jobs/query/ast';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 
-export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable'] as const;
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed'] as const;
 export const alertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 
@@ -53,6 +53,13 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
     minutes: { meaning: 'window', min: 1, max: 1440 },
   },
   'redis-unreachable': { label: 'Redis unreachable', scope: 'connection', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
+  // One target per job scheduler ("<conn>/<queue>/<id>"), judged by the schedule watch (lib/schedules/watch).
+  'schedule-missed': {
+    label: 'A job scheduler missed more than N runs (or disappeared)',
+    scope: 'queue',
+    threshold: { label: 'N (missed runs; 0: any)', unit: 'runs', integer: true, max: 1e6 },
+    minutes: { meaning: 'for', min: 0, max: 1440 },
+  },
 };
 
 export const webhookFormatSchema = z.enum(['slack', 'json']);
@@ -192,6 +199,8 @@ export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | '
       return `dead-letter queue grows by > ${rule.threshold} in ${rule.minutes} min`;
     case 'redis-unreachable':
       return `Redis unreachable${hold}`;
+    case 'schedule-missed':
+      return `a job scheduler missed > ${rule.threshold} runs${hold}`;
   }
 }
 
@@ -207,6 +216,8 @@ export function formatAlertValue(kind: AlertKind, value: number | null): string 
       return value ? 'down' : 'up';
     case 'no-workers':
       return `${value} waiting`;
+    case 'schedule-missed':
+      return `${value} missed`;
     default:
       return `${value} jobs`;
   }
