@@ -24,6 +24,8 @@ export const queryKeys = {
   /** what every worker process runs now (the Busy page) */
   busy: () => ['busy'] as const,
   schedules: (conn: string, queue: string) => ['schedules', conn, queue] as const,
+  /** a scheduler's recorded runs (the schedule watch) */
+  scheduleRuns: (conn: string, queue: string, id: string) => ['schedule-runs', conn, queue, id] as const,
   deadLetterSummary: (conn: string) => ['dlq-summary', conn] as const,
   deadLetterPage: (conn: string, search: string) => ['dlq-page', conn, search] as const,
   deadLetterGroups: (conn: string) => ['dlq-groups', conn] as const,

@@ -11,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import type { DenseColumnMeta } from '@/components/ui/dense-table';
 import { formatExact, jobHref, queueHref } from '@/components/explorer/format';
 import { ZonedTime } from './zoned-time';
+import { HealthBadge, ScheduleRunHistory } from './schedule-health';
 
 export type SchedulesTableMeta = {
   multiConn: boolean;
@@ -22,6 +23,8 @@ export type SchedulesTableMeta = {
   resume: (s: Schedule) => void;
   runNow: (s: Schedule) => void;
   remove: (s: Schedule) => void;
+  /** drop the watch record of a scheduler reported gone */
+  forget: (s: Schedule) => void;
 };
 
 export const scheduleFeatures = tableFeatures({
@@ -101,6 +104,7 @@ export const SCHEDULE_COLUMNS = helper.columns([
               </Badge>
             )}
             {s.readOnly && <Badge>read-only</Badge>}
+            <HealthBadge s={s} />
           </div>
           <Link href={queueHref(s.connection, s.queue)} className="text-xs text-indigo-700 hover:underline dark:text-indigo-400">
             {table.options.meta!.multiConn ? `${s.connection}/` : ''}
@@ -111,6 +115,7 @@ export const SCHEDULE_COLUMNS = helper.columns([
               {s.conflict}
             </p>
           )}
+          <ScheduleRunHistory s={s} />
         </>
       );
     },
@@ -132,7 +137,7 @@ export const SCHEDULE_COLUMNS = helper.columns([
   helper.display({
     id: 'next',
     cell: ({ row: { original: s } }) =>
-      s.state === 'paused' ? <span className="text-xs text-zinc-500">paused</span> : <ZonedTime ms={s.next} tz={s.tz} testId="schedule-next" />,
+      s.state !== 'active' ? <span className="text-xs text-zinc-500">{s.state}</span> : <ZonedTime ms={s.next} tz={s.tz} testId="schedule-next" />,
     meta: { label: 'Next run', width: 14, priority: 0 },
   }),
   helper.display({
@@ -195,6 +200,13 @@ export const SCHEDULE_COLUMNS = helper.columns([
       const meta = table.options.meta!;
       // canAct: the caller's role on this row's queue (README › Team scopes).
       if (s.readOnly || s.canAct === false) return null;
+      if (s.state === 'gone') {
+        return (
+          <Button size="sm" disabled={meta.pending} onClick={() => meta.forget(s)} title="Stop reporting it: its watch record and run history are removed">
+            Forget
+          </Button>
+        );
+      }
       return (
         <div className="flex max-w-[10.5rem] flex-wrap gap-1">
           <Button size="sm" onClick={() => meta.edit(s)}>

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Schedule, ScheduleList } from '@/lib/schedules/types';
 import type { ScheduleListQuery } from '@/lib/schedules/schema';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
-import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction, runScheduleNowAction } from '@/app/actions';
+import { deleteScheduleAction, forgetScheduleAction, pauseScheduleAction, resumeScheduleAction, runScheduleNowAction } from '@/app/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -86,6 +86,7 @@ export function SchedulesView({
     resume: (s) => run(() => resumeScheduleAction({ params: t(s) })),
     runNow: (s) => run(() => runScheduleNowAction({ params: t(s) }), { onDone: (r) => r.ok && setRanJobs((m) => ({ ...m, [scheduleRowId(s)]: r.data.jobId })) }),
     remove: (s) => setOpen({ kind: 'delete', schedule: s }),
+    forget: (s) => run(() => forgetScheduleAction({ params: t(s) })),
   };
   const columnVisibility = useMemo(() => ({ actions: canAct }), [canAct]);
   const table = useTable({
@@ -104,6 +105,8 @@ export function SchedulesView({
         <h1 className="text-lg font-semibold">Schedules</h1>
         <span className="text-xs text-zinc-500">
           {data.schedules.filter((s) => s.state === 'active').length} active, {data.schedules.filter((s) => s.state === 'paused').length} paused
+          {data.schedules.some((s) => s.state === 'gone') ? `, ${data.schedules.filter((s) => s.state === 'gone').length} gone` : ''}
+          {data.schedules.some((s) => s.health?.status === 'missed') ? `, ${data.schedules.filter((s) => s.health?.status === 'missed').length} missing runs` : ''}
           {data.legacy.length > 0 ? `, ${data.legacy.length} legacy` : ''}
         </span>
         <div className="ml-auto flex flex-wrap items-center gap-2">
