@@ -132,8 +132,15 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
     const jobs = await lookUp(conn, queue, list.flatMap((p) => p.ids));
     for (const { s, field, prev, settle } of list) {
       const runs: ScheduleRun[] = [];
+      // A due time without a job was missed when nothing could have run it: the scheduler was reported
+      // missed, or its previous run started only after that due time (BullMQ makes the next job when
+      // a worker takes the current one and never back-fills). Otherwise its job was removed.
       const wasMissed = prev?.status === 'missed';
-      for (const d of settle) runs.push(runOf(s.id, d, jobs.get(runJobId(s.id, d)), wasMissed && d !== prev?.next));
+      const prevStart = prev?.next != null ? (jobs.get(runJobId(s.id, prev.next))?.startedAt ?? null) : null;
+      for (const d of settle) {
+        const absentMeansMissed = d !== prev?.next && (wasMissed || (prevStart !== null && d < prevStart));
+        runs.push(runOf(s.id, d, jobs.get(runJobId(s.id, d)), absentMeansMissed));
+      }
       const settled = runs.filter((r) => r.outcome !== 'missed' && r.outcome !== 'removed');
       const lastStarted = [...settled].reverse().find((r) => r.startedAt !== null);
       const last = lastStarted ? { due: lastStarted.due, startedAt: lastStarted.startedAt } : (prev?.last ?? null);
