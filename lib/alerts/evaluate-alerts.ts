@@ -59,7 +59,7 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
           for (const [field, json] of await scheduleWatchStore().watched(c.name)) {
             const r = parseWatchRecord(json);
             const nl = field.indexOf('\n');
-            if (r) readings.push({ queue: field.slice(0, nl), id: field.slice(nl + 1), status: r.status, missedCount: r.missedCount });
+            if (r) readings.push({ queue: field.slice(0, nl), id: field.slice(nl + 1), status: r.status, missedCount: r.missedCount, lateByMs: r.lateByMs });
           }
           out.set(c.name, readings);
         } catch {
@@ -71,7 +71,7 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
 }
 
 function eventOf(rule: AlertRule, t: AlertTransition, now: number) {
-  return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' ? { target: t.target } : {}) };
+  return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' ? { target: t.target } : {}) };
 }
 
 export type EvaluationReport = {
@@ -110,7 +110,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
   );
 
   const queryCounts = await queryMatchCounts(enabled, now);
-  const schedules = enabled.some((r) => r.kind === 'schedule-missed') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
+  const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };

@@ -46,7 +46,7 @@ export type EvaluationInput = {
 };
 
 /** One scheduler as the schedule watch last judged it. */
-export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number };
+export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number; lateByMs?: number | null };
 
 type Reading = { key: string; connection: string; queue: string | null; value: number | null; breached: boolean };
 
@@ -113,7 +113,7 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
       unknownConnections.add(c.name);
       continue;
     }
-    if (rule.kind === 'schedule-missed') {
+    if (rule.kind === 'schedule-missed' || rule.kind === 'schedule-late') {
       const schedules = input.schedules?.(c.name) ?? null;
       if (schedules === null) {
         unknownConnections.add(c.name);
@@ -121,9 +121,15 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
       }
       for (const s of schedules) {
         if (rule.queue !== null ? s.queue !== rule.queue : s.queue === c.deadLetterQueue) continue;
+        const key = `${c.name}/${s.queue}/${s.id}`;
+        if (rule.kind === 'schedule-late') {
+          const late = s.status === 'late';
+          measured.push({ key, connection: c.name, queue: s.queue, value: late ? (s.lateByMs ?? 0) : 0, breached: late });
+          continue;
+        }
         const missing = s.status === 'missed' || s.status === 'gone';
         const value = missing ? s.missedCount : 0;
-        measured.push({ key: `${c.name}/${s.queue}/${s.id}`, connection: c.name, queue: s.queue, value, breached: missing && value > rule.threshold });
+        measured.push({ key, connection: c.name, queue: s.queue, value, breached: missing && value > rule.threshold });
       }
       continue;
     }

@@ -56,6 +56,11 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       if (e.state === 'resolved') return `Job scheduler ${which} runs again (or was removed through Drover)`;
       return `Job scheduler ${which} missed ${fmt(e.value)} run${e.value === 1 ? '' : 's'} (threshold > ${fmt(rule.threshold)}${hold})`;
     }
+    case 'schedule-late': {
+      const which = e.target ?? at;
+      if (e.state === 'resolved') return `Job scheduler ${which} runs on time again`;
+      return `Job scheduler ${which}: its last run started ${e.value === null ? 'late' : `${fmt(Math.round(e.value / 1000))} s after its due time`}${hold ? ` (${hold.trim()})` : ''}`;
+    }
   }
 }
 

@@ -30,6 +30,16 @@ function input(now: number, readings: ScheduleReading[] | null): EvaluationInput
   return { now, snapshot, dlqGrowth: () => null, schedules: () => readings };
 }
 
+describe('schedule-late rules', () => {
+  it('fires for a scheduler whose last run started late, with how late, and resolves when it runs on time', () => {
+    const late = rule({ kind: 'schedule-late' });
+    const first = evaluateRule(late, undefined, input(1000, [{ queue: 'report', id: 'nightly', status: 'late', missedCount: 0, lateByMs: 90_000 }, { queue: 'report', id: 'hourly', status: 'missed', missedCount: 4 }]));
+    expect(first.transitions.map((t) => [t.type, t.target, t.value])).toEqual([['firing', 'main/report/nightly', 90_000]]);
+    const back = evaluateRule(late, first.state, input(2000, [{ queue: 'report', id: 'nightly', status: 'ok', missedCount: 0 }]));
+    expect(back.transitions).toMatchObject([{ type: 'resolved', target: 'main/report/nightly' }]);
+  });
+});
+
 describe('schedule-missed rules', () => {
   it('fires per scheduler past the threshold, counts gone ones, and leaves the dead-letter queue out', () => {
     const readings: ScheduleReading[] = [
