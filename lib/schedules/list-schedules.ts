@@ -135,7 +135,8 @@ async function collectConnection(conn: Connection, onlyQueue?: string, filter?: 
     if (r && r.status !== 'gone') s.health = healthOf(r);
   }
   for (const [field, r] of watch) {
-    if (r.status !== 'gone') continue;
+    // Re-created since the last watch round: the live row stands for it.
+    if (r.status !== 'gone' || live.has(field)) continue;
     const queue = field.slice(0, field.indexOf('\n'));
     if ((onlyQueue !== undefined && queue !== onlyQueue) || !visible(queue)) continue;
     schedules.push(goneSchedule(conn, queue, field.slice(queue.length + 1), r));
