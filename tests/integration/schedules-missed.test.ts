@@ -157,6 +157,9 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     expect(listed.find((s) => s.id === 'behind-back')).toMatchObject({ state: 'gone', health: { status: 'gone' } });
     expect(listed.some((s) => s.id === 'watch-me')).toBe(false);
 
+    // An unknown queue is a precise 404, not an empty history.
+    await expect(readScheduleRuns({ conn: 'main', queue: 'no-such-queue', schedulerId: 'x' })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('no-such-queue') });
+
     await scheduleOperations.forgetSchedule.run(ctxAs('operator'), { params: { conn: 'main', queue: 'report', schedulerId: 'behind-back' }, query: undefined, body: undefined });
     expect(await record('behind-back')).toBeNull();
     await round();
