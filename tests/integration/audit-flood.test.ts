@@ -9,6 +9,7 @@ import { ctxAs } from '../helpers/console-env';
 import { KEYS } from '@/lib/keys';
 import { getConsoleConnection } from '@/lib/redis/connections';
 import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
+import { allWithAtMost } from '../helpers/in-flight';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { listAudit, auditQuerySchema } from '@/lib/audit/list-audit';
 import { AUDIT_MAX_ENTRY_BYTES, boundAuditEntry, recordAudit } from '@/lib/audit/record-audit';
@@ -214,6 +215,9 @@ describe.each(STORE_KINDS)('refusals are recorded and aggregated on %s', (kind) 
   });
 });
 
+/** Calls in flight at once: more than the pool holds, few enough that none waits 5 s for a connection on a loaded machine. */
+const IN_FLIGHT = 2 * PG_POOL_MAX;
+
 describe('on PostgreSQL: parallel appends', () => {
   const c = consoleForThisFile('postgres');
   const peek = peekAudit(c);
@@ -223,7 +227,8 @@ describe('on PostgreSQL: parallel appends', () => {
     const refusal = { actor: 'parallel@test', role: 'viewer', via: 'api' as const, action: 'queue.drain', outcome: 'denied' as const };
     // Every pooled connection open first, so the first calls really run side by side.
     await Promise.all(Array.from({ length: PG_POOL_MAX }, () => getConsoleConnection().drover.rows('SELECT pg_sleep(0.05)')));
-    const results = await Promise.all(Array.from({ length: 400 }, () => recordAudit(refusal)));
+    // 400 calls, twice the pool in flight at a time: they queue for connections and race on the entry.
+    const results = await allWithAtMost(IN_FLIGHT, 400, () => recordAudit(refusal));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     // Each call saw its own count: no two calls read the same one.
     expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
@@ -238,13 +243,13 @@ describe('on PostgreSQL: parallel appends', () => {
     const ok = (i: number) => ({ actor: 'busy@test', role: 'operator', via: 'api' as const, action: 'job.retry', jobIds: [String(i)], outcome: 'ok' as const });
     process.env.DROVER_AUDIT_MAX_ENTRIES = '5000';
     try {
-      for (let i = 0; i < 3000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => recordAudit(ok(i + j))));
+      for (let i = 0; i < 3000; i += 100) await allWithAtMost(IN_FLIGHT, 100, (j) => recordAudit(ok(i + j)));
       expect(await peek.entries()).toBe(3000);
       // A lower cap: one append removes one batch, not the whole backlog.
       process.env.DROVER_AUDIT_MAX_ENTRIES = '1000';
       await recordAudit(ok(3000));
       expect(await peek.entries()).toBe(2001);
-      for (let i = 3001; i < 6000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => recordAudit(ok(i + j))));
+      for (let i = 3001; i < 6000; i += 100) await allWithAtMost(IN_FLIGHT, 100, (j) => recordAudit(ok(i + j)));
       await recordAudit(ok(6000));
       expect(await peek.entries()).toBeLessThanOrEqual(1000);
       // The newest are the ones kept, and the page still reads them newest first.

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ctxAs } from '../helpers/console-env';
 import { consoleForThisFile } from '../helpers/console-store';
 import { STORE_KINDS } from '../helpers/stores';
+import { settleWithAtMost } from '../helpers/in-flight';
+import { PG_POOL_MAX } from '@/lib/store/postgres/pg-pool';
 import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
 import { issueApiToken } from '@/lib/users/issue-api-token';
 import { DROVER_SCHEMA_VERSION, migrateDroverSchema } from '@/lib/store/postgres/drover-schema';
@@ -46,6 +48,9 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; messag
   }
   throw new Error('the call succeeded');
 }
+
+/** Saves in flight at once: more than the PostgreSQL pool holds, few enough that none waits 5 s for a connection on a loaded machine. */
+const IN_FLIGHT = 2 * PG_POOL_MAX;
 
 describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
   const c = consoleForThisFile(kind, ({ url }) => [{ name: 'main', url }]);
@@ -150,7 +155,8 @@ describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
 
   it(`at most ${VIEW_LIMITS.privatePerOwner} private views per user and ${VIEW_LIMITS.sharedPerConsole} shared ones, even when saves race`, async () => {
     const tries = VIEW_LIMITS.privatePerOwner + 10;
-    const results = await Promise.allSettled(Array.from({ length: tries }, (_, i) => createView(alice, input({ name: `v${i}` }))));
+    // Twice the PostgreSQL pool in flight at a time: the saves queue for connections and race on the bound.
+    const results = await settleWithAtMost(IN_FLIGHT, tries, (i) => createView(alice, input({ name: `v${i}` })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(VIEW_LIMITS.privatePerOwner);
     const refusals = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refusals).toHaveLength(10);
@@ -160,9 +166,7 @@ describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
     expect((await listViews(alice.actor)).views).toHaveLength(VIEW_LIMITS.privatePerOwner);
 
     // Shared views are bounded per console, whoever saves them.
-    const shared = await Promise.allSettled(
-      Array.from({ length: VIEW_LIMITS.sharedPerConsole + 5 }, (_, i) => createView(i % 2 ? olga : admin, input({ name: `s${i}`, visibility: 'shared' }))),
-    );
+    const shared = await settleWithAtMost(IN_FLIGHT, VIEW_LIMITS.sharedPerConsole + 5, (i) => createView(i % 2 ? olga : admin, input({ name: `s${i}`, visibility: 'shared' })));
     expect(shared.filter((r) => r.status === 'fulfilled')).toHaveLength(VIEW_LIMITS.sharedPerConsole);
     expect(shared.filter((r) => r.status === 'rejected')).toHaveLength(5);
     // A private view cannot be shared past the bound either; deleting one makes room again.
