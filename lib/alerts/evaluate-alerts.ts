@@ -141,6 +141,8 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
           kind: rule.kind,
           type: t.type,
           target: t.target,
+          connection: t.connection,
+          queue: t.queue,
           value: t.value,
           notification: delivery
             ? { outcome: delivery.ok ? 'sent' : 'failed', status: delivery.status, error: delivery.error }

@@ -49,6 +49,9 @@ export async function listAlertHistory(opts: { limit?: number; ruleId?: string; 
   if (!access) return readHistory(opts.limit ?? 100, opts.ruleId);
   const rules = new Map((await readRules()).map((r) => [r.id, r]));
   return readHistory(opts.limit ?? 100, opts.ruleId, (e) => {
+    // The entry's own connection and queue when it has them: a target's text cannot be split safely
+    // (queue names and scheduler ids may hold "/": "main/payroll/nightly" is queue payroll, not "payroll/nightly").
+    if (e.connection !== undefined) return mayManageRule(access, { connection: e.connection, queue: e.queue ?? null });
     if (e.target !== null) return mayManageRule(access, parseHistoryTarget(e.target));
     const rule = rules.get(e.ruleId);
     return rule !== undefined && mayManageRule(access, rule);

@@ -68,8 +68,11 @@ export const historyEntrySchema = z.object({
   ruleName: z.string(),
   kind: alertKindSchema,
   type: z.enum(['firing', 'resolved', 'test']),
-  /** "main/emails" or "main" */
+  /** "main/emails" or "main" ("main/emails/<scheduler id>" for schedule kinds) */
   target: z.string().nullable(),
+  /** the target's connection and queue, as evaluated (entries of older versions have only `target`) */
+  connection: z.string().optional(),
+  queue: z.string().nullable().optional(),
   value: z.number().nullable(),
   /** what happened to the webhook: sent (with status), failed (with error), or suppressed and why */
   notification: z.object({

@@ -136,4 +136,21 @@ describe.each(STORE_KINDS)('alerts within a team scope (console on %s)', (kind) 
     expect((await listAlertHistory({ access: accessOf(mainAdmin) })).length).toBeGreaterThanOrEqual(5);
     expect((await listAlertHistory()).length).toBeGreaterThanOrEqual(5);
   });
+
+  it('scopes a job scheduler’s history entries by their queue, not by splitting "<conn>/<queue>/<id>" at the first slash', async () => {
+    const now = Date.now();
+    const scheduleEntry = (queue: string, id: string): AlertHistoryEntry => ({
+      at: now, ruleId: r.email.id, ruleName: `${queue} schedules`, kind: 'schedule-missed', type: 'firing', target: `main/${queue}/${id}`, connection: 'main', queue,
+      value: 1, notification: { outcome: 'suppressed', reason: 'test' }, text: `${queue}/${id} missed`,
+    });
+    await appendHistory([scheduleEntry('payroll', 'nightly'), scheduleEntry('email', 'digest')]);
+    // A global admin kept out of payroll: the payroll scheduler's entry was read as queue "payroll/nightly" and shown.
+    const notPayroll = who('np@test', 'admin', [grant('main', 'payroll', 'none')]);
+    const seenByNotPayroll = (await listAlertHistory({ access: accessOf(notPayroll) })).map((e) => e.text);
+    expect(seenByNotPayroll).toContain('email/digest missed');
+    expect(seenByNotPayroll).not.toContain('payroll/nightly missed');
+    // An admin of exactly main/email sees its own queue's scheduler entry (it was hidden as "email/digest").
+    const emailAdmin = who('ea@test', null, [grant('main', 'email', 'admin')]);
+    expect((await listAlertHistory({ access: accessOf(emailAdmin) })).map((e) => e.text)).toContain('email/digest missed');
+  });
 });
