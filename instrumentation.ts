@@ -13,7 +13,7 @@ export async function register(): Promise<void> {
     import('./lib/log'),
   ]);
   try {
-    // The schedule watch first: the alert evaluation after the same sample reads its records.
+    // The schedule watch starts its rounds beside the alert evaluation (which reads the last finished one).
     startScheduleWatcher();
     startAlertEvaluator();
     startSampler();

@@ -70,7 +70,17 @@ export function HealthBadge({ s }: { s: Schedule }) {
             <ShortTime ms={goneAt} />
           </>
         )}
-        {h.missedCount > 0 && `; ${describeMissed(h.missedCount, h.missedCapped)} since`}
+        {h.missedCount > 0 && (
+          <>
+            {`; ${describeMissed(h.missedCount, h.missedCapped)}`}
+            {since !== null && (
+              <>
+                {' since '}
+                <ShortTime ms={since} />
+              </>
+            )}
+          </>
+        )}
       </span>
     </Badge>
   );

@@ -5,6 +5,7 @@ import type { QueueParams } from './params';
 import { queueOperations as ops } from '@/lib/operations/queues';
 import { ConflictError, InvalidError } from '@/lib/errors';
 import type { ObliterateInput } from './schemas';
+import { forgetQueueSchedules } from '@/lib/schedules/watch/forget-schedule';
 
 export async function obliterateQueue(ctx: AuditContext, t: QueueParams, input: ObliterateInput): Promise<{ message: string }> {
   return audited(ctx, ops.obliterateQueue, { connection: t.conn, queue: t.queue, params: { force: input.force } }, async (conn) => {
@@ -19,6 +20,8 @@ export async function obliterateQueue(ctx: AuditContext, t: QueueParams, input: 
       if (/active jobs/i.test((err as Error).message)) throw new ConflictError(`Queue ${t.queue} got active jobs meanwhile: try again or force it`);
       throw err;
     }
+    // Its schedulers went with it, by Drover's hand: the schedule watch must not report them gone.
+    await forgetQueueSchedules(conn, t.queue);
     return { result: { message: `Queue ${t.queue} obliterated` } };
   });
 }

@@ -25,6 +25,7 @@ import { deleteSchedule } from '@/lib/schedules/delete-schedule';
 import { scheduleOperations } from '@/lib/operations/schedules';
 import { scheduleWatchStore, watchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
+import { obliterateQueue } from '@/lib/queues/obliterate-queue';
 
 const GRACE_MS = 3000;
 const EVERY_MS = 2000;
@@ -39,8 +40,8 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
   const graceBefore = process.env.DROVER_SCHEDULE_GRACE_MS;
   const egressBefore = process.env.DROVER_EGRESS_ALLOW;
 
-  const record = async (id: string) => {
-    const json = await scheduleWatchStore().record('main', watchField('report', id));
+  const record = async (id: string, queueName = 'report') => {
+    const json = await scheduleWatchStore().record('main', watchField(queueName, id));
     return json ? parseWatchRecord(json) : null;
   };
   /** One watch round and one alert evaluation, as the sampler's lease holder runs them. */
@@ -164,5 +165,28 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     expect(await record('behind-back')).toBeNull();
     await round();
     expect(await record('behind-back')).toBeNull();
+  });
+  it('a paused queue’s schedulers are not missed; a live scheduler cannot be forgotten; obliterating the queue through Drover forgets its schedulers', async () => {
+    const quiet = store.queue('quiet');
+    await quiet.upsertJobScheduler('tick', { every: EVERY_MS }, { name: 'tick', data: {} });
+    const next = (await waitFor(async () => (await quiet.getJobScheduler('tick'))?.next, { what: 'the scheduler’s next run' }))!;
+    await round(next + GRACE_MS + 1);
+    expect(await record('tick', 'quiet')).toMatchObject({ status: 'missed' });
+    // Forgetting a scheduler that still exists would only silence its alert until the next round.
+    await expect(scheduleOperations.forgetSchedule.run(ctxAs('operator'), { params: { conn: 'main', queue: 'quiet', schedulerId: 'tick' }, query: undefined, body: undefined })).rejects.toMatchObject({ status: 409 });
+
+    // Paused by the operator: nothing runs by choice, so nothing is missed.
+    await quiet.pause();
+    await round(next + GRACE_MS + 2);
+    expect(await record('tick', 'quiet')).toMatchObject({ status: 'ok', missedCount: 0 });
+    await quiet.resume();
+    await round(next + GRACE_MS + 3);
+    expect(await record('tick', 'quiet')).toMatchObject({ status: 'missed' });
+
+    // Obliterated through Drover: its schedulers went by Drover's hand, never "gone".
+    await obliterateQueue(ctxAs('admin'), { conn: 'main', queue: 'quiet' }, { confirm: 'quiet', force: true });
+    expect(await record('tick', 'quiet')).toBeNull();
+    await round();
+    expect(await record('tick', 'quiet')).toBeNull();
   });
 });

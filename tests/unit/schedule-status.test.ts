@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMissed, dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP } from '@/lib/schedules/watch/schedule-status';
+import { describeMissed, dueTimesFrom, hasRunAfter, judgeScheduler, MISSED_COUNT_CAP } from '@/lib/schedules/watch/schedule-status';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -73,5 +73,35 @@ describe('judgeScheduler', () => {
 
   it('has nothing to judge without a next run', () => {
     expect(judgeScheduler({ def: { every: 1000 }, next: null, pending: null }, next + HOUR, grace).status).toBe('ok');
+  });
+});
+
+describe('a scheduler that ended, and the round’s cron budget', () => {
+  const GRACE = 1000;
+  it('is ok when its last run (limit reached or past its end date) is no longer kept: nothing else will be due', () => {
+    expect(hasRunAfter({ every: 1000, limit: 3, iterationCount: 3 }, 0)).toBe(false);
+    expect(hasRunAfter({ every: 1000, limit: 3, iterationCount: 2 }, 0)).toBe(true);
+    expect(hasRunAfter({ every: 1000, endDate: 500 }, 0)).toBe(false);
+    expect(hasRunAfter({ pattern: '0 9 * * *', tz: 'UTC', endDate: at('2026-01-02T08:00:00Z') }, at('2026-01-01T09:00:00Z'))).toBe(false);
+    expect(hasRunAfter({ pattern: '0 9 * * *', tz: 'UTC', endDate: at('2026-01-02T09:00:00Z') }, at('2026-01-01T09:00:00Z'))).toBe(true);
+    const now = 10 * HOUR;
+    expect(judgeScheduler({ def: { every: 1000, limit: 3, iterationCount: 3 }, next: 0, pending: null }, now, GRACE).status).toBe('ok');
+    expect(judgeScheduler({ def: { every: 1000, endDate: 500 }, next: 0, pending: null }, now, GRACE).status).toBe('ok');
+    // Its last run still waiting to start is missed all the same.
+    const waiting = { state: 'delayed', enqueuedAt: 0, startedAt: null, finishedAt: null };
+    expect(judgeScheduler({ def: { every: 1000, limit: 3, iterationCount: 3 }, next: 0, pending: waiting }, now, GRACE)).toMatchObject({ status: 'missed', missedCount: 1 });
+    // One that goes on, with its pending job gone, is missed.
+    expect(judgeScheduler({ def: { every: 1000, endDate: 5000 }, next: 0, pending: null }, now, GRACE)).toMatchObject({ status: 'missed', missedCount: 6 });
+  });
+
+  it('counts cron runs within a shared step budget; once spent, the count is a lower bound (capped)', () => {
+    const budget = { steps: 5 };
+    const first = dueTimesFrom({ pattern: '* * * * *', tz: 'UTC' }, at('2026-01-01T00:00:00Z'), at('2026-01-01T10:00:00Z'), MISSED_COUNT_CAP, budget);
+    expect(first).toEqual({ times: expect.any(Array), capped: true });
+    expect(first.times).toHaveLength(6);
+    expect(budget.steps).toBe(0);
+    const next = judgeScheduler({ def: { pattern: '* * * * *', tz: 'UTC' }, next: at('2026-01-01T00:00:00Z'), pending: null }, at('2026-01-01T10:00:00Z'), GRACE, GRACE, budget);
+    expect(next).toMatchObject({ status: 'missed', missedCount: 1, missedCapped: true });
+    expect(describeMissed(next.missedCount, next.missedCapped)).toBe('missed 1+ runs');
   });
 });

@@ -25,7 +25,7 @@ export type DueDefinition = {
  * run, BullMQ's `next`): intervals step by `every`, cron patterns step in their time zone (so a DST
  * change moves the UTC instants). Stops at endDate, at the limit, and after `cap` times (capped: true).
  */
-export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap: number): { times: number[]; capped: boolean } {
+export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap: number, budget?: StepBudget): { times: number[]; capped: boolean } {
   const times: number[] = [];
   const end = def.endDate !== undefined ? Math.min(def.endDate, to) : to;
   // The pending run is iteration `iterationCount`; a limit allows limit − iterationCount more after it.
@@ -41,6 +41,12 @@ export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap:
   } else if (def.pattern) {
     const interval = CronExpressionParser.parse(def.pattern, { tz: def.tz, currentDate: new Date(first) });
     while (interval.hasNext()) {
+      // Cron steps cost CPU on the console's event loop: a round shares one budget; once spent, the
+      // count so far is a lower bound ("N+").
+      if (budget) {
+        if (budget.steps <= 0) return { times, capped: true };
+        budget.steps--;
+      }
       const at = interval.next().getTime();
       if (at > end) break;
       if (times.length >= max) return { times, capped: times.length >= cap };
@@ -49,6 +55,9 @@ export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap:
   }
   return { times, capped: false };
 }
+
+/** Cron steps a watch round may still take (shared by every scheduler it judges). */
+export type StepBudget = { steps: number };
 
 /** A run's job as read from the store (payload-free). */
 export type RunJob = { state: string; enqueuedAt: number | null; startedAt: number | null; finishedAt: number | null };
@@ -74,6 +83,16 @@ export type JudgeInput = {
   last?: { due: number; startedAt: number | null } | null;
 };
 
+/**
+ * Whether the scheduler makes a run after `next`: not when the pending run is its last one (BullMQ
+ * stops at `limit` or `endDate` and leaves `next` at the last due time, whose job may since be removed).
+ */
+export function hasRunAfter(def: DueDefinition, next: number): boolean {
+  if (def.limit && (def.iterationCount ?? 1) >= def.limit) return false;
+  if (def.endDate === undefined) return true;
+  return dueTimesFrom({ ...def, endDate: undefined, limit: undefined }, next, Number.MAX_SAFE_INTEGER, 2).times[1] <= def.endDate;
+}
+
 const started = (job: RunJob | null): boolean => job !== null && (job.startedAt !== null || ['active', 'completed', 'failed'].includes(job.state));
 
 /**
@@ -81,7 +100,7 @@ const started = (job: RunJob | null): boolean => job !== null && (job.startedAt 
  * delayed job never promoted, job gone). late: the run started, but more than `lateAfterMs` (default:
  * the grace) after its due time. ok otherwise.
  */
-export function judgeScheduler(input: JudgeInput, now: number, graceMs: number, lateAfterMs = graceMs): Judgement {
+export function judgeScheduler(input: JudgeInput, now: number, graceMs: number, lateAfterMs = graceMs, budget?: StepBudget): Judgement {
   const ok: Judgement = { status: 'ok', missedCount: 0, missedCapped: false, missedSince: null, lateByMs: null };
   const { next, pending } = input;
   if (next === null) return ok;
@@ -89,8 +108,11 @@ export function judgeScheduler(input: JudgeInput, now: number, graceMs: number, 
     const late = pending?.startedAt !== null && pending?.startedAt !== undefined ? pending.startedAt - next : null;
     return late !== null && late > lateAfterMs ? { ...ok, status: 'late', lateByMs: late } : ok;
   }
+  // The last run of a scheduler that ended (limit reached, past its end date) and whose job is no longer
+  // kept ran — or was removed by hand: nothing is missed, nothing else will be due.
+  if (pending === null && !hasRunAfter(input.def, next)) return ok;
   if (now > next + graceMs) {
-    const { times, capped } = dueTimesFrom(input.def, next, now - graceMs, MISSED_COUNT_CAP);
+    const { times, capped } = dueTimesFrom(input.def, next, now - graceMs, MISSED_COUNT_CAP, budget);
     return { status: 'missed', missedCount: Math.max(1, times.length), missedCapped: capped, missedSince: next, lateByMs: null };
   }
   const last = input.last;

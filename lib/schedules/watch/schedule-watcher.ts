@@ -1,7 +1,7 @@
 // Runs a schedule watch round after a sample when DROVER_SCHEDULE_WATCH_MS has passed since the last
 // one. Only the sampler's lease holder samples, so the one lease also makes one console instance watch.
-// Registered before the alert evaluator (instrumentation.ts), so a round's records are read by the
-// evaluation that follows it.
+// A round runs beside the sampler's listeners, not in their chain: the alert evaluation reads the
+// records of the last finished round.
 import 'server-only';
 import { addSampleListener } from '@/lib/metrics/sampler';
 import { logger } from '@/lib/log';
@@ -14,11 +14,21 @@ type Holder = { [STARTED]?: () => void };
 export function startScheduleWatcher(): void {
   const holder = globalThis as Holder;
   let lastRound = 0;
+  let running = false;
   holder[STARTED] ??= addSampleListener(async (result) => {
-    if (result.at - lastRound < scheduleWatchMs()) return;
+    if (running || result.at - lastRound < scheduleWatchMs()) return;
     lastRound = result.at;
-    const report = await watchSchedules({ now: result.at });
-    if (report.errors.length || report.skipped) logger.warn({ event: 'schedules.watch_round', ...report }, 'schedule watch round incomplete');
+    running = true;
+    // Not awaited: the sampler's other listeners (the alert evaluation) do not wait for a round; they
+    // read the records of the last finished one. One round at a time.
+    void watchSchedules({ now: result.at })
+      .then((report) => {
+        if (report.errors.length || report.skipped) logger.warn({ event: 'schedules.watch_round', ...report }, 'schedule watch round incomplete');
+      })
+      .catch((err: Error) => logger.warn({ event: 'schedules.watch_failed', err: err.message }, 'schedule watch round failed'))
+      .finally(() => {
+        running = false;
+      });
   });
 }
 

@@ -19,5 +19,9 @@ export const WATCH_ROUND_BUDGET_MS = 2000;
 export const RUNS_SETTLED_PER_ROUND = 10;
 /** Unfinished runs re-read per scheduler each round. */
 export const OPEN_RUNS_KEPT = 5;
+/** Cron steps (next due time of a pattern) one round may compute in all, to count missed runs: a bound on its CPU time. */
+export const CRON_STEPS_PER_ROUND = 20_000;
+/** Run-history writes in flight at once (one transaction each on a PostgreSQL console: well under its pool). */
+export const RUN_WRITES_IN_FLIGHT = 4;
 /** How long a scheduler that disappeared is still reported as gone. */
 export const GONE_KEPT_MS = 7 * 24 * 3600_000;

@@ -10,9 +10,10 @@ import { logger } from '@/lib/log';
 import { scheduleWatchStore, watchField, type RunRow } from '@/lib/store/console/schedule-watch';
 import { listPausedSchedules } from '@/lib/schedules/paused-store';
 import { countRepeatEntries, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, type LiveScheduler } from '@/lib/schedules/read-schedulers';
-import { dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP, type DueDefinition, type RunJob } from './schedule-status';
+import { dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP, type DueDefinition, type RunJob, type StepBudget } from './schedule-status';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { parseWatchRecord, type RunOutcome, type ScheduleRun, type WatchRecord } from './watch-record';
-import { GONE_KEPT_MS, MAX_WATCHED_PER_ROUND, OPEN_RUNS_KEPT, RUNS_SETTLED_PER_ROUND, SCHEDULE_RUNS_KEPT, WATCH_ROUND_BUDGET_MS, scheduleGraceMs } from './settings';
+import { CRON_STEPS_PER_ROUND, GONE_KEPT_MS, MAX_WATCHED_PER_ROUND, OPEN_RUNS_KEPT, RUN_WRITES_IN_FLIGHT, RUNS_SETTLED_PER_ROUND, SCHEDULE_RUNS_KEPT, WATCH_ROUND_BUDGET_MS, scheduleGraceMs } from './settings';
 
 export type WatchRoundReport = { connections: number; judged: number; skipped: number; missed: number; late: number; gone: number; errors: string[] };
 
@@ -78,26 +79,32 @@ async function lookUp(conn: Connection, queue: string, ids: string[]): Promise<M
   return found;
 }
 
+const unjudged = (conn: Connection, queue: string, id: string, err: unknown) => `${conn.name}/${queue}/${id}: ${(err as Error).message}`.slice(0, 300);
+
 type Planned = { queue: string; s: LiveScheduler; field: string; prev: WatchRecord | null; settle: number[]; ids: string[] };
 
 /** Judges one connection; `budget` is how many schedulers it may still judge this round. */
-async function watchConnection(conn: Connection, now: number, deadline: number, budget: number, report: WatchRoundReport): Promise<number> {
+async function watchConnection(conn: Connection, now: number, deadline: number, budget: number, steps: StepBudget, report: WatchRoundReport): Promise<number> {
   const store = scheduleWatchStore();
   const graceMs = scheduleGraceMs();
   const [queues, paused, watchedRaw] = await Promise.all([discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn), store.watched(conn.name)]);
   const watched = new Map<string, WatchRecord | null>([...watchedRaw].map(([f, json]) => [f, parseWatchRecord(json)]));
   const counts = await countRepeatEntries(conn, queues);
-  const read = await readQueueSchedulers(conn, queues.filter((q) => (counts.get(q) ?? 0) > 0));
+  const withSchedulers = queues.filter((q) => (counts.get(q) ?? 0) > 0);
+  const read = await readQueueSchedulers(conn, withSchedulers);
+  // A paused queue runs nothing by the operator's choice: its schedulers are not judged (as the
+  // no-workers alert leaves paused queues out); their records wait, unchanged, for the resume.
+  const pausedQueues = new Set((await getQueueSummaries(conn, withSchedulers)).filter((q) => q.paused).map((q) => q.name));
 
   const pausedFields = new Set(paused.map((p) => watchField(p.queue, p.scheduler.id)));
-  const all: Array<{ queue: string; s: LiveScheduler }> = read.flatMap((r) => r.schedulers.map((s) => ({ queue: r.queue, s })));
+  const all: Array<{ queue: string; s: LiveScheduler }> = read.filter((r) => !pausedQueues.has(r.queue)).flatMap((r) => r.schedulers.map((s) => ({ queue: r.queue, s })));
   // Gone is only judged where every scheduler of the queue was read.
   const fullyRead = new Set(read.filter((r) => r.total <= MAX_SCHEDULERS_PER_QUEUE).map((r) => r.queue));
   for (const q of queues) if ((counts.get(q) ?? 0) === 0) fullyRead.add(q);
-  const live = new Set(all.map(({ queue, s }) => watchField(queue, s.id)));
+  const live = new Set(read.flatMap((r) => r.schedulers.map((s) => watchField(r.queue, s.id))));
 
   // Rotation: start where the last round of this connection stopped.
-  all.sort((a, b) => watchField(a.queue, a.s.id).localeCompare(watchField(b.queue, b.s.id)));
+  all.sort((a, b) => { const x = watchField(a.queue, a.s.id), y = watchField(b.queue, b.s.id); return x < y ? -1 : x > y ? 1 : 0; });
   const start = all.length ? (rotation().get(conn.name) ?? 0) % all.length : 0;
   const chosen = [...all.slice(start), ...all.slice(0, start)].slice(0, Math.max(0, budget));
   report.skipped += all.length - chosen.length;
@@ -110,8 +117,12 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
     if (prev?.next != null && prev.next !== s.next) {
       // Runs due since the last round, the newest RUNS_SETTLED_PER_ROUND (from the previous pending one up to, not including, the new one).
       const upTo = (s.next ?? now) - 1;
-      const { times } = dueTimesFrom(prev.def, prev.next, Math.min(upTo, now), MISSED_COUNT_CAP);
-      for (const d of times.slice(-RUNS_SETTLED_PER_ROUND)) settle.add(d);
+      try {
+        const { times } = dueTimesFrom(prev.def, prev.next, Math.min(upTo, now), MISSED_COUNT_CAP, steps);
+        for (const d of times.slice(-RUNS_SETTLED_PER_ROUND)) settle.add(d);
+      } catch (err) {
+        report.errors.push(unjudged(conn, queue, s.id, err));
+      }
       settle.add(prev.next);
     }
     const ids = [...settle].map((d) => runJobId(s.id, d));
@@ -131,6 +142,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
     }
     const jobs = await lookUp(conn, queue, list.flatMap((p) => p.ids));
     for (const { s, field, prev, settle } of list) {
+     try {
       const runs: ScheduleRun[] = [];
       // A due time without a job was missed when nothing could have run it: the scheduler was reported
       // missed, or its previous run started only after that due time (BullMQ makes the next job when
@@ -147,7 +159,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
       const pendingJob = s.next === null ? undefined : jobs.get(runJobId(s.id, s.next));
       const pending: RunJob | null = pendingJob ?? null;
       const def = definitionOf(s);
-      const j = judgeScheduler({ def, next: s.next, pending, last }, now, graceMs);
+      const j = judgeScheduler({ def, next: s.next, pending, last }, now, graceMs, graceMs, steps);
       // The pending run shows in the history once it is missed (replaced when it is settled).
       if (j.status === 'missed' && s.next !== null) runs.push({ ...runOf(s.id, s.next, pendingJob, true), outcome: 'missed' });
       const open = runs.filter((r) => r.outcome === 'running' || r.outcome === 'waiting').map((r) => r.due).slice(-OPEN_RUNS_KEPT);
@@ -157,9 +169,23 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
       judged++;
       if (j.status === 'missed') report.missed++;
       if (j.status === 'late') report.late++;
+     } catch (err) {
+      // One scheduler that cannot be judged (a pattern its library rejects) does not stop the others.
+      report.errors.push(unjudged(conn, queue, s.id, err));
+     }
     }
   }
   rotation().set(conn.name, start + judged);
+
+  // Schedulers of a paused queue: no problem to report while it is paused (a missed or late record reads ok).
+  for (const r of read) {
+    if (!pausedQueues.has(r.queue)) continue;
+    for (const s of r.schedulers) {
+      const field = watchField(r.queue, s.id);
+      const prev = watched.get(field);
+      if (prev && prev.status !== 'ok') records.push([field, JSON.stringify({ ...prev, status: 'ok', missedCount: 0, missedCapped: false, missedSince: null, lateByMs: null, checkedAt: now } satisfies WatchRecord)]);
+    }
+  }
 
   // Schedulers seen before and no longer in the store: gone, unless Drover paused them (a paused copy).
   const removed: string[] = [];
@@ -176,13 +202,21 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
       removed.push(field);
       continue;
     }
-    const missed = prev.next !== null && now > prev.next + graceMs ? dueTimesFrom(prev.def, prev.next, now - graceMs, MISSED_COUNT_CAP) : { times: [], capped: false };
+    let missed: { times: number[]; capped: boolean } = { times: [], capped: false };
+    try {
+      if (prev.next !== null && now > prev.next + graceMs) missed = dueTimesFrom(prev.def, prev.next, now - graceMs, MISSED_COUNT_CAP, steps);
+    } catch (err) {
+      report.errors.push(unjudged(conn, queue, field.slice(queue.length + 1), err));
+    }
     records.push([field, JSON.stringify({ ...prev, status: 'gone', goneAt, checkedAt: now, missedCount: missed.times.length, missedCapped: missed.capped, missedSince: missed.times[0] ?? null } satisfies WatchRecord)]);
     report.gone++;
   }
 
   await store.saveWatch(conn.name, records, removed);
-  await Promise.all(runsByField.map(([field, rows]) => store.putRuns(conn.name, field, rows, SCHEDULE_RUNS_KEPT)));
+  // A few writes in flight at a time: on a PostgreSQL console each is a transaction on the shared pool.
+  for (let i = 0; i < runsByField.length; i += RUN_WRITES_IN_FLIGHT) {
+    await Promise.all(runsByField.slice(i, i + RUN_WRITES_IN_FLIGHT).map(([field, rows]) => store.putRuns(conn.name, field, rows, SCHEDULE_RUNS_KEPT)));
+  }
   return judged;
 }
 
@@ -192,9 +226,10 @@ export async function watchSchedules(opts: { now?: number; connections?: Connect
   const deadline = Date.now() + WATCH_ROUND_BUDGET_MS;
   const report: WatchRoundReport = { connections: 0, judged: 0, skipped: 0, missed: 0, late: 0, gone: 0, errors: [] };
   let budget = MAX_WATCHED_PER_ROUND;
+  const steps: StepBudget = { steps: CRON_STEPS_PER_ROUND };
   for (const conn of opts.connections ?? listConnections()) {
     try {
-      const judged = await watchConnection(conn, now, deadline, budget, report);
+      const judged = await watchConnection(conn, now, deadline, budget, steps, report);
       budget -= judged;
       report.judged += judged;
       report.connections++;

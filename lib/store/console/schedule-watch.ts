@@ -14,7 +14,7 @@ export interface ScheduleWatchStore {
   watched(conn: string): Promise<Map<string, string>>;
   /** One scheduler's watch record JSON, or null. */
   record(conn: string, field: string): Promise<string | null>;
-  /** Writes records and removes the fields given, in one step. */
+  /** Writes records and removes the fields given (with their runs), in one step. */
   saveWatch(conn: string, records: Array<[field: string, json: string]>, removed: string[]): Promise<void>;
   /** Writes runs (a run already kept with the same due time is replaced), then keeps the newest `keep`. */
   putRuns(conn: string, field: string, runs: RunRow[], keep: number): Promise<void>;

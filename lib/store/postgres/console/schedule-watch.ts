@@ -10,6 +10,7 @@ const SQL = {
   SAVE: `INSERT INTO drover.schedule_watch (conn, field, record) SELECT $1, f, r FROM unnest($2::text[], $3::text[]) AS t(f, r)
          ON CONFLICT (conn, field) DO UPDATE SET record = excluded.record`,
   REMOVE: `DELETE FROM drover.schedule_watch WHERE conn = $1 AND field = ANY($2::text[])`,
+  REMOVE_RUNS: `DELETE FROM drover.schedule_run WHERE conn = $1 AND field = ANY($2::text[])`,
   PUT_RUNS: `INSERT INTO drover.schedule_run (conn, field, due_at, record) SELECT $1, $2, d, r FROM unnest($3::bigint[], $4::text[]) AS t(d, r)
              ON CONFLICT (conn, field, due_at) DO UPDATE SET record = excluded.record`,
   TRIM_RUNS: `DELETE FROM drover.schedule_run WHERE conn = $1 AND field = $2 AND due_at < COALESCE(
@@ -36,7 +37,10 @@ export class PostgresScheduleWatchStore implements ScheduleWatchStore {
     if (records.length === 0 && removed.length === 0) return;
     await this.db.tx(async (query) => {
       if (records.length) await query(SQL.SAVE, [conn, records.map((r) => r[0]), records.map((r) => r[1])]);
-      if (removed.length) await query(SQL.REMOVE, [conn, removed]);
+      if (removed.length) {
+        await query(SQL.REMOVE, [conn, removed]);
+        await query(SQL.REMOVE_RUNS, [conn, removed]);
+      }
     });
   }
 

@@ -29,7 +29,7 @@ export class RedisScheduleWatchStore implements ScheduleWatchStore {
     if (records.length === 0 && removed.length === 0) return;
     const tx = this.conn.redis.multi();
     if (records.length) tx.hset(KEYS.scheduleWatch(conn), Object.fromEntries(records));
-    if (removed.length) tx.hdel(KEYS.scheduleWatch(conn), ...removed);
+    if (removed.length) tx.hdel(KEYS.scheduleWatch(conn), ...removed).del(...removed.map((f) => this.runsKey(conn, f)));
     await tx.exec();
   }
 
