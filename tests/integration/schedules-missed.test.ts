@@ -183,6 +183,13 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     await round(next + GRACE_MS + 3);
     expect(await record('tick', 'quiet')).toMatchObject({ status: 'missed' });
 
+    // A queue whose name holds a line break is not watched: its "<queue>\n<id>" field would split wrongly.
+    const odd = store.queue('quiet\nodd');
+    await odd.upsertJobScheduler('tick', { every: EVERY_MS }, { name: 'tick', data: {} });
+    await round(next + GRACE_MS + 4);
+    expect([...(await scheduleWatchStore().watched('main')).keys()].filter((f) => f.startsWith('quiet\nodd'))).toEqual([]);
+    await odd.removeJobScheduler('tick');
+
     // Obliterated through Drover: its schedulers went by Drover's hand, never "gone".
     await obliterateQueue(ctxAs('admin'), { conn: 'main', queue: 'quiet' }, { confirm: 'quiet', force: true });
     expect(await record('tick', 'quiet')).toBeNull();

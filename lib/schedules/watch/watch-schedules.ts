@@ -90,7 +90,9 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
   const [queues, paused, watchedRaw] = await Promise.all([discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn), store.watched(conn.name)]);
   const watched = new Map<string, WatchRecord | null>([...watchedRaw].map(([f, json]) => [f, parseWatchRecord(json)]));
   const counts = await countRepeatEntries(conn, queues);
-  const withSchedulers = queues.filter((q) => (counts.get(q) ?? 0) > 0);
+  // A queue name with a line break (BullMQ allows it) would be split at the wrong place in the watch's
+  // "<queue>\n<id>" fields: such queues are not watched (README › Missed and late runs).
+  const withSchedulers = queues.filter((q) => (counts.get(q) ?? 0) > 0 && !q.includes('\n'));
   const read = await readQueueSchedulers(conn, withSchedulers);
   // A paused queue runs nothing by the operator's choice: its schedulers are not judged (as the
   // no-workers alert leaves paused queues out); their records wait, unchanged, for the resume.
