@@ -287,8 +287,17 @@ export async function clientsDimension(ctx: DimContext, sizes: number[], opts: {
     if (e.type === 'job' && e.event === 'progress' && e.jobId === job.id) firstSeen();
   });
   await one.connected;
-  await job.updateProgress(++progress);
-  await firstUpdate;
+  // Said again until the client has it: a stream's subscription is in place some time after it opens
+  // (later on a loaded machine, and on PostgreSQL's event reader), and an update sent before that is
+  // not replayed — a single update waited for without a limit hung a loaded run here.
+  let first = false;
+  void firstUpdate.then(() => (first = true));
+  const firstBy = Date.now() + 120_000;
+  while (!first) {
+    if (Date.now() > firstBy) throw new Error('the SSE client got no progress update within 120 s');
+    await job.updateProgress(++progress);
+    await Promise.race([firstUpdate, sleep(500)]);
+  }
   const baseline = connectionsTo(ctx.drover.process.pid, ctx.store.port).length;
   one.close();
   await one.closed;
