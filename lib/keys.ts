@@ -131,7 +131,7 @@ export const KEYS = {
    *  removed when Drover deletes or pauses the scheduler, when it is forgotten, or 7 days after it disappeared. */
   scheduleWatch: (conn: string) => `drover:{console}:schedules:watch:${conn}`,
   /** zset due time (ms) → run JSON {due, jobId, enqueuedAt, startedAt, finishedAt, outcome} of one scheduler:
-   *  the newest 50 (DROVER_SCHEDULE_RUNS_KEPT) kept, expires 30 days after its last write (SCHEDULE_RUNS_TTL_MS). */
+   *  the newest 50 (SCHEDULE_RUNS_KEPT) kept, expires 30 days after its last write (SCHEDULE_RUNS_TTL_MS). */
   scheduleRuns: (conn: string, queue: string, id: string) => `drover:{console}:schedules:runs:${conn}:${queue}:${id}`,
   /** set of "<role> <operation>": operations an admin withheld from a role (the permission matrix, lib/auth/permissions.ts;
    *  the config file's entries are not stored). At most 3 roles × the operation table; replaced whole by permissions.set. Kept until changed. */
