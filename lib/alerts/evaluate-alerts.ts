@@ -9,7 +9,7 @@ import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
 import { evaluateRule, type AlertTransition, type RuleState, type ScheduleReading } from './evaluate-rule';
-import { scheduleWatchStore } from '@/lib/store/console/schedule-watch';
+import { scheduleWatchStore, splitWatchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { sendNotification, notificationText, type DeliveryOutcome } from './notify';
 import { queryMatchCounts } from './query-matches';
@@ -58,8 +58,8 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
           const readings: ScheduleReading[] = [];
           for (const [field, json] of await scheduleWatchStore().watched(c.name)) {
             const r = parseWatchRecord(json);
-            const nl = field.indexOf('\n');
-            if (r) readings.push({ queue: field.slice(0, nl), id: field.slice(nl + 1), status: r.status, missedCount: r.missedCount, lateByMs: r.lateByMs });
+            const [queue, id] = splitWatchField(field);
+            if (r) readings.push({ queue, id, status: r.status, missedCount: r.missedCount, lateByMs: r.lateByMs });
           }
           out.set(c.name, readings);
         } catch {

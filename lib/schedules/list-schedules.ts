@@ -15,7 +15,7 @@ import { readLiveScheduler } from './get-live-scheduler';
 import { countRepeatEntries, readOutcomes, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP, type LiveScheduler } from './read-schedulers';
 import type { LegacyRepeatable, Schedule, ScheduleConnectionInfo, ScheduleList } from './types';
 import type { ScheduleListQuery } from './schema';
-import { scheduleWatchStore } from '@/lib/store/console/schedule-watch';
+import { scheduleWatchStore, splitWatchField } from '@/lib/store/console/schedule-watch';
 import { healthOf, parseWatchRecord, type WatchRecord } from './watch/watch-record';
 
 /** The watch records of a connection; none when the console store cannot be read (the list still shows). */
@@ -137,9 +137,9 @@ async function collectConnection(conn: Connection, onlyQueue?: string, filter?: 
   for (const [field, r] of watch) {
     // Re-created since the last watch round: the live row stands for it.
     if (r.status !== 'gone' || live.has(field)) continue;
-    const queue = field.slice(0, field.indexOf('\n'));
+    const [queue, id] = splitWatchField(field);
     if ((onlyQueue !== undefined && queue !== onlyQueue) || !visible(queue)) continue;
-    schedules.push(goneSchedule(conn, queue, field.slice(queue.length + 1), r));
+    schedules.push(goneSchedule(conn, queue, id, r));
   }
   const idsByQueue = new Map<string, string[]>();
   for (const s of schedules) idsByQueue.set(s.queue, [...(idsByQueue.get(s.queue) ?? []), s.id]);

@@ -7,7 +7,7 @@ import 'server-only';
 import { listConnections, type Connection } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { logger } from '@/lib/log';
-import { scheduleWatchStore, watchField, type RunRow } from '@/lib/store/console/schedule-watch';
+import { scheduleWatchStore, splitWatchField, watchField, type RunRow } from '@/lib/store/console/schedule-watch';
 import { listPausedSchedules } from '@/lib/schedules/paused-store';
 import { countRepeatEntries, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, type LiveScheduler } from '@/lib/schedules/read-schedulers';
 import { dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP, type DueDefinition, type RunJob, type StepBudget } from './schedule-status';
@@ -193,7 +193,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
   const removed: string[] = [];
   for (const [field, prev] of watched) {
     if (live.has(field)) continue;
-    const queue = field.slice(0, field.indexOf('\n'));
+    const [queue, id] = splitWatchField(field);
     if (!prev || pausedFields.has(field)) {
       removed.push(field);
       continue;
@@ -208,7 +208,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
     try {
       if (prev.next !== null && now > prev.next + graceMs) missed = dueTimesFrom(prev.def, prev.next, now - graceMs, MISSED_COUNT_CAP, steps);
     } catch (err) {
-      report.errors.push(unjudged(conn, queue, field.slice(queue.length + 1), err));
+      report.errors.push(unjudged(conn, queue, id, err));
     }
     records.push([field, JSON.stringify({ ...prev, status: 'gone', goneAt, checkedAt: now, missedCount: missed.times.length, missedCapped: missed.capped, missedSince: missed.times[0] ?? null } satisfies WatchRecord)]);
     report.gone++;

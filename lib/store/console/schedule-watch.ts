@@ -29,6 +29,12 @@ export function watchField(queue: string, id: string): string {
   return `${queue}\n${id}`;
 }
 
+/** A watch field's queue and scheduler id (the queue ends at the first line break: watched queue names hold none). */
+export function splitWatchField(field: string): [queue: string, id: string] {
+  const nl = field.indexOf('\n');
+  return [field.slice(0, nl), field.slice(nl + 1)];
+}
+
 export const scheduleWatchStore = consolePart<ScheduleWatchStore>({
   redis: (conn) => new RedisScheduleWatchStore(conn),
   postgres: (conn) => new PostgresScheduleWatchStore(conn.drover),

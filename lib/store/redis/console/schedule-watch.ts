@@ -3,18 +3,13 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { KEYS, SCHEDULE_RUNS_TTL_MS } from '@/lib/keys';
-import type { RunRow, ScheduleWatchStore } from '@/lib/store/console/schedule-watch';
-
-const split = (field: string): [string, string] => {
-  const nl = field.indexOf('\n');
-  return [field.slice(0, nl), field.slice(nl + 1)];
-};
+import { splitWatchField, type RunRow, type ScheduleWatchStore } from '@/lib/store/console/schedule-watch';
 
 export class RedisScheduleWatchStore implements ScheduleWatchStore {
   constructor(private readonly conn: Connection) {}
 
   private runsKey(conn: string, field: string): string {
-    return KEYS.scheduleRuns(conn, ...split(field));
+    return KEYS.scheduleRuns(conn, ...splitWatchField(field));
   }
 
   async watched(conn: string): Promise<Map<string, string>> {
