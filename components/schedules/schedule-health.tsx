@@ -119,18 +119,11 @@ function RunsTable({ s }: { s: Schedule }) {
       <tbody>
         {data.runs.map((r) => (
           <tr key={r.due}>
-            <td className="pr-2">
-              <ExactTime ms={r.due} className="font-mono whitespace-nowrap" />
-            </td>
-            <td className="pr-2">
-              <ExactTime ms={r.enqueuedAt} className="font-mono whitespace-nowrap" />
-            </td>
-            <td className="pr-2">
-              <ExactTime ms={r.startedAt} className="font-mono whitespace-nowrap" />
-            </td>
-            <td className="pr-2">
-              <ExactTime ms={r.finishedAt} className="font-mono whitespace-nowrap" />
-            </td>
+            {[r.due, r.enqueuedAt, r.startedAt, r.finishedAt].map((ms, i) => (
+              <td key={i} className="pr-2">
+                <ExactTime ms={ms} className="font-mono whitespace-nowrap" />
+              </td>
+            ))}
             <td>
               {r.jobId ? (
                 <Link href={jobHref(s.connection, s.queue, r.jobId)} className="hover:underline">
