@@ -166,6 +166,24 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     await round();
     expect(await record('behind-back')).toBeNull();
   });
+  it('after a gap longer than the count cap, the history records the newest runs of the gap, not the ones just past the cap', async () => {
+    const MINUTE = 60_000;
+    const gap = store.queue('gap');
+    await gap.upsertJobScheduler('long-gap', { every: MINUTE }, { name: 'tick', data: {} });
+    const next = (await waitFor(async () => (await gap.getJobScheduler('long-gap'))?.next, { what: 'the scheduler’s next run' }))!;
+    await round(next);
+    const seen = (await record('long-gap', 'gap'))!;
+    // As if the last round had seen a pending run 2,000 runs ago (twice the cap).
+    const before = next - 2000 * MINUTE;
+    await scheduleWatchStore().saveWatch('main', [[watchField('gap', 'long-gap'), JSON.stringify({ ...seen, next: before })]], []);
+    await round(next);
+    const dues = (await readScheduleRuns({ conn: 'main', queue: 'gap', schedulerId: 'long-gap' })).runs.map((r) => r.due);
+    const newest = Array.from({ length: 10 }, (_, i) => next - (i + 1) * MINUTE);
+    expect(dues).toEqual(expect.arrayContaining(newest));
+    expect(dues.filter((d) => d !== before && d < next - 10 * MINUTE)).toEqual([]);
+    await obliterateQueue(ctxAs('admin'), { conn: 'main', queue: 'gap' }, { confirm: 'gap', force: true });
+  });
+
   it('a paused queue’s schedulers are not missed; a live scheduler cannot be forgotten; obliterating the queue through Drover forgets its schedulers', async () => {
     const quiet = store.queue('quiet');
     await quiet.upsertJobScheduler('tick', { every: EVERY_MS }, { name: 'tick', data: {} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMissed, dueTimesFrom, hasRunAfter, judgeScheduler, MISSED_COUNT_CAP } from '@/lib/schedules/watch/schedule-status';
+import { describeMissed, dueTimesFrom, hasRunAfter, judgeScheduler, MISSED_COUNT_CAP, newestDueTimes } from '@/lib/schedules/watch/schedule-status';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -35,6 +35,31 @@ describe('dueTimesFrom', () => {
     // 5 allowed, 4 produced including the pending one: the pending run and one more.
     expect(dueTimesFrom({ every: 1000, limit: 5, iterationCount: 4 }, 0, 10_000, 100).times).toEqual([0, 1000]);
     expect(dueTimesFrom({ pattern: '*/5 * * * *', tz: 'UTC' }, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:12:00Z'), 100).times).toHaveLength(3);
+  });
+});
+
+describe('newestDueTimes', () => {
+  it('gives the newest due times of a range, oldest first, both ends included (an interval)', () => {
+    expect(newestDueTimes({ every: 1000 }, 0, 10_000_000, 3)).toEqual([9_998_000, 9_999_000, 10_000_000]);
+    expect(newestDueTimes({ every: 1000 }, 0, 10_500, 3)).toEqual([8000, 9000, 10_000]);
+    expect(newestDueTimes({ every: 1000, endDate: 4500 }, 0, 10_000, 2)).toEqual([3000, 4000]);
+    expect(newestDueTimes({ every: 1000 }, 0, 1500, 5)).toEqual([0, 1000]);
+    expect(newestDueTimes({ every: 1000 }, 5000, 1000, 5)).toEqual([]);
+  });
+
+  it('steps a cron pattern backwards in its time zone, across a DST change, down to the first due time', () => {
+    const times = newestDueTimes({ pattern: '0 9 * * *', tz: 'Europe/Berlin' }, at('2026-03-27T08:00:00Z'), at('2026-03-31T07:00:00Z'), 3);
+    expect(times.map((t) => new Date(t).toISOString())).toEqual(['2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z', '2026-03-31T07:00:00.000Z']);
+    expect(newestDueTimes({ pattern: '0 9 * * *', tz: 'Europe/Berlin' }, at('2026-03-30T07:00:00Z'), at('2026-03-31T06:59:59Z'), 5)).toEqual([at('2026-03-30T07:00:00Z')]);
+    // Matches forward counting where both apply.
+    const forward = dueTimesFrom({ pattern: '*/7 * * * *', tz: 'UTC' }, at('2026-01-01T00:00:00Z'), at('2026-01-01T05:00:00Z'), 1000).times;
+    expect(newestDueTimes({ pattern: '*/7 * * * *', tz: 'UTC' }, at('2026-01-01T00:00:00Z'), at('2026-01-01T05:00:00Z'), 4)).toEqual(forward.slice(-4));
+  });
+
+  it('stops when the round’s cron step budget is spent', () => {
+    const budget = { steps: 2 };
+    expect(newestDueTimes({ pattern: '* * * * *', tz: 'UTC' }, 0, at('2026-01-01T00:00:00Z'), 10, budget)).toHaveLength(2);
+    expect(budget.steps).toBe(0);
   });
 });
 

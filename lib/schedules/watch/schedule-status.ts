@@ -56,6 +56,36 @@ export function dueTimesFrom(def: DueDefinition, first: number, to: number, cap:
   return { times, capped: false };
 }
 
+/**
+ * The newest `n` due times d with first ≤ d ≤ to (first being a due time, as for dueTimesFrom), oldest
+ * first: for a run history after a long gap, where counting forward from `first` would stop at the cap
+ * long before the gap's end. Cron patterns step backwards from `to` in their time zone. A limit is not
+ * applied (the caller uses this only when the forward count was capped, not limited).
+ */
+export function newestDueTimes(def: DueDefinition, first: number, to: number, n: number, budget?: StepBudget): number[] {
+  const end = def.endDate !== undefined ? Math.min(def.endDate, to) : to;
+  if (first > end || n <= 0) return [];
+  const times: number[] = [];
+  if (def.every) {
+    const last = first + Math.floor((end - first) / def.every) * def.every;
+    for (let at = last; at >= first && times.length < n; at -= def.every) times.push(at);
+  } else if (def.pattern) {
+    const interval = CronExpressionParser.parse(def.pattern, { tz: def.tz, currentDate: new Date(end + 1) });
+    while (times.length < n && interval.hasPrev()) {
+      if (budget) {
+        if (budget.steps <= 0) break;
+        budget.steps--;
+      }
+      const at = interval.prev().getTime();
+      if (at < first) break;
+      if (at <= end) times.push(at);
+    }
+  } else {
+    times.push(first);
+  }
+  return times.reverse();
+}
+
 /** Cron steps a watch round may still take (shared by every scheduler it judges). */
 export type StepBudget = { steps: number };
 

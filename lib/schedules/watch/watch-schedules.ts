@@ -10,7 +10,7 @@ import { logger } from '@/lib/log';
 import { scheduleWatchStore, splitWatchField, watchField, type RunRow } from '@/lib/store/console/schedule-watch';
 import { listPausedSchedules } from '@/lib/schedules/paused-store';
 import { countRepeatEntries, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, type LiveScheduler } from '@/lib/schedules/read-schedulers';
-import { dueTimesFrom, judgeScheduler, MISSED_COUNT_CAP, type DueDefinition, type RunJob, type StepBudget } from './schedule-status';
+import { dueTimesFrom, judgeScheduler, newestDueTimes, MISSED_COUNT_CAP, type DueDefinition, type RunJob, type StepBudget } from './schedule-status';
 import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { parseWatchRecord, type RunOutcome, type ScheduleRun, type WatchRecord } from './watch-record';
 import { CRON_STEPS_PER_ROUND, GONE_KEPT_MS, MAX_WATCHED_PER_ROUND, OPEN_RUNS_KEPT, RUN_WRITES_IN_FLIGHT, RUNS_SETTLED_PER_ROUND, SCHEDULE_RUNS_KEPT, WATCH_ROUND_BUDGET_MS, scheduleGraceMs } from './settings';
@@ -120,8 +120,12 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
       // Runs due since the last round, the newest RUNS_SETTLED_PER_ROUND (from the previous pending one up to, not including, the new one).
       const upTo = (s.next ?? now) - 1;
       try {
-        const { times } = dueTimesFrom(prev.def, prev.next, Math.min(upTo, now), MISSED_COUNT_CAP, steps);
-        for (const d of times.slice(-RUNS_SETTLED_PER_ROUND)) settle.add(d);
+        const to = Math.min(upTo, now);
+        const { times, capped } = dueTimesFrom(prev.def, prev.next, to, MISSED_COUNT_CAP, steps);
+        // After a gap longer than the cap, the newest runs are counted back from the gap's end.
+        const back = capped ? newestDueTimes(prev.def, prev.next, to, RUNS_SETTLED_PER_ROUND, steps) : [];
+        const newest = back.length ? back : times.slice(-RUNS_SETTLED_PER_ROUND);
+        for (const d of newest) settle.add(d);
       } catch (err) {
         report.errors.push(unjudged(conn, queue, s.id, err));
       }
