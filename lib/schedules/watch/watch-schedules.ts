@@ -24,6 +24,15 @@ function rotation(): Map<string, number> {
   holder[ROTATION] ??= new Map();
   return holder[ROTATION];
 }
+/** Rotation key of the connection order (not a connection name: names cannot hold a NUL). */
+const CONNECTION_TURN = '\0connections';
+
+/** `items` starting at position `turn` (wrapping): each round starts one connection later. */
+export function inTurn<T>(items: T[], turn: number): T[] {
+  if (items.length === 0) return [];
+  const start = turn % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
 
 const runJobId = (id: string, due: number) => `repeat:${id}:${due}`;
 
@@ -233,7 +242,11 @@ export async function watchSchedules(opts: { now?: number; connections?: Connect
   const report: WatchRoundReport = { connections: 0, judged: 0, skipped: 0, missed: 0, late: 0, gone: 0, errors: [] };
   let budget = MAX_WATCHED_PER_ROUND;
   const steps: StepBudget = { steps: CRON_STEPS_PER_ROUND };
-  for (const conn of opts.connections ?? listConnections()) {
+  // The round's deadline is shared: a slow connection must not starve the ones after it every round,
+  // so each round starts one connection further along.
+  const turn = rotation().get(CONNECTION_TURN) ?? 0;
+  rotation().set(CONNECTION_TURN, turn + 1);
+  for (const conn of inTurn(opts.connections ?? listConnections(), turn)) {
     try {
       const judged = await watchConnection(conn, now, deadline, budget, steps, report);
       budget -= judged;
