@@ -99,9 +99,9 @@ export function countRepeatEntries(conn: Connection, queues: string[]): Promise<
   return conn.store.schedules.count(queues);
 }
 
-/** Schedulers and legacy entries of the given queues, one round trip. */
-export function readQueueSchedulers(conn: Connection, queues: string[]): Promise<QueueSchedulers[]> {
-  return conn.store.schedules.page(queues);
+/** Schedulers and legacy entries of the given queues, one round trip; `dataCap` 0 reads no template data. */
+export function readQueueSchedulers(conn: Connection, queues: string[], dataCap = LIST_DATA_CAP): Promise<QueueSchedulers[]> {
+  return conn.store.schedules.page(queues, dataCap);
 }
 
 /** Last finished jobs per scheduler id, newest first, keyed "<queue>\n<id>". One round trip. */

@@ -8,8 +8,8 @@ import type { ScheduleDefinition, ScheduleOutcome } from '@/lib/schedules/types'
 export interface SchedulesStore {
   /** How many schedulers (and, on Redis, legacy repeatables) each queue has. */
   count(queues: string[]): Promise<Map<string, number>>;
-  /** Each queue's schedulers, soonest first, at most MAX_SCHEDULERS_PER_QUEUE, template data over LIST_DATA_CAP left out. */
-  page(queues: string[]): Promise<QueueSchedulers[]>;
+  /** Each queue's schedulers, soonest first, at most MAX_SCHEDULERS_PER_QUEUE, template data over `dataCap` bytes (default LIST_DATA_CAP; 0: all) left out. */
+  page(queues: string[], dataCap?: number): Promise<QueueSchedulers[]>;
   /** The last finished jobs per scheduler id, newest first, keyed "<queue>\n<id>". */
   outcomes(idsByQueue: Map<string, string[]>): Promise<Map<string, ScheduleOutcome[]>>;
   /** True when `id` is a live BullMQ 6 job scheduler of the queue (not a legacy repeatable). */

@@ -26,6 +26,7 @@ import { scheduleOperations } from '@/lib/operations/schedules';
 import { scheduleWatchStore, watchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { obliterateQueue } from '@/lib/queues/obliterate-queue';
+import { readQueueSchedulers } from '@/lib/schedules/read-schedulers';
 
 const GRACE_MS = 3000;
 const EVERY_MS = 2000;
@@ -114,6 +115,12 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     expect(listed[0]).toMatchObject({ id: 'watch-me', health: { status: 'missed', missedSince: next } });
     const api = await scheduleOperations.scheduleRuns.run({ actor: ctxAs('viewer').actor, via: 'api' }, { params: { conn: 'main', queue: 'report', schedulerId: 'watch-me' }, query: { limit: 50 }, body: undefined });
     expect(api).toMatchObject({ health: { status: 'missed' }, runs: [{ due: next, outcome: 'missed', jobId: `repeat:watch-me:${next}`, startedAt: null }] });
+    // The round reads definitions without template data (the page reads data up to 64 KB).
+    const [withoutData] = await readQueueSchedulers(getConnection('main'), ['report'], 0);
+    expect(withoutData.schedulers[0]).toMatchObject({ id: 'watch-me', every: EVERY_MS, dataOmitted: true });
+    expect(withoutData.schedulers[0].template.data).toBeUndefined();
+    const [withData] = await readQueueSchedulers(getConnection('main'), ['report']);
+    expect(withData.schedulers[0].template.data).toEqual(template.data);
   });
 
   it('recovers when a worker process returns: ok, the alert resolves, and the history shows each run', async () => {

@@ -102,7 +102,8 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
   // A queue name with a line break (BullMQ allows it) would be split at the wrong place in the watch's
   // "<queue>\n<id>" fields: such queues are not watched (README › Missed and late runs).
   const withSchedulers = queues.filter((q) => (counts.get(q) ?? 0) > 0 && !q.includes('\n'));
-  const read = await readQueueSchedulers(conn, withSchedulers);
+  // Due times need the definitions, not the template data (up to 64 KB each on the page): none is read.
+  const read = await readQueueSchedulers(conn, withSchedulers, 0);
   // A paused queue runs nothing by the operator's choice: its schedulers are not judged (as the
   // no-workers alert leaves paused queues out); their records wait, unchanged, for the resume.
   const pausedQueues = new Set((await getQueueSummaries(conn, withSchedulers)).filter((q) => q.paused).map((q) => q.name));

@@ -25,9 +25,9 @@ export class PostgresSchedules implements SchedulesStore {
     return new Map(rows.map((r) => [r.queue, Number(r.n)]));
   }
 
-  async page(queues: string[]): Promise<QueueSchedulers[]> {
+  async page(queues: string[], dataCap = LIST_DATA_CAP): Promise<QueueSchedulers[]> {
     if (queues.length === 0) return [];
-    const rows = await this.rows<Record<string, string | number | null>>(SQL.SCHEDULERS_PAGE, [queues, MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP]);
+    const rows = await this.rows<Record<string, string | number | null>>(SQL.SCHEDULERS_PAGE, [queues, MAX_SCHEDULERS_PER_QUEUE, dataCap]);
     const byQueue = new Map<string, QueueSchedulers>(queues.map((queue) => [queue, { queue, total: 0, schedulers: [], legacy: [] }]));
     for (const r of rows) {
       const out = byQueue.get(String(r.queue));

@@ -29,10 +29,10 @@ export class RedisSchedules implements SchedulesStore {
     return counts;
   }
 
-  async page(queues: string[]): Promise<QueueSchedulers[]> {
+  async page(queues: string[], dataCap = LIST_DATA_CAP): Promise<QueueSchedulers[]> {
     if (queues.length === 0) return [];
     const pipeline = withLuaScripts(this.conn.redis, [schedulersPageScript]).pipeline();
-    for (const q of queues) pipeline.droverSchedulersPage(this.conn.queuePrefix(q), MAX_SCHEDULERS_PER_QUEUE, LIST_DATA_CAP);
+    for (const q of queues) pipeline.droverSchedulersPage(this.conn.queuePrefix(q), MAX_SCHEDULERS_PER_QUEUE, dataCap);
     const results = (await pipeline.exec()) ?? [];
     return queues.map((queue, i) => {
       const [err, value] = results[i] ?? [new Error('no reply')];
