@@ -9,16 +9,22 @@ export type PreviewRequest = { pattern?: string; every?: number; tz?: string; st
 
 export type PreviewState = { status: 'idle' } | { status: 'loading' } | { status: 'ok'; preview: Preview } | { status: 'error'; message: string; field?: string };
 
-/** Asks the server (debounced) for the next 10 runs of what is being typed; the server says exactly what is wrong. */
-export function usePreview(request: PreviewRequest | null, delay = 300): PreviewState {
-  const [state, setState] = useState<PreviewState>({ status: 'idle' });
+/**
+ * Asks the server (debounced) for the next 10 runs of what is being typed; the server says exactly what
+ * is wrong. `settled` is false until the answer for the current input is in (during the debounce too):
+ * the form waits for it, so a pattern is never saved unchecked and Save does not move under the pointer
+ * when the preview appears above it.
+ */
+export function usePreview(request: PreviewRequest | null, delay = 300): PreviewState & { settled: boolean } {
+  const [held, setHeld] = useState<{ key: string; state: PreviewState }>({ key: '', state: { status: 'idle' } });
   const key = request ? JSON.stringify(request) : '';
   useEffect(() => {
     if (!key) return;
     const controller = new AbortController();
+    const answer = (state: PreviewState) => setHeld({ key, state });
     const timer = setTimeout(async () => {
       // Keep showing the last good preview while the next one is computed.
-      setState((prev) => (prev.status === 'ok' ? prev : { status: 'loading' }));
+      setHeld((prev) => (prev.state.status === 'ok' ? prev : { key: prev.key, state: { status: 'loading' } }));
       try {
         const preview = await fetchJson<Preview | null>('/api/v1/cron/preview', {
           method: 'POST',
@@ -26,15 +32,15 @@ export function usePreview(request: PreviewRequest | null, delay = 300): Preview
           body: JSON.stringify({ ...JSON.parse(key), count: 10 }),
           signal: controller.signal,
         });
-        setState(preview ? { status: 'ok', preview } : { status: 'error', message: 'Preview failed: empty answer' });
+        answer(preview ? { status: 'ok', preview } : { status: 'error', message: 'Preview failed: empty answer' });
       } catch (err) {
         if (controller.signal.aborted) return;
         if (!(err instanceof ApiError) || err.status === 0) {
-          setState({ status: 'error', message: 'The console server is unreachable: no preview' });
+          answer({ status: 'error', message: 'The console server is unreachable: no preview' });
           return;
         }
         const field = err.fieldErrors ? Object.keys(err.fieldErrors)[0]?.replace(/^body\./, '') : undefined;
-        setState({ status: 'error', message: err.code === 'http' ? `Preview failed (${err.status})` : err.message, field });
+        answer({ status: 'error', message: err.code === 'http' ? `Preview failed (${err.status})` : err.message, field });
       }
     }, delay);
     return () => {
@@ -42,7 +48,8 @@ export function usePreview(request: PreviewRequest | null, delay = 300): Preview
       controller.abort();
     };
   }, [key, delay]);
-  return key ? state : { status: 'idle' };
+  if (!key) return { status: 'idle', settled: true };
+  return { ...held.state, settled: held.key === key && (held.state.status === 'ok' || held.state.status === 'error') };
 }
 
 export function CronPreview({ state }: { state: PreviewState }) {

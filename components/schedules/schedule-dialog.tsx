@@ -164,7 +164,8 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
     .filter(([k]) => k === 'template.data' || k.startsWith('template.data.'))
     .flatMap(([k, v]) => v.map((m) => (k === 'template.data' ? m : `${k.replace(/^template\./, '')}: ${m}`)));
   // While the full schedule loads, or if it failed to, form.data is a placeholder: saving it would replace the template's data.
-  const canSave = !pending && !loading && !loadError && !liveError && form.conn && form.queue.trim() && form.id.trim() && form.name.trim() && isValidJson(form.data) && optsValid;
+  const checking = !preview.settled;
+  const canSave = !pending && !loading && !loadError && !liveError && !checking && form.conn && form.queue.trim() && form.id.trim() && form.name.trim() && isValidJson(form.data) && optsValid;
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -331,7 +332,7 @@ export function ScheduleDialog({ mode, schedule, defaults, connections, timeZone
 
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={!canSave}>
+          <Button type="submit" variant="primary" disabled={!canSave} title={checking ? 'Checking the schedule…' : undefined}>
             {pending ? 'Saving…' : mode === 'create' ? 'Create schedule' : 'Save changes'}
           </Button>
         </div>

@@ -12,6 +12,42 @@ function toast(page: Page) {
 test.describe('operator', () => {
   test.use({ storageState: storageStatePath('operator') });
 
+  test('Create waits until the schedule is checked: a click cannot save an unchecked pattern or land as the preview moves the form', async ({ page }) => {
+    const name = `sched-check-${Date.now()}`;
+    const queue = new Queue(name, { connection: { url: redisUrl() } });
+    await queue.add('seed', {});
+    // The preview answer is held back, as on a slow server.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/cron/preview', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await gotoHydrated(page, `/schedules?queue=default/${name}`);
+      await page.getByRole('button', { name: 'New schedule' }).click();
+      const form = page.getByRole('form', { name: 'New schedule' });
+      await expect(form.getByLabel('Queue')).toHaveValue(name);
+      await form.getByLabel('Schedule id').fill('checked');
+      await form.getByLabel('Job name').fill('report');
+      await form.getByLabel(/^Cron pattern/).fill('15 6 * * *');
+      const create = form.getByRole('button', { name: 'Create schedule' });
+      await expect(create).toBeDisabled();
+      await expect(form.getByText('Computing the next runs…')).toBeVisible();
+      await expect(create).toBeDisabled();
+      release();
+      await expect(form.getByTestId('cron-preview').getByTestId('preview-runs').locator('li')).toHaveCount(10);
+      await expect(create).toBeEnabled();
+      await create.click();
+      await expect(toast(page)).toHaveText(/^Schedule "checked" created on /);
+      expect(await queue.getJobScheduler('checked')).toMatchObject({ pattern: '15 6 * * *' });
+    } finally {
+      release();
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+    }
+  });
+
   test('creates a cron schedule with a time zone, previews it, pauses, resumes and runs it now', async ({ page }) => {
     const name = `sched-${Date.now()}`;
     const queue = new Queue(name, { connection: { url: redisUrl() } });
