@@ -11,7 +11,8 @@ import { ctxAs } from '../helpers/console-env';
 import { consoleForThisFile } from '../helpers/console-store';
 import { STORE_KINDS } from '../helpers/stores';
 import { waitFor } from '../helpers/wait';
-import { startHttpPeer, type PeerRequest } from '../helpers/workers';
+import { killIfRunning, root, startHttpPeer, TSX, type PeerRequest } from '../helpers/workers';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { listConnections } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
@@ -20,7 +21,9 @@ import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import { updateAlertRule } from '@/lib/alerts/update-alert-rule';
 import { testAlertRule } from '@/lib/alerts/test-alert-rule';
-import { readHistory, readRules } from '@/lib/alerts/store';
+import { readHistory, readRules, readStates } from '@/lib/alerts/store';
+import { deliveryKey } from '@/lib/alerts/deliveries';
+import { alertChannelStore } from '@/lib/store/console/alert-channels';
 import { createChannel } from '@/lib/alerts/channels/create-channel';
 import { updateChannel } from '@/lib/alerts/channels/update-channel';
 import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
@@ -52,6 +55,7 @@ const queues: Queue[] = [];
 
 /** The peer answers like PagerDuty and Opsgenie (202) at their paths, 200 to the plain webhook, 500 under /down. */
 function peerAnswer(req: PeerRequest) {
+  if (req.url.startsWith('/hang')) return { status: 200, hang: true };
   if (req.url.startsWith('/down')) return { status: 500, body: `boom ${req.headers.authorization ?? ''}` };
   if (req.url.startsWith('/pd') || req.url.startsWith('/og')) return { status: 202, body: '{"status":"success"}' };
   return { status: 200 };
@@ -283,6 +287,56 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(bodies('/hook').map((x) => x.state)).toEqual(['firing', 'resolved']);
     await waitFor(() => mails.length === 2, { what: 'the resolved email' });
     expect(mails.map((m) => (m.raw.includes('[RESOLVED]') ? 'resolved' : 'firing'))).toEqual(['firing', 'resolved']);
+  });
+
+  it('a console killed in the middle of sending (a receiver that never answers) leaves no duplicate to the one that takes over', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const stuck = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'stuck', config: { url: `${peer.url}/hang` } }));
+    const q = await fill('mail-crash', 2);
+    const rule = await depthRule('crash', 'mail-crash', [pd.id, stuck.id]);
+    /** A's record of its PagerDuty firing (the episode is in the state A saved before sending). */
+    const pdFiring = async () => {
+      const episode = (await readStates())[rule.id]?.targets['main/mail-crash']?.since;
+      return episode === undefined ? null : alertChannelStore().delivery(deliveryKey({ ruleId: rule.id, target: 'main/mail-crash', episode, state: 'firing', channelId: pd.id }));
+    };
+
+    // Console A: its own process, sampling and evaluating every 200 ms.
+    let out = '';
+    const a: ChildProcess = spawn(process.execPath, [...TSX, 'tests/fixtures/alert-evaluator-process.ts'], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: undefined, ALERT_PROCESS_ID: 'console-a', ALERT_PROCESS_LEASE_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    a.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    a.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      // A fired: PagerDuty answered (and A recorded it), the stuck receiver holds A's request open. Then A dies.
+      await waitFor(() => requestsTo('/pd').length === 1 && requestsTo('/hang').length === 1, { what: `console A's firing deliveries (its output: ${out})`, timeout: 120_000, interval: 50 });
+      await waitFor(async () => (await pdFiring())?.status === 'sent', { what: 'A recording its PagerDuty firing as sent', timeout: 20_000 });
+      expect(await pdFiring()).toMatchObject({ holder: 'console-a', tries: 1 });
+      a.kill('SIGKILL');
+      await new Promise((resolve) => (a.exitCode !== null || a.signalCode !== null ? resolve(null) : a.once('exit', resolve)));
+    } finally {
+      killIfRunning(a);
+    }
+
+    // Console B takes the lease once A's expires, sees the deliveries A saved before sending, and sends none again.
+    // (B's process knows the queue: its discovery cache is 15 s old, made before the queue existed, in this test process.)
+    for (const conn of listConnections()) await discoverQueues(conn, { refresh: true }).catch(() => {});
+    const b: Sampler = new Sampler({ instanceId: 'console-b', intervalMs: 200, lockTtlMs: 1500, onSample: async (r) => void (await evaluateAlerts(r, { now: r.at, holder: b.instanceId, fence: () => b.stillLeader() })) });
+    await waitFor(async () => (await b.tick()) !== null, { what: 'B taking over the lease', timeout: 20_000, interval: 100 });
+    await b.tick();
+    expect(requestsTo('/pd')).toHaveLength(1);
+    expect(requestsTo('/hang')).toHaveLength(1); // A's claim is still "sending": not sent again within its 2 minutes
+
+    await q.drain();
+    await b.tick();
+    await b.tick();
+    await b.stop();
+    expect(bodies('/pd').map((x) => x.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    // The stuck receiver's firing was never recorded as sent: it gets no resolve.
+    expect(requestsTo('/hang')).toHaveLength(1);
   });
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {

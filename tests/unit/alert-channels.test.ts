@@ -10,7 +10,7 @@ import { deliveryKey, episodeKey, retryDelayMs } from '@/lib/alerts/deliveries';
 import { alertRuleInputSchema, alertRuleSchema, type AlertRule } from '@/lib/alerts/rule';
 import type { NotificationEvent } from '@/lib/alerts/notify';
 
-const env = { DROVER_PUBLIC_URL: 'https://ops.example.com/drover/' } as NodeJS.ProcessEnv;
+const env = { DROVER_PUBLIC_URL: 'https://ops.example.com/drover/' } as unknown as NodeJS.ProcessEnv;
 const RULE: AlertRule = {
   id: '6f1c1c43-7d4c-4f61-9d0e-2b0f8c3a1a10', name: 'backlog', enabled: true, kind: 'waiting-depth', connection: 'main', queue: 'mail', threshold: 10, minutes: 2,
   cooldownMinutes: 0, webhookFormat: 'json', channelIds: [], createdAt: 0, createdBy: 'a', updatedAt: 0,
@@ -25,8 +25,8 @@ const mail = channelSchema.parse({ ...meta, type: 'email', name: 'm', config: { 
 describe('the link back', () => {
   it('uses DROVER_PUBLIC_URL, then NEXTAUTH_URL, then localhost:$PORT', () => {
     expect(publicBaseUrl(env)).toBe('https://ops.example.com/drover');
-    expect(publicBaseUrl({ NEXTAUTH_URL: 'https://a.example.com' } as NodeJS.ProcessEnv)).toBe('https://a.example.com');
-    expect(publicBaseUrl({ PORT: '4000' } as NodeJS.ProcessEnv)).toBe('http://localhost:4000');
+    expect(publicBaseUrl({ NEXTAUTH_URL: 'https://a.example.com' } as unknown as NodeJS.ProcessEnv)).toBe('https://a.example.com');
+    expect(publicBaseUrl({ PORT: '4000' } as unknown as NodeJS.ProcessEnv)).toBe('http://localhost:4000');
   });
   it('points at the most exact page, names encoded', () => {
     expect(alertLink('waiting-depth', { connection: 'main', queue: 'a/b?c#d&e' }, env)).toBe('https://ops.example.com/drover/connections/main/queues/a%2Fb%3Fc%23d%26e');

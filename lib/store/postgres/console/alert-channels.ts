@@ -33,12 +33,14 @@ WHERE key = $1 AND holder = $2`,
   DELETE_EXPIRED: `
 DELETE FROM drover.alert_delivery WHERE key IN (
   SELECT key FROM drover.alert_delivery WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`,
+  // Always an update on conflict (not DO NOTHING or a WHERE): the row is then locked and its latest
+  // committed episode returned, also to a statement that waited for another console's insert.
   ADOPT_EPISODE: `
-WITH fresh AS (
-  INSERT INTO drover.alert_episode AS e (key, episode, expires_at) VALUES ($1, $2, $3::bigint + $4::bigint)
-  ON CONFLICT (key) DO UPDATE SET episode = excluded.episode, expires_at = excluded.expires_at WHERE e.expires_at <= $3::bigint
-  RETURNING episode)
-SELECT episode FROM fresh UNION ALL SELECT episode FROM drover.alert_episode WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM fresh)`,
+INSERT INTO drover.alert_episode AS e (key, episode, expires_at) VALUES ($1, $2, $3::bigint + $4::bigint)
+ON CONFLICT (key) DO UPDATE SET
+  episode = CASE WHEN e.expires_at <= $3::bigint THEN excluded.episode ELSE e.episode END,
+  expires_at = CASE WHEN e.expires_at <= $3::bigint THEN excluded.expires_at ELSE e.expires_at END
+RETURNING episode`,
   CLOSE_EPISODE: `DELETE FROM drover.alert_episode WHERE key = $1 AND episode = $2`,
   DELETE_EXPIRED_EPISODES: `
 DELETE FROM drover.alert_episode WHERE key IN (
