@@ -88,13 +88,17 @@ export class Sampler {
     return result;
   }
 
-  /** Renews the lease now: false when this instance no longer holds it (another took over). */
+  /**
+   * Renews the lease now: false when this instance no longer holds it (another took over). When the
+   * console store cannot be reached, a holder stays the holder (as in holdLock): no other instance can
+   * take the lease meanwhile, and the outage itself must still be alerted on.
+   */
   async stillLeader(): Promise<boolean> {
     if (!this.leader) return false;
     try {
       return await samplerLease().renew(this.instanceId, this.lockTtlMs);
     } catch {
-      return false;
+      return true;
     }
   }
 
