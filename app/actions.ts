@@ -49,6 +49,10 @@ export const createAlertRuleAction = actionOf(alertOperations.createAlertRule);
 export const updateAlertRuleAction = actionOf(alertOperations.updateAlertRule);
 export const deleteAlertRuleAction = actionOf(alertOperations.deleteAlertRule);
 export const testAlertRuleAction = actionOf(alertOperations.testAlertRule);
+export const createAlertChannelAction = actionOf(alertOperations.createAlertChannel);
+export const updateAlertChannelAction = actionOf(alertOperations.updateAlertChannel);
+export const deleteAlertChannelAction = actionOf(alertOperations.deleteAlertChannel);
+export const testAlertChannelAction = actionOf(alertOperations.testAlertChannel);
 
 export const createViewAction = actionOf(viewOperations.createView);
 export const updateViewAction = actionOf(viewOperations.updateView);

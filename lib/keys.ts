@@ -114,6 +114,16 @@ export const KEYS = {
   alertState: 'drover:{console}:alerts:state',
   /** list of alert history entries (JSON: transitions, notifications, tests), newest first, capped at 500 (LTRIM). */
   alertHistory: 'drover:{console}:alerts:history',
+  /** hash channel id → paging channel JSON {id, name, type, config, …} (lib/alerts/channels; holds the secrets,
+   *  never sent to browsers). At most 50 (MAX_CHANNELS). Kept until deleted. */
+  alertChannels: 'drover:{console}:alerts:channels',
+  /** string = JSON delivery record {status sending|sent|failed, holder, tries, claimedUntil, retryAt, error} of one
+   *  notification to one channel (lib/alerts/deliveries.ts; `hash` = sha256 of rule, target, episode, state and
+   *  channel). Claimed with SET-if-free by Lua; expires 7 days after its last write (PX). */
+  alertDelivery: (hash: string) => `drover:{console}:alerts:delivery:${hash}`,
+  /** string = the episode (ms) of a firing alert target (`hash` = sha256 of rule and target), the same for every
+   *  console replica (SET-if-absent by Lua). Deleted when the target resolves; expires 7 days after it was set (PX). */
+  alertEpisode: (hash: string) => `drover:{console}:alerts:episode:${hash}`,
   /** hash view id → saved view JSON {id, conn, queue, name, query, within, columns, order, visibility, owner, …}
    *  (lib/views). Kept until deleted. Written only with the id sets below (one Lua script, lib/views/lua/save-view-3.ts). */
   views: 'drover:{console}:views',

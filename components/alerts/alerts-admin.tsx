@@ -18,6 +18,8 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { RuleDialog, type RulePrefill } from './rule-dialog';
+import { ChannelsAdmin } from './channels-admin';
+import type { PublicChannel } from '@/lib/alerts/channels/channel';
 import { queryKeys } from '@/components/query-keys';
 
 const REFRESH_MS = 5000;
@@ -30,11 +32,17 @@ export function AlertsAdmin({
   initialRules,
   initialHistory,
   connections,
+  channels = [],
+  manageChannels = false,
   prefill = null,
 }: {
   initialRules: AlertRuleView[];
   initialHistory: AlertHistoryEntry[];
   connections: string[];
+  /** the paging channels (names and types only for a scoped admin) */
+  channels?: PublicChannel[];
+  /** a global admin: creates, edits, tests and deletes channels */
+  manageChannels?: boolean;
   /** a new query-matches rule to open at once (from a view's "Alert on this query") */
   prefill?: RulePrefill | null;
 }) {
@@ -74,7 +82,7 @@ export function AlertsAdmin({
       quiet: true,
       onDone: (res) => {
         const outcome: TestOutcome = res.ok
-          ? { ok: res.data.ok, text: res.data.ok ? `Delivered: HTTP ${res.data.status} in ${res.data.durationMs} ms` : `Failed: ${res.data.error}` }
+          ? { ok: res.data.ok, text: res.data.channels.length > 1 || !rule.webhookMasked ? res.data.message : res.data.ok ? `Delivered: HTTP ${res.data.status} in ${res.data.durationMs} ms` : `Failed: ${res.data.error}` }
           : { ok: false, text: res.error.message };
         setTests((prev) => ({ ...prev, [rule.id]: outcome }));
         if (outcome.ok) toast.success(`Test notification for ${rule.name}: ${outcome.text}`);
@@ -87,7 +95,7 @@ export function AlertsAdmin({
       <section className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-lg font-semibold">Alerts</h1>
-          <p className="text-sm text-zinc-500">Checked after every metrics sample (every 10 s) by one console instance; notifications go to each rule’s webhook.</p>
+          <p className="text-sm text-zinc-500">Checked after every metrics sample (every 10 s) by one console instance; notifications go to each rule’s webhook and channels.</p>
           <Button className="ml-auto" variant="primary" onClick={() => setEditing('new')}>
             New rule
           </Button>
@@ -104,7 +112,7 @@ export function AlertsAdmin({
                 <Th>Condition</Th>
                 <Th>Scope</Th>
                 <Th>State</Th>
-                <Th>Webhook</Th>
+                <Th>Notifies</Th>
                 <Th className="text-right">Actions</Th>
               </tr>
             </THead>
@@ -134,8 +142,17 @@ export function AlertsAdmin({
                     {rule.active.length > 1 && <span className="block text-zinc-500">{rule.active.length} targets not ok</span>}
                   </Td>
                   <Td className="text-xs">
-                    <span className="font-mono">{rule.webhookMasked}</span>
-                    <span className="block text-zinc-500">{rule.webhookFormat === 'slack' ? 'Slack' : 'JSON'}</span>
+                    {rule.webhookMasked && (
+                      <>
+                        <span className="font-mono">{rule.webhookMasked}</span>
+                        <span className="block text-zinc-500">{rule.webhookFormat === 'slack' ? 'Slack' : 'JSON'}</span>
+                      </>
+                    )}
+                    {(rule.channelIds ?? []).map((id) => (
+                      <span key={id} className="block" data-testid="rule-channel">
+                        {channels.find((c) => c.id === id)?.name ?? 'deleted channel'}
+                      </span>
+                    ))}
                     {tests[rule.id] && (
                       <span role="status" data-testid="test-result" className={tests[rule.id].ok ? 'block text-emerald-700 dark:text-emerald-400' : 'block text-red-600 dark:text-red-400'}>
                         {tests[rule.id].text}
@@ -164,6 +181,8 @@ export function AlertsAdmin({
           </Table>
         )}
       </section>
+
+      <ChannelsAdmin channels={channels} manage={manageChannels} />
 
       <section className="space-y-3">
         <h2 className="text-base font-semibold">History</h2>
@@ -209,12 +228,13 @@ export function AlertsAdmin({
           rule={editing === 'new' ? null : editing}
           prefill={editing === 'new' ? prefill : null}
           connections={connections}
+          channels={channels}
           onClose={() => setEditing(null)}
           onSaved={async () => {
             setEditing(null);
             await refresh();
           }}
-          save={(input) => (editing === 'new' ? createAlertRuleAction({ body: { ...input, webhookUrl: input.webhookUrl ?? '' } }) : updateAlertRuleAction({ params: { id: editing.id }, body: input }))}
+          save={(input) => (editing === 'new' ? createAlertRuleAction({ body: input }) : updateAlertRuleAction({ params: { id: editing.id }, body: input }))}
         />
       )}
 

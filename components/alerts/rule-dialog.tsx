@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldError, Input, Label, Select } from '@/components/ui/input';
 import { useRunAction } from '@/components/ui/use-run-action';
+import type { PublicChannel } from '@/lib/alerts/channels/channel';
 
 export type RuleFormInput = {
   name: string;
@@ -23,18 +24,20 @@ export type RuleFormInput = {
   webhookUrl?: string;
   /** the job query of a query-matches rule */
   query?: string | null;
+  /** the paging channels it notifies */
+  channelIds?: string[];
 };
 
 /** What a new rule starts from when it comes from a saved view or a search ("Alert on this query"). */
 export type RulePrefill = { name: string; connection: string; queue: string; query: string };
 
-type Form = { name: string; enabled: boolean; kind: AlertKind; connection: string; queue: string; threshold: string; minutes: string; cooldownMinutes: string; webhookUrl: string; webhookFormat: WebhookFormat; query: string };
+type Form = { name: string; enabled: boolean; kind: AlertKind; connection: string; queue: string; threshold: string; minutes: string; cooldownMinutes: string; webhookUrl: string; webhookFormat: WebhookFormat; query: string; channelIds: string[] };
 
 function initialForm(rule: PublicAlertRule | null, prefill?: RulePrefill | null): Form {
   if (!rule && prefill) {
-    return { name: prefill.name, enabled: true, kind: 'query-matches', connection: prefill.connection, queue: prefill.queue, threshold: '0', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: prefill.query };
+    return { name: prefill.name, enabled: true, kind: 'query-matches', connection: prefill.connection, queue: prefill.queue, threshold: '0', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: prefill.query, channelIds: [] };
   }
-  if (!rule) return { name: '', enabled: true, kind: 'waiting-depth', connection: '', queue: '', threshold: '100', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: '' };
+  if (!rule) return { name: '', enabled: true, kind: 'waiting-depth', connection: '', queue: '', threshold: '100', minutes: '5', cooldownMinutes: '15', webhookUrl: '', webhookFormat: 'json', query: '', channelIds: [] };
   return {
     name: rule.name,
     enabled: rule.enabled,
@@ -47,6 +50,7 @@ function initialForm(rule: PublicAlertRule | null, prefill?: RulePrefill | null)
     webhookUrl: '',
     webhookFormat: rule.webhookFormat,
     query: rule.query ?? '',
+    channelIds: rule.channelIds ?? [],
   };
 }
 
@@ -54,6 +58,7 @@ export function RuleDialog({
   rule,
   prefill,
   connections,
+  channels = [],
   onClose,
   onSaved,
   save,
@@ -61,6 +66,7 @@ export function RuleDialog({
   rule: PublicAlertRule | null;
   prefill?: RulePrefill | null;
   connections: string[];
+  channels?: PublicChannel[];
   onClose: () => void;
   onSaved: () => void;
   save: (input: RuleFormInput) => Promise<ActionResult<PublicAlertRule>>;
@@ -85,7 +91,9 @@ export function RuleDialog({
       cooldownMinutes: num(form.cooldownMinutes),
       webhookFormat: form.webhookFormat,
       query: form.kind === 'query-matches' ? form.query.trim() : null,
-      ...(form.webhookUrl.trim() || !rule ? { webhookUrl: form.webhookUrl.trim() } : {}),
+      // Empty: a new rule has no webhook (its channels notify), an edited one keeps its saved URL.
+      ...(form.webhookUrl.trim() ? { webhookUrl: form.webhookUrl.trim() } : {}),
+      channelIds: form.channelIds,
     };
     run(() => save(input), {
       success: (data) => `${rule ? 'Saved' : 'Created'} ${data.name}`,
@@ -181,8 +189,8 @@ export function RuleDialog({
               type="url"
               autoComplete="off"
               value={form.webhookUrl}
-              required={!rule}
-              placeholder={rule ? `unchanged (${rule.webhookMasked})` : 'https://hooks.slack.com/services/…'}
+              required={!rule && form.channelIds.length === 0}
+              placeholder={rule?.webhookMasked ? `unchanged (${rule.webhookMasked})` : 'https://hooks.slack.com/services/… (optional with a channel)'}
               onChange={(e) => set({ webhookUrl: e.target.value })}
               aria-invalid={Boolean(err('webhookUrl'))}
             />
@@ -196,6 +204,24 @@ export function RuleDialog({
             </Select>
           </div>
         </div>
+        {channels.length > 0 && (
+          <fieldset>
+            <legend className="text-sm font-medium">Channels (up to 10)</legend>
+            <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+              {channels.map((c) => (
+                <label key={c.id} className="flex items-center gap-1.5 text-sm">
+                  <input
+                    type="checkbox"
+                    checked={form.channelIds.includes(c.id)}
+                    onChange={(e) => set({ channelIds: e.target.checked ? [...form.channelIds, c.id] : form.channelIds.filter((id) => id !== c.id) })}
+                  />
+                  {c.name} <span className="text-xs text-zinc-500">({c.type})</span>
+                </label>
+              ))}
+            </div>
+            <FieldError messages={err('channelIds')} />
+          </fieldset>
+        )}
         <p className="text-xs text-zinc-500">
           The URL is stored on the server and shown back only as its host. A firing is sent once per episode, then “resolved” when it ends; no new firing is sent
           within the cooldown after the last one.

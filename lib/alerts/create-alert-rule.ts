@@ -8,6 +8,7 @@ import { writeRule } from './store';
 import { assertKnownConnection, auditParams, withScope } from './rule-commands';
 import { accessOf } from '@/lib/auth/principal';
 import { assertMayTarget } from './rule-scope';
+import { assertChannelsExist } from './channels/channel-store';
 
 export async function createAlertRule(ctx: AuditContext, input: AlertRuleInput): Promise<PublicAlertRule> {
   return audited(ctx, ops.createAlertRule, { writes: 'console', connection: input.connection ?? undefined, queue: input.queue ?? undefined, params: auditParams(input) }, async () => {
@@ -15,6 +16,7 @@ export async function createAlertRule(ctx: AuditContext, input: AlertRuleInput):
     // connection is looked up, so a scoped caller learns nothing of connections outside its scope.
     assertMayTarget(accessOf(ctx.actor), withScope(input));
     assertKnownConnection(input.connection);
+    await assertChannelsExist(input.channelIds);
     const now = Date.now();
     const rule: AlertRule = { ...withScope(input), id: randomUUID(), createdAt: now, updatedAt: now, createdBy: ctx.actor.name };
     await writeRule(rule);

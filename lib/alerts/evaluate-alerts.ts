@@ -1,5 +1,6 @@
 // One evaluation round over every enabled rule, run by the sampler's lock holder after each sample:
-// read rules and states, judge, POST the webhooks, save states and history. The last rules and states
+// read rules and states, judge, save the deliveries to make, claim and send them (lib/alerts/deliveries.ts),
+// save states and history. The last rules and states
 // are also kept in memory so an outage of the console Redis itself can still be alerted on.
 import 'server-only';
 import { logger } from '@/lib/log';
@@ -11,7 +12,13 @@ import type { AlertRule } from './rule';
 import { evaluateRule, type AlertTransition, type RuleState, type ScheduleReading } from './evaluate-rule';
 import { scheduleWatchStore, splitWatchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
-import { sendNotification, notificationText, type DeliveryOutcome } from './notify';
+import { notificationText, type DeliveryOutcome, type NotificationEvent } from './notify';
+import { randomUUID } from 'node:crypto';
+import type { OutstandingDelivery } from './evaluate-rule';
+import type { Channel } from './channels/channel';
+import { readChannels } from './channels/channel-store';
+import { channelsOfRule } from './channels/send';
+import { adoptEpisode, closeEpisode, deliver, deliveryKey, type DeliveryAttempt } from './deliveries';
 import { queryMatchCounts } from './query-matches';
 import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEntry } from './store';
 
@@ -70,16 +77,77 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
   return out;
 }
 
-function eventOf(rule: AlertRule, t: AlertTransition, now: number) {
+type EventSource = Pick<AlertTransition, 'type' | 'target' | 'connection' | 'queue' | 'value'>;
+
+function eventOf(rule: AlertRule, t: EventSource, now: number): NotificationEvent {
   return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' ? { target: t.target } : {}) };
+}
+
+/** Deliveries kept per rule at most (a retry list, not a queue: the oldest go first when it is full). */
+export const OUTSTANDING_MAX_PER_RULE = 200;
+/** Deliveries sent at once. */
+const SEND_BATCH = 50;
+
+/**
+ * What the rule still has to deliver: earlier rounds' unfinished deliveries that still apply (a firing
+ * only while its episode fires; a channel only while the rule names it) and this round's new ones.
+ */
+function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: RuleState, transitions: AlertTransition[], channels: Map<string, Channel>, now: number): OutstandingDelivery[] {
+  const ids = new Set(channelsOfRule(rule, channels).map((c) => c.id));
+  const out = new Map<string, OutstandingDelivery>();
+  for (const d of before) {
+    if (!ids.has(d.channelId)) continue;
+    if (d.state === 'firing') {
+      const t = state.targets[d.target];
+      if (!t || t.state !== 'firing' || t.since !== d.episode) continue;
+    }
+    out.set(deliveryKey(d), d);
+  }
+  for (const t of transitions) {
+    if (!t.notify) continue;
+    for (const channelId of ids) {
+      const d: OutstandingDelivery = { ruleId: rule.id, target: t.target, episode: t.episode, state: t.type, channelId, connection: t.connection, queue: t.queue, value: t.value, at: now };
+      out.set(deliveryKey(d), d);
+    }
+  }
+  return [...out.values()].slice(-OUTSTANDING_MAX_PER_RULE);
+}
+
+/** The outcome of a transition over its channels (one line per channel that failed). */
+function summarize(attempts: DeliveryAttempt[]): DeliveryOutcome & { outcome: 'sent' | 'failed' | 'suppressed' } {
+  if (attempts.length === 0) return { ok: false, status: null, error: 'no channel to notify (or this console could not send)', durationMs: 0, outcome: 'failed' };
+  if (attempts.every((a) => a.outcome === 'suppressed')) return { ok: false, status: null, error: attempts[0].reason ?? 'not sent', durationMs: 0, outcome: 'suppressed' };
+  const failed = attempts.filter((a) => a.outcome === 'failed');
+  const error = failed.length === 0 ? null : attempts.length === 1 ? failed[0].error : failed.map((a) => `${a.channel.name}: ${a.error}`).join('; ');
+  return { ok: failed.length === 0, status: attempts.find((a) => a.status !== null)?.status ?? null, error, durationMs: 0, outcome: failed.length ? 'failed' : 'sent' };
+}
+
+function channelEntry(a: DeliveryAttempt) {
+  return { channelId: a.channel.id, name: a.channel.name, type: a.channel.type, outcome: a.outcome, status: a.status, error: a.error, ...(a.reason ? { reason: a.reason } : {}) };
+}
+
+/** Who claims deliveries when the caller names no one: this process. */
+const HOLDER = Symbol.for('drover.alerts.holder');
+function processHolder(): string {
+  const holder = globalThis as { [HOLDER]?: string };
+  holder[HOLDER] ??= `${process.pid}-${randomUUID()}`;
+  return holder[HOLDER];
 }
 
 export type EvaluationReport = {
   evaluated: number;
-  transitions: Array<AlertTransition & { ruleId: string; delivery: DeliveryOutcome | null }>;
+  transitions: Array<AlertTransition & { ruleId: string; delivery: DeliveryOutcome | null; attempts: DeliveryAttempt[] }>;
 };
 
-export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: number } = {}): Promise<EvaluationReport> {
+export type EvaluateOptions = {
+  now?: number;
+  /** who claims the deliveries (the sampler's instance id); default: this process */
+  holder?: string;
+  /** checked before sending: false (this console lost the sampler lease) leaves the sending to the next round's holder */
+  fence?: () => Promise<boolean>;
+};
+
+export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOptions = {}): Promise<EvaluationReport> {
   const now = opts.now ?? snapshot.at;
   const holder = globalThis as Holder;
   let rules: AlertRule[];
@@ -112,47 +180,108 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: { now?: nu
   const queryCounts = await queryMatchCounts(enabled, now);
   const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
+  const channels = new Map((await readChannels().catch(() => [] as Channel[])).map((c) => [c.id, c]));
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };
   const history: AlertHistoryEntry[] = [];
-  await Promise.all(
-    enabled.map(async (rule) => {
-      const { state, transitions } = evaluateRule(rule, states[rule.id], {
-        now,
-        snapshot,
-        dlqGrowth: (connection, minutes) => growth.get(`${connection}\n${minutes}`) ?? null,
-        queryMatches: (ruleId) => queryCounts.get(ruleId) ?? null,
-        schedules: (connection) => schedules.get(connection) ?? null,
-      });
-      nextStates[rule.id] = state;
-      report.evaluated++;
-      // All of a round's webhooks go out at once: a slow receiver costs one timeout, not one per target.
-      const deliveries = await Promise.all(
-        transitions.map((t) => (t.notify ? sendNotification(rule, eventOf(rule, t, now)) : null)),
+  const ruleTransitions = new Map<string, AlertTransition[]>();
+  for (const rule of enabled) {
+    const { state, transitions } = evaluateRule(rule, states[rule.id], {
+      now,
+      snapshot,
+      dlqGrowth: (connection, minutes) => growth.get(`${connection}\n${minutes}`) ?? null,
+      queryMatches: (ruleId) => queryCounts.get(ruleId) ?? null,
+      schedules: (connection) => schedules.get(connection) ?? null,
+    });
+    for (const t of transitions) {
+      if (t.type === 'firing') {
+        // Two consoles that saw the target start firing in one round (at their own `now`) name the episode alike.
+        const episode = await adoptEpisode(rule.id, t.target, t.episode);
+        if (episode !== t.episode && state.targets[t.target]) {
+          t.episode = episode;
+          state.targets[t.target].since = episode;
+        }
+      } else await closeEpisode(rule.id, t.target, t.episode);
+    }
+    state.outstanding = outstandingOf(rule, states[rule.id]?.outstanding ?? [], state, transitions, channels, now);
+    nextStates[rule.id] = state;
+    ruleTransitions.set(rule.id, transitions);
+    report.evaluated++;
+  }
+
+  // The deliveries are saved before they are sent: a console that takes over after this one died
+  // mid-round finds them (same episode, same keys) and its claims see what was sent.
+  const toSend = enabled.flatMap((rule) => (nextStates[rule.id].outstanding ?? []).map((d) => ({ rule, d })));
+  if (toSend.length && fromRedis) await writeStates(nextStates, new Set(enabled.map((r) => r.id)), []).catch(() => undefined);
+  // Fencing: a console that lost the sampler lease meanwhile leaves the sending to the new holder.
+  const mayShip = toSend.length > 0 && (opts.fence ? await opts.fence().catch(() => false) : true);
+  const attempts = new Map<string, DeliveryAttempt>();
+  if (mayShip) {
+    const holder = opts.holder ?? processHolder();
+    // All of a round's deliveries go out at once: a slow receiver costs one timeout, not one per target.
+    for (let i = 0; i < toSend.length; i += SEND_BATCH) {
+      await Promise.all(
+        toSend.slice(i, i + SEND_BATCH).map(async ({ rule, d }) => {
+          const channel = channelsOfRule(rule, channels).find((c) => c.id === d.channelId);
+          if (!channel) return;
+          const event = { ...eventOf(rule, { ...d, type: d.state }, d.at) };
+          attempts.set(deliveryKey(d), await deliver(d, channel, rule, event, holder, now));
+        }),
       );
-      transitions.forEach((t, i) => {
-        const event = eventOf(rule, t, now);
-        const delivery = deliveries[i];
-        report.transitions.push({ ...t, ruleId: rule.id, delivery });
-        history.push({
-          at: now,
-          ruleId: rule.id,
-          ruleName: rule.name,
-          kind: rule.kind,
-          type: t.type,
-          target: t.target,
-          connection: t.connection,
-          queue: t.queue,
-          value: t.value,
-          notification: delivery
-            ? { outcome: delivery.ok ? 'sent' : 'failed', status: delivery.status, error: delivery.error }
-            : { outcome: 'suppressed', reason: t.suppressed === 'cooldown' ? `cooldown of ${rule.cooldownMinutes} min` : 'firing was not announced' },
-          text: notificationText(rule, event),
-        });
-        if (delivery && !delivery.ok) logger.warn({ event: 'alert.webhook_failed', rule: rule.id, status: delivery.status, error: delivery.error }, 'alert webhook failed');
+    }
+  }
+
+  for (const rule of enabled) {
+    const state = nextStates[rule.id];
+    const fresh = new Set<string>();
+    for (const t of ruleTransitions.get(rule.id) ?? []) {
+      const event = eventOf(rule, t, now);
+      const mine = t.notify ? channelsOfRule(rule, channels).map((c) => attempts.get(deliveryKey({ ruleId: rule.id, target: t.target, episode: t.episode, state: t.type, channelId: c.id }))) : [];
+      mine.forEach((a) => a && fresh.add(deliveryKey(a.delivery)));
+      const tried = mine.filter((a): a is DeliveryAttempt => a !== undefined);
+      const delivery = t.notify ? summarize(tried) : null;
+      report.transitions.push({ ...t, ruleId: rule.id, delivery, attempts: tried });
+      history.push({
+        at: now,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        kind: rule.kind,
+        type: t.type,
+        target: t.target,
+        connection: t.connection,
+        queue: t.queue,
+        value: t.value,
+        notification: delivery
+          ? delivery.outcome === 'suppressed'
+            ? { outcome: 'suppressed', reason: delivery.error ?? 'not sent' }
+            : { outcome: delivery.ok ? 'sent' : 'failed', status: delivery.status, error: delivery.error }
+          : { outcome: 'suppressed', reason: t.suppressed === 'cooldown' ? `cooldown of ${rule.cooldownMinutes} min` : 'firing was not announced' },
+        ...(tried.length ? { channels: tried.map(channelEntry) } : {}),
+        text: notificationText(rule, event),
       });
-    }),
-  );
+    }
+    // Retries of earlier rounds' deliveries that were tried now: one history entry each.
+    for (const d of state.outstanding ?? []) {
+      const a = attempts.get(deliveryKey(d));
+      if (!a || fresh.has(deliveryKey(d)) || (a.outcome !== 'sent' && a.outcome !== 'failed')) continue;
+      history.push({
+        at: now,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        kind: rule.kind,
+        type: d.state,
+        target: d.target,
+        connection: d.connection,
+        queue: d.queue,
+        value: d.value,
+        notification: { outcome: a.outcome, status: a.status, error: a.error },
+        channels: [channelEntry(a)],
+        text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (retry ${a.tries ?? ''} on ${a.channel.name})`,
+      });
+    }
+    if (mayShip) state.outstanding = (state.outstanding ?? []).filter((d) => !attempts.get(deliveryKey(d))?.done);
+    if (state.outstanding?.length === 0) delete state.outstanding;
+  }
 
   const remembered: Cache = { rules, states: { ...states, ...nextStates }, dirty: true };
   holder[CACHE] = remembered;

@@ -20,7 +20,25 @@ export type TargetState = {
   announced: boolean;
 };
 
-export type RuleState = { evaluatedAt: number; targets: Record<string, TargetState> };
+export type RuleState = {
+  evaluatedAt: number;
+  targets: Record<string, TargetState>;
+  /** deliveries not finished yet (a failed one waiting for its retry, one another console is sending): lib/alerts/deliveries.ts */
+  outstanding?: OutstandingDelivery[];
+};
+
+/** A delivery still to send, with what its notification says (the event is rebuilt from it on a retry). */
+export type OutstandingDelivery = {
+  ruleId: string;
+  target: string;
+  episode: number;
+  state: 'firing' | 'resolved';
+  channelId: string;
+  connection: string;
+  queue: string | null;
+  value: number | null;
+  at: number;
+};
 
 export type AlertTransition = {
   type: 'firing' | 'resolved';
@@ -32,6 +50,8 @@ export type AlertTransition = {
   notify: boolean;
   /** why a firing is not announced */
   suppressed?: 'cooldown';
+  /** when the target started firing: the same for a firing and its resolve (the deliveries' episode) */
+  episode: number;
 };
 
 export type EvaluationInput = {
@@ -162,10 +182,10 @@ export function evaluateRule(rule: AlertRule, prev: RuleState | undefined, input
       if (next.state === 'pending' && now - next.since >= holdMs) {
         const cooling = cooldownMs > 0 && base.lastNotifiedAt !== null && now - base.lastNotifiedAt < cooldownMs;
         Object.assign(next, { state: 'firing', since: now, announced: !cooling, lastNotifiedAt: cooling ? base.lastNotifiedAt : now });
-        transitions.push({ type: 'firing', target: r.key, connection: r.connection, queue: r.queue, value: r.value, notify: !cooling, ...(cooling ? { suppressed: 'cooldown' as const } : {}) });
+        transitions.push({ type: 'firing', target: r.key, connection: r.connection, queue: r.queue, value: r.value, notify: !cooling, episode: now, ...(cooling ? { suppressed: 'cooldown' as const } : {}) });
       }
     } else if (base.state === 'firing') {
-      transitions.push({ type: 'resolved', target: r.key, connection: r.connection, queue: r.queue, value: r.value, notify: base.announced });
+      transitions.push({ type: 'resolved', target: r.key, connection: r.connection, queue: r.queue, value: r.value, notify: base.announced, episode: base.since });
       Object.assign(next, { state: 'ok', since: now, announced: false });
     } else if (base.state === 'pending') {
       Object.assign(next, { state: 'ok', since: now });
@@ -180,7 +200,7 @@ export function evaluateRule(rule: AlertRule, prev: RuleState | undefined, input
     if (unknownConnections.has(before.connection)) targets[key] = before;
     // Gone (queue removed, scope changed): resolve it if it was firing, then forget it.
     else if (before.state === 'firing') {
-      transitions.push({ type: 'resolved', target: key, connection: before.connection, queue: before.queue, value: null, notify: before.announced });
+      transitions.push({ type: 'resolved', target: key, connection: before.connection, queue: before.queue, value: null, notify: before.announced, episode: before.since });
     }
   }
   return { state: { evaluatedAt: now, targets }, transitions };

@@ -9,8 +9,9 @@ type Holder = { [STARTED]?: () => void };
 
 export function startAlertEvaluator(): void {
   const holder = globalThis as Holder;
-  holder[STARTED] ??= addSampleListener(async (result) => {
-    await evaluateAlerts(result, { now: result.at });
+  holder[STARTED] ??= addSampleListener(async (result, sampler) => {
+    // The sampler's id claims the deliveries; its lease is checked again before sending (fencing).
+    await evaluateAlerts(result, { now: result.at, ...(sampler ? { holder: sampler.instanceId, fence: () => sampler.stillLeader() } : {}) });
   });
 }
 

@@ -6,6 +6,7 @@ import { egressRequest } from '@/lib/egress/egress-request';
 import { isEgressRefusal } from '@/lib/egress/policy';
 import { receiverExcerpt } from '@/lib/egress/receiver-excerpt';
 import { KIND_INFO, describeScope, type AlertRule } from './rule';
+import { alertLink } from './alert-link';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -74,9 +75,15 @@ export function notificationText(rule: AlertRule, e: NotificationEvent): string 
   return `[${head}] ${rule.name}: ${describeEvent(rule, e)}`;
 }
 
-export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<string, unknown> {
+/** The console page of the event's target (README › Alerts: DROVER_PUBLIC_URL). */
+export function linkOf(rule: Pick<AlertRule, 'kind'>, e: NotificationEvent): string {
+  return alertLink(rule.kind, e);
+}
+
+export function notificationBody(rule: AlertRule, e: NotificationEvent, format: AlertRule['webhookFormat'] = rule.webhookFormat): Record<string, unknown> {
   const text = notificationText(rule, e);
-  if (rule.webhookFormat === 'slack') {
+  const link = linkOf(rule, e);
+  if (format === 'slack') {
     const icon = e.test ? ':bell:' : e.state === 'firing' ? ':red_circle:' : ':large_green_circle:';
     const safe = `${icon} ${slackEscape(text)}`;
     return {
@@ -84,6 +91,7 @@ export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: safe } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(`${KIND_INFO[rule.kind].label} · ${new Date(e.at).toISOString()}`) }] },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Drover' }, url: link }] },
       ],
     };
   }
@@ -100,38 +108,46 @@ export function notificationBody(rule: AlertRule, e: NotificationEvent): Record<
     ...(e.target ? { target: e.target } : {}),
     at: new Date(e.at).toISOString(),
     text,
+    link,
     ...(e.test ? { test: true } : {}),
   };
 }
 
-/** A failure reason without the URL (error messages can quote it). */
-function reasonOf(err: unknown, url: string, timeoutMs: number): string {
+/** A failure reason without the URL or any header value (error messages can quote them). */
+function reasonOf(err: unknown, url: string, timeoutMs: number, secrets: string[] = []): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
   // The policy's message names the host only, and says how to allow it.
   if (isEgressRefusal(err)) return err.message;
   const raw = e?.code ?? e?.message ?? String(err);
-  return receiverExcerpt(raw.split(url).join('<webhook>'));
+  let text = raw.split(url).join('<webhook>');
+  for (const s of secrets) if (s) text = text.split(s).join('<secret>');
+  return receiverExcerpt(text);
 }
 
-export async function postWebhook(url: string, body: unknown, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
+export type PostOptions = {
+  timeoutMs?: number;
+  /** extra request headers (e.g. Opsgenie's Authorization); their values never reach an error text */
+  headers?: Record<string, string>;
+  /** the status codes that count as delivered; default any 2xx */
+  accept?: (status: number) => boolean;
+};
+
+export async function postWebhook(url: string, body: unknown, opts: PostOptions | number = {}): Promise<DeliveryOutcome> {
+  const { timeoutMs = WEBHOOK_TIMEOUT_MS, headers = {}, accept = (s: number) => s >= 200 && s < 300 } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const started = Date.now();
   try {
     // Redirects are not followed: one could carry the body somewhere the admin did not choose.
     const res = await egressRequest(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'drover-alerts' },
+      headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'drover-alerts' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
     res.discard();
-    const ok = res.status >= 200 && res.status < 300;
+    const ok = accept(res.status);
     return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: Date.now() - started };
   } catch (err) {
-    return { ok: false, status: null, error: reasonOf(err, url, timeoutMs), durationMs: Date.now() - started };
+    return { ok: false, status: null, error: reasonOf(err, url, timeoutMs, Object.values(headers)), durationMs: Date.now() - started };
   }
-}
-
-export async function sendNotification(rule: AlertRule, e: NotificationEvent): Promise<DeliveryOutcome> {
-  return postWebhook(rule.webhookUrl, notificationBody(rule, e));
 }

@@ -8,7 +8,7 @@ import { readRule } from './store';
 import type { Access } from '@/lib/auth/scope';
 import { mayManageRule, ruleNotFound } from './rule-scope';
 
-type RuleLike = Pick<AlertRule, 'name' | 'kind' | 'enabled' | 'threshold' | 'minutes' | 'cooldownMinutes' | 'webhookFormat' | 'webhookUrl'>;
+type RuleLike = Pick<AlertRule, 'name' | 'kind' | 'enabled' | 'threshold' | 'minutes' | 'cooldownMinutes' | 'webhookFormat' | 'webhookUrl' | 'channelIds'>;
 
 export function auditParams(rule: RuleLike): Record<string, unknown> {
   return {
@@ -19,7 +19,8 @@ export function auditParams(rule: RuleLike): Record<string, unknown> {
     minutes: rule.minutes,
     cooldownMinutes: rule.cooldownMinutes,
     webhookFormat: rule.webhookFormat,
-    webhook: maskWebhookUrl(rule.webhookUrl),
+    webhook: rule.webhookUrl ? maskWebhookUrl(rule.webhookUrl) : null,
+    ...(rule.channelIds?.length ? { channelIds: rule.channelIds } : {}),
   };
 }
 

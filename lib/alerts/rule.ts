@@ -80,6 +80,9 @@ export const webhookUrlSchema = z
     }
   }, 'must be an http:// or https:// URL');
 
+/** Channels one rule names at most (README › Alerts › Channels). */
+export const MAX_RULE_CHANNELS_PER_RULE = 10;
+
 const ruleFields = {
   name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
   enabled: z.boolean(),
@@ -91,8 +94,15 @@ const ruleFields = {
   threshold: z.number().finite().min(0, 'must be ≥ 0'),
   minutes: z.number().int('must be whole minutes').min(0, 'must be ≥ 0'),
   cooldownMinutes: z.number().int('must be whole minutes').min(0, 'must be ≥ 0').max(1440, 'must be at most 1,440 (a day)'),
-  webhookUrl: webhookUrlSchema,
+  /** the rule's own webhook; optional since paging channels exist (a rule needs a webhook or a channel) */
+  webhookUrl: webhookUrlSchema.optional(),
   webhookFormat: webhookFormatSchema,
+  /** paging channels (lib/alerts/channels) notified besides the webhook; absent on rules saved before channels existed */
+  channelIds: z
+    .array(z.string().uuid('must be a channel id'))
+    .max(MAX_RULE_CHANNELS_PER_RULE, `at most ${MAX_RULE_CHANNELS_PER_RULE} channels per rule`)
+    .refine((ids) => new Set(ids).size === ids.length, 'a channel is named twice')
+    .optional(),
   /** the job query of a query-matches rule (a saved view's, or typed); absent on rules saved before the kind existed */
   query: z.string().trim().max(QUERY_MAX_CHARS, `query must be at most ${QUERY_MAX_CHARS} characters`).nullable().optional(),
 };
@@ -100,8 +110,9 @@ const ruleFields = {
 type RuleFields = { [K in keyof typeof ruleFields]: z.infer<(typeof ruleFields)[K]> };
 
 /** Checks that depend on the kind (threshold range, minutes meaning, scope). */
-function checkKind(rule: Omit<RuleFields, 'query'> & { query?: string | null }, ctx: z.RefinementCtx): void {
+function checkKind(rule: Omit<RuleFields, 'query' | 'webhookUrl' | 'channelIds'> & { query?: string | null; webhookUrl?: string; channelIds?: string[] }, ctx: z.RefinementCtx): void {
   const info = KIND_INFO[rule.kind];
+  if (!rule.webhookUrl && !rule.channelIds?.length) ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'give a webhook URL or choose at least one channel' });
   if (info.threshold) {
     if (rule.threshold > info.threshold.max) ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most ${info.threshold.max}` });
     if (info.threshold.integer && !Number.isInteger(rule.threshold)) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'must be a whole number' });
@@ -140,8 +151,8 @@ export const alertRuleInputSchema = z
   .superRefine(checkKind);
 export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
 
-/** A change: any field; an omitted webhookUrl keeps the saved one (the browser never has it). */
-export const alertRulePatchSchema = z.object(ruleFields).partial().strict();
+/** A change: any field; an omitted webhookUrl keeps the saved one (the browser never has it), null removes it. */
+export const alertRulePatchSchema = z.object({ ...ruleFields, webhookUrl: webhookUrlSchema.nullable() }).partial().strict();
 export type AlertRulePatch = z.infer<typeof alertRulePatchSchema>;
 
 /** Validates a rule after a patch was applied. */
@@ -168,11 +179,11 @@ export function maskWebhookUrl(url: string): string {
   }
 }
 
-export type PublicAlertRule = Omit<AlertRule, 'webhookUrl'> & { webhookMasked: string };
+export type PublicAlertRule = Omit<AlertRule, 'webhookUrl'> & { webhookMasked: string | null };
 
 export function toPublicRule(rule: AlertRule): PublicAlertRule {
   const { webhookUrl, ...rest } = rule;
-  return { ...rest, webhookMasked: maskWebhookUrl(webhookUrl) };
+  return { ...rest, webhookMasked: webhookUrl ? maskWebhookUrl(webhookUrl) : null };
 }
 
 /** "main/emails", "main (all queues)", "all connections"… */

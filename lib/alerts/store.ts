@@ -81,6 +81,10 @@ export const historyEntrySchema = z.object({
     error: z.string().nullable().optional(),
     reason: z.string().optional(),
   }),
+  /** each channel's part of the notification (entries of older versions have none) */
+  channels: z
+    .array(z.object({ channelId: z.string(), name: z.string(), type: z.string(), outcome: z.enum(['sent', 'failed', 'skipped', 'suppressed']), status: z.number().nullable(), error: z.string().nullable(), reason: z.string().optional() }))
+    .optional(),
   text: z.string(),
 });
 export type AlertHistoryEntry = z.infer<typeof historyEntrySchema>;

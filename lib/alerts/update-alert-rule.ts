@@ -6,6 +6,7 @@ import { invalidFromZod } from '@/lib/zod-issues';
 import { alertRuleFieldsSchema, maskWebhookUrl, toPublicRule, type AlertRule, type AlertRulePatch, type PublicAlertRule } from './rule';
 import { writeRule } from './store';
 import { assertKnownConnection, ruleAuditTarget, existingRule, withScope } from './rule-commands';
+import { assertChannelsExist } from './channels/channel-store';
 import { accessOf } from '@/lib/auth/principal';
 import { assertMayTarget } from './rule-scope';
 
@@ -20,13 +21,16 @@ export async function updateAlertRule(ctx: AuditContext, input: UpdateAlertRuleI
   return audited(ctx, ops.updateAlertRule, { ...(await ruleAuditTarget(input.id)), params: { ruleId: input.id, ...visiblePatch, ...(input.patch.webhookUrl ? { webhook: maskWebhookUrl(input.patch.webhookUrl) } : {}) } }, async () => {
     const access = accessOf(ctx.actor);
     const before = await existingRule(input.id, access);
-    const merged = { ...before, ...input.patch };
+    const merged: Record<string, unknown> = { ...before, ...input.patch };
+    if (input.patch.webhookUrl === null) delete merged.webhookUrl;
     const parsed = alertRuleFieldsSchema.safeParse(merged);
     if (!parsed.success) throw invalidFromZod(parsed.error, 'input');
     // Moved to another target: the caller must be admin there too.
     assertMayTarget(access, withScope(parsed.data));
     assertKnownConnection(parsed.data.connection);
-    const rule: AlertRule = { ...before, ...withScope(parsed.data), updatedAt: Date.now() };
+    await assertChannelsExist(parsed.data.channelIds);
+    const { webhookUrl: _dropped, ...kept } = before;
+    const rule: AlertRule = { ...(parsed.data.webhookUrl ? before : kept), ...withScope(parsed.data), updatedAt: Date.now() };
     await writeRule(rule, { resetState: JUDGED.some((k) => rule[k] !== before[k]) });
     return { result: toPublicRule(rule) };
   });

@@ -28,7 +28,8 @@ export async function sampleOnce(opts: { now?: number } = {}): Promise<SampleRes
   }
 }
 
-export type SampleListener = (result: SampleResult) => Promise<void>;
+/** `sampler`: the instance that took the sample (its id and lease, for listeners that must act once: lib/alerts). */
+export type SampleListener = (result: SampleResult, sampler?: Sampler) => Promise<void>;
 
 export type SamplerOptions = {
   instanceId?: string;
@@ -82,9 +83,23 @@ export class Sampler {
     const result = await sampleOnce({ now });
     if (result.writeError) logger.warn({ event: 'metrics.write_failed', err: result.writeError }, 'metrics samples could not be written');
     if (this.onSample) {
-      await this.onSample(result).catch((err) => logger.error({ event: 'metrics.listener_failed', err: (err as Error)?.stack ?? String(err) }, 'sample listener failed'));
+      await this.onSample(result, this).catch((err) => logger.error({ event: 'metrics.listener_failed', err: (err as Error)?.stack ?? String(err) }, 'sample listener failed'));
     }
     return result;
+  }
+
+  /**
+   * Renews the lease now: false when this instance no longer holds it (another took over). When the
+   * console store cannot be reached, a holder stays the holder (as in holdLock): no other instance can
+   * take the lease meanwhile, and the outage itself must still be alerted on.
+   */
+  async stillLeader(): Promise<boolean> {
+    if (!this.leader) return false;
+    try {
+      return await samplerLease().renew(this.instanceId, this.lockTtlMs);
+    } catch {
+      return true;
+    }
   }
 
   private async holdLock(): Promise<boolean> {
@@ -132,8 +147,8 @@ export function startSampler(opts: Omit<SamplerOptions, 'onSample'> = {}): Sampl
   const holder = globalThis as Holder;
   holder[SAMPLER] ??= new Sampler({
     ...opts,
-    onSample: async (result) => {
-      for (const listener of listeners()) await listener(result);
+    onSample: async (result, sampler) => {
+      for (const listener of listeners()) await listener(result, sampler);
     },
   });
   holder[SAMPLER].start();

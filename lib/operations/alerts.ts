@@ -5,6 +5,7 @@ import { alertRuleInputSchema, alertRulePatchSchema, ruleIdSchema } from '@/lib/
 import { firingAlertsSchema } from '@/lib/alerts/firing-alerts';
 import { accessOf } from '@/lib/auth/principal';
 import { operation } from './define';
+import { channelIdSchema, channelInputSchema, channelPatchSchema } from '@/lib/alerts/channels/channel';
 
 const exampleRule = {
   name: 'Email backlog',
@@ -18,6 +19,7 @@ const exampleRule = {
   webhookFormat: 'slack' as const,
 };
 const exampleId = { id: '00000000-0000-4000-8000-000000000000' };
+const exampleChannel = { type: 'pagerduty' as const, name: 'Ops on-call', config: { routingKey: 'R0123456789abcdef0123456789abcde', severity: 'critical' as const } };
 
 export const alertOperations = {
   listAlertRules: operation({
@@ -60,5 +62,35 @@ export const alertOperations = {
     summary: 'Send a clearly marked test notification to the rule’s webhook and report the answer',
     params: ruleIdSchema, example: { params: exampleId },
     run: async (ctx, { params }) => (await import('@/lib/alerts/test-alert-rule')).testAlertRule(ctx, params),
+  }),
+  // Paging channels: global, holding secrets — managed by global admins only (scope global); any admin reads names and types to pick them.
+  listAlertChannels: operation({
+    name: 'alertChannels.list', role: 'admin', scope: 'filtered', http: { method: 'GET', path: '/alerts/channels' },
+    summary: 'Paging channels: a global admin reads each with its config (secrets masked), a scoped admin names and types only',
+    run: async (ctx) => ({ channels: await (await import('@/lib/alerts/channels/list-channels')).listChannels(accessOf(ctx.actor)) }),
+  }),
+  createAlertChannel: operation({
+    name: 'alertChannel.create', role: 'admin', scope: 'global', http: { method: 'POST', path: '/alerts/channels', status: 201 }, action: 'createAlertChannelAction',
+    summary: 'Create a paging channel (webhook, email, PagerDuty Events API v2, Opsgenie-compatible); its secrets are never read back',
+    body: channelInputSchema, example: { body: exampleChannel }, maxBodyBytes: 16 * 1024,
+    run: async (ctx, { body }) => (await import('@/lib/alerts/channels/create-channel')).createChannel(ctx, body),
+  }),
+  updateAlertChannel: operation({
+    name: 'alertChannel.update', role: 'admin', scope: 'global', http: { method: 'PATCH', path: '/alerts/channels/{id}' }, action: 'updateAlertChannelAction',
+    summary: 'Change a paging channel’s name or config fields; an omitted secret keeps the saved one',
+    params: channelIdSchema, body: channelPatchSchema, example: { params: exampleId, body: { name: 'Ops on-call (EU)' } }, maxBodyBytes: 16 * 1024,
+    run: async (ctx, { params, body }) => (await import('@/lib/alerts/channels/update-channel')).updateChannel(ctx, { id: params.id, patch: body }),
+  }),
+  deleteAlertChannel: operation({
+    name: 'alertChannel.delete', role: 'admin', scope: 'global', http: { method: 'DELETE', path: '/alerts/channels/{id}' }, action: 'deleteAlertChannelAction',
+    summary: 'Delete a paging channel (refused while a rule uses it)',
+    params: channelIdSchema, example: { params: exampleId },
+    run: async (ctx, { params }) => (await import('@/lib/alerts/channels/delete-channel')).deleteChannel(ctx, params),
+  }),
+  testAlertChannel: operation({
+    name: 'alertChannel.test', role: 'admin', scope: 'global', http: { method: 'POST', path: '/alerts/channels/{id}/test' }, action: 'testAlertChannelAction',
+    summary: 'Send a clearly marked test through a channel (PagerDuty and Opsgenie: a trigger, then its resolve) and report each step’s answer',
+    params: channelIdSchema, example: { params: exampleId },
+    run: async (ctx, { params }) => (await import('@/lib/alerts/channels/test-channel')).testChannel(ctx, params),
   }),
 };

@@ -11,7 +11,7 @@ import { startTestRedis, type TestRedis } from '../helpers/redis';
 import { ctxAs, configureRedisUrl } from '../helpers/console-env';
 import { waitFor } from '../helpers/wait';
 import { closeAllConnections } from '@/lib/redis/connections';
-import { sampleOnce } from '@/lib/metrics/sampler';
+import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
@@ -66,13 +66,18 @@ it('alerts that the console Redis is down from the rules it remembers, and resol
   const t0 = Date.now();
   await round(t0);
   expect(bodies).toEqual([]);
+  // The sampler that evaluates (its lease fences the sending, lib/alerts/evaluator.ts): the holder now.
+  const sampler = new Sampler({ instanceId: 'console-down-holder', intervalMs: 10_000 });
+  expect(await sampler.tick()).not.toBeNull();
 
   const port0 = redis.port;
   await redis.stop('SIGTERM'); // AOF flushed: rules survive
   const down = await sampleOnce({ now: t0 + 10_000 });
   expect(down.connections[0]).toMatchObject({ up: false });
   expect(down.written).toBe(0);
-  await evaluateAlerts(down, { now: t0 + 10_000 });
+  // The store cannot renew the lease now; the holder stays the holder and still sends the outage.
+  expect(await sampler.stillLeader()).toBe(true);
+  await evaluateAlerts(down, { now: t0 + 10_000, holder: sampler.instanceId, fence: () => sampler.stillLeader() });
   expect(bodies.map((b) => [b.state, b.connection, b.rule])).toEqual([['firing', 'default', 'console redis']]);
   await round(t0 + 20_000);
   expect(bodies).toHaveLength(1); // remembered as firing: no repeat
@@ -84,4 +89,5 @@ it('alerts that the console Redis is down from the rules it remembers, and resol
   // The outage's progress reached Redis once it was back.
   expect((await listAlertRules()).find((r) => r.id === rule.id)).toMatchObject({ status: 'ok', since: t0 + 30_000 });
   expect((await listAlertHistory({ ruleId: rule.id })).map((h) => h.type)).toEqual(['resolved']);
+  await sampler.stop();
 });

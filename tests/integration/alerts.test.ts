@@ -18,6 +18,7 @@ import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
 import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
 import { alertRuleInputSchema } from '@/lib/alerts/rule';
+import { publicBaseUrl } from '@/lib/alerts/alert-link';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import { testAlertRule } from '@/lib/alerts/test-alert-rule';
@@ -167,6 +168,7 @@ describe.each(STORE_KINDS)('alerts with the console on %s', (kind) => {
         queue: 'billing',
         at: new Date(clock).toISOString(),
         text: '[FIRING] failure-hot: Failure rate of main/billing over 5 min: 40% (threshold > 30%)',
+        link: `${publicBaseUrl()}/connections/main/queues/billing`,
       });
       expect(hitsFor('failure-calm')).toHaveLength(0); // 40% is not above 50%
       expect((await statusOf(calm.id)).status).toBe('ok');
@@ -403,6 +405,8 @@ describe.each(STORE_KINDS)('alerts with the console on %s', (kind) => {
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: ':bell: [TEST] slack: Waiting jobs in main/a&lt;b&gt;&amp;c: n/a (threshold &gt; 10 for 3 min)' } },
           { type: 'context', elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Waiting jobs above N for M minutes · \d{4}-/) }] },
+          // The link back: the queue page, its name encoded (README › Alerts).
+          { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Drover' }, url: `${publicBaseUrl()}/connections/main/queues/a%3Cb%3E%26c` }] },
         ],
       });
 

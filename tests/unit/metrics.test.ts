@@ -1,5 +1,6 @@
 // Pure pieces of metrics and alerts: percentiles, the sample encoding, chart thinning, the alert state
 // machine, webhook masking and message bodies.
+import { publicBaseUrl } from '@/lib/alerts/alert-link';
 import { describe, expect, it } from 'vitest';
 import { percentile, percentilesOf } from '@/lib/metrics/percentiles';
 import { decodeSample, encodeSample } from '@/lib/metrics/sample';
@@ -116,7 +117,7 @@ describe('query rules', () => {
 
 describe('rules', () => {
   it('never show the webhook URL: only its scheme and host', () => {
-    expect(maskWebhookUrl(RULE.webhookUrl)).toBe('https://hooks.slack.com/…');
+    expect(maskWebhookUrl(RULE.webhookUrl!)).toBe('https://hooks.slack.com/…');
     expect(maskWebhookUrl('http://user:pw@10.0.0.5:8080/x?token=1')).toBe('http://10.0.0.5:8080/…');
     const pub = toPublicRule(RULE);
     expect(JSON.stringify(pub)).not.toContain('SECRET');
@@ -136,6 +137,7 @@ describe('rules', () => {
     expect(body).toEqual({
       rule: 'backlog', ruleId: RULE.id, kind: 'waiting-depth', state: 'resolved', value: 3, threshold: 10, minutes: 2, connection: 'main', queue: 'mail',
       at: '2026-01-02T03:04:05.000Z', text: '[RESOLVED] backlog: Waiting jobs in main/mail: 3 (threshold > 10 for 2 min)',
+      link: `${publicBaseUrl()}/connections/main/queues/mail`,
     });
   });
 });

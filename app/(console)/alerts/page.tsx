@@ -7,6 +7,7 @@ import { accessOf } from '@/lib/auth/principal';
 import { mayReachConnection } from '@/lib/auth/scope';
 import { PageError } from '@/components/explorer/page-error';
 import { AlertsAdmin } from '@/components/alerts/alerts-admin';
+import { isGlobalAdmin } from '@/lib/alerts/channels/channel-commands';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
@@ -21,8 +22,23 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const sp = await searchParams;
   const prefill = one(sp.new) === 'query-matches' && one(sp.q) ? { name: one(sp.name) || `Query on ${one(sp.queue)}`, connection: one(sp.conn), queue: one(sp.queue), query: one(sp.q) } : null;
   // Through the operations, as GET /api/v1/alerts and /alerts/history: the permission matrix applies too.
-  const result = await loadPageData(() => Promise.all([readOperation(principal, alertOperations.listAlertRules, {}), readOperation(principal, alertOperations.alertHistory, { query: { limit: 100 } })]));
+  const result = await loadPageData(() =>
+    Promise.all([
+      readOperation(principal, alertOperations.listAlertRules, {}),
+      readOperation(principal, alertOperations.alertHistory, { query: { limit: 100 } }),
+      readOperation(principal, alertOperations.listAlertChannels, {}),
+    ]),
+  );
   if (!result.ok) return <PageError error={result.error} />;
-  const [{ rules }, { history }] = result.data;
-  return <AlertsAdmin initialRules={rules} initialHistory={history} connections={listConnections().filter((c) => mayReachConnection(access, c.name)).map((c) => c.name)} prefill={prefill} />;
+  const [{ rules }, { history }, { channels }] = result.data;
+  return (
+    <AlertsAdmin
+      initialRules={rules}
+      initialHistory={history}
+      channels={channels}
+      manageChannels={isGlobalAdmin(access)}
+      connections={listConnections().filter((c) => mayReachConnection(access, c.name)).map((c) => c.name)}
+      prefill={prefill}
+    />
+  );
 }

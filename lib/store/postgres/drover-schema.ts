@@ -12,6 +12,7 @@ import { VIEWS_DDL } from './ddl/views';
 import { PERMISSIONS_DDL } from './ddl/permissions';
 import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
+import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -207,6 +208,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 7,
     name: 'schedule watch',
     sql: SCHEDULE_WATCH_DDL,
+  },
+  {
+    version: 8,
+    name: 'alert channels',
+    sql: ALERT_CHANNELS_DDL,
   },
 ];
 

@@ -1,0 +1,5 @@
+import { routeOf } from '@/lib/http/route';
+import { alertOperations } from '@/lib/operations/alerts';
+
+export const GET = routeOf(alertOperations.listAlertChannels);
+export const POST = routeOf(alertOperations.createAlertChannel);

@@ -1,0 +1,370 @@
+// Paging channels against real peers, on both console stores: a real SMTP server (smtp-server) receives
+// the alert emails, an HTTP receiver checks the PagerDuty Events API v2 and Opsgenie payloads; each
+// channel gets one firing and one resolve, also when two console instances evaluate the same rounds or
+// one takes over from the other (the delivery claims in the console store, lib/alerts/deliveries.ts).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { startTestRedis, type TestRedis } from '../helpers/redis';
+import { ctxAs } from '../helpers/console-env';
+import { consoleForThisFile } from '../helpers/console-store';
+import { STORE_KINDS } from '../helpers/stores';
+import { waitFor } from '../helpers/wait';
+import { killIfRunning, root, startHttpPeer, TSX, type PeerRequest } from '../helpers/workers';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { listConnections } from '@/lib/redis/connections';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
+import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
+import { updateAlertRule } from '@/lib/alerts/update-alert-rule';
+import { testAlertRule } from '@/lib/alerts/test-alert-rule';
+import { readHistory, readRules, readStates } from '@/lib/alerts/store';
+import { deliveryKey } from '@/lib/alerts/deliveries';
+import { alertChannelStore } from '@/lib/store/console/alert-channels';
+import { createChannel } from '@/lib/alerts/channels/create-channel';
+import { updateChannel } from '@/lib/alerts/channels/update-channel';
+import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
+import { testChannel } from '@/lib/alerts/channels/test-channel';
+import { listChannels } from '@/lib/alerts/channels/list-channels';
+import { readChannels } from '@/lib/alerts/channels/channel-store';
+import { closeAlertMail, EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
+import { MAX_CHANNELS, MAX_EMAIL_RECIPIENTS, channelInputSchema } from '@/lib/alerts/channels/channel';
+import { alertRuleInputSchema, type AlertRuleInput } from '@/lib/alerts/rule';
+import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
+import { principalWithAccess } from '@/lib/auth/principal';
+import type { PublicChannel } from '@/lib/alerts/channels/channel';
+
+const admin = ctxAs('admin', 'root@test');
+const scopedAdmin = { actor: principalWithAccess({ kind: 'session', id: 'sa@test', name: 'sa@test' }, { global: null, grants: [{ connection: 'main', queue: 'mail*', role: 'admin' }] }), via: 'api' as const };
+const ROUTING_KEY = 'R0123456789abcdef0123456789abcde';
+const GENIE_KEY = 'genie-secret-0123456789';
+const PUBLIC_URL = 'https://drover.example.com/ops';
+
+type Mail = { to: string[]; raw: string };
+/** The message with quoted-printable soft line breaks joined (long lines such as the link are folded). */
+const unfolded = (m: Mail) => m.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r\n[ \t]+/g, ' ');
+let smtp: SMTPServer;
+let smtpPort = 0;
+const mails: Mail[] = [];
+let peer: Awaited<ReturnType<typeof startHttpPeer>>;
+let main: TestRedis;
+const queues: Queue[] = [];
+
+/** The peer answers like PagerDuty and Opsgenie (202) at their paths, 200 to the plain webhook, 500 under /down. */
+function peerAnswer(req: PeerRequest) {
+  if (req.url.startsWith('/hang')) return { status: 200, hang: true };
+  if (req.url.startsWith('/down')) return { status: 500, body: `boom ${req.headers.authorization ?? ''}` };
+  if (req.url.startsWith('/pd') || req.url.startsWith('/og')) return { status: 202, body: '{"status":"success"}' };
+  return { status: 200 };
+}
+const requestsTo = (prefix: string) => peer.requests.filter((r) => r.url.startsWith(prefix));
+const bodies = (prefix: string) => requestsTo(prefix).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+
+let clock = Date.now();
+async function sample(advanceMs = 10_000) {
+  clock += advanceMs;
+  for (const conn of listConnections()) await discoverQueues(conn, { refresh: true }).catch(() => {});
+  return sampleOnce({ now: clock });
+}
+
+beforeAll(async () => {
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+  process.env.DROVER_PUBLIC_URL = PUBLIC_URL;
+  peer = await startHttpPeer(peerAnswer);
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+  process.env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  process.env.DROVER_MAIL_FROM = 'alerts@example.com';
+});
+
+afterAll(async () => {
+  closeAlertMail();
+  delete process.env.SMTP_URL;
+  delete process.env.DROVER_PUBLIC_URL;
+  await peer.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
+  beforeAll(async () => {
+    main = await startTestRedis();
+    clock = Date.now();
+  });
+  afterAll(async () => {
+    await Promise.all(queues.splice(0).map((q) => q.close()));
+    await main.stop();
+  });
+  consoleForThisFile(kind, () => [{ name: 'main', url: main.url }]);
+
+  afterEach(async () => {
+    for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
+    for (const c of await readChannels()) await deleteChannel(admin, { id: c.id });
+    resetAlertCache();
+    peer.requests.length = 0;
+    mails.length = 0;
+  });
+
+  async function channels() {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, severity: 'critical', url: `${peer.url}/pd/v2/enqueue` } }));
+    const og = await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'og', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/og`, priority: 'P2' } }));
+    const mail = await createChannel(admin, channelInputSchema.parse({ type: 'email', name: 'mail', config: { to: ['oncall@example.com', 'lead@example.com'], subjectPrefix: '[drover]' } }));
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: `${peer.url}/hook?token=hook-secret`, format: 'json' } }));
+    return { pd, og, mail, hook, ids: [pd.id, og.id, mail.id, hook.id] };
+  }
+
+  async function depthRule(name: string, queue: string, channelIds: string[], extra: Partial<AlertRuleInput> = {}) {
+    return createAlertRule(admin, alertRuleInputSchema.parse({ name, kind: 'waiting-depth', connection: 'main', queue, threshold: 1, minutes: 0, cooldownMinutes: 0, channelIds, ...extra }));
+  }
+
+  async function fill(queue: string, n: number) {
+    const q = new Queue(queue, { connection: { url: main.url } });
+    queues.push(q);
+    await q.addBulk(Array.from({ length: n }, (_, i) => ({ name: `j${i}`, data: {} })));
+    return q;
+  }
+
+  it('secrets are write-only: masked in every read and audit entry; scoped admins see names and types only; only global admins manage channels', async () => {
+    const { pd, og, hook } = await channels();
+    expect(pd).toMatchObject({ type: 'pagerduty', name: 'pd', config: { routingKey: 'set', severity: 'critical', url: `${peer.url}/…` } });
+    expect(og.config).toEqual({ apiKey: 'set', baseUrl: `${peer.url}/…`, priority: 'P2' });
+    const listed = await listChannels({ global: 'admin', grants: [] });
+    const everything = JSON.stringify(listed) + JSON.stringify(await listAudit(auditQuerySchema.parse({ limit: 50 })));
+    for (const secret of [ROUTING_KEY, GENIE_KEY, 'hook-secret']) expect(everything).not.toContain(secret);
+    expect(await listChannels({ global: null, grants: [{ connection: 'main', queue: 'mail*', role: 'admin' }] })).toEqual(
+      expect.arrayContaining([{ id: pd.id, name: 'pd', type: 'pagerduty' }, { id: hook.id, name: 'hook', type: 'webhook' }] as PublicChannel[]),
+    );
+    await expect(createChannel(scopedAdmin, channelInputSchema.parse({ type: 'email', name: 'x', config: { to: ['a@example.com'] } }))).rejects.toMatchObject({ status: 403 });
+    await expect(testChannel(scopedAdmin, { id: pd.id })).rejects.toMatchObject({ status: 403 });
+
+    // An update without the secret keeps it: the next delivery still carries the saved routing key.
+    await updateChannel(admin, { id: pd.id, patch: { name: 'pd-renamed', config: { severity: 'warning' } } });
+    const result = await testChannel(admin, { id: pd.id });
+    expect(result).toMatchObject({ ok: true, steps: [{ step: 'trigger', ok: true, status: 202 }, { step: 'resolve', ok: true, status: 202 }] });
+    const [trigger] = bodies('/pd');
+    expect(trigger).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: { severity: 'warning', custom_details: { test: true } } });
+    const updateEntry = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alertChannel.update');
+    expect(JSON.stringify(updateEntry)).toContain('warning');
+  });
+
+  it('bounds: at most 20 recipients, 10 channels per rule, 50 channels per console; a channel in use is not deleted', async () => {
+    expect(channelInputSchema.safeParse({ type: 'email', name: 'many', config: { to: Array.from({ length: MAX_EMAIL_RECIPIENTS + 1 }, (_, i) => `u${i}@example.com`) } }).success).toBe(false);
+    expect(channelInputSchema.safeParse({ type: 'pagerduty', name: 'short', config: { routingKey: 'short' } }).success).toBe(false);
+    const ids = Array.from({ length: 11 }, (_, i) => `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`);
+    expect(alertRuleInputSchema.safeParse({ name: 'r', kind: 'waiting-depth', channelIds: ids }).error?.issues[0].message).toBe('at most 10 channels per rule');
+    expect(alertRuleInputSchema.safeParse({ name: 'r', kind: 'waiting-depth' }).error?.issues[0].message).toBe('give a webhook URL or choose at least one channel');
+    await expect(depthRule('ghost', 'mail', [ids[0]])).rejects.toMatchObject({ status: 400 });
+
+    for (let i = 0; i < MAX_CHANNELS; i++) await createChannel(admin, channelInputSchema.parse({ type: 'email', name: `c${i}`, config: { to: ['a@example.com'] } }));
+    await expect(createChannel(admin, channelInputSchema.parse({ type: 'email', name: 'one too many', config: { to: ['a@example.com'] } }))).rejects.toMatchObject({ status: 409 });
+    const [first] = await readChannels();
+    await depthRule('user', 'mail', [first.id]);
+    await expect(deleteChannel(admin, { id: first.id })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('one firing and one resolve per channel, PagerDuty v2 and Opsgenie shapes, the emails with the link back, and old inline-webhook rules unchanged', async () => {
+    const { ids } = await channels();
+    const q = await fill('mail-out', 3);
+    const rule = await depthRule('mail backlog', 'mail-out', ids, { webhookUrl: `${peer.url}/inline?token=inline-secret` });
+    const link = `${PUBLIC_URL}/connections/main/queues/mail-out`;
+
+    await evaluateAlerts(await sample(), { now: clock });
+    await evaluateAlerts(await sample(), { now: clock }); // still firing: nothing more
+    expect(requestsTo('/pd')).toHaveLength(1);
+    const [trigger] = bodies('/pd');
+    expect(trigger).toMatchObject({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      payload: { summary: '[FIRING] mail backlog: Waiting jobs in main/mail-out: 3 (threshold > 1)', source: 'drover/main/mail-out', severity: 'critical', component: 'mail-out', group: 'main', class: 'waiting-depth', custom_details: { value: 3, threshold: 1, link } },
+      links: [{ href: link, text: 'Open in Drover' }],
+      client: 'Drover',
+      client_url: link,
+    });
+    expect(trigger.dedup_key).toMatch(new RegExp(`^drover:${rule.id}:`));
+    const [create] = requestsTo('/og');
+    expect(create.url).toBe('/og/v2/alerts');
+    expect(create.headers.authorization).toBe(`GenieKey ${GENIE_KEY}`);
+    expect(JSON.parse(create.body)).toMatchObject({ alias: trigger.dedup_key, source: 'Drover', priority: 'P2', details: { link }, entity: 'drover/main/mail-out' });
+    expect(bodies('/hook')).toEqual([expect.objectContaining({ state: 'firing', link })]);
+    expect(bodies('/inline')).toEqual([expect.objectContaining({ state: 'firing', link })]);
+    await waitFor(() => mails.length === 1, { what: 'the firing email' });
+    expect(mails[0].to).toEqual(['oncall@example.com', 'lead@example.com']);
+    expect(mails[0].raw).toContain('Subject: [drover] [FIRING] mail backlog');
+    expect(unfolded(mails[0])).toContain(link);
+
+    await q.drain();
+    await evaluateAlerts(await sample(), { now: clock });
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1]).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: trigger.dedup_key });
+    expect(requestsTo('/og').map((r) => r.url)).toEqual(['/og/v2/alerts', `/og/v2/alerts/${encodeURIComponent(String(trigger.dedup_key))}/close?identifierType=alias`]);
+    expect(requestsTo('/og')[1].headers.authorization).toBe(`GenieKey ${GENIE_KEY}`);
+    expect(bodies('/hook').map((b) => b.state)).toEqual(['firing', 'resolved']);
+    expect(bodies('/inline').map((b) => b.state)).toEqual(['firing', 'resolved']);
+    await waitFor(() => mails.length === 2, { what: 'the resolved email' });
+    expect(mails[1].raw).toContain('Subject: [drover] [RESOLVED] mail backlog');
+    expect(unfolded(mails[1])).toMatch(/References: <[^>]*\.firing@drover>/);
+    expect(unfolded(mails[0])).toMatch(/Message-ID: <[^>]*\.firing@drover>/i);
+
+    const [resolved] = await readHistory(1, rule.id);
+    expect(resolved.channels?.map((c) => [c.name, c.outcome]).sort()).toEqual([['hook', 'sent'], ['mail', 'sent'], ['og', 'sent'], ['pd', 'sent'], ['rule webhook', 'sent']]);
+  });
+
+  it('a failed delivery is retried on later rounds (bounded, with backoff); a channel whose firing never went out gets no resolve; errors carry no secret', async () => {
+    const down = await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'down', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/down` } }));
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const q = await fill('mail-retry', 2);
+    const rule = await depthRule('retry', 'mail-retry', [down.id, pd.id]);
+
+    const first = await evaluateAlerts(await sample(), { now: clock });
+    const t = first.transitions.find((x) => x.ruleId === rule.id)!;
+    expect(t.attempts.map((a) => [a.channel.name, a.outcome]).sort()).toEqual([['down', 'failed'], ['pd', 'sent']]);
+    expect(t.delivery?.error).toBe('down: HTTP 500');
+    expect(requestsTo('/down')).toHaveLength(1);
+
+    await evaluateAlerts(await sample(10_000), { now: clock }); // 10 s later: the 30 s backoff is not over
+    expect(requestsTo('/down')).toHaveLength(1);
+    await evaluateAlerts(await sample(30_000), { now: clock }); // due: second try
+    expect(requestsTo('/down')).toHaveLength(2);
+    expect(requestsTo('/pd')).toHaveLength(1); // sent once, never again
+    const history = await readHistory(10, rule.id);
+    expect(history[0]).toMatchObject({ type: 'firing', notification: { outcome: 'failed', error: 'HTTP 500' } });
+    expect(history[0].text).toContain('(retry 2 on down)');
+    expect(JSON.stringify(history)).not.toContain(GENIE_KEY);
+
+    await q.drain();
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(requestsTo('/down')).toHaveLength(2); // its firing never went out: no close, and no more retries of the firing
+    const [resolved] = await readHistory(1, rule.id);
+    expect(resolved.channels?.find((c) => c.name === 'down')).toMatchObject({ outcome: 'suppressed', reason: 'its firing was not sent on this channel' });
+  });
+
+  it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
+    const { ids } = await channels();
+    const q = await fill('mail-twin', 2);
+    await depthRule('twins', 'mail-twin', ids);
+
+    // Both hold themselves for the leader in the same round (a lease that expired under a slow tick).
+    const snapshot = await sample();
+    await Promise.all([evaluateAlerts(snapshot, { now: clock, holder: 'console-a' }), evaluateAlerts(snapshot, { now: clock + 1, holder: 'console-b' })]);
+    const again = await sample();
+    await Promise.all([evaluateAlerts(again, { now: clock, holder: 'console-b' }), evaluateAlerts(again, { now: clock, holder: 'console-a' })]);
+    expect(requestsTo('/pd')).toHaveLength(1);
+    expect(requestsTo('/og')).toHaveLength(1);
+    expect(requestsTo('/hook')).toHaveLength(1);
+    await waitFor(() => mails.length >= 1, { what: 'the firing email' });
+
+    // Two sampler instances on one lease: A leads, then crashes (its lease left to expire); B takes over and resolves.
+    const evaluateAs = (s: Sampler) => async (result: Awaited<ReturnType<typeof sampleOnce>>) => void (await evaluateAlerts(result, { now: result.at, holder: s.instanceId, fence: () => s.stillLeader() }));
+    const a: Sampler = new Sampler({ instanceId: 'sampler-a', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(a)(r) });
+    const b: Sampler = new Sampler({ instanceId: 'sampler-b', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(b)(r) });
+    expect(await a.tick()).not.toBeNull();
+    expect(await b.tick()).toBeNull(); // A holds the lease
+    await a.stop({ release: false });
+    await q.drain();
+    await waitFor(async () => (await b.tick()) !== null, { what: 'B taking over the lease', timeout: 20_000, interval: 100 });
+    await b.tick();
+    await b.stop();
+
+    expect(bodies('/pd').map((x) => x.event_action)).toEqual(['trigger', 'resolve']);
+    expect(requestsTo('/og')).toHaveLength(2);
+    expect(bodies('/hook').map((x) => x.state)).toEqual(['firing', 'resolved']);
+    await waitFor(() => mails.length === 2, { what: 'the resolved email' });
+    expect(mails.map((m) => (m.raw.includes('[RESOLVED]') ? 'resolved' : 'firing'))).toEqual(['firing', 'resolved']);
+  });
+
+  it('a console killed in the middle of sending (a receiver that never answers) leaves no duplicate to the one that takes over', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const stuck = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'stuck', config: { url: `${peer.url}/hang` } }));
+    const q = await fill('mail-crash', 2);
+    const rule = await depthRule('crash', 'mail-crash', [pd.id, stuck.id]);
+    /** A's record of its PagerDuty firing (the episode is in the state A saved before sending). */
+    const pdFiring = async () => {
+      const episode = (await readStates())[rule.id]?.targets['main/mail-crash']?.since;
+      return episode === undefined ? null : alertChannelStore().delivery(deliveryKey({ ruleId: rule.id, target: 'main/mail-crash', episode, state: 'firing', channelId: pd.id }));
+    };
+
+    // Console A: its own process, sampling and evaluating every 200 ms.
+    let out = '';
+    const a: ChildProcess = spawn(process.execPath, [...TSX, 'tests/fixtures/alert-evaluator-process.ts'], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: undefined, ALERT_PROCESS_ID: 'console-a', ALERT_PROCESS_LEASE_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    a.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    a.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      // A fired: PagerDuty answered (and A recorded it), the stuck receiver holds A's request open. Then A dies.
+      await waitFor(() => requestsTo('/pd').length === 1 && requestsTo('/hang').length === 1, { what: `console A's firing deliveries (its output: ${out})`, timeout: 120_000, interval: 50 });
+      await waitFor(async () => (await pdFiring())?.status === 'sent', { what: 'A recording its PagerDuty firing as sent', timeout: 20_000 });
+      expect(await pdFiring()).toMatchObject({ holder: 'console-a', tries: 1 });
+      a.kill('SIGKILL');
+      await new Promise((resolve) => (a.exitCode !== null || a.signalCode !== null ? resolve(null) : a.once('exit', resolve)));
+    } finally {
+      killIfRunning(a);
+    }
+
+    // Console B takes the lease once A's expires, sees the deliveries A saved before sending, and sends none again.
+    // (B's process knows the queue: its discovery cache is 15 s old, made before the queue existed, in this test process.)
+    for (const conn of listConnections()) await discoverQueues(conn, { refresh: true }).catch(() => {});
+    const b: Sampler = new Sampler({ instanceId: 'console-b', intervalMs: 200, lockTtlMs: 1500, onSample: async (r) => void (await evaluateAlerts(r, { now: r.at, holder: b.instanceId, fence: () => b.stillLeader() })) });
+    await waitFor(async () => (await b.tick()) !== null, { what: 'B taking over the lease', timeout: 20_000, interval: 100 });
+    await b.tick();
+    expect(requestsTo('/pd')).toHaveLength(1);
+    expect(requestsTo('/hang')).toHaveLength(1); // A's claim is still "sending": not sent again within its 2 minutes
+
+    await q.drain();
+    await b.tick();
+    await b.tick();
+    await b.stop();
+    expect(bodies('/pd').map((x) => x.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    // The stuck receiver's firing was never recorded as sent: it gets no resolve.
+    expect(requestsTo('/hang')).toHaveLength(1);
+  });
+
+  it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {
+    const { pd, mail } = await channels();
+    const refused = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'private', config: { routingKey: ROUTING_KEY, url: 'http://10.1.2.3/v2/enqueue' } }));
+    const r = await testChannel(admin, { id: refused.id });
+    expect(r.ok).toBe(false);
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0].error).toContain('10.1.2.3');
+    expect(requestsTo('/pd')).toHaveLength(0);
+
+    expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: true, steps: [{ step: 'send', ok: true }] });
+    await waitFor(() => mails.length === 1, { what: 'the test email' });
+    expect(mails[0].raw).toContain('[TEST]');
+    const saved = process.env.SMTP_URL;
+    delete process.env.SMTP_URL;
+    try {
+      expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: false, steps: [{ step: 'send', ok: false, error: EMAIL_NOT_CONFIGURED }] });
+    } finally {
+      process.env.SMTP_URL = saved;
+    }
+
+    await fill('mail-test', 1);
+    const rule = await depthRule('tested', 'mail-test', [pd.id, mail.id]);
+    const tested = await testAlertRule(admin, { id: rule.id });
+    expect(tested.ok).toBe(true);
+    expect(tested.channels.map((c) => [c.name, c.steps.map((s) => s.step)])).toEqual([['pd', ['trigger', 'resolve']], ['mail', ['send']]]);
+    await updateAlertRule(admin, { id: rule.id, patch: { channelIds: [pd.id] } });
+    expect((await readRules())[0].channelIds).toEqual([pd.id]);
+  });
+});
