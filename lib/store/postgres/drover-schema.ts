@@ -12,6 +12,7 @@ import { VIEWS_DDL } from './ddl/views';
 import { PERMISSIONS_DDL } from './ddl/permissions';
 import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
+import { WORKER_CONTROL_DDL } from './ddl/worker-control';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -207,6 +208,12 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 7,
     name: 'schedule watch',
     sql: SCHEDULE_WATCH_DDL,
+  },
+  // 8 is taken by paging channels (another branch); the integrator keeps the order when merging.
+  {
+    version: 9,
+    name: 'worker control',
+    sql: WORKER_CONTROL_DDL,
   },
 ];
 
