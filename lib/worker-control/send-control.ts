@@ -4,7 +4,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { awaitAcks } from '@/lib/cancellation/await-acks';
-import { CONTROL_ACK_WAIT_MS, CONTROL_ACKS_MAX, controlAckSchema, type ControlAck, type ControlMessage } from './control-message';
+import { InvalidError } from '@/lib/errors';
+import { CONTROL_ACK_WAIT_MS, CONTROL_ACKS_MAX, CONTROL_MESSAGE_MAX_BYTES, controlAckSchema, type ControlAck, type ControlMessage } from './control-message';
 
 type Command = ControlMessage extends infer M ? (M extends ControlMessage ? Omit<M, 'requestId'> : never) : never;
 
@@ -19,6 +20,8 @@ export type ControlDelivery = {
 
 export async function sendControl(records: ConnectionRecords, command: Command, opts: { timeoutMs?: number; done?: (acks: ControlAck[]) => boolean } = {}): Promise<ControlDelivery> {
   const message = { ...command, requestId: randomUUID() } as ControlMessage;
+  // One bound for both stores (PostgreSQL's NOTIFY takes < 8000 bytes; Redis would take far more).
+  if (Buffer.byteLength(JSON.stringify(message)) > CONTROL_MESSAGE_MAX_BYTES) throw new InvalidError(`A worker control command is limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
   const listeners = await records.publishControl(message);
   if (listeners === 0) return { listeners, acks: [], applied: [] };
   const acks = await awaitAcks({

@@ -23,7 +23,12 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_CONCURRENCY_MAX, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { sendControl } from '@/lib/worker-control/send-control';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
+import { Redis as IORedis } from 'ioredis';
 import { BUSY_HEARTBEAT_TTL_BEATS } from '@/lib/workers/busy-record';
 
 const HEARTBEAT_MS = 200;
@@ -199,6 +204,24 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(await refusal(callOperation(ops.stopWorker, actor('viewer'), { params: processParams(r) }))).toMatchObject({ status: 403 });
     // An unknown process: not found.
     expect(await refusal(callOperation(ops.stopWorker, operator, { params: { conn: 'console', runtimeId: 'no-such-runtime' } }))).toMatchObject({ status: 404 });
+  });
+
+  it(`bounds: a command over ${CONTROL_MESSAGE_MAX_BYTES} bytes is refused; a listener that never answers is waited for ${CONTROL_ACK_WAIT_MS} ms at most`, async () => {
+    await expect(sendControl(conn().records, { command: 'quiet', runtimeId: 'x', requestedBy: 'a'.repeat(CONTROL_MESSAGE_MAX_BYTES) })).rejects.toThrow(`limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
+    // A listener that takes commands and never acks (what a hung process looks like).
+    const silent =
+      kind === 'redis'
+        ? new RedisConnectionRecords(server.redis(), 'bull', async () => ({ subscriber: new IORedis(server.url), sharded: false }))
+        : new PostgresConnectionRecords({ db: new DroverDb({ pool: server.pool(), where: 'test' }), bullmqSchema: 'bullmq', listen: { connectionString: server.url } });
+    closables.push(silent);
+    let heard = 0;
+    await silent.listenForControl(() => (heard += 1));
+    const started = Date.now();
+    const result = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-silent' }, body: { concurrency: 2 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CONTROL_ACK_WAIT_MS);
+    expect(result).toMatchObject({ listeners: 1, applied: 0, acks: [] });
+    expect(result.message).toContain(`applied by 0 of 1 Drover process (1 did not answer within ${CONTROL_ACK_WAIT_MS / 1000} s)`);
+    expect(heard).toBe(1);
   });
 
   it('stop: a spawned worker process finishes its running job and exits with its own code; a killed one is listed as gone after 3 missed beats', async () => {

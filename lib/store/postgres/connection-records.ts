@@ -236,7 +236,11 @@ export class PostgresConnectionRecords implements ConnectionRecords {
 
   async ackControl(requestId: string, ack: ControlAck): Promise<void> {
     const now = Date.now();
-    await this.db.run(`INSERT INTO ${D}.cancel_ack (request, ack, expires_at) VALUES ($1, $2, $3)`, [requestId, JSON.stringify(ack), now + CONTROL_ACK_TTL_SECONDS * 1000]);
+    await this.db.run(
+      `WITH pruned AS (DELETE FROM ${D}.cancel_ack WHERE ctid IN (SELECT ctid FROM ${D}.cancel_ack WHERE expires_at <= $3 LIMIT ${PRUNE_BATCH}))
+       INSERT INTO ${D}.cancel_ack (request, ack, expires_at) VALUES ($1, $2, $4)`,
+      [requestId, JSON.stringify(ack), now, now + CONTROL_ACK_TTL_SECONDS * 1000],
+    );
   }
 
   async listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription> {
