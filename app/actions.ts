@@ -5,6 +5,7 @@
 import { actionOf } from '@/lib/http/action';
 import { jobOperations } from '@/lib/operations/jobs';
 import { queueOperations } from '@/lib/operations/queues';
+import { workerOperations } from '@/lib/operations/workers';
 import { scheduleOperations } from '@/lib/operations/schedules';
 import { deadLetterOperations } from '@/lib/operations/dead-letters';
 import { alertOperations } from '@/lib/operations/alerts';
@@ -69,3 +70,11 @@ export const revokeTokenAction = actionOf(userOperations.revokeToken);
 export const signOutEverywhereAction = actionOf(userOperations.signOutEverywhere);
 export const changeOwnPasswordAction = actionOf(userOperations.changeOwnPassword);
 export const setPermissionsAction = actionOf(permissionOperations.setPermissions);
+
+// Worker control (lib/operations/workers.ts)
+export const quietWorkerAction = actionOf(workerOperations.quietWorker);
+export const unquietWorkerAction = actionOf(workerOperations.unquietWorker);
+export const stopWorkerAction = actionOf(workerOperations.stopWorker);
+export const setWorkerConcurrencyAction = actionOf(workerOperations.setWorkerConcurrency);
+export const pauseQueueLocallyAction = actionOf(workerOperations.pauseQueueLocally);
+export const resumeQueueLocallyAction = actionOf(workerOperations.resumeQueueLocally);

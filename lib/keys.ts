@@ -72,8 +72,30 @@ export const KEYS = {
    * stop deletes it. Per-connection.
    */
   busyRecord: (prefix: string, runtimeId: string) => `drover:busy:${prefix}:runtime:${runtimeId}`,
+  /**
+   * zset runtime id → its last beat (ms, Redis TIME) of the runtimes that beat within the hour, at most
+   * 200 (the most recent): the Workers view lists those whose busyRecord expired as gone. Expires an
+   * hour after the last beat of any runtime. Per-connection.
+   */
+  busySeen: (prefix: string) => `drover:busy:${prefix}:seen`,
+  /** string = a runtime's last heartbeat (as busyRecord), PX 1 h: what the Workers view shows of a gone process. Per-connection. */
+  busyLast: (prefix: string, runtimeId: string) => `drover:busy:${prefix}:last:${runtimeId}`,
   /** list of worker acknowledgements of one cancel request; expires 60 s after the last ack. Per-connection. */
   cancelAck: (requestId: string) => `drover:cancel-ack:${requestId}`,
+  /**
+   * pub/sub channel (no storage) of worker control commands (quiet, unquiet, stop, set-concurrency,
+   * pause-local, resume-local; lib/worker-control) to every Drover runtime of the prefix, ≤ 4 KB a message.
+   * Per-connection: embeds the prefix, so on a cluster it shares the prefix's hash tag (sharded pub/sub).
+   */
+  controlChannel: (prefix: string) => `drover:control:${prefix}`,
+  /** list of runtime acknowledgements of one control command; expires 60 s after the last ack. Per-connection. */
+  controlAck: (requestId: string) => `drover:control-ack:${requestId}`,
+  /**
+   * hash queue → JSON {concurrency?, pausedLocally?} (lib/worker-control/control-message.ts): what every
+   * Drover runtime of the prefix applies to that queue, those started later too. Kept until changed
+   * back in the console (a field goes when it holds nothing). Per-connection.
+   */
+  workerSettings: (prefix: string) => `drover:worker-settings:${prefix}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */
   seeded: (prefix: string) => `drover:seeded:${prefix}`,
   /**

@@ -100,12 +100,19 @@ async function main() {
   env.AUTH_SECRET ||= fs.readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim();
   env.NEXTAUTH_URL ||= `http://localhost:${port}`;
 
+  // The worker runtime's exit code after the console's worker control asked it to stop
+  // (WORKERS_STOPPED_EXIT_CODE in lib/worker-control/control-message.ts): the console keeps running.
+  const WORKERS_STOPPED_EXIT_CODE = 75;
   const start = (name, args, { essential = true } = {}) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
     children.push(child);
     // The one-off seed may end; the console and the workers must not.
     if (!essential) return child;
     child.once('exit', (code, signal) => {
+      if (!stopping && name === 'workers' && code === WORKERS_STOPPED_EXIT_CODE) {
+        log('workers stopped from the console (Workers › Stop); the console keeps running. Restart `npm start` (or run `npm run workers`) to run jobs again');
+        return;
+      }
       if (!stopping) {
         log(`${name} exited (${signal ?? code}); stopping the rest`);
         stopAll(code || 1);

@@ -6,6 +6,7 @@ import { egressPolicy } from '@/lib/egress/policy';
 import { describeEndpoint } from '@/lib/config/redact';
 import { droverWorkerName } from '@/lib/workers/worker-name';
 import { jobKinds } from '@/lib/job-kinds/registry';
+import { WORKERS_STOPPED_EXIT_CODE } from '@/lib/worker-control/control-message';
 import { bundledProcessors, selectKinds } from './runtime/bundled-processors';
 import { createWorkerLogger } from './runtime/logger';
 import { readRuntimeSettings } from './runtime/settings';
@@ -18,7 +19,8 @@ const USAGE = `Usage: npm run workers [-- <kind|queue> …]
 
 Runs one BullMQ worker per job kind (all by default): ${jobKinds.map((k) => k.kind).join(', ')}.
 Redis: the console connection (REDIS_URL / drover.config.json), or the one named by DROVER_WORKER_CONNECTION.
-SIGTERM/SIGINT: stop taking jobs, let active ones finish (DROVER_SHUTDOWN_TIMEOUT_MS), exit 0.`;
+SIGTERM/SIGINT: stop taking jobs, let active ones finish (DROVER_SHUTDOWN_TIMEOUT_MS), exit 0.
+Stop from the console (Workers): the same, exit ${WORKERS_STOPPED_EXIT_CODE} (npm start keeps the console running).`;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
   if (telemetry) logger.info({ event: 'workers.telemetry', package: OTEL_PACKAGE }, 'OpenTelemetry tracing on (DROVER_OTEL=1)');
   const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole, telemetry });
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const ended = await new Promise<{ signal: NodeJS.Signals } | { stoppedBy: string }>((resolve) => {
     const received = new Set<NodeJS.Signals>();
     const onSignal = (sig: NodeJS.Signals) => {
       // Ctrl-C under `npm start` delivers SIGINT from the terminal and SIGTERM from start.mjs: only the
@@ -68,15 +70,18 @@ async function main(): Promise<number> {
         process.exit(1);
       }
       received.add(sig);
-      resolve(sig);
+      resolve({ signal: sig });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // The console's Stop (lib/worker-control): the same graceful path as SIGTERM, its own exit code.
+    void runtime.stopRequested.then((stoppedBy) => resolve({ stoppedBy }));
   });
-  logger.info({ event: 'workers.signal', signal }, `${signal} received`);
+  if ('signal' in ended) logger.info({ event: 'workers.signal', signal: ended.signal }, `${ended.signal} received`);
+  else logger.info({ event: 'workers.stopped_by_console', requestedBy: ended.stoppedBy, exitCode: WORKERS_STOPPED_EXIT_CODE }, `stop requested in the console by ${ended.stoppedBy}`);
   await runtime.close();
   bundled.close();
-  return 0;
+  return 'signal' in ended ? 0 : WORKERS_STOPPED_EXIT_CODE;
 }
 
 main().then(

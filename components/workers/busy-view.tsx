@@ -17,8 +17,9 @@ import { ProgressBar } from '@/components/explorer/progress-bar';
 import { useLiveState } from '@/components/explorer/live-store';
 import { throttle, useLiveEvents } from '@/components/explorer/use-live-events';
 import { queryKeys } from '@/components/query-keys';
+import { ProcessControls, ProcessStateBadge, QueueControls } from './process-controls';
 
-export function BusyView({ initial }: { initial: Busy }) {
+export function BusyView({ initial, canControl = false }: { initial: Busy; canControl?: boolean }) {
   const queryClient = useQueryClient();
   const { status } = useLiveState();
   const { data } = useQuery({
@@ -47,13 +48,13 @@ export function BusyView({ initial }: { initial: Busy }) {
         </span>
       </div>
       {data.connections.map((c) => (
-        <ConnectionSection key={c.name} connection={c} showName={data.connections.length > 1} limits={data.limits} />
+        <ConnectionSection key={c.name} connection={c} showName={data.connections.length > 1} limits={data.limits} canControl={canControl} />
       ))}
     </div>
   );
 }
 
-function ConnectionSection({ connection: c, showName, limits }: { connection: BusyConnection; showName: boolean; limits: Busy['limits'] }) {
+function ConnectionSection({ connection: c, showName, limits, canControl }: { connection: BusyConnection; showName: boolean; limits: Busy['limits']; canControl: boolean }) {
   const hidden = c.processesTotal - c.processes.length;
   return (
     <section aria-label={`Connection ${c.name}`} className="space-y-3" data-testid={`busy-connection-${c.name}`}>
@@ -81,7 +82,7 @@ function ConnectionSection({ connection: c, showName, limits }: { connection: Bu
         </EmptyState>
       )}
       {c.processes.map((p) => (
-        <ProcessCard key={p.key} conn={c.name} process={p} />
+        <ProcessCard key={p.key} conn={c.name} process={p} canControl={canControl} />
       ))}
       {hidden > 0 && (
         <p className="text-sm text-zinc-500" data-testid="busy-more-processes">
@@ -92,7 +93,7 @@ function ConnectionSection({ connection: c, showName, limits }: { connection: Bu
   );
 }
 
-function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess }) {
+function ProcessCard({ conn, process: p, canControl }: { conn: string; process: BusyProcess; canControl: boolean }) {
   const hiddenJobs = p.jobsTotal - p.jobs.length;
   const capacity = p.concurrency ? Object.values(p.concurrency).reduce((n, c) => n + c, 0) : null;
   return (
@@ -108,6 +109,7 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
         ) : (
           <Badge title="A BullMQ worker found in CLIENT LIST; its jobs are the active jobs it took (processedBy)">BullMQ worker</Badge>
         )}
+        <ProcessStateBadge process={p} />
         {p.noHeartbeat && (
           <Badge tone="amber" title="Named like a Drover runtime, but no heartbeat of it is live: its heartbeat is off (DROVER_BUSY_HEARTBEAT_MS) or cannot be written, or another BullMQ worker uses the name. Listed from CLIENT LIST.">
             no heartbeat
@@ -130,14 +132,23 @@ function ProcessCard({ conn, process: p }: { conn: string; process: BusyProcess 
           {p.partial ? 'at least ' : ''}
           {formatExact(p.jobsTotal)} running{capacity !== null ? ` of ${formatExact(capacity)}` : ''}
         </span>
+        {p.beatAt !== null && (
+          <span className="text-xs text-zinc-500" title={new Date(p.beatAt).toISOString()}>
+            heartbeat <RelativeTime ms={p.beatAt} />
+          </span>
+        )}
+        {canControl && <ProcessControls conn={conn} process={p} />}
       </header>
       <div className="flex flex-wrap gap-1.5 px-3 pt-2 text-xs">
         <span className="text-zinc-500">Queues:</span>
         {p.queues.map((q) => (
-          <Link key={q} href={queueHref(conn, q, { state: 'active' })} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
-            {q}
-            {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
-          </Link>
+          <span key={q} className="inline-flex items-center gap-1">
+            <Link href={queueHref(conn, q, { state: 'active' })} className="font-mono text-indigo-700 hover:underline dark:text-indigo-400">
+              {q}
+              {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
+            </Link>
+            {canControl && <QueueControls conn={conn} queue={q} process={p} />}
+          </span>
         ))}
         {p.queuesTotal > p.queues.length && <span className="text-zinc-500">and {formatExact(p.queuesTotal - p.queues.length)} more</span>}
       </div>

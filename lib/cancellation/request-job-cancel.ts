@@ -3,7 +3,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
-import { cancelAckSchema, cancellationReason, type CancelAck, type CancelMode, type CancelRequest } from './cancel-request';
+import { cancelAckSchema, cancellationReason, type CancelMode, type CancelRequest } from './cancel-request';
+import { awaitAcks } from './await-acks';
 
 export type RequestJobCancelInput = {
   /** The job's connection's records (Connection.records): its cancel channel and acks. */
@@ -30,8 +31,6 @@ export type RequestJobCancelResult = {
   failedReason: string;
 };
 
-const POLL_MS = 25;
-
 export async function requestJobCancel(input: RequestJobCancelInput): Promise<RequestJobCancelResult> {
   const { records, queue, jobId, requestedBy } = input;
   const mode = input.mode ?? 'cancel';
@@ -54,21 +53,14 @@ export async function requestJobCancel(input: RequestJobCancelInput): Promise<Re
     };
   }
 
-  const deadline = Date.now() + timeoutMs;
-  let acks: CancelAck[] = [];
-  for (;;) {
-    const raw = await records.cancelAcks(request.requestId, Math.min(listeners, 100));
-    acks = raw.flatMap((item) => {
-      try {
-        const parsed = cancelAckSchema.safeParse(JSON.parse(item));
-        return parsed.success ? [parsed.data] : [];
-      } catch {
-        return [];
-      }
-    });
-    if (acks.some((a) => a.cancelled) || acks.length >= listeners || Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  const acks = await awaitAcks({
+    read: (max) => records.cancelAcks(request.requestId, max),
+    schema: cancelAckSchema,
+    expected: listeners,
+    max: 100,
+    timeoutMs,
+    done: (answers) => answers.some((a) => a.cancelled),
+  });
 
   const winner = acks.find((a) => a.cancelled);
   if (winner) {

@@ -5,6 +5,7 @@
 import type { Operation } from './define';
 import { jobOperations } from './jobs';
 import { queueOperations } from './queues';
+import { workerOperations } from './workers';
 import { scheduleOperations } from './schedules';
 import { deadLetterOperations } from './dead-letters';
 import { alertOperations } from './alerts';
@@ -18,6 +19,7 @@ import { permissionOperations } from './permissions';
 export const OPERATION_TABLES = {
   jobs: jobOperations,
   queues: queueOperations,
+  workers: workerOperations,
   schedules: scheduleOperations,
   'dead letters': deadLetterOperations,
   alerts: alertOperations,

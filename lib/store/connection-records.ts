@@ -5,6 +5,7 @@
 // PostgreSQL deployment needs no Redis. The console reaches them as Connection.records; the worker
 // runtime builds the same from its connection's settings. Not server-only: the runtime uses it.
 import type { CancelAck, CancelRequest } from '@/lib/cancellation/cancel-request';
+import type { ControlAck, ControlMessage } from '@/lib/worker-control/control-message';
 
 /** One attempt record of a batch (lib/attempts/record-attempt.ts): a start, an end, or a whole run. */
 export type AttemptWrite = {
@@ -54,6 +55,19 @@ export interface ConnectionRecords {
   /** Runtime side: one listener for the process, on the queues it runs (lib/cancellation parses and answers). */
   listenForCancel(queues: string[], onMessage: CancelMessageHandler): Promise<CancelSubscription>;
 
+  /** Sends a worker control command to every runtime of the connection; how many listen (0: nobody got it). */
+  publishControl(message: ControlMessage): Promise<number>;
+  /** The acks of one control command so far, oldest first, at most `max` (raw JSON). */
+  controlAcks(requestId: string, max: number): Promise<string[]>;
+  /** A runtime's answer to one control command (kept a short while: CONTROL_ACK_TTL_SECONDS). */
+  ackControl(requestId: string, ack: ControlAck): Promise<void>;
+  /** Runtime side: one control listener for the process (lib/worker-control parses and answers). */
+  listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription>;
+  /** The stored worker settings (raw JSON) of these queues; a queue without one is absent. */
+  workerSettings(queues: string[]): Promise<Map<string, string>>;
+  /** Replaces a queue's worker setting; null removes it. */
+  setWorkerSetting(queue: string, json: string | null): Promise<void>;
+
   /**
    * Writes one runtime's heartbeat (expiring `ttlMs` after the store's clock reads now) and prunes the
    * expired ones; `render` gets that clock's now.
@@ -63,6 +77,11 @@ export interface ConnectionRecords {
   removeBusy(runtimeId: string): Promise<void>;
   /** The live heartbeats, at most `limit`, none read over `maxBytes`. */
   readBusy(limit: number, maxBytes: number): Promise<BusyBeats>;
+  /**
+   * The last heartbeat of runtimes that stopped beating without a goodbye (expired: 3 missed beats)
+   * within GONE_KEPT_MS, most recent first, at most `limit`, none read over `maxBytes` (raw JSON).
+   */
+  readGone(limit: number, maxBytes: number): Promise<string[]>;
 
   /** Holds deliveries to `peer` on `queue` for `ms` (a later pause replaces an earlier one). */
   pausePeer(queue: string, peer: string, ms: number): Promise<void>;

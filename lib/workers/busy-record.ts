@@ -8,6 +8,10 @@ export const BUSY_HEARTBEAT_MS = 5_000;
 export const BUSY_HEARTBEAT_TTL_BEATS = 3;
 /** The shared index's expiry, refreshed by every beat: it goes only once no runtime of the prefix beats. */
 export const BUSY_INDEX_TTL_MS = 10 * 60_000;
+/** A runtime whose heartbeat expired (3 missed beats) is listed as gone this long after its last beat. */
+export const GONE_KEPT_MS = 60 * 60_000;
+/** Gone runtimes kept per connection at most (the most recent last beats). */
+export const GONE_KEPT_MAX = 200;
 /** Jobs one heartbeat lists (the oldest first); jobsTotal says how many ran. */
 export const BUSY_RECORD_MAX_JOBS = 100;
 /** Queues one heartbeat lists (by name, with their concurrency); queuesTotal says how many the process runs. */
@@ -58,6 +62,12 @@ export const busyRecordSchema = z.object({
   queuesTotal: count.optional(),
   /** queue → jobs this process runs at once on it (the listed queues only) */
   concurrency: z.record(name, count).refine((c) => Object.keys(c).length <= BUSY_RECORD_MAX_QUEUES, `at most ${BUSY_RECORD_MAX_QUEUES} queues`),
+  /** the runtime obeys the console's worker control (lib/worker-control); absent in older runtimes' records */
+  controllable: z.boolean().optional(),
+  /** running: takes jobs; quiet: finishes its running jobs, takes no new ones; stopping: exits once they end */
+  state: z.enum(['running', 'quiet', 'stopping']).optional(),
+  /** queues paused on this process only (the listed queues only) */
+  paused: z.array(name).max(BUSY_RECORD_MAX_QUEUES).optional(),
   jobs: z.array(busyRunningJobSchema).max(BUSY_RECORD_MAX_JOBS),
   /** jobs running at the beat (jobs lists at most BUSY_RECORD_MAX_JOBS of them) */
   jobsTotal: count,

@@ -60,6 +60,12 @@ export const busyProcessSchema = z.object({
   jobsTotal: z.number(),
   /** jobsTotal may be low: an active list was longer than the part read, or a queue was not read */
   partial: z.boolean(),
+  /** a Drover runtime that obeys the console's worker control (quiet, stop, concurrency, local pause) */
+  controllable: z.boolean().optional(),
+  /** its control state: running, quiet (takes no new jobs), stopping (exits once its jobs end) */
+  state: z.enum(['running', 'quiet', 'stopping']).optional(),
+  /** queues paused on this process only (Drover's local pause) */
+  paused: z.array(z.string()).optional(),
 });
 export type BusyProcess = z.infer<typeof busyProcessSchema>;
 

@@ -51,6 +51,7 @@ export function scopeBusyConnection(conn: BusyConnection, filter: QueueFilter): 
       queues,
       queuesTotal: queues.length,
       concurrency: p.concurrency === null ? null : Object.fromEntries(Object.entries(p.concurrency).filter(([q]) => visible(q))),
+      ...(p.paused ? { paused: p.paused.filter(visible) } : {}),
       jobs,
       jobsTotal: jobs.length,
       partial: p.partial || jobsUnlisted || p.queuesTotal > p.queues.length,
@@ -132,7 +133,7 @@ async function readClientList(conn: Connection, fresh = false): Promise<{ byQueu
   return { byQueue, available: !clientListRefused(conn) };
 }
 
-function droverProcess(record: BusyRecord): BusyProcess {
+export function droverProcess(record: BusyRecord): BusyProcess {
   const queues = record.queues.slice(0, BUSY_LIMITS.queuesPerProcess);
   return {
     kind: 'drover',
@@ -151,6 +152,7 @@ function droverProcess(record: BusyRecord): BusyProcess {
     jobs: record.jobs.slice(0, BUSY_LIMITS.jobsPerProcess).map((j) => ({ ...j, idTruncated: j.idTruncated ?? false, progress: null })),
     jobsTotal: record.jobsTotal,
     partial: false,
+    ...(record.controllable ? { controllable: true, state: record.state ?? 'running', paused: (record.paused ?? []).filter((q) => queues.includes(q)) } : {}),
   };
 }
 

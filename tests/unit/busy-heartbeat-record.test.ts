@@ -25,6 +25,25 @@ function heartbeat(workers: Map<string, DroverWorker>): BusyHeartbeat {
 const T0 = Date.UTC(2026, 11, 6, 12, 0, 0);
 
 describe('BusyHeartbeat.record', () => {
+  it('carries the worker-control state and the locally paused queues of the listed ones (a record an older console also reads)', () => {
+    const beat = new BusyHeartbeat({
+      records: {} as ConnectionRecords,
+      workerName: 'drover@host:1',
+      workers: new Map([['a', fakeWorker([])], ['b', fakeWorker([])]]),
+      intervalMs: 5_000,
+      logger: {} as Logger,
+      runtimeId: 'rt-1',
+      status: () => ({ state: 'quiet', paused: ['b', 'not-run-here'] }),
+    });
+    const record = beat.record(T0);
+    expect(record).toMatchObject({ runtimeId: 'rt-1', controllable: true, state: 'quiet', paused: ['b'] });
+    expect(busyRecordSchema.parse(record)).toEqual(record);
+    // Without control (an older runtime, or control off) the fields are absent.
+    const plain = heartbeat(new Map([['a', fakeWorker([])]])).record(T0);
+    expect(plain).not.toHaveProperty('state');
+    expect(plain).not.toHaveProperty('controllable');
+  });
+
   it('lists the oldest jobs across queues, not the first queue’s jobs first', () => {
     // Queue "a" started its 100 jobs after every job of queue "b".
     const a = Array.from({ length: BUSY_RECORD_MAX_JOBS }, (_, i) => ({ id: `a${i}`, name: 'late', startedAt: T0 + 60_000 + i }));

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { BUSY_HEARTBEAT_TTL_BEATS, BUSY_RECORD_MAX_BYTES, BUSY_RECORD_MAX_JOBS, BUSY_RECORD_MAX_QUEUES, capId, capText, type BusyRecord, type BusyRunningJob } from '@/lib/workers/busy-record';
 import type { DroverWorker } from './drover-worker';
+import type { RuntimeState } from './control';
 
 export type BusyHeartbeatOptions = {
   /** The connection's records, where the heartbeat goes. */
@@ -16,16 +17,22 @@ export type BusyHeartbeatOptions = {
   workers: ReadonlyMap<string, DroverWorker>;
   intervalMs: number;
   logger: Logger;
+  /** This runtime's id (random when not given): the console's worker control names the process by it. */
+  runtimeId?: string;
+  /** The process's control state and locally paused queues (workers/runtime/control.ts), when controlled. */
+  status?: () => { state: RuntimeState; paused: string[] };
 };
 
 export class BusyHeartbeat {
-  readonly runtimeId = randomUUID();
+  readonly runtimeId: string;
   private readonly startedAt = Date.now();
   private timer?: NodeJS.Timeout;
   private beating?: Promise<void>;
   private stopped = false;
 
-  constructor(private readonly opts: BusyHeartbeatOptions) {}
+  constructor(private readonly opts: BusyHeartbeatOptions) {
+    this.runtimeId = opts.runtimeId ?? randomUUID();
+  }
 
   get ttlMs(): number {
     return this.opts.intervalMs * BUSY_HEARTBEAT_TTL_BEATS;
@@ -50,7 +57,9 @@ export class BusyHeartbeat {
     }
     running.sort((a, b) => a.startedAt - b.startedAt);
     const [host, pid] = [os.hostname(), process.pid];
-    const record: BusyRecord = { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: listed, queuesTotal: queues.length, concurrency, jobs: [], jobsTotal };
+    const status = this.opts.status?.();
+    const control = status ? { controllable: true, state: status.state, paused: status.paused.filter((q) => listed.includes(q)) } : {};
+    const record: BusyRecord = { runtimeId: this.runtimeId, workerName: this.opts.workerName, host, pid, startedAt: this.startedAt, beatAt: now, queues: listed, queuesTotal: queues.length, concurrency, ...control, jobs: [], jobsTotal };
     // BullMQ allows job ids of any length: the record stays small whatever they are.
     let bytes = Buffer.byteLength(JSON.stringify(record));
     for (const job of running.slice(0, BUSY_RECORD_MAX_JOBS)) {

@@ -174,6 +174,25 @@ export class DroverWorker extends Worker {
     return jobs;
   }
 
+  /**
+   * A pause (quiet, local pause: workers/runtime/control.ts) that came while the worker blocked waiting
+   * for a job: BullMQ's wake-up would still take the job that woke it. It stays waiting instead.
+   */
+  protected override async moveToActive(token: string, name?: string): Promise<Job> {
+    if (this.isPaused()) return undefined as unknown as Job;
+    return super.moveToActive(token, name);
+  }
+
+  /**
+   * A new concurrency at runtime (the console's worker control). BullMQ reads it at its main loop's next
+   * turn, and a loop full of running jobs turns only when one ends: it is woken the way BullMQ's own
+   * resume() wakes it (an empty entry in its queue of fetches), so an increase applies now.
+   */
+  setConcurrency(concurrency: number): void {
+    this.concurrency = concurrency;
+    (this as unknown as { mainLoopQueue?: { add(p: Promise<unknown>): void } | null }).mainLoopQueue?.add(Promise.resolve());
+  }
+
   /** How many jobs this worker is running now. */
   get runningCount(): number {
     return this.activeRuns.size;

@@ -26,7 +26,9 @@ import type { ConnectionRecords } from '@/lib/store/connection-records';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { carryOverLegacyPausedSchedules } from '@/lib/schedules/legacy-paused';
+import { randomUUID } from 'node:crypto';
 import { BusyHeartbeat } from './busy-heartbeat';
+import { WorkerControl } from './control';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
 
 export type RuntimeOptions = {
@@ -48,6 +50,8 @@ export type RuntimeOptions = {
   deadLetters?: boolean;
   /** Publish what this process runs now for the console's Busy view (default true; busy-heartbeat.ts). */
   heartbeat?: boolean;
+  /** Obey the console's worker control commands and stored per-queue settings (default true; control.ts). */
+  control?: boolean;
   /** BullMQ's telemetry for the workers and the schedulers' producers (workers/runtime/telemetry.ts). */
   telemetry?: Telemetry;
 };
@@ -64,6 +68,10 @@ export type Runtime = {
   workers: ReadonlyMap<string, DroverWorker>;
   /** This process's Busy-view heartbeat (undefined when turned off). */
   heartbeat?: BusyHeartbeat;
+  /** The console's worker control of this process (undefined when turned off). */
+  control?: WorkerControl;
+  /** Resolves with who asked when the console asks this process to stop (never when control is off). */
+  stopRequested: Promise<string>;
   /** Stop taking jobs, wait for active ones up to the shutdown timeout, close every connection. */
   close: () => Promise<CloseResult>;
 };
@@ -196,12 +204,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let listener: CancelListener | undefined;
   let deadLetters: DeadLetterCapture | undefined;
   let heartbeat: BusyHeartbeat | undefined;
+  let workerControl: WorkerControl | undefined;
 
   const closeClients = async () => {
     // The last beat goes once the workers are closed: until then the process still runs its jobs.
     await heartbeat?.stop();
     await deadLetters?.stop();
     await listener?.stop();
+    await workerControl?.stopListening();
     await records.close();
     await Promise.allSettled([...workers.values()].map((w) => w.flushAttempts()));
     await droverPool?.end().catch(() => {});
@@ -263,8 +273,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     // The first beat lands as the workers' connections appear in CLIENT LIST: the console lists a
     // Drover-named client without a live heartbeat as "no heartbeat".
-    if (opts.heartbeat !== false) heartbeat = new BusyHeartbeat({ records, workerName, workers, intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS, logger });
+    const runtimeId = randomUUID();
+    if (opts.control !== false) workerControl = new WorkerControl({ records, workers, runtimeId, workerName, logger });
+    const controlled = workerControl;
+    if (opts.heartbeat !== false) {
+      heartbeat = new BusyHeartbeat({
+        records,
+        workerName,
+        workers,
+        runtimeId,
+        intervalMs: settings.busyHeartbeatMs ?? BUSY_HEARTBEAT_MS,
+        logger,
+        status: controlled ? () => ({ state: controlled.state, paused: controlled.paused }) : undefined,
+      });
+    }
+    // Before the first beat and the first job: a queue paused locally or given another concurrency in
+    // the console starts that way (processes started after the command obey it too).
+    await workerControl?.applyStoredSettings();
     await Promise.all([...[...workers.values()].map((w) => w.waitUntilReady()), heartbeat?.start()]);
+    await workerControl?.listen();
 
     if (opts.cancellation !== false) {
       listener = await listenForCancelRequests({
@@ -319,5 +346,5 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return closing;
   };
 
-  return { workerName, prefix, workers, heartbeat, close };
+  return { workerName, prefix, workers, heartbeat, control: workerControl, stopRequested: workerControl?.stopRequested ?? new Promise<string>(() => {}), close };
 }

@@ -5,6 +5,7 @@ import { queueOperations } from '@/lib/operations/queues';
 import { PageError } from '@/components/explorer/page-error';
 import { BusyView } from '@/components/workers/busy-view';
 import type { Busy } from '@/lib/workers/busy-schemas';
+import { hasRole } from '@/lib/auth/roles';
 
 export const metadata: Metadata = { title: 'Busy' };
 
@@ -13,5 +14,6 @@ export default async function BusyPage() {
   // As GET /api/v1/busy runs it: only the user's queues (README › Team scopes).
   const result = await loadPageData(async () => (await readOperation(principal, queueOperations.busy, { query: {} })) as Busy);
   if (!result.ok) return <PageError error={result.error} backHref="/" backLabel="Overview" />;
-  return <BusyView initial={result.data} />;
+  // Worker control buttons for operators; each action still checks the role on every queue it touches.
+  return <BusyView initial={result.data} canControl={hasRole(principal.role, 'operator')} />;
 }

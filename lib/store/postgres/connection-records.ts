@@ -6,11 +6,15 @@
 import pg from 'pg';
 import { InvalidError } from '@/lib/errors';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
+import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, type ControlAck, type ControlMessage } from '@/lib/worker-control/control-message';
+import { GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import type { DroverDb } from './drover-db';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
 /** The NOTIFY channel of every cancel request of the database. */
 export const CANCEL_CHANNEL = 'drover_cancel';
+/** The NOTIFY channel of every worker control command of the database (lib/worker-control). */
+export const CONTROL_CHANNEL = 'drover_control';
 /** PostgreSQL refuses a NOTIFY payload from 8000 bytes on. */
 export const CANCEL_PAYLOAD_MAX_BYTES = 7999;
 /**
@@ -43,7 +47,7 @@ export type PostgresRecordsOptions = {
 };
 
 export class PostgresConnectionRecords implements ConnectionRecords {
-  private listeners = new Set<CancelListenerClient>();
+  private listeners = new Set<ListenerClient>();
   /** The attempt batches of this process, one after the other (see writeAttempts). */
   private attemptWrites: Promise<unknown> = Promise.resolve();
 
@@ -185,7 +189,23 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     if (!this.o.listen) throw new Error('These records were opened without a listener (the console only sends requests)');
     // Drover's schema first: a console that sends requests finds the tables there.
     await this.db.ready();
-    const listener = new CancelListenerClient(this.o.listen.connectionString, this.schema, queues, onMessage, this.o.listen.onError ?? (() => {}));
+    const listened = new Set(queues);
+    const listener = new ListenerClient(
+      this.o.listen.connectionString,
+      CANCEL_CHANNEL,
+      queues.map((q) => `${this.schema}/${q}`),
+      (payload) => {
+        let parsed: { s?: unknown; q?: unknown; r?: unknown };
+        try {
+          parsed = JSON.parse(payload);
+        } catch {
+          return;
+        }
+        if (parsed.s !== this.schema || typeof parsed.q !== 'string' || typeof parsed.r !== 'string' || !listened.has(parsed.q)) return;
+        onMessage(parsed.q, parsed.r);
+      },
+      this.o.listen.onError ?? (() => {}),
+    );
     this.listeners.add(listener);
     await listener.start();
     return {
@@ -196,6 +216,77 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     };
   }
 
+  async publishControl(message: ControlMessage): Promise<number> {
+    const payload = JSON.stringify({ s: this.schema, r: JSON.stringify(message) });
+    if (Buffer.byteLength(payload) > CONTROL_MESSAGE_MAX_BYTES) throw new InvalidError(`A worker control command is limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
+    const [row] = await this.db.rows<{ listeners: number }>(
+      `SELECT (SELECT count(*)::int FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $2::int::oid AND objid = hashtext($3)::oid
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS listeners,
+              pg_notify('${CONTROL_CHANNEL}', $1) AS sent`,
+      [payload, LISTENER_LOCK_CLASS, controlLockKey(this.schema)],
+    );
+    return row?.listeners ?? 0;
+  }
+
+  // Control acks share drover.cancel_ack (request ids are random UUIDs: no clash, no new table).
+  controlAcks(requestId: string, max: number): Promise<string[]> {
+    return this.cancelAcks(requestId, max);
+  }
+
+  async ackControl(requestId: string, ack: ControlAck): Promise<void> {
+    const now = Date.now();
+    await this.db.run(
+      `WITH pruned AS (DELETE FROM ${D}.cancel_ack WHERE ctid IN (SELECT ctid FROM ${D}.cancel_ack WHERE expires_at <= $3 LIMIT ${PRUNE_BATCH}))
+       INSERT INTO ${D}.cancel_ack (request, ack, expires_at) VALUES ($1, $2, $4)`,
+      [requestId, JSON.stringify(ack), now, now + CONTROL_ACK_TTL_SECONDS * 1000],
+    );
+  }
+
+  async listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription> {
+    if (!this.o.listen) throw new Error('These records were opened without a listener (the console only sends commands)');
+    await this.db.ready();
+    const listener = new ListenerClient(
+      this.o.listen.connectionString,
+      CONTROL_CHANNEL,
+      [controlLockKey(this.schema)],
+      (payload) => {
+        let parsed: { s?: unknown; r?: unknown };
+        try {
+          parsed = JSON.parse(payload);
+        } catch {
+          return;
+        }
+        if (parsed.s === this.schema && typeof parsed.r === 'string') onMessage(parsed.r);
+      },
+      this.o.listen.onError ?? (() => {}),
+    );
+    this.listeners.add(listener);
+    await listener.start();
+    return {
+      stop: async () => {
+        this.listeners.delete(listener);
+        await listener.stop();
+      },
+    };
+  }
+
+  async workerSettings(queues: string[]): Promise<Map<string, string>> {
+    if (queues.length === 0) return new Map();
+    const rows = await this.db.rows<{ queue: string; setting: string }>(`SELECT queue, setting FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = ANY($2::text[])`, [this.schema, queues]);
+    return new Map(rows.map((r) => [r.queue, r.setting]));
+  }
+
+  async setWorkerSetting(queue: string, json: string | null): Promise<void> {
+    if (json === null) await this.db.run(`DELETE FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2`, [this.schema, queue]);
+    else {
+      await this.db.run(
+        `INSERT INTO ${D}.worker_setting (schema_name, queue, setting) VALUES ($1, $2, $3) ON CONFLICT (schema_name, queue) DO UPDATE SET setting = excluded.setting`,
+        [this.schema, queue, json],
+      );
+    }
+  }
+
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {
     // The database's clock, like Redis TIME: the same for every runtime and the console.
     const [{ now }] = await this.db.rows<{ now: string }>(`SELECT ${NOW_MS}::text AS now`);
@@ -204,6 +295,12 @@ export class PostgresConnectionRecords implements ConnectionRecords {
       `WITH pruned AS (
          DELETE FROM ${D}.busy_runtime WHERE ctid IN (
            SELECT ctid FROM ${D}.busy_runtime WHERE schema_name = $1 AND runtime <> $2 AND expires_at <= $4 LIMIT ${PRUNE_BATCH}))
+       , pruned_last AS (
+         DELETE FROM ${D}.busy_last WHERE ctid IN (
+           SELECT ctid FROM ${D}.busy_last WHERE schema_name = $1 AND beat_at <= $4 - ${GONE_KEPT_MS} LIMIT ${PRUNE_BATCH}))
+       , last AS (
+         INSERT INTO ${D}.busy_last (schema_name, runtime, record, beat_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (schema_name, runtime) DO UPDATE SET record = excluded.record, beat_at = excluded.beat_at)
        INSERT INTO ${D}.busy_runtime (schema_name, runtime, record, expires_at) VALUES ($1, $2, $3, $5)
        ON CONFLICT (schema_name, runtime) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at`,
       [this.schema, runtimeId, render(at), at, at + ttlMs],
@@ -211,7 +308,24 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   }
 
   async removeBusy(runtimeId: string): Promise<void> {
-    await this.db.run(`DELETE FROM ${D}.busy_runtime WHERE schema_name = $1 AND runtime = $2`, [this.schema, runtimeId]);
+    await this.db.run(
+      `WITH last AS (DELETE FROM ${D}.busy_last WHERE schema_name = $1 AND runtime = $2)
+       DELETE FROM ${D}.busy_runtime WHERE schema_name = $1 AND runtime = $2`,
+      [this.schema, runtimeId],
+    );
+  }
+
+  async readGone(limit: number, maxBytes: number): Promise<string[]> {
+    // Gone: seen within the hour, and no live heartbeat row (expired, or pruned by another's beat).
+    const rows = await this.db.rows<{ record: string }>(
+      `WITH now AS (SELECT ${NOW_MS} AS t)
+       SELECT l.record FROM ${D}.busy_last l, now
+       WHERE l.schema_name = $1 AND l.beat_at > now.t - ${GONE_KEPT_MS} AND octet_length(l.record) <= $3
+         AND NOT EXISTS (SELECT 1 FROM ${D}.busy_runtime b WHERE b.schema_name = $1 AND b.runtime = l.runtime AND b.expires_at > now.t)
+       ORDER BY l.beat_at DESC LIMIT $2`,
+      [this.schema, Math.min(limit, GONE_KEPT_MAX), maxBytes],
+    );
+    return rows.map((r) => r.record);
   }
 
   async readBusy(limit: number, maxBytes: number): Promise<BusyBeats> {
@@ -296,27 +410,28 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   }
 }
 
+/** The advisory-lock key a control listener holds (beside "<schema>/<queue>" of the cancel listeners: queue names cannot contain ":"). */
+function controlLockKey(schema: string): string {
+  return `${schema}/:control`;
+}
+
 /**
- * The runtime's one LISTEN client: a pg.Client of its own (a pooled connection cannot keep a LISTEN),
- * holding a shared advisory lock per queue so the console can count it, and reconnecting by itself
- * after PostgreSQL restarts or drops it.
+ * One LISTEN client of the runtime (cancel requests, control commands): a pg.Client of its own (a pooled
+ * connection cannot keep a LISTEN), holding a shared advisory lock per key so the console can count it,
+ * and reconnecting by itself after PostgreSQL restarts or drops it.
  */
-class CancelListenerClient {
+class ListenerClient {
   private client?: pg.Client;
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private delay = RECONNECT_MIN_MS;
-  private readonly queues: Set<string>;
-
   constructor(
     private readonly connectionString: string,
-    private readonly schema: string,
-    queues: string[],
-    private readonly onMessage: CancelMessageHandler,
+    private readonly channel: string,
+    private readonly lockKeys: string[],
+    private readonly onPayload: (payload: string) => void,
     private readonly onError: (err: Error) => void,
-  ) {
-    this.queues = new Set(queues);
-  }
+  ) {}
 
   /** Resolves once listening (the first connection must work: a runtime that cannot listen does not start). */
   async start(): Promise<void> {
@@ -324,27 +439,19 @@ class CancelListenerClient {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'drover-cancel', keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: this.channel === CANCEL_CHANNEL ? 'drover-cancel' : 'drover-control', keepAlive: true, connectionTimeoutMillis: 5_000 });
     client.on('error', (err) => {
       this.onError(err);
       this.lost(client);
     });
     client.on('end', () => this.lost(client));
     client.on('notification', (msg) => {
-      if (msg.channel !== CANCEL_CHANNEL || !msg.payload) return;
-      let parsed: { s?: unknown; q?: unknown; r?: unknown };
-      try {
-        parsed = JSON.parse(msg.payload);
-      } catch {
-        return;
-      }
-      if (parsed.s !== this.schema || typeof parsed.q !== 'string' || typeof parsed.r !== 'string' || !this.queues.has(parsed.q)) return;
-      this.onMessage(parsed.q, parsed.r);
+      if (msg.channel === this.channel && msg.payload) this.onPayload(msg.payload);
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CANCEL_CHANNEL}`);
-      for (const queue of this.queues) await client.query('SELECT pg_advisory_lock_shared($1::int, hashtext($2))', [LISTENER_LOCK_CLASS, `${this.schema}/${queue}`]);
+      await client.query(`LISTEN ${this.channel}`);
+      for (const key of this.lockKeys) await client.query('SELECT pg_advisory_lock_shared($1::int, hashtext($2))', [LISTENER_LOCK_CLASS, key]);
     } catch (err) {
       client.removeAllListeners('end');
       client.on('error', () => {});

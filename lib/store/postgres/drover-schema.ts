@@ -13,6 +13,7 @@ import { PERMISSIONS_DDL } from './ddl/permissions';
 import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
 import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
+import { WORKER_CONTROL_DDL } from './ddl/worker-control';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -213,6 +214,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 8,
     name: 'alert channels',
     sql: ALERT_CHANNELS_DDL,
+  },
+  {
+    version: 9,
+    name: 'worker control',
+    sql: WORKER_CONTROL_DDL,
   },
 ];
 

@@ -7,8 +7,9 @@ import { isCluster } from '@/lib/redis/create-client';
 import { redisTime } from '@/lib/redis/redis-time';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { attemptBatchScript } from '@/lib/attempts/lua/attempt-batch-n';
-import { BUSY_INDEX_TTL_MS } from '@/lib/workers/busy-record';
+import { BUSY_INDEX_TTL_MS, GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
+import { CONTROL_ACK_TTL_SECONDS, type ControlAck, type ControlMessage } from '@/lib/worker-control/control-message';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
 /**
@@ -90,14 +91,69 @@ export class RedisConnectionRecords implements ConnectionRecords {
     };
   }
 
+  async publishControl(message: ControlMessage): Promise<number> {
+    const channel = KEYS.controlChannel(this.prefix);
+    const payload = JSON.stringify(message);
+    return Number(isCluster(this.redis) ? await this.redis.spublish(channel, payload) : await this.redis.publish(channel, payload));
+  }
+
+  controlAcks(requestId: string, max: number): Promise<string[]> {
+    return this.redis.lrange(KEYS.controlAck(requestId), 0, max - 1);
+  }
+
+  async ackControl(requestId: string, ack: ControlAck): Promise<void> {
+    const key = KEYS.controlAck(requestId);
+    await this.redis.multi().rpush(key, JSON.stringify(ack)).expire(key, CONTROL_ACK_TTL_SECONDS).exec();
+  }
+
+  async listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription> {
+    if (!this.subscriberFactory) throw new Error('These records were opened without a subscriber (the console only sends commands)');
+    const channel = KEYS.controlChannel(this.prefix);
+    // A connection of its own (in subscriber mode): the control channel is per prefix, the cancel
+    // channels per queue; on a cluster both share the prefix's hash tag, so the same master owns them.
+    const { subscriber, sharded } = await this.subscriberFactory(channel);
+    this.subscribers.push(subscriber);
+    const handle = (from: string, raw: string) => {
+      if (from === channel) onMessage(raw);
+    };
+    const event = sharded ? 'smessage' : 'message';
+    subscriber.on(event, handle);
+    await (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
+    return {
+      stop: async () => {
+        subscriber.off(event, handle);
+        await (sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(() => {});
+      },
+    };
+  }
+
+  async workerSettings(queues: string[]): Promise<Map<string, string>> {
+    if (queues.length === 0) return new Map();
+    const values = await this.redis.hmget(KEYS.workerSettings(this.prefix), ...queues);
+    return new Map(queues.flatMap((q, i) => (values[i] === null ? [] : [[q, values[i]!]])));
+  }
+
+  async setWorkerSetting(queue: string, json: string | null): Promise<void> {
+    if (json === null) await this.redis.hdel(KEYS.workerSettings(this.prefix), queue);
+    else await this.redis.hset(KEYS.workerSettings(this.prefix), queue, json);
+  }
+
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {
     // Index scores are in Redis's time, the same clock for every runtime and the console: a host whose
     // clock runs ahead neither prunes the others nor hides itself.
     const now = await redisTime(this.redis);
     const index = KEYS.busyIndex(this.prefix);
+    const seen = KEYS.busySeen(this.prefix);
+    const record = render(now);
     await this.redis
       .multi()
-      .set(KEYS.busyRecord(this.prefix, runtimeId), render(now), 'PX', ttlMs)
+      .set(KEYS.busyRecord(this.prefix, runtimeId), record, 'PX', ttlMs)
+      // The last beat, kept an hour for the Workers view's "gone" (a record that expired is gone).
+      .set(KEYS.busyLast(this.prefix, runtimeId), record, 'PX', GONE_KEPT_MS)
+      .zadd(seen, now, runtimeId)
+      .zremrangebyscore(seen, '-inf', now - GONE_KEPT_MS)
+      .zremrangebyrank(seen, 0, -(GONE_KEPT_MAX + 1))
+      .pexpire(seen, GONE_KEPT_MS)
       .zadd(index, now + ttlMs, runtimeId)
       // Processes that stopped without a goodbye (their records expired already).
       .zremrangebyscore(index, '-inf', now)
@@ -108,7 +164,28 @@ export class RedisConnectionRecords implements ConnectionRecords {
   }
 
   async removeBusy(runtimeId: string): Promise<void> {
-    await this.redis.multi().del(KEYS.busyRecord(this.prefix, runtimeId)).zrem(KEYS.busyIndex(this.prefix), runtimeId).exec();
+    await this.redis
+      .multi()
+      .del(KEYS.busyRecord(this.prefix, runtimeId), KEYS.busyLast(this.prefix, runtimeId))
+      .zrem(KEYS.busyIndex(this.prefix), runtimeId)
+      .zrem(KEYS.busySeen(this.prefix), runtimeId)
+      .exec();
+  }
+
+  async readGone(limit: number, maxBytes: number): Promise<string[]> {
+    const now = await redisTime(this.redis);
+    // Seen within the hour, most recent first; live ones (their index entry not expired) are not gone.
+    const ids = await this.redis.zrevrangebyscore(KEYS.busySeen(this.prefix), '+inf', now - GONE_KEPT_MS, 'LIMIT', 0, GONE_KEPT_MAX);
+    if (ids.length === 0) return [];
+    const expiries = await this.redis.zmscore(KEYS.busyIndex(this.prefix), ...ids);
+    const gone = ids.filter((_, i) => expiries[i] === null || Number(expiries[i]) <= now).slice(0, limit);
+    if (gone.length === 0) return [];
+    const keys = gone.map((id) => KEYS.busyLast(this.prefix, id));
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.strlen(key);
+    const sizes = ((await pipeline.exec()) ?? []).map(([err, size]) => (err ? 0 : Number(size)));
+    const readable = keys.filter((_, i) => sizes[i] > 0 && sizes[i] <= maxBytes);
+    return readable.length > 0 ? (await this.redis.mget(...readable)).filter((v): v is string => v !== null) : [];
   }
 
   async readBusy(limit: number, maxBytes: number): Promise<BusyBeats> {

@@ -1,0 +1,264 @@
+// Worker control (README › Workers › Controlling workers) on both stores: the console's commands reach
+// real Drover runtimes over the control channel (Redis pub/sub; PostgreSQL NOTIFY with no Redis at
+// all) and are acked — quiet, unquiet, stop (a spawned `npm run workers` process exits with its own
+// code after its running job), a queue's concurrency at runtime and for later processes, a local
+// pause that other BullMQ workers ignore, gone after missed beats; role and scope refusals; audit.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker, createPostgresBackend } from 'bullmq';
+import { z } from 'zod';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../helpers/stores';
+import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, waitForFinished, type SpawnedWorkers } from '../helpers/workers';
+import { callOperation, refusal } from '../helpers/operations';
+import { lastAudit } from '../helpers/audit';
+import { actor } from '../helpers/console-env';
+import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
+import { createWorkerLogger } from '@/workers/runtime/logger';
+import type { RuntimeKind } from '@/workers/runtime/processor';
+import { getConnection } from '@/lib/redis/connections';
+import { principalWithAccess } from '@/lib/auth/principal';
+import { workerOperations as ops } from '@/lib/operations/workers';
+import type { ControlResult } from '@/lib/worker-control/schemas';
+import type { Workers } from '@/lib/worker-control/workers-schemas';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { sendControl } from '@/lib/worker-control/send-control';
+import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
+import { Redis as IORedis } from 'ioredis';
+import { BUSY_HEARTBEAT_TTL_BEATS } from '@/lib/workers/busy-record';
+
+const HEARTBEAT_MS = 200;
+const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000, busyHeartbeatMs: HEARTBEAT_MS };
+const logger = createWorkerLogger({}, { write: () => {} });
+
+// Jobs that run until the test lets them go (by job id).
+const releases = new Map<string, () => void>();
+const release = (id: string) => {
+  releases.get(id)?.();
+  releases.delete(id);
+};
+const releaseAll = () => [...releases.keys()].forEach(release);
+
+function slowKind(queue: string, concurrency: number): RuntimeKind {
+  return {
+    definition: { kind: `slow-${queue}`, queue, jobNames: ['slow'], description: 'waits for the test', dataSchema: z.object({}).passthrough(), defaultJobOptions: {}, concurrency },
+    processor: { type: 'inline', process: ({ job }) => new Promise<void>((resolve) => releases.set(job.id!, resolve)) },
+  };
+}
+
+const runtimes: Runtime[] = [];
+const closables: Array<{ close: () => Promise<unknown> }> = [];
+const spawned: SpawnedWorkers[] = [];
+const conn = () => getConnection('console');
+const operator = actor('operator');
+
+async function runtime(workerName: string, ...kinds: RuntimeKind[]): Promise<Runtime> {
+  const started = await startRuntime({ connection: conn().config, kinds, settings, logger, workerName, schedulers: false, cancellation: false, deadLetters: false });
+  runtimes.push(started);
+  return started;
+}
+
+function queueOn(server: TestConsole, name: string): Queue {
+  const q =
+    server.kind === 'redis'
+      ? new Queue(name, { connection: { url: server.url } })
+      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
+  q.on('error', () => {});
+  closables.push(q);
+  return q;
+}
+
+const workers = async (): Promise<Workers['connections'][number]> => ((await ops.listWorkers.run({ actor: actor('viewer'), via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })) as Workers).connections[0];
+const live = async (runtimeId: string) => (await workers()).processes.find((p) => p.key === runtimeId);
+const processParams = (r: Runtime) => ({ conn: 'console', runtimeId: r.heartbeat!.runtimeId });
+
+/** Waits until the runtime has beaten `beats` more times: the passing of time in the runtime's own clock. */
+async function beatsLater(r: Runtime, beats: number): Promise<void> {
+  const from = (await live(r.heartbeat!.runtimeId))!.beatAt!;
+  await waitFor(async () => ((await live(r.heartbeat!.runtimeId))?.beatAt ?? 0) >= from + beats * HEARTBEAT_MS, `${beats} more heartbeats`, 20_000);
+}
+
+afterEach(async () => {
+  releaseAll();
+  await Promise.all(runtimes.splice(0).map((r) => r.close()));
+  await Promise.all(closables.splice(0).map((c) => c.close().catch(() => {})));
+  spawned.splice(0).forEach((w) => killIfRunning(w.child));
+});
+afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
+
+describe('control messages', () => {
+  it('are validated: a concurrency out of 1–1,000 or an unknown command is refused', () => {
+    const base = { requestId: 'r', requestedBy: 'a' };
+    expect(controlMessageSchema.safeParse({ ...base, command: 'set-concurrency', queue: 'q', concurrency: CONTROL_CONCURRENCY_MAX }).success).toBe(true);
+    expect(controlMessageSchema.safeParse({ ...base, command: 'set-concurrency', queue: 'q', concurrency: CONTROL_CONCURRENCY_MAX + 1 }).success).toBe(false);
+    expect(controlMessageSchema.safeParse({ ...base, command: 'set-concurrency', queue: 'q', concurrency: 0 }).success).toBe(false);
+    expect(controlMessageSchema.safeParse({ ...base, command: 'reboot', runtimeId: 'x' }).success).toBe(false);
+  });
+});
+
+describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) => {
+  const server = consoleForThisFile(kind);
+  const queue = (name: string) => queueOn(server, name);
+  beforeAll(async () => {
+    await queue('control-schema').waitUntilReady();
+  });
+
+  it('a quieted process finishes its running job and takes no more until resumed; acked, listed and audited', async () => {
+    const r = await runtime('drover@quiet:1', slowKind('ctl-quiet', 2));
+    const q = queue('ctl-quiet');
+    const first = await q.add('slow', {});
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.jobsTotal === 1, 'the first job running');
+
+    const quiet = await callOperation<ControlResult>(ops.quietWorker, operator, { params: processParams(r) });
+    expect(quiet).toMatchObject({ applied: 1, acks: [{ runtimeId: r.heartbeat!.runtimeId, worker: 'drover@quiet:1', applied: true }] });
+    expect(quiet.message).toContain('quiet');
+    expect(quiet.listeners).toBeGreaterThanOrEqual(1);
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'ok', connection: 'console', actor: operator.name });
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.state === 'quiet', 'the heartbeat saying quiet');
+
+    const second = await q.add('slow', {});
+    release(first.id!);
+    expect((await waitForFinished(q, first.id!)).finishedOn).toBeGreaterThan(0);
+    // Five beats of the quiet process later, the second job still waits and nothing runs.
+    await beatsLater(r, 5);
+    expect(await q.getJobState(second.id!)).toBe('waiting');
+    expect((await live(r.heartbeat!.runtimeId))!.jobsTotal).toBe(0);
+
+    const resumed = await callOperation<ControlResult>(ops.unquietWorker, operator, { params: processParams(r) });
+    expect(resumed.applied).toBe(1);
+    expect(await lastAudit()).toMatchObject({ action: 'worker.unquiet', outcome: 'ok' });
+    await waitFor(async () => (await q.getJobState(second.id!)) === 'active', 'the second job taken after unquiet', 30_000);
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.state === 'running', 'the heartbeat saying running');
+  });
+
+  it('a concurrency change takes effect without a restart, is kept for processes started later, and can go back to the kind’s own', async () => {
+    const r = await runtime('drover@conc:1', slowKind('ctl-conc', 1));
+    const q = queue('ctl-conc');
+    await q.addBulk(Array.from({ length: 8 }, () => ({ name: 'slow', data: {} })));
+    await waitFor(async () => (await q.getActiveCount()) === 1, 'one job at a time');
+
+    const set = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-conc' }, body: { concurrency: 3 } });
+    expect(set.message).toMatch(/set to 3: applied by 1 of \d+ Drover process/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'ok', queue: 'ctl-conc', params: { concurrency: 3 } });
+    // An increase applies at the worker's next fetch: within BullMQ's block timeout (10 s).
+    await waitFor(async () => (await q.getActiveCount()) === 3, 'three jobs at once', 30_000);
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-conc'] === 3, 'the heartbeat saying 3');
+    expect((await workers()).settings['ctl-conc']).toEqual({ concurrency: 3 });
+
+    // A process started afterwards runs the queue at 3 too.
+    const later = await runtime('drover@conc:2', slowKind('ctl-conc', 1));
+    await waitFor(async () => (await live(later.heartbeat!.runtimeId))?.concurrency?.['ctl-conc'] === 3, 'the later process at 3');
+
+    const back = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-conc' }, body: { concurrency: null } });
+    expect(back.applied).toBe(2);
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-conc'] === 1 && (await live(later.heartbeat!.runtimeId))?.concurrency?.['ctl-conc'] === 1, 'both back at the kind’s 1');
+    expect((await workers()).settings['ctl-conc']).toBeUndefined();
+  });
+
+  it('a local pause stops Drover’s workers of the queue only (a plain BullMQ worker keeps taking jobs), also in processes started later', async () => {
+    const r = await runtime('drover@local:1', slowKind('ctl-local', 2));
+    const q = queue('ctl-local');
+    const paused = await callOperation<ControlResult>(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-local' } });
+    expect(paused.message).toMatch(/paused on Drover workers: applied by 1 of/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.pause', outcome: 'ok', queue: 'ctl-local' });
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.paused?.includes('ctl-local'), 'the heartbeat listing the local pause');
+    const later = await runtime('drover@local:2', slowKind('ctl-local', 2));
+    await waitFor(async () => (await live(later.heartbeat!.runtimeId))?.paused?.includes('ctl-local'), 'the later process starting paused locally');
+
+    // The queue itself is not paused: another BullMQ worker takes every job.
+    const plain =
+      kind === 'redis'
+        ? new Worker('ctl-local', async () => 'plain', { connection: { url: server.url }, name: 'plain-worker' })
+        : (new Worker('ctl-local', async () => 'plain', { connection: { connectionString: server.url }, name: 'plain-worker' }, createPostgresBackend) as unknown as Worker);
+    plain.on('error', () => {});
+    closables.push(plain);
+    const jobs = await q.addBulk(Array.from({ length: 4 }, () => ({ name: 'slow', data: {} })));
+    for (const job of jobs) expect((await waitForFinished(q, job.id!, 30_000)).returnvalue).toBe('plain');
+    expect((await live(r.heartbeat!.runtimeId))!.jobsTotal + (await live(later.heartbeat!.runtimeId))!.jobsTotal).toBe(0);
+    expect(await q.isPaused()).toBe(false);
+    await plain.close();
+
+    const resumed = await callOperation<ControlResult>(ops.resumeQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-local' } });
+    expect(resumed.applied).toBe(2);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.resume', outcome: 'ok' });
+    const afterResume = await q.add('slow', {});
+    await waitFor(async () => (await q.getJobState(afterResume.id!)) === 'active', 'a Drover worker taking the job after the local resume', 30_000);
+    expect((await workers()).settings['ctl-local']).toBeUndefined();
+  });
+
+  it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {
+    const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1));
+    const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'ctl-mine', role: 'operator' }, { connection: 'console', queue: 'ctl-theirs', role: 'viewer' }] });
+    const err = await refusal(callOperation(ops.quietWorker, scoped, { params: processParams(r) }));
+    expect(err).toMatchObject({ status: 403 });
+    expect(err.message).toContain('ctl-theirs');
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'denied', actor: 'scoped-op@test' });
+    expect(r.control!.state).toBe('running');
+    // On its own queue the scoped operator may change Drover's concurrency; a viewer may not.
+    expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, scoped, { params: { conn: 'console', queue: 'ctl-mine' }, body: { concurrency: 2 } })).applied).toBe(1);
+    expect(await refusal(callOperation(ops.setWorkerConcurrency, scoped, { params: { conn: 'console', queue: 'ctl-theirs' }, body: { concurrency: 2 } }))).toMatchObject({ status: 403 });
+    expect(await refusal(callOperation(ops.stopWorker, actor('viewer'), { params: processParams(r) }))).toMatchObject({ status: 403 });
+    // An unknown process: not found.
+    expect(await refusal(callOperation(ops.stopWorker, operator, { params: { conn: 'console', runtimeId: 'no-such-runtime' } }))).toMatchObject({ status: 404 });
+  });
+
+  it(`bounds: a command over ${CONTROL_MESSAGE_MAX_BYTES} bytes is refused; a listener that never answers is waited for ${CONTROL_ACK_WAIT_MS} ms at most`, async () => {
+    await expect(sendControl(conn().records, { command: 'quiet', runtimeId: 'x', requestedBy: 'a'.repeat(CONTROL_MESSAGE_MAX_BYTES) })).rejects.toThrow(`limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
+    // A listener that takes commands and never acks (what a hung process looks like).
+    const silent =
+      kind === 'redis'
+        ? new RedisConnectionRecords(server.redis(), 'bull', async () => ({ subscriber: new IORedis(server.url), sharded: false }))
+        : new PostgresConnectionRecords({ db: new DroverDb({ pool: server.pool(), where: 'test' }), bullmqSchema: 'bullmq', listen: { connectionString: server.url } });
+    closables.push(silent);
+    let heard = 0;
+    await silent.listenForControl(() => (heard += 1));
+    const started = Date.now();
+    const result = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-silent' }, body: { concurrency: 2 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CONTROL_ACK_WAIT_MS);
+    expect(result).toMatchObject({ listeners: 1, applied: 0, acks: [] });
+    expect(result.message).toContain(`applied by 0 of 1 Drover process (1 did not answer within ${CONTROL_ACK_WAIT_MS / 1000} s)`);
+    expect(heard).toBe(1);
+  });
+
+  it('stop: a spawned worker process finishes its running job and exits with its own code; a killed one is listed as gone after 3 missed beats', async () => {
+    const peer = await startHttpPeer(() => ({ status: 200, delayMs: 1_500 }));
+    closables.push(peer);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-control-'));
+    const env = { DROVER_CONFIG: process.env.DROVER_CONFIG, DROVER_DATA_DIR: dataDir, WEBHOOK_SECRET: 's', DROVER_BUSY_HEARTBEAT_MS: String(HEARTBEAT_MS), DROVER_EGRESS_ALLOW: '127.0.0.1' };
+    const stopped = spawnWorkers(['webhook'], env);
+    const killed = spawnWorkers(['webhook'], env);
+    spawned.push(stopped, killed);
+    await Promise.all([stopped, killed].map((w) => w.waitForLog((l) => l.event === 'workers.ready', 'workers ready')));
+    const key = async (w: SpawnedWorkers) => waitFor(async () => (await workers()).processes.find((p) => p.kind === 'drover' && p.pid === w.child.pid)?.key, 'the spawned process listed');
+    const [stoppedKey, killedKey] = [await key(stopped), await key(killed)];
+
+    // Quiet the other one first, so the job runs on the process to stop.
+    await callOperation(ops.quietWorker, operator, { params: { conn: 'console', runtimeId: killedKey } });
+    const webhook = queue('webhook');
+    const job = await webhook.add('deliver', { url: `${peer.url}/slow`, payload: {}, timeoutMs: 30_000 });
+    await waitFor(async () => (await live(stoppedKey))?.jobsTotal === 1, 'the job running on the process to stop', 30_000);
+
+    const stop = await callOperation<ControlResult>(ops.stopWorker, operator, { params: { conn: 'console', runtimeId: stoppedKey } });
+    expect(stop.message).toContain('stopping');
+    expect(await lastAudit()).toMatchObject({ action: 'worker.stop', outcome: 'ok' });
+    const exit = await stopped.exited;
+    expect(exit.code).toBe(WORKERS_STOPPED_EXIT_CODE);
+    expect((await waitForFinished(webhook, job.id!)).returnvalue).toMatchObject({ status: 200 });
+    expect(stopped.logs.find((l) => l.event === 'workers.stopped_by_console')).toMatchObject({ requestedBy: operator.name, exitCode: WORKERS_STOPPED_EXIT_CODE });
+    // A graceful stop is not "gone".
+    expect((await workers()).gone.find((p) => p.key === stoppedKey)).toBeUndefined();
+
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // Gone once its heartbeat expired (BUSY_HEARTBEAT_TTL_BEATS missed beats), with its last heartbeat.
+    const gone = await waitFor(async () => (await workers()).gone.find((p) => p.key === killedKey), 'the killed process listed as gone', 10_000 + BUSY_HEARTBEAT_TTL_BEATS * HEARTBEAT_MS);
+    expect(gone).toMatchObject({ state: 'quiet', queues: ['webhook'], pid: killed.child.pid });
+    expect(gone.beatAt).toBeLessThanOrEqual(Date.now());
+    await waitFor(async () => !(await live(killedKey)), 'the killed process no longer live');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
