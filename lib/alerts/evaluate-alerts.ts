@@ -1,7 +1,8 @@
 // One evaluation round over every enabled rule, run by the sampler's lock holder after each sample:
 // read rules and states, judge, save the deliveries to make, claim and send them (lib/alerts/deliveries.ts),
 // save states and history. The last rules and states
-// are also kept in memory so an outage of the console Redis itself can still be alerted on.
+// and channels are also kept in memory so an outage of the console Redis itself can still be alerted on
+// (to the rule's channels too, not only its own webhook).
 import 'server-only';
 import { logger } from '@/lib/log';
 import { totalJobs } from '@/lib/metrics/sample';
@@ -24,7 +25,7 @@ import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEnt
 
 const CACHE = Symbol.for('drover.alerts.cache');
 /** dirty: these states could not be saved (Redis down), so they are newer than the saved ones. */
-type Cache = { rules: AlertRule[]; states: Record<string, RuleState>; dirty: boolean };
+type Cache = { rules: AlertRule[]; states: Record<string, RuleState>; dirty: boolean; channels: Channel[] };
 type Holder = { [CACHE]?: Cache };
 
 function cache(): Cache | undefined {
@@ -92,11 +93,12 @@ const SEND_BATCH = 50;
  * What the rule still has to deliver: earlier rounds' unfinished deliveries that still apply (a firing
  * only while its episode fires; a channel only while the rule names it) and this round's new ones.
  */
-function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: RuleState, transitions: AlertTransition[], channels: Map<string, Channel>, now: number): OutstandingDelivery[] {
+function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: RuleState, transitions: AlertTransition[], channels: Map<string, Channel>, channelsRead: boolean, now: number): OutstandingDelivery[] {
   const ids = new Set(channelsOfRule(rule, channels).map((c) => c.id));
   const out = new Map<string, OutstandingDelivery>();
   for (const d of before) {
-    if (!ids.has(d.channelId)) continue;
+    // A channel that could not be read this round is unknown, not gone: its deliveries wait.
+    if (!ids.has(d.channelId) && channelsRead) continue;
     if (d.state === 'firing') {
       const t = state.targets[d.target];
       if (!t || t.state !== 'firing' || t.since !== d.episode) continue;
@@ -180,7 +182,16 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
   const queryCounts = await queryMatchCounts(enabled, now);
   const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
-  const channels = new Map((await readChannels().catch(() => [] as Channel[])).map((c) => [c.id, c]));
+  // The channels as last read when they cannot be read now (the console store is down): an outage still pages.
+  let channelList: Channel[];
+  let channelsRead = true;
+  try {
+    channelList = await readChannels();
+  } catch {
+    channelList = cache()?.channels ?? [];
+    channelsRead = false;
+  }
+  const channels = new Map(channelList.map((c) => [c.id, c]));
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };
   const history: AlertHistoryEntry[] = [];
@@ -203,7 +214,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
         }
       } else await closeEpisode(rule.id, t.target, t.episode);
     }
-    state.outstanding = outstandingOf(rule, states[rule.id]?.outstanding ?? [], state, transitions, channels, now);
+    state.outstanding = outstandingOf(rule, states[rule.id]?.outstanding ?? [], state, transitions, channels, channelsRead, now);
     nextStates[rule.id] = state;
     ruleTransitions.set(rule.id, transitions);
     report.evaluated++;
@@ -283,7 +294,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
     if (state.outstanding?.length === 0) delete state.outstanding;
   }
 
-  const remembered: Cache = { rules, states: { ...states, ...nextStates }, dirty: true };
+  const remembered: Cache = { rules, states: { ...states, ...nextStates }, dirty: true, channels: channelList };
   holder[CACHE] = remembered;
   if (fromRedis) {
     const ruleIds = new Set(rules.map((r) => r.id));
