@@ -2,7 +2,7 @@
 // each channel is a delivery (rule, target, episode, state, channel) claimed in the console store before
 // it is sent (lib/store/console/alert-channels.ts). A claim another console holds, or one already sent,
 // is not sent again; a failed one is retried on later rounds with backoff, at most DELIVERY_MAX_TRIES times;
-// a resolve goes only to a channel whose firing was sent.
+// a resolve goes to every channel of an announced target except one whose firing is known to have failed.
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { logger } from '@/lib/log';
@@ -71,10 +71,12 @@ export async function deliver(d: Delivery, channel: Channel, rule: AlertRule, e:
   let claim: DeliveryRecord | null;
   try {
     if (d.state === 'resolved') {
+      // Only a firing known to have failed holds its resolve back. No record (expired after DELIVERY_KEEP_MS,
+      // a flushed store, announced before channels existed, or sent unclaimed in the console store's own
+      // outage) or one left 'sending' (its console killed after the receiver took it, or the outcome not
+      // recorded in a store blip): the resolve goes — PagerDuty and Opsgenie ignore one for a key they never got.
       const firing = await store.delivery(deliveryKey({ ...d, state: 'firing' }));
-      // The console store's own outage was announced without a claim (it could not be made): no record to check.
-      const unclaimedFiring = firing === null && isConsoleOutage(rule, e);
-      if (firing?.status !== 'sent' && !unclaimedFiring) return { ...base, outcome: 'suppressed', status: null, error: null, reason: 'its firing was not sent on this channel', done: true };
+      if (firing?.status === 'failed') return { ...base, outcome: 'suppressed', status: null, error: null, reason: 'its firing was not sent on this channel', done: true };
     }
     claim = await store.claimDelivery(key, { holder, now, leaseMs: DELIVERY_LEASE_MS, maxTries: DELIVERY_MAX_TRIES, keepMs: DELIVERY_KEEP_MS });
   } catch (err) {

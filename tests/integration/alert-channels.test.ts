@@ -110,7 +110,14 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await Promise.all(queues.splice(0).map((q) => q.close()));
     await main.stop();
   });
-  consoleForThisFile(kind, () => [{ name: 'main', url: main.url }]);
+  const store = consoleForThisFile(kind, () => [{ name: 'main', url: main.url }]);
+  /** Forgets every delivery record (as after their 7-day expiry, a flushed store, or an alert announced before channels existed). */
+  async function forgetDeliveries() {
+    if (kind === 'redis') {
+      const keys = await store.redis().keys('drover:{console}:alerts:delivery:*');
+      if (keys.length) await store.redis().del(...keys);
+    } else await store.pool().query('DELETE FROM drover.alert_delivery');
+  }
 
   afterEach(async () => {
     for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
@@ -255,6 +262,20 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(resolved.channels?.find((c) => c.name === 'down')).toMatchObject({ outcome: 'suppressed', reason: 'its firing was not sent on this channel' });
   });
 
+  it('a resolve still goes out when the firing\'s delivery record is gone (expired after 7 days, a flushed store, announced before the upgrade)', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const q = await fill('mail-old', 2);
+    await depthRule('old', 'mail-old', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
+    await forgetDeliveries();
+
+    await q.drain();
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+  });
+
   it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
     const { ids } = await channels();
     const q = await fill('mail-twin', 2);
@@ -335,8 +356,9 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await b.stop();
     expect(bodies('/pd').map((x) => x.event_action)).toEqual(['trigger', 'resolve']);
     expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
-    // The stuck receiver's firing was never recorded as sent: it gets no resolve.
-    expect(requestsTo('/hang')).toHaveLength(1);
+    // The stuck receiver's firing was left "sending" (it may have been received): its resolve goes too.
+    expect(requestsTo('/hang')).toHaveLength(2);
+    expect(JSON.parse(requestsTo('/hang')[1].body)).toMatchObject({ state: 'resolved' });
   });
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {
