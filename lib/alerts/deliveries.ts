@@ -12,6 +12,7 @@ import type { AlertRule } from './rule';
 import type { DeliveryOutcome, NotificationEvent } from './notify';
 import type { Channel } from './channels/channel';
 import { sendToChannel } from './channels/send';
+import { sampleIntervalMs } from '@/lib/metrics/settings';
 
 /** A 'sending' claim older than this is taken as abandoned (its console died mid-send) and may be taken again. */
 export const DELIVERY_LEASE_MS = 120_000;
@@ -109,15 +110,24 @@ export async function deliver(d: Delivery, channel: Channel, rule: AlertRule, e:
   return { ...base, outcome: outcome.ok ? 'sent' : 'failed', status: outcome.status, error: outcome.error, tries: claim.tries, done: outcome.ok || claim.tries >= DELIVERY_MAX_TRIES };
 }
 
+/**
+ * How far apart two consoles' starts of one episode may be (each names it by its own `now`, one sample
+ * interval apart at most, or a lease when one took over): twice the sampler's default lease.
+ */
+export function episodeAdoptWindowMs(): number {
+  return 2 * Math.max(3 * sampleIntervalMs(), 5000);
+}
+
 const episodeStoreKey = (ruleId: string, target: string) => sha256(JSON.stringify([ruleId, target]));
 
 /**
  * The episode every console uses for a target that started firing: the first one stored wins (two consoles
- * that both saw it start, at their own `now`, then name it alike). The proposed one when the store cannot tell.
+ * that both saw it start, at their own `now`, then name it alike) — only when it is that close: an older
+ * stored one that was never closed does not swallow a new incident. The proposed one when the store cannot tell.
  */
 export async function adoptEpisode(ruleId: string, target: string, proposed: number): Promise<number> {
   try {
-    return await alertChannelStore().adoptEpisode(episodeStoreKey(ruleId, target), proposed, DELIVERY_KEEP_MS);
+    return await alertChannelStore().adoptEpisode(episodeStoreKey(ruleId, target), proposed, DELIVERY_KEEP_MS, episodeAdoptWindowMs());
   } catch {
     return proposed;
   }

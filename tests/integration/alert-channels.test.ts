@@ -276,6 +276,21 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
   });
 
+  it('a new incident after an episode that was never closed (rule disabled and enabled again) is paged under a new key', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-again', 2);
+    const rule = await depthRule('again', 'mail-again', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
+    // Disabled while firing: its state goes, its episode is not closed.
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    await evaluateAlerts(await sample(), { now: clock });
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: true } });
+    await evaluateAlerts(await sample(300_000), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'trigger']);
+    expect(bodies('/pd')[1].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+  });
+
   it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
     const { ids } = await channels();
     const q = await fill('mail-twin', 2);
