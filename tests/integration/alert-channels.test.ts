@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { listConnections } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
-import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { evaluateAlerts, OUTSTANDING_MAX_PER_RULE, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import { updateAlertRule } from '@/lib/alerts/update-alert-rule';
@@ -374,6 +374,17 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     // The stuck receiver's firing was left "sending" (it may have been received): its resolve goes too.
     expect(requestsTo('/hang')).toHaveLength(2);
     expect(JSON.parse(requestsTo('/hang')[1].body)).toMatchObject({ state: 'resolved' });
+  });
+
+  it('a round with more new deliveries than the per-rule cap sends them all (the cap bounds retries only)', async () => {
+    const hooks = [];
+    for (let i = 0; i < 10; i++) hooks.push(await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: `cap${i}`, config: { url: `${peer.url}/cap/${i}`, format: 'json' } })));
+    for (let i = 0; i < 19; i++) await fill(`cap-${String(i).padStart(2, '0')}`, 2);
+    await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'cap', kind: 'waiting-depth', connection: 'main', queue: null, threshold: 1, minutes: 0, cooldownMinutes: 0, channelIds: hooks.map((h) => h.id), webhookUrl: `${peer.url}/cap/inline` }));
+    await evaluateAlerts(await sample(), { now: clock });
+    const capFirings = bodies('/cap').filter((b) => String(b.queue).startsWith('cap-'));
+    expect(capFirings).toHaveLength(19 * 11);
+    expect(OUTSTANDING_MAX_PER_RULE).toBeLessThan(19 * 11);
   });
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {
