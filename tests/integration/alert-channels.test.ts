@@ -169,6 +169,19 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(JSON.stringify(updateEntry)).toContain('warning');
   });
 
+  it('a PagerDuty URL or Opsgenie base URL is changed only with its secret entered again (a write-only key cannot be sent elsewhere)', async () => {
+    const { pd, og } = await channels();
+    await expect(updateChannel(admin, { id: pd.id, patch: { config: { url: `${peer.url}/evil` } } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('routing key') });
+    await expect(updateChannel(admin, { id: og.id, patch: { config: { baseUrl: `${peer.url}/evil` } } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('API key') });
+    await testChannel(admin, { id: pd.id });
+    await testChannel(admin, { id: og.id });
+    expect(requestsTo('/evil')).toHaveLength(0);
+    // With the secret again the change is made; the same URL without it is no change.
+    await updateChannel(admin, { id: pd.id, patch: { config: { url: `${peer.url}/pd/new`, routingKey: ROUTING_KEY } } });
+    await updateChannel(admin, { id: og.id, patch: { config: { baseUrl: `${peer.url}/og`, priority: 'P1' } } });
+    expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: `${peer.url}/pd/new` });
+  });
+
   it('bounds: at most 20 recipients, 10 channels per rule, 50 channels per console; a channel in use is not deleted', async () => {
     expect(channelInputSchema.safeParse({ type: 'email', name: 'many', config: { to: Array.from({ length: MAX_EMAIL_RECIPIENTS + 1 }, (_, i) => `u${i}@example.com`) } }).success).toBe(false);
     expect(channelInputSchema.safeParse({ type: 'pagerduty', name: 'short', config: { routingKey: 'short' } }).success).toBe(false);
