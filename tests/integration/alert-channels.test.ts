@@ -321,8 +321,9 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
 
     // Two sampler instances on one lease: A leads, then crashes (its lease left to expire); B takes over and resolves.
     const evaluateAs = (s: Sampler) => async (result: Awaited<ReturnType<typeof sampleOnce>>) => void (await evaluateAlerts(result, { now: result.at, holder: s.instanceId, fence: () => s.stillLeader() }));
-    const a: Sampler = new Sampler({ instanceId: 'sampler-a', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(a)(r) });
-    const b: Sampler = new Sampler({ instanceId: 'sampler-b', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(b)(r) });
+    // A lease long enough (5 s) that B's refusal is about who holds it, not about how fast a loaded machine ticks.
+    const a: Sampler = new Sampler({ instanceId: 'sampler-a', intervalMs: 200, lockTtlMs: 5000, onSample: (r) => evaluateAs(a)(r) });
+    const b: Sampler = new Sampler({ instanceId: 'sampler-b', intervalMs: 200, lockTtlMs: 5000, onSample: (r) => evaluateAs(b)(r) });
     expect(await a.tick()).not.toBeNull();
     expect(await b.tick()).toBeNull(); // A holds the lease
     await a.stop({ release: false });
