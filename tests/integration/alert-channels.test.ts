@@ -182,6 +182,17 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: `${peer.url}/pd/new` });
   });
 
+  it('audit entries of channel changes name only the type\'s own settings, URLs masked', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/private-path` } }));
+    await updateChannel(admin, { id: pd.id, patch: { config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/other-private`, bogus: 'unknown-key-value' } as never } }).catch(() => undefined);
+    const og = await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'og', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/og/private-base` } }));
+    await updateChannel(admin, { id: og.id, patch: { config: { priority: 'P1' } } });
+    const entries = (await listAudit(auditQuerySchema.parse({ limit: 20 }))).entries.filter((e) => e.action.startsWith('alertChannel.'));
+    const text = JSON.stringify(entries);
+    for (const secret of ['private-path', 'other-private', 'private-base', 'unknown-key-value', 'bogus', ROUTING_KEY, GENIE_KEY]) expect(text).not.toContain(secret);
+    expect(text).toContain(`${peer.url}/…`);
+  });
+
   it('bounds: at most 20 recipients, 10 channels per rule, 50 channels per console; a channel in use is not deleted', async () => {
     expect(channelInputSchema.safeParse({ type: 'email', name: 'many', config: { to: Array.from({ length: MAX_EMAIL_RECIPIENTS + 1 }, (_, i) => `u${i}@example.com`) } }).success).toBe(false);
     expect(channelInputSchema.safeParse({ type: 'pagerduty', name: 'short', config: { routingKey: 'short' } }).success).toBe(false);
