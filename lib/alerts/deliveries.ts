@@ -2,7 +2,7 @@
 // each channel is a delivery (rule, target, episode, state, channel) claimed in the console store before
 // it is sent (lib/store/console/alert-channels.ts). A claim another console holds, or one already sent,
 // is not sent again; a failed one is retried on later rounds with backoff, at most DELIVERY_MAX_TRIES times;
-// a resolve goes only to a channel whose firing was sent.
+// a resolve goes to every channel of an announced target except one whose firing is known to have failed.
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { logger } from '@/lib/log';
@@ -12,6 +12,7 @@ import type { AlertRule } from './rule';
 import type { DeliveryOutcome, NotificationEvent } from './notify';
 import type { Channel } from './channels/channel';
 import { sendToChannel } from './channels/send';
+import { sampleIntervalMs } from '@/lib/metrics/settings';
 
 /** A 'sending' claim older than this is taken as abandoned (its console died mid-send) and may be taken again. */
 export const DELIVERY_LEASE_MS = 120_000;
@@ -71,10 +72,12 @@ export async function deliver(d: Delivery, channel: Channel, rule: AlertRule, e:
   let claim: DeliveryRecord | null;
   try {
     if (d.state === 'resolved') {
+      // Only a firing known to have failed holds its resolve back. No record (expired after DELIVERY_KEEP_MS,
+      // a flushed store, announced before channels existed, or sent unclaimed in the console store's own
+      // outage) or one left 'sending' (its console killed after the receiver took it, or the outcome not
+      // recorded in a store blip): the resolve goes — PagerDuty and Opsgenie ignore one for a key they never got.
       const firing = await store.delivery(deliveryKey({ ...d, state: 'firing' }));
-      // The console store's own outage was announced without a claim (it could not be made): no record to check.
-      const unclaimedFiring = firing === null && isConsoleOutage(rule, e);
-      if (firing?.status !== 'sent' && !unclaimedFiring) return { ...base, outcome: 'suppressed', status: null, error: null, reason: 'its firing was not sent on this channel', done: true };
+      if (firing?.status === 'failed') return { ...base, outcome: 'suppressed', status: null, error: null, reason: 'its firing was not sent on this channel', done: true };
     }
     claim = await store.claimDelivery(key, { holder, now, leaseMs: DELIVERY_LEASE_MS, maxTries: DELIVERY_MAX_TRIES, keepMs: DELIVERY_KEEP_MS });
   } catch (err) {
@@ -107,15 +110,24 @@ export async function deliver(d: Delivery, channel: Channel, rule: AlertRule, e:
   return { ...base, outcome: outcome.ok ? 'sent' : 'failed', status: outcome.status, error: outcome.error, tries: claim.tries, done: outcome.ok || claim.tries >= DELIVERY_MAX_TRIES };
 }
 
+/**
+ * How far apart two consoles' starts of one episode may be (each names it by its own `now`, one sample
+ * interval apart at most, or a lease when one took over): twice the sampler's default lease.
+ */
+export function episodeAdoptWindowMs(): number {
+  return 2 * Math.max(3 * sampleIntervalMs(), 5000);
+}
+
 const episodeStoreKey = (ruleId: string, target: string) => sha256(JSON.stringify([ruleId, target]));
 
 /**
  * The episode every console uses for a target that started firing: the first one stored wins (two consoles
- * that both saw it start, at their own `now`, then name it alike). The proposed one when the store cannot tell.
+ * that both saw it start, at their own `now`, then name it alike) — only when it is that close: an older
+ * stored one that was never closed does not swallow a new incident. The proposed one when the store cannot tell.
  */
 export async function adoptEpisode(ruleId: string, target: string, proposed: number): Promise<number> {
   try {
-    return await alertChannelStore().adoptEpisode(episodeStoreKey(ruleId, target), proposed, DELIVERY_KEEP_MS);
+    return await alertChannelStore().adoptEpisode(episodeStoreKey(ruleId, target), proposed, DELIVERY_KEEP_MS, episodeAdoptWindowMs());
   } catch {
     return proposed;
   }

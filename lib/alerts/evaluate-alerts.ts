@@ -1,7 +1,8 @@
 // One evaluation round over every enabled rule, run by the sampler's lock holder after each sample:
 // read rules and states, judge, save the deliveries to make, claim and send them (lib/alerts/deliveries.ts),
 // save states and history. The last rules and states
-// are also kept in memory so an outage of the console Redis itself can still be alerted on.
+// and channels are also kept in memory so an outage of the console Redis itself can still be alerted on
+// (to the rule's channels too, not only its own webhook).
 import 'server-only';
 import { logger } from '@/lib/log';
 import { totalJobs } from '@/lib/metrics/sample';
@@ -17,14 +18,14 @@ import { randomUUID } from 'node:crypto';
 import type { OutstandingDelivery } from './evaluate-rule';
 import type { Channel } from './channels/channel';
 import { readChannels } from './channels/channel-store';
-import { channelsOfRule } from './channels/send';
+import { channelsOfRule, RULE_WEBHOOK_CHANNEL } from './channels/send';
 import { adoptEpisode, closeEpisode, deliver, deliveryKey, type DeliveryAttempt } from './deliveries';
 import { queryMatchCounts } from './query-matches';
 import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEntry } from './store';
 
 const CACHE = Symbol.for('drover.alerts.cache');
 /** dirty: these states could not be saved (Redis down), so they are newer than the saved ones. */
-type Cache = { rules: AlertRule[]; states: Record<string, RuleState>; dirty: boolean };
+type Cache = { rules: AlertRule[]; states: Record<string, RuleState>; dirty: boolean; channels: Channel[] };
 type Holder = { [CACHE]?: Cache };
 
 function cache(): Cache | undefined {
@@ -83,7 +84,7 @@ function eventOf(rule: AlertRule, t: EventSource, now: number): NotificationEven
   return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' ? { target: t.target } : {}) };
 }
 
-/** Deliveries kept per rule at most (a retry list, not a queue: the oldest go first when it is full). */
+/** Earlier rounds' deliveries kept per rule at most, with this round's (never cut): the oldest retries go first, recorded in the history. */
 export const OUTSTANDING_MAX_PER_RULE = 200;
 /** Deliveries sent at once. */
 const SEND_BATCH = 50;
@@ -92,11 +93,13 @@ const SEND_BATCH = 50;
  * What the rule still has to deliver: earlier rounds' unfinished deliveries that still apply (a firing
  * only while its episode fires; a channel only while the rule names it) and this round's new ones.
  */
-function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: RuleState, transitions: AlertTransition[], channels: Map<string, Channel>, now: number): OutstandingDelivery[] {
+function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: RuleState, transitions: AlertTransition[], channels: Map<string, Channel>, channelsRead: boolean, now: number): { outstanding: OutstandingDelivery[]; dropped: OutstandingDelivery[] } {
   const ids = new Set(channelsOfRule(rule, channels).map((c) => c.id));
   const out = new Map<string, OutstandingDelivery>();
+  const fresh = new Map<string, OutstandingDelivery>();
   for (const d of before) {
-    if (!ids.has(d.channelId)) continue;
+    // A channel that could not be read this round is unknown, not gone: its deliveries wait.
+    if (!ids.has(d.channelId) && channelsRead) continue;
     if (d.state === 'firing') {
       const t = state.targets[d.target];
       if (!t || t.state !== 'firing' || t.since !== d.episode) continue;
@@ -107,10 +110,14 @@ function outstandingOf(rule: AlertRule, before: OutstandingDelivery[], state: Ru
     if (!t.notify) continue;
     for (const channelId of ids) {
       const d: OutstandingDelivery = { ruleId: rule.id, target: t.target, episode: t.episode, state: t.type, channelId, connection: t.connection, queue: t.queue, value: t.value, at: now };
-      out.set(deliveryKey(d), d);
+      out.delete(deliveryKey(d));
+      fresh.set(deliveryKey(d), d);
     }
   }
-  return [...out.values()].slice(-OUTSTANDING_MAX_PER_RULE);
+  const retries = [...out.values()];
+  const room = Math.max(0, OUTSTANDING_MAX_PER_RULE - fresh.size);
+  const cut = Math.max(0, retries.length - room);
+  return { outstanding: [...retries.slice(cut), ...fresh.values()], dropped: retries.slice(0, cut) };
 }
 
 /** The outcome of a transition over its channels (one line per channel that failed). */
@@ -180,11 +187,21 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
   const queryCounts = await queryMatchCounts(enabled, now);
   const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
-  const channels = new Map((await readChannels().catch(() => [] as Channel[])).map((c) => [c.id, c]));
+  // The channels as last read when they cannot be read now (the console store is down): an outage still pages.
+  let channelList: Channel[];
+  let channelsRead = true;
+  try {
+    channelList = await readChannels();
+  } catch {
+    channelList = cache()?.channels ?? [];
+    channelsRead = false;
+  }
+  const channels = new Map(channelList.map((c) => [c.id, c]));
   const nextStates: Record<string, RuleState> = {};
   const report: EvaluationReport = { evaluated: 0, transitions: [] };
   const history: AlertHistoryEntry[] = [];
   const ruleTransitions = new Map<string, AlertTransition[]>();
+  const droppedOf = new Map<string, OutstandingDelivery[]>();
   for (const rule of enabled) {
     const { state, transitions } = evaluateRule(rule, states[rule.id], {
       now,
@@ -203,7 +220,9 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
         }
       } else await closeEpisode(rule.id, t.target, t.episode);
     }
-    state.outstanding = outstandingOf(rule, states[rule.id]?.outstanding ?? [], state, transitions, channels, now);
+    const { outstanding, dropped } = outstandingOf(rule, states[rule.id]?.outstanding ?? [], state, transitions, channels, channelsRead, now);
+    state.outstanding = outstanding;
+    if (dropped.length) droppedOf.set(rule.id, dropped);
     nextStates[rule.id] = state;
     ruleTransitions.set(rule.id, transitions);
     report.evaluated++;
@@ -279,11 +298,29 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
         text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (retry ${a.tries ?? ''} on ${a.channel.name})`,
       });
     }
+    // Retries cut by the per-rule bound: given up, and said so.
+    for (const d of droppedOf.get(rule.id) ?? []) {
+      const c = channels.get(d.channelId);
+      const name = c?.name ?? (d.channelId === RULE_WEBHOOK_CHANNEL ? 'rule webhook' : d.channelId);
+      history.push({
+        at: now,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        kind: rule.kind,
+        type: d.state,
+        target: d.target,
+        connection: d.connection,
+        queue: d.queue,
+        value: d.value,
+        notification: { outcome: 'failed', status: null, error: `dropped: more than ${OUTSTANDING_MAX_PER_RULE} undelivered deliveries for this rule` },
+        text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (dropped on ${name})`,
+      });
+    }
     if (mayShip) state.outstanding = (state.outstanding ?? []).filter((d) => !attempts.get(deliveryKey(d))?.done);
     if (state.outstanding?.length === 0) delete state.outstanding;
   }
 
-  const remembered: Cache = { rules, states: { ...states, ...nextStates }, dirty: true };
+  const remembered: Cache = { rules, states: { ...states, ...nextStates }, dirty: true, channels: channelList };
   holder[CACHE] = remembered;
   if (fromRedis) {
     const ruleIds = new Set(rules.map((r) => r.id));

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { listConnections } from '@/lib/redis/connections';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { Sampler, sampleOnce } from '@/lib/metrics/sampler';
-import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { evaluateAlerts, OUTSTANDING_MAX_PER_RULE, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import { updateAlertRule } from '@/lib/alerts/update-alert-rule';
@@ -110,7 +110,14 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await Promise.all(queues.splice(0).map((q) => q.close()));
     await main.stop();
   });
-  consoleForThisFile(kind, () => [{ name: 'main', url: main.url }]);
+  const store = consoleForThisFile(kind, () => [{ name: 'main', url: main.url }]);
+  /** Forgets every delivery record (as after their 7-day expiry, a flushed store, or an alert announced before channels existed). */
+  async function forgetDeliveries() {
+    if (kind === 'redis') {
+      const keys = await store.redis().keys('drover:{console}:alerts:delivery:*');
+      if (keys.length) await store.redis().del(...keys);
+    } else await store.pool().query('DELETE FROM drover.alert_delivery');
+  }
 
   afterEach(async () => {
     for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
@@ -160,6 +167,30 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(trigger).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: { severity: 'warning', custom_details: { test: true } } });
     const updateEntry = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alertChannel.update');
     expect(JSON.stringify(updateEntry)).toContain('warning');
+  });
+
+  it('a PagerDuty URL or Opsgenie base URL is changed only with its secret entered again (a write-only key cannot be sent elsewhere)', async () => {
+    const { pd, og } = await channels();
+    await expect(updateChannel(admin, { id: pd.id, patch: { config: { url: `${peer.url}/evil` } } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('routing key') });
+    await expect(updateChannel(admin, { id: og.id, patch: { config: { baseUrl: `${peer.url}/evil` } } })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('API key') });
+    await testChannel(admin, { id: pd.id });
+    await testChannel(admin, { id: og.id });
+    expect(requestsTo('/evil')).toHaveLength(0);
+    // With the secret again the change is made; the same URL without it is no change.
+    await updateChannel(admin, { id: pd.id, patch: { config: { url: `${peer.url}/pd/new`, routingKey: ROUTING_KEY } } });
+    await updateChannel(admin, { id: og.id, patch: { config: { baseUrl: `${peer.url}/og`, priority: 'P1' } } });
+    expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: `${peer.url}/pd/new` });
+  });
+
+  it('audit entries of channel changes name only the type\'s own settings, URLs masked', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/private-path` } }));
+    await updateChannel(admin, { id: pd.id, patch: { config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/other-private`, bogus: 'unknown-key-value' } as never } }).catch(() => undefined);
+    const og = await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'og', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/og/private-base` } }));
+    await updateChannel(admin, { id: og.id, patch: { config: { priority: 'P1' } } });
+    const entries = (await listAudit(auditQuerySchema.parse({ limit: 20 }))).entries.filter((e) => e.action.startsWith('alertChannel.'));
+    const text = JSON.stringify(entries);
+    for (const secret of ['private-path', 'other-private', 'private-base', 'unknown-key-value', 'bogus', ROUTING_KEY, GENIE_KEY]) expect(text).not.toContain(secret);
+    expect(text).toContain(`${peer.url}/…`);
   });
 
   it('bounds: at most 20 recipients, 10 channels per rule, 50 channels per console; a channel in use is not deleted', async () => {
@@ -255,6 +286,35 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(resolved.channels?.find((c) => c.name === 'down')).toMatchObject({ outcome: 'suppressed', reason: 'its firing was not sent on this channel' });
   });
 
+  it('a resolve still goes out when the firing\'s delivery record is gone (expired after 7 days, a flushed store, announced before the upgrade)', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const q = await fill('mail-old', 2);
+    await depthRule('old', 'mail-old', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
+    await forgetDeliveries();
+
+    await q.drain();
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+  });
+
+  it('a new incident after an episode that was never closed (rule disabled and enabled again) is paged under a new key', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-again', 2);
+    const rule = await depthRule('again', 'mail-again', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
+    // Disabled while firing: its state goes, its episode is not closed.
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    await evaluateAlerts(await sample(), { now: clock });
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: true } });
+    await evaluateAlerts(await sample(300_000), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'trigger']);
+    expect(bodies('/pd')[1].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+  });
+
   it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
     const { ids } = await channels();
     const q = await fill('mail-twin', 2);
@@ -272,8 +332,9 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
 
     // Two sampler instances on one lease: A leads, then crashes (its lease left to expire); B takes over and resolves.
     const evaluateAs = (s: Sampler) => async (result: Awaited<ReturnType<typeof sampleOnce>>) => void (await evaluateAlerts(result, { now: result.at, holder: s.instanceId, fence: () => s.stillLeader() }));
-    const a: Sampler = new Sampler({ instanceId: 'sampler-a', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(a)(r) });
-    const b: Sampler = new Sampler({ instanceId: 'sampler-b', intervalMs: 200, lockTtlMs: 1000, onSample: (r) => evaluateAs(b)(r) });
+    // A lease long enough (5 s) that B's refusal is about who holds it, not about how fast a loaded machine ticks.
+    const a: Sampler = new Sampler({ instanceId: 'sampler-a', intervalMs: 200, lockTtlMs: 5000, onSample: (r) => evaluateAs(a)(r) });
+    const b: Sampler = new Sampler({ instanceId: 'sampler-b', intervalMs: 200, lockTtlMs: 5000, onSample: (r) => evaluateAs(b)(r) });
     expect(await a.tick()).not.toBeNull();
     expect(await b.tick()).toBeNull(); // A holds the lease
     await a.stop({ release: false });
@@ -335,8 +396,20 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await b.stop();
     expect(bodies('/pd').map((x) => x.event_action)).toEqual(['trigger', 'resolve']);
     expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
-    // The stuck receiver's firing was never recorded as sent: it gets no resolve.
-    expect(requestsTo('/hang')).toHaveLength(1);
+    // The stuck receiver's firing was left "sending" (it may have been received): its resolve goes too.
+    expect(requestsTo('/hang')).toHaveLength(2);
+    expect(JSON.parse(requestsTo('/hang')[1].body)).toMatchObject({ state: 'resolved' });
+  });
+
+  it('a round with more new deliveries than the per-rule cap sends them all (the cap bounds retries only)', async () => {
+    const hooks = [];
+    for (let i = 0; i < 10; i++) hooks.push(await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: `cap${i}`, config: { url: `${peer.url}/cap/${i}`, format: 'json' } })));
+    for (let i = 0; i < 19; i++) await fill(`cap-${String(i).padStart(2, '0')}`, 2);
+    await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'cap', kind: 'waiting-depth', connection: 'main', queue: null, threshold: 1, minutes: 0, cooldownMinutes: 0, channelIds: hooks.map((h) => h.id), webhookUrl: `${peer.url}/cap/inline` }));
+    await evaluateAlerts(await sample(), { now: clock });
+    const capFirings = bodies('/cap').filter((b) => String(b.queue).startsWith('cap-'));
+    expect(capFirings).toHaveLength(19 * 11);
+    expect(OUTSTANDING_MAX_PER_RULE).toBeLessThan(19 * 11);
   });
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {

@@ -16,6 +16,9 @@ import { collectSnapshot } from '@/lib/metrics/snapshot';
 import { evaluateAlerts } from '@/lib/alerts/evaluate-alerts';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
 import { listAlertHistory, listAlertRules } from '@/lib/alerts/list-alerts';
+import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
+import { createChannel } from '@/lib/alerts/channels/create-channel';
+import { channelInputSchema } from '@/lib/alerts/channels/channel';
 
 let redis: TestRedis;
 let receiver: http.Server;
@@ -89,5 +92,43 @@ it('alerts that the console Redis is down from the rules it remembers, and resol
   // The outage's progress reached Redis once it was back.
   expect((await listAlertRules()).find((r) => r.id === rule.id)).toMatchObject({ status: 'ok', since: t0 + 30_000 });
   expect((await listAlertHistory({ ruleId: rule.id })).map((h) => h.type)).toEqual(['resolved']);
+  await sampler.stop();
+});
+
+it('sends the console Redis outage to a paging channel (no inline webhook): channels are remembered like rules', async () => {
+  for (const r of await listAlertRules()) await deleteAlertRule(ctxAs('admin'), { id: r.id });
+  bodies.length = 0;
+  const channel = await createChannel(ctxAs('admin'), channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: `http://127.0.0.1:${port}/channel`, format: 'json' } }));
+  await createAlertRule(ctxAs('admin'), {
+    name: 'console redis by channel',
+    enabled: true,
+    kind: 'redis-unreachable',
+    connection: 'default',
+    queue: null,
+    threshold: 0,
+    minutes: 0,
+    cooldownMinutes: 0,
+    channelIds: [channel.id],
+    webhookFormat: 'json',
+  });
+  const t0 = Date.now() + 60_000;
+  await round(t0);
+  expect(bodies).toEqual([]);
+  const sampler = new Sampler({ instanceId: 'console-down-channel', intervalMs: 10_000 });
+  expect(await sampler.tick()).not.toBeNull();
+
+  const port0 = redis.port;
+  await redis.stop('SIGTERM');
+  const down = await sampleOnce({ now: t0 + 10_000 });
+  expect(down.connections[0]).toMatchObject({ up: false });
+  await evaluateAlerts(down, { now: t0 + 10_000, holder: sampler.instanceId, fence: () => sampler.stillLeader() });
+  expect(bodies.map((b) => [b.state, b.connection, b.rule])).toEqual([['firing', 'default', 'console redis by channel']]);
+  await round(t0 + 20_000);
+  expect(bodies).toHaveLength(1);
+
+  redis = await startTestRedis({ persistent: true, dir, port: port0 });
+  await waitFor(async () => (await collectSnapshot()).connections[0].up, { timeout: 15_000, what: 'the console Redis to answer again' });
+  await round(t0 + 30_000);
+  expect(bodies.map((b) => b.state)).toEqual(['firing', 'resolved']);
   await sampler.stop();
 });

@@ -3,7 +3,8 @@
 import 'server-only';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { isUnscoped, type Access } from '@/lib/auth/scope';
-import type { Channel, ChannelType } from './channel';
+import { emailConfigSchema, opsgenieConfigSchema, pagerdutyConfigSchema, webhookConfigSchema, type Channel, type ChannelType } from './channel';
+import { maskWebhookUrl } from '../rule';
 import { readChannel } from './channel-store';
 
 export function isGlobalAdmin(access: Access): boolean {
@@ -21,11 +22,23 @@ export async function existingChannel(id: string): Promise<Channel> {
 }
 
 const SECRET_FIELDS: Record<ChannelType, string[]> = { webhook: ['url'], email: [], pagerduty: ['routingKey'], opsgenie: ['apiKey'] };
+const KNOWN_FIELDS: Record<ChannelType, string[]> = {
+  webhook: Object.keys(webhookConfigSchema.shape),
+  email: Object.keys(emailConfigSchema.shape),
+  pagerduty: Object.keys(pagerdutyConfigSchema.shape),
+  opsgenie: Object.keys(opsgenieConfigSchema.shape),
+};
+/** Non-secret addresses (they may carry a private path): masked like webhook URLs. */
+const URL_FIELDS = ['url', 'baseUrl'];
 
 /** A config (or a patch of one) as an audit entry may show it: secrets say only that they were set. */
 export function auditConfig(type: ChannelType, config: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!config) return undefined;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) out[k] = SECRET_FIELDS[type].includes(k) ? 'set' : v;
+  // Only the type's own settings (an unknown key is refused by validation, after the entry is made); addresses masked.
+  for (const [k, v] of Object.entries(config)) {
+    if (!KNOWN_FIELDS[type].includes(k)) continue;
+    out[k] = SECRET_FIELDS[type].includes(k) ? 'set' : URL_FIELDS.includes(k) ? (typeof v === 'string' ? maskWebhookUrl(v) : 'set') : v;
+  }
   return out;
 }

@@ -5,7 +5,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     droverClaimDelivery(key: string, holder: string, now: number, leaseMs: number, maxTries: number, keepMs: number): Result<string | null, Context>;
     droverFinishDelivery(key: string, holder: string, json: string, keepMs: number): Result<number, Context>;
-    droverAdoptEpisode(key: string, episode: number, keepMs: number): Result<string, Context>;
+    droverAdoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Result<string, Context>;
     droverCloseEpisode(key: string, episode: number): Result<number, Context>;
   }
 }

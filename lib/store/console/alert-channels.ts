@@ -40,9 +40,10 @@ export interface AlertChannelStore {
   delivery(key: string): Promise<DeliveryRecord | null>;
   /**
    * The episode of a firing target, the same for every console: stores `episode` under `key` unless one
-   * is stored already, and answers the stored one (kept `keepMs`).
+   * within `windowMs` of it is stored already, and answers the stored one (kept `keepMs`). A stored one
+   * further away is an earlier episode never closed (a failed close, a rule disabled while firing): replaced.
    */
-  adoptEpisode(key: string, episode: number, keepMs: number): Promise<number>;
+  adoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Promise<number>;
   /** Forgets the episode of `key` when it is still `episode` (the target resolved). */
   closeEpisode(key: string, episode: number): Promise<void>;
 }

@@ -38,8 +38,8 @@ DELETE FROM drover.alert_delivery WHERE key IN (
   ADOPT_EPISODE: `
 INSERT INTO drover.alert_episode AS e (key, episode, expires_at) VALUES ($1, $2, $3::bigint + $4::bigint)
 ON CONFLICT (key) DO UPDATE SET
-  episode = CASE WHEN e.expires_at <= $3::bigint THEN excluded.episode ELSE e.episode END,
-  expires_at = CASE WHEN e.expires_at <= $3::bigint THEN excluded.expires_at ELSE e.expires_at END
+  episode = CASE WHEN e.expires_at <= $3::bigint OR abs(e.episode - excluded.episode) > $5::bigint THEN excluded.episode ELSE e.episode END,
+  expires_at = CASE WHEN e.expires_at <= $3::bigint OR abs(e.episode - excluded.episode) > $5::bigint THEN excluded.expires_at ELSE e.expires_at END
 RETURNING episode`,
   CLOSE_EPISODE: `DELETE FROM drover.alert_episode WHERE key = $1 AND episode = $2`,
   DELETE_EXPIRED_EPISODES: `
@@ -91,8 +91,8 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
     return recordOf((await this.db.rows<Row>(SQL.DELIVERY, [key, Date.now()]))[0]);
   }
 
-  async adoptEpisode(key: string, episode: number, keepMs: number): Promise<number> {
-    const rows = await this.db.rows<{ episode: string }>(SQL.ADOPT_EPISODE, [key, episode, Date.now(), keepMs]);
+  async adoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Promise<number> {
+    const rows = await this.db.rows<{ episode: string }>(SQL.ADOPT_EPISODE, [key, episode, Date.now(), keepMs, windowMs]);
     return rows.length ? Number(rows[0].episode) : episode;
   }
 

@@ -54,8 +54,8 @@ export class RedisAlertChannelStore implements AlertChannelStore {
     return parseRecord(await this.redis.get(KEYS.alertDelivery(key)));
   }
 
-  async adoptEpisode(key: string, episode: number, keepMs: number): Promise<number> {
-    return Number(await this.redis.droverAdoptEpisode(KEYS.alertEpisode(key), episode, keepMs));
+  async adoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Promise<number> {
+    return Number(await this.redis.droverAdoptEpisode(KEYS.alertEpisode(key), episode, keepMs, windowMs));
   }
 
   async closeEpisode(key: string, episode: number): Promise<void> {
