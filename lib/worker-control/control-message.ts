@@ -52,6 +52,9 @@ export const workerSettingSchema = z.object({
 });
 export type WorkerSetting = z.infer<typeof workerSettingSchema>;
 
+/** A change of some fields of a stored setting: undefined leaves a field as it is, null removes it. */
+export type WorkerSettingChange = { concurrency?: number | null; pausedLocally?: true | null };
+
 /** Parses a stored setting; an unreadable one counts as none. */
 export function parseWorkerSetting(raw: string): WorkerSetting {
   try {

@@ -190,6 +190,49 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect((await workers()).settings['ctl-local']).toBeUndefined();
   });
 
+  it('two consoles at once: a concurrency and a local pause sent together are both kept and applied (one field each)', async () => {
+    const r = await runtime('drover@both:1', slowKind('ctl-both', 1));
+    const params = { conn: 'console', queue: 'ctl-both' };
+    // Settings are listed for the queues of listed processes.
+    await waitFor(() => live(r.heartbeat!.runtimeId), 'the runtime listed');
+    for (const concurrency of [2, 3, 4]) {
+      await Promise.all([
+        callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency } }),
+        callOperation(ops.pauseQueueLocally, actor('admin'), { params }),
+      ]);
+      expect((await workers()).settings['ctl-both']).toEqual({ concurrency, pausedLocally: true });
+      await waitFor(async () => {
+        const p = await live(r.heartbeat!.runtimeId);
+        return p?.concurrency?.['ctl-both'] === concurrency && p.paused?.includes('ctl-both');
+      }, `the runtime at ${concurrency} and paused`);
+      await Promise.all([
+        callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } }),
+        callOperation(ops.resumeQueueLocally, actor('admin'), { params }),
+      ]);
+      expect((await workers()).settings['ctl-both']).toBeUndefined();
+    }
+  });
+
+  it('a queue command makes every runtime re-read the queue’s stored setting: a message it missed is made good by the next one', async () => {
+    const r = await runtime('drover@missed:1', slowKind('ctl-missed', 1));
+    // Stored without a message (what a runtime subscribing just after the publish would have missed).
+    await conn().records.updateWorkerSetting('ctl-missed', { concurrency: 4 });
+    await callOperation(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-missed' } });
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.paused?.includes('ctl-missed'), 'the local pause applied');
+    expect((await live(r.heartbeat!.runtimeId))!.concurrency?.['ctl-missed']).toBe(4);
+  });
+
+  it('after its control connection is dropped a runtime re-reads every stored setting once listening again', async () => {
+    const r = await runtime('drover@reconnect:1', slowKind('ctl-reconnect', 1));
+    await conn().records.updateWorkerSetting('ctl-reconnect', { concurrency: 5, pausedLocally: true });
+    if (kind === 'redis') await server.redis().call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    else await server.pool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drover-control'`);
+    await waitFor(async () => {
+      const p = await live(r.heartbeat!.runtimeId);
+      return p?.concurrency?.['ctl-reconnect'] === 5 && p.paused?.includes('ctl-reconnect');
+    }, 'the stored setting applied after the reconnect', 30_000);
+  });
+
   it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {
     const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1));
     const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'ctl-mine', role: 'operator' }, { connection: 'console', queue: 'ctl-theirs', role: 'viewer' }] });
