@@ -23,7 +23,7 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
 import { sendControl } from '@/lib/worker-control/send-control';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
@@ -231,6 +231,21 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
       const p = await live(r.heartbeat!.runtimeId);
       return p?.concurrency?.['ctl-reconnect'] === 5 && p.paused?.includes('ctl-reconnect');
     }, 'the stored setting applied after the reconnect', 30_000);
+  });
+
+  it(`concurrency is bounded by DROVER_MAX_WORKER_CONCURRENCY (default ${DEFAULT_MAX_WORKER_CONCURRENCY}): the console refuses more naming the limit, a runtime clamps a higher stored value`, async () => {
+    expect(maxWorkerConcurrency()).toBe(DEFAULT_MAX_WORKER_CONCURRENCY);
+    const params = { conn: 'console', queue: 'ctl-bound' };
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY + 1 } }));
+    expect(err).toMatchObject({ status: 400 });
+    expect(err.message).toContain(`limited to ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
+    expect(err.message).toContain('DROVER_MAX_WORKER_CONCURRENCY');
+    // Stored by a console whose bound is higher: this runtime runs the queue at its own bound.
+    await conn().records.updateWorkerSetting('ctl-bound', { concurrency: 200 });
+    const r = await runtime('drover@bound:1', slowKind('ctl-bound', 1));
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-bound'] === DEFAULT_MAX_WORKER_CONCURRENCY, `the runtime at ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
+    expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params, body: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY } })).applied).toBe(1);
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
   });
 
   it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {

@@ -7,7 +7,7 @@
 // console can say "applied by N of M processes".
 import type { Logger } from 'pino';
 import type { ConnectionRecords, CancelSubscription } from '@/lib/store/connection-records';
-import { controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage, type WorkerSetting } from '@/lib/worker-control/control-message';
+import { controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage, type WorkerSetting, maxWorkerConcurrency } from '@/lib/worker-control/control-message';
 import type { DroverWorker } from './drover-worker';
 
 export type RuntimeState = 'running' | 'quiet' | 'stopping';
@@ -74,7 +74,8 @@ export class WorkerControl {
   /** Brings a queue's worker to its stored setting; true when something changed. */
   private async applySetting(queue: string, setting: WorkerSetting): Promise<boolean> {
     const worker = this.opts.workers.get(queue)!;
-    const concurrency = setting.concurrency ?? worker.kind.definition.concurrency;
+    // Clamped to this process's own bound: a value stored by a console with a higher one runs at ours.
+    const concurrency = setting.concurrency === undefined ? worker.kind.definition.concurrency : Math.min(setting.concurrency, maxWorkerConcurrency());
     let changed = false;
     if (worker.concurrency !== concurrency) {
       worker.setConcurrency(concurrency);
