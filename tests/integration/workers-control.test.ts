@@ -249,12 +249,15 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
   });
 
   it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {
-    const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1));
+    const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1), slowKind('ctl-hidden', 1));
     const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'ctl-mine', role: 'operator' }, { connection: 'console', queue: 'ctl-theirs', role: 'viewer' }] });
     const err = await refusal(callOperation(ops.quietWorker, scoped, { params: processParams(r) }));
     expect(err).toMatchObject({ status: 403 });
     expect(err.message).toContain('ctl-theirs');
-    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'denied', actor: 'scoped-op@test' });
+    // A queue the caller cannot see is counted, not named; the audit entry keeps its name.
+    expect(err.message).not.toContain('ctl-hidden');
+    expect(err.message).toContain('1 queue outside your scope');
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'denied', actor: 'scoped-op@test', params: { lacking: expect.arrayContaining(['ctl-theirs', 'ctl-hidden']) } });
     expect(r.control!.state).toBe('running');
     // On its own queue the scoped operator may change Drover's concurrency; a viewer may not.
     expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, scoped, { params: { conn: 'console', queue: 'ctl-mine' }, body: { concurrency: 2 } })).applied).toBe(1);
@@ -262,6 +265,18 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(await refusal(callOperation(ops.stopWorker, actor('viewer'), { params: processParams(r) }))).toMatchObject({ status: 403 });
     // An unknown process: not found.
     expect(await refusal(callOperation(ops.stopWorker, operator, { params: { conn: 'console', runtimeId: 'no-such-runtime' } }))).toMatchObject({ status: 404 });
+  });
+
+  it('a process that does not accept control (control off, or an older runtime) is refused with 409 at once', async () => {
+    const r = await startRuntime({ connection: conn().config, kinds: [slowKind('ctl-uncontrolled', 1)], settings, logger, workerName: 'drover@uncontrolled:1', schedulers: false, cancellation: false, deadLetters: false, control: false });
+    runtimes.push(r);
+    await waitFor(() => live(r.heartbeat!.runtimeId), 'the process listed');
+    const started = Date.now();
+    const err = await refusal(callOperation(ops.quietWorker, operator, { params: processParams(r) }));
+    expect(err).toMatchObject({ status: 409 });
+    expect(err.message).toContain('does not accept control');
+    expect(Date.now() - started).toBeLessThan(CONTROL_ACK_WAIT_MS);
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'refused' });
   });
 
   it(`bounds: a command over ${CONTROL_MESSAGE_MAX_BYTES} bytes is refused; a listener that never answers is waited for ${CONTROL_ACK_WAIT_MS} ms at most`, async () => {
