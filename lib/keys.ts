@@ -91,9 +91,10 @@ export const KEYS = {
   /** list of runtime acknowledgements of one control command; expires 60 s after the last ack. Per-connection. */
   controlAck: (requestId: string) => `drover:control-ack:${requestId}`,
   /**
-   * hash queue → JSON {concurrency?, pausedLocally?} (lib/worker-control/control-message.ts): what every
-   * Drover runtime of the prefix applies to that queue, those started later too. Kept until changed
-   * back in the console (a field goes when it holds nothing). Per-connection.
+   * hash `<queue>:concurrency` → number, `<queue>:paused` → "1" (lib/worker-control/control-message.ts):
+   * what every Drover runtime of the prefix applies to that queue, those started later too; one field per
+   * setting so two consoles never overwrite each other. Kept until changed back in the console (a field
+   * goes when it holds nothing). Per-connection.
    */
   workerSettings: (prefix: string) => `drover:worker-settings:${prefix}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

@@ -5,7 +5,7 @@
 // PostgreSQL deployment needs no Redis. The console reaches them as Connection.records; the worker
 // runtime builds the same from its connection's settings. Not server-only: the runtime uses it.
 import type { CancelAck, CancelRequest } from '@/lib/cancellation/cancel-request';
-import type { ControlAck, ControlMessage } from '@/lib/worker-control/control-message';
+import type { ControlAck, ControlMessage, WorkerSettingChange } from '@/lib/worker-control/control-message';
 
 /** One attempt record of a batch (lib/attempts/record-attempt.ts): a start, an end, or a whole run. */
 export type AttemptWrite = {
@@ -61,12 +61,18 @@ export interface ConnectionRecords {
   controlAcks(requestId: string, max: number): Promise<string[]>;
   /** A runtime's answer to one control command (kept a short while: CONTROL_ACK_TTL_SECONDS). */
   ackControl(requestId: string, ack: ControlAck): Promise<void>;
-  /** Runtime side: one control listener for the process (lib/worker-control parses and answers). */
-  listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription>;
+  /**
+   * Runtime side: one control listener for the process (lib/worker-control parses and answers);
+   * `onResubscribed` runs once listening again after a lost connection (messages sent meanwhile are lost).
+   */
+  listenForControl(onMessage: (raw: string) => void, onResubscribed?: () => void): Promise<CancelSubscription>;
   /** The stored worker settings (raw JSON) of these queues; a queue without one is absent. */
   workerSettings(queues: string[]): Promise<Map<string, string>>;
-  /** Replaces a queue's worker setting; null removes it. */
-  setWorkerSetting(queue: string, json: string | null): Promise<void>;
+  /**
+   * Changes some fields of a queue's worker setting in one atomic write (undefined: untouched; null:
+   * removed), so two consoles changing different fields at once both keep theirs.
+   */
+  updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void>;
 
   /**
    * Writes one runtime's heartbeat (expiring `ttlMs` after the store's clock reads now) and prunes the

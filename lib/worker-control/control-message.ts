@@ -3,9 +3,21 @@
 // settings every runtime applies at start (concurrency override, local pause).
 import { z } from 'zod';
 
-/** Concurrency the console may set on a queue's Drover workers. */
+/** Concurrency the console may set on a queue's Drover workers: the schema's ceiling, whatever the environment says. */
 export const CONTROL_CONCURRENCY_MIN = 1;
 export const CONTROL_CONCURRENCY_MAX = 1_000;
+/** DROVER_MAX_WORKER_CONCURRENCY's default. */
+export const DEFAULT_MAX_WORKER_CONCURRENCY = 50;
+
+/**
+ * DROVER_MAX_WORKER_CONCURRENCY (default 50, at most 1,000): the highest concurrency an operator may set
+ * per Drover process on one queue — the console refuses more, the runtime clamps a stored value to it
+ * (each runtime reads its own environment). The job kind's own concurrency is not concerned.
+ */
+export function maxWorkerConcurrency(): number {
+  const n = Number(process.env.DROVER_MAX_WORKER_CONCURRENCY);
+  return Number.isInteger(n) && n >= CONTROL_CONCURRENCY_MIN ? Math.min(n, CONTROL_CONCURRENCY_MAX) : DEFAULT_MAX_WORKER_CONCURRENCY;
+}
 /**
  * The worker runtime's exit code after a stop from the console (workers/main.ts): `npm start`
  * (scripts/start.mjs, which repeats the number) keeps the console running; a supervisor restarting on
@@ -51,6 +63,9 @@ export const workerSettingSchema = z.object({
   pausedLocally: z.boolean().optional(),
 });
 export type WorkerSetting = z.infer<typeof workerSettingSchema>;
+
+/** A change of some fields of a stored setting: undefined leaves a field as it is, null removes it. */
+export type WorkerSettingChange = { concurrency?: number | null; pausedLocally?: true | null };
 
 /** Parses a stored setting; an unreadable one counts as none. */
 export function parseWorkerSetting(raw: string): WorkerSetting {

@@ -7,7 +7,7 @@ import type { OperationRef } from '@/lib/operations/define';
 import { accessOf } from '@/lib/auth/principal';
 import { roleAt, wholeConnectionRole } from '@/lib/auth/scope';
 import { hasRole } from '@/lib/auth/roles';
-import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { readBusyConnection } from '@/lib/workers/get-busy';
 import { sendControl } from './send-control';
 import type { ControlResult, WorkerProcessParams } from './schemas';
@@ -21,7 +21,9 @@ const DONE: Record<ProcessCommand, string> = {
 };
 
 export async function processCommand(ctx: AuditContext, op: OperationRef, command: ProcessCommand, t: WorkerProcessParams): Promise<ControlResult> {
-  return audited(ctx, op, { connection: t.conn, params: { runtimeId: t.runtimeId } }, async (conn) => {
+  // A refusal is audited with these params: the full list of lacking queues goes there, not in the message.
+  const params: Record<string, unknown> = { runtimeId: t.runtimeId };
+  return audited(ctx, op, { connection: t.conn, params }, async (conn) => {
     const busy = await readBusyConnection(conn);
     const process = busy.processes.find((p) => p.kind === 'drover' && p.key === t.runtimeId);
     if (!process) throw new NotFoundError(`No live Drover worker process ${t.runtimeId} on connection "${t.conn}" (it may have stopped)`);
@@ -32,8 +34,14 @@ export async function processCommand(ctx: AuditContext, op: OperationRef, comman
     const lacking = process.queues.filter((q) => !operatorAt(roleAt(access, t.conn, q)));
     const wholeOk = short.length === 0 || operatorAt(wholeConnectionRole(access, t.conn));
     if (lacking.length > 0 || !wholeOk) {
-      throw new ForbiddenError(`${process.name} runs ${[...lacking, ...short].join(', ')}: ${command} needs the operator role on every queue the process runs`);
+      params.lacking = [...lacking, ...short];
+      // The message names only the queues the caller may see; the others are counted.
+      const named = lacking.filter((q) => roleAt(access, t.conn, q) !== null);
+      const hidden = lacking.length - named.length;
+      const parts = [...named, ...(hidden > 0 ? [`${hidden} queue${hidden === 1 ? '' : 's'} outside your scope`] : []), ...short];
+      throw new ForbiddenError(`${process.name} runs ${parts.join(', ')}: ${command} needs the operator role on every queue the process runs`);
     }
+    if (!process.controllable) throw new ConflictError(`${process.name} does not accept control (an older Drover runtime, or one started with control off)`);
     const delivery = await sendControl(conn.records, { command, runtimeId: t.runtimeId, requestedBy: ctx.actor.name }, { done: (acks) => acks.some((a) => a.runtimeId === t.runtimeId) });
     const own = delivery.acks.find((a) => a.runtimeId === t.runtimeId);
     const message = own?.applied

@@ -23,7 +23,7 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
 import { sendControl } from '@/lib/worker-control/send-control';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
@@ -190,13 +190,74 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect((await workers()).settings['ctl-local']).toBeUndefined();
   });
 
+  it('two consoles at once: a concurrency and a local pause sent together are both kept and applied (one field each)', async () => {
+    const r = await runtime('drover@both:1', slowKind('ctl-both', 1));
+    const params = { conn: 'console', queue: 'ctl-both' };
+    // Settings are listed for the queues of listed processes.
+    await waitFor(() => live(r.heartbeat!.runtimeId), 'the runtime listed');
+    for (const concurrency of [2, 3, 4]) {
+      await Promise.all([
+        callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency } }),
+        callOperation(ops.pauseQueueLocally, actor('admin'), { params }),
+      ]);
+      expect((await workers()).settings['ctl-both']).toEqual({ concurrency, pausedLocally: true });
+      await waitFor(async () => {
+        const p = await live(r.heartbeat!.runtimeId);
+        return p?.concurrency?.['ctl-both'] === concurrency && p.paused?.includes('ctl-both');
+      }, `the runtime at ${concurrency} and paused`);
+      await Promise.all([
+        callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } }),
+        callOperation(ops.resumeQueueLocally, actor('admin'), { params }),
+      ]);
+      expect((await workers()).settings['ctl-both']).toBeUndefined();
+    }
+  });
+
+  it('a queue command makes every runtime re-read the queue’s stored setting: a message it missed is made good by the next one', async () => {
+    const r = await runtime('drover@missed:1', slowKind('ctl-missed', 1));
+    // Stored without a message (what a runtime subscribing just after the publish would have missed).
+    await conn().records.updateWorkerSetting('ctl-missed', { concurrency: 4 });
+    await callOperation(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-missed' } });
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.paused?.includes('ctl-missed'), 'the local pause applied');
+    expect((await live(r.heartbeat!.runtimeId))!.concurrency?.['ctl-missed']).toBe(4);
+  });
+
+  it('after its control connection is dropped a runtime re-reads every stored setting once listening again', async () => {
+    const r = await runtime('drover@reconnect:1', slowKind('ctl-reconnect', 1));
+    await conn().records.updateWorkerSetting('ctl-reconnect', { concurrency: 5, pausedLocally: true });
+    if (kind === 'redis') await server.redis().call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    else await server.pool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drover-control'`);
+    await waitFor(async () => {
+      const p = await live(r.heartbeat!.runtimeId);
+      return p?.concurrency?.['ctl-reconnect'] === 5 && p.paused?.includes('ctl-reconnect');
+    }, 'the stored setting applied after the reconnect', 30_000);
+  });
+
+  it(`concurrency is bounded by DROVER_MAX_WORKER_CONCURRENCY (default ${DEFAULT_MAX_WORKER_CONCURRENCY}): the console refuses more naming the limit, a runtime clamps a higher stored value`, async () => {
+    expect(maxWorkerConcurrency()).toBe(DEFAULT_MAX_WORKER_CONCURRENCY);
+    const params = { conn: 'console', queue: 'ctl-bound' };
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY + 1 } }));
+    expect(err).toMatchObject({ status: 400 });
+    expect(err.message).toContain(`limited to ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
+    expect(err.message).toContain('DROVER_MAX_WORKER_CONCURRENCY');
+    // Stored by a console whose bound is higher: this runtime runs the queue at its own bound.
+    await conn().records.updateWorkerSetting('ctl-bound', { concurrency: 200 });
+    const r = await runtime('drover@bound:1', slowKind('ctl-bound', 1));
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-bound'] === DEFAULT_MAX_WORKER_CONCURRENCY, `the runtime at ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
+    expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params, body: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY } })).applied).toBe(1);
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
+  });
+
   it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {
-    const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1));
+    const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1), slowKind('ctl-hidden', 1));
     const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'ctl-mine', role: 'operator' }, { connection: 'console', queue: 'ctl-theirs', role: 'viewer' }] });
     const err = await refusal(callOperation(ops.quietWorker, scoped, { params: processParams(r) }));
     expect(err).toMatchObject({ status: 403 });
     expect(err.message).toContain('ctl-theirs');
-    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'denied', actor: 'scoped-op@test' });
+    // A queue the caller cannot see is counted, not named; the audit entry keeps its name.
+    expect(err.message).not.toContain('ctl-hidden');
+    expect(err.message).toContain('1 queue outside your scope');
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'denied', actor: 'scoped-op@test', params: { lacking: expect.arrayContaining(['ctl-theirs', 'ctl-hidden']) } });
     expect(r.control!.state).toBe('running');
     // On its own queue the scoped operator may change Drover's concurrency; a viewer may not.
     expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, scoped, { params: { conn: 'console', queue: 'ctl-mine' }, body: { concurrency: 2 } })).applied).toBe(1);
@@ -204,6 +265,18 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(await refusal(callOperation(ops.stopWorker, actor('viewer'), { params: processParams(r) }))).toMatchObject({ status: 403 });
     // An unknown process: not found.
     expect(await refusal(callOperation(ops.stopWorker, operator, { params: { conn: 'console', runtimeId: 'no-such-runtime' } }))).toMatchObject({ status: 404 });
+  });
+
+  it('a process that does not accept control (control off, or an older runtime) is refused with 409 at once', async () => {
+    const r = await startRuntime({ connection: conn().config, kinds: [slowKind('ctl-uncontrolled', 1)], settings, logger, workerName: 'drover@uncontrolled:1', schedulers: false, cancellation: false, deadLetters: false, control: false });
+    runtimes.push(r);
+    await waitFor(() => live(r.heartbeat!.runtimeId), 'the process listed');
+    const started = Date.now();
+    const err = await refusal(callOperation(ops.quietWorker, operator, { params: processParams(r) }));
+    expect(err).toMatchObject({ status: 409 });
+    expect(err.message).toContain('does not accept control');
+    expect(Date.now() - started).toBeLessThan(CONTROL_ACK_WAIT_MS);
+    expect(await lastAudit()).toMatchObject({ action: 'worker.quiet', outcome: 'refused' });
   });
 
   it(`bounds: a command over ${CONTROL_MESSAGE_MAX_BYTES} bytes is refused; a listener that never answers is waited for ${CONTROL_ACK_WAIT_MS} ms at most`, async () => {

@@ -1,11 +1,13 @@
-// The runtime's side of worker control (lib/worker-control): applies the stored per-queue settings at
-// start, then the console's commands as they come — quiet (take no new jobs, finish the running ones),
+// The runtime's side of worker control (lib/worker-control): listens first, then applies the stored
+// per-queue settings, then the console's commands as they come, one at a time — quiet (take no new jobs, finish the running ones),
 // unquiet, stop (the same graceful exit as SIGTERM), a queue's concurrency, and a local pause of a
-// queue (this runtime's workers only; BullMQ's global pause is the queue's own flag). Each command is
-// acked so the console can say "applied by N of M processes".
+// queue (this runtime's workers only; BullMQ's global pause is the queue's own flag). A queue command
+// is read as "re-read the stored setting of queue X" and after a reconnect every stored setting is read
+// again: a message lost or overtaken leaves no process behind the store. Each command is acked so the
+// console can say "applied by N of M processes".
 import type { Logger } from 'pino';
 import type { ConnectionRecords, CancelSubscription } from '@/lib/store/connection-records';
-import { controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage } from '@/lib/worker-control/control-message';
+import { controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage, type WorkerSetting, maxWorkerConcurrency } from '@/lib/worker-control/control-message';
 import type { DroverWorker } from './drover-worker';
 
 export type RuntimeState = 'running' | 'quiet' | 'stopping';
@@ -14,6 +16,7 @@ export class WorkerControl {
   private stateNow: RuntimeState = 'running';
   private readonly pausedQueues = new Set<string>();
   private subscription?: CancelSubscription;
+  private tail: Promise<void> = Promise.resolve();
   private stopRequest?: (by: string) => void;
   /** Resolves with who asked, when the console asks this process to stop. */
   readonly stopRequested: Promise<string>;
@@ -39,23 +42,56 @@ export class WorkerControl {
     return [...this.pausedQueues].sort();
   }
 
-  /** Before the workers run: the concurrency overrides and local pauses stored for their queues. */
-  async applyStoredSettings(): Promise<void> {
-    const stored = await this.opts.records.workerSettings([...this.opts.workers.keys()]);
-    for (const [queue, raw] of stored) {
-      const setting = parseWorkerSetting(raw);
-      const worker = this.opts.workers.get(queue)!;
-      if (setting.concurrency !== undefined) worker.concurrency = setting.concurrency;
-      if (setting.pausedLocally) {
-        this.pausedQueues.add(queue);
-        await worker.pause(true);
-      }
-      this.opts.logger.info({ event: 'control.setting_applied', queue, ...setting }, `stored worker setting applied to ${queue}`);
+  /**
+   * Before the workers run: subscribes, then applies the stored settings of the process's queues (a
+   * command stored after that read arrives as a message), then every message in turn.
+   */
+  async start(): Promise<void> {
+    this.subscription = await this.opts.records.listenForControl(
+      (raw) => void this.enqueue(() => this.onMessage(raw)).catch(() => {}),
+      () => void this.enqueue(() => this.applyStoredSettings('resubscribed')).catch(() => {}),
+    );
+    await this.enqueue(() => this.applyStoredSettings('start'));
+  }
+
+  /** Messages and re-reads run one at a time, in order: a slow re-read never overwrites a later one. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(task);
+    this.tail = run.catch((err: Error) => this.opts.logger.warn({ event: 'control.failed', err: err.message }, 'worker control step failed'));
+    return run;
+  }
+
+  private async applyStoredSettings(why: 'start' | 'resubscribed'): Promise<void> {
+    const queues = [...this.opts.workers.keys()];
+    const stored = await this.opts.records.workerSettings(queues);
+    for (const queue of queues) {
+      const setting = parseWorkerSetting(stored.get(queue) ?? '{}');
+      const changed = await this.applySetting(queue, setting);
+      if (changed) this.opts.logger.info({ event: 'control.setting_applied', queue, why, ...setting }, `stored worker setting applied to ${queue}`);
     }
   }
 
-  async listen(): Promise<void> {
-    this.subscription = await this.opts.records.listenForControl((raw) => void this.onMessage(raw));
+  /** Brings a queue's worker to its stored setting; true when something changed. */
+  private async applySetting(queue: string, setting: WorkerSetting): Promise<boolean> {
+    const worker = this.opts.workers.get(queue)!;
+    // Clamped to this process's own bound: a value stored by a console with a higher one runs at ours.
+    const concurrency = setting.concurrency === undefined ? worker.kind.definition.concurrency : Math.min(setting.concurrency, maxWorkerConcurrency());
+    let changed = false;
+    if (worker.concurrency !== concurrency) {
+      worker.setConcurrency(concurrency);
+      changed = true;
+    }
+    if (setting.pausedLocally && !this.pausedQueues.has(queue)) {
+      this.pausedQueues.add(queue);
+      await worker.pause(true);
+      changed = true;
+    } else if (!setting.pausedLocally && this.pausedQueues.has(queue)) {
+      this.pausedQueues.delete(queue);
+      // A quiet process stays quiet: the queue resumes with the process.
+      if (this.stateNow === 'running') await worker.resume();
+      changed = true;
+    }
+    return changed;
   }
 
   async stopListening(): Promise<void> {
@@ -104,18 +140,15 @@ export class WorkerControl {
     }
     const worker = workers.get(message.queue);
     if (!worker) return { applied: false, message: `does not run queue ${message.queue}` };
-    if (message.command === 'set-concurrency') {
-      worker.setConcurrency(message.concurrency ?? worker.kind.definition.concurrency);
-      return { applied: true, message: `concurrency of ${message.queue} set to ${worker.concurrency}${message.concurrency === null ? " (the kind's own)" : ''}` };
-    }
-    if (message.command === 'pause-local') {
-      this.pausedQueues.add(message.queue);
-      await worker.pause(true);
-      return { applied: true, message: `${message.queue} paused on ${this.opts.workerName}` };
-    }
-    this.pausedQueues.delete(message.queue);
-    // A quiet process stays quiet: the queue resumes with the process.
-    if (this.stateNow === 'running') await worker.resume();
-    return { applied: true, message: `${message.queue} resumed on ${this.opts.workerName}${this.stateNow === 'running' ? '' : ` (the process is ${this.stateNow})`}` };
+    // The message says which queue changed; what it is now is what the store says (a later command may
+    // already have changed it again, an earlier message may have been lost).
+    const setting = parseWorkerSetting((await this.opts.records.workerSettings([message.queue])).get(message.queue) ?? '{}');
+    await this.applySetting(message.queue, setting);
+    const paused = this.pausedQueues.has(message.queue);
+    const pausedNote = paused ? 'paused' : `taking jobs${this.stateNow === 'running' ? '' : ` with the process (${this.stateNow})`}`;
+    return {
+      applied: true,
+      message: `${message.queue} on ${this.opts.workerName}: concurrency ${worker.concurrency}${setting.concurrency === undefined ? " (the kind's own)" : ''}, ${pausedNote}`,
+    };
   }
 }

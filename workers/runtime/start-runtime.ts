@@ -288,10 +288,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
     }
     // Before the first beat and the first job: a queue paused locally or given another concurrency in
-    // the console starts that way (processes started after the command obey it too).
-    await workerControl?.applyStoredSettings();
+    // the console starts that way (processes started after the command obey it too). Subscribed before
+    // the read, so a command stored after it still arrives.
+    await workerControl?.start();
     await Promise.all([...[...workers.values()].map((w) => w.waitUntilReady()), heartbeat?.start()]);
-    await workerControl?.listen();
 
     if (opts.cancellation !== false) {
       listener = await listenForCancelRequests({

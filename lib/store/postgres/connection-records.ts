@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { InvalidError } from '@/lib/errors';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
-import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, type ControlAck, type ControlMessage } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
 import { GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import type { DroverDb } from './drover-db';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
@@ -243,7 +243,7 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     );
   }
 
-  async listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription> {
+  async listenForControl(onMessage: (raw: string) => void, onResubscribed?: () => void): Promise<CancelSubscription> {
     if (!this.o.listen) throw new Error('These records were opened without a listener (the console only sends commands)');
     await this.db.ready();
     const listener = new ListenerClient(
@@ -260,6 +260,7 @@ export class PostgresConnectionRecords implements ConnectionRecords {
         if (parsed.s === this.schema && typeof parsed.r === 'string') onMessage(parsed.r);
       },
       this.o.listen.onError ?? (() => {}),
+      onResubscribed,
     );
     this.listeners.add(listener);
     await listener.start();
@@ -277,14 +278,19 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     return new Map(rows.map((r) => [r.queue, r.setting]));
   }
 
-  async setWorkerSetting(queue: string, json: string | null): Promise<void> {
-    if (json === null) await this.db.run(`DELETE FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2`, [this.schema, queue]);
-    else {
-      await this.db.run(
-        `INSERT INTO ${D}.worker_setting (schema_name, queue, setting) VALUES ($1, $2, $3) ON CONFLICT (schema_name, queue) DO UPDATE SET setting = excluded.setting`,
-        [this.schema, queue, json],
-      );
-    }
+  async updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void> {
+    const set: WorkerSetting = {};
+    if (change.concurrency != null) set.concurrency = change.concurrency;
+    if (change.pausedLocally) set.pausedLocally = true;
+    const removed = [...(change.concurrency === null ? ['concurrency'] : []), ...(change.pausedLocally === null ? ['pausedLocally'] : [])];
+    // One statement per write, each merging its fields into the row under the row's lock: two consoles
+    // changing different fields both keep theirs. An empty row then goes (re-checked under the lock).
+    await this.db.run(
+      `INSERT INTO ${D}.worker_setting (schema_name, queue, setting) VALUES ($1, $2, $3)
+       ON CONFLICT (schema_name, queue) DO UPDATE SET setting = ((${D}.worker_setting.setting::jsonb || $3::jsonb) - $4::text[])::text`,
+      [this.schema, queue, JSON.stringify(set), removed],
+    );
+    await this.db.run(`DELETE FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2 AND setting::jsonb = '{}'::jsonb`, [this.schema, queue]);
   }
 
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {
@@ -431,7 +437,10 @@ class ListenerClient {
     private readonly lockKeys: string[],
     private readonly onPayload: (payload: string) => void,
     private readonly onError: (err: Error) => void,
+    /** Called once listening again after a lost connection (not after the first). */
+    private readonly onReconnected?: () => void,
   ) {}
+  private connectedOnce = false;
 
   /** Resolves once listening (the first connection must work: a runtime that cannot listen does not start). */
   async start(): Promise<void> {
@@ -464,6 +473,8 @@ class ListenerClient {
     }
     this.client = client;
     this.delay = RECONNECT_MIN_MS;
+    if (this.connectedOnce) this.onReconnected?.();
+    this.connectedOnce = true;
   }
 
   private lost(client: pg.Client): void {

@@ -9,7 +9,7 @@ import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { attemptBatchScript } from '@/lib/attempts/lua/attempt-batch-n';
 import { BUSY_INDEX_TTL_MS, GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
-import { CONTROL_ACK_TTL_SECONDS, type ControlAck, type ControlMessage } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_TTL_SECONDS, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
 /**
@@ -106,7 +106,7 @@ export class RedisConnectionRecords implements ConnectionRecords {
     await this.redis.multi().rpush(key, JSON.stringify(ack)).expire(key, CONTROL_ACK_TTL_SECONDS).exec();
   }
 
-  async listenForControl(onMessage: (raw: string) => void): Promise<CancelSubscription> {
+  async listenForControl(onMessage: (raw: string) => void, onResubscribed?: () => void): Promise<CancelSubscription> {
     if (!this.subscriberFactory) throw new Error('These records were opened without a subscriber (the console only sends commands)');
     const channel = KEYS.controlChannel(this.prefix);
     // A connection of its own (in subscriber mode): the control channel is per prefix, the cancel
@@ -119,9 +119,16 @@ export class RedisConnectionRecords implements ConnectionRecords {
     const event = sharded ? 'smessage' : 'message';
     subscriber.on(event, handle);
     await (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
+    // After a reconnect ioredis subscribes again on 'ready'; a PING on the same connection answers after
+    // that subscribe, so whoever re-reads the stored settings then misses nothing sent meanwhile.
+    const resubscribed = () => {
+      if (onResubscribed) subscriber.ping().then(onResubscribed, () => {});
+    };
+    subscriber.on('ready', resubscribed);
     return {
       stop: async () => {
         subscriber.off(event, handle);
+        subscriber.off('ready', resubscribed);
         await (sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(() => {});
       },
     };
@@ -129,13 +136,26 @@ export class RedisConnectionRecords implements ConnectionRecords {
 
   async workerSettings(queues: string[]): Promise<Map<string, string>> {
     if (queues.length === 0) return new Map();
-    const values = await this.redis.hmget(KEYS.workerSettings(this.prefix), ...queues);
-    return new Map(queues.flatMap((q, i) => (values[i] === null ? [] : [[q, values[i]!]])));
+    const values = await this.redis.hmget(KEYS.workerSettings(this.prefix), ...queues.flatMap((q) => [`${q}:concurrency`, `${q}:paused`]));
+    const settings = new Map<string, string>();
+    queues.forEach((q, i) => {
+      const [concurrency, paused] = [values[2 * i], values[2 * i + 1]];
+      const setting: WorkerSetting = {};
+      if (concurrency !== null) setting.concurrency = Number(concurrency);
+      if (paused !== null) setting.pausedLocally = true;
+      if (Object.keys(setting).length > 0) settings.set(q, JSON.stringify(setting));
+    });
+    return settings;
   }
 
-  async setWorkerSetting(queue: string, json: string | null): Promise<void> {
-    if (json === null) await this.redis.hdel(KEYS.workerSettings(this.prefix), queue);
-    else await this.redis.hset(KEYS.workerSettings(this.prefix), queue, json);
+  async updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void> {
+    const key = KEYS.workerSettings(this.prefix);
+    const multi = this.redis.multi();
+    if (change.concurrency === null) multi.hdel(key, `${queue}:concurrency`);
+    else if (change.concurrency !== undefined) multi.hset(key, `${queue}:concurrency`, String(change.concurrency));
+    if (change.pausedLocally === null) multi.hdel(key, `${queue}:paused`);
+    else if (change.pausedLocally) multi.hset(key, `${queue}:paused`, '1');
+    await multi.exec();
   }
 
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {
