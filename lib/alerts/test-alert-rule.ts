@@ -9,7 +9,8 @@ import { ruleAuditTarget, existingRule } from './rule-commands';
 import { accessOf } from '@/lib/auth/principal';
 import { readChannels } from './channels/channel-store';
 import { channelsOfRule, RULE_WEBHOOK_CHANNEL } from './channels/send';
-import { describeSteps, testSteps, type TestStep } from './channels/test-steps';
+import { describeSteps, isPagingChannel, SKIPPED_PAGING_STEP, testSteps, type TestStep } from './channels/test-steps';
+import { isGlobalAdmin } from './channels/channel-commands';
 
 export type TestNotificationResult = DeliveryOutcome & { message: string; channels: Array<{ channelId: string; name: string; type: string; steps: TestStep[] }> };
 
@@ -19,7 +20,11 @@ export async function testAlertRule(ctx: AuditContext, input: { id: string }): P
     const rule = await existingRule(input.id, accessOf(ctx.actor));
     const at = Date.now();
     const channels = channelsOfRule(rule, new Map((await readChannels()).map((c) => [c.id, c])));
-    const results = await Promise.all(channels.map(async (c) => ({ channelId: c.id, name: c.name, type: c.type, steps: await testSteps(c, rule, at) })));
+    // A scoped admin may test the rules they manage, but not page the on-call through a shared channel.
+    const mayPage = isGlobalAdmin(accessOf(ctx.actor));
+    const results = await Promise.all(
+      channels.map(async (c) => ({ channelId: c.id, name: c.name, type: c.type, steps: !mayPage && isPagingChannel(c) ? [SKIPPED_PAGING_STEP] : await testSteps(c, rule, at) })),
+    );
     const failed = results.filter((r) => r.steps.some((s) => !s.ok));
     const first = results[0]?.steps[0];
     const outcome: DeliveryOutcome = {

@@ -437,6 +437,14 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     const tested = await testAlertRule(admin, { id: rule.id });
     expect(tested.ok).toBe(true);
     expect(tested.channels.map((c) => [c.name, c.steps.map((s) => s.step)])).toEqual([['pd', ['trigger', 'resolve']], ['mail', ['send']]]);
+    // A test pages at the lowest severity: it checks the path and must not wake anyone.
+    expect(bodies('/pd').filter((b) => b.event_action === 'trigger').at(-1)).toMatchObject({ payload: { severity: 'info', custom_details: { test: true } } });
+    // A scoped admin tests the rules they manage, but does not page the on-call through a shared channel.
+    const pdBefore = requestsTo('/pd').length;
+    const scopedTest = await testAlertRule(scopedAdmin, { id: rule.id });
+    expect(scopedTest.channels.map((c) => [c.name, c.steps.map((s) => s.step)])).toEqual([['pd', ['skipped']], ['mail', ['send']]]);
+    expect(scopedTest.message).toContain('paging channels are tested by a global admin');
+    expect(requestsTo('/pd')).toHaveLength(pdBefore);
     await updateAlertRule(admin, { id: rule.id, patch: { channelIds: [pd.id] } });
     expect((await readRules())[0].channelIds).toEqual([pd.id]);
   });

@@ -51,6 +51,9 @@ describe('bodies', () => {
     expect(create.url).toBe('https://api.opsgenie.com/v2/alerts');
     expect((create.body.message as string).length).toBe(OPSGENIE_MESSAGE_MAX);
     expect(create.body).toMatchObject({ alias: key, priority: 'P3', source: 'Drover' });
+    // A test goes at the lowest priority (P5), as a PagerDuty test at severity info.
+    expect(opsgenieRequest(og, RULE, { ...firing, test: true }, key).body).toMatchObject({ priority: 'P5', details: { test: 'true' } });
+    expect(pagerdutyBody(pd, RULE, { ...firing, test: true }, key)).toMatchObject({ payload: { severity: 'info' } });
     expect(opsgenieRequest(og, RULE, { ...firing, state: 'resolved' }, key).url).toBe(`https://api.opsgenie.com/v2/alerts/${encodeURIComponent(key)}/close?identifierType=alias`);
   });
   it('email: subject per state, threading headers on the resolve, the link in text and HTML (escaped)', () => {

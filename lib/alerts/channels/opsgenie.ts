@@ -36,7 +36,8 @@ export function opsgenieRequest(channel: OpsgenieChannel, rule: AlertRule, e: No
       },
       entity: ['drover', e.connection, e.queue].filter(Boolean).join('/'),
       source: 'Drover',
-      priority: channel.config.priority,
+      // A test at the lowest priority: it checks the path, it must not wake anyone.
+      priority: e.test ? 'P5' : channel.config.priority,
       tags: ['drover', rule.kind, ...(e.connection ? [e.connection] : [])],
     },
   };
