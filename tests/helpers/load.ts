@@ -6,6 +6,15 @@ import os from 'node:os';
 
 const CORES = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 
+/**
+ * The 1-minute load average per core, at least 1 and not capped: for a threshold on a wall-clock
+ * duration measured by someone else (Redis's SLOWLOG), where a descheduled process simply takes as
+ * many times longer as there are runnable processes per core.
+ */
+export function loadPerCore(): number {
+  return Math.max(1, os.loadavg()[0] / CORES);
+}
+
 export function loadFactor(): number {
   const [load1] = os.loadavg();
   return Math.min(4, Math.max(1, load1 / CORES));

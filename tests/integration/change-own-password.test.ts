@@ -41,6 +41,7 @@ describe.each(STORE_KINDS)('on %s', (kind) => {
   describe('changing your own password', () => {
     it('sets the new password, ends the user’s other sessions and keeps the one it was changed from', async () => {
       await createUser({ email: 'me@x', password: OLD, role: 'viewer' });
+      const registered = Date.now();
       for (const sid of ['here', 'laptop', 'phone']) await registerSession('me@x', sid, DAY);
       await registerSession('someone@x', 'theirs', DAY);
 
@@ -54,7 +55,8 @@ describe.each(STORE_KINDS)('on %s', (kind) => {
       expect(await isSessionLive('someone@x', 'theirs')).toBe(true);
       // The kept session's registry still expires on its own, with that session.
       const ttl = await peek.sessionsTtl('me@x');
-      expect(ttl).toBeGreaterThan(DAY - 10_000);
+      // Not a fixed margin: on a loaded machine the password hashing above takes seconds.
+      expect(ttl).toBeGreaterThanOrEqual(DAY - (Date.now() - registered) - 1000);
       expect(ttl).toBeLessThanOrEqual(DAY);
     });
 
