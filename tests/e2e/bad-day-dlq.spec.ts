@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { redisUrl, storageStatePath, stretched } from './support';
 import { waitWhileProgressing } from './console-process';
 
 /** Starts tests/e2e/fixtures/failing-runtime.ts on `queue`; resolves once its worker runs. */
@@ -31,7 +31,7 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 test.use({ storageState: storageStatePath('operator') });
 
 test("a dead letter's page shows the original job: one breadcrumb and title, its data, attempts and logs", async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(stretched(180_000));
   const name = `bad-day-convert-${Date.now()}`;
   const queue = new Queue(name, { connection: { url: redisUrl() } });
   let runtime: ChildProcess | undefined;

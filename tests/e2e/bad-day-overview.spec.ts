@@ -4,7 +4,7 @@
 // Other specs add queues to the same console: only the relative order of this spec's queues is asserted.
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath, stretched } from './support';
 
 const WIDE = { width: 1440, height: 900 };
 const NARROW = { width: 800, height: 900 };
@@ -17,7 +17,7 @@ const names = { quiet: `${tag}-a-quiet`, failing: `${tag}-m-failing`, backlog: `
 const queues: Queue[] = [];
 
 // Sign-ins, builds and other specs share two cores: give each test room, and wait on events, never sleeps.
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: stretched(120_000) });
 
 function open(name: string): Queue {
   const q = new Queue(name, { connection: { url: redisUrl() } });
@@ -52,7 +52,7 @@ async function rowTop(page: Page, name: string): Promise<number> {
 }
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(stretched(120_000));
   // A quiet queue whose failures are old news: they failed 20 minutes ago. BullMQ stamps a failure with
   // the worker's clock (the failed set is scored by it), so this worker runs with its clock set back.
   const realNow = Date.now;

@@ -3,13 +3,13 @@
 // control adds and removes paths, offering the ones seen in recent jobs, and the URL follows.
 import { test, expect } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { redisUrl, storageStatePath, stretched } from './support';
 
 const name = `datacols-${Date.now().toString(36)}`;
 const LONG_NOTE = `a long note ${'that goes on and on '.repeat(8)}`.trim();
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: stretched(120_000) });
 
 test.beforeAll(async () => {
   const queue = new Queue(name, { connection: { url: redisUrl() } });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { gotoHydrated } from './support';
+import { gotoHydrated, stretched } from './support';
 import { startConsole, waitHealthy } from './console-process';
 import { Queue } from 'bullmq';
 import { startRedisServer, type RedisServerHandle } from '../../lib/embedded/redis-server.mjs';
@@ -20,7 +20,7 @@ function faultConsole(port: number, redisUrl: string, dataDir: string) {
 }
 
 test('Redis down: banner within seconds, last data kept, recovery without restart; console restart: SSE reconnects and resumes', async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(stretched(300_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-faults-'));
   let redis: RedisServerHandle = await startRedisServer({ dir: path.join(dir, 'redis'), persistent: true });
   const port = Number(process.env.E2E_PORT) + 3;

@@ -5,14 +5,14 @@
 import fs from 'node:fs';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { redisUrl, storageStatePath } from './support';
+import { redisUrl, storageStatePath, stretched } from './support';
 
 const WIDE = { width: 1440, height: 900 };
 const NARROW = { width: 800, height: 900 };
 const name = `jobcols-${Date.now().toString(36)}`;
 const REASON = `card declined by the issuer after three attempts: ${'the bank said no. '.repeat(12)}`.trim();
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: stretched(120_000) });
 
 test.beforeAll(async () => {
   const queue = new Queue(name, { connection: { url: redisUrl() } });

@@ -10,6 +10,7 @@ import { test, expect } from '@playwright/test';
 import { Queue } from 'bullmq';
 import { startConsole, waitHealthy, type ConsoleProcess } from './console-process';
 import { startRedisServer, type RedisServerHandle } from '../../lib/embedded/redis-server.mjs';
+import { stretched } from './support';
 
 const MB = 1024 * 1024;
 const PROGRESS_BYTES = 64 * 1024;
@@ -55,7 +56,7 @@ async function probeStatus(base: string, token: string): Promise<number> {
 }
 
 test('a client that stops reading is dropped once it falls behind, and the console RSS returns to its baseline', async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(stretched(300_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-live-bounds-'));
   const redis: RedisServerHandle = await startRedisServer({ dir: path.join(dir, 'redis') });
   const port = Number(process.env.E2E_PORT) + 6;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect, type Page } from '@playwright/test';
 import { MetricsTime, Queue, Worker } from 'bullmq';
-import { apiAs, gotoHydrated, redisUrl, storageStatePath } from './support';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath, stretched } from './support';
 
 /**
  * Script errors (React, recharts), CSP refusals and uncaught page errors, to assert none happened.
@@ -29,7 +29,7 @@ test.describe('queue metrics', () => {
   // One queue for the three tests (one beforeAll), sampled once by the console.
   test.describe.configure({ mode: 'serial' });
   test.use({ storageState: storageStatePath('viewer') });
-  test.setTimeout(150_000);
+  test.setTimeout(stretched(150_000));
 
   let queueName: string;
   let queue: Queue;
@@ -163,7 +163,7 @@ test.describe('queue metrics', () => {
 
 test.describe('alerts', () => {
   test.use({ storageState: storageStatePath('admin') });
-  test.setTimeout(150_000);
+  test.setTimeout(stretched(150_000));
 
   let receiver: http.Server;
   let port = 0;

@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, request } from '@playwright/test';
 import { startConsole, waitHealthy, waitWhileProgressing } from './console-process';
+import { stretched } from './support';
 
 const FRESH = { REDIS_URL: undefined, DROVER_CONFIG: undefined, AUTH_SECRET: undefined, NEXTAUTH_SECRET: undefined, DROVER_ADMIN_EMAIL: undefined, DROVER_ADMIN_PASSWORD: undefined, NEXTAUTH_URL: undefined };
 
 test('npm start embeds Redis, prints the first admin once, seeds demo jobs the workers process, and keeps users and sessions across a restart', async () => {
   // The test's own steps; its waits on the console (two starts, the seed, the webhooks) extend this for as
   // long as the console makes progress (waitWhileProgressing): a loaded machine is slower, not a failure.
-  test.setTimeout(240_000);
+  test.setTimeout(stretched(240_000));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-npm-start-'));
   const port = Number(process.env.E2E_PORT) + 1;
   const base = `http://localhost:${port}`;

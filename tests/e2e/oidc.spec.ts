@@ -10,12 +10,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
-import { gotoHydrated, redisUrl } from './support';
+import { gotoHydrated, redisUrl, stretched } from './support';
 import { startConsole, waitHealthy } from './console-process';
 import { startOidcProvider } from './oidc-provider';
 
 test('single sign-on button leads to the issuer with client id, PKCE and state', async ({ browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(stretched(240_000));
   const issuer = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
     if (req.url === '/.well-known/openid-configuration') {
@@ -77,7 +77,7 @@ test('single sign-on button leads to the issuer with client id, PKCE and state',
 });
 
 test('a single sign-on user gets the global role and grants their provider groups map to, at every sign-in', async ({ browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(stretched(240_000));
   const client = { id: 'drover-groups-client', secret: `client-secret-${randomBytes(8).toString('hex')}` };
   const provider = await startOidcProvider(client);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-sso-'));

@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { Queue } from 'bullmq';
-import { gotoHydrated, redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath, stretched } from './support';
 
 const WIDE = { width: 1440, height: 900 };
 const name = `cols-${Date.now().toString(36)}`;
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: stretched(120_000) });
 
 test.beforeAll(async () => {
   const queue = new Queue(name, { connection: { url: redisUrl() } });

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { startConsole, waitWhileProgressing, type ConsoleProcess } from './console-process';
-import { gotoHydrated, redisUrl, storageStatePath } from './support';
+import { gotoHydrated, redisUrl, storageStatePath, stretched } from './support';
 
 const suitePostgresUrl = () => fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-postgres-url'), 'utf8').trim();
 
@@ -86,7 +86,7 @@ for (const variant of VARIANTS) test.describe(variant.title, () => {
   }
 
   test.beforeAll(async () => {
-    test.setTimeout(240_000);
+    test.setTimeout(stretched(240_000));
     if (variant.postgresOnly) {
       const url = await createDatabase();
       postgresUrl = () => url;

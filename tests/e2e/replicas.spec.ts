@@ -5,7 +5,7 @@ import { test, expect } from '@playwright/test';
 import { startConsole, waitHealthy } from './console-process';
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
-import { baseURL, redisUrl, storageStatePath } from './support';
+import { baseURL, redisUrl, storageStatePath, stretched } from './support';
 
 /** Reads SSE `data:` events from a console until `match` accepts one, or the timeout passes. */
 async function waitForEvent(base: string, cookie: string, query: string, match: (e: Record<string, unknown>) => boolean, signal: AbortSignal): Promise<Record<string, unknown>> {
@@ -34,7 +34,7 @@ async function waitForEvent(base: string, cookie: string, query: string, match: 
 }
 
 test('a second console replica shares sessions and live updates, and only one of them samples', async () => {
-  test.setTimeout(420_000);
+  test.setTimeout(stretched(420_000));
   const port = Number(process.env.E2E_PORT) + 4;
   const second = `http://localhost:${port}`;
   const replica = startConsole(port, { REDIS_URL: redisUrl(), AUTH_SECRET: process.env.E2E_AUTH_SECRET, DROVER_SAMPLE_INTERVAL_MS: '1000', LOG_LEVEL: 'error' });

@@ -9,11 +9,12 @@ import { test, expect } from '@playwright/test';
 import IORedis from 'ioredis';
 import { freePort, startRedisServer } from '../../lib/embedded/redis-server.mjs';
 import { startConsole, waitHealthy } from './console-process';
+import { stretched } from './support';
 
 const LOCK = 'drover:{console}:metrics:sampler-lock';
 
 test('a console stopped with SIGTERM releases the metrics sampler lease before it exits', async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(stretched(300_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-handover-'));
   const server = await startRedisServer({ dir: path.join(dir, 'redis') });
   const redis = new IORedis(server.url, { maxRetriesPerRequest: null });

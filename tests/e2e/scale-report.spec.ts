@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, expect } from '@playwright/test';
+import { stretched } from './support';
 
 const DIMENSIONS = ['queues', 'jobs', 'payload', 'clients', 'replicas'];
 
 test('bench:scale --quick writes a report whose every chart has Drover and Bull Board at every size, for both stores', async ({ page }) => {
   // A benchmark on a shared 2-core machine (the other specs run beside it): a wait, not a speed check.
-  test.setTimeout(900_000);
+  test.setTimeout(stretched(900_000));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'drover-scale-e2e-'));
   let log = '';
   // The benchmark starts its own stores and writes its own config: nothing of the e2e console's.

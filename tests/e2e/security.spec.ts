@@ -1,6 +1,6 @@
 // Security headers, cookie flags, sign-in CSRF, odd input everywhere, oversized and malformed bodies.
 import { test, expect, request } from '@playwright/test';
-import { USERS, apiAs, baseURL, redisUrl, storageStatePath } from './support';
+import { USERS, apiAs, baseURL, redisUrl, storageStatePath, stretched } from './support';
 import { operationInventory } from './inventory';
 import { startConsole, waitHealthy } from './console-process';
 
@@ -57,7 +57,7 @@ test('the session cookie is HttpOnly and SameSite=Lax; sign-in without the CSRF 
 });
 
 test('behind HTTPS (NEXTAUTH_URL https) the session cookie is Secure', async () => {
-  test.setTimeout(240_000);
+  test.setTimeout(stretched(240_000));
   const port = Number(process.env.E2E_PORT) + 2;
   const https = startConsole(port, {
     REDIS_URL: redisUrl(),

@@ -3,7 +3,7 @@
 // comes from the socket unless a proxy is trusted, and bodies are capped.
 import http from 'node:http';
 import { test, expect, request } from '@playwright/test';
-import { USERS, baseURL, redisUrl } from './support';
+import { USERS, baseURL, redisUrl, stretched } from './support';
 import { startConsole, waitHealthy } from './console-process';
 import { createUser, csrfToken, postSignin, randomAddress, uniqueEmail } from './signin-http';
 
@@ -91,7 +91,7 @@ test('with DROVER_TRUSTED_PROXIES=1 the address the proxy appended is the one li
 });
 
 test('without DROVER_TRUSTED_PROXIES the socket address is limited: X-Forwarded-For and x-drover-peer from the client change nothing; a forged session cookie logs no stack trace', async () => {
-  test.setTimeout(240_000);
+  test.setTimeout(stretched(240_000));
   const port = Number(process.env.E2E_PORT) + 8;
   // Database 3 of the e2e Redis: this console's loopback address fills its own window, not the main console's.
   const plain = startConsole(port, {

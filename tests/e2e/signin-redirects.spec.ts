@@ -1,7 +1,7 @@
 // After sign-in, only this console: hostile callbackUrl values through next-auth's own redirect
 // (raw HTTP, the Location header) and through the sign-in page and form (Chromium).
 import { test, expect, request } from '@playwright/test';
-import { baseURL, gotoHydrated } from './support';
+import { baseURL, gotoHydrated, stretched } from './support';
 import { createUser, csrfToken, randomAddress, uniqueEmail } from './signin-http';
 
 const ORIGIN = new URL(baseURL).origin;
@@ -25,7 +25,7 @@ const HOSTILE = [
 ];
 
 test('next-auth redirects after a credentials sign-in only to this origin, whatever callbackUrl says', async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(stretched(120_000));
   const email = uniqueEmail('redirect');
   await createUser(email, 'right password 1');
   for (const callbackUrl of HOSTILE) {
@@ -45,7 +45,7 @@ test('next-auth redirects after a credentials sign-in only to this origin, whate
 });
 
 test('the sign-in page and form send a browser nowhere but this origin', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(stretched(120_000));
   const email = uniqueEmail('redirect-ui');
   await createUser(email, 'right password 1');
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': randomAddress() } });

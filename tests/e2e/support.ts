@@ -59,3 +59,11 @@ export async function expectSignedIn(page: Page, role: Role): Promise<void> {
   await expect(page.getByTestId('current-user')).toHaveText(USERS[role].email);
   await expect(page.getByTestId('current-role')).toHaveText(role);
 }
+
+/**
+ * A spec's own timeout, stretched by the load like the config's default (E2E_LOAD_FACTOR, set in
+ * playwright.config.ts when the run starts): a fixed number would undo the stretch for that spec.
+ */
+export function stretched(ms: number): number {
+  return Math.round(ms * (Number(process.env.E2E_LOAD_FACTOR) || 1));
+}
