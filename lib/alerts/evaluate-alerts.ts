@@ -129,6 +129,23 @@ function summarize(attempts: DeliveryAttempt[]): DeliveryOutcome & { outcome: 's
   return { ok: failed.length === 0, status: attempts.find((a) => a.status !== null)?.status ?? null, error, durationMs: 0, outcome: failed.length ? 'failed' : 'sent' };
 }
 
+/** The history entry of an earlier round's delivery (a retry, or one dropped), `note` after its text. */
+function deliveryHistoryEntry(rule: AlertRule, d: OutstandingDelivery, now: number, notification: AlertHistoryEntry['notification'], note: string): AlertHistoryEntry {
+  return {
+    at: now,
+    ruleId: rule.id,
+    ruleName: rule.name,
+    kind: rule.kind,
+    type: d.state,
+    target: d.target,
+    connection: d.connection,
+    queue: d.queue,
+    value: d.value,
+    notification,
+    text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (${note})`,
+  };
+}
+
 function channelEntry(a: DeliveryAttempt) {
   return { channelId: a.channel.id, name: a.channel.name, type: a.channel.type, outcome: a.outcome, status: a.status, error: a.error, ...(a.reason ? { reason: a.reason } : {}) };
 }
@@ -283,38 +300,13 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
     for (const d of state.outstanding ?? []) {
       const a = attempts.get(deliveryKey(d));
       if (!a || fresh.has(deliveryKey(d)) || (a.outcome !== 'sent' && a.outcome !== 'failed')) continue;
-      history.push({
-        at: now,
-        ruleId: rule.id,
-        ruleName: rule.name,
-        kind: rule.kind,
-        type: d.state,
-        target: d.target,
-        connection: d.connection,
-        queue: d.queue,
-        value: d.value,
-        notification: { outcome: a.outcome, status: a.status, error: a.error },
-        channels: [channelEntry(a)],
-        text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (retry ${a.tries ?? ''} on ${a.channel.name})`,
-      });
+      history.push({ ...deliveryHistoryEntry(rule, d, now, { outcome: a.outcome, status: a.status, error: a.error }, `retry ${a.tries ?? ''} on ${a.channel.name}`), channels: [channelEntry(a)] });
     }
     // Retries cut by the per-rule bound: given up, and said so.
     for (const d of droppedOf.get(rule.id) ?? []) {
       const c = channels.get(d.channelId);
       const name = c?.name ?? (d.channelId === RULE_WEBHOOK_CHANNEL ? 'rule webhook' : d.channelId);
-      history.push({
-        at: now,
-        ruleId: rule.id,
-        ruleName: rule.name,
-        kind: rule.kind,
-        type: d.state,
-        target: d.target,
-        connection: d.connection,
-        queue: d.queue,
-        value: d.value,
-        notification: { outcome: 'failed', status: null, error: `dropped: more than ${OUTSTANDING_MAX_PER_RULE} undelivered deliveries for this rule` },
-        text: `${notificationText(rule, eventOf(rule, { ...d, type: d.state }, d.at))} (dropped on ${name})`,
-      });
+      history.push(deliveryHistoryEntry(rule, d, now, { outcome: 'failed', status: null, error: `dropped: more than ${OUTSTANDING_MAX_PER_RULE} undelivered deliveries for this rule` }, `dropped on ${name}`));
     }
     if (mayShip) state.outstanding = (state.outstanding ?? []).filter((d) => !attempts.get(deliveryKey(d))?.done);
     if (state.outstanding?.length === 0) delete state.outstanding;
