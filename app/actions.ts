@@ -62,6 +62,9 @@ export const deleteViewAction = actionOf(viewOperations.deleteView);
 export const setConnectionLinksAction = actionOf(linksOperations.setConnectionLinks);
 export const setQueueLinksAction = actionOf(linksOperations.setQueueLinks);
 
+export const setObjectivesAction = actionOf(queueOperations.setObjectives);
+export const clearObjectivesAction = actionOf(queueOperations.clearObjectives);
+
 export const addUserAction = actionOf(userOperations.addUser);
 export const updateUserAction = actionOf(userOperations.updateUser);
 export const removeUserAction = actionOf(userOperations.removeUser);

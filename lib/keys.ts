@@ -159,6 +159,14 @@ export const KEYS = {
    *  connection's links, "<conn>/<queue>" for a queue's. At most 10 templates per field (LINK_LIMITS.perScope),
    *  one field per connection and per queue that has links; a field goes when its list is emptied. Kept until changed. */
   linkTemplates: 'drover:{console}:links',
+  /** hash "<conn>/<queue>" → queue objectives JSON {waitP95Ms?, oldestWaitMs?, failureRatePct?, processingP95Ms?,
+   *  windowMinutes} set in the console (lib/objectives). At most 1,000 fields (OBJECTIVE_LIMITS.storedQueues); a field
+   *  goes when its objectives are cleared. Kept until cleared. */
+  objectives: 'drover:{console}:objectives',
+  /** hash "<conn>/<queue>" → objective status JSON {at, values, breached, level, text} the sampler's lease holder last
+   *  judged (lib/objectives/measure-objectives.ts). One field per queue with objectives (config or console); fields of
+   *  queues that no longer have objectives are removed by the writer. */
+  objectiveStatus: 'drover:{console}:objectives:status',
   /** hash "<queue>\n<scheduler id>" → watch record JSON {next, status, missedCount, missedSince, lastSeenAt, goneAt…}
    *  of one connection's job schedulers (lib/schedules/watch). One field per scheduler seen by the watch round;
    *  removed when Drover deletes or pauses the scheduler, when it is forgotten, or 7 days after it disappeared. */

@@ -51,6 +51,7 @@ export const CELL = 'px-2 @[60rem]:px-3';
 
 const HEALTH_TONE: Record<QueueHealth['level'], string> = {
   'no-workers': 'text-amber-700 dark:text-amber-400',
+  objective: 'text-red-600 dark:text-red-400',
   'old-wait': 'text-amber-700 dark:text-amber-400',
   failing: 'text-red-600 dark:text-red-400',
   ok: 'text-zinc-500 dark:text-zinc-400',
@@ -157,13 +158,13 @@ export const OVERVIEW_COLUMNS = helper.columns([
     sortFn: (a, b) => -compareJudged(a.original, b.original),
     sortDescFirst: true,
     cell: ({ row }) => (
-      <span data-testid="queue-health" className={HEALTH_TONE[row.original.health.level]}>
+      <span data-testid="queue-health" data-objective={row.original.health.objective ?? undefined} className={row.original.health.objective === 'warn' && row.original.health.level === 'ok' ? 'text-amber-700 dark:text-amber-400' : HEALTH_TONE[row.original.health.level]}>
         {row.original.health.text}
       </span>
     ),
     meta: {
       label: 'Health',
-      title: 'What needs attention first: no workers while jobs wait, a long wait, failures in the last 15 minutes',
+      title: 'What needs attention first: no workers while jobs wait, a missed objective, a long wait, failures in the last 15 minutes',
       width: 10,
       priority: 0,
       cellClassName: 'min-w-[8rem] py-1.5 text-[13px]',

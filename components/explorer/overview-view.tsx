@@ -184,7 +184,16 @@ export function OverviewView({ initial, initialDeadLetters, canActOn, userKey }:
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {table.getRowModel().rows.map((row) => (
-                  <tr key={row.id} className="group hover:bg-zinc-50 dark:hover:bg-zinc-900">
+                  <tr
+                    key={row.id}
+                    data-objective={row.original.health.objective ?? undefined}
+                    className={cn(
+                      'group hover:bg-zinc-50 dark:hover:bg-zinc-900',
+                      // A queue against its objectives: red when one is missed, amber when one is close.
+                      row.original.health.objective === 'breach' && 'bg-red-50 dark:bg-red-950/40',
+                      row.original.health.objective === 'warn' && 'bg-amber-50 dark:bg-amber-950/30',
+                    )}
+                  >
                     {row.getVisibleCells().map((cell) => {
                       const { column } = cell;
                       const m = column.columnDef.meta as DenseColumnMeta<OverviewRow>;

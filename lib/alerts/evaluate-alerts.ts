@@ -21,6 +21,9 @@ import { readChannels } from './channels/channel-store';
 import { channelsOfRule, RULE_WEBHOOK_CHANNEL } from './channels/send';
 import { adoptEpisode, closeEpisode, deliver, deliveryKey, type DeliveryAttempt } from './deliveries';
 import { queryMatchCounts } from './query-matches';
+import { readQueueReadings } from './queue-readings';
+import { measureObjectives } from '@/lib/objectives/measure-objectives';
+import { objectiveScope } from '@/lib/objectives/objective';
 import { appendHistory, readRules, readStates, writeStates, type AlertHistoryEntry } from './store';
 
 const CACHE = Symbol.for('drover.alerts.cache');
@@ -202,6 +205,12 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
   );
 
   const queryCounts = await queryMatchCounts(enabled, now);
+  const queueReadings = await readQueueReadings(enabled, snapshot, now);
+  // Every round measures the queues with objectives (the overview and queue page show the statuses), rules or not.
+  const objectives = await measureObjectives(snapshot, now).catch((err: Error) => {
+    logger.warn({ event: 'objectives.measure_failed', err: err.message }, 'queue objectives could not be measured');
+    return null;
+  });
   const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
 
   // The channels as last read when they cannot be read now (the console store is down): an outage still pages.
@@ -226,6 +235,16 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
       dlqGrowth: (connection, minutes) => growth.get(`${connection}\n${minutes}`) ?? null,
       queryMatches: (ruleId) => queryCounts.get(ruleId) ?? null,
       schedules: (connection) => schedules.get(connection) ?? null,
+      ...(objectives
+        ? {
+            objectives: (connection: string, queue: string) => {
+              const m = objectives.get(objectiveScope(connection, queue));
+              return m ? { objectives: m.objectives, values: m.status.values } : null;
+            },
+          }
+        : {}),
+      backlogGrowth: queueReadings.backlogGrowth,
+      stalledCount: queueReadings.stalledCount,
     });
     for (const t of transitions) {
       if (t.type === 'firing') {

@@ -2,6 +2,7 @@
 // and back, and the moves that need a webhook are returned. Pure: time and data come in as arguments.
 import type { ConnectionSnapshot, MetricsSnapshot, QueueSnapshot } from '@/lib/metrics/snapshot';
 import { KIND_INFO, type AlertRule } from './rule';
+import type { ObjectiveValues, QueueObjectives } from '@/lib/objectives/objective';
 
 export const TARGET_STATES = ['ok', 'pending', 'firing'] as const;
 export type TargetStatus = (typeof TARGET_STATES)[number];
@@ -63,7 +64,16 @@ export type EvaluationInput = {
   queryMatches?: (ruleId: string) => number | null;
   /** the schedule watch's last judgement of each scheduler of a connection; null when unknown (schedule-missed rules) */
   schedules?: (connection: string) => ScheduleReading[] | null;
+  /** each queue's objectives in force and values measured this round (lib/objectives); absent when they could not be measured */
+  objectives?: (connection: string, queue: string) => ObjectiveReading | null;
+  /** growth of a queue's waiting jobs over the window while no worker was connected at any sample; 0 when a worker was; null when unknown */
+  backlogGrowth?: (connection: string, queue: string, windowMinutes: number) => number | null;
+  /** stalled events of a queue in the window; null when unknown */
+  stalledCount?: (connection: string, queue: string, windowMinutes: number) => number | null;
 };
+
+/** A queue's objectives and what was measured against them. */
+export type ObjectiveReading = { objectives: QueueObjectives; values: ObjectiveValues };
 
 /** One scheduler as the schedule watch last judged it. */
 export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number; lateByMs?: number | null };
@@ -74,7 +84,7 @@ function waitingJobs(q: QueueSnapshot): number {
   return q.counts.waiting + q.counts.prioritized;
 }
 
-function readQueue(rule: AlertRule, q: QueueSnapshot, input: EvaluationInput): { value: number | null; breached: boolean } {
+function readQueue(rule: AlertRule, connection: string, q: QueueSnapshot, input: EvaluationInput): { value: number | null; breached: boolean } {
   const { now } = input;
   switch (rule.kind) {
     case 'waiting-depth': {
@@ -101,6 +111,14 @@ function readQueue(rule: AlertRule, q: QueueSnapshot, input: EvaluationInput): {
     }
     case 'query-matches': {
       const value = input.queryMatches?.(rule.id) ?? null;
+      return { value, breached: value !== null && value > rule.threshold };
+    }
+    case 'backlog-growing-no-workers': {
+      const value = input.backlogGrowth?.(connection, q.name, rule.minutes) ?? null;
+      return { value, breached: value !== null && value > rule.threshold };
+    }
+    case 'stalled-jobs': {
+      const value = input.stalledCount?.(connection, q.name, rule.minutes) ?? null;
       return { value, breached: value !== null && value > rule.threshold };
     }
     default:
@@ -154,7 +172,23 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
       continue;
     }
     const queues = rule.queue !== null ? c.queues.filter((q) => q.name === rule.queue) : c.queues.filter((q) => q.exists && q.name !== c.deadLetterQueue);
-    for (const q of queues) measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, ...readQueue(rule, q, input) });
+    const objective = KIND_INFO[rule.kind].objective;
+    if (objective) {
+      if (!input.objectives) {
+        unknownConnections.add(c.name);
+        continue;
+      }
+      // Judged against each queue's own objective; a queue without one is not measured (a firing target resolves).
+      for (const q of queues) {
+        const reading = input.objectives(c.name, q.name);
+        const goal = reading?.objectives[objective];
+        if (!reading || goal === undefined) continue;
+        const value = reading.values[objective];
+        measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, value, breached: value !== null && value > goal });
+      }
+      continue;
+    }
+    for (const q of queues) measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, ...readQueue(rule, c.name, q, input) });
     // A named queue that does not exist (yet) is measured as fine.
     if (rule.queue !== null && queues.length === 0) measured.push({ key: `${c.name}/${rule.queue}`, connection: c.name, queue: rule.queue, value: null, breached: false });
   }

@@ -5,7 +5,7 @@ import 'server-only';
 import { egressRequest } from '@/lib/egress/egress-request';
 import { isEgressRefusal } from '@/lib/egress/policy';
 import { receiverExcerpt } from '@/lib/egress/receiver-excerpt';
-import { KIND_INFO, describeScope, type AlertRule } from './rule';
+import { KIND_INFO, describeScope, formatAlertValue, type AlertRule } from './rule';
 import { alertLink } from './alert-link';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
@@ -62,6 +62,19 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       if (e.state === 'resolved') return `Job scheduler ${which} runs on time again`;
       return `Job scheduler ${which}: its last run started ${e.value === null ? 'late' : `${fmt(Math.round(e.value / 1000))} s after its due time`}${hold ? ` (${hold.trim()})` : ''}`;
     }
+    case 'objective-wait-p95':
+    case 'objective-oldest-wait':
+    case 'objective-failure-rate':
+    case 'objective-processing-p95': {
+      const what = { 'objective-wait-p95': 'Wait p95', 'objective-oldest-wait': 'Oldest waiting job', 'objective-failure-rate': 'Failure rate', 'objective-processing-p95': 'Processing p95' }[rule.kind];
+      const value = e.value === null ? 'n/a' : formatAlertValue(rule.kind, e.value);
+      if (e.state === 'resolved') return `${what} of ${at} is within its objective again (${value})`;
+      return `${what} of ${at} is ${value}, above the queue's objective${hold ? ` (${hold.trim()})` : ''}`;
+    }
+    case 'backlog-growing-no-workers':
+      return `Backlog of ${at} grew by ${fmt(e.value)} in ${rule.minutes} min with no worker connected (threshold > ${fmt(rule.threshold)})`;
+    case 'stalled-jobs':
+      return `${fmt(e.value)} job${e.value === 1 ? '' : 's'} of ${at} stalled in the last ${rule.minutes} min (threshold > ${fmt(rule.threshold)})`;
   }
 }
 

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { QUERY_MAX_CHARS } from '@/lib/jobs/query/ast';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
+import type { ObjectiveField } from '@/lib/objectives/objective';
 
-export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late'] as const;
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late', 'objective-wait-p95', 'objective-oldest-wait', 'objective-failure-rate', 'objective-processing-p95', 'backlog-growing-no-workers', 'stalled-jobs'] as const;
 export const alertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 
@@ -17,6 +18,8 @@ export type KindInfo = {
   threshold: { label: string; unit: string; integer: boolean; max: number } | null;
   /** "for": the condition must hold this long before firing; "window": the period the value is measured over */
   minutes: { meaning: 'for' | 'window'; min: number; max: number };
+  /** objective kinds: the threshold is the queue's objective of this name (lib/objectives); a queue without it is not measured */
+  objective?: ObjectiveField;
 };
 
 export const KIND_INFO: Record<AlertKind, KindInfo> = {
@@ -62,6 +65,25 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
   },
   // Late: its last run started more than the grace period (DROVER_SCHEDULE_GRACE_MS) after its due time.
   'schedule-late': { label: 'A job scheduler’s run started later than the grace period', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
+  // Objective kinds: judged against each queue's own objective (README › Queue objectives), measured by lib/objectives.
+  'objective-wait-p95': { label: 'Wait p95 above the queue’s objective', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 }, objective: 'waitP95Ms' },
+  'objective-oldest-wait': { label: 'Oldest waiting job older than the queue’s objective', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 }, objective: 'oldestWaitMs' },
+  'objective-failure-rate': { label: 'Failure rate above the queue’s objective', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 }, objective: 'failureRatePct' },
+  'objective-processing-p95': { label: 'Processing p95 above the queue’s objective', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 }, objective: 'processingP95Ms' },
+  // From the sampled series: every sample of the window had no worker, and waiting grew by more than N.
+  'backlog-growing-no-workers': {
+    label: 'Backlog grew by more than N in M minutes while no worker is connected',
+    scope: 'queue',
+    threshold: { label: 'N (new waiting jobs)', unit: 'jobs', integer: true, max: 1e9 },
+    minutes: { meaning: 'window', min: 1, max: 60 },
+  },
+  // BullMQ's "stalled" events of the queue in the window (a bounded scan of its events, lib/alerts/stalled-counts.ts).
+  'stalled-jobs': {
+    label: 'More than N stalled jobs in the last M minutes',
+    scope: 'queue',
+    threshold: { label: 'N (stalled jobs)', unit: 'jobs', integer: true, max: 1e6 },
+    minutes: { meaning: 'window', min: 1, max: 60 },
+  },
 };
 
 export const webhookFormatSchema = z.enum(['slack', 'json']);
@@ -216,6 +238,18 @@ export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | '
       return `a job scheduler missed > ${rule.threshold} runs${hold}`;
     case 'schedule-late':
       return `a job scheduler's run started late${hold}`;
+    case 'objective-wait-p95':
+      return `wait p95 > the queue's objective${hold}`;
+    case 'objective-oldest-wait':
+      return `oldest waiting job > the queue's objective${hold}`;
+    case 'objective-failure-rate':
+      return `failure rate > the queue's objective${hold}`;
+    case 'objective-processing-p95':
+      return `processing p95 > the queue's objective${hold}`;
+    case 'backlog-growing-no-workers':
+      return `waiting grows by > ${rule.threshold} in ${rule.minutes} min with no worker`;
+    case 'stalled-jobs':
+      return `more than ${rule.threshold} stalled jobs in ${rule.minutes} min`;
   }
 }
 
@@ -235,6 +269,14 @@ export function formatAlertValue(kind: AlertKind, value: number | null): string 
       return `${value} missed`;
     case 'schedule-late':
       return `${Math.round(value / 1000)} s late`;
+    case 'objective-failure-rate':
+      return `${value}%`;
+    case 'objective-wait-p95':
+    case 'objective-oldest-wait':
+    case 'objective-processing-p95':
+      return value < 1000 ? `${Math.round(value)} ms` : `${Math.round(value / 100) / 10} s`;
+    case 'stalled-jobs':
+      return `${value} stalled`;
     default:
       return `${value} jobs`;
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { permissionsConfigSchema } from '@/lib/auth/permissions-schema';
 import { ssoConfigSchema } from '@/lib/auth/sso-schema';
 import { linkTemplatesSchema } from '@/lib/links/link-template';
+import { OBJECTIVE_LIMITS, queueObjectivesSchema } from '@/lib/objectives/objective';
 
 /** The store a connection's URL names: postgres:// and postgresql:// are PostgreSQL, the rest Redis. */
 export type StoreKind = 'redis' | 'postgres';
@@ -78,6 +79,11 @@ export const connectionConfigSchema = z
     queueLinks: z
       .record(queueNameSchema, linkTemplatesSchema)
       .refine((r) => Object.keys(r).length <= 1000, 'at most 1,000 queues with links')
+      .default({}),
+    /** Queue objectives (README › Queue objectives): queue name → objectives; a queue named here is read-only in the console. */
+    objectives: z
+      .record(queueNameSchema, queueObjectivesSchema)
+      .refine((r) => Object.keys(r).length <= OBJECTIVE_LIMITS.configQueuesPerConnection, `at most ${OBJECTIVE_LIMITS.configQueuesPerConnection.toLocaleString('en-US')} queues with objectives`)
       .default({}),
   })
   .strict()

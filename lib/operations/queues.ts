@@ -7,6 +7,7 @@ import { cleanInputSchema, drainInputSchema, limitsInputSchema, messageSchema, o
 import { operationIdSchema } from '@/lib/progress/operation-id';
 import { rangeSchema } from '@/lib/metrics/settings';
 import { busyQuerySchema, busySchema } from '@/lib/workers/busy-schemas';
+import { objectivesViewSchema, queueObjectivesSchema } from '@/lib/objectives/objective';
 import { accessOf } from '@/lib/auth/principal';
 import { queueFilterOf } from '@/lib/auth/queue-filter';
 import { connection, operation } from './define';
@@ -83,6 +84,27 @@ export const queueOperations = {
     summary: 'Set or remove a queue’s global concurrency and rate limit',
     params: queueParamsSchema, body: limitsInputSchema, output: messageSchema, example: { params: exampleQueue, body: { concurrency: 10, rateLimit: { max: 100, duration: 1000 } } },
     run: async (ctx, { params, body }) => (await import('@/lib/queues/set-queue-limits')).setQueueLimits(ctx, params, body),
+  }),
+  getObjectives: operation({
+    name: 'queue.objectives', role: 'viewer', http: { method: 'GET', path: `${QUEUE}/objectives` },
+    summary: 'A queue’s objectives (wait p95, oldest wait, failure rate, processing p95) and the status last judged against them',
+    description: 'source "config": set in the config file (read-only here); "console": set with PUT. status is null until the sampler’s lease holder has measured the queue.',
+    params: queueParamsSchema, output: objectivesViewSchema, example: { params: exampleQueue },
+    run: async (_ctx, { params }) => (await import('@/lib/objectives/get-objectives')).getObjectives(connection(params.conn), params.queue),
+  }),
+  setObjectives: operation({
+    name: 'queue.objectives.set', role: 'operator', http: { method: 'PUT', path: `${QUEUE}/objectives` }, action: 'setObjectivesAction',
+    summary: 'Set a queue’s objectives (replaces them whole); 409 when the config file sets them',
+    description: 'Times in ms (1 ms – a day), failure rate in percent, windowMinutes 1–60 (default 15); at least one objective. At most 1,000 queues have objectives set in the console.',
+    params: queueParamsSchema, body: queueObjectivesSchema, output: z.object({ message: z.string(), objectives: queueObjectivesSchema }),
+    example: { params: exampleQueue, body: { waitP95Ms: 60_000, oldestWaitMs: 300_000, failureRatePct: 5, windowMinutes: 15 } },
+    run: async (ctx, { params, body }) => (await import('@/lib/objectives/set-objectives')).setObjectives(ctx, params, body),
+  }),
+  clearObjectives: operation({
+    name: 'queue.objectives.clear', role: 'operator', http: { method: 'DELETE', path: `${QUEUE}/objectives` }, action: 'clearObjectivesAction',
+    summary: 'Clear a queue’s objectives set in the console; 409 when the config file sets them',
+    params: queueParamsSchema, output: messageSchema, example: { params: exampleQueue },
+    run: async (ctx, { params }) => (await import('@/lib/objectives/clear-objectives')).clearObjectives(ctx, params),
   }),
   cleanQueue: operation({
     name: 'queue.clean', role: 'operator', http: { method: 'POST', path: `${QUEUE}/clean` }, action: 'cleanQueueAction',

@@ -11,11 +11,28 @@ import { getWorkersByQueue } from './workers-by-queue';
 import type { RedisInfo } from './redis-info';
 import { recentFailures } from '@/lib/metrics/recent-failures';
 import type { QueueFilter } from '@/lib/auth/queue-filter';
+import { objectiveStore } from '@/lib/store/console/objectives';
+import { objectiveScope, parseObjectiveStatus, type ObjectiveStatus } from '@/lib/objectives/objective';
+
+/** A status judged longer ago than this (no console has measured since) does not colour the overview. */
+const OBJECTIVE_STATUS_FRESH_MS = 10 * 60_000;
+
+/** The objective statuses by "<conn>/<queue>" (one read of the console store); none when it cannot be read. */
+async function objectiveStatuses(): Promise<Map<string, string>> {
+  return objectiveStore().statuses().catch(() => new Map<string, string>());
+}
+
+function freshStatus(json: string | undefined, now: number): ObjectiveStatus | null {
+  const status = parseObjectiveStatus(json);
+  return status && now - status.at <= OBJECTIVE_STATUS_FRESH_MS ? status : null;
+}
 
 export type OverviewQueue = QueueSummary & {
   workers: number;
   /** failures in the last 15 minutes (lib/metrics/recent-failures.ts); null when nothing recorded them */
   recentFailed: number | null;
+  /** the queue against its objectives as last judged (lib/objectives); null: none set, or not judged lately */
+  objective: ObjectiveStatus | null;
 };
 
 export type OverviewConnection = {
@@ -45,7 +62,7 @@ function lastGood(): Map<string, { at: number; data: OverviewConnection }> {
 
 export type Overview = { generatedAt: number; connections: OverviewConnection[] };
 
-export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean } = {}): Promise<OverviewConnection> {
+export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean; objectives?: Map<string, string> } = {}): Promise<OverviewConnection> {
   const base = { name: conn.name, endpoint: conn.endpoint, readOnly: conn.readOnly, prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
   try {
     const discovery = await discoverQueues(conn, opts);
@@ -54,7 +71,8 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       getWorkersByQueue(conn, opts.refresh),
       conn.store.serverInfo(Boolean(opts.refresh)),
     ]);
-    const recent = await recentFailures(conn, summaries);
+    const [recent, statuses] = await Promise.all([recentFailures(conn, summaries), opts.objectives ?? objectiveStatuses()]);
+    const now = Date.now();
     const fresh: OverviewConnection = {
       ...base,
       redis,
@@ -62,7 +80,7 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       discoveryComplete: discovery.complete,
       queueNames: discovery.queues,
       // The summaries were made for this call: completed in place (no copy of thousands of objects).
-      queues: summaries.map((s, i) => Object.assign(s, { workers: workers.get(s.name)?.length ?? 0, recentFailed: recent[i] })),
+      queues: summaries.map((s, i) => Object.assign(s, { workers: workers.get(s.name)?.length ?? 0, recentFailed: recent[i], objective: freshStatus(statuses.get(objectiveScope(conn.name, s.name)), now) })),
       staleSince: null,
     };
     lastGood().set(conn.name, { at: Date.now(), data: fresh });
@@ -87,7 +105,8 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
  */
 export async function getOverview(opts: { refresh?: boolean } = {}, filter?: QueueFilter): Promise<Overview> {
   const connections = filter && !filter.everything ? listConnections().filter((c) => filter.connection(c.name)) : listConnections();
-  const overview = { generatedAt: Date.now(), connections: await Promise.all(connections.map((c) => getConnectionOverview(c, opts))) };
+  const objectives = await objectiveStatuses();
+  const overview = { generatedAt: Date.now(), connections: await Promise.all(connections.map((c) => getConnectionOverview(c, { ...opts, objectives }))) };
   return filter ? scopeOverview(overview, filter) : overview;
 }
 

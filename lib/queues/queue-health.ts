@@ -13,15 +13,17 @@ export type HealthInput = {
   recentFailed: number | null;
   /** the connection's dead-letter queue holds failures on purpose: its size is not an alarm */
   deadLetterQueue?: boolean;
+  /** the queue's objectives as last judged (README › Queue objectives); null or absent: none set or not judged yet */
+  objective?: { level: 'breach' | 'warn' | 'ok' | 'none'; breached: string[]; text: string } | null;
 };
 
 export const RECENT_FAILURE_MINUTES = 15;
 /** A waiting job older than this is worth a look even with workers running. */
 export const OLD_WAIT_MS = 60_000;
 
-/** Most urgent first: no workers while jobs wait, jobs waiting too long, failing now, fine. */
-export type HealthLevel = 'no-workers' | 'old-wait' | 'failing' | 'ok';
-const LEVEL_RANK: Record<HealthLevel, number> = { 'no-workers': 0, 'old-wait': 1, failing: 2, ok: 3 };
+/** Most urgent first: no workers while jobs wait, an objective missed, jobs waiting too long, failing now, fine. */
+export type HealthLevel = 'no-workers' | 'objective' | 'old-wait' | 'failing' | 'ok';
+const LEVEL_RANK: Record<HealthLevel, number> = { 'no-workers': 0, objective: 1, 'old-wait': 2, failing: 3, ok: 4 };
 
 export type QueueHealth = {
   level: HealthLevel;
@@ -31,6 +33,8 @@ export type QueueHealth = {
   weight: number;
   /** whether failures happened recently (the only failed figure shown in red) */
   failingNow: boolean;
+  /** the queue against its objectives: breach (red), warn (amber, ≥ 80 % of one), else none */
+  objective: 'breach' | 'warn' | null;
 };
 
 const count = new Intl.NumberFormat('en');
@@ -67,6 +71,14 @@ export function queueHealth(q: HealthInput, now: number): QueueHealth {
       reasons.push(`Oldest wait ${shortDuration(waitMs)}`);
     }
   }
+  const objective = q.objective?.level === 'breach' || q.objective?.level === 'warn' ? q.objective.level : null;
+  if (objective === 'breach' && level !== 'no-workers') {
+    // Missed objectives come before the generic "long wait" judgement: their text says which and by how much.
+    level = 'objective';
+    weight = q.objective!.breached.length;
+    reasons.length = 0;
+  }
+  if (objective) reasons.push(q.objective!.text);
   if (failed > 0) {
     if (level === 'ok') {
       level = 'failing';
@@ -75,7 +87,7 @@ export function queueHealth(q: HealthInput, now: number): QueueHealth {
     reasons.push(`${count.format(failed)} failed in ${RECENT_FAILURE_MINUTES} m`);
   }
   if (reasons.length === 0) reasons.push(q.paused ? `Paused${waiting > 0 ? `, ${count.format(waiting)} waiting` : ''}` : 'OK');
-  return { level, text: reasons.join(' · '), weight, failingNow: failed > 0 };
+  return { level, text: reasons.join(' · '), weight, failingNow: failed > 0, objective };
 }
 
 /**

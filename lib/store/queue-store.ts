@@ -81,6 +81,8 @@ export interface QueueStore {
   queuesExist(queues: string[]): Promise<boolean[]>;
   /** BullMQ's completed and failed metrics of a queue (the `points` newest minutes), and whether the queue exists. */
   metrics(queue: string, points: number): Promise<{ completed: MetricsRecord; failed: MetricsRecord; exists: boolean }>;
+  /** How many `event` events (e.g. "stalled") the queue's event stream holds from `since` (ms) on, looking at the newest `maxScan` events at most. */
+  recentEventCount(queue: string, event: string, since: number, maxScan: number): Promise<number>;
   /** Timings of the `count` most recently completed jobs, newest first. */
   recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]>;
   /** How many jobs each queue runs now (0 where it cannot be read), one round trip. */

@@ -21,11 +21,11 @@ function queue(name: string, over: Partial<Omit<HealthInput, 'counts'>> & { coun
 describe('queue health', () => {
   it('says why in words', () => {
     expect(queueHealth(queue('a', { workers: 0, counts: { waiting: 1200, prioritized: 4 }, oldestWaitingAt: NOW - 3_600_000 }), NOW)).toEqual({
-      level: 'no-workers', text: 'No workers, 1,204 waiting', weight: 1204, failingNow: false,
+      level: 'no-workers', text: 'No workers, 1,204 waiting', weight: 1204, failingNow: false, objective: null,
     });
     expect(queueHealth(queue('b', { counts: { waiting: 3 }, oldestWaitingAt: NOW - 12 * 60_000 - 5_000 }), NOW).text).toBe('Oldest wait 12 m');
     expect(queueHealth(queue('c', { recentFailed: 37, counts: { failed: 1020 } }), NOW)).toMatchObject({ level: 'failing', text: '37 failed in 15 m', failingNow: true });
-    expect(queueHealth(queue('d', { counts: { failed: 1020 } }), NOW)).toEqual({ level: 'ok', text: 'OK', weight: 0, failingNow: false });
+    expect(queueHealth(queue('d', { counts: { failed: 1020 } }), NOW)).toEqual({ level: 'ok', text: 'OK', weight: 0, failingNow: false, objective: null });
   });
 
   it('names every problem, the most urgent first', () => {
@@ -87,5 +87,23 @@ describe('needs-attention order', () => {
     const byJudged = [...judged].sort(compareJudged).map((q) => q.name);
     expect(byJudged).toEqual([...rows].sort((a, b) => compareAttention(a, b, NOW)).map((q) => q.name));
     expect(byJudged).toEqual(['no-workers', 'waiting-long', 'failing', 'other-connection', 'a-fine', 'b-fine']);
+  });
+
+  it('a missed objective ranks after "no workers" and before a long wait; a close one colours amber without moving the queue', () => {
+    const breach = { level: 'breach' as const, breached: ['waitP95Ms'], text: 'Wait p95 4 m > 1 m' };
+    const rows = [
+      queue('waiting-long', { counts: { waiting: 1 }, oldestWaitingAt: NOW - 20 * 60_000 }),
+      queue('missed-two', { objective: { ...breach, breached: ['waitP95Ms', 'oldestWaitMs'], text: 'Wait p95 4 m > 1 m · Oldest wait 5 m > 2 m' } }),
+      queue('missed-one', { objective: breach }),
+      queue('close', { objective: { level: 'warn', breached: [], text: 'Failure rate 4.5% ≤ 5%' } }),
+      queue('no-workers', { workers: 0, counts: { waiting: 3 }, objective: breach }),
+      queue('fine'),
+    ];
+    const judged = rows.map((q) => ({ ...q, health: queueHealth(q, NOW) }));
+    expect(judged.sort(compareJudged).map((q) => q.name)).toEqual(['no-workers', 'missed-two', 'missed-one', 'waiting-long', 'close', 'fine']);
+    expect(queueHealth(rows[2], NOW)).toEqual({ level: 'objective', text: 'Wait p95 4 m > 1 m', weight: 1, failingNow: false, objective: 'breach' });
+    expect(queueHealth(rows[3], NOW)).toMatchObject({ level: 'ok', text: 'Failure rate 4.5% ≤ 5%', objective: 'warn' });
+    // No workers stays the first word; the missed objective is named after it.
+    expect(queueHealth(rows[4], NOW)).toMatchObject({ level: 'no-workers', text: 'No workers, 3 waiting · Wait p95 4 m > 1 m', objective: 'breach' });
   });
 });

@@ -14,6 +14,7 @@ import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
 import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
 import { WORKER_CONTROL_DDL } from './ddl/worker-control';
+import { OBJECTIVES_DDL } from './ddl/objectives';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -219,6 +220,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 9,
     name: 'worker control',
     sql: WORKER_CONTROL_DDL,
+  },
+  {
+    version: 10,
+    name: 'queue objectives',
+    sql: OBJECTIVES_DDL,
   },
 ];
 

@@ -396,6 +396,11 @@ export class PostgresQueueStore implements QueueStore {
     return { completed: record('completed'), failed: record('failed'), exists: rows[0]?.exists ?? false };
   }
 
+  async recentEventCount(queue: string, event: string, since: number, maxScan: number): Promise<number> {
+    const [row] = await this.rows<{ n: number }>(SQL.RECENT_EVENT_COUNT, [queue, event, since, maxScan]);
+    return row?.n ?? 0;
+  }
+
   async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
     const rows = await this.rows<{ name: string; added_at_ms: string | null; processed_at_ms: string | null; finished_at_ms: string | null }>(SQL.RECENT_COMPLETED_TIMINGS, [queue, count]);
     const num = (v: string | null) => (v === null ? null : Number(v));

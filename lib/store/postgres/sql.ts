@@ -204,6 +204,11 @@ SELECT m.kind, m.count::text, m.prev_ts::text, m.prev_count::text, (m.data[1:$2]
 FROM (SELECT 1) one LEFT JOIN metrics m ON m.queue = $1`;
 
 /** The $2 most recently completed jobs' times: the finished partial index, newest first. */
+/** One event kind among a queue's newest $4 events from $3 (ms) on: a primary-key range walk, newest ids first (created_at_ms has no index). */
+export const RECENT_EVENT_COUNT = `
+SELECT count(*) FILTER (WHERE e.event = $2 AND e.created_at_ms >= $3)::int AS n
+FROM (SELECT event, created_at_ms FROM event WHERE queue = $1 ORDER BY id DESC LIMIT $4) e`;
+
 export const RECENT_COMPLETED_TIMINGS = `
 SELECT name, added_at_ms::text, processed_at_ms::text, finished_at_ms::text FROM job
 WHERE queue = $1 AND state = 'completed' ORDER BY finished_at_ms DESC LIMIT $2`;

@@ -283,6 +283,23 @@ export class RedisQueueStore implements QueueStore {
   }
 
   /** The newest ids of the completed set, then their four fields in one pipeline; jobs removed meanwhile are left out. */
+  async recentEventCount(queue: string, event: string, since: number, maxScan: number): Promise<number> {
+    // Stream ids start with their ms: newest first down to `since`, in chunks of 1,000, at most maxScan entries.
+    const key = this.conn.key(queue, 'events');
+    let end = '+';
+    let scanned = 0;
+    let count = 0;
+    while (scanned < maxScan) {
+      const chunk = Math.min(1000, maxScan - scanned);
+      const entries = (await this.conn.redis.xrevrange(key, end, String(since), 'COUNT', chunk)) as Array<[string, string[]]>;
+      for (const [, fields] of entries) if (fields[0] === 'event' && fields[1] === event) count++;
+      scanned += entries.length;
+      if (entries.length < chunk) break;
+      end = `(${entries[entries.length - 1][0]}`;
+    }
+    return count;
+  }
+
   async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
     const ids = await this.conn.redis.zrevrange(this.conn.key(queue, 'completed'), 0, count - 1);
     if (ids.length === 0) return [];

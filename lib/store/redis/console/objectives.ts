@@ -1,0 +1,36 @@
+// Queue objectives on the console Redis: hash KEYS.objectives (scope → JSON) and KEYS.objectiveStatus.
+import 'server-only';
+import type { Connection } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
+import type { ObjectiveStore } from '@/lib/store/console/objectives';
+
+export class RedisObjectiveStore implements ObjectiveStore {
+  constructor(private readonly conn: Connection) {}
+
+  async all(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.conn.redis.hgetall(KEYS.objectives)));
+  }
+
+  async get(scope: string): Promise<{ json: string | null; scopes: number }> {
+    const [[, json], [, scopes]] = (await this.conn.redis.multi().hget(KEYS.objectives, scope).hlen(KEYS.objectives).exec()) as [[unknown, string | null], [unknown, number]];
+    return { json, scopes };
+  }
+
+  async write(scope: string, json: string | null): Promise<void> {
+    if (json === null) await this.conn.redis.multi().hdel(KEYS.objectives, scope).hdel(KEYS.objectiveStatus, scope).exec();
+    else await this.conn.redis.hset(KEYS.objectives, scope, json);
+  }
+
+  async statuses(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.conn.redis.hgetall(KEYS.objectiveStatus)));
+  }
+
+  async replaceStatuses(statuses: Map<string, string>): Promise<void> {
+    // Bounded: one field per queue with objectives (≤ 1,000 stored plus the config file's).
+    const stale = (await this.conn.redis.hkeys(KEYS.objectiveStatus)).filter((f) => !statuses.has(f));
+    const tx = this.conn.redis.multi();
+    if (stale.length) tx.hdel(KEYS.objectiveStatus, ...stale);
+    if (statuses.size) tx.hset(KEYS.objectiveStatus, Object.fromEntries(statuses));
+    await tx.exec();
+  }
+}

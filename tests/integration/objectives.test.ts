@@ -1,0 +1,309 @@
+// Queue objectives on both stores (console and queues on the same server: Redis, or PostgreSQL with
+// BullMQ's schema next to Drover's): set/read/clear with audit, roles and scopes; the config file's
+// objectives lock their queue; bounds; values measured from real jobs (p95s of jobs a BullMQ worker
+// completed, a real stalled job); the overview's colour and order; and the acceptance test: with two
+// console replicas (two processes, each sampling and evaluating on the shared lease) an objective breach
+// pages each channel once and resolves it once.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue, Worker, createPostgresBackend, type Processor, type WorkerOptions } from 'bullmq';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ctxAs, actor } from '../helpers/console-env';
+import { consoleForThisFile } from '../helpers/console-store';
+import { STORE_KINDS, type StoreKind } from '../helpers/stores';
+import { callOperation, refusal } from '../helpers/operations';
+import { lastAudit } from '../helpers/audit';
+import { waitFor } from '../helpers/wait';
+import { killIfRunning, root, startHttpPeer, TSX } from '../helpers/workers';
+import { listConnections } from '@/lib/redis/connections';
+import { discoverQueues } from '@/lib/queues/discover-queues';
+import { sampleOnce } from '@/lib/metrics/sampler';
+import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
+import { readRules } from '@/lib/alerts/store';
+import { alertRuleInputSchema } from '@/lib/alerts/rule';
+import { createChannel } from '@/lib/alerts/channels/create-channel';
+import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
+import { readChannels } from '@/lib/alerts/channels/channel-store';
+import { channelInputSchema } from '@/lib/alerts/channels/channel';
+import { queueOperations as ops } from '@/lib/operations/queues';
+import { setObjectives } from '@/lib/objectives/set-objectives';
+import { clearObjectives } from '@/lib/objectives/clear-objectives';
+import { getObjectives } from '@/lib/objectives/get-objectives';
+import { OBJECTIVE_LIMITS, objectiveScope, queueObjectivesSchema, type ObjectivesView } from '@/lib/objectives/objective';
+import { objectiveStore } from '@/lib/store/console/objectives';
+import { getConnection } from '@/lib/redis/connections';
+import { getOverview } from '@/lib/queues/get-overview';
+import { compareJudged, queueHealth } from '@/lib/queues/queue-health';
+import { STALLED_MAX_SCAN } from '@/lib/alerts/queue-readings';
+import { principalWithAccess } from '@/lib/auth/principal';
+import { ConflictError, ForbiddenError } from '@/lib/errors';
+
+const admin = ctxAs('admin', 'root@test');
+const operator = ctxAs('operator', 'op@test');
+
+let peer: Awaited<ReturnType<typeof startHttpPeer>>;
+
+beforeAll(async () => {
+  process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+  process.env.DROVER_PUBLIC_URL = 'https://drover.example.com';
+  // p95s are re-read every round in these tests (the floor is 1 s; rounds here are seconds apart).
+  process.env.DROVER_OBJECTIVE_EVERY_MS = '1000';
+  peer = await startHttpPeer(() => ({ status: 200 }));
+});
+afterAll(async () => {
+  delete process.env.DROVER_PUBLIC_URL;
+  delete process.env.DROVER_OBJECTIVE_EVERY_MS;
+  await peer.close();
+});
+
+describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind: StoreKind) => {
+  const c = consoleForThisFile(kind, ({ url }) => [
+    { name: 'main', url, queues: ['locked'], objectives: { locked: { oldestWaitMs: 60_000, failureRatePct: 5 } } },
+  ]);
+  const made: Array<{ close: () => Promise<unknown> }> = [];
+  const connection = () => (kind === 'redis' ? { url: c.url } : { connectionString: c.url, migrate: true });
+  const queue = (name: string): Queue => {
+    const q = kind === 'redis' ? new Queue(name, { connection: connection() }) : (new Queue(name, { connection: connection() }, createPostgresBackend) as unknown as Queue);
+    made.push(q);
+    return q;
+  };
+  const worker = (name: string, processor: Processor, opts: Omit<WorkerOptions, 'connection'> = {}): Worker => {
+    const w = kind === 'redis' ? new Worker(name, processor, { ...opts, connection: connection() }) : (new Worker(name, processor, { ...opts, connection: connection() }, createPostgresBackend) as unknown as Worker);
+    w.on('error', () => {});
+    made.push(w);
+    return w;
+  };
+  let clock = Date.now();
+  async function round(advanceMs = 2000) {
+    clock = Math.max(clock + advanceMs, Date.now());
+    for (const conn of listConnections()) await discoverQueues(conn, { refresh: true }).catch(() => {});
+    const snapshot = await sampleOnce({ now: clock });
+    return evaluateAlerts(snapshot, { now: clock });
+  }
+
+  beforeAll(async () => {
+    await c.reset();
+  });
+  afterEach(async () => {
+    for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
+    for (const ch of await readChannels()) await deleteChannel(admin, { id: ch.id });
+    resetAlertCache();
+    peer.requests.length = 0;
+  });
+  afterAll(async () => {
+    await Promise.allSettled(made.splice(0).map((x) => x.close()));
+  });
+
+  it('an operator sets, reads and clears a queue’s objectives, each change audited; viewers only read; a scoped operator only on its queues', async () => {
+    const q = queue('orders');
+    await q.add('o', {});
+    const params = { conn: 'main', queue: 'orders' };
+    const body = queueObjectivesSchema.parse({ waitP95Ms: 30_000, oldestWaitMs: 120_000 });
+
+    const set = await callOperation<{ objectives: unknown }>(ops.setObjectives, actor('operator'), { params, body });
+    expect(set.objectives).toEqual({ waitP95Ms: 30_000, oldestWaitMs: 120_000, windowMinutes: 15 });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.set', outcome: 'ok', connection: 'main', queue: 'orders' });
+
+    const read = await callOperation<ObjectivesView>(ops.getObjectives, actor('viewer'), { params });
+    expect(read).toMatchObject({ source: 'console', objectives: { waitP95Ms: 30_000, oldestWaitMs: 120_000, windowMinutes: 15 }, status: null });
+
+    // A viewer may not set; an operator scoped to other queues does not see this one (404).
+    expect(await refusal(callOperation(ops.setObjectives, actor('viewer'), { params, body }))).toBeInstanceOf(ForbiddenError);
+    const scoped = principalWithAccess({ kind: 'session', id: 'billing-op@test', name: 'billing-op@test' }, { global: null, grants: [{ connection: 'main', queue: 'billing*', role: 'operator' }] });
+    expect((await refusal(callOperation(ops.clearObjectives, scoped, { params }))).message).toMatch(/not found/i);
+    expect((await getObjectives(getConnection('main'), 'orders')).objectives).not.toBeNull();
+
+    await callOperation(ops.clearObjectives, actor('operator'), { params });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'ok', queue: 'orders' });
+    expect(await getObjectives(getConnection('main'), 'orders')).toEqual({ objectives: null, source: null, status: null });
+    // Objectives for a queue that does not exist are refused (made-up names cannot fill the store).
+    expect((await refusal(setObjectives(operator, { conn: 'main', queue: 'no-such-queue' }, body))).message).toMatch(/not found/);
+  });
+
+  it('objectives set in the config file lock their queue: shown as config, read-only (409, audited as refused)', async () => {
+    // Its own actor: refusals are aggregated per actor, action and outcome (README › Audit), this one must stand alone.
+    const lockOp = ctxAs('operator', 'lock-op@test');
+    const view = await getObjectives(getConnection('main'), 'locked');
+    expect(view).toMatchObject({ source: 'config', objectives: { oldestWaitMs: 60_000, failureRatePct: 5, windowMinutes: 15 } });
+    const err = await refusal(setObjectives(lockOp, { conn: 'main', queue: 'locked' }, queueObjectivesSchema.parse({ oldestWaitMs: 1 })));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toMatch(/config file/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.set', outcome: 'refused', queue: 'locked' });
+    expect(await refusal(clearObjectives(lockOp, { conn: 'main', queue: 'locked' }))).toBeInstanceOf(ConflictError);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'refused', queue: 'locked' });
+    expect((await getObjectives(getConnection('main'), 'locked')).objectives).toMatchObject({ oldestWaitMs: 60_000 });
+  });
+
+  it(`bounds: values and window validated; at most ${OBJECTIVE_LIMITS.storedQueues} queues with objectives in the console store`, async () => {
+    expect(queueObjectivesSchema.safeParse({}).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ windowMinutes: 10 }).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ waitP95Ms: 0 }).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ waitP95Ms: OBJECTIVE_LIMITS.maxMs + 1 }).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ failureRatePct: 101 }).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ failureRatePct: 5, windowMinutes: OBJECTIVE_LIMITS.windowMinutesMax + 1 }).success).toBe(false);
+    expect(queueObjectivesSchema.safeParse({ failureRatePct: 5, extra: 1 }).success).toBe(false);
+
+    const q = queue('bounded');
+    await q.add('b', {});
+    // The store full of other queues' objectives (written directly: the bound is what is tested).
+    const json = JSON.stringify({ oldestWaitMs: 1000, windowMinutes: 15 });
+    for (let i = 0; i < OBJECTIVE_LIMITS.storedQueues; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => objectiveStore().write(objectiveScope('main', `filler-${i + j}`), json)));
+    }
+    const err = await refusal(setObjectives(operator, { conn: 'main', queue: 'bounded' }, queueObjectivesSchema.parse({ oldestWaitMs: 5000 })));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toMatch(/At most 1,000 queues/);
+    // Changing one that is stored still works at the bound.
+    await objectiveStore().write(objectiveScope('main', 'filler-0'), null);
+    await setObjectives(operator, { conn: 'main', queue: 'bounded' }, queueObjectivesSchema.parse({ oldestWaitMs: 5000 }));
+    await setObjectives(operator, { conn: 'main', queue: 'bounded' }, queueObjectivesSchema.parse({ oldestWaitMs: 6000 }));
+    expect((await objectiveStore().all()).size).toBe(OBJECTIVE_LIMITS.storedQueues);
+    for (let i = 0; i < OBJECTIVE_LIMITS.storedQueues; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => objectiveStore().write(objectiveScope('main', `filler-${i + j}`), null)));
+    }
+    await clearObjectives(operator, { conn: 'main', queue: 'bounded' });
+  });
+
+  it('p95s are measured from jobs a worker really completed; the overview colours the queue and sorts it first; a cleared objective leaves the overview', async () => {
+    const slow = queue('slow');
+    const calm = queue('calm');
+    await calm.add('c', {});
+    await slow.addBulk(Array.from({ length: OBJECTIVE_LIMITS.minSamples + 5 }, (_, i) => ({ name: `s${i}`, data: {} })));
+    await setObjectives(operator, { conn: 'main', queue: 'slow' }, queueObjectivesSchema.parse({ processingP95Ms: 5, waitP95Ms: 3_600_000 }));
+    await setObjectives(operator, { conn: 'main', queue: 'calm' }, queueObjectivesSchema.parse({ waitP95Ms: 3_600_000 }));
+    // Each job takes at least 30 ms: a processing p95 far above its 5 ms objective.
+    const w = worker('slow', async () => new Promise((resolve) => setTimeout(resolve, 30)), { concurrency: 5 });
+    await waitFor(async () => (await slow.getJobCounts('completed')).completed === OBJECTIVE_LIMITS.minSamples + 5, { what: 'every slow job completed', timeout: 60_000 });
+    await w.close();
+
+    await round();
+    const view = await getObjectives(getConnection('main'), 'slow');
+    expect(view.status).toMatchObject({ level: 'breach', breached: ['processingP95Ms'] });
+    expect(view.status!.values.processingP95Ms).toBeGreaterThanOrEqual(30);
+    expect(view.status!.values.waitP95Ms).not.toBeNull();
+    expect(view.status!.text).toMatch(/^Processing p95 \d+ ms > 5 ms/);
+    // Too few jobs in the window: no p95 (not a breach).
+    expect((await getObjectives(getConnection('main'), 'calm')).status).toMatchObject({ level: 'none', text: 'No data yet', values: { waitP95Ms: null } });
+
+    const overview = await getOverview({ refresh: true });
+    const rows = overview.connections.find((x) => x.name === 'main')!.queues;
+    const now = Date.now();
+    const judged = rows.map((r) => ({ ...r, connection: 'main', health: queueHealth(r, now) }));
+    const slowRow = judged.find((r) => r.name === 'slow')!;
+    expect(slowRow.objective?.level).toBe('breach');
+    expect(slowRow.health).toMatchObject({ level: 'objective', objective: 'breach' });
+    // Worst first: only queues with jobs waiting and no worker at all (earlier tests' queues) come before a missed objective.
+    const sorted = judged.sort(compareJudged);
+    expect(sorted.slice(0, sorted.indexOf(slowRow)).every((r) => r.health.level === 'no-workers')).toBe(true);
+    expect(sorted.slice(sorted.indexOf(slowRow) + 1).every((r) => r.health.level !== 'no-workers' && r.health.level !== 'objective')).toBe(true);
+
+    await clearObjectives(operator, { conn: 'main', queue: 'slow' });
+    await round();
+    const after = (await getOverview({ refresh: true })).connections.find((x) => x.name === 'main')!.queues.find((r) => r.name === 'slow')!;
+    expect(after.objective).toBeNull();
+    expect((await objectiveStore().statuses()).has(objectiveScope('main', 'slow'))).toBe(false);
+    await clearObjectives(operator, { conn: 'main', queue: 'calm' });
+  });
+
+  it(`stalled jobs are counted from the queue's real "stalled" events (newest ${STALLED_MAX_SCAN.toLocaleString('en-US')} at most) and page a stalled-jobs rule`, async () => {
+    const q = queue('stally');
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'stall-hook', config: { url: `${peer.url}/stall`, format: 'json' } }));
+    await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'stalls', kind: 'stalled-jobs', connection: 'main', queue: 'stally', threshold: 0, minutes: 5, cooldownMinutes: 0, channelIds: [hook.id] }));
+    await q.add('hang', {});
+    const since = Date.now() - 1000;
+    // A worker that takes the job and never renews its lock: its own stalled checker finds the job stalled.
+    let started = 0;
+    const w = worker('stally', async () => {
+      started++;
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+    }, { lockDuration: 600, stalledInterval: 500, skipLockRenewal: true, maxStalledCount: 5 });
+    const store = getConnection('main').store;
+    await waitFor(async () => (await store.recentEventCount('stally', 'stalled', since, STALLED_MAX_SCAN)) > 0, { what: 'a stalled event', timeout: 30_000, interval: 100 });
+    expect(started).toBeGreaterThan(0);
+    await w.close(true);
+    const count = await store.recentEventCount('stally', 'stalled', since, STALLED_MAX_SCAN);
+    expect(count).toBeGreaterThan(0);
+    // Events before `since` are not counted; the scan never looks past maxScan events.
+    expect(await store.recentEventCount('stally', 'stalled', Date.now() + 60_000, STALLED_MAX_SCAN)).toBe(0);
+    expect(await store.recentEventCount('stally', 'stalled', since, 1)).toBeLessThanOrEqual(1);
+
+    await round();
+    const fired = peer.requests.filter((r) => r.url.startsWith('/stall')).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ state: 'firing', kind: 'stalled-jobs', queue: 'stally' });
+    expect(Number(fired[0].value)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('backlog growing while no worker is connected: measured from the sampled series, and not while a worker is connected', async () => {
+    const q = queue('pileup');
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'pile-hook', config: { url: `${peer.url}/pile`, format: 'json' } }));
+    await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'pile', kind: 'backlog-growing-no-workers', connection: 'main', queue: 'pileup', threshold: 3, minutes: 5, cooldownMinutes: 0, channelIds: [hook.id] }));
+    await q.add('p0', {});
+    await round();
+    await q.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: `p${i + 1}`, data: {} })));
+    await round();
+    const pile = () => peer.requests.filter((r) => r.url.startsWith('/pile')).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(pile()).toHaveLength(1);
+    expect(pile()[0]).toMatchObject({ state: 'firing', kind: 'backlog-growing-no-workers', value: 5 });
+    // A worker connects (and takes nothing: the queue is paused for it): the growth no longer counts.
+    await q.pause();
+    const w = worker('pileup', async () => undefined);
+    await w.waitUntilReady();
+    await waitFor(async () => (await getConnection('main').store.workersByQueue()).get('pileup')?.length, { what: 'the worker seen by the store', timeout: 20_000 });
+    await round();
+    expect(pile().map((b) => b.state)).toEqual(['firing', 'resolved']);
+    await w.close();
+  });
+});
+
+describe.each(STORE_KINDS)('acceptance with two console replicas (%s)', (kind: StoreKind) => {
+  const c = consoleForThisFile(kind, ({ url }) => [{ name: 'main', url }]);
+  let q: Queue;
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    children.forEach(killIfRunning);
+    await q?.close();
+  });
+
+  it('an objective breach fires one alert per channel and one resolve, with two console replicas running', async () => {
+    await c.reset();
+    q = kind === 'redis' ? new Queue('payments', { connection: { url: c.url } }) : (new Queue('payments', { connection: { connectionString: c.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
+    await q.add('pay', {});
+    await setObjectives(operator, { conn: 'main', queue: 'payments' }, queueObjectivesSchema.parse({ oldestWaitMs: 1500 }));
+    const a = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'chan-a', config: { url: `${peer.url}/a`, format: 'json' } }));
+    const b = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'chan-b', config: { url: `${peer.url}/b`, format: 'slack' } }));
+    await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'payments wait', kind: 'objective-oldest-wait', connection: 'main', queue: 'payments', minutes: 0, cooldownMinutes: 0, channelIds: [a.id, b.id] }));
+
+    // Two consoles: their own processes, each sampling every 200 ms and evaluating when it holds the lease.
+    const rounds = [0, 0];
+    let out = '';
+    for (const [i, id] of ['replica-a', 'replica-b'].entries()) {
+      const child = spawn(process.execPath, [...TSX, 'tests/fixtures/alert-evaluator-process.ts'], {
+        cwd: root,
+        env: { ...process.env, NODE_OPTIONS: undefined, ALERT_PROCESS_ID: id, ALERT_PROCESS_LEASE_MS: '1500' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        rounds[i] += (chunk.toString().match(/"evaluated"/g) ?? []).length;
+      });
+      child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    }
+    const to = (path: string) => peer.requests.filter((r) => r.url.startsWith(path));
+    await waitFor(() => to('/a').length >= 1 && to('/b').length >= 1, { what: `the firing on both channels (replicas' output: ${out.slice(-2000)})`, timeout: 120_000, interval: 100 });
+    expect(JSON.parse(to('/a')[0].body)).toMatchObject({ state: 'firing', kind: 'objective-oldest-wait', queue: 'payments', link: 'https://drover.example.com/connections/main/queues/payments' });
+    expect(to('/b')[0].body).toContain('Oldest waiting job of main/payments');
+
+    // Back within the objective (nothing waits): resolved once per channel, whichever replica holds the lease.
+    await q.drain();
+    await waitFor(() => to('/a').length >= 2 && to('/b').length >= 2, { what: `the resolve on both channels (output: ${out.slice(-2000)})`, timeout: 120_000, interval: 100 });
+    // More rounds of the two replicas send nothing more.
+    const seen = rounds[0] + rounds[1];
+    await waitFor(() => rounds[0] + rounds[1] >= seen + 5, { what: 'five more evaluation rounds', timeout: 60_000, interval: 50 });
+    expect(to('/a').map((r) => (JSON.parse(r.body) as { state: string }).state)).toEqual(['firing', 'resolved']);
+    expect(to('/b')).toHaveLength(2);
+    expect(children.every((child) => child.exitCode === null)).toBe(true); // both replicas ran throughout
+  });
+});
