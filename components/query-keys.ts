@@ -12,6 +12,8 @@ export const queryKeys = {
   job: (conn: string, queue: string, id: string) => ['job', conn, queue, id] as const,
   /** a queue's and its connection's link templates (the admin editor) */
   links: (conn: string, queue: string) => ['links', conn, queue] as const,
+  /** a queue's objectives and their last judged status (lib/objectives) */
+  objectives: (conn: string, queue: string) => ['objectives', conn, queue] as const,
   jobAttempts: (conn: string, queue: string, id: string) => ['job-attempts', conn, queue, id] as const,
   jobChildren: (conn: string, queue: string, id: string) => ['job-children', conn, queue, id] as const,
   jobLogsCount: (conn: string, queue: string, id: string) => ['job-logs-count', conn, queue, id] as const,

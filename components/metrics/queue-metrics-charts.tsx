@@ -1,7 +1,9 @@
 'use client';
-// The queue page's metrics charts: throughput, depth and failure rate over the chosen range. Loaded on
+// The queue page's metrics charts: throughput, depth, failure rate and oldest wait over the chosen range,
+// with the queue's objectives drawn as dashed lines (README › Queue objectives). Loaded on
 // demand by queue-metrics-panel.tsx (next/dynamic), so recharts is not in every queue page's script.
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { QueueObjectives } from '@/lib/objectives/objective';
 import type { QueueMetrics } from '@/lib/metrics/queue-metrics';
 import { cn } from '@/components/ui/cn';
 import { formatExact } from '@/components/explorer/format';
@@ -17,7 +19,7 @@ const DEPTH_SERIES = [
   ['waitingChildren', 'Waiting children'],
 ] as const;
 
-export function Charts({ data }: { data: QueueMetrics }) {
+export function Charts({ data, objectives = null }: { data: QueueMetrics; objectives?: QueueObjectives | null }) {
   const span = data.to - data.from;
   const tick = timeTick(span);
   const throughput = sumThroughput(data.throughput);
@@ -45,7 +47,13 @@ export function Charts({ data }: { data: QueueMetrics }) {
     data.metricsRecorded && rate === null && `No failure rate: no job finished in ${data.range}`,
     !showDepth && 'No depth samples yet: the console records counts every 10 s',
   ].filter((line): line is string => Boolean(line));
-  const shown = [showThroughput, showDepth, showRate].filter(Boolean).length;
+  // Points recorded before the oldest wait was sampled have none: the chart shows once some do.
+  const waits = depth.filter((p) => p.oldestWaitS !== undefined);
+  const showWait = waits.length > 0 && (objectives?.oldestWaitMs !== undefined || waits.some((p) => (p.oldestWaitS ?? 0) > 0));
+  const shown = [showThroughput, showDepth, showRate, showWait].filter(Boolean).length;
+  const objectiveLine = (y: number, label: string) => (
+    <ReferenceLine y={y} stroke={SERIES_COLORS.failed} strokeDasharray="4 3" ifOverflow="extendDomain" label={{ value: label, position: 'insideTopRight', fontSize: 10, fill: 'currentColor' }} />
+  );
 
   return (
     <div className="space-y-2">
@@ -55,7 +63,7 @@ export function Charts({ data }: { data: QueueMetrics }) {
         </p>
       )}
       {shown > 0 && (
-        <div className={cn('grid gap-3', shown === 3 ? 'lg:grid-cols-3' : shown === 2 ? 'lg:grid-cols-2' : '')}>
+        <div className={cn('grid gap-3', shown >= 3 ? 'lg:grid-cols-3' : shown === 2 ? 'lg:grid-cols-2' : '')}>
           {showThroughput && (
             <ChartCard
               title={`Throughput ${per}`}
@@ -122,6 +130,7 @@ export function Charts({ data }: { data: QueueMetrics }) {
                   {xAxis}
                   <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} />
                   <Tooltip content={<ChartTooltip unit="%" />} />
+                  {objectives?.failureRatePct !== undefined && objectiveLine(objectives.failureRatePct, `objective ${objectives.failureRatePct}%`)}
                   <Line
                     dataKey="failureRate"
                     name="Failed / finished"
@@ -131,6 +140,21 @@ export function Charts({ data }: { data: QueueMetrics }) {
                     connectNulls={false}
                     isAnimationActive={false}
                   />
+                </LineChart>
+              </ResponsiveContainer>
+            </ChartCard>
+          )}
+
+          {showWait && (
+            <ChartCard title="Oldest waiting job" testId="oldest-wait-chart" summary={`${formatExact(waits[waits.length - 1].oldestWaitS ?? 0)} s now${objectives?.oldestWaitMs !== undefined ? ` · objective ${objectives.oldestWaitMs / 1000} s` : ''}`}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={waits} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  {grid}
+                  {xAxis}
+                  <YAxis allowDecimals={false} unit=" s" {...AXIS_PROPS} />
+                  <Tooltip content={<ChartTooltip unit=" s" />} />
+                  {objectives?.oldestWaitMs !== undefined && objectiveLine(objectives.oldestWaitMs / 1000, `objective ${objectives.oldestWaitMs / 1000} s`)}
+                  <Line dataKey="oldestWaitS" name="Oldest wait" type="stepAfter" stroke={SERIES_COLORS.waiting} dot={waits.length < 3 ? { r: 2 } : false} isAnimationActive={false} />
                 </LineChart>
               </ResponsiveContainer>
             </ChartCard>

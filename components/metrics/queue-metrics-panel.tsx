@@ -14,6 +14,7 @@ import { apiQueuePath } from '@/components/explorer/format';
 import { useStoredString } from '@/components/ui/use-stored-string';
 import { LatencyPanel } from './latency-panel';
 import { queryKeys } from '@/components/query-keys';
+import { ObjectivesStatusLine, useObjectives } from '@/components/objectives/objectives-dialog';
 import { useLivePaused } from '@/components/explorer/live-store';
 
 export const METRICS_REFRESH_MS = 10_000;
@@ -50,6 +51,8 @@ export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queu
     refetchInterval: paused ? false : METRICS_REFRESH_MS,
     enabled: open,
   });
+
+  const objectives = useObjectives(conn, queue, open);
 
   return (
     <section aria-label="Metrics" className="space-y-3">
@@ -95,7 +98,10 @@ export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queu
           ) : isPending || !data ? (
             <p className="text-sm text-zinc-500">Loading metrics…</p>
           ) : (
-            <Charts data={data} />
+            <>
+              <ObjectivesStatusLine view={objectives.data} />
+              <Charts data={data} objectives={objectives.data?.objectives ?? null} />
+            </>
           )}
           <LatencyPanel conn={conn} queue={queue} />
         </div>

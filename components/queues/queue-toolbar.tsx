@@ -14,6 +14,7 @@ import { useRunAction } from '@/components/ui/use-run-action';
 import { AddJobDialog } from '@/components/jobs/add-job-dialog';
 import { ProgressStatus, useOperationProgress } from '@/components/ui/use-operation-progress';
 import { LinksEditorButton } from '@/components/links/links-editor';
+import { ObjectivesButton } from '@/components/objectives/objectives-dialog';
 
 type Open = null | 'add' | 'limits' | 'clean' | 'drain' | 'obliterate';
 const AGES = [
@@ -75,6 +76,7 @@ export function QueueToolbar({ conn, queue, detail, role, schema }: { conn: stri
       <Button size="sm" onClick={() => setOpen('clean')}>
         Clean…
       </Button>
+      <ObjectivesButton conn={conn} queue={queue} />
       {isAdmin && (
         <>
           <LinksEditorButton conn={conn} queue={queue} />

@@ -11,7 +11,12 @@ export async function recordSamples(snapshot: MetricsSnapshot, now = snapshot.at
   const minuteRetentionMs = retentionDays() * 86_400_000;
   const samples: QueueSample[] = [];
   for (const conn of snapshot.connections) {
-    for (const q of conn.queues) samples.push({ conn: conn.name, queue: q.name, fields: encodeSample(q.counts, q.workers, q.paused) });
+    for (const q of conn.queues) {
+      // The oldest wait is recorded for the queue page's "Oldest wait" chart and its objective line.
+      const waiting = q.counts.waiting + q.counts.prioritized;
+      const oldestWaitS = q.oldestWaitingAt !== null && waiting > 0 ? Math.max(0, Math.round((now - q.oldestWaitingAt) / 1000)) : 0;
+      samples.push({ conn: conn.name, queue: q.name, fields: encodeSample(q.counts, q.workers, q.paused, oldestWaitS) });
+    }
   }
   if (samples.length === 0) return 0;
   return sampleStore().append(samples, now, {

@@ -14,6 +14,8 @@ export type DepthPoint = {
   failed: number;
   workers: number;
   paused: boolean;
+  /** age of the oldest waiting job in seconds (0: none waiting); absent on points recorded before it was (README › Queue objectives) */
+  oldestWaitS?: number;
 };
 
 const FIELDS = [
@@ -27,8 +29,8 @@ const FIELDS = [
   ['k', 'workers'],
 ] as const;
 
-export function encodeSample(counts: QueueCounts, workers: number, paused: boolean): Array<string | number> {
-  return [
+export function encodeSample(counts: QueueCounts, workers: number, paused: boolean, oldestWaitS?: number): Array<string | number> {
+  const fields = [
     'w', counts.waiting,
     'a', counts.active,
     'd', counts.delayed,
@@ -39,6 +41,8 @@ export function encodeSample(counts: QueueCounts, workers: number, paused: boole
     'k', workers,
     'z', paused ? 1 : 0,
   ];
+  if (oldestWaitS !== undefined) fields.push('o', oldestWaitS);
+  return fields;
 }
 
 /** A stream entry [id, [field, value, …]] as a point; unknown fields are ignored, missing ones are 0. */
@@ -47,6 +51,7 @@ export function decodeSample(id: string, fields: string[]): DepthPoint {
   for (let i = 0; i + 1 < fields.length; i += 2) raw[fields[i]] = fields[i + 1];
   const point = { t: Number(id.split('-')[0]), paused: raw.z === '1' } as DepthPoint;
   for (const [field, name] of FIELDS) point[name] = Number(raw[field] ?? 0) || 0;
+  if (raw.o !== undefined) point.oldestWaitS = Number(raw.o) || 0;
   return point;
 }
 

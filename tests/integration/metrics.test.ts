@@ -99,7 +99,8 @@ describe.each(STORE_KINDS)('metrics with the console on %s', (kind) => {
 
       const points = await stream('orders', '10s');
       expect(points).toEqual([
-        { t: t0 + 5_000, waiting: 2, active: 0, delayed: 1, prioritized: 1, waitingChildren: 0, completed: 0, failed: 0, workers: 0, paused: true },
+        // oldestWaitS 0: the sample is dated 30 minutes before the jobs were added (none had waited yet then).
+        { t: t0 + 5_000, waiting: 2, active: 0, delayed: 1, prioritized: 1, waitingChildren: 0, completed: 0, failed: 0, workers: 0, paused: true, oldestWaitS: 0 },
       ]);
       // A sample not newer than the last one is dropped (two samplers racing cannot reorder a series).
       expect((await sample(t0 + 5_000)).written).toBe(0);

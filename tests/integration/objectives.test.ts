@@ -34,6 +34,7 @@ import { OBJECTIVE_LIMITS, objectiveScope, queueObjectivesSchema, type Objective
 import { objectiveStore } from '@/lib/store/console/objectives';
 import { getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
+import { getQueueMetrics } from '@/lib/metrics/queue-metrics';
 import { compareJudged, queueHealth } from '@/lib/queues/queue-health';
 import { STALLED_MAX_SCAN } from '@/lib/alerts/queue-readings';
 import { principalWithAccess } from '@/lib/auth/principal';
@@ -268,6 +269,7 @@ describe.each(STORE_KINDS)('acceptance with two console replicas (%s)', (kind: S
 
   it('an objective breach fires one alert per channel and one resolve, with two console replicas running', async () => {
     await c.reset();
+    peer.requests.length = 0;
     q = kind === 'redis' ? new Queue('payments', { connection: { url: c.url } }) : (new Queue('payments', { connection: { connectionString: c.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
     await q.add('pay', {});
     await setObjectives(operator, { conn: 'main', queue: 'payments' }, queueObjectivesSchema.parse({ oldestWaitMs: 1500 }));
@@ -295,6 +297,9 @@ describe.each(STORE_KINDS)('acceptance with two console replicas (%s)', (kind: S
     await waitFor(() => to('/a').length >= 1 && to('/b').length >= 1, { what: `the firing on both channels (replicas' output: ${out.slice(-2000)})`, timeout: 120_000, interval: 100 });
     expect(JSON.parse(to('/a')[0].body)).toMatchObject({ state: 'firing', kind: 'objective-oldest-wait', queue: 'payments', link: 'https://drover.example.com/connections/main/queues/payments' });
     expect(to('/b')[0].body).toContain('Oldest waiting job of main/payments');
+    // The replicas' samples carry the oldest wait the queue page charts against the objective line.
+    const metrics = await getQueueMetrics(getConnection('main'), 'payments', '1h');
+    expect(metrics.depth.some((p) => (p.oldestWaitS ?? 0) >= 1)).toBe(true);
 
     // Back within the objective (nothing waits): resolved once per channel, whichever replica holds the lease.
     await q.drain();

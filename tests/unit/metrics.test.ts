@@ -28,6 +28,11 @@ describe('sample encoding', () => {
     expect(decodeSample('1700000000000-0', fields.map(String))).toEqual({
       t: 1700000000000, waiting: 5, active: 2, delayed: 1, prioritized: 3, waitingChildren: 4, completed: 900, failed: 7, workers: 2, paused: true,
     });
+    // The oldest wait (seconds) rides along when given; points recorded without it have none.
+    const withWait = encodeSample({ waiting: 1, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 }, 1, false, 42);
+    expect(withWait.slice(-2)).toEqual(['o', 42]);
+    expect(decodeSample('7-0', withWait.map(String)).oldestWaitS).toBe(42);
+    expect(decodeSample('7-0', fields.map(String))).not.toHaveProperty('oldestWaitS');
     // Missing fields read as 0 (a future field added to old points).
     expect(decodeSample('5-0', ['w', '1'])).toMatchObject({ t: 5, waiting: 1, active: 0, paused: false });
   });
