@@ -1,0 +1,122 @@
+// The operator scenario of issue 21 (README › Queue objectives, › Alerts, › Workers › Controlling
+// workers): an operator sets a wait objective on a queue a real worker process serves, sees the queue
+// turn red on the overview, follows the alert's link back to the queue page, quiets the worker on the
+// Busy page and sees it stop taking jobs, then resumes it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { test, expect } from '@playwright/test';
+import { apiAs, gotoHydrated, redisUrl, storageStatePath, stretched } from './support';
+
+// Playwright runs from the repository's root.
+const root = process.cwd();
+const QUEUE = 'webhook';
+const QUEUE_PATH = `/connections/default/queues/${QUEUE}`;
+
+test('an operator sets a wait-time objective, sees the queue turn red, follows the alert link to the queue page, quiets a worker and sees it stop taking jobs', async ({ browser }) => {
+  test.setTimeout(stretched(300_000));
+  // One receiver: /hook answers the webhook jobs after 2 s (so jobs wait), /alert records the alert notifications.
+  const deliveries: number[] = [];
+  const alerts: Array<Record<string, unknown>> = [];
+  const receiver = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      if (req.url?.startsWith('/alert')) {
+        alerts.push(JSON.parse(raw || 'null') as Record<string, unknown>);
+        res.writeHead(200).end();
+        return;
+      }
+      deliveries.push(Date.now());
+      setTimeout(() => res.writeHead(200).end('ok'), 2000);
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+
+  const admin = await apiAs('admin');
+  const operatorApi = await apiAs('operator');
+  const queue = new Queue(QUEUE, { connection: { url: redisUrl() } });
+  const env = { ...process.env, REDIS_URL: redisUrl(), DROVER_CONFIG: undefined, NODE_OPTIONS: undefined, WEBHOOK_SECRET: 's', DROVER_BUSY_HEARTBEAT_MS: '500', DROVER_EGRESS_ALLOW: '127.0.0.1' } as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', 'workers/main.ts', 'webhook'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const context = await browser.newContext({ storageState: storageStatePath('operator') });
+  let channelId: string | null = null;
+  let ruleId: string | null = null;
+  try {
+    // An admin pages on the queue's oldest-wait objective through a webhook channel (the API; the dialogs have specs of their own).
+    const channel = await admin.post('/api/v1/alerts/channels', { data: { type: 'webhook', name: `operate ${Date.now()}`, config: { url: `http://127.0.0.1:${port}/alert`, format: 'json' } } });
+    expect(channel.status(), await channel.text()).toBe(201);
+    channelId = ((await channel.json()) as { id: string }).id;
+    const rule = await admin.post('/api/v1/alerts', { data: { name: `operate ${Date.now()}`, kind: 'objective-oldest-wait', connection: 'default', queue: QUEUE, minutes: 0, cooldownMinutes: 0, channelIds: [channelId] } });
+    expect(rule.status(), await rule.text()).toBe(201);
+    ruleId = ((await rule.json()) as { id: string }).id;
+
+    // tsx compiles the runtime on start: long on a loaded machine.
+    await expect.poll(() => output.includes('"event":"workers.ready"') || child.exitCode !== null, { timeout: stretched(180_000) }).toBe(true);
+    expect(child.exitCode, output).toBeNull();
+    // Far more jobs than the worker runs at once (concurrency 10), each held 2 s by the receiver: jobs wait
+    // for the whole scenario (about 4 minutes of work; the rest is drained at the end).
+    await queue.addBulk(Array.from({ length: 1200 }, (_, i) => ({ name: 'deliver', data: { url: `http://127.0.0.1:${port}/hook`, payload: { i } } })));
+
+    // The operator sets a 2-second oldest-wait objective on the queue page.
+    const page = await context.newPage();
+    await gotoHydrated(page, QUEUE_PATH);
+    await page.getByRole('button', { name: 'Objectives…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Oldest wait (seconds)').fill('2');
+    await dialog.getByRole('button', { name: 'Save objectives' }).click();
+    await expect(page.getByText(`${QUEUE}: objectives set`)).toBeVisible({ timeout: stretched(15_000) });
+
+    // The overview turns the queue red once the sampling console has judged it.
+    await gotoHydrated(page, '/');
+    const row = page.locator('tr', { has: page.getByRole('link', { name: QUEUE, exact: true }) });
+    await expect(row).toHaveAttribute('data-objective', 'breach', { timeout: stretched(60_000) });
+    await expect(row.getByTestId('queue-health')).toContainText(/Oldest wait \d+ s > 2 s/);
+
+    // The alert went out with a link to the queue page; the operator follows it.
+    await expect.poll(() => alerts.find((a) => a.state === 'firing' && a.kind === 'objective-oldest-wait'), { timeout: stretched(60_000) }).toBeTruthy();
+    const firing = alerts.find((a) => a.state === 'firing')!;
+    const link = new URL(String(firing.link));
+    expect(link.pathname).toBe(QUEUE_PATH);
+    await gotoHydrated(page, link.pathname + link.search);
+    await expect(page).toHaveURL(new RegExp(`${QUEUE_PATH}$`));
+    await expect(page.getByRole('button', { name: 'Objectives…' })).toBeVisible();
+
+    // Busy page: quiet the worker process; it finishes what it runs and takes nothing new.
+    await gotoHydrated(page, '/busy');
+    const card = page.getByRole('article', { name: new RegExp(`^Worker drover@.+:${child.pid}$`) });
+    await expect(card).toBeVisible({ timeout: stretched(30_000) });
+    await card.getByRole('button', { name: 'Quiet' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Quiet' }).click();
+    await expect(card.getByTestId('worker-state')).toHaveText('quiet', { timeout: stretched(15_000) });
+    // Running jobs finish (each within 2 s of its request): then no job is active and none is taken.
+    await expect.poll(async () => (await queue.getJobCounts('active')).active, { timeout: stretched(30_000) }).toBe(0);
+    const waiting = (await queue.getJobCounts('waiting')).waiting;
+    const taken = deliveries.length;
+    expect(waiting).toBeGreaterThan(0);
+    // Five seconds of nothing taken while the process stays alive and heartbeating (an absence needs a duration).
+    await page.waitForTimeout(5000);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(waiting);
+    expect(deliveries.length).toBe(taken);
+    expect(child.exitCode).toBeNull();
+    await page.reload();
+    await expect(card.getByTestId('worker-state')).toHaveText('quiet');
+
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expect(card.getByTestId('worker-state')).toHaveText('running', { timeout: stretched(15_000) });
+    await expect.poll(() => deliveries.length, { timeout: stretched(30_000) }).toBeGreaterThan(taken);
+  } finally {
+    child.kill('SIGKILL');
+    await operatorApi.delete(`/api/v1${QUEUE_PATH}/objectives`);
+    if (ruleId) await admin.delete(`/api/v1/alerts/${ruleId}`);
+    if (channelId) await admin.delete(`/api/v1/alerts/channels/${channelId}`);
+    await queue.drain(true).catch(() => {});
+    await queue.close();
+    await context.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+});
