@@ -10,6 +10,7 @@ import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { queryKeys } from '@/components/query-keys';
 import { useLivePaused } from '@/components/explorer/live-store';
+import type { QueueObjectives } from '@/lib/objectives/objective';
 
 const LATENCY_REFRESH_MS = 30_000;
 
@@ -38,7 +39,7 @@ function Row({ label, stats, testId }: { label: string; stats: LatencyStats; tes
   );
 }
 
-export function LatencyPanel({ conn, queue }: { conn: string; queue: string }) {
+export function LatencyPanel({ conn, queue, objectives = null }: { conn: string; queue: string; objectives?: QueueObjectives | null }) {
   const paused = useLivePaused();
   const { data, error } = useQuery({
     queryKey: queryKeys.queueLatency(conn, queue),
@@ -86,6 +87,19 @@ export function LatencyPanel({ conn, queue }: { conn: string; queue: string }) {
           <TBody>
             <Row label="All jobs" stats={data.overall} testId="latency-overall" />
             {data.byName.length > 1 && data.byName.map((n) => <Row key={n.name} label={n.name || '(no name)'} stats={n} />)}
+            {objectives && (objectives.waitP95Ms !== undefined || objectives.processingP95Ms !== undefined) && (
+              // The queue's p95 objectives under the p95 columns (measured over the objective's window: README › Queue objectives).
+              <Tr data-testid="latency-objective" className="text-red-700 dark:text-red-400">
+                <Td className="font-medium">Objective ({objectives.windowMinutes} min window)</Td>
+                <Td />
+                <Td />
+                <Td className="text-right font-mono text-[13px] tabular-nums">{objectives.waitP95Ms !== undefined ? `≤ ${formatDuration(objectives.waitP95Ms)}` : '—'}</Td>
+                <Td />
+                <Td />
+                <Td className="text-right font-mono text-[13px] tabular-nums">{objectives.processingP95Ms !== undefined ? `≤ ${formatDuration(objectives.processingP95Ms)}` : '—'}</Td>
+                <Td />
+              </Tr>
+            )}
           </TBody>
         </Table>
       )}

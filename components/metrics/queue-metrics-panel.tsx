@@ -103,7 +103,7 @@ export function QueueMetricsPanel({ conn, queue, userKey }: { conn: string; queu
               <Charts data={data} objectives={objectives.data?.objectives ?? null} />
             </>
           )}
-          <LatencyPanel conn={conn} queue={queue} />
+          <LatencyPanel conn={conn} queue={queue} objectives={objectives.data?.objectives ?? null} />
         </div>
       )}
     </section>

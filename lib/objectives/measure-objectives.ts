@@ -114,6 +114,8 @@ export async function measureObjectives(snapshot: MetricsSnapshot, now: number =
   // Statuses of queues on a connection that is down now stay as last judged.
   try {
     const saved = await objectiveStore().statuses();
+    // Nothing to judge and nothing judged before: no write (the common case of a console without objectives).
+    if (inForce.size === 0 && saved.size === 0) return measured;
     const next = new Map<string, string>();
     for (const [scope, json] of saved) if (inForce.has(scope) && down.has(splitObjectiveScope(scope).conn)) next.set(scope, json);
     for (const [scope, m] of measured) next.set(scope, JSON.stringify(m.status));

@@ -85,6 +85,13 @@ test('an operator sets a wait-time objective, sees the queue turn red, follows t
     await gotoHydrated(page, link.pathname + link.search);
     await expect(page).toHaveURL(new RegExp(`${QUEUE_PATH}$`));
     await expect(page.getByRole('button', { name: 'Objectives…' })).toBeVisible();
+    // The queue page shows the objective against the queue: the status line and the objective's line on the oldest-wait chart.
+    // The Metrics section starts collapsed for a user who never opened it (the operator here).
+    const metrics = page.getByRole('region', { name: 'Metrics' });
+    await expect(metrics.getByRole('button', { name: 'Metrics' })).toHaveAttribute('aria-expanded', 'false');
+    await metrics.getByRole('button', { name: 'Metrics' }).click();
+    await expect(page.getByTestId('objectives-status')).toHaveAttribute('data-level', 'breach', { timeout: stretched(30_000) });
+    await expect(page.getByTestId('oldest-wait-chart')).toContainText('objective 2 s', { timeout: stretched(30_000) });
 
     // Busy page: quiet the worker process; it finishes what it runs and takes nothing new.
     await gotoHydrated(page, '/busy');
