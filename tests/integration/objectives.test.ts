@@ -36,7 +36,9 @@ import { getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
 import { getQueueMetrics } from '@/lib/metrics/queue-metrics';
 import { compareJudged, queueHealth } from '@/lib/queues/queue-health';
-import { STALLED_MAX_SCAN } from '@/lib/alerts/queue-readings';
+import { QUEUE_READINGS_MAX, STALLED_MAX_SCAN, readQueueReadings } from '@/lib/alerts/queue-readings';
+import { recordSamples } from '@/lib/metrics/record-samples';
+import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { principalWithAccess } from '@/lib/auth/principal';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 
@@ -255,6 +257,27 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await round();
     expect(pile().map((b) => b.state)).toEqual(['firing', 'resolved']);
     await w.close();
+  });
+
+  it(`bounds: backlog-growth and stalled-count reads stop at ${QUEUE_READINGS_MAX} queues per round (the rest are "no data" that round)`, async () => {
+    // A connection with more queues than the bound, each with jobs waiting and no worker (the data the sampler records).
+    const n = QUEUE_READINGS_MAX + 25;
+    const now = Date.now();
+    const counts = { waiting: 5, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 };
+    const queues = Array.from({ length: n }, (_, i) => ({ connection: 'main', name: `many-${String(i).padStart(3, '0')}`, exists: true, counts, paused: false, globalConcurrency: null, globalRateLimit: null, oldestWaitingAt: now - 60_000, completed: { lastMinute: 0, lastHour: 0 }, failed: { lastMinute: 0, lastHour: 0 }, metricsRecorded: false, completedSeries: [], failedSeries: [], workers: 0 }));
+    const snapshot = { at: now, connections: [{ name: 'main', up: true, error: null, deadLetterQueue: 'dead-letter', deadLetterJobs: 0, queues }] } as unknown as MetricsSnapshot;
+    await recordSamples({ ...snapshot, at: now - 30_000 }, now - 30_000);
+    const rule = (kind: 'backlog-growing-no-workers' | 'stalled-jobs') => ({ ...alertRuleInputSchema.parse({ name: kind, kind, connection: 'main', threshold: 1, minutes: 5, webhookUrl: 'https://hooks.example.com/x' }), id: kind, createdAt: 0, createdBy: 'a', updatedAt: 0 });
+    const readings = await readQueueReadings([rule('backlog-growing-no-workers'), rule('stalled-jobs')], snapshot, now);
+    const names = queues.map((q) => q.name);
+    const grown = names.filter((q) => readings.backlogGrowth('main', q, 5) !== null);
+    const counted = names.filter((q) => readings.stalledCount('main', q, 5) !== null);
+    expect(grown).toHaveLength(QUEUE_READINGS_MAX);
+    expect(grown.every((q) => readings.backlogGrowth('main', q, 5) === 0)).toBe(true); // sampled at 5 waiting, 5 waiting now
+    expect(counted).toHaveLength(QUEUE_READINGS_MAX);
+    // The next round counts the queues left out first (the longest-uncounted go first).
+    const next = await readQueueReadings([rule('stalled-jobs')], snapshot, now + 1000);
+    expect(names.filter((q) => !counted.includes(q)).every((q) => next.stalledCount('main', q, 5) === 0)).toBe(true);
   });
 });
 
