@@ -216,14 +216,18 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await q.add('hang', {});
     const since = Date.now() - 1000;
     // A worker that takes the job and never renews its lock: its own stalled checker finds the job stalled.
+    // The job runs until the test lets it go (however slow the machine, it cannot finish before it stalls).
     let started = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
     const w = worker('stally', async () => {
       started++;
-      await new Promise((resolve) => setTimeout(resolve, 4000));
+      await held;
     }, { lockDuration: 600, stalledInterval: 500, skipLockRenewal: true, maxStalledCount: 5 });
     const store = getConnection('main').store;
     await waitFor(async () => (await store.recentEventCount('stally', 'stalled', since, STALLED_MAX_SCAN)) > 0, { what: 'a stalled event', timeout: 30_000, interval: 100 });
     expect(started).toBeGreaterThan(0);
+    release();
     await w.close(true);
     const count = await store.recentEventCount('stally', 'stalled', since, STALLED_MAX_SCAN);
     expect(count).toBeGreaterThan(0);
