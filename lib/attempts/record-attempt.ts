@@ -17,7 +17,13 @@ export type AttemptRef = {
   traceId?: string;
 };
 
-export type AttemptEnd = { endedAt: number; outcome: Exclude<AttemptOutcome, 'running'>; error?: string };
+export type AttemptEnd = {
+  endedAt: number;
+  outcome: Exclude<AttemptOutcome, 'running'>;
+  error?: string;
+  /** The run went back to delayed without using an attempt (a receiver's rate limit): counted against MAX_REQUEUES. */
+  requeued?: true;
+};
 
 /** Records wait at most this long, or until this many are pending, before they go out in one call. */
 export const ATTEMPT_FLUSH_MS = 20;
@@ -33,7 +39,7 @@ function truncate(error: string | undefined): string | undefined {
 function serialise(op: Operation): string {
   const { ref, end } = op;
   const rest = end
-    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), jobTimestamp: ref.jobTimestamp, traceId: ref.traceId }
+    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), requeued: end.requeued, jobTimestamp: ref.jobTimestamp, traceId: ref.traceId }
     : { worker: ref.worker, outcome: 'running', jobTimestamp: ref.jobTimestamp, traceId: ref.traceId };
   return `{"attempt":${ref.attempt},"startedAt":${ref.startedAt},${JSON.stringify(rest).slice(1)}`;
 }

@@ -14,6 +14,7 @@ import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
 import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
 import { WORKER_CONTROL_DDL } from './ddl/worker-control';
+import { CIRCUITS_DDL } from './ddl/circuits';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -219,6 +220,12 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 9,
     name: 'worker control',
     sql: WORKER_CONTROL_DDL,
+  },
+  // 10: another part's migration (numbered in merge order); the circuits were written as 11.
+  {
+    version: 11,
+    name: 'circuit breakers',
+    sql: CIRCUITS_DDL,
   },
 ];
 

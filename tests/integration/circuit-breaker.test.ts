@@ -1,0 +1,146 @@
+// Circuit breakers (README › Circuit breakers) against real stores and real worker processes: a receiver
+// that fails every request for 20 s then recovers opens its circuit after the threshold; while open no
+// job to it is attempted (only one probe per cool-down), none loses an attempt, a healthy receiver's jobs
+// keep flowing, a probe closes it, and every job completes exactly once. Both stores.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, createPostgresBackend, type Job } from 'bullmq';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../helpers/stores';
+import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
+import { getConnection } from '@/lib/redis/connections';
+import { parseCircuit } from '@/lib/circuits/circuit';
+
+const FAILURES = 3;
+const COOLDOWN_MS = 2_000;
+const MAX_COOLDOWN_MS = 4_000;
+const OUTAGE_MS = 20_000;
+const JOBS_PER_HOST = 30;
+/** The webhook kind's concurrency (lib/job-kinds/webhook.ts), per process. */
+const WEBHOOK_CONCURRENCY = 10;
+const PROCESSES = 2;
+
+const closables: Array<{ close: () => Promise<unknown> }> = [];
+const spawned: SpawnedWorkers[] = [];
+afterEach(async () => {
+  spawned.splice(0).forEach((w) => killIfRunning(w.child));
+  await Promise.all(closables.splice(0).map((c) => c.close().catch(() => {})));
+});
+afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
+
+function queueOn(server: TestConsole, name: string): Queue {
+  const q =
+    server.kind === 'redis'
+      ? new Queue(name, { connection: { url: server.url } })
+      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
+  q.on('error', () => {});
+  closables.push(q);
+  return q;
+}
+
+/** The job id in a request's X-Drover-Delivery ("<jobId>-<timestamp base 36>"). */
+const jobOf = (r: PeerRequest) => String(r.headers['x-drover-delivery']).replace(/-[0-9a-z]+$/, '');
+
+const circuitOf = async (destination: string) => parseCircuit((await getConnection('console').records.circuits.readCircuit(destination)).json);
+
+describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind) => {
+  const server = consoleForThisFile(kind);
+
+  it('a receiver failing for 20 s: opens after the threshold, nothing but probes reach it while open, no attempt lost, the other receiver flows, a probe closes it, every job completes once', async () => {
+    let firstFailureAt: number | undefined;
+    let recovered = false;
+    const failing = await startHttpPeer(() => {
+      if (recovered) return { status: 200, body: 'ok' };
+      firstFailureAt ??= Date.now();
+      return { status: 503, body: 'down for maintenance' };
+    });
+    const healthy = await startHttpPeer(() => ({ status: 200, body: 'ok', delayMs: 20 }));
+    closables.push(failing, healthy);
+    // The circuit's name: scheme, host and port of the receiver (workers/runtime/circuit-destination.ts).
+    const destinationA = failing.url;
+    const env = {
+      DROVER_CONFIG: process.env.DROVER_CONFIG,
+      DROVER_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'drover-circuits-')),
+      WEBHOOK_SECRET: 's',
+      DROVER_EGRESS_ALLOW: '127.0.0.1',
+      DROVER_CIRCUIT_FAILURES: String(FAILURES),
+      DROVER_CIRCUIT_COOLDOWN_MS: String(COOLDOWN_MS),
+      DROVER_CIRCUIT_MAX_COOLDOWN_MS: String(MAX_COOLDOWN_MS),
+    };
+    // The producer's side creates BullMQ's schema (PostgreSQL) before the workers start.
+    const webhook = queueOn(server, 'webhook');
+    await webhook.waitUntilReady();
+    const processes = Array.from({ length: PROCESSES }, () => spawnWorkers(['webhook'], env));
+    spawned.push(...processes);
+    await Promise.all(processes.map((w) => w.waitForLog((l) => l.event === 'workers.ready', 'workers ready')));
+
+    const opts = { attempts: 10, backoff: { type: 'fixed', delay: 100 } };
+    const toA: Job[] = [];
+    const toB: Job[] = [];
+    for (let i = 0; i < JOBS_PER_HOST; i++) {
+      toA.push(await webhook.add('deliver', { url: `${failing.url}/a`, payload: { i } }, opts));
+      toB.push(await webhook.add('deliver', { url: `${healthy.url}/b`, payload: { i } }, opts));
+    }
+    const logs = () => processes.flatMap((w) => w.logs);
+
+    // Opens after the threshold.
+    const opened = await waitFor(() => logs().find((l) => l.event === 'circuit.opened' && l.destination === destinationA), 'the circuit opened', 60_000);
+    const open = await circuitOf(destinationA);
+    expect(open?.state).not.toBe('closed');
+    expect(open?.recent[0]?.error).toContain('503');
+
+    // The healthy receiver's jobs all complete during the outage.
+    await waitFor(async () => (await Promise.all(toB.map((j) => webhook.getJobState(j.id!)))).every((s) => s === 'completed'), 'the healthy receiver’s jobs completed', 120_000);
+    expect(recovered).toBe(false);
+    // A failed probe re-opens it with a longer cool-down; the outage lasts 20 s from its first failure.
+    await waitFor(() => logs().some((l) => l.event === 'circuit.reopened' && l.destination === destinationA), 'a failed probe', 60_000);
+    await waitFor(() => firstFailureAt !== undefined && Date.now() - firstFailureAt >= OUTAGE_MS, 'the 20 s outage over', 60_000);
+    const requestsInOutage = failing.requests.length;
+    const probesInOutage = logs().filter((l) => l.event === 'circuit.probe' && l.destination === destinationA).length;
+    recovered = true;
+
+    // A probe closes it; every job completes.
+    await waitFor(() => logs().some((l) => l.event === 'circuit.closed' && l.destination === destinationA), 'the circuit closed by a probe', 60_000);
+    await waitFor(async () => (await Promise.all(toA.map((j) => webhook.getJobState(j.id!)))).every((s) => s === 'completed'), 'every job to the recovered receiver completed', 120_000);
+    expect((await circuitOf(destinationA))?.state).toBe('closed');
+
+    // While open, only probes reached the receiver: the requests of the outage are the ones let through
+    // before the circuit opened (at most the threshold plus what both processes had in flight when it
+    // flipped) and one per probe.
+    const openedAt = Number(opened.time);
+    expect(probesInOutage).toBeGreaterThanOrEqual(2);
+    // At most one probe per cool-down (2 s, then 4 s) over the outage after opening, plus the closing one.
+    expect(probesInOutage).toBeLessThanOrEqual(Math.ceil(OUTAGE_MS / COOLDOWN_MS) + 1);
+    const beforeOpen = failing.requests.slice(0, requestsInOutage).filter((r) => r.at <= openedAt).length;
+    expect(requestsInOutage - beforeOpen).toBeLessThanOrEqual(probesInOutage + PROCESSES * WEBHOOK_CONCURRENCY);
+    expect(beforeOpen).toBeLessThanOrEqual(FAILURES + PROCESSES * WEBHOOK_CONCURRENCY);
+    // Exactly: every request after the flip's in-flight ones was a probe.
+    expect(requestsInOutage).toBeLessThanOrEqual(FAILURES + PROCESSES * WEBHOOK_CONCURRENCY + probesInOutage);
+
+    // No attempt lost, each delivered exactly once: a job's attempts (BullMQ counts the completing one
+    // too) are exactly the 503s its delivery got plus its one 200 — the skips while open used none.
+    const byJob = new Map<string, { failed: number; ok: number }>();
+    failing.requests.forEach((r, i) => {
+      const entry = byJob.get(jobOf(r)) ?? { failed: 0, ok: 0 };
+      if (i < requestsInOutage) entry.failed += 1;
+      else entry.ok += 1;
+      byJob.set(jobOf(r), entry);
+    });
+    for (const job of toA) {
+      const done = (await webhook.getJob(job.id!))!;
+      const seen = byJob.get(job.id!) ?? { failed: 0, ok: 0 };
+      expect({ id: job.id, attemptsMade: done.attemptsMade }).toEqual({ id: job.id, attemptsMade: seen.failed + 1 });
+    }
+    // Requests answered 200 after recovery: one per job, except a probe that was in flight at the flip.
+    const oks = [...byJob.values()].reduce((a, b) => a + b.ok, 0);
+    expect(oks).toBeGreaterThanOrEqual(JOBS_PER_HOST);
+    expect([...byJob.entries()].filter(([, e]) => e.ok !== 1)).toEqual([]);
+    const healthyJobs = new Map<string, number>();
+    for (const r of healthy.requests) healthyJobs.set(jobOf(r), (healthyJobs.get(jobOf(r)) ?? 0) + 1);
+    expect(healthyJobs.size).toBe(JOBS_PER_HOST);
+    expect([...healthyJobs.values()].every((n) => n === 1)).toBe(true);
+    expect(await webhook.getFailedCount()).toBe(0);
+  });
+});
