@@ -3,6 +3,8 @@
 // job to it is attempted (only one probe per cool-down), none loses an attempt, a healthy receiver's jobs
 // keep flowing, a probe closes it, and every job completes exactly once. Both stores.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, createPostgresBackend, type Job } from 'bullmq';
@@ -12,6 +14,10 @@ import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
 import { parseCircuit } from '@/lib/circuits/circuit';
+import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
+import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
+import { createWorkerLogger } from '@/workers/runtime/logger';
+import { MAX_REQUEUES } from '@/workers/runtime/drover-worker';
 
 const FAILURES = 3;
 const COOLDOWN_MS = 2_000;
@@ -23,9 +29,11 @@ const WEBHOOK_CONCURRENCY = 10;
 const PROCESSES = 2;
 
 const closables: Array<{ close: () => Promise<unknown> }> = [];
+const runtimes: Runtime[] = [];
 const spawned: SpawnedWorkers[] = [];
 afterEach(async () => {
   spawned.splice(0).forEach((w) => killIfRunning(w.child));
+  await Promise.all(runtimes.splice(0).map((r) => r.close()));
   await Promise.all(closables.splice(0).map((c) => c.close().catch(() => {})));
 });
 afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
@@ -38,6 +46,33 @@ function queueOn(server: TestConsole, name: string): Queue {
   q.on('error', () => {});
   closables.push(q);
   return q;
+}
+
+/**
+ * A receiver the test answers by hand: each request waits in `pending` (by path) until the test
+ * replies, so the test decides what happens when, not a timer.
+ */
+async function startManualPeer() {
+  const pending: Array<{ path: string; reply: (status: number, headers?: Record<string, string>) => void }> = [];
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push(req.url ?? '');
+      pending.push({ path: req.url ?? '', reply: (status, headers) => res.writeHead(status, headers).end('') });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Replies to the oldest request waiting on `path` (waits for one to arrive). */
+  const answer = async (path: string, status: number, headers?: Record<string, string>) => {
+    const i = await waitFor(() => {
+      const at = pending.findIndex((p) => p.path === path);
+      return at >= 0 ? at + 1 : undefined;
+    }, `a request to ${path}`, 60_000);
+    pending.splice(i - 1, 1)[0].reply(status, headers);
+  };
+  return { url, seen, answer, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
 }
 
 /** The job id in a request's X-Drover-Delivery ("<jobId>-<timestamp base 36>"). */
@@ -142,5 +177,66 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
     expect(healthyJobs.size).toBe(JOBS_PER_HOST);
     expect([...healthyJobs.values()].every((n) => n === 1)).toBe(true);
     expect(await webhook.getFailedCount()).toBe(0);
+  });
+
+  describe('the rate-limit requeue cap', () => {
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 1000, cooldownMs: 150, maxCooldownMs: 150 };
+    async function inProcessRuntime(): Promise<Runtime> {
+      process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+      const { processors } = bundledProcessors({ webhookSecret: 's', mailFrom: 'drover@example.com' });
+      const runtime = await startRuntime({
+        connection: getConnection('console').config,
+        kinds: selectKinds(['webhook'], processors),
+        settings: { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 2_000 },
+        logger: createWorkerLogger({}, { write: () => {} }),
+        workerName: 'drover@circuit-cap:1',
+        schedulers: false,
+        cancellation: false,
+        deadLetters: false,
+        heartbeat: false,
+        control: false,
+        circuits: { enabled: true, policy },
+      });
+      runtimes.push(runtime);
+      return runtime;
+    }
+
+    it(`is not used up by circuit skips: a job held back more than ${MAX_REQUEUES} times still gets its 429 delayed, not failed`, async () => {
+      const peer = await startManualPeer();
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      // P opens the circuit (one failure), then its probe hangs: the circuit stays half-open.
+      const p = await webhook.add('deliver', { url: `${peer.url}/p`, payload: {}, timeoutMs: 60_000 }, { attempts: 100 });
+      await peer.answer('/p', 503);
+      await waitFor(() => peer.seen.filter((u) => u === '/p').length === 2, 'the probe sent');
+      // J is held back again and again while the probe is out.
+      const j = await webhook.add('deliver', { url: `${peer.url}/j`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => ((await webhook.getJob(j.id!))?.attemptsStarted ?? 0) > MAX_REQUEUES + 1, `J skipped more than ${MAX_REQUEUES} times`, 60_000);
+      expect(peer.seen).not.toContain('/j');
+      // The probe succeeds: closed. J's first request is rate limited, its second one delivered.
+      await peer.answer('/p', 200);
+      await peer.answer('/j', 429, { 'Retry-After': '0' });
+      // Delayed for the receiver (not failed: the skips did not use up the cap), then sent again.
+      await waitFor(async () => peer.seen.filter((u) => u === '/j').length === 2 || (await webhook.getJobState(j.id!)) === 'failed', 'J sent again (or failed)', 30_000);
+      expect(await webhook.getJobState(j.id!)).not.toBe('failed');
+      await peer.answer('/j', 200);
+      await waitFor(async () => (await webhook.getJobState(j.id!)) === 'completed', 'J completed', 30_000);
+      expect((await webhook.getJob(j.id!))!.attemptsMade).toBe(1);
+      expect(await webhook.getJobState(p.id!)).toBe('completed');
+    });
+
+    it(`still ends a receiver's endless 429s: after ${MAX_REQUEUES} rate-limit requeues the next one counts as a failure`, async () => {
+      const peer = await startHttpPeer(() => ({ status: 429, headers: { 'Retry-After': '0' } }));
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      const job = await webhook.add('deliver', { url: `${peer.url}/always-429`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => (await webhook.getJobState(job.id!)) === 'failed', 'the job failed', 60_000);
+      expect(peer.requests).toHaveLength(MAX_REQUEUES + 1);
+      expect((await circuitOf(peer.url))).toBeNull();
+    });
   });
 });
