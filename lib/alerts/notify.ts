@@ -17,7 +17,7 @@ export type NotificationEvent = {
   value: number | null;
   at: number;
   test?: boolean;
-  /** the alert's target key when it is finer than a queue ("<conn>/<queue>/<scheduler id>") */
+  /** the alert's target key when it is finer than a queue ("<conn>/<queue>/<scheduler id>", "<conn>/<destination>") */
   target?: string;
 };
 
@@ -61,6 +61,11 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       const which = e.target ?? at;
       if (e.state === 'resolved') return `Job scheduler ${which} runs on time again`;
       return `Job scheduler ${which}: its last run started ${e.value === null ? 'late' : `${fmt(Math.round(e.value / 1000))} s after its due time`}${hold ? ` (${hold.trim()})` : ''}`;
+    }
+    case 'circuit-open': {
+      const which = e.target ?? at;
+      if (e.state === 'resolved') return `Circuit breaker of ${which} closed: its jobs are attempted again`;
+      return `Circuit breaker of ${which} is open: jobs for it are held back (not attempted)${hold ? ` (${hold.trim()})` : ''}`;
     }
   }
 }

@@ -5,7 +5,7 @@ import { connectionNameSchema, queueNameSchema } from '@/lib/config/schema';
 import { QUERY_MAX_CHARS } from '@/lib/jobs/query/ast';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 
-export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late'] as const;
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late', 'circuit-open'] as const;
 export const alertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 
@@ -62,6 +62,8 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
   },
   // Late: its last run started more than the grace period (DROVER_SCHEDULE_GRACE_MS) after its due time.
   'schedule-late': { label: 'A job scheduler’s run started later than the grace period', scope: 'queue', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
+  // One target per destination ("<conn>/<destination>"), read from the connection's circuit records (lib/circuits).
+  'circuit-open': { label: 'A circuit breaker of an external service is open', scope: 'connection', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
 };
 
 export const webhookFormatSchema = z.enum(['slack', 'json']);
@@ -216,6 +218,8 @@ export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | '
       return `a job scheduler missed > ${rule.threshold} runs${hold}`;
     case 'schedule-late':
       return `a job scheduler's run started late${hold}`;
+    case 'circuit-open':
+      return `a circuit breaker is open${hold}`;
   }
 }
 
@@ -235,6 +239,8 @@ export function formatAlertValue(kind: AlertKind, value: number | null): string 
       return `${value} missed`;
     case 'schedule-late':
       return `${Math.round(value / 1000)} s late`;
+    case 'circuit-open':
+      return value ? 'open' : 'closed';
     default:
       return `${value} jobs`;
   }

@@ -18,6 +18,16 @@ import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { MAX_REQUEUES } from '@/workers/runtime/drover-worker';
+import { CircuitBreaker } from '@/workers/runtime/circuit-breaker';
+import { workerOperations as ops } from '@/lib/operations/workers';
+import { principalWithAccess } from '@/lib/auth/principal';
+import { sampleOnce } from '@/lib/metrics/sampler';
+import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import type { Circuits } from '@/lib/circuits/schemas';
+import { actor, ctxAs } from '../helpers/console-env';
+import { callOperation, refusal } from '../helpers/operations';
+import { lastAudit } from '../helpers/audit';
 
 const FAILURES = 3;
 const COOLDOWN_MS = 2_000;
@@ -238,5 +248,59 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       expect(peer.requests).toHaveLength(MAX_REQUEUES + 1);
       expect((await circuitOf(peer.url))).toBeNull();
     });
+  });
+
+  it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {
+    process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+    // A connection with a queue (PostgreSQL: BullMQ's schema) is one the sampler reads as up.
+    await queueOn(server, 'webhook').waitUntilReady();
+    const hook = await startHttpPeer(() => ({ status: 200 }));
+    closables.push(hook);
+    resetAlertCache();
+    await createAlertRule(ctxAs('admin'), {
+      name: 'circuits', enabled: true, kind: 'circuit-open', connection: 'console', queue: null,
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: `${hook.url}/hook`, webhookFormat: 'json',
+    });
+    const evaluate = async () => {
+      const now = Date.now();
+      await evaluateAlerts(await sampleOnce({ now }), { now });
+    };
+    const bodies = () => hook.requests.map((r) => JSON.parse(r.body) as { state: string; kind: string; target?: string; text?: string; message?: string });
+    // The runtime's own breaker opens the circuit of an SMTP server (its errors carry the password).
+    const breaker = new CircuitBreaker(getConnection('console').records.circuits, { failures: 2, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 60_000, maxCooldownMs: 60_000 }, createWorkerLogger({}, { write: () => {} }));
+    const smtp = 'smtp://mail.example:587';
+    await breaker.failure(smtp, 'connect ECONNREFUSED via smtp://drover:hunter2@mail.example:587');
+    await breaker.failure(smtp, 'connect ECONNREFUSED via smtp://drover:hunter2@mail.example:587');
+    expect(await breaker.admit(smtp, 1_000)).toMatchObject({ kind: 'wait', state: 'open' });
+
+    const listed = await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } });
+    const circuit = listed.circuits.find((c) => c.destination === smtp)!;
+    expect(circuit).toMatchObject({ state: 'open', consecutive: 2, probeInFlight: false });
+    expect(circuit.nextProbeAt! - listed.now).toBeGreaterThan(50_000);
+    expect(circuit.recent).toHaveLength(2);
+    expect(JSON.stringify(listed)).not.toContain('hunter2');
+
+    await evaluate();
+    await waitFor(() => bodies().some((b) => b.state === 'firing'), 'the circuit-open alert');
+    expect(bodies()[0]).toMatchObject({ state: 'firing', target: `console/${smtp}` });
+
+    // A scoped operator (not operator on every queue of the connection) may not reset it.
+    const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'webhook', role: 'operator' }, { connection: 'console', queue: 'email', role: 'viewer' }] });
+    const refused = await refusal(callOperation(ops.resetCircuit, scoped, { params: { conn: 'console' }, body: { destination: smtp } }));
+    expect(refused).toMatchObject({ status: 403 });
+    expect((await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } })).circuits.find((c) => c.destination === smtp)?.state).toBe('open');
+
+    const reset = await callOperation<{ message: string }>(ops.resetCircuit, actor('operator'), { params: { conn: 'console' }, body: { destination: smtp } });
+    expect(reset.message).toContain('closed');
+    expect(await lastAudit()).toMatchObject({ action: 'circuit.reset', outcome: 'ok', connection: 'console', actor: 'operator@test', params: { destination: smtp } });
+    const after = (await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } })).circuits.find((c) => c.destination === smtp)!;
+    expect(after).toMatchObject({ state: 'closed', consecutive: 0, resetBy: 'operator@test' });
+    // Closed: the next job runs.
+    expect(await new CircuitBreaker(getConnection('console').records.circuits, breaker.policy, createWorkerLogger({}, { write: () => {} })).admit(smtp, 1_000)).toEqual({ kind: 'run' });
+    // An unknown destination is a 404, not a silent no-op.
+    expect(await refusal(callOperation(ops.resetCircuit, actor('operator'), { params: { conn: 'console' }, body: { destination: 'https://nowhere.example:443' } }))).toMatchObject({ status: 404 });
+
+    await evaluate();
+    await waitFor(() => bodies().some((b) => b.state === 'resolved'), 'the alert resolved');
   });
 });
