@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { admitJob, applyOutcome, resetRecord, scrubCircuitError, CIRCUIT_ERROR_MAX, CIRCUIT_RECENT_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
 import { readCircuitSettings } from '@/workers/runtime/circuit-settings';
 import { httpDestination, smtpDestination, webhookDestination } from '@/workers/runtime/circuit-destination';
+import { evaluateRule, type CircuitReading, type EvaluationInput } from '@/lib/alerts/evaluate-rule';
+import type { AlertRule } from '@/lib/alerts/rule';
+import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 
 const policy: CircuitPolicy = { failures: 3, failureRatePercent: 50, windowMs: 60_000, minVolume: 10, cooldownMs: 1_000, maxCooldownMs: 3_000 };
 const probe = { token: 'p1', leaseMs: 15_000 };
@@ -131,5 +134,29 @@ describe('circuit breaker settings and destinations', () => {
     expect(webhookDestination(10_000)({ url: 'https://a.example/h', timeoutMs: 2_000 })).toEqual({ name: 'https://a.example:443', probeLeaseMs: 7_000 });
     expect(smtpDestination('smtp://user:secret@Mail.Example:2525', 60_000)?.({})).toEqual({ name: 'smtp://mail.example:2525', probeLeaseMs: 65_000 });
     expect(smtpDestination(undefined, 60_000)).toBeUndefined();
+  });
+});
+
+describe('circuit-open alert rules', () => {
+  const rule: AlertRule = {
+    id: 'r1', name: 'circuits', enabled: true, kind: 'circuit-open', connection: null, queue: null, threshold: 0, minutes: 0, cooldownMinutes: 0,
+    webhookUrl: 'https://hooks.example.com/x', webhookFormat: 'json', createdAt: 0, createdBy: 'a', updatedAt: 0,
+  };
+  const snapshot = (up: boolean): MetricsSnapshot => ({ at: 0, connections: [{ name: 'main', up, error: null, deadLetterQueue: 'dead-letters', deadLetterJobs: 0, queues: [] }] });
+  const input = (now: number, circuits: CircuitReading[] | null, up = true): EvaluationInput => ({ now, snapshot: snapshot(up), dlqGrowth: () => null, circuits: () => circuits });
+
+  it('fires per destination while open or half-open, resolves when closed or gone, and keeps its state while the connection is down', () => {
+    const first = evaluateRule(rule, undefined, input(1, [{ destination: 'https://a.example:443', state: 'open' }, { destination: 'smtp://m.example:587', state: 'closed' }]));
+    expect(first.transitions.map((t) => [t.type, t.target, t.value])).toEqual([['firing', 'main/https://a.example:443', 1]]);
+    const halfOpen = evaluateRule(rule, first.state, input(2, [{ destination: 'https://a.example:443', state: 'half-open' }]));
+    expect(halfOpen.transitions).toEqual([]);
+    const down = evaluateRule(rule, halfOpen.state, input(3, null, false));
+    expect(down.transitions).toEqual([]);
+    expect(down.state.targets['main/https://a.example:443'].state).toBe('firing');
+    const closed = evaluateRule(rule, down.state, input(4, [{ destination: 'https://a.example:443', state: 'closed' }]));
+    expect(closed.transitions.map((t) => [t.type, t.target])).toEqual([['resolved', 'main/https://a.example:443']]);
+    const again = evaluateRule(rule, closed.state, input(5, [{ destination: 'https://a.example:443', state: 'open' }]));
+    const gone = evaluateRule(rule, again.state, input(6, []));
+    expect(gone.transitions.map((t) => t.type)).toEqual(['resolved']);
   });
 });
