@@ -237,6 +237,23 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       expect(await webhook.getJobState(p.id!)).toBe('completed');
     });
 
+    it('counts a failure the job would retry (408), not permanent answers (404, 410, 400)', async () => {
+      const peer = await startHttpPeer((req) => ({ status: Number(req.url.slice(1)) }));
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      for (const status of [404, 410, 400]) {
+        const job = await webhook.add('deliver', { url: `${peer.url}/${status}`, payload: {} }, { attempts: 3 });
+        await waitFor(async () => (await webhook.getJobState(job.id!)) === 'failed', `the ${status} job failed`, 30_000);
+      }
+      // Three permanent failures in a row: the receiver answers, its circuit has nothing counted.
+      expect(await circuitOf(peer.url)).toBeNull();
+      const timeout = await webhook.add('deliver', { url: `${peer.url}/408`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => (await webhook.getJobState(timeout.id!)) === 'failed', 'the 408 job failed', 30_000);
+      expect(await circuitOf(peer.url)).toMatchObject({ state: 'open', consecutive: 1 });
+    });
+
     it(`still ends a receiver's endless 429s: after ${MAX_REQUEUES} rate-limit requeues the next one counts as a failure`, async () => {
       const peer = await startHttpPeer(() => ({ status: 429, headers: { 'Retry-After': '0' } }));
       closables.push(peer);
@@ -245,7 +262,8 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       await inProcessRuntime();
       const job = await webhook.add('deliver', { url: `${peer.url}/always-429`, payload: {} }, { attempts: 1 });
       await waitFor(async () => (await webhook.getJobState(job.id!)) === 'failed', 'the job failed', 60_000);
-      expect(peer.requests).toHaveLength(MAX_REQUEUES + 1);
+      const failed = (await webhook.getJob(job.id!))!;
+      expect({ requests: peer.requests.length, failedReason: failed.failedReason }).toEqual({ requests: MAX_REQUEUES + 1, failedReason: expect.stringContaining('429') });
       expect((await circuitOf(peer.url))).toBeNull();
     });
   });

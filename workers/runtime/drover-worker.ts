@@ -313,14 +313,16 @@ export class DroverWorker extends Worker {
     // Every start counts in attemptsStarted, only failures in attemptsMade: the difference is how often
     // the job went back without a failure (rate-limit delays, stalls).
     if (isPeerRateLimitError(error) && (await this.rateLimitRequeues(ref)) < MAX_REQUEUES) {
+      const message = `${error.message} (job delayed ${Math.round(error.retryAfterMs / 100) / 10} s, not counted as a failed attempt)`;
+      // Logged while the run still holds the job: once delayed (for as little as 1 ms) another run may
+      // start and log too, and two log writes at once collide on PostgreSQL (job_log_pkey).
+      await job.log(`attempt ${ref.attempt}: ${message}`).catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed'));
       const delayed = await this.delayForPeer(job, token, error).catch((moveErr: Error) => {
         this.logger.warn({ ...fields, event: 'job.delay_failed', err: moveErr.message }, 'could not delay the rate-limited job: it fails as usual');
         return false;
       });
       if (delayed) {
-        const message = `${error.message} (job delayed ${Math.round(error.retryAfterMs / 100) / 10} s, not counted as a failed attempt)`;
         this.recordEnd(ref, 'failed', message, true);
-        this.background(job.log(`attempt ${ref.attempt}: ${message}`), fields, 'job.log_failed');
         this.logger.warn({ ...fields, event: 'job.rate_limited', peer: error.peer, retryAfterMs: error.retryAfterMs, durationMs }, 'peer rate limit: job delayed');
         // BullMQ leaves a job that threw DelayedError where the run put it (delayed) and takes the next one.
         return new DelayedError(message);
@@ -407,7 +409,6 @@ export class DroverWorker extends Worker {
     }
     // Jitter: the held jobs do not all come back in the same millisecond.
     const waitMs = admission.ms + Math.floor(Math.random() * Math.min(1_000, admission.ms * 0.2 + 50));
-    await job.moveToDelayed(Date.now() + waitMs, token);
     const jobId = job.id ?? '';
     const now = Date.now();
     const last = this.circuitLogged.get(jobId);
@@ -415,8 +416,12 @@ export class DroverWorker extends Worker {
       this.circuitLogged.delete(jobId);
       if (this.circuitLogged.size >= CIRCUIT_LOG_MEMORY) this.circuitLogged.delete(this.circuitLogged.keys().next().value!);
       this.circuitLogged.set(jobId, now);
-      this.background(job.log(`circuit of ${destination.name} ${admission.state}: not attempted, retry in ${Math.round(waitMs / 100) / 10} s (not counted as an attempt)`), { queue: this.name, jobId, attempt: job.attemptsStarted }, 'job.log_failed');
+      // Before the move, while this run holds the job (see the rate-limit path: concurrent log writes collide on PostgreSQL).
+      await job
+        .log(`circuit of ${destination.name} ${admission.state}: not attempted, retry in ${Math.round(waitMs / 100) / 10} s (not counted as an attempt)`)
+        .catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed'));
     }
+    await job.moveToDelayed(Date.now() + waitMs, token);
     this.logger.debug({ ...fields, event: 'circuit.skipped', state: admission.state, waitMs }, 'circuit open: job delayed');
     return null;
   }
