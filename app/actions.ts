@@ -81,3 +81,4 @@ export const stopWorkerAction = actionOf(workerOperations.stopWorker);
 export const setWorkerConcurrencyAction = actionOf(workerOperations.setWorkerConcurrency);
 export const pauseQueueLocallyAction = actionOf(workerOperations.pauseQueueLocally);
 export const resumeQueueLocallyAction = actionOf(workerOperations.resumeQueueLocally);
+export const resetCircuitAction = actionOf(workerOperations.resetCircuit);

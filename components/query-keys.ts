@@ -25,6 +25,8 @@ export const queryKeys = {
   queueMetrics: (conn: string, queue: string, range: string) => ['queue-metrics', conn, queue, range] as const,
   /** what every worker process runs now (the Busy page) */
   busy: () => ['busy'] as const,
+  /** a connection's circuit breakers (the Busy page's External services) */
+  circuits: (conn: string) => ['circuits', conn] as const,
   schedules: (conn: string, queue: string) => ['schedules', conn, queue] as const,
   /** a scheduler's recorded runs (the schedule watch) */
   scheduleRuns: (conn: string, queue: string, id: string) => ['schedule-runs', conn, queue, id] as const,

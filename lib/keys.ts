@@ -57,6 +57,14 @@ export const KEYS = {
    */
   peerPause: (prefix: string, queue: string, peer: string) => `drover:peer-pause:${prefix}:${queue}:${peer}`,
   /**
+   * hash {v: version, r: record JSON} of one destination's circuit breaker (lib/circuits: state, failure
+   * counts, cool-down, probe claim, last 5 failures), written by compare-and-set from every worker
+   * runtime of the connection. Expires 7 days after its last change. Per-connection.
+   */
+  circuit: (prefix: string, destination: string) => `drover:circuit:${prefix}:${destination}`,
+  /** zset destination → last change (ms, Redis TIME) of the connection's circuits: the console's list. ≤ 1000 members, 7 days. Per-connection. */
+  circuitIndex: (prefix: string) => `drover:circuits:${prefix}`,
+  /**
    * zset runtime id → expiry (ms, in Redis's clock: TIME) of the Drover worker runtimes that beat
    * recently: the index of the Busy view (lib/workers/busy). Written with each heartbeat (every
    * DROVER_BUSY_HEARTBEAT_MS, 5 s), expired members pruned on every beat, and the key expires 10 min

@@ -10,6 +10,7 @@ import { WORKERS_STOPPED_EXIT_CODE } from '@/lib/worker-control/control-message'
 import { bundledProcessors, selectKinds } from './runtime/bundled-processors';
 import { createWorkerLogger } from './runtime/logger';
 import { readRuntimeSettings } from './runtime/settings';
+import { readCircuitSettings } from './runtime/circuit-settings';
 import { loadTelemetry, OTEL_PACKAGE, TelemetryUnavailableError } from './runtime/telemetry';
 import { startRuntime } from './runtime/start-runtime';
 import { getWebhookSecret } from './runtime/webhook-secret';
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
   // A bad DROVER_EGRESS_ALLOW stops the workers here (ConfigError naming the entry), not at the first webhook.
   const egress = egressPolicy();
   const settings = readRuntimeSettings();
+  const circuits = readCircuitSettings();
   const webhook = getWebhookSecret();
   if (webhook.source === 'generated') logger.info({ event: 'webhook.secret_generated', file: webhook.file }, `WEBHOOK_SECRET not set: generated one into ${webhook.file}`);
   else if (webhook.source === 'file') logger.info({ event: 'webhook.secret_file', file: webhook.file }, `WEBHOOK_SECRET not set: using ${webhook.file}`);
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
       prefix: connection.prefix,
       email: smtpUrl ? 'smtp' : 'outbox',
       egressAllow: egress.allow.map((rule) => rule.text),
+      circuits: circuits.enabled ? circuits.policy : 'off',
       ...settings,
     },
     `starting workers on connection "${connection.name}"`,
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
   // DROVER_OTEL=1 without bullmq-otel installed stops here, saying how to install it.
   const telemetry = await loadTelemetry();
   if (telemetry) logger.info({ event: 'workers.telemetry', package: OTEL_PACKAGE }, 'OpenTelemetry tracing on (DROVER_OTEL=1)');
-  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole, telemetry });
+  const runtime = await startRuntime({ connection, kinds, settings, workerName, logger, legacyConsole, telemetry, circuits });
 
   const ended = await new Promise<{ signal: NodeJS.Signals } | { stoppedBy: string }>((resolve) => {
     const received = new Set<NodeJS.Signals>();

@@ -18,6 +18,7 @@ import { useLiveState } from '@/components/explorer/live-store';
 import { throttle, useLiveEvents } from '@/components/explorer/use-live-events';
 import { queryKeys } from '@/components/query-keys';
 import { ProcessControls, ProcessStateBadge, QueueControls } from './process-controls';
+import { CircuitsPanel } from './circuits-panel';
 
 export function BusyView({ initial, canControl = false }: { initial: Busy; canControl?: boolean }) {
   const queryClient = useQueryClient();
@@ -89,6 +90,7 @@ function ConnectionSection({ connection: c, showName, limits, canControl }: { co
           {formatExact(hidden)} more process{hidden === 1 ? '' : 'es'} not listed (at most {limits.processes} are shown per connection).
         </p>
       )}
+      {!c.error && <CircuitsPanel conn={c.name} canControl={canControl} />}
     </section>
   );
 }

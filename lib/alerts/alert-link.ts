@@ -15,6 +15,8 @@ export function alertLink(kind: AlertKind, e: { connection: string | null; queue
   if (!e.connection) return `${base}/`;
   if (kind === 'dlq-growth') return `${base}/dlq/${seg(e.connection)}`;
   if (kind === 'redis-unreachable') return `${base}/`;
+  // The circuits are listed on the Busy page, per connection.
+  if (kind === 'circuit-open') return `${base}/busy?conn=${seg(e.connection)}`;
   if ((kind === 'schedule-missed' || kind === 'schedule-late') && e.queue && e.target) {
     const prefix = `${e.connection}/${e.queue}/`;
     const id = e.target.startsWith(prefix) ? e.target.slice(prefix.length) : '';

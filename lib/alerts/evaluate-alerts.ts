@@ -10,7 +10,9 @@ import { sampleStore } from '@/lib/store/console/samples';
 import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
-import { evaluateRule, type AlertTransition, type RuleState, type ScheduleReading } from './evaluate-rule';
+import { evaluateRule, type AlertTransition, type CircuitReading, type RuleState, type ScheduleReading } from './evaluate-rule';
+import { getConnection } from '@/lib/redis/connections';
+import { CIRCUITS_LIST_MAX, parseCircuit } from '@/lib/circuits/circuit';
 import { scheduleWatchStore, splitWatchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { notificationText, type DeliveryOutcome, type NotificationEvent } from './notify';
@@ -81,10 +83,35 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
   return out;
 }
 
+/** The circuit breakers of each reachable connection (one bounded read per connection); unreadable: left out (unknown). */
+async function readCircuits(snapshot: MetricsSnapshot): Promise<Map<string, CircuitReading[]>> {
+  const out = new Map<string, CircuitReading[]>();
+  await Promise.all(
+    snapshot.connections
+      .filter((c) => c.up)
+      .map(async (c) => {
+        try {
+          const conn = getConnection(c.name);
+          if (!conn) return;
+          const { circuits } = await conn.records.circuits.listCircuits(CIRCUITS_LIST_MAX);
+          const readings: CircuitReading[] = [];
+          for (const { destination, json } of circuits) {
+            const record = parseCircuit(json);
+            if (record) readings.push({ destination, state: record.state });
+          }
+          out.set(c.name, readings);
+        } catch {
+          // unknown this round: targets keep their state
+        }
+      }),
+  );
+  return out;
+}
+
 type EventSource = Pick<AlertTransition, 'type' | 'target' | 'connection' | 'queue' | 'value'>;
 
 function eventOf(rule: AlertRule, t: EventSource, now: number): NotificationEvent {
-  return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' ? { target: t.target } : {}) };
+  return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' || rule.kind === 'circuit-open' ? { target: t.target } : {}) };
 }
 
 /** Earlier rounds' deliveries kept per rule at most, with this round's (never cut): the oldest retries go first, recorded in the history. */
@@ -212,6 +239,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
     return null;
   });
   const schedules = enabled.some((r) => r.kind === 'schedule-missed' || r.kind === 'schedule-late') ? await readScheduleWatch(snapshot) : new Map<string, ScheduleReading[]>();
+  const circuits = enabled.some((r) => r.kind === 'circuit-open') ? await readCircuits(snapshot) : new Map<string, CircuitReading[]>();
 
   // The channels as last read when they cannot be read now (the console store is down): an outage still pages.
   let channelList: Channel[];
@@ -245,6 +273,7 @@ export async function evaluateAlerts(snapshot: MetricsSnapshot, opts: EvaluateOp
         : {}),
       backlogGrowth: queueReadings.backlogGrowth,
       stalledCount: queueReadings.stalledCount,
+      circuits: (connection) => circuits.get(connection) ?? null,
     });
     for (const t of transitions) {
       if (t.type === 'firing') {

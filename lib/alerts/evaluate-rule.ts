@@ -70,10 +70,15 @@ export type EvaluationInput = {
   backlogGrowth?: (connection: string, queue: string, windowMinutes: number) => number | null;
   /** stalled events of a queue in the window; null when unknown */
   stalledCount?: (connection: string, queue: string, windowMinutes: number) => number | null;
+  /** the circuit breakers of a connection's destinations; null when unknown (circuit-open rules) */
+  circuits?: (connection: string) => CircuitReading[] | null;
 };
 
 /** A queue's objectives and what was measured against them. */
 export type ObjectiveReading = { objectives: QueueObjectives; values: ObjectiveValues };
+
+/** One destination's circuit as last read (lib/circuits). */
+export type CircuitReading = { destination: string; state: 'closed' | 'open' | 'half-open' };
 
 /** One scheduler as the schedule watch last judged it. */
 export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number; lateByMs?: number | null };
@@ -141,6 +146,14 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
     if (KIND_INFO[rule.kind].scope === 'connection') {
       if (rule.kind === 'redis-unreachable') {
         measured.push({ key: c.name, connection: c.name, queue: null, value: c.up ? 0 : 1, breached: !c.up });
+      } else if (rule.kind === 'circuit-open') {
+        const circuits = c.up ? (input.circuits?.(c.name) ?? null) : null;
+        if (circuits === null) unknownConnections.add(c.name);
+        // Open and half-open (a probe is out) both hold the destination's jobs back.
+        for (const circuit of circuits ?? []) {
+          const open = circuit.state !== 'closed';
+          measured.push({ key: `${c.name}/${circuit.destination}`, connection: c.name, queue: null, value: open ? 1 : 0, breached: open });
+        }
       } else if (c.up && c.deadLetterJobs !== null) {
         const value = input.dlqGrowth(c.name, rule.minutes);
         measured.push({ key: c.name, connection: c.name, queue: null, value, breached: value !== null && value > rule.threshold });

@@ -17,7 +17,7 @@ export type NotificationEvent = {
   value: number | null;
   at: number;
   test?: boolean;
-  /** the alert's target key when it is finer than a queue ("<conn>/<queue>/<scheduler id>") */
+  /** the alert's target key when it is finer than a queue ("<conn>/<queue>/<scheduler id>", "<conn>/<destination>") */
   target?: string;
 };
 
@@ -75,6 +75,11 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
       return `Backlog of ${at} grew by ${fmt(e.value)} in ${rule.minutes} min with no worker connected (threshold > ${fmt(rule.threshold)})`;
     case 'stalled-jobs':
       return `${fmt(e.value)} job${e.value === 1 ? '' : 's'} of ${at} stalled in the last ${rule.minutes} min (threshold > ${fmt(rule.threshold)})`;
+    case 'circuit-open': {
+      const which = e.target ?? at;
+      if (e.state === 'resolved') return `Circuit breaker of ${which} closed: its jobs are attempted again`;
+      return `Circuit breaker of ${which} is open: jobs for it are held back (not attempted)${hold ? ` (${hold.trim()})` : ''}`;
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { QUERY_MAX_CHARS } from '@/lib/jobs/query/ast';
 import { parseJobQuery } from '@/lib/jobs/query/parse-query';
 import type { ObjectiveField } from '@/lib/objectives/objective';
 
-export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late', 'objective-wait-p95', 'objective-oldest-wait', 'objective-failure-rate', 'objective-processing-p95', 'backlog-growing-no-workers', 'stalled-jobs'] as const;
+export const ALERT_KINDS = ['waiting-depth', 'failure-rate', 'no-workers', 'oldest-waiting', 'query-matches', 'dlq-growth', 'redis-unreachable', 'schedule-missed', 'schedule-late', 'objective-wait-p95', 'objective-oldest-wait', 'objective-failure-rate', 'objective-processing-p95', 'backlog-growing-no-workers', 'stalled-jobs', 'circuit-open'] as const;
 export const alertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof alertKindSchema>;
 
@@ -84,6 +84,8 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
     threshold: { label: 'N (stalled jobs)', unit: 'jobs', integer: true, max: 1e6 },
     minutes: { meaning: 'window', min: 1, max: 60 },
   },
+  // One target per destination ("<conn>/<destination>"), read from the connection's circuit records (lib/circuits).
+  'circuit-open': { label: 'A circuit breaker of an external service is open', scope: 'connection', threshold: null, minutes: { meaning: 'for', min: 0, max: 1440 } },
 };
 
 export const webhookFormatSchema = z.enum(['slack', 'json']);
@@ -250,6 +252,8 @@ export function describeCondition(rule: Pick<AlertRule, 'kind' | 'threshold' | '
       return `waiting grows by > ${rule.threshold} in ${rule.minutes} min with no worker`;
     case 'stalled-jobs':
       return `more than ${rule.threshold} stalled jobs in ${rule.minutes} min`;
+    case 'circuit-open':
+      return `a circuit breaker is open${hold}`;
   }
 }
 
@@ -277,6 +281,8 @@ export function formatAlertValue(kind: AlertKind, value: number | null): string 
       return value < 1000 ? `${Math.round(value)} ms` : `${Math.round(value / 100) / 10} s`;
     case 'stalled-jobs':
       return `${value} stalled`;
+    case 'circuit-open':
+      return value ? 'open' : 'closed';
     default:
       return `${value} jobs`;
   }

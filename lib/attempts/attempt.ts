@@ -14,6 +14,8 @@ export const attemptSchema = z.object({
   worker: z.string(),
   outcome: attemptOutcomeSchema,
   error: z.string().optional(),
+  /** The run went back to delayed without using an attempt (a receiver's 429 / Retry-After). */
+  requeued: z.boolean().optional(),
   /** The job's creation time (BullMQ `timestamp`): tells a reused job id's old history apart. */
   jobTimestamp: z.number().optional(),
   /** The OpenTelemetry trace the run was part of (workers with DROVER_OTEL=1, README › Tracing). */

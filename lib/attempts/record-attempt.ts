@@ -17,7 +17,13 @@ export type AttemptRef = {
   traceId?: string;
 };
 
-export type AttemptEnd = { endedAt: number; outcome: Exclude<AttemptOutcome, 'running'>; error?: string };
+export type AttemptEnd = {
+  endedAt: number;
+  outcome: Exclude<AttemptOutcome, 'running'>;
+  error?: string;
+  /** The run went back to delayed without using an attempt (a receiver's rate limit): counted against MAX_REQUEUES. */
+  requeued?: true;
+};
 
 /** Records wait at most this long, or until this many are pending, before they go out in one call. */
 export const ATTEMPT_FLUSH_MS = 20;
@@ -33,7 +39,7 @@ function truncate(error: string | undefined): string | undefined {
 function serialise(op: Operation): string {
   const { ref, end } = op;
   const rest = end
-    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), jobTimestamp: ref.jobTimestamp, traceId: ref.traceId }
+    ? { endedAt: end.endedAt, worker: ref.worker, outcome: end.outcome, error: truncate(end.error), requeued: end.requeued, jobTimestamp: ref.jobTimestamp, traceId: ref.traceId }
     : { worker: ref.worker, outcome: 'running', jobTimestamp: ref.jobTimestamp, traceId: ref.traceId };
   return `{"attempt":${ref.attempt},"startedAt":${ref.startedAt},${JSON.stringify(rest).slice(1)}`;
 }
@@ -47,6 +53,8 @@ export class AttemptRecorder {
   private ops: Operation[] = [];
   private timer: NodeJS.Timeout | undefined;
   private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  /** The last batch sent (never rejects: a failure goes to onError and the waiters). */
+  private lastSend: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly records: ConnectionRecords,
@@ -67,7 +75,10 @@ export class AttemptRecorder {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Sends the pending records now (call before closing the connection). */
+  /**
+   * Sends the pending records now (call before closing the connection). Resolves once they — and a
+   * batch already on its way (the timer's) — reached the store, so a read right after sees them.
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -75,14 +86,17 @@ export class AttemptRecorder {
     const waiters = this.waiters;
     this.ops = [];
     this.waiters = [];
-    if (ops.length === 0) return Promise.resolve();
-    return this.send(ops).then(
+    if (ops.length === 0) return this.lastSend;
+    // Both stores write one connection's batches in the order sent: this one settles after the earlier ones.
+    const sent = this.send(ops).then(
       () => waiters.forEach((w) => w.resolve()),
       (err: Error) => {
         this.onError(err);
         waiters.forEach((w) => w.reject(err));
       },
     );
+    this.lastSend = sent;
+    return sent;
   }
 
   private push(op: Operation): void {

@@ -8,6 +8,7 @@ import { workersSchema } from '@/lib/worker-control/workers-schemas';
 import { concurrencyInputSchema, controlResultSchema, workerProcessParamsSchema } from '@/lib/worker-control/schemas';
 import { accessOf } from '@/lib/auth/principal';
 import { queueFilterOf } from '@/lib/auth/queue-filter';
+import { circuitsParamsSchema, circuitsSchema, resetCircuitInputSchema, resetCircuitResultSchema } from '@/lib/circuits/schemas';
 import { operation } from './define';
 
 const PROCESS = '/connections/{conn}/workers/{runtimeId}';
@@ -56,6 +57,22 @@ export const workerOperations = {
     summary: 'Pause the queue on Drover worker processes only (other BullMQ workers go on; queue.pause stops them all)',
     params: queueParamsSchema, output: controlResultSchema, example: { params: exampleQueue },
     run: async (ctx, { params }) => (await import('@/lib/worker-control/pause-queue-locally')).pauseQueueLocally(ctx, params),
+  }),
+  // Circuit breakers of the connection's external destinations (README › Circuit breakers).
+  listCircuits: operation({
+    name: 'circuits.list', role: 'viewer', scope: 'connection', http: { method: 'GET', path: '/connections/{conn}/circuits' },
+    summary: 'Circuit breakers of a connection’s external destinations (webhook receivers, image hosts, SMTP): state, recent failures, next probe',
+    description: 'At most 200, the most recently changed first. Destinations are shared by every queue of the connection.',
+    params: circuitsParamsSchema, output: circuitsSchema, example: { params: { conn: 'default' } },
+    run: async (_ctx, { params }) => (await import('@/lib/circuits/list-circuits')).listCircuits(params.conn),
+  }),
+  resetCircuit: operation({
+    name: 'circuit.reset', role: 'operator', scope: 'whole-connection', http: { method: 'POST', path: '/connections/{conn}/circuits/reset' }, action: 'resetCircuitAction',
+    summary: 'Close a destination’s circuit breaker now (counters cleared; its jobs are attempted again)',
+    description: 'Needs the operator role on every queue of the connection: a destination is shared by all of them.',
+    params: circuitsParamsSchema, body: resetCircuitInputSchema, output: resetCircuitResultSchema,
+    example: { params: { conn: 'default' }, body: { destination: 'https://hooks.example:443' } },
+    run: async (ctx, { params, body }) => (await import('@/lib/circuits/reset-circuit')).resetCircuit(ctx, params.conn, body.destination),
   }),
   resumeQueueLocally: operation({
     name: 'queue.workers.resume', role: 'operator', http: { method: 'POST', path: `${QUEUE_WORKERS}/resume` }, action: 'resumeQueueLocallyAction',

@@ -6,6 +6,7 @@
 // runtime builds the same from its connection's settings. Not server-only: the runtime uses it.
 import type { CancelAck, CancelRequest } from '@/lib/cancellation/cancel-request';
 import type { ControlAck, ControlMessage, WorkerSettingChange } from '@/lib/worker-control/control-message';
+import type { CircuitRecords } from './circuit-records';
 
 /** One attempt record of a batch (lib/attempts/record-attempt.ts): a start, an end, or a whole run. */
 export type AttemptWrite = {
@@ -105,6 +106,9 @@ export interface ConnectionRecords {
   removePausedSchedule(queue: string, id: string): Promise<boolean>;
   /** Paused copies of the connection (or of one queue), at most about `max`. */
   listPausedSchedules(queue: string | undefined, max: number): Promise<Array<{ queue: string; json: string }>>;
+
+  /** The circuit breakers of the connection's destinations (lib/circuits). */
+  readonly circuits: CircuitRecords;
 
   /** Closes what the records opened themselves (the runtime's listener; not shared clients or pools). */
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 // The worker runtime on a real 3-master Redis Cluster: jobs, attempt history and cancellation
-// (sharded pub/sub, so the console's listener count is exact).
+// (sharded pub/sub, so the console's listener count is exact), and a circuit breaker (its record and the
+// connection's index of circuits share the prefix's hash tag: one Lua call writes both).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { Connection } from '@/lib/redis/connections';
 import { connectionConfigSchema } from '@/lib/config/schema';
 import { readBusyConnection } from '@/lib/workers/get-busy';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
+import { parseCircuit } from '@/lib/circuits/circuit';
 
 const prefix = '{bull}';
 let cluster: TestCluster;
@@ -36,6 +38,7 @@ beforeAll(async () => {
     kinds: selectKinds(['webhook'], processors),
     settings: { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000 },
     logger: createWorkerLogger({}, { write: () => {} }),
+    circuits: { enabled: true, policy: { failures: 2, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 } },
   });
   webhook = new Queue('webhook', { connection: client, prefix });
 }, 240_000);
@@ -75,5 +78,29 @@ describe('workers on a Redis Cluster', () => {
     expect([await done.getState(), done.failedReason, done.attemptsMade]).toEqual(['failed', 'cancelled by ops', 1]);
     const none = await requestJobCancel({ records: new RedisConnectionRecords(client, prefix), queue: 'elsewhere', jobId: '1', requestedBy: 'ops' });
     expect(none).toMatchObject({ delivered: false, listeners: 0 });
+  });
+
+  it('opens a failing receiver’s circuit: later jobs for it are held back without an attempt, and the console lists it', async () => {
+    const failing = await startHttpPeer(() => ({ status: 503 }));
+    try {
+      const first = await enqueue('webhook', { url: `${failing.url}/a`, payload: {} }, { attempts: 1 }, conn());
+      const second = await enqueue('webhook', { url: `${failing.url}/b`, payload: {} }, { attempts: 1 }, conn());
+      await waitForFinished(webhook, first.id!);
+      await waitForFinished(webhook, second.id!);
+      const records = new RedisConnectionRecords(client, prefix);
+      const listed = await waitFor(async () => {
+        const { circuits } = await records.circuits.listCircuits(10);
+        return circuits.find((c) => c.destination === failing.url && parseCircuit(c.json)?.state === 'open');
+      }, 'the open circuit listed');
+      expect(parseCircuit(listed.json)).toMatchObject({ consecutive: 2 });
+      const held = await enqueue('webhook', { url: `${failing.url}/c`, payload: {} }, { attempts: 1 }, conn());
+      await waitFor(async () => (await webhook.getJobState(held.id!)) === 'delayed', 'the third job held back');
+      expect((await webhook.getJob(held.id!))!.attemptsMade).toBe(0);
+      expect(failing.requests.map((r) => r.url)).toEqual(expect.arrayContaining(['/a', '/b']));
+      expect(failing.requests).toHaveLength(2);
+      await webhook.remove(held.id!);
+    } finally {
+      await failing.close();
+    }
   });
 });

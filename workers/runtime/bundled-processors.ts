@@ -7,6 +7,12 @@ import { createWebhookProcessor } from '../processors/webhook';
 import { createEmailProcessor } from '../processors/email';
 import { createReportProcessor } from '../processors/report';
 import type { ProcessorSpec, RuntimeKind } from './processor';
+import { imageDestination, smtpDestination, webhookDestination } from './circuit-destination';
+
+/** The image processor's download timeout (workers/processors/image.ts, not imported here: it loads sharp). */
+const IMAGE_FETCH_TIMEOUT_MS = 30_000;
+/** How long one email may take on the SMTP connection, as far as a half-open probe is concerned. */
+const SMTP_SEND_TIMEOUT_MS = 60_000;
 
 export type BundledProcessorOptions = {
   webhookSecret: string;
@@ -22,9 +28,9 @@ export function bundledProcessors(opts: BundledProcessorOptions): { processors: 
   const email = createEmailProcessor({ smtpUrl: opts.smtpUrl, from: opts.mailFrom, outboxDir: dataDir('outbox') });
   return {
     processors: {
-      webhook: { type: 'inline', process: createWebhookProcessor({ secret: opts.webhookSecret }) },
-      email: { type: 'inline', process: email },
-      image: { type: 'sandboxed', file: IMAGE_SANDBOX_FILE },
+      webhook: { type: 'inline', process: createWebhookProcessor({ secret: opts.webhookSecret }), destinationOf: webhookDestination(10_000) },
+      email: { type: 'inline', process: email, destinationOf: smtpDestination(opts.smtpUrl, SMTP_SEND_TIMEOUT_MS) },
+      image: { type: 'sandboxed', file: IMAGE_SANDBOX_FILE, destinationOf: imageDestination(IMAGE_FETCH_TIMEOUT_MS) },
       report: { type: 'inline', process: createReportProcessor({ reportsDir: dataDir('reports') }) },
     },
     close: () => email.close(),

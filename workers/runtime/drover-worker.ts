@@ -12,6 +12,9 @@ import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
 import { isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
 import { pausePeer } from './peer-pause';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { Destination } from './circuit-destination';
+import { ATTEMPTS_CAP } from '@/lib/attempts/attempt';
 import { fieldErrorsOf, summarizeFieldErrors } from '@/lib/zod-issues';
 import type { PostgresReader, ProcessorContext, RuntimeKind } from './processor';
 
@@ -24,8 +27,16 @@ export type WorkerSettings = {
   maxStalledCount: number;
 };
 
-/** Rate-limit requeues (and stalls) a job may go through before a 429 counts as a normal failure. */
-const MAX_REQUEUES = 20;
+/**
+ * Rate-limit requeues a job may go through before a 429 counts as a normal failure. Counted from the
+ * job's attempt history (records marked `requeued`), not from attemptsStarted − attemptsMade: circuit
+ * breaker skips (and stalls) also start a run without using an attempt, and must not use this up.
+ */
+export const MAX_REQUEUES = 20;
+/** A job's log gets at most one "circuit open" line per this long (a long outage skips it many times). */
+const CIRCUIT_LOG_EVERY_MS = 60_000;
+/** Jobs whose last circuit log line time is remembered (the oldest are forgotten first). */
+const CIRCUIT_LOG_MEMORY = 1_000;
 
 type LogFields = { queue: string; jobId: string; attempt: number };
 
@@ -49,6 +60,8 @@ export type DroverWorkerOptions = {
   settings: WorkerSettings;
   /** BullMQ's telemetry (README › Tracing: DROVER_OTEL=1 loads bullmq-otel, workers/runtime/telemetry.ts). */
   telemetry?: Telemetry;
+  /** The process's circuit breakers (README › Circuit breakers); none: every job runs. */
+  circuits?: CircuitBreaker;
 };
 
 /** The run's context, handed from the run wrapper to an in-process processor. */
@@ -141,6 +154,9 @@ export class DroverWorker extends Worker {
    */
   private readonly unsentStarts = new Set<AttemptRef>();
   private startsTimer?: NodeJS.Timeout;
+  private readonly circuits?: CircuitBreaker;
+  /** When each job last got a "circuit open" line in its log (throttled: CIRCUIT_LOG_EVERY_MS). */
+  private readonly circuitLogged = new Map<string, number>();
 
   constructor(kind: RuntimeKind, opts: DroverWorkerOptions) {
     const { definition, processor } = kind;
@@ -155,6 +171,7 @@ export class DroverWorker extends Worker {
     this.workerName = opts.workerName;
     this.logger = logger;
     this.telemetry = opts.telemetry;
+    this.circuits = opts.circuits;
     this.connection = { redis: opts.postgres ? undefined : opts.client, prefix: opts.prefix, records: opts.records, store: opts.postgres ? 'postgres' : 'redis', sql: opts.sql };
     this.attempts = new AttemptRecorder(opts.records, (err) => logger.warn({ event: 'attempt.write_failed', queue: definition.queue, err: err.message }, 'attempt history write failed'));
   }
@@ -229,6 +246,14 @@ export class DroverWorker extends Worker {
       const traceId = traceOf({ tm: this.telemetry.contextManager.getMetadata(this.telemetry.contextManager.active()) })?.traceId;
       if (traceId) ref.traceId = traceId;
     }
+    // The destination's circuit first: a job held back is not a run (no attempt, no attempt record).
+    const destination = this.circuits ? (this.kind.processor.destinationOf?.(job.data) ?? null) : null;
+    let probeToken: string | undefined;
+    if (destination) {
+      const admitted = await this.admitToCircuit(job, token, destination);
+      if (!admitted) throw new DelayedError(`circuit of ${destination.name} open: not attempted`);
+      probeToken = admitted.probeToken;
+    }
     this.unsentStarts.add(ref);
     this.startsTimer ??= setTimeout(() => this.sendStarts(), ATTEMPT_FLUSH_MS);
     // Plain bindings, not a child logger per run: this path runs for every job.
@@ -247,9 +272,11 @@ export class DroverWorker extends Worker {
       // A first run of a job deleted on completion, ended before its start went out: nothing to keep.
       const unread = ref.attempt === 1 && job.opts.removeOnComplete === true && this.unsentStarts.delete(ref);
       if (!unread) this.recordEnd(ref, 'completed');
+      if (destination) await this.recordCircuitOutcome(destination, probeToken, ref);
       if (debug) this.logger.debug({ ...logFields(ref), event: 'job.completed', jobName: job.name, durationMs: Date.now() - ref.startedAt }, 'job completed');
       return result;
     } catch (err) {
+      if (destination) await this.recordCircuitOutcome(destination, probeToken, ref, { err, cancelled: this.cancels.has(jobId) });
       throw await this.failure(job, token, ref, err);
     } finally {
       this.activeRuns.delete(jobId);
@@ -285,16 +312,17 @@ export class DroverWorker extends Worker {
     const error = err instanceof Error ? err : new Error(String(err));
     // Every start counts in attemptsStarted, only failures in attemptsMade: the difference is how often
     // the job went back without a failure (rate-limit delays, stalls).
-    const requeues = job.attemptsStarted - job.attemptsMade - 1;
-    if (isPeerRateLimitError(error) && requeues < MAX_REQUEUES) {
+    if (isPeerRateLimitError(error) && (await this.rateLimitRequeues(ref)) < MAX_REQUEUES) {
+      const message = `${error.message} (job delayed ${Math.round(error.retryAfterMs / 100) / 10} s, not counted as a failed attempt)`;
+      // Logged while the run still holds the job: once delayed (for as little as 1 ms) another run may
+      // start and log too, and two log writes at once collide on PostgreSQL (job_log_pkey).
+      await job.log(`attempt ${ref.attempt}: ${message}`).catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed'));
       const delayed = await this.delayForPeer(job, token, error).catch((moveErr: Error) => {
         this.logger.warn({ ...fields, event: 'job.delay_failed', err: moveErr.message }, 'could not delay the rate-limited job: it fails as usual');
         return false;
       });
       if (delayed) {
-        const message = `${error.message} (job delayed ${Math.round(error.retryAfterMs / 100) / 10} s, not counted as a failed attempt)`;
-        this.recordEnd(ref, 'failed', message);
-        this.background(job.log(`attempt ${ref.attempt}: ${message}`), fields, 'job.log_failed');
+        this.recordEnd(ref, 'failed', message, true);
         this.logger.warn({ ...fields, event: 'job.rate_limited', peer: error.peer, retryAfterMs: error.retryAfterMs, durationMs }, 'peer rate limit: job delayed');
         // BullMQ leaves a job that threw DelayedError where the run put it (delayed) and takes the next one.
         return new DelayedError(message);
@@ -332,10 +360,89 @@ export class DroverWorker extends Worker {
     return true;
   }
 
-  private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string): void {
+  private recordEnd(ref: AttemptRef, outcome: Exclude<AttemptOutcome, 'running' | 'stalled'>, error?: string, requeued?: true): void {
     // A start not handed over yet goes first: the recorder then writes the run once.
     if (this.unsentStarts.delete(ref)) this.attempts.start(ref);
-    this.attempts.end(ref, { endedAt: Date.now(), outcome, error });
+    this.attempts.end(ref, { endedAt: Date.now(), outcome, error, ...(requeued ? { requeued } : {}) });
+  }
+
+  /**
+   * How often this job went back to delayed for a receiver's rate limit: its attempt records marked
+   * requeued (history of this job only: a reused id's older records carry another jobTimestamp). Read
+   * only on a 429, after sending this process's pending records. Unreadable: counted as none.
+   */
+  private async rateLimitRequeues(ref: AttemptRef): Promise<number> {
+    await this.attempts.flush().catch(() => {});
+    const [list] = await this.connection.records.attemptLists(ref.queue, [ref.jobId], ATTEMPTS_CAP).catch(() => [null]);
+    let count = 0;
+    for (const raw of list ?? []) {
+      if (!raw.includes('"requeued":true')) continue;
+      try {
+        const record = JSON.parse(raw) as { requeued?: boolean; jobTimestamp?: number };
+        if (record.requeued && (ref.jobTimestamp === undefined || record.jobTimestamp === ref.jobTimestamp)) count++;
+      } catch {
+        // An unreadable record counts as nothing.
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Asks the destination's circuit whether this job runs: undefined probe token for a plain run, the
+   * token when this job is the half-open probe, null when the circuit is open (the job was moved back to
+   * delayed until the next probe, with jitter, without using an attempt). A store that cannot answer
+   * lets the job run: a breaker that fails closed would stop every delivery while the store is away.
+   */
+  private async admitToCircuit(job: Job, token: string, destination: Destination): Promise<{ probeToken?: string } | null> {
+    const fields = { queue: this.name, jobId: job.id ?? '', destination: destination.name };
+    let admission;
+    try {
+      admission = await this.circuits!.admit(destination.name, destination.probeLeaseMs);
+    } catch (err) {
+      this.logger.warn({ ...fields, event: 'circuit.read_failed', err: (err as Error).message }, 'circuit breaker unreadable: the job runs');
+      return {};
+    }
+    if (admission.kind === 'run') return {};
+    if (admission.kind === 'probe') {
+      this.logger.info({ ...fields, event: 'circuit.probe' }, `half-open probe to ${destination.name}`);
+      return { probeToken: admission.token };
+    }
+    // Jitter: the held jobs do not all come back in the same millisecond.
+    const waitMs = admission.ms + Math.floor(Math.random() * Math.min(1_000, admission.ms * 0.2 + 50));
+    const jobId = job.id ?? '';
+    const now = Date.now();
+    const last = this.circuitLogged.get(jobId);
+    if (last === undefined || now - last >= CIRCUIT_LOG_EVERY_MS) {
+      this.circuitLogged.delete(jobId);
+      if (this.circuitLogged.size >= CIRCUIT_LOG_MEMORY) this.circuitLogged.delete(this.circuitLogged.keys().next().value!);
+      this.circuitLogged.set(jobId, now);
+      // Before the move, while this run holds the job (see the rate-limit path: concurrent log writes collide on PostgreSQL).
+      await job
+        .log(`circuit of ${destination.name} ${admission.state}: not attempted, retry in ${Math.round(waitMs / 100) / 10} s (not counted as an attempt)`)
+        .catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed'));
+    }
+    await job.moveToDelayed(Date.now() + waitMs, token);
+    this.logger.debug({ ...fields, event: 'circuit.skipped', state: admission.state, waitMs }, 'circuit open: job delayed');
+    return null;
+  }
+
+  /**
+   * A run's outcome for its destination's circuit. Counted as a failure: what the job would retry
+   * (connection errors, timeouts, 5xx, 408, SMTP 4xx). Not counted: permanent failures (4xx answers,
+   * egress refusals, invalid data), rate limits (the peer pause handles them) and cancellations; a probe
+   * ending so is released for the next job. Never throws: the breaker must not change a job's outcome.
+   */
+  private async recordCircuitOutcome(destination: Destination, probeToken: string | undefined, ref: AttemptRef, failed?: { err: unknown; cancelled: boolean }): Promise<void> {
+    const circuits = this.circuits!;
+    let work: Promise<void> | undefined;
+    if (!failed) work = circuits.success(destination.name, probeToken);
+    else {
+      const { err, cancelled } = failed;
+      const counted = !cancelled && !isPermanentFailure(err) && !isPeerRateLimitError(err) && !(err instanceof DelayedError || (err instanceof Error && err.name === 'DelayedError'));
+      if (counted) work = circuits.failure(destination.name, err instanceof Error ? err.message : String(err), probeToken);
+      else if (probeToken !== undefined) work = circuits.release(destination.name, probeToken);
+    }
+    await work?.catch((err: Error) => this.logger.warn({ ...logFields(ref), event: 'circuit.write_failed', destination: destination.name, err: err.message }, 'circuit breaker write failed'));
   }
 
   /** Hands the starts of the runs still going to the recorder. */
@@ -349,7 +456,7 @@ export class DroverWorker extends Worker {
   flushAttempts(): Promise<void> {
     clearTimeout(this.startsTimer);
     this.sendStarts();
-    return this.attempts.flush();
+    return Promise.all([this.attempts.flush(), this.circuits?.flush()]).then(() => undefined);
   }
 
   private background(work: Promise<unknown>, fields: LogFields, event: string): void {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
 import type { JobKindDefinition } from '@/lib/job-kinds/kind';
+import type { DestinationOf } from './circuit-destination';
 
 /** Statements on a PostgreSQL queue connection's database (ProcessorContext.connection.sql). */
 export type PostgresReader = { query: <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>; schema: string };
@@ -38,11 +39,15 @@ export type ProcessorContext<Data = unknown> = {
 
 export type InlineProcessor<Data = unknown, Result = unknown> = (ctx: ProcessorContext<Data>) => Promise<Result>;
 
-export type ProcessorSpec =
+export type ProcessorSpec = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   | { type: 'inline'; process: InlineProcessor<any, unknown> }
   /** A file BullMQ runs in a child process; its default export is `(job, token, signal) => result`. */
-  | { type: 'sandboxed'; file: string };
+  | { type: 'sandboxed'; file: string }
+) & {
+  /** The external destination a job talks to, for its circuit breaker (workers/runtime/circuit-destination.ts). */
+  destinationOf?: DestinationOf;
+};
 
 export type RuntimeKind = {
   definition: JobKindDefinition;

@@ -23,6 +23,8 @@ import { PostgresDeadLetters } from '@/lib/store/postgres/postgres-dead-letters'
 import pg from 'pg';
 import { DroverDb } from '@/lib/store/postgres/drover-db';
 import type { ConnectionRecords } from '@/lib/store/connection-records';
+import { CircuitBreaker } from './circuit-breaker';
+import type { CircuitSettings } from './circuit-settings';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { carryOverLegacyPausedSchedules } from '@/lib/schedules/legacy-paused';
@@ -54,6 +56,8 @@ export type RuntimeOptions = {
   control?: boolean;
   /** BullMQ's telemetry for the workers and the schedulers' producers (workers/runtime/telemetry.ts). */
   telemetry?: Telemetry;
+  /** Circuit breakers per destination (README › Circuit breakers; circuit-settings.ts); none or disabled: off. */
+  circuits?: CircuitSettings;
 };
 
 export type CloseResult = {
@@ -260,11 +264,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
     }
 
+    // One breaker for the process: its workers share the clean cache and the batched successes.
+    const circuits = opts.circuits?.enabled ? new CircuitBreaker(records.circuits, opts.circuits.policy, logger) : undefined;
     for (const kind of opts.kinds) {
       // PostgreSQL: BullMQ's backend opens its own pool.
       const client = postgres ? undefined : createRedisClient(connection, { purpose: 'worker', maxRetriesPerRequest: null });
       if (client) clients.push(client);
-      const worker = new DroverWorker(kind, { client, prefix, postgres, sql: reader, records, workerName, logger, settings, telemetry: opts.telemetry });
+      const worker = new DroverWorker(kind, { client, prefix, postgres, sql: reader, records, workerName, logger, settings, telemetry: opts.telemetry, circuits });
       worker.on('error', (err) => logger.error({ event: 'worker.error', queue: kind.definition.queue, err: err.message }, 'worker error'));
       worker.on('stalled', (jobId) => logger.warn({ event: 'job.stalled', queue: kind.definition.queue, jobId }, 'stalled job moved back to waiting'));
       // Emitted after BullMQ's move to failed (or back for a retry) has succeeded: capture comes second.

@@ -9,6 +9,7 @@ import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/li
 import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
 import { GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import type { DroverDb } from './drover-db';
+import { PostgresCircuitRecords } from './circuit-records';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
 /** The NOTIFY channel of every cancel request of the database. */
@@ -54,7 +55,11 @@ export class PostgresConnectionRecords implements ConnectionRecords {
   /** The carry-over of legacy paused schedules, once it ran (see PostgresRecordsOptions.carryOver). */
   private carried?: Promise<void>;
 
-  constructor(private readonly o: PostgresRecordsOptions) {}
+  readonly circuits: PostgresCircuitRecords;
+
+  constructor(private readonly o: PostgresRecordsOptions) {
+    this.circuits = new PostgresCircuitRecords(o.db, o.bullmqSchema);
+  }
 
   private carryOver(): Promise<void> {
     const carry = this.o.carryOver;

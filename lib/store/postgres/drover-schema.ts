@@ -15,6 +15,7 @@ import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
 import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
 import { WORKER_CONTROL_DDL } from './ddl/worker-control';
 import { OBJECTIVES_DDL } from './ddl/objectives';
+import { CIRCUITS_DDL } from './ddl/circuits';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -225,6 +226,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 10,
     name: 'queue objectives',
     sql: OBJECTIVES_DDL,
+  },
+  {
+    version: 11,
+    name: 'circuit breakers',
+    sql: CIRCUITS_DDL,
   },
 ];
 

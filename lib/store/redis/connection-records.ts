@@ -10,6 +10,7 @@ import { attemptBatchScript } from '@/lib/attempts/lua/attempt-batch-n';
 import { BUSY_INDEX_TTL_MS, GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
 import { CONTROL_ACK_TTL_SECONDS, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
+import { RedisCircuitRecords } from './circuit-records';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
 /**
@@ -21,11 +22,15 @@ export type CancelSubscriberFactory = (firstChannel: string) => Promise<{ subscr
 export class RedisConnectionRecords implements ConnectionRecords {
   private subscribers: Redis[] = [];
 
+  readonly circuits: RedisCircuitRecords;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly subscriberFactory?: CancelSubscriberFactory,
-  ) {}
+  ) {
+    this.circuits = new RedisCircuitRecords(redis, prefix);
+  }
 
   async writeAttempts(batch: AttemptWrite[], cap: number, ttlMs: number): Promise<void> {
     if (batch.length === 0) return;

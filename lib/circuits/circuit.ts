@@ -1,0 +1,190 @@
+// A circuit breaker of one external destination (a webhook receiver, an image source host, the SMTP
+// server) on one connection, shared by every worker process through the connection's records
+// (lib/store/circuit-records.ts). The state machine is pure — time comes in as the store's clock — so
+// both stores apply exactly the same rules: they only read a record and swap it for the next one.
+import { z } from 'zod';
+
+export const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
+export type CircuitState = (typeof CIRCUIT_STATES)[number];
+
+/** Failures kept per circuit for the console (newest first). */
+export const CIRCUIT_RECENT_MAX = 5;
+/** Characters kept of a failure's message. */
+export const CIRCUIT_ERROR_MAX = 300;
+/** A circuit record expires this long after its last change (Redis PEXPIRE; PostgreSQL rows pruned). */
+export const CIRCUIT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Circuits the console lists per connection (the most recently changed first). */
+export const CIRCUITS_LIST_MAX = 200;
+/** Destinations' names are at most this long (longer ones are not tracked). */
+export const DESTINATION_MAX = 300;
+
+export const circuitRecordSchema = z.object({
+  state: z.enum(CIRCUIT_STATES),
+  /** Counted failures in a row (a success resets it). */
+  consecutive: z.number().int().min(0),
+  /** The failure-rate window: it starts at the first counted outcome after the last one expired. */
+  windowStart: z.number(),
+  windowFailures: z.number().int().min(0),
+  windowTotal: z.number().int().min(0),
+  openedAt: z.number().nullable(),
+  /** When an open circuit lets one probe through. */
+  nextProbeAt: z.number().nullable(),
+  /** The cool-down of the current opening (doubles on each failed probe, up to the policy's max). */
+  cooldownMs: z.number().int().min(0),
+  /** The probe in flight (half-open) and when its claim lapses (a killed process frees it so). */
+  probeToken: z.string().nullable(),
+  probeUntil: z.number().nullable(),
+  recent: z.array(z.object({ at: z.number(), error: z.string() })).max(CIRCUIT_RECENT_MAX),
+  /** How many times it opened (a failed probe re-opening counts too). */
+  opened: z.number().int().min(0),
+  changedAt: z.number(),
+  /** Who reset it last (console, audited). */
+  resetBy: z.string().optional(),
+});
+export type CircuitRecord = z.infer<typeof circuitRecordSchema>;
+
+export type CircuitPolicy = {
+  /** Opens after this many counted failures in a row. */
+  failures: number;
+  /** …or when at least this percent of the window's outcomes failed (with minVolume outcomes at least). */
+  failureRatePercent: number;
+  windowMs: number;
+  minVolume: number;
+  /** First cool-down after opening; doubles on each failed probe up to maxCooldownMs. */
+  cooldownMs: number;
+  maxCooldownMs: number;
+};
+
+export type Admission =
+  | { kind: 'run'; clean: boolean }
+  | { kind: 'probe' }
+  | { kind: 'wait'; ms: number; state: 'open' | 'half-open' };
+
+export type CircuitOutcome =
+  | { kind: 'success'; count: number; probeToken?: string }
+  | { kind: 'failure'; error: string; probeToken?: string }
+  /** A probe that proved nothing (cancelled, rate limited, refused by policy): the next job may probe. */
+  | { kind: 'released'; probeToken: string };
+
+export type CircuitEvent = 'opened' | 'reopened' | 'closed' | 'half-open' | 'reset';
+
+function fresh(now: number, policy: Pick<CircuitPolicy, 'cooldownMs'>): CircuitRecord {
+  return {
+    state: 'closed',
+    consecutive: 0,
+    windowStart: now,
+    windowFailures: 0,
+    windowTotal: 0,
+    openedAt: null,
+    nextProbeAt: null,
+    cooldownMs: policy.cooldownMs,
+    probeToken: null,
+    probeUntil: null,
+    recent: [],
+    opened: 0,
+    changedAt: now,
+  };
+}
+
+/** A stored record, or null when missing or unreadable (a circuit that cannot be read is closed). */
+export function parseCircuit(json: string | null): CircuitRecord | null {
+  if (!json) return null;
+  try {
+    const parsed = circuitRecordSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a job for this destination runs now. `next` is the record to store when admitting changes it
+ * (an open circuit's cool-down is over: this job is the half-open probe, claimed until `now + probeLeaseMs`).
+ */
+export function admitJob(record: CircuitRecord | null, now: number, probe: { token: string; leaseMs: number }, policy: CircuitPolicy): { admission: Admission; next?: CircuitRecord } {
+  if (!record || record.state === 'closed') return { admission: { kind: 'run', clean: !record || (record.consecutive === 0 && record.windowFailures === 0) } };
+  const claim = (): { admission: Admission; next: CircuitRecord } => ({
+    admission: { kind: 'probe' },
+    next: { ...record, state: 'half-open', probeToken: probe.token, probeUntil: now + probe.leaseMs, changedAt: now },
+  });
+  if (record.state === 'open') {
+    const due = record.nextProbeAt ?? now;
+    if (due <= now) return claim();
+    return { admission: { kind: 'wait', ms: due - now, state: 'open' } };
+  }
+  // Half-open: one probe is out. A lapsed claim (its process died) goes to this job.
+  const until = record.probeUntil ?? now;
+  if (until <= now) return claim();
+  // The others look again soon: the probe may close it well before its claim lapses.
+  return { admission: { kind: 'wait', ms: Math.max(1, Math.min(until - now, policy.cooldownMs)), state: 'half-open' } };
+}
+
+/** The record after an outcome, and what happened to the circuit; null when nothing is to be stored. */
+export function applyOutcome(record: CircuitRecord | null, outcome: CircuitOutcome, now: number, policy: CircuitPolicy): { next: CircuitRecord; event?: CircuitEvent } | null {
+  if (outcome.kind === 'released') {
+    if (!record || record.state !== 'half-open' || record.probeToken !== outcome.probeToken) return null;
+    return { next: { ...record, state: 'open', nextProbeAt: now, probeToken: null, probeUntil: null, changedAt: now }, event: undefined };
+  }
+  if (outcome.kind === 'success') {
+    if (!record) return null;
+    if (record.state === 'half-open' && outcome.probeToken !== undefined && record.probeToken === outcome.probeToken) {
+      return {
+        next: { ...record, state: 'closed', consecutive: 0, windowStart: now, windowFailures: 0, windowTotal: 0, nextProbeAt: null, probeToken: null, probeUntil: null, cooldownMs: policy.cooldownMs, changedAt: now },
+        event: 'closed',
+      };
+    }
+    // A success while open came from a job admitted before it opened: it says little, nothing changes.
+    if (record.state !== 'closed') return null;
+    // A clean circuit has nothing to count: no write for the healthy destinations' every success.
+    if (record.consecutive === 0 && record.windowFailures === 0) return null;
+    const windowed = rollWindow(record, now, policy);
+    return { next: { ...windowed, consecutive: 0, windowTotal: windowed.windowTotal + outcome.count, changedAt: now } };
+  }
+  const base = record ?? fresh(now, policy);
+  const recent = [{ at: now, error: outcome.error }, ...base.recent].slice(0, CIRCUIT_RECENT_MAX);
+  if (base.state === 'half-open') {
+    if (outcome.probeToken !== undefined && base.probeToken === outcome.probeToken) {
+      const cooldownMs = Math.min(Math.max(base.cooldownMs, 1) * 2, policy.maxCooldownMs);
+      return {
+        next: { ...base, state: 'open', recent, cooldownMs, nextProbeAt: now + cooldownMs, probeToken: null, probeUntil: null, opened: base.opened + 1, openedAt: now, changedAt: now },
+        event: 'reopened',
+      };
+    }
+    return { next: { ...base, recent, changedAt: now } };
+  }
+  if (base.state === 'open') return { next: { ...base, recent, changedAt: now } };
+  const windowed = rollWindow(base, now, policy);
+  const consecutive = windowed.consecutive + 1;
+  const windowFailures = windowed.windowFailures + 1;
+  const windowTotal = windowed.windowTotal + 1;
+  const tripped = consecutive >= policy.failures || (windowTotal >= policy.minVolume && windowFailures * 100 >= policy.failureRatePercent * windowTotal);
+  const counted = { ...windowed, consecutive, windowFailures, windowTotal, recent, changedAt: now };
+  if (!tripped) return { next: counted };
+  return {
+    next: { ...counted, state: 'open', openedAt: now, cooldownMs: policy.cooldownMs, nextProbeAt: now + policy.cooldownMs, opened: base.opened + 1 },
+    event: 'opened',
+  };
+}
+
+function rollWindow(record: CircuitRecord, now: number, policy: CircuitPolicy): CircuitRecord {
+  if (now - record.windowStart < policy.windowMs) return record;
+  return { ...record, windowStart: now, windowFailures: 0, windowTotal: 0 };
+}
+
+/** A closed, clean record (the console's reset): the failures listed stay for the operator to read. */
+export function resetRecord(record: CircuitRecord | null, now: number, policy: Pick<CircuitPolicy, 'cooldownMs'>, by: string): CircuitRecord {
+  return { ...fresh(now, policy), recent: record?.recent ?? [], opened: record?.opened ?? 0, resetBy: by };
+}
+
+/**
+ * A failure's message as kept in a circuit (the console shows it to viewers): cut, with the secrets a
+ * message may carry taken out — credentials in URLs (smtp://user:pass@host, https://u:p@host) and
+ * query strings (tokens in webhook URLs).
+ */
+export function scrubCircuitError(message: string): string {
+  const scrubbed = message
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@')
+    .replace(/(https?:\/\/[^\s?#]+)\?[^\s#]*/gi, '$1?…')
+    .replace(/(pass(?:word)?|token|secret|key)=([^\s&]+)/gi, '$1=***');
+  return scrubbed.length > CIRCUIT_ERROR_MAX ? `${scrubbed.slice(0, CIRCUIT_ERROR_MAX)}…` : scrubbed;
+}

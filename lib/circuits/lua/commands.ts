@@ -1,0 +1,9 @@
+// The ioredis typing of the commands this folder's scripts (one module each, beside this file) become.
+import type { Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    droverCircuitRead(key: string): Result<[string, string, [string, string]], Context>;
+    droverCircuitSwap(key: string, index: string, destination: string, version: number, json: string, ttlMs: number, indexMax: number): Result<number, Context>;
+  }
+}

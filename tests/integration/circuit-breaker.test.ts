@@ -1,0 +1,324 @@
+// Circuit breakers (README › Circuit breakers) against real stores and real worker processes: a receiver
+// that fails every request for 20 s then recovers opens its circuit after the threshold; while open no
+// job to it is attempted (only one probe per cool-down), none loses an attempt, a healthy receiver's jobs
+// keep flowing, a probe closes it, and every job completes exactly once. Both stores.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, createPostgresBackend, type Job } from 'bullmq';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../helpers/stores';
+import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
+import { getConnection } from '@/lib/redis/connections';
+import { parseCircuit } from '@/lib/circuits/circuit';
+import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
+import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
+import { createWorkerLogger } from '@/workers/runtime/logger';
+import { MAX_REQUEUES } from '@/workers/runtime/drover-worker';
+import { CircuitBreaker } from '@/workers/runtime/circuit-breaker';
+import { workerOperations as ops } from '@/lib/operations/workers';
+import { principalWithAccess } from '@/lib/auth/principal';
+import { sampleOnce } from '@/lib/metrics/sampler';
+import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
+import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import type { Circuits } from '@/lib/circuits/schemas';
+import { actor, ctxAs } from '../helpers/console-env';
+import { callOperation, refusal } from '../helpers/operations';
+import { lastAudit } from '../helpers/audit';
+
+const FAILURES = 3;
+const COOLDOWN_MS = 2_000;
+const MAX_COOLDOWN_MS = 4_000;
+const OUTAGE_MS = 20_000;
+const JOBS_PER_HOST = 30;
+/** The webhook kind's concurrency (lib/job-kinds/webhook.ts), per process. */
+const WEBHOOK_CONCURRENCY = 10;
+const PROCESSES = 2;
+
+const closables: Array<{ close: () => Promise<unknown> }> = [];
+const runtimes: Runtime[] = [];
+const spawned: SpawnedWorkers[] = [];
+afterEach(async () => {
+  spawned.splice(0).forEach((w) => killIfRunning(w.child));
+  await Promise.all(runtimes.splice(0).map((r) => r.close()));
+  await Promise.all(closables.splice(0).map((c) => c.close().catch(() => {})));
+});
+afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
+
+function queueOn(server: TestConsole, name: string): Queue {
+  const q =
+    server.kind === 'redis'
+      ? new Queue(name, { connection: { url: server.url } })
+      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
+  q.on('error', () => {});
+  closables.push(q);
+  return q;
+}
+
+/**
+ * A receiver the test answers by hand: each request waits in `pending` (by path) until the test
+ * replies, so the test decides what happens when, not a timer.
+ */
+async function startManualPeer() {
+  const pending: Array<{ path: string; reply: (status: number, headers?: Record<string, string>) => void }> = [];
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push(req.url ?? '');
+      pending.push({ path: req.url ?? '', reply: (status, headers) => res.writeHead(status, headers).end('') });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Replies to the oldest request waiting on `path` (waits for one to arrive). */
+  const answer = async (path: string, status: number, headers?: Record<string, string>) => {
+    const i = await waitFor(() => {
+      const at = pending.findIndex((p) => p.path === path);
+      return at >= 0 ? at + 1 : undefined;
+    }, `a request to ${path}`, 60_000);
+    pending.splice(i - 1, 1)[0].reply(status, headers);
+  };
+  return { url, seen, answer, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
+/** The job id in a request's X-Drover-Delivery ("<jobId>-<timestamp base 36>"). */
+const jobOf = (r: PeerRequest) => String(r.headers['x-drover-delivery']).replace(/-[0-9a-z]+$/, '');
+
+const circuitOf = async (destination: string) => parseCircuit((await getConnection('console').records.circuits.readCircuit(destination)).json);
+
+describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind) => {
+  const server = consoleForThisFile(kind);
+
+  it('a receiver failing for 20 s: opens after the threshold, nothing but probes reach it while open, no attempt lost, the other receiver flows, a probe closes it, every job completes once', async () => {
+    let firstFailureAt: number | undefined;
+    let recovered = false;
+    const failing = await startHttpPeer(() => {
+      if (recovered) return { status: 200, body: 'ok' };
+      firstFailureAt ??= Date.now();
+      return { status: 503, body: 'down for maintenance' };
+    });
+    const healthy = await startHttpPeer(() => ({ status: 200, body: 'ok', delayMs: 20 }));
+    closables.push(failing, healthy);
+    // The circuit's name: scheme, host and port of the receiver (workers/runtime/circuit-destination.ts).
+    const destinationA = failing.url;
+    const env = {
+      DROVER_CONFIG: process.env.DROVER_CONFIG,
+      DROVER_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'drover-circuits-')),
+      WEBHOOK_SECRET: 's',
+      DROVER_EGRESS_ALLOW: '127.0.0.1',
+      DROVER_CIRCUIT_FAILURES: String(FAILURES),
+      DROVER_CIRCUIT_COOLDOWN_MS: String(COOLDOWN_MS),
+      DROVER_CIRCUIT_MAX_COOLDOWN_MS: String(MAX_COOLDOWN_MS),
+    };
+    // The producer's side creates BullMQ's schema (PostgreSQL) before the workers start.
+    const webhook = queueOn(server, 'webhook');
+    await webhook.waitUntilReady();
+    const processes = Array.from({ length: PROCESSES }, () => spawnWorkers(['webhook'], env));
+    spawned.push(...processes);
+    await Promise.all(processes.map((w) => w.waitForLog((l) => l.event === 'workers.ready', 'workers ready')));
+
+    const opts = { attempts: 10, backoff: { type: 'fixed', delay: 100 } };
+    const toA: Job[] = [];
+    const toB: Job[] = [];
+    for (let i = 0; i < JOBS_PER_HOST; i++) {
+      toA.push(await webhook.add('deliver', { url: `${failing.url}/a`, payload: { i } }, opts));
+      toB.push(await webhook.add('deliver', { url: `${healthy.url}/b`, payload: { i } }, opts));
+    }
+    const logs = () => processes.flatMap((w) => w.logs);
+
+    // Opens after the threshold.
+    const opened = await waitFor(() => logs().find((l) => l.event === 'circuit.opened' && l.destination === destinationA), 'the circuit opened', 60_000);
+    const open = await circuitOf(destinationA);
+    expect(open?.state).not.toBe('closed');
+    expect(open?.recent[0]?.error).toContain('503');
+
+    // The healthy receiver's jobs all complete during the outage.
+    await waitFor(async () => (await Promise.all(toB.map((j) => webhook.getJobState(j.id!)))).every((s) => s === 'completed'), 'the healthy receiver’s jobs completed', 120_000);
+    expect(recovered).toBe(false);
+    // A failed probe re-opens it with a longer cool-down; the outage lasts 20 s from its first failure.
+    await waitFor(() => logs().some((l) => l.event === 'circuit.reopened' && l.destination === destinationA), 'a failed probe', 60_000);
+    await waitFor(() => firstFailureAt !== undefined && Date.now() - firstFailureAt >= OUTAGE_MS, 'the 20 s outage over', 60_000);
+    const requestsInOutage = failing.requests.length;
+    const probesInOutage = logs().filter((l) => l.event === 'circuit.probe' && l.destination === destinationA).length;
+    recovered = true;
+
+    // A probe closes it; every job completes.
+    await waitFor(() => logs().some((l) => l.event === 'circuit.closed' && l.destination === destinationA), 'the circuit closed by a probe', 60_000);
+    await waitFor(async () => (await Promise.all(toA.map((j) => webhook.getJobState(j.id!)))).every((s) => s === 'completed'), 'every job to the recovered receiver completed', 120_000);
+    expect((await circuitOf(destinationA))?.state).toBe('closed');
+
+    // While open, only probes reached the receiver: the requests of the outage are the ones let through
+    // before the circuit opened (at most the threshold plus what both processes had in flight when it
+    // flipped) and one per probe.
+    const openedAt = Number(opened.time);
+    expect(probesInOutage).toBeGreaterThanOrEqual(2);
+    // At most one probe per cool-down (2 s, then 4 s) over the outage after opening, plus the closing one.
+    expect(probesInOutage).toBeLessThanOrEqual(Math.ceil(OUTAGE_MS / COOLDOWN_MS) + 1);
+    const beforeOpen = failing.requests.slice(0, requestsInOutage).filter((r) => r.at <= openedAt).length;
+    expect(requestsInOutage - beforeOpen).toBeLessThanOrEqual(probesInOutage + PROCESSES * WEBHOOK_CONCURRENCY);
+    expect(beforeOpen).toBeLessThanOrEqual(FAILURES + PROCESSES * WEBHOOK_CONCURRENCY);
+    // Exactly: every request after the flip's in-flight ones was a probe.
+    expect(requestsInOutage).toBeLessThanOrEqual(FAILURES + PROCESSES * WEBHOOK_CONCURRENCY + probesInOutage);
+
+    // No attempt lost, each delivered exactly once: a job's attempts (BullMQ counts the completing one
+    // too) are exactly the 503s its delivery got plus its one 200 — the skips while open used none.
+    const byJob = new Map<string, { failed: number; ok: number }>();
+    failing.requests.forEach((r, i) => {
+      const entry = byJob.get(jobOf(r)) ?? { failed: 0, ok: 0 };
+      if (i < requestsInOutage) entry.failed += 1;
+      else entry.ok += 1;
+      byJob.set(jobOf(r), entry);
+    });
+    for (const job of toA) {
+      const done = (await webhook.getJob(job.id!))!;
+      const seen = byJob.get(job.id!) ?? { failed: 0, ok: 0 };
+      expect({ id: job.id, attemptsMade: done.attemptsMade }).toEqual({ id: job.id, attemptsMade: seen.failed + 1 });
+    }
+    // Requests answered 200 after recovery: one per job, except a probe that was in flight at the flip.
+    const oks = [...byJob.values()].reduce((a, b) => a + b.ok, 0);
+    expect(oks).toBeGreaterThanOrEqual(JOBS_PER_HOST);
+    expect([...byJob.entries()].filter(([, e]) => e.ok !== 1)).toEqual([]);
+    const healthyJobs = new Map<string, number>();
+    for (const r of healthy.requests) healthyJobs.set(jobOf(r), (healthyJobs.get(jobOf(r)) ?? 0) + 1);
+    expect(healthyJobs.size).toBe(JOBS_PER_HOST);
+    expect([...healthyJobs.values()].every((n) => n === 1)).toBe(true);
+    expect(await webhook.getFailedCount()).toBe(0);
+  });
+
+  describe('the rate-limit requeue cap', () => {
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 1000, cooldownMs: 150, maxCooldownMs: 150 };
+    async function inProcessRuntime(): Promise<Runtime> {
+      process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+      const { processors } = bundledProcessors({ webhookSecret: 's', mailFrom: 'drover@example.com' });
+      const runtime = await startRuntime({
+        connection: getConnection('console').config,
+        kinds: selectKinds(['webhook'], processors),
+        settings: { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 2_000 },
+        logger: createWorkerLogger({}, { write: () => {} }),
+        workerName: 'drover@circuit-cap:1',
+        schedulers: false,
+        cancellation: false,
+        deadLetters: false,
+        heartbeat: false,
+        control: false,
+        circuits: { enabled: true, policy },
+      });
+      runtimes.push(runtime);
+      return runtime;
+    }
+
+    it(`is not used up by circuit skips: a job held back more than ${MAX_REQUEUES} times still gets its 429 delayed, not failed`, async () => {
+      const peer = await startManualPeer();
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      // P opens the circuit (one failure), then its probe hangs: the circuit stays half-open.
+      const p = await webhook.add('deliver', { url: `${peer.url}/p`, payload: {}, timeoutMs: 60_000 }, { attempts: 100 });
+      await peer.answer('/p', 503);
+      await waitFor(() => peer.seen.filter((u) => u === '/p').length === 2, 'the probe sent');
+      // J is held back again and again while the probe is out.
+      const j = await webhook.add('deliver', { url: `${peer.url}/j`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => ((await webhook.getJob(j.id!))?.attemptsStarted ?? 0) > MAX_REQUEUES + 1, `J skipped more than ${MAX_REQUEUES} times`, 60_000);
+      expect(peer.seen).not.toContain('/j');
+      // The probe succeeds: closed. J's first request is rate limited, its second one delivered.
+      await peer.answer('/p', 200);
+      await peer.answer('/j', 429, { 'Retry-After': '0' });
+      // Delayed for the receiver (not failed: the skips did not use up the cap), then sent again.
+      await waitFor(async () => peer.seen.filter((u) => u === '/j').length === 2 || (await webhook.getJobState(j.id!)) === 'failed', 'J sent again (or failed)', 30_000);
+      expect(await webhook.getJobState(j.id!)).not.toBe('failed');
+      await peer.answer('/j', 200);
+      await waitFor(async () => (await webhook.getJobState(j.id!)) === 'completed', 'J completed', 30_000);
+      expect((await webhook.getJob(j.id!))!.attemptsMade).toBe(1);
+      expect(await webhook.getJobState(p.id!)).toBe('completed');
+    });
+
+    it('counts a failure the job would retry (408), not permanent answers (404, 410, 400)', async () => {
+      const peer = await startHttpPeer((req) => ({ status: Number(req.url.slice(1)) }));
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      for (const status of [404, 410, 400]) {
+        const job = await webhook.add('deliver', { url: `${peer.url}/${status}`, payload: {} }, { attempts: 3 });
+        await waitFor(async () => (await webhook.getJobState(job.id!)) === 'failed', `the ${status} job failed`, 30_000);
+      }
+      // Three permanent failures in a row: the receiver answers, its circuit has nothing counted.
+      expect(await circuitOf(peer.url)).toBeNull();
+      const timeout = await webhook.add('deliver', { url: `${peer.url}/408`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => (await webhook.getJobState(timeout.id!)) === 'failed', 'the 408 job failed', 30_000);
+      expect(await circuitOf(peer.url)).toMatchObject({ state: 'open', consecutive: 1 });
+    });
+
+    it(`still ends a receiver's endless 429s: after ${MAX_REQUEUES} rate-limit requeues the next one counts as a failure`, async () => {
+      const peer = await startHttpPeer(() => ({ status: 429, headers: { 'Retry-After': '0' } }));
+      closables.push(peer);
+      const webhook = queueOn(server, 'webhook');
+      await webhook.waitUntilReady();
+      await inProcessRuntime();
+      const job = await webhook.add('deliver', { url: `${peer.url}/always-429`, payload: {} }, { attempts: 1 });
+      await waitFor(async () => (await webhook.getJobState(job.id!)) === 'failed', 'the job failed', 60_000);
+      const failed = (await webhook.getJob(job.id!))!;
+      expect({ requests: peer.requests.length, failedReason: failed.failedReason }).toEqual({ requests: MAX_REQUEUES + 1, failedReason: expect.stringContaining('429') });
+      expect((await circuitOf(peer.url))).toBeNull();
+    });
+  });
+
+  it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {
+    process.env.DROVER_EGRESS_ALLOW = '127.0.0.1';
+    // A connection with a queue (PostgreSQL: BullMQ's schema) is one the sampler reads as up.
+    await queueOn(server, 'webhook').waitUntilReady();
+    const hook = await startHttpPeer(() => ({ status: 200 }));
+    closables.push(hook);
+    resetAlertCache();
+    await createAlertRule(ctxAs('admin'), {
+      name: 'circuits', enabled: true, kind: 'circuit-open', connection: 'console', queue: null,
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: `${hook.url}/hook`, webhookFormat: 'json',
+    });
+    const evaluate = async () => {
+      const now = Date.now();
+      await evaluateAlerts(await sampleOnce({ now }), { now });
+    };
+    const bodies = () => hook.requests.map((r) => JSON.parse(r.body) as { state: string; kind: string; target?: string; text?: string; message?: string });
+    // The runtime's own breaker opens the circuit of an SMTP server (its errors carry the password).
+    const breaker = new CircuitBreaker(getConnection('console').records.circuits, { failures: 2, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 60_000, maxCooldownMs: 60_000 }, createWorkerLogger({}, { write: () => {} }));
+    const smtp = 'smtp://mail.example:587';
+    await breaker.failure(smtp, 'connect ECONNREFUSED via smtp://drover:hunter2@mail.example:587');
+    await breaker.failure(smtp, 'connect ECONNREFUSED via smtp://drover:hunter2@mail.example:587');
+    expect(await breaker.admit(smtp, 1_000)).toMatchObject({ kind: 'wait', state: 'open' });
+
+    const listed = await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } });
+    const circuit = listed.circuits.find((c) => c.destination === smtp)!;
+    expect(circuit).toMatchObject({ state: 'open', consecutive: 2, probeInFlight: false });
+    expect(circuit.nextProbeAt! - listed.now).toBeGreaterThan(50_000);
+    expect(circuit.recent).toHaveLength(2);
+    expect(JSON.stringify(listed)).not.toContain('hunter2');
+
+    await evaluate();
+    await waitFor(() => bodies().some((b) => b.state === 'firing'), 'the circuit-open alert');
+    expect(bodies()[0]).toMatchObject({ state: 'firing', target: `console/${smtp}` });
+
+    // A scoped operator (not operator on every queue of the connection) may not reset it.
+    const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'webhook', role: 'operator' }, { connection: 'console', queue: 'email', role: 'viewer' }] });
+    const refused = await refusal(callOperation(ops.resetCircuit, scoped, { params: { conn: 'console' }, body: { destination: smtp } }));
+    expect(refused).toMatchObject({ status: 403 });
+    expect((await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } })).circuits.find((c) => c.destination === smtp)?.state).toBe('open');
+
+    const reset = await callOperation<{ message: string }>(ops.resetCircuit, actor('operator'), { params: { conn: 'console' }, body: { destination: smtp } });
+    expect(reset.message).toContain('closed');
+    expect(await lastAudit()).toMatchObject({ action: 'circuit.reset', outcome: 'ok', connection: 'console', actor: 'operator@test', params: { destination: smtp } });
+    const after = (await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } })).circuits.find((c) => c.destination === smtp)!;
+    expect(after).toMatchObject({ state: 'closed', consecutive: 0, resetBy: 'operator@test' });
+    // Closed: the next job runs.
+    expect(await new CircuitBreaker(getConnection('console').records.circuits, breaker.policy, createWorkerLogger({}, { write: () => {} })).admit(smtp, 1_000)).toEqual({ kind: 'run' });
+    // An unknown destination is a 404, not a silent no-op.
+    expect(await refusal(callOperation(ops.resetCircuit, actor('operator'), { params: { conn: 'console' }, body: { destination: 'https://nowhere.example:443' } }))).toMatchObject({ status: 404 });
+
+    await evaluate();
+    await waitFor(() => bodies().some((b) => b.state === 'resolved'), 'the alert resolved');
+  });
+});

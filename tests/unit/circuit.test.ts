@@ -1,0 +1,162 @@
+// The circuit breaker's rules (lib/circuits/circuit.ts), which both stores apply: when it opens
+// (consecutive failures or a failure rate over the window), the half-open probe, cool-down doubling,
+// what a success or a released probe changes, and the scrubbing of the failures kept for the console.
+import { describe, expect, it } from 'vitest';
+import { admitJob, applyOutcome, resetRecord, scrubCircuitError, CIRCUIT_ERROR_MAX, CIRCUIT_RECENT_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
+import { readCircuitSettings } from '@/workers/runtime/circuit-settings';
+import { httpDestination, smtpDestination, webhookDestination } from '@/workers/runtime/circuit-destination';
+import { evaluateRule, type CircuitReading, type EvaluationInput } from '@/lib/alerts/evaluate-rule';
+import type { AlertRule } from '@/lib/alerts/rule';
+import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
+
+const policy: CircuitPolicy = { failures: 3, failureRatePercent: 50, windowMs: 60_000, minVolume: 10, cooldownMs: 1_000, maxCooldownMs: 3_000 };
+const probe = { token: 'p1', leaseMs: 15_000 };
+
+function fail(record: CircuitRecord | null, now: number, error = 'HTTP 503', probeToken?: string) {
+  return applyOutcome(record, { kind: 'failure', error, probeToken }, now, policy)!;
+}
+
+describe('circuit breaker rules', () => {
+  it('a destination without a record runs, and its successes write nothing', () => {
+    expect(admitJob(null, 0, probe, policy)).toEqual({ admission: { kind: 'run', clean: true } });
+    expect(applyOutcome(null, { kind: 'success', count: 5 }, 0, policy)).toBeNull();
+  });
+
+  it('opens after N consecutive failures; a success in between starts the count again', () => {
+    let r = fail(null, 1).next;
+    r = fail(r, 2).next;
+    expect(r.state).toBe('closed');
+    expect(admitJob(r, 3, probe, policy).admission).toEqual({ kind: 'run', clean: false });
+    r = applyOutcome(r, { kind: 'success', count: 1 }, 3, policy)!.next;
+    expect(r.consecutive).toBe(0);
+    r = fail(r, 4).next;
+    r = fail(r, 5).next;
+    expect(r.state).toBe('closed');
+    const third = fail(r, 6);
+    expect(third.event).toBe('opened');
+    expect(third.next).toMatchObject({ state: 'open', openedAt: 6, nextProbeAt: 6 + policy.cooldownMs, opened: 1 });
+  });
+
+  it('opens on the failure rate over the window once it has the minimum volume, not before', () => {
+    const rate: CircuitPolicy = { ...policy, failures: 100 };
+    let r = applyOutcome(null, { kind: 'failure', error: 'x' }, 0, rate)!.next;
+    r = applyOutcome(r, { kind: 'success', count: 3 }, 1, rate)!.next;
+    for (let i = 0; i < 4; i++) {
+      r = applyOutcome(r, { kind: 'failure', error: 'x' }, 2 + i, rate)!.next;
+      r = applyOutcome(r, { kind: 'success', count: 1 }, 2 + i, rate)!.next;
+    }
+    // 5 failed of 12: under 50 %.
+    expect([r.state, r.windowFailures, r.windowTotal]).toEqual(['closed', 5, 12]);
+    r = applyOutcome(r, { kind: 'failure', error: 'x' }, 10, rate)!.next;
+    expect([r.state, r.windowFailures, r.windowTotal]).toEqual(['closed', 6, 13]);
+    const tripped = applyOutcome(r, { kind: 'failure', error: 'x' }, 11, rate)!;
+    expect(tripped.event).toBe('opened');
+    // A window that ran out starts again.
+    const later = applyOutcome(r, { kind: 'failure', error: 'x' }, 10 + rate.windowMs, rate)!.next;
+    expect([later.state, later.windowFailures, later.windowTotal]).toEqual(['closed', 1, 1]);
+  });
+
+  it('while open, jobs wait for the probe; after the cool-down one job is the probe and the others wait', () => {
+    const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
+    expect(admitJob(open, 400, probe, policy).admission).toEqual({ kind: 'wait', ms: 600, state: 'open' });
+    const claimed = admitJob(open, 1_000, probe, policy);
+    expect(claimed.admission).toEqual({ kind: 'probe' });
+    expect(claimed.next).toMatchObject({ state: 'half-open', probeToken: 'p1', probeUntil: 16_000 });
+    const other = admitJob(claimed.next!, 1_200, { token: 'p2', leaseMs: 15_000 }, policy);
+    expect(other.admission).toEqual({ kind: 'wait', ms: policy.cooldownMs, state: 'half-open' });
+    // A probe whose process died: its claim lapses and the next job probes.
+    expect(admitJob(claimed.next!, 16_000, { token: 'p3', leaseMs: 15_000 }, policy).next).toMatchObject({ probeToken: 'p3' });
+  });
+
+  it('a failed probe re-opens it with the cool-down doubled up to the max; a successful one closes it clean', () => {
+    const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
+    let half = admitJob(open, 1_000, probe, policy).next!;
+    // Another job's failure (admitted before it opened) changes nothing but the list of failures.
+    const stray = fail(half, 1_100, 'late one', 'other');
+    expect(stray.event).toBeUndefined();
+    expect(stray.next.state).toBe('half-open');
+    let r = fail(half, 1_200, 'HTTP 503', 'p1');
+    expect(r.event).toBe('reopened');
+    expect(r.next).toMatchObject({ state: 'open', cooldownMs: 2_000, nextProbeAt: 3_200, opened: 2 });
+    half = admitJob(r.next, 3_200, probe, policy).next!;
+    r = fail(half, 3_300, 'HTTP 503', 'p1');
+    expect(r.next.cooldownMs).toBe(3_000);
+    half = admitJob(r.next, 6_300, probe, policy).next!;
+    expect(fail(half, 6_400, 'x', 'p1').next.cooldownMs).toBe(3_000);
+    // A success that is not the probe's does not close it.
+    expect(applyOutcome(half, { kind: 'success', count: 4 }, 6_400, policy)).toBeNull();
+    const closed = applyOutcome(half, { kind: 'success', count: 1, probeToken: 'p1' }, 6_500, policy)!;
+    expect(closed.event).toBe('closed');
+    expect(closed.next).toMatchObject({ state: 'closed', consecutive: 0, windowFailures: 0, windowTotal: 0, cooldownMs: policy.cooldownMs, probeToken: null });
+    expect(admitJob(closed.next, 6_600, probe, policy).admission).toEqual({ kind: 'run', clean: true });
+  });
+
+  it('a released probe (it proved nothing) lets the next job probe at once', () => {
+    const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
+    const half = admitJob(open, 1_000, probe, policy).next!;
+    expect(applyOutcome(half, { kind: 'released', probeToken: 'other' }, 1_100, policy)).toBeNull();
+    const released = applyOutcome(half, { kind: 'released', probeToken: 'p1' }, 1_100, policy)!.next;
+    expect(released).toMatchObject({ state: 'open', nextProbeAt: 1_100, probeToken: null });
+    expect(admitJob(released, 1_100, { token: 'p2', leaseMs: 1 }, policy).admission).toEqual({ kind: 'probe' });
+  });
+
+  it('keeps the last failures only, newest first; a reset closes it and keeps them to read', () => {
+    let r: CircuitRecord | null = null;
+    for (let i = 0; i < CIRCUIT_RECENT_MAX + 3; i++) r = fail(r, i, `e${i}`).next;
+    expect(r!.recent.map((e) => e.error)).toEqual(['e7', 'e6', 'e5', 'e4', 'e3']);
+    const reset = resetRecord(r, 100, policy, 'op@test');
+    expect(reset).toMatchObject({ state: 'closed', consecutive: 0, nextProbeAt: null, resetBy: 'op@test', opened: r!.opened });
+    expect(reset.recent).toHaveLength(CIRCUIT_RECENT_MAX);
+  });
+
+  it('scrubs credentials and query strings out of failures, and cuts them', () => {
+    expect(scrubCircuitError('connect to smtp://mailer:hunter2@mail.example:587 failed')).toBe('connect to smtp://***@mail.example:587 failed');
+    expect(scrubCircuitError('POST https://user:pw@hooks.example/x?token=abc&sig=1 failed')).toBe('POST https://***@hooks.example/x?… failed');
+    expect(scrubCircuitError('auth failed: password=s3cret')).toBe('auth failed: password=***');
+    expect(scrubCircuitError('x'.repeat(CIRCUIT_ERROR_MAX + 50))).toHaveLength(CIRCUIT_ERROR_MAX + 1);
+  });
+});
+
+describe('circuit breaker settings and destinations', () => {
+  it('reads the policy from the environment, with defaults, and refuses nonsense', () => {
+    expect(readCircuitSettings({})).toEqual({ enabled: true, policy: { failures: 5, failureRatePercent: 50, windowMs: 60_000, minVolume: 10, cooldownMs: 30_000, maxCooldownMs: 600_000 } });
+    expect(readCircuitSettings({ DROVER_CIRCUIT: 'off' }).enabled).toBe(false);
+    expect(readCircuitSettings({ DROVER_CIRCUIT_FAILURES: '3', DROVER_CIRCUIT_COOLDOWN_MS: '2000', DROVER_CIRCUIT_MAX_COOLDOWN_MS: '500' }).policy).toMatchObject({ failures: 3, cooldownMs: 2_000, maxCooldownMs: 2_000 });
+    expect(() => readCircuitSettings({ DROVER_CIRCUIT_FAILURE_RATE: '150' })).toThrow(/DROVER_CIRCUIT_FAILURE_RATE/);
+    expect(() => readCircuitSettings({ DROVER_CIRCUIT: 'maybe' })).toThrow(/DROVER_CIRCUIT/);
+  });
+
+  it('names a destination by scheme, host and port, never by path, query or credentials', () => {
+    expect(httpDestination('https://Hooks.Example/x?token=1')).toBe('https://hooks.example:443');
+    expect(httpDestination('http://u:p@127.0.0.1:8080/a')).toBe('http://127.0.0.1:8080');
+    expect(httpDestination('/data/in/cat.png')).toBeNull();
+    expect(httpDestination(42)).toBeNull();
+    expect(webhookDestination(10_000)({ url: 'https://a.example/h', timeoutMs: 2_000 })).toEqual({ name: 'https://a.example:443', probeLeaseMs: 7_000 });
+    expect(smtpDestination('smtp://user:secret@Mail.Example:2525', 60_000)?.({})).toEqual({ name: 'smtp://mail.example:2525', probeLeaseMs: 65_000 });
+    expect(smtpDestination(undefined, 60_000)).toBeUndefined();
+  });
+});
+
+describe('circuit-open alert rules', () => {
+  const rule: AlertRule = {
+    id: 'r1', name: 'circuits', enabled: true, kind: 'circuit-open', connection: null, queue: null, threshold: 0, minutes: 0, cooldownMinutes: 0,
+    webhookUrl: 'https://hooks.example.com/x', webhookFormat: 'json', createdAt: 0, createdBy: 'a', updatedAt: 0,
+  };
+  const snapshot = (up: boolean): MetricsSnapshot => ({ at: 0, connections: [{ name: 'main', up, error: null, deadLetterQueue: 'dead-letters', deadLetterJobs: 0, queues: [] }] });
+  const input = (now: number, circuits: CircuitReading[] | null, up = true): EvaluationInput => ({ now, snapshot: snapshot(up), dlqGrowth: () => null, circuits: () => circuits });
+
+  it('fires per destination while open or half-open, resolves when closed or gone, and keeps its state while the connection is down', () => {
+    const first = evaluateRule(rule, undefined, input(1, [{ destination: 'https://a.example:443', state: 'open' }, { destination: 'smtp://m.example:587', state: 'closed' }]));
+    expect(first.transitions.map((t) => [t.type, t.target, t.value])).toEqual([['firing', 'main/https://a.example:443', 1]]);
+    const halfOpen = evaluateRule(rule, first.state, input(2, [{ destination: 'https://a.example:443', state: 'half-open' }]));
+    expect(halfOpen.transitions).toEqual([]);
+    const down = evaluateRule(rule, halfOpen.state, input(3, null, false));
+    expect(down.transitions).toEqual([]);
+    expect(down.state.targets['main/https://a.example:443'].state).toBe('firing');
+    const closed = evaluateRule(rule, down.state, input(4, [{ destination: 'https://a.example:443', state: 'closed' }]));
+    expect(closed.transitions.map((t) => [t.type, t.target])).toEqual([['resolved', 'main/https://a.example:443']]);
+    const again = evaluateRule(rule, closed.state, input(5, [{ destination: 'https://a.example:443', state: 'open' }]));
+    const gone = evaluateRule(rule, again.state, input(6, []));
+    expect(gone.transitions.map((t) => t.type)).toEqual(['resolved']);
+  });
+});
