@@ -20,9 +20,10 @@ import { JobsTable } from './jobs-table';
 import { JobColumnsMenu } from './job-columns-menu';
 import { Pagination } from './pagination';
 import { SearchPanel } from './search-panel';
-import type { Role } from '@/lib/auth/roles';
+import { hasRole, type Role } from '@/lib/auth/roles';
 import type { JobKindSchemaSummary } from '@/lib/job-kinds/registry';
 import { QueueToolbar } from '@/components/queues/queue-toolbar';
+import { ObjectivesButton } from '@/components/objectives/objectives-dialog';
 import { BulkToolbar } from '@/components/jobs/bulk-toolbar';
 import { QueueMetricsPanel } from '@/components/metrics/queue-metrics-panel';
 import { queryKeys } from '@/components/query-keys';
@@ -140,7 +141,14 @@ export function QueueView({
   return (
     // Room at the bottom for the floating selection bar, so it never covers the last row or the pager.
     <div className={cn('space-y-4', selected.size > 0 && !searching && 'pb-16')}>
-      <QueueHeader conn={conn} queue={queue} detail={detail} actions={canAct ? <QueueToolbar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : undefined} />
+      <QueueHeader
+        conn={conn}
+        queue={queue}
+        detail={detail}
+        // Objectives only watch the queue (the server allows them on a read-only connection): an operator
+        // sets them there too, from the button alone; the dead-letter queue has none.
+        actions={canAct ? <QueueToolbar conn={conn} queue={queue} detail={detail} role={role} schema={schema} /> : hasRole(role, 'operator') && !isDeadLetterQueue ? <ObjectivesButton conn={conn} queue={queue} /> : undefined}
+      />
       {isDeadLetterQueue && (
         <p role="note" className="rounded-md border border-purple-200 bg-purple-50 px-3 py-2 text-sm text-purple-900 dark:border-purple-900 dark:bg-purple-950/40 dark:text-purple-200">
           This is the connection’s dead-letter queue: its dead letters sit in its failed set. Group, requeue, purge and export them on the{' '}

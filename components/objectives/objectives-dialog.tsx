@@ -13,6 +13,7 @@ import { fetchJson } from '@/components/explorer/api-client';
 import { apiQueuePath } from '@/components/explorer/format';
 import { queryKeys } from '@/components/query-keys';
 import { cn } from '@/components/ui/cn';
+import { RelativeTime } from '@/components/ui/relative-time';
 
 /** The queue's objectives, refreshed like the metrics (the status changes with every measurement round). */
 export function useObjectives(conn: string, queue: string, enabled = true) {
@@ -39,7 +40,13 @@ export function ObjectivesStatusLine({ view }: { view: ObjectivesView | undefine
   const level = view.status?.level ?? 'none';
   return (
     <p data-testid="objectives-status" data-level={level} className={cn('text-xs', LEVEL_TONE[level])}>
-      Objectives{view.source === 'config' ? ' (config file)' : ''}: {view.status?.text ?? 'not measured yet'}
+      Objectives{view.source === 'config' ? ' (config file)' : ''}: {view.status?.text ?? 'not measured lately'}
+      {view.status && (
+        <>
+          {' · judged '}
+          <RelativeTime ms={view.status.at} />
+        </>
+      )}
     </p>
   );
 }

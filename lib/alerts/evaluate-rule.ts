@@ -83,7 +83,14 @@ export type CircuitReading = { destination: string; state: 'closed' | 'open' | '
 /** One scheduler as the schedule watch last judged it. */
 export type ScheduleReading = { queue: string; id: string; status: 'ok' | 'missed' | 'late' | 'gone'; missedCount: number; lateByMs?: number | null };
 
-type Reading = { key: string; connection: string; queue: string | null; value: number | null; breached: boolean };
+/** absent: the named queue does not exist (a firing target resolves even when its kind keeps state on no data). */
+type Reading = { key: string; connection: string; queue: string | null; value: number | null; breached: boolean; absent?: boolean };
+
+/**
+ * Kinds whose null value means "no data this round" (a read over its budget or failed, too few completions,
+ * a console that just took the lease): the target keeps its state, as a down connection's do.
+ */
+const KEEPS_STATE_ON_NO_DATA: ReadonlySet<AlertRule['kind']> = new Set(['query-matches', 'objective-wait-p95', 'objective-oldest-wait', 'objective-failure-rate', 'objective-processing-p95', 'backlog-growing-no-workers', 'stalled-jobs']);
 
 function waitingJobs(q: QueueSnapshot): number {
   return q.counts.waiting + q.counts.prioritized;
@@ -191,7 +198,8 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
         unknownConnections.add(c.name);
         continue;
       }
-      // Judged against each queue's own objective; a queue without one is not measured (a firing target resolves).
+      // Judged against each queue's own objective; a queue without one is not measured (a firing target
+      // resolves); a value not measured this round keeps the target as it was (KEEPS_STATE_ON_NO_DATA).
       for (const q of queues) {
         const reading = input.objectives(c.name, q.name);
         const goal = reading?.objectives[objective];
@@ -203,7 +211,7 @@ function readings(rule: AlertRule, input: EvaluationInput): { measured: Reading[
     }
     for (const q of queues) measured.push({ key: `${c.name}/${q.name}`, connection: c.name, queue: q.name, ...readQueue(rule, c.name, q, input) });
     // A named queue that does not exist (yet) is measured as fine.
-    if (rule.queue !== null && queues.length === 0) measured.push({ key: `${c.name}/${rule.queue}`, connection: c.name, queue: rule.queue, value: null, breached: false });
+    if (rule.queue !== null && queues.length === 0) measured.push({ key: `${c.name}/${rule.queue}`, connection: c.name, queue: rule.queue, value: null, breached: false, absent: true });
   }
   return { measured, unknownConnections };
 }
@@ -217,8 +225,10 @@ export function evaluateRule(rule: AlertRule, prev: RuleState | undefined, input
   const { measured, unknownConnections } = readings(rule, input);
 
   const move = (r: Reading, before: TargetState | undefined) => {
-    // A query count that could not finish within its bounds says nothing: the target stays as it was.
-    if (rule.kind === 'query-matches' && r.value === null && before) {
+    // No data (a query count that could not finish within its bounds, a reading over its budget…) says
+    // nothing: the target stays as it was. Only a queue that is gone resolves it.
+    // (query-matches keeps its state for a missing queue too, as it always did.)
+    if (KEEPS_STATE_ON_NO_DATA.has(rule.kind) && r.value === null && (!r.absent || rule.kind === 'query-matches') && before) {
       targets[r.key] = before;
       return;
     }

@@ -68,7 +68,8 @@ export function describeEvent(rule: AlertRule, e: NotificationEvent): string {
     case 'objective-processing-p95': {
       const what = { 'objective-wait-p95': 'Wait p95', 'objective-oldest-wait': 'Oldest waiting job', 'objective-failure-rate': 'Failure rate', 'objective-processing-p95': 'Processing p95' }[rule.kind];
       const value = e.value === null ? 'n/a' : formatAlertValue(rule.kind, e.value);
-      if (e.state === 'resolved') return `${what} of ${at} is within its objective again (${value})`;
+      // A resolve with no value: the queue's objective was cleared (or the queue is gone).
+      if (e.state === 'resolved') return e.value === null ? `${what} of ${at} is no longer judged: the queue has no such objective now (or is gone)` : `${what} of ${at} is within its objective again (${value})`;
       return `${what} of ${at} is ${value}, above the queue's objective${hold ? ` (${hold.trim()})` : ''}`;
     }
     case 'backlog-growing-no-workers':

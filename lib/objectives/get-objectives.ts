@@ -2,7 +2,8 @@
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { objectiveStore } from '@/lib/store/console/objectives';
-import { objectiveScope, parseObjectives, parseObjectiveStatus, type ObjectivesView } from './objective';
+import { objectiveScope, parseObjectives, type ObjectivesView } from './objective';
+import { freshObjectiveStatus } from './measure-objectives';
 import { configObjectives } from './config-objectives';
 
 export async function getObjectives(conn: Connection, queue: string): Promise<ObjectivesView> {
@@ -14,6 +15,7 @@ export async function getObjectives(conn: Connection, queue: string): Promise<Ob
   return {
     objectives,
     source: fromConfig ? 'config' : stored ? 'console' : null,
-    status: objectives ? parseObjectiveStatus(statuses.get(scope)) : null,
+    // A status older than objectiveStatusFreshMs() is not current: "not measured lately", not shown as now.
+    status: objectives ? freshObjectiveStatus(statuses.get(scope), Date.now()) : null,
   };
 }

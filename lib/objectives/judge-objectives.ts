@@ -1,5 +1,6 @@
-// A queue's measured values against its objectives: breach (one missed), warn (one at ≥ 80 %), ok, or
-// none (nothing measurable yet). Pure: the server, the browser and the tests agree.
+// A queue's measured values against its objectives: breach (one missed), warn (one at ≥ 80 % of a
+// goal above 0; a goal of 0 has no warning band: 0 is ok, anything more a breach), ok, or none (nothing
+// measurable yet). Pure: the server, the browser and the tests agree.
 import { shortDuration } from '@/lib/queues/queue-health';
 import { OBJECTIVE_FIELDS, OBJECTIVE_LABELS, WARN_FRACTION, type ObjectiveField, type ObjectiveStatus, type ObjectiveValues, type QueueObjectives } from './objective';
 
@@ -19,7 +20,7 @@ export function judgeObjectives(objectives: QueueObjectives, values: ObjectiveVa
     if (goal === undefined || value === null) continue;
     measured++;
     if (value > goal) breached.push(field);
-    else if (value >= goal * WARN_FRACTION) near.push(field);
+    else if (goal > 0 && value >= goal * WARN_FRACTION) near.push(field);
   }
   const level = breached.length ? 'breach' : near.length ? 'warn' : measured ? 'ok' : 'none';
   const text = [...breached, ...near]

@@ -8,7 +8,7 @@ import type { MetricsSnapshot, QueueSnapshot } from '@/lib/metrics/snapshot';
 import { percentilesOf } from '@/lib/metrics/percentiles';
 import { objectiveStore } from '@/lib/store/console/objectives';
 import { logger } from '@/lib/log';
-import { OBJECTIVE_LIMITS, objectiveScope, parseObjectives, splitObjectiveScope, type ObjectiveStatus, type ObjectiveValues, type QueueObjectives } from './objective';
+import { OBJECTIVE_LIMITS, objectiveScope, parseObjectives, parseObjectiveStatus, splitObjectiveScope, type ObjectiveStatus, type ObjectiveValues, type QueueObjectives } from './objective';
 import { judgeObjectives } from './judge-objectives';
 
 /** How often the p95s are read per queue (ms): DROVER_OBJECTIVE_EVERY_MS, default a minute, at least 1 s. */
@@ -16,6 +16,21 @@ export function objectiveEveryMs(): number {
   const n = Number(process.env.DROVER_OBJECTIVE_EVERY_MS);
   return Number.isFinite(n) && n >= 1000 ? n : 60_000;
 }
+/**
+ * The one freshness limit of a saved status (the overview and the queue page): three p95 cadences, at
+ * least a minute. Older, no console has judged the queue lately (no lease holder, the store was down):
+ * it is not shown as current.
+ */
+export function objectiveStatusFreshMs(): number {
+  return Math.max(60_000, 3 * objectiveEveryMs());
+}
+
+/** The status saved as `json` if judged within objectiveStatusFreshMs() of `now`; else null. */
+export function freshObjectiveStatus(json: string | null | undefined, now: number): ObjectiveStatus | null {
+  const status = parseObjectiveStatus(json);
+  return status && now - status.at <= objectiveStatusFreshMs() ? status : null;
+}
+
 /** The p95 reads of one round stop after this long; the queues left keep their last p95s until the next round. */
 const P95_BUDGET_MS = 5_000;
 /** p95 reads at once. */
@@ -23,7 +38,7 @@ const P95_PARALLEL = 10;
 
 export type MeasuredObjective = { connection: string; queue: string; objectives: QueueObjectives; status: ObjectiveStatus };
 
-type P95 = { at: number; waitP95Ms: number | null; processingP95Ms: number | null };
+type P95 = { at: number; windowMinutes: number; waitP95Ms: number | null; processingP95Ms: number | null };
 const P95_CACHE = Symbol.for('drover.objectives.p95');
 function p95Cache(): Map<string, P95> {
   const holder = globalThis as { [P95_CACHE]?: Map<string, P95> };
@@ -55,13 +70,13 @@ function failureRate(q: QueueSnapshot, windowMinutes: number): number | null {
 }
 
 async function readP95(connection: string, queue: string, windowMinutes: number, now: number): Promise<P95> {
-  const timings = await getConnection(connection).store.recentCompletedTimings(queue, OBJECTIVE_LIMITS.timingsRead);
+  const timings = await getConnection(connection).store.recentCompletedTimings(queue, OBJECTIVE_LIMITS.timingsRead, { names: false });
   const since = now - windowMinutes * 60_000;
   const inWindow = timings.filter((t) => t.finishedOn !== null && t.finishedOn >= since);
   const wait = inWindow.flatMap((t) => (t.timestamp !== null && t.processedOn !== null ? [Math.max(0, t.processedOn - t.timestamp)] : []));
   const processing = inWindow.flatMap((t) => (t.processedOn !== null && t.finishedOn !== null ? [Math.max(0, t.finishedOn - t.processedOn)] : []));
   const p95 = (values: number[]) => (values.length >= OBJECTIVE_LIMITS.minSamples ? percentilesOf(values).p95 : null);
-  return { at: now, waitP95Ms: p95(wait), processingP95Ms: p95(processing) };
+  return { at: now, windowMinutes, waitP95Ms: p95(wait), processingP95Ms: p95(processing) };
 }
 
 export async function measureObjectives(snapshot: MetricsSnapshot, now: number = snapshot.at): Promise<Map<string, MeasuredObjective>> {
@@ -79,7 +94,7 @@ export async function measureObjectives(snapshot: MetricsSnapshot, now: number =
     const { conn: connection, queue } = splitObjectiveScope(scope);
     if (!queues.has(scope) || (objectives.waitP95Ms === undefined && objectives.processingP95Ms === undefined)) continue;
     const last = cache.get(scope);
-    if (!last || now - last.at >= objectiveEveryMs() || now < last.at) due.push({ scope, connection, queue, objectives });
+    if (!last || now - last.at >= objectiveEveryMs() || now < last.at || last.windowMinutes !== objectives.windowMinutes) due.push({ scope, connection, queue, objectives });
   }
   const started = Date.now();
   for (let i = 0; i < due.length && Date.now() - started < P95_BUDGET_MS; i += P95_PARALLEL) {
@@ -93,7 +108,12 @@ export async function measureObjectives(snapshot: MetricsSnapshot, now: number =
       }),
     );
   }
-  for (const scope of cache.keys()) if (!inForce.has(scope)) cache.delete(scope);
+  // A p95 that could not be re-read is not kept for ever: after three cadences it is "no data"; one read
+  // over another window than the objective's now is dropped at once.
+  for (const [scope, p95] of cache) {
+    const o = inForce.get(scope);
+    if (!o || o.windowMinutes !== p95.windowMinutes || now - p95.at > objectiveStatusFreshMs()) cache.delete(scope);
+  }
 
   for (const [scope, objectives] of inForce) {
     const q = queues.get(scope);

@@ -15,12 +15,11 @@ export async function setObjectives(ctx: AuditContext, target: { conn: string; q
     assertNotInConfig(target.conn, target.queue);
     await assertQueueExists(getConnection(target.conn), target.queue);
     const scope = objectiveScope(target.conn, target.queue);
-    const { json, scopes } = await objectiveStore().get(scope);
-    // Made-up queue names cannot grow the console store past the bound.
-    if (json === null && scopes >= OBJECTIVE_LIMITS.storedQueues) {
+    // Made-up queue names cannot grow the console store past the bound (checked and written at once:
+    // parallel saves cannot pass it together).
+    if (!(await objectiveStore().saveWithin(scope, JSON.stringify(objectives), OBJECTIVE_LIMITS.storedQueues))) {
       throw new ConflictError(`At most ${OBJECTIVE_LIMITS.storedQueues.toLocaleString('en-US')} queues may have objectives set in the console; clear those of one first`);
     }
-    await objectiveStore().write(scope, JSON.stringify(objectives));
     return { result: { message: `${target.queue}: objectives set`, objectives } };
   });
 }

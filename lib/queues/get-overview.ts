@@ -12,19 +12,12 @@ import type { RedisInfo } from './redis-info';
 import { recentFailures } from '@/lib/metrics/recent-failures';
 import type { QueueFilter } from '@/lib/auth/queue-filter';
 import { objectiveStore } from '@/lib/store/console/objectives';
-import { objectiveScope, parseObjectiveStatus, type ObjectiveStatus } from '@/lib/objectives/objective';
-
-/** A status judged longer ago than this (no console has measured since) does not colour the overview. */
-const OBJECTIVE_STATUS_FRESH_MS = 10 * 60_000;
+import { objectiveScope, type ObjectiveStatus } from '@/lib/objectives/objective';
+import { freshObjectiveStatus } from '@/lib/objectives/measure-objectives';
 
 /** The objective statuses by "<conn>/<queue>" (one read of the console store); none when it cannot be read. */
 async function objectiveStatuses(): Promise<Map<string, string>> {
   return objectiveStore().statuses().catch(() => new Map<string, string>());
-}
-
-function freshStatus(json: string | undefined, now: number): ObjectiveStatus | null {
-  const status = parseObjectiveStatus(json);
-  return status && now - status.at <= OBJECTIVE_STATUS_FRESH_MS ? status : null;
 }
 
 export type OverviewQueue = QueueSummary & {
@@ -80,7 +73,7 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       discoveryComplete: discovery.complete,
       queueNames: discovery.queues,
       // The summaries were made for this call: completed in place (no copy of thousands of objects).
-      queues: summaries.map((s, i) => Object.assign(s, { workers: workers.get(s.name)?.length ?? 0, recentFailed: recent[i], objective: freshStatus(statuses.get(objectiveScope(conn.name, s.name)), now) })),
+      queues: summaries.map((s, i) => Object.assign(s, { workers: workers.get(s.name)?.length ?? 0, recentFailed: recent[i], objective: freshObjectiveStatus(statuses.get(objectiveScope(conn.name, s.name)), now) })),
       staleSince: null,
     };
     lastGood().set(conn.name, { at: Date.now(), data: fresh });

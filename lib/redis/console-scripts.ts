@@ -12,6 +12,7 @@ import { extractPathsScript } from './lua/extract-paths-1';
 import { failJobScript } from './lua/fail-job-1';
 import { hashFieldsScript } from './lua/hash-fields-1';
 import { streamLastIdScript } from './lua/stream-last-id-1';
+import { countStreamEventsScript } from './lua/count-stream-events-1';
 
 export const consoleScripts: readonly LuaScript[] = [
   queueSummariesScript,
@@ -25,4 +26,5 @@ export const consoleScripts: readonly LuaScript[] = [
   failJobScript,
   hashFieldsScript,
   streamLastIdScript,
+  countStreamEventsScript,
 ];

@@ -84,7 +84,7 @@ export interface QueueStore {
   /** How many `event` events (e.g. "stalled") the queue's event stream holds from `since` (ms) on, looking at the newest `maxScan` events at most. */
   recentEventCount(queue: string, event: string, since: number, maxScan: number): Promise<number>;
   /** Timings of the `count` most recently completed jobs, newest first. */
-  recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]>;
+  recentCompletedTimings(queue: string, count: number, opts?: { names?: boolean }): Promise<JobTiming[]>;
   /** How many jobs each queue runs now (0 where it cannot be read), one round trip. */
   activeCounts(queues: string[]): Promise<number[]>;
   /** Ids of the `count` active jobs of a queue that have run longest, longest first. */

@@ -120,6 +120,10 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await callOperation(ops.clearObjectives, actor('operator'), { params });
     expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'ok', queue: 'orders' });
     expect(await getObjectives(getConnection('main'), 'orders')).toEqual({ objectives: null, source: null, status: null });
+    // Clearing again (nothing stored) is a 404, audited as refused, not a second "cleared" (failed before this fix).
+    const again = await refusal(callOperation(ops.clearObjectives, actor('operator'), { params }));
+    expect(again.message).toMatch(/no objectives/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'refused', queue: 'orders' });
     // Objectives for a queue that does not exist are refused (made-up names cannot fill the store).
     expect((await refusal(setObjectives(operator, { conn: 'main', queue: 'no-such-queue' }, body))).message).toMatch(/not found/);
   });
@@ -162,6 +166,16 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await setObjectives(operator, { conn: 'main', queue: 'bounded' }, queueObjectivesSchema.parse({ oldestWaitMs: 5000 }));
     await setObjectives(operator, { conn: 'main', queue: 'bounded' }, queueObjectivesSchema.parse({ oldestWaitMs: 6000 }));
     expect((await objectiveStore().all()).size).toBe(OBJECTIVE_LIMITS.storedQueues);
+    // Six places free, twenty operators set objectives on twenty queues at once: exactly six are saved
+    // (failed before this fix: each read the count before any wrote, and all twenty passed the bound).
+    for (let i = 1; i <= 6; i++) await objectiveStore().write(objectiveScope('main', `filler-${i}`), null);
+    const racers = Array.from({ length: 20 }, (_, i) => `racer-${i}`);
+    await Promise.all(racers.map((name) => queue(name).add('r', {})));
+    const raced = await Promise.allSettled(racers.map((name) => setObjectives(operator, { conn: 'main', queue: name }, queueObjectivesSchema.parse({ oldestWaitMs: 5000 }))));
+    expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(6);
+    expect(raced.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof ConflictError)).toBe(true);
+    expect((await objectiveStore().all()).size).toBe(OBJECTIVE_LIMITS.storedQueues);
+    for (const name of racers) await objectiveStore().write(objectiveScope('main', name), null);
     for (let i = 0; i < OBJECTIVE_LIMITS.storedQueues; i += 100) {
       await Promise.all(Array.from({ length: 100 }, (_, j) => objectiveStore().write(objectiveScope('main', `filler-${i + j}`), null)));
     }
@@ -200,6 +214,28 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     const sorted = judged.sort(compareJudged);
     expect(sorted.slice(0, sorted.indexOf(slowRow)).every((r) => r.health.level === 'no-workers')).toBe(true);
     expect(sorted.slice(sorted.indexOf(slowRow) + 1).every((r) => r.health.level !== 'no-workers' && r.health.level !== 'objective')).toBe(true);
+
+    // A window changed: the p95 read over the old window is not kept (failed before this fix: it stayed
+    // until the next cadence, here 1 s, and then whenever a read failed). 90 s later, the jobs are inside
+    // 15 minutes but outside 1 minute.
+    await round(90_000);
+    expect((await getObjectives(getConnection('main'), 'slow')).status!.values.processingP95Ms).toBeGreaterThanOrEqual(30);
+    await setObjectives(operator, { conn: 'main', queue: 'slow' }, queueObjectivesSchema.parse({ processingP95Ms: 5, waitP95Ms: 3_600_000, windowMinutes: 1 }));
+    await round(100);
+    expect((await getObjectives(getConnection('main'), 'slow')).status!.values).toMatchObject({ processingP95Ms: null, waitP95Ms: null });
+
+    // A status judged longer ago than the one freshness limit (3 cadences, at least 1 min) is not shown as
+    // current, on the queue page nor on the overview (failed before this fix: any age on the queue page, 10 min on the overview).
+    const stale = { at: Date.now() - 2 * 60_000, values: { waitP95Ms: 1, oldestWaitMs: null, failureRatePct: null, processingP95Ms: null }, breached: [], level: 'ok', text: 'Objectives met' };
+    const statuses = await objectiveStore().statuses();
+    statuses.set(objectiveScope('main', 'calm'), JSON.stringify(stale));
+    await objectiveStore().replaceStatuses(statuses);
+    expect((await getObjectives(getConnection('main'), 'calm')).status).toBeNull();
+    const calmRow = (await getOverview({ refresh: true })).connections.find((x) => x.name === 'main')!.queues.find((r) => r.name === 'calm')!;
+    expect(calmRow.objective).toBeNull();
+    statuses.set(objectiveScope('main', 'calm'), JSON.stringify({ ...stale, at: Date.now() - 30_000 }));
+    await objectiveStore().replaceStatuses(statuses);
+    expect((await getObjectives(getConnection('main'), 'calm')).status).toMatchObject({ level: 'ok' });
 
     await clearObjectives(operator, { conn: 'main', queue: 'slow' });
     await round();
@@ -280,8 +316,48 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     expect(grown.every((q) => readings.backlogGrowth('main', q, 5) === 0)).toBe(true); // sampled at 5 waiting, 5 waiting now
     expect(counted).toHaveLength(QUEUE_READINGS_MAX);
     // The next round counts the queues left out first (the longest-uncounted go first).
-    const next = await readQueueReadings([rule('stalled-jobs')], snapshot, now + 1000);
+    const next = await readQueueReadings([rule('backlog-growing-no-workers'), rule('stalled-jobs')], snapshot, now + 1000);
     expect(names.filter((q) => !counted.includes(q)).every((q) => next.stalledCount('main', q, 5) === 0)).toBe(true);
+    // Backlog growth rotates too: the queues past the bound are read in the next round (failed before this
+    // fix: every round read the same first 200 in snapshot order).
+    const notGrown = names.filter((q) => !grown.includes(q));
+    expect(notGrown).toHaveLength(n - QUEUE_READINGS_MAX);
+    expect(notGrown.every((q) => next.backlogGrowth('main', q, 5) === 0)).toBe(true);
+  });
+
+  it('stalled counts stop at their time budget per round: the queues left are "no data" that round, counted first next round', async () => {
+    const now = Date.now();
+    const counts = { waiting: 0, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 };
+    const queues = Array.from({ length: 3 }, (_, i) => ({ connection: 'main', name: `budget-${i}`, exists: true, counts, paused: false, globalConcurrency: null, globalRateLimit: null, oldestWaitingAt: null, completed: { lastMinute: 0, lastHour: 0 }, failed: { lastMinute: 0, lastHour: 0 }, metricsRecorded: false, completedSeries: [], failedSeries: [], workers: 1 }));
+    const snapshot = { at: now, connections: [{ name: 'main', up: true, error: null, deadLetterQueue: 'dead-letter', deadLetterJobs: 0, queues }] } as unknown as MetricsSnapshot;
+    const rule = { ...alertRuleInputSchema.parse({ name: 'budget', kind: 'stalled-jobs', connection: 'main', threshold: 1, minutes: 7, webhookUrl: 'https://hooks.example.com/x' }), id: 'budget', createdAt: 0, createdBy: 'a', updatedAt: 0 };
+    // Failed before this fix: the stalled counts had no time budget (a spent budget still counted every queue).
+    const spent = await readQueueReadings([rule], snapshot, now, { stalledBudgetMs: 0 });
+    expect(queues.map((q) => spent.stalledCount('main', q.name, 7))).toEqual([null, null, null]);
+    const next = await readQueueReadings([rule], snapshot, now + 1000);
+    expect(queues.map((q) => next.stalledCount('main', q.name, 7))).toEqual([0, 0, 0]);
+  });
+
+  it('recentEventCount counts on the server: exact across many chunks, and (Redis) no event body crosses the wire', async () => {
+    const n = 300;
+    const q = queue('chatty');
+    const big = 'x'.repeat(20_000);
+    const since = Date.now() - 1000;
+    await q.addBulk(Array.from({ length: n }, (_, i) => ({ name: `c${i}`, data: {} })));
+    // Every "completed" event carries the job's 20 KB return value: 6 MB in the queue's events.
+    const w = worker('chatty', async () => big, { concurrency: 50 });
+    const store = getConnection('main').store;
+    await waitFor(async () => (await q.getJobCounts('completed')).completed === n, { what: 'all jobs completed', timeout: 120_000, interval: 200 });
+    await w.close();
+    const socket = kind === 'redis' ? (getConnection('main').redis as unknown as { stream: { bytesRead: number } }).stream : null;
+    const before = socket?.bytesRead ?? 0;
+    // Well over one call's chunk of entries (added, waiting, active, completed… per job).
+    expect(await store.recentEventCount('chatty', 'completed', since, STALLED_MAX_SCAN)).toBe(n);
+    expect(await store.recentEventCount('chatty', 'stalled', since, STALLED_MAX_SCAN)).toBe(0);
+    // Failed before this fix on Redis: the chunks of whole entries brought the 6 MB of return values over.
+    if (socket) expect(socket.bytesRead - before).toBeLessThan(10_000);
+    // maxScan bounds the walk: the newest 10 events hold at most 10 completions.
+    expect(await store.recentEventCount('chatty', 'completed', since, 10)).toBeLessThanOrEqual(10);
   });
 });
 

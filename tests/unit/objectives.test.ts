@@ -35,6 +35,15 @@ describe('judging a queue against its objectives', () => {
   });
 });
 
+describe('an objective of 0', () => {
+  // Failed before this fix: 0 ≥ 0 × 0.8 judged a 0 % failure rate with 0 % measured "warn".
+  it('has no warning band: 0 measured is ok, anything above 0 a breach', () => {
+    const zero = queueObjectivesSchema.parse({ failureRatePct: 0 });
+    expect(judgeObjectives(zero, { ...none, failureRatePct: 0 }, AT)).toMatchObject({ level: 'ok', breached: [], text: 'Objectives met' });
+    expect(judgeObjectives(zero, { ...none, failureRatePct: 0.01 }, AT)).toMatchObject({ level: 'breach', breached: ['failureRatePct'] });
+  });
+});
+
 describe('objectives in the config file', () => {
   const config = (objectives: unknown) => droverConfigSchema.safeParse({ connections: [{ name: 'main', url: 'redis://127.0.0.1:6379', objectives }] });
 
@@ -88,5 +97,37 @@ describe('objective alert kinds', () => {
     const after = evaluateRule(rule, state, { ...unmeasured, now: AT + 10_000 });
     expect(after.transitions).toEqual([]);
     expect(after.state.targets['main/slow'].state).toBe('firing');
+  });
+
+  // Failed before this fix: a null value (no data this round) resolved a firing target, which fired again next round.
+  it('no data this round (null) keeps a firing target firing: no resolve, no second page', () => {
+    const { state } = evaluateRule(rule, undefined, input({ slow: { waitP95Ms: 5000 } }));
+    expect(state.targets['main/slow'].state).toBe('firing');
+    const noData = evaluateRule(rule, state, { ...input({ slow: { waitP95Ms: null } }), now: AT + 10_000 });
+    expect(noData.transitions).toEqual([]);
+    expect(noData.state.targets['main/slow']).toMatchObject({ state: 'firing', since: AT });
+    const again = evaluateRule(rule, noData.state, { ...input({ slow: { waitP95Ms: 6000 } }), now: AT + 20_000 });
+    expect(again.transitions).toEqual([]);
+    // Back within the objective: one resolve.
+    const within = evaluateRule(rule, again.state, { ...input({ slow: { waitP95Ms: 500 } }), now: AT + 30_000 });
+    expect(within.transitions.map((t) => [t.type, t.value])).toEqual([['resolved', 500]]);
+  });
+
+  it.each(['stalled-jobs', 'backlog-growing-no-workers'] as const)('%s: no data keeps the state; a named queue that is gone resolves', (kind) => {
+    const r: AlertRule = { ...rule, kind, queue: 'slow', threshold: 1, minutes: 5 };
+    const base = input({});
+    const withValue = (v: number | null, queues = base.snapshot.connections[0].queues): EvaluationInput => ({
+      ...base,
+      snapshot: { ...base.snapshot, connections: [{ ...base.snapshot.connections[0], queues }] },
+      stalledCount: () => v,
+      backlogGrowth: () => v,
+    });
+    const { state } = evaluateRule(r, undefined, withValue(5));
+    expect(state.targets['main/slow'].state).toBe('firing');
+    const noData = evaluateRule(r, state, { ...withValue(null), now: AT + 10_000 });
+    expect(noData.transitions).toEqual([]);
+    expect(noData.state.targets['main/slow'].state).toBe('firing');
+    const gone = evaluateRule(r, noData.state, { ...withValue(null, [q('fast')]), now: AT + 20_000 });
+    expect(gone.transitions.map((t) => t.type)).toEqual(['resolved']);
   });
 });

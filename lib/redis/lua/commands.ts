@@ -26,5 +26,6 @@ declare module 'ioredis' {
     droverFailJob(queuePrefix: string, id: string, reason: string, now: number, maxEvents: number): Result<number, Context>;
     droverHashFields(hashKey: string, count: number): Result<string[], Context>;
     droverStreamLastId(streamKey: string): Result<string, Context>;
+    droverCountStreamEvents(streamKey: string, end: string, start: string, count: number, event: string): Result<[number, number, string], Context>;
   }
 }

@@ -10,8 +10,10 @@ export interface ObjectiveStore {
   all(): Promise<Map<string, string>>;
   /** One scope's objectives JSON, and how many scopes have objectives stored. */
   get(scope: string): Promise<{ json: string | null; scopes: number }>;
-  /** Replaces a scope's objectives; null removes them (and their status). */
-  write(scope: string, json: string | null): Promise<void>;
+  /** Replaces a scope's objectives; null removes them (and their status). Whether the scope had objectives stored before (a save: true). */
+  write(scope: string, json: string | null): Promise<boolean>;
+  /** Saves a scope's objectives unless it is a new scope and `maxScopes` are stored already (false), atomically. */
+  saveWithin(scope: string, json: string, maxScopes: number): Promise<boolean>;
   /** Every scope → status JSON. */
   statuses(): Promise<Map<string, string>>;
   /** Saves these statuses and removes those of every other scope. */

@@ -401,8 +401,8 @@ export class PostgresQueueStore implements QueueStore {
     return row?.n ?? 0;
   }
 
-  async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
-    const rows = await this.rows<{ name: string; added_at_ms: string | null; processed_at_ms: string | null; finished_at_ms: string | null }>(SQL.RECENT_COMPLETED_TIMINGS, [queue, count]);
+  async recentCompletedTimings(queue: string, count: number, opts: { names?: boolean } = {}): Promise<JobTiming[]> {
+    const rows = await this.rows<{ name: string; added_at_ms: string | null; processed_at_ms: string | null; finished_at_ms: string | null }>(SQL.RECENT_COMPLETED_TIMINGS, [queue, count, opts.names !== false]);
     const num = (v: string | null) => (v === null ? null : Number(v));
     return rows.map((r) => ({ name: r.name, timestamp: num(r.added_at_ms), processedOn: num(r.processed_at_ms), finishedOn: num(r.finished_at_ms) }));
   }

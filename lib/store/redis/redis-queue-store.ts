@@ -25,6 +25,8 @@ import { RedisDeadLetters } from './redis-dead-letters';
 const SCAN_COUNT = 1000;
 /** Queues per summary script call: ~1.5 ms of Redis time each, so other clients never wait long behind one. */
 const SUMMARY_BATCH = 100;
+/** Stream entries one droverCountStreamEvents call looks at: a short script, several calls for a long scan. */
+const EVENT_COUNT_CHUNK = 500;
 
 /** Escapes glob characters so a prefix like "{bull}" or "a*b" matches itself only. */
 export function escapeGlob(s: string): string {
@@ -282,34 +284,38 @@ export class RedisQueueStore implements QueueStore {
     };
   }
 
-  /** The newest ids of the completed set, then their four fields in one pipeline; jobs removed meanwhile are left out. */
+  /**
+   * Counted on the server (droverCountStreamEvents): newest first down to `since`, EVENT_COUNT_CHUNK
+   * entries per call (each call short), at most maxScan entries; only the counts cross the wire.
+   */
   async recentEventCount(queue: string, event: string, since: number, maxScan: number): Promise<number> {
-    // Stream ids start with their ms: newest first down to `since`, in chunks of 1,000, at most maxScan entries.
     const key = this.conn.key(queue, 'events');
     let end = '+';
     let scanned = 0;
     let count = 0;
     while (scanned < maxScan) {
-      const chunk = Math.min(1000, maxScan - scanned);
-      const entries = (await this.conn.redis.xrevrange(key, end, String(since), 'COUNT', chunk)) as Array<[string, string[]]>;
-      for (const [, fields] of entries) if (fields[0] === 'event' && fields[1] === event) count++;
-      scanned += entries.length;
-      if (entries.length < chunk) break;
-      end = `(${entries[entries.length - 1][0]}`;
+      const chunk = Math.min(EVENT_COUNT_CHUNK, maxScan - scanned);
+      const [matches, looked, last] = await this.conn.redis.droverCountStreamEvents(key, end, String(since), chunk, event);
+      count += Number(matches);
+      scanned += Number(looked);
+      if (Number(looked) < chunk || !last) break;
+      end = `(${last}`;
     }
     return count;
   }
 
-  async recentCompletedTimings(queue: string, count: number): Promise<JobTiming[]> {
+  /** The newest ids of the completed set, then their three times (and names when asked) in one pipeline; jobs removed meanwhile are left out. */
+  async recentCompletedTimings(queue: string, count: number, opts: { names?: boolean } = {}): Promise<JobTiming[]> {
     const ids = await this.conn.redis.zrevrange(this.conn.key(queue, 'completed'), 0, count - 1);
     if (ids.length === 0) return [];
     const pipeline = this.conn.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.conn.key(queue, id), 'timestamp', 'processedOn', 'finishedOn', 'name');
+    const fields = opts.names === false ? ['timestamp', 'processedOn', 'finishedOn'] : ['timestamp', 'processedOn', 'finishedOn', 'name'];
+    for (const id of ids) pipeline.hmget(this.conn.key(queue, id), ...fields);
     const timings: JobTiming[] = [];
     for (const [err, value] of (await pipeline.exec()) ?? []) {
       if (err) throw err;
-      const [timestamp, processedOn, finishedOn, name] = value as Array<string | null>;
-      const num = (v: string | null) => (v === null || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+      const [timestamp, processedOn, finishedOn, name] = value as Array<string | null | undefined>;
+      const num = (v: string | null | undefined) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
       if (timestamp === null && processedOn === null && finishedOn === null) continue;
       timings.push({ name: name ?? '', timestamp: num(timestamp), processedOn: num(processedOn), finishedOn: num(finishedOn) });
     }

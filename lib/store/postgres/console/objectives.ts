@@ -8,6 +8,10 @@ const SQL = {
   GET: `SELECT (SELECT record FROM drover.queue_objective WHERE scope = $1) AS record, (SELECT count(*)::int FROM drover.queue_objective) AS scopes`,
   SAVE: `INSERT INTO drover.queue_objective (scope, record) VALUES ($1, $2) ON CONFLICT (scope) DO UPDATE SET record = excluded.record`,
   DELETE: `WITH gone AS (DELETE FROM drover.objective_status WHERE scope = $1) DELETE FROM drover.queue_objective WHERE scope = $1`,
+  SAVE_WITHIN: `
+INSERT INTO drover.queue_objective (scope, record)
+SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM drover.queue_objective WHERE scope = $1) OR (SELECT count(*) FROM drover.queue_objective) < $3
+ON CONFLICT (scope) DO UPDATE SET record = excluded.record`,
   STATUSES: `SELECT scope, status FROM drover.objective_status`,
   REPLACE_STATUSES: `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(scope, status)),
     gone AS (DELETE FROM drover.objective_status WHERE scope <> ALL($1::text[]))
@@ -28,9 +32,16 @@ export class PostgresObjectiveStore implements ObjectiveStore {
     return { json: row?.record ?? null, scopes: row?.scopes ?? 0 };
   }
 
-  async write(scope: string, json: string | null): Promise<void> {
-    if (json === null) await this.db.run(SQL.DELETE, [scope]);
-    else await this.db.run(SQL.SAVE, [scope, json]);
+  async write(scope: string, json: string | null): Promise<boolean> {
+    // The DELETE's count is the queue_objective rows removed (the status goes in its CTE).
+    if (json === null) return (await this.db.run(SQL.DELETE, [scope])) > 0;
+    await this.db.run(SQL.SAVE, [scope, json]);
+    return true;
+  }
+
+  /** Under one transaction lock: two saves cannot both count the table before either inserts. */
+  async saveWithin(scope: string, json: string, maxScopes: number): Promise<boolean> {
+    return this.db.tx(async (query) => ((await query(SQL.SAVE_WITHIN, [scope, json, maxScopes])).rowCount ?? 0) === 1, ['drover.queue_objective']);
   }
 
   async statuses(): Promise<Map<string, string>> {

@@ -3,6 +3,8 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { KEYS } from '@/lib/keys';
 import type { ObjectiveStore } from '@/lib/store/console/objectives';
+import { withLuaScripts } from '@/lib/redis/lua-scripts';
+import { saveObjectivesScript } from '@/lib/objectives/lua/save-objectives-1';
 
 export class RedisObjectiveStore implements ObjectiveStore {
   constructor(private readonly conn: Connection) {}
@@ -16,9 +18,18 @@ export class RedisObjectiveStore implements ObjectiveStore {
     return { json, scopes };
   }
 
-  async write(scope: string, json: string | null): Promise<void> {
-    if (json === null) await this.conn.redis.multi().hdel(KEYS.objectives, scope).hdel(KEYS.objectiveStatus, scope).exec();
-    else await this.conn.redis.hset(KEYS.objectives, scope, json);
+  async write(scope: string, json: string | null): Promise<boolean> {
+    if (json === null) {
+      const [[err, removed] = [new Error('no reply'), 0]] = ((await this.conn.redis.multi().hdel(KEYS.objectives, scope).hdel(KEYS.objectiveStatus, scope).exec()) ?? []) as Array<[Error | null, number]>;
+      if (err) throw err;
+      return Number(removed) > 0;
+    }
+    await this.conn.redis.hset(KEYS.objectives, scope, json);
+    return true;
+  }
+
+  async saveWithin(scope: string, json: string, maxScopes: number): Promise<boolean> {
+    return (await withLuaScripts(this.conn.redis, [saveObjectivesScript]).droverSaveObjectives(KEYS.objectives, scope, json, maxScopes)) === 1;
   }
 
   async statuses(): Promise<Map<string, string>> {
