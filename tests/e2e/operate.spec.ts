@@ -1,7 +1,12 @@
 // The operator scenario of issue 21 (README › Queue objectives, › Alerts, › Workers › Controlling
 // workers): an operator sets a wait objective on a queue a real worker process serves, sees the queue
 // turn red on the overview, follows the alert's link back to the queue page, quiets the worker on the
-// Busy page and sees it stop taking jobs, then resumes it.
+// Busy page and sees it stop taking jobs, then resumes it. Also here: circuit breakers on the Busy page
+// (README › Circuit breakers): a spawned worker opens a failing receiver's circuit; an operator resets it.
+//
+// Both tests spawn a Drover worker of the shared console's `webhook` queue, so they must not run side by
+// side (one's worker would take the other's jobs, and a quieted process must be the only one serving the
+// queue): Playwright runs the tests of one file in order on one worker when the file says so.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
@@ -13,6 +18,8 @@ import { apiAs, gotoHydrated, redisUrl, storageStatePath, stretched } from './su
 const root = process.cwd();
 const QUEUE = 'webhook';
 const QUEUE_PATH = `/connections/default/queues/${QUEUE}`;
+
+test.describe.configure({ mode: 'default' });
 
 test('an operator sets a wait-time objective, sees the queue turn red, follows the alert link to the queue page, quiets a worker and sees it stop taking jobs', async ({ browser }) => {
   test.setTimeout(stretched(300_000));
@@ -126,4 +133,61 @@ test('an operator sets a wait-time objective, sees the queue turn red, follows t
     await context.close();
     await new Promise((resolve) => receiver.close(resolve));
   }
+});
+
+test.describe('Circuit breakers', () => {
+  test.use({ storageState: storageStatePath('operator') });
+
+  test('an operator sees an open circuit of a failing receiver on the Busy page and resets it', async ({ page }) => {
+    let failing = true;
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(failing ? 503 : 200).end(failing ? 'down' : 'ok'));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const destination = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const env = {
+      ...process.env,
+      REDIS_URL: redisUrl(),
+      DROVER_CONFIG: undefined,
+      NODE_OPTIONS: undefined,
+      WEBHOOK_SECRET: 's',
+      DROVER_EGRESS_ALLOW: '127.0.0.1',
+      DROVER_CIRCUIT_FAILURES: '1',
+      // Open long enough for the operator to reset it by hand.
+      DROVER_CIRCUIT_COOLDOWN_MS: '600000',
+    } as NodeJS.ProcessEnv;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', 'workers/main.ts', 'webhook'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const queue = new Queue('webhook', { connection: { url: redisUrl() } });
+    let jobId: string | undefined;
+    try {
+      // tsx compiles the runtime on start: long on a loaded machine.
+      await expect.poll(() => output.includes('"event":"workers.ready"') || child.exitCode !== null, { timeout: stretched(180_000) }).toBe(true);
+      expect(child.exitCode, output).toBeNull();
+      jobId = (await queue.add('deliver', { url: `${destination}/hook`, payload: { e2e: 'circuits' } }, { attempts: 5, backoff: { type: 'fixed', delay: 200 } })).id;
+      await expect.poll(() => output.includes(`"event":"circuit.opened","destination":"${destination}"`), { timeout: stretched(60_000) }).toBe(true);
+      // The receiver is back: nothing can fail and re-open the circuit after the reset.
+      failing = false;
+
+      await gotoHydrated(page, '/busy');
+      const row = page.getByTestId('circuit-row').filter({ hasText: destination });
+      await expect(row.getByTestId('circuit-state')).toHaveText('open', { timeout: stretched(30_000) });
+      await expect(row).toContainText('503');
+      await row.getByRole('button', { name: 'Reset' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Reset' }).click();
+      await expect(page.getByText(`Circuit of ${destination} closed (was open)`)).toBeVisible({ timeout: stretched(15_000) });
+      await expect(row.getByTestId('circuit-state')).toHaveText('closed', { timeout: stretched(15_000) });
+      await expect(row).toContainText('reset by');
+    } finally {
+      child.kill('SIGKILL');
+      // Held back until the cool-down's end: not left in the shared webhook queue.
+      if (jobId) await queue.remove(jobId).catch(() => {});
+      await queue.close();
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  });
 });
