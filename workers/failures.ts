@@ -2,7 +2,7 @@
 // UnrecoverableError → failed now, no retry; PeerRateLimitError → the job is delayed for the Retry-After
 // without using an attempt, and so are the other jobs for the same receiver (its `peer`); anything else
 // → retried with the job's backoff until attempts run out.
-import { UnrecoverableError } from 'bullmq';
+import { ErrorCode, UnrecoverableError } from 'bullmq';
 
 export { UnrecoverableError };
 
@@ -33,6 +33,18 @@ export function isPeerRateLimitError(err: unknown): err is PeerRateLimitError {
 
 export function isPermanentFailure(err: unknown): boolean {
   return err instanceof UnrecoverableError || (err instanceof Error && err.name === 'UnrecoverableError');
+}
+
+/**
+ * A move refused because the job is no longer this run's: deleted (missing key), its lock lost or taken
+ * by another run (a stall), or no longer active. Nothing of it is left for this run to do.
+ * BullMQ builds these with the same `code` on both stores (classes/finished-errors).
+ */
+export function isLostJobError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (code === ErrorCode.JobNotExist || code === ErrorCode.JobLockNotExist || code === ErrorCode.JobLockMismatch || code === ErrorCode.JobNotInState) return true;
+  return /^(Missing (key|lock) for job |Lock mismatch for job |Job \S+ is not in the \S+ state)/.test(err.message);
 }
 
 /** Longest pause a Retry-After may impose on a receiver. */

@@ -15,6 +15,10 @@ export const CIRCUIT_ERROR_MAX = 300;
 export const CIRCUIT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Circuits the console lists per connection (the most recently changed first). */
 export const CIRCUITS_LIST_MAX = 200;
+/** The most a held job's return is spread beyond its wait (half the longest cool-down by default). */
+export const CIRCUIT_SPREAD_MAX_MS = 5 * 60 * 1000;
+/** …and the least (a short cool-down still spreads its held jobs over a second). */
+export const CIRCUIT_SPREAD_MIN_MS = 1_000;
 /** Destinations' names are at most this long (longer ones are not tracked). */
 export const DESTINATION_MAX = 300;
 
@@ -58,11 +62,19 @@ export type CircuitPolicy = {
 export type Admission =
   | { kind: 'run'; clean: boolean }
   | { kind: 'probe' }
-  | { kind: 'wait'; ms: number; state: 'open' | 'half-open' };
+  /**
+   * Held back for `ms`, plus a random share of `spreadMs`: the held jobs come back spread out, not all at
+   * once (each return is a move to active, which takes a token of the queue's rate limiter).
+   */
+  | { kind: 'wait'; ms: number; spreadMs: number; state: 'open' | 'half-open' };
 
 export type CircuitOutcome =
   | { kind: 'success'; count: number; probeToken?: string }
-  | { kind: 'failure'; error: string; probeToken?: string }
+  /**
+   * `successes`: this process's successes not written yet (they are batched), applied before the
+   * failure in the same write, so a destination failing now and then is not seen as failing in a row.
+   */
+  | { kind: 'failure'; error: string; probeToken?: string; successes?: number }
   /** A probe that proved nothing (cancelled, rate limited, refused by policy): the next job may probe. */
   | { kind: 'released'; probeToken: string };
 
@@ -101,7 +113,7 @@ export function parseCircuit(json: string | null): CircuitRecord | null {
  * Whether a job for this destination runs now. `next` is the record to store when admitting changes it
  * (an open circuit's cool-down is over: this job is the half-open probe, claimed until `now + probeLeaseMs`).
  */
-export function admitJob(record: CircuitRecord | null, now: number, probe: { token: string; leaseMs: number }, policy: CircuitPolicy): { admission: Admission; next?: CircuitRecord } {
+export function admitJob(record: CircuitRecord | null, now: number, probe: { token: string; leaseMs: number }): { admission: Admission; next?: CircuitRecord } {
   if (!record || record.state === 'closed') return { admission: { kind: 'run', clean: !record || (record.consecutive === 0 && record.windowFailures === 0) } };
   const claim = (): { admission: Admission; next: CircuitRecord } => ({
     admission: { kind: 'probe' },
@@ -110,13 +122,19 @@ export function admitJob(record: CircuitRecord | null, now: number, probe: { tok
   if (record.state === 'open') {
     const due = record.nextProbeAt ?? now;
     if (due <= now) return claim();
-    return { admission: { kind: 'wait', ms: due - now, state: 'open' } };
+    return { admission: { kind: 'wait', ms: due - now, spreadMs: spreadOf(record), state: 'open' } };
   }
   // Half-open: one probe is out. A lapsed claim (its process died) goes to this job.
   const until = record.probeUntil ?? now;
   if (until <= now) return claim();
-  // The others look again soon: the probe may close it well before its claim lapses.
-  return { admission: { kind: 'wait', ms: Math.max(1, Math.min(until - now, policy.cooldownMs)), state: 'half-open' } };
+  // The others wait for the claim to end: looking again sooner would take a rate-limiter token per job
+  // and look (moveToActive) while the probe is out. A closing probe does not call them back early.
+  return { admission: { kind: 'wait', ms: Math.max(1, until - now), spreadMs: spreadOf(record), state: 'half-open' } };
+}
+
+/** Over how long the held jobs of a circuit come back: half its cool-down, within the bounds. */
+function spreadOf(record: CircuitRecord): number {
+  return Math.min(CIRCUIT_SPREAD_MAX_MS, Math.max(CIRCUIT_SPREAD_MIN_MS, Math.floor(record.cooldownMs / 2)));
 }
 
 /** The record after an outcome, and what happened to the circuit; null when nothing is to be stored. */
@@ -153,7 +171,9 @@ export function applyOutcome(record: CircuitRecord | null, outcome: CircuitOutco
     return { next: { ...base, recent, changedAt: now } };
   }
   if (base.state === 'open') return { next: { ...base, recent, changedAt: now } };
-  const windowed = rollWindow(base, now, policy);
+  const rolled = rollWindow(base, now, policy);
+  const pending = outcome.successes ?? 0;
+  const windowed = pending > 0 ? { ...rolled, consecutive: 0, windowTotal: rolled.windowTotal + pending } : rolled;
   const consecutive = windowed.consecutive + 1;
   const windowFailures = windowed.windowFailures + 1;
   const windowTotal = windowed.windowTotal + 1;

@@ -36,6 +36,9 @@ const headersSchema = z
     }
   });
 
+/** A webhook's longest timeout (the circuit breaker's probe claim is read from it, capped so). */
+export const WEBHOOK_TIMEOUT_MAX_MS = 120_000;
+
 export const webhookDataSchema = z.object({
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -46,7 +49,7 @@ export const webhookDataSchema = z.object({
   headers: headersSchema
     .optional()
     .describe('Extra request headers (at most 50; Content-Type, User-Agent, X-Drover-* and hop-by-hop headers such as Host or Content-Length are refused, in any letter case)'),
-  timeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('Give up on a response after this long (retried)'),
+  timeoutMs: z.number().int().min(100).max(WEBHOOK_TIMEOUT_MAX_MS).default(10_000).describe('Give up on a response after this long (retried)'),
 });
 export type WebhookData = z.infer<typeof webhookDataSchema>;
 

@@ -60,9 +60,11 @@ export const workerOperations = {
   }),
   // Circuit breakers of the connection's external destinations (README › Circuit breakers).
   listCircuits: operation({
-    name: 'circuits.list', role: 'viewer', scope: 'connection', http: { method: 'GET', path: '/connections/{conn}/circuits' },
+    // Whole connection: destinations are not any one queue's, and their recent failures quote other
+    // teams' receivers (response excerpts), so a viewer of some queues only may not read them.
+    name: 'circuits.list', role: 'viewer', scope: 'whole-connection', http: { method: 'GET', path: '/connections/{conn}/circuits' },
     summary: 'Circuit breakers of a connection’s external destinations (webhook receivers, image hosts, SMTP): state, recent failures, next probe',
-    description: 'At most 200, the most recently changed first. Destinations are shared by every queue of the connection.',
+    description: 'At most 200, the most recently changed first. Destinations are shared by every queue of the connection: needs the viewer role on every queue of it.',
     params: circuitsParamsSchema, output: circuitsSchema, example: { params: { conn: 'default' } },
     run: async (_ctx, { params }) => (await import('@/lib/circuits/list-circuits')).listCircuits(params.conn),
   }),

@@ -7,18 +7,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue, createPostgresBackend, type Job } from 'bullmq';
+import { Queue, Worker, createPostgresBackend, type Job } from 'bullmq';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../helpers/stores';
 import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
-import { parseCircuit } from '@/lib/circuits/circuit';
+import { parseCircuit, resetRecord } from '@/lib/circuits/circuit';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
 import { MAX_REQUEUES } from '@/workers/runtime/drover-worker';
 import { CircuitBreaker } from '@/workers/runtime/circuit-breaker';
+import { isLostJobError } from '@/workers/failures';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import { principalWithAccess } from '@/lib/auth/principal';
 import { sampleOnce } from '@/lib/metrics/sampler';
@@ -217,16 +218,34 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       const webhook = queueOn(server, 'webhook');
       await webhook.waitUntilReady();
       await inProcessRuntime();
-      // P opens the circuit (one failure), then its probe hangs: the circuit stays half-open.
-      const p = await webhook.add('deliver', { url: `${peer.url}/p`, payload: {}, timeoutMs: 60_000 }, { attempts: 100 });
-      await peer.answer('/p', 503);
-      await waitFor(() => peer.seen.filter((u) => u === '/p').length === 2, 'the probe sent');
-      // J is held back again and again while the probe is out.
+      // Another process's probe is out: the circuit is half-open, its claim renewed 300 ms at a time (a
+      // real probe's claim is its timeout + 5 s, and held jobs now wait for all of it: too slow to skip
+      // J 20 times here). J is held back again and again, each time after the claim + up to 1 s.
+      const circuits = getConnection('console').records.circuits;
+      const holdHalfOpen = async () => {
+        const stored = await circuits.readCircuit(peer.url);
+        const base = parseCircuit(stored.json) ?? resetRecord(null, stored.now, policy, 'test');
+        const next = { ...base, state: 'half-open' as const, probeToken: 'elsewhere', probeUntil: stored.now + 300, changedAt: stored.now };
+        await circuits.swapCircuit(peer.url, stored.version, JSON.stringify(next), 60_000);
+      };
+      await holdHalfOpen();
+      let holding = true;
+      const renewing = (async () => {
+        while (holding) await Promise.all([holdHalfOpen(), new Promise((resolve) => setTimeout(resolve, 100))]);
+      })();
       const j = await webhook.add('deliver', { url: `${peer.url}/j`, payload: {} }, { attempts: 1 });
-      await waitFor(async () => ((await webhook.getJob(j.id!))?.attemptsStarted ?? 0) > MAX_REQUEUES + 1, `J skipped more than ${MAX_REQUEUES} times`, 60_000);
+      try {
+        await waitFor(async () => ((await webhook.getJob(j.id!))?.attemptsStarted ?? 0) > MAX_REQUEUES + 1, `J skipped more than ${MAX_REQUEUES} times`, 120_000);
+      } finally {
+        holding = false;
+        await renewing;
+      }
       expect(peer.seen).not.toContain('/j');
-      // The probe succeeds: closed. J's first request is rate limited, its second one delivered.
-      await peer.answer('/p', 200);
+      // The probe elsewhere succeeds: closed. J's first request is rate limited, its second one delivered.
+      await waitFor(async () => {
+        const stored = await circuits.readCircuit(peer.url);
+        return circuits.swapCircuit(peer.url, stored.version, JSON.stringify(resetRecord(parseCircuit(stored.json), stored.now, policy, 'test')), 60_000);
+      }, 'the circuit closed');
       await peer.answer('/j', 429, { 'Retry-After': '0' });
       // Delayed for the receiver (not failed: the skips did not use up the cap), then sent again.
       await waitFor(async () => peer.seen.filter((u) => u === '/j').length === 2 || (await webhook.getJobState(j.id!)) === 'failed', 'J sent again (or failed)', 30_000);
@@ -234,7 +253,6 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       await peer.answer('/j', 200);
       await waitFor(async () => (await webhook.getJobState(j.id!)) === 'completed', 'J completed', 30_000);
       expect((await webhook.getJob(j.id!))!.attemptsMade).toBe(1);
-      expect(await webhook.getJobState(p.id!)).toBe('completed');
     });
 
     it('counts a failure the job would retry (408), not permanent answers (404, 410, 400)', async () => {
@@ -266,6 +284,47 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       expect({ requests: peer.requests.length, failedReason: failed.failedReason }).toEqual({ requests: MAX_REQUEUES + 1, failedReason: expect.stringContaining('429') });
       expect((await circuitOf(peer.url))).toBeNull();
     });
+  });
+
+  it('a receiver failing every 10th job at a steady pace stays closed: successes not written yet are counted with each failure, even those seen while the destination was cached clean', async () => {
+    const breaker = new CircuitBreaker(getConnection('console').records.circuits, { failures: 5, failureRatePercent: 50, windowMs: 60_000, minVolume: 20, cooldownMs: 60_000, maxCooldownMs: 60_000 }, createWorkerLogger({}, { write: () => {} }));
+    const destination = `https://flaky-${kind}.example:443`;
+    // 100 jobs one after another, well within one success flush: before, only failures were written and
+    // the circuit opened at the 50th job with 5 failures "in a row".
+    for (let i = 1; i <= 100; i++) {
+      expect(await breaker.admit(destination, 1_000), `job ${i}`).toEqual({ kind: 'run' });
+      if (i % 10 === 0) await breaker.failure(destination, 'HTTP 503');
+      else await breaker.success(destination);
+    }
+    const record = (await circuitOf(destination))!;
+    // The 9 successes before the first failure were seen while cached clean: counted too.
+    expect({ state: record.state, consecutive: record.consecutive, windowFailures: record.windowFailures, windowTotal: record.windowTotal }).toEqual({ state: 'closed', consecutive: 1, windowFailures: 10, windowTotal: 100 });
+    await breaker.flush();
+  });
+
+  it('a held-back job the store will not move: a job no longer the run\'s is recognised (left alone), a store error is not (the job runs)', async () => {
+    const name = `circuit-move-${kind}`;
+    const queue = queueOn(server, name);
+    await queue.add('send', { n: 1 });
+    const worker =
+      server.kind === 'redis'
+        ? new Worker(name, null, { connection: { url: server.url }, autorun: false })
+        : (new Worker(name, null, { connection: { connectionString: server.url }, autorun: false }, createPostgresBackend) as unknown as Worker);
+    worker.on('error', () => {});
+    closables.push(worker);
+    const job = (await worker.getNextJob('run-token')) as Job;
+    expect(job).toBeDefined();
+    // Another run's token (its lock taken after a stall), then the same move again once it is delayed.
+    const refusedMoves: unknown[] = [];
+    await job.moveToDelayed(Date.now() + 60_000, 'another-token').catch((err) => refusedMoves.push(err));
+    await job.moveToDelayed(Date.now() + 60_000, 'run-token');
+    await job.moveToDelayed(Date.now() + 60_000, 'run-token').catch((err) => refusedMoves.push(err));
+    expect(refusedMoves).toHaveLength(2);
+    for (const err of refusedMoves) expect(isLostJobError(err), String(err)).toBe(true);
+    expect(await queue.getJobState(job.id!)).toBe('delayed');
+    // What a store blip throws is not one of them: the runtime runs the job rather than fail an attempt.
+    expect(isLostJobError(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toBe(false);
+    expect(isLostJobError(new Error('Connection terminated unexpectedly'))).toBe(false);
   });
 
   it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {
@@ -306,6 +365,9 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
     const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'webhook', role: 'operator' }, { connection: 'console', queue: 'email', role: 'viewer' }] });
     const refused = await refusal(callOperation(ops.resetCircuit, scoped, { params: { conn: 'console' }, body: { destination: smtp } }));
     expect(refused).toMatchObject({ status: 403 });
+    // Nor may a viewer of some queues only read them: the recent failures quote every team's receivers.
+    const scopedViewer = principalWithAccess({ kind: 'session', id: 'scoped-viewer@test', name: 'scoped-viewer@test' }, { global: null, grants: [{ connection: 'console', queue: 'webhook', role: 'viewer' }] });
+    expect(await refusal(callOperation(ops.listCircuits, scopedViewer, { params: { conn: 'console' } }))).toMatchObject({ status: 403 });
     expect((await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } })).circuits.find((c) => c.destination === smtp)?.state).toBe('open');
 
     const reset = await callOperation<{ message: string }>(ops.resetCircuit, actor('operator'), { params: { conn: 'console' }, body: { destination: smtp } });

@@ -453,6 +453,30 @@ describe('image (sandboxed)', () => {
     }
   });
 
+  it("an image host's 429 delays the job for its Retry-After without using an attempt (a rate limit, which circuit breakers do not count)", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+    const hits: number[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(Date.now());
+      if (hits.length === 1) res.writeHead(429, { 'Retry-After': '1' }).end('slow down');
+      else res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(png.length) }).end(png);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const job = await enqueue('image', { source: `http://127.0.0.1:${(server.address() as AddressInfo).port}/busy.png`, width: 4, format: 'png' }, fast, conn());
+      const done = await waitForFinished(queue('image'), job.id!, 30_000);
+      // Crossing the sandbox, it is still a rate limit: delayed for its Retry-After, not a failed attempt
+      // (a plain error was one: 2 attempts made, retried after the 200 ms backoff). The completed run is the one made.
+      expect([await done.getState(), done.attemptsMade, hits.length]).toEqual(['completed', 1, 2]);
+      expect(hits[1] - hits[0]).toBeGreaterThanOrEqual(900);
+      expect((await queue('image').getJobLogs(job.id!)).logs).toContain('attempt 1: 127.0.0.1:' + (server.address() as AddressInfo).port + ' answered HTTP 429 for the image: rate limited, retry after 1 s (job delayed 1 s, not counted as a failed attempt)');
+      expect(logs.some((l) => l.event === 'job.rate_limited' && l.jobId === job.id && l.queue === 'image')).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('fails permanently for an http source the egress policy refuses; the server sees no request', async () => {
     // 127.0.0.2 is loopback too, but this file allows only 127.0.0.1.
     const server = await startImageServer('127.0.0.2');

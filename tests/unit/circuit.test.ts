@@ -18,7 +18,7 @@ function fail(record: CircuitRecord | null, now: number, error = 'HTTP 503', pro
 
 describe('circuit breaker rules', () => {
   it('a destination without a record runs, and its successes write nothing', () => {
-    expect(admitJob(null, 0, probe, policy)).toEqual({ admission: { kind: 'run', clean: true } });
+    expect(admitJob(null, 0, probe)).toEqual({ admission: { kind: 'run', clean: true } });
     expect(applyOutcome(null, { kind: 'success', count: 5 }, 0, policy)).toBeNull();
   });
 
@@ -26,7 +26,7 @@ describe('circuit breaker rules', () => {
     let r = fail(null, 1).next;
     r = fail(r, 2).next;
     expect(r.state).toBe('closed');
-    expect(admitJob(r, 3, probe, policy).admission).toEqual({ kind: 'run', clean: false });
+    expect(admitJob(r, 3, probe).admission).toEqual({ kind: 'run', clean: false });
     r = applyOutcome(r, { kind: 'success', count: 1 }, 3, policy)!.next;
     expect(r.consecutive).toBe(0);
     r = fail(r, 4).next;
@@ -35,6 +35,26 @@ describe('circuit breaker rules', () => {
     const third = fail(r, 6);
     expect(third.event).toBe('opened');
     expect(third.next).toMatchObject({ state: 'open', openedAt: 6, nextProbeAt: 6 + policy.cooldownMs, opened: 1 });
+  });
+
+  it('a failure carries the successes not written yet: they end the run of failures and count in the window first', () => {
+    const rule: CircuitPolicy = { ...policy, failures: 5, failureRatePercent: 50, minVolume: 20 };
+    // A receiver failing every 10th job: 9 successes on their way with each failure.
+    let r: CircuitRecord | null = null;
+    for (let i = 1; i <= 10; i++) {
+      const changed: { next: CircuitRecord; event?: string } = applyOutcome(r, { kind: 'failure', error: 'HTTP 503', successes: 9 }, i, rule)!;
+      expect(changed.event, `failure ${i}`).toBeUndefined();
+      r = changed.next;
+    }
+    expect([r!.state, r!.consecutive, r!.windowFailures, r!.windowTotal]).toEqual(['closed', 1, 10, 100]);
+    // Without them (what a failure written alone told before) the fifth opened it.
+    let alone: CircuitRecord | null = null;
+    for (let i = 1; i <= 5; i++) alone = applyOutcome(alone, { kind: 'failure', error: 'HTTP 503' }, i, rule)!.next;
+    expect(alone!.state).toBe('open');
+    // No successes on their way: failures in a row still add up; an expired window starts with them.
+    expect(applyOutcome(r, { kind: 'failure', error: 'x', successes: 0 }, 20, rule)!.next.consecutive).toBe(2);
+    const later = applyOutcome(r, { kind: 'failure', error: 'x', successes: 4 }, 11 + rule.windowMs, rule)!.next;
+    expect([later.consecutive, later.windowFailures, later.windowTotal]).toEqual([1, 1, 5]);
   });
 
   it('opens on the failure rate over the window once it has the minimum volume, not before', () => {
@@ -58,19 +78,31 @@ describe('circuit breaker rules', () => {
 
   it('while open, jobs wait for the probe; after the cool-down one job is the probe and the others wait', () => {
     const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
-    expect(admitJob(open, 400, probe, policy).admission).toEqual({ kind: 'wait', ms: 600, state: 'open' });
-    const claimed = admitJob(open, 1_000, probe, policy);
+    expect(admitJob(open, 400, probe).admission).toEqual({ kind: 'wait', ms: 600, spreadMs: 1_000, state: 'open' });
+    const claimed = admitJob(open, 1_000, probe);
     expect(claimed.admission).toEqual({ kind: 'probe' });
     expect(claimed.next).toMatchObject({ state: 'half-open', probeToken: 'p1', probeUntil: 16_000 });
-    const other = admitJob(claimed.next!, 1_200, { token: 'p2', leaseMs: 15_000 }, policy);
-    expect(other.admission).toEqual({ kind: 'wait', ms: policy.cooldownMs, state: 'half-open' });
+    const other = admitJob(claimed.next!, 1_200, { token: 'p2', leaseMs: 15_000 });
+    // The others wait for the probe's claim to end (14.8 s), not a cool-down (1 s): each look is a move
+    // to active, taking a token of the queue's rate limiter.
+    expect(other.admission).toEqual({ kind: 'wait', ms: 14_800, spreadMs: 1_000, state: 'half-open' });
     // A probe whose process died: its claim lapses and the next job probes.
-    expect(admitJob(claimed.next!, 16_000, { token: 'p3', leaseMs: 15_000 }, policy).next).toMatchObject({ probeToken: 'p3' });
+    expect(admitJob(claimed.next!, 16_000, { token: 'p3', leaseMs: 15_000 }).next).toMatchObject({ probeToken: 'p3' });
+  });
+
+  it('held jobs come back spread over half the cool-down (at least 1 s, at most 5 min), not within a second of the probe', () => {
+    const long: CircuitPolicy = { ...policy, cooldownMs: 60_000, maxCooldownMs: 3_600_000 };
+    const open = applyOutcome(null, { kind: 'failure', error: 'x' }, 0, { ...long, failures: 1 })!.next;
+    expect(admitJob(open, 10_000, probe).admission).toEqual({ kind: 'wait', ms: 50_000, spreadMs: 30_000, state: 'open' });
+    const hourLong = { ...open, cooldownMs: 3_600_000, nextProbeAt: 3_600_000 };
+    expect(admitJob(hourLong, 0, probe).admission).toMatchObject({ spreadMs: 5 * 60 * 1000 });
+    const half = admitJob(open, 60_000, probe).next!;
+    expect(admitJob(half, 61_000, { token: 'p2', leaseMs: 15_000 }).admission).toEqual({ kind: 'wait', ms: 14_000, spreadMs: 30_000, state: 'half-open' });
   });
 
   it('a failed probe re-opens it with the cool-down doubled up to the max; a successful one closes it clean', () => {
     const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
-    let half = admitJob(open, 1_000, probe, policy).next!;
+    let half = admitJob(open, 1_000, probe).next!;
     // Another job's failure (admitted before it opened) changes nothing but the list of failures.
     const stray = fail(half, 1_100, 'late one', 'other');
     expect(stray.event).toBeUndefined();
@@ -78,26 +110,26 @@ describe('circuit breaker rules', () => {
     let r = fail(half, 1_200, 'HTTP 503', 'p1');
     expect(r.event).toBe('reopened');
     expect(r.next).toMatchObject({ state: 'open', cooldownMs: 2_000, nextProbeAt: 3_200, opened: 2 });
-    half = admitJob(r.next, 3_200, probe, policy).next!;
+    half = admitJob(r.next, 3_200, probe).next!;
     r = fail(half, 3_300, 'HTTP 503', 'p1');
     expect(r.next.cooldownMs).toBe(3_000);
-    half = admitJob(r.next, 6_300, probe, policy).next!;
+    half = admitJob(r.next, 6_300, probe).next!;
     expect(fail(half, 6_400, 'x', 'p1').next.cooldownMs).toBe(3_000);
     // A success that is not the probe's does not close it.
     expect(applyOutcome(half, { kind: 'success', count: 4 }, 6_400, policy)).toBeNull();
     const closed = applyOutcome(half, { kind: 'success', count: 1, probeToken: 'p1' }, 6_500, policy)!;
     expect(closed.event).toBe('closed');
     expect(closed.next).toMatchObject({ state: 'closed', consecutive: 0, windowFailures: 0, windowTotal: 0, cooldownMs: policy.cooldownMs, probeToken: null });
-    expect(admitJob(closed.next, 6_600, probe, policy).admission).toEqual({ kind: 'run', clean: true });
+    expect(admitJob(closed.next, 6_600, probe).admission).toEqual({ kind: 'run', clean: true });
   });
 
   it('a released probe (it proved nothing) lets the next job probe at once', () => {
     const open = fail(fail(fail(null, 0).next, 0).next, 0).next;
-    const half = admitJob(open, 1_000, probe, policy).next!;
+    const half = admitJob(open, 1_000, probe).next!;
     expect(applyOutcome(half, { kind: 'released', probeToken: 'other' }, 1_100, policy)).toBeNull();
     const released = applyOutcome(half, { kind: 'released', probeToken: 'p1' }, 1_100, policy)!.next;
     expect(released).toMatchObject({ state: 'open', nextProbeAt: 1_100, probeToken: null });
-    expect(admitJob(released, 1_100, { token: 'p2', leaseMs: 1 }, policy).admission).toEqual({ kind: 'probe' });
+    expect(admitJob(released, 1_100, { token: 'p2', leaseMs: 1 }).admission).toEqual({ kind: 'probe' });
   });
 
   it('keeps the last failures only, newest first; a reset closes it and keeps them to read', () => {
@@ -132,6 +164,9 @@ describe('circuit breaker settings and destinations', () => {
     expect(httpDestination('/data/in/cat.png')).toBeNull();
     expect(httpDestination(42)).toBeNull();
     expect(webhookDestination(10_000)({ url: 'https://a.example/h', timeoutMs: 2_000 })).toEqual({ name: 'https://a.example:443', probeLeaseMs: 7_000 });
+    // Read before the schema check: a timeout beyond the schema's maximum claims the probe no longer than a valid one.
+    expect(webhookDestination(10_000)({ url: 'https://a.example/h', timeoutMs: 1e12 })).toEqual({ name: 'https://a.example:443', probeLeaseMs: 125_000 });
+    expect(webhookDestination(10_000)({ url: 'https://a.example/h', timeoutMs: Infinity })?.probeLeaseMs).toBe(125_000);
     expect(smtpDestination('smtp://user:secret@Mail.Example:2525', 60_000)?.({})).toEqual({ name: 'smtp://mail.example:2525', probeLeaseMs: 65_000 });
     expect(smtpDestination(undefined, 60_000)).toBeUndefined();
   });

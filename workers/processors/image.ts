@@ -10,6 +10,7 @@ import { imageDataSchema } from '../../lib/job-kinds/image';
 import { dataDir } from '../../lib/data-dir';
 import { egressRequest, type EgressResponse } from '../../lib/egress/egress-request';
 import { isEgressRefusal } from '../../lib/egress/policy';
+import { DEFAULT_RETRY_AFTER_MS, parseRetryAfter } from '../failures';
 
 export type ImageResult = {
   file: string;
@@ -34,6 +35,16 @@ function permanent(message: string): Error {
   return err;
 }
 
+/**
+ * The host asks to slow down: a PeerRateLimitError by name and `retryAfterMs` (what crosses the process
+ * boundary), so the runtime delays the job without using an attempt and its circuit does not count it
+ * (README › Circuit breakers). No `peer`: image jobs do not check receiver pauses.
+ */
+function rateLimited(what: string, retryAfter: string | undefined | null): Error {
+  const wait = parseRetryAfter(retryAfter) ?? DEFAULT_RETRY_AFTER_MS;
+  return Object.assign(new Error(`${what}: rate limited, retry after ${Math.round(wait / 100) / 10} s`), { name: 'PeerRateLimitError', retryAfterMs: wait });
+}
+
 function allowedSourceDirs(): string[] {
   const extra = (process.env.DROVER_IMAGE_SOURCE_DIRS ?? '').split(path.delimiter).filter(Boolean);
   return [dataDir(), ...extra].map((d) => path.resolve(d));
@@ -54,6 +65,7 @@ async function loadSource(source: string, signal?: AbortSignal): Promise<{ buffe
     }
     if (res.status < 200 || res.status >= 300) res.discard();
     if (res.status >= 300 && res.status < 400) throw permanent(`${url.host} answered HTTP ${res.status} (a redirect; redirects are not followed)`);
+    if (res.status === 429) throw rateLimited(`${url.host} answered HTTP 429 for the image`, res.header('retry-after'));
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw permanent(`${url.host} answered HTTP ${res.status} for the image`);
     if (res.status < 200 || res.status >= 300) throw new Error(`${url.host} answered HTTP ${res.status} for the image: will retry`);
     const length = Number(res.header('content-length') ?? 0);

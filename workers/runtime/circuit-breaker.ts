@@ -3,11 +3,13 @@
 // back to delayed without an attempt); after it, its outcome is recorded. The state is the connection's
 // (lib/store/circuit-records.ts), shared by every process. Hot path: a destination seen closed and clean
 // is not read again for CLEAN_CACHE_MS (a failure here forgets that); a failure is written at once,
-// successes are added up and written every SUCCESS_FLUSH_MS (nothing is written for clean circuits).
+// together with this process's successes not written yet (so a destination failing now and then is not
+// seen failing in a row); successes are added up in memory, even while cached clean, and written every
+// SUCCESS_FLUSH_MS only while the circuit has failures (nothing is written for clean circuits).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CircuitRecords } from '@/lib/store/circuit-records';
-import { admitJob, applyOutcome, CIRCUIT_TTL_MS, parseCircuit, scrubCircuitError, type CircuitEvent, type CircuitOutcome, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
+import { admitJob, applyOutcome, CIRCUIT_SPREAD_MIN_MS, CIRCUIT_TTL_MS, parseCircuit, scrubCircuitError, type CircuitEvent, type CircuitOutcome, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
 
 /** How long a destination read as closed and clean is admitted without reading it again. */
 export const CLEAN_CACHE_MS = 1_000;
@@ -16,11 +18,12 @@ export const SUCCESS_FLUSH_MS = 1_000;
 /** Compare-and-set rounds before a write gives up (another process kept changing the record). */
 const SWAP_TRIES = 8;
 
-export type CircuitAdmission = { kind: 'run' } | { kind: 'probe'; token: string } | { kind: 'wait'; ms: number; state: 'open' | 'half-open' };
+export type CircuitAdmission = { kind: 'run' } | { kind: 'probe'; token: string } | { kind: 'wait'; ms: number; spreadMs: number; state: 'open' | 'half-open' };
 
 export class CircuitBreaker {
   private readonly cleanUntil = new Map<string, number>();
-  private readonly successes = new Map<string, number>();
+  /** Successes not written yet, per destination, counted since `since`. */
+  private readonly successes = new Map<string, { count: number; since: number }>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -37,7 +40,7 @@ export class CircuitBreaker {
     for (let i = 0; i < SWAP_TRIES; i++) {
       const stored = await this.records.readCircuit(destination);
       const record = parseCircuit(stored.json);
-      const { admission, next } = admitJob(record, stored.now, { token, leaseMs: probeLeaseMs }, this.policy);
+      const { admission, next } = admitJob(record, stored.now, { token, leaseMs: probeLeaseMs });
       if (admission.kind === 'run') {
         if (admission.clean) this.remember(destination);
         else this.cleanUntil.delete(destination);
@@ -50,13 +53,18 @@ export class CircuitBreaker {
       }
     }
     // Others keep changing it: this job waits a moment rather than joining a probe.
-    return { kind: 'wait', ms: Math.min(this.policy.cooldownMs, 1_000), state: 'half-open' };
+    return { kind: 'wait', ms: Math.min(this.policy.cooldownMs, 1_000), spreadMs: CIRCUIT_SPREAD_MIN_MS, state: 'half-open' };
   }
 
   /** A run counted against the destination (connection error, timeout, 5xx…): written at once. */
   async failure(destination: string, message: string, probeToken?: string): Promise<void> {
     this.cleanUntil.delete(destination);
-    await this.update(destination, { kind: 'failure', error: scrubCircuitError(message), probeToken });
+    // Successes on their way (a batch being written) land first, then this one with the rest.
+    await this.flushing;
+    const pending = this.successes.get(destination);
+    this.successes.delete(destination);
+    const successes = pending && pending.since >= Date.now() - this.policy.windowMs ? pending.count : 0;
+    await this.update(destination, { kind: 'failure', error: scrubCircuitError(message), probeToken, successes });
   }
 
   /** A run that reached the destination: a probe's closes the circuit at once, others are added up. */
@@ -65,11 +73,17 @@ export class CircuitBreaker {
       await this.update(destination, { kind: 'success', count: 1, probeToken });
       return;
     }
-    // Clean and cached: nothing to count.
+    const now = Date.now();
     const cached = this.cleanUntil.get(destination);
-    if (cached !== undefined && cached > Date.now()) return;
-    this.successes.set(destination, (this.successes.get(destination) ?? 0) + 1);
-    this.flushTimer ??= setTimeout(() => void this.flush(), SUCCESS_FLUSH_MS);
+    const clean = cached !== undefined && cached > now;
+    const pending = this.successes.get(destination);
+    // Clean and cached: only counted in memory, for a failure to come; the last second or so is enough
+    // (a clean circuit's window starts at its first failure).
+    if (!pending || (clean && pending.since < now - SUCCESS_FLUSH_MS)) {
+      if (this.successes.size > 10_000) this.successes.clear();
+      this.successes.set(destination, { count: 1, since: now });
+    } else pending.count++;
+    if (!clean) this.flushTimer ??= setTimeout(() => void this.flush(), SUCCESS_FLUSH_MS);
   }
 
   /** A probe that proved nothing either way (cancelled, rate limited, refused): the next job probes. */
@@ -77,12 +91,17 @@ export class CircuitBreaker {
     await this.update(destination, { kind: 'released', probeToken });
   }
 
-  /** Writes the successes added up so far. */
+  /** Writes the successes added up so far (those of destinations cached clean stay in memory). */
   flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    const batch = [...this.successes];
-    this.successes.clear();
+    const now = Date.now();
+    const batch: [string, number][] = [];
+    for (const [destination, pending] of this.successes) {
+      if ((this.cleanUntil.get(destination) ?? 0) > now) continue;
+      batch.push([destination, pending.count]);
+      this.successes.delete(destination);
+    }
     this.flushing = this.flushing.then(async () => {
       for (const [destination, count] of batch) {
         await this.update(destination, { kind: 'success', count }).catch((err: Error) =>

@@ -3,6 +3,7 @@
 // server of SMTP_URL ("smtp://host:port"). Read from the raw job data before the schema check: data that
 // does not name one is not held back (the run then fails on its own).
 import { DESTINATION_MAX } from '@/lib/circuits/circuit';
+import { WEBHOOK_TIMEOUT_MAX_MS } from '@/lib/job-kinds/webhook';
 
 export type Destination = {
   /** The circuit's name, shared by every queue and worker process of the connection. */
@@ -38,8 +39,11 @@ export function webhookDestination(defaultTimeoutMs: number): DestinationOf {
   return (data) => {
     const name = httpDestination(field(data, 'url'));
     if (!name) return null;
+    // Raw data, not yet checked by the schema: a huge timeoutMs must not hold the probe (and every job
+    // waiting on it) for longer than any valid webhook could run.
     const timeout = field(data, 'timeoutMs');
-    return { name, probeLeaseMs: (typeof timeout === 'number' && timeout > 0 ? timeout : defaultTimeoutMs) + PROBE_SLACK_MS };
+    const timeoutMs = typeof timeout === 'number' && timeout > 0 ? Math.min(timeout, WEBHOOK_TIMEOUT_MAX_MS) : defaultTimeoutMs;
+    return { name, probeLeaseMs: timeoutMs + PROBE_SLACK_MS };
   };
 }
 

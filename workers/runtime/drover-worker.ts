@@ -10,7 +10,7 @@ import { traceOf } from '@/lib/links/trace-context';
 import type { AttemptOutcome } from '@/lib/attempts/attempt';
 import type { CancelMode } from '@/lib/cancellation/cancel-request';
 import { DATA_STORES_ENV, dataStoresForChild } from '@/lib/egress/data-stores';
-import { isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
+import { isLostJobError, isPeerRateLimitError, isPermanentFailure, type PeerRateLimitError } from '../failures';
 import { pausePeer } from './peer-pause';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { Destination } from './circuit-destination';
@@ -407,8 +407,9 @@ export class DroverWorker extends Worker {
       this.logger.info({ ...fields, event: 'circuit.probe' }, `half-open probe to ${destination.name}`);
       return { probeToken: admission.token };
     }
-    // Jitter: the held jobs do not all come back in the same millisecond.
-    const waitMs = admission.ms + Math.floor(Math.random() * Math.min(1_000, admission.ms * 0.2 + 50));
+    // Spread uniformly over a good part of the cool-down: hundreds of jobs held for one dead host must not
+    // all come back at once, each taking a token of the queue's rate limiter from the healthy hosts' jobs.
+    const waitMs = admission.ms + Math.floor(Math.random() * admission.spreadMs);
     const jobId = job.id ?? '';
     const now = Date.now();
     const last = this.circuitLogged.get(jobId);
@@ -421,7 +422,20 @@ export class DroverWorker extends Worker {
         .log(`circuit of ${destination.name} ${admission.state}: not attempted, retry in ${Math.round(waitMs / 100) / 10} s (not counted as an attempt)`)
         .catch((err: Error) => this.logger.warn({ ...fields, event: 'job.log_failed', err: err.message }, 'bookkeeping write failed'));
     }
-    await job.moveToDelayed(Date.now() + waitMs, token);
+    try {
+      await job.moveToDelayed(Date.now() + waitMs, token);
+    } catch (err) {
+      // The job is no longer this run's (deleted, its lock lost to a stall): the DelayedError that follows
+      // leaves it where it is, as BullMQ does for any moved job.
+      if (isLostJobError(err)) {
+        this.logger.warn({ ...fields, event: 'circuit.skip_lost', err: (err as Error).message }, 'circuit open: the job was no longer this run\'s to delay');
+        return null;
+      }
+      // The store did not take the move (a blip): throwing here would cost the job an attempt it never
+      // made, so it runs, as when the circuit cannot be read.
+      this.logger.warn({ ...fields, event: 'circuit.delay_failed', err: (err as Error).message }, 'circuit open but the job could not be delayed: it runs');
+      return {};
+    }
     this.logger.debug({ ...fields, event: 'circuit.skipped', state: admission.state, waitMs }, 'circuit open: job delayed');
     return null;
   }
