@@ -2,6 +2,7 @@
 // on either store, for the suites parameterized over it: `describe.each(STORE_KINDS)` with
 // `consoleForThisFile(kind)`. On PostgreSQL the console is the only connection — no Redis at all.
 import { afterAll, beforeAll } from 'vitest';
+import { Queue, createPostgresBackend } from 'bullmq';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import { closeAllConnections } from '@/lib/redis/connections';
@@ -88,4 +89,18 @@ export function consoleForThisFile(
       return closable;
     },
   };
+}
+
+/**
+ * A producer Queue on a test console's store, its errors swallowed (a test that stops the store sees them
+ * as failed calls, not as unhandled events). On PostgreSQL it creates BullMQ's schema, as producers do.
+ * The caller closes it.
+ */
+export function producerQueue(server: Pick<TestConsole, 'kind' | 'url'>, name: string): Queue {
+  const q =
+    server.kind === 'redis'
+      ? new Queue(name, { connection: { url: server.url } })
+      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
+  q.on('error', () => {});
+  return q;
 }

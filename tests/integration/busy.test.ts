@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue, Worker, createPostgresBackend, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORE_KINDS, type StoreKind } from '../helpers/stores';
-import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, waitFor, type SpawnedWorkers } from '../helpers/workers';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { createWorkerLogger } from '@/workers/runtime/logger';
@@ -66,11 +66,7 @@ async function runtime(queue: string, concurrency: number, workerName: string): 
 
 /** A producer Queue on the store under test (on PostgreSQL it creates BullMQ's schema, as producers do). */
 function queueOn(server: TestConsole, name: string): Queue {
-  const q =
-    server.kind === 'redis'
-      ? new Queue(name, { connection: { url: server.url } })
-      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
-  q.on('error', () => {});
+  const q = producerQueue(server, name);
   closables.push(q);
   return q;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Queue, Worker, createPostgresBackend, type Job } from 'bullmq';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../helpers/stores';
-import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
 import { parseCircuit, resetRecord } from '@/lib/circuits/circuit';
@@ -50,11 +50,7 @@ afterEach(async () => {
 afterAll(() => spawned.forEach((w) => killIfRunning(w.child)));
 
 function queueOn(server: TestConsole, name: string): Queue {
-  const q =
-    server.kind === 'redis'
-      ? new Queue(name, { connection: { url: server.url } })
-      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
-  q.on('error', () => {});
+  const q = producerQueue(server, name);
   closables.push(q);
   return q;
 }

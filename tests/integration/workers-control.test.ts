@@ -10,7 +10,7 @@ import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../helpers/stores';
-import { consoleForThisFile, type TestConsole } from '../helpers/console-store';
+import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, waitForFinished, type SpawnedWorkers } from '../helpers/workers';
 import { callOperation, refusal } from '../helpers/operations';
 import { lastAudit } from '../helpers/audit';
@@ -63,11 +63,7 @@ async function runtime(workerName: string, ...kinds: RuntimeKind[]): Promise<Run
 }
 
 function queueOn(server: TestConsole, name: string): Queue {
-  const q =
-    server.kind === 'redis'
-      ? new Queue(name, { connection: { url: server.url } })
-      : (new Queue(name, { connection: { connectionString: server.url, migrate: true } }, createPostgresBackend) as unknown as Queue);
-  q.on('error', () => {});
+  const q = producerQueue(server, name);
   closables.push(q);
   return q;
 }
