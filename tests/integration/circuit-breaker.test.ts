@@ -13,7 +13,7 @@ import { STORE_KINDS } from '../helpers/stores';
 import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
-import { applyOutcome, CIRCUIT_TTL_MS, CIRCUITS_LIST_MAX, parseCircuit, resetRecord } from '@/lib/circuits/circuit';
+import { applyOutcome, CIRCUIT_RECORDS_MAX, CIRCUIT_TTL_MS, CIRCUITS_LIST_MAX, parseCircuit, resetRecord } from '@/lib/circuits/circuit';
 import type { CircuitRecords } from '@/lib/store/circuit-records';
 import { RedisCircuitRecords } from '@/lib/store/redis/circuit-records';
 import { PostgresCircuitRecords } from '@/lib/store/postgres/circuit-records';
@@ -436,6 +436,30 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
     expect(await records.swapCircuit(genuine, g.version, JSON.stringify(resetRecord(parseCircuit(g.json), g.now, policy, 'test')), CIRCUIT_TTL_MS)).toBe('written');
     expect(await records.swapCircuit(kept[0], stored.version, JSON.stringify(tripped), CIRCUIT_TTL_MS)).toBe('written');
     expect((await records.listCircuits(100)).held).toBe(caps.heldMax);
+  });
+
+  it(`at the shipped caps: ${CIRCUIT_RECORDS_MAX + 50} new destinations after an open circuit leave ${CIRCUIT_RECORDS_MAX} records, the open one kept`, async () => {
+    const scope = `cap-default-${kind}`;
+    const records: CircuitRecords =
+      server.kind === 'redis' ? new RedisCircuitRecords(server.redis(), scope) : new PostgresCircuitRecords(new DroverDb({ pool: server.pool(), where: 'test' }), scope);
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const write = async (destination: string, failures: number) => {
+      const stored = await records.readCircuit(destination);
+      const next = applyOutcome(null, { kind: 'failure', error: 'x' }, stored.now, { ...policy, failures })!.next;
+      return records.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS);
+    };
+    const genuine = 'smtp://mail.example:587';
+    expect(await write(genuine, 1)).toBe('written');
+    const flood = Array.from({ length: CIRCUIT_RECORDS_MAX + 50 }, (_, i) => `https://flood-${i}.hostile.example:443`);
+    for (let i = 0; i < flood.length; i += 50) {
+      expect(new Set(await Promise.all(flood.slice(i, i + 50).map((d) => write(d, 100))))).toEqual(new Set(['written']));
+    }
+    const listed = await records.listCircuits(CIRCUIT_RECORDS_MAX + 100);
+    expect({ records: listed.circuits.length, held: listed.held, first: listed.circuits[0].destination }).toEqual({ records: CIRCUIT_RECORDS_MAX, held: 1, first: genuine });
+    expect(parseCircuit((await records.readCircuit(genuine)).json)?.state).toBe('open');
+    // The oldest closed ones went, hash and all.
+    expect((await records.readCircuit(flood[0])).json).toBeNull();
+    expect((await records.readCircuit(flood[flood.length - 1])).json).not.toBeNull();
   });
 
   it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {
