@@ -62,8 +62,18 @@ export const KEYS = {
    * runtime of the connection. Expires 7 days after its last change. Per-connection.
    */
   circuit: (prefix: string, destination: string) => `drover:circuit:${prefix}:${destination}`,
-  /** zset destination → last change (ms, Redis TIME) of the connection's circuits: the console's list. ≤ 1000 members, 7 days. Per-connection. */
+  /**
+   * zset destination → last change (ms, Redis TIME) of the connection's closed circuits: the console's
+   * list after the held ones; the oldest are evicted (hash deleted) when the connection holds 2,000
+   * records. 7 days. Per-connection. (Before the held index existed it held every circuit.)
+   */
   circuitIndex: (prefix: string) => `drover:circuits:${prefix}`,
+  /**
+   * zset destination → last change (ms) of the connection's open and half-open circuits (disjoint from
+   * circuitIndex): read in full by the console's list and the circuit-open alert. ≤ 1,000 members (a
+   * circuit that would open beyond stays untracked), 7 days. Per-connection.
+   */
+  circuitHeldIndex: (prefix: string) => `drover:circuits-held:${prefix}`,
   /**
    * zset runtime id → expiry (ms, in Redis's clock: TIME) of the Drover worker runtimes that beat
    * recently: the index of the Busy view (lib/workers/busy). Written with each heartbeat (every

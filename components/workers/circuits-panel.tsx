@@ -2,6 +2,7 @@
 // External services on the Busy page (README › Circuit breakers): each destination's circuit breaker of
 // a connection — closed / open / half-open, its recent failures, the next probe — with a Reset button
 // for operators (confirmed; the operation needs the operator role on every queue of the connection).
+// Open and half-open circuits are listed first; those beyond the list are counted ("N more open").
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Circuits, CircuitView } from '@/lib/circuits/schemas';
@@ -12,7 +13,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Table, TBody, THead, Td, Th, Tr } from '@/components/ui/table';
 import { useRunAction } from '@/components/ui/use-run-action';
-import { fetchJson } from '@/components/explorer/api-client';
+import { ApiError, fetchJson } from '@/components/explorer/api-client';
 import { queryKeys } from '@/components/query-keys';
 
 const STATE_TONE = { closed: 'green', open: 'red', 'half-open': 'amber' } as const;
@@ -31,9 +32,21 @@ export function CircuitsPanel({ conn, canControl }: { conn: string; canControl: 
       return { ...circuits, skew: Date.now() - circuits.now };
     },
     refetchInterval: 5_000,
+    // A refusal does not change on asking again.
+    retry: (failures, err) => !(err instanceof ApiError && err.status === 403) && failures < 1,
   });
-  if (error) return <p className="text-xs text-zinc-500">External services: {(error as Error).message}</p>;
-  if (!data || data.circuits.length === 0) return null;
+  if (error) {
+    // circuits.list needs the viewer role on every queue of the connection (the recent failures quote
+    // every team's receivers): a viewer of some queues only is told so, not shown the raw refusal.
+    const forbidden = error instanceof ApiError && error.status === 403;
+    return (
+      <p className="text-xs text-zinc-500" data-testid={`circuits-${conn}-unavailable`}>
+        External services:{' '}
+        {forbidden ? 'the circuit breakers of this connection are shown only to users who may view every queue of the connection (their failures name every team’s services).' : (error as Error).message}
+      </p>
+    );
+  }
+  if (!data || (data.circuits.length === 0 && data.moreHeld === 0)) return null;
   const { skew } = data;
   return (
     <section aria-label={`External services of ${conn}`} className="space-y-2" data-testid={`circuits-${conn}`}>
@@ -54,6 +67,11 @@ export function CircuitsPanel({ conn, canControl }: { conn: string; canControl: 
           ))}
         </TBody>
       </Table>
+      {data.moreHeld > 0 && (
+        <p className="text-xs text-amber-700 dark:text-amber-400" data-testid="circuits-more-held">
+          {data.moreHeld} more open or half-open {data.moreHeld === 1 ? 'circuit' : 'circuits'} not listed: at most {data.limit} are shown, the open ones first.
+        </p>
+      )}
     </section>
   );
 }

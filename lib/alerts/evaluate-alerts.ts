@@ -12,7 +12,7 @@ import { MAX_POINTS } from '@/lib/metrics/settings';
 import type { AlertRule } from './rule';
 import { evaluateRule, type AlertTransition, type CircuitReading, type RuleState, type ScheduleReading } from './evaluate-rule';
 import { getConnection } from '@/lib/redis/connections';
-import { CIRCUITS_LIST_MAX, parseCircuit } from '@/lib/circuits/circuit';
+import { CIRCUIT_HELD_MAX, parseCircuit } from '@/lib/circuits/circuit';
 import { scheduleWatchStore, splitWatchField } from '@/lib/store/console/schedule-watch';
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { notificationText, type DeliveryOutcome, type NotificationEvent } from './notify';
@@ -83,7 +83,11 @@ async function readScheduleWatch(snapshot: MetricsSnapshot): Promise<Map<string,
   return out;
 }
 
-/** The circuit breakers of each reachable connection (one bounded read per connection); unreadable: left out (unknown). */
+/**
+ * The circuit breakers of each reachable connection (one bounded read per connection): every open and
+ * half-open one (at most CIRCUIT_HELD_MAX, the stores' own cap, so none is left unread however many closed
+ * ones changed since); a circuit not read is closed. Unreadable: left out (unknown).
+ */
 async function readCircuits(snapshot: MetricsSnapshot): Promise<Map<string, CircuitReading[]>> {
   const out = new Map<string, CircuitReading[]>();
   await Promise.all(
@@ -93,7 +97,7 @@ async function readCircuits(snapshot: MetricsSnapshot): Promise<Map<string, Circ
         try {
           const conn = getConnection(c.name);
           if (!conn) return;
-          const { circuits } = await conn.records.circuits.listCircuits(CIRCUITS_LIST_MAX);
+          const { circuits } = await conn.records.circuits.listCircuits(CIRCUIT_HELD_MAX, 0);
           const readings: CircuitReading[] = [];
           for (const { destination, json } of circuits) {
             const record = parseCircuit(json);

@@ -13,8 +13,27 @@ export const CIRCUIT_RECENT_MAX = 5;
 export const CIRCUIT_ERROR_MAX = 300;
 /** A circuit record expires this long after its last change (Redis PEXPIRE; PostgreSQL rows pruned). */
 export const CIRCUIT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-/** Circuits the console lists per connection (the most recently changed first). */
+/**
+ * Circuits the console lists per connection: every open and half-open one first (the most recently
+ * changed first), then closed ones by recency; the open ones beyond are counted (`moreHeld`).
+ */
 export const CIRCUITS_LIST_MAX = 200;
+/**
+ * Open and half-open circuits a connection keeps at most (each holds its destination's jobs back). The
+ * list and the circuit-open alert read all of them: a hostile producer naming thousands of failing
+ * destinations cannot push a genuine open circuit out of sight. A destination whose circuit would open
+ * beyond this cap stays untracked (fail open: its jobs are attempted as usual) and the runtime warns.
+ */
+export const CIRCUIT_HELD_MAX = 1_000;
+/**
+ * Circuit records a connection keeps at most, open ones included. A new destination beyond it evicts
+ * the oldest closed record, never an open one: twice the open cap, so a closed one to evict always
+ * exists.
+ */
+export const CIRCUIT_RECORDS_MAX = 2 * CIRCUIT_HELD_MAX;
+/** The caps a store applies atomically with each swap (tests pass smaller ones). */
+export type CircuitCaps = { heldMax: number; recordsMax: number };
+export const CIRCUIT_CAPS: CircuitCaps = { heldMax: CIRCUIT_HELD_MAX, recordsMax: CIRCUIT_RECORDS_MAX };
 /** The most a held job's return is spread beyond its wait (half the longest cool-down by default). */
 export const CIRCUIT_SPREAD_MAX_MS = 5 * 60 * 1000;
 /** …and the least (a short cool-down still spreads its held jobs over a second). */
@@ -96,6 +115,15 @@ function fresh(now: number, policy: Pick<CircuitPolicy, 'cooldownMs'>): CircuitR
     opened: 0,
     changedAt: now,
   };
+}
+
+/**
+ * Whether a stored record holds its destination's jobs back (open or half-open): what the stores index
+ * apart and cap (CIRCUIT_HELD_MAX). Unreadable JSON counts as closed, like parseCircuit.
+ */
+export function holdsJobs(json: string): boolean {
+  const record = parseCircuit(json);
+  return record !== null && record.state !== 'closed';
 }
 
 /** A stored record, or null when missing or unreadable (a circuit that cannot be read is closed). */

@@ -1,4 +1,5 @@
-// The circuit breakers of one connection's destinations, the most recently changed first (bounded).
+// The circuit breakers of one connection's destinations (bounded): every open and half-open one first,
+// then closed ones, the most recently changed first; the open ones beyond the list are counted.
 import 'server-only';
 import { getConnection } from '@/lib/redis/connections';
 import { NotFoundError } from '@/lib/errors';
@@ -27,11 +28,12 @@ export function circuitView(destination: string, r: CircuitRecord): CircuitView 
 export async function listCircuits(connection: string, max = CIRCUITS_LIST_MAX): Promise<Circuits> {
   const conn = getConnection(connection);
   if (!conn) throw new NotFoundError(`Unknown connection "${connection}"`);
-  const { now, circuits } = await conn.records.circuits.listCircuits(Math.min(max, CIRCUITS_LIST_MAX));
+  const { now, circuits, held } = await conn.records.circuits.listCircuits(Math.min(max, CIRCUITS_LIST_MAX));
   const views: CircuitView[] = [];
   for (const c of circuits) {
     const record = parseCircuit(c.json);
     if (record) views.push(circuitView(c.destination, record));
   }
-  return { connection, now, circuits: views, limit: CIRCUITS_LIST_MAX };
+  const heldListed = views.filter((v) => v.state !== 'closed').length;
+  return { connection, now, circuits: views, limit: CIRCUITS_LIST_MAX, moreHeld: Math.max(0, held - heldListed) };
 }

@@ -19,7 +19,8 @@ export function resetCircuit(ctx: AuditContext, connection: string, destination:
       const record = parseCircuit(stored.json);
       if (!record) throw new NotFoundError(`No circuit for ${destination} on connection "${connection}"`);
       const next = resetRecord(record, stored.now, { cooldownMs: record.cooldownMs }, ctx.actor.name);
-      if (await circuits.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS)) {
+      // A closed record always fits the caps: only a conflict makes this read again.
+      if ((await circuits.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS)) === 'written') {
         return {
           result: { message: `Circuit of ${destination} closed (was ${record.state})`, circuit: circuitView(destination, next) },
           details: { was: record.state },

@@ -37,8 +37,10 @@ export const circuitsSchema = z.object({
   /** the store's clock when read (ms): times above are in it */
   now: z.number(),
   circuits: z.array(circuitViewSchema),
-  /** at most this many are listed (the most recently changed) */
+  /** at most this many are listed: every open and half-open one first, then closed ones, the most recently changed first */
   limit: z.number(),
+  /** open and half-open circuits of the connection not listed (beyond the limit) */
+  moreHeld: z.number(),
 });
 export type Circuits = z.infer<typeof circuitsSchema>;
 

@@ -13,7 +13,11 @@ import { STORE_KINDS } from '../helpers/stores';
 import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
-import { parseCircuit, resetRecord } from '@/lib/circuits/circuit';
+import { applyOutcome, CIRCUIT_RECORDS_MAX, CIRCUIT_TTL_MS, CIRCUITS_LIST_MAX, parseCircuit, resetRecord } from '@/lib/circuits/circuit';
+import type { CircuitRecords } from '@/lib/store/circuit-records';
+import { RedisCircuitRecords } from '@/lib/store/redis/circuit-records';
+import { PostgresCircuitRecords } from '@/lib/store/postgres/circuit-records';
+import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
@@ -25,6 +29,7 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { sampleOnce } from '@/lib/metrics/sampler';
 import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
 import { createAlertRule } from '@/lib/alerts/create-alert-rule';
+import { deleteAlertRule } from '@/lib/alerts/delete-alert-rule';
 import type { Circuits } from '@/lib/circuits/schemas';
 import { actor, ctxAs } from '../helpers/console-env';
 import { callOperation, refusal } from '../helpers/operations';
@@ -240,7 +245,7 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
       // The probe elsewhere succeeds: closed. J's first request is rate limited, its second one delivered.
       await waitFor(async () => {
         const stored = await circuits.readCircuit(peer.url);
-        return circuits.swapCircuit(peer.url, stored.version, JSON.stringify(resetRecord(parseCircuit(stored.json), stored.now, policy, 'test')), 60_000);
+        return (await circuits.swapCircuit(peer.url, stored.version, JSON.stringify(resetRecord(parseCircuit(stored.json), stored.now, policy, 'test')), 60_000)) === 'written';
       }, 'the circuit closed');
       await peer.answer('/j', 429, { 'Retry-After': '0' });
       // Delayed for the receiver (not failed: the skips did not use up the cap), then sent again.
@@ -321,6 +326,140 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
     // What a store blip throws is not one of them: the runtime runs the job rather than fail an attempt.
     expect(isLostJobError(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toBe(false);
     expect(isLostJobError(new Error('Connection terminated unexpectedly'))).toBe(false);
+  });
+
+  it(`an open circuit stays listed and its alert keeps firing after more than ${CIRCUITS_LIST_MAX} other destinations fail after it (a hostile producer naming many failing hosts)`, async () => {
+    await queueOn(server, 'webhook').waitUntilReady();
+    const hook = await startHttpPeer(() => ({ status: 200 }));
+    closables.push(hook);
+    resetAlertCache();
+    const rule = await createAlertRule(ctxAs('admin'), {
+      name: 'circuits-flood', enabled: true, kind: 'circuit-open', connection: 'console', queue: null,
+      threshold: 0, minutes: 0, cooldownMinutes: 0, webhookUrl: `${hook.url}/hook`, webhookFormat: 'json',
+    });
+    const evaluate = async () => {
+      const now = Date.now();
+      return evaluateAlerts(await sampleOnce({ now }), { now });
+    };
+    const policy = { failures: 3, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const breaker = new CircuitBreaker(getConnection('console').records.circuits, policy, createWorkerLogger({}, { write: () => {} }));
+    const held = `https://held-${kind}.example:443`;
+    for (let i = 0; i < policy.failures; i++) await breaker.failure(held, 'HTTP 503');
+    expect((await circuitOf(held))?.state).toBe('open');
+    const target = `console/${held}`;
+    const firing = await evaluate();
+    expect(firing.transitions.filter((t) => t.target === target).map((t) => t.type)).toEqual(['firing']);
+
+    // More failing destinations than the list shows, each changed after the open one (one failure each:
+    // closed, counted).
+    const flood = Array.from({ length: CIRCUITS_LIST_MAX + 50 }, (_, i) => `https://flood-${i}.hostile.example:443`);
+    for (let i = 0; i < flood.length; i += 50) await Promise.all(flood.slice(i, i + 50).map((d) => breaker.failure(d, 'connect ECONNREFUSED')));
+
+    // The alert does not resolve: it reads every open circuit, not the newest changes.
+    const after = await evaluate();
+    expect(after.transitions.filter((t) => t.target === target)).toEqual([]);
+    const listed = await callOperation<Circuits>(ops.listCircuits, actor('viewer'), { params: { conn: 'console' } });
+    expect(listed.circuits).toHaveLength(CIRCUITS_LIST_MAX);
+    expect(listed.circuits.find((c) => c.destination === held)?.state).toBe('open');
+    expect(listed.moreHeld).toBe(0);
+    // Still held: its jobs wait.
+    expect(await breaker.admit(held, 1_000)).toMatchObject({ kind: 'wait', state: 'open' });
+    // This rule's receiver closes with the test: the later tests page through their own rule.
+    await deleteAlertRule(ctxAs('admin'), { id: rule.id });
+  });
+
+  it('caps the records per connection atomically under concurrent swaps: open or half-open ones up to their cap (a new one beyond stays untracked: its jobs run), all records up to theirs (the oldest closed evicted, never an open one)', async () => {
+    const caps = { heldMax: 5, recordsMax: 12 };
+    const scope = `cap-test-${kind}`;
+    let records: CircuitRecords;
+    if (server.kind === 'redis') {
+      records = new RedisCircuitRecords(server.redis(), scope, caps);
+    } else {
+      records = new PostgresCircuitRecords(new DroverDb({ pool: server.pool(), where: 'test' }), scope, caps);
+    }
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const logLines: string[] = [];
+    const breaker = new CircuitBreaker(records, policy, createWorkerLogger({}, { write: (line: string) => void logLines.push(line) }));
+    const readState = async (d: string) => parseCircuit((await records.readCircuit(d)).json)?.state ?? null;
+    // The genuine outage: opened first.
+    const genuine = 'smtp://mail.example:587';
+    await breaker.failure(genuine, 'connect ECONNREFUSED');
+    expect(await readState(genuine)).toBe('open');
+
+    // Thirty new destinations open at once, all swapping concurrently: exactly heldMax - 1 more are
+    // tracked, the rest are refused (untracked), none overwrites or evicts another.
+    const opened = (await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const d = `https://open-${i}.hostile.example:443`;
+        const stored = await records.readCircuit(d);
+        const next = applyOutcome(null, { kind: 'failure', error: 'x' }, stored.now, policy)!.next;
+        return [d, await records.swapCircuit(d, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS)] as const;
+      }),
+    ));
+    expect(opened.filter(([, r]) => r === 'written')).toHaveLength(caps.heldMax - 1);
+    expect(opened.filter(([, r]) => r === 'full')).toHaveLength(30 - (caps.heldMax - 1));
+    for (const [d, r] of opened) expect(await readState(d)).toBe(r === 'written' ? 'open' : null);
+    // The runtime's side: the refused destination's job runs (nothing tracked), and a failure of it is
+    // not recorded.
+    const untracked = opened.find(([, r]) => r === 'full')![0];
+    await breaker.failure(untracked, 'HTTP 503');
+    expect(await readState(untracked)).toBeNull();
+    expect(await breaker.admit(untracked, 1_000)).toEqual({ kind: 'run' });
+    // One bounded warning: a second refusal within the minute is counted, not logged.
+    await breaker.failure(opened.filter(([, r]) => r === 'full')[1][0], 'HTTP 503');
+    const untrackedWarnings = logLines.map((l) => JSON.parse(l) as { event?: string; destination?: string }).filter((l) => l.event === 'circuit.untracked');
+    expect(untrackedWarnings).toEqual([expect.objectContaining({ destination: untracked, refused: 1 })]);
+
+    // Forty new closed destinations at once: the total stays at recordsMax, the open ones all stay.
+    const policyClosed = { ...policy, failures: 100 };
+    const closedBreaker = new CircuitBreaker(records, policyClosed, createWorkerLogger({}, { write: () => {} }));
+    const closed = Array.from({ length: 40 }, (_, i) => `https://closed-${i}.hostile.example:443`);
+    await Promise.all(closed.map((d) => closedBreaker.failure(d, 'HTTP 503')));
+    const listed = await records.listCircuits(100);
+    expect(listed.circuits).toHaveLength(caps.recordsMax);
+    expect(listed.held).toBe(caps.heldMax);
+    const states = listed.circuits.map((c) => parseCircuit(c.json)!.state);
+    expect(states.slice(0, caps.heldMax).every((s) => s === 'open')).toBe(true);
+    expect(states.slice(caps.heldMax).every((s) => s === 'closed')).toBe(true);
+    expect(await readState(genuine)).toBe('open');
+    for (const [d, r] of opened) if (r === 'written') expect(await readState(d)).toBe('open');
+    // The newest closed ones are kept, the oldest evicted.
+    const kept = listed.circuits.slice(caps.heldMax).map((c) => c.destination);
+    expect(kept.every((d) => d.startsWith('https://closed-'))).toBe(true);
+    // A listed closed circuit may not open while the open ones fill the cap (fail open: it stays closed).
+    const stored = await records.readCircuit(kept[0]);
+    const tripped = applyOutcome(parseCircuit(stored.json), { kind: 'failure', error: 'x' }, stored.now, policy)!.next;
+    expect(tripped.state).toBe('open');
+    expect(await records.swapCircuit(kept[0], stored.version, JSON.stringify(tripped), CIRCUIT_TTL_MS)).toBe('full');
+    // Closing one frees a place.
+    const g = await records.readCircuit(genuine);
+    expect(await records.swapCircuit(genuine, g.version, JSON.stringify(resetRecord(parseCircuit(g.json), g.now, policy, 'test')), CIRCUIT_TTL_MS)).toBe('written');
+    expect(await records.swapCircuit(kept[0], stored.version, JSON.stringify(tripped), CIRCUIT_TTL_MS)).toBe('written');
+    expect((await records.listCircuits(100)).held).toBe(caps.heldMax);
+  });
+
+  it(`at the shipped caps: ${CIRCUIT_RECORDS_MAX + 50} new destinations after an open circuit leave ${CIRCUIT_RECORDS_MAX} records, the open one kept`, async () => {
+    const scope = `cap-default-${kind}`;
+    const records: CircuitRecords =
+      server.kind === 'redis' ? new RedisCircuitRecords(server.redis(), scope) : new PostgresCircuitRecords(new DroverDb({ pool: server.pool(), where: 'test' }), scope);
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const write = async (destination: string, failures: number) => {
+      const stored = await records.readCircuit(destination);
+      const next = applyOutcome(null, { kind: 'failure', error: 'x' }, stored.now, { ...policy, failures })!.next;
+      return records.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS);
+    };
+    const genuine = 'smtp://mail.example:587';
+    expect(await write(genuine, 1)).toBe('written');
+    const flood = Array.from({ length: CIRCUIT_RECORDS_MAX + 50 }, (_, i) => `https://flood-${i}.hostile.example:443`);
+    for (let i = 0; i < flood.length; i += 50) {
+      expect(new Set(await Promise.all(flood.slice(i, i + 50).map((d) => write(d, 100))))).toEqual(new Set(['written']));
+    }
+    const listed = await records.listCircuits(CIRCUIT_RECORDS_MAX + 100);
+    expect({ records: listed.circuits.length, held: listed.held, first: listed.circuits[0].destination }).toEqual({ records: CIRCUIT_RECORDS_MAX, held: 1, first: genuine });
+    expect(parseCircuit((await records.readCircuit(genuine)).json)?.state).toBe('open');
+    // The oldest closed ones went, hash and all.
+    expect((await records.readCircuit(flood[0])).json).toBeNull();
+    expect((await records.readCircuit(flood[flood.length - 1])).json).not.toBeNull();
   });
 
   it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {

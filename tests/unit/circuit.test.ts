@@ -2,7 +2,7 @@
 // (consecutive failures or a failure rate over the window), the half-open probe, cool-down doubling,
 // what a success or a released probe changes, and the scrubbing of the failures kept for the console.
 import { describe, expect, it } from 'vitest';
-import { admitJob, applyOutcome, resetRecord, scrubCircuitError, CIRCUIT_ERROR_MAX, CIRCUIT_RECENT_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
+import { admitJob, applyOutcome, holdsJobs, resetRecord, scrubCircuitError, CIRCUIT_CAPS, CIRCUIT_ERROR_MAX, CIRCUIT_HELD_MAX, CIRCUIT_RECENT_MAX, CIRCUIT_RECORDS_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
 import { readCircuitSettings } from '@/workers/runtime/circuit-settings';
 import { httpDestination, smtpDestination, webhookDestination } from '@/workers/runtime/circuit-destination';
 import { evaluateRule, type CircuitReading, type EvaluationInput } from '@/lib/alerts/evaluate-rule';
@@ -139,6 +139,20 @@ describe('circuit breaker rules', () => {
     const reset = resetRecord(r, 100, policy, 'op@test');
     expect(reset).toMatchObject({ state: 'closed', consecutive: 0, nextProbeAt: null, resetBy: 'op@test', opened: r!.opened });
     expect(reset.recent).toHaveLength(CIRCUIT_RECENT_MAX);
+  });
+
+  it('open and half-open records hold jobs (indexed apart and capped by the stores); closed and unreadable ones do not', () => {
+    const open = fail(fail(fail(null, 0).next, 1).next, 2).next;
+    expect(open.state).toBe('open');
+    expect(holdsJobs(JSON.stringify(open))).toBe(true);
+    const probing = admitJob(open, open.nextProbeAt!, { token: 't', leaseMs: 1_000 }).next!;
+    expect(probing.state).toBe('half-open');
+    expect(holdsJobs(JSON.stringify(probing))).toBe(true);
+    expect(holdsJobs(JSON.stringify(resetRecord(open, 100, policy, 'op@test')))).toBe(false);
+    expect(holdsJobs('not json')).toBe(false);
+    // README › Circuit breakers: 1,000 open or half-open, 2,000 in all (so a closed one to evict always exists).
+    expect(CIRCUIT_CAPS).toEqual({ heldMax: 1_000, recordsMax: 2_000 });
+    expect(CIRCUIT_RECORDS_MAX).toBeGreaterThan(CIRCUIT_HELD_MAX);
   });
 
   it('scrubs credentials and query strings out of failures, and cuts them', () => {

@@ -17,6 +17,8 @@ export const CLEAN_CACHE_MS = 1_000;
 export const SUCCESS_FLUSH_MS = 1_000;
 /** Compare-and-set rounds before a write gives up (another process kept changing the record). */
 const SWAP_TRIES = 8;
+/** At most one `circuit.untracked` warning per process this often (a flood of new failing destinations). */
+export const UNTRACKED_WARN_MS = 60_000;
 
 export type CircuitAdmission = { kind: 'run' } | { kind: 'probe'; token: string } | { kind: 'wait'; ms: number; spreadMs: number; state: 'open' | 'half-open' };
 
@@ -26,6 +28,8 @@ export class CircuitBreaker {
   private readonly successes = new Map<string, { count: number; since: number }>();
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Circuits the held cap refused since the last warning, and when that was. */
+  private untracked = { count: 0, warnedAt: -Infinity };
 
   constructor(
     private readonly records: CircuitRecords,
@@ -47,9 +51,15 @@ export class CircuitBreaker {
         return { kind: 'run' };
       }
       if (admission.kind === 'wait') return admission;
-      if (await this.records.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS)) {
+      const swapped = await this.records.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS);
+      if (swapped === 'written') {
         this.event('half-open', destination, next!);
         return { kind: 'probe', token };
+      }
+      // Only a record the held index does not know yet (written before it existed) can be refused: fail open.
+      if (swapped === 'full') {
+        this.warnUntracked(destination);
+        return { kind: 'run' };
       }
     }
     // Others keep changing it: this job waits a moment rather than joining a probe.
@@ -123,12 +133,32 @@ export class CircuitBreaker {
       const stored = await this.records.readCircuit(destination);
       const changed = applyOutcome(parseCircuit(stored.json), outcome, stored.now, this.policy);
       if (!changed) return;
-      if (await this.records.swapCircuit(destination, stored.version, JSON.stringify(changed.next), CIRCUIT_TTL_MS)) {
+      const swapped = await this.records.swapCircuit(destination, stored.version, JSON.stringify(changed.next), CIRCUIT_TTL_MS);
+      if (swapped === 'written') {
         if (changed.event) this.event(changed.event, destination, changed.next);
+        return;
+      }
+      if (swapped === 'full') {
+        this.warnUntracked(destination);
         return;
       }
     }
     this.logger.warn({ event: 'circuit.write_contended', destination, outcome: outcome.kind }, 'circuit breaker record kept changing: outcome not recorded');
+  }
+
+  /**
+   * The connection holds CIRCUIT_HELD_MAX open circuits already: this destination's would not be
+   * tracked, its jobs are attempted as usual (fail open). One warning a minute per process, with the count.
+   */
+  private warnUntracked(destination: string): void {
+    this.untracked.count++;
+    const now = Date.now();
+    if (now - this.untracked.warnedAt < UNTRACKED_WARN_MS) return;
+    this.logger.warn(
+      { event: 'circuit.untracked', destination, refused: this.untracked.count },
+      `circuit of ${destination} not tracked: the connection has the most open circuits it keeps; its jobs are attempted as usual (${this.untracked.count} refused since the last warning)`,
+    );
+    this.untracked = { count: 0, warnedAt: now };
   }
 
   private event(event: CircuitEvent, destination: string, record: CircuitRecord): void {

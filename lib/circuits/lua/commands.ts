@@ -4,6 +4,18 @@ import type { Result } from 'ioredis';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     droverCircuitRead(key: string): Result<[string, string, [string, string]], Context>;
-    droverCircuitSwap(key: string, index: string, destination: string, version: number, json: string, ttlMs: number, indexMax: number): Result<number, Context>;
+    droverCircuitSwap(
+      key: string,
+      closedIndex: string,
+      heldIndex: string,
+      destination: string,
+      version: number,
+      json: string,
+      ttlMs: number,
+      held: '0' | '1',
+      heldMax: number,
+      recordsMax: number,
+      hashPrefix: string,
+    ): Result<number, Context>;
   }
 }

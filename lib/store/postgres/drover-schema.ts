@@ -16,6 +16,7 @@ import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
 import { WORKER_CONTROL_DDL } from './ddl/worker-control';
 import { OBJECTIVES_DDL } from './ddl/objectives';
 import { CIRCUITS_DDL } from './ddl/circuits';
+import { CIRCUITS_HELD_DDL } from './ddl/circuits-held';
 import { holdClient } from './held-client';
 
 export const DROVER_SCHEMA = 'drover';
@@ -231,6 +232,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 11,
     name: 'circuit breakers',
     sql: CIRCUITS_DDL,
+  },
+  {
+    version: 12,
+    name: 'circuit breakers: held records indexed apart, capped',
+    sql: CIRCUITS_HELD_DDL,
   },
 ];
 
