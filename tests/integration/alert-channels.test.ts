@@ -28,6 +28,7 @@ import { createChannel } from '@/lib/alerts/channels/create-channel';
 import { updateChannel } from '@/lib/alerts/channels/update-channel';
 import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
 import { testChannel } from '@/lib/alerts/channels/test-channel';
+import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
 import { listChannels } from '@/lib/alerts/channels/list-channels';
 import { readChannels } from '@/lib/alerts/channels/channel-store';
 import { closeAlertMail, EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
@@ -118,10 +119,18 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
       if (keys.length) await store.redis().del(...keys);
     } else await store.pool().query('DELETE FROM drover.alert_delivery');
   }
+  /** Forgets the Test limit's records (a test below reads them at clocks ahead of this one). */
+  async function forgetTestLimits() {
+    if (kind === 'redis') {
+      const keys = await store.redis().keys('drover:{console}:alerts:channel-test*');
+      if (keys.length) await store.redis().del(...keys);
+    } else await store.pool().query('DELETE FROM drover.alert_channel_test');
+  }
 
   afterEach(async () => {
     for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
     for (const c of await readChannels()) await deleteChannel(admin, { id: c.id });
+    await forgetTestLimits();
     resetAlertCache();
     peer.requests.length = 0;
     mails.length = 0;
@@ -425,10 +434,12 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: true, steps: [{ step: 'send', ok: true }] });
     await waitFor(() => mails.length === 1, { what: 'the test email' });
     expect(mails[0].raw).toContain('[TEST]');
+    // (Another email channel: this one was tested just now, and a channel is tested once per 10 s.)
+    const mail2 = await createChannel(admin, channelInputSchema.parse({ type: 'email', name: 'mail2', config: { to: ['b@example.com'] } }));
     const saved = process.env.SMTP_URL;
     delete process.env.SMTP_URL;
     try {
-      expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: false, steps: [{ step: 'send', ok: false, error: EMAIL_NOT_CONFIGURED }] });
+      expect(await testChannel(admin, { id: mail2.id })).toMatchObject({ ok: false, steps: [{ step: 'send', ok: false, error: EMAIL_NOT_CONFIGURED }] });
     } finally {
       process.env.SMTP_URL = saved;
     }
@@ -448,5 +459,40 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(requestsTo('/pd')).toHaveLength(pdBefore);
     await updateAlertRule(admin, { id: rule.id, patch: { channelIds: [pd.id] } });
     expect((await readRules())[0].channelIds).toEqual([pd.id]);
+  });
+  it('Test is rate-limited in the console store (shared by every replica): one per channel per 10 s, 20 per minute in all; a refusal is a 429 with Retry-After, audited, and sends nothing', async () => {
+    expect([CHANNEL_TEST_EVERY_MS, CHANNEL_TESTS_PER_MINUTE]).toEqual([10_000, 20]);
+    const hooks: PublicChannel[] = [];
+    for (let i = 0; i <= CHANNEL_TESTS_PER_MINUTE; i++) hooks.push(await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: `t${i}`, config: { url: `${peer.url}/t/${i}`, format: 'json' } })));
+    const t0 = Date.now();
+    expect(await testChannel(admin, { id: hooks[0].id }, t0)).toMatchObject({ ok: true });
+    // The same channel 1 s later (a double click, a stuck button, or another replica): refused before anything is sent.
+    await expect(testChannel(admin, { id: hooks[0].id }, t0 + 1000)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 9,
+      message: 'Channel "t0" was tested 1 s ago: a channel is tested at most once every 10 s. Try again in 9 s.',
+    });
+    expect(requestsTo('/t/0')).toHaveLength(1);
+    const refusal = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alertChannel.test');
+    expect(refusal).toMatchObject({ outcome: 'denied' });
+    expect(JSON.stringify(refusal)).toContain('at most once every 10 s');
+    // 10 s later it may be tested again.
+    expect(await testChannel(admin, { id: hooks[0].id }, t0 + 10_000)).toMatchObject({ ok: true });
+    // Every channel counts toward 20 tests a minute: 2 so far, 18 more, then the 21st is refused until the first ages out.
+    for (let i = 1; i <= CHANNEL_TESTS_PER_MINUTE - 2; i++) expect(await testChannel(admin, { id: hooks[i].id }, t0 + 10_000 + i)).toMatchObject({ ok: true });
+    const last = hooks[CHANNEL_TESTS_PER_MINUTE - 1];
+    await expect(testChannel(admin, { id: last.id }, t0 + 20_000)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 40,
+      message: 'Too many channel tests: at most 20 a minute on this console (all channels and replicas together). Try again in 40 s.',
+    });
+    expect(requestsTo(`/t/${CHANNEL_TESTS_PER_MINUTE - 1}`)).toHaveLength(0);
+    expect(await testChannel(admin, { id: last.id }, t0 + 60_000)).toMatchObject({ ok: true });
+    expect(requestsTo('/t/')).toHaveLength(CHANNEL_TESTS_PER_MINUTE + 1);
+    // Two clicks at once (two replicas, or two tabs): one test goes, the other is refused.
+    const both = await Promise.allSettled([testChannel(admin, { id: hooks[20].id }, t0 + 120_000), testChannel(admin, { id: hooks[20].id }, t0 + 120_000)]);
+    expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((b) => b.status === 'rejected')).toMatchObject({ reason: { status: 429 } });
+    expect(requestsTo('/t/20')).toHaveLength(1);
   });
 });

@@ -8,7 +8,8 @@ import { claimDeliveryScript } from '@/lib/alerts/lua/claim-delivery-1';
 import { finishDeliveryScript } from '@/lib/alerts/lua/finish-delivery-1';
 import { adoptEpisodeScript } from '@/lib/alerts/lua/adopt-episode-1';
 import { closeEpisodeScript } from '@/lib/alerts/lua/close-episode-1';
-import type { AlertChannelStore, DeliveryClaim, DeliveryRecord } from '@/lib/store/console/alert-channels';
+import { reserveChannelTestScript } from '@/lib/alerts/lua/reserve-channel-test-2';
+import type { AlertChannelStore, DeliveryClaim, DeliveryRecord, TestReservation, TestReserved } from '@/lib/store/console/alert-channels';
 
 function parseRecord(raw: string | null): DeliveryRecord | null {
   if (!raw) return null;
@@ -20,7 +21,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   constructor(private readonly conn: Connection) {}
 
   private get redis() {
-    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript]);
+    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript, reserveChannelTestScript]);
   }
 
   async channels(): Promise<string[]> {
@@ -60,5 +61,11 @@ export class RedisAlertChannelStore implements AlertChannelStore {
 
   async closeEpisode(key: string, episode: number): Promise<void> {
     await this.redis.droverCloseEpisode(KEYS.alertEpisode(key), episode);
+  }
+
+  async reserveTest(r: TestReservation): Promise<TestReserved> {
+    const [ok, reason, waitMs, lastAt] = (await this.redis.droverReserveChannelTest(KEYS.alertChannelTestLast(r.channelId), KEYS.alertChannelTests, r.now, r.everyMs, r.windowMs, r.limit, r.member)).map(Number);
+    if (ok === 1) return { ok: true };
+    return reason === 1 ? { ok: false, reason: 'channel', waitMs, lastAt } : { ok: false, reason: 'console', waitMs };
   }
 }
