@@ -28,6 +28,8 @@ import { createChannel } from '@/lib/alerts/channels/create-channel';
 import { updateChannel } from '@/lib/alerts/channels/update-channel';
 import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
 import { testChannel } from '@/lib/alerts/channels/test-channel';
+import { INSECURE_KEY_ENDPOINT_ERROR } from '@/lib/alerts/channels/endpoint-security';
+import { randomUUID } from 'node:crypto';
 import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
 import { listChannels } from '@/lib/alerts/channels/list-channels';
 import { readChannels } from '@/lib/alerts/channels/channel-store';
@@ -190,6 +192,32 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await updateChannel(admin, { id: pd.id, patch: { config: { url: `${peer.url}/pd/new`, routingKey: ROUTING_KEY } } });
     await updateChannel(admin, { id: og.id, patch: { config: { baseUrl: `${peer.url}/og`, priority: 'P1' } } });
     expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: `${peer.url}/pd/new` });
+  });
+
+  it('a PagerDuty or Opsgenie address is https, or plain http only to a host DROVER_EGRESS_ALLOW opens (the key travels with every request)', async () => {
+    const plainPd = channelInputSchema.parse({ type: 'pagerduty', name: 'plain', config: { routingKey: ROUTING_KEY, url: 'http://events.example.com/v2/enqueue' } });
+    await expect(createChannel(admin, plainPd)).rejects.toMatchObject({
+      status: 400,
+      message: 'The PagerDuty URL must be https:// (the routing key travels with every event); plain http:// only to a host DROVER_EGRESS_ALLOW opens, and events.example.com is not one',
+      fieldErrors: { 'config.url': ['must be https:// (or a host DROVER_EGRESS_ALLOW opens)'] },
+    });
+    const plainOg = channelInputSchema.parse({ type: 'opsgenie', name: 'plain', config: { apiKey: GENIE_KEY, baseUrl: 'http://api.example.com' } });
+    await expect(createChannel(admin, plainOg)).rejects.toMatchObject({ status: 400, fieldErrors: { 'config.baseUrl': ['must be https:// (or a host DROVER_EGRESS_ALLOW opens)'] } });
+    expect(await readChannels()).toHaveLength(0);
+    const entry = (await listAudit(auditQuerySchema.parse({ limit: 1 }))).entries[0];
+    expect(entry).toMatchObject({ action: 'alertChannel.create', outcome: 'invalid' });
+    // https anywhere; http to the receiver the tests' DROVER_EGRESS_ALLOW opens (127.0.0.1), as webhooks.
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: 'https://events.example.com/v2/enqueue' } }));
+    await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'og', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/og` } }));
+    await expect(updateChannel(admin, { id: pd.id, patch: { config: { url: 'http://events.example.com/v2/enqueue', routingKey: ROUTING_KEY } } })).rejects.toMatchObject({ status: 400, fieldErrors: { 'config.url': [expect.stringContaining('https://')] } });
+    expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: 'https://events.example.com/v2/enqueue' });
+    // A plain-http webhook stays accepted: its URL is the only secret, and the admin chose it.
+    await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: 'http://hooks.example.com/x', format: 'json' } }));
+    // A channel saved before https was required is not sent to (its key would travel in clear): its Test and deliveries say why.
+    const id = randomUUID();
+    const legacy = { id, type: 'pagerduty', name: 'legacy', config: { routingKey: ROUTING_KEY, severity: 'error', url: 'http://events.example.com/v2/enqueue' }, createdAt: 1, createdBy: 'root@test', updatedAt: 1 };
+    await alertChannelStore().saveChannel(id, JSON.stringify(legacy), MAX_CHANNELS);
+    expect(await testChannel(admin, { id })).toMatchObject({ ok: false, steps: [{ step: 'trigger', ok: false, error: INSECURE_KEY_ENDPOINT_ERROR }] });
   });
 
   it('audit entries of channel changes name only the type\'s own settings, URLs masked', async () => {
@@ -424,7 +452,7 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {
     const { pd, mail } = await channels();
-    const refused = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'private', config: { routingKey: ROUTING_KEY, url: 'http://10.1.2.3/v2/enqueue' } }));
+    const refused = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'private', config: { routingKey: ROUTING_KEY, url: 'https://10.1.2.3/v2/enqueue' } }));
     const r = await testChannel(admin, { id: refused.id });
     expect(r.ok).toBe(false);
     expect(r.steps).toHaveLength(1);
