@@ -246,6 +246,18 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await expect(deleteChannel(admin, { id: first.id })).rejects.toMatchObject({ status: 409 });
   });
 
+  it('the 50-channel cap holds under concurrent creates (one atomic count-and-write in the store)', async () => {
+    for (let i = 0; i < MAX_CHANNELS - 10; i++) await createChannel(admin, channelInputSchema.parse({ type: 'email', name: `s${i}`, config: { to: ['a@example.com'] } }));
+    const burst = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => createChannel(admin, channelInputSchema.parse({ type: 'email', name: `b${i}`, config: { to: ['a@example.com'] } }))));
+    expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    expect(burst.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.status)).toEqual(Array(20).fill(409));
+    expect(await readChannels()).toHaveLength(MAX_CHANNELS);
+    // A change of an existing channel is no new one: still saved at the cap.
+    const [first] = await readChannels();
+    await updateChannel(admin, { id: first.id, patch: { name: 'renamed at the cap' } });
+    expect((await readChannels()).find((c) => c.id === first.id)?.name).toBe('renamed at the cap');
+  });
+
   it('one firing and one resolve per channel, PagerDuty v2 and Opsgenie shapes, the emails with the link back, and old inline-webhook rules unchanged', async () => {
     const { ids } = await channels();
     const q = await fill('mail-out', 3);

@@ -74,7 +74,9 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
   }
 
   async saveChannel(id: string, json: string, max: number): Promise<boolean> {
-    return this.db.tx(async (query) => ((await query(SQL.SAVE_CHANNEL, [id, json, max])).rowCount ?? 0) === 1);
+    // The count is of this statement's snapshot: two creates at once would both see room. One advisory
+    // lock for every save makes count-and-insert one step across replicas (saves are rare and short).
+    return this.db.tx(async (query) => ((await query(SQL.SAVE_CHANNEL, [id, json, max])).rowCount ?? 0) === 1, ['drover.alert_channel']);
   }
 
   removeChannel(id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-// Paging channels and delivery claims on the console Redis: one hash of channels, one string per delivery
+// Paging channels and delivery claims on the console Redis: one hash of channels (saved under the cap by Lua), one string per delivery
 // (SET PX, claimed and finished by Lua so two replicas never both take one).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
@@ -9,6 +9,7 @@ import { finishDeliveryScript } from '@/lib/alerts/lua/finish-delivery-1';
 import { adoptEpisodeScript } from '@/lib/alerts/lua/adopt-episode-1';
 import { closeEpisodeScript } from '@/lib/alerts/lua/close-episode-1';
 import { reserveChannelTestScript } from '@/lib/alerts/lua/reserve-channel-test-2';
+import { saveChannelScript } from '@/lib/alerts/lua/save-channel-1';
 import type { AlertChannelStore, DeliveryClaim, DeliveryRecord, TestReservation, TestReserved } from '@/lib/store/console/alert-channels';
 
 function parseRecord(raw: string | null): DeliveryRecord | null {
@@ -21,7 +22,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   constructor(private readonly conn: Connection) {}
 
   private get redis() {
-    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript, reserveChannelTestScript]);
+    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript, reserveChannelTestScript, saveChannelScript]);
   }
 
   async channels(): Promise<string[]> {
@@ -33,10 +34,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   }
 
   async saveChannel(id: string, json: string, max: number): Promise<boolean> {
-    const [[, exists], [, count]] = (await this.redis.multi().hexists(KEYS.alertChannels, id).hlen(KEYS.alertChannels).exec()) as [[unknown, number], [unknown, number]];
-    if (!exists && count >= max) return false;
-    await this.redis.hset(KEYS.alertChannels, id, json);
-    return true;
+    return (await this.redis.droverSaveChannel(KEYS.alertChannels, id, json, max)) === 1;
   }
 
   async removeChannel(id: string): Promise<boolean> {
