@@ -350,19 +350,47 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
   });
 
-  it('a new incident after an episode that was never closed (rule disabled and enabled again) is paged under a new key', async () => {
+  it('a rule disabled while firing resolves its announced targets once per channel and closes the episode; enabled again, a new incident is paged under a new key', async () => {
     const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: `${peer.url}/hook`, format: 'json' } }));
     await fill('mail-again', 2);
-    const rule = await depthRule('again', 'mail-again', [pd.id]);
+    const rule = await depthRule('again', 'mail-again', [pd.id, hook.id]);
     await evaluateAlerts(await sample(), { now: clock });
     expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
-    // Disabled while firing: its state goes, its episode is not closed.
+    // Disabled while firing: Drover stops watching it, so the incident it opened is resolved now (not left open).
     await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    expect(bodies('/hook').map((b) => b.state)).toEqual(['firing', 'resolved']);
+    const [entry] = await readHistory(1, rule.id);
+    expect(entry).toMatchObject({ type: 'resolved', notification: { outcome: 'sent' } });
+    expect(entry.text).toContain('(rule disabled: no longer watched)');
+    // Rounds while disabled, and a second disable, send nothing more.
     await evaluateAlerts(await sample(), { now: clock });
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    expect(requestsTo('/pd')).toHaveLength(2);
     await updateAlertRule(admin, { id: rule.id, patch: { enabled: true } });
     await evaluateAlerts(await sample(300_000), { now: clock });
-    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'trigger']);
-    expect(bodies('/pd')[1].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve', 'trigger']);
+    expect(bodies('/pd')[2].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+  });
+
+  it('a rule deleted while firing resolves its announced targets once per channel; a target whose firing was not announced gets nothing', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-gone', 2);
+    const rule = await depthRule('gone', 'mail-gone', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    await deleteAlertRule(admin, { id: rule.id });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(requestsTo('/pd')).toHaveLength(2);
+    // Pending (not firing yet): nothing was announced, nothing to resolve.
+    await fill('mail-slow', 2);
+    const slow = await depthRule('slow', 'mail-slow', [pd.id], { minutes: 5 });
+    await evaluateAlerts(await sample(), { now: clock });
+    await deleteAlertRule(admin, { id: slow.id });
+    expect(requestsTo('/pd')).toHaveLength(2);
   });
 
   it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
