@@ -165,6 +165,12 @@ export const KEYS = {
   /** string = the episode (ms) of a firing alert target (`hash` = sha256 of rule and target), the same for every
    *  console replica (SET-if-absent by Lua). Deleted when the target resolves; expires 7 days after it was set (PX). */
   alertEpisode: (hash: string) => `drover:{console}:alerts:episode:${hash}`,
+  /** string = the time (ms) of a channel's last Test (lib/alerts/channels/test-limit.ts); expires when the next one
+   *  is allowed (PX 10 s). */
+  alertChannelTestLast: (channelId: string) => `drover:{console}:alerts:channel-test:${channelId}`,
+  /** zset random member → time (ms) of every channel Test of the last minute (the console-wide cap); older ones
+   *  removed by the Lua that adds one, the key expires a minute after the last test (PX). */
+  alertChannelTests: 'drover:{console}:alerts:channel-tests',
   /** hash view id → saved view JSON {id, conn, queue, name, query, within, columns, order, visibility, owner, …}
    *  (lib/views). Kept until deleted. Written only with the id sets below (one Lua script, lib/views/lua/save-view-3.ts). */
   views: 'drover:{console}:views',

@@ -114,7 +114,7 @@ async function readCircuits(snapshot: MetricsSnapshot): Promise<Map<string, Circ
 
 type EventSource = Pick<AlertTransition, 'type' | 'target' | 'connection' | 'queue' | 'value'>;
 
-function eventOf(rule: AlertRule, t: EventSource, now: number): NotificationEvent {
+export function eventOf(rule: AlertRule, t: EventSource, now: number): NotificationEvent {
   return { state: t.type, connection: t.connection, queue: t.queue, value: t.value, at: now, ...(rule.kind === 'schedule-missed' || rule.kind === 'schedule-late' || rule.kind === 'circuit-open' ? { target: t.target } : {}) };
 }
 
@@ -180,13 +180,13 @@ function deliveryHistoryEntry(rule: AlertRule, d: OutstandingDelivery, now: numb
   };
 }
 
-function channelEntry(a: DeliveryAttempt) {
+export function channelEntry(a: DeliveryAttempt) {
   return { channelId: a.channel.id, name: a.channel.name, type: a.channel.type, outcome: a.outcome, status: a.status, error: a.error, ...(a.reason ? { reason: a.reason } : {}) };
 }
 
 /** Who claims deliveries when the caller names no one: this process. */
 const HOLDER = Symbol.for('drover.alerts.holder');
-function processHolder(): string {
+export function processHolder(): string {
   const holder = globalThis as { [HOLDER]?: string };
   holder[HOLDER] ??= `${process.pid}-${randomUUID()}`;
   return holder[HOLDER];

@@ -4,7 +4,8 @@ import { audited, type AuditContext } from '@/lib/audit/audited';
 import { alertOperations as ops } from '@/lib/operations/alerts';
 import { invalidFromZod } from '@/lib/zod-issues';
 import { alertRuleFieldsSchema, maskWebhookUrl, toPublicRule, type AlertRule, type AlertRulePatch, type PublicAlertRule } from './rule';
-import { writeRule } from './store';
+import { readStates, writeRule } from './store';
+import { resolveStoppedRule } from './resolve-stopped-rule';
 import { assertKnownConnection, ruleAuditTarget, existingRule, withScope } from './rule-commands';
 import { assertChannelsExist } from './channels/channel-store';
 import { accessOf } from '@/lib/auth/principal';
@@ -31,7 +32,12 @@ export async function updateAlertRule(ctx: AuditContext, input: UpdateAlertRuleI
     await assertChannelsExist(parsed.data.channelIds);
     const { webhookUrl: _dropped, ...kept } = before;
     const rule: AlertRule = { ...(parsed.data.webhookUrl ? before : kept), ...withScope(parsed.data), updatedAt: Date.now() };
-    await writeRule(rule, { resetState: JUDGED.some((k) => rule[k] !== before[k]) });
-    return { result: toPublicRule(rule) };
+    const disabled = before.enabled && !rule.enabled;
+    // Read before the write: a disabled rule's state is dropped (by the write here, or the next round).
+    const state = disabled ? (await readStates())[rule.id] : undefined;
+    await writeRule(rule, { resetState: disabled || JUDGED.some((k) => rule[k] !== before[k]) });
+    // Its open incidents are resolved now (README › Paging channels), not left open.
+    const resolved = disabled ? await resolveStoppedRule(before, state, 'disabled') : 0;
+    return { result: toPublicRule(rule), ...(resolved ? { details: { resolvedTargets: resolved } } : {}) };
   });
 }

@@ -138,6 +138,20 @@ export class EgressPolicy {
     return rule.wildcard ? hostname.endsWith(`.${rule.host}`) : hostname === rule.host;
   }
 
+  /**
+   * Whether DROVER_EGRESS_ALLOW itself opens this URL's host and port (a host-name entry for a name, a
+   * block holding an IP-literal host): a receiver the operator opened on purpose, not any public address.
+   */
+  opens(url: URL): boolean {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const ip = parseIp(url.hostname);
+    const name = normalizeHost(url.hostname);
+    return this.allow.some((rule) => {
+      if (rule.port !== undefined && rule.port !== port) return false;
+      return rule.kind === 'host' ? !ip && this.hostRuleMatches(rule, name) : ip ? inCidr(classifyAddress(ip.bytes).effective, rule.block) : false;
+    });
+  }
+
   /** The verdict for connecting to `address` (resolved from `hostname`, or an IP literal) on `port`. */
   async verdict(hostname: string | undefined, address: string, port: number): Promise<Verdict> {
     const ip = parseIp(address);

@@ -90,6 +90,7 @@ export const alertOperations = {
   testAlertChannel: operation({
     name: 'alertChannel.test', role: 'admin', scope: 'global', http: { method: 'POST', path: '/alerts/channels/{id}/test' }, action: 'testAlertChannelAction',
     summary: 'Send a clearly marked test through a channel (PagerDuty and Opsgenie: a trigger, then its resolve) and report each step’s answer',
+    rateLimited: 'One test per channel every 10 s, and 20 tests a minute for all channels of the console (see Retry-After)',
     params: channelIdSchema, example: { params: exampleId },
     run: async (ctx, { params }) => (await import('@/lib/alerts/channels/test-channel')).testChannel(ctx, params),
   }),

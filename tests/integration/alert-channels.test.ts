@@ -28,6 +28,9 @@ import { createChannel } from '@/lib/alerts/channels/create-channel';
 import { updateChannel } from '@/lib/alerts/channels/update-channel';
 import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
 import { testChannel } from '@/lib/alerts/channels/test-channel';
+import { INSECURE_KEY_ENDPOINT_ERROR } from '@/lib/alerts/channels/endpoint-security';
+import { randomUUID } from 'node:crypto';
+import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
 import { listChannels } from '@/lib/alerts/channels/list-channels';
 import { readChannels } from '@/lib/alerts/channels/channel-store';
 import { closeAlertMail, EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
@@ -118,10 +121,18 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
       if (keys.length) await store.redis().del(...keys);
     } else await store.pool().query('DELETE FROM drover.alert_delivery');
   }
+  /** Forgets the Test limit's records (a test below reads them at clocks ahead of this one). */
+  async function forgetTestLimits() {
+    if (kind === 'redis') {
+      const keys = await store.redis().keys('drover:{console}:alerts:channel-test*');
+      if (keys.length) await store.redis().del(...keys);
+    } else await store.pool().query('DELETE FROM drover.alert_channel_test');
+  }
 
   afterEach(async () => {
     for (const r of await readRules()) await deleteAlertRule(admin, { id: r.id });
     for (const c of await readChannels()) await deleteChannel(admin, { id: c.id });
+    await forgetTestLimits();
     resetAlertCache();
     peer.requests.length = 0;
     mails.length = 0;
@@ -183,6 +194,32 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: `${peer.url}/pd/new` });
   });
 
+  it('a PagerDuty or Opsgenie address is https, or plain http only to a host DROVER_EGRESS_ALLOW opens (the key travels with every request)', async () => {
+    const plainPd = channelInputSchema.parse({ type: 'pagerduty', name: 'plain', config: { routingKey: ROUTING_KEY, url: 'http://events.example.com/v2/enqueue' } });
+    await expect(createChannel(admin, plainPd)).rejects.toMatchObject({
+      status: 400,
+      message: 'The PagerDuty URL must be https:// (the routing key travels with every event); plain http:// only to a host DROVER_EGRESS_ALLOW opens, and events.example.com is not one',
+      fieldErrors: { 'config.url': ['must be https:// (or a host DROVER_EGRESS_ALLOW opens)'] },
+    });
+    const plainOg = channelInputSchema.parse({ type: 'opsgenie', name: 'plain', config: { apiKey: GENIE_KEY, baseUrl: 'http://api.example.com' } });
+    await expect(createChannel(admin, plainOg)).rejects.toMatchObject({ status: 400, fieldErrors: { 'config.baseUrl': ['must be https:// (or a host DROVER_EGRESS_ALLOW opens)'] } });
+    expect(await readChannels()).toHaveLength(0);
+    const entry = (await listAudit(auditQuerySchema.parse({ limit: 1 }))).entries[0];
+    expect(entry).toMatchObject({ action: 'alertChannel.create', outcome: 'invalid' });
+    // https anywhere; http to the receiver the tests' DROVER_EGRESS_ALLOW opens (127.0.0.1), as webhooks.
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: 'https://events.example.com/v2/enqueue' } }));
+    await createChannel(admin, channelInputSchema.parse({ type: 'opsgenie', name: 'og', config: { apiKey: GENIE_KEY, baseUrl: `${peer.url}/og` } }));
+    await expect(updateChannel(admin, { id: pd.id, patch: { config: { url: 'http://events.example.com/v2/enqueue', routingKey: ROUTING_KEY } } })).rejects.toMatchObject({ status: 400, fieldErrors: { 'config.url': [expect.stringContaining('https://')] } });
+    expect((await readChannels()).find((c) => c.id === pd.id)?.config).toMatchObject({ url: 'https://events.example.com/v2/enqueue' });
+    // A plain-http webhook stays accepted: its URL is the only secret, and the admin chose it.
+    await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: 'http://hooks.example.com/x', format: 'json' } }));
+    // A channel saved before https was required is not sent to (its key would travel in clear): its Test and deliveries say why.
+    const id = randomUUID();
+    const legacy = { id, type: 'pagerduty', name: 'legacy', config: { routingKey: ROUTING_KEY, severity: 'error', url: 'http://events.example.com/v2/enqueue' }, createdAt: 1, createdBy: 'root@test', updatedAt: 1 };
+    await alertChannelStore().saveChannel(id, JSON.stringify(legacy), MAX_CHANNELS);
+    expect(await testChannel(admin, { id })).toMatchObject({ ok: false, steps: [{ step: 'trigger', ok: false, error: INSECURE_KEY_ENDPOINT_ERROR }] });
+  });
+
   it('audit entries of channel changes name only the type\'s own settings, URLs masked', async () => {
     const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/private-path` } }));
     await updateChannel(admin, { id: pd.id, patch: { config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd/other-private`, bogus: 'unknown-key-value' } as never } }).catch(() => undefined);
@@ -207,6 +244,18 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     const [first] = await readChannels();
     await depthRule('user', 'mail', [first.id]);
     await expect(deleteChannel(admin, { id: first.id })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('the 50-channel cap holds under concurrent creates (one atomic count-and-write in the store)', async () => {
+    for (let i = 0; i < MAX_CHANNELS - 10; i++) await createChannel(admin, channelInputSchema.parse({ type: 'email', name: `s${i}`, config: { to: ['a@example.com'] } }));
+    const burst = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => createChannel(admin, channelInputSchema.parse({ type: 'email', name: `b${i}`, config: { to: ['a@example.com'] } }))));
+    expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    expect(burst.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.status)).toEqual(Array(20).fill(409));
+    expect(await readChannels()).toHaveLength(MAX_CHANNELS);
+    // A change of an existing channel is no new one: still saved at the cap.
+    const [first] = await readChannels();
+    await updateChannel(admin, { id: first.id, patch: { name: 'renamed at the cap' } });
+    expect((await readChannels()).find((c) => c.id === first.id)?.name).toBe('renamed at the cap');
   });
 
   it('one firing and one resolve per channel, PagerDuty v2 and Opsgenie shapes, the emails with the link back, and old inline-webhook rules unchanged', async () => {
@@ -301,19 +350,47 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
   });
 
-  it('a new incident after an episode that was never closed (rule disabled and enabled again) is paged under a new key', async () => {
+  it('a rule disabled while firing resolves its announced targets once per channel and closes the episode; enabled again, a new incident is paged under a new key', async () => {
     const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'hook', config: { url: `${peer.url}/hook`, format: 'json' } }));
     await fill('mail-again', 2);
-    const rule = await depthRule('again', 'mail-again', [pd.id]);
+    const rule = await depthRule('again', 'mail-again', [pd.id, hook.id]);
     await evaluateAlerts(await sample(), { now: clock });
     expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
-    // Disabled while firing: its state goes, its episode is not closed.
+    // Disabled while firing: Drover stops watching it, so the incident it opened is resolved now (not left open).
     await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    expect(bodies('/hook').map((b) => b.state)).toEqual(['firing', 'resolved']);
+    const [entry] = await readHistory(1, rule.id);
+    expect(entry).toMatchObject({ type: 'resolved', notification: { outcome: 'sent' } });
+    expect(entry.text).toContain('(rule disabled: no longer watched)');
+    // Rounds while disabled, and a second disable, send nothing more.
     await evaluateAlerts(await sample(), { now: clock });
+    await updateAlertRule(admin, { id: rule.id, patch: { enabled: false } });
+    expect(requestsTo('/pd')).toHaveLength(2);
     await updateAlertRule(admin, { id: rule.id, patch: { enabled: true } });
     await evaluateAlerts(await sample(300_000), { now: clock });
-    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'trigger']);
-    expect(bodies('/pd')[1].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve', 'trigger']);
+    expect(bodies('/pd')[2].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+  });
+
+  it('a rule deleted while firing resolves its announced targets once per channel; a target whose firing was not announced gets nothing', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-gone', 2);
+    const rule = await depthRule('gone', 'mail-gone', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    await deleteAlertRule(admin, { id: rule.id });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(requestsTo('/pd')).toHaveLength(2);
+    // Pending (not firing yet): nothing was announced, nothing to resolve.
+    await fill('mail-slow', 2);
+    const slow = await depthRule('slow', 'mail-slow', [pd.id], { minutes: 5 });
+    await evaluateAlerts(await sample(), { now: clock });
+    await deleteAlertRule(admin, { id: slow.id });
+    expect(requestsTo('/pd')).toHaveLength(2);
   });
 
   it('two consoles evaluating the same rounds send one firing and one resolve per channel; a takeover after a crash keeps it so', async () => {
@@ -415,7 +492,7 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
 
   it('Test buttons: each step answered; email without SMTP_URL says "not configured"; a refused address is reported; a rule with channels tests each', async () => {
     const { pd, mail } = await channels();
-    const refused = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'private', config: { routingKey: ROUTING_KEY, url: 'http://10.1.2.3/v2/enqueue' } }));
+    const refused = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'private', config: { routingKey: ROUTING_KEY, url: 'https://10.1.2.3/v2/enqueue' } }));
     const r = await testChannel(admin, { id: refused.id });
     expect(r.ok).toBe(false);
     expect(r.steps).toHaveLength(1);
@@ -425,10 +502,12 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: true, steps: [{ step: 'send', ok: true }] });
     await waitFor(() => mails.length === 1, { what: 'the test email' });
     expect(mails[0].raw).toContain('[TEST]');
+    // (Another email channel: this one was tested just now, and a channel is tested once per 10 s.)
+    const mail2 = await createChannel(admin, channelInputSchema.parse({ type: 'email', name: 'mail2', config: { to: ['b@example.com'] } }));
     const saved = process.env.SMTP_URL;
     delete process.env.SMTP_URL;
     try {
-      expect(await testChannel(admin, { id: mail.id })).toMatchObject({ ok: false, steps: [{ step: 'send', ok: false, error: EMAIL_NOT_CONFIGURED }] });
+      expect(await testChannel(admin, { id: mail2.id })).toMatchObject({ ok: false, steps: [{ step: 'send', ok: false, error: EMAIL_NOT_CONFIGURED }] });
     } finally {
       process.env.SMTP_URL = saved;
     }
@@ -448,5 +527,40 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     expect(requestsTo('/pd')).toHaveLength(pdBefore);
     await updateAlertRule(admin, { id: rule.id, patch: { channelIds: [pd.id] } });
     expect((await readRules())[0].channelIds).toEqual([pd.id]);
+  });
+  it('Test is rate-limited in the console store (shared by every replica): one per channel per 10 s, 20 per minute in all; a refusal is a 429 with Retry-After, audited, and sends nothing', async () => {
+    expect([CHANNEL_TEST_EVERY_MS, CHANNEL_TESTS_PER_MINUTE]).toEqual([10_000, 20]);
+    const hooks: PublicChannel[] = [];
+    for (let i = 0; i <= CHANNEL_TESTS_PER_MINUTE; i++) hooks.push(await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: `t${i}`, config: { url: `${peer.url}/t/${i}`, format: 'json' } })));
+    const t0 = Date.now();
+    expect(await testChannel(admin, { id: hooks[0].id }, t0)).toMatchObject({ ok: true });
+    // The same channel 1 s later (a double click, a stuck button, or another replica): refused before anything is sent.
+    await expect(testChannel(admin, { id: hooks[0].id }, t0 + 1000)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 9,
+      message: 'Channel "t0" was tested 1 s ago: a channel is tested at most once every 10 s. Try again in 9 s.',
+    });
+    expect(requestsTo('/t/0')).toHaveLength(1);
+    const refusal = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alertChannel.test');
+    expect(refusal).toMatchObject({ outcome: 'denied' });
+    expect(JSON.stringify(refusal)).toContain('at most once every 10 s');
+    // 10 s later it may be tested again.
+    expect(await testChannel(admin, { id: hooks[0].id }, t0 + 10_000)).toMatchObject({ ok: true });
+    // Every channel counts toward 20 tests a minute: 2 so far, 18 more, then the 21st is refused until the first ages out.
+    for (let i = 1; i <= CHANNEL_TESTS_PER_MINUTE - 2; i++) expect(await testChannel(admin, { id: hooks[i].id }, t0 + 10_000 + i)).toMatchObject({ ok: true });
+    const last = hooks[CHANNEL_TESTS_PER_MINUTE - 1];
+    await expect(testChannel(admin, { id: last.id }, t0 + 20_000)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 40,
+      message: 'Too many channel tests: at most 20 a minute on this console (all channels and replicas together). Try again in 40 s.',
+    });
+    expect(requestsTo(`/t/${CHANNEL_TESTS_PER_MINUTE - 1}`)).toHaveLength(0);
+    expect(await testChannel(admin, { id: last.id }, t0 + 60_000)).toMatchObject({ ok: true });
+    expect(requestsTo('/t/')).toHaveLength(CHANNEL_TESTS_PER_MINUTE + 1);
+    // Two clicks at once (two replicas, or two tabs): one test goes, the other is refused.
+    const both = await Promise.allSettled([testChannel(admin, { id: hooks[20].id }, t0 + 120_000), testChannel(admin, { id: hooks[20].id }, t0 + 120_000)]);
+    expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((b) => b.status === 'rejected')).toMatchObject({ reason: { status: 429 } });
+    expect(requestsTo('/t/20')).toHaveLength(1);
   });
 });

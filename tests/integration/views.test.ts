@@ -213,7 +213,7 @@ describe.each(STORE_KINDS)('saved views with the console on %s', (kind) => {
 
   if (kind === 'postgres') it('a schema at version 2 (the release before views) gets table drover.view by migration 3', async () => {
     // Back to version 2: what the later migrations added goes too (the ledger's highest version is the schema's).
-    await c.pool().query(`DROP TABLE drover.view, drover.withheld_operation, drover.link_template, drover.schedule_watch, drover.schedule_run, drover.alert_channel, drover.alert_delivery, drover.alert_episode, drover.worker_setting, drover.busy_last, drover.queue_objective, drover.objective_status, drover.circuit`);
+    await c.pool().query(`DROP TABLE drover.view, drover.withheld_operation, drover.link_template, drover.schedule_watch, drover.schedule_run, drover.alert_channel, drover.alert_delivery, drover.alert_episode, drover.worker_setting, drover.busy_last, drover.queue_objective, drover.objective_status, drover.circuit, drover.alert_channel_test`);
     await c.pool().query(`ALTER TABLE drover.operation DROP COLUMN conn, DROP COLUMN queue`);
     await c.pool().query(`DELETE FROM drover.migration WHERE version >= 3`);
     expect(await migrateDroverSchema(c.pool(), 'test')).toEqual({ from: 2, to: DROVER_SCHEMA_VERSION });

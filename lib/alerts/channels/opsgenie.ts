@@ -4,6 +4,7 @@ import 'server-only';
 import { KIND_INFO, type AlertRule } from '../rule';
 import { describeEvent, linkOf, notificationText, postWebhook, type DeliveryOutcome, type NotificationEvent } from '../notify';
 import type { Channel } from './channel';
+import { INSECURE_KEY_ENDPOINT_ERROR, isInsecureKeyEndpoint } from './endpoint-security';
 
 type OpsgenieChannel = Extract<Channel, { type: 'opsgenie' }>;
 
@@ -44,6 +45,7 @@ export function opsgenieRequest(channel: OpsgenieChannel, rule: AlertRule, e: No
 }
 
 export async function sendOpsgenie(channel: OpsgenieChannel, rule: AlertRule, e: NotificationEvent, dedupKey: string): Promise<DeliveryOutcome> {
+  if (isInsecureKeyEndpoint(channel.config.baseUrl)) return { ok: false, status: null, error: INSECURE_KEY_ENDPOINT_ERROR, durationMs: 0 };
   const { url, body } = opsgenieRequest(channel, rule, e, dedupKey);
   return postWebhook(url, body, { headers: { authorization: `GenieKey ${channel.config.apiKey}` } });
 }

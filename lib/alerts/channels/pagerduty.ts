@@ -4,6 +4,7 @@ import 'server-only';
 import { KIND_INFO, type AlertRule } from '../rule';
 import { describeEvent, linkOf, notificationText, postWebhook, type DeliveryOutcome, type NotificationEvent } from '../notify';
 import type { Channel } from './channel';
+import { INSECURE_KEY_ENDPOINT_ERROR, isInsecureKeyEndpoint } from './endpoint-security';
 
 type PagerDutyChannel = Extract<Channel, { type: 'pagerduty' }>;
 
@@ -42,7 +43,8 @@ export function pagerdutyBody(channel: PagerDutyChannel, rule: AlertRule, e: Not
   };
 }
 
-export function sendPagerduty(channel: PagerDutyChannel, rule: AlertRule, e: NotificationEvent, dedupKey: string): Promise<DeliveryOutcome> {
+export async function sendPagerduty(channel: PagerDutyChannel, rule: AlertRule, e: NotificationEvent, dedupKey: string): Promise<DeliveryOutcome> {
+  if (isInsecureKeyEndpoint(channel.config.url)) return { ok: false, status: null, error: INSECURE_KEY_ENDPOINT_ERROR, durationMs: 0 };
   return postWebhook(channel.config.url, pagerdutyBody(channel, rule, e, dedupKey), { headers: {}, accept: (s) => s >= 200 && s < 300 }).then((o) => scrub(o, channel.config.routingKey));
 }
 

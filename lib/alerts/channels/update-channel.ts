@@ -9,6 +9,7 @@ import { alertChannelStore } from '@/lib/store/console/alert-channels';
 import { channelSchema, MAX_CHANNELS, toPublicChannel, type ChannelPatch, type PublicChannel } from './channel';
 import { assertGlobalAdmin, auditConfig, existingChannel } from './channel-commands';
 import { readChannel } from './channel-store';
+import { assertSecureKeyEndpoint } from './endpoint-security';
 
 export async function updateChannel(ctx: AuditContext, input: { id: string; patch: ChannelPatch }): Promise<PublicChannel> {
   const saved = await readChannel(input.id).catch(() => null);
@@ -28,6 +29,7 @@ export async function updateChannel(ctx: AuditContext, input: { id: string; patc
     }
     const parsed = channelSchema.safeParse({ ...before, ...(input.patch.name ? { name: input.patch.name } : {}), config: { ...before.config, ...input.patch.config }, updatedAt: Date.now() });
     if (!parsed.success) throw invalidFromZod(parsed.error, 'input');
+    assertSecureKeyEndpoint(parsed.data);
     await alertChannelStore().saveChannel(parsed.data.id, JSON.stringify(parsed.data), MAX_CHANNELS);
     return { result: toPublicChannel(parsed.data, true) };
   });

@@ -1,7 +1,8 @@
 // Paging channels (lib/alerts/channels) and the delivery claims that make each notification go out once
 // per channel across console replicas (lib/alerts/deliveries.ts), as stored records.
 // Redis: a hash of channels and one string per delivery (SET … PX, changed by Lua); PostgreSQL: tables
-// drover.alert_channel and drover.alert_delivery (migration 8).
+// drover.alert_channel and drover.alert_delivery (migration 8). And the Test button's limits (Redis: a
+// string per channel and a zset; PostgreSQL: drover.alert_channel_test, migration 12).
 import 'server-only';
 import { consolePart } from './part';
 import { RedisAlertChannelStore } from '@/lib/store/redis/console/alert-channels';
@@ -21,6 +22,10 @@ export type DeliveryRecord = {
 };
 
 export type DeliveryClaim = { holder: string; now: number; leaseMs: number; maxTries: number; keepMs: number };
+
+/** A channel Test asking for its place: one per channel per `everyMs`, `limit` per `windowMs` for all channels. */
+export type TestReservation = { channelId: string; now: number; everyMs: number; windowMs: number; limit: number; member: string };
+export type TestReserved = { ok: true } | { ok: false; reason: 'channel'; waitMs: number; lastAt: number } | { ok: false; reason: 'console'; waitMs: number };
 
 export interface AlertChannelStore {
   /** Every channel's JSON (in no order). */
@@ -46,6 +51,11 @@ export interface AlertChannelStore {
   adoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Promise<number>;
   /** Forgets the episode of `key` when it is still `episode` (the target resolved). */
   closeEpisode(key: string, episode: number): Promise<void>;
+  /**
+   * Atomically (across console replicas): refuses when the channel was tested less than `everyMs` ago, or
+   * when `limit` tests of any channel were taken in the last `windowMs`; else records this one.
+   */
+  reserveTest(r: TestReservation): Promise<TestReserved>;
 }
 
 export const alertChannelStore = consolePart<AlertChannelStore>({

@@ -12,7 +12,7 @@ import { VIEWS_DDL } from './ddl/views';
 import { PERMISSIONS_DDL } from './ddl/permissions';
 import { LINKS_DDL } from './ddl/links';
 import { SCHEDULE_WATCH_DDL } from './ddl/schedule-watch';
-import { ALERT_CHANNELS_DDL } from './ddl/alert-channels';
+import { ALERT_CHANNELS_DDL, CHANNEL_TEST_LIMITS_DDL } from './ddl/alert-channels';
 import { WORKER_CONTROL_DDL } from './ddl/worker-control';
 import { OBJECTIVES_DDL } from './ddl/objectives';
 import { CIRCUITS_DDL } from './ddl/circuits';
@@ -237,6 +237,11 @@ ALTER TABLE drover.operation ADD COLUMN conn text, ADD COLUMN queue text;
     version: 12,
     name: 'circuit breakers: held records indexed apart, capped',
     sql: CIRCUITS_HELD_DDL,
+  },
+  {
+    version: 13,
+    name: 'channel test limits',
+    sql: CHANNEL_TEST_LIMITS_DDL,
   },
 ];
 

@@ -3,7 +3,7 @@
 // deliveries are deleted in bounded batches as new ones finish.
 import 'server-only';
 import type { DroverDb } from '@/lib/store/postgres/drover-db';
-import type { AlertChannelStore, DeliveryClaim, DeliveryRecord } from '@/lib/store/console/alert-channels';
+import type { AlertChannelStore, DeliveryClaim, DeliveryRecord, TestReservation, TestReserved } from '@/lib/store/console/alert-channels';
 
 /** Channels read at most (the console keeps at most MAX_CHANNELS): a bound on one read all the same. */
 const CHANNELS_READ_MAX = 1000;
@@ -45,6 +45,13 @@ RETURNING episode`,
   DELETE_EXPIRED_EPISODES: `
 DELETE FROM drover.alert_episode WHERE key IN (
   SELECT key FROM drover.alert_episode WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`,
+  // The channel's last test and the window's count and oldest counted test (within the limit), in one read.
+  TEST_WINDOW: `
+SELECT (SELECT max(at) FROM drover.alert_channel_test WHERE channel_id = $1 AND at > $2::bigint - $3::bigint)::text AS last_at,
+       (SELECT at FROM drover.alert_channel_test WHERE at > $2::bigint - $4::bigint ORDER BY at DESC OFFSET $5 - 1 LIMIT 1)::text AS full_at`,
+  // Tests older than the longer of the two periods are of no use: the table holds at most a window's worth.
+  TEST_PRUNE: `DELETE FROM drover.alert_channel_test WHERE at <= $1::bigint - greatest($2::bigint, $3::bigint)`,
+  TEST_ADD: `INSERT INTO drover.alert_channel_test (member, channel_id, at) VALUES ($1, $2, $3)`,
   DELIVERY: `SELECT status, holder, tries, claimed_until, retry_at, error FROM drover.alert_delivery WHERE key = $1 AND expires_at > $2`,
 };
 
@@ -67,7 +74,9 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
   }
 
   async saveChannel(id: string, json: string, max: number): Promise<boolean> {
-    return this.db.tx(async (query) => ((await query(SQL.SAVE_CHANNEL, [id, json, max])).rowCount ?? 0) === 1);
+    // The count is of this statement's snapshot: two creates at once would both see room. One advisory
+    // lock for every save makes count-and-insert one step across replicas (saves are rare and short).
+    return this.db.tx(async (query) => ((await query(SQL.SAVE_CHANNEL, [id, json, max])).rowCount ?? 0) === 1, ['drover.alert_channel']);
   }
 
   removeChannel(id: string): Promise<boolean> {
@@ -101,5 +110,21 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
       await query(SQL.CLOSE_EPISODE, [key, episode]);
       await query(SQL.DELETE_EXPIRED_EPISODES, [Date.now(), EXPIRED_DELETE_BATCH]);
     });
+  }
+
+  reserveTest(r: TestReservation): Promise<TestReserved> {
+    // One lock for every test of this console: the per-channel and the console-wide checks and the insert
+    // are one step, as the Redis script is (tests are rare; the lock is held for three short statements).
+    return this.db.tx(
+      async (query) => {
+        await query(SQL.TEST_PRUNE, [r.now, r.everyMs, r.windowMs]);
+        const row = (await query<{ last_at: string | null; full_at: string | null }>(SQL.TEST_WINDOW, [r.channelId, r.now, r.everyMs, r.windowMs, r.limit])).rows[0];
+        if (row.last_at !== null) return { ok: false as const, reason: 'channel' as const, waitMs: Number(row.last_at) + r.everyMs - r.now, lastAt: Number(row.last_at) };
+        if (row.full_at !== null) return { ok: false as const, reason: 'console' as const, waitMs: Number(row.full_at) + r.windowMs - r.now };
+        await query(SQL.TEST_ADD, [r.member, r.channelId, r.now]);
+        return { ok: true as const };
+      },
+      ['drover.alert_channel_test'],
+    );
   }
 }

@@ -1,4 +1,4 @@
-// Paging channels and delivery claims on the console Redis: one hash of channels, one string per delivery
+// Paging channels and delivery claims on the console Redis: one hash of channels (saved under the cap by Lua), one string per delivery
 // (SET PX, claimed and finished by Lua so two replicas never both take one).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
@@ -8,7 +8,9 @@ import { claimDeliveryScript } from '@/lib/alerts/lua/claim-delivery-1';
 import { finishDeliveryScript } from '@/lib/alerts/lua/finish-delivery-1';
 import { adoptEpisodeScript } from '@/lib/alerts/lua/adopt-episode-1';
 import { closeEpisodeScript } from '@/lib/alerts/lua/close-episode-1';
-import type { AlertChannelStore, DeliveryClaim, DeliveryRecord } from '@/lib/store/console/alert-channels';
+import { reserveChannelTestScript } from '@/lib/alerts/lua/reserve-channel-test-2';
+import { saveChannelScript } from '@/lib/alerts/lua/save-channel-1';
+import type { AlertChannelStore, DeliveryClaim, DeliveryRecord, TestReservation, TestReserved } from '@/lib/store/console/alert-channels';
 
 function parseRecord(raw: string | null): DeliveryRecord | null {
   if (!raw) return null;
@@ -20,7 +22,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   constructor(private readonly conn: Connection) {}
 
   private get redis() {
-    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript]);
+    return withLuaScripts(this.conn.redis, [claimDeliveryScript, finishDeliveryScript, adoptEpisodeScript, closeEpisodeScript, reserveChannelTestScript, saveChannelScript]);
   }
 
   async channels(): Promise<string[]> {
@@ -32,10 +34,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   }
 
   async saveChannel(id: string, json: string, max: number): Promise<boolean> {
-    const [[, exists], [, count]] = (await this.redis.multi().hexists(KEYS.alertChannels, id).hlen(KEYS.alertChannels).exec()) as [[unknown, number], [unknown, number]];
-    if (!exists && count >= max) return false;
-    await this.redis.hset(KEYS.alertChannels, id, json);
-    return true;
+    return (await this.redis.droverSaveChannel(KEYS.alertChannels, id, json, max)) === 1;
   }
 
   async removeChannel(id: string): Promise<boolean> {
@@ -60,5 +59,11 @@ export class RedisAlertChannelStore implements AlertChannelStore {
 
   async closeEpisode(key: string, episode: number): Promise<void> {
     await this.redis.droverCloseEpisode(KEYS.alertEpisode(key), episode);
+  }
+
+  async reserveTest(r: TestReservation): Promise<TestReserved> {
+    const [ok, reason, waitMs, lastAt] = (await this.redis.droverReserveChannelTest(KEYS.alertChannelTestLast(r.channelId), KEYS.alertChannelTests, r.now, r.everyMs, r.windowMs, r.limit, r.member)).map(Number);
+    if (ok === 1) return { ok: true };
+    return reason === 1 ? { ok: false, reason: 'channel', waitMs, lastAt } : { ok: false, reason: 'console', waitMs };
   }
 }

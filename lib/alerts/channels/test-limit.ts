@@ -1,0 +1,40 @@
+// How often the Test button of a channel may send (README › Paging channels): a test is an email, a page
+// or an HTTP call the console makes on a click, so a stuck button or an admin in bad faith must not turn
+// it into a flood. The limits live in the console store, so every console replica counts the same tests.
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { RateLimitedError } from '@/lib/errors';
+import { alertChannelStore } from '@/lib/store/console/alert-channels';
+
+/**
+ * One test per channel per this long: a PagerDuty or Opsgenie test is two requests of at most 5 s each,
+ * so a channel has at most one test in flight, and a double click or a stuck button sends once.
+ */
+export const CHANNEL_TEST_EVERY_MS = 10_000;
+/**
+ * Tests of all channels together per minute: at most 40 requests or 20 emails a minute however many
+ * channels there are, and still every channel of a full console (50) tested within 3 minutes.
+ */
+export const CHANNEL_TESTS_PER_MINUTE = 20;
+const MINUTE_MS = 60_000;
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** Takes this test's place in both limits, or throws 429 saying which limit and for how long. */
+export async function reserveChannelTest(channel: { id: string; name: string }, now: number): Promise<void> {
+  const reserved = await alertChannelStore().reserveTest({
+    channelId: channel.id,
+    now,
+    everyMs: CHANNEL_TEST_EVERY_MS,
+    windowMs: MINUTE_MS,
+    limit: CHANNEL_TESTS_PER_MINUTE,
+    member: `${now}:${randomBytes(6).toString('base64url')}`,
+  });
+  if (reserved.ok) return;
+  const wait = seconds(reserved.waitMs);
+  if (reserved.reason === 'channel') {
+    const ago = Math.max(0, Math.floor((now - reserved.lastAt) / 1000));
+    throw new RateLimitedError(`Channel "${channel.name}" was tested ${ago} s ago: a channel is tested at most once every ${CHANNEL_TEST_EVERY_MS / 1000} s. Try again in ${wait} s.`, wait);
+  }
+  throw new RateLimitedError(`Too many channel tests: at most ${CHANNEL_TESTS_PER_MINUTE} a minute on this console (all channels and replicas together). Try again in ${wait} s.`, wait);
+}
