@@ -30,6 +30,8 @@ export const CONTROL_ACK_TTL_SECONDS = 60;
 export const CONTROL_ACK_WAIT_MS = 3_000;
 /** Acks read of one command at most (one per listening process). */
 export const CONTROL_ACKS_MAX = 100;
+/** Queues with a stored worker setting per connection at most: a new queue's setting past it is refused (409). */
+export const WORKER_SETTINGS_MAX_QUEUES = 1_000;
 /** Bytes of one control message at most (PostgreSQL refuses a NOTIFY payload from 8000 bytes on). */
 export const CONTROL_MESSAGE_MAX_BYTES = 4_096;
 

@@ -23,13 +23,15 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, WORKER_SETTINGS_MAX_QUEUES, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
 import { sendControl } from '@/lib/worker-control/send-control';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { Redis as IORedis } from 'ioredis';
 import { BUSY_HEARTBEAT_TTL_BEATS } from '@/lib/workers/busy-record';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
+import { KEYS } from '@/lib/keys';
 
 const HEARTBEAT_MS = 200;
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000, busyHeartbeatMs: HEARTBEAT_MS };
@@ -99,6 +101,11 @@ describe('control messages', () => {
 describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) => {
   const server = consoleForThisFile(kind);
   const queue = (name: string) => queueOn(server, name);
+  /** Queues with a stored worker setting on the connection, read from the store itself. */
+  const storedQueueCount = async (): Promise<number> => {
+    if (kind === 'redis') return new Set((await server.redis().hkeys(KEYS.workerSettings('bull'))).map((field) => field.slice(0, field.lastIndexOf(':')))).size;
+    return (await server.pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM drover.worker_setting WHERE schema_name = 'bullmq'`)).rows[0].n;
+  };
   beforeAll(async () => {
     await queue('control-schema').waitUntilReady();
   });
@@ -244,6 +251,65 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
   });
 
+  it('a queue setting is refused for a queue the connection does not have and no live Drover process serves (404, audited); an idle queue a live process serves and a queue with jobs are settable', async () => {
+    const unknown = { conn: 'console', queue: 'ctl-no-such-queue' };
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, operator, { params: unknown, body: { concurrency: 2 } }));
+    expect(err).toMatchObject({ status: 404 });
+    expect(err.message).toBe('Queue "ctl-no-such-queue" not found on connection "console": it has no jobs or meta there, the configuration does not name it, and no live Drover worker process serves it');
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'refused', queue: 'ctl-no-such-queue', actor: operator.name });
+    expect(await refusal(callOperation(ops.pauseQueueLocally, operator, { params: unknown }))).toMatchObject({ status: 404 });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.pause', outcome: 'refused', queue: 'ctl-no-such-queue' });
+    expect(await refusal(callOperation(ops.resumeQueueLocally, operator, { params: unknown }))).toMatchObject({ status: 404 });
+    expect((await conn().records.workerSettings(['ctl-no-such-queue'])).size).toBe(0);
+
+    // Idle: no job was ever added and nothing made its meta, so only the live heartbeat knows the queue.
+    const r = await runtime('drover@idle:1', slowKind('ctl-idle', 1));
+    expect((await getQueueSummaries(conn(), ['ctl-idle']))[0].exists).toBe(false);
+    expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: 2 } })).applied).toBe(1);
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-idle'] === 2, 'the idle queue at 2');
+    // Once its process is gone, its stored setting may still be cleared.
+    await r.close();
+    runtimes.splice(runtimes.indexOf(r), 1);
+    await callOperation(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: null } });
+    expect((await conn().records.workerSettings(['ctl-idle'])).size).toBe(0);
+
+    // A queue with jobs and no worker: stored for the processes that start later.
+    await queue('ctl-jobs-only').add('slow', {});
+    await callOperation(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-jobs-only' } });
+    expect((await workers()).settings['ctl-jobs-only']).toBeUndefined(); // listed only for queues of listed processes
+    expect(await conn().records.workerSettings(['ctl-jobs-only'])).toEqual(new Map([['ctl-jobs-only', JSON.stringify({ pausedLocally: true })]]));
+    await callOperation(ops.resumeQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-jobs-only' } });
+  });
+
+  it(`stored settings are bounded: at most ${WORKER_SETTINGS_MAX_QUEUES} queues per connection (409 naming the limit, audited); a queue already stored may still change`, async () => {
+    const records = conn().records;
+    const fill = Array.from({ length: WORKER_SETTINGS_MAX_QUEUES }, (_, i) => `ctl-fill-${i}`);
+    const stored: string[] = [];
+    for (let i = 0; i < fill.length; i += 50) {
+      const accepted = await Promise.all(fill.slice(i, i + 50).map((q) => records.updateWorkerSetting(q, { concurrency: 1 })));
+      accepted.forEach((ok, j) => ok && stored.push(fill[i + j]));
+    }
+    expect(await storedQueueCount()).toBe(WORKER_SETTINGS_MAX_QUEUES);
+    expect(await records.updateWorkerSetting('ctl-fill-extra', { pausedLocally: true })).toBe(false);
+
+    await queue('ctl-over-cap').add('slow', {});
+    const params = { conn: 'console', queue: 'ctl-over-cap' };
+    // Another actor than the 404s above: refusals of one actor and action share one audit entry per window.
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, actor('admin'), { params, body: { concurrency: 2 } }));
+    expect(err).toMatchObject({ status: 409 });
+    expect(err.message).toContain(`at most ${WORKER_SETTINGS_MAX_QUEUES.toLocaleString('en-US')} queues`);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'refused', queue: 'ctl-over-cap', actor: actor('admin').name });
+    expect((await records.workerSettings(['ctl-over-cap'])).size).toBe(0);
+    // A stored queue changes (no new queue); clearing one makes room for one.
+    expect(await records.updateWorkerSetting(stored[0], { concurrency: 3, pausedLocally: true })).toBe(true);
+    expect(await records.updateWorkerSetting(stored[1], { concurrency: null })).toBe(true);
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: 2 } });
+    expect(await storedQueueCount()).toBe(WORKER_SETTINGS_MAX_QUEUES);
+
+    for (let i = 0; i < stored.length; i += 50) await Promise.all(stored.slice(i, i + 50).map((q) => records.updateWorkerSetting(q, { concurrency: null, pausedLocally: null })));
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
+  });
+
   it('refuses a scoped operator without the operator role on every queue the process runs, and a viewer; refusals are audited', async () => {
     const r = await runtime('drover@scoped:1', slowKind('ctl-mine', 1), slowKind('ctl-theirs', 1), slowKind('ctl-hidden', 1));
     const scoped = principalWithAccess({ kind: 'session', id: 'scoped-op@test', name: 'scoped-op@test' }, { global: null, grants: [{ connection: 'console', queue: 'ctl-mine', role: 'operator' }, { connection: 'console', queue: 'ctl-theirs', role: 'viewer' }] });
@@ -285,6 +351,7 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     closables.push(silent);
     let heard = 0;
     await silent.listenForControl(() => (heard += 1));
+    await queue('ctl-silent').add('slow', {});
     const started = Date.now();
     const result = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-silent' }, body: { concurrency: 2 } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(CONTROL_ACK_WAIT_MS);
