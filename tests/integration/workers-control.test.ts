@@ -23,7 +23,7 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, WORKER_SETTINGS_MAX_QUEUES, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_READ_MAX_BYTES, WORKER_SETTINGS_MAX_QUEUES, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
 import { sendControl } from '@/lib/worker-control/send-control';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
@@ -358,6 +358,41 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(result).toMatchObject({ listeners: 1, applied: 0, acks: [] });
     expect(result.message).toContain(`applied by 0 of 1 Drover process (1 did not answer within ${CONTROL_ACK_WAIT_MS / 1000} s)`);
     expect(heard).toBe(1);
+  });
+
+  it(`a runtime reads no control message over ${CONTROL_MESSAGE_READ_MAX_BYTES / 1024} KB: it is ignored and logged with its size only, at most once a minute`, async () => {
+    const lines: string[] = [];
+    const started = await startRuntime({
+      connection: conn().config,
+      kinds: [slowKind('ctl-oversize', 1)],
+      settings,
+      logger: createWorkerLogger({}, { write: (line: string) => void lines.push(line) }),
+      workerName: 'drover@oversize:1',
+      schedulers: false,
+      cancellation: false,
+      deadLetters: false,
+    });
+    runtimes.push(started);
+    const runtimeId = started.heartbeat!.runtimeId;
+    // A well-formed quiet for this process, padded past the bound (unknown fields are stripped when parsed).
+    const oversize = JSON.stringify({ requestId: 'oversize', requestedBy: 'test', command: 'quiet', runtimeId, pad: 'x'.repeat(CONTROL_MESSAGE_READ_MAX_BYTES) });
+    if (kind === 'redis') {
+      for (let i = 0; i < 3; i++) expect(await server.redis().publish(KEYS.controlChannel('bull'), oversize)).toBeGreaterThanOrEqual(1);
+    } else {
+      // PostgreSQL's NOTIFY refuses such a payload itself (from 8000 bytes on): no runtime can get one.
+      await expect(server.pool().query(`SELECT pg_notify('drover_control', $1)`, [oversize])).rejects.toThrow(/payload string too long/);
+    }
+    // Messages are handled in order: once a later command is acked, the oversize ones were dealt with.
+    const later = await sendControl(conn().records, { command: 'unquiet', runtimeId: 'another-process', requestedBy: 'test' }, { done: (acks) => acks.some((a) => a.runtimeId === runtimeId) });
+    expect(later.acks.find((a) => a.runtimeId === runtimeId)).toMatchObject({ applied: false, message: 'not this process' });
+    expect(started.control!.state).toBe('running');
+    const logged = lines.filter((l) => l.includes('control.message_too_large'));
+    if (kind === 'redis') {
+      expect(logged).toHaveLength(1);
+      expect(JSON.parse(logged[0])).toMatchObject({ event: 'control.message_too_large', bytes: Buffer.byteLength(oversize), limit: CONTROL_MESSAGE_READ_MAX_BYTES });
+      expect(logged[0].length).toBeLessThan(1_000);
+    } else expect(logged).toHaveLength(0);
+    expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
   });
 
   it('stop: a spawned worker process finishes its running job and exits with its own code; a killed one is listed as gone after 3 missed beats', async () => {
