@@ -70,7 +70,8 @@ function queueOn(server: TestConsole, name: string): Queue {
   return q;
 }
 
-const workers = async (): Promise<Workers['connections'][number]> => ((await ops.listWorkers.run({ actor: actor('viewer'), via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })) as Workers).connections[0];
+const workersView = async (): Promise<Workers> => (await ops.listWorkers.run({ actor: actor('viewer'), via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })) as Workers;
+const workers = async (): Promise<Workers['connections'][number]> => (await workersView()).connections[0];
 const live = async (runtimeId: string) => (await workers()).processes.find((p) => p.key === runtimeId);
 const processParams = (r: Runtime) => ({ conn: 'console', runtimeId: r.heartbeat!.runtimeId });
 
@@ -243,6 +244,9 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(err).toMatchObject({ status: 400 });
     expect(err.message).toContain(`limited to ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
     expect(err.message).toContain('DROVER_MAX_WORKER_CONCURRENCY');
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'invalid', queue: 'ctl-bound', params: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY + 1 } });
+    // The Busy page's concurrency field takes its bound from the same answer the page renders.
+    expect((await workersView()).limits.concurrency).toBe(DEFAULT_MAX_WORKER_CONCURRENCY);
     // Stored by a console whose bound is higher: this runtime runs the queue at its own bound.
     await conn().records.updateWorkerSetting('ctl-bound', { concurrency: 200 });
     const r = await runtime('drover@bound:1', slowKind('ctl-bound', 1));
