@@ -112,7 +112,8 @@ export const KEYS = {
    * hash `<queue>:concurrency` → number, `<queue>:paused` → "1" (lib/worker-control/control-message.ts):
    * what every Drover runtime of the prefix applies to that queue, those started later too; one field per
    * setting so two consoles never overwrite each other. Kept until changed back in the console (a field
-   * goes when it holds nothing). Per-connection.
+   * goes when it holds nothing); at most WORKER_SETTINGS_MAX_QUEUES (1,000) queues, checked in the same
+   * script that writes (lib/worker-control/lua/worker-setting-update-1.ts). Per-connection.
    */
   workerSettings: (prefix: string) => `drover:worker-settings:${prefix}`,
   /** string (timestamp) set once `npm run seed` has seeded a prefix, so `--if-empty` seeds once. Kept until removed. Per-connection. */

@@ -1,10 +1,13 @@
 'use client';
 // The Busy page: every worker process and the jobs it runs now, refreshed with each live overview
-// snapshot (every 3 s) or every 5 s while the stream is down; paused with the other live pages.
+// snapshot (every 3 s) or every 5 s while the stream is down; paused with the other live pages. It reads
+// the Workers view (workers.list): the Busy view's processes plus Drover processes gone within the hour
+// (shown greyed below the live ones) and the bound of the concurrency field.
 import { Link } from '@/components/ui/link';
 import { useEffect, useRef } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Busy, BusyConnection, BusyProcess } from '@/lib/workers/busy-schemas';
+import type { BusyProcess } from '@/lib/workers/busy-schemas';
+import type { Workers, WorkersConnection } from '@/lib/worker-control/workers-schemas';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -20,12 +23,12 @@ import { queryKeys } from '@/components/query-keys';
 import { ProcessControls, ProcessStateBadge, QueueControls } from './process-controls';
 import { CircuitsPanel } from './circuits-panel';
 
-export function BusyView({ initial, canControl = false }: { initial: Busy; canControl?: boolean }) {
+export function BusyView({ initial, canControl = false }: { initial: Workers; canControl?: boolean }) {
   const queryClient = useQueryClient();
   const { status } = useLiveState();
   const { data } = useQuery({
     queryKey: queryKeys.busy(),
-    queryFn: () => fetchJson<Busy>('/api/v1/busy'),
+    queryFn: () => fetchJson<Workers>('/api/v1/workers'),
     initialData: initial,
     refetchInterval: status === 'live' || status === 'paused' ? false : 5_000,
   });
@@ -55,7 +58,7 @@ export function BusyView({ initial, canControl = false }: { initial: Busy; canCo
   );
 }
 
-function ConnectionSection({ connection: c, showName, limits, canControl }: { connection: BusyConnection; showName: boolean; limits: Busy['limits']; canControl: boolean }) {
+function ConnectionSection({ connection: c, showName, limits, canControl }: { connection: WorkersConnection; showName: boolean; limits: Workers['limits']; canControl: boolean }) {
   const hidden = c.processesTotal - c.processes.length;
   return (
     <section aria-label={`Connection ${c.name}`} className="space-y-3" data-testid={`busy-connection-${c.name}`}>
@@ -83,19 +86,58 @@ function ConnectionSection({ connection: c, showName, limits, canControl }: { co
         </EmptyState>
       )}
       {c.processes.map((p) => (
-        <ProcessCard key={p.key} conn={c.name} process={p} canControl={canControl} />
+        <ProcessCard key={p.key} conn={c.name} process={p} canControl={canControl} maxConcurrency={limits.concurrency} />
       ))}
       {hidden > 0 && (
         <p className="text-sm text-zinc-500" data-testid="busy-more-processes">
           {formatExact(hidden)} more process{hidden === 1 ? '' : 'es'} not listed (at most {limits.processes} are shown per connection).
         </p>
       )}
+      {c.gone.length > 0 && (
+        <div className="space-y-2" data-testid="busy-gone">
+          <h3 className="text-xs font-medium text-zinc-500" title="No heartbeat for 3 beats and no graceful stop: killed, crashed or cut off. Listed for an hour after the last heartbeat (at most 50 per connection).">
+            Gone ({formatExact(c.gone.length)})
+          </h3>
+          {c.gone.map((p) => (
+            <GoneProcessCard key={p.key} process={p} />
+          ))}
+        </div>
+      )}
       {!c.error && <CircuitsPanel conn={c.name} canControl={canControl} />}
     </section>
   );
 }
 
-function ProcessCard({ conn, process: p, canControl }: { conn: string; process: BusyProcess; canControl: boolean }) {
+/** A Drover process whose heartbeat expired: greyed, what it last said, no controls. */
+function GoneProcessCard({ process: p }: { process: BusyProcess }) {
+  return (
+    <article className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 opacity-70 dark:border-zinc-700" data-testid="busy-gone-process" aria-label={`Gone worker ${p.name}`}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span className="font-mono font-medium break-all">{p.name}</span>
+        <Badge title="Its heartbeat expired (3 missed beats) without a graceful stop">gone</Badge>
+        {p.host && (
+          <span className="font-mono text-xs">
+            {p.host}:{p.pid}
+          </span>
+        )}
+        <span className="text-xs" data-testid="busy-gone-since">
+          gone since <RelativeTime ms={p.beatAt} /> (its last heartbeat)
+        </span>
+        <span className="ml-auto text-xs">
+          {p.state ? `last ${p.state}, ` : ''}
+          {p.partial ? 'at least ' : ''}
+          {formatExact(p.jobsTotal)} job{p.jobsTotal === 1 ? '' : 's'} running then
+        </span>
+      </div>
+      <p className="mt-1 text-xs">
+        Queues: <span className="font-mono">{p.queues.join(', ')}</span>
+        {p.queuesTotal > p.queues.length && ` and ${formatExact(p.queuesTotal - p.queues.length)} more`}
+      </p>
+    </article>
+  );
+}
+
+function ProcessCard({ conn, process: p, canControl, maxConcurrency }: { conn: string; process: BusyProcess; canControl: boolean; maxConcurrency: number }) {
   const hiddenJobs = p.jobsTotal - p.jobs.length;
   const capacity = p.concurrency ? Object.values(p.concurrency).reduce((n, c) => n + c, 0) : null;
   return (
@@ -149,7 +191,7 @@ function ProcessCard({ conn, process: p, canControl }: { conn: string; process: 
               {q}
               {p.concurrency?.[q] !== undefined && <span className="text-zinc-500"> ×{p.concurrency[q]}</span>}
             </Link>
-            {canControl && <QueueControls conn={conn} queue={q} process={p} />}
+            {canControl && <QueueControls conn={conn} queue={q} process={p} maxConcurrency={maxConcurrency} />}
           </span>
         ))}
         {p.queuesTotal > p.queues.length && <span className="text-zinc-500">and {formatExact(p.queuesTotal - p.queues.length)} more</span>}

@@ -76,7 +76,8 @@ export function ProcessControls({ conn, process: p }: { conn: string; process: B
 }
 
 /** One queue of a Drover process: its concurrency on Drover workers (editable) and its local pause. */
-export function QueueControls({ conn, queue, process: p }: { conn: string; queue: string; process: BusyProcess }) {
+/** `maxConcurrency`: the console's own bound (workers.list's limits.concurrency), the one the server checks. */
+export function QueueControls({ conn, queue, process: p, maxConcurrency }: { conn: string; queue: string; process: BusyProcess; maxConcurrency: number }) {
   const { run, pending } = useRunAction();
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
@@ -119,12 +120,12 @@ export function QueueControls({ conn, queue, process: p }: { conn: string; queue
           }}
         >
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Jobs of this queue each Drover process runs at once (1–1,000), applied now without a restart and by processes started later. Empty: the job kind’s own.
+            Jobs of this queue each Drover process runs at once (1–{maxConcurrency}), applied now without a restart and by processes started later. Empty: the job kind’s own.
             The queue’s global concurrency (Limits) is a different bound.
           </p>
           <Label>
             Concurrency
-            <Input type="number" min={1} max={1000} value={value} onChange={(e) => setValue(e.target.value)} />
+            <Input type="number" min={1} max={maxConcurrency} value={value} onChange={(e) => setValue(e.target.value)} />
           </Label>
           <div className="flex justify-end gap-2">
             <Button size="sm" type="button" onClick={() => setOpen(false)}>

@@ -48,7 +48,8 @@ export const workerOperations = {
   }),
   setWorkerConcurrency: operation({
     name: 'queue.workers.concurrency', role: 'operator', http: { method: 'PUT', path: `${QUEUE_WORKERS}/concurrency` }, action: 'setWorkerConcurrencyAction',
-    summary: 'Set how many jobs of the queue each Drover worker process runs at once (1–1,000; null: the kind’s own), at runtime and for processes started later',
+    summary: 'Set how many jobs of the queue each Drover worker process runs at once (1 to DROVER_MAX_WORKER_CONCURRENCY, default 50, never above 1,000; null: the kind’s own), at runtime and for processes started later',
+    description: 'A value above the console’s DROVER_MAX_WORKER_CONCURRENCY is refused with 400 naming the limit (GET /workers answers it as limits.concurrency). 404 for a queue the connection does not have and no live Drover process serves; 409 past 1,000 queues with a setting per connection.',
     params: queueParamsSchema, body: concurrencyInputSchema, output: controlResultSchema, example: { params: exampleQueue, body: { concurrency: 4 } },
     run: async (ctx, { params, body }) => (await import('@/lib/worker-control/set-worker-concurrency')).setWorkerConcurrency(ctx, params, body.concurrency),
   }),

@@ -71,9 +71,11 @@ export interface ConnectionRecords {
   workerSettings(queues: string[]): Promise<Map<string, string>>;
   /**
    * Changes some fields of a queue's worker setting in one atomic write (undefined: untouched; null:
-   * removed), so two consoles changing different fields at once both keep theirs.
+   * removed), so two consoles changing different fields at once both keep theirs. False (nothing
+   * written) when the change adds a setting to a queue without one while the connection holds
+   * `maxQueues` (default WORKER_SETTINGS_MAX_QUEUES) queues with one.
    */
-  updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void>;
+  updateWorkerSetting(queue: string, change: WorkerSettingChange, maxQueues?: number): Promise<boolean>;
 
   /**
    * Writes one runtime's heartbeat (expiring `ttlMs` after the store's clock reads now) and prunes the

@@ -30,6 +30,13 @@ export const CONTROL_ACK_TTL_SECONDS = 60;
 export const CONTROL_ACK_WAIT_MS = 3_000;
 /** Acks read of one command at most (one per listening process). */
 export const CONTROL_ACKS_MAX = 100;
+/**
+ * Bytes of one control message a runtime reads at most: larger ones are not parsed (ignored, their size
+ * logged). Above what a console sends (CONTROL_MESSAGE_MAX_BYTES), for consoles of other versions.
+ */
+export const CONTROL_MESSAGE_READ_MAX_BYTES = 16 * 1024;
+/** Queues with a stored worker setting per connection at most: a new queue's setting past it is refused (409). */
+export const WORKER_SETTINGS_MAX_QUEUES = 1_000;
 /** Bytes of one control message at most (PostgreSQL refuses a NOTIFY payload from 8000 bytes on). */
 export const CONTROL_MESSAGE_MAX_BYTES = 4_096;
 

@@ -9,7 +9,7 @@ import type { QueueFilter } from '@/lib/auth/queue-filter';
 import { getBusy, droverProcess } from '@/lib/workers/get-busy';
 import type { busyQuerySchema, BusyProcess } from '@/lib/workers/busy-schemas';
 import { BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema } from '@/lib/workers/busy-record';
-import { parseWorkerSetting, type WorkerSetting } from './control-message';
+import { maxWorkerConcurrency, parseWorkerSetting, type WorkerSetting } from './control-message';
 import { WORKERS_LIMITS, type Workers, type WorkersConnection } from './workers-schemas';
 
 export async function getWorkers(query: z.infer<typeof busyQuerySchema> = {}, filter?: QueueFilter): Promise<Workers> {
@@ -44,5 +44,6 @@ export async function getWorkers(query: z.infer<typeof busyQuerySchema> = {}, fi
       }
     }),
   );
-  return { generatedAt: busy.generatedAt, limits: { ...WORKERS_LIMITS }, connections };
+  // The same bound setWorkerConcurrency checks: the page's field cannot offer more than the server takes.
+  return { generatedAt: busy.generatedAt, limits: { ...WORKERS_LIMITS, concurrency: maxWorkerConcurrency() }, connections };
 }

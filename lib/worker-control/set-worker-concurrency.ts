@@ -12,9 +12,10 @@ import type { ControlResult } from './schemas';
 
 export async function setWorkerConcurrency(ctx: AuditContext, t: QueueParams, concurrency: number | null): Promise<ControlResult> {
   const max = maxWorkerConcurrency();
-  if (concurrency !== null && concurrency > max) {
-    throw new InvalidError(`Concurrency on Drover workers is limited to ${max} jobs at once per process (DROVER_MAX_WORKER_CONCURRENCY); ${concurrency} asked`, { concurrency: [`at most ${max}`] });
-  }
   const done = concurrency === null ? `Concurrency of ${t.queue} on Drover workers back to the kind's own` : `Concurrency of ${t.queue} on Drover workers set to ${concurrency}`;
-  return queueCommand(ctx, ops.setWorkerConcurrency, t, { command: 'set-concurrency', concurrency }, done);
+  return queueCommand(ctx, ops.setWorkerConcurrency, t, { command: 'set-concurrency', concurrency }, done, () => {
+    if (concurrency !== null && concurrency > max) {
+      throw new InvalidError(`Concurrency on Drover workers is limited to ${max} jobs at once per process (DROVER_MAX_WORKER_CONCURRENCY); ${concurrency} asked`, { concurrency: [`at most ${max}`] });
+    }
+  });
 }

@@ -20,7 +20,8 @@ export type WorkersConnection = z.infer<typeof workersConnectionSchema>;
 
 export const workersSchema = z.object({
   generatedAt: z.number(),
-  limits: z.object({ processes: z.number(), gone: z.number() }),
+  /** concurrency: the most an operator may set per process on one queue here (DROVER_MAX_WORKER_CONCURRENCY), the bound of the page's field */
+  limits: z.object({ processes: z.number(), gone: z.number(), concurrency: z.number() }),
   connections: z.array(workersConnectionSchema),
 });
 export type Workers = z.infer<typeof workersSchema>;

@@ -23,13 +23,15 @@ import { principalWithAccess } from '@/lib/auth/principal';
 import { workerOperations as ops } from '@/lib/operations/workers';
 import type { ControlResult } from '@/lib/worker-control/schemas';
 import type { Workers } from '@/lib/worker-control/workers-schemas';
-import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_WAIT_MS, CONTROL_CONCURRENCY_MAX, CONTROL_MESSAGE_READ_MAX_BYTES, WORKER_SETTINGS_MAX_QUEUES, DEFAULT_MAX_WORKER_CONCURRENCY, maxWorkerConcurrency, CONTROL_MESSAGE_MAX_BYTES, WORKERS_STOPPED_EXIT_CODE, controlMessageSchema } from '@/lib/worker-control/control-message';
 import { sendControl } from '@/lib/worker-control/send-control';
 import { RedisConnectionRecords } from '@/lib/store/redis/connection-records';
 import { PostgresConnectionRecords } from '@/lib/store/postgres/connection-records';
 import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { Redis as IORedis } from 'ioredis';
 import { BUSY_HEARTBEAT_TTL_BEATS } from '@/lib/workers/busy-record';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
+import { KEYS } from '@/lib/keys';
 
 const HEARTBEAT_MS = 200;
 const settings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, shutdownTimeoutMs: 5_000, busyHeartbeatMs: HEARTBEAT_MS };
@@ -68,7 +70,8 @@ function queueOn(server: TestConsole, name: string): Queue {
   return q;
 }
 
-const workers = async (): Promise<Workers['connections'][number]> => ((await ops.listWorkers.run({ actor: actor('viewer'), via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })) as Workers).connections[0];
+const workersView = async (): Promise<Workers> => (await ops.listWorkers.run({ actor: actor('viewer'), via: 'api' }, { params: undefined, query: { conn: 'console' }, body: undefined })) as Workers;
+const workers = async (): Promise<Workers['connections'][number]> => (await workersView()).connections[0];
 const live = async (runtimeId: string) => (await workers()).processes.find((p) => p.key === runtimeId);
 const processParams = (r: Runtime) => ({ conn: 'console', runtimeId: r.heartbeat!.runtimeId });
 
@@ -99,6 +102,11 @@ describe('control messages', () => {
 describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) => {
   const server = consoleForThisFile(kind);
   const queue = (name: string) => queueOn(server, name);
+  /** Queues with a stored worker setting on the connection, read from the store itself. */
+  const storedQueueCount = async (): Promise<number> => {
+    if (kind === 'redis') return new Set((await server.redis().hkeys(KEYS.workerSettings('bull'))).map((field) => field.slice(0, field.lastIndexOf(':')))).size;
+    return (await server.pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM drover.worker_setting WHERE schema_name = 'bullmq'`)).rows[0].n;
+  };
   beforeAll(async () => {
     await queue('control-schema').waitUntilReady();
   });
@@ -236,11 +244,73 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(err).toMatchObject({ status: 400 });
     expect(err.message).toContain(`limited to ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
     expect(err.message).toContain('DROVER_MAX_WORKER_CONCURRENCY');
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'invalid', queue: 'ctl-bound', params: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY + 1 } });
+    // The Busy page's concurrency field takes its bound from the same answer the page renders.
+    expect((await workersView()).limits.concurrency).toBe(DEFAULT_MAX_WORKER_CONCURRENCY);
     // Stored by a console whose bound is higher: this runtime runs the queue at its own bound.
     await conn().records.updateWorkerSetting('ctl-bound', { concurrency: 200 });
     const r = await runtime('drover@bound:1', slowKind('ctl-bound', 1));
     await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-bound'] === DEFAULT_MAX_WORKER_CONCURRENCY, `the runtime at ${DEFAULT_MAX_WORKER_CONCURRENCY}`);
     expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params, body: { concurrency: DEFAULT_MAX_WORKER_CONCURRENCY } })).applied).toBe(1);
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
+  });
+
+  it('a queue setting is refused for a queue the connection does not have and no live Drover process serves (404, audited); an idle queue a live process serves and a queue with jobs are settable', async () => {
+    const unknown = { conn: 'console', queue: 'ctl-no-such-queue' };
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, operator, { params: unknown, body: { concurrency: 2 } }));
+    expect(err).toMatchObject({ status: 404 });
+    expect(err.message).toBe('Queue "ctl-no-such-queue" not found on connection "console": it has no jobs or meta there, the configuration does not name it, and no live Drover worker process serves it');
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'refused', queue: 'ctl-no-such-queue', actor: operator.name });
+    expect(await refusal(callOperation(ops.pauseQueueLocally, operator, { params: unknown }))).toMatchObject({ status: 404 });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.pause', outcome: 'refused', queue: 'ctl-no-such-queue' });
+    expect(await refusal(callOperation(ops.resumeQueueLocally, operator, { params: unknown }))).toMatchObject({ status: 404 });
+    expect((await conn().records.workerSettings(['ctl-no-such-queue'])).size).toBe(0);
+
+    // Idle: no job was ever added and nothing made its meta, so only the live heartbeat knows the queue.
+    const r = await runtime('drover@idle:1', slowKind('ctl-idle', 1));
+    expect((await getQueueSummaries(conn(), ['ctl-idle']))[0].exists).toBe(false);
+    expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: 2 } })).applied).toBe(1);
+    await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-idle'] === 2, 'the idle queue at 2');
+    // Once its process is gone, its stored setting may still be cleared.
+    await r.close();
+    runtimes.splice(runtimes.indexOf(r), 1);
+    await callOperation(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: null } });
+    expect((await conn().records.workerSettings(['ctl-idle'])).size).toBe(0);
+
+    // A queue with jobs and no worker: stored for the processes that start later.
+    await queue('ctl-jobs-only').add('slow', {});
+    await callOperation(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-jobs-only' } });
+    expect((await workers()).settings['ctl-jobs-only']).toBeUndefined(); // listed only for queues of listed processes
+    expect(await conn().records.workerSettings(['ctl-jobs-only'])).toEqual(new Map([['ctl-jobs-only', JSON.stringify({ pausedLocally: true })]]));
+    await callOperation(ops.resumeQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-jobs-only' } });
+  });
+
+  it(`stored settings are bounded: at most ${WORKER_SETTINGS_MAX_QUEUES} queues per connection (409 naming the limit, audited); a queue already stored may still change`, async () => {
+    const records = conn().records;
+    const fill = Array.from({ length: WORKER_SETTINGS_MAX_QUEUES }, (_, i) => `ctl-fill-${i}`);
+    const stored: string[] = [];
+    for (let i = 0; i < fill.length; i += 50) {
+      const accepted = await Promise.all(fill.slice(i, i + 50).map((q) => records.updateWorkerSetting(q, { concurrency: 1 })));
+      accepted.forEach((ok, j) => ok && stored.push(fill[i + j]));
+    }
+    expect(await storedQueueCount()).toBe(WORKER_SETTINGS_MAX_QUEUES);
+    expect(await records.updateWorkerSetting('ctl-fill-extra', { pausedLocally: true })).toBe(false);
+
+    await queue('ctl-over-cap').add('slow', {});
+    const params = { conn: 'console', queue: 'ctl-over-cap' };
+    // Another actor than the 404s above: refusals of one actor and action share one audit entry per window.
+    const err = await refusal(callOperation(ops.setWorkerConcurrency, actor('admin'), { params, body: { concurrency: 2 } }));
+    expect(err).toMatchObject({ status: 409 });
+    expect(err.message).toContain(`at most ${WORKER_SETTINGS_MAX_QUEUES.toLocaleString('en-US')} queues`);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.workers.concurrency', outcome: 'refused', queue: 'ctl-over-cap', actor: actor('admin').name });
+    expect((await records.workerSettings(['ctl-over-cap'])).size).toBe(0);
+    // A stored queue changes (no new queue); clearing one makes room for one.
+    expect(await records.updateWorkerSetting(stored[0], { concurrency: 3, pausedLocally: true })).toBe(true);
+    expect(await records.updateWorkerSetting(stored[1], { concurrency: null })).toBe(true);
+    await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: 2 } });
+    expect(await storedQueueCount()).toBe(WORKER_SETTINGS_MAX_QUEUES);
+
+    for (let i = 0; i < stored.length; i += 50) await Promise.all(stored.slice(i, i + 50).map((q) => records.updateWorkerSetting(q, { concurrency: null, pausedLocally: null })));
     await callOperation(ops.setWorkerConcurrency, operator, { params, body: { concurrency: null } });
   });
 
@@ -285,12 +355,48 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     closables.push(silent);
     let heard = 0;
     await silent.listenForControl(() => (heard += 1));
+    await queue('ctl-silent').add('slow', {});
     const started = Date.now();
     const result = await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-silent' }, body: { concurrency: 2 } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(CONTROL_ACK_WAIT_MS);
     expect(result).toMatchObject({ listeners: 1, applied: 0, acks: [] });
     expect(result.message).toContain(`applied by 0 of 1 Drover process (1 did not answer within ${CONTROL_ACK_WAIT_MS / 1000} s)`);
     expect(heard).toBe(1);
+  });
+
+  it(`a runtime reads no control message over ${CONTROL_MESSAGE_READ_MAX_BYTES / 1024} KB: it is ignored and logged with its size only, at most once a minute`, async () => {
+    const lines: string[] = [];
+    const started = await startRuntime({
+      connection: conn().config,
+      kinds: [slowKind('ctl-oversize', 1)],
+      settings,
+      logger: createWorkerLogger({}, { write: (line: string) => void lines.push(line) }),
+      workerName: 'drover@oversize:1',
+      schedulers: false,
+      cancellation: false,
+      deadLetters: false,
+    });
+    runtimes.push(started);
+    const runtimeId = started.heartbeat!.runtimeId;
+    // A well-formed quiet for this process, padded past the bound (unknown fields are stripped when parsed).
+    const oversize = JSON.stringify({ requestId: 'oversize', requestedBy: 'test', command: 'quiet', runtimeId, pad: 'x'.repeat(CONTROL_MESSAGE_READ_MAX_BYTES) });
+    if (kind === 'redis') {
+      for (let i = 0; i < 3; i++) expect(await server.redis().publish(KEYS.controlChannel('bull'), oversize)).toBeGreaterThanOrEqual(1);
+    } else {
+      // PostgreSQL's NOTIFY refuses such a payload itself (from 8000 bytes on): no runtime can get one.
+      await expect(server.pool().query(`SELECT pg_notify('drover_control', $1)`, [oversize])).rejects.toThrow(/payload string too long/);
+    }
+    // Messages are handled in order: once a later command is acked, the oversize ones were dealt with.
+    const later = await sendControl(conn().records, { command: 'unquiet', runtimeId: 'another-process', requestedBy: 'test' }, { done: (acks) => acks.some((a) => a.runtimeId === runtimeId) });
+    expect(later.acks.find((a) => a.runtimeId === runtimeId)).toMatchObject({ applied: false, message: 'not this process' });
+    expect(started.control!.state).toBe('running');
+    const logged = lines.filter((l) => l.includes('control.message_too_large'));
+    if (kind === 'redis') {
+      expect(logged).toHaveLength(1);
+      expect(JSON.parse(logged[0])).toMatchObject({ event: 'control.message_too_large', bytes: Buffer.byteLength(oversize), limit: CONTROL_MESSAGE_READ_MAX_BYTES });
+      expect(logged[0].length).toBeLessThan(1_000);
+    } else expect(logged).toHaveLength(0);
+    expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
   });
 
   it('stop: a spawned worker process finishes its running job and exits with its own code; a killed one is listed as gone after 3 missed beats', async () => {

@@ -7,10 +7,15 @@
 // console can say "applied by N of M processes".
 import type { Logger } from 'pino';
 import type { ConnectionRecords, CancelSubscription } from '@/lib/store/connection-records';
-import { controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage, type WorkerSetting, maxWorkerConcurrency } from '@/lib/worker-control/control-message';
+import { CONTROL_MESSAGE_READ_MAX_BYTES, controlMessageSchema, parseWorkerSetting, type ControlAck, type ControlMessage, type WorkerSetting, maxWorkerConcurrency } from '@/lib/worker-control/control-message';
 import type { DroverWorker } from './drover-worker';
 
 export type RuntimeState = 'running' | 'quiet' | 'stopping';
+
+/** Messages too large to read are logged at most this often (the others counted in the next line). */
+const OVERSIZE_LOG_INTERVAL_MS = 60_000;
+/** Characters of a parse error kept in the log. */
+const LOGGED_ERROR_MAX = 300;
 
 export class WorkerControl {
   private stateNow: RuntimeState = 'running';
@@ -18,6 +23,8 @@ export class WorkerControl {
   private subscription?: CancelSubscription;
   private tail: Promise<void> = Promise.resolve();
   private stopRequest?: (by: string) => void;
+  private oversizeLoggedAt = -Infinity;
+  private oversizeUnlogged = 0;
   /** Resolves with who asked, when the console asks this process to stop. */
   readonly stopRequested: Promise<string>;
 
@@ -48,10 +55,30 @@ export class WorkerControl {
    */
   async start(): Promise<void> {
     this.subscription = await this.opts.records.listenForControl(
-      (raw) => void this.enqueue(() => this.onMessage(raw)).catch(() => {}),
+      (raw) => {
+        // Measured before anything holds on to it: a message over the bound is neither queued nor parsed.
+        if (raw.length > CONTROL_MESSAGE_READ_MAX_BYTES || Buffer.byteLength(raw) > CONTROL_MESSAGE_READ_MAX_BYTES) return this.ignoreOversize(raw);
+        void this.enqueue(() => this.onMessage(raw)).catch(() => {});
+      },
       () => void this.enqueue(() => this.applyStoredSettings('resubscribed')).catch(() => {}),
     );
     await this.enqueue(() => this.applyStoredSettings('start'));
+  }
+
+  /** Logs the size of a message too large to read (never its content), at most once a minute. */
+  private ignoreOversize(raw: string): void {
+    const now = Date.now();
+    if (now - this.oversizeLoggedAt < OVERSIZE_LOG_INTERVAL_MS) {
+      this.oversizeUnlogged += 1;
+      return;
+    }
+    const bytes = Buffer.byteLength(raw);
+    this.opts.logger.warn(
+      { event: 'control.message_too_large', bytes, limit: CONTROL_MESSAGE_READ_MAX_BYTES, ignoredSinceLastLog: this.oversizeUnlogged },
+      `worker control message of ${bytes} bytes ignored (limit ${CONTROL_MESSAGE_READ_MAX_BYTES})`,
+    );
+    this.oversizeLoggedAt = now;
+    this.oversizeUnlogged = 0;
   }
 
   /** Messages and re-reads run one at a time, in order: a slow re-read never overwrites a later one. */
@@ -104,7 +131,7 @@ export class WorkerControl {
     try {
       message = controlMessageSchema.parse(JSON.parse(raw));
     } catch (err) {
-      this.opts.logger.warn({ event: 'control.invalid_message', err: (err as Error).message }, 'invalid worker control message');
+      this.opts.logger.warn({ event: 'control.invalid_message', err: (err as Error).message.slice(0, LOGGED_ERROR_MAX) }, 'invalid worker control message');
       return;
     }
     let answer: { applied: boolean; message: string };

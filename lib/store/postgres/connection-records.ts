@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { InvalidError } from '@/lib/errors';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
-import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_TTL_SECONDS, CONTROL_MESSAGE_MAX_BYTES, WORKER_SETTINGS_MAX_QUEUES, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
 import { GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import type { DroverDb } from './drover-db';
 import { PostgresCircuitRecords } from './circuit-records';
@@ -283,19 +283,32 @@ export class PostgresConnectionRecords implements ConnectionRecords {
     return new Map(rows.map((r) => [r.queue, r.setting]));
   }
 
-  async updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void> {
+  async updateWorkerSetting(queue: string, change: WorkerSettingChange, maxQueues = WORKER_SETTINGS_MAX_QUEUES): Promise<boolean> {
     const set: WorkerSetting = {};
     if (change.concurrency != null) set.concurrency = change.concurrency;
     if (change.pausedLocally) set.pausedLocally = true;
     const removed = [...(change.concurrency === null ? ['concurrency'] : []), ...(change.pausedLocally === null ? ['pausedLocally'] : [])];
-    // One statement per write, each merging its fields into the row under the row's lock: two consoles
-    // changing different fields both keep theirs. An empty row then goes (re-checked under the lock).
-    await this.db.run(
-      `INSERT INTO ${D}.worker_setting (schema_name, queue, setting) VALUES ($1, $2, $3)
-       ON CONFLICT (schema_name, queue) DO UPDATE SET setting = ((${D}.worker_setting.setting::jsonb || $3::jsonb) - $4::text[])::text`,
-      [this.schema, queue, JSON.stringify(set), removed],
-    );
-    await this.db.run(`DELETE FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2 AND setting::jsonb = '{}'::jsonb`, [this.schema, queue]);
+    // One transaction per write under the schema's lock: the bound's count and the write cannot be
+    // overtaken by another console adding a queue; each write merges its fields into the row, so two
+    // consoles changing different fields both keep theirs. An empty row then goes.
+    return this.db.tx(async (query) => {
+      if (Object.keys(set).length > 0) {
+        const { rows } = await query(
+          `SELECT EXISTS (SELECT 1 FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2) AS stored,
+                  (SELECT count(*)::int FROM (SELECT 1 FROM ${D}.worker_setting WHERE schema_name = $1 LIMIT $3) capped) AS queues`,
+          [this.schema, queue, maxQueues],
+        );
+        const { stored, queues } = rows[0] as { stored: boolean; queues: number };
+        if (!stored && queues >= maxQueues) return false;
+      }
+      await query(
+        `INSERT INTO ${D}.worker_setting (schema_name, queue, setting) VALUES ($1, $2, $3)
+         ON CONFLICT (schema_name, queue) DO UPDATE SET setting = ((${D}.worker_setting.setting::jsonb || $3::jsonb) - $4::text[])::text`,
+        [this.schema, queue, JSON.stringify(set), removed],
+      );
+      await query(`DELETE FROM ${D}.worker_setting WHERE schema_name = $1 AND queue = $2 AND setting::jsonb = '{}'::jsonb`, [this.schema, queue]);
+      return true;
+    }, [`worker_setting:${this.schema}`]);
   }
 
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {

@@ -7,9 +7,10 @@ import { isCluster } from '@/lib/redis/create-client';
 import { redisTime } from '@/lib/redis/redis-time';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { attemptBatchScript } from '@/lib/attempts/lua/attempt-batch-n';
+import { workerSettingUpdateScript } from '@/lib/worker-control/lua/worker-setting-update-1';
 import { BUSY_INDEX_TTL_MS, GONE_KEPT_MAX, GONE_KEPT_MS } from '@/lib/workers/busy-record';
 import { CANCEL_ACK_TTL_SECONDS, type CancelAck, type CancelRequest } from '@/lib/cancellation/cancel-request';
-import { CONTROL_ACK_TTL_SECONDS, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
+import { CONTROL_ACK_TTL_SECONDS, WORKER_SETTINGS_MAX_QUEUES, type ControlAck, type ControlMessage, type WorkerSetting, type WorkerSettingChange } from '@/lib/worker-control/control-message';
 import { RedisCircuitRecords } from './circuit-records';
 import type { AttemptWrite, BusyBeats, CancelMessageHandler, CancelSubscription, ConnectionRecords } from '../connection-records';
 
@@ -153,14 +154,16 @@ export class RedisConnectionRecords implements ConnectionRecords {
     return settings;
   }
 
-  async updateWorkerSetting(queue: string, change: WorkerSettingChange): Promise<void> {
-    const key = KEYS.workerSettings(this.prefix);
-    const multi = this.redis.multi();
-    if (change.concurrency === null) multi.hdel(key, `${queue}:concurrency`);
-    else if (change.concurrency !== undefined) multi.hset(key, `${queue}:concurrency`, String(change.concurrency));
-    if (change.pausedLocally === null) multi.hdel(key, `${queue}:paused`);
-    else if (change.pausedLocally) multi.hset(key, `${queue}:paused`, '1');
-    await multi.exec();
+  async updateWorkerSetting(queue: string, change: WorkerSettingChange, maxQueues = WORKER_SETTINGS_MAX_QUEUES): Promise<boolean> {
+    const field = (v: number | true | null | undefined) => (v === undefined ? '' : v === null ? '-' : v === true ? '1' : String(v));
+    const written = await withLuaScripts(this.redis, [workerSettingUpdateScript]).droverWorkerSettingUpdate(
+      KEYS.workerSettings(this.prefix),
+      queue,
+      field(change.concurrency),
+      field(change.pausedLocally),
+      maxQueues,
+    );
+    return written === 1;
   }
 
   async beatBusy(runtimeId: string, ttlMs: number, render: (now: number) => string): Promise<void> {
