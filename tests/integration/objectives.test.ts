@@ -4,7 +4,8 @@
 // completed, a real stalled job); the overview's colour and order; and the acceptance test: with two
 // console replicas (two processes, each sampling and evaluating on the shared lease) an objective breach
 // pages each channel once and resolves it once.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { Queue, Worker, createPostgresBackend, type Processor, type WorkerOptions } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ctxAs, actor } from '../helpers/console-env';
@@ -14,7 +15,8 @@ import { callOperation, refusal } from '../helpers/operations';
 import { lastAudit } from '../helpers/audit';
 import { waitFor } from '../helpers/wait';
 import { killIfRunning, root, startHttpPeer, TSX } from '../helpers/workers';
-import { listConnections } from '@/lib/redis/connections';
+import { getConsoleConnection, listConnections } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { sampleOnce } from '@/lib/metrics/sampler';
 import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
@@ -243,6 +245,81 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     expect(after.objective).toBeNull();
     expect((await objectiveStore().statuses()).has(objectiveScope('main', 'slow'))).toBe(false);
     await clearObjectives(operator, { conn: 'main', queue: 'calm' });
+  });
+
+  /**
+   * The objective status entries one call reads from the console store: on Redis the fields of the
+   * commands on the status hash (seen by MONITOR; "*" for a whole-hash read), on PostgreSQL the scopes of
+   * the objective_status rows the statements returned.
+   */
+  async function statusEntriesRead(call: () => Promise<unknown>): Promise<string[]> {
+    if (kind === 'redis') {
+      const client = new Redis(c.url);
+      const monitor = await client.monitor(); // a second connection, in MONITOR mode
+      const seen: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+      try {
+        await call();
+        // MONITOR shows commands in the order the server ran them: once the marker is seen, the call's are too.
+        const marker = `objectives-read-${Date.now()}`;
+        await getConsoleConnection().redis.echo(marker);
+        await waitFor(() => seen.some((a) => a[1] === marker), { what: 'the marker command on MONITOR', interval: 20 });
+      } finally {
+        monitor.disconnect();
+        client.disconnect();
+      }
+      return seen
+        .filter((a) => a[1] === KEYS.objectiveStatus)
+        .flatMap(([cmd, , ...fields]) => (cmd.toLowerCase() === 'hmget' || cmd.toLowerCase() === 'hget' ? fields : ['*']));
+    }
+    const db = (getConsoleConnection() as unknown as { drover: { rows: (sql: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>> } }).drover;
+    const read: string[] = [];
+    const original = db.rows.bind(db);
+    const spy = vi.spyOn(db, 'rows').mockImplementation(async (sql: string, values?: unknown[]) => {
+      const rows = await original(sql, values);
+      if (sql.includes('objective_status')) read.push(...rows.map((r) => String(r.scope)));
+      return rows;
+    });
+    try {
+      await call();
+    } finally {
+      spy.mockRestore();
+    }
+    return read;
+  }
+
+  it('a request for one queue reads its one status entry; the overview reads only the entries of the queues it shows (failed before this fix: the whole status store, every request)', async () => {
+    const q = queue('bounded-read');
+    await q.add('b', {});
+    await setObjectives(operator, { conn: 'main', queue: 'bounded-read' }, queueObjectivesSchema.parse({ oldestWaitMs: 600_000 }));
+    // Statuses of 300 other queues with objectives (none of them exists: the overview does not show them).
+    const status = (at: number) => JSON.stringify({ at, values: { waitP95Ms: null, oldestWaitMs: 0, failureRatePct: null, processingP95Ms: null }, breached: [], level: 'ok', text: 'Objectives met' });
+    const statuses = new Map(Array.from({ length: 300 }, (_, i) => [objectiveScope('main', `elsewhere-${i}`), status(Date.now())] as [string, string]));
+    statuses.set(objectiveScope('main', 'bounded-read'), status(Date.now()));
+    await objectiveStore().replaceStatuses(statuses);
+
+    let view: ObjectivesView | null = null;
+    const one = await statusEntriesRead(async () => (view = await getObjectives(getConnection('main'), 'bounded-read')));
+    expect(view!.status).toMatchObject({ level: 'ok' });
+    expect(one).toEqual([objectiveScope('main', 'bounded-read')]);
+
+    let shown: string[] = [];
+    const overviewRead = await statusEntriesRead(async () => {
+      const overview = await getOverview({ refresh: true });
+      const main = overview.connections.find((x) => x.name === 'main')!;
+      shown = main.queues.map((r) => objectiveScope('main', r.name));
+      expect(main.queues.find((r) => r.name === 'bounded-read')!.objective).toMatchObject({ level: 'ok' });
+    });
+    expect(overviewRead).toContain(objectiveScope('main', 'bounded-read'));
+    expect(overviewRead.every((scope) => scope.startsWith('console/') || shown.includes(scope))).toBe(true);
+    expect(overviewRead.some((scope) => scope.includes('elsewhere-'))).toBe(false);
+
+    // Many queues asked at once (an overview of thousands): read in chunks, every stored entry found, nothing else.
+    const asked = Array.from({ length: 2500 }, (_, i) => objectiveScope('main', `elsewhere-${i}`));
+    expect(new Set((await objectiveStore().statusesOf(asked)).keys())).toEqual(new Set(asked.slice(0, 300)));
+
+    await objectiveStore().replaceStatuses(new Map());
+    await clearObjectives(operator, { conn: 'main', queue: 'bounded-read' });
   });
 
   it(`stalled jobs are counted from the queue's real "stalled" events (newest ${STALLED_MAX_SCAN.toLocaleString('en-US')} at most) and page a stalled-jobs rule`, async () => {
