@@ -36,6 +36,7 @@ import { OBJECTIVE_LIMITS, objectiveScope, queueObjectivesSchema, type Objective
 import { objectiveStore } from '@/lib/store/console/objectives';
 import { getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { getQueueMetrics } from '@/lib/metrics/queue-metrics';
 import { compareJudged, queueHealth } from '@/lib/queues/queue-health';
 import { QUEUE_READINGS_MAX, STALLED_MAX_SCAN, readQueueReadings } from '@/lib/alerts/queue-readings';
@@ -320,6 +321,25 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
 
     await objectiveStore().replaceStatuses(new Map());
     await clearObjectives(operator, { conn: 'main', queue: 'bounded-read' });
+  });
+
+  it('the oldest wait counts prioritized jobs: a queue with only prioritized jobs waiting is measured from its next one (failed before this fix on PostgreSQL: 0, never a breach)', async () => {
+    const q = queue('prio-only');
+    const first = await q.add('urgent', {}, { priority: 1 });
+    await q.add('later', {}, { priority: 2 });
+    const [summary] = await getQueueSummaries(getConnection('main'), ['prio-only']);
+    expect(summary.counts).toMatchObject({ waiting: 0, prioritized: 2 });
+    expect(summary.oldestWaitingAt).toBe(first.timestamp);
+
+    await setObjectives(operator, { conn: 'main', queue: 'prio-only' }, queueObjectivesSchema.parse({ oldestWaitMs: 60_000 }));
+    // Measured 90 s (or more) after the first job was added.
+    clock = Math.max(clock, first.timestamp);
+    await round(90_000);
+    const view = await getObjectives(getConnection('main'), 'prio-only');
+    expect(view.status).toMatchObject({ level: 'breach', breached: ['oldestWaitMs'] });
+    expect(view.status!.values.oldestWaitMs).toBe(clock - first.timestamp);
+    await clearObjectives(operator, { conn: 'main', queue: 'prio-only' });
+    await q.obliterate({ force: true });
   });
 
   it(`stalled jobs are counted from the queue's real "stalled" events (newest ${STALLED_MAX_SCAN.toLocaleString('en-US')} at most) and page a stalled-jobs rule`, async () => {
