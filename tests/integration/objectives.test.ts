@@ -342,6 +342,28 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await q.obliterate({ force: true });
   });
 
+  it('objectives left by a connection no longer configured: an admin clears them (audited), an operator may not; they are not measured meanwhile (failed before this fix: 404 "Unknown connection" for everyone)', async () => {
+    // Saved while the connection "retired" was configured; the config file has since dropped it.
+    const json = JSON.stringify({ oldestWaitMs: 1000, windowMinutes: 15 });
+    await objectiveStore().write(objectiveScope('retired', 'old-queue'), json);
+    expect(listConnections().map((x) => x.name)).not.toContain('retired');
+    const params = { conn: 'retired', queue: 'old-queue' };
+    await round();
+    expect((await objectiveStore().statuses()).has(objectiveScope('retired', 'old-queue'))).toBe(false);
+
+    const denied = await refusal(callOperation(ops.clearObjectives, actor('operator'), { params }));
+    expect(denied).toBeInstanceOf(ForbiddenError);
+    expect(denied.message).toMatch(/not configured \(any more\).*admin role/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'denied', connection: 'retired', queue: 'old-queue' });
+    expect((await objectiveStore().get(objectiveScope('retired', 'old-queue'))).json).toBe(json);
+
+    await callOperation(ops.clearObjectives, actor('admin'), { params });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'ok', connection: 'retired', queue: 'old-queue' });
+    expect((await objectiveStore().get(objectiveScope('retired', 'old-queue'))).json).toBeNull();
+    // Nothing left: a 404 like any queue without objectives.
+    expect((await refusal(callOperation(ops.clearObjectives, actor('admin'), { params }))).message).toMatch(/no objectives/);
+  });
+
   it(`stalled jobs are counted from the queue's real "stalled" events (newest ${STALLED_MAX_SCAN.toLocaleString('en-US')} at most) and page a stalled-jobs rule`, async () => {
     const q = queue('stally');
     const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'stall-hook', config: { url: `${peer.url}/stall`, format: 'json' } }));
