@@ -248,6 +248,43 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     await clearObjectives(operator, { conn: 'main', queue: 'calm' });
   });
 
+  it('the measured p95s go into the queue\'s samples and its metrics series (the queue page\'s p95 charts); a sample before the first measurement and a queue without p95 objectives carry none (failed before this change: samples had no p95s)', async () => {
+    const timed = queue('sampled-p95');
+    const plain = queue('sampled-no-p95');
+    await plain.add('p', {});
+    await timed.addBulk(Array.from({ length: OBJECTIVE_LIMITS.minSamples + 5 }, (_, i) => ({ name: `t${i}`, data: {} })));
+    const w = worker('sampled-p95', async () => new Promise((resolve) => setTimeout(resolve, 30)), { concurrency: 5 });
+    await waitFor(async () => (await timed.getJobCounts('completed')).completed === OBJECTIVE_LIMITS.minSamples + 5, { what: 'every timed job completed', timeout: 60_000 });
+    await w.close();
+    await setObjectives(operator, { conn: 'main', queue: 'sampled-p95' }, queueObjectivesSchema.parse({ processingP95Ms: 5, waitP95Ms: 3_600_000 }));
+    await setObjectives(operator, { conn: 'main', queue: 'sampled-no-p95' }, queueObjectivesSchema.parse({ oldestWaitMs: 3_600_000 }));
+
+    // The first round samples before it measures: that sample has no p95; the next one carries what was measured.
+    await round();
+    await round();
+    const status = (await getObjectives(getConnection('main'), 'sampled-p95')).status!;
+    expect(status.values.processingP95Ms).toBeGreaterThanOrEqual(30);
+
+    const series = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-p95' }, query: { range: '1h' } });
+    const [before, after] = series.depth.slice(-2);
+    expect(before).not.toHaveProperty('processingP95Ms');
+    expect(before).not.toHaveProperty('waitP95Ms');
+    expect(after).toMatchObject({ waitP95Ms: status.values.waitP95Ms, processingP95Ms: status.values.processingP95Ms });
+
+    // No p95 objective: no p95 measured, none recorded (absent, not 0).
+    const none = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-no-p95' }, query: { range: '1h' } });
+    expect(none.depth.length).toBeGreaterThan(0);
+    for (const p of none.depth) expect(p).not.toHaveProperty('waitP95Ms');
+
+    await clearObjectives(operator, { conn: 'main', queue: 'sampled-p95' });
+    await clearObjectives(operator, { conn: 'main', queue: 'sampled-no-p95' });
+    // Cleared: the next round no longer measures the queue, and the samples after it have no p95s.
+    await round();
+    await round();
+    const cleared = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-p95' }, query: { range: '1h' } });
+    expect(cleared.depth[cleared.depth.length - 1]).not.toHaveProperty('processingP95Ms');
+  });
+
   /**
    * The objective status entries one call reads from the console store: on Redis the fields of the
    * commands on the status hash (seen by MONITOR; "*" for a whole-hash read), on PostgreSQL the scopes of
