@@ -138,8 +138,9 @@ export const KEYS = {
   /**
    * stream of one queue's state counts every 10 s (lib/metrics), entry id = sample time in ms, integer
    * fields w a d p wc c f (waiting, active, delayed, prioritized, waiting-children, completed, failed),
-   * k (workers), z (paused 0/1). A stream, not a zset of packed members: its listpack nodes delta-encode
-   * ids and share field names, ~40 bytes a point against ~150 for a zset, and XRANGE by time is bounded
+   * k (workers), z (paused 0/1), o (oldest wait s), and pw / pp (wait / processing p95 ms) when the queue's
+   * objectives measured them (lib/metrics/sample.ts). A stream, not a zset of packed members: its listpack nodes delta-encode
+   * ids and share field names, ~42 bytes a point (~47 with the p95s) against ~150 for a zset, and XRANGE by time is bounded
    * with COUNT. Trimmed to the last 24 h (exact XADD MINID: about one entry leaves per write); the key
    * expires 24 h after the last sample (a removed queue's series go).
    */

@@ -1,9 +1,9 @@
 'use client';
-// The queue page's metrics charts: throughput, depth, failure rate and oldest wait over the chosen range,
-// with the queue's objectives drawn as dashed lines (README › Queue objectives). Loaded on
+// The queue page's metrics charts: throughput, depth, failure rate, oldest wait and the measured wait and
+// processing p95s over the chosen range, with the queue's objectives drawn as dashed lines (README › Queue objectives). Loaded on
 // demand by queue-metrics-panel.tsx (next/dynamic), so recharts is not in every queue page's script.
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { QueueObjectives } from '@/lib/objectives/objective';
+import { OBJECTIVE_LIMITS, type QueueObjectives } from '@/lib/objectives/objective';
 import type { QueueMetrics } from '@/lib/metrics/queue-metrics';
 import { cn } from '@/components/ui/cn';
 import { formatExact } from '@/components/explorer/format';
@@ -18,6 +18,16 @@ const DEPTH_SERIES = [
   ['active', 'Active'],
   ['waitingChildren', 'Waiting children'],
 ] as const;
+
+const P95_SERIES = [
+  ['waitP95Ms', 'Wait time p95', 'wait-p95-chart', 'Wait p95'],
+  ['processingP95Ms', 'Processing time p95', 'processing-p95-chart', 'Processing p95'],
+] as const;
+
+/** A duration for a summary or an objective line: ms under 10 s, else seconds. */
+function durationLabel(ms: number): string {
+  return ms < 10_000 ? `${formatExact(Math.round(ms))} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}
 
 export function Charts({ data, objectives = null }: { data: QueueMetrics; objectives?: QueueObjectives | null }) {
   const span = data.to - data.from;
@@ -42,7 +52,7 @@ export function Charts({ data, objectives = null }: { data: QueueMetrics; object
   const showThroughput = data.metricsRecorded;
   const showDepth = latest !== undefined;
   const showRate = data.metricsRecorded && rate !== null;
-  const missing = [
+  const missing: string[] = [
     !data.metricsRecorded && 'No BullMQ metrics (throughput, failure rate): start workers with the metrics option',
     data.metricsRecorded && rate === null && `No failure rate: no job finished in ${data.range}`,
     !showDepth && 'No depth samples yet: the console records counts every 10 s',
@@ -50,7 +60,22 @@ export function Charts({ data, objectives = null }: { data: QueueMetrics; object
   // Points recorded before the oldest wait was sampled have none: the chart shows once some do.
   const waits = depth.filter((p) => p.oldestWaitS !== undefined);
   const showWait = waits.length > 0 && (objectives?.oldestWaitMs !== undefined || waits.some((p) => (p.oldestWaitS ?? 0) > 0));
-  const shown = [showThroughput, showDepth, showRate, showWait].filter(Boolean).length;
+  // The p95s ride on the samples once the queue has a p95 objective and enough completed jobs: points
+  // without one (not measured, or recorded before samples carried them) are gaps in the line, not 0.
+  const p95Charts = P95_SERIES.flatMap(([key, title, testId, name]) => {
+    const objectiveMs = objectives?.[key];
+    const measured = depth.filter((p) => p[key] !== undefined);
+    if (measured.length === 0) return [];
+    const inSeconds = Math.max(objectiveMs ?? 0, ...measured.map((p) => p[key] ?? 0)) >= 10_000;
+    const unit = inSeconds ? ' s' : ' ms';
+    const points = depth.map((p) => ({ t: p.t, value: p[key] === undefined ? null : inSeconds ? p[key] / 1000 : p[key] }));
+    return [{ key, title, testId, name, objectiveMs, unit, points, inSeconds, measured: measured.length, latestMs: measured[measured.length - 1][key] ?? 0 }];
+  });
+  const showP95 = new Set(p95Charts.map((c) => c.key));
+  for (const [key, , , name] of P95_SERIES) {
+    if (objectives?.[key] !== undefined && showDepth && !showP95.has(key)) missing.push(`No ${name} in ${data.range}: measured once at least ${OBJECTIVE_LIMITS.minSamples} jobs completed in the objective's window`);
+  }
+  const shown = [showThroughput, showDepth, showRate, showWait].filter(Boolean).length + p95Charts.length;
   const objectiveLine = (y: number, label: string) => (
     <ReferenceLine y={y} stroke={SERIES_COLORS.failed} strokeDasharray="4 3" ifOverflow="extendDomain" label={{ value: label, position: 'insideTopRight', fontSize: 10, fill: 'currentColor' }} />
   );
@@ -159,6 +184,35 @@ export function Charts({ data, objectives = null }: { data: QueueMetrics; object
               </ResponsiveContainer>
             </ChartCard>
           )}
+
+          {p95Charts.map((c) => (
+            <ChartCard
+              key={c.key}
+              title={c.title}
+              testId={c.testId}
+              summary={`${durationLabel(c.latestMs)} at the last measurement${c.objectiveMs !== undefined ? ` · objective ${durationLabel(c.objectiveMs)}` : ''}`}
+            >
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={c.points} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  {grid}
+                  {xAxis}
+                  <YAxis allowDecimals={c.inSeconds} unit={c.unit} {...AXIS_PROPS} />
+                  <Tooltip content={<ChartTooltip unit={c.unit} />} />
+                  {c.objectiveMs !== undefined && objectiveLine(c.inSeconds ? c.objectiveMs / 1000 : c.objectiveMs, `objective ${durationLabel(c.objectiveMs)}`)}
+                  <Line
+                    dataKey="value"
+                    name={c.name}
+                    type="stepAfter"
+                    stroke={SERIES_COLORS.active}
+                    // Samples without a measured p95 are gaps; isolated points only show as dots.
+                    dot={c.measured < 3 ? { r: 2 } : false}
+                    connectNulls={false}
+                    isAnimationActive={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </ChartCard>
+          ))}
         </div>
       )}
     </div>

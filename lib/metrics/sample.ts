@@ -1,4 +1,4 @@
-// One recorded point of a queue: its state counts, workers and paused flag, and how it is encoded
+// One recorded point of a queue: its state counts, workers, paused flag, oldest wait and measured p95s, and how it is encoded
 // as stream fields (one-letter names keep entries small; values are integers Redis packs tightly).
 import type { QueueCounts } from '@/lib/queues/queue-summary';
 
@@ -16,7 +16,17 @@ export type DepthPoint = {
   paused: boolean;
   /** age of the oldest waiting job in seconds (0: none waiting); absent on points recorded before it was (README › Queue objectives) */
   oldestWaitS?: number;
+  /**
+   * the queue's wait and processing p95 (ms) in force at this sample, as its objective status has them
+   * (README › Queue objectives); absent when not measured (no p95 objective, too few jobs, not read yet,
+   * points recorded before they were): a gap on the chart, never 0
+   */
+  waitP95Ms?: number;
+  processingP95Ms?: number;
 };
+
+/** The p95s measured for a queue's objectives (lib/objectives/measure-objectives.ts); null: not measured. */
+export type SampledP95s = { waitP95Ms: number | null; processingP95Ms: number | null };
 
 const FIELDS = [
   ['w', 'waiting'],
@@ -29,7 +39,7 @@ const FIELDS = [
   ['k', 'workers'],
 ] as const;
 
-export function encodeSample(counts: QueueCounts, workers: number, paused: boolean, oldestWaitS?: number): Array<string | number> {
+export function encodeSample(counts: QueueCounts, workers: number, paused: boolean, oldestWaitS?: number, p95s?: SampledP95s): Array<string | number> {
   const fields = [
     'w', counts.waiting,
     'a', counts.active,
@@ -42,6 +52,9 @@ export function encodeSample(counts: QueueCounts, workers: number, paused: boole
     'z', paused ? 1 : 0,
   ];
   if (oldestWaitS !== undefined) fields.push('o', oldestWaitS);
+  // Only measured p95s are written: an absent field is "not measured", not 0.
+  if (p95s?.waitP95Ms != null) fields.push('pw', Math.round(p95s.waitP95Ms));
+  if (p95s?.processingP95Ms != null) fields.push('pp', Math.round(p95s.processingP95Ms));
   return fields;
 }
 
@@ -52,6 +65,8 @@ export function decodeSample(id: string, fields: string[]): DepthPoint {
   const point = { t: Number(id.split('-')[0]), paused: raw.z === '1' } as DepthPoint;
   for (const [field, name] of FIELDS) point[name] = Number(raw[field] ?? 0) || 0;
   if (raw.o !== undefined) point.oldestWaitS = Number(raw.o) || 0;
+  if (raw.pw !== undefined && Number.isFinite(Number(raw.pw))) point.waitP95Ms = Number(raw.pw);
+  if (raw.pp !== undefined && Number.isFinite(Number(raw.pp))) point.processingP95Ms = Number(raw.pp);
   return point;
 }
 

@@ -1,4 +1,5 @@
-// A queue's objectives (the config file's lock the queue; else the console's) and its last judged status.
+// A queue's objectives (the config file's lock the queue; else the console's) and its last judged status
+// (its own status entry only: never the whole status store).
 import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { objectiveStore } from '@/lib/store/console/objectives';
@@ -9,7 +10,7 @@ import { configObjectives } from './config-objectives';
 export async function getObjectives(conn: Connection, queue: string): Promise<ObjectivesView> {
   const scope = objectiveScope(conn.name, queue);
   const fromConfig = configObjectives(conn, queue);
-  const [{ json }, statuses] = await Promise.all([objectiveStore().get(scope), objectiveStore().statuses()]);
+  const [{ json }, statuses] = await Promise.all([objectiveStore().get(scope), objectiveStore().statusesOf([scope])]);
   const stored = fromConfig ? null : parseObjectives(json);
   const objectives = fromConfig ?? stored;
   return {

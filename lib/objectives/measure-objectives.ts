@@ -1,11 +1,13 @@
 // The sampler's lease holder measures every queue with objectives after each sample (one alert round):
 // oldest wait and failure rate from the snapshot at every sample; the p95s from the queue's most recently
 // completed jobs (OBJECTIVE_LIMITS.timingsRead) at most every DROVER_OBJECTIVE_EVERY_MS, within a time
-// budget. The judged statuses are saved for the overview and the queue page; the alert kinds read them.
+// budget. The judged statuses are saved for the overview and the queue page; the alert kinds read them;
+// the p95s in force also go into the next samples (currentP95s), for the queue page's p95 charts.
 import 'server-only';
 import { getConnection, listConnections } from '@/lib/redis/connections';
 import type { MetricsSnapshot, QueueSnapshot } from '@/lib/metrics/snapshot';
 import { percentilesOf } from '@/lib/metrics/percentiles';
+import type { SampledP95s } from '@/lib/metrics/sample';
 import { objectiveStore } from '@/lib/store/console/objectives';
 import { logger } from '@/lib/log';
 import { OBJECTIVE_LIMITS, objectiveScope, parseObjectives, parseObjectiveStatus, splitObjectiveScope, type ObjectiveStatus, type ObjectiveValues, type QueueObjectives } from './objective';
@@ -44,6 +46,21 @@ function p95Cache(): Map<string, P95> {
   const holder = globalThis as { [P95_CACHE]?: Map<string, P95> };
   holder[P95_CACHE] ??= new Map();
   return holder[P95_CACHE];
+}
+
+/**
+ * The p95s this process measured for each queue (scope "<conn>/<queue>") and still holds as current at
+ * `now` (within objectiveStatusFreshMs(), as the status would show them). The sampler's next samples
+ * record them (lib/metrics/record-samples.ts): only the lease holder measures, and only it samples. A
+ * queue not measured has no entry.
+ */
+export function currentP95s(now: number): Map<string, SampledP95s> {
+  const out = new Map<string, SampledP95s>();
+  for (const [scope, p95] of p95Cache()) {
+    if (now < p95.at || now - p95.at > objectiveStatusFreshMs()) continue;
+    out.set(scope, { waitP95Ms: p95.waitP95Ms, processingP95Ms: p95.processingP95Ms });
+  }
+  return out;
 }
 
 /** Every queue's objectives in force: the config file's lock a queue, the console's fill in the rest. */

@@ -103,6 +103,7 @@ export const queueOperations = {
   clearObjectives: operation({
     name: 'queue.objectives.clear', role: 'operator', http: { method: 'DELETE', path: `${QUEUE}/objectives` }, action: 'clearObjectivesAction',
     summary: 'Clear a queue’s objectives set in the console; 409 when the config file sets them',
+    description: 'On a connection the config file no longer names, clears the objectives it left in the console store; that needs the admin role.',
     params: queueParamsSchema, output: messageSchema, example: { params: exampleQueue },
     run: async (ctx, { params }) => (await import('@/lib/objectives/clear-objectives')).clearObjectives(ctx, params),
   }),

@@ -1,7 +1,8 @@
 // The overview: every queue of every connection with counts, workers and throughput, plus each
 // connection's Redis facts. Per connection: one SCAN loop (cached), one pipelined summary call,
 // one CLIENT LIST and one INFO pipeline — never one call per queue per state — plus one pipeline for
-// the recent failures (one ZCOUNT of the failed set per queue, O(log n)).
+// the recent failures (one ZCOUNT of the failed set per queue, O(log n)) and one read of its queues'
+// objective statuses from the console store.
 import 'server-only';
 import { listConnections, type Connection } from '@/lib/redis/connections';
 import { toDroverError } from '@/lib/errors';
@@ -15,9 +16,14 @@ import { objectiveStore } from '@/lib/store/console/objectives';
 import { objectiveScope, type ObjectiveStatus } from '@/lib/objectives/objective';
 import { freshObjectiveStatus } from '@/lib/objectives/measure-objectives';
 
-/** The objective statuses by "<conn>/<queue>" (one read of the console store); none when it cannot be read. */
-async function objectiveStatuses(): Promise<Map<string, string>> {
-  return objectiveStore().statuses().catch(() => new Map<string, string>());
+/**
+ * The objective statuses of these queues of a connection by "<conn>/<queue>" (their entries only, never the
+ * whole status store); none when the console store cannot be read.
+ */
+async function objectiveStatuses(conn: string, queues: string[]): Promise<Map<string, string>> {
+  return objectiveStore()
+    .statusesOf(queues.map((q) => objectiveScope(conn, q)))
+    .catch(() => new Map<string, string>());
 }
 
 export type OverviewQueue = QueueSummary & {
@@ -55,7 +61,7 @@ function lastGood(): Map<string, { at: number; data: OverviewConnection }> {
 
 export type Overview = { generatedAt: number; connections: OverviewConnection[] };
 
-export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean; objectives?: Map<string, string> } = {}): Promise<OverviewConnection> {
+export async function getConnectionOverview(conn: Connection, opts: { refresh?: boolean } = {}): Promise<OverviewConnection> {
   const base = { name: conn.name, endpoint: conn.endpoint, readOnly: conn.readOnly, prefix: conn.prefix, deadLetterQueue: conn.config.deadLetterQueue };
   try {
     const discovery = await discoverQueues(conn, opts);
@@ -64,7 +70,8 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
       getWorkersByQueue(conn, opts.refresh),
       conn.store.serverInfo(Boolean(opts.refresh)),
     ]);
-    const [recent, statuses] = await Promise.all([recentFailures(conn, summaries), opts.objectives ?? objectiveStatuses()]);
+    // The statuses of this connection's queues only, like their summaries (the last good reading serves every caller).
+    const [recent, statuses] = await Promise.all([recentFailures(conn, summaries), objectiveStatuses(conn.name, discovery.queues)]);
     const now = Date.now();
     const fresh: OverviewConnection = {
       ...base,
@@ -98,8 +105,7 @@ export async function getConnectionOverview(conn: Connection, opts: { refresh?: 
  */
 export async function getOverview(opts: { refresh?: boolean } = {}, filter?: QueueFilter): Promise<Overview> {
   const connections = filter && !filter.everything ? listConnections().filter((c) => filter.connection(c.name)) : listConnections();
-  const objectives = await objectiveStatuses();
-  const overview = { generatedAt: Date.now(), connections: await Promise.all(connections.map((c) => getConnectionOverview(c, { ...opts, objectives }))) };
+  const overview = { generatedAt: Date.now(), connections: await Promise.all(connections.map((c) => getConnectionOverview(c, opts))) };
   return filter ? scopeOverview(overview, filter) : overview;
 }
 

@@ -71,12 +71,15 @@ test('an operator sets a wait-time objective, sees the queue turn red, follows t
     // for the whole scenario (about 4 minutes of work; the rest is drained at the end).
     await queue.addBulk(Array.from({ length: 1200 }, (_, i) => ({ name: 'deliver', data: { url: `http://127.0.0.1:${port}/hook`, payload: { i } } })));
 
-    // The operator sets a 2-second oldest-wait objective on the queue page.
+    // The operator sets a 2-second oldest-wait objective on the queue page, and p95 objectives the queue
+    // meets (each job takes about 2 s; an hour's wait is far off), which the p95 charts draw.
     const page = await context.newPage();
     await gotoHydrated(page, QUEUE_PATH);
     await page.getByRole('button', { name: 'Objectives…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Oldest wait (seconds)').fill('2');
+    await dialog.getByLabel('Wait p95 (seconds)').fill('3600');
+    await dialog.getByLabel('Processing p95 (seconds)').fill('10');
     await dialog.getByRole('button', { name: 'Save objectives' }).click();
     await expect(page.getByText(`${QUEUE}: objectives set`)).toBeVisible({ timeout: stretched(15_000) });
 
@@ -101,6 +104,17 @@ test('an operator sets a wait-time objective, sees the queue turn red, follows t
     await metrics.getByRole('button', { name: 'Metrics' }).click();
     await expect(page.getByTestId('objectives-status')).toHaveAttribute('data-level', 'breach', { timeout: stretched(30_000) });
     await expect(page.getByTestId('oldest-wait-chart')).toContainText('objective 2 s', { timeout: stretched(30_000) });
+    // The measured p95s are sampled too: each has its chart, its line and its objective's dashed line.
+    for (const [testId, objective] of [['wait-p95-chart', 'objective 3600 s'], ['processing-p95-chart', 'objective 10 s']] as const) {
+      const chart = page.getByTestId(testId);
+      await expect(chart.getByTestId(`${testId}-summary`)).toContainText(objective, { timeout: stretched(60_000) });
+      // The dashed objective line, labelled inside the chart's drawing (recharts draws the label in a layer of its own).
+      await expect(chart.locator('.recharts-reference-line-line')).toHaveCount(1);
+      await expect(chart.getByRole('application')).toContainText(objective);
+      // The measured line (a step path through the sampled points).
+      await expect(chart.locator('path.recharts-line-curve').first()).toHaveAttribute('d', /L/);
+    }
+    await expect(page.getByTestId('processing-p95-chart-summary')).toContainText(/^[\d,.]+ m?s at the last measurement/);
 
     // Busy page: quiet the worker process; it finishes what it runs and takes nothing new.
     await gotoHydrated(page, '/busy');

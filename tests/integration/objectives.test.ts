@@ -4,7 +4,8 @@
 // completed, a real stalled job); the overview's colour and order; and the acceptance test: with two
 // console replicas (two processes, each sampling and evaluating on the shared lease) an objective breach
 // pages each channel once and resolves it once.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { Queue, Worker, createPostgresBackend, type Processor, type WorkerOptions } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ctxAs, actor } from '../helpers/console-env';
@@ -14,7 +15,8 @@ import { callOperation, refusal } from '../helpers/operations';
 import { lastAudit } from '../helpers/audit';
 import { waitFor } from '../helpers/wait';
 import { killIfRunning, root, startHttpPeer, TSX } from '../helpers/workers';
-import { listConnections } from '@/lib/redis/connections';
+import { getConsoleConnection, listConnections } from '@/lib/redis/connections';
+import { KEYS } from '@/lib/keys';
 import { discoverQueues } from '@/lib/queues/discover-queues';
 import { sampleOnce } from '@/lib/metrics/sampler';
 import { evaluateAlerts, resetAlertCache } from '@/lib/alerts/evaluate-alerts';
@@ -34,6 +36,7 @@ import { OBJECTIVE_LIMITS, objectiveScope, queueObjectivesSchema, type Objective
 import { objectiveStore } from '@/lib/store/console/objectives';
 import { getConnection } from '@/lib/redis/connections';
 import { getOverview } from '@/lib/queues/get-overview';
+import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { getQueueMetrics } from '@/lib/metrics/queue-metrics';
 import { compareJudged, queueHealth } from '@/lib/queues/queue-health';
 import { QUEUE_READINGS_MAX, STALLED_MAX_SCAN, readQueueReadings } from '@/lib/alerts/queue-readings';
@@ -243,6 +246,159 @@ describe.each(STORE_KINDS)('queue objectives (console and queues on %s)', (kind:
     expect(after.objective).toBeNull();
     expect((await objectiveStore().statuses()).has(objectiveScope('main', 'slow'))).toBe(false);
     await clearObjectives(operator, { conn: 'main', queue: 'calm' });
+  });
+
+  it('the measured p95s go into the queue\'s samples and its metrics series (the queue page\'s p95 charts); a sample before the first measurement and a queue without p95 objectives carry none (failed before this change: samples had no p95s)', async () => {
+    const timed = queue('sampled-p95');
+    const plain = queue('sampled-no-p95');
+    await plain.add('p', {});
+    await timed.addBulk(Array.from({ length: OBJECTIVE_LIMITS.minSamples + 5 }, (_, i) => ({ name: `t${i}`, data: {} })));
+    const w = worker('sampled-p95', async () => new Promise((resolve) => setTimeout(resolve, 30)), { concurrency: 5 });
+    await waitFor(async () => (await timed.getJobCounts('completed')).completed === OBJECTIVE_LIMITS.minSamples + 5, { what: 'every timed job completed', timeout: 60_000 });
+    await w.close();
+    await setObjectives(operator, { conn: 'main', queue: 'sampled-p95' }, queueObjectivesSchema.parse({ processingP95Ms: 5, waitP95Ms: 3_600_000 }));
+    await setObjectives(operator, { conn: 'main', queue: 'sampled-no-p95' }, queueObjectivesSchema.parse({ oldestWaitMs: 3_600_000 }));
+
+    // The first round samples before it measures: that sample has no p95; the next one carries what was measured.
+    await round();
+    await round();
+    const status = (await getObjectives(getConnection('main'), 'sampled-p95')).status!;
+    expect(status.values.processingP95Ms).toBeGreaterThanOrEqual(30);
+
+    const series = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-p95' }, query: { range: '1h' } });
+    const [before, after] = series.depth.slice(-2);
+    expect(before).not.toHaveProperty('processingP95Ms');
+    expect(before).not.toHaveProperty('waitP95Ms');
+    expect(after).toMatchObject({ waitP95Ms: status.values.waitP95Ms, processingP95Ms: status.values.processingP95Ms });
+
+    // No p95 objective: no p95 measured, none recorded (absent, not 0).
+    const none = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-no-p95' }, query: { range: '1h' } });
+    expect(none.depth.length).toBeGreaterThan(0);
+    for (const p of none.depth) expect(p).not.toHaveProperty('waitP95Ms');
+
+    await clearObjectives(operator, { conn: 'main', queue: 'sampled-p95' });
+    await clearObjectives(operator, { conn: 'main', queue: 'sampled-no-p95' });
+    // Cleared: the next round no longer measures the queue, and the samples after it have no p95s.
+    await round();
+    await round();
+    const cleared = await callOperation<{ depth: Array<Record<string, unknown>> }>(ops.queueMetrics, actor('viewer'), { params: { conn: 'main', queue: 'sampled-p95' }, query: { range: '1h' } });
+    expect(cleared.depth[cleared.depth.length - 1]).not.toHaveProperty('processingP95Ms');
+  });
+
+  /**
+   * The objective status entries one call reads from the console store: on Redis the fields of the
+   * commands on the status hash (seen by MONITOR; "*" for a whole-hash read), on PostgreSQL the scopes of
+   * the objective_status rows the statements returned.
+   */
+  async function statusEntriesRead(call: () => Promise<unknown>): Promise<string[]> {
+    if (kind === 'redis') {
+      const client = new Redis(c.url);
+      const monitor = await client.monitor(); // a second connection, in MONITOR mode
+      const seen: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+      try {
+        await call();
+        // MONITOR shows commands in the order the server ran them: once the marker is seen, the call's are too.
+        const marker = `objectives-read-${Date.now()}`;
+        await getConsoleConnection().redis.echo(marker);
+        await waitFor(() => seen.some((a) => a[1] === marker), { what: 'the marker command on MONITOR', interval: 20 });
+      } finally {
+        monitor.disconnect();
+        client.disconnect();
+      }
+      return seen
+        .filter((a) => a[1] === KEYS.objectiveStatus)
+        .flatMap(([cmd, , ...fields]) => (cmd.toLowerCase() === 'hmget' || cmd.toLowerCase() === 'hget' ? fields : ['*']));
+    }
+    const db = (getConsoleConnection() as unknown as { drover: { rows: (sql: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>> } }).drover;
+    const read: string[] = [];
+    const original = db.rows.bind(db);
+    const spy = vi.spyOn(db, 'rows').mockImplementation(async (sql: string, values?: unknown[]) => {
+      const rows = await original(sql, values);
+      if (sql.includes('objective_status')) read.push(...rows.map((r) => String(r.scope)));
+      return rows;
+    });
+    try {
+      await call();
+    } finally {
+      spy.mockRestore();
+    }
+    return read;
+  }
+
+  it('a request for one queue reads its one status entry; the overview reads only the entries of the queues it shows (failed before this fix: the whole status store, every request)', async () => {
+    const q = queue('bounded-read');
+    await q.add('b', {});
+    await setObjectives(operator, { conn: 'main', queue: 'bounded-read' }, queueObjectivesSchema.parse({ oldestWaitMs: 600_000 }));
+    // Statuses of 300 other queues with objectives (none of them exists: the overview does not show them).
+    const status = (at: number) => JSON.stringify({ at, values: { waitP95Ms: null, oldestWaitMs: 0, failureRatePct: null, processingP95Ms: null }, breached: [], level: 'ok', text: 'Objectives met' });
+    const statuses = new Map(Array.from({ length: 300 }, (_, i) => [objectiveScope('main', `elsewhere-${i}`), status(Date.now())] as [string, string]));
+    statuses.set(objectiveScope('main', 'bounded-read'), status(Date.now()));
+    await objectiveStore().replaceStatuses(statuses);
+
+    let view: ObjectivesView | null = null;
+    const one = await statusEntriesRead(async () => (view = await getObjectives(getConnection('main'), 'bounded-read')));
+    expect(view!.status).toMatchObject({ level: 'ok' });
+    expect(one).toEqual([objectiveScope('main', 'bounded-read')]);
+
+    let shown: string[] = [];
+    const overviewRead = await statusEntriesRead(async () => {
+      const overview = await getOverview({ refresh: true });
+      const main = overview.connections.find((x) => x.name === 'main')!;
+      shown = main.queues.map((r) => objectiveScope('main', r.name));
+      expect(main.queues.find((r) => r.name === 'bounded-read')!.objective).toMatchObject({ level: 'ok' });
+    });
+    expect(overviewRead).toContain(objectiveScope('main', 'bounded-read'));
+    expect(overviewRead.every((scope) => scope.startsWith('console/') || shown.includes(scope))).toBe(true);
+    expect(overviewRead.some((scope) => scope.includes('elsewhere-'))).toBe(false);
+
+    // Many queues asked at once (an overview of thousands): read in chunks, every stored entry found, nothing else.
+    const asked = Array.from({ length: 2500 }, (_, i) => objectiveScope('main', `elsewhere-${i}`));
+    expect(new Set((await objectiveStore().statusesOf(asked)).keys())).toEqual(new Set(asked.slice(0, 300)));
+
+    await objectiveStore().replaceStatuses(new Map());
+    await clearObjectives(operator, { conn: 'main', queue: 'bounded-read' });
+  });
+
+  it('the oldest wait counts prioritized jobs: a queue with only prioritized jobs waiting is measured from its next one (failed before this fix on PostgreSQL: 0, never a breach)', async () => {
+    const q = queue('prio-only');
+    const first = await q.add('urgent', {}, { priority: 1 });
+    await q.add('later', {}, { priority: 2 });
+    const [summary] = await getQueueSummaries(getConnection('main'), ['prio-only']);
+    expect(summary.counts).toMatchObject({ waiting: 0, prioritized: 2 });
+    expect(summary.oldestWaitingAt).toBe(first.timestamp);
+
+    await setObjectives(operator, { conn: 'main', queue: 'prio-only' }, queueObjectivesSchema.parse({ oldestWaitMs: 60_000 }));
+    // Measured 90 s (or more) after the first job was added.
+    clock = Math.max(clock, first.timestamp);
+    await round(90_000);
+    const view = await getObjectives(getConnection('main'), 'prio-only');
+    expect(view.status).toMatchObject({ level: 'breach', breached: ['oldestWaitMs'] });
+    expect(view.status!.values.oldestWaitMs).toBe(clock - first.timestamp);
+    await clearObjectives(operator, { conn: 'main', queue: 'prio-only' });
+    await q.obliterate({ force: true });
+  });
+
+  it('objectives left by a connection no longer configured: an admin clears them (audited), an operator may not; they are not measured meanwhile (failed before this fix: 404 "Unknown connection" for everyone)', async () => {
+    // Saved while the connection "retired" was configured; the config file has since dropped it.
+    const json = JSON.stringify({ oldestWaitMs: 1000, windowMinutes: 15 });
+    await objectiveStore().write(objectiveScope('retired', 'old-queue'), json);
+    expect(listConnections().map((x) => x.name)).not.toContain('retired');
+    const params = { conn: 'retired', queue: 'old-queue' };
+    await round();
+    expect((await objectiveStore().statuses()).has(objectiveScope('retired', 'old-queue'))).toBe(false);
+
+    const denied = await refusal(callOperation(ops.clearObjectives, actor('operator'), { params }));
+    expect(denied).toBeInstanceOf(ForbiddenError);
+    expect(denied.message).toMatch(/not configured \(any more\).*admin role/);
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'denied', connection: 'retired', queue: 'old-queue' });
+    expect((await objectiveStore().get(objectiveScope('retired', 'old-queue'))).json).toBe(json);
+
+    await callOperation(ops.clearObjectives, actor('admin'), { params });
+    expect(await lastAudit()).toMatchObject({ action: 'queue.objectives.clear', outcome: 'ok', connection: 'retired', queue: 'old-queue' });
+    expect((await objectiveStore().get(objectiveScope('retired', 'old-queue'))).json).toBeNull();
+    // Nothing left: a 404 like any queue without objectives.
+    expect((await refusal(callOperation(ops.clearObjectives, actor('admin'), { params }))).message).toMatch(/no objectives/);
   });
 
   it(`stalled jobs are counted from the queue's real "stalled" events (newest ${STALLED_MAX_SCAN.toLocaleString('en-US')} at most) and page a stalled-jobs rule`, async () => {

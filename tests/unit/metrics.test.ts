@@ -33,6 +33,15 @@ describe('sample encoding', () => {
     expect(withWait.slice(-2)).toEqual(['o', 42]);
     expect(decodeSample('7-0', withWait.map(String)).oldestWaitS).toBe(42);
     expect(decodeSample('7-0', fields.map(String))).not.toHaveProperty('oldestWaitS');
+    // The measured p95s (ms) ride along when measured; one not measured (null) is left out, not written as 0.
+    const zero = { waiting: 0, active: 0, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 0, failed: 0 };
+    const withP95s = encodeSample(zero, 1, false, 0, { waitP95Ms: 1500, processingP95Ms: 850 });
+    expect(withP95s.slice(-4)).toEqual(['pw', 1500, 'pp', 850]);
+    expect(decodeSample('7-0', withP95s.map(String))).toMatchObject({ waitP95Ms: 1500, processingP95Ms: 850 });
+    const onlyProcessing = decodeSample('7-0', encodeSample(zero, 1, false, 0, { waitP95Ms: null, processingP95Ms: 0 }).map(String));
+    expect(onlyProcessing).not.toHaveProperty('waitP95Ms');
+    expect(onlyProcessing.processingP95Ms).toBe(0);
+    expect(decodeSample('7-0', withWait.map(String))).not.toHaveProperty('processingP95Ms');
     // Missing fields read as 0 (a future field added to old points).
     expect(decodeSample('5-0', ['w', '1'])).toMatchObject({ t: 5, waiting: 1, active: 0, paused: false });
   });

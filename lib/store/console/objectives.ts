@@ -14,8 +14,10 @@ export interface ObjectiveStore {
   write(scope: string, json: string | null): Promise<boolean>;
   /** Saves a scope's objectives unless it is a new scope and `maxScopes` are stored already (false), atomically. */
   saveWithin(scope: string, json: string, maxScopes: number): Promise<boolean>;
-  /** Every scope → status JSON. */
+  /** Every scope → status JSON (the measuring round only: requests read statusesOf their queues). */
   statuses(): Promise<Map<string, string>>;
+  /** The status JSON of these scopes only (those without one are left out): one entry read per scope asked. */
+  statusesOf(scopes: string[]): Promise<Map<string, string>>;
   /** Saves these statuses and removes those of every other scope. */
   replaceStatuses(statuses: Map<string, string>): Promise<void>;
 }

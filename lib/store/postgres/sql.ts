@@ -32,7 +32,11 @@ SELECT q.queue,
   ${count(`j.state = 'completed'`)} AS completed,
   ${count(`j.state = 'failed'`)} AS failed,
   (SELECT json_object_agg(m.field, m.value) FROM meta m WHERE m.queue = q.queue) AS meta,
-  (SELECT j.added_at_ms FROM job j WHERE j.queue = q.queue AND j.state = 'waiting' AND j.priority = 0 ORDER BY j.seq LIMIT 1) AS oldest_waiting,
+  -- As on Redis: the next plain waiting job, else (only prioritized jobs wait) the next prioritized one; each one probe of the ready index.
+  COALESCE(
+    (SELECT j.added_at_ms FROM job j WHERE j.queue = q.queue AND j.state = 'waiting' AND j.priority = 0 ORDER BY j.seq LIMIT 1),
+    (SELECT j.added_at_ms FROM job j WHERE j.queue = q.queue AND j.state = 'waiting' AND j.priority > 0 ORDER BY j.priority, j.seq LIMIT 1)
+  ) AS oldest_waiting,
   ${metrics('completed')} AS completed_metrics,
   ${metrics('failed')} AS failed_metrics
 FROM unnest($1::text[]) AS q(queue)`;

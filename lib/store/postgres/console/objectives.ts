@@ -13,6 +13,7 @@ INSERT INTO drover.queue_objective (scope, record)
 SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM drover.queue_objective WHERE scope = $1) OR (SELECT count(*) FROM drover.queue_objective) < $3
 ON CONFLICT (scope) DO UPDATE SET record = excluded.record`,
   STATUSES: `SELECT scope, status FROM drover.objective_status`,
+  STATUSES_OF: `SELECT scope, status FROM drover.objective_status WHERE scope = ANY($1::text[])`,
   REPLACE_STATUSES: `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(scope, status)),
     gone AS (DELETE FROM drover.objective_status WHERE scope <> ALL($1::text[]))
     INSERT INTO drover.objective_status (scope, status) SELECT scope, status FROM input
@@ -46,6 +47,12 @@ export class PostgresObjectiveStore implements ObjectiveStore {
 
   async statuses(): Promise<Map<string, string>> {
     const rows = await this.db.rows<{ scope: string; status: string }>(SQL.STATUSES);
+    return new Map(rows.map((r) => [r.scope, r.status]));
+  }
+
+  async statusesOf(scopes: string[]): Promise<Map<string, string>> {
+    if (scopes.length === 0) return new Map();
+    const rows = await this.db.rows<{ scope: string; status: string }>(SQL.STATUSES_OF, [scopes]);
     return new Map(rows.map((r) => [r.scope, r.status]));
   }
 

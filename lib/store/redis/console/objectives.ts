@@ -6,6 +6,9 @@ import type { ObjectiveStore } from '@/lib/store/console/objectives';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
 import { saveObjectivesScript } from '@/lib/objectives/lua/save-objectives-1';
 
+/** Fields per HMGET of the status hash (an overview of many queues asks in several, pipelined). */
+const STATUS_FIELDS_PER_CALL = 1000;
+
 export class RedisObjectiveStore implements ObjectiveStore {
   constructor(private readonly conn: Connection) {}
 
@@ -34,6 +37,22 @@ export class RedisObjectiveStore implements ObjectiveStore {
 
   async statuses(): Promise<Map<string, string>> {
     return new Map(Object.entries(await this.conn.redis.hgetall(KEYS.objectiveStatus)));
+  }
+
+  async statusesOf(scopes: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (scopes.length === 0) return out;
+    // HMGETs of at most STATUS_FIELDS_PER_CALL fields, in one pipeline: no reply grows with the whole hash.
+    const tx = this.conn.redis.pipeline();
+    for (let i = 0; i < scopes.length; i += STATUS_FIELDS_PER_CALL) tx.hmget(KEYS.objectiveStatus, ...scopes.slice(i, i + STATUS_FIELDS_PER_CALL));
+    const replies = (await tx.exec()) ?? [];
+    replies.forEach(([err, values], chunk) => {
+      if (err) throw err;
+      (values as Array<string | null>).forEach((json, j) => {
+        if (json !== null) out.set(scopes[chunk * STATUS_FIELDS_PER_CALL + j], json);
+      });
+    });
+    return out;
   }
 
   async replaceStatuses(statuses: Map<string, string>): Promise<void> {
