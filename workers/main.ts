@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   if (webhook.source === 'generated') logger.info({ event: 'webhook.secret_generated', file: webhook.file }, `WEBHOOK_SECRET not set: generated one into ${webhook.file}`);
   else if (webhook.source === 'file') logger.info({ event: 'webhook.secret_file', file: webhook.file }, `WEBHOOK_SECRET not set: using ${webhook.file}`);
   const smtpUrl = process.env.SMTP_URL || undefined;
-  const bundled = bundledProcessors({ webhookSecret: webhook.secret, smtpUrl, mailFrom: process.env.DROVER_MAIL_FROM || 'drover@localhost' });
+  const bundled = bundledProcessors({ webhookSecret: webhook.secret, smtpUrl, mailFrom: process.env.DROVER_MAIL_FROM || 'drover@localhost', smtpDeadlineMs: settings.smtpDeadlineMs });
   const kinds = selectKinds(names, bundled.processors);
   logger.info(
     {

@@ -4,20 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { dataDir } from '@/lib/data-dir';
 import { jobKinds, type JobKindName } from '@/lib/job-kinds/registry';
 import { createWebhookProcessor } from '../processors/webhook';
-import { createEmailProcessor } from '../processors/email';
+import { createEmailProcessor, EMAIL_SMTP_DEADLINE_MS } from '../processors/email';
 import { createReportProcessor } from '../processors/report';
 import type { ProcessorSpec, RuntimeKind } from './processor';
 import { imageDestination, smtpDestination, webhookDestination } from './circuit-destination';
 
 /** The image processor's download timeout (workers/processors/image.ts, not imported here: it loads sharp). */
 const IMAGE_FETCH_TIMEOUT_MS = 30_000;
-/** How long one email may take on the SMTP connection, as far as a half-open probe is concerned. */
-const SMTP_SEND_TIMEOUT_MS = 60_000;
 
 export type BundledProcessorOptions = {
   webhookSecret: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** The most one email's SMTP send may take (DROVER_SMTP_DEADLINE_MS); EMAIL_SMTP_DEADLINE_MS by default. */
+  smtpDeadlineMs?: number;
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,11 +25,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const IMAGE_SANDBOX_FILE = path.join(here, '..', 'processors', 'image.sandbox.mjs');
 
 export function bundledProcessors(opts: BundledProcessorOptions): { processors: Record<JobKindName, ProcessorSpec>; close: () => void } {
-  const email = createEmailProcessor({ smtpUrl: opts.smtpUrl, from: opts.mailFrom, outboxDir: dataDir('outbox') });
+  const smtpDeadlineMs = opts.smtpDeadlineMs ?? EMAIL_SMTP_DEADLINE_MS;
+  const email = createEmailProcessor({ smtpUrl: opts.smtpUrl, from: opts.mailFrom, outboxDir: dataDir('outbox'), deadlineMs: smtpDeadlineMs });
   return {
     processors: {
       webhook: { type: 'inline', process: createWebhookProcessor({ secret: opts.webhookSecret }), destinationOf: webhookDestination(10_000) },
-      email: { type: 'inline', process: email, destinationOf: smtpDestination(opts.smtpUrl, SMTP_SEND_TIMEOUT_MS) },
+      email: { type: 'inline', process: email, destinationOf: smtpDestination(opts.smtpUrl, smtpDeadlineMs) },
       image: { type: 'sandboxed', file: IMAGE_SANDBOX_FILE, destinationOf: imageDestination(IMAGE_FETCH_TIMEOUT_MS) },
       report: { type: 'inline', process: createReportProcessor({ reportsDir: dataDir('reports') }) },
     },

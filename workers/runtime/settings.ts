@@ -1,6 +1,7 @@
 // Worker settings from the environment (documented in the README, "Environment (workers)").
 import type { WorkerSettings } from './drover-worker';
 import { BUSY_HEARTBEAT_MS } from '@/lib/workers/busy-record';
+import { EMAIL_SMTP_DEADLINE_MS } from '../processors/email';
 
 export type RuntimeSettings = WorkerSettings & {
   /** On SIGTERM/SIGINT: how long active jobs may take to finish before connections are closed anyway. */
@@ -9,6 +10,8 @@ export type RuntimeSettings = WorkerSettings & {
   deadLetterSweepIntervalMs: number;
   /** How often the process publishes what it runs now for the console's Busy view. */
   busyHeartbeatMs: number;
+  /** The most one email job's SMTP send may take in all (connection, greeting, TLS, send). */
+  smtpDeadlineMs: number;
 };
 
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1): number {
@@ -27,5 +30,6 @@ export function readRuntimeSettings(env: Record<string, string | undefined> = pr
     shutdownTimeoutMs: positiveInt(env, 'DROVER_SHUTDOWN_TIMEOUT_MS', 30_000, 0),
     deadLetterSweepIntervalMs: positiveInt(env, 'DROVER_DLQ_SWEEP_INTERVAL_MS', 60_000, 100),
     busyHeartbeatMs: positiveInt(env, 'DROVER_BUSY_HEARTBEAT_MS', BUSY_HEARTBEAT_MS, 100),
+    smtpDeadlineMs: positiveInt(env, 'DROVER_SMTP_DEADLINE_MS', EMAIL_SMTP_DEADLINE_MS, 1000),
   };
 }

@@ -2,9 +2,7 @@
 // email job kind uses, lib/mail/smtp-settings.ts). Without SMTP_URL the channel is "not configured": alerts
 // never fall back to the workers' outbox. The egress policy does not apply to SMTP (README › Egress policy).
 import 'server-only';
-import net, { type Socket } from 'node:net';
-import nodemailer, { type Transporter } from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { sendSmtp, SmtpDeadlineError } from '@/lib/mail/smtp-send';
 import { smtpSettings } from '@/lib/mail/smtp-settings';
 import { receiverExcerpt } from '@/lib/egress/receiver-excerpt';
 import type { AlertRule } from '../rule';
@@ -16,37 +14,11 @@ type EmailChannel = Extract<Channel, { type: 'email' }>;
 export const EMAIL_NOT_CONFIGURED = 'email is not configured: set SMTP_URL (and DROVER_MAIL_FROM) for the console';
 
 /**
- * The most one email may take, connection, greeting, TLS and send together: the idle timeouts below
+ * The most one email may take, connection, greeting, TLS and send together: the idle timeouts (sendEmail)
  * restart with every byte, so a server that answers byte by byte would hold a delivery (and a socket) forever.
+ * The send itself, deadline and socket closing included, is lib/mail/smtp-send.ts (shared with the email job kind).
  */
 export const SMTP_DEADLINE_MS = 20_000;
-
-/**
- * A transport for one send, whose sockets (plain; smtps is upgraded over it by nodemailer) are kept in
- * `sockets` so the deadline can close them. A non-pooled SMTP transport opens a connection per send anyway.
- */
-function transportFor(url: string, sockets: Set<Socket>): Transporter {
-  // The SMTPTransport itself, not createTransport({ url, … }): given a url, createTransport keeps only
-  // what the URL says and drops every other option (these timeouts and getSocket were ignored so).
-  return nodemailer.createTransport(new SMTPTransport({
-    url,
-    connectionTimeout: WEBHOOK_TIMEOUT_MS,
-    greetingTimeout: WEBHOOK_TIMEOUT_MS,
-    socketTimeout: 2 * WEBHOOK_TIMEOUT_MS,
-    getSocket(options: { host?: string; port?: number; secure?: boolean }, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void) {
-      // nodemailer's own default ports (smtp-connection): 465 for smtps, else 587.
-      const socket = net.connect({ host: options.host ?? 'localhost', port: options.port ?? (options.secure ? 465 : 587) });
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      const onError = (err: Error) => callback(err);
-      socket.once('error', onError);
-      socket.once('connect', () => {
-        socket.off('error', onError);
-        callback(null, { connection: socket });
-      });
-    },
-  } as SMTPTransport.Options));
-}
 
 /** Nothing is kept between sends any more (each has its own connection); kept for shutdown and tests. */
 export function closeAlertMail(): void {}
@@ -72,37 +44,26 @@ export function alertMail(channel: EmailChannel, rule: AlertRule, e: Notificatio
   };
 }
 
-class SmtpDeadlineError extends Error {
-  constructor(ms: number) {
-    super(`SMTP: no answer within ${ms / 1000} s (the whole connection and send)`);
-  }
-}
-
 /** `deadlineMs`: tests shorten it. */
 export async function sendEmail(channel: EmailChannel, rule: AlertRule, e: NotificationEvent, dedupKey: string, deadlineMs = SMTP_DEADLINE_MS): Promise<DeliveryOutcome> {
   const started = Date.now();
   const { smtpUrl, from } = smtpSettings();
   if (!smtpUrl) return { ok: false, status: null, error: EMAIL_NOT_CONFIGURED, durationMs: 0 };
-  const sockets = new Set<Socket>();
-  const transport = transportFor(smtpUrl, sockets);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SmtpDeadlineError(deadlineMs)), deadlineMs);
-  });
   try {
-    const info = await Promise.race([transport.sendMail(alertMail(channel, rule, e, dedupKey, from)), deadline]);
+    const info = await sendSmtp(smtpUrl, alertMail(channel, rule, e, dedupKey, from), {
+      deadlineMs,
+      connectionTimeoutMs: WEBHOOK_TIMEOUT_MS,
+      greetingTimeoutMs: WEBHOOK_TIMEOUT_MS,
+      socketTimeoutMs: 2 * WEBHOOK_TIMEOUT_MS,
+    });
     const rejected = (info.rejected ?? []).length;
     if (rejected > 0 && (info.accepted ?? []).length === 0) return { ok: false, status: null, error: 'no recipient accepted', durationMs: Date.now() - started };
     return { ok: true, status: null, error: null, durationMs: Date.now() - started };
   } catch (err) {
-    if (err instanceof SmtpDeadlineError) return { ok: false, status: null, error: err.message, durationMs: Date.now() - started };
+    // The delivery history's wording (README › Alerts), without the server: the channel never shows SMTP_URL's parts.
+    if (err instanceof SmtpDeadlineError) return { ok: false, status: null, error: `SMTP: no answer within ${err.deadlineMs / 1000} s (the whole connection and send)`, durationMs: Date.now() - started };
     const x = err as Error & { responseCode?: number; code?: string };
     const raw = `SMTP ${x.responseCode ?? x.code ?? 'error'}: ${x.message}`;
     return { ok: false, status: x.responseCode ?? null, error: receiverExcerpt(raw.split(smtpUrl).join('<SMTP_URL>')), durationMs: Date.now() - started };
-  } finally {
-    clearTimeout(timer);
-    // A send cut off by the deadline leaves its connection open: close it (nodemailer then gives up on it).
-    for (const socket of sockets) socket.destroy();
-    transport.close();
   }
 }
