@@ -2,12 +2,13 @@
 // socket's idle timeout) cannot hold a delivery past SMTP_DEADLINE_MS; the connection is closed, not left.
 // And a normal server, plain or smtps (the TLS upgrade goes over the socket the deadline can close), still gets the mail.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { closeAlertMail, sendEmail, SMTP_DEADLINE_MS } from '@/lib/alerts/channels/email';
 import { channelSchema, type Channel } from '@/lib/alerts/channels/channel';
 import type { AlertRule } from '@/lib/alerts/rule';
 import { waitFor } from '../helpers/wait';
+import { startTricklingSmtp, type TricklingSmtp } from '../helpers/trickling-smtp';
 
 const RULE: AlertRule = {
   id: '6f1c1c43-7d4c-4f61-9d0e-2b0f8c3a1a10', name: 'backlog', enabled: true, kind: 'waiting-depth', connection: 'main', queue: 'mail', threshold: 10, minutes: 2,
@@ -16,28 +17,10 @@ const RULE: AlertRule = {
 const mail = channelSchema.parse({ id: '11111111-1111-4111-8111-111111111111', createdAt: 0, createdBy: 'a', updatedAt: 0, type: 'email', name: 'm', config: { to: ['a@example.com'] } }) as Extract<Channel, { type: 'email' }>;
 const event = { state: 'firing' as const, connection: 'main', queue: 'mail', value: 12, at: Date.now() };
 
-/** Greets and answers EHLO, then answers every other command one byte every 100 ms, never ending the line. */
-let trickler: net.Server;
-const open = new Set<Socket>();
-let closed = 0;
+let trickler: TricklingSmtp;
 
 beforeAll(async () => {
-  trickler = net.createServer((sock) => {
-    open.add(sock);
-    let timer: NodeJS.Timeout | undefined;
-    sock.on('close', () => {
-      clearInterval(timer);
-      open.delete(sock);
-      closed++;
-    });
-    sock.on('error', () => undefined);
-    sock.write('220 slow.test ESMTP\r\n');
-    sock.on('data', (d: Buffer) => {
-      if (/^(EHLO|HELO)/i.test(d.toString())) sock.write('250-slow.test\r\n250 8BITMIME\r\n');
-      else if (!timer) timer = setInterval(() => sock.write('2'), 100);
-    });
-  });
-  await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+  trickler = await startTricklingSmtp();
 });
 
 afterEach(() => {
@@ -46,19 +29,18 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  for (const s of open) s.destroy();
-  await new Promise<void>((resolve) => trickler.close(() => resolve()));
+  await trickler.close();
 });
 
 describe('the email channel', () => {
   it('gives up on a server that trickles its answer after the overall deadline (20 s), and closes the connection', async () => {
     expect(SMTP_DEADLINE_MS).toBe(20_000);
-    process.env.SMTP_URL = `smtp://127.0.0.1:${(trickler.address() as AddressInfo).port}`;
+    process.env.SMTP_URL = `smtp://127.0.0.1:${trickler.port}`;
     const started = Date.now();
     const outcome = await sendEmail(mail, RULE, event, 'drover:k:1', 1500);
     expect(outcome).toMatchObject({ ok: false, status: null, error: 'SMTP: no answer within 1.5 s (the whole connection and send)' });
     expect(Date.now() - started).toBeLessThan(1500 + 1000);
-    await waitFor(() => closed === 1 && open.size === 0, { what: 'the slow SMTP connection closed' });
+    await waitFor(() => trickler.closed() === 1 && trickler.open.size === 0, { what: 'the slow SMTP connection closed' });
   });
 
   it('still sends through a normal server, plain and smtps', async () => {

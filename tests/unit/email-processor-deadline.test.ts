@@ -3,7 +3,7 @@
 // server, and the job's signal (cancel, the runtime's job timeout) ends the send at once. Both close the
 // connection. A normal server still gets the mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
@@ -14,40 +14,18 @@ import { readRuntimeSettings } from '@/workers/runtime/settings';
 import { emailDataSchema } from '@/lib/job-kinds/email';
 import type { ProcessorContext } from '@/workers/runtime/processor';
 import { waitFor } from '../helpers/wait';
+import { startTricklingSmtp, type TricklingSmtp } from '../helpers/trickling-smtp';
 
-/** Greets and answers EHLO, then answers every other command one byte every 100 ms, never ending the line. */
-let trickler: net.Server;
-const open = new Set<Socket>();
-let trickling = 0;
-let closed = 0;
+let trickler: TricklingSmtp;
 let port = 0;
 
 beforeAll(async () => {
-  trickler = net.createServer((sock) => {
-    open.add(sock);
-    let timer: NodeJS.Timeout | undefined;
-    sock.on('close', () => {
-      clearInterval(timer);
-      open.delete(sock);
-      closed++;
-    });
-    sock.on('error', () => undefined);
-    sock.write('220 slow.test ESMTP\r\n');
-    sock.on('data', (d: Buffer) => {
-      if (/^(EHLO|HELO)/i.test(d.toString())) sock.write('250-slow.test\r\n250 8BITMIME\r\n');
-      else if (!timer) {
-        trickling++;
-        timer = setInterval(() => sock.write('2'), 100);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
-  port = (trickler.address() as AddressInfo).port;
+  trickler = await startTricklingSmtp();
+  port = trickler.port;
 });
 
 afterAll(async () => {
-  for (const s of open) s.destroy();
-  await new Promise<void>((resolve) => trickler.close(() => resolve()));
+  await trickler.close();
 });
 
 const logs: string[] = [];
@@ -69,7 +47,7 @@ describe('the email processor over SMTP', () => {
 
   it('fails a send the server trickles at the deadline, retryable, naming the server, and closes the connection', { timeout: 20_000 }, async () => {
     const email = createEmailProcessor({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'drover@example.com', outboxDir, deadlineMs: 1500 });
-    const closedBefore = closed;
+    const closedBefore = trickler.closed();
     const started = Date.now();
     try {
       const err = await email(context(new AbortController().signal)).then(() => null, (e: Error) => e);
@@ -78,7 +56,7 @@ describe('the email processor over SMTP', () => {
       // Retried with the job's backoff (a slow server may answer next time), not failed for good.
       expect(isPermanentFailure(err)).toBe(false);
       expect(Date.now() - started).toBeLessThan(1500 + 1000);
-      await waitFor(() => closed === closedBefore + 1 && open.size === 0, { what: 'the slow SMTP connection closed' });
+      await waitFor(() => trickler.closed() === closedBefore + 1 && trickler.open.size === 0, { what: 'the slow SMTP connection closed' });
     } finally {
       email.close();
     }
@@ -87,19 +65,19 @@ describe('the email processor over SMTP', () => {
   it('ends the send when the job is aborted during it, and closes the connection', { timeout: 20_000 }, async () => {
     // The default deadline (30 s): only the abort can end this send within the test's bound.
     const email = createEmailProcessor({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'drover@example.com', outboxDir });
-    const closedBefore = closed;
-    const trickledBefore = trickling;
+    const closedBefore = trickler.closed();
+    const trickledBefore = trickler.trickling();
     const controller = new AbortController();
     try {
       const sending = email(context(controller.signal)).then(() => null, (e: Error) => e);
-      await waitFor(() => trickling > trickledBefore, { what: 'the send to be under way (the server trickling)' });
+      await waitFor(() => trickler.trickling() > trickledBefore, { what: 'the send to be under way (the server trickling)' });
       const aborted = Date.now();
       controller.abort('cancelled from the console');
       const err = await sending;
       expect(err).toBeInstanceOf(Error);
       expect(err!.message).toBe('SMTP send aborted: cancelled from the console');
       expect(Date.now() - aborted).toBeLessThan(1000);
-      await waitFor(() => closed === closedBefore + 1 && open.size === 0, { what: 'the aborted SMTP connection closed' });
+      await waitFor(() => trickler.closed() === closedBefore + 1 && trickler.open.size === 0, { what: 'the aborted SMTP connection closed' });
     } finally {
       email.close();
     }
