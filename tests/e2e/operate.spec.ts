@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { test, expect } from '@playwright/test';
 import { Redis } from 'ioredis';
-import { apiAs, gotoHydrated, redisUrl, signIn, storageStatePath, stretched } from './support';
+import { addScopedUser, apiAs, gotoHydrated, redisUrl, signIn, storageStatePath, stretched } from './support';
 
 // Playwright runs from the repository's root.
 const root = process.cwd();
@@ -244,17 +244,7 @@ test.describe('Circuit breakers', () => {
       // A viewer of the webhook queue only: the panel says why, in a sentence.
       const user = `circuits-viewer-${stamp}@e2e.test`;
       const password = `scoped password ${stamp}`;
-      const adminContext = await browser.newContext({ storageState: storageStatePath('admin') });
-      const admin = await adminContext.newPage();
-      await gotoHydrated(admin, '/users');
-      const add = admin.getByRole('form', { name: 'Add user' });
-      await add.getByLabel('Email').fill(user);
-      await add.getByLabel('Role', { exact: true }).selectOption('none');
-      await add.getByLabel(/^Grants/).fill('viewer@default/webhook');
-      await add.getByLabel(/^Password/).fill(password);
-      await add.getByRole('button', { name: 'Add user' }).click();
-      await expect(admin.getByRole('status').filter({ hasText: `Added ${user} as none with 1 grant` })).toBeVisible();
-      await adminContext.close();
+      await addScopedUser(browser, user, password, 'viewer@default/webhook');
 
       const scopedContext = await browser.newContext();
       const scoped = await scopedContext.newPage();

@@ -1,7 +1,7 @@
 // Shared by e2e specs: the test Redis, signed-in request contexts per role, and known credentials.
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -66,4 +66,26 @@ export async function expectSignedIn(page: Page, role: Role): Promise<void> {
  */
 export function stretched(ms: number): number {
   return Math.round(ms * (Number(process.env.E2E_LOAD_FACTOR) || 1));
+}
+
+/**
+ * Adds a user of role "none" with these grants (the short form of the Grants field) and a password on
+ * the Users & tokens page, signed in as the admin in a context of its own, and waits for the confirmation.
+ */
+export async function addScopedUser(browser: Browser, email: string, password: string, grants: string): Promise<void> {
+  const context = await browser.newContext({ storageState: storageStatePath('admin') });
+  try {
+    const admin = await context.newPage();
+    await gotoHydrated(admin, '/users');
+    const add = admin.getByRole('form', { name: 'Add user' });
+    await add.getByLabel('Email').fill(email);
+    await add.getByLabel('Role', { exact: true }).selectOption('none');
+    await add.getByLabel(/^Grants/).fill(grants);
+    await add.getByLabel(/^Password/).fill(password);
+    await add.getByRole('button', { name: 'Add user' }).click();
+    const n = grants.trim().split(/\s+/).length;
+    await expect(admin.getByRole('status').filter({ hasText: `Added ${email} as none with ${n} grant${n === 1 ? '' : 's'}` })).toBeVisible();
+  } finally {
+    await context.close();
+  }
 }

@@ -3,7 +3,7 @@
 // billing-invoices, sees no action buttons in email, and gets "not found" for another team's job URL.
 import { test, expect, type Page } from '@playwright/test';
 import { Queue, Worker } from 'bullmq';
-import { gotoHydrated, redisUrl, signIn, storageStatePath } from './support';
+import { addScopedUser, gotoHydrated, redisUrl, signIn } from './support';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -38,17 +38,7 @@ test('an operator of billing-* and viewer of email sees only those queues, retri
   // The admin creates the user on the Users & tokens page.
   const user = `billing-op-${stamp}@e2e.test`;
   const password = `scoped password ${stamp}`;
-  const adminContext = await browser.newContext({ storageState: storageStatePath('admin') });
-  const admin = await adminContext.newPage();
-  await gotoHydrated(admin, '/users');
-  const add = admin.getByRole('form', { name: 'Add user' });
-  await add.getByLabel('Email').fill(user);
-  await add.getByLabel('Role', { exact: true }).selectOption('none');
-  await add.getByLabel(/^Grants/).fill('operator@*/billing-* viewer@*/email');
-  await add.getByLabel(/^Password/).fill(password);
-  await add.getByRole('button', { name: 'Add user' }).click();
-  await expect(admin.getByRole('status').filter({ hasText: `Added ${user} as none with 2 grants` })).toBeVisible();
-  await adminContext.close();
+  await addScopedUser(browser, user, password, 'operator@*/billing-* viewer@*/email');
 
   await signIn(page, user, password);
   await expect(page.getByTestId('current-user')).toHaveText(user);
