@@ -42,7 +42,12 @@ describe('the email processor over SMTP', () => {
     expect(EMAIL_SMTP_DEADLINE_MS).toBe(30_000);
     expect(readRuntimeSettings({}).smtpDeadlineMs).toBe(30_000);
     expect(readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '12000' }).smtpDeadlineMs).toBe(12_000);
-    expect(() => readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '10' })).toThrow(/DROVER_SMTP_DEADLINE_MS must be an integer ≥ 1000/);
+    expect(() => readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '10' })).toThrow(/DROVER_SMTP_DEADLINE_MS must be an integer from 1000 to 600000/);
+    // Past Node's timer range (2^31 − 1 ms) a timer fires at once: every send would fail at once.
+    expect(() => readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '3000000000' })).toThrow(/DROVER_SMTP_DEADLINE_MS must be an integer from 1000 to 600000/);
+    expect(() => readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '600001' })).toThrow(/DROVER_SMTP_DEADLINE_MS must be an integer from 1000 to 600000/);
+    expect(readRuntimeSettings({ DROVER_SMTP_DEADLINE_MS: '600000' }).smtpDeadlineMs).toBe(600_000);
+    expect(() => readRuntimeSettings({ DROVER_LOCK_DURATION_MS: '2147483648' })).toThrow(/DROVER_LOCK_DURATION_MS must be an integer from 1000 to 2147483647/);
   });
 
   it('fails a send the server trickles at the deadline, retryable, naming the server, and closes the connection', { timeout: 20_000 }, async () => {

@@ -14,11 +14,16 @@ export type RuntimeSettings = WorkerSettings & {
   smtpDeadlineMs: number;
 };
 
-function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1): number {
+/** Node's timers fire at once past 2^31 − 1 ms: no time setting may exceed it. */
+const TIMER_MAX_MS = 2_147_483_647;
+/** One SMTP send's deadline at most: longer only holds a job's slot behind a server that does not answer. */
+const SMTP_DEADLINE_MAX_MS = 600_000;
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min = 1, max = TIMER_MAX_MS): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
   return value;
 }
 
@@ -30,6 +35,6 @@ export function readRuntimeSettings(env: Record<string, string | undefined> = pr
     shutdownTimeoutMs: positiveInt(env, 'DROVER_SHUTDOWN_TIMEOUT_MS', 30_000, 0),
     deadLetterSweepIntervalMs: positiveInt(env, 'DROVER_DLQ_SWEEP_INTERVAL_MS', 60_000, 100),
     busyHeartbeatMs: positiveInt(env, 'DROVER_BUSY_HEARTBEAT_MS', BUSY_HEARTBEAT_MS, 100),
-    smtpDeadlineMs: positiveInt(env, 'DROVER_SMTP_DEADLINE_MS', EMAIL_SMTP_DEADLINE_MS, 1000),
+    smtpDeadlineMs: positiveInt(env, 'DROVER_SMTP_DEADLINE_MS', EMAIL_SMTP_DEADLINE_MS, 1000, SMTP_DEADLINE_MAX_MS),
   };
 }
