@@ -8,22 +8,38 @@ import { NotFoundError } from '@/lib/errors';
 import { getQueueSummaries } from '@/lib/queues/queue-summary';
 import { BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema } from '@/lib/workers/busy-record';
 import { BUSY_LIMITS } from '@/lib/workers/busy-schemas';
+import { shortCached } from '@/lib/queues/short-cache';
+
+/**
+ * How long the queues the live heartbeats list are reused: refusals of made-up queue names (an operator in
+ * a loop) read the heartbeats (≤ 50 records of ≤ 128 KB) at most once per this, per connection and console
+ * process; a process that started within it may be unknown to the check for that long.
+ */
+export const SERVED_QUEUES_CACHE_MS = 1000;
+
+/** The queues the first 50 live heartbeats (those the Busy view reads) list, each listing at most 50. */
+function servedQueues(conn: Connection): Promise<Set<string>> {
+  return shortCached(`served-queues:${conn.name}`, SERVED_QUEUES_CACHE_MS, async () => {
+    const served = new Set<string>();
+    const beats = await conn.records.readBusy(BUSY_LIMITS.processes, BUSY_RECORD_READ_MAX_BYTES);
+    for (const raw of beats.values) {
+      let parsed;
+      try {
+        parsed = busyRecordSchema.safeParse(JSON.parse(raw));
+      } catch {
+        continue;
+      }
+      if (parsed.success) for (const q of parsed.data.queues) served.add(q);
+    }
+    return served;
+  });
+}
 
 export async function assertWorkerQueueKnown(conn: Connection, queue: string): Promise<void> {
   if (conn.config.queues.includes(queue)) return;
   const [summary] = await getQueueSummaries(conn, [queue]);
   if (summary.exists) return;
   if ((await conn.records.workerSettings([queue])).has(queue)) return;
-  // The heartbeats the Busy view reads (the first 50 live ones, each listing at most 50 queues).
-  const beats = await conn.records.readBusy(BUSY_LIMITS.processes, BUSY_RECORD_READ_MAX_BYTES);
-  for (const raw of beats.values) {
-    let parsed;
-    try {
-      parsed = busyRecordSchema.safeParse(JSON.parse(raw));
-    } catch {
-      continue;
-    }
-    if (parsed.success && parsed.data.queues.includes(queue)) return;
-  }
+  if ((await servedQueues(conn)).has(queue)) return;
   throw new NotFoundError(`Queue "${queue}" not found on connection "${conn.name}": it has no jobs or meta there, the configuration does not name it, and no live Drover worker process serves it`);
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { z } from 'zod';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORE_KINDS } from '../helpers/stores';
 import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, waitForFinished, type SpawnedWorkers } from '../helpers/workers';
@@ -31,6 +31,7 @@ import { DroverDb } from '@/lib/store/postgres/drover-db';
 import { Redis as IORedis } from 'ioredis';
 import { BUSY_HEARTBEAT_TTL_BEATS } from '@/lib/workers/busy-record';
 import { getQueueSummaries } from '@/lib/queues/queue-summary';
+import { SERVED_QUEUES_CACHE_MS } from '@/lib/worker-control/assert-worker-queue';
 import { KEYS } from '@/lib/keys';
 
 const HEARTBEAT_MS = 200;
@@ -269,6 +270,9 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     // Idle: no job was ever added and nothing made its meta, so only the live heartbeat knows the queue.
     const r = await runtime('drover@idle:1', slowKind('ctl-idle', 1));
     expect((await getQueueSummaries(conn(), ['ctl-idle']))[0].exists).toBe(false);
+    // The refusals above left this console's read of the heartbeats cached (SERVED_QUEUES_CACHE_MS): a time,
+    // not an event, so the wait is that time.
+    await new Promise((resolve) => setTimeout(resolve, SERVED_QUEUES_CACHE_MS));
     expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: 2 } })).applied).toBe(1);
     await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-idle'] === 2, 'the idle queue at 2');
     // Once its process is gone, its stored setting may still be cleared.
@@ -283,6 +287,24 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect((await workers()).settings['ctl-jobs-only']).toBeUndefined(); // listed only for queues of listed processes
     expect(await conn().records.workerSettings(['ctl-jobs-only'])).toEqual(new Map([['ctl-jobs-only', JSON.stringify({ pausedLocally: true })]]));
     await callOperation(ops.resumeQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-jobs-only' } });
+  });
+
+  it('refusals of unknown queues read the live heartbeats at most about once a second per connection, however many arrive', async () => {
+    const readBusy = vi.spyOn(conn().records, 'readBusy');
+    try {
+      const started = Date.now();
+      const refused = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => refusal(callOperation(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: `ctl-made-up-${i}` }, body: { concurrency: 2 } }))),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      expect(refused.every((e) => e.status === 404)).toBe(true);
+      // One read, shared while it runs and for a second after: a loop of made-up names cannot make the
+      // console read (up to 50 heartbeats of up to 128 KB) once per request.
+      expect(readBusy.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(readBusy.mock.calls.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    } finally {
+      readBusy.mockRestore();
+    }
   });
 
   it(`stored settings are bounded: at most ${WORKER_SETTINGS_MAX_QUEUES} queues per connection (409 naming the limit, audited); a queue already stored may still change`, async () => {
