@@ -246,7 +246,8 @@ test.describe('Circuit breakers', () => {
       const password = `scoped password ${stamp}`;
       await addScopedUser(browser, user, password, 'viewer@default/webhook');
 
-      const scopedContext = await browser.newContext();
+      // Signed out: this describe's contexts otherwise start as the operator (test.use), and /signin would redirect.
+      const scopedContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
       const scoped = await scopedContext.newPage();
       await signIn(scoped, user, password);
       await expect(scoped.getByTestId('current-user')).toHaveText(user);
