@@ -28,6 +28,7 @@ import { createChannel } from '@/lib/alerts/channels/create-channel';
 import { updateChannel } from '@/lib/alerts/channels/update-channel';
 import { deleteChannel } from '@/lib/alerts/channels/delete-channel';
 import { testChannel } from '@/lib/alerts/channels/test-channel';
+import { RESOLVE_IN_REQUEST_MAX } from '@/lib/alerts/resolve-stopped-rule';
 import { INSECURE_KEY_ENDPOINT_ERROR } from '@/lib/alerts/channels/endpoint-security';
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
@@ -373,6 +374,77 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await evaluateAlerts(await sample(300_000), { now: clock });
     expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve', 'trigger']);
     expect(bodies('/pd')[2].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+  });
+
+  it('a firing rule whose threshold is changed resolves what it announced (its state starts over), so the old incident is not left open', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-edit', 3);
+    const rule = await depthRule('edit', 'mail-edit', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger']);
+    await updateAlertRule(admin, { id: rule.id, patch: { threshold: 2 } });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve']);
+    expect(bodies('/pd')[1].dedup_key).toBe(bodies('/pd')[0].dedup_key);
+    const [entry] = await readHistory(1, rule.id);
+    expect(entry).toMatchObject({ type: 'resolved', notification: { outcome: 'sent' } });
+    expect(entry.text).toContain('(rule changed: ');
+    // Still above the new threshold: a new incident under a new key, and its own resolve later.
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'resolve', 'trigger']);
+    expect(bodies('/pd')[2].dedup_key).not.toBe(bodies('/pd')[0].dedup_key);
+    // A change of what it does not judge (the name) keeps the state: nothing is resolved.
+    await updateAlertRule(admin, { id: rule.id, patch: { name: 'edit2' } });
+    expect(requestsTo('/pd')).toHaveLength(3);
+  });
+
+  it(`a stop sends at most RESOLVE_IN_REQUEST_MAX (${RESOLVE_IN_REQUEST_MAX}) resolves in the request; the targets beyond get a history entry saying theirs was not sent`, async () => {
+    expect(RESOLVE_IN_REQUEST_MAX).toBe(100);
+    const hooks = [];
+    for (let i = 0; i < 10; i++) hooks.push(await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: `bound${i}`, config: { url: `${peer.url}/bound/${i}`, format: 'json' } })));
+    for (let i = 0; i < 10; i++) await fill(`bound-${i}`, 2);
+    // Every queue of the connection (this file's earlier queues too): at least the 10 filled here fire.
+    const rule = await createAlertRule(admin, alertRuleInputSchema.parse({ name: 'bound', kind: 'waiting-depth', connection: 'main', queue: null, threshold: 1, minutes: 0, cooldownMinutes: 0, channelIds: hooks.map((h) => h.id), webhookUrl: `${peer.url}/bound/inline` }));
+    await evaluateAlerts(await sample(), { now: clock });
+    const firing = Object.values((await readStates())[rule.id].targets).filter((t) => t.state === 'firing').length;
+    expect(firing).toBeGreaterThanOrEqual(10);
+    expect(bodies('/bound').filter((b) => b.state === 'firing')).toHaveLength(firing * 11);
+    const outcome = await deleteAlertRule(admin, { id: rule.id });
+    // 11 channels a target: 9 targets (99 resolves) fit, the others are not sent and say so.
+    expect(bodies('/bound').filter((b) => b.state === 'resolved')).toHaveLength(9 * 11);
+    const resolved = (await readHistory(200, rule.id)).filter((e) => e.type === 'resolved');
+    expect(resolved).toHaveLength(firing);
+    const unsent = resolved.filter((e) => e.notification.outcome === 'failed');
+    expect(unsent).toHaveLength(firing - 9);
+    expect(unsent[0].notification.error).toContain(`at most ${RESOLVE_IN_REQUEST_MAX} resolves are sent when a rule stops`);
+    expect(outcome).toEqual({ deleted: rule.id });
+    const entry = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alert.delete');
+    expect(entry).toMatchObject({ outcome: 'ok', params: { resolvedTargets: 9, resolveNotSent: firing - 9 } });
+  });
+
+  it('a resolve that fails after the rule was deleted or disabled (a store error) does not fail the delete or disable: the outcome says so', async () => {
+    const pd = await createChannel(admin, channelInputSchema.parse({ type: 'pagerduty', name: 'pd', config: { routingKey: ROUTING_KEY, url: `${peer.url}/pd` } }));
+    await fill('mail-broken', 2);
+    const one = await depthRule('broken-1', 'mail-broken', [pd.id]);
+    const two = await depthRule('broken-2', 'mail-broken', [pd.id]);
+    await evaluateAlerts(await sample(), { now: clock });
+    expect(bodies('/pd').map((b) => b.event_action)).toEqual(['trigger', 'trigger']);
+    // The history cannot be written (a real store error: the wrong type in Redis, the table gone in PostgreSQL).
+    if (kind === 'redis') await store.redis().set('drover:{console}:alerts:history', 'not a list');
+    else await store.pool().query('ALTER TABLE drover.alert_history RENAME TO alert_history_away');
+    try {
+      expect(await deleteAlertRule(admin, { id: one.id })).toEqual({ deleted: one.id });
+      expect((await updateAlertRule(admin, { id: two.id, patch: { enabled: false } })).enabled).toBe(false);
+    } finally {
+      if (kind === 'redis') await store.redis().del('drover:{console}:alerts:history');
+      else await store.pool().query('ALTER TABLE drover.alert_history_away RENAME TO alert_history');
+    }
+    expect((await readRules()).map((r) => [r.name, r.enabled])).toEqual([['broken-2', false]]);
+    const entries = (await listAudit(auditQuerySchema.parse({ limit: 10 }))).entries;
+    for (const action of ['alert.delete', 'alert.update']) {
+      const e = entries.find((x) => x.action === action);
+      expect(e).toMatchObject({ outcome: 'ok' });
+      expect(String((e?.params as Record<string, unknown>).resolveError)).toMatch(/^the rule's open incidents could not all be resolved: /);
+    }
   });
 
   it('a rule deleted while firing resolves its announced targets once per channel; a target whose firing was not announced gets nothing', async () => {
