@@ -3,7 +3,7 @@ import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { alertOperations as ops } from '@/lib/operations/alerts';
 import { readStates, removeRule } from './store';
-import { resolveStoppedRule } from './resolve-stopped-rule';
+import { resolveStoppedRuleDetails } from './resolve-stopped-rule';
 import { ruleAuditTarget, existingRule } from './rule-commands';
 import { accessOf } from '@/lib/auth/principal';
 
@@ -13,7 +13,7 @@ export async function deleteAlertRule(ctx: AuditContext, input: { id: string }):
     const state = rule.enabled ? (await readStates())[rule.id] : undefined;
     await removeRule(rule.id);
     // Its open incidents are resolved now (README › Paging channels), not left open.
-    const resolved = await resolveStoppedRule(rule, state, 'deleted');
-    return { result: { deleted: rule.id }, details: { name: rule.name, ...(resolved ? { resolvedTargets: resolved } : {}) } };
+    // The rule is gone whatever happens here: a failed resolve is reported in the details, not as a failed delete.
+    return { result: { deleted: rule.id }, details: { name: rule.name, ...(await resolveStoppedRuleDetails(rule, state, 'deleted')) } };
   });
 }

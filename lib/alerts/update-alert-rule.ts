@@ -1,11 +1,11 @@
-// Change an alert rule (admin): a change to what it judges starts it over from ok.
+// Change an alert rule (admin): a change to what it judges starts it over from ok (what it announced resolved).
 import 'server-only';
 import { audited, type AuditContext } from '@/lib/audit/audited';
 import { alertOperations as ops } from '@/lib/operations/alerts';
 import { invalidFromZod } from '@/lib/zod-issues';
 import { alertRuleFieldsSchema, maskWebhookUrl, toPublicRule, type AlertRule, type AlertRulePatch, type PublicAlertRule } from './rule';
 import { readStates, writeRule } from './store';
-import { resolveStoppedRule } from './resolve-stopped-rule';
+import { resolveStoppedRuleDetails } from './resolve-stopped-rule';
 import { assertKnownConnection, ruleAuditTarget, existingRule, withScope } from './rule-commands';
 import { assertChannelsExist } from './channels/channel-store';
 import { accessOf } from '@/lib/auth/principal';
@@ -33,11 +33,13 @@ export async function updateAlertRule(ctx: AuditContext, input: UpdateAlertRuleI
     const { webhookUrl: _dropped, ...kept } = before;
     const rule: AlertRule = { ...(parsed.data.webhookUrl ? before : kept), ...withScope(parsed.data), updatedAt: Date.now() };
     const disabled = before.enabled && !rule.enabled;
-    // Read before the write: a disabled rule's state is dropped (by the write here, or the next round).
-    const state = disabled ? (await readStates())[rule.id] : undefined;
-    await writeRule(rule, { resetState: disabled || JUDGED.some((k) => rule[k] !== before[k]) });
-    // Its open incidents are resolved now (README › Paging channels), not left open.
-    const resolved = disabled ? await resolveStoppedRule(before, state, 'disabled') : 0;
-    return { result: toPublicRule(rule), ...(resolved ? { details: { resolvedTargets: resolved } } : {}) };
+    const resetState = disabled || JUDGED.some((k) => rule[k] !== before[k]);
+    // Read before the write: a reset state is dropped (by the write here, or the next round), and with it
+    // the episode its firings were announced under: those incidents are resolved now (README › Paging
+    // channels), else the next firing opens a new one and the old one stays open for good.
+    const state = resetState && before.enabled ? (await readStates())[rule.id] : undefined;
+    await writeRule(rule, { resetState });
+    const details = state ? await resolveStoppedRuleDetails(before, state, disabled ? 'disabled' : 'changed') : {};
+    return { result: toPublicRule(rule), ...(Object.keys(details).length ? { details } : {}) };
   });
 }

@@ -11,13 +11,13 @@ import { reserveChannelTest } from './test-limit';
 
 export type ChannelTestResult = { ok: boolean; steps: TestStep[]; message: string };
 
-/** `now`: the time the limits count this test at (tests move it). */
+/** `now`: the time the test message carries (the limits count in the console store's own clock). */
 export async function testChannel(ctx: AuditContext, input: { id: string }, now = Date.now()): Promise<ChannelTestResult> {
   return audited(ctx, ops.testAlertChannel, { writes: 'console', params: { channelId: input.id } }, async () => {
     assertGlobalAdmin(accessOf(ctx.actor));
     const channel = await existingChannel(input.id);
     // Before anything is sent; a refusal is a 429 the audit log records as denied.
-    await reserveChannelTest(channel, now);
+    await reserveChannelTest(channel);
     // A stand-in rule: the test message names the channel, no queue.
     const rule: AlertRule = { id: channel.id, name: `Test of channel ${channel.name}`, enabled: true, kind: 'waiting-depth', connection: null, queue: null, threshold: 0, minutes: 0, cooldownMinutes: 0, webhookFormat: 'json', createdAt: now, createdBy: ctx.actor.name, updatedAt: now };
     const steps = await testSteps(channel, rule, now);

@@ -20,20 +20,22 @@ const MINUTE_MS = 60_000;
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** Takes this test's place in both limits, or throws 429 saying which limit and for how long. */
-export async function reserveChannelTest(channel: { id: string; name: string }, now: number): Promise<void> {
+/**
+ * Takes this test's place in both limits, or throws 429 saying which limit and for how long. The store
+ * counts in its own clock, not this replica's (whose clock may be ahead or behind the others').
+ */
+export async function reserveChannelTest(channel: { id: string; name: string }): Promise<void> {
   const reserved = await alertChannelStore().reserveTest({
     channelId: channel.id,
-    now,
     everyMs: CHANNEL_TEST_EVERY_MS,
     windowMs: MINUTE_MS,
     limit: CHANNEL_TESTS_PER_MINUTE,
-    member: `${now}:${randomBytes(6).toString('base64url')}`,
+    member: randomBytes(12).toString('base64url'),
   });
   if (reserved.ok) return;
   const wait = seconds(reserved.waitMs);
   if (reserved.reason === 'channel') {
-    const ago = Math.max(0, Math.floor((now - reserved.lastAt) / 1000));
+    const ago = Math.max(0, Math.floor(reserved.agoMs / 1000));
     throw new RateLimitedError(`Channel "${channel.name}" was tested ${ago} s ago: a channel is tested at most once every ${CHANNEL_TEST_EVERY_MS / 1000} s. Try again in ${wait} s.`, wait);
   }
   throw new RateLimitedError(`Too many channel tests: at most ${CHANNEL_TESTS_PER_MINUTE} a minute on this console (all channels and replicas together). Try again in ${wait} s.`, wait);

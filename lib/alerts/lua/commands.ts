@@ -8,6 +8,6 @@ declare module 'ioredis' {
     droverAdoptEpisode(key: string, episode: number, keepMs: number, windowMs: number): Result<string, Context>;
     droverCloseEpisode(key: string, episode: number): Result<number, Context>;
     droverSaveChannel(key: string, id: string, json: string, max: number): Result<number, Context>;
-    droverReserveChannelTest(lastKey: string, windowKey: string, now: number, everyMs: number, windowMs: number, limit: number, member: string): Result<number[], Context>;
+    droverReserveChannelTest(lastKey: string, windowKey: string, everyMs: number, windowMs: number, limit: number, member: string): Result<number[], Context>;
   }
 }

@@ -2,7 +2,7 @@
 // per channel across console replicas (lib/alerts/deliveries.ts), as stored records.
 // Redis: a hash of channels and one string per delivery (SET … PX, changed by Lua); PostgreSQL: tables
 // drover.alert_channel and drover.alert_delivery (migration 8). And the Test button's limits (Redis: a
-// string per channel and a zset; PostgreSQL: drover.alert_channel_test, migration 12).
+// string per channel and a zset; PostgreSQL: drover.alert_channel_test, migration 13).
 import 'server-only';
 import { consolePart } from './part';
 import { RedisAlertChannelStore } from '@/lib/store/redis/console/alert-channels';
@@ -23,9 +23,14 @@ export type DeliveryRecord = {
 
 export type DeliveryClaim = { holder: string; now: number; leaseMs: number; maxTries: number; keepMs: number };
 
-/** A channel Test asking for its place: one per channel per `everyMs`, `limit` per `windowMs` for all channels. */
-export type TestReservation = { channelId: string; now: number; everyMs: number; windowMs: number; limit: number; member: string };
-export type TestReserved = { ok: true } | { ok: false; reason: 'channel'; waitMs: number; lastAt: number } | { ok: false; reason: 'console'; waitMs: number };
+/**
+ * A channel Test asking for its place: one per channel per `everyMs`, `limit` per `windowMs` for all channels.
+ * No time in it: the store counts in its own clock (Redis TIME, PostgreSQL clock_timestamp()), the one
+ * clock every replica shares, so a replica whose clock is ahead cannot pass the limits or empty the window.
+ */
+export type TestReservation = { channelId: string; everyMs: number; windowMs: number; limit: number; member: string };
+/** `agoMs`: since the channel's last test; `waitMs`: until a test is taken again (both in the store's clock). */
+export type TestReserved = { ok: true } | { ok: false; reason: 'channel'; waitMs: number; agoMs: number } | { ok: false; reason: 'console'; waitMs: number };
 
 export interface AlertChannelStore {
   /** Every channel's JSON (in no order). */
@@ -52,8 +57,8 @@ export interface AlertChannelStore {
   /** Forgets the episode of `key` when it is still `episode` (the target resolved). */
   closeEpisode(key: string, episode: number): Promise<void>;
   /**
-   * Atomically (across console replicas): refuses when the channel was tested less than `everyMs` ago, or
-   * when `limit` tests of any channel were taken in the last `windowMs`; else records this one.
+   * Atomically (across console replicas), at the store's own time: refuses when the channel was tested less
+   * than `everyMs` ago, or when `limit` tests of any channel were taken in the last `windowMs`; else records this one.
    */
   reserveTest(r: TestReservation): Promise<TestReserved>;
 }

@@ -45,6 +45,8 @@ RETURNING episode`,
   DELETE_EXPIRED_EPISODES: `
 DELETE FROM drover.alert_episode WHERE key IN (
   SELECT key FROM drover.alert_episode WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`,
+  // The store's time in ms, read under the lock: the one clock every replica shares.
+  TEST_NOW: `SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS now`,
   // The channel's last test and the window's count and oldest counted test (within the limit), in one read.
   TEST_WINDOW: `
 SELECT (SELECT max(at) FROM drover.alert_channel_test WHERE channel_id = $1 AND at > $2::bigint - $3::bigint)::text AS last_at,
@@ -114,14 +116,16 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
 
   reserveTest(r: TestReservation): Promise<TestReserved> {
     // One lock for every test of this console: the per-channel and the console-wide checks and the insert
-    // are one step, as the Redis script is (tests are rare; the lock is held for three short statements).
+    // are one step, as the Redis script is (tests are rare; the lock is held for four short statements), at the
+    // database's clock (clock_timestamp(), read under the lock), never the replica's.
     return this.db.tx(
       async (query) => {
-        await query(SQL.TEST_PRUNE, [r.now, r.everyMs, r.windowMs]);
-        const row = (await query<{ last_at: string | null; full_at: string | null }>(SQL.TEST_WINDOW, [r.channelId, r.now, r.everyMs, r.windowMs, r.limit])).rows[0];
-        if (row.last_at !== null) return { ok: false as const, reason: 'channel' as const, waitMs: Number(row.last_at) + r.everyMs - r.now, lastAt: Number(row.last_at) };
-        if (row.full_at !== null) return { ok: false as const, reason: 'console' as const, waitMs: Number(row.full_at) + r.windowMs - r.now };
-        await query(SQL.TEST_ADD, [r.member, r.channelId, r.now]);
+        const now = Number((await query<{ now: string }>(SQL.TEST_NOW)).rows[0].now);
+        await query(SQL.TEST_PRUNE, [now, r.everyMs, r.windowMs]);
+        const row = (await query<{ last_at: string | null; full_at: string | null }>(SQL.TEST_WINDOW, [r.channelId, now, r.everyMs, r.windowMs, r.limit])).rows[0];
+        if (row.last_at !== null) return { ok: false as const, reason: 'channel' as const, waitMs: Number(row.last_at) + r.everyMs - now, agoMs: now - Number(row.last_at) };
+        if (row.full_at !== null) return { ok: false as const, reason: 'console' as const, waitMs: Number(row.full_at) + r.windowMs - now };
+        await query(SQL.TEST_ADD, [r.member, r.channelId, now]);
         return { ok: true as const };
       },
       ['drover.alert_channel_test'],

@@ -32,14 +32,15 @@ CREATE INDEX alert_episode_expires ON drover.alert_episode (expires_at);
 `;
 
 // Migration 13, "channel test limits": table drover.alert_channel_test (the Test button's limits,
-// lib/alerts/channels/test-limit.ts). Part of a migration: append-only once released.
+// lib/alerts/channels/test-limit.ts). Part of a migration: append-only once released. Idempotent (IF NOT
+// EXISTS): a run stopped between the table and its index, or run again, completes rather than fails.
 export const CHANNEL_TEST_LIMITS_DDL = `
--- One row per channel Test of the last minute (times in ms): one test per channel per 10 s and 20 per
+-- One row per channel Test of the last minute (times in ms, the database's clock): one test per channel per 10 s and 20 per
 -- minute for all channels, checked and added under one advisory lock; older rows deleted by each test.
-CREATE TABLE drover.alert_channel_test (
+CREATE TABLE IF NOT EXISTS drover.alert_channel_test (
   member     text   NOT NULL PRIMARY KEY,
   channel_id text   NOT NULL,
   at         bigint NOT NULL
 );
-CREATE INDEX alert_channel_test_at ON drover.alert_channel_test (at);
+CREATE INDEX IF NOT EXISTS alert_channel_test_at ON drover.alert_channel_test (at);
 `;

@@ -43,11 +43,14 @@ export class RedisAlertStore implements AlertStore {
 
   async appendHistory(entries: string[], keep: number): Promise<void> {
     if (entries.length === 0) return;
-    await this.redis
+    const replies = await this.redis
       .multi()
       .lpush(KEYS.alertHistory, ...entries)
       .ltrim(KEYS.alertHistory, 0, keep - 1)
       .exec();
+    // A command's error is in its reply, not thrown by exec(): a history not written is an error, as in PostgreSQL.
+    const failed = replies?.find(([err]) => err)?.[0];
+    if (failed) throw failed;
   }
 
   history(limit: number): Promise<string[]> {
