@@ -9,7 +9,7 @@ export type CircuitState = (typeof CIRCUIT_STATES)[number];
 
 /** Failures kept per circuit for the console (newest first). */
 export const CIRCUIT_RECENT_MAX = 5;
-/** Characters kept of a failure's message. */
+/** Characters (code points) kept of a failure's message. */
 export const CIRCUIT_ERROR_MAX = 300;
 /** A circuit record expires this long after its last change (Redis PEXPIRE; PostgreSQL rows pruned). */
 export const CIRCUIT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -22,7 +22,8 @@ export const CIRCUITS_LIST_MAX = 200;
  * Open and half-open circuits a connection keeps at most (each holds its destination's jobs back). The
  * list and the circuit-open alert read all of them: a hostile producer naming thousands of failing
  * destinations cannot push a genuine open circuit out of sight. A destination whose circuit would open
- * beyond this cap stays untracked (fail open: its jobs are attempted as usual) and the runtime warns.
+ * beyond this cap first takes the place of the held circuit idle longest (CIRCUIT_HELD_IDLE_MS); with none
+ * idle it stays untracked (fail open: its jobs are attempted as usual) and the runtime warns.
  */
 export const CIRCUIT_HELD_MAX = 1_000;
 /**
@@ -38,6 +39,19 @@ export const CIRCUIT_CAPS: CircuitCaps = { heldMax: CIRCUIT_HELD_MAX, recordsMax
 export const CIRCUIT_SPREAD_MAX_MS = 5 * 60 * 1000;
 /** …and the least (a short cool-down still spreads its held jobs over a second). */
 export const CIRCUIT_SPREAD_MIN_MS = 1_000;
+/** The longest cool-down a policy may set (DROVER_CIRCUIT_COOLDOWN_MS, DROVER_CIRCUIT_MAX_COOLDOWN_MS). */
+export const CIRCUIT_COOLDOWN_MAX_MS = 60 * 60 * 1000;
+/**
+ * A held (open or half-open) record not changed for this long may be evicted when the held cap is full
+ * and a new destination's circuit would open: twice the longest cool-down. A circuit with jobs still
+ * held on it changes well within it — its first held job comes back after the cool-down plus at most
+ * the spread (CIRCUIT_SPREAD_MAX_MS) and claims the probe, the probe's lease is minutes at most, and a
+ * failed probe re-opens it — so only circuits nothing asks about any more (a hostile producer's hosts)
+ * are evicted. An evicted destination is untracked (its jobs run; its circuit opens again if it fails).
+ */
+export const CIRCUIT_HELD_IDLE_MS = 2 * CIRCUIT_COOLDOWN_MAX_MS;
+/** Held records evicted as idle per swap at most. */
+export const CIRCUIT_HELD_EVICT_MAX = 100;
 /** Destinations' names are at most this long (longer ones are not tracked). */
 export const DESTINATION_MAX = 300;
 
@@ -233,6 +247,12 @@ export function scrubCircuitError(message: string): string {
   const scrubbed = message
     .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@')
     .replace(/(https?:\/\/[^\s?#]+)\?[^\s#]*/gi, '$1?…')
-    .replace(/(pass(?:word)?|token|secret|key)=([^\s&]+)/gi, '$1=***');
-  return scrubbed.length > CIRCUIT_ERROR_MAX ? `${scrubbed.slice(0, CIRCUIT_ERROR_MAX)}…` : scrubbed;
+    .replace(/(pass(?:word)?|token|secret|key)=([^\s&]+)/gi, '$1=***')
+    // Well-formed text only: PostgreSQL's jsonb refuses a lone surrogate's escape and \u0000 (and the
+    // record JSON is read by SQL: migration 12).
+    .replace(/\u0000/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  // Cut by code points, so a surrogate pair is never split.
+  const points = Array.from(scrubbed);
+  return points.length > CIRCUIT_ERROR_MAX ? `${points.slice(0, CIRCUIT_ERROR_MAX).join('')}…` : scrubbed;
 }

@@ -13,11 +13,14 @@ import { STORE_KINDS } from '../helpers/stores';
 import { consoleForThisFile, producerQueue, type TestConsole } from '../helpers/console-store';
 import { killIfRunning, spawnWorkers, startHttpPeer, waitFor, type PeerRequest, type SpawnedWorkers } from '../helpers/workers';
 import { getConnection } from '@/lib/redis/connections';
-import { applyOutcome, CIRCUIT_RECORDS_MAX, CIRCUIT_TTL_MS, CIRCUITS_LIST_MAX, parseCircuit, resetRecord } from '@/lib/circuits/circuit';
+import { applyOutcome, holdsJobs, CIRCUIT_HELD_IDLE_MS, CIRCUIT_RECORDS_MAX, CIRCUIT_TTL_MS, CIRCUITS_LIST_MAX, parseCircuit, resetRecord } from '@/lib/circuits/circuit';
 import type { CircuitRecords } from '@/lib/store/circuit-records';
 import { RedisCircuitRecords } from '@/lib/store/redis/circuit-records';
 import { PostgresCircuitRecords } from '@/lib/store/postgres/circuit-records';
 import { DroverDb } from '@/lib/store/postgres/drover-db';
+import { DROVER_SCHEMA_VERSION, migrateDroverSchema } from '@/lib/store/postgres/drover-schema';
+import { CIRCUITS_HELD_DDL } from '@/lib/store/postgres/ddl/circuits-held';
+import { KEYS } from '@/lib/keys';
 import { startRuntime, type Runtime } from '@/workers/runtime/start-runtime';
 import { bundledProcessors, selectKinds } from '@/workers/runtime/bundled-processors';
 import { createWorkerLogger } from '@/workers/runtime/logger';
@@ -460,6 +463,82 @@ describe.each(STORE_KINDS)('circuit breakers on %s', { timeout: 600_000 }, (kind
     // The oldest closed ones went, hash and all.
     expect((await records.readCircuit(flood[0])).json).toBeNull();
     expect((await records.readCircuit(flood[flood.length - 1])).json).not.toBeNull();
+  });
+
+  it(`a held slot idle longer than ${CIRCUIT_HELD_IDLE_MS / 3_600_000} h is given to a new failing destination when the held cap is full (oldest first), never one changed more recently`, async () => {
+    const caps = { heldMax: 3, recordsMax: 10 };
+    const scope = `idle-test-${kind}`;
+    const records: CircuitRecords =
+      server.kind === 'redis' ? new RedisCircuitRecords(server.redis(), scope, caps) : new PostgresCircuitRecords(new DroverDb({ pool: server.pool(), where: 'test' }), scope, caps);
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const open = async (destination: string) => {
+      const stored = await records.readCircuit(destination);
+      const next = applyOutcome(parseCircuit(stored.json), { kind: 'failure', error: 'x' }, stored.now, policy)!.next;
+      return records.swapCircuit(destination, stored.version, JSON.stringify(next), CIRCUIT_TTL_MS);
+    };
+    // Last changed `ms` ago by the store's clock (as if nothing had changed them since).
+    const age = async (destination: string, ms: number) => {
+      if (server.kind === 'redis') {
+        const [s, us] = await server.redis().time();
+        await server.redis().zadd(KEYS.circuitHeldIndex(scope), Number(s) * 1000 + Math.floor(Number(us) / 1000) - ms, destination);
+      } else {
+        await server.pool().query(`UPDATE drover.circuit SET changed_at = changed_at - $3 WHERE schema_name = $1 AND destination = $2`, [scope, destination, ms]);
+      }
+    };
+    const stateOf = async (d: string) => parseCircuit((await records.readCircuit(d)).json)?.state ?? null;
+    // A hostile producer's three circuits, then nothing more from it.
+    for (const d of ['https://a.hostile.example:443', 'https://b.hostile.example:443', 'https://c.hostile.example:443']) expect(await open(d)).toBe('written');
+    await age('https://a.hostile.example:443', CIRCUIT_HELD_IDLE_MS + 120_000);
+    await age('https://b.hostile.example:443', CIRCUIT_HELD_IDLE_MS + 60_000);
+    // Just inside the idle limit: kept.
+    await age('https://c.hostile.example:443', CIRCUIT_HELD_IDLE_MS - 60_000);
+
+    expect(await open('https://real-1.example:443')).toBe('written');
+    expect(await stateOf('https://a.hostile.example:443')).toBeNull();
+    expect(await stateOf('https://b.hostile.example:443')).toBe('open');
+    expect(await open('https://real-2.example:443')).toBe('written');
+    expect(await stateOf('https://b.hostile.example:443')).toBeNull();
+    // Nothing idle is left: the next one is refused, the recent ones stay.
+    expect(await open('https://real-3.example:443')).toBe('full');
+    for (const d of ['https://c.hostile.example:443', 'https://real-1.example:443', 'https://real-2.example:443']) expect(await stateOf(d), d).toBe('open');
+    const listed = await records.listCircuits(100);
+    expect({ held: listed.held, destinations: listed.circuits.map((c) => c.destination).sort() }).toEqual({
+      held: 3,
+      destinations: ['https://c.hostile.example:443', 'https://real-1.example:443', 'https://real-2.example:443'],
+    });
+  });
+
+  if (kind === 'postgres') it('migration 12 marks held rows without reading records as jsonb (a lone surrogate escape, \\u0000), and runs again harmlessly', async () => {
+    const pool = server.pool();
+    await migrateDroverSchema(pool, 'test');
+    // Back to version 11: what migrations 12 and 13 added goes.
+    await pool.query(`DROP TABLE drover.alert_channel_test`);
+    await pool.query(`DROP INDEX drover.circuit_held_idx, drover.circuit_closed_idx`);
+    await pool.query(`ALTER TABLE drover.circuit DROP COLUMN held`);
+    await pool.query(`DELETE FROM drover.migration WHERE version >= 12`);
+    const policy = { failures: 1, failureRatePercent: 100, windowMs: 60_000, minVolume: 100, cooldownMs: 600_000, maxCooldownMs: 600_000 };
+    const now = Date.now();
+    // What an earlier Drover wrote: an error cut inside a surrogate pair, and a NUL from a receiver's body.
+    const opened = applyOutcome(null, { kind: 'failure', error: `HTTP 500: ${'x'.repeat(10)}\ud83d` }, now, policy)!.next;
+    const hostile = JSON.stringify({ ...opened, recent: [{ at: now, error: 'HTTP 500: a\u0000b "state":"closed"' }, ...opened.recent] });
+    expect(hostile).toContain('\\ud83d');
+    expect(hostile).toContain('\\u0000');
+    const closed = JSON.stringify(applyOutcome(null, { kind: 'failure', error: 'HTTP 500: \ud83d' }, now, { ...policy, failures: 5 })!.next);
+    const rows: Array<[string, string]> = [['https://hostile.example:443', hostile], ['https://closed.example:443', closed], ['https://garbage.example:443', 'not json']];
+    for (const [destination, record] of rows) {
+      await pool.query(`INSERT INTO drover.circuit (schema_name, destination, version, record, changed_at) VALUES ('mig-12', $1, 1, $2, $3)`, [destination, record, now]);
+    }
+    await expect(pool.query(`SELECT record::jsonb FROM drover.circuit WHERE schema_name = 'mig-12' AND destination = 'https://hostile.example:443'`)).rejects.toThrow();
+
+    expect(await migrateDroverSchema(pool, 'test')).toEqual({ from: 11, to: DROVER_SCHEMA_VERSION });
+    const held = await pool.query<{ destination: string; held: boolean }>(`SELECT destination, held FROM drover.circuit WHERE schema_name = 'mig-12' ORDER BY destination`);
+    // Unreadable records count as closed (holdsJobs).
+    expect(held.rows.map((r) => [r.destination, r.held])).toEqual([['https://closed.example:443', false], ['https://garbage.example:443', false], ['https://hostile.example:443', true]]);
+    expect(rows.map(([, record]) => holdsJobs(record))).toEqual([true, false, false]);
+    // Idempotent: run again (a process that died between its statements and the ledger row).
+    await pool.query(CIRCUITS_HELD_DDL);
+    const indexes = await pool.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'drover' AND tablename = 'circuit' ORDER BY 1`);
+    expect(indexes.rows.map((r) => r.name)).toEqual(['circuit_changed_idx', 'circuit_closed_idx', 'circuit_held_idx', 'circuit_pkey']);
   });
 
   it('the console lists each circuit, an operator resets it (audited), a scoped operator may not, and a circuit-open alert fires and resolves', async () => {

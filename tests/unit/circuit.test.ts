@@ -2,7 +2,7 @@
 // (consecutive failures or a failure rate over the window), the half-open probe, cool-down doubling,
 // what a success or a released probe changes, and the scrubbing of the failures kept for the console.
 import { describe, expect, it } from 'vitest';
-import { admitJob, applyOutcome, holdsJobs, resetRecord, scrubCircuitError, CIRCUIT_CAPS, CIRCUIT_ERROR_MAX, CIRCUIT_HELD_MAX, CIRCUIT_RECENT_MAX, CIRCUIT_RECORDS_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
+import { admitJob, applyOutcome, holdsJobs, resetRecord, scrubCircuitError, CIRCUIT_CAPS, CIRCUIT_COOLDOWN_MAX_MS, CIRCUIT_HELD_IDLE_MS, CIRCUIT_SPREAD_MAX_MS, CIRCUIT_ERROR_MAX, CIRCUIT_HELD_MAX, CIRCUIT_RECENT_MAX, CIRCUIT_RECORDS_MAX, type CircuitPolicy, type CircuitRecord } from '@/lib/circuits/circuit';
 import { readCircuitSettings } from '@/workers/runtime/circuit-settings';
 import { httpDestination, smtpDestination, webhookDestination } from '@/workers/runtime/circuit-destination';
 import { evaluateRule, type CircuitReading, type EvaluationInput } from '@/lib/alerts/evaluate-rule';
@@ -161,10 +161,30 @@ describe('circuit breaker rules', () => {
     expect(scrubCircuitError('auth failed: password=s3cret')).toBe('auth failed: password=***');
     expect(scrubCircuitError('x'.repeat(CIRCUIT_ERROR_MAX + 50))).toHaveLength(CIRCUIT_ERROR_MAX + 1);
   });
+
+  it('cuts failures by code points and keeps them well-formed: no lone surrogate, no NUL (PostgreSQL jsonb refuses both)', () => {
+    // An emoji (a surrogate pair) straddling the cut: a cut by UTF-16 units would keep its high half alone.
+    const straddling = scrubCircuitError(`${'x'.repeat(CIRCUIT_ERROR_MAX - 1)}\u{1F525}${'y'.repeat(20)}`);
+    expect(straddling).toBe(`${'x'.repeat(CIRCUIT_ERROR_MAX - 1)}\u{1F525}…`);
+    expect(JSON.stringify(straddling)).not.toMatch(/\\ud[89ab]/i);
+    for (let offset = 0; offset < 4; offset++) {
+      const cut = scrubCircuitError(`${'x'.repeat(CIRCUIT_ERROR_MAX - offset)}${'\u{1F600}'.repeat(10)}`);
+      expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(cut), `offset ${offset}`).toBe(false);
+      expect(Array.from(cut)).toHaveLength(CIRCUIT_ERROR_MAX + 1);
+    }
+    // Lone surrogates already in the message become U+FFFD; NUL characters go.
+    expect(scrubCircuitError('a\ud83db\udc00c\u0000d')).toBe('a\ufffdb\ufffdcd');
+  });
 });
 
 describe('circuit breaker settings and destinations', () => {
   it('reads the policy from the environment, with defaults, and refuses nonsense', () => {
+    // Cool-downs are bounded, so an open circuit with jobs held on it always changes within CIRCUIT_HELD_IDLE_MS.
+    expect(CIRCUIT_HELD_IDLE_MS).toBe(2 * 60 * 60 * 1000);
+    expect(CIRCUIT_COOLDOWN_MAX_MS + CIRCUIT_SPREAD_MAX_MS).toBeLessThan(CIRCUIT_HELD_IDLE_MS);
+    expect(readCircuitSettings({ DROVER_CIRCUIT_MAX_COOLDOWN_MS: String(CIRCUIT_COOLDOWN_MAX_MS) }).policy.maxCooldownMs).toBe(CIRCUIT_COOLDOWN_MAX_MS);
+    expect(() => readCircuitSettings({ DROVER_CIRCUIT_MAX_COOLDOWN_MS: String(CIRCUIT_COOLDOWN_MAX_MS + 1) })).toThrow(/DROVER_CIRCUIT_MAX_COOLDOWN_MS/);
+    expect(() => readCircuitSettings({ DROVER_CIRCUIT_COOLDOWN_MS: String(CIRCUIT_COOLDOWN_MAX_MS + 1) })).toThrow(/DROVER_CIRCUIT_COOLDOWN_MS/);
     expect(readCircuitSettings({})).toEqual({ enabled: true, policy: { failures: 5, failureRatePercent: 50, windowMs: 60_000, minVolume: 10, cooldownMs: 30_000, maxCooldownMs: 600_000 } });
     expect(readCircuitSettings({ DROVER_CIRCUIT: 'off' }).enabled).toBe(false);
     expect(readCircuitSettings({ DROVER_CIRCUIT_FAILURES: '3', DROVER_CIRCUIT_COOLDOWN_MS: '2000', DROVER_CIRCUIT_MAX_COOLDOWN_MS: '500' }).policy).toMatchObject({ failures: 3, cooldownMs: 2_000, maxCooldownMs: 2_000 });

@@ -15,7 +15,8 @@ declare module 'ioredis' {
       held: '0' | '1',
       heldMax: number,
       recordsMax: number,
-      hashPrefix: string,
-    ): Result<number, Context>;
+      heldIdleMs: number,
+      heldEvictMax: number,
+    ): Result<[number, ...string[]], Context>;
   }
 }

@@ -2,12 +2,13 @@
 // of that database, keyed by BullMQ's schema name, `held` marking open and half-open records (migration
 // 12). Times from the database's clock. A swap is one transaction under an advisory lock per BullMQ
 // schema, so the caps hold under concurrent swaps from every worker process: one statement reads the
-// version and the counts, then (when it fits) evicts the oldest closed rows a new destination needs,
+// version and the counts, then (when it fits) evicts the held rows idle longest a new held one needs
+// (CIRCUIT_HELD_IDLE_MS) and the oldest closed rows a new destination needs,
 // prunes expired rows (bounded) and writes. Only writes take the lock: a clean destination's jobs write
 // nothing (workers/runtime/circuit-breaker.ts). Not server-only: the worker runtime writes them.
 import type { DroverDb } from './drover-db';
 import type { CircuitRecords, ListedCircuits, StoredCircuit, SwapResult } from '../circuit-records';
-import { CIRCUIT_CAPS, CIRCUIT_TTL_MS, holdsJobs, type CircuitCaps } from '@/lib/circuits/circuit';
+import { CIRCUIT_CAPS, CIRCUIT_HELD_EVICT_MAX, CIRCUIT_HELD_IDLE_MS, CIRCUIT_TTL_MS, holdsJobs, type CircuitCaps } from '@/lib/circuits/circuit';
 
 const D = 'drover';
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
@@ -46,8 +47,24 @@ export class PostgresCircuitRecords implements CircuitRecords {
         )
       ).rows;
       if ((state.version === null ? 0 : Number(state.version)) !== version) return 'conflict';
-      if (held && state.was_held !== true && state.held_count >= this.caps.heldMax) return 'full';
-      const excess = state.was_held === null ? state.total - this.caps.recordsMax + 1 : 0;
+      let evicted = 0;
+      const need = held && state.was_held !== true ? state.held_count - this.caps.heldMax + 1 : 0;
+      if (need > 0) {
+        // The held cap is full: the held rows idle longest make room, if enough are idle (none otherwise).
+        if (need > CIRCUIT_HELD_EVICT_MAX) return 'full';
+        const idle = (
+          await query<{ destination: string }>(
+            `SELECT destination FROM ${D}.circuit
+             WHERE schema_name = $1 AND held AND destination <> $2 AND changed_at > ${NOW_MS} - $3 AND changed_at < ${NOW_MS} - $4
+             ORDER BY changed_at LIMIT $5`,
+            [this.schema, destination, ttl, CIRCUIT_HELD_IDLE_MS, need],
+          )
+        ).rows.map((r) => r.destination);
+        if (idle.length < need) return 'full';
+        await query(`DELETE FROM ${D}.circuit WHERE schema_name = $1 AND destination = ANY($2::text[])`, [this.schema, idle]);
+        evicted = idle.length;
+      }
+      const excess = state.was_held === null ? state.total - evicted - this.caps.recordsMax + 1 : 0;
       if (excess > 0) {
         await query(
           `DELETE FROM ${D}.circuit WHERE (schema_name, destination) IN (

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { KEYS } from '@/lib/keys';
 import { withLuaScripts } from '@/lib/redis/lua-scripts';
-import { CIRCUIT_CAPS, CIRCUIT_TTL_MS, holdsJobs, type CircuitCaps } from '@/lib/circuits/circuit';
+import { CIRCUIT_CAPS, CIRCUIT_HELD_EVICT_MAX, CIRCUIT_HELD_IDLE_MS, CIRCUIT_TTL_MS, holdsJobs, type CircuitCaps } from '@/lib/circuits/circuit';
 import { circuitReadScript } from '@/lib/circuits/lua/circuit-read-1';
 import { circuitSwapScript } from '@/lib/circuits/lua/circuit-swap-3';
 import type { CircuitRecords, ListedCircuits, StoredCircuit, SwapResult } from '../circuit-records';
@@ -25,7 +25,7 @@ export class RedisCircuitRecords implements CircuitRecords {
   }
 
   async swapCircuit(destination: string, version: number, json: string, ttlMs: number): Promise<SwapResult> {
-    const result = await withLuaScripts(this.redis, [circuitSwapScript]).droverCircuitSwap(
+    const [code, ...evicted] = await withLuaScripts(this.redis, [circuitSwapScript]).droverCircuitSwap(
       KEYS.circuit(this.prefix, destination),
       KEYS.circuitIndex(this.prefix),
       KEYS.circuitHeldIndex(this.prefix),
@@ -36,9 +36,18 @@ export class RedisCircuitRecords implements CircuitRecords {
       holdsJobs(json) ? '1' : '0',
       this.caps.heldMax,
       this.caps.recordsMax,
-      KEYS.circuit(this.prefix, ''),
+      CIRCUIT_HELD_IDLE_MS,
+      CIRCUIT_HELD_EVICT_MAX,
     );
-    return SWAP_RESULTS[Number(result)] ?? 'conflict';
+    // The evicted records' hashes, out of every index now: deleted here, not by the script (their names
+    // are not its KEYS). They expire anyway (CIRCUIT_TTL_MS); one left by a failure here is read as the
+    // destination's record until then, and its next swap indexes it again.
+    if (evicted.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const d of evicted) pipeline.del(KEYS.circuit(this.prefix, d));
+      await pipeline.exec();
+    }
+    return SWAP_RESULTS[Number(code)] ?? 'conflict';
   }
 
   async listCircuits(max: number, closedMax = max): Promise<ListedCircuits> {
