@@ -267,11 +267,26 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
     expect(await refusal(callOperation(ops.resumeQueueLocally, operator, { params: unknown }))).toMatchObject({ status: 404 });
     expect((await conn().records.workerSettings(['ctl-no-such-queue'])).size).toBe(0);
 
-    // Idle: no job was ever added and nothing made its meta, so only the live heartbeat knows the queue.
+    // Known only from a live heartbeat: no job, no meta, no worker (a BullMQ worker on PostgreSQL may
+    // write the queue's meta soon after it starts, so a real runtime cannot show this path every time).
+    const beatOnly = `ctl-beat-only-${Date.now()}`;
+    await conn().records.beatBusy(beatOnly, 60_000, (now) =>
+      JSON.stringify({ runtimeId: beatOnly, workerName: 'drover@beat-only:1', host: 'beat-only', pid: 1, startedAt: now, beatAt: now, queues: ['ctl-beat-only'], concurrency: { 'ctl-beat-only': 1 }, controllable: true, state: 'running', jobs: [], jobsTotal: 0 }),
+    );
+    try {
+      expect((await getQueueSummaries(conn(), ['ctl-beat-only']))[0].exists).toBe(false);
+      // The refusals above left this console's read of the heartbeats cached (SERVED_QUEUES_CACHE_MS): a
+      // time, not an event, so the wait is that time.
+      await new Promise((resolve) => setTimeout(resolve, SERVED_QUEUES_CACHE_MS));
+      await callOperation(ops.pauseQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-beat-only' } });
+      expect(await conn().records.workerSettings(['ctl-beat-only'])).toEqual(new Map([['ctl-beat-only', JSON.stringify({ pausedLocally: true })]]));
+      await callOperation(ops.resumeQueueLocally, operator, { params: { conn: 'console', queue: 'ctl-beat-only' } });
+    } finally {
+      await conn().records.removeBusy(beatOnly);
+    }
+
+    // Idle: no job was ever added, and the live process serving it takes the setting.
     const r = await runtime('drover@idle:1', slowKind('ctl-idle', 1));
-    expect((await getQueueSummaries(conn(), ['ctl-idle']))[0].exists).toBe(false);
-    // The refusals above left this console's read of the heartbeats cached (SERVED_QUEUES_CACHE_MS): a time,
-    // not an event, so the wait is that time.
     await new Promise((resolve) => setTimeout(resolve, SERVED_QUEUES_CACHE_MS));
     expect((await callOperation<ControlResult>(ops.setWorkerConcurrency, operator, { params: { conn: 'console', queue: 'ctl-idle' }, body: { concurrency: 2 } })).applied).toBe(1);
     await waitFor(async () => (await live(r.heartbeat!.runtimeId))?.concurrency?.['ctl-idle'] === 2, 'the idle queue at 2');
@@ -290,6 +305,8 @@ describe.each(STORE_KINDS)('Worker control on %s', { timeout: 180_000 }, (kind) 
   });
 
   it('refusals of unknown queues read the live heartbeats at most about once a second per connection, however many arrive', async () => {
+    // Earlier tests may have left the read cached: start from none.
+    await new Promise((resolve) => setTimeout(resolve, SERVED_QUEUES_CACHE_MS));
     const readBusy = vi.spyOn(conn().records, 'readBusy');
     try {
       const started = Date.now();
