@@ -27,6 +27,7 @@ import { scheduleWatchStore, watchField } from '@/lib/store/console/schedule-wat
 import { parseWatchRecord } from '@/lib/schedules/watch/watch-record';
 import { obliterateQueue } from '@/lib/queues/obliterate-queue';
 import { readQueueSchedulers } from '@/lib/schedules/read-schedulers';
+import { setObjectives } from '@/lib/objectives/set-objectives';
 
 const GRACE_MS = 3000;
 const EVERY_MS = 2000;
@@ -220,5 +221,41 @@ describe.each(STORE_KINDS)('missed and late schedule runs on %s', (kind) => {
     expect(await record('tick', 'quiet')).toBeNull();
     await round();
     expect(await record('tick', 'quiet')).toBeNull();
+  });
+
+  it('a run whose job starts after the queue’s wait objective is late although within the grace period; a queue without one is judged by the grace period', async () => {
+    // A grace period far above any delay a loaded machine adds: only the objective can make a run late here.
+    process.env.DROVER_SCHEDULE_GRACE_MS = '600000';
+    try {
+      const dueAt = new Map<string, number>();
+      for (const name of ['late-obj', 'late-plain']) {
+        const q = store.queue(name);
+        await q.upsertJobScheduler('minutely', { every: 60_000 }, { name: 'tick', data: {} });
+        dueAt.set(name, (await waitFor(async () => (await q.getJobScheduler('minutely'))?.next, { what: `${name}’s first run` }))!);
+      }
+      await discoverQueues(getConnection('main'), { refresh: true });
+      await setObjectives(ctxAs('operator'), { conn: 'main', queue: 'late-obj' }, { waitP95Ms: 200, windowMinutes: 15 });
+      await round();
+      // Each first run starts at least 400 ms after its due time (a time, so the wait is that time).
+      const latest = Math.max(...dueAt.values());
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, latest + 400 - Date.now())));
+      for (const name of ['late-obj', 'late-plain']) {
+        const worker = store.worker(name, async () => 'ok');
+        try {
+          await waitFor(async () => (await store.queue(name).getJobScheduler('minutely'))?.next !== dueAt.get(name), { what: `${name}’s first run taken` });
+          await waitFor(async () => (await store.queue(name).getCompletedCount()) === 1, { what: `${name}’s first run completed` });
+        } finally {
+          await worker.close();
+        }
+      }
+      await round();
+      const late = await record('minutely', 'late-obj');
+      expect(late).toMatchObject({ status: 'late' });
+      expect(late!.lateByMs).toBeGreaterThanOrEqual(400);
+      expect(await record('minutely', 'late-plain')).toMatchObject({ status: 'ok', lateByMs: null });
+    } finally {
+      process.env.DROVER_SCHEDULE_GRACE_MS = String(GRACE_MS);
+      for (const name of ['late-obj', 'late-plain']) await store.queue(name).removeJobScheduler('minutely');
+    }
   });
 });

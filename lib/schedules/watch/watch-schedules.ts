@@ -12,6 +12,9 @@ import { listPausedSchedules } from '@/lib/schedules/paused-store';
 import { countRepeatEntries, readQueueSchedulers, MAX_SCHEDULERS_PER_QUEUE, type LiveScheduler } from '@/lib/schedules/read-schedulers';
 import { dueTimesFrom, judgeScheduler, newestDueTimes, MISSED_COUNT_CAP, type DueDefinition, type RunJob, type StepBudget } from './schedule-status';
 import { getQueueSummaries } from '@/lib/queues/queue-summary';
+import { objectiveStore } from '@/lib/store/console/objectives';
+import { objectiveScope, parseObjectives, type QueueObjectives } from '@/lib/objectives/objective';
+import { configObjectives } from '@/lib/objectives/config-objectives';
 import { parseWatchRecord, type RunOutcome, type ScheduleRun, type WatchRecord } from './watch-record';
 import { CRON_STEPS_PER_ROUND, GONE_KEPT_MS, MAX_WATCHED_PER_ROUND, OPEN_RUNS_KEPT, RUN_WRITES_IN_FLIGHT, RUNS_SETTLED_PER_ROUND, SCHEDULE_RUNS_KEPT, WATCH_ROUND_BUDGET_MS, scheduleGraceMs } from './settings';
 
@@ -90,6 +93,23 @@ async function lookUp(conn: Connection, queue: string, ids: string[]): Promise<M
 
 const unjudged = (conn: Connection, queue: string, id: string, err: unknown) => `${conn.name}/${queue}/${id}: ${(err as Error).message}`.slice(0, 300);
 
+/**
+ * How long after its due time a run may start before it is late: the queue's wait objective when it has
+ * one (wait p95, else oldest wait: a run's job should not wait longer than the queue's jobs may), else
+ * the grace period. Missed is always judged against the grace period.
+ */
+export function lateAfterMs(objectives: QueueObjectives | null, graceMs: number): number {
+  return objectives?.waitP95Ms ?? objectives?.oldestWaitMs ?? graceMs;
+}
+
+/** The objectives of these queues of a connection (config file first, then the console's); none when the console store cannot be read. */
+async function queueObjectives(conn: Connection, queues: string[]): Promise<Map<string, QueueObjectives | null>> {
+  const stored = await objectiveStore()
+    .all()
+    .catch(() => new Map<string, string>());
+  return new Map(queues.map((q) => [q, configObjectives(conn, q) ?? parseObjectives(stored.get(objectiveScope(conn.name, q)))]));
+}
+
 type Planned = { queue: string; s: LiveScheduler; field: string; prev: WatchRecord | null; settle: number[]; ids: string[] };
 
 /** Judges one connection; `budget` is how many schedulers it may still judge this round. */
@@ -107,6 +127,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
   // A paused queue runs nothing by the operator's choice: its schedulers are not judged (as the
   // no-workers alert leaves paused queues out); their records wait, unchanged, for the resume.
   const pausedQueues = new Set((await getQueueSummaries(conn, withSchedulers)).filter((q) => q.paused).map((q) => q.name));
+  const objectives = await queueObjectives(conn, withSchedulers);
 
   const pausedFields = new Set(paused.map((p) => watchField(p.queue, p.scheduler.id)));
   const all: Array<{ queue: string; s: LiveScheduler }> = read.filter((r) => !pausedQueues.has(r.queue)).flatMap((r) => r.schedulers.map((s) => ({ queue: r.queue, s })));
@@ -175,7 +196,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
       const pendingJob = s.next === null ? undefined : jobs.get(runJobId(s.id, s.next));
       const pending: RunJob | null = pendingJob ?? null;
       const def = definitionOf(s);
-      const j = judgeScheduler({ def, next: s.next, pending, last }, now, graceMs, graceMs, steps);
+      const j = judgeScheduler({ def, next: s.next, pending, last }, now, graceMs, lateAfterMs(objectives.get(queue) ?? null, graceMs), steps);
       // The pending run shows in the history once it is missed (replaced when it is settled).
       if (j.status === 'missed' && s.next !== null) runs.push({ ...runOf(s.id, s.next, pendingJob, true), outcome: 'missed' });
       const open = runs.filter((r) => r.outcome === 'running' || r.outcome === 'waiting').map((r) => r.due).slice(-OPEN_RUNS_KEPT);
