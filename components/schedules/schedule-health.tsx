@@ -55,7 +55,7 @@ export function HealthBadge({ s }: { s: Schedule }) {
   }
   if (h.status === 'late') {
     return (
-      <Badge tone="amber" title="Its last run started later after its due time than the grace period allows">
+      <Badge tone="amber" title="Its last run started later after its due time than the queue’s wait objective allows (the grace period when the queue has none)">
         <span data-testid="schedule-health">late {seconds(h.lateByMs ?? 0)}</span>
       </Badge>
     );
