@@ -173,6 +173,9 @@ export const KEYS = {
   /** zset random member → time (ms) of every channel Test of the last minute (the console-wide cap); older ones
    *  removed by the Lua that adds one, the key expires a minute after the last test (PX). */
   alertChannelTests: 'drover:{console}:alerts:channel-tests',
+  /** zset random member → time (ms) of every alert rule Test of the last minute (the console-wide cap of rule Tests, apart from
+   *  the channels'); as alertChannelTests. */
+  alertRuleTests: 'drover:{console}:alerts:rule-tests',
   /** hash view id → saved view JSON {id, conn, queue, name, query, within, columns, order, visibility, owner, …}
    *  (lib/views). Kept until deleted. Written only with the id sets below (one Lua script, lib/views/lua/save-view-3.ts). */
   views: 'drover:{console}:views',

@@ -11,6 +11,7 @@ import { readChannels } from './channels/channel-store';
 import { channelsOfRule, RULE_WEBHOOK_CHANNEL } from './channels/send';
 import { describeSteps, isPagingChannel, SKIPPED_PAGING_STEP, testSteps, type TestStep } from './channels/test-steps';
 import { isGlobalAdmin } from './channels/channel-commands';
+import { reserveRuleTest } from './channels/test-limit';
 
 export type TestNotificationResult = DeliveryOutcome & { message: string; channels: Array<{ channelId: string; name: string; type: string; steps: TestStep[] }> };
 
@@ -18,6 +19,8 @@ export type TestNotificationResult = DeliveryOutcome & { message: string; channe
 export async function testAlertRule(ctx: AuditContext, input: { id: string }): Promise<TestNotificationResult> {
   return audited(ctx, ops.testAlertRule, { ...(await ruleAuditTarget(input.id)), params: { ruleId: input.id } }, async () => {
     const rule = await existingRule(input.id, accessOf(ctx.actor));
+    // Each click sends up to 11 messages: bounded per rule and admin, and console-wide (README › Paging channels).
+    await reserveRuleTest(rule, ctx.actor.name);
     const at = Date.now();
     const channels = channelsOfRule(rule, new Map((await readChannels()).map((c) => [c.id, c])));
     // A scoped admin may test the rules they manage, but not page the on-call through a shared channel.

@@ -32,7 +32,7 @@ import { RESOLVE_IN_REQUEST_MAX } from '@/lib/alerts/resolve-stopped-rule';
 import { CHANNEL_TEST_LIMITS_DDL } from '@/lib/store/postgres/ddl/alert-channels';
 import { INSECURE_KEY_ENDPOINT_ERROR } from '@/lib/alerts/channels/endpoint-security';
 import { randomUUID } from 'node:crypto';
-import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
+import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS, RULE_TESTS_PER_MINUTE, RULE_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
 import { listChannels } from '@/lib/alerts/channels/list-channels';
 import { readChannels } from '@/lib/alerts/channels/channel-store';
 import { closeAlertMail, EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
@@ -126,7 +126,7 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
   /** Forgets the Test limit's records (a test below reads them at clocks ahead of this one). */
   async function forgetTestLimits() {
     if (kind === 'redis') {
-      const keys = await store.redis().keys('drover:{console}:alerts:channel-test*');
+      const keys = [...(await store.redis().keys('drover:{console}:alerts:channel-test*')), 'drover:{console}:alerts:rule-tests'];
       if (keys.length) await store.redis().del(...keys);
     } else await store.pool().query('DELETE FROM drover.alert_channel_test');
   }
@@ -601,6 +601,31 @@ describe.each(STORE_KINDS)('paging channels with the console on %s', (kind) => {
     await updateAlertRule(admin, { id: rule.id, patch: { channelIds: [pd.id] } });
     expect((await readRules())[0].channelIds).toEqual([pd.id]);
   });
+  it('a rule’s Test is rate-limited too: once per rule and admin per 10 s, 20 rule Tests a minute counted apart from the channels’; a refusal is a 429, audited, and sends nothing', async () => {
+    expect([RULE_TEST_EVERY_MS, RULE_TESTS_PER_MINUTE]).toEqual([10_000, 20]);
+    await forgetTestLimits();
+    const hook = await createChannel(admin, channelInputSchema.parse({ type: 'webhook', name: 'rule-hook', config: { url: `${peer.url}/rule-hook`, format: 'json' } }));
+    await fill('rule-test', 1);
+    const rule = await depthRule('rule tested', 'rule-test', [hook.id]);
+    expect(await testAlertRule(admin, { id: rule.id })).toMatchObject({ ok: true });
+    // The same admin again (a double click, a stuck button, a script): refused before anything is sent.
+    await expect(testAlertRule(admin, { id: rule.id })).rejects.toMatchObject({
+      status: 429,
+      message: expect.stringMatching(/^You tested rule "rule tested" \d s ago: each admin tests a rule at most once every 10 s\. Try again in \d+ s\.$/),
+    });
+    expect(requestsTo('/rule-hook')).toHaveLength(1);
+    const refusal = (await listAudit(auditQuerySchema.parse({ limit: 5 }))).entries.find((e) => e.action === 'alert.test');
+    expect(refusal).toMatchObject({ outcome: 'denied' });
+    // The console-wide count of rule Tests is its own window: full for rules, the channels' still free.
+    await forgetTestLimits();
+    const reserve = (channelId: string, pool: 'channels' | 'rules') => alertChannelStore().reserveTest({ channelId, everyMs: 10_000, windowMs: 60_000, limit: 2, member: randomUUID(), pool });
+    expect(await reserve('rule:a:x', 'rules')).toEqual({ ok: true });
+    expect(await reserve('rule:b:x', 'rules')).toEqual({ ok: true });
+    expect(await reserve('rule:c:x', 'rules')).toMatchObject({ ok: false, reason: 'console' });
+    expect(await reserve('c1', 'channels')).toEqual({ ok: true });
+    await forgetTestLimits();
+  });
+
   it('migration 13 (channel test limits) runs again without error (idempotent: a run stopped half-way completes)', async () => {
     if (kind !== 'postgres') return expect(kind).toBe('redis');
     await readChannels(); // the schema is migrated on first use

@@ -40,3 +40,30 @@ export async function reserveChannelTest(channel: { id: string; name: string }):
   }
   throw new RateLimitedError(`Too many channel tests: at most ${CHANNEL_TESTS_PER_MINUTE} a minute on this console (all channels and replicas together). Try again in ${wait} s.`, wait);
 }
+
+/** One Test of a rule per admin per this long (a rule Test sends to its webhook and up to 10 channels at once). */
+export const RULE_TEST_EVERY_MS = 10_000;
+/**
+ * Rule Tests per minute on the console, counted apart from the channels' (each sends to at most 11
+ * destinations: at most 220 sends a minute however many admins click).
+ */
+export const RULE_TESTS_PER_MINUTE = 20;
+
+/** Takes a rule Test's place in both limits (per rule and admin, console-wide), or throws 429 saying which. */
+export async function reserveRuleTest(rule: { id: string; name: string }, admin: string): Promise<void> {
+  const reserved = await alertChannelStore().reserveTest({
+    channelId: `rule:${rule.id}:${admin}`,
+    everyMs: RULE_TEST_EVERY_MS,
+    windowMs: MINUTE_MS,
+    limit: RULE_TESTS_PER_MINUTE,
+    member: randomBytes(12).toString('base64url'),
+    pool: 'rules',
+  });
+  if (reserved.ok) return;
+  const wait = seconds(reserved.waitMs);
+  if (reserved.reason === 'channel') {
+    const ago = Math.max(0, Math.floor(reserved.agoMs / 1000));
+    throw new RateLimitedError(`You tested rule "${rule.name}" ${ago} s ago: each admin tests a rule at most once every ${RULE_TEST_EVERY_MS / 1000} s. Try again in ${wait} s.`, wait);
+  }
+  throw new RateLimitedError(`Too many rule tests: at most ${RULE_TESTS_PER_MINUTE} a minute on this console (all rules, admins and replicas together). Try again in ${wait} s.`, wait);
+}

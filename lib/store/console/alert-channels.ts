@@ -28,7 +28,8 @@ export type DeliveryClaim = { holder: string; now: number; leaseMs: number; maxT
  * No time in it: the store counts in its own clock (Redis TIME, PostgreSQL clock_timestamp()), the one
  * clock every replica shares, so a replica whose clock is ahead cannot pass the limits or empty the window.
  */
-export type TestReservation = { channelId: string; everyMs: number; windowMs: number; limit: number; member: string };
+/** `pool`: whose console-wide window the test counts in (channel Tests and rule Tests are counted apart); `channelId` the per-item key (a rule's: "rule:<id>:<admin>"). */
+export type TestReservation = { channelId: string; everyMs: number; windowMs: number; limit: number; member: string; pool?: 'channels' | 'rules' };
 /** `agoMs`: since the channel's last test; `waitMs`: until a test is taken again (both in the store's clock). */
 export type TestReserved = { ok: true } | { ok: false; reason: 'channel'; waitMs: number; agoMs: number } | { ok: false; reason: 'console'; waitMs: number };
 

@@ -50,7 +50,7 @@ DELETE FROM drover.alert_episode WHERE key IN (
   // The channel's last test and the window's count and oldest counted test (within the limit), in one read.
   TEST_WINDOW: `
 SELECT (SELECT max(at) FROM drover.alert_channel_test WHERE channel_id = $1 AND at > $2::bigint - $3::bigint)::text AS last_at,
-       (SELECT at FROM drover.alert_channel_test WHERE at > $2::bigint - $4::bigint ORDER BY at DESC OFFSET $5 - 1 LIMIT 1)::text AS full_at`,
+       (SELECT at FROM drover.alert_channel_test WHERE at > $2::bigint - $4::bigint AND (channel_id LIKE 'rule:%') = $6 ORDER BY at DESC OFFSET $5 - 1 LIMIT 1)::text AS full_at`,
   // Tests older than the longer of the two periods are of no use: the table holds at most a window's worth.
   TEST_PRUNE: `DELETE FROM drover.alert_channel_test WHERE at <= $1::bigint - greatest($2::bigint, $3::bigint)`,
   TEST_ADD: `INSERT INTO drover.alert_channel_test (member, channel_id, at) VALUES ($1, $2, $3)`,
@@ -122,7 +122,7 @@ export class PostgresAlertChannelStore implements AlertChannelStore {
       async (query) => {
         const now = Number((await query<{ now: string }>(SQL.TEST_NOW)).rows[0].now);
         await query(SQL.TEST_PRUNE, [now, r.everyMs, r.windowMs]);
-        const row = (await query<{ last_at: string | null; full_at: string | null }>(SQL.TEST_WINDOW, [r.channelId, now, r.everyMs, r.windowMs, r.limit])).rows[0];
+        const row = (await query<{ last_at: string | null; full_at: string | null }>(SQL.TEST_WINDOW, [r.channelId, now, r.everyMs, r.windowMs, r.limit, r.pool === 'rules'])).rows[0];
         if (row.last_at !== null) return { ok: false as const, reason: 'channel' as const, waitMs: Number(row.last_at) + r.everyMs - now, agoMs: now - Number(row.last_at) };
         if (row.full_at !== null) return { ok: false as const, reason: 'console' as const, waitMs: Number(row.full_at) + r.windowMs - now };
         await query(SQL.TEST_ADD, [r.member, r.channelId, now]);

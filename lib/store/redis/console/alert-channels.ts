@@ -62,7 +62,7 @@ export class RedisAlertChannelStore implements AlertChannelStore {
   }
 
   async reserveTest(r: TestReservation): Promise<TestReserved> {
-    const [ok, reason, waitMs, agoMs] = (await this.redis.droverReserveChannelTest(KEYS.alertChannelTestLast(r.channelId), KEYS.alertChannelTests, r.everyMs, r.windowMs, r.limit, r.member)).map(Number);
+    const [ok, reason, waitMs, agoMs] = (await this.redis.droverReserveChannelTest(KEYS.alertChannelTestLast(r.channelId), r.pool === 'rules' ? KEYS.alertRuleTests : KEYS.alertChannelTests, r.everyMs, r.windowMs, r.limit, r.member)).map(Number);
     if (ok === 1) return { ok: true };
     return reason === 1 ? { ok: false, reason: 'channel', waitMs, agoMs } : { ok: false, reason: 'console', waitMs };
   }
