@@ -6,8 +6,7 @@ import 'server-only';
 import type { Connection } from '@/lib/redis/connections';
 import { NotFoundError } from '@/lib/errors';
 import { getQueueSummaries } from '@/lib/queues/queue-summary';
-import { BUSY_RECORD_READ_MAX_BYTES, busyRecordSchema } from '@/lib/workers/busy-record';
-import { BUSY_LIMITS } from '@/lib/workers/busy-schemas';
+import { readHeartbeats } from '@/lib/workers/get-busy';
 import { shortCached } from '@/lib/queues/short-cache';
 
 /**
@@ -17,21 +16,11 @@ import { shortCached } from '@/lib/queues/short-cache';
  */
 export const SERVED_QUEUES_CACHE_MS = 1000;
 
-/** The queues the first 50 live heartbeats (those the Busy view reads) list, each listing at most 50. */
+/** The queues the live heartbeats the Busy view reads (the first 50) list, each listing at most 50. */
 function servedQueues(conn: Connection): Promise<Set<string>> {
   return shortCached(`served-queues:${conn.name}`, SERVED_QUEUES_CACHE_MS, async () => {
-    const served = new Set<string>();
-    const beats = await conn.records.readBusy(BUSY_LIMITS.processes, BUSY_RECORD_READ_MAX_BYTES);
-    for (const raw of beats.values) {
-      let parsed;
-      try {
-        parsed = busyRecordSchema.safeParse(JSON.parse(raw));
-      } catch {
-        continue;
-      }
-      if (parsed.success) for (const q of parsed.data.queues) served.add(q);
-    }
-    return served;
+    const { records } = await readHeartbeats(conn);
+    return new Set(records.flatMap((r) => r.queues));
   });
 }
 

@@ -102,7 +102,7 @@ export async function readBusyConnection(conn: Connection): Promise<BusyConnecti
  * The live heartbeats (at most BUSY_LIMITS.processes), how many there are, and how many of those read
  * could not be (over BUSY_RECORD_READ_MAX_BYTES, or not a record).
  */
-async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
+export async function readHeartbeats(conn: Connection): Promise<{ records: BusyRecord[]; total: number; unreadable: number }> {
   // Heartbeats are Drover's own per-connection data (beside the queues on Redis; in the database's
   // schema "drover" for a PostgreSQL connection), read in the store's own clock.
   const beats = await conn.records.readBusy(BUSY_LIMITS.processes, BUSY_RECORD_READ_MAX_BYTES);
