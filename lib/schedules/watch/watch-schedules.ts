@@ -102,18 +102,15 @@ export function lateAfterMs(objectives: QueueObjectives | null, graceMs: number)
   return objectives?.waitP95Ms ?? objectives?.oldestWaitMs ?? graceMs;
 }
 
-/** The objectives of these queues of a connection (config file first, then the console's); none when the console store cannot be read. */
-async function queueObjectives(conn: Connection, queues: string[]): Promise<Map<string, QueueObjectives | null>> {
-  const stored = await objectiveStore()
-    .all()
-    .catch(() => new Map<string, string>());
+/** The objectives of these queues of a connection: the config file's, else those `stored` in the console (read once a round). */
+function queueObjectives(conn: Connection, queues: string[], stored: Map<string, string>): Map<string, QueueObjectives | null> {
   return new Map(queues.map((q) => [q, configObjectives(conn, q) ?? parseObjectives(stored.get(objectiveScope(conn.name, q)))]));
 }
 
 type Planned = { queue: string; s: LiveScheduler; field: string; prev: WatchRecord | null; settle: number[]; ids: string[] };
 
 /** Judges one connection; `budget` is how many schedulers it may still judge this round. */
-async function watchConnection(conn: Connection, now: number, deadline: number, budget: number, steps: StepBudget, report: WatchRoundReport): Promise<number> {
+async function watchConnection(conn: Connection, now: number, deadline: number, budget: number, steps: StepBudget, report: WatchRoundReport, storedObjectives: Map<string, string>): Promise<number> {
   const store = scheduleWatchStore();
   const graceMs = scheduleGraceMs();
   const [queues, paused, watchedRaw] = await Promise.all([discoverQueues(conn).then((d) => d.queues), listPausedSchedules(conn), store.watched(conn.name)]);
@@ -127,7 +124,7 @@ async function watchConnection(conn: Connection, now: number, deadline: number, 
   // A paused queue runs nothing by the operator's choice: its schedulers are not judged (as the
   // no-workers alert leaves paused queues out); their records wait, unchanged, for the resume.
   const pausedQueues = new Set((await getQueueSummaries(conn, withSchedulers)).filter((q) => q.paused).map((q) => q.name));
-  const objectives = await queueObjectives(conn, withSchedulers);
+  const objectives = queueObjectives(conn, withSchedulers, storedObjectives);
 
   const pausedFields = new Set(paused.map((p) => watchField(p.queue, p.scheduler.id)));
   const all: Array<{ queue: string; s: LiveScheduler }> = read.filter((r) => !pausedQueues.has(r.queue)).flatMap((r) => r.schedulers.map((s) => ({ queue: r.queue, s })));
@@ -268,9 +265,13 @@ export async function watchSchedules(opts: { now?: number; connections?: Connect
   // so each round starts one connection further along.
   const turn = rotation().get(CONNECTION_TURN) ?? 0;
   rotation().set(CONNECTION_TURN, turn + 1);
+  // The console's objectives (≤ 1,000, for the late judgement), once a round; none when the store cannot be read.
+  const storedObjectives = await objectiveStore()
+    .all()
+    .catch(() => new Map<string, string>());
   for (const conn of inTurn(opts.connections ?? listConnections(), turn)) {
     try {
-      const judged = await watchConnection(conn, now, deadline, budget, steps, report);
+      const judged = await watchConnection(conn, now, deadline, budget, steps, report, storedObjectives);
       budget -= judged;
       report.judged += judged;
       report.connections++;
