@@ -35,7 +35,7 @@ import { randomUUID } from 'node:crypto';
 import { CHANNEL_TESTS_PER_MINUTE, CHANNEL_TEST_EVERY_MS, RULE_TESTS_PER_MINUTE, RULE_TEST_EVERY_MS } from '@/lib/alerts/channels/test-limit';
 import { listChannels } from '@/lib/alerts/channels/list-channels';
 import { readChannels } from '@/lib/alerts/channels/channel-store';
-import { closeAlertMail, EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
+import { EMAIL_NOT_CONFIGURED } from '@/lib/alerts/channels/email';
 import { MAX_CHANNELS, MAX_EMAIL_RECIPIENTS, channelInputSchema } from '@/lib/alerts/channels/channel';
 import { alertRuleInputSchema, type AlertRuleInput } from '@/lib/alerts/rule';
 import { auditQuerySchema, listAudit } from '@/lib/audit/list-audit';
@@ -99,7 +99,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  closeAlertMail();
   delete process.env.SMTP_URL;
   delete process.env.DROVER_PUBLIC_URL;
   await peer.close();

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { closeAlertMail, sendEmail, SMTP_DEADLINE_MS } from '@/lib/alerts/channels/email';
+import { sendEmail, SMTP_DEADLINE_MS } from '@/lib/alerts/channels/email';
 import { channelSchema, type Channel } from '@/lib/alerts/channels/channel';
 import type { AlertRule } from '@/lib/alerts/rule';
 import { waitFor } from '../helpers/wait';
@@ -24,7 +24,6 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  closeAlertMail();
   delete process.env.SMTP_URL;
 });
 
@@ -60,7 +59,6 @@ describe('the email channel', () => {
     try {
       process.env.SMTP_URL = `smtp://127.0.0.1:${(plain.server.address() as AddressInfo).port}`;
       expect(await sendEmail(mail, RULE, event, 'drover:k:2')).toMatchObject({ ok: true });
-      closeAlertMail();
       process.env.SMTP_URL = `smtps://127.0.0.1:${(secure.server.address() as AddressInfo).port}/?tls.rejectUnauthorized=false`;
       expect(await sendEmail(mail, RULE, event, 'drover:k:3')).toMatchObject({ ok: true });
       expect(received).toHaveLength(2);

@@ -20,9 +20,6 @@ export const EMAIL_NOT_CONFIGURED = 'email is not configured: set SMTP_URL (and 
  */
 export const SMTP_DEADLINE_MS = 20_000;
 
-/** Nothing is kept between sends any more (each has its own connection); kept for shutdown and tests. */
-export function closeAlertMail(): void {}
-
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
